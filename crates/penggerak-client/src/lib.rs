@@ -1,0 +1,190 @@
+//! Typed HTTP client for the Penggerak API v1.
+//!
+//! One method per route, typed on `penggerak-types`. It knows HTTP and nothing else: no storage, no
+//! retries across restarts, no tokens kept (callers pass the access token). TLS is rustls; plain `http://`
+//! is refused except to loopback, so a token is never sent in clear over a network.
+
+use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, API_PREFIX};
+use penggerak_types::{ApiError, ErrorCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+use url::Url;
+
+/// What can go wrong talking to the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server answered with a `{code, message}` error.
+    #[error("{0}")]
+    Api(ApiError),
+    /// The server could not be reached or did not answer in time.
+    #[error("server unreachable: {0}")]
+    Offline(String),
+    /// The server answered something that is not the contract (wrong JSON, unexpected status).
+    #[error("unexpected response from server: {0}")]
+    Protocol(String),
+    /// The base URL is unusable (malformed, or plain http to a non-loopback host).
+    #[error("invalid server address: {0}")]
+    BadUrl(String),
+}
+
+impl ClientError {
+    /// The structured error to show or send over IPC.
+    pub fn to_api_error(&self) -> ApiError {
+        match self {
+            ClientError::Api(e) => e.clone(),
+            ClientError::Offline(_) => ApiError::new(
+                ErrorCode::Offline,
+                "Server tidak dapat dihubungi. Periksa koneksi internet atau alamat server.",
+            ),
+            ClientError::Protocol(m) => {
+                ApiError::new(ErrorCode::Internal, format!("Jawaban server tidak dikenali: {m}"))
+            }
+            ClientError::BadUrl(m) => ApiError::new(ErrorCode::Validation, format!("Alamat server tidak valid: {m}")),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.to_api_error().code
+    }
+}
+
+impl From<reqwest::Error> for ClientError {
+    fn from(e: reqwest::Error) -> Self {
+        if e.is_connect() || e.is_timeout() || e.is_request() {
+            ClientError::Offline(e.to_string())
+        } else {
+            ClientError::Protocol(e.to_string())
+        }
+    }
+}
+
+/// Checks and normalises a server base URL: `https://` anywhere, `http://` only to loopback.
+pub fn parse_base_url(input: &str) -> Result<Url, ClientError> {
+    let mut url = Url::parse(input.trim()).map_err(|e| ClientError::BadUrl(format!("{input}: {e}")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(ClientError::BadUrl(format!(
+                "{input}: use https:// (plain http is only allowed to this device)"
+            )))
+        }
+        other => return Err(ClientError::BadUrl(format!("{input}: unsupported scheme {other}"))),
+    }
+    if url.host().is_none() {
+        return Err(ClientError::BadUrl(format!("{input}: no host")));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+/// A client for one server.
+#[derive(Clone, Debug)]
+pub struct ApiClient {
+    base: Url,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    /// A client for `base_url` (see [`parse_base_url`]).
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        let base = parse_base_url(base_url)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("penggerak/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(Self { base, http })
+    }
+
+    /// The normalised base URL (no trailing slash).
+    pub fn base_url(&self) -> String {
+        self.base.as_str().trim_end_matches('/').to_owned()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{API_PREFIX}{path}", self.base_url())
+    }
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        decode(self.http.get(self.url("/health")).send().await?).await
+    }
+
+    pub async fn login(&self, identifier: &str, password: &str) -> Result<LoginResponse, ClientError> {
+        let body = LoginRequest { identifier: identifier.to_owned(), password: password.to_owned() };
+        self.post("/auth/login", &body).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Result<LoginResponse, ClientError> {
+        self.post("/auth/refresh", &RefreshRequest { refresh_token: refresh_token.to_owned() }).await
+    }
+
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
+        let resp = self
+            .http
+            .post(self.url("/auth/logout"))
+            .json(&RefreshRequest { refresh_token: refresh_token.to_owned() })
+            .send()
+            .await?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(error_from(resp).await)
+        }
+    }
+
+    pub async fn me(&self, access_token: &str) -> Result<Profile, ClientError> {
+        decode(self.http.get(self.url("/me")).bearer_auth(access_token).send().await?).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+        decode(self.http.post(self.url(path)).json(body).send().await?).await
+    }
+}
+
+async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
+    if resp.status().is_success() {
+        resp.json::<T>().await.map_err(|e| ClientError::Protocol(e.to_string()))
+    } else {
+        Err(error_from(resp).await)
+    }
+}
+
+async fn error_from(resp: reqwest::Response) -> ClientError {
+    let status = resp.status();
+    match resp.json::<ApiError>().await {
+        Ok(e) => ClientError::Api(e),
+        Err(_) => ClientError::Protocol(format!("HTTP {status} without an error body")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in ["https://api.example.id", "http://127.0.0.1:8080/", "http://localhost:1", "http://[::1]:9"] {
+            assert!(parse_base_url(ok).is_ok(), "{ok} must be accepted");
+        }
+        for bad in ["http://api.example.id", "http://10.0.0.1", "ftp://x", "nonsense", "https://"] {
+            assert!(parse_base_url(bad).is_err(), "{bad} must be refused: tokens would travel in clear or nowhere");
+        }
+        assert_eq!(
+            parse_base_url("https://api.example.id/base/?q=1#x").unwrap().as_str(),
+            "https://api.example.id/base",
+            "query, fragment and trailing slash are dropped"
+        );
+    }
+}

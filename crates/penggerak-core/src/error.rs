@@ -1,0 +1,51 @@
+//! [`CoreError`]: what the engine can fail with, and its mapping to the `{code, message}` the UI shows.
+
+use penggerak_client::ClientError;
+use penggerak_types::{ApiError, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("keyring: {0}")]
+    Keyring(String),
+    #[error("local store: {0}")]
+    Storage(String),
+    #[error("not signed in")]
+    NotSignedIn,
+}
+
+impl From<sqlx::Error> for CoreError {
+    fn from(e: sqlx::Error) -> Self {
+        CoreError::Storage(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for CoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        CoreError::Storage(e.to_string())
+    }
+}
+
+impl CoreError {
+    /// The error as the UI receives it. Messages are Bahasa Indonesia; the UI branches on the code.
+    pub fn to_api_error(&self) -> ApiError {
+        match self {
+            CoreError::Client(e) => e.to_api_error(),
+            CoreError::Keyring(m) => ApiError::new(
+                ErrorCode::Keyring,
+                format!("Penyimpanan kata sandi perangkat (keyring) tidak dapat dipakai: {m}"),
+            ),
+            CoreError::Storage(m) => {
+                ApiError::new(ErrorCode::Storage, format!("Penyimpanan lokal aplikasi gagal: {m}"))
+            }
+            CoreError::NotSignedIn => ApiError::new(ErrorCode::NotSignedIn, "Silakan masuk terlebih dahulu."),
+        }
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        e.to_api_error()
+    }
+}

@@ -1,0 +1,184 @@
+//! [`Session`]: who is signed in, to which server, with which tokens; sign-in, restore, refresh, sign-out.
+//!
+//! Reading the session state is local only (keychain + local store), so the app opens signed in and draws
+//! its home screen with no network. Network calls refresh the access token once on `unauthorized`; a
+//! refresh the server refuses (`session_expired`) signs the device out.
+
+use crate::store::LocalStore;
+use crate::token_store::{StoredTokens, TokenStore};
+use crate::{CoreError, Sensitive};
+use penggerak_client::{ApiClient, ClientError};
+use penggerak_types::api::{LoginResponse, Profile};
+use penggerak_types::ipc::{SessionState, SignInRequest};
+use penggerak_types::ErrorCode;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Session {
+    store: LocalStore,
+    tokens: Arc<dyn TokenStore>,
+    default_server: String,
+    keyring_timeout: Duration,
+    /// Serialises sign-in, sign-out and token refresh, so two of them never race on the keychain entry.
+    gate: tokio::sync::Mutex<()>,
+}
+
+impl Session {
+    /// Opens the engine over the store in `data_dir` and the given token store. `default_server` is where
+    /// a device that has never signed in points (see [`crate::DEFAULT_SERVER`]).
+    pub async fn open(
+        data_dir: &Path,
+        tokens: Arc<dyn TokenStore>,
+        default_server: impl Into<String>,
+    ) -> Result<Self, CoreError> {
+        Ok(Self {
+            store: LocalStore::open(data_dir).await?,
+            tokens,
+            default_server: default_server.into(),
+            keyring_timeout: Duration::from_secs(10),
+            gate: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The local store (read by other parts of the engine).
+    pub fn store(&self) -> &LocalStore {
+        &self.store
+    }
+
+    /// Runs a token-store call off the async runtime, bounded by a timeout: a locked keyring with a display
+    /// can block forever on an unlock prompt nobody sees.
+    async fn keychain<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn TokenStore) -> Result<T, CoreError> + Send + 'static,
+    ) -> Result<T, CoreError> {
+        let store = Arc::clone(&self.tokens);
+        let task = tokio::task::spawn_blocking(move || f(&*store));
+        match tokio::time::timeout(self.keyring_timeout, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(CoreError::Keyring(format!("keyring call failed: {join}"))),
+            Err(_) => Err(CoreError::Keyring(format!(
+                "no answer after {} s; is the keyring locked?",
+                self.keyring_timeout.as_secs()
+            ))),
+        }
+    }
+
+    async fn signed_out(&self) -> Result<SessionState, CoreError> {
+        let server_url = self.store.last_server().await?.unwrap_or_else(|| self.default_server.clone());
+        Ok(SessionState::SignedOut { server_url })
+    }
+
+    /// The current state, from the keychain and the local store only (no network).
+    pub async fn state(&self) -> Result<SessionState, CoreError> {
+        let tokens = self.keychain(|t| t.load()).await?;
+        match (tokens, self.store.account().await?) {
+            (Some(t), Some((server_url, profile))) if t.server_url == server_url => {
+                Ok(SessionState::SignedIn { server_url, profile })
+            }
+            (Some(t), _) => {
+                // Tokens without a cached profile (e.g. the store was deleted): fetch it if we can.
+                match self.fetch_profile().await {
+                    Ok(profile) => Ok(SessionState::SignedIn { server_url: t.server_url, profile }),
+                    Err(CoreError::Client(ClientError::Offline(_))) => self.signed_out().await,
+                    Err(e) => Err(e),
+                }
+            }
+            (None, Some(_)) => {
+                // A cached profile without tokens is a leftover of an interrupted sign-out.
+                self.store.clear_account().await?;
+                self.signed_out().await
+            }
+            (None, None) => self.signed_out().await,
+        }
+    }
+
+    /// Signs in at `request.server_url` (or the last/default server), keeping the tokens in the keychain
+    /// and the profile in the local store.
+    pub async fn sign_in(&self, request: SignInRequest) -> Result<SessionState, CoreError> {
+        let _gate = self.gate.lock().await;
+        let server = match request.server_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => s.to_owned(),
+            None => match self.signed_out().await? {
+                SessionState::SignedOut { server_url } => server_url,
+                SessionState::SignedIn { server_url, .. } => server_url,
+            },
+        };
+        let client = ApiClient::new(&server)?;
+        let LoginResponse { tokens, profile } = client.login(&request.identifier, &request.password).await?;
+        let server_url = client.base_url();
+        let stored = StoredTokens {
+            server_url: server_url.clone(),
+            access_token: Sensitive::new(tokens.access_token),
+            refresh_token: Sensitive::new(tokens.refresh_token),
+        };
+        self.keychain(move |t| t.save(&stored)).await?;
+        self.store.save_account(&server_url, &profile).await?;
+        tracing::info!(server = %server_url, user = %profile.id, "signed in");
+        Ok(SessionState::SignedIn { server_url, profile })
+    }
+
+    /// Fetches the profile from the server (refreshing the access token once if needed) and caches it.
+    pub async fn fetch_profile(&self) -> Result<Profile, CoreError> {
+        let tokens = self.keychain(|t| t.load()).await?.ok_or(CoreError::NotSignedIn)?;
+        let client = ApiClient::new(&tokens.server_url)?;
+        let profile = match client.me(tokens.access_token.expose()).await {
+            Err(e) if e.code() == ErrorCode::Unauthorized => {
+                let fresh = self.refresh_tokens(&client, &tokens).await?;
+                client.me(fresh.access_token.expose()).await?
+            }
+            other => other?,
+        };
+        self.store.save_account(&tokens.server_url, &profile).await?;
+        Ok(profile)
+    }
+
+    /// Spends the refresh token for a new pair and stores it. If the server refuses, the device is signed
+    /// out locally (the tokens are dead anyway) and `session_expired` is returned.
+    async fn refresh_tokens(&self, client: &ApiClient, old: &StoredTokens) -> Result<StoredTokens, CoreError> {
+        let _gate = self.gate.lock().await;
+        // Another task may have refreshed while we waited for the gate: use its pair.
+        if let Some(current) = self.keychain(|t| t.load()).await? {
+            if current.refresh_token != old.refresh_token {
+                return Ok(current);
+            }
+        }
+        match client.refresh(old.refresh_token.expose()).await {
+            Ok(resp) => {
+                let fresh = StoredTokens {
+                    server_url: old.server_url.clone(),
+                    access_token: Sensitive::new(resp.tokens.access_token),
+                    refresh_token: Sensitive::new(resp.tokens.refresh_token),
+                };
+                let saved = fresh.clone();
+                self.keychain(move |t| t.save(&saved)).await?;
+                Ok(fresh)
+            }
+            Err(e) if e.code() == ErrorCode::SessionExpired => {
+                self.keychain(|t| t.clear()).await?;
+                self.store.clear_account().await?;
+                Err(e.into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Signs out: revokes the session on the server, removes the keychain entry and the cached account.
+    /// If the server cannot be reached the device still signs out (the refresh token then expires on its
+    /// own); the outcome is logged.
+    pub async fn sign_out(&self) -> Result<SessionState, CoreError> {
+        let _gate = self.gate.lock().await;
+        if let Some(tokens) = self.keychain(|t| t.load()).await? {
+            let revoked = match ApiClient::new(&tokens.server_url) {
+                Ok(client) => client.logout(tokens.refresh_token.expose()).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = revoked {
+                tracing::warn!(error = %e, "server-side revocation failed; signing out locally anyway");
+            }
+        }
+        self.keychain(|t| t.clear()).await?;
+        self.store.clear_account().await?;
+        self.signed_out().await
+    }
+}

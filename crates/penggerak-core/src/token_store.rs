@@ -1,0 +1,117 @@
+//! Where tokens live: the OS keychain ([`KeyringStore`]: Secret Service on Linux, Keychain on macOS/iOS,
+//! Credential Manager on Windows) or, for unit tests only, memory ([`MemoryStore`]).
+//!
+//! This is one of the two real seams of the engine (the other is the clock), hence a trait. Calls are
+//! blocking: the [`crate::Session`] runs them off the async runtime with a timeout, because a locked
+//! keyring with a display may wait forever on an unlock prompt.
+
+use crate::secret::Sensitive;
+use crate::CoreError;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+
+/// What a signed-in device keeps in its keychain: which server, and the token pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTokens {
+    pub server_url: String,
+    pub access_token: Sensitive<String>,
+    pub refresh_token: Sensitive<String>,
+}
+
+pub trait TokenStore: Send + Sync + 'static {
+    fn load(&self) -> Result<Option<StoredTokens>, CoreError>;
+    fn save(&self, tokens: &StoredTokens) -> Result<(), CoreError>;
+    /// Removes the entry; removing a missing entry is not an error.
+    fn clear(&self) -> Result<(), CoreError>;
+}
+
+/// The on-keychain form. Private: the only place tokens are serialised, and only into the keychain.
+#[derive(Serialize, Deserialize)]
+struct KeychainSecret {
+    v: u32,
+    server_url: String,
+    access_token: String,
+    refresh_token: String,
+}
+
+/// The OS keychain via keyring 4 (platform store chosen by keyring's default `v1` feature).
+pub struct KeyringStore {
+    service: String,
+    account: String,
+}
+
+impl KeyringStore {
+    /// The app's entry: service `id.penggerak.desktop`, account `session`.
+    pub fn app() -> Self {
+        Self::new("id.penggerak.desktop", "session")
+    }
+
+    /// Another entry (tests use their own service name so they never touch the app's).
+    pub fn new(service: &str, account: &str) -> Self {
+        Self { service: service.to_owned(), account: account.to_owned() }
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, CoreError> {
+        keyring::Entry::new(&self.service, &self.account).map_err(keyring_err)
+    }
+}
+
+fn keyring_err(e: keyring::Error) -> CoreError {
+    CoreError::Keyring(e.to_string())
+}
+
+impl TokenStore for KeyringStore {
+    fn load(&self) -> Result<Option<StoredTokens>, CoreError> {
+        match self.entry()?.get_password() {
+            Ok(text) => {
+                let s: KeychainSecret = serde_json::from_str(&text)
+                    .map_err(|e| CoreError::Keyring(format!("unreadable keychain entry: {e}")))?;
+                Ok(Some(StoredTokens {
+                    server_url: s.server_url,
+                    access_token: Sensitive::new(s.access_token),
+                    refresh_token: Sensitive::new(s.refresh_token),
+                }))
+            }
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keyring_err(e)),
+        }
+    }
+
+    fn save(&self, tokens: &StoredTokens) -> Result<(), CoreError> {
+        let secret = KeychainSecret {
+            v: 1,
+            server_url: tokens.server_url.clone(),
+            access_token: tokens.access_token.expose().clone(),
+            refresh_token: tokens.refresh_token.expose().clone(),
+        };
+        let text = serde_json::to_string(&secret).map_err(|e| CoreError::Keyring(e.to_string()))?;
+        self.entry()?.set_password(&text).map_err(keyring_err)
+    }
+
+    fn clear(&self) -> Result<(), CoreError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keyring_err(e)),
+        }
+    }
+}
+
+/// In-memory tokens, lost when the process ends. For unit tests of the engine only: the app never uses it.
+#[derive(Default)]
+pub struct MemoryStore(Mutex<Option<StoredTokens>>);
+
+impl TokenStore for MemoryStore {
+    fn load(&self) -> Result<Option<StoredTokens>, CoreError> {
+        Ok(self.0.lock().expect("memory store lock").clone())
+    }
+
+    fn save(&self, tokens: &StoredTokens) -> Result<(), CoreError> {
+        *self.0.lock().expect("memory store lock") = Some(tokens.clone());
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), CoreError> {
+        *self.0.lock().expect("memory store lock") = None;
+        Ok(())
+    }
+}

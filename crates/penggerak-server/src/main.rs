@@ -1,0 +1,55 @@
+//! `penggerak-server [--listen ADDR] [--database URL] [--demo]`: the reference API server.
+
+use anyhow::Context;
+use clap::Parser;
+use penggerak_server::{demo, serve, AppState, Config, Db};
+use std::net::SocketAddr;
+
+#[derive(Parser, Debug)]
+#[command(version, about = "Penggerak reference API server")]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Database URL (`sqlite:///path/to/file.sqlite`). Default: a SQLite file in the user's data directory.
+    #[arg(long)]
+    database: Option<String>,
+    /// Seed deterministic demo data if the database is empty.
+    #[arg(long)]
+    demo: bool,
+}
+
+fn default_database() -> anyhow::Result<String> {
+    let dir = dirs::data_dir()
+        .context("no user data directory: pass --database")?
+        .join("penggerak-server");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(format!("sqlite://{}", dir.join("penggerak.sqlite").display()))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let url = match args.database {
+        Some(url) => url,
+        None => default_database()?,
+    };
+    let db = Db::open(&url).await.with_context(|| format!("opening database {url}"))?;
+    if args.demo && demo::seed_if_empty(&db).await? {
+        tracing::info!("demo data seeded (password of every demo account: {})", demo::DEMO_PASSWORD);
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    serve(listener, AppState { db, config: Config::default() }, shutdown).await?;
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! The HTTP surface: one module per area, all under [`penggerak_types::api::API_PREFIX`].
+
+mod auth;
+mod json;
+mod me;
+
+use crate::error::ServerError;
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use penggerak_types::api::{Health, API_PREFIX};
+use penggerak_types::ErrorCode;
+
+pub use json::ApiJson;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(me::me));
+    Router::new()
+        .nest(API_PREFIX, api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> crate::error::Result<Json<Health>> {
+    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
+    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
+}
+
+async fn not_found() -> ServerError {
+    ServerError::new(ErrorCode::NotFound, "Alamat tidak ditemukan.")
+}
+
+async fn method_not_allowed() -> ServerError {
+    ServerError::new(ErrorCode::BadRequest, "Metode HTTP ini tidak didukung untuk alamat ini.")
+}

@@ -1,0 +1,109 @@
+//! HTTP API v1 shapes (`/api/v1/...`). Field names are `snake_case` JSON.
+
+use serde::{Deserialize, Serialize};
+
+/// The API version prefix every route lives under.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// `GET /api/v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `"ok"` when the server answers and its database is reachable.
+    pub status: String,
+    /// The server's package version.
+    pub version: String,
+}
+
+/// `POST /api/v1/auth/login` body. `identifier` is a NUPTK, NIP or e-mail address.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub identifier: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("identifier", &self.identifier)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout` body.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RefreshRequest { refresh_token: <redacted> }")
+    }
+}
+
+/// Access and refresh tokens. Access tokens are short-lived bearer tokens; a refresh token is single-use:
+/// each refresh returns a new pair and invalidates the old refresh token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    /// Seconds from issue until the access token expires.
+    pub access_expires_in: u64,
+    pub refresh_token: String,
+    /// Seconds from issue until the refresh token expires.
+    pub refresh_expires_in: u64,
+}
+
+impl std::fmt::Debug for TokenPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenPair")
+            .field("access_token", &"<redacted>")
+            .field("access_expires_in", &self.access_expires_in)
+            .field("refresh_token", &"<redacted>")
+            .field("refresh_expires_in", &self.refresh_expires_in)
+            .finish()
+    }
+}
+
+/// `POST /api/v1/auth/login` and `/auth/refresh` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub tokens: TokenPair,
+    pub profile: Profile,
+}
+
+/// A user's role. A principal (kepala sekolah) is also the assessing official of the school's teachers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Guru,
+    KepalaSekolah,
+    Pengawas,
+    Admin,
+}
+
+/// The school a user belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct School {
+    /// Nomor Pokok Sekolah Nasional: 8 digits.
+    pub npsn: String,
+    pub name: String,
+    /// PAUD/TK, SD, SMP, SMA, SMK, SLB.
+    pub jenjang: String,
+    pub province: String,
+    pub regency: String,
+}
+
+/// `GET /api/v1/me`: the signed-in user's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: String,
+    pub full_name: String,
+    pub role: Role,
+    /// Nomor Unik Pendidik dan Tenaga Kependidikan (16 digits), when the user has one.
+    pub nuptk: Option<String>,
+    /// Nomor Induk Pegawai (18 digits), for civil servants.
+    pub nip: Option<String>,
+    pub email: String,
+    pub school: Option<School>,
+}

@@ -1,0 +1,87 @@
+//! Structured errors: `{code, message}` on the wire, for the HTTP API and for IPC alike.
+//!
+//! Clients branch on [`ErrorCode`], never on the message: the message is for people (Bahasa Indonesia on the
+//! server side), the code is the contract.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A stable, machine-readable error code. Serialised in `snake_case`; new codes may be added, existing ones
+/// are never renamed. Unknown codes from a newer server deserialise as [`ErrorCode::Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request is malformed (bad JSON, missing field). HTTP 400.
+    BadRequest,
+    /// Identifier or password is wrong. HTTP 401.
+    InvalidCredentials,
+    /// No access token, or it is unknown, expired or revoked. HTTP 401.
+    Unauthorized,
+    /// The refresh token is unknown, expired or revoked: the user must sign in again. HTTP 401.
+    SessionExpired,
+    /// Authenticated, but not allowed to do this. HTTP 403.
+    Forbidden,
+    /// No such resource (or route). HTTP 404.
+    NotFound,
+    /// The request conflicts with the current state. HTTP 409.
+    Conflict,
+    /// Syntactically fine but semantically invalid. HTTP 422.
+    Validation,
+    /// Too many attempts; try later. HTTP 429.
+    RateLimited,
+    /// The server failed. HTTP 500.
+    Internal,
+    /// Client side: the server could not be reached (offline, refused, timed out).
+    Offline,
+    /// Client side: the OS keychain could not be used (locked, missing, timed out).
+    Keyring,
+    /// Client side: the local store failed.
+    Storage,
+    /// Client side: the user is not signed in.
+    NotSignedIn,
+    /// A code this build does not know (sent by a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The HTTP status the server answers with for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest => 400,
+            ErrorCode::InvalidCredentials | ErrorCode::Unauthorized | ErrorCode::SessionExpired => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Conflict => 409,
+            ErrorCode::Validation => 422,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Offline => 503,
+            ErrorCode::Internal
+            | ErrorCode::Keyring
+            | ErrorCode::Storage
+            | ErrorCode::NotSignedIn
+            | ErrorCode::Unknown => 500,
+        }
+    }
+}
+
+/// The one error shape of the API and of IPC: `{"code": "...", "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({:?})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for ApiError {}

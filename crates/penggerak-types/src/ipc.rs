@@ -1,0 +1,50 @@
+//! IPC between the Leptos UI and the Tauri shell: one command name constant and one request/response pair
+//! per command. The UI's `ipc` module and the shell's `commands` module are the only users.
+//!
+//! Errors cross IPC as [`crate::ApiError`] (`{code, message}`), exactly like HTTP errors.
+
+use crate::api::Profile;
+use serde::{Deserialize, Serialize};
+
+/// Command names, as registered with `tauri::generate_handler!` and granted in `capabilities/main.json`.
+pub mod cmd {
+    pub const SESSION_STATE: &str = "session_state";
+    pub const SIGN_IN: &str = "sign_in";
+    pub const SIGN_OUT: &str = "sign_out";
+}
+
+/// What the app knows about the session. Returned by `session_state`, `sign_in` and `sign_out`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SessionState {
+    /// Nobody is signed in. `server_url` is the server the sign-in form should default to.
+    SignedOut { server_url: String },
+    /// Signed in (tokens are in the OS keychain; the profile comes from the local store).
+    SignedIn { server_url: String, profile: Profile },
+}
+
+/// Arguments of `sign_in`. Sent by the UI as `{"request": SignInRequest}`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    /// NUPTK, NIP or e-mail address.
+    pub identifier: String,
+    pub password: String,
+    /// The API server's base URL (e.g. `https://penggerak.example.id`); `None` keeps the current one.
+    pub server_url: Option<String>,
+}
+
+impl std::fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInRequest")
+            .field("identifier", &self.identifier)
+            .field("password", &"<redacted>")
+            .field("server_url", &self.server_url)
+            .finish()
+    }
+}
+
+/// The argument envelope of `sign_in`: Tauri maps named command arguments from a JSON object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInArgs {
+    pub request: SignInRequest,
+}

@@ -1,0 +1,14 @@
+//! The Penggerak wire contract.
+//!
+//! Every shape that crosses a process boundary lives here: the HTTP API (`api`) and the app's IPC between
+//! the Leptos UI and the Tauri shell (`ipc`). If a type is serialisable, it is part of a contract: changing a
+//! field name or an error code breaks deployed apps, so the golden tests in `tests/golden.rs` pin the JSON.
+//!
+//! This crate depends on `serde` only and must keep building for `wasm32-unknown-unknown`: no I/O, no
+//! clocks, no crypto, no HTTP or Tauri types.
+
+pub mod api;
+pub mod error;
+pub mod ipc;
+
+pub use error::{ApiError, ErrorCode};
