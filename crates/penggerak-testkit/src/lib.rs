@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::thread::JoinHandle;
 
 pub use penggerak_server::demo::{DEMO_PASSWORD, USERS as DEMO_USERS};
+pub use penggerak_server::Config as ServerConfig;
 
 /// A running reference server. Stops and cleans up on drop.
 pub struct TestServer {

@@ -1,0 +1,156 @@
+//! The session engine against the real reference server and a real SQLite store. Tokens go to the
+//! in-memory store here; `tests/keyring.rs` covers the real OS keyring.
+
+use penggerak_client::ApiClient;
+use penggerak_core::{MemoryStore, Session, TokenStore};
+use penggerak_testkit::ServerConfig as Config;
+use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::ipc::{SessionState, SignInRequest};
+use penggerak_types::ErrorCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn request(server: &TestServer, password: &str) -> SignInRequest {
+    SignInRequest {
+        identifier: "3471765432100001".into(),
+        password: password.into(),
+        server_url: Some(server.base_url()),
+    }
+}
+
+fn name(state: &SessionState) -> Option<&str> {
+    match state {
+        SessionState::SignedIn { profile, .. } => Some(&profile.full_name),
+        SessionState::SignedOut { .. } => None,
+    }
+}
+
+#[tokio::test]
+async fn sign_in_restores_offline_after_restart_then_sign_out_revokes() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens: Arc<MemoryStore> = Arc::new(MemoryStore::default());
+
+    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    assert_eq!(
+        session.state().await.unwrap(),
+        SessionState::SignedOut { server_url: "http://127.0.0.1:9".into() },
+        "a fresh device is signed out and points at the default server"
+    );
+    let state = session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    assert_eq!(name(&state), Some("Siti Rahayu, S.Pd."));
+    let stored = tokens.load().unwrap().expect("sign-in stores the tokens");
+    assert_eq!(stored.server_url, server.base_url());
+    session.store().close().await;
+    drop(session);
+
+    // "Restart" with the server unreachable: the state comes from the keychain and the store alone.
+    let base = server.base_url();
+    let server_db = server.db_path().to_owned();
+    drop(server);
+    assert!(!server_db.exists(), "the test server is really gone");
+    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let state = session.state().await.unwrap();
+    assert_eq!(name(&state), Some("Siti Rahayu, S.Pd."), "restart with no network is still signed in");
+
+    // Signing out while the server is down still signs the device out.
+    let out = session.sign_out().await.unwrap();
+    assert_eq!(out, SessionState::SignedOut { server_url: base }, "sign-out remembers the last server");
+    assert!(tokens.load().unwrap().is_none(), "sign-out removes the tokens");
+    assert_eq!(session.state().await.unwrap(), out, "and stays signed out");
+}
+
+#[tokio::test]
+async fn sign_out_revokes_on_the_server() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    let stored = tokens.load().unwrap().unwrap();
+    session.sign_out().await.unwrap();
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let e = client.refresh(stored.refresh_token.expose()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SessionExpired, "the server no longer honours the signed-out refresh token");
+    let e = client.me(stored.access_token.expose()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Unauthorized, "nor its access token");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unreachable_server_store_nothing() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let e = session.sign_in(request(&server, "salah")).await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::InvalidCredentials);
+    assert!(tokens.load().unwrap().is_none(), "a failed sign-in stores no tokens");
+
+    let mut req = request(&server, DEMO_PASSWORD);
+    req.server_url = Some("http://127.0.0.1:9".into());
+    let e = session.sign_in(req).await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::Offline, "an unreachable server reads as offline: {e}");
+    let mut req = request(&server, DEMO_PASSWORD);
+    req.server_url = Some("http://example.id".into());
+    let e = session.sign_in(req).await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::Validation, "plain http to a remote host is refused: {e}");
+    assert!(matches!(session.state().await.unwrap(), SessionState::SignedOut { .. }));
+}
+
+#[tokio::test]
+async fn expired_access_token_is_refreshed_once_and_rotated() {
+    let server = TestServer::start_with(Config { access_ttl: Duration::from_secs(1), ..Config::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    let before = tokens.load().unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let p = session.fetch_profile().await.expect("an expired access token is refreshed transparently");
+    assert_eq!(p.full_name, "Siti Rahayu, S.Pd.");
+    let after = tokens.load().unwrap().unwrap();
+    assert_ne!(before.refresh_token, after.refresh_token, "the rotated pair replaced the old one in the store");
+}
+
+#[tokio::test]
+async fn a_revoked_session_signs_the_device_out() {
+    let server = TestServer::start_with(Config { access_ttl: Duration::from_secs(1), ..Config::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    let stored = tokens.load().unwrap().unwrap();
+    // Someone signs this session out elsewhere (e.g. a stolen-token reuse revoked the family).
+    ApiClient::new(&server.base_url()).unwrap().logout(stored.refresh_token.expose()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let e = session.fetch_profile().await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::SessionExpired);
+    assert!(tokens.load().unwrap().is_none(), "dead tokens are removed");
+    assert!(matches!(session.state().await.unwrap(), SessionState::SignedOut { .. }));
+}
+
+#[tokio::test]
+async fn no_secret_reaches_the_data_directory() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    session.fetch_profile().await.unwrap();
+    let t = tokens.load().unwrap().unwrap();
+    let secrets = [t.access_token.expose().clone(), t.refresh_token.expose().clone(), DEMO_PASSWORD.to_string()];
+    // Read every file while the store is still open (WAL not yet checkpointed), then again after close.
+    for pass in ["open", "closed"] {
+        if pass == "closed" {
+            session.store().close().await;
+        }
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for s in &secrets {
+                assert!(!text.contains(s.as_str()), "a secret was found in {} ({pass})", path.display());
+            }
+        }
+    }
+}
