@@ -1,0 +1,17 @@
+//! The Penggerak user interface (Leptos 0.8, client-side rendered, inside the Tauri webview).
+//!
+//! Owns: what people see and press. Never: talks HTTP, stores data, or knows a token. It reaches the
+//! shell only through [`ipc`], with the typed shapes of `penggerak_types::ipc`. View logic that is more
+//! than markup lives in plain functions (`text`, `view_model`) that are tested natively.
+
+pub mod app;
+pub mod ipc;
+pub mod pages;
+pub mod text;
+pub mod view_model;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

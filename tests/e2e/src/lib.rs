@@ -1,0 +1,157 @@
+//! The end-to-end harness: the app binary built by the Tauri CLI, launched by `tauri-driver` (which drives
+//! WebKitWebDriver), in a real WebKit webview, against the real reference server.
+//!
+//! The environment is `cargo xtask test`'s: an X display (Xvfb) and a D-Bus session with an unlocked
+//! gnome-keyring, created fresh for the run. The app's data directory is a temporary directory per test.
+//! Env: `PENGGERAK_E2E_APP` (the binary; default `target/debug/penggerak`), `PENGGERAK_E2E_ARTIFACTS`
+//! (where screenshots go; default `.e2e-artifacts/`).
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long any single UI step may take before the test fails with a screenshot.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// The app binary under test.
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("PENGGERAK_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/penggerak"));
+    assert!(
+        path.exists(),
+        "app binary {} not found: the end-to-end tests run from `cargo xtask test`, which builds it with \
+         the Tauri CLI (a plain `cargo build` binary would load the dev server instead of the embedded UI)",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A running `tauri-driver`, plus the temporary home the app it launches writes to. Killed on drop.
+pub struct Driver {
+    child: Child,
+    port: u16,
+    pub app_home: tempfile::TempDir,
+}
+
+impl Driver {
+    /// Starts `tauri-driver`; every app it launches talks to `server_url` and keeps its data in `app_home`.
+    pub fn start(server_url: &str) -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the end-to-end tests through `cargo xtask test` (it starts Xvfb and a keyring)"
+        );
+        let app_home = tempfile::tempdir().unwrap();
+        let (port, native) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("PENGGERAK_SERVER", server_url)
+            .env("XDG_DATA_HOME", app_home.path().join("data"))
+            .env("XDG_CONFIG_HOME", app_home.path().join("config"))
+            .env("XDG_CACHE_HOME", app_home.path().join("cache"))
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver could not start: run `cargo xtask setup`");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port} within 20 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port, app_home }
+    }
+
+    /// Launches the app (a new process) and returns a WebDriver session on its window.
+    pub async fn launch(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary().to_string_lossy() }),
+        );
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session on the app (tauri-driver + WebKitWebDriver)")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Saves a PNG of the app window as `<artifacts>/<name>.png`.
+pub async fn screenshot(c: &Client, name: &str) {
+    let dir = std::env::var_os("PENGGERAK_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".e2e-artifacts"));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Let WebKit paint what the DOM already shows: a screenshot can otherwise lag one frame behind.
+    let _ = c
+        .execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![])
+        .await;
+    match c.screenshot().await {
+        Ok(png) => std::fs::write(dir.join(format!("{name}.png")), png).unwrap(),
+        Err(e) => eprintln!("screenshot {name} failed: {e}"),
+    }
+    if name.starts_with("failed-") {
+        if let Ok(html) = c.source().await {
+            std::fs::write(dir.join(format!("{name}.html")), html).unwrap();
+        }
+    }
+}
+
+/// Waits for the element matching `css`; on timeout saves a screenshot named after the step and panics.
+pub async fn find(c: &Client, css: &str, step: &str) -> Element {
+    match c.wait().at_most(STEP_TIMEOUT).for_element(Locator::Css(css)).await {
+        Ok(e) => e,
+        Err(err) => {
+            screenshot(c, &format!("failed-{step}")).await;
+            panic!("{step}: `{css}` did not appear (see .e2e-artifacts/failed-{step}.png/.html) within {STEP_TIMEOUT:?}: {err}");
+        }
+    }
+}
+
+/// Waits until the element matching `css` has text for which `ok` holds; returns that text.
+pub async fn wait_text(c: &Client, css: &str, step: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    let mut last = String::new();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                if ok(&t) {
+                    return t;
+                }
+                last = t;
+            }
+        }
+        if Instant::now() > deadline {
+            screenshot(c, &format!("failed-{step}")).await;
+            panic!("{step}: `{css}` never had the expected text within {STEP_TIMEOUT:?} (last: {last:?})");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Clears a field and types `text` into it.
+pub async fn type_into(c: &Client, css: &str, text: &str, step: &str) {
+    let e = find(c, css, step).await;
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}

@@ -1,0 +1,3 @@
+//! IPC commands, one module per area. Names and argument shapes are in `penggerak_types::ipc`.
+
+pub mod session;

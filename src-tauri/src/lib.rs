@@ -1,0 +1,53 @@
+//! The Tauri shell of Penggerak: a window, the IPC commands, and nothing else.
+//!
+//! Each command is a short adapter (`commands/`): take the state, make one `penggerak-core` call, map the
+//! error to `{code, message}`. Orchestration lives in the core, where it is tested without a window.
+//! [`with_commands`] is the test seam: the app and the mock-runtime tests register the same handlers.
+
+mod commands;
+
+use penggerak_core::{KeyringStore, Session, DEFAULT_SERVER};
+use std::sync::Arc;
+use tauri::{Manager, Runtime};
+
+/// The environment variable that points a device that has never signed in at another API server.
+pub const SERVER_ENV: &str = "PENGGERAK_SERVER";
+
+/// Registers every IPC command of the app on `builder`.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::session::session_state,
+        commands::session::sign_in,
+        commands::session::sign_out,
+    ])
+}
+
+/// The app's context: `tauri.conf.json`, the embedded UI and the resolved capabilities (ACL).
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Opens the engine over the app's data directory and the OS keyring.
+fn open_session<R: Runtime>(app: &tauri::App<R>) -> Result<Session, Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    let server = std::env::var(SERVER_ENV).unwrap_or_else(|_| DEFAULT_SERVER.to_owned());
+    let session = tauri::async_runtime::block_on(Session::open(&data_dir, Arc::new(KeyringStore::app()), server))?;
+    Ok(session)
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let session = open_session(app)?;
+            app.manage(session);
+            Ok(())
+        })
+        .run(context())
+        .expect("error while running the Penggerak app");
+}

@@ -1,0 +1,86 @@
+//! The IPC surface through real Tauri IPC deserialisation and the app's real capabilities (mock runtime,
+//! real `tauri.conf.json` + `capabilities/`): the main window may call the app's own commands; anything not
+//! granted — a core plugin command, an unknown command, another window, a remote origin — is refused.
+
+use penggerak_core::{MemoryStore, Session};
+use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::ipc::{cmd, SessionState};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+const LOCAL_ORIGIN: &str = "tauri://localhost";
+
+fn request(command: &str, body: Value, url: &str) -> InvokeRequest {
+    InvokeRequest {
+        cmd: command.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: url.parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+fn invoke(w: &WebviewWindow<MockRuntime>, command: &str, body: Value, url: &str) -> Result<Value, Value> {
+    get_ipc_response(w, request(command, body, url)).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+fn window(app: &tauri::App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+    app.get_webview_window(label)
+        .unwrap_or_else(|| WebviewWindowBuilder::new(app, label, Default::default()).build().unwrap())
+}
+
+fn assert_refused(result: Result<Value, Value>, what: &str) {
+    let err = result.expect_err(&format!("{what} must be refused"));
+    let text = err.to_string();
+    assert!(
+        text.contains("not allowed") || text.contains("not found"),
+        "{what}: refused by the ACL or the handler, got {text}"
+    );
+}
+
+#[test]
+fn only_granted_commands_from_the_main_window_run() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let session = tauri::async_runtime::block_on(Session::open(
+        dir.path(),
+        Arc::new(MemoryStore::default()),
+        server.base_url(),
+    ))
+    .unwrap();
+    let app = penggerak_app::with_commands(mock_builder())
+        .manage(session)
+        .build(penggerak_app::context())
+        .expect("the app builds on the mock runtime with its real context");
+    let main = window(&app, "main");
+
+    // Granted: the app's own commands, from the main window, from the app's own origin.
+    let state = invoke(&main, cmd::SESSION_STATE, json!({}), LOCAL_ORIGIN).expect("session_state is granted");
+    let state: SessionState = serde_json::from_value(state).unwrap();
+    assert_eq!(state, SessionState::SignedOut { server_url: server.base_url() });
+    let body = json!({"request": {"identifier": "3471765432100001", "password": DEMO_PASSWORD, "server_url": null}});
+    let signed_in = invoke(&main, cmd::SIGN_IN, body, LOCAL_ORIGIN).expect("sign_in is granted");
+    assert_eq!(signed_in["profile"]["full_name"], "Siti Rahayu, S.Pd.", "the command really ran");
+
+    // A command's own failure arrives as {code, message}, not as a string.
+    let bad = json!({"request": {"identifier": "3471765432100001", "password": "salah", "server_url": null}});
+    let err = invoke(&main, cmd::SIGN_IN, bad, LOCAL_ORIGIN).expect_err("wrong password fails");
+    assert_eq!(err["code"], "invalid_credentials", "errors cross IPC as {{code, message}}: {err}");
+
+    // Not granted: core plugin commands, unknown commands, other windows, remote origins.
+    assert_refused(invoke(&main, "plugin:app|version", json!({}), LOCAL_ORIGIN), "a core command (no core:default)");
+    assert_refused(invoke(&main, "plugin:window|close", json!({}), LOCAL_ORIGIN), "closing the window");
+    assert_refused(invoke(&main, "drop_everything", json!({}), LOCAL_ORIGIN), "an unknown command");
+    let other = window(&app, "intruder");
+    assert_refused(invoke(&other, cmd::SESSION_STATE, json!({}), LOCAL_ORIGIN), "a window outside the capability");
+    assert_refused(
+        invoke(&main, cmd::SESSION_STATE, json!({}), "https://evil.example"),
+        "a remote page in the main window",
+    );
+}

@@ -1,0 +1,3 @@
+fn main() {
+    penggerak_ui::start();
+}

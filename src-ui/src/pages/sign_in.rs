@@ -1,0 +1,77 @@
+//! Masuk: identifier (NUPTK/NIP/email), password, and the server address under "advanced".
+
+use crate::{ipc, text, view_model};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use penggerak_types::ipc::{SessionState, SignInRequest};
+
+#[component]
+pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
+    let identifier = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let server = RwSignal::new(server_url);
+    let error = RwSignal::new(None::<String>);
+
+    let submit = Action::new_local(|request: &SignInRequest| ipc::sign_in(request.clone()));
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(state)) => on_session.run(state),
+        Some(Err(e)) => {
+            password.set(String::new());
+            error.set(Some(view_model::error_text(&e)));
+        }
+        None => {}
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if identifier.get().trim().is_empty() || password.get().is_empty() {
+            error.set(Some(text::ERR_FIELDS_REQUIRED.into()));
+            return;
+        }
+        error.set(None);
+        submit.dispatch(SignInRequest {
+            identifier: identifier.get().trim().to_owned(),
+            password: password.get(),
+            server_url: Some(server.get()),
+        });
+    };
+    let pending = submit.pending();
+
+    view! {
+        <section class="card sign-in" aria-labelledby="sign-in-title">
+            <header class="brand">
+                <img src="/128x128.png" alt="" width="56" height="56" />
+                <div>
+                    <p class="app-name">{text::APP_NAME}</p>
+                    <p class="tagline">{text::TAGLINE}</p>
+                </div>
+            </header>
+            <h1 id="sign-in-title">{text::SIGN_IN_TITLE}</h1>
+            <form on:submit=on_submit novalidate>
+                <label for="identifier">{text::IDENTIFIER_LABEL}</label>
+                <input id="identifier" name="identifier" type="text" autocomplete="username" inputmode="email"
+                    autocapitalize="none" spellcheck="false"
+                    prop:value=move || identifier.get()
+                    on:input=move |ev| identifier.set(event_target_value(&ev)) />
+                <label for="password">{text::PASSWORD_LABEL}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev)) />
+                <details class="advanced">
+                    <summary>{text::ADVANCED}</summary>
+                    <label for="server-url">{text::SERVER_LABEL}</label>
+                    <input id="server-url" name="server-url" type="url" inputmode="url" autocapitalize="none"
+                        spellcheck="false"
+                        prop:value=move || server.get()
+                        on:input=move |ev| server.set(event_target_value(&ev)) />
+                </details>
+                <p id="sign-in-error" class="error" role="alert" aria-live="assertive">
+                    {move || error.get().unwrap_or_default()}
+                </p>
+                <button id="sign-in" class="primary" type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { text::SIGNING_IN } else { text::SIGN_IN_BUTTON }}
+                </button>
+            </form>
+        </section>
+    }
+}

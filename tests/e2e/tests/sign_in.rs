@@ -1,0 +1,78 @@
+//! The thin slice in the real app: sign in with the demo account, see the teacher's name, restart and
+//! still be signed in, sign out — with the tokens really in the OS keyring and really revoked.
+
+use penggerak_client::ApiClient;
+use penggerak_core::{KeyringStore, TokenStore};
+use penggerak_e2e::{find, screenshot, type_into, wait_text, Driver};
+use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::ErrorCode;
+
+const NAME: &str = "Siti Rahayu, S.Pd.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_restart_sign_out() {
+    let server = TestServer::start();
+    let driver = Driver::start(&server.base_url());
+    let keyring = KeyringStore::app();
+    assert!(keyring.load().unwrap().is_none(), "the run starts with an empty keyring");
+
+    // First launch: the sign-in screen, pointed at our server.
+    let app = driver.launch().await;
+    find(&app, "#identifier", "sign-in screen").await;
+    screenshot(&app, "01-sign-in").await;
+
+    // A wrong password gives a readable message, not a crash.
+    type_into(&app, "#identifier", "3471765432100001", "identifier").await;
+    type_into(&app, "#password", "bukan-sandinya", "password").await;
+    find(&app, "#sign-in", "sign-in button").await.click().await.unwrap();
+    let msg = wait_text(&app, "#sign-in-error", "wrong password message", |t| !t.is_empty()).await;
+    assert!(msg.contains("salah"), "the wrong-password message says so in Bahasa Indonesia: {msg}");
+    screenshot(&app, "02-sign-in-wrong-password").await;
+
+    // The demo credentials: Masuk, then the teacher's name.
+    type_into(&app, "#password", DEMO_PASSWORD, "password").await;
+    find(&app, "#sign-in", "sign-in button").await.click().await.unwrap();
+    wait_text(&app, "#user-name", "home after sign-in", |t| t == NAME).await;
+    screenshot(&app, "03-home").await;
+    let tokens = keyring.load().unwrap().expect("the app stored its tokens in the OS keyring");
+    assert_eq!(tokens.server_url, server.base_url(), "the tokens belong to the server we signed in to");
+
+    // Restart: a new app process opens signed in.
+    app.close().await.unwrap();
+    let app = driver.launch().await;
+    wait_text(&app, "#user-name", "home after restart", |t| t == NAME).await;
+    screenshot(&app, "04-home-after-restart").await;
+
+    // Sign out: back to the sign-in screen, keyring entry gone, session revoked on the server.
+    find(&app, "#sign-out", "sign-out button").await.click().await.unwrap();
+    find(&app, "#identifier", "sign-in screen after sign-out").await;
+    screenshot(&app, "05-signed-out").await;
+    app.close().await.unwrap();
+    assert!(keyring.load().unwrap().is_none(), "sign-out removed the keyring entry");
+    let e = ApiClient::new(&server.base_url()).unwrap().refresh(tokens.refresh_token.expose()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SessionExpired, "the server revoked the session at sign-out");
+
+    // Secrets at rest: no token or password anywhere in the app's data, config or cache directories.
+    let secrets = [tokens.access_token.expose().as_str(), tokens.refresh_token.expose().as_str(), DEMO_PASSWORD];
+    for file in walk(driver.app_home.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
+        for s in secrets {
+            assert!(!text.contains(s), "a secret was written to {}", file.display());
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
