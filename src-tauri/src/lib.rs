@@ -31,7 +31,8 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 fn open_session<R: Runtime>(app: &tauri::App<R>) -> Result<Session, Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
     let server = std::env::var(SERVER_ENV).unwrap_or_else(|_| DEFAULT_SERVER.to_owned());
-    let session = tauri::async_runtime::block_on(Session::open(&data_dir, Arc::new(KeyringStore::app()), server))?;
+    let session =
+        tauri::async_runtime::block_on(Session::open(&data_dir, Arc::new(KeyringStore::app()), server))?;
     Ok(session)
 }
 

@@ -64,7 +64,8 @@ fn only_granted_commands_from_the_main_window_run() {
     let state = invoke(&main, cmd::SESSION_STATE, json!({}), LOCAL_ORIGIN).expect("session_state is granted");
     let state: SessionState = serde_json::from_value(state).unwrap();
     assert_eq!(state, SessionState::SignedOut { server_url: server.base_url() });
-    let body = json!({"request": {"identifier": "3471765432100001", "password": DEMO_PASSWORD, "server_url": null}});
+    let body =
+        json!({"request": {"identifier": "3471765432100001", "password": DEMO_PASSWORD, "server_url": null}});
     let signed_in = invoke(&main, cmd::SIGN_IN, body, LOCAL_ORIGIN).expect("sign_in is granted");
     assert_eq!(signed_in["profile"]["full_name"], "Siti Rahayu, S.Pd.", "the command really ran");
 
@@ -74,11 +75,17 @@ fn only_granted_commands_from_the_main_window_run() {
     assert_eq!(err["code"], "invalid_credentials", "errors cross IPC as {{code, message}}: {err}");
 
     // Not granted: core plugin commands, unknown commands, other windows, remote origins.
-    assert_refused(invoke(&main, "plugin:app|version", json!({}), LOCAL_ORIGIN), "a core command (no core:default)");
+    assert_refused(
+        invoke(&main, "plugin:app|version", json!({}), LOCAL_ORIGIN),
+        "a core command (no core:default)",
+    );
     assert_refused(invoke(&main, "plugin:window|close", json!({}), LOCAL_ORIGIN), "closing the window");
     assert_refused(invoke(&main, "drop_everything", json!({}), LOCAL_ORIGIN), "an unknown command");
     let other = window(&app, "intruder");
-    assert_refused(invoke(&other, cmd::SESSION_STATE, json!({}), LOCAL_ORIGIN), "a window outside the capability");
+    assert_refused(
+        invoke(&other, cmd::SESSION_STATE, json!({}), LOCAL_ORIGIN),
+        "a window outside the capability",
+    );
     assert_refused(
         invoke(&main, cmd::SESSION_STATE, json!({}), "https://evil.example"),
         "a remote page in the main window",

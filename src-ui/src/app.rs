@@ -44,7 +44,7 @@ pub fn App() -> impl IntoView {
                     view! { <SignIn server_url=server_url on_session=on_session /> }.into_any()
                 }
                 Screen::Session(SessionState::SignedIn { profile, .. }) => {
-                    view! { <Home profile=profile on_session=on_session /> }.into_any()
+                    view! { <Home profile=*profile on_session=on_session /> }.into_any()
                 }
             }}
         </main>

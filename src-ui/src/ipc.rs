@@ -23,10 +23,7 @@ fn rejection(value: JsValue) -> ApiError {
     if let Ok(e) = serde_wasm_bindgen::from_value::<ApiError>(value.clone()) {
         return e;
     }
-    let text = value
-        .as_string()
-        .or_else(|| js_sys_message(&value))
-        .unwrap_or_else(|| format!("{value:?}"));
+    let text = value.as_string().or_else(|| js_sys_message(&value)).unwrap_or_else(|| format!("{value:?}"));
     crate::view_model::shell_rejection(&text)
 }
 

@@ -21,7 +21,8 @@ pub fn error_text(e: &ApiError) -> String {
 
 /// Classifies a plain-string rejection from the Tauri runtime (not from our commands).
 pub fn shell_rejection(raw: &str) -> ApiError {
-    if raw.contains("__TAURI__") || raw.contains("undefined is not an object") || raw.contains("is undefined") {
+    if raw.contains("__TAURI__") || raw.contains("undefined is not an object") || raw.contains("is undefined")
+    {
         ApiError::new(ErrorCode::Internal, text::ERR_NOT_IN_APP)
     } else if raw.contains("not allowed") {
         ApiError::new(ErrorCode::Forbidden, format!("{} ({raw})", text::ERR_NOT_ALLOWED))

@@ -1,1 +1,48 @@
-fn main() {}
+//! `cargo xtask <command>`: the one way to set up, run, test, package and measure Penggerak.
+//!
+//! It installs what a fresh Debian/Ubuntu machine lacks (see `setup.rs`), builds through the Tauri CLI
+//! (the only build that embeds the UI), and runs tests in the environment they need (Xvfb, a D-Bus session
+//! with an unlocked gnome-keyring). Plain `std::process::Command`; no dependencies beyond `anyhow`.
+
+mod bench;
+mod env;
+mod run;
+mod setup;
+mod test;
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup              install what is missing (apt packages, wasm32 target, trunk, wasm-bindgen-cli,
+                     tauri-driver, npm tools); nothing already installed is redone
+  run [--headless]   build, start the reference server with demo data on 127.0.0.1:8080, open the app
+                     (--headless: under Xvfb with its own keyring, for machines without a display)
+  test               everything CI checks: fmt, clippy, unit/integration tests, wasm build, end-to-end
+  package            build the release app and its .deb
+  bench              build release artefacts and report their sizes and start-up figures";
+
+fn main() {
+    if let Err(e) = dispatch() {
+        eprintln!("\nerror: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn dispatch() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = &args[args.len().min(1)..];
+    match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("run") => run::run(rest),
+        Some("test") => test::run(rest),
+        Some("package") => bench::package().map(|_| ()),
+        Some("bench") => bench::run(),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}

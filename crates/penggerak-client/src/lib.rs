@@ -40,7 +40,9 @@ impl ClientError {
             ClientError::Protocol(m) => {
                 ApiError::new(ErrorCode::Internal, format!("Jawaban server tidak dikenali: {m}"))
             }
-            ClientError::BadUrl(m) => ApiError::new(ErrorCode::Validation, format!("Alamat server tidak valid: {m}")),
+            ClientError::BadUrl(m) => {
+                ApiError::new(ErrorCode::Validation, format!("Alamat server tidak valid: {m}"))
+            }
         }
     }
 
@@ -175,11 +177,15 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        for ok in ["https://api.example.id", "http://127.0.0.1:8080/", "http://localhost:1", "http://[::1]:9"] {
+        for ok in ["https://api.example.id", "http://127.0.0.1:8080/", "http://localhost:1", "http://[::1]:9"]
+        {
             assert!(parse_base_url(ok).is_ok(), "{ok} must be accepted");
         }
         for bad in ["http://api.example.id", "http://10.0.0.1", "ftp://x", "nonsense", "https://"] {
-            assert!(parse_base_url(bad).is_err(), "{bad} must be refused: tokens would travel in clear or nowhere");
+            assert!(
+                parse_base_url(bad).is_err(),
+                "{bad} must be refused: tokens would travel in clear or nowhere"
+            );
         }
         assert_eq!(
             parse_base_url("https://api.example.id/base/?q=1#x").unwrap().as_str(),

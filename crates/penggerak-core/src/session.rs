@@ -74,12 +74,14 @@ impl Session {
         let tokens = self.keychain(|t| t.load()).await?;
         match (tokens, self.store.account().await?) {
             (Some(t), Some((server_url, profile))) if t.server_url == server_url => {
-                Ok(SessionState::SignedIn { server_url, profile })
+                Ok(SessionState::SignedIn { server_url, profile: Box::new(profile) })
             }
             (Some(t), _) => {
                 // Tokens without a cached profile (e.g. the store was deleted): fetch it if we can.
                 match self.fetch_profile().await {
-                    Ok(profile) => Ok(SessionState::SignedIn { server_url: t.server_url, profile }),
+                    Ok(profile) => {
+                        Ok(SessionState::SignedIn { server_url: t.server_url, profile: Box::new(profile) })
+                    }
                     Err(CoreError::Client(ClientError::Offline(_))) => self.signed_out().await,
                     Err(e) => Err(e),
                 }
@@ -115,7 +117,7 @@ impl Session {
         self.keychain(move |t| t.save(&stored)).await?;
         self.store.save_account(&server_url, &profile).await?;
         tracing::info!(server = %server_url, user = %profile.id, "signed in");
-        Ok(SessionState::SignedIn { server_url, profile })
+        Ok(SessionState::SignedIn { server_url, profile: Box::new(profile) })
     }
 
     /// Fetches the profile from the server (refreshing the access token once if needed) and caches it.
@@ -135,7 +137,11 @@ impl Session {
 
     /// Spends the refresh token for a new pair and stores it. If the server refuses, the device is signed
     /// out locally (the tokens are dead anyway) and `session_expired` is returned.
-    async fn refresh_tokens(&self, client: &ApiClient, old: &StoredTokens) -> Result<StoredTokens, CoreError> {
+    async fn refresh_tokens(
+        &self,
+        client: &ApiClient,
+        old: &StoredTokens,
+    ) -> Result<StoredTokens, CoreError> {
         let _gate = self.gate.lock().await;
         // Another task may have refreshed while we waited for the gate: use its pair.
         if let Some(current) = self.keychain(|t| t.load()).await? {

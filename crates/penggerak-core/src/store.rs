@@ -36,9 +36,10 @@ impl LocalStore {
 
     /// The cached account: the server it belongs to and its profile.
     pub async fn account(&self) -> Result<Option<(String, Profile)>, CoreError> {
-        let row: Option<(String, String)> = sqlx::query_as("SELECT server_url, profile FROM account WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT server_url, profile FROM account WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|(server, json)| {
             serde_json::from_str(&json)
                 .map(|p| (server, p))

@@ -95,6 +95,9 @@ fn token_survives_process_and_keyring_daemon_restarts() {
     // The secret is stored encrypted: the on-disk keyring never holds the token in clear.
     for entry in std::fs::read_dir(data.join("keyrings")).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        assert!(!String::from_utf8_lossy(&bytes).contains("refresh-XYZ-789"), "keyring file holds no plaintext");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("refresh-XYZ-789"),
+            "keyring file holds no plaintext"
+        );
     }
 }

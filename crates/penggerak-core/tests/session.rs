@@ -71,7 +71,11 @@ async fn sign_out_revokes_on_the_server() {
     session.sign_out().await.unwrap();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let e = client.refresh(stored.refresh_token.expose()).await.unwrap_err();
-    assert_eq!(e.code(), ErrorCode::SessionExpired, "the server no longer honours the signed-out refresh token");
+    assert_eq!(
+        e.code(),
+        ErrorCode::SessionExpired,
+        "the server no longer honours the signed-out refresh token"
+    );
     let e = client.me(stored.access_token.expose()).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::Unauthorized, "nor its access token");
 }
@@ -109,7 +113,10 @@ async fn expired_access_token_is_refreshed_once_and_rotated() {
     let p = session.fetch_profile().await.expect("an expired access token is refreshed transparently");
     assert_eq!(p.full_name, "Siti Rahayu, S.Pd.");
     let after = tokens.load().unwrap().unwrap();
-    assert_ne!(before.refresh_token, after.refresh_token, "the rotated pair replaced the old one in the store");
+    assert_ne!(
+        before.refresh_token, after.refresh_token,
+        "the rotated pair replaced the old one in the store"
+    );
 }
 
 #[tokio::test]
@@ -138,7 +145,8 @@ async fn no_secret_reaches_the_data_directory() {
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     session.fetch_profile().await.unwrap();
     let t = tokens.load().unwrap().unwrap();
-    let secrets = [t.access_token.expose().clone(), t.refresh_token.expose().clone(), DEMO_PASSWORD.to_string()];
+    let secrets =
+        [t.access_token.expose().clone(), t.refresh_token.expose().clone(), DEMO_PASSWORD.to_string()];
     // Read every file while the store is still open (WAL not yet checkpointed), then again after close.
     for pass in ["open", "closed"] {
         if pass == "closed" {

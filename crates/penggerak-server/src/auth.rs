@@ -74,10 +74,7 @@ pub async fn check_credentials(state: &AppState, identifier: &str, password: &st
         .map_err(|e| ServerError::Internal(e.into()))?;
     match (ok, user_id) {
         (true, Some(id)) => Ok(id),
-        _ => Err(ServerError::new(
-            ErrorCode::InvalidCredentials,
-            "NUPTK/NIP/email atau kata sandi salah.",
-        )),
+        _ => Err(ServerError::new(ErrorCode::InvalidCredentials, "NUPTK/NIP/email atau kata sandi salah.")),
     }
 }
 
@@ -96,11 +93,7 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair>
     Ok(pair)
 }
 
-async fn issue_pair(
-    state: &AppState,
-    tx: &mut sqlx::SqliteConnection,
-    family: &str,
-) -> Result<TokenPair> {
+async fn issue_pair(state: &AppState, tx: &mut sqlx::SqliteConnection, family: &str) -> Result<TokenPair> {
     let access = new_token();
     let refresh = new_token();
     let now = now_unix();
@@ -130,11 +123,20 @@ fn session_expired() -> ServerError {
     ServerError::new(ErrorCode::SessionExpired, "Sesi Anda telah berakhir. Silakan masuk kembali.")
 }
 
+#[derive(sqlx::FromRow)]
+struct RefreshRow {
+    family_id: String,
+    expires_at: i64,
+    used_at: Option<i64>,
+    revoked_at: Option<i64>,
+    user_id: String,
+}
+
 /// Spends a refresh token and issues a new pair in the same family. Spending an already-spent token means
 /// it was stolen or replayed: the whole family is revoked. Returns the new pair and the user id.
 pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair, String)> {
     let mut tx = state.db.pool.begin().await?;
-    let row: Option<(String, i64, Option<i64>, Option<i64>, String)> = sqlx::query_as(
+    let row: Option<RefreshRow> = sqlx::query_as(
         "SELECT r.family_id, r.expires_at, r.used_at, f.revoked_at, f.user_id
          FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id
          WHERE r.token_hash = ?",
@@ -142,7 +144,7 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
     .bind(token_hash(refresh_token))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((family, expires_at, used_at, revoked_at, user_id)) = row else {
+    let Some(RefreshRow { family_id: family, expires_at, used_at, revoked_at, user_id }) = row else {
         return Err(session_expired());
     };
     let now = now_unix();
@@ -181,10 +183,11 @@ async fn revoke_family(tx: &mut sqlx::SqliteConnection, family: &str) -> Result<
 /// Revokes the family of `refresh_token` (sign-out). Unknown tokens are fine: signing out is idempotent.
 pub async fn revoke(state: &AppState, refresh_token: &str) -> Result<()> {
     let mut tx = state.db.pool.begin().await?;
-    let family: Option<(String,)> = sqlx::query_as("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
-        .bind(token_hash(refresh_token))
-        .fetch_optional(&mut *tx)
-        .await?;
+    let family: Option<(String,)> =
+        sqlx::query_as("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
+            .bind(token_hash(refresh_token))
+            .fetch_optional(&mut *tx)
+            .await?;
     if let Some((family,)) = family {
         revoke_family(&mut tx, &family).await?;
     }

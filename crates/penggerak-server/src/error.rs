@@ -36,7 +36,8 @@ impl IntoResponse for ServerError {
                 ApiError::new(ErrorCode::Internal, "Terjadi kesalahan pada server. Coba lagi nanti.")
             }
         };
-        let status = StatusCode::from_u16(body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, Json(body)).into_response()
     }
 }

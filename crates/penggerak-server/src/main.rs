@@ -20,9 +20,7 @@ struct Args {
 }
 
 fn default_database() -> anyhow::Result<String> {
-    let dir = dirs::data_dir()
-        .context("no user data directory: pass --database")?
-        .join("penggerak-server");
+    let dir = dirs::data_dir().context("no user data directory: pass --database")?.join("penggerak-server");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(format!("sqlite://{}", dir.join("penggerak.sqlite").display()))
 }

@@ -32,7 +32,8 @@ async fn me(c: &reqwest::Client, s: &TestServer, access: &str) -> reqwest::Respo
 #[tokio::test]
 async fn health_answers_ok() {
     let s = TestServer::start();
-    let h: Health = reqwest::get(format!("{}/api/v1/health", s.base_url())).await.unwrap().json().await.unwrap();
+    let h: Health =
+        reqwest::get(format!("{}/api/v1/health", s.base_url())).await.unwrap().json().await.unwrap();
     assert_eq!(h.status, "ok", "health says ok when the database answers");
 }
 
@@ -56,10 +57,20 @@ async fn login_with_nuptk_nip_or_email_then_me() {
 async fn wrong_password_unknown_user_and_bad_bodies_are_clear_errors() {
     let s = TestServer::start();
     let c = reqwest::Client::new();
-    expect_error(login(&c, &s, SITI_NUPTK, "salah").await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials).await;
-    expect_error(login(&c, &s, "0000", DEMO_PASSWORD).await, StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials)
+    expect_error(
+        login(&c, &s, SITI_NUPTK, "salah").await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidCredentials,
+    )
+    .await;
+    expect_error(
+        login(&c, &s, "0000", DEMO_PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::InvalidCredentials,
+    )
+    .await;
+    expect_error(login(&c, &s, "  ", "").await, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation)
         .await;
-    expect_error(login(&c, &s, "  ", "").await, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation).await;
     let r = c
         .post(format!("{}/api/v1/auth/login", s.base_url()))
         .header("content-type", "application/json")
@@ -98,12 +109,24 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     assert_eq!(me(&c, &s, &second.tokens.access_token).await.status(), StatusCode::OK);
 
     // Replaying the spent token is what a thief would do: the whole family dies, including the new pair.
-    expect_error(refresh(first.tokens.refresh_token).await, StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
-        .await;
-    expect_error(me(&c, &s, &second.tokens.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
-        .await;
-    expect_error(refresh(second.tokens.refresh_token).await, StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
-        .await;
+    expect_error(
+        refresh(first.tokens.refresh_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::SessionExpired,
+    )
+    .await;
+    expect_error(
+        me(&c, &s, &second.tokens.access_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
+    )
+    .await;
+    expect_error(
+        refresh(second.tokens.refresh_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::SessionExpired,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -118,7 +141,8 @@ async fn logout_revokes_access_and_refresh_tokens() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    expect_error(me(&c, &s, &l.tokens.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+    expect_error(me(&c, &s, &l.tokens.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+        .await;
     let r = c
         .post(format!("{}/api/v1/auth/refresh", s.base_url()))
         .json(&json!({"refresh_token": l.tokens.refresh_token}))
@@ -135,7 +159,8 @@ async fn expired_access_tokens_are_refused() {
     let l: LoginResponse = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await.json().await.unwrap();
     assert_eq!(me(&c, &s, &l.tokens.access_token).await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    expect_error(me(&c, &s, &l.tokens.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+    expect_error(me(&c, &s, &l.tokens.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+        .await;
 }
 
 #[tokio::test]

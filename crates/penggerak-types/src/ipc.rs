@@ -20,7 +20,7 @@ pub enum SessionState {
     /// Nobody is signed in. `server_url` is the server the sign-in form should default to.
     SignedOut { server_url: String },
     /// Signed in (tokens are in the OS keychain; the profile comes from the local store).
-    SignedIn { server_url: String, profile: Profile },
+    SignedIn { server_url: String, profile: Box<Profile> },
 }
 
 /// Arguments of `sign_in`. Sent by the UI as `{"request": SignInRequest}`.

@@ -80,11 +80,7 @@ fn session_state_is_internally_tagged() {
 #[test]
 fn sign_in_args_envelope_and_secret_free_debug() {
     let a = SignInArgs {
-        request: SignInRequest {
-            identifier: "1234".into(),
-            password: "hunter2".into(),
-            server_url: None,
-        },
+        request: SignInRequest { identifier: "1234".into(), password: "hunter2".into(), server_url: None },
     };
     assert_eq!(
         serde_json::to_value(&a).unwrap(),

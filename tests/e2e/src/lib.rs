@@ -3,7 +3,8 @@
 //!
 //! The environment is `cargo xtask test`'s: an X display (Xvfb) and a D-Bus session with an unlocked
 //! gnome-keyring, created fresh for the run. The app's data directory is a temporary directory per test.
-//! Env: `PENGGERAK_E2E_APP` (the binary; default `target/debug/penggerak`), `PENGGERAK_E2E_ARTIFACTS`
+//! Env: `PENGGERAK_E2E_APP` (the binary; default `target/xtask/bin/penggerak-debug`, the copy xtask keeps
+//! of the Tauri CLI build), `PENGGERAK_E2E_ARTIFACTS`
 //! (where screenshots go; default `.e2e-artifacts/`).
 
 use fantoccini::elements::Element;
@@ -24,7 +25,7 @@ fn workspace_root() -> PathBuf {
 pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("PENGGERAK_E2E_APP")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/debug/penggerak"));
+        .unwrap_or_else(|| workspace_root().join("target/xtask/bin/penggerak-debug"));
     assert!(
         path.exists(),
         "app binary {} not found: the end-to-end tests run from `cargo xtask test`, which builds it with \
@@ -103,9 +104,7 @@ pub async fn screenshot(c: &Client, name: &str) {
         .unwrap_or_else(|| workspace_root().join(".e2e-artifacts"));
     std::fs::create_dir_all(&dir).unwrap();
     // Let WebKit paint what the DOM already shows: a screenshot can otherwise lag one frame behind.
-    let _ = c
-        .execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![])
-        .await;
+    let _ = c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![]).await;
     match c.screenshot().await {
         Ok(png) => std::fs::write(dir.join(format!("{name}.png")), png).unwrap(),
         Err(e) => eprintln!("screenshot {name} failed: {e}"),

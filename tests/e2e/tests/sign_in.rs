@@ -49,11 +49,13 @@ async fn sign_in_restart_sign_out() {
     screenshot(&app, "05-signed-out").await;
     app.close().await.unwrap();
     assert!(keyring.load().unwrap().is_none(), "sign-out removed the keyring entry");
-    let e = ApiClient::new(&server.base_url()).unwrap().refresh(tokens.refresh_token.expose()).await.unwrap_err();
+    let e =
+        ApiClient::new(&server.base_url()).unwrap().refresh(tokens.refresh_token.expose()).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::SessionExpired, "the server revoked the session at sign-out");
 
     // Secrets at rest: no token or password anywhere in the app's data, config or cache directories.
-    let secrets = [tokens.access_token.expose().as_str(), tokens.refresh_token.expose().as_str(), DEMO_PASSWORD];
+    let secrets =
+        [tokens.access_token.expose().as_str(), tokens.refresh_token.expose().as_str(), DEMO_PASSWORD];
     for file in walk(driver.app_home.path()) {
         let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
         for s in secrets {

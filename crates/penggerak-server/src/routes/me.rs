@@ -12,31 +12,43 @@ pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Pr
     Ok(Json(load_profile(&state, &user.user_id).await?))
 }
 
-type ProfileRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    id: String,
+    full_name: String,
+    role: String,
+    nuptk: Option<String>,
+    nip: Option<String>,
+    email: String,
+    npsn: Option<String>,
+    school_name: Option<String>,
+    jenjang: Option<String>,
+    province: Option<String>,
+    regency: Option<String>,
+}
 
 pub async fn load_profile(state: &AppState, user_id: &str) -> Result<Profile> {
     let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT u.id, u.full_name, u.role, u.nuptk, u.nip, u.email,
-                s.npsn, s.name, s.jenjang, s.province, s.regency
+                s.npsn, s.name AS school_name, s.jenjang, s.province, s.regency
          FROM users u LEFT JOIN schools s ON s.npsn = u.school_npsn WHERE u.id = ?",
     )
     .bind(user_id)
     .fetch_optional(&state.db.pool)
     .await?;
-    let (id, full_name, role, nuptk, nip, email, npsn, name, jenjang, province, regency) =
-        row.ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Pengguna tidak ditemukan."))?;
+    let ProfileRow {
+        id,
+        full_name,
+        role,
+        nuptk,
+        nip,
+        email,
+        npsn,
+        school_name: name,
+        jenjang,
+        province,
+        regency,
+    } = row.ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Pengguna tidak ditemukan."))?;
     let role = parse_role(&role)?;
     let school = match (npsn, name, jenjang, province, regency) {
         (Some(npsn), Some(name), Some(jenjang), Some(province), Some(regency)) => {

@@ -28,7 +28,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> crate::error::Result<Json<Health>> {
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> crate::error::Result<Json<Health>> {
     sqlx::query("SELECT 1").execute(&state.db.pool).await?;
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
 }

@@ -1,0 +1,51 @@
+//! `cargo xtask package` and `cargo xtask bench`: release artefacts and their figures.
+
+use crate::env::{self, cmd, exec};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Builds the release app and its `.deb` (no AppImage: its bundler downloads tools at build time).
+pub fn package() -> Result<PathBuf> {
+    crate::setup::run()?;
+    exec(cmd("tauri").args(["build", "--bundles", "deb"]).env("CI", "true"))?;
+    let dir = env::root().join("target/release/bundle/deb");
+    let deb = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "deb"))
+        .context("no .deb was produced")?;
+    println!("package: {}", deb.display());
+    Ok(deb)
+}
+
+fn size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn gzip_size(path: &std::path::Path) -> Option<u64> {
+    let out = cmd("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
+    out.status.success().then_some(out.stdout.len() as u64)
+}
+
+pub fn run() -> Result<()> {
+    let t = Instant::now();
+    let deb = package()?;
+    let build_secs = t.elapsed().as_secs_f64();
+    let bin = env::root().join("target/release/penggerak");
+    let dist = env::root().join("src-ui/dist");
+    let wasm = std::fs::read_dir(&dist)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .context("no wasm in src-ui/dist")?;
+    let kib = |b: u64| b as f64 / 1024.0;
+    println!("\nfigures:");
+    println!("  release build + .deb           {build_secs:>9.1} s");
+    println!("  release binary                 {:>9.1} KiB", kib(size(&bin)));
+    println!("  .deb                           {:>9.1} KiB", kib(size(&deb)));
+    println!("  UI wasm raw                    {:>9.1} KiB", kib(size(&wasm)));
+    if let Some(gz) = gzip_size(&wasm) {
+        println!("  UI wasm gzip -9                {:>9.1} KiB", kib(gz));
+    }
+    Ok(())
+}

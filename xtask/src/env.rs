@@ -1,0 +1,154 @@
+//! Paths, PATH, and running commands with clear errors.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// `~/.cargo/bin`, where `cargo install` puts trunk, wasm-bindgen and tauri-driver.
+pub fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from("/root/.cargo"))
+        .join("bin")
+}
+
+/// PATH with `node_modules/.bin` (tauri CLI, wasm-opt) and `~/.cargo/bin` in front.
+pub fn path_var() -> std::ffi::OsString {
+    let mut dirs = vec![root().join("node_modules/.bin"), cargo_bin()];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).expect("PATH entries are valid")
+}
+
+/// A command run from the workspace root with the project's PATH.
+pub fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root()).env("PATH", path_var());
+    c
+}
+
+/// Runs `c`, failing with the command line if it fails.
+pub fn exec(c: &mut Command) -> Result<()> {
+    let line = format!("{c:?}");
+    let status = c.status().with_context(|| format!("could not start {line}"))?;
+    if !status.success() {
+        bail!("command failed ({status}): {line}");
+    }
+    Ok(())
+}
+
+/// Runs `c` and returns its stdout, or `None` if it cannot start or fails.
+pub fn output(c: &mut Command) -> Option<String> {
+    let out = c.output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// True when `program` runs (e.g. `--version`) successfully.
+pub fn has(program: &str, arg: &str) -> bool {
+    output(cmd(program).arg(arg)).is_some()
+}
+
+/// Times a phase, printing `==> name` before and its duration after; records it for the summary.
+pub struct Phases {
+    done: Vec<(String, f64, bool)>,
+    start: Instant,
+}
+
+impl Phases {
+    pub fn new() -> Self {
+        Self { done: Vec::new(), start: Instant::now() }
+    }
+
+    pub fn run(&mut self, name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+        println!("\n==> {name}");
+        let t = Instant::now();
+        let r = f();
+        let secs = t.elapsed().as_secs_f64();
+        println!("<== {name}: {} in {secs:.1} s", if r.is_ok() { "ok" } else { "FAILED" });
+        self.done.push((name.to_owned(), secs, r.is_ok()));
+        r
+    }
+
+    pub fn summary(&self) {
+        println!("\nphase timings:");
+        for (name, secs, ok) in &self.done {
+            println!("  {:<32} {:>7.1} s  {}", name, secs, if *ok { "ok" } else { "FAILED" });
+        }
+        println!("  {:<32} {:>7.1} s", "total", self.start.elapsed().as_secs_f64());
+    }
+}
+
+/// The `wasm-bindgen` version Cargo.lock resolved (the CLI must match it exactly).
+pub fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|v| v.trim().strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    bail!("wasm-bindgen not found in Cargo.lock")
+}
+
+/// Where `build_app` keeps the CLI-built binary (`debug` or `release`). A copy, because any later plain
+/// `cargo build`/`cargo test` of the workspace overwrites `target/<profile>/penggerak` with a binary that
+/// loads the dev server's URL instead of the embedded UI.
+pub fn app_binary(profile: &str) -> PathBuf {
+    root().join("target/xtask/bin").join(format!("penggerak-{profile}"))
+}
+
+/// Builds the UI and the app through the Tauri CLI (which runs trunk first): only this build embeds the
+/// UI. Returns the path of the kept copy (see [`app_binary`]).
+pub fn build_app(release: bool) -> Result<PathBuf> {
+    let mut c = cmd("tauri");
+    c.arg("build");
+    if !release {
+        c.arg("--debug");
+    }
+    c.arg("--no-bundle").env("CI", "true");
+    exec(&mut c)?;
+    let profile = if release { "release" } else { "debug" };
+    let built = root().join("target").join(profile).join("penggerak");
+    let kept = app_binary(profile);
+    std::fs::create_dir_all(kept.parent().unwrap())?;
+    std::fs::copy(&built, &kept)
+        .with_context(|| format!("copying {} to {}", built.display(), kept.display()))?;
+    Ok(kept)
+}
+
+/// True when a display is available for a window.
+pub fn has_display() -> bool {
+    std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+}
+
+/// Wraps `inner` (a shell command line) in Xvfb + a fresh D-Bus session with gnome-keyring unlocked,
+/// keeping the keyring files under `keyring_home` so each run starts from a known keyring.
+pub fn headless_session(keyring_home: &Path, inner: &str) -> Result<Command> {
+    let data = keyring_home.join("data");
+    let runtime = keyring_home.join("run");
+    for d in [&data, &runtime] {
+        std::fs::create_dir_all(d)?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let script = format!(
+        "printf %s penggerak-headless | gnome-keyring-daemon --unlock --components=secrets >/dev/null && {inner}"
+    );
+    let mut c = cmd("xvfb-run");
+    c.args(["-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--", "sh", "-c", &script])
+        .env("XDG_DATA_HOME", data)
+        .env("XDG_RUNTIME_DIR", runtime)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    Ok(c)
+}

@@ -1,0 +1,51 @@
+//! `cargo xtask test`: everything CI checks, phase by phase, with timings. Fails on the first failure.
+
+use crate::env::{self, cmd, exec, Phases};
+use anyhow::{bail, Result};
+
+pub fn run_all(p: &mut Phases) -> Result<()> {
+    p.run("setup (install what is missing)", crate::setup::run)?;
+    p.run("cargo fmt --check", || exec(cmd("cargo").args(["fmt", "--all", "--check"])))?;
+    // The Tauri CLI build comes first: it builds the UI to wasm (trunk), which the app embeds, and
+    // `generate_context!` needs that output to exist for clippy and the tests to compile.
+    p.run("build UI (wasm) + app (Tauri CLI)", || env::build_app(false).map(|_| ()))?;
+    p.run("clippy (native, all targets)", || {
+        exec(cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    })?;
+    p.run("clippy (UI for wasm32)", || {
+        exec(cmd("cargo").args([
+            "clippy",
+            "-p",
+            "penggerak-ui",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    p.run("unit + integration tests", || {
+        exec(cmd("cargo").args(["test", "--workspace", "--exclude", "penggerak-e2e"]))
+    })?;
+    p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", || {
+        let home = env::root().join("target/xtask/e2e-keyring");
+        let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring
+        let mut c = env::headless_session(&home, "cargo test -p penggerak-e2e -- --test-threads=1")?;
+        c.env("PENGGERAK_E2E_APP", env::app_binary("debug"));
+        let r = exec(&mut c);
+        // WebKitWebDriver can outlive a failed session; never leave one behind holding the terminal.
+        let _ = cmd("pkill").args(["-f", "WebKitWebDriver --port"]).status();
+        r
+    })?;
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    if let Some(a) = args.first() {
+        bail!("`cargo xtask test` takes no options (got `{a}`)");
+    }
+    let mut phases = Phases::new();
+    let result = run_all(&mut phases);
+    phases.summary();
+    result
+}
