@@ -15,6 +15,15 @@ struct ServerGuard(Option<Child>);
 impl Drop for ServerGuard {
     fn drop(&mut self) {
         if let Some(mut child) = self.0.take() {
+            // SIGTERM first: the server finishes in-flight requests and closes SQLite cleanly.
+            let _ = cmd("kill").args(["-TERM", &child.id().to_string()]).status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
