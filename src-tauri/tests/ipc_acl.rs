@@ -91,3 +91,43 @@ fn only_granted_commands_from_the_main_window_run() {
         "a remote page in the main window",
     );
 }
+
+/// The app's CSP stays strict: everything from the app itself, wasm allowed to compile, no inline or eval'd
+/// script, no remote origin anywhere (IPC aside), and every window loads the app's own pages.
+#[test]
+fn content_security_policy_is_strict_and_local() {
+    let context = penggerak_app::context::<MockRuntime>();
+    let config = context.config();
+    let csp = serde_json::to_value(&config.app.security.csp).unwrap();
+    let directive = |name: &str| -> String {
+        match &csp[name] {
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+            other => panic!("CSP directive {name} missing or malformed: {other}"),
+        }
+    };
+    assert_eq!(directive("default-src"), "'self'", "default-src must be the app itself");
+    let script = directive("script-src");
+    assert!(script.contains("'wasm-unsafe-eval'"), "the Leptos wasm needs 'wasm-unsafe-eval': {script}");
+    for (name, value) in csp.as_object().expect("the CSP is a directive map, never null").iter() {
+        let text = value.to_string();
+        assert!(!text.contains("'unsafe-inline'"), "{name} allows inline code: {text}");
+        assert!(!text.contains("'unsafe-eval'"), "{name} allows eval: {text}");
+        assert!(!text.contains('*'), "{name} has a wildcard: {text}");
+        for word in text.trim_matches('"').split_whitespace() {
+            let remote = word.starts_with("http:") || word.starts_with("https:");
+            assert!(
+                !remote || word == "http://ipc.localhost",
+                "{name} allows the remote source {word}: the app loads nothing from the network"
+            );
+        }
+    }
+    for window in &config.app.windows {
+        let url = serde_json::to_value(&window.url).unwrap();
+        assert!(
+            !url.to_string().contains("://"),
+            "window {} loads {url}: windows show only the app's own pages",
+            window.label
+        );
+    }
+}

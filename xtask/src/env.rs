@@ -143,7 +143,8 @@ pub fn headless_session(keyring_home: &Path, inner: &str) -> Result<Command> {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
     }
     let script = format!(
-        "printf %s penggerak-headless | gnome-keyring-daemon --unlock --components=secrets >/dev/null && {inner}"
+        "printf %s penggerak-headless | gnome-keyring-daemon --unlock --components=secrets >/dev/null \
+         || {{ echo 'gnome-keyring-daemon could not start or unlock' >&2; exit 1; }}; {inner}"
     );
     let mut c = cmd("xvfb-run");
     c.args(["-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--", "sh", "-c", &script])
@@ -151,4 +152,9 @@ pub fn headless_session(keyring_home: &Path, inner: &str) -> Result<Command> {
         .env("XDG_RUNTIME_DIR", runtime)
         .env_remove("DBUS_SESSION_BUS_ADDRESS");
     Ok(c)
+}
+
+/// True when running as root (apt can be used directly; PostgreSQL must run as another user).
+pub fn is_root() -> bool {
+    output(cmd("id").arg("-u")).is_some_and(|s| s.trim() == "0")
 }

@@ -6,6 +6,7 @@
 
 mod bench;
 mod env;
+mod postgres;
 mod run;
 mod setup;
 mod test;

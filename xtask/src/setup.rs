@@ -29,6 +29,7 @@ pub const APT_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "libsecret-tools",
     "keyutils",
+    "postgresql",
 ];
 
 /// Node.js and npm, installed through apt only when no `npm` is runnable: machines that have Node from
@@ -51,10 +52,6 @@ fn missing_apt_packages() -> Vec<&'static str> {
         .collect()
 }
 
-fn is_root() -> bool {
-    output(cmd("id").arg("-u")).is_some_and(|s| s.trim() == "0")
-}
-
 fn apt() -> Result<()> {
     let missing = missing_apt_packages();
     if missing.is_empty() {
@@ -62,7 +59,7 @@ fn apt() -> Result<()> {
         return Ok(());
     }
     let list = missing.join(" ");
-    if !is_root() {
+    if !env::is_root() {
         bail!(
             "missing system packages. Run this once, then re-run the xtask command:\n\n  \
              sudo apt-get update && sudo apt-get install -y --no-install-recommends {list}\n"

@@ -27,6 +27,18 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
     p.run("unit + integration tests", || {
         exec(cmd("cargo").args(["test", "--workspace", "--exclude", "penggerak-e2e"]))
     })?;
+    p.run("server, client and core tests on PostgreSQL", || {
+        let cluster = crate::postgres::Cluster::start()?;
+        let r = exec(
+            cmd("cargo")
+                .args(["test", "-p", "penggerak-server", "-p", "penggerak-client", "-p", "penggerak-core"])
+                .env("PENGGERAK_TEST_DATABASE", cluster.admin_url()),
+        );
+        if r.is_err() {
+            eprintln!("PostgreSQL log:\n{}", cluster.log());
+        }
+        r
+    })?;
     p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", || {
         let home = env::root().join("target/xtask/e2e-keyring");
         let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring

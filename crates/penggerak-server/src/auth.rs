@@ -57,7 +57,7 @@ pub fn now_unix() -> i64 {
 pub async fn check_credentials(state: &AppState, identifier: &str, password: &str) -> Result<String> {
     let identifier = identifier.trim();
     let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT id, password_hash FROM users WHERE nuptk = ?1 OR nip = ?1 OR lower(email) = lower(?1)",
+        "SELECT id, password_hash FROM users WHERE nuptk = $1 OR nip = $1 OR lower(email) = lower($1)",
     )
     .bind(identifier)
     .fetch_optional(&state.db.pool)
@@ -82,7 +82,7 @@ pub async fn check_credentials(state: &AppState, identifier: &str, password: &st
 pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair> {
     let family = uuid::Uuid::new_v4().to_string();
     let mut tx = state.db.pool.begin().await?;
-    sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&family)
         .bind(user_id)
         .bind(now_unix())
@@ -93,19 +93,19 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair>
     Ok(pair)
 }
 
-async fn issue_pair(state: &AppState, tx: &mut sqlx::SqliteConnection, family: &str) -> Result<TokenPair> {
+async fn issue_pair(state: &AppState, tx: &mut sqlx::AnyConnection, family: &str) -> Result<TokenPair> {
     let access = new_token();
     let refresh = new_token();
     let now = now_unix();
     let access_ttl = state.config.access_ttl.as_secs();
     let refresh_ttl = state.config.refresh_ttl.as_secs();
-    sqlx::query("INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&access))
         .bind(family)
         .bind(now + access_ttl as i64)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&refresh))
         .bind(family)
         .bind(now + refresh_ttl as i64)
@@ -139,7 +139,7 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
     let row: Option<RefreshRow> = sqlx::query_as(
         "SELECT r.family_id, r.expires_at, r.used_at, f.revoked_at, f.user_id
          FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id
-         WHERE r.token_hash = ?",
+         WHERE r.token_hash = $1",
     )
     .bind(token_hash(refresh_token))
     .fetch_optional(&mut *tx)
@@ -158,11 +158,12 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
         return Err(session_expired());
     }
     // Mark spent only if still unspent, so two concurrent refreshes cannot both succeed.
-    let spent = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
-        .bind(now)
-        .bind(token_hash(refresh_token))
-        .execute(&mut *tx)
-        .await?;
+    let spent =
+        sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(token_hash(refresh_token))
+            .execute(&mut *tx)
+            .await?;
     if spent.rows_affected() != 1 {
         return Err(session_expired());
     }
@@ -171,8 +172,8 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
     Ok((pair, user_id))
 }
 
-async fn revoke_family(tx: &mut sqlx::SqliteConnection, family: &str) -> Result<()> {
-    sqlx::query("UPDATE session_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+async fn revoke_family(tx: &mut sqlx::AnyConnection, family: &str) -> Result<()> {
+    sqlx::query("UPDATE session_families SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now_unix())
         .bind(family)
         .execute(&mut *tx)
@@ -184,7 +185,7 @@ async fn revoke_family(tx: &mut sqlx::SqliteConnection, family: &str) -> Result<
 pub async fn revoke(state: &AppState, refresh_token: &str) -> Result<()> {
     let mut tx = state.db.pool.begin().await?;
     let family: Option<(String,)> =
-        sqlx::query_as("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
+        sqlx::query_as("SELECT family_id FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash(refresh_token))
             .fetch_optional(&mut *tx)
             .await?;
@@ -218,7 +219,7 @@ impl FromRequestParts<AppState> for AuthUser {
             .ok_or_else(unauthorized)?;
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT f.user_id FROM access_tokens a JOIN session_families f ON f.id = a.family_id
-             WHERE a.token_hash = ? AND a.expires_at > ? AND f.revoked_at IS NULL",
+             WHERE a.token_hash = $1 AND a.expires_at > $2 AND f.revoked_at IS NULL",
         )
         .bind(token_hash(token))
         .bind(now_unix())

@@ -1,28 +1,88 @@
-//! The database handle: opening (creating the SQLite file if needed, WAL mode) and migrating.
+//! The database handle: SQLite (default) or PostgreSQL, picked by the URL, behind one type.
+//!
+//! Queries go through sqlx's `Any` driver and are written once for both backends: `$1`-style
+//! placeholders (SQLite binds `$N` positionally too) and portable SQL. The schema is kept per dialect in
+//! `migrations/sqlite/` and `migrations/postgres/`, which must describe the same tables; the integration
+//! tests run against both (`cargo xtask test`). Migrations are only ever added.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
-use std::str::FromStr;
+use anyhow::{bail, Context};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::AnyPool;
+use sqlx::Executor;
 
-/// The server's database. SQLite today; the PostgreSQL backend is added behind this same type.
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, or an error naming the URLs that are accepted.
+    pub fn of(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            bail!(
+                "unsupported database URL {url:?}: use sqlite:///path/file.sqlite or postgres://user@host/db"
+            )
+        }
+    }
+}
+
+/// The server's database.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
+    pub backend: Backend,
 }
 
 impl Db {
-    /// Opens `url` (`sqlite:///path/file.sqlite` or `sqlite::memory:`), creating the file if missing, and
-    /// applies every pending migration.
+    /// Opens `url` (`sqlite:///path/file.sqlite`, `sqlite::memory:`, or `postgres://…`), creating a
+    /// missing SQLite file, and applies every pending migration.
     pub async fn open(url: &str) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url)?;
+        let options = AnyPoolOptions::new().max_connections(8);
+        let pool = match backend {
+            Backend::Sqlite => {
+                // Per connection: enforce foreign keys, wait on a busy writer, WAL with NORMAL sync (a
+                // committed transaction survives a server crash; the server is not the only copy of a
+                // teacher's changes, the devices' outboxes are).
+                let url = if url.contains('?') || url.contains(":memory:") {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+            Backend::Postgres => options.connect(url).await,
+        }
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.context("applying migrations")?;
+        Ok(Self { pool, backend })
     }
 
     /// Opens a SQLite file at `path`.
@@ -34,5 +94,35 @@ impl Db {
     pub async fn is_empty(&self) -> anyhow::Result<bool> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
         Ok(n == 0)
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_from_url_and_redaction() {
+        assert_eq!(Backend::of("sqlite:///tmp/x.sqlite").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("postgres://u@localhost/db").unwrap(), Backend::Postgres);
+        assert!(Backend::of("mysql://x").is_err(), "only the two supported backends are accepted");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db",
+            "passwords never print"
+        );
+        assert_eq!(redact("sqlite:///tmp/x.sqlite"), "sqlite:///tmp/x.sqlite");
     }
 }

@@ -75,21 +75,23 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
     };
     let mut tx = db.pool.begin().await?;
     for (npsn, name, jenjang, province, regency) in SCHOOLS {
-        sqlx::query("INSERT INTO schools (npsn, name, jenjang, province, regency) VALUES (?, ?, ?, ?, ?)")
-            .bind(npsn)
-            .bind(name)
-            .bind(jenjang)
-            .bind(province)
-            .bind(regency)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO schools (npsn, name, jenjang, province, regency) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(npsn)
+        .bind(name)
+        .bind(jenjang)
+        .bind(province)
+        .bind(regency)
+        .execute(&mut *tx)
+        .await?;
     }
     for u in USERS {
         // The demo accounts share one password, so they share one salted argon2id hash: hashing it once
         // per account would only slow start-up. Real accounts are hashed one by one.
         sqlx::query(
             "INSERT INTO users (id, full_name, role, nuptk, nip, email, school_npsn, password_hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(u.id)
         .bind(u.full_name)

@@ -168,11 +168,14 @@ async fn tokens_and_passwords_are_not_stored_in_plaintext() {
     let s = TestServer::start();
     let c = reqwest::Client::new();
     let l: LoginResponse = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await.json().await.unwrap();
-    let mut bytes = std::fs::read(s.db_path()).unwrap();
-    let wal = s.db_path().with_extension("sqlite-wal");
-    bytes.extend(std::fs::read(wal).unwrap_or_default());
+    let secrets = [l.tokens.access_token.as_str(), l.tokens.refresh_token.as_str(), DEMO_PASSWORD];
+    // On SQLite, read the database file and its WAL byte for byte; on PostgreSQL there is no file to
+    // read here, and the unit tests of `auth` cover the hashing.
+    let Some(path) = s.sqlite_path() else { return };
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes.extend(std::fs::read(path.with_extension("sqlite-wal")).unwrap_or_default());
     let hay = String::from_utf8_lossy(&bytes);
-    for secret in [&l.tokens.access_token, &l.tokens.refresh_token, &DEMO_PASSWORD.to_string()] {
-        assert!(!hay.contains(secret.as_str()), "a secret was found in the server's database files");
+    for secret in secrets {
+        assert!(!hay.contains(secret), "a secret was found in the server's database files");
     }
 }

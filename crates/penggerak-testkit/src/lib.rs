@@ -1,8 +1,12 @@
 //! Test fixtures shared by every crate's tests.
 //!
-//! [`TestServer`] runs the real reference server (not a mock) on `127.0.0.1:0` with its own temporary
-//! SQLite file and the demo data, on a thread of its own so sync and async tests can both use it. Dropping
-//! it shuts the server down and deletes the database.
+//! [`TestServer`] runs the real reference server (not a mock) on `127.0.0.1:0` with its own fresh database
+//! and the demo data, on a thread of its own so sync and async tests can both use it. Dropping it shuts the
+//! server down and deletes the database.
+//!
+//! The database is a temporary SQLite file, or — when `PENGGERAK_TEST_DATABASE` holds a PostgreSQL admin
+//! URL (`postgres://user@127.0.0.1:port/postgres`, as `cargo xtask test` sets for its PostgreSQL pass) —
+//! a new database created on that server for this one test server and dropped afterwards.
 
 use penggerak_server::{demo, serve, AppState, Config, Db};
 use std::net::SocketAddr;
@@ -15,7 +19,8 @@ pub use penggerak_server::Config as ServerConfig;
 /// A running reference server. Stops and cleans up on drop.
 pub struct TestServer {
     addr: SocketAddr,
-    db_path: PathBuf,
+    db_path: Option<PathBuf>,
+    database_url: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -30,10 +35,18 @@ impl TestServer {
     /// Starts a server seeded with the demo data, with `config` (e.g. short token lifetimes).
     pub fn start_with(config: Config) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory for the test database");
-        let db_path = dir.path().join("server.sqlite");
+        let target = match std::env::var(POSTGRES_ENV) {
+            Ok(admin) if !admin.is_empty() => {
+                Target::Postgres { admin, name: format!("penggerak_test_{}", uuid::Uuid::new_v4().simple()) }
+            }
+            _ => Target::Sqlite(dir.path().join("server.sqlite")),
+        };
+        let db_path = match &target {
+            Target::Sqlite(p) => Some(p.clone()),
+            Target::Postgres { .. } => None,
+        };
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-        let path = db_path.clone();
         let thread = std::thread::Builder::new()
             .name("penggerak-test-server".into())
             .spawn(move || {
@@ -44,11 +57,13 @@ impl TestServer {
                     .expect("tokio runtime for the test server");
                 rt.block_on(async move {
                     let started = async {
-                        let db = Db::open_file(&path).await?;
+                        let url = target.create().await?;
+                        let db = Db::open(&url).await?;
+                        let opened = url.clone();
                         demo::seed_if_empty(&db).await?;
                         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
                         let addr = listener.local_addr()?;
-                        anyhow::Ok((db, listener, addr))
+                        anyhow::Ok((db, listener, (addr, opened)))
                     }
                     .await;
                     match started {
@@ -57,7 +72,12 @@ impl TestServer {
                             let shutdown = async {
                                 let _ = shutdown_rx.await;
                             };
+                            let pool = db.pool.clone();
                             serve(listener, AppState { db, config }, shutdown).await.expect("test server");
+                            pool.close().await;
+                            if let Err(e) = target.drop_database().await {
+                                eprintln!("test database not dropped: {e:#}");
+                            }
                         }
                         Err(e) => {
                             ready_tx.send(Err(e)).ok();
@@ -66,11 +86,18 @@ impl TestServer {
                 });
             })
             .expect("spawning the test server thread");
-        let addr = ready_rx
+        let (addr, database_url) = ready_rx
             .recv()
             .expect("the test server thread ended before starting")
             .expect("the test server failed to start");
-        TestServer { addr, db_path, shutdown: Some(shutdown_tx), thread: Some(thread), _dir: dir }
+        TestServer {
+            addr,
+            db_path,
+            database_url,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+            _dir: dir,
+        }
     }
 
     /// `http://127.0.0.1:PORT`, the base URL clients are given.
@@ -78,9 +105,14 @@ impl TestServer {
         format!("http://{}", self.addr)
     }
 
-    /// The server's database file (to inspect state a test produced).
-    pub fn db_path(&self) -> &std::path::Path {
-        &self.db_path
+    /// The URL of the server's database (to open it alongside the server in a test).
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
+    /// The server's SQLite file (to inspect what is stored at rest), or `None` on PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        self.db_path.as_deref()
     }
 }
 
@@ -92,5 +124,47 @@ impl Drop for TestServer {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+/// The environment variable naming a PostgreSQL admin URL to run test servers on.
+pub const POSTGRES_ENV: &str = "PENGGERAK_TEST_DATABASE";
+
+/// Where a test server's database lives.
+enum Target {
+    Sqlite(PathBuf),
+    /// A fresh database `name` on the PostgreSQL server reached through the `admin` URL.
+    Postgres {
+        admin: String,
+        name: String,
+    },
+}
+
+impl Target {
+    /// Creates the database and returns the URL the server opens.
+    async fn create(&self) -> anyhow::Result<String> {
+        match self {
+            Target::Sqlite(path) => Ok(format!("sqlite://{}", path.display())),
+            Target::Postgres { admin, name } => {
+                use sqlx::Connection;
+                sqlx::any::install_default_drivers();
+                let mut conn = sqlx::AnyConnection::connect(admin).await?;
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+                conn.close().await?;
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+                Ok(format!("{base}/{name}"))
+            }
+        }
+    }
+
+    /// Drops the database `create` made (PostgreSQL); the SQLite file goes with its temporary directory.
+    async fn drop_database(&self) -> anyhow::Result<()> {
+        if let Target::Postgres { admin, name } = self {
+            use sqlx::Connection;
+            let mut conn = sqlx::AnyConnection::connect(admin).await?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await?;
+            conn.close().await?;
+        }
+        Ok(())
     }
 }

@@ -31,7 +31,7 @@ pub async fn load_profile(state: &AppState, user_id: &str) -> Result<Profile> {
     let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT u.id, u.full_name, u.role, u.nuptk, u.nip, u.email,
                 s.npsn, s.name AS school_name, s.jenjang, s.province, s.regency
-         FROM users u LEFT JOIN schools s ON s.npsn = u.school_npsn WHERE u.id = ?",
+         FROM users u LEFT JOIN schools s ON s.npsn = u.school_npsn WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(&state.db.pool)
