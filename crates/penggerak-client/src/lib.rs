@@ -2,14 +2,23 @@
 //!
 //! One method per route, typed on `penggerak-types`. It knows HTTP and nothing else: no storage, no
 //! retries across restarts, no tokens kept (callers pass the access token). TLS is rustls; plain `http://`
-//! is refused except to loopback, so a token is never sent in clear over a network.
+//! is refused except to loopback, so a token is never sent in clear over a network. Responses are asked
+//! for compressed (zstd, br, gzip). Failed requests are retried within one call where that is safe
+//! ([`retry`]); everything longer-lived belongs to the engine's outbox and sync loop.
+
+pub mod retry;
 
 use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, API_PREFIX};
 use penggerak_types::{ApiError, ErrorCode};
+use retry::{may_retry, Backoff, Replay};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
+
+/// A source of random numbers in `[0, 1)` for backoff jitter (injected so tests can pin it).
+pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 
 /// What can go wrong talking to the server.
 #[derive(Debug, thiserror::Error)]
@@ -17,9 +26,13 @@ pub enum ClientError {
     /// The server answered with a `{code, message}` error.
     #[error("{0}")]
     Api(ApiError),
-    /// The server could not be reached or did not answer in time.
-    #[error("server unreachable: {0}")]
-    Offline(String),
+    /// The server could not be reached, or did not answer in time. `request_sent` is false only when the
+    /// connection was never made, so the server certainly did not see the request.
+    #[error("server unreachable: {message}")]
+    Offline { message: String, request_sent: bool },
+    /// A 5xx answer without our error body (a proxy or load balancer in the way).
+    #[error("server unavailable (HTTP {status})")]
+    Unavailable { status: u16 },
     /// The server answered something that is not the contract (wrong JSON, unexpected status).
     #[error("unexpected response from server: {0}")]
     Protocol(String),
@@ -33,7 +46,7 @@ impl ClientError {
     pub fn to_api_error(&self) -> ApiError {
         match self {
             ClientError::Api(e) => e.clone(),
-            ClientError::Offline(_) => ApiError::new(
+            ClientError::Offline { .. } | ClientError::Unavailable { .. } => ApiError::new(
                 ErrorCode::Offline,
                 "Server tidak dapat dihubungi. Periksa koneksi internet atau alamat server.",
             ),
@@ -53,8 +66,10 @@ impl ClientError {
 
 impl From<reqwest::Error> for ClientError {
     fn from(e: reqwest::Error) -> Self {
-        if e.is_connect() || e.is_timeout() || e.is_request() {
-            ClientError::Offline(e.to_string())
+        if e.is_connect() {
+            ClientError::Offline { message: e.to_string(), request_sent: false }
+        } else if e.is_timeout() || e.is_request() {
+            ClientError::Offline { message: e.to_string(), request_sent: true }
         } else {
             ClientError::Protocol(e.to_string())
         }
@@ -91,10 +106,21 @@ pub fn parse_base_url(input: &str) -> Result<Url, ClientError> {
 }
 
 /// A client for one server.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ApiClient {
     base: Url,
     http: reqwest::Client,
+    backoff: Backoff,
+    jitter: Jitter,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base", &self.base.as_str())
+            .field("backoff", &self.backoff)
+            .finish()
+    }
 }
 
 impl ApiClient {
@@ -107,7 +133,35 @@ impl ApiClient {
             .user_agent(concat!("penggerak/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok(Self { base, http })
+        Ok(Self { base, http, backoff: Backoff::default(), jitter: Arc::new(rand::random::<f64>) })
+    }
+
+    /// The same client with another backoff schedule and jitter source (tests pin both).
+    pub fn with_backoff(mut self, backoff: Backoff, jitter: Jitter) -> Self {
+        self.backoff = backoff;
+        self.jitter = jitter;
+        self
+    }
+
+    /// Sends the request `build` makes, again after a backoff where [`retry::may_retry`] allows.
+    async fn send(
+        &self,
+        replay: Replay,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ClientError> {
+        let mut failures = 0;
+        loop {
+            let error = match build().send().await {
+                Ok(resp) if resp.status().is_server_error() => error_from(resp).await,
+                Ok(resp) => return Ok(resp),
+                Err(e) => ClientError::from(e),
+            };
+            failures += 1;
+            if failures >= self.backoff.max_attempts || !may_retry(&error, replay) {
+                return Err(error);
+            }
+            tokio::time::sleep(self.backoff.delay(failures, (self.jitter)())).await;
+        }
     }
 
     /// The normalised base URL (no trailing slash).
@@ -120,25 +174,24 @@ impl ApiClient {
     }
 
     pub async fn health(&self) -> Result<Health, ClientError> {
-        decode(self.http.get(self.url("/health")).send().await?).await
+        decode(self.send(Replay::Safe, || self.http.get(self.url("/health"))).await?).await
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Result<LoginResponse, ClientError> {
         let body = LoginRequest { identifier: identifier.to_owned(), password: password.to_owned() };
-        self.post("/auth/login", &body).await
+        // A repeated sign-in only opens a second session; the first one's tokens expire unused.
+        self.post(Replay::Safe, "/auth/login", &body).await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<LoginResponse, ClientError> {
-        self.post("/auth/refresh", &RefreshRequest { refresh_token: refresh_token.to_owned() }).await
+        // A replayed refresh token looks stolen and revokes the session: only resend an unsent one.
+        let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+        self.post(Replay::IfNotSent, "/auth/refresh", &body).await
     }
 
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
-        let resp = self
-            .http
-            .post(self.url("/auth/logout"))
-            .json(&RefreshRequest { refresh_token: refresh_token.to_owned() })
-            .send()
-            .await?;
+        let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+        let resp = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await?;
         if resp.status().is_success() {
             Ok(())
         } else {
@@ -147,11 +200,17 @@ impl ApiClient {
     }
 
     pub async fn me(&self, access_token: &str) -> Result<Profile, ClientError> {
-        decode(self.http.get(self.url("/me")).bearer_auth(access_token).send().await?).await
+        decode(self.send(Replay::Safe, || self.http.get(self.url("/me")).bearer_auth(access_token)).await?)
+            .await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
-        decode(self.http.post(self.url(path)).json(body).send().await?).await
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        replay: Replay,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        decode(self.send(replay, || self.http.post(self.url(path)).json(body)).await?).await
     }
 }
 
@@ -167,6 +226,7 @@ async fn error_from(resp: reqwest::Response) -> ClientError {
     let status = resp.status();
     match resp.json::<ApiError>().await {
         Ok(e) => ClientError::Api(e),
+        Err(_) if status.is_server_error() => ClientError::Unavailable { status: status.as_u16() },
         Err(_) => ClientError::Protocol(format!("HTTP {status} without an error body")),
     }
 }

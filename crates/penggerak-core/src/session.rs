@@ -82,7 +82,7 @@ impl Session {
                     Ok(profile) => {
                         Ok(SessionState::SignedIn { server_url: t.server_url, profile: Box::new(profile) })
                     }
-                    Err(CoreError::Client(ClientError::Offline(_))) => self.signed_out().await,
+                    Err(CoreError::Client(ClientError::Offline { .. })) => self.signed_out().await,
                     Err(e) => Err(e),
                 }
             }

@@ -8,6 +8,9 @@
 //! URL (`postgres://user@127.0.0.1:port/postgres`, as `cargo xtask test` sets for its PostgreSQL pass) —
 //! a new database created on that server for this one test server and dropped afterwards.
 
+mod fault_proxy;
+
+pub use fault_proxy::{FaultProxy, Faults};
 use penggerak_server::{demo, serve, AppState, Config, Db};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -98,6 +101,11 @@ impl TestServer {
             thread: Some(thread),
             _dir: dir,
         }
+    }
+
+    /// The address the server listens on (for a [`FaultProxy`] in front of it).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     /// `http://127.0.0.1:PORT`, the base URL clients are given.

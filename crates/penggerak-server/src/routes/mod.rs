@@ -24,6 +24,8 @@ pub fn router(state: AppState) -> Router {
         .nest(API_PREFIX, api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Teachers pay for every byte: compress any response the client accepts compressed (zstd, br, gzip).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

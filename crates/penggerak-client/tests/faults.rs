@@ -1,0 +1,56 @@
+//! The client's retries through a misbehaving proxy in front of the real server: what is safe to resend
+//! is resent until it gets through; a token refresh that may have reached the server is not.
+
+use penggerak_client::retry::Backoff;
+use penggerak_client::{ApiClient, ClientError};
+use penggerak_testkit::{FaultProxy, Faults, TestServer, DEMO_PASSWORD};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Short waits, pinned jitter: the schedule is unit-tested in `retry.rs`; here it is the behaviour.
+fn client(url: &str, attempts: u32) -> ApiClient {
+    let backoff =
+        Backoff { base: Duration::from_millis(20), cap: Duration::from_millis(80), max_attempts: attempts };
+    ApiClient::new(url).unwrap().with_backoff(backoff, Arc::new(|| 1.0))
+}
+
+#[tokio::test]
+async fn reads_survive_dropped_connections_and_503s() {
+    let server = TestServer::start();
+    let proxy = FaultProxy::start(server.addr(), Faults { drop_first: 2, unavailable_next: 1 });
+    let health = client(&proxy.base_url(), 4).health().await.expect("the fourth attempt gets through");
+    assert_eq!(health.status, "ok");
+    assert_eq!(proxy.connections(), 4, "two dropped, one 503, then the answer: one connection each");
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_attempt_limit() {
+    let server = TestServer::start();
+    let proxy = FaultProxy::start(server.addr(), Faults { drop_first: 10, unavailable_next: 0 });
+    let e = client(&proxy.base_url(), 3).health().await.unwrap_err();
+    assert!(matches!(e, ClientError::Offline { request_sent: true, .. }), "dropped after sending: {e:?}");
+    assert_eq!(proxy.connections(), 3, "exactly max_attempts tries, then the error goes to the caller");
+}
+
+#[tokio::test]
+async fn a_refresh_that_may_have_arrived_is_not_replayed() {
+    let server = TestServer::start();
+    let direct = ApiClient::new(&server.base_url()).unwrap();
+    let tokens = direct.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens;
+    let proxy = FaultProxy::start(server.addr(), Faults { drop_first: 1, unavailable_next: 0 });
+    let e = client(&proxy.base_url(), 4).refresh(&tokens.refresh_token).await.unwrap_err();
+    assert!(matches!(e, ClientError::Offline { request_sent: true, .. }), "{e:?}");
+    assert_eq!(proxy.connections(), 1, "a replayed refresh token would revoke the session: one try only");
+    // This proxy dropped the request before forwarding it, so the token is still unspent and works.
+    direct.refresh(&tokens.refresh_token).await.expect("the unreplayed refresh token is still good");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_a_refresh() {
+    // Nothing listens on this port: the request certainly never reached a server.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let started = std::time::Instant::now();
+    let e = client(&format!("http://127.0.0.1:{port}"), 3).refresh("whatever").await.unwrap_err();
+    assert!(matches!(e, ClientError::Offline { request_sent: false, .. }), "{e:?}");
+    assert!(started.elapsed() >= Duration::from_millis(20 + 40), "it waited between the three attempts");
+}
