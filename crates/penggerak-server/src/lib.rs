@@ -11,6 +11,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod idempotency;
 pub mod routes;
 
 use std::future::Future;

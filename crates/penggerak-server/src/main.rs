@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use penggerak_server::{demo, serve, AppState, Config, Db};
+use penggerak_server::{demo, idempotency, serve, AppState, Config, Db};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
@@ -45,7 +45,21 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    serve(listener, AppState { db, config: Config::default() }, shutdown_signal()).await?;
+    let state = AppState { db, config: Config::default() };
+    // Forget idempotency keys past their retention, hourly.
+    let housekeeping = state.clone();
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+        loop {
+            hourly.tick().await;
+            match idempotency::expire(&housekeeping).await {
+                Ok(n) if n > 0 => tracing::info!(expired = n, "idempotency keys expired"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "expiring idempotency keys failed"),
+            }
+        }
+    });
+    serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

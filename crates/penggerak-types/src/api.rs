@@ -107,3 +107,61 @@ pub struct Profile {
     pub email: String,
     pub school: Option<School>,
 }
+
+/// The header every mutating request (sign-in routes aside) carries: a UUID chosen by the client once
+/// per change, reused for every retry of that change.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+/// Set on a response that is the stored answer to an earlier request with the same key.
+pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
+
+/// `GET /api/v1/communities` query: every field optional, all given ones must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityQuery {
+    /// Words to find in the name, description or topic (case-insensitive).
+    pub q: Option<String>,
+    pub topic: Option<String>,
+    pub jenjang: Option<String>,
+    pub province: Option<String>,
+    /// Only the communities the caller is a member of.
+    pub mine: Option<bool>,
+}
+
+/// A learning community as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunitySummary {
+    pub id: String,
+    pub name: String,
+    pub topic: String,
+    /// PAUD/TK, SD, SMP, SMA, SMK, SLB, or "Semua jenjang".
+    pub jenjang: String,
+    pub province: String,
+    pub regency: String,
+    pub member_count: i64,
+    /// Whether the caller is a member.
+    pub is_member: bool,
+}
+
+/// A meeting or webinar of a community. Times are RFC 3339 with offset (WIB, WITA or WIT).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityEvent {
+    pub id: String,
+    pub title: String,
+    pub starts_at: String,
+    /// Where it meets in person, if it does.
+    pub place: Option<String>,
+    /// Where it meets online, if it does.
+    pub link: Option<String>,
+    pub speaker: Option<String>,
+}
+
+/// `GET /api/v1/communities/{id}`, and the answer to join and leave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityDetail {
+    #[serde(flatten)]
+    pub summary: CommunitySummary,
+    pub description: String,
+    /// The penggerak komunitas (community lead).
+    pub lead_name: String,
+    /// Events from now on, soonest first.
+    pub upcoming_events: Vec<CommunityEvent>,
+}

@@ -1,6 +1,7 @@
 //! The HTTP surface: one module per area, all under [`penggerak_types::api::API_PREFIX`].
 
 mod auth;
+mod communities;
 mod json;
 mod me;
 
@@ -19,7 +20,12 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
-        .route("/me", get(me::me));
+        .route("/me", get(me::me))
+        .route("/communities", get(communities::list))
+        .route("/communities/{id}", get(communities::detail))
+        .route("/communities/{id}/join", post(communities::join))
+        .route("/communities/{id}/leave", post(communities::leave))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::guard));
     Router::new()
         .nest(API_PREFIX, api)
         .fallback(not_found)

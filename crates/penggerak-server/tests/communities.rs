@@ -1,0 +1,274 @@
+//! Learning communities and the Idempotency-Key contract, against the real server (SQLite, and
+//! PostgreSQL in `cargo xtask test`'s second pass).
+
+use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::api::{CommunityDetail, CommunitySummary, LoginResponse};
+use penggerak_types::{ApiError, ErrorCode};
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+
+const SITI: &str = "3471765432100001";
+const AGUS: &str = "3471765432100003";
+
+struct Caller {
+    c: Client,
+    base: String,
+    token: String,
+}
+
+impl Caller {
+    async fn sign_in(s: &TestServer, identifier: &str) -> Caller {
+        let c = Client::new();
+        let l: LoginResponse = c
+            .post(format!("{}/api/v1/auth/login", s.base_url()))
+            .json(&json!({"identifier": identifier, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Caller { c, base: s.base_url(), token: l.tokens.access_token }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.c.get(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.token).send().await.unwrap()
+    }
+
+    async fn list(&self, query: &str) -> Vec<CommunitySummary> {
+        let r = self.get(&format!("/communities{query}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "listing communities {query}");
+        r.json().await.unwrap()
+    }
+
+    async fn detail(&self, id: &str) -> CommunityDetail {
+        self.get(&format!("/communities/{id}")).await.json().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, key: Option<&str>) -> reqwest::Response {
+        let mut r = self.c.post(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.token);
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        r.send().await.unwrap()
+    }
+}
+
+fn key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn error_of(r: reqwest::Response, status: StatusCode, code: ErrorCode) {
+    assert_eq!(r.status(), status);
+    let e: ApiError = r.json().await.unwrap();
+    assert_eq!(e.code, code, "{}", e.message);
+}
+
+#[tokio::test]
+async fn list_search_and_filter() {
+    let s = TestServer::start();
+    let siti = Caller::sign_in(&s, SITI).await;
+    let all = siti.list("").await;
+    assert_eq!(all.len(), 20, "the demo has twenty communities");
+    assert!(all.windows(2).all(|w| w[0].name <= w[1].name), "listed by name");
+    assert!(all.iter().all(|c| c.member_count >= 1), "every community has at least its lead");
+
+    let bali = siti.list("?province=Bali").await;
+    assert!(!bali.is_empty() && bali.iter().all(|c| c.province == "Bali"), "province filter");
+    let sd = siti.list("?jenjang=SD&province=DI%20Yogyakarta").await;
+    assert!(sd.iter().all(|c| c.jenjang == "SD" && c.province == "DI Yogyakarta"), "filters combine");
+    let found = siti.list("?q=MATEMATIKA").await;
+    assert_eq!(found.len(), 1, "search is case-insensitive over name, description and topic");
+    assert_eq!(found[0].name, "MGMP Matematika SMP Sleman");
+    let mine = siti.list("?mine=true").await;
+    assert!(mine.iter().all(|c| c.is_member), "mine lists only the caller's communities");
+    assert_eq!(mine.len(), all.iter().filter(|c| c.is_member).count());
+    assert!(siti.list("?q=tidak-ada-yang-cocok").await.is_empty());
+
+    let r = Client::new().get(format!("{}/api/v1/communities", s.base_url())).send().await.unwrap();
+    error_of(r, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+}
+
+#[tokio::test]
+async fn detail_has_lead_and_upcoming_events_in_local_time() {
+    let s = TestServer::start();
+    let siti = Caller::sign_in(&s, SITI).await;
+    let d = siti.detail("kom-13").await;
+    assert_eq!(d.summary.province, "Bali");
+    assert_eq!(d.lead_name, "Ni Made Ayu Lestari, S.Pd.");
+    assert_eq!(d.upcoming_events.len(), 2, "the past event is not upcoming");
+    assert!(d.upcoming_events.iter().all(|e| e.starts_at.ends_with("+08:00")), "Bali is WITA");
+    assert!(d.upcoming_events[0].starts_at <= d.upcoming_events[1].starts_at, "soonest first");
+    assert!(
+        d.upcoming_events.iter().all(|e| e.place.is_some() || e.link.is_some()),
+        "every event says where"
+    );
+    error_of(siti.get("/communities/kom-99").await, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+}
+
+#[tokio::test]
+async fn join_and_leave_change_membership() {
+    let s = TestServer::start();
+    let agus = Caller::sign_in(&s, AGUS).await;
+    let before = agus.detail("kom-02").await;
+    assert!(!before.summary.is_member);
+    let r = agus.post("/communities/kom-02/join", Some(&key())).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let joined: CommunityDetail = r.json().await.unwrap();
+    assert!(joined.summary.is_member);
+    assert_eq!(joined.summary.member_count, before.summary.member_count + 1);
+    let again: CommunityDetail =
+        agus.post("/communities/kom-02/join", Some(&key())).await.json().await.unwrap();
+    assert_eq!(
+        again.summary.member_count, joined.summary.member_count,
+        "joining twice is still one membership"
+    );
+    let left: CommunityDetail =
+        agus.post("/communities/kom-02/leave", Some(&key())).await.json().await.unwrap();
+    assert!(!left.summary.is_member);
+    assert_eq!(left.summary.member_count, before.summary.member_count);
+    error_of(
+        agus.post("/communities/kom-99/join", Some(&key())).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
+    // Agus leads "Literasi Kelas Awal Sleman" (kom-04): a lead cannot walk away from it.
+    error_of(
+        agus.post("/communities/kom-04/leave", Some(&key())).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn idempotency_key_is_required_and_must_be_a_uuid() {
+    let s = TestServer::start();
+    let agus = Caller::sign_in(&s, AGUS).await;
+    error_of(
+        agus.post("/communities/kom-02/join", None).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+    )
+    .await;
+    error_of(
+        agus.post("/communities/kom-02/join", Some("abc")).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest,
+    )
+    .await;
+    assert!(!agus.detail("kom-02").await.summary.is_member, "a refused request changed nothing");
+}
+
+#[tokio::test]
+async fn a_replay_returns_the_stored_answer_without_running_again() {
+    let s = TestServer::start();
+    let agus = Caller::sign_in(&s, AGUS).await;
+    let join_key = key();
+    let first = agus.post("/communities/kom-02/join", Some(&join_key)).await;
+    assert!(first.headers().get("idempotent-replayed").is_none(), "the first answer is not a replay");
+    let first: CommunityDetail = first.json().await.unwrap();
+    agus.post("/communities/kom-02/leave", Some(&key())).await;
+
+    // The device retries its old join (it never saw the answer): it gets that answer back, and the
+    // membership it has since left stays left.
+    let replay = agus.post("/communities/kom-02/join", Some(&join_key)).await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    assert_eq!(replay.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    let replayed: CommunityDetail = replay.json().await.unwrap();
+    assert_eq!(replayed, first, "the stored answer, byte for byte the same data");
+    assert!(!agus.detail("kom-02").await.summary.is_member, "the replay did not join again");
+
+    // The same key for another request is a client bug: 422, and nothing happens.
+    error_of(
+        agus.post("/communities/kom-10/join", Some(&join_key)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Validation,
+    )
+    .await;
+    assert!(!agus.detail("kom-10").await.summary.is_member, "the refused request joined nothing");
+
+    // Errors are answers too: a 404 is stored and replayed.
+    let missing = key();
+    error_of(
+        agus.post("/communities/kom-99/join", Some(&missing)).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
+    let again = agus.post("/communities/kom-99/join", Some(&missing)).await;
+    assert_eq!(again.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    error_of(again, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+
+    // Keys belong to their user: Siti may use the same UUID for her own change.
+    let siti = Caller::sign_in(&s, SITI).await;
+    let r = siti.post("/communities/kom-09/join", Some(&join_key)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().get("idempotent-replayed").is_none(), "another user's key is a new key");
+}
+
+#[tokio::test]
+async fn concurrent_retries_of_one_key_have_one_effect() {
+    let s = TestServer::start();
+    let agus = std::sync::Arc::new(Caller::sign_in(&s, AGUS).await);
+    let before = agus.detail("kom-06").await.summary.member_count;
+    let k = key();
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let (agus, k) = (agus.clone(), k.clone());
+            tokio::spawn(async move { agus.post("/communities/kom-06/join", Some(&k)).await.status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT),
+        "each retry gets the answer or 'still running': {statuses:?}"
+    );
+    assert!(statuses.contains(&StatusCode::OK), "at least the first one answered");
+    assert_eq!(
+        agus.detail("kom-06").await.summary.member_count,
+        before + 1,
+        "twelve requests, one membership"
+    );
+}
+
+#[tokio::test]
+async fn keys_are_kept_thirty_days_then_expire() {
+    use penggerak_server::{idempotency, AppState, Config, Db};
+    let s = TestServer::start();
+    let agus = Caller::sign_in(&s, AGUS).await;
+    agus.post("/communities/kom-02/join", Some(&key())).await;
+    let db = Db::open(s.database_url()).await.unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let day = 24 * 60 * 60;
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind("guru-agus")
+    .bind(key())
+    .bind("old")
+    .bind(now - 31 * day)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind("guru-agus")
+    .bind(key())
+    .bind("29 days")
+    .bind(now - 29 * day)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let state = AppState { db: db.clone(), config: Config::default() };
+    assert_eq!(idempotency::expire(&state).await.unwrap(), 1, "only the key older than 30 days goes");
+    let (left,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM idempotency_keys").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(left, 2, "the fresh join's key and the 29-day-old key stay");
+    db.pool.close().await;
+}
