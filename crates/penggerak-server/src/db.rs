@@ -1,9 +1,9 @@
 //! The database handle: SQLite (default) or PostgreSQL, picked by the URL, behind one type.
 //!
 //! Queries go through sqlx's `Any` driver and are written once for both backends: `$1`-style
-//! placeholders (SQLite binds `$N` positionally too) and portable SQL. The schema is kept per dialect in
-//! `migrations/sqlite/` and `migrations/postgres/`, which must describe the same tables; the integration
-//! tests run against both (`cargo xtask test`). Migrations are only ever added.
+//! placeholders (SQLite binds `$N` positionally too) and portable SQL. So are the migrations in
+//! `migrations/` (e.g. `BIGINT`, which SQLite stores as an integer; no booleans in results — count
+//! instead). The integration tests run against both (`cargo xtask test`). Migrations are only ever added.
 
 use anyhow::{bail, Context};
 use sqlx::any::AnyPoolOptions;
@@ -11,8 +11,7 @@ use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
 use sqlx::Executor;
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,11 +76,7 @@ impl Db {
             Backend::Postgres => options.connect(url).await,
         }
         .with_context(|| format!("connecting to {}", redact(url)))?;
-        let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&pool).await.context("applying migrations")?;
+        MIGRATIONS.run(&pool).await.context("applying migrations")?;
         Ok(Self { pool, backend })
     }
 

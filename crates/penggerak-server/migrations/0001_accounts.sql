@@ -1,4 +1,4 @@
--- Schools, users and auth sessions (PostgreSQL dialect of ../sqlite/0001). Migrations are only ever added.
+-- Schools, users and auth sessions. Portable SQL (SQLite and PostgreSQL). Migrations are only ever added.
 CREATE TABLE schools (
     npsn      TEXT PRIMARY KEY NOT NULL,
     name      TEXT NOT NULL,

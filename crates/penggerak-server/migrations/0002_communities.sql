@@ -1,5 +1,4 @@
--- Learning communities (komunitas belajar), their members and events; and the idempotency store that
--- makes every mutating request safe to retry.
+-- Learning communities, members, events, and the idempotency store. Portable SQL (SQLite and PostgreSQL).
 CREATE TABLE communities (
     id          TEXT PRIMARY KEY NOT NULL,
     name        TEXT NOT NULL,
@@ -14,7 +13,7 @@ CREATE TABLE communities (
 CREATE TABLE community_members (
     community_id TEXT NOT NULL REFERENCES communities (id),
     user_id      TEXT NOT NULL REFERENCES users (id),
-    joined_at    INTEGER NOT NULL,
+    joined_at    BIGINT NOT NULL,
     PRIMARY KEY (community_id, user_id)
 );
 
@@ -22,7 +21,7 @@ CREATE TABLE community_events (
     id           TEXT PRIMARY KEY NOT NULL,
     community_id TEXT NOT NULL REFERENCES communities (id),
     title        TEXT NOT NULL,
-    starts_at    INTEGER NOT NULL,
+    starts_at    BIGINT NOT NULL,
     place        TEXT,
     link         TEXT,
     speaker      TEXT
@@ -35,8 +34,8 @@ CREATE TABLE idempotency_keys (
     user_id       TEXT NOT NULL,
     idem_key      TEXT NOT NULL,
     fingerprint   TEXT NOT NULL,
-    status        INTEGER,
+    status        BIGINT,
     response      TEXT,
-    created_at    INTEGER NOT NULL,
+    created_at    BIGINT NOT NULL,
     PRIMARY KEY (user_id, idem_key)
 );
