@@ -99,7 +99,7 @@ pub fn run(args: &[String]) -> Result<()> {
         let shot = env::root().join("target/xtask/headless.png");
         let inner = format!(
             "\"{app}\" & APP=$!; sleep 8; import -window root \"{shot}\" && \
-             echo \"screenshot of the running app: {shot}\"; echo \"display: $DISPLAY (Ctrl-C to stop)\"; wait $APP",
+             echo \"screenshot of the running app: {shot}\"; echo \"drive it with: DISPLAY=$DISPLAY XAUTHORITY=$XAUTHORITY xdotool … (Ctrl-C to stop)\"; wait $APP",
             app = app.display(),
             shot = shot.display()
         );

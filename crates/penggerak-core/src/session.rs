@@ -69,7 +69,8 @@ impl Session {
         Ok(SessionState::SignedOut { server_url })
     }
 
-    /// The current state, from the keychain and the local store only (no network).
+    /// The current state, from the keychain and the local store. Only when the keychain has tokens but the
+    /// store has no profile for them (e.g. the store was deleted) does it ask the server.
     pub async fn state(&self) -> Result<SessionState, CoreError> {
         let tokens = self.keychain(|t| t.load()).await?;
         match (tokens, self.store.account().await?) {
@@ -82,7 +83,11 @@ impl Session {
                     Ok(profile) => {
                         Ok(SessionState::SignedIn { server_url: t.server_url, profile: Box::new(profile) })
                     }
-                    Err(CoreError::Client(ClientError::Offline { .. })) => self.signed_out().await,
+                    // Unreachable, or the session ended meanwhile: the sign-in screen is the honest answer.
+                    Err(CoreError::Client(ClientError::Offline { .. } | ClientError::Unavailable { .. })) => {
+                        self.signed_out().await
+                    }
+                    Err(e) if e.to_api_error().code == ErrorCode::SessionExpired => self.signed_out().await,
                     Err(e) => Err(e),
                 }
             }

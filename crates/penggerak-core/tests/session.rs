@@ -162,3 +162,25 @@ async fn no_secret_reaches_the_data_directory() {
         }
     }
 }
+
+#[tokio::test]
+async fn tokens_without_a_local_store_refetch_the_profile_or_fall_back_to_sign_in() {
+    let server = TestServer::start();
+    let tokens = Arc::new(MemoryStore::default());
+    let first = tempfile::tempdir().unwrap();
+    let session = Session::open(first.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+
+    // The app's data was wiped (a new data directory) but the keychain kept the tokens.
+    let wiped = tempfile::tempdir().unwrap();
+    let session = Session::open(wiped.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let state = session.state().await.unwrap();
+    assert_eq!(name(&state), Some("Siti Rahayu, S.Pd."), "online, the profile is fetched again");
+
+    let offline = tempfile::tempdir().unwrap();
+    let session = Session::open(offline.path(), tokens.clone(), server.base_url()).await.unwrap();
+    drop(server);
+    let state = session.state().await.expect("offline is not an error screen");
+    assert!(matches!(state, SessionState::SignedOut { .. }), "offline with no profile: the sign-in screen");
+    assert!(tokens.load().unwrap().is_some(), "the tokens are kept for when the network returns");
+}
