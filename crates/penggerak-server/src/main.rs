@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    serve(listener, AppState { db, config: Config::default() }, shutdown_signal()).await?;
+    serve(listener, AppState::new(db, Config::default()), shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

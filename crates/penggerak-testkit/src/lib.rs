@@ -57,7 +57,7 @@ impl TestServer {
                             let shutdown = async {
                                 let _ = shutdown_rx.await;
                             };
-                            serve(listener, AppState { db, config }, shutdown).await.expect("test server");
+                            serve(listener, AppState::new(db, config), shutdown).await.expect("test server");
                         }
                         Err(e) => {
                             ready_tx.send(Err(e)).ok();

@@ -1,27 +1,45 @@
-//! `/auth/login`, `/auth/refresh`, `/auth/logout`.
+//! `/auth/login`, `/auth/refresh`, `/auth/logout`. Sign-in attempts pass the per-address and per-account
+//! limits of [`crate::limits`] before any password is checked.
 
 use super::ApiJson;
 use crate::error::{Result, ServerError};
+use crate::limits::AccountKey;
 use crate::{auth, AppState};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
 use penggerak_types::api::{LoginRequest, LoginResponse, RefreshRequest};
 use penggerak_types::ErrorCode;
+use std::net::SocketAddr;
+use std::time::Instant;
 
+/// Signs in with a NUPTK, NIP or e-mail address and a password; starts a new session.
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
+    let now = Instant::now();
+    state.limits.login_from(client.ip(), now)?;
     if req.identifier.trim().is_empty() || req.password.is_empty() {
         return Err(ServerError::new(ErrorCode::Validation, "Isi NUPTK/NIP/email dan kata sandi."));
     }
-    let user_id = auth::check_credentials(&state, &req.identifier, &req.password).await?;
+    let account = auth::find_account(&state, &req.identifier).await?;
+    // One account has up to three identifiers: count against the user, not the spelling used.
+    let key = match &account {
+        Some(a) => AccountKey::User(a.user_id.clone()),
+        None => AccountKey::unknown(&req.identifier),
+    };
+    state.limits.login_to(&key, now)?;
+    let user_id = auth::check_password(account.as_ref(), &req.password).await?;
+    state.limits.login_succeeded(&key);
     let tokens = auth::start_session(&state, &user_id).await?;
     let profile = super::me::load_profile(&state, &user_id).await?;
     Ok(Json(LoginResponse { tokens, profile }))
 }
 
+/// Spends a refresh token for a new token pair in the same session. Reusing a spent refresh token revokes
+/// the whole session.
 pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
@@ -31,6 +49,7 @@ pub async fn refresh(
     Ok(Json(LoginResponse { tokens, profile }))
 }
 
+/// Signs out: revokes the session of the refresh token. Idempotent: unknown tokens are accepted.
 pub async fn logout(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
