@@ -4,9 +4,9 @@
 //! to end on a fresh machine and tests talk to a real server. Entry point for tests and the binary alike:
 //! [`serve`], which takes an already-bound listener (tests bind `127.0.0.1:0`) and a shutdown future.
 //!
-//! Owns: the database schema (`migrations/`), authentication, authorisation, sign-in rate limits, and error
-//! mapping to `{code, message}`. Never: trusts the client for identity, stores a token or password in
-//! plaintext.
+//! Owns: the database schema (`migrations/`), authentication, authorisation, sign-in rate limits, error
+//! mapping to `{code, message}`, and the OpenAPI document of the routes. Never: trusts the client for
+//! identity, stores a token or password in plaintext.
 
 pub mod auth;
 pub mod db;
@@ -22,6 +22,7 @@ use std::time::Duration;
 
 pub use db::Db;
 pub use limits::{Limit, RateLimits};
+pub use routes::openapi;
 
 /// Token lifetimes, sign-in limits and other knobs. `Default` is what the binary uses.
 #[derive(Debug, Clone)]

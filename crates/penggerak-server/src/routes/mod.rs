@@ -3,13 +3,14 @@
 mod auth;
 mod json;
 mod me;
+pub mod openapi;
 
 use crate::error::ServerError;
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use penggerak_types::api::{Health, API_PREFIX};
-use penggerak_types::ErrorCode;
+use penggerak_types::{ApiError, ErrorCode};
 
 pub use json::ApiJson;
 
@@ -19,7 +20,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
-        .route("/me", get(me::me));
+        .route("/me", get(me::me))
+        .route("/openapi.json", get(openapi::serve));
     Router::new()
         .nest(API_PREFIX, api)
         .fallback(not_found)
@@ -28,6 +30,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Whether the server and its database answer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "server",
+    responses(
+        (status = 200, description = "The server and its database answer", body = Health),
+        (status = 500, description = "`internal`: the database does not answer", body = ApiError),
+    )
+)]
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> crate::error::Result<Json<Health>> {
