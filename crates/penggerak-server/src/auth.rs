@@ -53,27 +53,33 @@ pub fn now_unix() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// Finds the user for a NUPTK, NIP or e-mail and checks the password. Returns the user id.
-pub async fn check_credentials(state: &AppState, identifier: &str, password: &str) -> Result<String> {
-    let identifier = identifier.trim();
+/// A user's stored sign-in data, found by identifier.
+pub struct Account {
+    pub user_id: String,
+    password_hash: String,
+}
+
+/// Finds the user whose NUPTK, NIP or e-mail (any case) is `identifier`.
+pub async fn find_account(state: &AppState, identifier: &str) -> Result<Option<Account>> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT id, password_hash FROM users WHERE nuptk = $1 OR nip = $1 OR lower(email) = lower($1)",
     )
-    .bind(identifier)
+    .bind(identifier.trim())
     .fetch_optional(&state.db.pool)
     .await?;
-    let (hash, user_id) = match &row {
-        Some((id, hash)) => (hash.as_str(), Some(id.clone())),
-        None => (decoy_hash(), None),
-    };
+    Ok(row.map(|(user_id, password_hash)| Account { user_id, password_hash }))
+}
+
+/// Checks `password` against `account` (`None`: the identifier named nobody). Returns the user id.
+pub async fn check_password(account: Option<&Account>, password: &str) -> Result<String> {
+    let hash = account.map_or(decoy_hash(), |a| a.password_hash.as_str()).to_owned();
     let password = password.to_owned();
-    let hash = hash.to_owned();
     // argon2 is deliberately slow: keep it off the async workers.
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ServerError::Internal(e.into()))?;
-    match (ok, user_id) {
-        (true, Some(id)) => Ok(id),
+    match (ok, account) {
+        (true, Some(a)) => Ok(a.user_id.clone()),
         _ => Err(ServerError::new(ErrorCode::InvalidCredentials, "NUPTK/NIP/email atau kata sandi salah.")),
     }
 }

@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let state = AppState { db, config: Config::default() };
+    let state = AppState::new(db, Config::default());
     // Forget idempotency keys past their retention, hourly.
     let housekeeping = state.clone();
     tokio::spawn(async move {

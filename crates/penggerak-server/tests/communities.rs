@@ -265,7 +265,7 @@ async fn keys_are_kept_thirty_days_then_expire() {
     .execute(&db.pool)
     .await
     .unwrap();
-    let state = AppState { db: db.clone(), config: Config::default() };
+    let state = AppState::new(db.clone(), Config::default());
     assert_eq!(idempotency::expire(&state).await.unwrap(), 1, "only the key older than 30 days goes");
     let (left,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM idempotency_keys").fetch_one(&db.pool).await.unwrap();

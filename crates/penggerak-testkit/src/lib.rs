@@ -76,7 +76,7 @@ impl TestServer {
                                 let _ = shutdown_rx.await;
                             };
                             let pool = db.pool.clone();
-                            serve(listener, AppState { db, config }, shutdown).await.expect("test server");
+                            serve(listener, AppState::new(db, config), shutdown).await.expect("test server");
                             pool.close().await;
                             if let Err(e) = target.drop_database().await {
                                 eprintln!("test database not dropped: {e:#}");

@@ -7,6 +7,7 @@ pub const API_PREFIX: &str = "/api/v1";
 
 /// `GET /api/v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// Always `"ok"` when the server answers and its database is reachable.
     pub status: String,
@@ -16,8 +17,10 @@ pub struct Health {
 
 /// `POST /api/v1/auth/login` body. `identifier` is a NUPTK, NIP or e-mail address.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub identifier: String,
+    #[cfg_attr(feature = "openapi", schema(format = Password))]
     pub password: String,
 }
 
@@ -32,6 +35,7 @@ impl std::fmt::Debug for LoginRequest {
 
 /// `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout` body.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -45,6 +49,7 @@ impl std::fmt::Debug for RefreshRequest {
 /// Access and refresh tokens. Access tokens are short-lived bearer tokens; a refresh token is single-use:
 /// each refresh returns a new pair and invalidates the old refresh token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenPair {
     pub access_token: String,
     /// Seconds from issue until the access token expires.
@@ -67,6 +72,7 @@ impl std::fmt::Debug for TokenPair {
 
 /// `POST /api/v1/auth/login` and `/auth/refresh` response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub tokens: TokenPair,
     pub profile: Profile,
@@ -74,6 +80,7 @@ pub struct LoginResponse {
 
 /// A user's role. A principal (kepala sekolah) is also the assessing official of the school's teachers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Guru,
@@ -84,6 +91,7 @@ pub enum Role {
 
 /// The school a user belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct School {
     /// Nomor Pokok Sekolah Nasional: 8 digits.
     pub npsn: String,
@@ -96,6 +104,7 @@ pub struct School {
 
 /// `GET /api/v1/me`: the signed-in user's profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     pub id: String,
     pub full_name: String,

@@ -9,6 +9,7 @@ use std::fmt;
 /// A stable, machine-readable error code. Serialised in `snake_case`; new codes may be added, existing ones
 /// are never renamed. Unknown codes from a newer server deserialise as [`ErrorCode::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request is malformed (bad JSON, missing field). HTTP 400.
@@ -67,6 +68,7 @@ impl ErrorCode {
 
 /// The one error shape of the API and of IPC: `{"code": "...", "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,

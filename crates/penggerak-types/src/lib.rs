@@ -5,7 +5,9 @@
 //! field name or an error code breaks deployed apps, so the golden tests in `tests/golden.rs` pin the JSON.
 //!
 //! This crate depends on `serde` only and must keep building for `wasm32-unknown-unknown`: no I/O, no
-//! clocks, no crypto, no HTTP or Tauri types.
+//! clocks, no crypto, no HTTP or Tauri types. The one exception is the off-by-default `openapi` feature,
+//! which derives `utoipa::ToSchema` on the HTTP shapes for the server's OpenAPI document; the UI never
+//! enables it.
 
 pub mod api;
 pub mod error;

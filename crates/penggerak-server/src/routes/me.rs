@@ -6,8 +6,22 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use penggerak_types::api::{Profile, Role, School};
-use penggerak_types::ErrorCode;
+use penggerak_types::{ApiError, ErrorCode};
 
+/// The signed-in user's own profile.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's profile", body = Profile),
+        (status = 401, description = "`unauthorized`: no access token, or it is unknown, expired or revoked",
+            body = ApiError),
+        (status = 404, description = "`not_found`: the user no longer exists", body = ApiError),
+        (status = 500, description = "`internal`: the server failed", body = ApiError),
+    )
+)]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Profile>> {
     Ok(Json(load_profile(&state, &user.user_id).await?))
 }

@@ -4,13 +4,14 @@ mod auth;
 mod communities;
 mod json;
 mod me;
+pub mod openapi;
 
 use crate::error::ServerError;
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use penggerak_types::api::{Health, API_PREFIX};
-use penggerak_types::ErrorCode;
+use penggerak_types::{ApiError, ErrorCode};
 
 pub use json::ApiJson;
 
@@ -21,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(me::me))
+        .route("/openapi.json", get(openapi::serve))
         .route("/communities", get(communities::list))
         .route("/communities/{id}", get(communities::detail))
         .route("/communities/{id}/join", post(communities::join))
@@ -36,6 +38,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Whether the server and its database answer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "server",
+    responses(
+        (status = 200, description = "The server and its database answer", body = Health),
+        (status = 500, description = "`internal`: the database does not answer", body = ApiError),
+    )
+)]
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> crate::error::Result<Json<Health>> {

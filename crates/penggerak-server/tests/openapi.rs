@@ -1,0 +1,73 @@
+//! The OpenAPI document: the committed `openapi.json` at the workspace root is what the code generates, and
+//! the running server serves exactly that document at `/api/v1/openapi.json`.
+
+use penggerak_server::openapi;
+use penggerak_testkit::TestServer;
+use std::path::PathBuf;
+
+const ROUTES: [(&str, &str); 5] = [
+    ("/api/v1/health", "get"),
+    ("/api/v1/auth/login", "post"),
+    ("/api/v1/auth/refresh", "post"),
+    ("/api/v1/auth/logout", "post"),
+    ("/api/v1/me", "get"),
+];
+
+fn committed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi.json")
+}
+
+#[test]
+fn committed_openapi_json_matches_the_code() {
+    let generated = openapi::document_json();
+    let path = committed_path();
+    if std::env::var_os("PENGGERAK_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &generated).expect("writing openapi.json");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is not what the code generates: the API contract changed without its document. Review the change, \
+         then regenerate it with\n\n    PENGGERAK_UPDATE_OPENAPI=1 cargo test -p penggerak-server --test openapi\n\n\
+         and commit the new openapi.json.",
+        path.display()
+    );
+}
+
+#[tokio::test]
+async fn the_server_serves_the_generated_document_with_every_route() {
+    let s = TestServer::start();
+    let r = reqwest::get(format!("{}/api/v1/openapi.json", s.base_url())).await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK, "the document is public: no sign-in needed to read it");
+    assert_eq!(
+        r.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/json"),
+        "tools fetch the document as JSON"
+    );
+    let served: serde_json::Value = r.json().await.expect("the served document is JSON");
+    let generated = serde_json::to_value(openapi::document()).unwrap();
+    assert_eq!(served, generated, "the server serves the document the code generates, not a stale copy");
+    assert!(
+        served["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "it is an OpenAPI 3 document, got {:?}",
+        served["openapi"]
+    );
+    for (path, method) in ROUTES {
+        let op = &served["paths"][path][method];
+        assert!(
+            op.is_object(),
+            "{} {path} is a route of the server, so the document must describe it",
+            method
+        );
+        assert!(
+            op["responses"].as_object().is_some_and(|r| r.keys().any(|status| !status.starts_with('2'))),
+            "{method} {path} can fail, so the document must list its error responses"
+        );
+    }
+    assert_eq!(
+        served["paths"].as_object().map(|p| p.len()),
+        Some(ROUTES.len()),
+        "the document lists exactly the API's routes (the document itself is not an API route)"
+    );
+}
