@@ -1,5 +1,8 @@
-//! The thin slice of the API against the real server on 127.0.0.1:0 with a temporary SQLite file.
+//! The thin slice of the API against the real server on 127.0.0.1:0 (SQLite, or PostgreSQL in the second pass).
 
+mod common;
+
+use common::login;
 use penggerak_server::Config;
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{Health, LoginResponse, Profile, Role};
@@ -9,14 +12,6 @@ use serde_json::json;
 use std::time::Duration;
 
 const SITI_NUPTK: &str = "3471765432100001";
-
-async fn login(c: &reqwest::Client, s: &TestServer, identifier: &str, password: &str) -> reqwest::Response {
-    c.post(format!("{}/api/v1/auth/login", s.base_url()))
-        .json(&json!({"identifier": identifier, "password": password}))
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn expect_error(resp: reqwest::Response, status: StatusCode, code: ErrorCode) {
     assert_eq!(resp.status(), status, "HTTP status");

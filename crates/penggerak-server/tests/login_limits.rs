@@ -2,11 +2,13 @@
 //! address, `429 {code: "rate_limited"}` with `Retry-After`, and recovery when the window passes or the
 //! right password is given. Each test sets small limits through `Config`; all clients are 127.0.0.1.
 
+mod common;
+
+use common::login;
 use penggerak_server::{Config, Limit};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::{ApiError, ErrorCode};
 use reqwest::StatusCode;
-use serde_json::json;
 use std::time::Duration;
 
 const SITI_NUPTK: &str = "3471765432100001";
@@ -20,14 +22,6 @@ fn server(per_account: Limit, per_address: Limit) -> TestServer {
         login_per_address: per_address,
         ..Config::default()
     })
-}
-
-async fn login(c: &reqwest::Client, s: &TestServer, identifier: &str, password: &str) -> reqwest::Response {
-    c.post(format!("{}/api/v1/auth/login", s.base_url()))
-        .json(&json!({"identifier": identifier, "password": password}))
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn status(c: &reqwest::Client, s: &TestServer, identifier: &str, password: &str) -> StatusCode {
