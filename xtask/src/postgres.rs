@@ -8,20 +8,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 pub struct Cluster {
-    dir: tempfile_dir::Dir,
+    dir: tempfile::TempDir,
     bin: PathBuf,
     pub port: u16,
     as_root: bool,
-}
-
-/// A directory under the system temp dir, removed on drop (no dependency for one function).
-mod tempfile_dir {
-    pub struct Dir(pub std::path::PathBuf);
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 /// `/usr/lib/postgresql/<newest>/bin` (Debian's layout).
@@ -54,10 +44,8 @@ impl Cluster {
     pub fn start() -> Result<Cluster> {
         let bin = bin_dir()?;
         let as_root = crate::env::is_root();
-        let root = std::env::temp_dir().join(format!("penggerak-pg-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root)?;
-        let dir = tempfile_dir::Dir(root.clone());
+        let dir = tempfile::Builder::new().prefix("penggerak-pg-").tempdir()?;
+        let root = dir.path().to_path_buf();
         if as_root {
             exec(cmd("chown").args(["-R", "postgres:postgres"]).arg(&root))?;
         }
@@ -93,11 +81,11 @@ impl Cluster {
     }
 
     fn data(&self) -> PathBuf {
-        self.dir.0.join("data")
+        self.dir.path().join("data")
     }
 
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.0.join("server.log")).unwrap_or_default()
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 }
 

@@ -245,26 +245,18 @@ async fn keys_are_kept_thirty_days_then_expire() {
     let db = Db::open(s.database_url()).await.unwrap();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let day = 24 * 60 * 60;
-    sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind("guru-agus")
-    .bind(key())
-    .bind("old")
-    .bind(now - 31 * day)
-    .execute(&db.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind("guru-agus")
-    .bind(key())
-    .bind("29 days")
-    .bind(now - 29 * day)
-    .execute(&db.pool)
-    .await
-    .unwrap();
+    for (fingerprint, age_days) in [("31 days", 31), ("29 days", 29)] {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind("guru-agus")
+        .bind(key())
+        .bind(fingerprint)
+        .bind(now - age_days * day)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
     let state = AppState::new(db.clone(), Config::default());
     assert_eq!(idempotency::expire(&state).await.unwrap(), 1, "only the key older than 30 days goes");
     let (left,): (i64,) =

@@ -82,11 +82,23 @@ impl Driver {
             "tauri:options".into(),
             serde_json::json!({ "application": app_binary().to_string_lossy() }),
         );
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a WebDriver session on the app (tauri-driver + WebKitWebDriver)")
+        // tauri-driver accepts connections before the WebKitWebDriver behind it is ready; a session
+        // request in that gap is dropped. Retry for a bounded time, then fail with the last error.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await;
+            match attempt {
+                Ok(client) => return client,
+                Err(e) if Instant::now() < deadline => {
+                    eprintln!("WebDriver session not ready yet ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => panic!("no WebDriver session on the app (tauri-driver + WebKitWebDriver): {e}"),
+            }
+        }
     }
 }
 
