@@ -72,6 +72,9 @@ mod tests {
             nip: None,
             email: "a@x".into(),
             school: None,
+            employment: Default::default(),
+            subjects: vec![],
+            problems: vec![],
         }
     }
 
@@ -107,6 +110,7 @@ mod tests {
             jenjang: "SD".into(),
             province: "DI Yogyakarta".into(),
             regency: "Kabupaten Sleman".into(),
+            principal_id: None,
         });
         assert_eq!(school_line(&p), "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta");
     }

@@ -3,13 +3,14 @@
 //! [`AuthUser`] extractor that every protected route takes.
 
 use crate::error::{Result, ServerError};
+use crate::records::Audience;
 use crate::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use base64::Engine;
-use penggerak_types::api::TokenPair;
+use penggerak_types::api::{Role, TokenPair};
 use penggerak_types::ErrorCode;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -233,6 +234,74 @@ impl FromRequestParts<AppState> for AuthUser {
         .await?;
         row.map(|(user_id,)| AuthUser { user_id }).ok_or_else(unauthorized)
     }
+}
+
+/// The caller with what authorisation needs: role and school. Every route that reads or writes domain
+/// data takes this (it implies [`AuthUser`]).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub role: Role,
+    pub school: Option<String>,
+}
+
+impl Caller {
+    /// The school whose staff this caller may see and act on as principal (kepala sekolah).
+    pub fn principal_of(&self) -> Option<&str> {
+        match self.role {
+            Role::KepalaSekolah => self.school.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the caller may read a record with this audience.
+    pub fn can_read(&self, audience: &Audience) -> bool {
+        audience.public
+            || audience.owner.as_deref() == Some(self.user_id.as_str())
+            || (audience.school.is_some() && audience.school.as_deref() == self.principal_of())
+    }
+
+    /// `Ok` if the caller may read a record with this audience, else `404` (not `403`: whether another
+    /// person's record exists is itself not the caller's business).
+    pub fn check_read(&self, audience: &Audience) -> Result<()> {
+        if self.can_read(audience) {
+            Ok(())
+        } else {
+            Err(ServerError::new(ErrorCode::NotFound, "Data tidak ditemukan."))
+        }
+    }
+
+    /// `Ok` if the caller is the principal of the school of a record with this audience, else `403`.
+    pub fn check_principal_of(&self, audience: &Audience) -> Result<()> {
+        match (self.principal_of(), audience.school.as_deref()) {
+            (Some(mine), Some(theirs)) if mine == theirs => Ok(()),
+            _ => Err(ServerError::new(
+                ErrorCode::Forbidden,
+                "Hanya kepala sekolah dari sekolah guru ini yang dapat melakukannya.",
+            )),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let AuthUser { user_id } = AuthUser::from_request_parts(parts, state).await?;
+        let (role, school): (String, Option<String>) =
+            sqlx::query_as("SELECT role, school_npsn FROM users WHERE id = $1")
+                .bind(&user_id)
+                .fetch_optional(&state.db.pool)
+                .await?
+                .ok_or_else(|| ServerError::new(ErrorCode::Unauthorized, "Silakan masuk terlebih dahulu."))?;
+        Ok(Caller { user_id, role: parse_role(&role)?, school })
+    }
+}
+
+/// A role as stored in `users.role`.
+pub fn parse_role(s: &str) -> Result<Role> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|e| ServerError::Internal(anyhow::anyhow!("bad role {s:?} in database: {e}")))
 }
 
 #[cfg(test)]

@@ -22,8 +22,9 @@ use sha2::{Digest, Sha256};
 
 /// How long a key and its answer are kept.
 pub const RETENTION: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
-/// The largest request or response body the layer buffers.
-const MAX_BODY: usize = 1024 * 1024;
+/// The largest request body the layer buffers (evidence uploads are up to 10 MB; routes set their own,
+/// lower limits) and the largest response it stores.
+pub const MAX_BODY: usize = 11 * 1024 * 1024;
 
 fn is_mutating(method: &Method) -> bool {
     matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
@@ -61,8 +62,12 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         .ok_or_else(|| ServerError::new(ErrorCode::BadRequest, "Idempotency-Key harus berupa UUID."))?
         .hyphenated()
         .to_string();
-    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| {
-        ServerError::new(ErrorCode::BadRequest, "Isi permintaan terlalu besar atau tidak terbaca.")
+    let bytes = to_bytes(body, MAX_BODY).await.map_err(|e| {
+        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
+            ServerError::new(ErrorCode::PayloadTooLarge, "Isi permintaan terlalu besar (paling besar 11 MB).")
+        } else {
+            ServerError::new(ErrorCode::BadRequest, "Isi permintaan tidak terbaca.")
+        }
     })?;
     let fingerprint = {
         let mut h = Sha256::new();

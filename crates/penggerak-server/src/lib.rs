@@ -14,6 +14,8 @@ pub mod demo;
 pub mod error;
 pub mod idempotency;
 pub mod limits;
+pub mod people;
+pub mod records;
 pub mod routes;
 
 use std::future::Future;

@@ -2,8 +2,8 @@
 //! PostgreSQL in `cargo xtask test`'s second pass).
 
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
-use penggerak_types::api::{CommunityDetail, CommunitySummary, LoginResponse};
-use penggerak_types::{ApiError, ErrorCode};
+use penggerak_types::api::{Community, CommunityDetail, CommunitySummary, LoginResponse, Membership};
+use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
@@ -114,19 +114,29 @@ async fn join_and_leave_change_membership() {
     assert!(!before.summary.is_member);
     let r = agus.post("/communities/kom-02/join", Some(&key())).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let joined: CommunityDetail = r.json().await.unwrap();
-    assert!(joined.summary.is_member);
-    assert_eq!(joined.summary.member_count, before.summary.member_count + 1);
-    let again: CommunityDetail =
-        agus.post("/communities/kom-02/join", Some(&key())).await.json().await.unwrap();
+    let joined: Changed = r.json().await.unwrap();
+    let kinds: Vec<_> = joined.records.iter().map(|r| (r.kind, r.deleted)).collect();
     assert_eq!(
-        again.summary.member_count, joined.summary.member_count,
-        "joining twice is still one membership"
+        kinds,
+        [(RecordKind::Membership, false), (RecordKind::Community, false)],
+        "a join answers the new membership and the community with its new count"
     );
-    let left: CommunityDetail =
-        agus.post("/communities/kom-02/leave", Some(&key())).await.json().await.unwrap();
-    assert!(!left.summary.is_member);
-    assert_eq!(left.summary.member_count, before.summary.member_count);
+    let membership: Membership = joined.records[0].parse().unwrap();
+    assert_eq!((membership.community_id.as_str(), membership.user_id.as_str()), ("kom-02", "guru-agus"));
+    let community: Community = joined.records[1].parse().unwrap();
+    assert_eq!(community.member_count, before.summary.member_count + 1);
+    let after = agus.detail("kom-02").await;
+    assert!(after.summary.is_member);
+    assert_eq!(after.summary.member_count, before.summary.member_count + 1);
+    let again: Changed = agus.post("/communities/kom-02/join", Some(&key())).await.json().await.unwrap();
+    assert_eq!(again, joined, "joining twice is still one membership and changes no record");
+    let left: Changed = agus.post("/communities/kom-02/leave", Some(&key())).await.json().await.unwrap();
+    assert!(left.records[0].deleted && left.records[0].kind == RecordKind::Membership, "leaving deletes it");
+    let community: Community = left.records[1].parse().unwrap();
+    assert_eq!(community.member_count, before.summary.member_count);
+    let detail = agus.detail("kom-02").await;
+    assert!(!detail.summary.is_member);
+    assert_eq!(detail.summary.member_count, before.summary.member_count);
     error_of(
         agus.post("/communities/kom-99/join", Some(&key())).await,
         StatusCode::NOT_FOUND,
@@ -168,7 +178,7 @@ async fn a_replay_returns_the_stored_answer_without_running_again() {
     let join_key = key();
     let first = agus.post("/communities/kom-02/join", Some(&join_key)).await;
     assert!(first.headers().get("idempotent-replayed").is_none(), "the first answer is not a replay");
-    let first: CommunityDetail = first.json().await.unwrap();
+    let first: Changed = first.json().await.unwrap();
     agus.post("/communities/kom-02/leave", Some(&key())).await;
 
     // The device retries its old join (it never saw the answer): it gets that answer back, and the
@@ -176,7 +186,7 @@ async fn a_replay_returns_the_stored_answer_without_running_again() {
     let replay = agus.post("/communities/kom-02/join", Some(&join_key)).await;
     assert_eq!(replay.status(), StatusCode::OK);
     assert_eq!(replay.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
-    let replayed: CommunityDetail = replay.json().await.unwrap();
+    let replayed: Changed = replay.json().await.unwrap();
     assert_eq!(replayed, first, "the stored answer, byte for byte the same data");
     assert!(!agus.detail("kom-02").await.summary.is_member, "the replay did not join again");
 

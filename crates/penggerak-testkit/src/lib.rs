@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::thread::JoinHandle;
 
-pub use penggerak_server::demo::{DEMO_PASSWORD, USERS as DEMO_USERS};
+pub use penggerak_server::demo::DEMO_PASSWORD;
 pub use penggerak_server::Config as ServerConfig;
 
 /// A running reference server. Stops and cleans up on drop.

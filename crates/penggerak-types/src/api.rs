@@ -100,6 +100,9 @@ pub struct School {
     pub jenjang: String,
     pub province: String,
     pub regency: String,
+    /// The user id of the school's principal, when one is assigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
 }
 
 /// `GET /api/v1/me`: the signed-in user's profile.
@@ -115,6 +118,68 @@ pub struct Profile {
     pub nip: Option<String>,
     pub email: String,
     pub school: Option<School>,
+    /// Civil servant (PNS, PPPK) or not; ASN teachers must have a NIP.
+    #[serde(default)]
+    pub employment: Employment,
+    /// Subjects taught, e.g. "Guru Kelas", "Matematika".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    /// What is wrong with this person's records, and who must fix it. Empty when all is well.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<DataProblem>,
+}
+
+/// `GET /api/v1/me` and the `person` record: a user's profile. (The same shape as [`Profile`].)
+pub type Person = Profile;
+
+/// Employment status (Jenis PTK as Dapodik records it, simplified).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Employment {
+    /// Pegawai Negeri Sipil.
+    Pns,
+    /// Pegawai Pemerintah dengan Perjanjian Kerja.
+    Pppk,
+    /// Not a civil servant (guru honorer, yayasan).
+    #[default]
+    NonAsn,
+}
+
+impl Employment {
+    /// PNS and PPPK are civil servants (ASN): they need a NIP and take part in e-Kinerja.
+    pub fn is_asn(self) -> bool {
+        matches!(self, Employment::Pns | Employment::Pppk)
+    }
+}
+
+/// An inconsistency in a person's records that blocks something, with the role that must fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DataProblem {
+    /// Stable: `asn_without_nip`, `no_school`, `school_without_principal`, …
+    pub code: String,
+    /// What is wrong and what it blocks, for people (Bahasa Indonesia).
+    pub message: String,
+    /// Who must fix it.
+    pub fix_by: Fixer,
+}
+
+/// Who fixes a data problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Fixer {
+    /// The teacher themself.
+    Guru,
+    /// The school's principal.
+    KepalaSekolah,
+    /// The school's operator, in Dapodik.
+    OperatorSekolah,
+    /// The regional education office or agency admin (Dinas Pendidikan / BKD).
+    AdminDinas,
+    #[serde(other)]
+    Unknown,
 }
 
 /// The header every mutating request (sign-in routes aside) carries: a UUID chosen by the client once
@@ -125,6 +190,7 @@ pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
 
 /// `GET /api/v1/communities` query: every field optional, all given ones must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct CommunityQuery {
     /// Words to find in the name, description or topic (case-insensitive).
     pub q: Option<String>,
@@ -137,6 +203,7 @@ pub struct CommunityQuery {
 
 /// A learning community as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunitySummary {
     pub id: String,
     pub name: String,
@@ -152,6 +219,7 @@ pub struct CommunitySummary {
 
 /// A meeting or webinar of a community. Times are RFC 3339 with offset (WIB, WITA or WIT).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunityEvent {
     pub id: String,
     pub title: String,
@@ -165,6 +233,7 @@ pub struct CommunityEvent {
 
 /// `GET /api/v1/communities/{id}`, and the answer to join and leave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunityDetail {
     #[serde(flatten)]
     pub summary: CommunitySummary,
@@ -173,4 +242,42 @@ pub struct CommunityDetail {
     pub lead_name: String,
     /// Events from now on, soonest first.
     pub upcoming_events: Vec<CommunityEvent>,
+}
+
+/// The `community` record: a learning community as every signed-in user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Community {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub topic: String,
+    /// PAUD/TK, SD, SMP, SMA, SMK, SLB, or "Semua jenjang".
+    pub jenjang: String,
+    pub province: String,
+    pub regency: String,
+    /// The penggerak komunitas (community lead).
+    pub lead_id: String,
+    pub lead_name: String,
+    pub member_count: i64,
+}
+
+/// The `community_event` record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommunityEventRecord {
+    pub community_id: String,
+    #[serde(flatten)]
+    pub event: CommunityEvent,
+}
+
+/// The `membership` record: the caller belongs to a community. Its id is `<community id>:<user id>`;
+/// leaving deletes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Membership {
+    pub community_id: String,
+    pub user_id: String,
+    /// RFC 3339.
+    pub joined_at: String,
 }

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     Conflict,
     /// Syntactically fine but semantically invalid. HTTP 422.
     Validation,
+    /// The request body is larger than the route accepts. HTTP 413.
+    PayloadTooLarge,
     /// Too many attempts; try later. HTTP 429.
     RateLimited,
     /// The server failed. HTTP 500.
@@ -55,6 +57,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::Validation => 422,
+            ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::Offline => 503,
             ErrorCode::Internal
@@ -72,11 +75,20 @@ impl ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// With `conflict` on an edit: the record as the server holds it now, so the client can show both
+    /// versions and let the user choose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<Box<crate::sync::SyncRecord>>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), current: None }
+    }
+
+    /// A `conflict` carrying the server's current copy of the record.
+    pub fn conflict(message: impl Into<String>, current: crate::sync::SyncRecord) -> Self {
+        Self { code: ErrorCode::Conflict, message: message.into(), current: Some(Box::new(current)) }
     }
 }
 

@@ -4,7 +4,7 @@
 //! the Leptos UI and the Tauri shell (`ipc`). If a type is serialisable, it is part of a contract: changing a
 //! field name or an error code breaks deployed apps, so the golden tests in `tests/golden.rs` pin the JSON.
 //!
-//! This crate depends on `serde` only and must keep building for `wasm32-unknown-unknown`: no I/O, no
+//! This crate depends on `serde` (and `serde_json` for record data) only and must keep building for `wasm32-unknown-unknown`: no I/O, no
 //! clocks, no crypto, no HTTP or Tauri types. The one exception is the off-by-default `openapi` feature,
 //! which derives `utoipa::ToSchema` on the HTTP shapes for the server's OpenAPI document; the UI never
 //! enables it.
@@ -12,5 +12,11 @@
 pub mod api;
 pub mod error;
 pub mod ipc;
+pub mod kinerja;
+pub mod material;
+pub mod pkb;
+pub mod programme;
+pub mod sync;
 
 pub use error::{ApiError, ErrorCode};
+pub use sync::{Changed, RecordKind, SyncPage, SyncQuery, SyncRecord};

@@ -1,9 +1,9 @@
 //! Golden tests: the JSON of each contract type is pinned. If one of these fails, you changed the wire
 //! format that deployed apps and servers speak: add a new field or version instead of changing this.
 
-use penggerak_types::api::{LoginResponse, Profile, Role, School, TokenPair};
+use penggerak_types::api::{Employment, LoginResponse, Profile, Role, School, TokenPair};
 use penggerak_types::ipc::{SessionState, SignInArgs, SignInRequest};
-use penggerak_types::{ApiError, ErrorCode};
+use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind, SyncRecord};
 use serde_json::json;
 
 fn profile() -> Profile {
@@ -20,7 +20,11 @@ fn profile() -> Profile {
             jenjang: "SD".into(),
             province: "DI Yogyakarta".into(),
             regency: "Kabupaten Sleman".into(),
+            principal_id: None,
         }),
+        employment: Employment::NonAsn,
+        subjects: vec![],
+        problems: vec![],
     }
 }
 
@@ -59,7 +63,8 @@ fn login_response_json_is_pinned() {
             "profile": {"id": "u-1", "full_name": "Siti Rahayu, S.Pd.", "role": "guru",
                         "nuptk": "1234567890123456", "nip": null, "email": "siti@example.id",
                         "school": {"npsn": "20212345", "name": "SD Negeri 1 Sleman", "jenjang": "SD",
-                                   "province": "DI Yogyakarta", "regency": "Kabupaten Sleman"}}
+                                   "province": "DI Yogyakarta", "regency": "Kabupaten Sleman"},
+                        "employment": "non_asn"}
         }),
         "the login response is the HTTP contract of /auth/login"
     );
@@ -91,4 +96,35 @@ fn sign_in_args_envelope_and_secret_free_debug() {
         !format!("{a:?}").contains("hunter2"),
         "Debug output ends up in logs: it must never contain the password"
     );
+}
+
+#[test]
+fn records_and_conflicts_are_pinned() {
+    let r = SyncRecord {
+        kind: RecordKind::PkbItem,
+        id: "i-1".into(),
+        version: 3,
+        deleted: false,
+        data: Some(json!({"a": 1})),
+    };
+    assert_eq!(
+        serde_json::to_value(Changed { records: vec![r.clone()] }).unwrap(),
+        json!({"records": [{"kind": "pkb_item", "id": "i-1", "version": 3, "deleted": false, "data": {"a": 1}}]}),
+        "every mutating route answers records in the /sync shape"
+    );
+    let e = ApiError::conflict("Berubah", r.clone());
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        json!({"code": "conflict", "message": "Berubah",
+               "current": {"kind": "pkb_item", "id": "i-1", "version": 3, "deleted": false, "data": {"a": 1}}}),
+        "a stale edit's 409 carries the server copy"
+    );
+    let tomb: SyncRecord =
+        serde_json::from_value(json!({"kind": "from_the_future", "id": "x", "version": 2, "deleted": true}))
+            .unwrap();
+    assert_eq!((tomb.kind, tomb.data), (RecordKind::Unknown, None), "unknown kinds and tombstones parse");
+    for k in RecordKind::ALL {
+        assert_eq!(serde_json::to_value(k).unwrap(), json!(k.as_str()), "as_str is the wire name");
+        assert_eq!(RecordKind::parse(k.as_str()), k);
+    }
 }

@@ -50,7 +50,7 @@ pub async fn login(
     let user_id = auth::check_password(account.as_ref(), &req.password).await?;
     state.limits.login_succeeded(&key);
     let tokens = auth::start_session(&state, &user_id).await?;
-    let profile = super::me::load_profile(&state, &user_id).await?;
+    let profile = crate::people::load_profile(&mut *state.db.pool.acquire().await?, &user_id).await?;
     Ok(Json(LoginResponse { tokens, profile }))
 }
 
@@ -75,7 +75,7 @@ pub async fn refresh(
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> Result<Json<LoginResponse>> {
     let (tokens, user_id) = auth::rotate(&state, &req.refresh_token).await?;
-    let profile = super::me::load_profile(&state, &user_id).await?;
+    let profile = crate::people::load_profile(&mut *state.db.pool.acquire().await?, &user_id).await?;
     Ok(Json(LoginResponse { tokens, profile }))
 }
 

@@ -1,10 +1,16 @@
 //! The HTTP surface: one module per area, all under [`penggerak_types::api::API_PREFIX`].
 
 mod auth;
-mod communities;
+pub mod communities;
 mod json;
+mod kinerja;
+mod materials;
 mod me;
 pub mod openapi;
+mod pkb;
+mod programmes;
+mod school;
+mod sync;
 
 use crate::error::ServerError;
 use crate::AppState;
@@ -27,6 +33,12 @@ pub fn router(state: AppState) -> Router {
         .route("/communities/{id}", get(communities::detail))
         .route("/communities/{id}/join", post(communities::join))
         .route("/communities/{id}/leave", post(communities::leave))
+        .route("/sync", get(sync::sync))
+        .merge(programmes::router())
+        .merge(pkb::router())
+        .merge(kinerja::router())
+        .merge(materials::router())
+        .merge(school::router())
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::guard));
     Router::new()
         .nest(API_PREFIX, api)

@@ -1,0 +1,118 @@
+//! `GET /sync`: the delta feed. Every record visible to the caller that changed after the cursor, oldest
+//! first, in pages; `ETag` + `If-None-Match` → `304` when nothing changed, so a no-change sync costs one
+//! small request.
+//!
+//! The cursor is `<seq>.<scope>`: the last change sent and a hash of what the caller may see (user, role,
+//! school). When the scope changed (a teacher became principal, moved school) the old cursor no longer
+//! fits, and the answer is a full sync marked `reset`.
+
+use crate::auth::Caller;
+use crate::error::{Result, ServerError};
+use crate::records;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use penggerak_types::{ApiError, ErrorCode, SyncPage, SyncQuery};
+use sha2::{Digest, Sha256};
+
+const DEFAULT_LIMIT: u32 = 500;
+const MAX_LIMIT: u32 = 1000;
+
+/// Changes visible to the caller since `cursor`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync",
+    tag = "sync",
+    security(("bearer" = [])),
+    params(SyncQuery, ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the previous answer")),
+    responses(
+        (status = 200, description = "The changed records and the next cursor", body = SyncPage,
+            headers(("ETag" = String, description = "Send back as `If-None-Match` with the same cursor"))),
+        (status = 304, description = "Nothing changed since the cursor"),
+        (status = 400, description = "`bad_request`: `limit` out of range", body = ApiError),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+    )
+)]
+pub async fn sync(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<SyncQuery>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ServerError::new(
+            ErrorCode::BadRequest,
+            format!("limit harus antara 1 dan {MAX_LIMIT}."),
+        ));
+    }
+    let scope = scope(&caller);
+    let (after, reset) = match query.cursor.as_deref().and_then(|c| parse_cursor(c, &scope)) {
+        Some(seq) => (seq, false),
+        None => (0, true),
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    let mut rows =
+        records::feed(&mut conn, after, &caller.user_id, caller.principal_of(), i64::from(limit) + 1).await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let last = rows.last().map_or(after, |(seq, _)| *seq);
+    let page = SyncPage {
+        records: rows.into_iter().map(|(_, r)| r).collect(),
+        cursor: format!("{last}.{scope}"),
+        more,
+        reset,
+    };
+    // Same caller scope and same resulting cursor ⇒ same content: the ETag names both.
+    let etag = format!("\"{}-{}\"", page.cursor, u8::from(reset));
+    let etag_value = HeaderValue::from_str(&etag).map_err(|e| ServerError::Internal(e.into()))?;
+    if page.records.is_empty() && if_none_match(&headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+    }
+    Ok(([(header::ETAG, etag_value)], Json(page)).into_response())
+}
+
+/// What the caller may see, hashed: changes when role, school or user change.
+fn scope(caller: &Caller) -> String {
+    let mut h = Sha256::new();
+    h.update(caller.user_id.as_bytes());
+    h.update(b"\0");
+    h.update(format!("{:?}", caller.role).as_bytes());
+    h.update(b"\0");
+    h.update(caller.principal_of().unwrap_or("").as_bytes());
+    h.finalize()[..6].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn parse_cursor(cursor: &str, scope: &str) -> Option<i64> {
+    let (seq, s) = cursor.split_once('.')?;
+    (s == scope).then(|| seq.parse().ok()).flatten().filter(|n: &i64| *n >= 0)
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use penggerak_types::api::Role;
+
+    #[test]
+    fn cursors_belong_to_one_scope() {
+        let teacher = Caller { user_id: "u".into(), role: Role::Guru, school: Some("1".into()) };
+        let principal = Caller { role: Role::KepalaSekolah, ..teacher.clone() };
+        let (a, b) = (scope(&teacher), scope(&principal));
+        assert_ne!(a, b, "becoming principal widens what the user sees, so the cursor must change");
+        assert_eq!(parse_cursor(&format!("42.{a}"), &a), Some(42));
+        assert_eq!(parse_cursor(&format!("42.{a}"), &b), None, "another scope's cursor means a full sync");
+        assert_eq!(parse_cursor("garbage", &a), None);
+        assert_eq!(parse_cursor(&format!("-3.{a}"), &a), None);
+    }
+}

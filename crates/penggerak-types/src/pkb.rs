@@ -1,0 +1,2 @@
+//! The yearly professional development plan (PKB): items with JP hours, target, status, progress and
+//! reflections.
