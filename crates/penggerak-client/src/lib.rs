@@ -8,8 +8,10 @@
 
 pub mod retry;
 
-use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, API_PREFIX};
-use penggerak_types::{ApiError, ErrorCode};
+use penggerak_types::api::{
+    Health, LoginRequest, LoginResponse, Profile, RefreshRequest, API_PREFIX, IDEMPOTENCY_KEY,
+};
+use penggerak_types::{ApiError, Changed, ErrorCode, SyncPage};
 use retry::{may_retry, Backoff, Replay};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -76,6 +78,15 @@ impl From<reqwest::Error> for ClientError {
     }
 }
 
+/// The answer of [`ApiClient::sync`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncAnswer {
+    /// `304`: nothing changed since the cursor.
+    NotModified,
+    /// A page of changes, with the `ETag` to send back next time.
+    Page { page: SyncPage, etag: Option<String> },
+}
+
 /// Checks and normalises a server base URL: `https://` anywhere, `http://` only to loopback.
 pub fn parse_base_url(input: &str) -> Result<Url, ClientError> {
     let mut url = Url::parse(input.trim()).map_err(|e| ClientError::BadUrl(format!("{input}: {e}")))?;
@@ -134,6 +145,18 @@ impl ApiClient {
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok(Self { base, http, backoff: Backoff::default(), jitter: Arc::new(rand::random::<f64>) })
+    }
+
+    /// The same client with another limit on each request's whole duration (default 30 s; tests of hung
+    /// connections shorten it).
+    pub fn with_timeout(mut self, total: Duration) -> Result<Self, ClientError> {
+        self.http = reqwest::Client::builder()
+            .connect_timeout(total.min(Duration::from_secs(10)))
+            .timeout(total)
+            .user_agent(concat!("penggerak/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(self)
     }
 
     /// The same client with another backoff schedule and jitter source (tests pin both).
@@ -202,6 +225,79 @@ impl ApiClient {
     pub async fn me(&self, access_token: &str) -> Result<Profile, ClientError> {
         decode(self.send(Replay::Safe, || self.http.get(self.url("/me")).bearer_auth(access_token)).await?)
             .await
+    }
+
+    /// One page of `/sync` after `cursor`. With the `ETag` of the previous answer for the same cursor in
+    /// `if_none_match`, an unchanged feed answers [`SyncAnswer::NotModified`] without a body.
+    pub async fn sync(
+        &self,
+        access_token: &str,
+        cursor: Option<&str>,
+        if_none_match: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<SyncAnswer, ClientError> {
+        let resp = self
+            .send(Replay::Safe, || {
+                let mut query: Vec<(&str, String)> = Vec::new();
+                if let Some(c) = cursor {
+                    query.push(("cursor", c.to_owned()));
+                }
+                if let Some(l) = limit {
+                    query.push(("limit", l.to_string()));
+                }
+                let mut r = self.http.get(self.url("/sync")).query(&query).bearer_auth(access_token);
+                if let Some(tag) = if_none_match {
+                    r = r.header(reqwest::header::IF_NONE_MATCH, tag);
+                }
+                r
+            })
+            .await?;
+        if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(SyncAnswer::NotModified);
+        }
+        let etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(SyncAnswer::Page { page: decode(resp).await?, etag })
+    }
+
+    /// A keyed write: `method` (`POST`, `PUT`, `PATCH`, `DELETE`) to `path` under `/api/v1` with an optional
+    /// JSON body. Safe to resend with the same `idempotency_key`: the server answers a repeat with the first
+    /// answer.
+    pub async fn mutate(
+        &self,
+        access_token: &str,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        idempotency_key: &str,
+    ) -> Result<Changed, ClientError> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| ClientError::Protocol(format!("not an HTTP method: {method}")))?;
+        let url = self.url(path);
+        decode(
+            self.send(Replay::Safe, || {
+                let mut r = self
+                    .http
+                    .request(method.clone(), &url)
+                    .bearer_auth(access_token)
+                    .header(IDEMPOTENCY_KEY, idempotency_key);
+                if let Some(b) = body {
+                    r = r.json(b);
+                }
+                r
+            })
+            .await?,
+        )
+        .await
+    }
+
+    /// A signed-in GET of any JSON route under `/api/v1`.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        access_token: &str,
+        path: &str,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path);
+        decode(self.send(Replay::Safe, || self.http.get(&url).bearer_auth(access_token)).await?).await
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(

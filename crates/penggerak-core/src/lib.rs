@@ -4,17 +4,24 @@
 //! does beyond drawing lives here, so it is testable without a window: against the real reference server,
 //! a real SQLite file and the real OS keyring.
 //!
-//! Owns: the session (sign-in, restore, token refresh, sign-out), the local store, the token store.
+//! Owns: the session (sign-in, restore, token refresh, sign-out), the local store of records, the outbox,
+//! sync (push, pull, status, loop), the token store.
 //! Never: depends on Tauri; writes a token or password anywhere but the [`TokenStore`]; prints a secret
 //! (they are [`Sensitive`]).
 
+pub mod changes;
 mod error;
+pub mod outbox;
+mod records;
 mod secret;
 mod session;
 mod store;
+mod sync;
 mod token_store;
 
 pub use error::CoreError;
+pub use outbox::{Change, LocalWrite, Notice, Pending, Resolution};
+pub use records::LocalRecord;
 pub use secret::Sensitive;
 pub use session::Session;
 pub use store::LocalStore;

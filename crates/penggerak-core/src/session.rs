@@ -5,6 +5,7 @@
 //! refresh the server refuses (`session_expired`) signs the device out.
 
 use crate::store::LocalStore;
+use crate::sync::SyncControl;
 use crate::token_store::{StoredTokens, TokenStore};
 use crate::{CoreError, Sensitive};
 use penggerak_client::{ApiClient, ClientError};
@@ -22,6 +23,15 @@ pub struct Session {
     keyring_timeout: Duration,
     /// Serialises sign-in, sign-out and token refresh, so two of them never race on the keychain entry.
     gate: tokio::sync::Mutex<()>,
+    sync: SyncControl,
+    request_timeout: Option<Duration>,
+}
+
+/// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
+/// the keychain once per pass, replaced when refreshed).
+pub(crate) struct Link {
+    client: ApiClient,
+    tokens: StoredTokens,
 }
 
 impl Session {
@@ -38,7 +48,48 @@ impl Session {
             default_server: default_server.into(),
             keyring_timeout: Duration::from_secs(10),
             gate: tokio::sync::Mutex::new(()),
+            sync: SyncControl::new(),
+            request_timeout: None,
         })
+    }
+
+    /// Limits each sync request's whole duration (default: the client's 30 s).
+    pub fn set_request_timeout(&mut self, timeout: Duration) {
+        self.request_timeout = Some(timeout);
+    }
+
+    /// Records per `/sync` page (default: the server's). Tests set it small to exercise paging.
+    pub fn set_sync_page_size(&mut self, records: u32) {
+        self.sync.page_size = Some(records);
+    }
+
+    pub(crate) fn sync_control(&self) -> &SyncControl {
+        &self.sync
+    }
+
+    /// The signed-in server connection, or `NotSignedIn`.
+    pub(crate) async fn link(&self) -> Result<Link, CoreError> {
+        let tokens = self.keychain(|t| t.load()).await?.ok_or(CoreError::NotSignedIn)?;
+        let mut client = ApiClient::new(&tokens.server_url)?;
+        if let Some(t) = self.request_timeout {
+            client = client.with_timeout(t)?;
+        }
+        Ok(Link { client, tokens })
+    }
+
+    /// Runs a signed-in request; on `unauthorized` refreshes the access token once and runs it again.
+    pub(crate) async fn call<T, F, Fut>(&self, link: &mut Link, request: F) -> Result<T, CoreError>
+    where
+        F: Fn(ApiClient, String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        match request(link.client.clone(), link.tokens.access_token.expose().to_owned()).await {
+            Err(e) if e.code() == ErrorCode::Unauthorized => {
+                link.tokens = self.refresh_tokens(&link.client, &link.tokens).await?;
+                Ok(request(link.client.clone(), link.tokens.access_token.expose().to_owned()).await?)
+            }
+            other => Ok(other?),
+        }
     }
 
     /// The local store (read by other parts of the engine).
@@ -119,6 +170,12 @@ impl Session {
             access_token: Sensitive::new(tokens.access_token),
             refresh_token: Sensitive::new(tokens.refresh_token),
         };
+        // Another account's (or another server's) records must not show under this one.
+        if let Some((old_server, old_profile)) = self.store.account().await? {
+            if old_server != server_url || old_profile.id != profile.id {
+                self.store.clear_records().await?;
+            }
+        }
         self.keychain(move |t| t.save(&stored)).await?;
         self.store.save_account(&server_url, &profile).await?;
         tracing::info!(server = %server_url, user = %profile.id, "signed in");
@@ -174,11 +231,16 @@ impl Session {
         }
     }
 
-    /// Signs out: revokes the session on the server, removes the keychain entry and the cached account.
-    /// If the server cannot be reached the device still signs out (the refresh token then expires on its
-    /// own); the outcome is logged.
-    pub async fn sign_out(&self) -> Result<SessionState, CoreError> {
+    /// Signs out: revokes the session on the server, removes the keychain entry, the cached account and
+    /// every local record. Changes still waiting would be lost, so unless `discard_waiting` (the user
+    /// confirmed) it refuses with [`CoreError::ChangesWaiting`]. If the server cannot be reached the device
+    /// still signs out (the refresh token then expires on its own); the outcome is logged.
+    pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
+        let (waiting, ..) = self.store.outbox_counts().await?;
+        if waiting > 0 && !discard_waiting {
+            return Err(CoreError::ChangesWaiting(waiting));
+        }
         if let Some(tokens) = self.keychain(|t| t.load()).await? {
             let revoked = match ApiClient::new(&tokens.server_url) {
                 Ok(client) => client.logout(tokens.refresh_token.expose()).await,
@@ -190,6 +252,7 @@ impl Session {
         }
         self.keychain(|t| t.clear()).await?;
         self.store.clear_account().await?;
+        self.store.clear_records().await?;
         self.signed_out().await
     }
 }

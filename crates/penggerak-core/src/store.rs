@@ -34,6 +34,16 @@ impl LocalStore {
         Ok(Self { pool })
     }
 
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<String, CoreError> {
+        let (result,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&self.pool).await?;
+        Ok(result)
+    }
+
     /// The cached account: the server it belongs to and its profile.
     pub async fn account(&self) -> Result<Option<(String, Profile)>, CoreError> {
         let row: Option<(String, String)> =

@@ -54,7 +54,7 @@ async fn sign_in_restores_offline_after_restart_then_sign_out_revokes() {
     assert_eq!(name(&state), Some("Siti Rahayu, S.Pd."), "restart with no network is still signed in");
 
     // Signing out while the server is down still signs the device out.
-    let out = session.sign_out().await.unwrap();
+    let out = session.sign_out(false).await.unwrap();
     assert_eq!(out, SessionState::SignedOut { server_url: base }, "sign-out remembers the last server");
     assert!(tokens.load().unwrap().is_none(), "sign-out removes the tokens");
     assert_eq!(session.state().await.unwrap(), out, "and stays signed out");
@@ -68,7 +68,7 @@ async fn sign_out_revokes_on_the_server() {
     let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     let stored = tokens.load().unwrap().unwrap();
-    session.sign_out().await.unwrap();
+    session.sign_out(false).await.unwrap();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let e = client.refresh(stored.refresh_token.expose()).await.unwrap_err();
     assert_eq!(

@@ -1,7 +1,8 @@
 //! `Idempotency-Key`: every mutating request outside `/auth/` carries a UUID the client picked once for
 //! that change. The first request with a key runs and its answer is stored; a retry with the same key
 //! gets the stored answer (marked `Idempotent-Replayed: true`) without running again. The same key with a
-//! different request is `422`; a retry while the first is still running is `409`; no key is `400`.
+//! different request is `422`; a retry while the first is still running is `409 in_progress` (not an
+//! answer about the change: send again later); no key is `400`.
 //!
 //! Keys are scoped per user. The claim is one `INSERT … ON CONFLICT DO NOTHING`, so concurrent retries
 //! of one key produce one effect. Answers are stored for 2xx and 4xx; a 5xx releases the claim instead,
@@ -137,7 +138,7 @@ async fn replay(
     let Some((stored, status, response)) = row else {
         // The first attempt failed with a 5xx and released the key in between: ask for a retry.
         return Err(ServerError::new(
-            ErrorCode::Conflict,
+            ErrorCode::InProgress,
             "Permintaan ini sedang diproses ulang. Coba lagi.",
         ));
     };
@@ -148,7 +149,7 @@ async fn replay(
         ));
     }
     let (Some(status), Some(body)) = (status, response) else {
-        return Err(ServerError::new(ErrorCode::Conflict, "Permintaan dengan kunci ini masih diproses."));
+        return Err(ServerError::new(ErrorCode::InProgress, "Permintaan dengan kunci ini masih diproses."));
     };
     let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
     let mut resp = (status, body).into_response();

@@ -8,8 +8,10 @@
 //! URL (`postgres://user@127.0.0.1:port/postgres`, as `cargo xtask test` sets for its PostgreSQL pass) —
 //! a new database created on that server for this one test server and dropped afterwards.
 
+mod chaos;
 mod fault_proxy;
 
+pub use chaos::{ChaosProxy, Mode as ChaosMode};
 pub use fault_proxy::{FaultProxy, Faults};
 use penggerak_server::{demo, serve, AppState, Config, Db};
 use std::net::SocketAddr;

@@ -26,6 +26,9 @@ pub enum ErrorCode {
     NotFound,
     /// The request conflicts with the current state. HTTP 409.
     Conflict,
+    /// A request with this `Idempotency-Key` is still being processed: send it again later. HTTP 409.
+    /// (Unlike `conflict`, this is not an answer about the change.)
+    InProgress,
     /// Syntactically fine but semantically invalid. HTTP 422.
     Validation,
     /// The request body is larger than the route accepts. HTTP 413.
@@ -42,6 +45,8 @@ pub enum ErrorCode {
     Storage,
     /// Client side: the user is not signed in.
     NotSignedIn,
+    /// Client side: signing out would lose changes still waiting to sync; ask the user first.
+    ChangesWaiting,
     /// A code this build does not know (sent by a newer server).
     #[serde(other)]
     Unknown,
@@ -55,7 +60,7 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials | ErrorCode::Unauthorized | ErrorCode::SessionExpired => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::InProgress => 409,
             ErrorCode::Validation => 422,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
@@ -64,6 +69,7 @@ impl ErrorCode {
             | ErrorCode::Keyring
             | ErrorCode::Storage
             | ErrorCode::NotSignedIn
+            | ErrorCode::ChangesWaiting
             | ErrorCode::Unknown => 500,
         }
     }

@@ -48,3 +48,39 @@ impl std::fmt::Debug for SignInRequest {
 pub struct SignInArgs {
     pub request: SignInRequest,
 }
+
+/// What the sync engine is doing, for the status line every screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub phase: SyncPhase,
+    /// Changes made on this device that the server has not confirmed yet.
+    pub waiting: u32,
+    /// Changes the server refused because the record changed meanwhile: the user must choose.
+    pub conflicts: u32,
+    /// Changes the server refused for good (shown once, so the user can redo them).
+    pub notices: u32,
+    /// When the last sync finished without error (RFC 3339, UTC).
+    pub last_synced_at: Option<String>,
+    /// During a pull: records received so far in this sync, and how many pages.
+    pub received: u64,
+    /// The last error, for people (Bahasa Indonesia), when `phase` is `offline` or `error`.
+    pub message: Option<String>,
+}
+
+/// The phase of [`SyncStatus`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    #[default]
+    Idle,
+    /// Sending waiting changes.
+    Pushing,
+    /// Receiving changes.
+    Pulling,
+    /// The server cannot be reached; changes wait and sync retries.
+    Offline,
+    /// The last sync failed for another reason (see `message`).
+    Error,
+    /// Not signed in.
+    SignedOut,
+}

@@ -17,5 +17,5 @@ pub async fn sign_in(session: State<'_, Session>, request: SignInRequest) -> Res
 
 #[tauri::command]
 pub async fn sign_out(session: State<'_, Session>) -> Result<SessionState, ApiError> {
-    Ok(session.sign_out().await?)
+    Ok(session.sign_out(false).await?)
 }

@@ -1,0 +1,430 @@
+//! Sync: push the outbox, then pull the server's delta feed into the local store.
+//!
+//! Push sends waiting changes oldest first, each with its stored `Idempotency-Key`, and takes the answer's
+//! records into the store. An entry leaves the outbox only on a definitive answer: applied (2xx), a
+//! conflict (409 with the server copy: kept, marked, waits for the user), or refused (other 4xx: kept as a
+//! notice with its body so the user can redo it). Network errors, 5xx, 429 and `in_progress` leave it
+//! waiting, and stop the push so later changes never overtake earlier ones.
+//!
+//! Pull follows `/sync` from the stored cursor, one transaction per page (records, cursor and ETag
+//! together), so a crash mid-sync resumes where it stopped. With the last `ETag`, a no-change sync is one
+//! bodiless `304`. A `reset` answer (first sync, or the server no longer knows the cursor) starts a full
+//! pass; at its end, server records it did not mention are dropped.
+//!
+//! [`Session::spawn_sync_loop`] runs sync at start, when woken (a change was made, the user asked), every
+//! `period` while the app is open, and — while offline — with growing pauses (5 s … 1 min) so it notices
+//! soon after connectivity returns.
+
+use crate::outbox::{now_unix, Change};
+use crate::records::{apply_server, settle};
+use crate::session::Link;
+use crate::{CoreError, LocalStore, Session};
+use penggerak_client::{ClientError, SyncAnswer};
+use penggerak_types::ipc::{SyncPhase, SyncStatus};
+use penggerak_types::{ApiError, ErrorCode, SyncPage, SyncRecord};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Mutex, Notify};
+
+/// Sync's shared state inside a [`Session`].
+pub(crate) struct SyncControl {
+    status: watch::Sender<SyncStatus>,
+    wake: Notify,
+    running: Mutex<()>,
+    /// Records per `/sync` page (tests make it small to exercise paging).
+    pub(crate) page_size: Option<u32>,
+}
+
+impl SyncControl {
+    pub(crate) fn new() -> Self {
+        Self {
+            status: watch::channel(SyncStatus::default()).0,
+            wake: Notify::new(),
+            running: Mutex::new(()),
+            page_size: None,
+        }
+    }
+}
+
+const CURSOR: &str = "cursor";
+const ETAG: &str = "etag";
+const LAST_SYNCED: &str = "last_synced_at";
+const GENERATION: &str = "generation";
+const FULL_PASS: &str = "full_pass";
+
+/// What stopped a push early.
+enum Push {
+    Done,
+    /// The server cannot be reached (or is failing): the rest waits.
+    Blocked(String),
+}
+
+impl Session {
+    /// Applies `change` locally and queues it (durable when this returns), then wakes the sync loop.
+    pub async fn change(&self, change: &Change) -> Result<(), CoreError> {
+        self.store().enqueue(change).await?;
+        self.refresh_status(|_| {}).await;
+        self.sync_control().wake.notify_one();
+        Ok(())
+    }
+
+    /// Watches the sync status (the UI's status line).
+    pub fn sync_status(&self) -> watch::Receiver<SyncStatus> {
+        self.sync_control().status.subscribe()
+    }
+
+    /// Asks the sync loop to run now.
+    pub fn wake_sync(&self) {
+        self.sync_control().wake.notify_one();
+    }
+
+    async fn refresh_status(&self, edit: impl FnOnce(&mut SyncStatus)) {
+        let counts = self.store().outbox_counts().await;
+        let last = self.store().meta(LAST_SYNCED).await.ok().flatten();
+        self.sync_control().status.send_modify(|s| {
+            if let Ok((waiting, conflicts, notices)) = counts {
+                (s.waiting, s.conflicts, s.notices) = (waiting, conflicts, notices);
+            }
+            s.last_synced_at = last;
+            edit(s);
+        });
+    }
+
+    /// One sync: push the outbox, then pull. Returns the status it ended in; an error only for what the
+    /// caller must act on (signed out, storage failure).
+    pub async fn sync_now(&self) -> Result<SyncStatus, CoreError> {
+        let _one_at_a_time = self.sync_control().running.lock().await;
+        let mut link = match self.link().await {
+            Ok(link) => link,
+            Err(CoreError::NotSignedIn) => {
+                self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::SignedOut, None)).await;
+                return Ok(self.sync_control().status.borrow().clone());
+            }
+            Err(e) => return Err(e),
+        };
+        self.refresh_status(|s| (s.phase, s.received, s.message) = (SyncPhase::Pushing, 0, None)).await;
+        let result = match self.push(&mut link).await {
+            Ok(Push::Blocked(message)) => Err(message),
+            Ok(Push::Done) => {
+                self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
+                self.pull(&mut link).await
+            }
+            Err(e) => return Err(self.failed(e).await),
+        };
+        match result {
+            Ok(()) => {
+                self.store().set_meta(LAST_SYNCED, &rfc3339_now()).await?;
+                self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::Idle, None)).await;
+            }
+            Err(message) => {
+                self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::Offline, Some(message))).await
+            }
+        }
+        Ok(self.sync_control().status.borrow().clone())
+    }
+
+    async fn failed(&self, e: CoreError) -> CoreError {
+        let api = e.to_api_error();
+        let phase =
+            if api.code == ErrorCode::SessionExpired { SyncPhase::SignedOut } else { SyncPhase::Error };
+        self.refresh_status(|s| (s.phase, s.message) = (phase, Some(api.message.clone()))).await;
+        e
+    }
+
+    async fn push(&self, link: &mut Link) -> Result<Push, CoreError> {
+        let store = self.store();
+        while let Some(entry) = store.next_pending().await? {
+            let body = entry
+                .body
+                .as_deref()
+                .map(serde_json::from_str::<serde_json::Value>)
+                .transpose()
+                .map_err(|e| CoreError::Storage(format!("outbox entry {}: {e}", entry.seq)))?;
+            let (method, path, key) = (entry.method.clone(), entry.path.clone(), entry.idem_key.clone());
+            let answer = self
+                .call(link, move |client, token| {
+                    let (method, path, key, body) = (method.clone(), path.clone(), key.clone(), body.clone());
+                    async move { client.mutate(&token, &method, &path, body.as_ref(), &key).await }
+                })
+                .await;
+            match answer {
+                Ok(changed) => store.finish(entry.seq, &changed.records).await?,
+                Err(CoreError::Client(ClientError::Api(e))) => match e.code {
+                    ErrorCode::Conflict if e.current.is_some() => store.mark_conflict(entry.seq, &e).await?,
+                    ErrorCode::InProgress
+                    | ErrorCode::RateLimited
+                    | ErrorCode::Internal
+                    | ErrorCode::Unknown => {
+                        store.note_failure(entry.seq, &e.message).await?;
+                        return Ok(Push::Blocked(e.message));
+                    }
+                    ErrorCode::Unauthorized | ErrorCode::SessionExpired | ErrorCode::InvalidCredentials => {
+                        return Err(CoreError::Client(ClientError::Api(e)))
+                    }
+                    _ => store.reject(entry.seq, &e).await?,
+                },
+                Err(CoreError::Client(e)) => {
+                    let message = e.to_api_error().message;
+                    store.note_failure(entry.seq, &e.to_string()).await?;
+                    return Ok(Push::Blocked(message));
+                }
+                Err(e) => return Err(e),
+            }
+            self.refresh_status(|_| {}).await;
+        }
+        Ok(Push::Done)
+    }
+
+    /// Pulls until the feed has nothing more. `Err` carries a message when the server cannot be reached.
+    async fn pull(&self, link: &mut Link) -> Result<(), String> {
+        let store = self.store();
+        let limit = self.sync_control().page_size;
+        loop {
+            let (cursor, etag) = match (store.meta(CURSOR).await, store.meta(ETAG).await) {
+                (Ok(c), Ok(e)) => (c, e),
+                (Err(e), _) | (_, Err(e)) => return Err(e.to_api_error().message),
+            };
+            let answer = self
+                .call(link, move |client, token| {
+                    let (cursor, etag) = (cursor.clone(), etag.clone());
+                    async move { client.sync(&token, cursor.as_deref(), etag.as_deref(), limit).await }
+                })
+                .await;
+            match answer {
+                Ok(SyncAnswer::NotModified) => return Ok(()),
+                Ok(SyncAnswer::Page { page, etag }) => {
+                    let n = page.records.len() as u64;
+                    let more = page.more;
+                    store.apply_page(&page, etag.as_deref()).await.map_err(|e| e.to_api_error().message)?;
+                    self.refresh_status(|s| s.received += n).await;
+                    if !more {
+                        return Ok(());
+                    }
+                }
+                Err(e) => return Err(e.to_api_error().message),
+            }
+        }
+    }
+
+    /// Runs [`Session::sync_now`] at once, then whenever woken or `period` passed; while offline, retries
+    /// after 5 s, 10 s, 20 s … at most 1 min. Runs until the returned task is aborted.
+    pub fn spawn_sync_loop(self: &Arc<Self>, period: Duration) -> tokio::task::JoinHandle<()> {
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut failures = 0u32;
+            loop {
+                let wait = match this.sync_now().await {
+                    Ok(s) if matches!(s.phase, SyncPhase::Offline | SyncPhase::Error) => {
+                        failures += 1;
+                        Duration::from_secs(5 * 2u64.pow(failures.min(4) - 1))
+                            .min(Duration::from_secs(60))
+                            .min(period)
+                    }
+                    Ok(_) => {
+                        failures = 0;
+                        period
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sync failed");
+                        failures += 1;
+                        period
+                    }
+                };
+                let woken = tokio::select! {
+                    _ = this.sync_control().wake.notified() => true,
+                    _ = tokio::time::sleep(wait) => false,
+                };
+                tracing::debug!(woken, "sync loop runs again");
+            }
+        })
+    }
+}
+
+fn rfc3339_now() -> String {
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+impl LocalStore {
+    pub(crate) async fn meta(&self, key: &str) -> Result<Option<String>, CoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM sync_meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|(v,)| v))
+    }
+
+    pub(crate) async fn set_meta(&self, key: &str, value: &str) -> Result<(), CoreError> {
+        set_meta(&mut *self.pool().acquire().await?, key, value).await
+    }
+
+    /// When the last sync finished without error (RFC 3339).
+    pub async fn last_synced_at(&self) -> Result<Option<String>, CoreError> {
+        self.meta(LAST_SYNCED).await
+    }
+
+    async fn next_pending(&self) -> Result<Option<crate::outbox::Pending>, CoreError> {
+        Ok(sqlx::query_as(
+            "SELECT seq, idem_key, method, path, body, label, state, attempts, last_error FROM outbox
+             WHERE state = 'pending' ORDER BY seq LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The server applied entry `seq`: it leaves the outbox and its answer's records come in.
+    async fn finish(&self, seq: i64, records: &[SyncRecord]) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        let touched = touches(&mut tx, seq).await?;
+        sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
+        for r in records {
+            apply_server(&mut tx, r, 0).await?;
+        }
+        // Records the answer did not include show the server's copy again (or go, if it never had one).
+        for (kind, id) in touched {
+            if !records.iter().any(|r| r.kind.as_str() == kind && r.id == id) {
+                settle(&mut tx, &kind, &id).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The server refused entry `seq` because a record changed meanwhile: keep the user's edit and the
+    /// server's copy side by side until the user chooses.
+    async fn mark_conflict(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
+        let current =
+            e.current.as_deref().ok_or_else(|| CoreError::Storage("conflict without a copy".into()))?;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE outbox SET state = 'conflict', last_error = ? WHERE seq = ?")
+            .bind(&e.message)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        let copy = serde_json::to_string(current).map_err(|e| CoreError::Storage(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO records (kind, id, data, deleted, server_version, server_data, conflict_data)
+             VALUES (?, ?, ?, ?, 0, NULL, ?)
+             ON CONFLICT (kind, id) DO UPDATE SET conflict_data = excluded.conflict_data",
+        )
+        .bind(current.kind.as_str())
+        .bind(&current.id)
+        .bind(current.data.as_ref().map(|d| d.to_string()))
+        .bind(i64::from(current.deleted))
+        .bind(&copy)
+        .execute(&mut *tx)
+        .await?;
+        // Make sure the conflicting record counts as touched by the entry, so it keeps the user's copy.
+        sqlx::query("INSERT OR IGNORE INTO outbox_touches (seq, kind, id) VALUES (?, ?, ?)")
+            .bind(seq)
+            .bind(current.kind.as_str())
+            .bind(&current.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The server refused entry `seq` for good: it leaves the outbox, a notice keeps what was refused and
+    /// why, and the records it touched show the server's copy again.
+    async fn reject(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        let (label, body): (String, Option<String>) =
+            sqlx::query_as("SELECT label, body FROM outbox WHERE seq = ?")
+                .bind(seq)
+                .fetch_one(&mut *tx)
+                .await?;
+        let code =
+            serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        sqlx::query("INSERT INTO notices (label, code, message, body, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&label)
+            .bind(code)
+            .bind(&e.message)
+            .bind(body)
+            .bind(now_unix())
+            .execute(&mut *tx)
+            .await?;
+        let touched = touches(&mut tx, seq).await?;
+        sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
+        for (kind, id) in touched {
+            settle(&mut tx, &kind, &id).await?;
+        }
+        tx.commit().await?;
+        tracing::warn!(label, code = ?e.code, "the server refused a change");
+        Ok(())
+    }
+
+    async fn note_failure(&self, seq: i64, message: &str) -> Result<(), CoreError> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")
+            .bind(message)
+            .bind(seq)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Takes one `/sync` page in, with the cursor and ETag, in one transaction.
+    async fn apply_page(&self, page: &SyncPage, etag: Option<&str>) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut generation: i64 =
+            get_meta(&mut tx, GENERATION).await?.and_then(|g| g.parse().ok()).unwrap_or(0);
+        if page.reset {
+            generation += 1;
+            set_meta(&mut tx, GENERATION, &generation.to_string()).await?;
+            set_meta(&mut tx, FULL_PASS, &generation.to_string()).await?;
+        }
+        for r in &page.records {
+            apply_server(&mut tx, r, generation).await?;
+        }
+        set_meta(&mut tx, CURSOR, &page.cursor).await?;
+        match etag {
+            Some(tag) => set_meta(&mut tx, ETAG, tag).await?,
+            None => {
+                sqlx::query("DELETE FROM sync_meta WHERE key = ?").bind(ETAG).execute(&mut *tx).await?;
+            }
+        }
+        if !page.more {
+            if let Some(pass) = get_meta(&mut tx, FULL_PASS).await?.and_then(|g| g.parse::<i64>().ok()) {
+                // The end of a full pass: server records it did not mention are no longer visible.
+                sqlx::query(
+                    "DELETE FROM records WHERE generation < ? AND server_version > 0
+                     AND NOT EXISTS (SELECT 1 FROM outbox_touches t WHERE t.kind = records.kind AND t.id = records.id)",
+                )
+                .bind(pass)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM sync_meta WHERE key = ?").bind(FULL_PASS).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets every record, waiting change, notice and sync position (sign-out, or another account).
+    pub async fn clear_records(&self) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        for table in ["outbox_touches", "outbox", "notices", "records", "sync_meta"] {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn touches(conn: &mut sqlx::SqliteConnection, seq: i64) -> Result<Vec<(String, String)>, CoreError> {
+    Ok(sqlx::query_as("SELECT kind, id FROM outbox_touches WHERE seq = ?").bind(seq).fetch_all(conn).await?)
+}
+
+async fn get_meta(conn: &mut sqlx::SqliteConnection, key: &str) -> Result<Option<String>, CoreError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM sync_meta WHERE key = ?").bind(key).fetch_optional(conn).await?;
+    Ok(row.map(|(v,)| v))
+}
+
+async fn set_meta(conn: &mut sqlx::SqliteConnection, key: &str, value: &str) -> Result<(), CoreError> {
+    sqlx::query("INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

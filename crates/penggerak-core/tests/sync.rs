@@ -1,0 +1,285 @@
+//! The offline engine against the real reference server: full and delta sync into a real SQLite store,
+//! changes made offline that wait and then sync, refused changes kept as notices, and several devices
+//! converging through a bad network.
+
+use penggerak_core::{changes, MemoryStore, Session};
+use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
+use penggerak_types::api::{Community, CommunityDetail, LoginResponse};
+use penggerak_types::ipc::{SignInRequest, SyncPhase};
+use penggerak_types::RecordKind;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+const SITI: &str = "3471765432100001";
+
+async fn open(dir: &Path, tokens: &Arc<MemoryStore>) -> Session {
+    let mut s = Session::open(dir, tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    s.set_request_timeout(Duration::from_secs(3));
+    s
+}
+
+async fn sign_in(session: &Session, server_url: &str, identifier: &str) -> String {
+    let state = session
+        .sign_in(SignInRequest {
+            identifier: identifier.into(),
+            password: DEMO_PASSWORD.into(),
+            server_url: Some(server_url.into()),
+        })
+        .await
+        .unwrap();
+    match state {
+        penggerak_types::ipc::SessionState::SignedIn { profile, .. } => profile.id,
+        other => panic!("not signed in: {other:?}"),
+    }
+}
+
+/// An access token for `identifier`, straight from the server.
+async fn token(server: &TestServer, identifier: &str) -> String {
+    let login: LoginResponse = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", server.base_url()))
+        .json(&serde_json::json!({"identifier": identifier, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login.tokens.access_token
+}
+
+/// The community as the server sees it, for the holder of `token`.
+async fn server_detail(server: &TestServer, token: &str, id: &str) -> CommunityDetail {
+    reqwest::Client::new()
+        .get(format!("{}/api/v1/communities/{id}", server.base_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn member_count(session: &Session, id: &str) -> i64 {
+    session
+        .store()
+        .record(RecordKind::Community, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .parse::<Community>()
+        .unwrap()
+        .member_count
+}
+
+#[tokio::test]
+async fn a_full_sync_in_pages_fills_the_store_and_a_second_one_brings_nothing() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let mut session = open(dir.path(), &tokens).await;
+    session.set_sync_page_size(9);
+    sign_in(&session, &server.base_url(), SITI).await;
+    let status = session.sync_now().await.unwrap();
+    assert_eq!(status.phase, SyncPhase::Idle, "{status:?}");
+    assert!(status.received > 60, "a first sync brings people, schools, communities and events: {status:?}");
+    assert!(status.last_synced_at.is_some());
+    let store = session.store();
+    assert_eq!(store.records(RecordKind::Community).await.unwrap().len(), 20);
+    assert_eq!(store.records(RecordKind::School).await.unwrap().len(), 6);
+    let people = store.records(RecordKind::Person).await.unwrap();
+    assert_eq!(people.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["guru-siti"], "only herself");
+    assert!(!store.records(RecordKind::Membership).await.unwrap().is_empty());
+
+    let again = session.sync_now().await.unwrap();
+    assert_eq!((again.phase, again.received), (SyncPhase::Idle, 0), "nothing changed, nothing received");
+}
+
+#[tokio::test]
+async fn a_join_made_offline_waits_survives_a_restart_and_syncs_when_the_server_is_back() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = open(dir.path(), &tokens).await;
+    let me = sign_in(&session, &proxy.base_url(), SITI).await;
+    session.sync_now().await.unwrap();
+    let before = member_count(&session, "kom-05").await;
+
+    proxy.set_mode(ChaosMode::Down);
+    let change = changes::join_community(session.store(), &me, "kom-05").await.unwrap();
+    session.change(&change).await.unwrap();
+    let m = session.store().record(RecordKind::Membership, "kom-05:guru-siti").await.unwrap();
+    assert!(m.is_some_and(|m| m.pending), "the join shows at once, marked as waiting");
+    assert_eq!(member_count(&session, "kom-05").await, before + 1, "and the count moves with it");
+    let status = session.sync_now().await.unwrap();
+    assert_eq!((status.phase, status.waiting), (SyncPhase::Offline, 1), "{status:?}");
+
+    // The app is closed and opened again, still offline: the change is still there.
+    session.store().close().await;
+    drop(session);
+    let session = open(dir.path(), &tokens).await;
+    assert_eq!(session.store().outbox().await.unwrap().len(), 1, "the waiting change survived the restart");
+    assert_eq!(session.sync_now().await.unwrap().phase, SyncPhase::Offline);
+
+    proxy.set_mode(ChaosMode::Pass);
+    let status = session.sync_now().await.unwrap();
+    assert_eq!((status.phase, status.waiting), (SyncPhase::Idle, 0), "{status:?}");
+    let m = session.store().record(RecordKind::Membership, "kom-05:guru-siti").await.unwrap().unwrap();
+    assert!(!m.pending && m.server_version >= 1, "now confirmed by the server: {m:?}");
+    assert_eq!(member_count(&session, "kom-05").await, before + 1);
+    let on_server = server_detail(&server, &token(&server, SITI).await, "kom-05").await;
+    assert!(on_server.summary.is_member, "the server has the membership");
+    assert_eq!(on_server.summary.member_count, before + 1, "exactly once");
+}
+
+#[tokio::test]
+async fn a_refused_change_becomes_a_notice_and_the_screen_shows_the_server_again() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = open(dir.path(), &tokens).await;
+    let me = sign_in(&session, &server.base_url(), SITI).await;
+    session.sync_now().await.unwrap();
+    // Siti leads kom-01: the server refuses her leaving it (409 without a copy: a rule, not a conflict).
+    let change = changes::leave_community(session.store(), &me, "kom-01").await.unwrap();
+    session.change(&change).await.unwrap();
+    assert!(session.store().record(RecordKind::Membership, "kom-01:guru-siti").await.unwrap().is_none());
+    let status = session.sync_now().await.unwrap();
+    assert_eq!((status.waiting, status.notices), (0, 1), "{status:?}");
+    let notices = session.store().notices().await.unwrap();
+    assert_eq!(notices[0].code, "conflict");
+    assert!(notices[0].label.contains("KKG Gugus 3 Depok"), "the notice says what was refused: {notices:?}");
+    assert!(
+        session.store().record(RecordKind::Membership, "kom-01:guru-siti").await.unwrap().is_some(),
+        "the membership the server kept is shown again"
+    );
+    // Sign-out is free now, but not while a change waits.
+    let change = changes::join_community(session.store(), &me, "kom-07").await.unwrap();
+    session.store().enqueue(&change).await.unwrap();
+    let refused = session.sign_out(false).await.unwrap_err();
+    assert_eq!(refused.to_api_error().code, penggerak_types::ErrorCode::ChangesWaiting);
+    session.sign_out(true).await.unwrap();
+    assert!(
+        session.store().records(RecordKind::Community).await.unwrap().is_empty(),
+        "sign-out wipes the data"
+    );
+    assert!(session.store().outbox().await.unwrap().is_empty());
+}
+
+/// Several devices toggle memberships through a bad link (latency, throttling, resets mid-response, hung
+/// connections); afterwards each device's view, the server's, and the last change each made agree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_converge_through_a_bad_network() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 42);
+    let users = [SITI, "5104765432100004", "196805121990031004"];
+    let mut devices = Vec::new();
+    for (n, user) in users.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let tokens = Arc::new(MemoryStore::default());
+        let mut session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+        session.set_request_timeout(Duration::from_millis(1500));
+        let me = sign_in(&session, &server.base_url(), user).await;
+        // Sign-in went direct; from now on every request crosses the bad link.
+        drop(session);
+        tokens_point_at(&tokens, &proxy.base_url());
+        let mut session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+        session.set_request_timeout(Duration::from_millis(1500));
+        devices.push((n, me, Arc::new(session), dir));
+    }
+    proxy.set_mode(ChaosMode::Bad {
+        latency: Duration::from_millis(15),
+        bytes_per_sec: 400_000,
+        reset: 0.5,
+        hang: 0.2,
+    });
+    let mut tasks = Vec::new();
+    for (n, me, session, _) in &devices {
+        let (n, me, session) = (*n, me.clone(), Arc::clone(session));
+        tasks.push(tokio::spawn(async move {
+            while session.sync_now().await.unwrap().phase != SyncPhase::Idle {}
+            // 60 changes each: joins and leaves over a rotating set of communities, synced now and then.
+            let mut made = 0;
+            for step in 0..60usize {
+                let id = format!("kom-{:02}", 1 + (step * 7 + n * 3) % 20);
+                let member = session
+                    .store()
+                    .record(RecordKind::Membership, &format!("{id}:{me}"))
+                    .await
+                    .unwrap()
+                    .is_some();
+                let change = if member {
+                    changes::leave_community(session.store(), &me, &id).await.unwrap()
+                } else {
+                    changes::join_community(session.store(), &me, &id).await.unwrap()
+                };
+                session.store().enqueue(&change).await.unwrap();
+                made += 1;
+                if step % 3 == 0 {
+                    session.sync_now().await.unwrap();
+                }
+            }
+            made
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    assert_eq!(total, 180, "hundreds of changes were made");
+    // Keep syncing through the bad link until every outbox is empty.
+    for (_, _, session, _) in &devices {
+        let mut rounds = 0;
+        loop {
+            let s = session.sync_now().await.unwrap();
+            if s.waiting == 0 && s.phase == SyncPhase::Idle {
+                break;
+            }
+            rounds += 1;
+            assert!(rounds < 400, "a device never drained its outbox: {s:?}");
+        }
+    }
+    proxy.set_mode(ChaosMode::Pass);
+    for (_, me, session, _) in &devices {
+        session.sync_now().await.unwrap();
+        let local: BTreeSet<String> = session
+            .store()
+            .records(RecordKind::Membership)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.id.ends_with(&format!(":{me}")))
+            .map(|m| m.id)
+            .collect();
+        let mut on_server = BTreeSet::new();
+        let token = token(&server, users[devices.iter().position(|d| &d.1 == me).unwrap()]).await;
+        for i in 1..=20 {
+            let id = format!("kom-{i:02}");
+            if server_detail(&server, &token, &id).await.summary.is_member {
+                on_server.insert(format!("{id}:{me}"));
+            }
+        }
+        assert_eq!(local, on_server, "{me}: the device and the server agree on every membership");
+        // The only refusals are leads trying to leave their own community: kept as notices, not lost.
+        for n in session.store().notices().await.unwrap() {
+            assert!(
+                n.code == "conflict" && n.label.starts_with("Keluar dari"),
+                "{me}: unexpected refusal {n:?}"
+            );
+        }
+        assert_eq!(session.store().integrity_check().await.unwrap(), "ok");
+    }
+    let (resets, hangs) = proxy.faults();
+    eprintln!("bad link: {resets} resets, {hangs} hangs over {} connections", proxy.connections());
+    assert!(resets >= 5 && hangs >= 1, "the link really misbehaved: {resets} resets, {hangs} hangs");
+}
+
+fn tokens_point_at(tokens: &Arc<MemoryStore>, base_url: &str) {
+    use penggerak_core::TokenStore;
+    let mut t = tokens.load().unwrap().unwrap();
+    t.server_url = base_url.to_owned();
+    tokens.save(&t).unwrap();
+}

@@ -1,0 +1,208 @@
+//! [`ChaosProxy`]: a TCP proxy on `127.0.0.1:0` in front of a real server whose behaviour a test changes
+//! while it runs: pass traffic through, be down (refuse and cut every connection, as when the phone loses
+//! its signal), or misbehave like a bad mobile link — added latency, throttled bandwidth, connections reset
+//! in the middle of a response, and connections that hang. Faults are drawn from a seeded generator, so a
+//! failing run can be replayed.
+
+use rand::{Rng, SeedableRng};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// How the proxy treats traffic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mode {
+    /// Forward everything untouched.
+    Pass,
+    /// Refuse new connections and cut open ones.
+    Down,
+    /// A bad link: every connection gets `latency`, at most `bytes_per_sec` each way; with probability
+    /// `reset` a connection is cut after a random part of the response, with probability `hang` it stops
+    /// forwarding and stays open (the client's timeout must end it). Cuts and hangs come after a random
+    /// number of response bytes (up to 4 KiB), so they strike in the middle of long-lived connections too.
+    Bad { latency: Duration, bytes_per_sec: u64, reset: f64, hang: f64 },
+}
+
+struct Shared {
+    mode: Mutex<Mode>,
+    rng: Mutex<rand::rngs::StdRng>,
+    connections: AtomicUsize,
+    resets: AtomicUsize,
+    hangs: AtomicUsize,
+    generation: AtomicU64,
+}
+
+pub struct ChaosProxy {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ChaosProxy {
+    /// Starts a proxy to `upstream` in [`Mode::Pass`], drawing faults from `seed`.
+    pub fn start(upstream: SocketAddr, seed: u64) -> ChaosProxy {
+        let shared = Arc::new(Shared {
+            mode: Mutex::new(Mode::Pass),
+            rng: Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)),
+            connections: AtomicUsize::new(0),
+            resets: AtomicUsize::new(0),
+            hangs: AtomicUsize::new(0),
+            generation: AtomicU64::new(0),
+        });
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (shutdown_tx, mut shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+        let state = Arc::clone(&shared);
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("proxy runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("proxy bind");
+                ready_tx.send(listener.local_addr().expect("proxy address")).ok();
+                loop {
+                    let (inbound, _) = tokio::select! {
+                        _ = &mut shutdown_rx => return,
+                        accepted = listener.accept() => match accepted { Ok(a) => a, Err(_) => continue },
+                    };
+                    state.connections.fetch_add(1, Ordering::SeqCst);
+                    let state = Arc::clone(&state);
+                    tokio::spawn(async move { handle(inbound, upstream, state).await });
+                }
+            });
+        });
+        let addr = ready_rx.recv_timeout(Duration::from_secs(10)).expect("proxy started");
+        ChaosProxy { addr, shared, shutdown: Some(shutdown_tx), thread: Some(thread) }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Switches behaviour; connections opened under an earlier mode are cut.
+    pub fn set_mode(&self, mode: Mode) {
+        *self.shared.mode.lock().expect("mode lock") = mode;
+        self.shared.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Connections cut mid-response and connections left hanging so far.
+    pub fn faults(&self) -> (usize, usize) {
+        (self.shared.resets.load(Ordering::SeqCst), self.shared.hangs.load(Ordering::SeqCst))
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for ChaosProxy {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            tx.send(()).ok();
+        }
+        if let Some(t) = self.thread.take() {
+            t.join().ok();
+        }
+    }
+}
+
+/// Per-connection plan drawn from the generator.
+struct Plan {
+    latency: Duration,
+    bytes_per_sec: u64,
+    /// Cut the connection after this many response bytes.
+    cut_after: Option<usize>,
+    /// Stop forwarding responses after this many bytes, but keep the connection open.
+    hang_after: Option<usize>,
+}
+
+async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>) {
+    let generation = state.generation.load(Ordering::SeqCst);
+    let mode = *state.mode.lock().expect("mode lock");
+    let plan = match mode {
+        Mode::Down => return, // dropping `inbound` closes it at once
+        Mode::Pass => Plan { latency: Duration::ZERO, bytes_per_sec: 0, cut_after: None, hang_after: None },
+        Mode::Bad { latency, bytes_per_sec, reset, hang } => {
+            let mut rng = state.rng.lock().expect("rng lock");
+            let cut = rng.gen_bool(reset.clamp(0.0, 1.0)).then(|| rng.gen_range(0..4096));
+            let hang =
+                (cut.is_none() && rng.gen_bool(hang.clamp(0.0, 1.0))).then(|| rng.gen_range(0..4096));
+            Plan { latency, bytes_per_sec, cut_after: cut, hang_after: hang }
+        }
+    };
+    let Ok(mut outbound) = TcpStream::connect(upstream).await else { return };
+    let (mut in_r, mut in_w) = inbound.split();
+    let (mut out_r, mut out_w) = outbound.split();
+    let alive = || state.generation.load(Ordering::SeqCst) == generation;
+    let throttle = |n: usize| {
+        if plan.bytes_per_sec == 0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(n as f64 / plan.bytes_per_sec as f64)
+        }
+    };
+    let upload = async {
+        let mut buf = vec![0u8; 4096];
+        loop {
+            let n = match tokio::time::timeout(Duration::from_millis(200), in_r.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return,
+                Ok(Ok(n)) => n,
+                Err(_) if alive() => continue,
+                Err(_) => return,
+            };
+            tokio::time::sleep(throttle(n)).await;
+            if !alive() || out_w.write_all(&buf[..n]).await.is_err() {
+                return;
+            }
+        }
+    };
+    let download = async {
+        tokio::time::sleep(plan.latency).await;
+        let mut sent = 0usize;
+        let mut buf = vec![0u8; 1024];
+        loop {
+            let n = match tokio::time::timeout(Duration::from_millis(200), out_r.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return,
+                Ok(Ok(n)) => n,
+                Err(_) if alive() => continue,
+                Err(_) => return,
+            };
+            let mut n = n;
+            if let Some(cut) = plan.cut_after {
+                if sent + n > cut {
+                    n = cut.saturating_sub(sent);
+                    let _ = in_w.write_all(&buf[..n]).await;
+                    state.resets.fetch_add(1, Ordering::SeqCst);
+                    return; // reset mid-response
+                }
+            }
+            if let Some(h) = plan.hang_after {
+                if sent + n > h {
+                    let _ = in_w.write_all(&buf[..h.saturating_sub(sent)]).await;
+                    state.hangs.fetch_add(1, Ordering::SeqCst);
+                    // Hang: keep the connection open, forward nothing, until the mode changes.
+                    while alive() {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    return;
+                }
+            }
+            tokio::time::sleep(throttle(n)).await;
+            if !alive() || in_w.write_all(&buf[..n]).await.is_err() {
+                return;
+            }
+            sent += n;
+        }
+    };
+    tokio::select! {
+        _ = upload => {}
+        _ = download => {}
+    }
+}
