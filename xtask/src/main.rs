@@ -21,6 +21,8 @@ commands:
   run [--headless]   build, start the reference server with demo data on 127.0.0.1:8080, open the app
                      (--headless: under Xvfb with its own keyring, for machines without a display)
   test               everything CI checks: fmt, clippy, unit/integration tests, wasm build, end-to-end
+  test-postgres [ARGS]  only the server, client and core tests on a throwaway PostgreSQL cluster
+                     (ARGS go to `cargo test`)
   package            build the release app and its .deb
   bench              build release artefacts and report their sizes and start-up figures";
 
@@ -38,6 +40,7 @@ fn dispatch() -> Result<()> {
         Some("setup") => setup::run(),
         Some("run") => run::run(rest),
         Some("test") => test::run(rest),
+        Some("test-postgres") => test::postgres_pass(rest),
         Some("package") => bench::package().map(|_| ()),
         Some("bench") => bench::run(),
         Some("-h" | "--help" | "help") | None => {

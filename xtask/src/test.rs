@@ -27,18 +27,7 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
     p.run("unit + integration tests", || {
         exec(cmd("cargo").args(["test", "--workspace", "--exclude", "penggerak-e2e"]))
     })?;
-    p.run("server, client and core tests on PostgreSQL", || {
-        let cluster = crate::postgres::Cluster::start()?;
-        let r = exec(
-            cmd("cargo")
-                .args(["test", "-p", "penggerak-server", "-p", "penggerak-client", "-p", "penggerak-core"])
-                .env("PENGGERAK_TEST_DATABASE", cluster.admin_url()),
-        );
-        if r.is_err() {
-            eprintln!("PostgreSQL log:\n{}", cluster.log());
-        }
-        r
-    })?;
+    p.run("server, client and core tests on PostgreSQL", || postgres_pass(&[]))?;
     p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", || {
         let home = env::root().join("target/xtask/e2e-keyring");
         let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring
@@ -60,4 +49,20 @@ pub fn run(args: &[String]) -> Result<()> {
     let result = run_all(&mut phases);
     phases.summary();
     result
+}
+
+/// The server, client and core tests against a throwaway PostgreSQL cluster. `extra` goes to `cargo test`
+/// (e.g. `--test sync`), for `cargo xtask test-postgres`.
+pub fn postgres_pass(extra: &[String]) -> Result<()> {
+    let cluster = crate::postgres::Cluster::start()?;
+    let r = exec(
+        cmd("cargo")
+            .args(["test", "-p", "penggerak-server", "-p", "penggerak-client", "-p", "penggerak-core"])
+            .args(extra)
+            .env("PENGGERAK_TEST_DATABASE", cluster.admin_url()),
+    );
+    if r.is_err() {
+        eprintln!("PostgreSQL log:\n{}", cluster.log());
+    }
+    r
 }

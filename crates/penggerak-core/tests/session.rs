@@ -144,17 +144,27 @@ async fn no_secret_reaches_the_data_directory() {
     let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     session.fetch_profile().await.unwrap();
+    // A full sync and a change through the outbox: records and queued requests are on disk now too.
+    session.sync_now().await.unwrap();
+    let change =
+        penggerak_core::changes::join_community(session.store(), "guru-siti", "kom-05").await.unwrap();
+    session.change(&change).await.unwrap();
+    session.sync_now().await.unwrap();
     let t = tokens.load().unwrap().unwrap();
     let secrets =
         [t.access_token.expose().clone(), t.refresh_token.expose().clone(), DEMO_PASSWORD.to_string()];
     // Read every file while the store is still open (WAL not yet checkpointed), then again after close.
-    for pass in ["open", "closed"] {
-        if pass == "closed" {
-            session.store().close().await;
+    // And after sign-out (which revokes, wipes the keychain entry and the local data).
+    for pass in ["open", "signed out", "closed"] {
+        match pass {
+            "signed out" => drop(session.sign_out(false).await.unwrap()),
+            "closed" => session.store().close().await,
+            _ => {}
         }
         for entry in std::fs::read_dir(dir.path()).unwrap() {
             let path = entry.unwrap().path();
-            let bytes = std::fs::read(&path).unwrap();
+            // The -wal and -shm files may vanish between listing and reading while the pool closes.
+            let Ok(bytes) = std::fs::read(&path) else { continue };
             let text = String::from_utf8_lossy(&bytes);
             for s in &secrets {
                 assert!(!text.contains(s.as_str()), "a secret was found in {} ({pass})", path.display());

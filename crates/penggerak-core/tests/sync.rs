@@ -218,7 +218,7 @@ async fn devices_converge_through_a_bad_network() {
                 };
                 session.store().enqueue(&change).await.unwrap();
                 made += 1;
-                if step % 3 == 0 {
+                if step.is_multiple_of(3) {
                     session.sync_now().await.unwrap();
                 }
             }

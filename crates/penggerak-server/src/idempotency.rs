@@ -33,12 +33,25 @@ fn is_mutating(method: &Method) -> bool {
 
 /// The middleware. Requests it does not concern (reads, sign-in routes, unauthenticated calls, which
 /// the handler answers with 401) pass through untouched.
+///
+/// The work runs in its own task: when the client goes away mid-request (a phone losing signal), hyper
+/// drops this future, and without the task the claim would stay unanswered and block every retry.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match run(state, req, next).await {
+    let work = tokio::spawn(async move {
+        match run(state, req, next).await {
+            Ok(resp) => resp,
+            Err(e) => e.into_response(),
+        }
+    });
+    match work.await {
         Ok(resp) => resp,
-        Err(e) => e.into_response(),
+        Err(e) => ServerError::Internal(anyhow::anyhow!("request task failed: {e}")).into_response(),
     }
 }
+
+/// A claim without an answer older than this belongs to a request that died with its server process:
+/// a retry may take it over.
+const STALE_CLAIM: i64 = 120;
 
 async fn run(state: AppState, req: Request, next: Next) -> Result<Response, ServerError> {
     if !is_mutating(req.method()) || req.uri().path().contains("/auth/") {
@@ -80,6 +93,15 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
 
+    // A claim left unanswered by a server that died mid-request would block the key forever.
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status IS NULL AND created_at < $3",
+    )
+    .bind(&user.user_id)
+    .bind(&key)
+    .bind(now_unix() - STALE_CLAIM)
+    .execute(&state.db.pool)
+    .await?;
     let claimed = sqlx::query(
         "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id, idem_key) DO NOTHING",

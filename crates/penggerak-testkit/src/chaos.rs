@@ -132,8 +132,7 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
         Mode::Bad { latency, bytes_per_sec, reset, hang } => {
             let mut rng = state.rng.lock().expect("rng lock");
             let cut = rng.gen_bool(reset.clamp(0.0, 1.0)).then(|| rng.gen_range(0..4096));
-            let hang =
-                (cut.is_none() && rng.gen_bool(hang.clamp(0.0, 1.0))).then(|| rng.gen_range(0..4096));
+            let hang = (cut.is_none() && rng.gen_bool(hang.clamp(0.0, 1.0))).then(|| rng.gen_range(0..4096));
             Plan { latency, bytes_per_sec, cut_after: cut, hang_after: hang }
         }
     };
