@@ -5,6 +5,7 @@
 use crate::outbox::{Change, LocalWrite};
 use crate::{CoreError, LocalStore};
 use penggerak_types::api::{Community, Membership};
+use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
 use penggerak_types::RecordKind;
 use serde_json::Value;
 
@@ -73,5 +74,53 @@ pub async fn leave_community(store: &LocalStore, user_id: &str, id: &str) -> Res
         path: format!("/communities/{id}/leave"),
         body: None,
         local,
+    })
+}
+
+/// Change a development-plan item (progress, status, reflection…), on the version the device holds. The
+/// edit is checked here with the server's own rules, so a bad value is refused before it is queued.
+pub async fn edit_pkb_item(
+    store: &LocalStore,
+    id: &str,
+    mut patch: PkbItemPatch,
+) -> Result<Change, CoreError> {
+    let record = store
+        .record(RecordKind::PkbItem, id)
+        .await?
+        .ok_or_else(|| CoreError::Invalid("Kegiatan ini tidak ada di perangkat.".into()))?;
+    let item: PkbItem = record.parse()?;
+    patch.base_version = record.server_version;
+    let next = item.patched(&patch).map_err(CoreError::Invalid)?;
+    Ok(Change {
+        label: format!("Ubah kegiatan {}", item.title),
+        method: "PATCH",
+        path: format!("/pkb/items/{id}"),
+        body: Some(to_value(&patch)?),
+        local: vec![LocalWrite::Put { kind: RecordKind::PkbItem, id: id.to_owned(), data: to_value(&next)? }],
+    })
+}
+
+/// Add an item to the plan `plan_id` of `owner_id`, with a new id chosen here (so it is stable offline).
+pub fn add_pkb_item(plan_id: &str, owner_id: &str, new: NewPkbItem) -> Result<Change, CoreError> {
+    let item = PkbItem {
+        id: new.id.clone(),
+        plan_id: plan_id.to_owned(),
+        owner_id: owner_id.to_owned(),
+        kind: new.kind,
+        title: new.title.trim().to_owned(),
+        jp: new.jp,
+        target_date: new.target_date.clone(),
+        status: PkbStatus::BelumMulai,
+        progress: 0,
+        reflection: String::new(),
+        community_event_id: new.community_event_id.clone(),
+    };
+    item.check().map_err(CoreError::Invalid)?;
+    Ok(Change {
+        label: format!("Tambah kegiatan {}", item.title),
+        method: "POST",
+        path: "/pkb/items".into(),
+        body: Some(to_value(&new)?),
+        local: vec![LocalWrite::Put { kind: RecordKind::PkbItem, id: new.id, data: to_value(&item)? }],
     })
 }

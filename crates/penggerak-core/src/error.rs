@@ -13,6 +13,9 @@ pub enum CoreError {
     Storage(String),
     #[error("not signed in")]
     NotSignedIn,
+    /// The user's input breaks a rule (checked on the device before queueing).
+    #[error("invalid: {0}")]
+    Invalid(String),
     /// Sign-out would lose changes the server has not confirmed; the user must confirm.
     #[error("{0} changes still waiting to sync")]
     ChangesWaiting(u32),
@@ -43,6 +46,7 @@ impl CoreError {
                 ApiError::new(ErrorCode::Storage, format!("Penyimpanan lokal aplikasi gagal: {m}"))
             }
             CoreError::NotSignedIn => ApiError::new(ErrorCode::NotSignedIn, "Silakan masuk terlebih dahulu."),
+            CoreError::Invalid(m) => ApiError::new(ErrorCode::Validation, m.clone()),
             CoreError::ChangesWaiting(n) => ApiError::new(
                 ErrorCode::ChangesWaiting,
                 format!("Masih ada {n} perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."),

@@ -283,3 +283,162 @@ fn tokens_point_at(tokens: &Arc<MemoryStore>, base_url: &str) {
     t.server_url = base_url.to_owned();
     tokens.save(&t).unwrap();
 }
+
+/// The same teacher edits one plan item on two devices; the one that was offline learns of the conflict,
+/// keeps both versions, and the user chooses: keep mine, take theirs, or merge the texts.
+#[tokio::test]
+async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
+    use penggerak_core::Resolution;
+    use penggerak_types::pkb::{PkbItem, PkbItemPatch};
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 3);
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (tokens_a, tokens_b) = (Arc::new(MemoryStore::default()), Arc::new(MemoryStore::default()));
+    let phone = open(dir_a.path(), &tokens_a).await;
+    sign_in(&phone, &proxy.base_url(), SITI).await;
+    let laptop = open(dir_b.path(), &tokens_b).await;
+    sign_in(&laptop, &server.base_url(), SITI).await;
+    phone.sync_now().await.unwrap();
+    laptop.sync_now().await.unwrap();
+    let item_id = phone.store().records(RecordKind::PkbItem).await.unwrap()[0].id.clone();
+    let reflection = |text: &str| PkbItemPatch { reflection: Some(text.into()), ..Default::default() };
+    let shown = |s: &Session| {
+        let id = item_id.clone();
+        let store = s.store().clone();
+        async move { store.record(RecordKind::PkbItem, &id).await.unwrap().unwrap() }
+    };
+
+    // Round 1: the phone edits offline, the laptop edits online; the phone keeps its own.
+    proxy.set_mode(ChaosMode::Down);
+    phone
+        .change(&changes::edit_pkb_item(phone.store(), &item_id, reflection("dari ponsel")).await.unwrap())
+        .await
+        .unwrap();
+    laptop
+        .change(&changes::edit_pkb_item(laptop.store(), &item_id, reflection("dari laptop")).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(laptop.sync_now().await.unwrap().waiting, 0);
+    proxy.set_mode(ChaosMode::Pass);
+    let status = phone.sync_now().await.unwrap();
+    assert_eq!(
+        (status.conflicts, status.waiting),
+        (1, 1),
+        "the phone's edit waits as a conflict: {status:?}"
+    );
+    let both = shown(&phone).await;
+    assert_eq!(both.parse::<PkbItem>().unwrap().reflection, "dari ponsel", "the user's own text is not lost");
+    let theirs: PkbItem =
+        both.conflict.as_ref().expect("the server's copy is kept beside it").parse().unwrap();
+    assert_eq!(theirs.reflection, "dari laptop");
+    assert_eq!(phone.store().conflicts().await.unwrap().len(), 1);
+    // Syncing again does not silently settle it either way.
+    assert_eq!(phone.sync_now().await.unwrap().conflicts, 1, "a conflict waits for the user");
+    phone.store().resolve(RecordKind::PkbItem, &item_id, Resolution::KeepMine).await.unwrap();
+    let status = phone.sync_now().await.unwrap();
+    assert_eq!((status.conflicts, status.waiting), (0, 0), "{status:?}");
+    laptop.sync_now().await.unwrap();
+    assert_eq!(
+        shown(&laptop).await.parse::<PkbItem>().unwrap().reflection,
+        "dari ponsel",
+        "kept mine reached the server"
+    );
+
+    // Round 2: take theirs.
+    proxy.set_mode(ChaosMode::Down);
+    phone
+        .change(&changes::edit_pkb_item(phone.store(), &item_id, reflection("ponsel lagi")).await.unwrap())
+        .await
+        .unwrap();
+    laptop
+        .change(&changes::edit_pkb_item(laptop.store(), &item_id, reflection("laptop lagi")).await.unwrap())
+        .await
+        .unwrap();
+    laptop.sync_now().await.unwrap();
+    proxy.set_mode(ChaosMode::Pass);
+    assert_eq!(phone.sync_now().await.unwrap().conflicts, 1);
+    phone.store().resolve(RecordKind::PkbItem, &item_id, Resolution::TakeTheirs).await.unwrap();
+    let status = phone.sync_now().await.unwrap();
+    assert_eq!((status.conflicts, status.waiting), (0, 0));
+    let now = shown(&phone).await;
+    assert_eq!(now.parse::<PkbItem>().unwrap().reflection, "laptop lagi");
+    assert!(!now.pending && now.conflict.is_none());
+
+    // Round 3: merge the two texts.
+    proxy.set_mode(ChaosMode::Down);
+    phone
+        .change(&changes::edit_pkb_item(phone.store(), &item_id, reflection("A")).await.unwrap())
+        .await
+        .unwrap();
+    laptop
+        .change(&changes::edit_pkb_item(laptop.store(), &item_id, reflection("B")).await.unwrap())
+        .await
+        .unwrap();
+    laptop.sync_now().await.unwrap();
+    proxy.set_mode(ChaosMode::Pass);
+    phone.sync_now().await.unwrap();
+    let mine: PkbItem = shown(&phone).await.parse().unwrap();
+    let merged = PkbItem { reflection: "A\n\nB".into(), ..mine };
+    let body = serde_json::json!({"base_version": 0, "reflection": "A\n\nB"});
+    phone
+        .store()
+        .resolve(
+            RecordKind::PkbItem,
+            &item_id,
+            Resolution::Merge { body, data: serde_json::to_value(&merged).unwrap() },
+        )
+        .await
+        .unwrap();
+    assert_eq!(phone.sync_now().await.unwrap().conflicts, 0);
+    laptop.sync_now().await.unwrap();
+    assert_eq!(shown(&laptop).await.parse::<PkbItem>().unwrap().reflection, "A\n\nB", "the merged text won");
+}
+
+#[tokio::test]
+async fn every_kind_of_record_round_trips() {
+    use penggerak_types::pkb::NewPkbItem;
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = open(dir.path(), &tokens).await;
+    let me = sign_in(&session, &server.base_url(), SITI).await;
+    session.sync_now().await.unwrap();
+    let kinds: BTreeSet<RecordKind> =
+        session.store().counts().await.unwrap().into_iter().map(|(k, _)| k).collect();
+    for k in [
+        RecordKind::Person,
+        RecordKind::School,
+        RecordKind::Community,
+        RecordKind::CommunityEvent,
+        RecordKind::Membership,
+        RecordKind::PkbPlan,
+        RecordKind::PkbItem,
+    ] {
+        assert!(kinds.contains(&k), "{k} reaches the device");
+    }
+    // A new item made on the device reaches the server under its own id, and comes back by sync elsewhere.
+    let plan = session.store().records(RecordKind::PkbPlan).await.unwrap()[0].id.clone();
+    let id = "7f1d2c3b-0000-4000-8000-000000000001".to_owned();
+    let new = NewPkbItem {
+        id: id.clone(),
+        kind: penggerak_types::pkb::PkbItemKind::Lokakarya,
+        title: "Lokakarya P5".into(),
+        jp: 12,
+        target_date: None,
+        community_event_id: None,
+    };
+    session.change(&changes::add_pkb_item(&plan, &me, new).unwrap()).await.unwrap();
+    assert_eq!(session.sync_now().await.unwrap().waiting, 0);
+    let other = tempfile::tempdir().unwrap();
+    let second = open(other.path(), &Arc::new(MemoryStore::default())).await;
+    sign_in(&second, &server.base_url(), SITI).await;
+    second.sync_now().await.unwrap();
+    let there =
+        second.store().record(RecordKind::PkbItem, &id).await.unwrap().expect("synced to another device");
+    assert_eq!(there.server_version, 1);
+    // A bad edit is refused on the device, before it is queued.
+    let bad = penggerak_types::pkb::PkbItemPatch { progress: Some(120), ..Default::default() };
+    let e = changes::edit_pkb_item(session.store(), &id, bad).await.unwrap_err();
+    assert_eq!(e.to_api_error().code, penggerak_types::ErrorCode::Validation);
+    assert!(session.store().outbox().await.unwrap().is_empty());
+}

@@ -248,7 +248,8 @@ async fn write<T: Serialize>(
 
 /// One page of the change feed for a caller: records with `seq > after` that are public, owned by
 /// `user_id`, or (when `principal_of` is set) in that school; oldest first, at most `limit` (+1 to tell
-/// whether more wait). Returns the records with their seq.
+/// whether more wait). A feed from the very start leaves tombstones out: a device with nothing has
+/// nothing to delete. Returns the records with their seq.
 pub async fn feed(
     conn: &mut AnyConnection,
     after: i64,
@@ -265,6 +266,7 @@ pub async fn feed(
     let rows: Vec<FeedRow> = sqlx::query_as(&format!(
         "SELECT seq, {COLUMNS} FROM records
          WHERE seq > $1 AND (public = 1 OR owner_id = $2 OR ($3 <> '' AND school_npsn = $3))
+           AND ($1 > 0 OR deleted = 0)
          ORDER BY seq LIMIT $4"
     ))
     .bind(after)

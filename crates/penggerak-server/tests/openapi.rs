@@ -19,7 +19,13 @@ const CORE: &[(&str, &str)] = &[
     ("/api/v1/communities/{id}/leave", "post"),
 ];
 const PROGRAMMES: &[(&str, &str)] = &[];
-const PKB: &[(&str, &str)] = &[];
+const PKB: &[(&str, &str)] = &[
+    ("/api/v1/pkb", "get"),
+    ("/api/v1/pkb/items", "post"),
+    ("/api/v1/pkb/items/{id}", "patch"),
+    ("/api/v1/pkb/items/{id}", "delete"),
+    ("/api/v1/pkb/target", "put"),
+];
 const KINERJA: &[(&str, &str)] = &[];
 const MATERIALS: &[(&str, &str)] = &[];
 const SCHOOL: &[(&str, &str)] = &[];

@@ -7,7 +7,7 @@ mod kinerja;
 mod materials;
 mod me;
 pub mod openapi;
-mod pkb;
+pub mod pkb;
 mod programmes;
 mod school;
 mod sync;
