@@ -18,7 +18,12 @@ const CORE: &[(&str, &str)] = &[
     ("/api/v1/communities/{id}/join", "post"),
     ("/api/v1/communities/{id}/leave", "post"),
 ];
-const PROGRAMMES: &[(&str, &str)] = &[];
+const PROGRAMMES: &[(&str, &str)] = &[
+    ("/api/v1/programmes", "get"),
+    ("/api/v1/programmes/{id}", "get"),
+    ("/api/v1/me/participations", "get"),
+    ("/api/v1/participations/{id}/items/{item_id}/progress", "post"),
+];
 const PKB: &[(&str, &str)] = &[
     ("/api/v1/pkb", "get"),
     ("/api/v1/pkb/items", "post"),

@@ -1,15 +1,141 @@
-//! Programmes and participation (Guru Penggerak and successors).
+//! Programmes and participation (Guru Penggerak and successors): definitions are public records; a
+//! participation is the person's and their principal's. Participants record their own progress on
+//! self-reported items (modules) of the stage they are in; everything else is recorded by the programme.
 
+use crate::auth::Caller;
+use crate::error::{Result, ServerError};
+use crate::records::{self, Filter};
+use crate::routes::ApiJson;
 use crate::AppState;
-use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use penggerak_types::programme::{Participation, Programme, ProgressUpdate};
+use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind};
 use utoipa::OpenApi;
 
 /// This area's routes, relative to `/api/v1`.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/programmes", get(list))
+        .route("/programmes/{id}", get(detail))
+        .route("/me/participations", get(mine))
+        .route("/participations/{id}/items/{item_id}/progress", post(progress))
 }
 
 /// This area's part of the OpenAPI document.
 #[derive(OpenApi)]
-#[openapi(paths())]
+#[openapi(
+    paths(list, detail, mine, progress),
+    components(schemas(Programme, Participation)),
+    tags((name = "programmes", description = "Programmes (Guru Penggerak and successors) and participation"))
+)]
 pub struct Doc;
+
+/// Every programme definition.
+#[utoipa::path(
+    get,
+    path = "/api/v1/programmes",
+    tag = "programmes",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Programmes by id", body = Vec<Programme>),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+    )
+)]
+pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Programme>>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let all = records::list::<Programme>(&mut conn, RecordKind::Programme, Filter::All).await?;
+    Ok(Json(all.into_iter().map(|s| s.data).collect()))
+}
+
+/// One programme definition.
+#[utoipa::path(
+    get,
+    path = "/api/v1/programmes/{id}",
+    tag = "programmes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    responses(
+        (status = 200, description = "The programme", body = Programme),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+        (status = 404, description = "`not_found`", body = ApiError),
+    )
+)]
+pub async fn detail(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Programme>> {
+    let mut conn = state.db.pool.acquire().await?;
+    records::get::<Programme>(&mut conn, RecordKind::Programme, &id)
+        .await?
+        .map(|s| Json(s.data))
+        .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Program tidak ditemukan."))
+}
+
+/// The caller's participations.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/participations",
+    tag = "programmes",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's participations (possibly none)", body = Vec<Participation>),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+    )
+)]
+pub async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Participation>>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let all =
+        records::list::<Participation>(&mut conn, RecordKind::Participation, Filter::Owner(&caller.user_id))
+            .await?;
+    Ok(Json(all.into_iter().map(|s| s.data).collect()))
+}
+
+/// Records the caller's progress (steps done) on a self-reported item of their current stage.
+#[utoipa::path(
+    post,
+    path = "/api/v1/participations/{id}/items/{item_id}/progress",
+    tag = "programmes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Participation id"), ("item_id" = String, Path, description = "Item id")),
+    request_body = ProgressUpdate,
+    responses(
+        (status = 200, description = "The participation as changed", body = Changed),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+        (status = 403, description = "`forbidden`: a principal cannot record a teacher's progress", body = ApiError),
+        (status = 404, description = "`not_found`: no such participation of the caller's", body = ApiError),
+        (status = 409, description = "`conflict`: changed since `base_version`; `current` holds it", body = ApiError),
+        (status = 422, description = "`validation`: not a self-reported item of the current stage, or too many steps", body = ApiError),
+    )
+)]
+pub async fn progress(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, item_id)): Path<(String, String)>,
+    ApiJson(update): ApiJson<ProgressUpdate>,
+) -> Result<Json<Changed>> {
+    let mut tx = state.db.pool.begin().await?;
+    let p = match records::get::<Participation>(&mut tx, RecordKind::Participation, &id).await? {
+        Some(p) if p.data.person_id == caller.user_id => p,
+        Some(p) if caller.can_read(&p.audience) => {
+            return Err(ServerError::new(
+                ErrorCode::Forbidden,
+                "Kemajuan program dicatat oleh pesertanya sendiri.",
+            ))
+        }
+        _ => return Err(ServerError::new(ErrorCode::NotFound, "Keikutsertaan tidak ditemukan.")),
+    };
+    records::check_version(&mut tx, RecordKind::Participation, &id, update.base_version).await?;
+    let programme = records::get::<Programme>(&mut tx, RecordKind::Programme, &p.data.programme_id)
+        .await?
+        .ok_or_else(|| ServerError::Internal(anyhow::anyhow!("participation {id} of a missing programme")))?;
+    let next = p
+        .data
+        .with_progress(&programme.data, &item_id, update.done)
+        .map_err(|m| ServerError::new(ErrorCode::Validation, m))?;
+    let record = records::put(&mut tx, RecordKind::Participation, &id, &p.audience, &next).await?;
+    tx.commit().await?;
+    Ok(Json(Changed { records: vec![record] }))
+}
