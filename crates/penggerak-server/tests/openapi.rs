@@ -33,7 +33,7 @@ const PKB: &[(&str, &str)] = &[
 ];
 const KINERJA: &[(&str, &str)] = &[];
 const MATERIALS: &[(&str, &str)] = &[];
-const SCHOOL: &[(&str, &str)] = &[];
+const SCHOOL: &[(&str, &str)] = &[("/api/v1/school/staff", "get"), ("/api/v1/school/staff/{id}", "get")];
 
 fn routes() -> Vec<(&'static str, &'static str)> {
     [CORE, PROGRAMMES, PKB, KINERJA, MATERIALS, SCHOOL].concat()

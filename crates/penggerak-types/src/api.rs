@@ -281,3 +281,25 @@ pub struct Membership {
     /// RFC 3339.
     pub joined_at: String,
 }
+
+/// `GET /api/v1/school/staff`: one row of the principal's staff overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffSummary {
+    pub person: Profile,
+    /// Each programme the person is in: (programme name, stage name, outcome of that stage).
+    pub programmes: Vec<StaffProgramme>,
+    /// JP of finished development-plan items this year, and the target.
+    pub jp_done: u32,
+    pub jp_target: u32,
+}
+
+/// A staff member's place in one programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffProgramme {
+    pub programme: String,
+    pub cohort: String,
+    pub stage: String,
+    pub graduated: bool,
+}

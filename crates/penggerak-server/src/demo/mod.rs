@@ -15,7 +15,7 @@ mod programmes;
 use crate::auth::hash_password;
 use crate::Db;
 
-pub use people::{DemoPerson, SCHOOLS};
+pub use people::{all as people, DemoPerson, SCHOOLS};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "penggerak2026";

@@ -1,0 +1,147 @@
+//! The authorisation matrix: every route × every role × own/other school, asserting allow or deny, on the
+//! records of one teacher (Siti, SD Negeri 1 Depok). Denials of another person's records are 404 (their
+//! existence is not the caller's business) unless the caller can read them and only the action is not
+//! theirs (403).
+
+mod common;
+
+use common::Api;
+use penggerak_server::demo;
+use penggerak_testkit::TestServer;
+use penggerak_types::RecordKind;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+/// The callers: the owner, a colleague, her principal, another school's principal, a pengawas, an admin.
+const ACTORS: [&str; 6] = ["owner", "colleague", "principal", "other principal", "pengawas", "admin"];
+
+fn identifiers() -> [String; 6] {
+    let other = demo::people()
+        .into_iter()
+        .find(|p| p.role == "kepala_sekolah" && p.school != Some("20401234"))
+        .expect("another school has a principal");
+    [
+        "3471765432100001".into(),
+        "3471765432100003".into(),
+        "196805121990031004".into(),
+        other.email,
+        "dewi.kusumawardani@demo.penggerak.id".into(),
+        "admin@demo.penggerak.id".into(),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_allows_exactly_who_it_should() {
+    let s = TestServer::start();
+    let ids = identifiers();
+    let mut apis = Vec::new();
+    for id in &ids {
+        apis.push(Api::sign_in(&s, id).await);
+    }
+    let (siti_records, _) = apis[0].sync_all().await;
+    let item = siti_records.iter().find(|r| r.kind == RecordKind::PkbItem).unwrap().id.clone();
+    let gp = "guru-penggerak:guru-siti";
+    // A community none of the callers leads (a lead cannot leave).
+    let free = siti_records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Community)
+        .map(|r| r.parse::<penggerak_types::api::Community>().unwrap())
+        .find(|c| c.lead_id == "guru-made")
+        .expect("Made leads a community")
+        .id;
+
+    use StatusCode as S;
+    const OK: S = S::OK;
+    const NO: S = S::NOT_FOUND;
+    const FB: S = S::FORBIDDEN;
+    const BAD: S = S::UNPROCESSABLE_ENTITY;
+    // (method, path, body, expected for [owner, colleague, principal, other principal, pengawas, admin])
+    let matrix: Vec<(Method, String, Option<serde_json::Value>, [S; 6])> = vec![
+        (Method::GET, "/me".into(), None, [OK; 6]),
+        (Method::GET, "/sync".into(), None, [OK; 6]),
+        (Method::GET, "/communities".into(), None, [OK; 6]),
+        (Method::GET, "/communities/kom-01".into(), None, [OK; 6]),
+        (Method::POST, format!("/communities/{free}/join"), None, [OK; 6]),
+        (Method::POST, format!("/communities/{free}/leave"), None, [OK; 6]),
+        (Method::GET, "/programmes".into(), None, [OK; 6]),
+        (Method::GET, "/programmes/guru-penggerak".into(), None, [OK; 6]),
+        (Method::GET, "/me/participations".into(), None, [OK; 6]),
+        // Each caller's own plan: staff have one, pengawas and admin do not.
+        (Method::GET, "/pkb".into(), None, [OK, OK, OK, OK, NO, NO]),
+        (
+            Method::PATCH,
+            format!("/pkb/items/{item}"),
+            Some(json!({"base_version": 1, "progress": 10})),
+            [OK, NO, FB, NO, NO, NO],
+        ),
+        (
+            Method::DELETE,
+            format!("/pkb/items/{item}"),
+            Some(json!({"base_version": 2})),
+            [OK, NO, FB, NO, NO, NO],
+        ),
+        // Siti graduated, so even she may not record progress (422); nobody else may try.
+        (
+            Method::POST,
+            format!("/participations/{gp}/items/gp-modul-1.1/progress"),
+            Some(json!({"base_version": 1, "done": 1})),
+            [BAD, NO, FB, NO, NO, NO],
+        ),
+        (Method::GET, "/school/staff".into(), None, [FB, FB, OK, OK, FB, FB]),
+        (Method::GET, "/school/staff/guru-siti".into(), None, [FB, FB, OK, NO, FB, FB]),
+    ];
+    let mut failures = Vec::new();
+    // Run the denied callers first, so the owner's writes (which change versions) come last.
+    for (method, path, body, expected) in &matrix {
+        for who in (1..6).chain([0]) {
+            let r = if *method == Method::GET {
+                apis[who].get(path).await
+            } else {
+                apis[who].send(method.clone(), path, body.clone()).await
+            };
+            if r.status() != expected[who] {
+                failures.push(format!(
+                    "{method} {path} as {}: {} (expected {})",
+                    ACTORS[who],
+                    r.status(),
+                    expected[who]
+                ));
+            }
+        }
+        // And nobody without a token.
+        let anonymous =
+            reqwest::Client::new().request(method.clone(), apis[0].url(path)).send().await.unwrap();
+        if anonymous.status() != S::UNAUTHORIZED {
+            failures.push(format!("{method} {path} anonymously: {}", anonymous.status()));
+        }
+    }
+    assert!(failures.is_empty(), "authorisation matrix violations:\n{}", failures.join("\n"));
+
+    // What each caller's sync shows of Siti's records: the owner and her principal, nobody else.
+    let siti_ids: Vec<(RecordKind, String)> = siti_records
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                RecordKind::Person | RecordKind::Participation | RecordKind::PkbPlan | RecordKind::PkbItem
+            )
+        })
+        .map(|r| (r.kind, r.id.clone()))
+        .collect();
+    assert!(siti_ids.len() >= 4);
+    for (who, api) in apis.iter().enumerate() {
+        let (seen, _) = api.sync_all().await;
+        let sees = siti_ids
+            .iter()
+            .filter(|(k, id)| seen.iter().any(|r| r.kind == *k && &r.id == id && !r.deleted))
+            .count();
+        let should = matches!(who, 0 | 2);
+        assert_eq!(
+            sees > 0,
+            should,
+            "{} {} Siti's private records in /sync",
+            ACTORS[who],
+            if should { "sees" } else { "must not see" }
+        );
+    }
+}
