@@ -47,5 +47,8 @@ pub fn run() -> Result<()> {
     if let Some(gz) = gzip_size(&wasm) {
         println!("  UI wasm gzip -9                {:>9.1} KiB", kib(gz));
     }
+    println!();
+    // The offline engine: applying incoming changes, draining the outbox, reading the home screen, sync bytes.
+    exec(cmd("cargo").args(["bench", "-p", "penggerak-core", "--bench", "engine"]))?;
     Ok(())
 }

@@ -363,7 +363,7 @@ impl LocalStore {
     }
 
     /// Takes one `/sync` page in, with the cursor and ETag, in one transaction.
-    async fn apply_page(&self, page: &SyncPage, etag: Option<&str>) -> Result<(), CoreError> {
+    pub async fn apply_page(&self, page: &SyncPage, etag: Option<&str>) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
         let mut generation: i64 =
             get_meta(&mut tx, GENERATION).await?.and_then(|g| g.parse().ok()).unwrap_or(0);

@@ -33,6 +33,8 @@ struct Shared {
     connections: AtomicUsize,
     resets: AtomicUsize,
     hangs: AtomicUsize,
+    bytes_down: AtomicU64,
+    bytes_up: AtomicU64,
     generation: AtomicU64,
 }
 
@@ -52,6 +54,8 @@ impl ChaosProxy {
             connections: AtomicUsize::new(0),
             resets: AtomicUsize::new(0),
             hangs: AtomicUsize::new(0),
+            bytes_down: AtomicU64::new(0),
+            bytes_up: AtomicU64::new(0),
             generation: AtomicU64::new(0),
         });
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -94,6 +98,11 @@ impl ChaosProxy {
     /// Connections cut mid-response and connections left hanging so far.
     pub fn faults(&self) -> (usize, usize) {
         (self.shared.resets.load(Ordering::SeqCst), self.shared.hangs.load(Ordering::SeqCst))
+    }
+
+    /// Bytes forwarded so far: (server → client, client → server), i.e. what crossed the wire.
+    pub fn bytes(&self) -> (u64, u64) {
+        (self.shared.bytes_down.load(Ordering::SeqCst), self.shared.bytes_up.load(Ordering::SeqCst))
     }
 
     /// Connections accepted so far.
@@ -160,6 +169,7 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
             if !alive() || out_w.write_all(&buf[..n]).await.is_err() {
                 return;
             }
+            state.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
         }
     };
     let download = async {
@@ -197,6 +207,7 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
             if !alive() || in_w.write_all(&buf[..n]).await.is_err() {
                 return;
             }
+            state.bytes_down.fetch_add(n as u64, Ordering::SeqCst);
             sent += n;
         }
     };

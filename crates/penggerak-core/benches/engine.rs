@@ -1,0 +1,136 @@
+//! Engine benchmarks (`cargo xtask bench`, or `cargo bench -p penggerak-core --bench engine`): applying
+//! 10,000 incoming changes, draining 1,000 outbox entries against the local reference server, reading the
+//! home-screen data from the store, and the bytes on the wire of a first sync and a no-change sync.
+//! Figures are printed; nothing is asserted about speed. Release build, real SQLite files.
+
+use penggerak_core::{changes, MemoryStore, Session, TokenStore};
+use penggerak_testkit::{ChaosProxy, TestServer, DEMO_PASSWORD};
+use penggerak_types::ipc::SignInRequest;
+use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
+use penggerak_types::{RecordKind, SyncPage, SyncRecord};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 0);
+
+    // 1. Applying 10,000 incoming changes (20 pages of 500, as a long-offline device would receive).
+    let mut runs = Vec::new();
+    for run in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let session =
+            Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+        let t = Instant::now();
+        for page in 0..20 {
+            let records = (0..500)
+                .map(|i| SyncRecord {
+                    kind: RecordKind::PkbItem,
+                    id: format!("item-{run}-{page}-{i}"),
+                    version: 1,
+                    deleted: false,
+                    data: Some(serde_json::json!({"title": "Pembelajaran Berdiferensiasi", "jp": 8, "progress": i % 101,
+                        "reflection": "Setelah mencoba pemetaan kebutuhan belajar, murid lebih berani bertanya."})),
+                })
+                .collect();
+            let p = SyncPage {
+                records,
+                cursor: format!("{}.x", page * 500 + 500),
+                more: page < 19,
+                reset: page == 0,
+            };
+            session.store().apply_page(&p, Some("\"e\"")).await.unwrap();
+        }
+        runs.push(t.elapsed().as_secs_f64());
+    }
+    let apply = median(runs);
+
+    // 2. Draining 1,000 outbox entries against the local server (new PKB items, one request each).
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let sign_in = |id: &str, url: String| SignInRequest {
+        identifier: id.into(),
+        password: DEMO_PASSWORD.into(),
+        server_url: Some(url),
+    };
+    session.sign_in(sign_in("3471765432100001", server.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+    let plan = session.store().records(RecordKind::PkbPlan).await.unwrap()[0].id.clone();
+    let t = Instant::now();
+    for i in 0..1000u32 {
+        let new = NewPkbItem {
+            id: format!("{:08x}-0000-4000-8000-{:012x}", 0xbe_u32, i),
+            kind: PkbItemKind::Lainnya,
+            title: format!("Kegiatan {i}"),
+            jp: 1 + i % 8,
+            target_date: None,
+            community_event_id: None,
+        };
+        session.store().enqueue(&changes::add_pkb_item(&plan, "guru-siti", new).unwrap()).await.unwrap();
+    }
+    let enqueue = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let status = session.sync_now().await.unwrap();
+    let drain = t.elapsed().as_secs_f64();
+    assert_eq!(status.waiting, 0, "the outbox drained: {status:?}");
+
+    // 3. Reading what the home screen shows, from the store (profile, plan items, programmes, memberships)
+    //    — with the 1,000 extra plan items just added, so an upper bound.
+    let mut reads = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        let store = session.store();
+        let _person = store.records(RecordKind::Person).await.unwrap();
+        let items: Vec<penggerak_types::pkb::PkbItem> = store.all(RecordKind::PkbItem).await.unwrap();
+        let _done = penggerak_types::pkb::jp_done(&items);
+        let _parts = store.records(RecordKind::Participation).await.unwrap();
+        let _members = store.records(RecordKind::Membership).await.unwrap();
+        let _events = store.records(RecordKind::CommunityEvent).await.unwrap();
+        let _status = store.outbox_counts().await.unwrap();
+        reads.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let home = median(reads);
+
+    // 4. Bytes on the wire: a first sync and a no-change sync of another demo teacher (Made), through a
+    //    counting proxy.
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let fresh = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    fresh.sign_in(sign_in("5104765432100004", server.base_url())).await.unwrap();
+    let mut t = tokens.load().unwrap().unwrap();
+    t.server_url = proxy.base_url();
+    tokens.save(&t).unwrap();
+    let before = proxy.bytes();
+    let first = fresh.sync_now().await.unwrap();
+    let mid = proxy.bytes();
+    fresh.sync_now().await.unwrap();
+    let after = proxy.bytes();
+
+    println!("engine figures (release, real SQLite files, reference server on loopback):");
+    println!(
+        "  apply 10,000 incoming changes (20 pages)   {:>8.3} s  ({:.0} records/s)",
+        apply,
+        10_000.0 / apply
+    );
+    println!("  queue 1,000 changes (enqueue)              {:>8.3} s", enqueue);
+    println!(
+        "  drain 1,000 outbox entries to the server   {:>8.3} s  ({:.0} changes/s)",
+        drain,
+        1000.0 / drain
+    );
+    println!("  read the home-screen data from the store   {:>8.2} ms (median of 50)", home);
+    println!(
+        "  first sync of a demo teacher: {} records, {} B down / {} B up (gzip/br/zstd negotiated)",
+        first.received,
+        mid.0 - before.0,
+        mid.1 - before.1
+    );
+    println!("  no-change sync: {} B down / {} B up (one 304)", after.0 - mid.0, after.1 - mid.1);
+}
