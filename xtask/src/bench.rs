@@ -50,5 +50,8 @@ pub fn run() -> Result<()> {
     println!();
     // The offline engine: applying incoming changes, draining the outbox, reading the home screen, sync bytes.
     exec(cmd("cargo").args(["bench", "-p", "penggerak-core", "--bench", "engine"]))?;
+    println!();
+    // The reference server: req/s and latency of /me and /sync under load, bytes of a full initial sync.
+    exec(cmd("cargo").args(["bench", "-p", "penggerak-server", "--bench", "load"]))?;
     Ok(())
 }

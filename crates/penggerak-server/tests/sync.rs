@@ -185,3 +185,31 @@ async fn an_oversized_body_is_413_and_changes_nothing() {
         "the refused join did nothing"
     );
 }
+
+#[tokio::test]
+async fn the_etag_of_a_first_sync_already_makes_the_next_one_304() {
+    let s = TestServer::start();
+    let siti = Api::sign_in(&s, SITI).await;
+    let r = siti.get("/sync?limit=1000").await;
+    let etag = r.headers()[ETAG].to_str().unwrap().to_owned();
+    let page: SyncPage = r.json().await.unwrap();
+    assert!(page.reset && !page.more);
+    let r = siti
+        .c
+        .get(siti.url(&format!("/sync?cursor={}", page.cursor)))
+        .bearer_auth(&siti.token)
+        .header(IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "no second round trip with a body after a first sync");
+    let r = siti
+        .c
+        .get(siti.url("/sync"))
+        .bearer_auth(&siti.token)
+        .header(IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "a request without a cursor always gets everything");
+}

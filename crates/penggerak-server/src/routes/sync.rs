@@ -65,10 +65,11 @@ pub async fn sync(
         more,
         reset,
     };
-    // Same caller scope and same resulting cursor ⇒ same content: the ETag names both.
-    let etag = format!("\"{}-{}\"", page.cursor, u8::from(reset));
+    // Same caller scope and same resulting cursor ⇒ same content: the ETag names both. A full sync (reset)
+    // is never answered 304: the client asked for everything.
+    let etag = format!("\"{}\"", page.cursor);
     let etag_value = HeaderValue::from_str(&etag).map_err(|e| ServerError::Internal(e.into()))?;
-    if page.records.is_empty() && if_none_match(&headers, &etag) {
+    if page.records.is_empty() && !reset && if_none_match(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
     }
     Ok(([(header::ETAG, etag_value)], Json(page)).into_response())
