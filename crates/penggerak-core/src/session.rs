@@ -170,12 +170,22 @@ impl Session {
             access_token: Sensitive::new(tokens.access_token),
             refresh_token: Sensitive::new(tokens.refresh_token),
         };
-        // Another account's (or another server's) records must not show under this one.
-        if let Some((old_server, old_profile)) = self.store.account().await? {
-            if old_server != server_url || old_profile.id != profile.id {
+        // Another account's (or another server's) records must not show under this one, and its waiting
+        // changes must never be sent with this account's tokens. The owner is kept beside the records, so
+        // this holds even when the cached account went away (e.g. the session expired).
+        let owner = format!("{server_url} {}", profile.id);
+        match self.store.records_owner().await? {
+            Some(previous) if previous != owner => {
+                let (waiting, ..) = self.store.outbox_counts().await?;
+                tracing::warn!(
+                    waiting,
+                    "another account signed in: the previous account's local data is removed"
+                );
                 self.store.clear_records().await?;
             }
+            _ => {}
         }
+        self.store.set_records_owner(&owner).await?;
         self.keychain(move |t| t.save(&stored)).await?;
         self.store.save_account(&server_url, &profile).await?;
         tracing::info!(server = %server_url, user = %profile.id, "signed in");

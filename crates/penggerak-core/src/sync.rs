@@ -51,6 +51,7 @@ const ETAG: &str = "etag";
 const LAST_SYNCED: &str = "last_synced_at";
 const GENERATION: &str = "generation";
 const FULL_PASS: &str = "full_pass";
+const OWNER: &str = "owner";
 
 /// What stopped a push early.
 enum Push {
@@ -255,6 +256,15 @@ impl LocalStore {
 
     pub(crate) async fn set_meta(&self, key: &str, value: &str) -> Result<(), CoreError> {
         set_meta(&mut *self.pool().acquire().await?, key, value).await
+    }
+
+    /// Whose records these are (`<server> <user id>`), set at sign-in.
+    pub(crate) async fn records_owner(&self) -> Result<Option<String>, CoreError> {
+        self.meta(OWNER).await
+    }
+
+    pub(crate) async fn set_records_owner(&self, owner: &str) -> Result<(), CoreError> {
+        self.set_meta(OWNER, owner).await
     }
 
     /// When the last sync finished without error (RFC 3339).

@@ -442,3 +442,31 @@ async fn every_kind_of_record_round_trips() {
     assert_eq!(e.to_api_error().code, penggerak_types::ErrorCode::Validation);
     assert!(session.store().outbox().await.unwrap().is_empty());
 }
+
+/// After a session expired, another teacher signs in on the same device: the first one's records and
+/// waiting changes must not show under, or be sent as, the second.
+#[tokio::test]
+async fn another_account_never_sees_or_sends_the_previous_ones_data() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = open(dir.path(), &tokens).await;
+    let siti = sign_in(&session, &server.base_url(), SITI).await;
+    session.sync_now().await.unwrap();
+    let change = changes::join_community(session.store(), &siti, "kom-05").await.unwrap();
+    session.store().enqueue(&change).await.unwrap();
+    // The session ends without a sign-out (expired, keychain lost): only the records remain.
+    use penggerak_core::TokenStore;
+    tokens.clear().unwrap();
+    session.store().clear_account().await.unwrap();
+    let made = sign_in(&session, &server.base_url(), "5104765432100004").await;
+    assert!(session.store().outbox().await.unwrap().is_empty(), "Siti's change is not sent as Made");
+    assert!(
+        session.store().record(RecordKind::Person, "guru-siti").await.unwrap().is_none(),
+        "nor her profile shown"
+    );
+    session.sync_now().await.unwrap();
+    let detail = server_detail(&server, &token(&server, SITI).await, "kom-05").await;
+    assert!(!detail.summary.is_member, "the server never received Siti's join under Made's name");
+    assert!(session.store().record(RecordKind::Person, &made).await.unwrap().is_some());
+}
