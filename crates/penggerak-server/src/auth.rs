@@ -88,7 +88,7 @@ pub async fn check_password(account: Option<&Account>, password: &str) -> Result
 /// Starts a new session family for `user_id` and issues its first token pair.
 pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair> {
     let family = uuid::Uuid::new_v4().to_string();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&family)
         .bind(user_id)
@@ -142,7 +142,7 @@ struct RefreshRow {
 /// Spends a refresh token and issues a new pair in the same family. Spending an already-spent token means
 /// it was stolen or replayed: the whole family is revoked. Returns the new pair and the user id.
 pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair, String)> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let row: Option<RefreshRow> = sqlx::query_as(
         "SELECT r.family_id, r.expires_at, r.used_at, f.revoked_at, f.user_id
          FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id
@@ -190,7 +190,7 @@ async fn revoke_family(tx: &mut sqlx::AnyConnection, family: &str) -> Result<()>
 
 /// Revokes the family of `refresh_token` (sign-out). Unknown tokens are fine: signing out is idempotent.
 pub async fn revoke(state: &AppState, refresh_token: &str) -> Result<()> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let family: Option<(String,)> =
         sqlx::query_as("SELECT family_id FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash(refresh_token))

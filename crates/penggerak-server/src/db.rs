@@ -80,6 +80,17 @@ impl Db {
         Ok(Self { pool, backend })
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads first and writes later fails with `SQLITE_BUSY`
+    /// (no waiting) when another writer committed in between, which concurrent requests hit. PostgreSQL's
+    /// row locks need no such care.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Opens a SQLite file at `path`.
     pub async fn open_file(path: &std::path::Path) -> anyhow::Result<Self> {
         Self::open(&format!("sqlite://{}", path.display())).await

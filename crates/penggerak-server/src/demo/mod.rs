@@ -44,7 +44,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
         tokio::task::spawn_blocking(move || hash_password(&pw)).await??
     };
     let ctx = Ctx { now: crate::auth::now_unix(), people: people::all() };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     people::seed(&mut tx, &ctx, &hash).await?;
     communities::seed(&mut tx, ctx.now).await?;
     programmes::seed(&mut tx, &ctx).await?;

@@ -131,7 +131,7 @@ pub async fn join(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let exists: Option<(String,)> =
         sqlx::query_as("SELECT id FROM communities WHERE id = $1").bind(&id).fetch_optional(&mut *tx).await?;
     if exists.is_none() {
@@ -177,7 +177,7 @@ pub async fn leave(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let lead: Option<(String,)> = sqlx::query_as("SELECT lead_id FROM communities WHERE id = $1")
         .bind(&id)
         .fetch_optional(&mut *tx)

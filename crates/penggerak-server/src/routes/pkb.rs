@@ -117,7 +117,7 @@ pub async fn add_item(
     if uuid::Uuid::parse_str(&new.id).is_err() {
         return Err(invalid("Id kegiatan harus berupa UUID."));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let plan = own_plan(&mut tx, &caller).await?;
     if records::current(&mut tx, RecordKind::PkbItem, &new.id).await?.is_some() {
         return Err(ServerError::new(ErrorCode::Conflict, "Id kegiatan ini sudah dipakai."));
@@ -164,7 +164,7 @@ pub async fn edit_item(
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<PkbItemPatch>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let item = own_item(&mut tx, &caller, &id).await?;
     records::check_version(&mut tx, RecordKind::PkbItem, &id, patch.base_version).await?;
     let next = item.data.patched(&patch).map_err(invalid)?;
@@ -195,7 +195,7 @@ pub async fn delete_item(
     Path(id): Path<String>,
     ApiJson(base): ApiJson<BaseVersion>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     own_item(&mut tx, &caller, &id).await?;
     records::check_version(&mut tx, RecordKind::PkbItem, &id, base.base_version).await?;
     let gone = records::delete(&mut tx, RecordKind::PkbItem, &id)
@@ -228,7 +228,7 @@ pub async fn set_target(
     if !(1..=500).contains(&target.target_jp) {
         return Err(invalid("Target JP harus antara 1 dan 500."));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let plan = own_plan(&mut tx, &caller).await?;
     let next = PkbPlan { target_jp: target.target_jp, ..plan.data };
     let record = records::put_versioned(

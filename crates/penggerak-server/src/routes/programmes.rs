@@ -116,7 +116,7 @@ pub async fn progress(
     Path((id, item_id)): Path<(String, String)>,
     ApiJson(update): ApiJson<ProgressUpdate>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let p = match records::get::<Participation>(&mut tx, RecordKind::Participation, &id).await? {
         Some(p) if p.data.person_id == caller.user_id => p,
         Some(p) if caller.can_read(&p.audience) => {
