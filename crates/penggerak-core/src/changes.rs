@@ -15,52 +15,40 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CoreError> {
 
 /// Join community `id` as `user_id`: a membership appears and the member count goes up at once.
 pub async fn join_community(store: &LocalStore, user_id: &str, id: &str) -> Result<Change, CoreError> {
-    let community = store.record(RecordKind::Community, id).await?;
-    let name = match &community {
-        Some(r) => r.parse::<Community>()?.name,
-        None => id.to_owned(),
-    };
-    let membership_id = format!("{id}:{user_id}");
-    let mut local = Vec::new();
-    if store.record(RecordKind::Membership, &membership_id).await?.is_none() {
-        let joined_at = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
-        let m = Membership { community_id: id.to_owned(), user_id: user_id.to_owned(), joined_at };
-        local.push(LocalWrite::Put { kind: RecordKind::Membership, id: membership_id, data: to_value(&m)? });
-        if let Some(r) = community {
-            let mut c: Community = r.parse()?;
-            c.member_count += 1;
-            local.push(LocalWrite::Put {
-                kind: RecordKind::Community,
-                id: id.to_owned(),
-                data: to_value(&c)?,
-            });
-        }
-    }
-    Ok(Change {
-        label: format!("Gabung ke {name}"),
-        method: "POST",
-        path: format!("/communities/{id}/join"),
-        body: None,
-        local,
-    })
+    membership_change(store, user_id, id, true).await
 }
 
 /// Leave community `id`: the membership goes and the member count goes down at once.
 pub async fn leave_community(store: &LocalStore, user_id: &str, id: &str) -> Result<Change, CoreError> {
-    let community = store.record(RecordKind::Community, id).await?;
-    let name = match &community {
-        Some(r) => r.parse::<Community>()?.name,
-        None => id.to_owned(),
-    };
+    membership_change(store, user_id, id, false).await
+}
+
+/// Joining or leaving: the request always goes (the server decides), the local effect only when it
+/// changes something on this device.
+async fn membership_change(
+    store: &LocalStore,
+    user_id: &str,
+    id: &str,
+    join: bool,
+) -> Result<Change, CoreError> {
+    let community =
+        store.record(RecordKind::Community, id).await?.map(|r| r.parse::<Community>()).transpose()?;
+    let name = community.as_ref().map_or(id, |c| c.name.as_str()).to_owned();
     let membership_id = format!("{id}:{user_id}");
+    let member = store.record(RecordKind::Membership, &membership_id).await?.is_some();
     let mut local = Vec::new();
-    if store.record(RecordKind::Membership, &membership_id).await?.is_some() {
-        local.push(LocalWrite::Delete { kind: RecordKind::Membership, id: membership_id });
-        if let Some(r) = community {
-            let mut c: Community = r.parse()?;
-            c.member_count = (c.member_count - 1).max(0);
+    if join != member {
+        local.push(if join {
+            let joined_at = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            let m = Membership { community_id: id.to_owned(), user_id: user_id.to_owned(), joined_at };
+            LocalWrite::Put { kind: RecordKind::Membership, id: membership_id, data: to_value(&m)? }
+        } else {
+            LocalWrite::Delete { kind: RecordKind::Membership, id: membership_id }
+        });
+        if let Some(mut c) = community {
+            c.member_count = (c.member_count + if join { 1 } else { -1 }).max(0);
             local.push(LocalWrite::Put {
                 kind: RecordKind::Community,
                 id: id.to_owned(),
@@ -68,13 +56,9 @@ pub async fn leave_community(store: &LocalStore, user_id: &str, id: &str) -> Res
             });
         }
     }
-    Ok(Change {
-        label: format!("Keluar dari {name}"),
-        method: "POST",
-        path: format!("/communities/{id}/leave"),
-        body: None,
-        local,
-    })
+    let (label, verb) =
+        if join { (format!("Gabung ke {name}"), "join") } else { (format!("Keluar dari {name}"), "leave") };
+    Ok(Change { label, method: "POST", path: format!("/communities/{id}/{verb}"), body: None, local })
 }
 
 /// Change a development-plan item (progress, status, reflection…), on the version the device holds. The

@@ -247,11 +247,7 @@ fn rfc3339_now() -> String {
 
 impl LocalStore {
     pub(crate) async fn meta(&self, key: &str) -> Result<Option<String>, CoreError> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM sync_meta WHERE key = ?")
-            .bind(key)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.map(|(v,)| v))
+        get_meta(&mut *self.pool().acquire().await?, key).await
     }
 
     pub(crate) async fn set_meta(&self, key: &str, value: &str) -> Result<(), CoreError> {
@@ -265,11 +261,6 @@ impl LocalStore {
 
     pub(crate) async fn set_records_owner(&self, owner: &str) -> Result<(), CoreError> {
         self.set_meta(OWNER, owner).await
-    }
-
-    /// When the last sync finished without error (RFC 3339).
-    pub async fn last_synced_at(&self) -> Result<Option<String>, CoreError> {
-        self.meta(LAST_SYNCED).await
     }
 
     async fn next_pending(&self) -> Result<Option<crate::outbox::Pending>, CoreError> {

@@ -58,6 +58,19 @@ async fn open(dir: &Path) -> Session {
     s
 }
 
+/// A device in `dir` signed in as Siti and synced once.
+async fn open_synced(dir: &Path, server: &TestServer) -> Session {
+    let session = open(dir).await;
+    let request = SignInRequest {
+        identifier: SITI.into(),
+        password: DEMO_PASSWORD.into(),
+        server_url: Some(server.base_url()),
+    };
+    session.sign_in(request).await.unwrap();
+    session.sync_now().await.unwrap();
+    session
+}
+
 /// The child: toggle memberships forever, logging each acknowledged change's key, syncing now and then.
 async fn child(dir: &Path) {
     let session = open(dir).await;
@@ -108,16 +121,7 @@ async fn killed_at_random_moments_no_acknowledged_change_is_lost_or_doubled() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     {
-        let session = open(dir.path()).await;
-        session
-            .sign_in(SignInRequest {
-                identifier: SITI.into(),
-                password: DEMO_PASSWORD.into(),
-                server_url: Some(server.base_url()),
-            })
-            .await
-            .unwrap();
-        session.sync_now().await.unwrap();
+        let session = open_synced(dir.path(), &server).await;
         session.store().close().await;
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
@@ -191,16 +195,7 @@ async fn killed_at_random_moments_no_acknowledged_change_is_lost_or_doubled() {
     let local: BTreeSet<String> =
         session.store().records(RecordKind::Membership).await.unwrap().into_iter().map(|m| m.id).collect();
     let fresh = tempfile::tempdir().unwrap();
-    let check = open(fresh.path()).await;
-    check
-        .sign_in(SignInRequest {
-            identifier: SITI.into(),
-            password: DEMO_PASSWORD.into(),
-            server_url: Some(server.base_url()),
-        })
-        .await
-        .unwrap();
-    check.sync_now().await.unwrap();
+    let check = open_synced(fresh.path(), &server).await;
     let on_server: BTreeSet<String> =
         check.store().records(RecordKind::Membership).await.unwrap().into_iter().map(|m| m.id).collect();
     assert_eq!(local, on_server, "after all the kills, the device shows what the server holds");

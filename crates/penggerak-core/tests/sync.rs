@@ -2,10 +2,11 @@
 //! changes made offline that wait and then sync, refused changes kept as notices, and several devices
 //! converging through a bad network.
 
+use penggerak_client::ApiClient;
 use penggerak_core::{changes, MemoryStore, Session};
 use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
-use penggerak_types::api::{Community, CommunityDetail, LoginResponse};
-use penggerak_types::ipc::{SignInRequest, SyncPhase};
+use penggerak_types::api::{Community, CommunityDetail};
+use penggerak_types::ipc::{SignInRequest, SyncPhase, SyncStatus};
 use penggerak_types::RecordKind;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -35,31 +36,16 @@ async fn sign_in(session: &Session, server_url: &str, identifier: &str) -> Strin
     }
 }
 
-/// An access token for `identifier`, straight from the server.
+/// An access token for `identifier`, straight from the server (through the project's own client).
 async fn token(server: &TestServer, identifier: &str) -> String {
-    let login: LoginResponse = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/login", server.base_url()))
-        .json(&serde_json::json!({"identifier": identifier, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    login.tokens.access_token
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    client.login(identifier, DEMO_PASSWORD).await.unwrap().tokens.access_token
 }
 
 /// The community as the server sees it, for the holder of `token`.
 async fn server_detail(server: &TestServer, token: &str, id: &str) -> CommunityDetail {
-    reqwest::Client::new()
-        .get(format!("{}/api/v1/communities/{id}", server.base_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    client.get_json(token, &format!("/communities/{id}")).await.unwrap()
 }
 
 async fn member_count(session: &Session, id: &str) -> i64 {
@@ -156,6 +142,8 @@ async fn a_refused_change_becomes_a_notice_and_the_screen_shows_the_server_again
         session.store().record(RecordKind::Membership, "kom-01:guru-siti").await.unwrap().is_some(),
         "the membership the server kept is shown again"
     );
+    session.store().dismiss_notice(notices[0].id).await.unwrap();
+    assert!(session.store().notices().await.unwrap().is_empty(), "a read notice goes away");
     // Sign-out is free now, but not while a change waits.
     let change = changes::join_community(session.store(), &me, "kom-07").await.unwrap();
     session.store().enqueue(&change).await.unwrap();
@@ -284,12 +272,33 @@ fn tokens_point_at(tokens: &Arc<MemoryStore>, base_url: &str) {
     tokens.save(&t).unwrap();
 }
 
+/// The phone (behind `proxy`) and the laptop both change the reflection of `item_id`: the phone offline,
+/// the laptop online and synced. Then the phone is back online, its edit not yet sent.
+async fn diverge(
+    proxy: &ChaosProxy,
+    phone: &Session,
+    laptop: &Session,
+    item_id: &str,
+    mine: &str,
+    theirs: &str,
+) {
+    use penggerak_types::pkb::PkbItemPatch;
+    let reflection = |text: &str| PkbItemPatch { reflection: Some(text.into()), ..Default::default() };
+    proxy.set_mode(ChaosMode::Down);
+    let edit = changes::edit_pkb_item(phone.store(), item_id, reflection(mine)).await.unwrap();
+    phone.change(&edit).await.unwrap();
+    let edit = changes::edit_pkb_item(laptop.store(), item_id, reflection(theirs)).await.unwrap();
+    laptop.change(&edit).await.unwrap();
+    assert_eq!(laptop.sync_now().await.unwrap().waiting, 0, "the laptop's edit reached the server first");
+    proxy.set_mode(ChaosMode::Pass);
+}
+
 /// The same teacher edits one plan item on two devices; the one that was offline learns of the conflict,
 /// keeps both versions, and the user chooses: keep mine, take theirs, or merge the texts.
 #[tokio::test]
 async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
     use penggerak_core::Resolution;
-    use penggerak_types::pkb::{PkbItem, PkbItemPatch};
+    use penggerak_types::pkb::PkbItem;
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 3);
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -301,7 +310,6 @@ async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
     phone.sync_now().await.unwrap();
     laptop.sync_now().await.unwrap();
     let item_id = phone.store().records(RecordKind::PkbItem).await.unwrap()[0].id.clone();
-    let reflection = |text: &str| PkbItemPatch { reflection: Some(text.into()), ..Default::default() };
     let shown = |s: &Session| {
         let id = item_id.clone();
         let store = s.store().clone();
@@ -309,17 +317,7 @@ async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
     };
 
     // Round 1: the phone edits offline, the laptop edits online; the phone keeps its own.
-    proxy.set_mode(ChaosMode::Down);
-    phone
-        .change(&changes::edit_pkb_item(phone.store(), &item_id, reflection("dari ponsel")).await.unwrap())
-        .await
-        .unwrap();
-    laptop
-        .change(&changes::edit_pkb_item(laptop.store(), &item_id, reflection("dari laptop")).await.unwrap())
-        .await
-        .unwrap();
-    assert_eq!(laptop.sync_now().await.unwrap().waiting, 0);
-    proxy.set_mode(ChaosMode::Pass);
+    diverge(&proxy, &phone, &laptop, &item_id, "dari ponsel", "dari laptop").await;
     let status = phone.sync_now().await.unwrap();
     assert_eq!(
         (status.conflicts, status.waiting),
@@ -345,17 +343,7 @@ async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
     );
 
     // Round 2: take theirs.
-    proxy.set_mode(ChaosMode::Down);
-    phone
-        .change(&changes::edit_pkb_item(phone.store(), &item_id, reflection("ponsel lagi")).await.unwrap())
-        .await
-        .unwrap();
-    laptop
-        .change(&changes::edit_pkb_item(laptop.store(), &item_id, reflection("laptop lagi")).await.unwrap())
-        .await
-        .unwrap();
-    laptop.sync_now().await.unwrap();
-    proxy.set_mode(ChaosMode::Pass);
+    diverge(&proxy, &phone, &laptop, &item_id, "ponsel lagi", "laptop lagi").await;
     assert_eq!(phone.sync_now().await.unwrap().conflicts, 1);
     phone.store().resolve(RecordKind::PkbItem, &item_id, Resolution::TakeTheirs).await.unwrap();
     let status = phone.sync_now().await.unwrap();
@@ -365,17 +353,7 @@ async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
     assert!(!now.pending && now.conflict.is_none());
 
     // Round 3: merge the two texts.
-    proxy.set_mode(ChaosMode::Down);
-    phone
-        .change(&changes::edit_pkb_item(phone.store(), &item_id, reflection("A")).await.unwrap())
-        .await
-        .unwrap();
-    laptop
-        .change(&changes::edit_pkb_item(laptop.store(), &item_id, reflection("B")).await.unwrap())
-        .await
-        .unwrap();
-    laptop.sync_now().await.unwrap();
-    proxy.set_mode(ChaosMode::Pass);
+    diverge(&proxy, &phone, &laptop, &item_id, "A", "B").await;
     phone.sync_now().await.unwrap();
     let mine: PkbItem = shown(&phone).await.parse().unwrap();
     let merged = PkbItem { reflection: "A\n\nB".into(), ..mine };
@@ -411,6 +389,8 @@ async fn every_kind_of_record_round_trips() {
         RecordKind::Community,
         RecordKind::CommunityEvent,
         RecordKind::Membership,
+        RecordKind::Programme,
+        RecordKind::Participation,
         RecordKind::PkbPlan,
         RecordKind::PkbItem,
     ] {
@@ -469,4 +449,52 @@ async fn another_account_never_sees_or_sends_the_previous_ones_data() {
     let detail = server_detail(&server, &token(&server, SITI).await, "kom-05").await;
     assert!(!detail.summary.is_member, "the server never received Siti's join under Made's name");
     assert!(session.store().record(RecordKind::Person, &made).await.unwrap().is_some());
+}
+
+/// Waits (at most a minute, a bound and not a speed claim) until the sync status satisfies `f`.
+async fn until(rx: &tokio::sync::watch::Receiver<SyncStatus>, what: &str, f: fn(&SyncStatus) -> bool) {
+    let mut rx = rx.clone();
+    let reached = tokio::time::timeout(Duration::from_secs(60), rx.wait_for(f)).await.is_ok();
+    assert!(reached, "the loop never reached: {what} (last: {:?})", *rx.borrow());
+}
+
+/// The loop the app runs: a change wakes it, an outage makes it wait and retry, and when the server is
+/// reachable again the change goes out without anyone asking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sync_loop_sends_changes_when_made_and_when_connectivity_returns() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 5);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Arc::new(open(dir.path(), &tokens).await);
+    let me = sign_in(&session, &proxy.base_url(), SITI).await;
+    let mut status = session.sync_status();
+    // A period far beyond the test: every sync below comes from the start, a wake-up or the offline retry.
+    let task = session.spawn_sync_loop(Duration::from_secs(3600));
+    until(&status, "the first sync at start", |s| s.phase == SyncPhase::Idle && s.last_synced_at.is_some())
+        .await;
+    assert!(!session.store().records(RecordKind::Community).await.unwrap().is_empty());
+
+    proxy.set_mode(ChaosMode::Down);
+    session.change(&changes::join_community(session.store(), &me, "kom-05").await.unwrap()).await.unwrap();
+    until(&status, "offline with the change waiting", |s| s.phase == SyncPhase::Offline && s.waiting == 1)
+        .await;
+
+    proxy.set_mode(ChaosMode::Pass);
+    until(&status, "the change sent after the outage", |s| s.phase == SyncPhase::Idle && s.waiting == 0)
+        .await;
+    let detail = server_detail(&server, &token(&server, SITI).await, "kom-05").await;
+    assert!(detail.summary.is_member, "the join reached the server without a manual sync");
+
+    // Asking for a sync runs one now.
+    let before = status.borrow().last_synced_at.clone();
+    session.wake_sync();
+    let ran = tokio::time::timeout(
+        Duration::from_secs(60),
+        status.wait_for(|s| s.phase == SyncPhase::Idle && s.last_synced_at != before),
+    )
+    .await
+    .is_ok();
+    assert!(ran, "a wake-up runs a sync");
+    task.abort();
 }

@@ -6,6 +6,9 @@
 //! The server (release build, SQLite, demo data) runs in this process on its own thread and runtime; the
 //! load generator shares the machine's cores with it, so the figures are a floor, not a ceiling.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::api::LoginResponse;
 use penggerak_types::SyncPage;
@@ -14,16 +17,9 @@ use std::time::{Duration, Instant};
 const CONCURRENCY: usize = 16;
 const DURATION: Duration = Duration::from_secs(5);
 
-async fn token(c: &reqwest::Client, base: &str, id: &str) -> String {
-    let l: LoginResponse = c
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"identifier": id, "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+async fn token(server: &TestServer, id: &str) -> String {
+    let c = reqwest::Client::new();
+    let l: LoginResponse = common::login(&c, server, id, DEMO_PASSWORD).await.json().await.unwrap();
     l.tokens.access_token
 }
 
@@ -97,8 +93,8 @@ async fn main() {
     let server = TestServer::start();
     let base = server.base_url();
     let c = reqwest::Client::new();
-    let teacher = token(&c, &base, "3471765432100001").await;
-    let principal = token(&c, &base, "196805121990031004").await;
+    let teacher = token(&server, "3471765432100001").await;
+    let principal = token(&server, "196805121990031004").await;
 
     let first = c.get(format!("{base}/api/v1/sync?limit=1000")).bearer_auth(&teacher).send().await.unwrap();
     let etag = first.headers()["etag"].to_str().unwrap().to_owned();

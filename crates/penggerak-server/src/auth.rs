@@ -3,7 +3,7 @@
 //! [`AuthUser`] extractor that every protected route takes.
 
 use crate::error::{Result, ServerError};
-use crate::records::Audience;
+use crate::records::{Audience, Stored};
 use crate::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -261,24 +261,20 @@ impl Caller {
             || (audience.school.is_some() && audience.school.as_deref() == self.principal_of())
     }
 
-    /// `Ok` if the caller may read a record with this audience, else `404` (not `403`: whether another
-    /// person's record exists is itself not the caller's business).
-    pub fn check_read(&self, audience: &Audience) -> Result<()> {
-        if self.can_read(audience) {
-            Ok(())
-        } else {
-            Err(ServerError::new(ErrorCode::NotFound, "Data tidak ditemukan."))
-        }
-    }
-
-    /// `Ok` if the caller is the principal of the school of a record with this audience, else `403`.
-    pub fn check_principal_of(&self, audience: &Audience) -> Result<()> {
-        match (self.principal_of(), audience.school.as_deref()) {
-            (Some(mine), Some(theirs)) if mine == theirs => Ok(()),
-            _ => Err(ServerError::new(
-                ErrorCode::Forbidden,
-                "Hanya kepala sekolah dari sekolah guru ini yang dapat melakukannya.",
-            )),
+    /// The caller's own record to change: `found` if its owner is the caller; `403 forbidden` (with
+    /// `not_theirs`) if the caller may only read it (their principal); `404` (with `missing`) otherwise —
+    /// whether another person's record exists is not the caller's business.
+    pub fn own<T>(
+        &self,
+        found: Option<Stored<T>>,
+        owner: impl Fn(&T) -> &str,
+        not_theirs: &str,
+        missing: &str,
+    ) -> Result<Stored<T>> {
+        match found {
+            Some(r) if owner(&r.data) == self.user_id => Ok(r),
+            Some(r) if self.can_read(&r.audience) => Err(ServerError::new(ErrorCode::Forbidden, not_theirs)),
+            _ => Err(ServerError::new(ErrorCode::NotFound, missing)),
         }
     }
 }

@@ -142,11 +142,6 @@ pub async fn publish_school(conn: &mut AnyConnection, npsn: &str) -> Result<peng
     records::put(conn, RecordKind::School, npsn, &Audience::public(), &school).await
 }
 
-/// Is `role` a teaching role that takes part in programmes, plans and the performance cycle?
-pub fn is_staff(role: Role) -> bool {
-    matches!(role, Role::Guru | Role::KepalaSekolah)
-}
-
 /// The staff (guru and kepala sekolah) of a school, by id.
 pub async fn staff_ids(conn: &mut AnyConnection, npsn: &str) -> Result<Vec<String>> {
     let rows: Vec<(String,)> = sqlx::query_as(

@@ -124,7 +124,6 @@ pub async fn current(conn: &mut AnyConnection, kind: RecordKind, id: &str) -> Re
 pub enum Filter<'a> {
     All,
     Owner(&'a str),
-    School(&'a str),
 }
 
 /// The live records of `kind` matching `filter`, by id.
@@ -136,7 +135,6 @@ pub async fn list<T: DeserializeOwned>(
     let (clause, arg) = match filter {
         Filter::All => ("", None),
         Filter::Owner(o) => (" AND owner_id = $2", Some(o)),
-        Filter::School(s) => (" AND school_npsn = $2", Some(s)),
     };
     let sql = format!("SELECT {COLUMNS} FROM records WHERE kind = $1 AND deleted = 0{clause} ORDER BY id");
     let mut query = sqlx::query_as(&sql).bind(kind.as_str());

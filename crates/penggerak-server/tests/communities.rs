@@ -1,40 +1,25 @@
 //! Learning communities and the Idempotency-Key contract, against the real server (SQLite, and
 //! PostgreSQL in `cargo xtask test`'s second pass).
 
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
-use penggerak_types::api::{Community, CommunityDetail, CommunitySummary, LoginResponse, Membership};
-use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind};
+mod common;
+
+use common::Api;
+use penggerak_testkit::TestServer;
+use penggerak_types::api::{Community, CommunityDetail, CommunitySummary, Membership};
+use penggerak_types::{Changed, ErrorCode, RecordKind};
 use reqwest::{Client, StatusCode};
-use serde_json::json;
 
 const SITI: &str = "3471765432100001";
 const AGUS: &str = "3471765432100003";
 
-struct Caller {
-    c: Client,
-    base: String,
-    token: String,
+/// The community calls these tests make, on the shared test client.
+trait Communities {
+    async fn list(&self, query: &str) -> Vec<CommunitySummary>;
+    async fn detail(&self, id: &str) -> CommunityDetail;
+    async fn post(&self, path: &str, key: Option<&str>) -> reqwest::Response;
 }
 
-impl Caller {
-    async fn sign_in(s: &TestServer, identifier: &str) -> Caller {
-        let c = Client::new();
-        let l: LoginResponse = c
-            .post(format!("{}/api/v1/auth/login", s.base_url()))
-            .json(&json!({"identifier": identifier, "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        Caller { c, base: s.base_url(), token: l.tokens.access_token }
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.c.get(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.token).send().await.unwrap()
-    }
-
+impl Communities for Api {
     async fn list(&self, query: &str) -> Vec<CommunitySummary> {
         let r = self.get(&format!("/communities{query}")).await;
         assert_eq!(r.status(), StatusCode::OK, "listing communities {query}");
@@ -46,11 +31,7 @@ impl Caller {
     }
 
     async fn post(&self, path: &str, key: Option<&str>) -> reqwest::Response {
-        let mut r = self.c.post(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.token);
-        if let Some(k) = key {
-            r = r.header("Idempotency-Key", k);
-        }
-        r.send().await.unwrap()
+        self.send_keyed(reqwest::Method::POST, path, None, key).await
     }
 }
 
@@ -59,15 +40,13 @@ fn key() -> String {
 }
 
 async fn error_of(r: reqwest::Response, status: StatusCode, code: ErrorCode) {
-    assert_eq!(r.status(), status);
-    let e: ApiError = r.json().await.unwrap();
-    assert_eq!(e.code, code, "{}", e.message);
+    common::expect_error(r, status, code).await;
 }
 
 #[tokio::test]
 async fn list_search_and_filter() {
     let s = TestServer::start();
-    let siti = Caller::sign_in(&s, SITI).await;
+    let siti = Api::sign_in(&s, SITI).await;
     let all = siti.list("").await;
     assert_eq!(all.len(), 20, "the demo has twenty communities");
     assert!(all.windows(2).all(|w| w[0].name <= w[1].name), "listed by name");
@@ -92,7 +71,7 @@ async fn list_search_and_filter() {
 #[tokio::test]
 async fn detail_has_lead_and_upcoming_events_in_local_time() {
     let s = TestServer::start();
-    let siti = Caller::sign_in(&s, SITI).await;
+    let siti = Api::sign_in(&s, SITI).await;
     let d = siti.detail("kom-13").await;
     assert_eq!(d.summary.province, "Bali");
     assert_eq!(d.lead_name, "Ni Made Ayu Lestari, S.Pd.");
@@ -109,7 +88,7 @@ async fn detail_has_lead_and_upcoming_events_in_local_time() {
 #[tokio::test]
 async fn join_and_leave_change_membership() {
     let s = TestServer::start();
-    let agus = Caller::sign_in(&s, AGUS).await;
+    let agus = Api::sign_in(&s, AGUS).await;
     let before = agus.detail("kom-02").await;
     assert!(!before.summary.is_member);
     let r = agus.post("/communities/kom-02/join", Some(&key())).await;
@@ -155,7 +134,7 @@ async fn join_and_leave_change_membership() {
 #[tokio::test]
 async fn idempotency_key_is_required_and_must_be_a_uuid() {
     let s = TestServer::start();
-    let agus = Caller::sign_in(&s, AGUS).await;
+    let agus = Api::sign_in(&s, AGUS).await;
     error_of(
         agus.post("/communities/kom-02/join", None).await,
         StatusCode::BAD_REQUEST,
@@ -174,7 +153,7 @@ async fn idempotency_key_is_required_and_must_be_a_uuid() {
 #[tokio::test]
 async fn a_replay_returns_the_stored_answer_without_running_again() {
     let s = TestServer::start();
-    let agus = Caller::sign_in(&s, AGUS).await;
+    let agus = Api::sign_in(&s, AGUS).await;
     let join_key = key();
     let first = agus.post("/communities/kom-02/join", Some(&join_key)).await;
     assert!(first.headers().get("idempotent-replayed").is_none(), "the first answer is not a replay");
@@ -212,7 +191,7 @@ async fn a_replay_returns_the_stored_answer_without_running_again() {
     error_of(again, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
 
     // Keys belong to their user: Siti may use the same UUID for her own change.
-    let siti = Caller::sign_in(&s, SITI).await;
+    let siti = Api::sign_in(&s, SITI).await;
     let r = siti.post("/communities/kom-09/join", Some(&join_key)).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers().get("idempotent-replayed").is_none(), "another user's key is a new key");
@@ -221,7 +200,7 @@ async fn a_replay_returns_the_stored_answer_without_running_again() {
 #[tokio::test]
 async fn concurrent_retries_of_one_key_have_one_effect() {
     let s = TestServer::start();
-    let agus = std::sync::Arc::new(Caller::sign_in(&s, AGUS).await);
+    let agus = std::sync::Arc::new(Api::sign_in(&s, AGUS).await);
     let before = agus.detail("kom-06").await.summary.member_count;
     let k = key();
     let tasks: Vec<_> = (0..12)
@@ -250,7 +229,7 @@ async fn concurrent_retries_of_one_key_have_one_effect() {
 async fn keys_are_kept_thirty_days_then_expire() {
     use penggerak_server::{idempotency, AppState, Config, Db};
     let s = TestServer::start();
-    let agus = Caller::sign_in(&s, AGUS).await;
+    let agus = Api::sign_in(&s, AGUS).await;
     agus.post("/communities/kom-02/join", Some(&key())).await;
     let db = Db::open(s.database_url()).await.unwrap();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();

@@ -6,7 +6,7 @@ use common::Api;
 use penggerak_testkit::TestServer;
 use penggerak_types::api::{Community, Person};
 use penggerak_types::{RecordKind, SyncPage, SyncRecord};
-use reqwest::header::{ETAG, IF_NONE_MATCH};
+use reqwest::header::ETAG;
 use reqwest::{Method, StatusCode};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -88,28 +88,14 @@ async fn pages_cover_everything_once_and_a_no_change_sync_is_304() {
     let etag = r.headers()[ETAG].to_str().unwrap().to_owned();
     let empty: SyncPage = r.json().await.unwrap();
     assert!(empty.records.is_empty() && !empty.reset && empty.cursor == cursor);
-    let r = siti
-        .c
-        .get(siti.url(&format!("/sync?cursor={cursor}")))
-        .bearer_auth(&siti.token)
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let r = siti.get_if_none_match(&format!("/sync?cursor={cursor}"), &etag).await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "a no-change sync costs no body");
     assert!(r.bytes().await.unwrap().is_empty());
 
     // A change someone else makes that Siti may see (a community's member count) ends the 304s.
     let made = Api::sign_in(&s, MADE).await;
     assert_eq!(made.send(Method::POST, "/communities/kom-01/join", None).await.status(), StatusCode::OK);
-    let r = siti
-        .c
-        .get(siti.url(&format!("/sync?cursor={cursor}")))
-        .bearer_auth(&siti.token)
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let r = siti.get_if_none_match(&format!("/sync?cursor={cursor}"), &etag).await;
     assert_eq!(r.status(), StatusCode::OK);
     let page: SyncPage = r.json().await.unwrap();
     let changed: Vec<_> = page.records.iter().map(|r| (r.kind, r.id.as_str())).collect();
@@ -120,23 +106,10 @@ async fn pages_cover_everything_once_and_a_no_change_sync_is_304() {
     assert!(page.records[0].version > all.iter().find(|r| r.id == "kom-01").unwrap().version);
 
     // Changes of a record Siti cannot see do not break her 304.
-    let r = siti
-        .c
-        .get(siti.url(&format!("/sync?cursor={}", page.cursor)))
-        .bearer_auth(&siti.token)
-        .send()
-        .await
-        .unwrap();
+    let r = siti.get(&format!("/sync?cursor={}", page.cursor)).await;
     let etag = r.headers()[ETAG].to_str().unwrap().to_owned();
     assert_eq!(made.send(Method::POST, "/communities/kom-01/leave", None).await.status(), StatusCode::OK);
-    let r = siti
-        .c
-        .get(siti.url(&format!("/sync?cursor={}", page.cursor)))
-        .bearer_auth(&siti.token)
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let r = siti.get_if_none_match(&format!("/sync?cursor={}", page.cursor), &etag).await;
     assert_eq!(r.status(), StatusCode::OK, "the member count changed again, so this is news");
 }
 
@@ -194,22 +167,8 @@ async fn the_etag_of_a_first_sync_already_makes_the_next_one_304() {
     let etag = r.headers()[ETAG].to_str().unwrap().to_owned();
     let page: SyncPage = r.json().await.unwrap();
     assert!(page.reset && !page.more);
-    let r = siti
-        .c
-        .get(siti.url(&format!("/sync?cursor={}", page.cursor)))
-        .bearer_auth(&siti.token)
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let r = siti.get_if_none_match(&format!("/sync?cursor={}", page.cursor), &etag).await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "no second round trip with a body after a first sync");
-    let r = siti
-        .c
-        .get(siti.url("/sync"))
-        .bearer_auth(&siti.token)
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let r = siti.get_if_none_match("/sync", &etag).await;
     assert_eq!(r.status(), StatusCode::OK, "a request without a cursor always gets everything");
 }

@@ -57,14 +57,12 @@ async fn own_plan(conn: &mut AnyConnection, caller: &Caller) -> Result<records::
 
 /// The caller's item `id`: 404 when it is not theirs (whether it exists is not their business).
 async fn own_item(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<records::Stored<PkbItem>> {
-    match records::get::<PkbItem>(conn, RecordKind::PkbItem, id).await? {
-        Some(item) if item.data.owner_id == caller.user_id => Ok(item),
-        Some(item) if caller.can_read(&item.audience) => Err(ServerError::new(
-            ErrorCode::Forbidden,
-            "Rencana pengembangan hanya dapat diubah oleh gurunya sendiri.",
-        )),
-        _ => Err(ServerError::new(ErrorCode::NotFound, "Kegiatan tidak ditemukan.")),
-    }
+    caller.own(
+        records::get(conn, RecordKind::PkbItem, id).await?,
+        |i: &PkbItem| &i.owner_id,
+        "Rencana pengembangan hanya dapat diubah oleh gurunya sendiri.",
+        "Kegiatan tidak ditemukan.",
+    )
 }
 
 /// The caller's plan for the current year, with its items and the JP done.

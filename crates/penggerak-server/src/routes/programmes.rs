@@ -117,16 +117,12 @@ pub async fn progress(
     ApiJson(update): ApiJson<ProgressUpdate>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
-    let p = match records::get::<Participation>(&mut tx, RecordKind::Participation, &id).await? {
-        Some(p) if p.data.person_id == caller.user_id => p,
-        Some(p) if caller.can_read(&p.audience) => {
-            return Err(ServerError::new(
-                ErrorCode::Forbidden,
-                "Kemajuan program dicatat oleh pesertanya sendiri.",
-            ))
-        }
-        _ => return Err(ServerError::new(ErrorCode::NotFound, "Keikutsertaan tidak ditemukan.")),
-    };
+    let p = caller.own(
+        records::get(&mut tx, RecordKind::Participation, &id).await?,
+        |p: &Participation| &p.person_id,
+        "Kemajuan program dicatat oleh pesertanya sendiri.",
+        "Keikutsertaan tidak ditemukan.",
+    )?;
     records::check_version(&mut tx, RecordKind::Participation, &id, update.base_version).await?;
     let programme = records::get::<Programme>(&mut tx, RecordKind::Programme, &p.data.programme_id)
         .await?

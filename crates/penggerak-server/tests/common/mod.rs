@@ -44,6 +44,12 @@ impl Api {
         self.c.get(self.url(path)).bearer_auth(&self.token).send().await.unwrap()
     }
 
+    /// A GET with `If-None-Match: etag`.
+    pub async fn get_if_none_match(&self, path: &str, etag: &str) -> reqwest::Response {
+        let r = self.c.get(self.url(path)).bearer_auth(&self.token);
+        r.header(reqwest::header::IF_NONE_MATCH, etag).send().await.unwrap()
+    }
+
     /// A mutating request with a fresh `Idempotency-Key`.
     pub async fn send(
         &self,
