@@ -12,6 +12,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod idempotency;
 pub mod limits;
 pub mod people;

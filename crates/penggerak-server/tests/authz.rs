@@ -50,11 +50,34 @@ async fn every_route_allows_exactly_who_it_should() {
         .expect("Made leads a community")
         .id;
 
+    // Siti's performance plan, an observation id for the principal to schedule, one evidence file of
+    // hers to read and delete, and an unused id to upload to.
+    let skp = siti_records
+        .iter()
+        .find(|r| r.kind == RecordKind::PerformancePlan)
+        .expect("Siti has a performance plan")
+        .id
+        .clone();
+    let obs = uuid::Uuid::new_v4().to_string();
+    let evidence = uuid::Uuid::new_v4().to_string();
+    let new_evidence = uuid::Uuid::new_v4().to_string();
+    let r = apis[0]
+        .c
+        .put(apis[0].url(&format!("/kinerja/evidence/{evidence}?plan_id={skp}&title=Bukti&file_name=b.pdf")))
+        .bearer_auth(&apis[0].token)
+        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+        .body(b"%PDF-1.4\n%%EOF\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "Siti uploads evidence");
+
     use StatusCode as S;
     const OK: S = S::OK;
     const NO: S = S::NOT_FOUND;
     const FB: S = S::FORBIDDEN;
     const BAD: S = S::UNPROCESSABLE_ENTITY;
+    const CF: S = S::CONFLICT;
     // (method, path, body, expected for [owner, colleague, principal, other principal, pengawas, admin])
     let matrix: Vec<(Method, String, Option<serde_json::Value>, [S; 6])> = vec![
         (Method::GET, "/me".into(), None, [OK; 6]),
@@ -87,6 +110,61 @@ async fn every_route_allows_exactly_who_it_should() {
             Some(json!({"base_version": 1, "done": 1})),
             [BAD, NO, FB, NO, NO, NO],
         ),
+        // Performance: Siti's plan (a draft), read by her and her principal only; each move has one mover.
+        (Method::GET, "/kinerja".into(), None, [OK; 6]),
+        (Method::GET, format!("/kinerja/plans/{skp}"), None, [OK, NO, OK, NO, NO, NO]),
+        (
+            Method::PATCH,
+            format!("/kinerja/plans/{skp}"),
+            Some(json!({"base_version": 1, "reflection": "Catatan awal."})),
+            [OK, NO, FB, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            format!("/kinerja/plans/{skp}/status"),
+            Some(json!({"base_version": 2, "to": "perlu_disetujui"})),
+            [OK, NO, FB, NO, NO, NO],
+        ),
+        // Only the principal rates, and only an agreed plan (this one was just submitted: 409).
+        (
+            Method::PUT,
+            format!("/kinerja/plans/{skp}/predikat"),
+            Some(json!({"base_version": 3, "predikat": "baik"})),
+            [FB, NO, CF, NO, NO, NO],
+        ),
+        (
+            Method::POST,
+            "/kinerja/observations".into(),
+            Some(
+                json!({"id": obs, "plan_id": skp, "scheduled_at": "2026-12-01T08:00", "class_name": "Kelas IV"}),
+            ),
+            [FB, NO, OK, NO, NO, NO],
+        ),
+        (
+            Method::PATCH,
+            format!("/kinerja/observations/{obs}"),
+            Some(json!({"base_version": 1, "preparation": "Modul ajar bab 2"})),
+            [OK, NO, FB, NO, NO, NO],
+        ),
+        // The body here is JSON, not a PDF: the owner gets that far (422); nobody else gets past who they are.
+        (
+            Method::PUT,
+            format!("/kinerja/evidence/{new_evidence}?plan_id={skp}&title=Bukti&file_name=bukti.pdf"),
+            Some(json!({})),
+            [BAD, NO, FB, NO, NO, NO],
+        ),
+        (Method::GET, format!("/kinerja/evidence/{evidence}/file"), None, [OK, NO, OK, NO, NO, NO]),
+        (
+            Method::DELETE,
+            format!("/kinerja/evidence/{evidence}"),
+            Some(json!({"base_version": 1})),
+            [OK, NO, FB, NO, NO, NO],
+        ),
+        // Materials are for everyone signed in.
+        (Method::GET, "/materials".into(), None, [OK; 6]),
+        (Method::GET, "/materials/materi-01".into(), None, [OK; 6]),
+        (Method::GET, "/materials/materi-01/content".into(), None, [OK; 6]),
+        (Method::GET, "/materials/materi-02/files/ringkasan".into(), None, [OK; 6]),
         (Method::GET, "/school/staff".into(), None, [FB, FB, OK, OK, FB, FB]),
         (Method::GET, "/school/staff/guru-siti".into(), None, [FB, FB, OK, NO, FB, FB]),
     ];
@@ -123,7 +201,12 @@ async fn every_route_allows_exactly_who_it_should() {
         .filter(|r| {
             matches!(
                 r.kind,
-                RecordKind::Person | RecordKind::Participation | RecordKind::PkbPlan | RecordKind::PkbItem
+                RecordKind::Person
+                    | RecordKind::Participation
+                    | RecordKind::PkbPlan
+                    | RecordKind::PkbItem
+                    | RecordKind::PerformancePlan
+                    | RecordKind::Evidence
             )
         })
         .map(|r| (r.kind, r.id.clone()))

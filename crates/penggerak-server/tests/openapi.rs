@@ -31,8 +31,24 @@ const PKB: &[(&str, &str)] = &[
     ("/api/v1/pkb/items/{id}", "delete"),
     ("/api/v1/pkb/target", "put"),
 ];
-const KINERJA: &[(&str, &str)] = &[];
-const MATERIALS: &[(&str, &str)] = &[];
+const KINERJA: &[(&str, &str)] = &[
+    ("/api/v1/kinerja", "get"),
+    ("/api/v1/kinerja/plans/{id}", "get"),
+    ("/api/v1/kinerja/plans/{id}", "patch"),
+    ("/api/v1/kinerja/plans/{id}/status", "post"),
+    ("/api/v1/kinerja/plans/{id}/predikat", "put"),
+    ("/api/v1/kinerja/observations", "post"),
+    ("/api/v1/kinerja/observations/{id}", "patch"),
+    ("/api/v1/kinerja/evidence/{id}", "put"),
+    ("/api/v1/kinerja/evidence/{id}", "delete"),
+    ("/api/v1/kinerja/evidence/{id}/file", "get"),
+];
+const MATERIALS: &[(&str, &str)] = &[
+    ("/api/v1/materials", "get"),
+    ("/api/v1/materials/{id}", "get"),
+    ("/api/v1/materials/{id}/content", "get"),
+    ("/api/v1/materials/{id}/files/{file_id}", "get"),
+];
 const SCHOOL: &[(&str, &str)] = &[("/api/v1/school/staff", "get"), ("/api/v1/school/staff/{id}", "get")];
 
 fn routes() -> Vec<(&'static str, &'static str)> {

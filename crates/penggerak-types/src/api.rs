@@ -292,6 +292,9 @@ pub struct StaffSummary {
     /// JP of finished development-plan items this year, and the target.
     pub jp_done: u32,
     pub jp_target: u32,
+    /// Where the person's performance plan of the current cycle stands; none for people without one
+    /// (non-ASN teachers, the principal).
+    pub kinerja_status: Option<crate::kinerja::PlanStatus>,
 }
 
 /// A staff member's place in one programme.

@@ -1,2 +1,508 @@
-//! The performance cycle (e-Kinerja): the cycle definition as data, a person's plan (results and
-//! indicators) and its status workflow, classroom observations, evidence, reflection and predikat.
+//! The performance cycle (e-Kinerja): the cycle definition as data, a person's plan (SKP: planned results
+//! (RHK) and their indicators) and its status workflow, classroom observations, evidence (bukti dukung),
+//! reflection and predikat.
+//!
+//! The cycle changes shape from year to year (semesters or one period, points or reflections, uploads or
+//! none, a pre-planning step or not), so a [`Cycle`] is served as data and the app draws whatever stages it
+//! is given. The plan workflow is here, as plain rules both server and app use: [`PlanStatus::after`] says
+//! which move is allowed from which status and by whom.
+
+use serde::{Deserialize, Serialize};
+
+/// The `cycle` record: one year's performance cycle. Id `kinerja-<year>`. Public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Cycle {
+    pub id: String,
+    pub year: i32,
+    pub name: String,
+    /// The stages in order, each with its dates and what it asks for.
+    pub stages: Vec<CycleStage>,
+    /// Whether planned results carry points (the 2024 cycle); `None` when the cycle uses reflections.
+    pub points: Option<PointRule>,
+    /// Whether evidence files may be uploaded, and how large one may be.
+    pub evidence: Option<EvidenceRule>,
+    /// How many planned results a plan must have before it can be submitted.
+    pub min_results: u32,
+}
+
+/// One stage of a cycle (pra-perencanaan, perencanaan, pelaksanaan, penilaian…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CycleStage {
+    /// Stable code (`perencanaan`…), for the app to pick an icon; unknown codes are drawn generically.
+    pub code: String,
+    pub name: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub starts: String,
+    pub ends: String,
+    /// What the stage asks of the teacher, one line each.
+    pub asks: Vec<String>,
+}
+
+/// Points per planned result and the total a plan needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PointRule {
+    pub min_per_result: u32,
+    pub max_per_result: u32,
+    pub needed: u32,
+}
+
+/// Evidence uploads: the accepted media type and the largest file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceRule {
+    pub content_type: String,
+    pub max_bytes: u64,
+}
+
+/// Where a performance plan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Being written by the teacher.
+    Draf,
+    /// Sent to the principal (perlu disetujui).
+    PerluDisetujui,
+    /// Approved by the principal.
+    Disetujui,
+    /// Returned by the principal with notes; the teacher revises and sends again.
+    Dikembalikan,
+    /// Agreed by both: ready to sync to e-Kinerja.
+    Disepakati,
+}
+
+/// Who moves a plan: its owner (the teacher) or the principal of the owner's school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Owner,
+    Principal,
+}
+
+impl PlanStatus {
+    /// Who may move a plan from `self` to `to`, or `None` when that move does not exist.
+    pub fn mover(self, to: PlanStatus) -> Option<Actor> {
+        use PlanStatus::*;
+        match (self, to) {
+            (Draf | Dikembalikan, PerluDisetujui) => Some(Actor::Owner),
+            (PerluDisetujui, Disetujui | Dikembalikan) => Some(Actor::Principal),
+            (Disetujui, Disepakati) => Some(Actor::Owner),
+            _ => None,
+        }
+    }
+
+    /// The moves `actor` can make from `self`.
+    pub fn moves_for(self, actor: Actor) -> Vec<PlanStatus> {
+        use PlanStatus::*;
+        [PerluDisetujui, Disetujui, Dikembalikan, Disepakati]
+            .into_iter()
+            .filter(|&to| self.mover(to) == Some(actor))
+            .collect()
+    }
+
+    /// Whether the teacher may change the planned results now.
+    pub fn results_editable(self) -> bool {
+        matches!(self, PlanStatus::Draf | PlanStatus::Dikembalikan)
+    }
+}
+
+/// The rating at the end of a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Predikat {
+    SangatBaik,
+    Baik,
+    ButuhPerbaikan,
+    Kurang,
+    SangatKurang,
+}
+
+/// A planned result (RHK) with its indicators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlannedResult {
+    /// Chosen by the client (any short unique string within the plan).
+    pub id: String,
+    pub text: String,
+    pub indicators: Vec<String>,
+    /// Points, in cycles that use them.
+    #[serde(default)]
+    pub points: Option<u32>,
+}
+
+/// One step in a plan's history: who moved it where, when, with what note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanEvent {
+    pub to: PlanStatus,
+    pub by_id: String,
+    pub by_name: String,
+    /// RFC 3339, server time.
+    pub at: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The `performance_plan` record: a teacher's plan (SKP) in a cycle. Id `skp:<cycle id>:<user id>`.
+/// Seen by its owner and the principal of the owner's school.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PerformancePlan {
+    pub id: String,
+    pub cycle_id: String,
+    pub owner_id: String,
+    pub school_npsn: Option<String>,
+    pub status: PlanStatus,
+    pub results: Vec<PlannedResult>,
+    /// Every status change, oldest first; a return's note is the principal's request.
+    pub history: Vec<PlanEvent>,
+    /// The teacher's reflection (penilaian), at most 10,000 characters.
+    pub reflection: String,
+    pub predikat: Option<Predikat>,
+    /// The principal's words with the predikat.
+    #[serde(default)]
+    pub predikat_note: Option<String>,
+}
+
+/// Limits on what a teacher writes into a plan.
+pub const MAX_RESULTS: usize = 10;
+pub const MAX_INDICATORS: usize = 10;
+pub const MAX_TEXT: usize = 1_000;
+pub const MAX_REFLECTION: usize = 10_000;
+pub const MAX_NOTE: usize = 2_000;
+
+impl PerformancePlan {
+    /// Why these results cannot be saved in a plan of `cycle`, if they cannot.
+    pub fn check_results(results: &[PlannedResult], cycle: &Cycle) -> Result<(), String> {
+        if results.len() > MAX_RESULTS {
+            return Err(format!("Paling banyak {MAX_RESULTS} hasil kerja."));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for r in results {
+            if r.id.trim().is_empty() || r.id.len() > 64 || !ids.insert(r.id.as_str()) {
+                return Err("Setiap hasil kerja perlu id yang unik (1–64 karakter).".into());
+            }
+            if r.text.trim().is_empty() || r.text.chars().count() > MAX_TEXT {
+                return Err(format!("Rumusan hasil kerja harus diisi, paling banyak {MAX_TEXT} karakter."));
+            }
+            if r.indicators.len() > MAX_INDICATORS
+                || r.indicators.iter().any(|i| i.trim().is_empty() || i.chars().count() > MAX_TEXT)
+            {
+                return Err(format!(
+                    "Setiap hasil kerja punya paling banyak {MAX_INDICATORS} indikator, masing-masing diisi dan paling banyak {MAX_TEXT} karakter."
+                ));
+            }
+            match (&cycle.points, r.points) {
+                (None, Some(_)) => return Err("Siklus ini tidak memakai poin.".into()),
+                (Some(rule), Some(p)) if !(rule.min_per_result..=rule.max_per_result).contains(&p) => {
+                    return Err(format!(
+                        "Poin tiap hasil kerja antara {} dan {}.",
+                        rule.min_per_result, rule.max_per_result
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Why this plan cannot be sent to the principal yet, if it cannot.
+    pub fn check_submittable(&self, cycle: &Cycle) -> Result<(), String> {
+        if (self.results.len() as u32) < cycle.min_results.max(1) {
+            return Err(format!("Rencana perlu sedikitnya {} hasil kerja.", cycle.min_results.max(1)));
+        }
+        if self.results.iter().any(|r| r.indicators.is_empty()) {
+            return Err("Setiap hasil kerja perlu sedikitnya satu indikator.".into());
+        }
+        if let Some(rule) = &cycle.points {
+            if self.results.iter().any(|r| r.points.is_none()) {
+                return Err("Setiap hasil kerja perlu poin pada siklus ini.".into());
+            }
+            let total: u32 = self.results.iter().filter_map(|r| r.points).sum();
+            if total < rule.needed {
+                return Err(format!(
+                    "Jumlah poin {total}; siklus ini memerlukan sedikitnya {}.",
+                    rule.needed
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The principal's note on the latest return, while the plan is returned.
+    pub fn return_note(&self) -> Option<&str> {
+        if self.status != PlanStatus::Dikembalikan {
+            return None;
+        }
+        self.history.iter().rev().find(|e| e.to == PlanStatus::Dikembalikan).and_then(|e| e.note.as_deref())
+    }
+}
+
+/// `GET /api/v1/kinerja`: the current cycle, the caller's plan in it, its observations and evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KinerjaOverview {
+    pub cycle: Cycle,
+    pub plan: Option<PerformancePlan>,
+    pub observations: Vec<Observation>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// `PATCH /api/v1/kinerja/plans/{id}`: the owner's edits, on the version they were made on. Results may
+/// change only while the plan is a draft or returned; the reflection until a predikat is given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanPatch {
+    pub base_version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<PlannedResult>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflection: Option<String>,
+}
+
+/// `POST /api/v1/kinerja/plans/{id}/status`: move the plan (submit, approve, return, agree). A return
+/// needs a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanMove {
+    pub base_version: i64,
+    pub to: PlanStatus,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `PUT /api/v1/kinerja/plans/{id}/predikat`: the principal's rating of an agreed plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanRating {
+    pub base_version: i64,
+    pub predikat: Predikat,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Where an observation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ObservationStatus {
+    /// Scheduled; the teacher prepares.
+    Terjadwal,
+    /// Held; the principal has recorded it.
+    Dilaksanakan,
+    /// The follow-up discussion is done.
+    Selesai,
+}
+
+/// The `observation` record: a classroom observation of a teacher by their principal. The principal
+/// schedules it and writes the record and follow-up; the teacher writes their preparation. Seen by both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Observation {
+    /// A UUID chosen by the scheduling client.
+    pub id: String,
+    pub plan_id: String,
+    /// The observed teacher.
+    pub owner_id: String,
+    pub observer_id: String,
+    pub school_npsn: Option<String>,
+    /// Local date and time, `YYYY-MM-DDTHH:MM`.
+    pub scheduled_at: String,
+    /// Class and subject, e.g. "VIII B — Matematika".
+    pub class_name: String,
+    /// What the observation looks at.
+    pub focus: String,
+    pub status: ObservationStatus,
+    /// The teacher's preparation notes.
+    pub preparation: String,
+    /// The principal's record of the lesson.
+    pub record: String,
+    /// What was agreed in the follow-up discussion.
+    pub follow_up: String,
+}
+
+/// `POST /api/v1/kinerja/observations`: the principal schedules an observation of a staff member's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewObservation {
+    pub id: String,
+    pub plan_id: String,
+    pub scheduled_at: String,
+    pub class_name: String,
+    #[serde(default)]
+    pub focus: String,
+}
+
+/// `PATCH /api/v1/kinerja/observations/{id}`: the teacher may change `preparation`; the principal the
+/// rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ObservationPatch {
+    pub base_version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ObservationStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preparation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<String>,
+}
+
+impl ObservationPatch {
+    /// Whether the patch touches only what the observed teacher may change.
+    pub fn teacher_only(&self) -> bool {
+        self.scheduled_at.is_none()
+            && self.class_name.is_none()
+            && self.focus.is_none()
+            && self.status.is_none()
+            && self.record.is_none()
+            && self.follow_up.is_none()
+    }
+}
+
+/// Whether `s` is a local date-time `YYYY-MM-DDTHH:MM` with plausible numbers.
+pub fn is_local_datetime(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u32>().ok());
+    matches!(
+        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16)),
+        (Some(2000..=2100), Some(1..=12), Some(1..=31), Some(0..=23), Some(0..=59))
+    )
+}
+
+/// The `evidence` record: a file (bukti dukung) a teacher attached to their plan, optionally to one planned
+/// result. The bytes are at `GET /api/v1/kinerja/evidence/{id}/file`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Evidence {
+    pub id: String,
+    pub plan_id: String,
+    pub owner_id: String,
+    #[serde(default)]
+    pub result_id: Option<String>,
+    pub title: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// Lowercase hex SHA-256 of the file.
+    pub sha256: String,
+    /// RFC 3339, server time.
+    pub uploaded_at: String,
+}
+
+/// `PUT /api/v1/kinerja/evidence/{id}?…`: the metadata of an upload (the body is the file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct EvidenceUpload {
+    pub plan_id: String,
+    pub title: String,
+    pub file_name: String,
+    #[serde(default)]
+    pub result_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_documented_moves_exist_and_each_has_one_mover() {
+        use PlanStatus::*;
+        assert_eq!(Draf.moves_for(Actor::Owner), vec![PerluDisetujui]);
+        assert!(Draf.moves_for(Actor::Principal).is_empty(), "a principal cannot approve a draft never sent");
+        assert_eq!(PerluDisetujui.moves_for(Actor::Principal), vec![Disetujui, Dikembalikan]);
+        assert!(PerluDisetujui.moves_for(Actor::Owner).is_empty());
+        assert_eq!(Dikembalikan.moves_for(Actor::Owner), vec![PerluDisetujui]);
+        assert_eq!(Disetujui.moves_for(Actor::Owner), vec![Disepakati]);
+        for a in [Actor::Owner, Actor::Principal] {
+            assert!(Disepakati.moves_for(a).is_empty(), "an agreed plan is final");
+        }
+        assert!(Draf.results_editable() && Dikembalikan.results_editable());
+        assert!(
+            !PerluDisetujui.results_editable(),
+            "a plan under review must not change under the principal"
+        );
+    }
+
+    fn cycle(points: Option<PointRule>) -> Cycle {
+        Cycle {
+            id: "kinerja-2026".into(),
+            year: 2026,
+            name: "Siklus 2026".into(),
+            stages: vec![],
+            points,
+            evidence: None,
+            min_results: 2,
+        }
+    }
+
+    fn result(id: &str, indicators: &[&str], points: Option<u32>) -> PlannedResult {
+        PlannedResult {
+            id: id.into(),
+            text: format!("Hasil {id}"),
+            indicators: indicators.iter().map(|s| s.to_string()).collect(),
+            points,
+        }
+    }
+
+    #[test]
+    fn results_and_submission_are_checked_against_the_cycle() {
+        let c = cycle(None);
+        assert!(PerformancePlan::check_results(&[result("a", &["x"], None)], &c).is_ok());
+        assert!(
+            PerformancePlan::check_results(&[result("a", &[], None), result("a", &[], None)], &c).is_err()
+        );
+        assert!(
+            PerformancePlan::check_results(&[result("a", &["x"], Some(8))], &c).is_err(),
+            "no points here"
+        );
+        let mut plan = PerformancePlan {
+            id: "p".into(),
+            cycle_id: c.id.clone(),
+            owner_id: "u".into(),
+            school_npsn: None,
+            status: PlanStatus::Draf,
+            results: vec![result("a", &["x"], None)],
+            history: vec![],
+            reflection: String::new(),
+            predikat: None,
+            predikat_note: None,
+        };
+        assert!(plan.check_submittable(&c).is_err(), "the cycle asks for two results");
+        plan.results.push(result("b", &[], None));
+        assert!(plan.check_submittable(&c).is_err(), "every result needs an indicator");
+        plan.results[1].indicators.push("y".into());
+        assert!(plan.check_submittable(&c).is_ok());
+
+        let pc = cycle(Some(PointRule { min_per_result: 4, max_per_result: 36, needed: 32 }));
+        assert!(PerformancePlan::check_results(&[result("a", &["x"], Some(40))], &pc).is_err());
+        plan.results = vec![result("a", &["x"], Some(12)), result("b", &["y"], Some(12))];
+        assert!(plan.check_submittable(&pc).is_err(), "24 points < 32 needed");
+        plan.results[1].points = Some(20);
+        assert!(plan.check_submittable(&pc).is_ok());
+    }
+
+    #[test]
+    fn local_datetimes_are_checked() {
+        assert!(is_local_datetime("2026-03-10T08:00"));
+        for bad in ["2026-03-10", "2026-13-10T08:00", "2026-03-10 08:00", "2026-03-10T24:00", "x"] {
+            assert!(!is_local_datetime(bad), "{bad:?} must be refused");
+        }
+    }
+}

@@ -1,15 +1,199 @@
-//! Learning materials and their files.
+//! Learning materials: the catalogue (public `material` records, also in `/sync`), each material's text
+//! content (`ETag` + `If-None-Match` → `304`, so a device that has it pays nothing to check), and its
+//! files (`Range`/`If-Range`, see [`crate::files`]), so a download broken by a lost signal resumes.
 
-use crate::AppState;
-use axum::Router;
+use crate::auth::Caller;
+use crate::error::{Result, ServerError};
+use crate::records::{self, Audience, Filter};
+use crate::{files, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use penggerak_types::material::{Material, MaterialContent, MaterialQuery};
+use penggerak_types::{ApiError, ErrorCode, RecordKind};
+use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
 /// This area's routes, relative to `/api/v1`.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/materials", get(list))
+        .route("/materials/{id}", get(detail))
+        .route("/materials/{id}/content", get(content))
+        .route("/materials/{id}/files/{file_id}", get(file))
 }
 
 /// This area's part of the OpenAPI document.
 #[derive(OpenApi)]
-#[openapi(paths())]
+#[openapi(
+    paths(list, detail, content, file),
+    components(schemas(Material, MaterialContent)),
+    tags((name = "materials", description = "Learning materials: catalogue, text content and files"))
+)]
 pub struct Doc;
+
+fn missing() -> ServerError {
+    ServerError::new(ErrorCode::NotFound, "Materi tidak ditemukan.")
+}
+
+async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
+    records::get::<Material>(conn, RecordKind::Material, id).await?.map(|s| s.data).ok_or_else(missing)
+}
+
+/// The catalogue, filtered; newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/materials",
+    tag = "materials",
+    security(("bearer" = [])),
+    params(MaterialQuery),
+    responses(
+        (status = 200, description = "Matching materials, most recently updated first", body = Vec<Material>),
+        (status = 400, description = "`bad_request`: unknown kind", body = ApiError),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: Caller,
+    query: std::result::Result<Query<MaterialQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<Material>>> {
+    let Query(query) =
+        query.map_err(|e| ServerError::new(ErrorCode::BadRequest, format!("Filter tidak dikenal: {e}")))?;
+    let mut conn = state.db.pool.acquire().await?;
+    let mut all: Vec<Material> = records::list::<Material>(&mut conn, RecordKind::Material, Filter::All)
+        .await?
+        .into_iter()
+        .map(|s| s.data)
+        .filter(|m| query.matches(m))
+        .collect();
+    all.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.title.cmp(&b.title)));
+    Ok(Json(all))
+}
+
+/// One catalogue entry.
+#[utoipa::path(
+    get,
+    path = "/api/v1/materials/{id}",
+    tag = "materials",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Material id")),
+    responses(
+        (status = 200, description = "The material", body = Material),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+        (status = 404, description = "`not_found`", body = ApiError),
+    )
+)]
+pub async fn detail(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Material>> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(Json(load(&mut conn, &id).await?))
+}
+
+/// A material's text in sections. `ETag` is the catalogue's `content_etag`; `If-None-Match` with it
+/// answers `304` without a body.
+#[utoipa::path(
+    get,
+    path = "/api/v1/materials/{id}/content",
+    tag = "materials",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Material id"),
+        ("If-None-Match" = Option<String>, Header, description = "The `content_etag` the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The content", body = MaterialContent),
+        (status = 304, description = "The client's copy is current"),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+        (status = 404, description = "`not_found`", body = ApiError),
+    )
+)]
+pub async fn content(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT etag, body FROM material_content WHERE id = $1")
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (etag, body) = row.ok_or_else(missing)?;
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    Ok((StatusCode::OK, [(header::ETAG, etag), (header::CONTENT_TYPE, "application/json".to_owned())], body)
+        .into_response())
+}
+
+/// A material's file, with `Range` (`206`), `If-Range`, `ETag` (the SHA-256) and `416` outside the file.
+/// Never compressed (so ranges are byte ranges of the file itself).
+#[utoipa::path(
+    get,
+    path = "/api/v1/materials/{id}/files/{file_id}",
+    tag = "materials",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Material id"),
+        ("file_id" = String, Path, description = "File id within the material"),
+        ("Range" = Option<String>, Header, description = "`bytes=<from>-[<to>]` or `bytes=-<last n>`"),
+        ("If-Range" = Option<String>, Header, description = "The file's `ETag`: resume only if unchanged"),
+    ),
+    responses(
+        (status = 200, description = "The whole file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 304, description = "`If-None-Match` matched"),
+        (status = 401, description = "`unauthorized`", body = ApiError),
+        (status = 404, description = "`not_found`", body = ApiError),
+        (status = 416, description = "The range is outside the file", body = ApiError),
+    )
+)]
+pub async fn file(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path((id, file_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let mut conn = state.db.pool.acquire().await?;
+    let m = load(&mut conn, &id).await?;
+    let f = m.files.iter().find(|f| f.id == file_id).ok_or_else(missing)?;
+    files::serve(&mut conn, &headers, &f.sha256, f.size, &f.content_type, &f.name).await
+}
+
+/// Stores a material: its content (the `ETag` is derived from it), its files' bytes, and the catalogue
+/// record with sizes and hashes filled in from them. For the demo seed and importers.
+pub async fn publish(
+    conn: &mut AnyConnection,
+    mut material: Material,
+    content: &MaterialContent,
+    file_bytes: &[Vec<u8>],
+) -> Result<Material> {
+    let body = serde_json::to_string(content).map_err(|e| ServerError::Internal(e.into()))?;
+    let etag = format!("\"{}\"", &files::sha256_hex(body.as_bytes())[..32]);
+    sqlx::query("DELETE FROM material_content WHERE id = $1").bind(&material.id).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO material_content (id, etag, body) VALUES ($1, $2, $3)")
+        .bind(&material.id)
+        .bind(&etag)
+        .bind(&body)
+        .execute(&mut *conn)
+        .await?;
+    material.content_size = body.len() as u64;
+    material.content_etag = etag;
+    for (f, bytes) in material.files.iter_mut().zip(file_bytes) {
+        f.sha256 = files::store(conn, bytes).await?;
+        f.size = bytes.len() as u64;
+    }
+    records::put(conn, RecordKind::Material, &material.id, &Audience::public(), &material).await?;
+    Ok(material)
+}

@@ -3,8 +3,8 @@
 mod auth;
 pub mod communities;
 mod json;
-mod kinerja;
-mod materials;
+pub mod kinerja;
+pub mod materials;
 mod me;
 pub mod openapi;
 pub mod pkb;
@@ -14,10 +14,12 @@ mod sync;
 
 use crate::error::ServerError;
 use crate::AppState;
+use axum::http::{header, Extensions, HeaderMap, StatusCode, Version};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use penggerak_types::api::{Health, API_PREFIX};
 use penggerak_types::{ApiError, ErrorCode};
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
 pub use json::ApiJson;
 
@@ -45,7 +47,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Teachers pay for every byte: compress any response the client accepts compressed (zstd, br, gzip).
-        .layer(tower_http::compression::CompressionLayer::new())
+        // File downloads (they advertise `Accept-Ranges`) are sent as stored, so that a byte range means
+        // the same bytes whatever the client accepts and an interrupted download can resume.
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+            |_: StatusCode, _: Version, h: &HeaderMap, _: &Extensions| !h.contains_key(header::ACCEPT_RANGES),
+        )))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

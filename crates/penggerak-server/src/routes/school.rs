@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use penggerak_types::api::{Profile, StaffProgramme, StaffSummary};
+use penggerak_types::kinerja::PerformancePlan;
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan};
 use penggerak_types::programme::{Participation, Programme, StageOutcome};
 use penggerak_types::{ApiError, ErrorCode, RecordKind};
@@ -67,7 +68,15 @@ async fn summary(
         .map(|s| s.data)
         .filter(|i| i.plan_id == plan_id)
         .collect();
-    Ok(StaffSummary { person, programmes, jp_done: jp_done(&items), jp_target: target })
+    let cycle = crate::routes::kinerja::cycle_id(current_year());
+    let kinerja_status = records::get::<PerformancePlan>(
+        conn,
+        RecordKind::PerformancePlan,
+        &crate::routes::kinerja::plan_id(&cycle, &person.id),
+    )
+    .await?
+    .map(|p| p.data.status);
+    Ok(StaffSummary { person, programmes, jp_done: jp_done(&items), jp_target: target, kinerja_status })
 }
 
 /// The caller's school's staff (teachers and the principal), by name.
