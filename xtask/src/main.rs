@@ -8,6 +8,7 @@ mod bench;
 mod env;
 mod postgres;
 mod run;
+mod schemathesis;
 mod setup;
 mod test;
 
@@ -20,9 +21,11 @@ commands:
                      tauri-driver, npm tools); nothing already installed is redone
   run [--headless]   build, start the reference server with demo data on 127.0.0.1:8080, open the app
                      (--headless: under Xvfb with its own keyring, for machines without a display)
-  test               everything CI checks: fmt, clippy, unit/integration tests, wasm build, end-to-end
+  test               everything CI checks: fmt, clippy, unit/integration tests (SQLite, PostgreSQL),
+                     wasm build, schemathesis, end-to-end
   test-postgres [ARGS]  only the server, client and core tests on a throwaway PostgreSQL cluster
                      (ARGS go to `cargo test`)
+  schemathesis       only the schemathesis run against the reference server (as in `test`)
   package            build the release app and its .deb
   bench              build release artefacts and report their sizes, then the offline engine's figures
                      (apply 10,000 changes, drain 1,000 outbox entries, home-screen read, sync bytes)";
@@ -44,6 +47,7 @@ fn dispatch() -> Result<()> {
         Some("test-postgres") => test::postgres_pass(rest),
         Some("package") => bench::package().map(|_| ()),
         Some("bench") => bench::run(),
+        Some("schemathesis") => schemathesis::run(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

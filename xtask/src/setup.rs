@@ -30,6 +30,7 @@ pub const APT_PACKAGES: &[&str] = &[
     "libsecret-tools",
     "keyutils",
     "postgresql",
+    "python3-venv",
 ];
 
 /// Node.js and npm, installed through apt only when no `npm` is runnable: machines that have Node from

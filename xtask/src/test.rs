@@ -28,6 +28,7 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
         exec(cmd("cargo").args(["test", "--workspace", "--exclude", "penggerak-e2e"]))
     })?;
     p.run("server, client and core tests on PostgreSQL", || postgres_pass(&[]))?;
+    p.run("schemathesis against the served OpenAPI document", crate::schemathesis::run)?;
     p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", || {
         let home = env::root().join("target/xtask/e2e-keyring");
         let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring

@@ -516,7 +516,7 @@ pub async fn edit_observation(
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id (a UUID)"), EvidenceUpload),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes (a PDF, whatever the `Content-Type`)"),
     responses(
         (status = 200, description = "The evidence record", body = Changed),
         (status = 401, description = "`unauthorized`", body = ApiError),
