@@ -145,7 +145,7 @@ async fn a_plan_goes_from_draft_to_agreed_and_rated_and_every_wrong_move_is_refu
         plan_of(siti.send(Method::PATCH, &path, Some(json!({"base_version": v, "results": results}))).await)
             .await;
     v = nv;
-    for (who, to) in [(&siti, "perlu_disetujui"), (&head, "disetujui"), (&siti, "disepakati")] {
+    for (who, to) in [(&siti, "perlu_disetujui"), (&head, "disetujui"), (&head, "disepakati")] {
         let (_, nv) =
             plan_of(who.send(Method::POST, &format!("{path}/status"), Some(mv(v, to, None))).await).await;
         v = nv;
@@ -200,7 +200,7 @@ async fn a_plan_goes_from_draft_to_agreed_and_rated_and_every_wrong_move_is_refu
             (PlanStatus::Dikembalikan, "kepsek-bambang"),
             (PlanStatus::PerluDisetujui, "guru-siti"),
             (PlanStatus::Disetujui, "kepsek-bambang"),
-            (PlanStatus::Disepakati, "guru-siti"),
+            (PlanStatus::Disepakati, "kepsek-bambang"),
         ],
         "every move is in the history, by whom"
     );

@@ -4,8 +4,9 @@
 //!
 //! The cycle changes shape from year to year (semesters or one period, points or reflections, uploads or
 //! none, a pre-planning step or not), so a [`Cycle`] is served as data and the app draws whatever stages it
-//! is given. The plan workflow is here, as plain rules both server and app use: [`PlanStatus::after`] says
-//! which move is allowed from which status and by whom.
+//! is given. The plan workflow is here, as plain rules both server and app use: [`PlanStatus::mover`] says
+//! which move is allowed from which status and by whom: the teacher submits (from a draft or a returned
+//! plan); the principal approves or returns (with a note) a submitted plan and agrees an approved one.
 
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +71,7 @@ pub enum PlanStatus {
     Disetujui,
     /// Returned by the principal with notes; the teacher revises and sends again.
     Dikembalikan,
-    /// Agreed by both: ready to sync to e-Kinerja.
+    /// Agreed (signed off by the principal): ready to sync to e-Kinerja.
     Disepakati,
 }
 
@@ -90,7 +91,7 @@ impl PlanStatus {
         match (self, to) {
             (Draf | Dikembalikan, PerluDisetujui) => Some(Actor::Owner),
             (PerluDisetujui, Disetujui | Dikembalikan) => Some(Actor::Principal),
-            (Disetujui, Disepakati) => Some(Actor::Owner),
+            (Disetujui, Disepakati) => Some(Actor::Principal),
             _ => None,
         }
     }
@@ -429,7 +430,8 @@ mod tests {
         assert_eq!(PerluDisetujui.moves_for(Actor::Principal), vec![Disetujui, Dikembalikan]);
         assert!(PerluDisetujui.moves_for(Actor::Owner).is_empty());
         assert_eq!(Dikembalikan.moves_for(Actor::Owner), vec![PerluDisetujui]);
-        assert_eq!(Disetujui.moves_for(Actor::Owner), vec![Disepakati]);
+        assert_eq!(Disetujui.moves_for(Actor::Principal), vec![Disepakati]);
+        assert!(Disetujui.moves_for(Actor::Owner).is_empty());
         for a in [Actor::Owner, Actor::Principal] {
             assert!(Disepakati.moves_for(a).is_empty(), "an agreed plan is final");
         }

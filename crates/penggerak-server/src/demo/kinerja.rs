@@ -180,7 +180,7 @@ fn history(
             ev(PlanStatus::Dikembalikan, head, 19, Some(note)),
             ev(PlanStatus::PerluDisetujui, teacher, 21, None),
             ev(PlanStatus::Disetujui, head, 24, None),
-            ev(PlanStatus::Disepakati, teacher, 25, None),
+            ev(PlanStatus::Disepakati, head, 25, None),
         ],
     }
 }

@@ -249,8 +249,8 @@ pub async fn edit_plan(
     Ok(Json(Changed { records: vec![record] }))
 }
 
-/// Moves a plan: the owner submits (from Draf or Dikembalikan) and agrees (from Disetujui); the principal
-/// approves or returns (with a note) a submitted plan.
+/// Moves a plan: the owner submits (from Draf or Dikembalikan); the principal approves or returns (with a
+/// note) a submitted plan and agrees (Disepakati: ready for e-Kinerja) an approved one.
 #[utoipa::path(
     post,
     path = "/api/v1/kinerja/plans/{id}/status",
