@@ -5,6 +5,10 @@
 use crate::outbox::{Change, LocalWrite};
 use crate::{CoreError, LocalStore};
 use penggerak_types::api::{Community, Membership};
+use penggerak_types::kinerja::{
+    is_local_datetime, Actor, Cycle, NewObservation, Observation, ObservationPatch, ObservationStatus,
+    PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanStatus, MAX_REFLECTION,
+};
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
 use penggerak_types::RecordKind;
 use serde_json::Value;
@@ -106,5 +110,197 @@ pub fn add_pkb_item(plan_id: &str, owner_id: &str, new: NewPkbItem) -> Result<Ch
         path: "/pkb/items".into(),
         body: Some(to_value(&new)?),
         local: vec![LocalWrite::Put { kind: RecordKind::PkbItem, id: new.id, data: to_value(&item)? }],
+    })
+}
+
+async fn performance_plan(store: &LocalStore, id: &str) -> Result<(PerformancePlan, i64), CoreError> {
+    let record = store
+        .record(RecordKind::PerformancePlan, id)
+        .await?
+        .ok_or_else(|| CoreError::Invalid("Rencana kinerja ini tidak ada di perangkat.".into()))?;
+    Ok((record.parse()?, record.server_version))
+}
+
+/// The teacher edits their performance plan (results while a draft or returned, the reflection until
+/// rated), checked against the cycle on the device with the server's own rules.
+pub async fn edit_performance_plan(
+    store: &LocalStore,
+    id: &str,
+    mut patch: PlanPatch,
+) -> Result<Change, CoreError> {
+    let (plan, version) = performance_plan(store, id).await?;
+    patch.base_version = version;
+    let mut next = plan.clone();
+    if let Some(results) = &patch.results {
+        if !plan.status.results_editable() {
+            return Err(CoreError::Invalid(
+                "Hasil kerja hanya dapat diubah saat rencana berstatus Draf atau Dikembalikan.".into(),
+            ));
+        }
+        if let Some(cycle) = store.record(RecordKind::Cycle, &plan.cycle_id).await? {
+            PerformancePlan::check_results(results, &cycle.parse::<Cycle>()?).map_err(CoreError::Invalid)?;
+        }
+        next.results = results.clone();
+    }
+    if let Some(reflection) = &patch.reflection {
+        if plan.predikat.is_some() {
+            return Err(CoreError::Invalid("Refleksi tidak dapat diubah setelah predikat diberikan.".into()));
+        }
+        if reflection.chars().count() > MAX_REFLECTION {
+            return Err(CoreError::Invalid(format!("Refleksi paling banyak {MAX_REFLECTION} karakter.")));
+        }
+        next.reflection = reflection.clone();
+    }
+    Ok(Change {
+        label: "Ubah rencana kinerja".into(),
+        method: "PATCH",
+        path: format!("/kinerja/plans/{id}"),
+        body: Some(to_value(&patch)?),
+        local: vec![LocalWrite::Put {
+            kind: RecordKind::PerformancePlan,
+            id: id.to_owned(),
+            data: to_value(&next)?,
+        }],
+    })
+}
+
+/// Moves a performance plan (submit, approve, return with a note, agree) as `actor` (`by_id`, `by_name`):
+/// the move shows at once, with a history entry the server's answer replaces.
+pub async fn move_performance_plan(
+    store: &LocalStore,
+    id: &str,
+    (by_id, by_name, actor): (&str, &str, Actor),
+    to: PlanStatus,
+    note: Option<String>,
+) -> Result<Change, CoreError> {
+    let (plan, version) = performance_plan(store, id).await?;
+    if plan.status.mover(to) != Some(actor) {
+        return Err(CoreError::Invalid(format!(
+            "Rencana berstatus {:?} tidak dapat Anda ubah menjadi {to:?}.",
+            plan.status
+        )));
+    }
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    if to == PlanStatus::Dikembalikan && note.is_none() {
+        return Err(CoreError::Invalid("Tuliskan catatan perbaikan saat mengembalikan rencana.".into()));
+    }
+    if to == PlanStatus::PerluDisetujui {
+        if let Some(cycle) = store.record(RecordKind::Cycle, &plan.cycle_id).await? {
+            plan.check_submittable(&cycle.parse::<Cycle>()?).map_err(CoreError::Invalid)?;
+        }
+    }
+    let mut next = plan.clone();
+    next.status = to;
+    next.history.push(PlanEvent {
+        to,
+        by_id: by_id.to_owned(),
+        by_name: by_name.to_owned(),
+        at: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        note: note.clone(),
+    });
+    let label = match to {
+        PlanStatus::PerluDisetujui => "Ajukan rencana kinerja",
+        PlanStatus::Disetujui => "Setujui rencana kinerja",
+        PlanStatus::Dikembalikan => "Kembalikan rencana kinerja",
+        PlanStatus::Disepakati => "Sepakati rencana kinerja",
+        PlanStatus::Draf => "Ubah status rencana kinerja",
+    };
+    Ok(Change {
+        label: label.into(),
+        method: "POST",
+        path: format!("/kinerja/plans/{id}/status"),
+        body: Some(to_value(&PlanMove { base_version: version, to, note })?),
+        local: vec![LocalWrite::Put {
+            kind: RecordKind::PerformancePlan,
+            id: id.to_owned(),
+            data: to_value(&next)?,
+        }],
+    })
+}
+
+/// Changes an observation: the teacher their preparation, the principal the schedule, record and
+/// follow-up (the server enforces who writes what).
+pub async fn edit_observation(
+    store: &LocalStore,
+    id: &str,
+    mut patch: ObservationPatch,
+) -> Result<Change, CoreError> {
+    let record = store
+        .record(RecordKind::Observation, id)
+        .await?
+        .ok_or_else(|| CoreError::Invalid("Observasi ini tidak ada di perangkat.".into()))?;
+    let mut next: Observation = record.parse()?;
+    patch.base_version = record.server_version;
+    if let Some(at) = &patch.scheduled_at {
+        if !is_local_datetime(at) {
+            return Err(CoreError::Invalid("Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM.".into()));
+        }
+        next.scheduled_at = at.clone();
+    }
+    for (field, value) in [
+        (&mut next.class_name, &patch.class_name),
+        (&mut next.focus, &patch.focus),
+        (&mut next.preparation, &patch.preparation),
+        (&mut next.record, &patch.record),
+        (&mut next.follow_up, &patch.follow_up),
+    ] {
+        if let Some(v) = value {
+            if v.chars().count() > MAX_REFLECTION {
+                return Err(CoreError::Invalid(format!("Teks paling banyak {MAX_REFLECTION} karakter.")));
+            }
+            *field = v.clone();
+        }
+    }
+    if let Some(s) = patch.status {
+        next.status = s;
+    }
+    Ok(Change {
+        label: format!("Ubah observasi {}", next.class_name),
+        method: "PATCH",
+        path: format!("/kinerja/observations/{id}"),
+        body: Some(to_value(&patch)?),
+        local: vec![LocalWrite::Put {
+            kind: RecordKind::Observation,
+            id: id.to_owned(),
+            data: to_value(&next)?,
+        }],
+    })
+}
+
+/// The principal schedules an observation of a staff member's plan, with an id chosen here.
+pub async fn schedule_observation(
+    store: &LocalStore,
+    observer_id: &str,
+    new: NewObservation,
+) -> Result<Change, CoreError> {
+    if !is_local_datetime(&new.scheduled_at) {
+        return Err(CoreError::Invalid("Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM.".into()));
+    }
+    if new.class_name.trim().is_empty() {
+        return Err(CoreError::Invalid("Kelas yang diobservasi harus diisi.".into()));
+    }
+    let (plan, _) = performance_plan(store, &new.plan_id).await?;
+    let obs = Observation {
+        id: new.id.clone(),
+        plan_id: plan.id.clone(),
+        owner_id: plan.owner_id.clone(),
+        observer_id: observer_id.to_owned(),
+        school_npsn: plan.school_npsn.clone(),
+        scheduled_at: new.scheduled_at.clone(),
+        class_name: new.class_name.trim().to_owned(),
+        focus: new.focus.trim().to_owned(),
+        status: ObservationStatus::Terjadwal,
+        preparation: String::new(),
+        record: String::new(),
+        follow_up: String::new(),
+    };
+    Ok(Change {
+        label: format!("Jadwalkan observasi {}", obs.class_name),
+        method: "POST",
+        path: "/kinerja/observations".into(),
+        body: Some(to_value(&new)?),
+        local: vec![LocalWrite::Put { kind: RecordKind::Observation, id: new.id, data: to_value(&obs)? }],
     })
 }

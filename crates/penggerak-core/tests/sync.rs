@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const SITI: &str = "3471765432100001";
+const BAMBANG: &str = "196805121990031004";
 
 async fn open(dir: &Path, tokens: &Arc<MemoryStore>) -> Session {
     let mut s = Session::open(dir, tokens.clone(), "http://127.0.0.1:9").await.unwrap();
@@ -393,6 +394,9 @@ async fn every_kind_of_record_round_trips() {
         RecordKind::Participation,
         RecordKind::PkbPlan,
         RecordKind::PkbItem,
+        RecordKind::Cycle,
+        RecordKind::PerformancePlan,
+        RecordKind::Material,
     ] {
         assert!(kinds.contains(&k), "{k} reaches the device");
     }
@@ -497,4 +501,109 @@ async fn the_sync_loop_sends_changes_when_made_and_when_connectivity_returns() {
     .is_ok();
     assert!(ran, "a wake-up runs a sync");
     task.abort();
+}
+
+/// A teacher submits her performance plan and her principal approves it and schedules an observation,
+/// each through their own device's outbox. Then she writes her preparation offline while he reschedules
+/// the same observation: both versions survive on her device until she chooses; keeping hers sends her
+/// text on top of his new schedule, so neither is lost.
+#[tokio::test]
+async fn a_teacher_offline_and_her_principal_change_one_record_and_both_survive() {
+    use penggerak_core::Resolution;
+    use penggerak_types::kinerja::{
+        Actor, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanStatus,
+    };
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 5);
+    let (dir_t, dir_p) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let teacher = open(dir_t.path(), &Arc::new(MemoryStore::default())).await;
+    let siti = sign_in(&teacher, &proxy.base_url(), SITI).await;
+    let head = open(dir_p.path(), &Arc::new(MemoryStore::default())).await;
+    let bambang = sign_in(&head, &server.base_url(), BAMBANG).await;
+    teacher.sync_now().await.unwrap();
+    head.sync_now().await.unwrap();
+    let plan_id = teacher.store().records(RecordKind::PerformancePlan).await.unwrap()[0].id.clone();
+    let plan = |s: &Session| {
+        let (store, id) = (s.store().clone(), plan_id.clone());
+        async move {
+            store
+                .record(RecordKind::PerformancePlan, &id)
+                .await
+                .unwrap()
+                .unwrap()
+                .parse::<PerformancePlan>()
+                .unwrap()
+        }
+    };
+
+    let submit = changes::move_performance_plan(
+        teacher.store(),
+        &plan_id,
+        (&siti, "Siti", Actor::Owner),
+        PlanStatus::PerluDisetujui,
+        None,
+    )
+    .await
+    .unwrap();
+    teacher.change(&submit).await.unwrap();
+    assert_eq!(plan(&teacher).await.status, PlanStatus::PerluDisetujui, "shown at once, before any sync");
+    assert_eq!(teacher.sync_now().await.unwrap().waiting, 0);
+    head.sync_now().await.unwrap();
+    assert_eq!(plan(&head).await.status, PlanStatus::PerluDisetujui, "the principal sees it waiting for him");
+    let approve = changes::move_performance_plan(
+        head.store(),
+        &plan_id,
+        (&bambang, "Bambang", Actor::Principal),
+        PlanStatus::Disetujui,
+        None,
+    )
+    .await
+    .unwrap();
+    head.change(&approve).await.unwrap();
+    let obs_id = "5a0b0c0d-0000-4000-8000-000000000001".to_owned();
+    let new = NewObservation {
+        id: obs_id.clone(),
+        plan_id: plan_id.clone(),
+        scheduled_at: "2026-12-02T08:00".into(),
+        class_name: "Kelas IV".into(),
+        focus: "Umpan balik".into(),
+    };
+    head.change(&changes::schedule_observation(head.store(), &bambang, new).await.unwrap()).await.unwrap();
+    assert_eq!(head.sync_now().await.unwrap().waiting, 0, "the approval and the schedule reached the server");
+    teacher.sync_now().await.unwrap();
+    assert_eq!(plan(&teacher).await.status, PlanStatus::Disetujui);
+
+    proxy.set_mode(ChaosMode::Down);
+    let prep = ObservationPatch { preparation: Some("Modul ajar bab 4".into()), ..Default::default() };
+    teacher.change(&changes::edit_observation(teacher.store(), &obs_id, prep).await.unwrap()).await.unwrap();
+    let moved = ObservationPatch { scheduled_at: Some("2026-12-04T09:00".into()), ..Default::default() };
+    head.change(&changes::edit_observation(head.store(), &obs_id, moved).await.unwrap()).await.unwrap();
+    assert_eq!(head.sync_now().await.unwrap().waiting, 0);
+    proxy.set_mode(ChaosMode::Pass);
+
+    let status = teacher.sync_now().await.unwrap();
+    assert_eq!((status.conflicts, status.waiting), (1, 1), "her edit waits as a conflict: {status:?}");
+    let both = teacher.store().record(RecordKind::Observation, &obs_id).await.unwrap().unwrap();
+    let mine: Observation = both.parse().unwrap();
+    let theirs: Observation =
+        both.conflict.as_ref().expect("his version is kept beside hers").parse().unwrap();
+    assert_eq!(
+        (mine.preparation.as_str(), mine.scheduled_at.as_str()),
+        ("Modul ajar bab 4", "2026-12-02T08:00")
+    );
+    assert_eq!((theirs.preparation.as_str(), theirs.scheduled_at.as_str()), ("", "2026-12-04T09:00"));
+    assert_eq!(teacher.sync_now().await.unwrap().conflicts, 1, "a sync does not settle it for her");
+
+    teacher.store().resolve(RecordKind::Observation, &obs_id, Resolution::KeepMine).await.unwrap();
+    assert_eq!(teacher.sync_now().await.unwrap().conflicts, 0);
+    head.sync_now().await.unwrap();
+    for s in [&teacher, &head] {
+        let o: Observation =
+            s.store().record(RecordKind::Observation, &obs_id).await.unwrap().unwrap().parse().unwrap();
+        assert_eq!(
+            (o.preparation.as_str(), o.scheduled_at.as_str()),
+            ("Modul ajar bab 4", "2026-12-04T09:00"),
+            "her preparation and his new schedule both stand"
+        );
+    }
 }
