@@ -1,12 +1,14 @@
 // Declares the app's own commands so Tauri generates `allow-<command>` permissions for them; from then on a
 // command runs only where `capabilities/main.json` grants it.
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
             "session_state",
             "sign_in",
             "sign_out",
-        ])),
-    )
+            "sync_status",
+            "sync_now",
+        ]),
+    ))
     .expect("tauri-build failed");
 }

@@ -7,8 +7,10 @@
 mod commands;
 
 use penggerak_core::{KeyringStore, Session, DEFAULT_SERVER};
+use penggerak_types::ipc::SYNC_STATUS_EVENT;
 use std::sync::Arc;
-use tauri::{Manager, Runtime};
+use std::time::Duration;
+use tauri::{Emitter, Manager, Runtime};
 
 /// The environment variable that points a device that has never signed in at another API server.
 pub const SERVER_ENV: &str = "PENGGERAK_SERVER";
@@ -19,6 +21,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::session::session_state,
         commands::session::sign_in,
         commands::session::sign_out,
+        commands::sync::sync_status,
+        commands::sync::sync_now,
     ])
 }
 
@@ -36,6 +40,25 @@ fn open_session<R: Runtime>(app: &tauri::App<R>) -> Result<Session, Box<dyn std:
     Ok(session)
 }
 
+/// How often the app syncs while open when nothing else asks (a change, a sign-in, the user): data is
+/// paid for, and a no-change sync is one small request.
+const SYNC_PERIOD: Duration = Duration::from_secs(5 * 60);
+
+/// Starts the engine's sync loop (at start, on every change, periodically, and retrying with backoff
+/// while offline) and forwards every status change to the UI as the `sync-status` event.
+fn start_sync<R: Runtime>(app: tauri::AppHandle<R>, session: Arc<Session>) {
+    tauri::async_runtime::spawn(async move {
+        let _loop = session.spawn_sync_loop(SYNC_PERIOD);
+        let mut status = session.sync_status();
+        while status.changed().await.is_ok() {
+            let now = status.borrow_and_update().clone();
+            if let Err(e) = app.emit(SYNC_STATUS_EVENT, now) {
+                tracing::warn!(error = %e, "could not send the sync status to the UI");
+            }
+        }
+    });
+}
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     tracing_subscriber::fmt()
@@ -45,8 +68,9 @@ pub fn run() {
         .init();
     with_commands(tauri::Builder::default())
         .setup(|app| {
-            let session = open_session(app)?;
-            app.manage(session);
+            let session = Arc::new(open_session(app)?);
+            app.manage(Arc::clone(&session));
+            start_sync(app.handle().clone(), session);
             Ok(())
         })
         .run(context())

@@ -4,7 +4,7 @@
 
 use penggerak_core::{MemoryStore, Session};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
-use penggerak_types::ipc::{cmd, SessionState};
+use penggerak_types::ipc::{cmd, SessionState, SyncPhase, SyncStatus};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -55,7 +55,7 @@ fn only_granted_commands_from_the_main_window_run() {
     ))
     .unwrap();
     let app = penggerak_app::with_commands(mock_builder())
-        .manage(session)
+        .manage(Arc::new(session))
         .build(penggerak_app::context())
         .expect("the app builds on the mock runtime with its real context");
     let main = window(&app, "main");
@@ -68,6 +68,20 @@ fn only_granted_commands_from_the_main_window_run() {
         json!({"request": {"identifier": "3471765432100001", "password": DEMO_PASSWORD, "server_url": null}});
     let signed_in = invoke(&main, cmd::SIGN_IN, body, LOCAL_ORIGIN).expect("sign_in is granted");
     assert_eq!(signed_in["profile"]["full_name"], "Siti Rahayu, S.Pd.", "the command really ran");
+
+    // Sync: the status is readable, and a sync on demand brings the teacher's records.
+    let status: SyncStatus =
+        serde_json::from_value(invoke(&main, cmd::SYNC_STATUS, json!({}), LOCAL_ORIGIN).expect("granted"))
+            .unwrap();
+    assert_eq!(status.waiting, 0, "nothing was changed yet: {status:?}");
+    let synced: SyncStatus =
+        serde_json::from_value(invoke(&main, cmd::SYNC_NOW, json!({}), LOCAL_ORIGIN).expect("granted"))
+            .unwrap();
+    assert_eq!(synced.phase, SyncPhase::Idle, "{synced:?}");
+    assert!(
+        synced.last_synced_at.is_some() && synced.received > 0,
+        "the sync ran against the server: {synced:?}"
+    );
 
     // A command's own failure arrives as {code, message}, not as a string.
     let bad = json!({"request": {"identifier": "3471765432100001", "password": "salah", "server_url": null}});

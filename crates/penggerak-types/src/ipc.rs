@@ -11,7 +11,12 @@ pub mod cmd {
     pub const SESSION_STATE: &str = "session_state";
     pub const SIGN_IN: &str = "sign_in";
     pub const SIGN_OUT: &str = "sign_out";
+    pub const SYNC_STATUS: &str = "sync_status";
+    pub const SYNC_NOW: &str = "sync_now";
 }
+
+/// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
+pub const SYNC_STATUS_EVENT: &str = "sync-status";
 
 /// What the app knows about the session. Returned by `session_state`, `sign_in` and `sign_out`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

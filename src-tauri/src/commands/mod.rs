@@ -1,3 +1,4 @@
 //! IPC commands, one module per area. Names and argument shapes are in `penggerak_types::ipc`.
 
 pub mod session;
+pub mod sync;
