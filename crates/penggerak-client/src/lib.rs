@@ -290,6 +290,30 @@ impl ApiClient {
         .await
     }
 
+    /// A keyed upload: the bytes of a file `PUT` to `path` (e.g. `/kinerja/evidence/{id}?plan_id=…`), safe
+    /// to resend with the same key like [`ApiClient::mutate`].
+    pub async fn upload(
+        &self,
+        access_token: &str,
+        path: &str,
+        bytes: Vec<u8>,
+        idempotency_key: &str,
+    ) -> Result<Changed, ClientError> {
+        let url = self.url(path);
+        decode(
+            self.send(Replay::Safe, || {
+                self.http
+                    .put(&url)
+                    .bearer_auth(access_token)
+                    .header(IDEMPOTENCY_KEY, idempotency_key)
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(bytes.clone())
+            })
+            .await?,
+        )
+        .await
+    }
+
     /// A signed-in GET of any JSON route under `/api/v1`.
     pub async fn get_json<T: DeserializeOwned>(
         &self,

@@ -37,6 +37,10 @@ async fn sign_in(session: &Session, server_url: &str, identifier: &str) -> Strin
     }
 }
 
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// An access token for `identifier`, straight from the server (through the project's own client).
 async fn token(server: &TestServer, identifier: &str) -> String {
     let client = ApiClient::new(&server.base_url()).unwrap();
@@ -400,6 +404,24 @@ async fn every_kind_of_record_round_trips() {
     ] {
         assert!(kinds.contains(&k), "{k} reaches the device");
     }
+    // Her principal schedules an observation and she uploads evidence (through the project's client): both
+    // reach her device by sync.
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let skp = session.store().records(RecordKind::PerformancePlan).await.unwrap()[0].id.clone();
+    let obs = serde_json::json!({"id": "6b0c0d0e-0000-4000-8000-000000000001", "plan_id": skp,
+        "scheduled_at": "2026-12-02T08:00", "class_name": "Kelas IV"});
+    let principal = token(&server, "196805121990031004").await;
+    client.mutate(&principal, "POST", "/kinerja/observations", Some(&obs), &uuid()).await.unwrap();
+    let path = format!(
+        "/kinerja/evidence/6b0c0d0e-0000-4000-8000-000000000002?plan_id={skp}&title=Bukti&file_name=b.pdf"
+    );
+    let own = token(&server, SITI).await;
+    client.upload(&own, &path, b"%PDF-1.4\n%%EOF\n".to_vec(), &uuid()).await.unwrap();
+    session.sync_now().await.unwrap();
+    for k in [RecordKind::Observation, RecordKind::Evidence] {
+        assert_eq!(session.store().records(k).await.unwrap().len(), 1, "{k} reaches the device");
+    }
+
     // A new item made on the device reaches the server under its own id, and comes back by sync elsewhere.
     let plan = session.store().records(RecordKind::PkbPlan).await.unwrap()[0].id.clone();
     let id = "7f1d2c3b-0000-4000-8000-000000000001".to_owned();
