@@ -8,6 +8,10 @@ fn main() {
             "sign_out",
             "sync_status",
             "sync_now",
+            "home",
+            "kinerja",
+            "approvals",
+            "act",
         ]),
     ))
     .expect("tauri-build failed");

@@ -23,6 +23,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::session::sign_out,
         commands::sync::sync_status,
         commands::sync::sync_now,
+        commands::views::home,
+        commands::views::kinerja,
+        commands::views::approvals,
+        commands::views::act,
     ])
 }
 

@@ -4,7 +4,8 @@
 
 use penggerak_core::{MemoryStore, Session};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
-use penggerak_types::ipc::{cmd, SessionState, SyncPhase, SyncStatus};
+use penggerak_types::ipc::{cmd, Home, KinerjaView, SessionState, SyncPhase, SyncStatus};
+use penggerak_types::kinerja::PlanStatus;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -82,6 +83,27 @@ fn only_granted_commands_from_the_main_window_run() {
         synced.last_synced_at.is_some() && synced.received > 0,
         "the sync ran against the server: {synced:?}"
     );
+
+    // The screens' data comes from the store; an action is applied at once and queued.
+    let home: Home =
+        serde_json::from_value(invoke(&main, cmd::HOME, json!({}), LOCAL_ORIGIN).expect("granted")).unwrap();
+    assert_eq!(home.profile.id, "guru-siti");
+    let view: KinerjaView =
+        serde_json::from_value(invoke(&main, cmd::KINERJA, json!({}), LOCAL_ORIGIN).expect("granted"))
+            .unwrap();
+    let plan = view.plan.expect("Siti's plan reached the store");
+    let submit = json!({"action": {"do": "move_performance_plan", "id": plan.id, "to": "perlu_disetujui", "note": null}});
+    invoke(&main, cmd::ACT, submit, LOCAL_ORIGIN).expect("act is granted and the submit is accepted");
+    let view: KinerjaView =
+        serde_json::from_value(invoke(&main, cmd::KINERJA, json!({}), LOCAL_ORIGIN).unwrap()).unwrap();
+    assert_eq!(view.plan.unwrap().status, PlanStatus::PerluDisetujui, "shown at once");
+    let refused =
+        json!({"action": {"do": "move_performance_plan", "id": plan.id, "to": "disetujui", "note": null}});
+    let err =
+        invoke(&main, cmd::ACT, refused, LOCAL_ORIGIN).expect_err("a teacher cannot approve her own plan");
+    assert_eq!(err["code"], "validation", "{err}");
+    let approvals = invoke(&main, cmd::APPROVALS, json!({}), LOCAL_ORIGIN).expect("granted");
+    assert_eq!(approvals, json!([]), "a teacher has nothing to approve");
 
     // A command's own failure arrives as {code, message}, not as a string.
     let bad = json!({"request": {"identifier": "3471765432100001", "password": "salah", "server_url": null}});

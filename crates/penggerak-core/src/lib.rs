@@ -18,6 +18,7 @@ mod session;
 mod store;
 mod sync;
 mod token_store;
+pub mod views;
 
 pub use error::CoreError;
 pub use outbox::{Change, LocalWrite, Notice, Pending, Resolution};

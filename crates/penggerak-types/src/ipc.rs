@@ -13,6 +13,10 @@ pub mod cmd {
     pub const SIGN_OUT: &str = "sign_out";
     pub const SYNC_STATUS: &str = "sync_status";
     pub const SYNC_NOW: &str = "sync_now";
+    pub const HOME: &str = "home";
+    pub const KINERJA: &str = "kinerja";
+    pub const APPROVALS: &str = "approvals";
+    pub const ACT: &str = "act";
 }
 
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
@@ -88,4 +92,116 @@ pub enum SyncPhase {
     Error,
     /// Not signed in.
     SignedOut,
+}
+
+/// The home screen (Beranda), read from the store: where the user stands and what comes next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Home {
+    pub profile: Profile,
+    /// The programme the user is in now (the latest one), if any.
+    pub programme: Option<ProgrammeStep>,
+    /// The nearest dates ahead (today included), soonest first, at most [`HOME_DEADLINES`].
+    pub deadlines: Vec<Deadline>,
+    /// Development plan: JP of finished items and the year's target (0 without a plan).
+    pub jp_done: u32,
+    pub jp_target: u32,
+    /// Where the user's performance plan stands, if they have one.
+    pub kinerja_status: Option<crate::kinerja::PlanStatus>,
+}
+
+/// How many deadlines the home screen lists.
+pub const HOME_DEADLINES: usize = 5;
+
+/// A person's place in a programme, for the home screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeStep {
+    pub programme: String,
+    pub cohort: String,
+    pub stage: String,
+    /// The stage after this one, if any.
+    pub next_stage: Option<String>,
+    /// `YYYY-MM-DD`: when the current stage ends, from the cohort's schedule.
+    pub stage_ends: Option<String>,
+    pub graduated: bool,
+}
+
+/// Something due on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub title: String,
+    pub kind: DeadlineKind,
+}
+
+/// Where a deadline comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// The end of the current performance-cycle stage.
+    Kinerja,
+    /// A development-plan item's target date.
+    Pkb,
+    /// A community event the user's communities hold.
+    Event,
+    /// The end of the current programme stage.
+    Programme,
+}
+
+/// Something the user does. Sent by the UI as `{"action": Action}` to the `act` command; the engine
+/// applies it to the store at once and queues it for the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Action {
+    JoinCommunity {
+        id: String,
+    },
+    LeaveCommunity {
+        id: String,
+    },
+    AddPkbItem {
+        new: crate::pkb::NewPkbItem,
+    },
+    EditPkbItem {
+        id: String,
+        patch: crate::pkb::PkbItemPatch,
+    },
+    EditPerformancePlan {
+        id: String,
+        patch: crate::kinerja::PlanPatch,
+    },
+    /// Submit (teacher), approve, return with a note, agree (principal).
+    MovePerformancePlan {
+        id: String,
+        to: crate::kinerja::PlanStatus,
+        note: Option<String>,
+    },
+    ScheduleObservation {
+        new: crate::kinerja::NewObservation,
+    },
+    EditObservation {
+        id: String,
+        patch: crate::kinerja::ObservationPatch,
+    },
+}
+
+/// The argument envelope of `act`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActArgs {
+    pub action: Action,
+}
+
+/// The performance screen (Kinerja), read from the store: the cycle, the user's plan, its observations and
+/// evidence, and the moves the user may make on it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KinerjaView {
+    pub cycle: Option<crate::kinerja::Cycle>,
+    pub plan: Option<crate::kinerja::PerformancePlan>,
+    pub observations: Vec<crate::kinerja::Observation>,
+    pub evidence: Vec<crate::kinerja::Evidence>,
+    /// What the user (the plan's owner) can do with it now.
+    pub moves: Vec<crate::kinerja::PlanStatus>,
+    /// The plan waits to sync, or is in conflict.
+    pub pending: bool,
+    pub conflict: bool,
 }

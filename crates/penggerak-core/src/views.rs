@@ -1,0 +1,224 @@
+//! What each screen shows, read from the local store only (so it is instant, and the same with no
+//! network), and what the user does ([`Session::act`]). The shell's commands call these; the UI draws
+//! the answers.
+
+use crate::outbox::Change;
+use crate::{changes, CoreError, LocalStore, Session};
+use penggerak_types::api::{CommunityEventRecord, Membership, Profile};
+use penggerak_types::ipc::{
+    Action, Deadline, DeadlineKind, Home, KinerjaView, ProgrammeStep, HOME_DEADLINES,
+};
+use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
+use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
+use penggerak_types::programme::{Participation, Programme, StageOutcome};
+use penggerak_types::RecordKind;
+
+/// Today in Indonesia's western time zone (WIB), `YYYY-MM-DD`: what "due today" means for the deadlines.
+pub fn today_wib() -> String {
+    let wib = time::UtcOffset::from_hms(7, 0, 0).expect("a whole-hour offset is valid");
+    let d = time::OffsetDateTime::now_utc().to_offset(wib).date();
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+fn year_of(date: &str) -> i32 {
+    date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+}
+
+async fn profile(store: &LocalStore) -> Result<Profile, CoreError> {
+    store.account().await?.map(|(_, p)| p).ok_or(CoreError::NotSignedIn)
+}
+
+/// The user's place in the programme they are in now: the participation of the latest active programme
+/// (else the latest one).
+fn programme_step(parts: &[Participation], programmes: &[Programme]) -> Option<ProgrammeStep> {
+    let mut found: Vec<(&Participation, &Programme)> = parts
+        .iter()
+        .filter_map(|p| programmes.iter().find(|d| d.id == p.programme_id).map(|d| (p, d)))
+        .collect();
+    found.sort_by_key(|(p, d)| (d.active, p.cohort_id.clone()));
+    let (part, def) = found.pop()?;
+    let at = def.stages.iter().position(|s| s.code == part.current_stage)?;
+    let cohort = def.cohorts.iter().find(|c| c.id == part.cohort_id);
+    Some(ProgrammeStep {
+        programme: def.name.clone(),
+        cohort: cohort.map(|c| c.name.clone()).unwrap_or_default(),
+        stage: def.stages[at].name.clone(),
+        next_stage: def.stages.get(at + 1).map(|s| s.name.clone()),
+        stage_ends: cohort
+            .and_then(|c| c.schedule.iter().find(|s| s.stage == part.current_stage))
+            .map(|s| s.ends.clone()),
+        graduated: part.certificate.is_some()
+            || part.results.last().is_some_and(|r| r.outcome == StageOutcome::Lulus),
+    })
+}
+
+/// The home screen's data, as of `today` (`YYYY-MM-DD`).
+pub async fn home(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
+    let me = profile(store).await?;
+    let year = year_of(today);
+    let parts: Vec<Participation> = store.all::<Participation>(RecordKind::Participation).await?;
+    let parts: Vec<Participation> = parts.into_iter().filter(|p| p.person_id == me.id).collect();
+    let programmes: Vec<Programme> = store.all(RecordKind::Programme).await?;
+    let programme = programme_step(&parts, &programmes);
+
+    let plan_id = format!("pkb:{}:{year}", me.id);
+    let jp_target = match store.record(RecordKind::PkbPlan, &plan_id).await? {
+        Some(r) => r.parse::<PkbPlan>()?.target_jp,
+        None => 0,
+    };
+    let items: Vec<PkbItem> = store
+        .all::<PkbItem>(RecordKind::PkbItem)
+        .await?
+        .into_iter()
+        .filter(|i| i.plan_id == plan_id)
+        .collect();
+
+    let cycle_id = format!("kinerja-{year}");
+    let plan = match store.record(RecordKind::PerformancePlan, &format!("skp:{cycle_id}:{}", me.id)).await? {
+        Some(r) => Some(r.parse::<PerformancePlan>()?),
+        None => None,
+    };
+
+    let mut deadlines = Vec::new();
+    if plan.is_some() {
+        if let Some(r) = store.record(RecordKind::Cycle, &cycle_id).await? {
+            let cycle: Cycle = r.parse()?;
+            if let Some(stage) =
+                cycle.stages.iter().find(|s| s.starts.as_str() <= today && today <= s.ends.as_str())
+            {
+                deadlines.push(Deadline {
+                    date: stage.ends.clone(),
+                    title: format!("{}: {}", cycle.name, stage.name),
+                    kind: DeadlineKind::Kinerja,
+                });
+            }
+        }
+    }
+    for i in items.iter().filter(|i| i.status != PkbStatus::Selesai) {
+        if let Some(d) = &i.target_date {
+            deadlines.push(Deadline { date: d.clone(), title: i.title.clone(), kind: DeadlineKind::Pkb });
+        }
+    }
+    let mine: Vec<String> = store
+        .all::<Membership>(RecordKind::Membership)
+        .await?
+        .into_iter()
+        .filter(|m| m.user_id == me.id)
+        .map(|m| m.community_id)
+        .collect();
+    for e in store.all::<CommunityEventRecord>(RecordKind::CommunityEvent).await? {
+        if mine.contains(&e.community_id) {
+            let date = e.event.starts_at.get(..10).unwrap_or_default().to_owned();
+            deadlines.push(Deadline { date, title: e.event.title, kind: DeadlineKind::Event });
+        }
+    }
+    if let Some(step) = &programme {
+        if let (Some(ends), false) = (&step.stage_ends, step.graduated) {
+            deadlines.push(Deadline {
+                date: ends.clone(),
+                title: format!("{}: {}", step.programme, step.stage),
+                kind: DeadlineKind::Programme,
+            });
+        }
+    }
+    deadlines.retain(|d| d.date.as_str() >= today);
+    deadlines.sort_by(|a, b| (&a.date, &a.title).cmp(&(&b.date, &b.title)));
+    deadlines.truncate(HOME_DEADLINES);
+
+    Ok(Home {
+        profile: me,
+        programme,
+        deadlines,
+        jp_done: jp_done(&items),
+        jp_target,
+        kinerja_status: plan.map(|p| p.status),
+    })
+}
+
+/// The performance screen's data: the user's plan in the cycle of `today`'s year (or their latest plan).
+pub async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, CoreError> {
+    let me = profile(store).await?;
+    let mut plans = Vec::new();
+    for r in store.records(RecordKind::PerformancePlan).await? {
+        let p: PerformancePlan = r.parse()?;
+        if p.owner_id == me.id {
+            plans.push((p, r.pending, r.conflict.is_some()));
+        }
+    }
+    let current = format!("kinerja-{}", year_of(today));
+    plans.sort_by_key(|(p, ..)| (p.cycle_id == current, p.cycle_id.clone()));
+    let (plan, pending, conflict) = match plans.pop() {
+        Some((p, pending, conflict)) => (Some(p), pending, conflict),
+        None => (None, false, false),
+    };
+    let cycle_id = plan.as_ref().map_or(current, |p| p.cycle_id.clone());
+    let cycle = match store.record(RecordKind::Cycle, &cycle_id).await? {
+        Some(r) => Some(r.parse::<Cycle>()?),
+        None => None,
+    };
+    let plan_id = plan.as_ref().map(|p| p.id.clone()).unwrap_or_default();
+    let mut observations: Vec<Observation> = store
+        .all::<Observation>(RecordKind::Observation)
+        .await?
+        .into_iter()
+        .filter(|o| o.plan_id == plan_id)
+        .collect();
+    observations.sort_by(|a, b| a.scheduled_at.cmp(&b.scheduled_at));
+    let mut evidence: Vec<Evidence> = store
+        .all::<Evidence>(RecordKind::Evidence)
+        .await?
+        .into_iter()
+        .filter(|e| e.plan_id == plan_id)
+        .collect();
+    evidence.sort_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at));
+    let moves = plan.as_ref().map(|p| p.status.moves_for(Actor::Owner)).unwrap_or_default();
+    Ok(KinerjaView { cycle, plan, observations, evidence, moves, pending, conflict })
+}
+
+impl Session {
+    /// Does what the user asked: applies it to the store at once and queues it for the server (the sync
+    /// loop is woken). A change the rules refuse is refused here, before anything is queued.
+    pub async fn act(&self, action: Action) -> Result<(), CoreError> {
+        let store = self.store();
+        let me = profile(store).await?;
+        let change: Change = match action {
+            Action::JoinCommunity { id } => changes::join_community(store, &me.id, &id).await?,
+            Action::LeaveCommunity { id } => changes::leave_community(store, &me.id, &id).await?,
+            Action::AddPkbItem { new } => {
+                let year = year_of(&today_wib());
+                changes::add_pkb_item(&format!("pkb:{}:{year}", me.id), &me.id, new)?
+            }
+            Action::EditPkbItem { id, patch } => changes::edit_pkb_item(store, &id, patch).await?,
+            Action::EditPerformancePlan { id, patch } => {
+                changes::edit_performance_plan(store, &id, patch).await?
+            }
+            Action::MovePerformancePlan { id, to, note } => {
+                let owner = store
+                    .record(RecordKind::PerformancePlan, &id)
+                    .await?
+                    .map(|r| r.parse::<PerformancePlan>())
+                    .transpose()?
+                    .map(|p| p.owner_id);
+                let actor =
+                    if owner.as_deref() == Some(me.id.as_str()) { Actor::Owner } else { Actor::Principal };
+                changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note).await?
+            }
+            Action::ScheduleObservation { new } => changes::schedule_observation(store, &me.id, new).await?,
+            Action::EditObservation { id, patch } => changes::edit_observation(store, &id, patch).await?,
+        };
+        self.change(&change).await
+    }
+}
+
+/// Plans of the principal's staff waiting for them (Perlu disetujui), for the principal's approvals.
+pub async fn waiting_for_me(store: &LocalStore) -> Result<Vec<PerformancePlan>, CoreError> {
+    let me = profile(store).await?;
+    let Some(school) = me.school.as_ref().map(|s| s.npsn.clone()) else { return Ok(vec![]) };
+    Ok(store
+        .all::<PerformancePlan>(RecordKind::PerformancePlan)
+        .await?
+        .into_iter()
+        .filter(|p| p.owner_id != me.id && p.school_npsn.as_deref() == Some(school.as_str()))
+        .filter(|p| p.status == PlanStatus::PerluDisetujui)
+        .collect())
+}

@@ -1,0 +1,97 @@
+//! What the screens show, read from the store after a real sync, and what the user does through
+//! `Session::act`: the home screen of a teacher, the performance screen through a submit, and the
+//! principal's approvals — each device talking to the real reference server.
+
+use penggerak_core::views::{self, today_wib};
+use penggerak_core::{MemoryStore, Session};
+use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::ipc::{Action, DeadlineKind, SignInRequest};
+use penggerak_types::kinerja::PlanStatus;
+use penggerak_types::pkb::PkbStatus;
+use penggerak_types::{ErrorCode, RecordKind};
+use std::sync::Arc;
+
+async fn signed_in(dir: &std::path::Path, server: &TestServer, identifier: &str) -> Session {
+    let session = Session::open(dir, Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+    let request = SignInRequest {
+        identifier: identifier.into(),
+        password: DEMO_PASSWORD.into(),
+        server_url: Some(server.base_url()),
+    };
+    session.sign_in(request).await.unwrap();
+    assert_eq!(session.sync_now().await.unwrap().waiting, 0);
+    session
+}
+
+#[tokio::test]
+async fn the_home_screen_shows_where_the_teacher_stands_and_what_comes_next() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let today = today_wib();
+    let home = views::home(siti.store(), &today).await.unwrap();
+    assert_eq!(home.profile.id, "guru-siti");
+    let step = home.programme.expect("Siti is in a programme");
+    assert!(!step.programme.is_empty() && !step.stage.is_empty() && !step.cohort.is_empty(), "{step:?}");
+    let items: Vec<penggerak_types::pkb::PkbItem> = siti.store().all(RecordKind::PkbItem).await.unwrap();
+    let done: u32 = items.iter().filter(|i| i.status == PkbStatus::Selesai).map(|i| i.jp).sum();
+    assert_eq!((home.jp_done, home.jp_target), (done, 32), "JP from the plan on the device");
+    assert_eq!(home.kinerja_status, Some(PlanStatus::Draf));
+    assert!(!home.deadlines.is_empty() && home.deadlines.len() <= 5, "{:?}", home.deadlines);
+    assert!(home.deadlines.iter().all(|d| d.date >= today), "only dates ahead: {:?}", home.deadlines);
+    assert!(home.deadlines.windows(2).all(|w| w[0].date <= w[1].date), "soonest first");
+    // The current cycle stage's end is among them unless five nearer dates crowd it out.
+    let kinerja_end = home.deadlines.iter().any(|d| d.kind == DeadlineKind::Kinerja);
+    assert!(kinerja_end || home.deadlines.len() == 5, "{:?}", home.deadlines);
+
+    // With no network at all, the same screen comes from the store.
+    drop(server);
+    assert_eq!(views::home(siti.store(), &today).await.unwrap().profile.id, "guru-siti");
+}
+
+#[tokio::test]
+async fn a_plan_submitted_on_the_phone_waits_for_the_principal_who_approves_it_on_his() {
+    let server = TestServer::start();
+    let (dt, dp) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let siti = signed_in(dt.path(), &server, "3471765432100001").await;
+    let head = signed_in(dp.path(), &server, "196805121990031004").await;
+    let today = today_wib();
+
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let plan = view.plan.clone().expect("Siti has a plan");
+    assert!(view.cycle.is_some_and(|c| c.id == plan.cycle_id));
+    assert_eq!((plan.status, view.moves.clone()), (PlanStatus::Draf, vec![PlanStatus::PerluDisetujui]));
+
+    // A move that is not hers is refused before anything is queued.
+    let approve_own =
+        Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::Disetujui, note: None };
+    let e = siti.act(approve_own).await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::Validation);
+    assert!(siti.store().outbox().await.unwrap().is_empty());
+
+    siti.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None })
+        .await
+        .unwrap();
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    assert_eq!(view.plan.as_ref().unwrap().status, PlanStatus::PerluDisetujui, "shown at once");
+    assert!(view.pending && view.moves.is_empty(), "waiting to sync, nothing more for her to do");
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
+    assert!(!views::kinerja(siti.store(), &today).await.unwrap().pending);
+
+    head.sync_now().await.unwrap();
+    let waiting = views::waiting_for_me(head.store()).await.unwrap();
+    assert!(waiting.iter().any(|p| p.id == plan.id), "the principal sees her plan waiting for approval");
+    head.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::Disetujui, note: None })
+        .await
+        .unwrap();
+    assert_eq!(head.sync_now().await.unwrap().waiting, 0);
+    assert!(!views::waiting_for_me(head.store()).await.unwrap().iter().any(|p| p.id == plan.id));
+    siti.sync_now().await.unwrap();
+    let plan = views::kinerja(siti.store(), &today).await.unwrap().plan.unwrap();
+    assert_eq!(plan.status, PlanStatus::Disetujui);
+    assert_eq!(
+        plan.history.last().unwrap().by_id,
+        "kepsek-bambang",
+        "the server's history replaced the guess"
+    );
+}

@@ -1,0 +1,31 @@
+//! `home`, `kinerja`, `approvals` (what the screens show, from the local store) and `act` (what the user
+//! does: applied at once, queued for the server).
+
+use penggerak_core::views::{self, today_wib};
+use penggerak_core::Session;
+use penggerak_types::ipc::{Action, Home, KinerjaView};
+use penggerak_types::kinerja::PerformancePlan;
+use penggerak_types::ApiError;
+use std::sync::Arc;
+use tauri::State;
+
+#[tauri::command]
+pub async fn home(session: State<'_, Arc<Session>>) -> Result<Home, ApiError> {
+    Ok(views::home(session.store(), &today_wib()).await?)
+}
+
+#[tauri::command]
+pub async fn kinerja(session: State<'_, Arc<Session>>) -> Result<KinerjaView, ApiError> {
+    Ok(views::kinerja(session.store(), &today_wib()).await?)
+}
+
+/// For a principal: the staff's plans waiting for their approval.
+#[tauri::command]
+pub async fn approvals(session: State<'_, Arc<Session>>) -> Result<Vec<PerformancePlan>, ApiError> {
+    Ok(views::waiting_for_me(session.store()).await?)
+}
+
+#[tauri::command]
+pub async fn act(session: State<'_, Arc<Session>>, action: Action) -> Result<(), ApiError> {
+    Ok(session.act(action).await?)
+}
