@@ -67,9 +67,35 @@ impl Session {
         &self.sync
     }
 
+    /// The keychain's tokens, unless they are only kept to revoke a signed-out session.
+    async fn live_tokens(&self) -> Result<Option<StoredTokens>, CoreError> {
+        Ok(self.keychain(|t| t.load()).await?.filter(|t| !t.revoke_only))
+    }
+
+    /// Revokes on the server a session signed out while offline, if there is one, and forgets it. Returns
+    /// whether one was settled (revoked, or refused for good by the server). The sync loop calls this
+    /// while nobody is signed in; a sign-in tries it first too.
+    pub async fn finish_revocation(&self) -> Result<bool, CoreError> {
+        let _gate = self.gate.lock().await;
+        self.finish_revocation_locked().await
+    }
+
+    async fn finish_revocation_locked(&self) -> Result<bool, CoreError> {
+        let Some(t) = self.keychain(|t| t.load()).await?.filter(|t| t.revoke_only) else { return Ok(false) };
+        match ApiClient::new(&t.server_url)?.logout(t.refresh_token.expose()).await {
+            Ok(()) => tracing::info!("a session signed out offline is now revoked on the server"),
+            Err(ClientError::Offline { .. } | ClientError::Unavailable { .. }) => return Ok(false),
+            Err(e) => {
+                tracing::warn!(error = %e, "the server refused to revoke an old session; forgetting it")
+            }
+        }
+        self.keychain(|t| t.clear()).await?;
+        Ok(true)
+    }
+
     /// The signed-in server connection, or `NotSignedIn`.
     pub(crate) async fn link(&self) -> Result<Link, CoreError> {
-        let tokens = self.keychain(|t| t.load()).await?.ok_or(CoreError::NotSignedIn)?;
+        let tokens = self.live_tokens().await?.ok_or(CoreError::NotSignedIn)?;
         let mut client = ApiClient::new(&tokens.server_url)?;
         if let Some(t) = self.request_timeout {
             client = client.with_timeout(t)?;
@@ -123,7 +149,7 @@ impl Session {
     /// The current state, from the keychain and the local store. Only when the keychain has tokens but the
     /// store has no profile for them (e.g. the store was deleted) does it ask the server.
     pub async fn state(&self) -> Result<SessionState, CoreError> {
-        let tokens = self.keychain(|t| t.load()).await?;
+        let tokens = self.live_tokens().await?;
         match (tokens, self.store.account().await?) {
             (Some(t), Some((server_url, profile))) if t.server_url == server_url => {
                 Ok(SessionState::SignedIn { server_url, profile: Box::new(profile) })
@@ -155,6 +181,11 @@ impl Session {
     /// and the profile in the local store.
     pub async fn sign_in(&self, request: SignInRequest) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
+        // The new pair overwrites the keychain entry: settle an old session waiting for revocation first
+        // (best effort; signing in needs the network anyway).
+        if let Err(e) = self.finish_revocation_locked().await {
+            tracing::warn!(error = %e, "could not revoke the previous session");
+        }
         let server = match request.server_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => s.to_owned(),
             None => match self.signed_out().await? {
@@ -169,6 +200,7 @@ impl Session {
             server_url: server_url.clone(),
             access_token: Sensitive::new(tokens.access_token),
             refresh_token: Sensitive::new(tokens.refresh_token),
+            revoke_only: false,
         };
         // Another account's (or another server's) records must not show under this one, and its waiting
         // changes must never be sent with this account's tokens. The owner is kept beside the records, so
@@ -194,7 +226,7 @@ impl Session {
 
     /// Fetches the profile from the server (refreshing the access token once if needed) and caches it.
     pub async fn fetch_profile(&self) -> Result<Profile, CoreError> {
-        let tokens = self.keychain(|t| t.load()).await?.ok_or(CoreError::NotSignedIn)?;
+        let tokens = self.live_tokens().await?.ok_or(CoreError::NotSignedIn)?;
         let client = ApiClient::new(&tokens.server_url)?;
         let profile = match client.me(tokens.access_token.expose()).await {
             Err(e) if e.code() == ErrorCode::Unauthorized => {
@@ -227,6 +259,7 @@ impl Session {
                     server_url: old.server_url.clone(),
                     access_token: Sensitive::new(resp.tokens.access_token),
                     refresh_token: Sensitive::new(resp.tokens.refresh_token),
+                    revoke_only: false,
                 };
                 let saved = fresh.clone();
                 self.keychain(move |t| t.save(&saved)).await?;
@@ -244,23 +277,38 @@ impl Session {
     /// Signs out: revokes the session on the server, removes the keychain entry, the cached account and
     /// every local record. Changes still waiting would be lost, so unless `discard_waiting` (the user
     /// confirmed) it refuses with [`CoreError::ChangesWaiting`]. If the server cannot be reached the device
-    /// still signs out (the refresh token then expires on its own); the outcome is logged.
+    /// still signs out, and the session is revoked on the server at the next chance
+    /// ([`Session::finish_revocation`]).
     pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
         let (waiting, ..) = self.store.outbox_counts().await?;
         if waiting > 0 && !discard_waiting {
             return Err(CoreError::ChangesWaiting(waiting));
         }
-        if let Some(tokens) = self.keychain(|t| t.load()).await? {
+        let mut pending = None;
+        if let Some(tokens) = self.live_tokens().await? {
             let revoked = match ApiClient::new(&tokens.server_url) {
                 Ok(client) => client.logout(tokens.refresh_token.expose()).await,
                 Err(e) => Err(e),
             };
-            if let Err(e) = revoked {
-                tracing::warn!(error = %e, "server-side revocation failed; signing out locally anyway");
+            match revoked {
+                Ok(()) => {}
+                Err(ClientError::Offline { .. } | ClientError::Unavailable { .. }) => {
+                    tracing::info!("the server cannot be reached: the session is revoked at the next chance");
+                    pending = Some(StoredTokens {
+                        access_token: Sensitive::new(String::new()),
+                        revoke_only: true,
+                        ..tokens
+                    });
+                }
+                Err(e) => tracing::warn!(error = %e, "server-side revocation refused; signing out locally"),
             }
         }
-        self.keychain(|t| t.clear()).await?;
+        match pending {
+            // Only what revoking takes stays, marked so that nothing treats it as a session.
+            Some(p) => self.keychain(move |t| t.save(&p)).await?,
+            None => self.keychain(|t| t.clear()).await?,
+        }
         self.store.clear_account().await?;
         self.store.clear_records().await?;
         self.signed_out().await

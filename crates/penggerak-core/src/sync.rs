@@ -98,6 +98,9 @@ impl Session {
         let mut link = match self.link().await {
             Ok(link) => link,
             Err(CoreError::NotSignedIn) => {
+                if let Err(e) = self.finish_revocation().await {
+                    tracing::warn!(error = %e, "could not revoke a session signed out offline");
+                }
                 self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::SignedOut, None)).await;
                 return Ok(self.sync_control().status.borrow().clone());
             }

@@ -16,6 +16,9 @@ pub struct StoredTokens {
     pub server_url: String,
     pub access_token: Sensitive<String>,
     pub refresh_token: Sensitive<String>,
+    /// The user signed out while the server could not be told: nobody is signed in, and this entry is
+    /// kept only to revoke the session on the server at the next chance (then it goes).
+    pub revoke_only: bool,
 }
 
 pub trait TokenStore: Send + Sync + 'static {
@@ -32,6 +35,8 @@ struct KeychainSecret {
     server_url: String,
     access_token: String,
     refresh_token: String,
+    #[serde(default)]
+    revoke_only: bool,
 }
 
 /// The OS keychain via keyring 4 (platform store chosen by keyring's default `v1` feature).
@@ -70,6 +75,7 @@ impl TokenStore for KeyringStore {
                     server_url: s.server_url,
                     access_token: Sensitive::new(s.access_token),
                     refresh_token: Sensitive::new(s.refresh_token),
+                    revoke_only: s.revoke_only,
                 }))
             }
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -83,6 +89,7 @@ impl TokenStore for KeyringStore {
             server_url: tokens.server_url.clone(),
             access_token: tokens.access_token.expose().clone(),
             refresh_token: tokens.refresh_token.expose().clone(),
+            revoke_only: tokens.revoke_only,
         };
         let text = serde_json::to_string(&secret).map_err(|e| CoreError::Keyring(e.to_string()))?;
         self.entry()?.set_password(&text).map_err(keyring_err)

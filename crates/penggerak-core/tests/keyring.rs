@@ -23,6 +23,7 @@ fn tokens() -> StoredTokens {
         server_url: "https://api.example.id".into(),
         access_token: Sensitive::new("access-ABC-123".into()),
         refresh_token: Sensitive::new("refresh-XYZ-789".into()),
+        revoke_only: false,
     }
 }
 

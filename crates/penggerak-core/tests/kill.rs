@@ -33,6 +33,7 @@ impl TokenStore for FileStore {
                     server_url: next()?,
                     access_token: Sensitive::new(next()?),
                     refresh_token: Sensitive::new(next()?),
+                    revoke_only: false,
                 }))
             }
             Err(_) => Ok(None),

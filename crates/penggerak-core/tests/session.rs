@@ -56,7 +56,8 @@ async fn sign_in_restores_offline_after_restart_then_sign_out_revokes() {
     // Signing out while the server is down still signs the device out.
     let out = session.sign_out(false).await.unwrap();
     assert_eq!(out, SessionState::SignedOut { server_url: base }, "sign-out remembers the last server");
-    assert!(tokens.load().unwrap().is_none(), "sign-out removes the tokens");
+    let kept = tokens.load().unwrap().expect("kept only to revoke the session once the server is back");
+    assert!(kept.revoke_only && kept.access_token.expose().is_empty(), "no usable session stays");
     assert_eq!(session.state().await.unwrap(), out, "and stays signed out");
 }
 
@@ -193,4 +194,38 @@ async fn tokens_without_a_local_store_refetch_the_profile_or_fall_back_to_sign_i
     let state = session.state().await.expect("offline is not an error screen");
     assert!(matches!(state, SessionState::SignedOut { .. }), "offline with no profile: the sign-in screen");
     assert!(tokens.load().unwrap().is_some(), "the tokens are kept for when the network returns");
+}
+
+/// Signing out with no connection still signs the device out at once; the session is revoked on the
+/// server when it can be reached again (here by the sync loop's next attempt), and until then the kept
+/// entry is never taken for a session.
+#[tokio::test]
+async fn a_sign_out_made_offline_is_revoked_on_the_server_once_it_is_reachable() {
+    use penggerak_testkit::{ChaosMode, ChaosProxy};
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 11);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Session::open(dir.path(), tokens.clone(), proxy.base_url()).await.unwrap();
+    let mut req = request(&server, DEMO_PASSWORD);
+    req.server_url = Some(proxy.base_url());
+    session.sign_in(req).await.unwrap();
+    let stored = tokens.load().unwrap().unwrap();
+
+    proxy.set_mode(ChaosMode::Down);
+    let out = session.sign_out(false).await.unwrap();
+    assert!(matches!(out, SessionState::SignedOut { .. }), "signed out at once: {out:?}");
+    let kept = tokens.load().unwrap().expect("what revoking takes is kept");
+    assert!(kept.revoke_only && kept.access_token.expose().is_empty(), "no usable access token stays");
+    assert!(matches!(session.state().await.unwrap(), SessionState::SignedOut { .. }));
+    assert!(!session.finish_revocation().await.unwrap(), "still offline: nothing settled");
+    assert!(tokens.load().unwrap().is_some(), "kept until the server is told");
+
+    proxy.set_mode(ChaosMode::Pass);
+    let status = session.sync_now().await.unwrap();
+    assert_eq!(status.phase, penggerak_types::ipc::SyncPhase::SignedOut);
+    assert!(tokens.load().unwrap().is_none(), "revoked, then forgotten");
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let e = client.refresh(stored.refresh_token.expose()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SessionExpired, "the server no longer honours the signed-out session");
 }
