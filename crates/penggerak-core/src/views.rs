@@ -6,7 +6,7 @@ use crate::outbox::Change;
 use crate::{changes, CoreError, LocalStore, Session};
 use penggerak_types::api::{CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    Action, Deadline, DeadlineKind, Home, KinerjaView, ProgrammeStep, HOME_DEADLINES,
+    Action, Approval, Deadline, DeadlineKind, Home, KinerjaView, ProgrammeStep, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
@@ -210,15 +210,28 @@ impl Session {
     }
 }
 
-/// Plans of the principal's staff waiting for them (Perlu disetujui), for the principal's approvals.
-pub async fn waiting_for_me(store: &LocalStore) -> Result<Vec<PerformancePlan>, CoreError> {
+/// Plans of the principal's staff waiting for them (Perlu disetujui), oldest submission first.
+pub async fn waiting_for_me(store: &LocalStore) -> Result<Vec<Approval>, CoreError> {
     let me = profile(store).await?;
     let Some(school) = me.school.as_ref().map(|s| s.npsn.clone()) else { return Ok(vec![]) };
-    Ok(store
+    let people: Vec<Profile> = store.all(RecordKind::Person).await?;
+    let mut out: Vec<Approval> = store
         .all::<PerformancePlan>(RecordKind::PerformancePlan)
         .await?
         .into_iter()
         .filter(|p| p.owner_id != me.id && p.school_npsn.as_deref() == Some(school.as_str()))
         .filter(|p| p.status == PlanStatus::PerluDisetujui)
-        .collect())
+        .map(|plan| {
+            let owner_name = people
+                .iter()
+                .find(|x| x.id == plan.owner_id)
+                .map_or_else(|| plan.owner_id.clone(), |x| x.full_name.clone());
+            Approval { plan, owner_name }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let at = |x: &Approval| x.plan.history.last().map(|e| e.at.clone()).unwrap_or_default();
+        at(a).cmp(&at(b))
+    });
+    Ok(out)
 }

@@ -80,12 +80,13 @@ async fn a_plan_submitted_on_the_phone_waits_for_the_principal_who_approves_it_o
 
     head.sync_now().await.unwrap();
     let waiting = views::waiting_for_me(head.store()).await.unwrap();
-    assert!(waiting.iter().any(|p| p.id == plan.id), "the principal sees her plan waiting for approval");
+    let hers = waiting.iter().find(|a| a.plan.id == plan.id).expect("the principal sees her plan waiting");
+    assert_eq!(hers.owner_name, "Siti Rahayu, S.Pd.", "named from her person record");
     head.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::Disetujui, note: None })
         .await
         .unwrap();
     assert_eq!(head.sync_now().await.unwrap().waiting, 0);
-    assert!(!views::waiting_for_me(head.store()).await.unwrap().iter().any(|p| p.id == plan.id));
+    assert!(!views::waiting_for_me(head.store()).await.unwrap().iter().any(|a| a.plan.id == plan.id));
     siti.sync_now().await.unwrap();
     let plan = views::kinerja(siti.store(), &today).await.unwrap().plan.unwrap();
     assert_eq!(plan.status, PlanStatus::Disetujui);

@@ -185,6 +185,14 @@ pub enum Action {
     },
 }
 
+/// A staff member's plan waiting for the principal (the `approvals` command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub plan: crate::kinerja::PerformancePlan,
+    /// The teacher's name, from their person record on the device.
+    pub owner_name: String,
+}
+
 /// The argument envelope of `act`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActArgs {

@@ -3,8 +3,7 @@
 
 use penggerak_core::views::{self, today_wib};
 use penggerak_core::Session;
-use penggerak_types::ipc::{Action, Home, KinerjaView};
-use penggerak_types::kinerja::PerformancePlan;
+use penggerak_types::ipc::{Action, Approval, Home, KinerjaView};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::State;
@@ -21,7 +20,7 @@ pub async fn kinerja(session: State<'_, Arc<Session>>) -> Result<KinerjaView, Ap
 
 /// For a principal: the staff's plans waiting for their approval.
 #[tauri::command]
-pub async fn approvals(session: State<'_, Arc<Session>>) -> Result<Vec<PerformancePlan>, ApiError> {
+pub async fn approvals(session: State<'_, Arc<Session>>) -> Result<Vec<Approval>, ApiError> {
     Ok(views::waiting_for_me(session.store()).await?)
 }
 
