@@ -1,9 +1,13 @@
-//! The root component: loads the session state once, then shows the sign-in or the home page.
+//! The root component: loads the session state once, then shows the sign-in page or the signed-in app
+//! (its menu, the sync status line and the pages, routed one file per page).
 
-use crate::pages::{home::Home, sign_in::SignIn};
+use crate::pages::{home::Home, kinerja::Kinerja, sign_in::SignIn};
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::SessionState;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use penggerak_types::api::Profile;
+use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,6 +15,24 @@ enum Screen {
     Loading,
     Failed(String),
     Session(SessionState),
+}
+
+/// What every signed-in page can reach: who is signed in, how to report a new session state, the sync
+/// status, and a counter that goes up whenever the store may have changed (a sync settled, an action
+/// applied) so pages read it again.
+#[derive(Clone)]
+pub struct Shell {
+    pub profile: Profile,
+    pub on_session: Callback<SessionState>,
+    pub sync: RwSignal<SyncStatus>,
+    pub changed: RwSignal<u32>,
+}
+
+impl Shell {
+    /// Tells the pages to read the store again.
+    pub fn refresh(&self) {
+        self.changed.update(|n| *n += 1);
+    }
 }
 
 #[component]
@@ -44,9 +66,55 @@ pub fn App() -> impl IntoView {
                     view! { <SignIn server_url=server_url on_session=on_session /> }.into_any()
                 }
                 Screen::Session(SessionState::SignedIn { profile, .. }) => {
-                    view! { <Home profile=*profile on_session=on_session /> }.into_any()
+                    view! { <SignedIn profile=*profile on_session=on_session /> }.into_any()
                 }
             }}
         </main>
+    }
+}
+
+/// The signed-in app: menu, sync status line, pages.
+#[component]
+fn SignedIn(profile: Profile, on_session: Callback<SessionState>) -> impl IntoView {
+    let sync = RwSignal::new(SyncStatus::default());
+    let shell = Shell { profile, on_session, sync, changed: RwSignal::new(0) };
+    provide_context(shell.clone());
+    let listener = shell.clone();
+    leptos::task::spawn_local(async move {
+        if let Ok(s) = ipc::sync_status().await {
+            sync.set(s);
+        }
+        let on_status = move |s: SyncStatus| {
+            let settled = s.phase == SyncPhase::Idle;
+            sync.set(s);
+            if settled {
+                listener.refresh();
+            }
+        };
+        if let Err(e) = ipc::on_sync_status(on_status).await {
+            leptos::logging::warn!("sync status events unavailable: {}", e.message);
+        }
+    });
+    let sync_now = Action::new_local(|_: &()| ipc::sync_now());
+
+    view! {
+        <Router>
+            <div class="shell">
+                <nav class="tabs" aria-label=text::NAV_LABEL>
+                    <a id="nav-home" href="/">{text::NAV_HOME}</a>
+                    <a id="nav-kinerja" href="/kinerja">{text::NAV_KINERJA}</a>
+                </nav>
+                <p id="sync-line" class="sync-line" role="status" aria-live="polite">
+                    <span>{move || view_model::sync_line(&sync.get())}</span>
+                    <button id="sync-now" class="link" on:click=move |_| { sync_now.dispatch(()); }>
+                        {text::SYNC_NOW}
+                    </button>
+                </p>
+                <Routes fallback=Home>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/kinerja") view=Kinerja />
+                </Routes>
+            </div>
+        </Router>
     }
 }

@@ -2,7 +2,10 @@
 //! refused command is an `Err(ApiError)`, never a panic. Request and response types come from
 //! `penggerak_types::ipc`; command names from `penggerak_types::ipc::cmd`.
 
-use penggerak_types::ipc::{cmd, SessionState, SignInArgs, SignInRequest};
+use penggerak_types::ipc::{
+    cmd, ActArgs, Action, Approval, Home, KinerjaView, SessionState, SignInArgs, SignInRequest, SyncStatus,
+    SYNC_STATUS_EVENT,
+};
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -12,6 +15,9 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
 }
 
 #[derive(Serialize)]
@@ -49,4 +55,42 @@ pub async fn sign_in(request: SignInRequest) -> Result<SessionState, ApiError> {
 
 pub async fn sign_out() -> Result<SessionState, ApiError> {
     call(cmd::SIGN_OUT, &NoArgs {}).await
+}
+
+pub async fn home() -> Result<Home, ApiError> {
+    call(cmd::HOME, &NoArgs {}).await
+}
+
+pub async fn kinerja() -> Result<KinerjaView, ApiError> {
+    call(cmd::KINERJA, &NoArgs {}).await
+}
+
+pub async fn approvals() -> Result<Vec<Approval>, ApiError> {
+    call(cmd::APPROVALS, &NoArgs {}).await
+}
+
+/// Does what the user asked: shown at once from the store, sent to the server by the sync loop.
+pub async fn act(action: Action) -> Result<(), ApiError> {
+    call(cmd::ACT, &ActArgs { action }).await
+}
+
+pub async fn sync_status() -> Result<SyncStatus, ApiError> {
+    call(cmd::SYNC_STATUS, &NoArgs {}).await
+}
+
+pub async fn sync_now() -> Result<SyncStatus, ApiError> {
+    call(cmd::SYNC_NOW, &NoArgs {}).await
+}
+
+/// Calls `on_status` with every sync status the shell sends, for as long as the app runs.
+pub async fn on_sync_status(mut on_status: impl FnMut(SyncStatus) + 'static) -> Result<(), ApiError> {
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        if let Ok(status) = serde_wasm_bindgen::from_value::<SyncStatus>(payload) {
+            on_status(status);
+        }
+    });
+    tauri_listen(SYNC_STATUS_EVENT, &handler).await.map_err(rejection)?;
+    handler.forget(); // the listener lives as long as the app
+    Ok(())
 }

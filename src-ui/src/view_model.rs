@@ -2,6 +2,8 @@
 
 use crate::text;
 use penggerak_types::api::{Profile, Role};
+use penggerak_types::ipc::{SyncPhase, SyncStatus};
+use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
 use penggerak_types::{ApiError, ErrorCode};
 
 /// The sentence to show for an error. Known codes get a fixed, friendly sentence; others show the
@@ -56,6 +58,109 @@ pub fn school_line(p: &Profile) -> String {
         Some(s) => format!("{} — {}, {}", s.name, s.regency, s.province),
         None => text::NO_SCHOOL.into(),
     }
+}
+
+/// The plan status as the UI says it.
+pub fn plan_status_label(s: PlanStatus) -> &'static str {
+    match s {
+        PlanStatus::Draf => text::STATUS_DRAF,
+        PlanStatus::PerluDisetujui => text::STATUS_PERLU_DISETUJUI,
+        PlanStatus::Disetujui => text::STATUS_DISETUJUI,
+        PlanStatus::Dikembalikan => text::STATUS_DIKEMBALIKAN,
+        PlanStatus::Disepakati => text::STATUS_DISEPAKATI,
+    }
+}
+
+pub fn predikat_label(p: Predikat) -> &'static str {
+    match p {
+        Predikat::SangatBaik => text::PREDIKAT_SANGAT_BAIK,
+        Predikat::Baik => text::PREDIKAT_BAIK,
+        Predikat::ButuhPerbaikan => text::PREDIKAT_BUTUH_PERBAIKAN,
+        Predikat::Kurang => text::PREDIKAT_KURANG,
+        Predikat::SangatKurang => text::PREDIKAT_SANGAT_KURANG,
+    }
+}
+
+pub fn observation_status_label(s: ObservationStatus) -> &'static str {
+    match s {
+        ObservationStatus::Terjadwal => text::OBS_TERJADWAL,
+        ObservationStatus::Dilaksanakan => text::OBS_DILAKSANAKAN,
+        ObservationStatus::Selesai => text::OBS_SELESAI,
+    }
+}
+
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
+
+/// `2026-03-05` → `5 Mar 2026`; `2026-03-05T08:00` → `5 Mar 2026 08.00`; anything else as it is.
+pub fn date_label(iso: &str) -> String {
+    let part = |r: std::ops::Range<usize>| iso.get(r).and_then(|p| p.parse::<usize>().ok());
+    match (part(0..4), part(5..7), part(8..10)) {
+        (Some(y), Some(m @ 1..=12), Some(d)) if iso.len() >= 10 => {
+            let time = iso.get(11..16).filter(|t| t.len() == 5).map(|t| format!(" {}", t.replace(':', ".")));
+            format!("{d} {} {y}{}", MONTHS[m - 1], time.unwrap_or_default())
+        }
+        _ => iso.to_owned(),
+    }
+}
+
+/// Development-plan progress in percent of the target, 0..=100 (0 without a target).
+pub fn jp_percent(done: u32, target: u32) -> u32 {
+    done.saturating_mul(100).checked_div(target).map_or(0, |p| p.min(100))
+}
+
+/// The status line every screen shows: what sync is doing, what waits, and when it last succeeded.
+pub fn sync_line(s: &SyncStatus) -> String {
+    let mut parts = vec![match s.phase {
+        SyncPhase::Pushing | SyncPhase::Pulling => text::SYNC_RUNNING.to_owned(),
+        SyncPhase::Offline => text::SYNC_OFFLINE.to_owned(),
+        SyncPhase::Error => text::SYNC_ERROR.to_owned(),
+        SyncPhase::Idle | SyncPhase::SignedOut => match &s.last_synced_at {
+            Some(at) => format!("{} ({} {})", text::SYNC_IDLE, text::LAST_SYNCED, date_label(&wib_time(at))),
+            None => text::SYNC_NEVER.to_owned(),
+        },
+    }];
+    if s.waiting > 0 {
+        parts.push(format!("{} {}", s.waiting, text::SYNC_WAITING));
+    }
+    if s.conflicts > 0 {
+        parts.push(format!("{} {}", s.conflicts, text::SYNC_CONFLICTS));
+    }
+    parts.join(" · ")
+}
+
+/// An RFC 3339 UTC time (`2026-11-22T03:04:05Z`) as local WIB `YYYY-MM-DDTHH:MM`; other input unchanged.
+fn wib_time(utc: &str) -> String {
+    let num = |r: std::ops::Range<usize>| utc.get(r).and_then(|p| p.parse::<u32>().ok());
+    let (Some(y), Some(mo), Some(d), Some(h), Some(mi)) =
+        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16))
+    else {
+        return utc.to_owned();
+    };
+    if !utc.ends_with('Z') {
+        return utc.to_owned();
+    }
+    let mut h = h + 7;
+    let (mut y, mut mo, mut d) = (y, mo, d);
+    if h >= 24 {
+        h -= 24;
+        let days = match mo {
+            2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        d += 1;
+        if d > days {
+            d = 1;
+            mo += 1;
+            if mo > 12 {
+                mo = 1;
+                y += 1;
+            }
+        }
+    }
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
 }
 
 #[cfg(test)]
@@ -113,5 +218,47 @@ mod tests {
             principal_id: None,
         });
         assert_eq!(school_line(&p), "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta");
+    }
+
+    #[test]
+    fn dates_read_in_indonesian_and_sync_times_in_wib() {
+        assert_eq!(date_label("2026-03-05"), "5 Mar 2026");
+        assert_eq!(date_label("2026-12-02T08:00"), "2 Des 2026 08.00");
+        assert_eq!(date_label("kapan-kapan"), "kapan-kapan");
+        assert_eq!(
+            wib_time("2026-12-31T20:30:00Z"),
+            "2027-01-01T03:30",
+            "late UTC evening is the next WIB day"
+        );
+        assert_eq!(wib_time("2026-02-28T18:00:00Z"), "2026-03-01T01:00");
+        assert_eq!(wib_time("2024-02-28T18:00:00Z"), "2024-02-29T01:00", "leap years");
+    }
+
+    #[test]
+    fn the_sync_line_says_what_waits() {
+        let mut s = SyncStatus::default();
+        assert_eq!(sync_line(&s), text::SYNC_NEVER);
+        s.last_synced_at = Some("2026-11-22T03:04:05Z".into());
+        assert_eq!(sync_line(&s), format!("{} ({} 22 Nov 2026 10.04)", text::SYNC_IDLE, text::LAST_SYNCED));
+        s.phase = SyncPhase::Offline;
+        s.waiting = 2;
+        s.conflicts = 1;
+        assert_eq!(
+            sync_line(&s),
+            format!("{} · 2 {} · 1 {}", text::SYNC_OFFLINE, text::SYNC_WAITING, text::SYNC_CONFLICTS)
+        );
+    }
+
+    #[test]
+    fn jp_progress_is_bounded() {
+        assert_eq!((jp_percent(16, 32), jp_percent(40, 32), jp_percent(5, 0)), (50, 100, 0));
+    }
+
+    #[test]
+    fn every_status_has_a_label() {
+        use PlanStatus::*;
+        let labels: std::collections::BTreeSet<_> =
+            [Draf, PerluDisetujui, Disetujui, Dikembalikan, Disepakati].map(plan_status_label).into();
+        assert_eq!(labels.len(), 5, "no two statuses read the same");
     }
 }

@@ -26,6 +26,8 @@ commands:
   test-postgres [ARGS]  only the server, client and core tests on a throwaway PostgreSQL cluster
                      (ARGS go to `cargo test`)
   schemathesis       only the schemathesis run against the reference server (as in `test`)
+  e2e                build the app, then only the end-to-end tests (as in `test`; screenshots in
+                     .e2e-artifacts/)
   package            build the release app and its .deb
   bench              build release artefacts and report their sizes, then the offline engine's figures
                      (apply 10,000 changes, drain 1,000 outbox entries, home-screen read, sync bytes)";
@@ -48,6 +50,7 @@ fn dispatch() -> Result<()> {
         Some("package") => bench::package().map(|_| ()),
         Some("bench") => bench::run(),
         Some("schemathesis") => schemathesis::run(),
+        Some("e2e") => test::e2e_only(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -29,17 +29,27 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
     })?;
     p.run("server, client and core tests on PostgreSQL", || postgres_pass(&[]))?;
     p.run("schemathesis against the served OpenAPI document", crate::schemathesis::run)?;
-    p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", || {
-        let home = env::root().join("target/xtask/e2e-keyring");
-        let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring
-        let mut c = env::headless_session(&home, "cargo test -p penggerak-e2e -- --test-threads=1")?;
-        c.env("PENGGERAK_E2E_APP", env::app_binary("debug"));
-        let r = exec(&mut c);
-        // WebKitWebDriver can outlive a failed session; never leave one behind holding the terminal.
-        let _ = cmd("pkill").args(["-f", "WebKitWebDriver --port"]).status();
-        r
-    })?;
+    p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", e2e_pass)?;
     Ok(())
+}
+
+/// The end-to-end tests against the CLI-built app (built first by the caller), under Xvfb with an empty
+/// keyring.
+pub fn e2e_pass() -> Result<()> {
+    let home = env::root().join("target/xtask/e2e-keyring");
+    let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring
+    let mut c = env::headless_session(&home, "cargo test -p penggerak-e2e -- --test-threads=1")?;
+    c.env("PENGGERAK_E2E_APP", env::app_binary("debug"));
+    let r = exec(&mut c);
+    // WebKitWebDriver can outlive a failed session; never leave one behind holding the terminal.
+    let _ = cmd("pkill").args(["-f", "WebKitWebDriver --port"]).status();
+    r
+}
+
+/// `cargo xtask e2e`: builds the app through the Tauri CLI, then only the end-to-end tests.
+pub fn e2e_only() -> Result<()> {
+    env::build_app(false)?;
+    e2e_pass()
 }
 
 pub fn run(args: &[String]) -> Result<()> {

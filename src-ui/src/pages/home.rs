@@ -1,12 +1,21 @@
-//! Beranda: the signed-in teacher's name, role and school, and sign-out.
+//! Beranda: who is signed in, their programme stage and next step, the nearest deadlines, development-plan
+//! progress and where their performance plan stands — all from the device's store — and sign-out.
 
+use crate::app::Shell;
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
-use penggerak_types::api::Profile;
-use penggerak_types::ipc::SessionState;
+use penggerak_types::ipc::{DeadlineKind, Home as HomeData};
 
 #[component]
-pub fn Home(profile: Profile, on_session: Callback<SessionState>) -> impl IntoView {
+pub fn Home() -> impl IntoView {
+    let shell = expect_context::<Shell>();
+    let profile = shell.profile.clone();
+    let on_session = shell.on_session;
+    let changed = shell.changed;
+    let data = LocalResource::new(move || {
+        changed.track();
+        ipc::home()
+    });
     let error = RwSignal::new(None::<String>);
     let sign_out = Action::new_local(|_: &()| ipc::sign_out());
     Effect::new(move |_| match sign_out.value().get() {
@@ -22,14 +31,79 @@ pub fn Home(profile: Profile, on_session: Callback<SessionState>) -> impl IntoVi
         <section class="card home" aria-labelledby="home-title">
             <h1 id="home-title" class="visually-hidden">{text::HOME_TITLE}</h1>
             <p class="welcome">{text::WELCOME}</p>
-            <p id="user-name" class="user-name">{profile.full_name}</p>
+            <p id="user-name" class="user-name">{profile.full_name.clone()}</p>
             <p class="identity">{identity}</p>
             <p class="school">{school}</p>
+            <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
+                {move || data.get().map(|r| match r {
+                    Ok(h) => summary(h).into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
+                })}
+            </Transition>
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             <button id="sign-out" class="secondary" disabled=move || pending.get()
                 on:click=move |_| { sign_out.dispatch(()); }>
                 {move || if pending.get() { text::SIGNING_OUT } else { text::SIGN_OUT_BUTTON }}
             </button>
         </section>
+    }
+}
+
+fn summary(h: HomeData) -> impl IntoView {
+    let programme = match h.programme {
+        Some(p) => {
+            // A finished programme has no stage ending ahead of it.
+            let ends = p
+                .stage_ends
+                .filter(|_| !p.graduated)
+                .map(|d| format!(" ({} {})", text::STAGE_ENDS, view_model::date_label(&d)));
+            let next = match (p.graduated, p.next_stage) {
+                (true, _) => text::PROGRAMME_GRADUATED.to_owned(),
+                (false, Some(n)) => format!("{} {n}", text::PROGRAMME_NEXT),
+                (false, None) => String::new(),
+            };
+            view! {
+                <p id="programme-stage"><strong>{p.programme}</strong>" · "{p.cohort}</p>
+                <p>{p.stage}{ends.unwrap_or_default()}</p>
+                <p class="muted">{next}</p>
+            }
+            .into_any()
+        }
+        None => view! { <p>{text::PROGRAMME_NONE}</p> }.into_any(),
+    };
+    let percent = view_model::jp_percent(h.jp_done, h.jp_target);
+    let jp = format!("{} {} {} {}", h.jp_done, text::JP_OF, h.jp_target, text::JP);
+    let kinerja = match h.kinerja_status {
+        Some(s) => format!("{} {}", text::KINERJA_STATUS, view_model::plan_status_label(s)),
+        None => text::KINERJA_NONE.to_owned(),
+    };
+    let deadlines = if h.deadlines.is_empty() {
+        view! { <p>{text::DEADLINES_NONE}</p> }.into_any()
+    } else {
+        view! {
+            <ul id="deadlines" class="list">
+                {h.deadlines.into_iter().map(|d| {
+                    let kind = match d.kind {
+                        DeadlineKind::Kinerja => text::NAV_KINERJA,
+                        DeadlineKind::Pkb => text::PKB_HEADING,
+                        DeadlineKind::Event => text::KOMUNITAS,
+                        DeadlineKind::Programme => text::PROGRAMME_HEADING,
+                    };
+                    view! { <li><span class="date">{view_model::date_label(&d.date)}</span>" "{d.title}
+                        <span class="visually-hidden">{kind}</span></li> }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <h2>{text::PROGRAMME_HEADING}</h2>
+        {programme}
+        <h2>{text::PKB_HEADING}</h2>
+        <progress id="jp-progress" max="100" value=percent aria-label=text::PKB_HEADING></progress>
+        <p id="jp-line">{jp}</p>
+        <h2>{text::DEADLINES_HEADING}</h2>
+        {deadlines}
+        <p id="kinerja-status">{kinerja}</p>
     }
 }

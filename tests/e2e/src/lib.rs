@@ -166,3 +166,14 @@ pub async fn type_into(c: &Client, css: &str, text: &str, step: &str) {
     e.clear().await.unwrap();
     e.send_keys(text).await.unwrap();
 }
+
+/// Screenshots of the window at a phone size (360×740) and a laptop size (1280×800): `<name>-360.png` and
+/// `<name>-1280.png`. Leaves the window at the laptop size.
+pub async fn screenshots(c: &Client, name: &str) {
+    for (w, h) in [(360, 740), (1280, 800)] {
+        if let Err(e) = c.set_window_size(w, h).await {
+            eprintln!("resizing to {w}×{h} failed: {e}");
+        }
+        screenshot(c, &format!("{name}-{w}")).await;
+    }
+}
