@@ -94,8 +94,14 @@ fn internal(msg: String) -> ServerError {
 
 const COLUMNS: &str = "kind, id, version, owner_id, school_npsn, public, deleted, data";
 
+/// Reads `kind/id`. Inside a write transaction the row is then the transaction's until it ends: SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers, and on PostgreSQL the read takes the row lock
+/// (`FOR UPDATE`), so two edits from one base version cannot both pass the version check (under READ
+/// COMMITTED they otherwise both read the old version and both write). Outside a transaction the lock
+/// lasts only as long as the statement.
 async fn row(conn: &mut AnyConnection, kind: RecordKind, id: &str) -> Result<Option<Row>> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM records WHERE kind = $1 AND id = $2"))
+    let lock = if conn.backend_name() == "PostgreSQL" { " FOR UPDATE" } else { "" };
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM records WHERE kind = $1 AND id = $2{lock}"))
         .bind(kind.as_str())
         .bind(id)
         .fetch_optional(conn)
