@@ -6,8 +6,8 @@ use crate::outbox::{Change, LocalWrite};
 use crate::{CoreError, LocalStore};
 use penggerak_types::api::{Community, Membership};
 use penggerak_types::kinerja::{
-    is_local_datetime, Actor, Cycle, NewObservation, Observation, ObservationPatch, ObservationStatus,
-    PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanStatus, MAX_REFLECTION,
+    Actor, Cycle, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanEvent, PlanMove,
+    PlanPatch, PlanRefusal, PlanStatus,
 };
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
 use penggerak_types::RecordKind;
@@ -121,6 +121,23 @@ async fn performance_plan(store: &LocalStore, id: &str) -> Result<(PerformancePl
     Ok((record.parse()?, record.server_version))
 }
 
+async fn cycle_of(store: &LocalStore, plan: &PerformancePlan) -> Result<Cycle, CoreError> {
+    store
+        .record(RecordKind::Cycle, &plan.cycle_id)
+        .await?
+        .ok_or_else(|| {
+            CoreError::Invalid("Siklus kinerja belum ada di perangkat. Sinkronkan dahulu.".into())
+        })?
+        .parse()
+}
+
+/// The device says no with the server's own words.
+fn refused(r: PlanRefusal) -> CoreError {
+    match r {
+        PlanRefusal::NotNow(m) | PlanRefusal::NotYours(m) | PlanRefusal::Invalid(m) => CoreError::Invalid(m),
+    }
+}
+
 /// The teacher edits their performance plan (results while a draft or returned, the reflection until
 /// rated), checked against the cycle on the device with the server's own rules.
 pub async fn edit_performance_plan(
@@ -130,27 +147,7 @@ pub async fn edit_performance_plan(
 ) -> Result<Change, CoreError> {
     let (plan, version) = performance_plan(store, id).await?;
     patch.base_version = version;
-    let mut next = plan.clone();
-    if let Some(results) = &patch.results {
-        if !plan.status.results_editable() {
-            return Err(CoreError::Invalid(
-                "Hasil kerja hanya dapat diubah saat rencana berstatus Draf atau Dikembalikan.".into(),
-            ));
-        }
-        if let Some(cycle) = store.record(RecordKind::Cycle, &plan.cycle_id).await? {
-            PerformancePlan::check_results(results, &cycle.parse::<Cycle>()?).map_err(CoreError::Invalid)?;
-        }
-        next.results = results.clone();
-    }
-    if let Some(reflection) = &patch.reflection {
-        if plan.predikat.is_some() {
-            return Err(CoreError::Invalid("Refleksi tidak dapat diubah setelah predikat diberikan.".into()));
-        }
-        if reflection.chars().count() > MAX_REFLECTION {
-            return Err(CoreError::Invalid(format!("Refleksi paling banyak {MAX_REFLECTION} karakter.")));
-        }
-        next.reflection = reflection.clone();
-    }
+    let next = plan.patched(&patch, &cycle_of(store, &plan).await?).map_err(refused)?;
     Ok(Change {
         label: "Ubah rencana kinerja".into(),
         method: "PATCH",
@@ -174,21 +171,8 @@ pub async fn move_performance_plan(
     note: Option<String>,
 ) -> Result<Change, CoreError> {
     let (plan, version) = performance_plan(store, id).await?;
-    if plan.status.mover(to) != Some(actor) {
-        return Err(CoreError::Invalid(format!(
-            "Rencana berstatus {:?} tidak dapat Anda ubah menjadi {to:?}.",
-            plan.status
-        )));
-    }
-    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if to == PlanStatus::Dikembalikan && note.is_none() {
-        return Err(CoreError::Invalid("Tuliskan catatan perbaikan saat mengembalikan rencana.".into()));
-    }
-    if to == PlanStatus::PerluDisetujui {
-        if let Some(cycle) = store.record(RecordKind::Cycle, &plan.cycle_id).await? {
-            plan.check_submittable(&cycle.parse::<Cycle>()?).map_err(CoreError::Invalid)?;
-        }
-    }
+    let note =
+        plan.check_move(to, actor, note.as_deref(), &cycle_of(store, &plan).await?).map_err(refused)?;
     let mut next = plan.clone();
     next.status = to;
     next.history.push(PlanEvent {
@@ -231,31 +215,8 @@ pub async fn edit_observation(
         .record(RecordKind::Observation, id)
         .await?
         .ok_or_else(|| CoreError::Invalid("Observasi ini tidak ada di perangkat.".into()))?;
-    let mut next: Observation = record.parse()?;
     patch.base_version = record.server_version;
-    if let Some(at) = &patch.scheduled_at {
-        if !is_local_datetime(at) {
-            return Err(CoreError::Invalid("Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM.".into()));
-        }
-        next.scheduled_at = at.clone();
-    }
-    for (field, value) in [
-        (&mut next.class_name, &patch.class_name),
-        (&mut next.focus, &patch.focus),
-        (&mut next.preparation, &patch.preparation),
-        (&mut next.record, &patch.record),
-        (&mut next.follow_up, &patch.follow_up),
-    ] {
-        if let Some(v) = value {
-            if v.chars().count() > MAX_REFLECTION {
-                return Err(CoreError::Invalid(format!("Teks paling banyak {MAX_REFLECTION} karakter.")));
-            }
-            *field = v.clone();
-        }
-    }
-    if let Some(s) = patch.status {
-        next.status = s;
-    }
+    let next = record.parse::<Observation>()?.patched(&patch).map_err(CoreError::Invalid)?;
     Ok(Change {
         label: format!("Ubah observasi {}", next.class_name),
         method: "PATCH",
@@ -275,27 +236,8 @@ pub async fn schedule_observation(
     observer_id: &str,
     new: NewObservation,
 ) -> Result<Change, CoreError> {
-    if !is_local_datetime(&new.scheduled_at) {
-        return Err(CoreError::Invalid("Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM.".into()));
-    }
-    if new.class_name.trim().is_empty() {
-        return Err(CoreError::Invalid("Kelas yang diobservasi harus diisi.".into()));
-    }
     let (plan, _) = performance_plan(store, &new.plan_id).await?;
-    let obs = Observation {
-        id: new.id.clone(),
-        plan_id: plan.id.clone(),
-        owner_id: plan.owner_id.clone(),
-        observer_id: observer_id.to_owned(),
-        school_npsn: plan.school_npsn.clone(),
-        scheduled_at: new.scheduled_at.clone(),
-        class_name: new.class_name.trim().to_owned(),
-        focus: new.focus.trim().to_owned(),
-        status: ObservationStatus::Terjadwal,
-        preparation: String::new(),
-        record: String::new(),
-        follow_up: String::new(),
-    };
+    let obs = new.observation(&plan, observer_id).map_err(CoreError::Invalid)?;
     Ok(Change {
         label: format!("Jadwalkan observasi {}", obs.class_name),
         method: "POST",

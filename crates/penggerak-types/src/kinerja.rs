@@ -418,6 +418,162 @@ pub struct EvidenceUpload {
     pub result_id: Option<String>,
 }
 
+/// Why a plan edit or move is refused: the state does not allow it (`409` on the server), the caller is
+/// not the one who makes it (`403`), or the values are invalid (`422`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanRefusal {
+    NotNow(String),
+    NotYours(String),
+    Invalid(String),
+}
+
+impl PerformancePlan {
+    /// The plan after the owner's `patch` in `cycle`: results only while a draft or returned, the
+    /// reflection until rated.
+    pub fn patched(&self, patch: &PlanPatch, cycle: &Cycle) -> Result<PerformancePlan, PlanRefusal> {
+        let mut next = self.clone();
+        if let Some(results) = &patch.results {
+            if !self.status.results_editable() {
+                return Err(PlanRefusal::NotNow(
+                    "Hasil kerja hanya dapat diubah saat rencana berstatus Draf atau Dikembalikan.".into(),
+                ));
+            }
+            PerformancePlan::check_results(results, cycle).map_err(PlanRefusal::Invalid)?;
+            next.results = results.clone();
+        }
+        if let Some(reflection) = &patch.reflection {
+            if self.predikat.is_some() {
+                return Err(PlanRefusal::NotNow(
+                    "Refleksi tidak dapat diubah setelah predikat diberikan.".into(),
+                ));
+            }
+            if reflection.chars().count() > MAX_REFLECTION {
+                return Err(PlanRefusal::Invalid(format!(
+                    "Refleksi paling banyak {MAX_REFLECTION} karakter."
+                )));
+            }
+            next.reflection = reflection.clone();
+        }
+        Ok(next)
+    }
+
+    /// Checks a move to `to` by `actor` with `note` (trimmed; a return needs one) in `cycle`, and returns
+    /// the note to record.
+    pub fn check_move(
+        &self,
+        to: PlanStatus,
+        actor: Actor,
+        note: Option<&str>,
+        cycle: &Cycle,
+    ) -> Result<Option<String>, PlanRefusal> {
+        match self.status.mover(to) {
+            None => {
+                return Err(PlanRefusal::NotNow(format!(
+                    "Rencana berstatus {:?} tidak dapat diubah menjadi {to:?}.",
+                    self.status
+                )))
+            }
+            Some(who) if who != actor => {
+                return Err(PlanRefusal::NotYours(
+                    match who {
+                        Actor::Principal => "Langkah ini dilakukan oleh kepala sekolah.",
+                        Actor::Owner => "Langkah ini dilakukan oleh guru pemilik rencana.",
+                    }
+                    .into(),
+                ))
+            }
+            Some(_) => {}
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
+            return Err(PlanRefusal::Invalid(format!("Catatan paling banyak {MAX_NOTE} karakter.")));
+        }
+        if to == PlanStatus::Dikembalikan && note.is_none() {
+            return Err(PlanRefusal::Invalid(
+                "Tuliskan catatan perbaikan saat mengembalikan rencana.".into(),
+            ));
+        }
+        if to == PlanStatus::PerluDisetujui {
+            self.check_submittable(cycle).map_err(PlanRefusal::Invalid)?;
+        }
+        Ok(note)
+    }
+}
+
+/// Longest class name of an observation.
+pub const MAX_CLASS: usize = 200;
+
+impl NewObservation {
+    /// The observation this schedules on `plan`, by `observer_id`, or why it cannot.
+    pub fn observation(&self, plan: &PerformancePlan, observer_id: &str) -> Result<Observation, String> {
+        if !is_local_datetime(&self.scheduled_at) {
+            return Err(SCHEDULE_FORMAT.into());
+        }
+        let class_name = self.class_name.trim();
+        if class_name.is_empty() || class_name.chars().count() > MAX_CLASS {
+            return Err(format!("Kelas yang diobservasi harus diisi, paling banyak {MAX_CLASS} karakter."));
+        }
+        if self.focus.chars().count() > MAX_TEXT {
+            return Err(format!("Fokus observasi paling banyak {MAX_TEXT} karakter."));
+        }
+        Ok(Observation {
+            id: self.id.clone(),
+            plan_id: plan.id.clone(),
+            owner_id: plan.owner_id.clone(),
+            observer_id: observer_id.to_owned(),
+            school_npsn: plan.school_npsn.clone(),
+            scheduled_at: self.scheduled_at.clone(),
+            class_name: class_name.to_owned(),
+            focus: self.focus.trim().to_owned(),
+            status: ObservationStatus::Terjadwal,
+            preparation: String::new(),
+            record: String::new(),
+            follow_up: String::new(),
+        })
+    }
+}
+
+const SCHEDULE_FORMAT: &str = "Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM.";
+
+impl Observation {
+    /// The observation after `patch` (who may send which field is the server's check), or why not.
+    pub fn patched(&self, patch: &ObservationPatch) -> Result<Observation, String> {
+        let mut next = self.clone();
+        if let Some(at) = &patch.scheduled_at {
+            if !is_local_datetime(at) {
+                return Err(SCHEDULE_FORMAT.into());
+            }
+            next.scheduled_at = at.clone();
+        }
+        if let Some(c) = &patch.class_name {
+            let c = c.trim();
+            if c.is_empty() || c.chars().count() > MAX_CLASS {
+                return Err(format!(
+                    "Kelas yang diobservasi harus diisi, paling banyak {MAX_CLASS} karakter."
+                ));
+            }
+            next.class_name = c.to_owned();
+        }
+        for (field, value) in [
+            (&mut next.focus, &patch.focus),
+            (&mut next.preparation, &patch.preparation),
+            (&mut next.record, &patch.record),
+            (&mut next.follow_up, &patch.follow_up),
+        ] {
+            if let Some(v) = value {
+                if v.chars().count() > MAX_REFLECTION {
+                    return Err(format!("Teks observasi paling banyak {MAX_REFLECTION} karakter."));
+                }
+                *field = v.clone();
+            }
+        }
+        if let Some(s) = patch.status {
+            next.status = s;
+        }
+        Ok(next)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,5 +662,39 @@ mod tests {
         for bad in ["2026-03-10", "2026-13-10T08:00", "2026-03-10 08:00", "2026-03-10T24:00", "x"] {
             assert!(!is_local_datetime(bad), "{bad:?} must be refused");
         }
+    }
+
+    #[test]
+    fn observations_are_checked_where_they_are_made_and_changed() {
+        let plan = PerformancePlan {
+            id: "p".into(),
+            cycle_id: "c".into(),
+            owner_id: "u".into(),
+            school_npsn: Some("1".into()),
+            status: PlanStatus::Disetujui,
+            results: vec![],
+            history: vec![],
+            reflection: String::new(),
+            predikat: None,
+            predikat_note: None,
+        };
+        let new = |at: &str, class: &str| NewObservation {
+            id: "o".into(),
+            plan_id: "p".into(),
+            scheduled_at: at.into(),
+            class_name: class.into(),
+            focus: String::new(),
+        };
+        let o = new("2026-12-02T08:00", "  Kelas IV ").observation(&plan, "k").unwrap();
+        assert_eq!(
+            (o.owner_id.as_str(), o.class_name.as_str(), o.status),
+            ("u", "Kelas IV", ObservationStatus::Terjadwal)
+        );
+        assert!(new("besok", "Kelas IV").observation(&plan, "k").is_err());
+        assert!(new("2026-12-02T08:00", " ").observation(&plan, "k").is_err());
+        let moved = ObservationPatch { scheduled_at: Some("2026-12-04T09:00".into()), ..Default::default() };
+        assert_eq!(o.patched(&moved).unwrap().scheduled_at, "2026-12-04T09:00");
+        let bad = ObservationPatch { record: Some("x".repeat(MAX_REFLECTION + 1)), ..Default::default() };
+        assert!(o.patched(&bad).is_err(), "over-long text is refused, not cut");
     }
 }

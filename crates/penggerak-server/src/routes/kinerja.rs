@@ -18,9 +18,8 @@ use axum::response::Response;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use penggerak_types::kinerja::{
-    is_local_datetime, Actor, Cycle, Evidence, EvidenceUpload, KinerjaOverview, NewObservation, Observation,
-    ObservationPatch, ObservationStatus, PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanRating,
-    PlanStatus, MAX_NOTE, MAX_REFLECTION, MAX_TEXT,
+    Actor, Cycle, Evidence, EvidenceUpload, KinerjaOverview, NewObservation, Observation, ObservationPatch,
+    PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal, PlanStatus, MAX_NOTE,
 };
 use penggerak_types::pkb::BaseVersion;
 use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind};
@@ -67,6 +66,15 @@ pub fn plan_id(cycle: &str, user_id: &str) -> String {
 
 fn invalid(message: impl Into<String>) -> ServerError {
     ServerError::new(ErrorCode::Validation, message)
+}
+
+/// The answer for a refused plan edit or move.
+fn refused(r: PlanRefusal) -> ServerError {
+    match r {
+        PlanRefusal::NotNow(m) => ServerError::new(ErrorCode::Conflict, m),
+        PlanRefusal::NotYours(m) => ServerError::new(ErrorCode::Forbidden, m),
+        PlanRefusal::Invalid(m) => invalid(m),
+    }
 }
 
 fn now_rfc3339() -> String {
@@ -221,29 +229,7 @@ pub async fn edit_plan(
     }
     records::check_version(&mut tx, RecordKind::PerformancePlan, &id, patch.base_version).await?;
     let cycle = load_cycle(&mut tx, &plan.data.cycle_id).await?;
-    let mut next = plan.data.clone();
-    if let Some(results) = patch.results {
-        if !plan.data.status.results_editable() {
-            return Err(ServerError::new(
-                ErrorCode::Conflict,
-                "Hasil kerja hanya dapat diubah saat rencana berstatus Draf atau Dikembalikan.",
-            ));
-        }
-        PerformancePlan::check_results(&results, &cycle).map_err(invalid)?;
-        next.results = results;
-    }
-    if let Some(reflection) = patch.reflection {
-        if plan.data.predikat.is_some() {
-            return Err(ServerError::new(
-                ErrorCode::Conflict,
-                "Refleksi tidak dapat diubah setelah predikat diberikan.",
-            ));
-        }
-        if reflection.chars().count() > MAX_REFLECTION {
-            return Err(invalid(format!("Refleksi paling banyak {MAX_REFLECTION} karakter.")));
-        }
-        next.reflection = reflection;
-    }
+    let next = plan.data.patched(&patch, &cycle).map_err(refused)?;
     let record = records::put(&mut tx, RecordKind::PerformancePlan, &id, &plan.audience, &next).await?;
     tx.commit().await?;
     Ok(Json(Changed { records: vec![record] }))
@@ -276,36 +262,8 @@ pub async fn move_plan(
     let mut tx = state.db.begin().await?;
     let (plan, actor) = load_plan(&mut tx, &caller, &id).await?;
     records::check_version(&mut tx, RecordKind::PerformancePlan, &id, mv.base_version).await?;
-    let from = plan.data.status;
-    match from.mover(mv.to) {
-        None => {
-            return Err(ServerError::new(
-                ErrorCode::Conflict,
-                format!("Rencana berstatus {from:?} tidak dapat diubah menjadi {:?}.", mv.to),
-            ))
-        }
-        Some(who) if who != actor => {
-            return Err(ServerError::new(
-                ErrorCode::Forbidden,
-                match who {
-                    Actor::Principal => "Langkah ini dilakukan oleh kepala sekolah.",
-                    Actor::Owner => "Langkah ini dilakukan oleh guru pemilik rencana.",
-                },
-            ))
-        }
-        Some(_) => {}
-    }
-    let note = mv.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
-        return Err(invalid(format!("Catatan paling banyak {MAX_NOTE} karakter.")));
-    }
-    if mv.to == PlanStatus::Dikembalikan && note.is_none() {
-        return Err(invalid("Tuliskan catatan perbaikan saat mengembalikan rencana."));
-    }
-    if mv.to == PlanStatus::PerluDisetujui {
-        let cycle = load_cycle(&mut tx, &plan.data.cycle_id).await?;
-        plan.data.check_submittable(&cycle).map_err(invalid)?;
-    }
+    let cycle = load_cycle(&mut tx, &plan.data.cycle_id).await?;
+    let note = plan.data.check_move(mv.to, actor, mv.note.as_deref(), &cycle).map_err(refused)?;
     let mut next = plan.data.clone();
     next.status = mv.to;
     next.history.push(PlanEvent {
@@ -393,14 +351,6 @@ pub async fn schedule(
     if uuid::Uuid::parse_str(&new.id).is_err() {
         return Err(invalid("Id observasi harus berupa UUID."));
     }
-    if !is_local_datetime(&new.scheduled_at) {
-        return Err(invalid("Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM."));
-    }
-    if new.class_name.trim().is_empty() {
-        return Err(invalid("Kelas yang diobservasi harus diisi."));
-    }
-    check_text("Kelas", &new.class_name, 200)?;
-    check_text("Fokus observasi", &new.focus, MAX_TEXT)?;
     let mut tx = state.db.begin().await?;
     let (plan, actor) = load_plan(&mut tx, &caller, &new.plan_id).await?;
     if actor != Actor::Principal {
@@ -412,20 +362,7 @@ pub async fn schedule(
     if records::current(&mut tx, RecordKind::Observation, &new.id).await?.is_some() {
         return Err(ServerError::new(ErrorCode::Conflict, "Id observasi ini sudah dipakai."));
     }
-    let obs = Observation {
-        id: new.id.clone(),
-        plan_id: plan.data.id.clone(),
-        owner_id: plan.data.owner_id.clone(),
-        observer_id: caller.user_id.clone(),
-        school_npsn: plan.audience.school.clone(),
-        scheduled_at: new.scheduled_at,
-        class_name: new.class_name.trim().to_owned(),
-        focus: new.focus.trim().to_owned(),
-        status: ObservationStatus::Terjadwal,
-        preparation: String::new(),
-        record: String::new(),
-        follow_up: String::new(),
-    };
+    let obs = new.observation(&plan.data, &caller.user_id).map_err(invalid)?;
     let record = records::put(&mut tx, RecordKind::Observation, &obs.id, &plan.audience, &obs).await?;
     tx.commit().await?;
     Ok(Json(Changed { records: vec![record] }))
@@ -475,34 +412,7 @@ pub async fn edit_observation(
         return Err(ServerError::new(ErrorCode::Forbidden, "Persiapan observasi diisi oleh guru."));
     }
     records::check_version(&mut tx, RecordKind::Observation, &id, patch.base_version).await?;
-    let mut next = obs.data.clone();
-    if let Some(at) = patch.scheduled_at {
-        if !is_local_datetime(&at) {
-            return Err(invalid("Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM."));
-        }
-        next.scheduled_at = at;
-    }
-    if let Some(c) = patch.class_name {
-        if c.trim().is_empty() {
-            return Err(invalid("Kelas yang diobservasi harus diisi."));
-        }
-        check_text("Kelas", &c, 200)?;
-        next.class_name = c.trim().to_owned();
-    }
-    for (label, field, value) in [
-        ("Fokus observasi", &mut next.focus, patch.focus),
-        ("Persiapan", &mut next.preparation, patch.preparation),
-        ("Catatan observasi", &mut next.record, patch.record),
-        ("Tindak lanjut", &mut next.follow_up, patch.follow_up),
-    ] {
-        if let Some(v) = value {
-            check_text(label, &v, MAX_REFLECTION)?;
-            *field = v;
-        }
-    }
-    if let Some(s) = patch.status {
-        next.status = s;
-    }
+    let next = obs.data.patched(&patch).map_err(invalid)?;
     let record = records::put(&mut tx, RecordKind::Observation, &id, &obs.audience, &next).await?;
     tx.commit().await?;
     Ok(Json(Changed { records: vec![record] }))
