@@ -12,6 +12,10 @@ fn main() {
             "kinerja",
             "approvals",
             "act",
+            "communities",
+            "pkb",
+            "programmes",
+            "save_draft",
         ]),
     ))
     .expect("tauri-build failed");

@@ -27,6 +27,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::kinerja,
         commands::views::approvals,
         commands::views::act,
+        commands::views::communities,
+        commands::views::pkb,
+        commands::views::programmes,
+        commands::views::save_draft,
     ])
 }
 

@@ -4,7 +4,10 @@
 
 use penggerak_core::{MemoryStore, Session};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
-use penggerak_types::ipc::{cmd, Home, KinerjaView, SessionState, SyncPhase, SyncStatus};
+use penggerak_types::ipc::{
+    cmd, reflection_draft_key, CommunitiesView, Home, KinerjaView, PkbView, ProgrammesView, SessionState,
+    SyncPhase, SyncStatus,
+};
 use penggerak_types::kinerja::PlanStatus;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -104,6 +107,38 @@ fn only_granted_commands_from_the_main_window_run() {
     assert_eq!(err["code"], "validation", "{err}");
     let approvals = invoke(&main, cmd::APPROVALS, json!({}), LOCAL_ORIGIN).expect("granted");
     assert_eq!(approvals, json!([]), "a teacher has nothing to approve");
+
+    // Communities, the development plan (with a reflection draft kept as typed) and the programme timeline.
+    let communities: CommunitiesView =
+        serde_json::from_value(invoke(&main, cmd::COMMUNITIES, json!({}), LOCAL_ORIGIN).expect("granted"))
+            .unwrap();
+    assert!(communities.communities.iter().any(|c| c.member), "Siti belongs to a demo community");
+    let pkb: PkbView =
+        serde_json::from_value(invoke(&main, cmd::PKB, json!({}), LOCAL_ORIGIN).expect("granted")).unwrap();
+    let item = pkb.items.first().expect("Siti's demo plan has items").item.id.clone();
+    let draft = json!({"draft": {"key": reflection_draft_key(&item), "text": "Refleksi yang belum selesai"}});
+    invoke(&main, cmd::SAVE_DRAFT, draft, LOCAL_ORIGIN).expect("save_draft is granted");
+    let pkb: PkbView =
+        serde_json::from_value(invoke(&main, cmd::PKB, json!({}), LOCAL_ORIGIN).unwrap()).unwrap();
+    let kept = pkb.items.iter().find(|v| v.item.id == item).unwrap().draft.clone();
+    assert_eq!(kept.as_deref(), Some("Refleksi yang belum selesai"), "the draft is read back with the item");
+    let programmes: ProgrammesView =
+        serde_json::from_value(invoke(&main, cmd::PROGRAMMES, json!({}), LOCAL_ORIGIN).expect("granted"))
+            .unwrap();
+    assert!(
+        programmes.programmes.iter().any(|p| p.programme.contains("Guru Penggerak") && p.stages.len() >= 5),
+        "Siti's Guru Penggerak timeline: {programmes:?}"
+    );
+
+    // Sign-out would lose the waiting submit and the draft: refused until the user confirms.
+    let err = invoke(&main, cmd::SIGN_OUT, json!({"discard": false}), LOCAL_ORIGIN)
+        .expect_err("sign-out with changes waiting asks first");
+    assert_eq!(err["code"], "changes_waiting", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("2 perubahan"), "one change + one draft: {err}");
+    let out =
+        invoke(&main, cmd::SIGN_OUT, json!({"discard": true}), LOCAL_ORIGIN).expect("confirmed sign-out");
+    let out: SessionState = serde_json::from_value(out).unwrap();
+    assert!(matches!(out, SessionState::SignedOut { .. }), "{out:?}");
 
     // A command's own failure arrives as {code, message}, not as a string.
     let bad = json!({"request": {"identifier": "3471765432100001", "password": "salah", "server_url": null}});

@@ -1,10 +1,13 @@
 //! The root component: loads the session state once, then shows the sign-in page or the signed-in app
 //! (its menu, the sync status line and the pages, routed one file per page).
 
-use crate::pages::{home::Home, kinerja::Kinerja, sign_in::SignIn};
+use crate::pages::{
+    community::Community, home::Home, kinerja::Kinerja, komunitas::Komunitas, pengaturan::Pengaturan,
+    rencana::Rencana, sign_in::SignIn, status::Status,
+};
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use penggerak_types::api::Profile;
 use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
@@ -23,6 +26,8 @@ enum Screen {
 #[derive(Clone)]
 pub struct Shell {
     pub profile: Profile,
+    /// The server this device is signed in to.
+    pub server_url: String,
     pub on_session: Callback<SessionState>,
     pub sync: RwSignal<SyncStatus>,
     pub changed: RwSignal<u32>,
@@ -65,8 +70,8 @@ pub fn App() -> impl IntoView {
                 Screen::Session(SessionState::SignedOut { server_url }) => {
                     view! { <SignIn server_url=server_url on_session=on_session /> }.into_any()
                 }
-                Screen::Session(SessionState::SignedIn { profile, .. }) => {
-                    view! { <SignedIn profile=*profile on_session=on_session /> }.into_any()
+                Screen::Session(SessionState::SignedIn { profile, server_url }) => {
+                    view! { <SignedIn profile=*profile server_url=server_url on_session=on_session /> }.into_any()
                 }
             }}
         </main>
@@ -75,9 +80,9 @@ pub fn App() -> impl IntoView {
 
 /// The signed-in app: menu, sync status line, pages.
 #[component]
-fn SignedIn(profile: Profile, on_session: Callback<SessionState>) -> impl IntoView {
+fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
     let sync = RwSignal::new(SyncStatus::default());
-    let shell = Shell { profile, on_session, sync, changed: RwSignal::new(0) };
+    let shell = Shell { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
     provide_context(shell.clone());
     let listener = shell.clone();
     leptos::task::spawn_local(async move {
@@ -100,9 +105,15 @@ fn SignedIn(profile: Profile, on_session: Callback<SessionState>) -> impl IntoVi
     view! {
         <Router>
             <div class="shell">
+                // `A` marks the page being shown with aria-current="page" (screen readers say it; the
+                // style shows it).
                 <nav class="tabs" aria-label=text::NAV_LABEL>
-                    <a id="nav-home" href="/">{text::NAV_HOME}</a>
-                    <a id="nav-kinerja" href="/kinerja">{text::NAV_KINERJA}</a>
+                    <A href="/" exact=true attr:id="nav-home">{text::NAV_HOME}</A>
+                    <A href="/status" attr:id="nav-status">{text::NAV_STATUS}</A>
+                    <A href="/komunitas" attr:id="nav-komunitas">{text::NAV_KOMUNITAS}</A>
+                    <A href="/rencana" attr:id="nav-rencana">{text::NAV_RENCANA}</A>
+                    <A href="/kinerja" attr:id="nav-kinerja">{text::NAV_KINERJA}</A>
+                    <A href="/pengaturan" attr:id="nav-settings">{text::NAV_SETTINGS}</A>
                 </nav>
                 <p id="sync-line" class="sync-line" role="status" aria-live="polite">
                     <span>{move || view_model::sync_line(&sync.get())}</span>
@@ -112,7 +123,12 @@ fn SignedIn(profile: Profile, on_session: Callback<SessionState>) -> impl IntoVi
                 </p>
                 <Routes fallback=Home>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/status") view=Status />
+                    <Route path=path!("/komunitas") view=Komunitas />
+                    <Route path=path!("/komunitas/:id") view=Community />
+                    <Route path=path!("/rencana") view=Rencana />
                     <Route path=path!("/kinerja") view=Kinerja />
+                    <Route path=path!("/pengaturan") view=Pengaturan />
                 </Routes>
             </div>
         </Router>

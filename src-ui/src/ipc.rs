@@ -3,8 +3,8 @@
 //! `penggerak_types::ipc`; command names from `penggerak_types::ipc::cmd`.
 
 use penggerak_types::ipc::{
-    cmd, ActArgs, Action, Approval, Home, KinerjaView, SessionState, SignInArgs, SignInRequest, SyncStatus,
-    SYNC_STATUS_EVENT,
+    cmd, ActArgs, Action, Approval, CommunitiesView, Home, KinerjaView, PkbView, ProgrammesView,
+    SaveDraftArgs, SessionState, SignInArgs, SignInRequest, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -53,8 +53,15 @@ pub async fn sign_in(request: SignInRequest) -> Result<SessionState, ApiError> {
     call(cmd::SIGN_IN, &SignInArgs { request }).await
 }
 
-pub async fn sign_out() -> Result<SessionState, ApiError> {
-    call(cmd::SIGN_OUT, &NoArgs {}).await
+#[derive(Serialize)]
+struct SignOutArgs {
+    discard: bool,
+}
+
+/// Signs out. Unless `discard` (the user confirmed), refuses with `changes_waiting` while changes or
+/// drafts on the device would be lost.
+pub async fn sign_out(discard: bool) -> Result<SessionState, ApiError> {
+    call(cmd::SIGN_OUT, &SignOutArgs { discard }).await
 }
 
 pub async fn home() -> Result<Home, ApiError> {
@@ -67,6 +74,28 @@ pub async fn kinerja() -> Result<KinerjaView, ApiError> {
 
 pub async fn approvals() -> Result<Vec<Approval>, ApiError> {
     call(cmd::APPROVALS, &NoArgs {}).await
+}
+
+pub async fn communities() -> Result<CommunitiesView, ApiError> {
+    call(cmd::COMMUNITIES, &NoArgs {}).await
+}
+
+pub async fn pkb() -> Result<PkbView, ApiError> {
+    call(cmd::PKB, &NoArgs {}).await
+}
+
+pub async fn programmes() -> Result<ProgrammesView, ApiError> {
+    call(cmd::PROGRAMMES, &NoArgs {}).await
+}
+
+/// Keeps text being typed on the device (empty text forgets it).
+pub async fn save_draft(key: String, text: String) -> Result<(), ApiError> {
+    call(cmd::SAVE_DRAFT, &DraftArgs { draft: SaveDraftArgs { key, text } }).await
+}
+
+#[derive(Serialize)]
+struct DraftArgs {
+    draft: SaveDraftArgs,
 }
 
 /// Does what the user asked: shown at once from the store, sent to the server by the sync loop.

@@ -1,9 +1,11 @@
 //! View logic as plain functions: what to show for an error, a role, a profile. Tested natively.
 
 use crate::text;
-use penggerak_types::api::{Profile, Role};
-use penggerak_types::ipc::{SyncPhase, SyncStatus};
+use penggerak_types::api::{Community, Profile, Role};
+use penggerak_types::ipc::{CommunityItem, PkbItemView, SyncPhase, SyncStatus};
 use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
+use penggerak_types::pkb::{PkbItemKind, PkbStatus};
+use penggerak_types::programme::StageOutcome;
 use penggerak_types::{ApiError, ErrorCode};
 
 /// The sentence to show for an error. Known codes get a fixed, friendly sentence; others show the
@@ -129,6 +131,14 @@ pub fn sync_line(s: &SyncStatus) -> String {
     parts.join(" · ")
 }
 
+/// When the last sync succeeded, in WIB, or that it never did.
+pub fn last_synced(s: &SyncStatus) -> String {
+    match &s.last_synced_at {
+        Some(at) => date_label(&wib_time(at)),
+        None => text::SYNC_NEVER.to_owned(),
+    }
+}
+
 /// An RFC 3339 UTC time (`2026-11-22T03:04:05Z`) as local WIB `YYYY-MM-DDTHH:MM`; other input unchanged.
 fn wib_time(utc: &str) -> String {
     let num = |r: std::ops::Range<usize>| utc.get(r).and_then(|p| p.parse::<u32>().ok());
@@ -161,6 +171,126 @@ fn wib_time(utc: &str) -> String {
         }
     }
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
+}
+
+pub fn stage_outcome_label(o: StageOutcome) -> &'static str {
+    match o {
+        StageOutcome::Belum => text::OUTCOME_BELUM,
+        StageOutcome::Berlangsung => text::OUTCOME_BERLANGSUNG,
+        StageOutcome::Lulus => text::OUTCOME_LULUS,
+        StageOutcome::TidakLulus => text::OUTCOME_TIDAK_LULUS,
+    }
+}
+
+pub fn pkb_status_label(s: PkbStatus) -> &'static str {
+    match s {
+        PkbStatus::BelumMulai => text::PKB_STATUS_BELUM,
+        PkbStatus::Berjalan => text::PKB_STATUS_BERJALAN,
+        PkbStatus::Selesai => text::PKB_STATUS_SELESAI,
+    }
+}
+
+pub fn pkb_kind_label(k: PkbItemKind) -> &'static str {
+    match k {
+        PkbItemKind::PelatihanMandiri => text::PKB_KIND_MANDIRI,
+        PkbItemKind::Lokakarya => text::PKB_KIND_LOKAKARYA,
+        PkbItemKind::KomunitasBelajar => text::PKB_KIND_KOMUNITAS,
+        PkbItemKind::Lainnya => text::PKB_KIND_LAINNYA,
+    }
+}
+
+/// "1.240 anggota": Indonesian thousands separator.
+pub fn members_label(n: i64) -> String {
+    let digits = n.max(0).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} {}", text::MEMBERS)
+}
+
+/// The Komunitas screen's search and filters. Empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommunityFilter {
+    /// Words that must all appear in the name, topic, description, regency or lead (any case).
+    pub q: String,
+    pub topic: String,
+    pub jenjang: String,
+    /// A province.
+    pub region: String,
+}
+
+impl CommunityFilter {
+    pub fn matches(&self, c: &Community) -> bool {
+        let hay =
+            format!("{} {} {} {} {}", c.name, c.topic, c.description, c.regency, c.lead_name).to_lowercase();
+        let words = self.q.to_lowercase();
+        words.split_whitespace().all(|w| hay.contains(w))
+            && (self.topic.is_empty() || c.topic == self.topic)
+            && (self.jenjang.is_empty() || c.jenjang == self.jenjang)
+            && (self.region.is_empty() || c.province == self.region)
+    }
+}
+
+/// The choices each filter offers, from the communities on the device: topics, jenjang, provinces; each
+/// sorted, without repeats.
+pub fn filter_options(items: &[CommunityItem]) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let pick = |f: fn(&Community) -> &String| {
+        let set: std::collections::BTreeSet<String> = items.iter().map(|i| f(&i.community).clone()).collect();
+        set.into_iter().collect::<Vec<_>>()
+    };
+    (pick(|c| &c.topic), pick(|c| &c.jenjang), pick(|c| &c.province))
+}
+
+/// Plan items grouped the way a teacher works through them: running first, then not started, then done.
+/// Groups without items are left out; the order inside a group is kept.
+pub fn pkb_groups(items: &[PkbItemView]) -> Vec<(PkbStatus, Vec<PkbItemView>)> {
+    [PkbStatus::Berjalan, PkbStatus::BelumMulai, PkbStatus::Selesai]
+        .into_iter()
+        .map(|s| (s, items.iter().filter(|v| v.item.status == s).cloned().collect::<Vec<_>>()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// Saving a draft as it is typed, one save at a time: a keystroke while a save is under way only
+/// remembers the newest text, which goes when that save finishes. So saves never overtake each other and
+/// the last text typed is always the last one saved.
+#[derive(Debug, Default)]
+pub struct DraftQueue {
+    saving: bool,
+    next: Option<String>,
+}
+
+impl DraftQueue {
+    /// The user typed `text`: returns it if it should be saved now.
+    pub fn typed(&mut self, text: String) -> Option<String> {
+        if self.saving {
+            self.next = Some(text);
+            None
+        } else {
+            self.saving = true;
+            Some(text)
+        }
+    }
+
+    /// A save finished: returns the text to save next, if more was typed meanwhile.
+    pub fn saved(&mut self) -> Option<String> {
+        match self.next.take() {
+            Some(t) => Some(t),
+            None => {
+                self.saving = false;
+                None
+            }
+        }
+    }
+
+    /// Whether text typed is not on the device yet.
+    pub fn busy(&self) -> bool {
+        self.saving
+    }
 }
 
 #[cfg(test)]
@@ -260,5 +390,110 @@ mod tests {
         let labels: std::collections::BTreeSet<_> =
             [Draf, PerluDisetujui, Disetujui, Dikembalikan, Disepakati].map(plan_status_label).into();
         assert_eq!(labels.len(), 5, "no two statuses read the same");
+    }
+
+    fn community(name: &str, topic: &str, jenjang: &str, province: &str) -> Community {
+        Community {
+            id: name.to_lowercase(),
+            name: name.into(),
+            description: "Berbagi praktik baik".into(),
+            topic: topic.into(),
+            jenjang: jenjang.into(),
+            province: province.into(),
+            regency: "Kabupaten Sleman".into(),
+            lead_id: "l".into(),
+            lead_name: "Ibu Ratna".into(),
+            member_count: 3,
+        }
+    }
+
+    #[test]
+    fn the_community_filter_needs_every_word_and_every_chosen_field() {
+        let c = community("Kombel Numerasi Sleman", "Numerasi", "SD", "DI Yogyakarta");
+        let all = CommunityFilter::default();
+        assert!(all.matches(&c), "an empty filter shows everything");
+        let words = CommunityFilter { q: "numerasi  SLEMAN".into(), ..all.clone() };
+        assert!(words.matches(&c), "words match in any case, in any field, extra spaces ignored");
+        let missing = CommunityFilter { q: "numerasi literasi".into(), ..all.clone() };
+        assert!(!missing.matches(&c), "every word must be found");
+        let lead = CommunityFilter { q: "ratna".into(), ..all.clone() };
+        assert!(lead.matches(&c), "the lead's name is searched too");
+        let other = CommunityFilter { jenjang: "SMP".into(), ..all.clone() };
+        assert!(!other.matches(&c), "a chosen jenjang must match exactly");
+        let bali = CommunityFilter { region: "Bali".into(), topic: "Numerasi".into(), ..all };
+        assert!(!bali.matches(&c), "a chosen province must match");
+    }
+
+    #[test]
+    fn filter_options_are_sorted_and_unique() {
+        let item = |c| CommunityItem { community: c, member: false, pending: false, events: vec![] };
+        let items = vec![
+            item(community("B", "Numerasi", "SD", "DI Yogyakarta")),
+            item(community("A", "Literasi", "SD", "Bali")),
+            item(community("C", "Numerasi", "SMP", "Bali")),
+        ];
+        let (topics, jenjang, regions) = filter_options(&items);
+        assert_eq!(topics, ["Literasi", "Numerasi"]);
+        assert_eq!(jenjang, ["SD", "SMP"]);
+        assert_eq!(regions, ["Bali", "DI Yogyakarta"]);
+    }
+
+    #[test]
+    fn members_use_the_indonesian_thousands_separator() {
+        assert_eq!(members_label(7), "7 anggota");
+        assert_eq!(members_label(1240), "1.240 anggota");
+        assert_eq!(members_label(1_000_000), "1.000.000 anggota");
+        assert_eq!(members_label(-1), "0 anggota", "a count never shows negative");
+    }
+
+    #[test]
+    fn plan_items_group_running_first_and_skip_empty_groups() {
+        let item = |id: &str, status| PkbItemView {
+            item: penggerak_types::pkb::PkbItem {
+                id: id.into(),
+                plan_id: "p".into(),
+                owner_id: "u".into(),
+                kind: PkbItemKind::Lokakarya,
+                title: id.into(),
+                jp: 4,
+                target_date: None,
+                status,
+                progress: 0,
+                reflection: String::new(),
+                community_event_id: None,
+            },
+            pending: false,
+            conflict: false,
+            draft: None,
+        };
+        let groups = pkb_groups(&[
+            item("a", PkbStatus::Selesai),
+            item("b", PkbStatus::Berjalan),
+            item("c", PkbStatus::Selesai),
+        ]);
+        let shape: Vec<(PkbStatus, Vec<String>)> =
+            groups.into_iter().map(|(s, v)| (s, v.into_iter().map(|i| i.item.id).collect())).collect();
+        assert_eq!(
+            shape,
+            [(PkbStatus::Berjalan, vec!["b".to_owned()]), (PkbStatus::Selesai, vec!["a".into(), "c".into()])]
+        );
+    }
+
+    #[test]
+    fn a_draft_queue_saves_one_at_a_time_and_always_the_newest_text_last() {
+        let mut q = DraftQueue::default();
+        assert_eq!(q.typed("a".into()).as_deref(), Some("a"), "nothing under way: save now");
+        assert!(q.busy());
+        assert_eq!(q.typed("ab".into()), None, "a save is under way: wait");
+        assert_eq!(q.typed("abc".into()), None);
+        assert_eq!(q.saved().as_deref(), Some("abc"), "only the newest text follows, not every keystroke");
+        assert!(q.busy(), "that save is under way now");
+        assert_eq!(q.saved(), None, "nothing more was typed");
+        assert!(!q.busy(), "everything typed is on the device");
+        assert_eq!(
+            q.typed("abcd".into()).as_deref(),
+            Some("abcd"),
+            "idle again: the next keystroke saves at once"
+        );
     }
 }

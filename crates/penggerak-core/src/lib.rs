@@ -10,6 +10,7 @@
 //! (they are [`Sensitive`]).
 
 pub mod changes;
+mod drafts;
 mod error;
 pub mod outbox;
 mod records;

@@ -275,13 +275,15 @@ impl Session {
     }
 
     /// Signs out: revokes the session on the server, removes the keychain entry, the cached account and
-    /// every local record. Changes still waiting would be lost, so unless `discard_waiting` (the user
+    /// every local record. Changes still waiting (and unsaved drafts) would be lost, so unless `discard_waiting` (the user
     /// confirmed) it refuses with [`CoreError::ChangesWaiting`]. If the server cannot be reached the device
     /// still signs out, and the session is revoked on the server at the next chance
     /// ([`Session::finish_revocation`]).
     pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
+        // Unsaved drafts are typed text too: signing out would lose them just the same.
         let (waiting, ..) = self.store.outbox_counts().await?;
+        let waiting = waiting + self.store.draft_count().await?;
         if waiting > 0 && !discard_waiting {
             return Err(CoreError::ChangesWaiting(waiting));
         }

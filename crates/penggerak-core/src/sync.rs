@@ -403,10 +403,11 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Forgets every record, waiting change, notice and sync position (sign-out, or another account).
+    /// Forgets every record, waiting change, notice, draft and sync position (sign-out, or another
+    /// account).
     pub async fn clear_records(&self) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
-        for table in ["outbox_touches", "outbox", "notices", "records", "sync_meta"] {
+        for table in ["outbox_touches", "outbox", "notices", "records", "sync_meta", "drafts"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
         tx.commit().await?;

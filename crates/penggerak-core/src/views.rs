@@ -4,9 +4,11 @@
 
 use crate::outbox::Change;
 use crate::{changes, CoreError, LocalStore, Session};
-use penggerak_types::api::{CommunityEventRecord, Membership, Profile};
+use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    Action, Approval, Deadline, DeadlineKind, Home, KinerjaView, ProgrammeStep, HOME_DEADLINES,
+    reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, Deadline, DeadlineKind, Home,
+    ItemStatus, KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView,
+    StageStatus, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
@@ -188,7 +190,16 @@ impl Session {
                 let year = year_of(&today_wib());
                 changes::add_pkb_item(&format!("pkb:{}:{year}", me.id), &me.id, new)?
             }
-            Action::EditPkbItem { id, patch } => changes::edit_pkb_item(store, &id, patch).await?,
+            Action::EditPkbItem { id, patch } => {
+                // A reflection saved for real no longer needs its draft; the change carries the text now.
+                let saves_reflection = patch.reflection.is_some();
+                let change = changes::edit_pkb_item(store, &id, patch).await?;
+                self.change(&change).await?;
+                if saves_reflection {
+                    store.forget_draft(&reflection_draft_key(&id)).await?;
+                }
+                return Ok(());
+            }
             Action::EditPerformancePlan { id, patch } => {
                 changes::edit_performance_plan(store, &id, patch).await?
             }
@@ -234,4 +245,126 @@ pub async fn waiting_for_me(store: &LocalStore) -> Result<Vec<Approval>, CoreErr
         at(a).cmp(&at(b))
     });
     Ok(out)
+}
+
+/// The Komunitas screen's data: every community on the device (by name), the user's memberships as the
+/// device knows them (a join made offline counts at once, marked pending), and events from `today` on.
+pub async fn communities(store: &LocalStore, today: &str) -> Result<CommunitiesView, CoreError> {
+    let me = profile(store).await?;
+    let mut memberships = Vec::new();
+    for r in store.records(RecordKind::Membership).await? {
+        let m: Membership = r.parse()?;
+        if m.user_id == me.id {
+            memberships.push(m.community_id);
+        }
+    }
+    let events: Vec<CommunityEventRecord> = store.all(RecordKind::CommunityEvent).await?;
+    let mut out = Vec::new();
+    for r in store.records(RecordKind::Community).await? {
+        let community: Community = r.parse()?;
+        let mut upcoming: Vec<_> = events
+            .iter()
+            .filter(|e| e.community_id == community.id && e.event.starts_at.get(..10).unwrap_or("") >= today)
+            .map(|e| e.event.clone())
+            .collect();
+        upcoming.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
+        // A join or leave touches the membership and the community: either marks it waiting.
+        let membership = store.record(RecordKind::Membership, &format!("{}:{}", community.id, me.id)).await?;
+        let pending = r.pending || membership.is_some_and(|m| m.pending);
+        out.push(CommunityItem {
+            member: memberships.contains(&community.id),
+            pending,
+            events: upcoming,
+            community,
+        });
+    }
+    out.sort_by(|a, b| a.community.name.cmp(&b.community.name));
+    Ok(CommunitiesView { communities: out })
+}
+
+/// The Rencana Pengembangan screen's data: the plan of `today`'s year, its items (by target date, then
+/// title; undated last) with their sync state and any reflection draft, and JP done against the target.
+pub async fn pkb(store: &LocalStore, today: &str) -> Result<PkbView, CoreError> {
+    let me = profile(store).await?;
+    let plan_id = format!("pkb:{}:{}", me.id, year_of(today));
+    let plan = match store.record(RecordKind::PkbPlan, &plan_id).await? {
+        Some(r) => Some(r.parse::<PkbPlan>()?),
+        None => None,
+    };
+    let mut items = Vec::new();
+    for r in store.records(RecordKind::PkbItem).await? {
+        let item: PkbItem = r.parse()?;
+        if item.plan_id != plan_id {
+            continue;
+        }
+        let draft = store.draft(&reflection_draft_key(&item.id)).await?.filter(|d| *d != item.reflection);
+        items.push(PkbItemView { item, pending: r.pending, conflict: r.conflict.is_some(), draft });
+    }
+    items.sort_by(|a, b| {
+        let key = |v: &PkbItemView| {
+            (v.item.target_date.is_none(), v.item.target_date.clone(), v.item.title.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    let done: Vec<PkbItem> = items.iter().map(|v| v.item.clone()).collect();
+    Ok(PkbView { jp_target: plan.as_ref().map_or(0, |p| p.target_jp), jp_done: jp_done(&done), plan, items })
+}
+
+/// The Status Guru Penggerak screen's data: every programme the user takes part in (active programmes
+/// first, then the latest cohort), each stage with its dates, the user's result and items.
+pub async fn programmes(store: &LocalStore) -> Result<ProgrammesView, CoreError> {
+    let me = profile(store).await?;
+    let defs: Vec<Programme> = store.all(RecordKind::Programme).await?;
+    let mut parts: Vec<(Participation, Programme)> = store
+        .all::<Participation>(RecordKind::Participation)
+        .await?
+        .into_iter()
+        .filter(|p| p.person_id == me.id)
+        .filter_map(|p| defs.iter().find(|d| d.id == p.programme_id).cloned().map(|d| (p, d)))
+        .collect();
+    parts.sort_by_key(|(p, d)| std::cmp::Reverse((d.active, p.cohort_id.clone())));
+    let programmes = parts.into_iter().map(|(part, def)| programme_status(&part, &def)).collect();
+    Ok(ProgrammesView { programmes })
+}
+
+fn programme_status(part: &Participation, def: &Programme) -> ProgrammeStatus {
+    let cohort = def.cohorts.iter().find(|c| c.id == part.cohort_id);
+    let stages = def
+        .stages
+        .iter()
+        .map(|s| {
+            let dates = cohort.and_then(|c| c.schedule.iter().find(|d| d.stage == s.code));
+            let result = part.results.iter().find(|r| r.stage == s.code);
+            let items = def
+                .items
+                .iter()
+                .filter(|i| i.stage == s.code)
+                .map(|i| ItemStatus {
+                    code: i.code.clone(),
+                    title: i.title.clone(),
+                    kind: i.kind,
+                    done: part.items.iter().find(|p| p.item_id == i.id).map_or(0, |p| p.done.min(i.steps)),
+                    steps: i.steps,
+                })
+                .collect();
+            StageStatus {
+                code: s.code.clone(),
+                name: s.name.clone(),
+                description: s.description.clone(),
+                starts: dates.map(|d| d.starts.clone()),
+                ends: dates.map(|d| d.ends.clone()),
+                outcome: result.map_or(StageOutcome::Belum, |r| r.outcome),
+                note: result.and_then(|r| r.note.clone()),
+                current: s.code == part.current_stage,
+                items,
+            }
+        })
+        .collect();
+    ProgrammeStatus {
+        programme: def.name.clone(),
+        cohort: cohort.map(|c| c.name.clone()).unwrap_or_default(),
+        outcome: def.outcome.clone(),
+        stages,
+        certificate: part.certificate.clone(),
+    }
 }

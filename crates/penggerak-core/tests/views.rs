@@ -96,3 +96,85 @@ async fn a_plan_submitted_on_the_phone_waits_for_the_principal_who_approves_it_o
         "the server's history replaced the guess"
     );
 }
+
+#[tokio::test]
+async fn communities_join_offline_shows_at_once_and_counts_once_synced() {
+    let mut server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let today = today_wib();
+    let view = views::communities(siti.store(), &today).await.unwrap();
+    assert!(view.communities.windows(2).all(|w| w[0].community.name <= w[1].community.name), "by name");
+    assert!(view.communities.iter().any(|c| c.member), "Siti is in a demo community");
+    assert!(
+        view.communities
+            .iter()
+            .flat_map(|c| &c.events)
+            .all(|e| e.starts_at.get(..10).unwrap() >= today.as_str()),
+        "only events from today on"
+    );
+    let other = view.communities.iter().find(|c| !c.member).expect("a community she is not in").clone();
+
+    // The server is down: the join shows at once, counted, marked waiting.
+    server.stop();
+    siti.act(Action::JoinCommunity { id: other.community.id.clone() }).await.unwrap();
+    let view = views::communities(siti.store(), &today).await.unwrap();
+    let now = view.communities.iter().find(|c| c.community.id == other.community.id).unwrap();
+    assert!(now.member && now.pending, "a member at once, waiting to sync: {now:?}");
+    assert_eq!(now.community.member_count, other.community.member_count + 1, "counted at once");
+
+    // Back up: synced, no longer waiting, and the count is the server's (one more than before).
+    server.restart();
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
+    let view = views::communities(siti.store(), &today).await.unwrap();
+    let now = view.communities.iter().find(|c| c.community.id == other.community.id).unwrap();
+    assert!(now.member && !now.pending, "{now:?}");
+    assert_eq!(now.community.member_count, other.community.member_count + 1, "the server counted her once");
+}
+
+#[tokio::test]
+async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let today = today_wib();
+    let view = views::pkb(siti.store(), &today).await.unwrap();
+    assert_eq!(view.jp_target, 32);
+    let item = view.items.first().expect("Siti's plan has items").item.clone();
+    let key = penggerak_types::ipc::reflection_draft_key(&item.id);
+
+    siti.store().save_draft(&key, "Setengah jadi").await.unwrap();
+    siti.store().save_draft(&key, "Setengah jadi, lalu selesai.").await.unwrap();
+    // The app is closed and opened again: the draft is still there.
+    drop(siti);
+    let siti = Session::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+    let view = views::pkb(siti.store(), &today).await.unwrap();
+    let v = view.items.iter().find(|v| v.item.id == item.id).unwrap();
+    assert_eq!(v.draft.as_deref(), Some("Setengah jadi, lalu selesai."), "the newest text survived");
+
+    let patch = penggerak_types::pkb::PkbItemPatch {
+        reflection: Some("Setengah jadi, lalu selesai.".into()),
+        ..Default::default()
+    };
+    siti.act(Action::EditPkbItem { id: item.id.clone(), patch }).await.unwrap();
+    assert_eq!(siti.store().draft(&key).await.unwrap(), None, "saved for real: the draft is gone");
+    let view = views::pkb(siti.store(), &today).await.unwrap();
+    let v = view.items.iter().find(|v| v.item.id == item.id).unwrap();
+    assert!(v.pending && v.draft.is_none() && v.item.reflection == "Setengah jadi, lalu selesai.", "{v:?}");
+}
+
+#[tokio::test]
+async fn the_programme_timeline_has_every_stage_with_dates_and_results() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let view = views::programmes(siti.store()).await.unwrap();
+    let gp = view.programmes.iter().find(|p| p.programme.contains("Guru Penggerak")).expect("Siti is in GP");
+    assert!(gp.cohort.starts_with("Angkatan"), "{}", gp.cohort);
+    assert_eq!(gp.stages.iter().filter(|s| s.current).count(), 1, "exactly one stage is hers now");
+    let modules: Vec<&str> =
+        gp.stages.iter().flat_map(|s| &s.items).filter(|i| i.steps == 7).map(|i| i.code.as_str()).collect();
+    assert!(modules.contains(&"Modul 1.1") && modules.contains(&"Modul 3.3"), "modules 1.1–3.3: {modules:?}");
+    assert!(gp.stages.iter().all(|s| s.starts.is_some() && s.ends.is_some()), "dates from the cohort");
+    assert!(gp.stages.iter().flat_map(|s| &s.items).all(|i| i.done <= i.steps));
+}

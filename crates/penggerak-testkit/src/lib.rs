@@ -16,6 +16,7 @@ pub use fault_proxy::{FaultProxy, Faults};
 use penggerak_server::{demo, serve, AppState, Config, Db};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub use penggerak_server::demo::DEMO_PASSWORD;
@@ -26,9 +27,16 @@ pub struct TestServer {
     addr: SocketAddr,
     db_path: Option<PathBuf>,
     database_url: String,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    target: Arc<Target>,
+    config: Config,
+    running: Option<Running>,
     _dir: tempfile::TempDir,
+}
+
+/// The thread serving requests, and how to stop it (`true`: and drop the database, it is the end).
+struct Running {
+    shutdown: tokio::sync::oneshot::Sender<bool>,
+    thread: JoinHandle<()>,
 }
 
 impl TestServer {
@@ -40,69 +48,36 @@ impl TestServer {
     /// Starts a server seeded with the demo data, with `config` (e.g. short token lifetimes).
     pub fn start_with(config: Config) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory for the test database");
-        let target = match std::env::var(POSTGRES_ENV) {
+        let target = Arc::new(match std::env::var(POSTGRES_ENV) {
             Ok(admin) if !admin.is_empty() => {
                 Target::Postgres { admin, name: format!("penggerak_test_{}", uuid::Uuid::new_v4().simple()) }
             }
             _ => Target::Sqlite(dir.path().join("server.sqlite")),
-        };
-        let db_path = match &target {
+        });
+        let db_path = match &*target {
             Target::Sqlite(p) => Some(p.clone()),
             Target::Postgres { .. } => None,
         };
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("penggerak-test-server".into())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("tokio runtime for the test server");
-                rt.block_on(async move {
-                    let started = async {
-                        let url = target.create().await?;
-                        let db = Db::open(&url).await?;
-                        let opened = url.clone();
-                        demo::seed_if_empty(&db).await?;
-                        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-                        let addr = listener.local_addr()?;
-                        anyhow::Ok((db, listener, (addr, opened)))
-                    }
-                    .await;
-                    match started {
-                        Ok((db, listener, addr)) => {
-                            ready_tx.send(Ok(addr)).ok();
-                            let shutdown = async {
-                                let _ = shutdown_rx.await;
-                            };
-                            let pool = db.pool.clone();
-                            serve(listener, AppState::new(db, config), shutdown).await.expect("test server");
-                            pool.close().await;
-                            if let Err(e) = target.drop_database().await {
-                                eprintln!("test database not dropped: {e:#}");
-                            }
-                        }
-                        Err(e) => {
-                            ready_tx.send(Err(e)).ok();
-                        }
-                    }
-                });
-            })
-            .expect("spawning the test server thread");
-        let (addr, database_url) = ready_rx
-            .recv()
-            .expect("the test server thread ended before starting")
-            .expect("the test server failed to start");
-        TestServer {
-            addr,
-            db_path,
-            database_url,
-            shutdown: Some(shutdown_tx),
-            thread: Some(thread),
-            _dir: dir,
+        let loopback: SocketAddr = "127.0.0.1:0".parse().expect("a socket address");
+        let (running, addr, database_url) = spawn(Arc::clone(&target), loopback, config.clone(), true);
+        TestServer { addr, db_path, database_url, target, config, running: Some(running), _dir: dir }
+    }
+
+    /// Stops the server as a crash or a maintenance window would, keeping its database: connections are
+    /// refused until [`TestServer::restart`].
+    pub fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            let _ = r.shutdown.send(false);
+            let _ = r.thread.join();
         }
+    }
+
+    /// Starts the server again on the same address and database, after [`TestServer::stop`].
+    pub fn restart(&mut self) {
+        assert!(self.running.is_none(), "restart() follows stop()");
+        let (running, addr, _) = spawn(Arc::clone(&self.target), self.addr, self.config.clone(), false);
+        assert_eq!(addr, self.addr, "the restarted server listens where clients expect it");
+        self.running = Some(running);
     }
 
     /// The address the server listens on (for a [`FaultProxy`] in front of it).
@@ -126,13 +101,82 @@ impl TestServer {
     }
 }
 
+/// Runs a server on `bind` over `target`'s database (created and seeded when `create`) on a thread of its
+/// own; returns once it listens.
+fn spawn(
+    target: Arc<Target>,
+    bind: SocketAddr,
+    config: Config,
+    create: bool,
+) -> (Running, SocketAddr, String) {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<bool>();
+    let thread = std::thread::Builder::new()
+        .name("penggerak-test-server".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("tokio runtime for the test server");
+            rt.block_on(async move {
+                let started = async {
+                    let url = if create { target.create().await? } else { target.url() };
+                    let db = Db::open(&url).await?;
+                    if create {
+                        demo::seed_if_empty(&db).await?;
+                    }
+                    // tokio sets SO_REUSEADDR, so a restart can take the address back at once.
+                    let listener = tokio::net::TcpListener::bind(bind).await?;
+                    let addr = listener.local_addr()?;
+                    anyhow::Ok((db, listener, (addr, url)))
+                }
+                .await;
+                match started {
+                    Ok((db, listener, addr)) => {
+                        ready_tx.send(Ok(addr)).ok();
+                        let (final_tx, final_rx) = tokio::sync::oneshot::channel::<bool>();
+                        let shutdown = async move {
+                            // Dropped without a word (the test panicked): the end, clean up.
+                            let last = shutdown_rx.await.unwrap_or(true);
+                            let _ = final_tx.send(last);
+                        };
+                        let pool = db.pool.clone();
+                        serve(listener, AppState::new(db, config), shutdown).await.expect("test server");
+                        pool.close().await;
+                        if final_rx.await.unwrap_or(true) {
+                            if let Err(e) = target.drop_database().await {
+                                eprintln!("test database not dropped: {e:#}");
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        ready_tx.send(Err(e)).ok();
+                    }
+                }
+            });
+        })
+        .expect("spawning the test server thread");
+    let (addr, database_url) = ready_rx
+        .recv()
+        .expect("the test server thread ended before starting")
+        .expect("the test server failed to start");
+    (Running { shutdown: shutdown_tx, thread }, addr, database_url)
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if let Some(r) = self.running.take() {
+            let _ = r.shutdown.send(true);
+            let _ = r.thread.join();
+        } else {
+            // Stopped and never restarted: the database is still there.
+            let target = Arc::clone(&self.target);
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                rt.block_on(target.drop_database()).ok()
+            })
+            .join();
         }
     }
 }
@@ -153,16 +197,23 @@ enum Target {
 impl Target {
     /// Creates the database and returns the URL the server opens.
     async fn create(&self) -> anyhow::Result<String> {
+        if let Target::Postgres { admin, name } = self {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(admin).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+            conn.close().await?;
+        }
+        Ok(self.url())
+    }
+
+    /// The URL the server opens.
+    fn url(&self) -> String {
         match self {
-            Target::Sqlite(path) => Ok(format!("sqlite://{}", path.display())),
+            Target::Sqlite(path) => format!("sqlite://{}", path.display()),
             Target::Postgres { admin, name } => {
-                use sqlx::Connection;
-                sqlx::any::install_default_drivers();
-                let mut conn = sqlx::AnyConnection::connect(admin).await?;
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
-                conn.close().await?;
                 let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-                Ok(format!("{base}/{name}"))
+                format!("{base}/{name}")
             }
         }
     }

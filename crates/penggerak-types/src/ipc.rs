@@ -17,6 +17,10 @@ pub mod cmd {
     pub const KINERJA: &str = "kinerja";
     pub const APPROVALS: &str = "approvals";
     pub const ACT: &str = "act";
+    pub const COMMUNITIES: &str = "communities";
+    pub const PKB: &str = "pkb";
+    pub const PROGRAMMES: &str = "programmes";
+    pub const SAVE_DRAFT: &str = "save_draft";
 }
 
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
@@ -212,4 +216,105 @@ pub struct KinerjaView {
     /// The plan waits to sync, or is in conflict.
     pub pending: bool,
     pub conflict: bool,
+}
+
+/// The learning-communities screen (Komunitas), read from the store: every community the device holds,
+/// the user's own marked, with their upcoming events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunitiesView {
+    /// By name.
+    pub communities: Vec<CommunityItem>,
+}
+
+/// One community as the Komunitas screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityItem {
+    pub community: crate::api::Community,
+    /// The user is a member (as far as the device knows: a join made offline counts at once).
+    pub member: bool,
+    /// A join or leave of the user's waits to sync.
+    pub pending: bool,
+    /// Events from today on, soonest first.
+    pub events: Vec<crate::api::CommunityEvent>,
+}
+
+/// The development-plan screen (Rencana Pengembangan), read from the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PkbView {
+    /// The year's plan, if the device has it.
+    pub plan: Option<crate::pkb::PkbPlan>,
+    /// By target date (items without one last), then title.
+    pub items: Vec<PkbItemView>,
+    pub jp_done: u32,
+    pub jp_target: u32,
+}
+
+/// A plan item with its sync state and the reflection being written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PkbItemView {
+    pub item: crate::pkb::PkbItem,
+    pub pending: bool,
+    pub conflict: bool,
+    /// A reflection typed but not saved yet (kept on the device as it is typed), if it differs from the
+    /// item's.
+    pub draft: Option<String>,
+}
+
+/// The draft key of a plan item's reflection.
+pub fn reflection_draft_key(item_id: &str) -> String {
+    format!("reflection:{item_id}")
+}
+
+/// Arguments of `save_draft`: text being typed, kept on the device under `key` until it is saved for real.
+/// Empty text removes the draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveDraftArgs {
+    pub key: String,
+    pub text: String,
+}
+
+/// The programme-status screen (Status Guru Penggerak), read from the store: every programme the user
+/// takes part in, latest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammesView {
+    pub programmes: Vec<ProgrammeStatus>,
+}
+
+/// One programme the user is in: its stages as a timeline, with the user's results and items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeStatus {
+    pub programme: String,
+    pub cohort: String,
+    /// What graduates receive.
+    pub outcome: String,
+    pub stages: Vec<StageStatus>,
+    pub certificate: Option<crate::programme::Certificate>,
+}
+
+/// A stage of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageStatus {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    /// From the cohort's schedule (`YYYY-MM-DD`).
+    pub starts: Option<String>,
+    pub ends: Option<String>,
+    /// The user's result; `belum` for a stage not reached.
+    pub outcome: crate::programme::StageOutcome,
+    pub note: Option<String>,
+    /// The stage the user is in (or stopped at).
+    pub current: bool,
+    /// The stage's modules, workshops and visits with the user's steps done.
+    pub items: Vec<ItemStatus>,
+}
+
+/// An item of a stage with the user's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemStatus {
+    pub code: String,
+    pub title: String,
+    pub kind: crate::programme::ItemKind,
+    pub done: u8,
+    pub steps: u8,
 }

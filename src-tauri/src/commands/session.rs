@@ -21,7 +21,9 @@ pub async fn sign_in(
     Ok(state)
 }
 
+/// Signs out; refuses with `changes_waiting` while changes or drafts would be lost, unless `discard` (the
+/// user confirmed).
 #[tauri::command]
-pub async fn sign_out(session: State<'_, Arc<Session>>) -> Result<SessionState, ApiError> {
-    Ok(session.sign_out(false).await?)
+pub async fn sign_out(session: State<'_, Arc<Session>>, discard: bool) -> Result<SessionState, ApiError> {
+    Ok(session.sign_out(discard).await?)
 }

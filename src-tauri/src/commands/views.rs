@@ -1,9 +1,12 @@
-//! `home`, `kinerja`, `approvals` (what the screens show, from the local store) and `act` (what the user
-//! does: applied at once, queued for the server).
+//! `home`, `kinerja`, `approvals`, `communities`, `pkb`, `programmes` (what the screens show, from the
+//! local store), `act` (what the user does: applied at once, queued for the server) and `save_draft` (text
+//! kept as it is typed).
 
 use penggerak_core::views::{self, today_wib};
 use penggerak_core::Session;
-use penggerak_types::ipc::{Action, Approval, Home, KinerjaView};
+use penggerak_types::ipc::{
+    Action, Approval, CommunitiesView, Home, KinerjaView, PkbView, ProgrammesView, SaveDraftArgs,
+};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::State;
@@ -27,4 +30,24 @@ pub async fn approvals(session: State<'_, Arc<Session>>) -> Result<Vec<Approval>
 #[tauri::command]
 pub async fn act(session: State<'_, Arc<Session>>, action: Action) -> Result<(), ApiError> {
     Ok(session.act(action).await?)
+}
+
+#[tauri::command]
+pub async fn communities(session: State<'_, Arc<Session>>) -> Result<CommunitiesView, ApiError> {
+    Ok(views::communities(session.store(), &today_wib()).await?)
+}
+
+#[tauri::command]
+pub async fn pkb(session: State<'_, Arc<Session>>) -> Result<PkbView, ApiError> {
+    Ok(views::pkb(session.store(), &today_wib()).await?)
+}
+
+#[tauri::command]
+pub async fn programmes(session: State<'_, Arc<Session>>) -> Result<ProgrammesView, ApiError> {
+    Ok(views::programmes(session.store()).await?)
+}
+
+#[tauri::command]
+pub async fn save_draft(session: State<'_, Arc<Session>>, draft: SaveDraftArgs) -> Result<(), ApiError> {
+    Ok(session.store().save_draft(&draft.key, &draft.text).await?)
 }

@@ -1,5 +1,6 @@
 //! Beranda: who is signed in, their programme stage and next step, the nearest deadlines, development-plan
-//! progress and where their performance plan stands — all from the device's store — and sign-out.
+//! progress and where their performance plan stands — all from the device's store. (Sign-out is in
+//! Pengaturan.)
 
 use crate::app::Shell;
 use crate::{ipc, text, view_model};
@@ -10,20 +11,11 @@ use penggerak_types::ipc::{DeadlineKind, Home as HomeData};
 pub fn Home() -> impl IntoView {
     let shell = expect_context::<Shell>();
     let profile = shell.profile.clone();
-    let on_session = shell.on_session;
     let changed = shell.changed;
     let data = LocalResource::new(move || {
         changed.track();
         ipc::home()
     });
-    let error = RwSignal::new(None::<String>);
-    let sign_out = Action::new_local(|_: &()| ipc::sign_out());
-    Effect::new(move |_| match sign_out.value().get() {
-        Some(Ok(state)) => on_session.run(state),
-        Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
-        None => {}
-    });
-    let pending = sign_out.pending();
     let identity = view_model::identity_line(&profile);
     let school = view_model::school_line(&profile);
 
@@ -40,11 +32,6 @@ pub fn Home() -> impl IntoView {
                     Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
                 })}
             </Transition>
-            <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            <button id="sign-out" class="secondary" disabled=move || pending.get()
-                on:click=move |_| { sign_out.dispatch(()); }>
-                {move || if pending.get() { text::SIGNING_OUT } else { text::SIGN_OUT_BUTTON }}
-            </button>
         </section>
     }
 }

@@ -1,5 +1,10 @@
 //! One file per page.
 
+pub mod community;
 pub mod home;
 pub mod kinerja;
+pub mod komunitas;
+pub mod pengaturan;
+pub mod rencana;
 pub mod sign_in;
+pub mod status;

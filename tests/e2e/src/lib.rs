@@ -177,3 +177,49 @@ pub async fn screenshots(c: &Client, name: &str) {
         screenshot(c, &format!("{name}-{w}")).await;
     }
 }
+
+/// Signs in on the sign-in screen and waits for the home screen to greet `name`.
+pub async fn sign_in(c: &Client, identifier: &str, password: &str, name: &str) {
+    type_into(c, "#identifier", identifier, "identifier").await;
+    type_into(c, "#password", password, "password").await;
+    find(c, "#sign-in", "sign-in button").await.click().await.unwrap();
+    wait_text(c, "#user-name", "home after sign-in", |t| t == name).await;
+}
+
+/// Opens a page from the menu (`#nav-<id>`) and waits for its heading (`#<id>-title`, or `heading`).
+pub async fn open(c: &Client, nav: &str, heading: &str) {
+    find(c, &format!("#nav-{nav}"), "menu").await.click().await.unwrap();
+    find(c, heading, &format!("page {nav}")).await;
+}
+
+/// Signs out from Pengaturan (nothing may be waiting) and waits for the sign-in screen.
+pub async fn sign_out(c: &Client) {
+    open(c, "settings", "#settings-title").await;
+    find(c, "#sign-out", "sign-out button").await.click().await.unwrap();
+    find(c, "#identifier", "sign-in screen after sign-out").await;
+}
+
+/// Kills every running instance of the app binary with SIGKILL, as a crash or the OS reclaiming memory
+/// would: no shutdown code runs. Returns how many processes were killed.
+pub fn kill_app() -> usize {
+    let target = app_binary().canonicalize().unwrap();
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == target) {
+            let status = Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
+            assert!(status.success(), "kill -KILL {pid}");
+            killed += 1;
+        }
+    }
+    // Wait until they are gone, so the next launch does not race the dying one for the database.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+        e.file_name().to_string_lossy().parse::<i32>().is_ok()
+            && std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == target)
+    }) {
+        assert!(Instant::now() < deadline, "the app did not die within 10 s of SIGKILL");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    killed
+}

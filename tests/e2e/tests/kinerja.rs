@@ -1,27 +1,20 @@
 //! The performance plan in the real app: Siti sees her draft plan and the cycle, submits it to her
-//! principal (shown at once, then synced), signs out; Bambang signs in on the same device, finds her plan
-//! waiting for his approval and approves it — and the server has it.
+//! principal (shown at once, then synced), signs out and closes the app; in a second run Bambang signs in
+//! on the same device, finds her plan waiting for his approval and approves it — and the server has it.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, screenshots, type_into, wait_text, Driver};
+use penggerak_e2e::{find, open, screenshots, sign_in, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
 
-async fn sign_in(app: &fantoccini::Client, identifier: &str, name: &str) {
-    type_into(app, "#identifier", identifier, "identifier").await;
-    type_into(app, "#password", DEMO_PASSWORD, "password").await;
-    find(app, "#sign-in", "sign-in button").await.click().await.unwrap();
-    wait_text(app, "#user-name", "home after sign-in", |t| t == name).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_teacher_submits_her_plan_and_her_principal_approves_it() {
+async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_run() {
     let server = TestServer::start();
     let driver = Driver::start(&server.base_url());
     let app = driver.launch().await;
     find(&app, "#identifier", "sign-in screen").await;
-    sign_in(&app, "3471765432100001", "Siti Rahayu, S.Pd.").await;
+    sign_in(&app, "3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
 
     // Home fills from the store once the first sync has settled.
     wait_text(&app, "#kinerja-status", "home shows the plan status", |t| t.contains("Draf")).await;
@@ -29,10 +22,12 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it() {
     find(&app, "#programme-stage", "home shows the programme").await;
     screenshots(&app, "10-beranda").await;
 
-    find(&app, "#nav-kinerja", "menu").await.click().await.unwrap();
+    open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#plan-status", "the plan, a draft", |t| t == "Draf").await;
     let stages = find(&app, "#cycle-stages", "cycle stages").await.text().await.unwrap();
     assert!(stages.contains("Perencanaan kinerja") && stages.contains("Penilaian kinerja"), "{stages}");
+    let current = find(&app, "#nav-kinerja", "menu").await.attr("aria-current").await.unwrap();
+    assert_eq!(current.as_deref(), Some("page"), "the menu tells screen readers which page is open");
     screenshots(&app, "11-kinerja-draf").await;
 
     find(&app, "#submit-plan", "submit button").await.click().await.unwrap();
@@ -47,13 +42,14 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it() {
     let o: KinerjaOverview = client.get_json(&siti, "/kinerja").await.unwrap();
     assert_eq!(o.plan.unwrap().status, PlanStatus::PerluDisetujui);
 
-    // Sign out; the principal signs in and approves.
-    find(&app, "#nav-home", "menu").await.click().await.unwrap();
-    find(&app, "#sign-out", "sign-out button").await.click().await.unwrap();
-    find(&app, "#identifier", "sign-in screen after sign-out").await;
-    sign_in(&app, "196805121990031004", "Drs. Bambang Sutrisno, M.Pd.").await;
+    // Sign out and close the app. Second run: the principal signs in and finds it waiting.
+    sign_out(&app).await;
+    app.close().await.unwrap();
+    let app = driver.launch().await;
+    find(&app, "#identifier", "sign-in screen in the second run").await;
+    sign_in(&app, "196805121990031004", DEMO_PASSWORD, "Drs. Bambang Sutrisno, M.Pd.").await;
     wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
-    find(&app, "#nav-kinerja", "menu").await.click().await.unwrap();
+    open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#approvals", "Siti's plan waits for him", |t| t.contains("Siti Rahayu")).await;
     screenshots(&app, "13-kinerja-persetujuan").await;
     // Other teachers of his school wait too (demo data); he approves Siti's.
@@ -66,9 +62,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it() {
     assert_eq!(plan.history.last().unwrap().by_id, "kepsek-bambang");
 
     // Leave the device as found: signed out, keyring empty (the next test starts from nothing).
-    find(&app, "#nav-home", "menu").await.click().await.unwrap();
-    find(&app, "#sign-out", "sign-out button").await.click().await.unwrap();
-    find(&app, "#identifier", "sign-in screen after sign-out").await;
+    sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
 }

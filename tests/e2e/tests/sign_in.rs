@@ -3,7 +3,7 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, screenshot, type_into, wait_text, Driver};
+use penggerak_e2e::{find, screenshot, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ErrorCode;
 
@@ -43,9 +43,9 @@ async fn sign_in_restart_sign_out() {
     wait_text(&app, "#user-name", "home after restart", |t| t == NAME).await;
     screenshot(&app, "04-home-after-restart").await;
 
-    // Sign out: back to the sign-in screen, keyring entry gone, session revoked on the server.
-    find(&app, "#sign-out", "sign-out button").await.click().await.unwrap();
-    find(&app, "#identifier", "sign-in screen after sign-out").await;
+    // Sign out (in Pengaturan): back to the sign-in screen, keyring entry gone, session revoked on the
+    // server.
+    sign_out(&app).await;
     screenshot(&app, "05-signed-out").await;
     app.close().await.unwrap();
     assert!(keyring.load().unwrap().is_none(), "sign-out removed the keyring entry");

@@ -1,0 +1,52 @@
+//! Drafts: text being typed, kept on the device as it is typed (`migrations/0003_drafts.sql`).
+//!
+//! Owns: keeping and forgetting unsaved text. Never: sends anything (a draft becomes a change only when the
+//! user saves it, through [`crate::Session::act`]).
+
+use crate::{CoreError, LocalStore};
+
+impl LocalStore {
+    /// Keeps `text` under `key` (replacing what was there); empty text forgets the draft.
+    pub async fn save_draft(&self, key: &str, text: &str) -> Result<(), CoreError> {
+        if key.is_empty() {
+            return Err(CoreError::Invalid("Draf tanpa kunci tidak dapat disimpan.".into()));
+        }
+        if text.is_empty() {
+            return self.forget_draft(key).await;
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        sqlx::query(
+            "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(text)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The draft kept under `key`, if any.
+    pub async fn draft(&self, key: &str) -> Result<Option<String>, CoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT text FROM drafts WHERE key = ?")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|(t,)| t))
+    }
+
+    pub async fn forget_draft(&self, key: &str) -> Result<(), CoreError> {
+        sqlx::query("DELETE FROM drafts WHERE key = ?").bind(key).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// How many drafts the device holds (typed text not saved yet).
+    pub async fn draft_count(&self) -> Result<u32, CoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM drafts").fetch_one(self.pool()).await?;
+        Ok(n as u32)
+    }
+}

@@ -1,0 +1,107 @@
+//! Komunitas: the user's communities, then every community on the device with a search and filters by
+//! topic, jenjang and region; each opens its own page. Joining and leaving work offline: the change shows at
+//! once, marked as waiting, and the sync loop sends it when the server can be reached.
+
+use crate::app::Shell;
+use crate::view_model::{self, CommunityFilter};
+use crate::{ipc, text};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use penggerak_types::ipc::{CommunitiesView, CommunityItem};
+
+#[component]
+pub fn Komunitas() -> impl IntoView {
+    let shell = expect_context::<Shell>();
+    let changed = shell.changed;
+    let data = LocalResource::new(move || {
+        changed.track();
+        ipc::communities()
+    });
+    let filter = RwSignal::new(CommunityFilter::default());
+
+    view! {
+        <section class="card komunitas" aria-labelledby="komunitas-title">
+            <h1 id="komunitas-title">{text::KOMUNITAS_TITLE}</h1>
+            <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
+                {move || data.get().map(|r| match r {
+                    Ok(v) => lists(v, filter).into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn lists(v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView {
+    let (topics, jenjang, regions) = view_model::filter_options(&v.communities);
+    let mine: Vec<CommunityItem> = v.communities.iter().filter(|c| c.member).cloned().collect();
+    let all = v.communities;
+    let shown = move || {
+        let f = filter.get();
+        all.iter().filter(|c| f.matches(&c.community)).cloned().collect::<Vec<_>>()
+    };
+    view! {
+        <h2>{text::MY_COMMUNITIES}</h2>
+        {if mine.is_empty() {
+            view! { <p id="my-communities-none">{text::MY_COMMUNITIES_NONE}</p> }.into_any()
+        } else {
+            view! { <ul id="my-communities" class="communities">{mine.into_iter().map(row).collect_view()}</ul> }.into_any()
+        }}
+        <h2>{text::ALL_COMMUNITIES}</h2>
+        <div class="filters" role="search">
+            <label for="community-search">{text::SEARCH_LABEL}</label>
+            <input id="community-search" type="search" placeholder=text::SEARCH_PLACEHOLDER
+                prop:value=move || filter.get().q
+                on:input=move |ev| filter.update(|f| f.q = event_target_value(&ev)) />
+            <div class="filter-row">
+                {choice("filter-topic", text::FILTER_TOPIC, topics, filter, |f, v| f.topic = v)}
+                {choice("filter-jenjang", text::FILTER_JENJANG, jenjang, filter, |f, v| f.jenjang = v)}
+                {choice("filter-region", text::FILTER_REGION, regions, filter, |f, v| f.region = v)}
+            </div>
+        </div>
+        {move || {
+            let list = shown();
+            if list.is_empty() {
+                view! { <p id="communities-none">{text::COMMUNITIES_NONE}</p> }.into_any()
+            } else {
+                view! { <ul id="all-communities" class="communities">{list.into_iter().map(row).collect_view()}</ul> }.into_any()
+            }
+        }}
+    }
+}
+
+/// A labelled drop-down that sets one field of the filter ("" = all).
+fn choice(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<String>,
+    filter: RwSignal<CommunityFilter>,
+    set: fn(&mut CommunityFilter, String),
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| set(f, v)); }>
+                <option value="">{text::FILTER_ALL}</option>
+                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// One community in a list: name (a link to its page), topic, jenjang, place, members, and its state.
+fn row(item: CommunityItem) -> impl IntoView {
+    let c = item.community;
+    let href = format!("/komunitas/{}", c.id);
+    view! {
+        <li class="community" data-id=c.id.clone()>
+            <A href=href>{c.name.clone()}</A>
+            <p class="muted">{format!("{} · {} · {}", c.topic, c.jenjang, c.regency)}</p>
+            <p>
+                <span class="members">{view_model::members_label(c.member_count)}</span>
+                {item.member.then(|| view! { " " <span class="status-chip">{text::MEMBER}</span> })}
+                {item.pending.then(|| view! { " " <span class="badge pending">{text::WAITING_SYNC}</span> })}
+            </p>
+        </li>
+    }
+}

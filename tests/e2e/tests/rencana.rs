@@ -1,0 +1,90 @@
+//! The development plan in the real app: Siti writes a reflection; the app is killed with SIGKILL before
+//! she saves it; on the next start the text is still there (kept as she typed), she saves it, it syncs and
+//! the server has it. Then progress is marked, and sign-out warns while something still waits.
+
+use penggerak_client::ApiClient;
+use penggerak_core::{KeyringStore, TokenStore};
+use penggerak_e2e::{find, kill_app, open, screenshots, sign_in, sign_out, type_into, wait_text, Driver};
+use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::pkb::PkbOverview;
+
+const REFLECTION: &str = "Murid lebih aktif berdiskusi setelah saya memakai pertanyaan pemantik.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
+    let mut server = TestServer::start();
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let plan: PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    assert!(plan.items.iter().all(|i| i.reflection != REFLECTION), "the text is new to the server");
+
+    let driver = Driver::start(&server.base_url());
+    let app = driver.launch().await;
+    find(&app, "#identifier", "sign-in screen").await;
+    sign_in(&app, "3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+    wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
+
+    open(&app, "rencana", "#rencana-title").await;
+    wait_text(&app, "#pkb-jp", "JP against the target", |t| t.ends_with("dari 32 JP")).await;
+    screenshots(&app, "30-rencana").await;
+    let first = find(&app, ".pkb-item", "a plan item").await;
+    let item_id = first.attr("id").await.unwrap().unwrap().trim_start_matches("pkb-").to_owned();
+    let textarea = format!("#reflection-{item_id}");
+    type_into(&app, &textarea, REFLECTION, "typing the reflection").await;
+    wait_text(&app, &format!("#draft-{item_id}"), "kept on the device", |t| {
+        t == "Draf tersimpan di perangkat"
+    })
+    .await;
+    screenshots(&app, "31-rencana-draf").await;
+
+    // Killed before she pressed save: no shutdown code runs.
+    assert!(kill_app() >= 1, "the app was running");
+    // End the WebDriver session of the dead app (WebKitWebDriver holds one session at a time); the close
+    // itself may report the app gone.
+    if let Err(e) = app.close().await {
+        eprintln!("closing the killed app's session: {e}");
+    }
+    let app = driver.launch().await;
+    wait_text(&app, "#user-name", "still signed in after the kill", |t| t == "Siti Rahayu, S.Pd.").await;
+    open(&app, "rencana", "#rencana-title").await;
+    let kept = find(&app, &textarea, "the reflection box").await.prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some(REFLECTION), "every character typed before the kill is still there");
+    wait_text(&app, &format!("#draft-{item_id}"), "shown as not sent", |t| t == "Draf belum dikirim").await;
+    screenshots(&app, "32-rencana-setelah-dimatikan").await;
+
+    // Saved for real: it goes through the outbox and reaches the server.
+    find(&app, &format!("#pkb-{item_id} .save-reflection"), "save button").await.click().await.unwrap();
+    wait_text(&app, "#sync-line", "the reflection reached the server", |t| {
+        t.contains("Tersinkron") && !t.contains("menunggu")
+    })
+    .await;
+    let plan: PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    let item = plan.items.iter().find(|i| i.id == item_id).expect("the item is on the server");
+    assert_eq!(item.reflection, REFLECTION, "the server has the text typed before the kill");
+
+    // Progress marked while the server is down (keyboard on the slider: one step is 5 %). Sign-out now
+    // warns that a change would be lost; she cancels and nothing is lost.
+    server.stop();
+    let slider = find(&app, &format!("#progress-{item_id}"), "progress slider").await;
+    let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
+    slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight
+    find(&app, &format!("#pkb-{item_id} .save-progress"), "save progress").await.click().await.unwrap();
+    wait_text(&app, "#sync-line", "the progress waits", |t| t.contains("1 perubahan menunggu")).await;
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#sign-out", "sign-out button").await.click().await.unwrap();
+    wait_text(&app, "#sign-out-error", "the warning", |t| t.contains("1 perubahan")).await;
+    find(&app, "#sign-out-confirm", "the confirm button").await;
+    screenshots(&app, "33-keluar-peringatan").await;
+    find(&app, "#sign-out-cancel", "cancel").await.click().await.unwrap();
+    server.restart();
+    find(&app, "#settings-sync-now", "sync now").await.click().await.unwrap();
+    wait_text(&app, "#settings-waiting", "nothing waits", |t| t == "0").await;
+    let plan: PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    let item = plan.items.iter().find(|i| i.id == item_id).unwrap();
+    assert_eq!(item.progress, before + 5, "the progress marked offline reached the server");
+
+    // Nothing waits any more: sign-out goes through without a warning.
+    sign_out(&app).await;
+    app.close().await.unwrap();
+    assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
+}
