@@ -1,7 +1,7 @@
 //! View logic as plain functions: what to show for an error, a role, a profile. Tested natively.
 
 use crate::text;
-use penggerak_types::api::{Community, Profile, Role};
+use penggerak_types::api::{Community, Fixer, Profile, Role};
 use penggerak_types::ipc::{CommunityItem, PkbItemView, SyncPhase, SyncStatus};
 use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
@@ -173,6 +173,17 @@ fn wib_time(utc: &str) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
 }
 
+/// Who must fix a data problem, as the notice names them.
+pub fn fixer_label(f: Fixer) -> &'static str {
+    match f {
+        Fixer::Guru => text::FIXER_GURU,
+        Fixer::KepalaSekolah => text::FIXER_KEPALA_SEKOLAH,
+        Fixer::OperatorSekolah => text::FIXER_OPERATOR,
+        Fixer::AdminDinas => text::FIXER_DINAS,
+        Fixer::Unknown => text::FIXER_UNKNOWN,
+    }
+}
+
 pub fn stage_outcome_label(o: StageOutcome) -> &'static str {
     match o {
         StageOutcome::Belum => text::OUTCOME_BELUM,
@@ -204,7 +215,7 @@ pub fn members_label(n: i64) -> String {
     let digits = n.max(0).to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

@@ -1,10 +1,12 @@
 //! Beranda: who is signed in, their programme stage and next step, the nearest deadlines, development-plan
-//! progress and where their performance plan stands — all from the device's store. (Sign-out is in
+//! progress and where their performance plan stands — all from the device's store — and, when the user's
+//! records are inconsistent, what is wrong and who must fix it. (Sign-out is in
 //! Pengaturan.)
 
 use crate::app::Shell;
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
+use penggerak_types::api::Profile;
 use penggerak_types::ipc::{DeadlineKind, Home as HomeData};
 
 #[component]
@@ -26,6 +28,7 @@ pub fn Home() -> impl IntoView {
             <p id="user-name" class="user-name">{profile.full_name.clone()}</p>
             <p class="identity">{identity}</p>
             <p class="school">{school}</p>
+            {problems(&profile)}
             <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
                 {move || data.get().map(|r| match r {
                     Ok(h) => summary(h).into_any(),
@@ -34,6 +37,26 @@ pub fn Home() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// The data-problem notice: what is wrong with the user's records, what it blocks, and who can fix it.
+fn problems(profile: &Profile) -> Option<impl IntoView> {
+    if profile.problems.is_empty() {
+        return None;
+    }
+    Some(view! {
+        <section id="data-problems" class="note problems" aria-labelledby="problems-title">
+            <h2 id="problems-title">{text::PROBLEMS_HEADING}</h2>
+            <ul class="list">
+                {profile.problems.iter().map(|p| view! {
+                    <li data-code=p.code.clone()>
+                        <p>{p.message.clone()}</p>
+                        <p class="muted">{text::PROBLEM_FIX_BY}" "<strong>{view_model::fixer_label(p.fix_by)}</strong></p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }
 
 fn summary(h: HomeData) -> impl IntoView {

@@ -3,7 +3,7 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, screenshot, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{find, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ErrorCode;
 
@@ -52,6 +52,16 @@ async fn sign_in_restart_sign_out() {
     let e =
         ApiClient::new(&server.base_url()).unwrap().refresh(tokens.refresh_token.expose()).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::SessionExpired, "the server revoked the session at sign-out");
+
+    // A teacher whose records are inconsistent is told what is wrong and who must fix it.
+    let app = driver.launch().await;
+    find(&app, "#identifier", "sign-in screen").await;
+    sign_in(&app, "3471765432100003", DEMO_PASSWORD, "Agus Prasetyo, S.Pd.").await;
+    let notice = find(&app, "#data-problems", "the data-problem notice").await.text().await.unwrap();
+    assert!(notice.contains("NIP") && notice.contains("Operator sekolah"), "says what and who: {notice}");
+    screenshots(&app, "06-masalah-data").await;
+    sign_out(&app).await;
+    app.close().await.unwrap();
 
     // Secrets at rest: no token or password anywhere in the app's data, config or cache directories.
     let secrets =
