@@ -16,6 +16,8 @@ fn main() {
             "pkb",
             "programmes",
             "save_draft",
+            "conflicts",
+            "resolve",
         ]),
     ))
     .expect("tauri-build failed");

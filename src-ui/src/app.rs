@@ -2,8 +2,8 @@
 //! (its menu, the sync status line and the pages, routed one file per page).
 
 use crate::pages::{
-    community::Community, home::Home, kinerja::Kinerja, komunitas::Komunitas, pengaturan::Pengaturan,
-    rencana::Rencana, sign_in::SignIn, status::Status,
+    community::Community, home::Home, kinerja::Kinerja, komunitas::Komunitas, konflik::Konflik,
+    pengaturan::Pengaturan, rencana::Rencana, sign_in::SignIn, status::Status,
 };
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
@@ -117,6 +117,9 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                 </nav>
                 <p id="sync-line" class="sync-line" role="status" aria-live="polite">
                     <span>{move || view_model::sync_line(&sync.get())}</span>
+                    {move || (sync.get().conflicts > 0).then(|| view! {
+                        <A href="/konflik" attr:id="open-conflicts" attr:class="badge warn">{text::CONFLICTS_OPEN}</A>
+                    })}
                     <button id="sync-now" class="link" on:click=move |_| { sync_now.dispatch(()); }>
                         {text::SYNC_NOW}
                     </button>
@@ -129,6 +132,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/rencana") view=Rencana />
                     <Route path=path!("/kinerja") view=Kinerja />
                     <Route path=path!("/pengaturan") view=Pengaturan />
+                    <Route path=path!("/konflik") view=Konflik />
                 </Routes>
             </div>
         </Router>

@@ -3,8 +3,9 @@
 //! `penggerak_types::ipc`; command names from `penggerak_types::ipc::cmd`.
 
 use penggerak_types::ipc::{
-    cmd, ActArgs, Action, Approval, CommunitiesView, Home, KinerjaView, PkbView, ProgrammesView,
-    SaveDraftArgs, SessionState, SignInArgs, SignInRequest, SyncStatus, SYNC_STATUS_EVENT,
+    cmd, ActArgs, Action, Approval, CommunitiesView, ConflictView, Home, KinerjaView, PkbView,
+    ProgrammesView, ResolveArgs, SaveDraftArgs, SessionState, SignInArgs, SignInRequest, SyncStatus,
+    SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -91,6 +92,20 @@ pub async fn programmes() -> Result<ProgrammesView, ApiError> {
 /// Keeps text being typed on the device (empty text forgets it).
 pub async fn save_draft(key: String, text: String) -> Result<(), ApiError> {
     call(cmd::SAVE_DRAFT, &DraftArgs { draft: SaveDraftArgs { key, text } }).await
+}
+
+pub async fn conflicts() -> Result<Vec<ConflictView>, ApiError> {
+    call(cmd::CONFLICTS, &NoArgs {}).await
+}
+
+/// Settles a conflict: mine is sent again, or theirs replaces mine.
+pub async fn resolve(choice: ResolveArgs) -> Result<(), ApiError> {
+    call(cmd::RESOLVE, &ChoiceArgs { choice }).await
+}
+
+#[derive(Serialize)]
+struct ChoiceArgs {
+    choice: ResolveArgs,
 }
 
 #[derive(Serialize)]

@@ -173,6 +173,22 @@ fn wib_time(utc: &str) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
 }
 
+/// A record field as people call it (the JSON name when it has no name of its own here).
+pub fn field_label(field: &str) -> String {
+    match field {
+        "progress" => text::FIELD_PROGRESS.into(),
+        "status" => text::FIELD_STATUS.into(),
+        "reflection" => text::FIELD_REFLECTION.into(),
+        "title" => text::FIELD_TITLE.into(),
+        "target_date" => text::FIELD_TARGET_DATE.into(),
+        "jp" => text::JP.into(),
+        "results" => text::FIELD_RESULTS.into(),
+        "note" => text::FIELD_NOTE.into(),
+        "history" => text::FIELD_HISTORY.into(),
+        other => other.replace('_', " "),
+    }
+}
+
 /// Who must fix a data problem, as the notice names them.
 pub fn fixer_label(f: Fixer) -> &'static str {
     match f {

@@ -6,9 +6,9 @@ use crate::outbox::Change;
 use crate::{changes, CoreError, LocalStore, Session};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, Deadline, DeadlineKind, Home,
-    ItemStatus, KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView,
-    StageStatus, HOME_DEADLINES,
+    reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, ConflictField, ConflictView,
+    Deadline, DeadlineKind, Home, ItemStatus, Keep, KinerjaView, PkbItemView, PkbView, ProgrammeStatus,
+    ProgrammeStep, ProgrammesView, StageStatus, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
@@ -219,6 +219,18 @@ impl Session {
         };
         self.change(&change).await
     }
+
+    /// Settles a conflict the way the user chose: mine is sent again on the server's current version, or
+    /// theirs replaces mine. The sync loop is woken to send or settle it.
+    pub async fn resolve_conflict(&self, kind: RecordKind, id: &str, keep: Keep) -> Result<(), CoreError> {
+        let how = match keep {
+            Keep::Mine => crate::Resolution::KeepMine,
+            Keep::Theirs => crate::Resolution::TakeTheirs,
+        };
+        self.store().resolve(kind, id, how).await?;
+        self.wake_sync();
+        Ok(())
+    }
 }
 
 /// Plans of the principal's staff waiting for them (Perlu disetujui), oldest submission first.
@@ -366,5 +378,74 @@ fn programme_status(part: &Participation, def: &Programme) -> ProgrammeStatus {
         outcome: def.outcome.clone(),
         stages,
         certificate: part.certificate.clone(),
+    }
+}
+
+/// Every record in conflict, with the fields where the user's version and the server's differ.
+pub async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreError> {
+    let mut out = Vec::new();
+    for r in store.conflicts().await? {
+        let Some(server) = r.conflict.as_ref() else { continue };
+        let theirs = server.data.clone().unwrap_or(serde_json::Value::Null);
+        let title = ["title", "name"]
+            .iter()
+            .find_map(|k| r.data.get(k).or_else(|| theirs.get(k)).and_then(|v| v.as_str()))
+            .map_or_else(|| format!("{} {}", r.kind, r.id), str::to_owned);
+        out.push(ConflictView {
+            kind: r.kind,
+            id: r.id.clone(),
+            title,
+            fields: differing_fields(&r.data, &theirs),
+            theirs_deleted: server.deleted,
+        });
+    }
+    Ok(out)
+}
+
+/// The fields (of two JSON objects) whose values differ, by field name.
+fn differing_fields(mine: &serde_json::Value, theirs: &serde_json::Value) -> Vec<ConflictField> {
+    let empty = serde_json::Map::new();
+    let (a, b) = (mine.as_object().unwrap_or(&empty), theirs.as_object().unwrap_or(&empty));
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    // A missing field and a null one say the same thing.
+    let value =
+        |m: &serde_json::Map<String, serde_json::Value>, k: &str| m.get(k).filter(|v| !v.is_null()).cloned();
+    keys.into_iter()
+        .filter(|k| value(a, k) != value(b, k))
+        .map(|k| ConflictField { field: k.clone(), mine: shown(a.get(k)), theirs: shown(b.get(k)) })
+        .collect()
+}
+
+/// A JSON value as people read it: text as it is, numbers and yes/no plainly, nothing as `—`.
+fn shown(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => "—".to_owned(),
+        Some(serde_json::Value::String(s)) if s.is_empty() => "—".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Bool(true)) => "ya".to_owned(),
+        Some(serde_json::Value::Bool(false)) => "tidak".to_owned(),
+        Some(other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_conflict_lists_only_the_fields_that_differ_in_readable_form() {
+        let mine =
+            json!({"id": "a", "title": "Disiplin Positif", "progress": 30, "reflection": "", "done": true});
+        let theirs = json!({"id": "a", "title": "Disiplin Positif", "progress": 25, "reflection": "Baru", "extra": null});
+        let fields = differing_fields(&mine, &theirs);
+        let shape: Vec<(&str, &str, &str)> =
+            fields.iter().map(|f| (f.field.as_str(), f.mine.as_str(), f.theirs.as_str())).collect();
+        assert_eq!(
+            shape,
+            [("done", "ya", "—"), ("progress", "30", "25"), ("reflection", "—", "Baru")],
+            "equal fields (and missing = null) are left out; by field name"
+        );
+        assert!(differing_fields(&mine, &mine).is_empty(), "nothing differs from itself");
     }
 }

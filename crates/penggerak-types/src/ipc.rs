@@ -21,6 +21,8 @@ pub mod cmd {
     pub const PKB: &str = "pkb";
     pub const PROGRAMMES: &str = "programmes";
     pub const SAVE_DRAFT: &str = "save_draft";
+    pub const CONFLICTS: &str = "conflicts";
+    pub const RESOLVE: &str = "resolve";
 }
 
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
@@ -317,4 +319,44 @@ pub struct ItemStatus {
     pub kind: crate::programme::ItemKind,
     pub done: u8,
     pub steps: u8,
+}
+
+/// A record where the user's waiting edit and the server's newer copy disagree: both are kept until the
+/// user chooses (the `conflicts` command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictView {
+    pub kind: crate::RecordKind,
+    pub id: String,
+    /// What the record is, for people: its title or name.
+    pub title: String,
+    /// The fields whose values differ, by field name.
+    pub fields: Vec<ConflictField>,
+    /// The server deleted the record meanwhile.
+    pub theirs_deleted: bool,
+}
+
+/// One differing field: its JSON name and both values as text (`—` for none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictField {
+    pub field: String,
+    pub mine: String,
+    pub theirs: String,
+}
+
+/// Which version wins a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    /// Send mine again, on the server's current version.
+    Mine,
+    /// Drop mine, show the server's.
+    Theirs,
+}
+
+/// Arguments of `resolve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveArgs {
+    pub kind: crate::RecordKind,
+    pub id: String,
+    pub keep: Keep,
 }

@@ -1,11 +1,13 @@
 //! `home`, `kinerja`, `approvals`, `communities`, `pkb`, `programmes` (what the screens show, from the
 //! local store), `act` (what the user does: applied at once, queued for the server) and `save_draft` (text
-//! kept as it is typed).
+//! kept as it is typed), `conflicts` and `resolve` (both versions of a conflicting record, and the user's
+//! choice).
 
 use penggerak_core::views::{self, today_wib};
 use penggerak_core::Session;
 use penggerak_types::ipc::{
-    Action, Approval, CommunitiesView, Home, KinerjaView, PkbView, ProgrammesView, SaveDraftArgs,
+    Action, Approval, CommunitiesView, ConflictView, Home, KinerjaView, PkbView, ProgrammesView, ResolveArgs,
+    SaveDraftArgs,
 };
 use penggerak_types::ApiError;
 use std::sync::Arc;
@@ -50,4 +52,14 @@ pub async fn programmes(session: State<'_, Arc<Session>>) -> Result<ProgrammesVi
 #[tauri::command]
 pub async fn save_draft(session: State<'_, Arc<Session>>, draft: SaveDraftArgs) -> Result<(), ApiError> {
     Ok(session.store().save_draft(&draft.key, &draft.text).await?)
+}
+
+#[tauri::command]
+pub async fn conflicts(session: State<'_, Arc<Session>>) -> Result<Vec<ConflictView>, ApiError> {
+    Ok(views::conflicts(session.store()).await?)
+}
+
+#[tauri::command]
+pub async fn resolve(session: State<'_, Arc<Session>>, choice: ResolveArgs) -> Result<(), ApiError> {
+    Ok(session.resolve_conflict(choice.kind, &choice.id, choice.keep).await?)
 }

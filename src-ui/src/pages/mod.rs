@@ -4,6 +4,7 @@ pub mod community;
 pub mod home;
 pub mod kinerja;
 pub mod komunitas;
+pub mod konflik;
 pub mod pengaturan;
 pub mod rencana;
 pub mod sign_in;
