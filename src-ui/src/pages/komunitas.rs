@@ -54,9 +54,9 @@ fn lists(v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView
                 prop:value=move || filter.get().q
                 on:input=move |ev| filter.update(|f| f.q = event_target_value(&ev)) />
             <div class="filter-row">
-                {choice("filter-topic", text::FILTER_TOPIC, topics, filter, |f, v| f.topic = v)}
-                {choice("filter-jenjang", text::FILTER_JENJANG, jenjang, filter, |f, v| f.jenjang = v)}
-                {choice("filter-region", text::FILTER_REGION, regions, filter, |f, v| f.region = v)}
+                {choice("filter-topic", text::FILTER_TOPIC, topics, filter, |f| &mut f.topic)}
+                {choice("filter-jenjang", text::FILTER_JENJANG, jenjang, filter, |f| &mut f.jenjang)}
+                {choice("filter-region", text::FILTER_REGION, regions, filter, |f| &mut f.region)}
             </div>
         </div>
         {move || {
@@ -70,20 +70,25 @@ fn lists(v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView
     }
 }
 
-/// A labelled drop-down that sets one field of the filter ("" = all).
+/// A labelled drop-down bound to one field of the filter ("" = all). It shows the filter's value, so a list
+/// redrawn after a sync keeps the choice on screen.
 fn choice(
     id: &'static str,
     label: &'static str,
     options: Vec<String>,
     filter: RwSignal<CommunityFilter>,
-    set: fn(&mut CommunityFilter, String),
+    field: fn(&mut CommunityFilter) -> &mut String,
 ) -> impl IntoView {
     view! {
         <div>
             <label for=id>{label}</label>
-            <select id=id on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| set(f, v)); }>
+            <select id=id on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
                 <option value="">{text::FILTER_ALL}</option>
-                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                {options.into_iter().map(|o| {
+                    let (value, chosen) = (o.clone(), o.clone());
+                    let is_chosen = move || { let mut f = filter.get(); *field(&mut f) == chosen };
+                    view! { <option value=value prop:selected=is_chosen>{o}</option> }
+                }).collect_view()}
             </select>
         </div>
     }

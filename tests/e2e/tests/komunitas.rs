@@ -40,6 +40,17 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     wait_text(&app, "#all-communities", "search narrows the list", |t| t.contains(&target.name)).await;
     let shown = app.find_all(fantoccini::Locator::Css("#all-communities .community")).await.unwrap().len();
     assert!(shown >= 1 && shown <= all.len(), "the search shows a subset: {shown} of {}", all.len());
+    let option = format!("#filter-jenjang option[value='{}']", target.jenjang);
+    find(&app, &option, "the jenjang filter").await.click().await.unwrap();
+    let rows = app.find_all(fantoccini::Locator::Css("#all-communities .community .muted")).await.unwrap();
+    for row in rows {
+        let meta = row.text().await.unwrap();
+        assert!(
+            meta.contains(&format!("· {} ·", target.jenjang)),
+            "only {} is shown: {meta}",
+            target.jenjang
+        );
+    }
     screenshots(&app, "22-komunitas-cari").await;
 
     // Its page; then the server goes away and she joins.
