@@ -89,7 +89,7 @@ pub async fn programmes() -> Result<ProgrammesView, ApiError> {
     call(cmd::PROGRAMMES, &NoArgs {}).await
 }
 
-/// Keeps text being typed on the device (empty text forgets it).
+/// Keeps text being typed on the device (until it is saved for real).
 pub async fn save_draft(key: String, text: String) -> Result<(), ApiError> {
     call(cmd::SAVE_DRAFT, &DraftArgs { draft: SaveDraftArgs { key, text } }).await
 }

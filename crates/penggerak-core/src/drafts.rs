@@ -6,13 +6,11 @@
 use crate::{CoreError, LocalStore};
 
 impl LocalStore {
-    /// Keeps `text` under `key` (replacing what was there); empty text forgets the draft.
+    /// Keeps `text` under `key` (replacing what was there). Empty text is kept too: clearing a text box is
+    /// an edit like any other, and must survive a restart just the same.
     pub async fn save_draft(&self, key: &str, text: &str) -> Result<(), CoreError> {
         if key.is_empty() {
             return Err(CoreError::Invalid("Draf tanpa kunci tidak dapat disimpan.".into()));
-        }
-        if text.is_empty() {
-            return self.forget_draft(key).await;
         }
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

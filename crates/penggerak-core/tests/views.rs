@@ -140,7 +140,9 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
     let today = today_wib();
     let view = views::pkb(siti.store(), &today).await.unwrap();
     assert_eq!(view.jp_target, 32);
-    let item = view.items.first().expect("Siti's plan has items").item.clone();
+    // A finished item, which already has a reflection: so clearing it is a real change.
+    let item =
+        view.items.iter().find(|v| !v.item.reflection.is_empty()).expect("a reflected item").item.clone();
     let key = penggerak_types::ipc::reflection_draft_key(&item.id);
 
     siti.store().save_draft(&key, "Setengah jadi").await.unwrap();
@@ -151,6 +153,13 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
     let view = views::pkb(siti.store(), &today).await.unwrap();
     let v = view.items.iter().find(|v| v.item.id == item.id).unwrap();
     assert_eq!(v.draft.as_deref(), Some("Setengah jadi, lalu selesai."), "the newest text survived");
+
+    // Clearing the box is an edit too: an empty draft is kept, not mistaken for "no draft".
+    siti.store().save_draft(&key, "").await.unwrap();
+    let view = views::pkb(siti.store(), &today).await.unwrap();
+    let v = view.items.iter().find(|v| v.item.id == item.id).unwrap();
+    assert_eq!(v.draft.as_deref(), Some(""), "a cleared reflection survives as a cleared draft");
+    siti.store().save_draft(&key, "Setengah jadi, lalu selesai.").await.unwrap();
 
     let patch = penggerak_types::pkb::PkbItemPatch {
         reflection: Some("Setengah jadi, lalu selesai.".into()),

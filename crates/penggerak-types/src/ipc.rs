@@ -267,8 +267,8 @@ pub fn reflection_draft_key(item_id: &str) -> String {
     format!("reflection:{item_id}")
 }
 
-/// Arguments of `save_draft`: text being typed, kept on the device under `key` until it is saved for real.
-/// Empty text removes the draft.
+/// Arguments of `save_draft`: text being typed, kept on the device under `key` until it is saved for real
+/// (empty text included: a cleared box is an edit too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveDraftArgs {
     pub key: String,
