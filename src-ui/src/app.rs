@@ -11,6 +11,11 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use penggerak_types::api::Profile;
 use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
+use penggerak_types::ApiError;
+use std::future::Future;
+
+/// What the user does on a page (`act`), as the pages hold it.
+pub type Act = Action<penggerak_types::ipc::Action, Result<(), ApiError>>;
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +42,44 @@ impl Shell {
     /// Tells the pages to read the store again.
     pub fn refresh(&self) {
         self.changed.update(|n| *n += 1);
+    }
+
+    /// A page's data, read from the store through `read` (an `ipc` call), and read again whenever the
+    /// store may have changed.
+    pub fn read<T, Fut>(&self, read: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, ApiError>>
+    where
+        T: 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        let changed = self.changed;
+        LocalResource::new(move || {
+            changed.track();
+            read()
+        })
+    }
+
+    /// Something the user does, through `call` (an `ipc` call): when it is done the pages read the store
+    /// again; when it is refused, `error` says why (and is cleared by the next success).
+    pub fn action<I, Fut>(
+        &self,
+        error: RwSignal<Option<String>>,
+        call: impl Fn(I) -> Fut + 'static,
+    ) -> Action<I, Result<(), ApiError>>
+    where
+        I: Clone + 'static,
+        Fut: Future<Output = Result<(), ApiError>> + 'static,
+    {
+        let action = Action::new_local(move |input: &I| call(input.clone()));
+        let shell = self.clone();
+        Effect::new(move |_| match action.value().get() {
+            Some(Ok(())) => {
+                error.set(None);
+                shell.refresh();
+            }
+            Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
+            None => {}
+        });
+        action
     }
 }
 

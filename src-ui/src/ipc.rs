@@ -3,9 +3,9 @@
 //! `penggerak_types::ipc`; command names from `penggerak_types::ipc::cmd`.
 
 use penggerak_types::ipc::{
-    cmd, ActArgs, Action, Approval, CommunitiesView, ConflictView, Home, KinerjaView, PkbView,
-    ProgrammesView, ResolveArgs, SaveDraftArgs, SessionState, SignInArgs, SignInRequest, SyncStatus,
-    SYNC_STATUS_EVENT,
+    cmd, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView,
+    PkbView, ProgrammesView, ResolveArgs, SaveDraftArgs, SessionState, SignInArgs, SignInRequest,
+    SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -54,11 +54,6 @@ pub async fn sign_in(request: SignInRequest) -> Result<SessionState, ApiError> {
     call(cmd::SIGN_IN, &SignInArgs { request }).await
 }
 
-#[derive(Serialize)]
-struct SignOutArgs {
-    discard: bool,
-}
-
 /// Signs out. Unless `discard` (the user confirmed), refuses with `changes_waiting` while changes or
 /// drafts on the device would be lost.
 pub async fn sign_out(discard: bool) -> Result<SessionState, ApiError> {
@@ -91,7 +86,7 @@ pub async fn programmes() -> Result<ProgrammesView, ApiError> {
 
 /// Keeps text being typed on the device (until it is saved for real).
 pub async fn save_draft(key: String, text: String) -> Result<(), ApiError> {
-    call(cmd::SAVE_DRAFT, &DraftArgs { draft: SaveDraftArgs { key, text } }).await
+    call(cmd::SAVE_DRAFT, &SaveDraftArgs { draft: Draft { key, text } }).await
 }
 
 pub async fn conflicts() -> Result<Vec<ConflictView>, ApiError> {
@@ -99,18 +94,8 @@ pub async fn conflicts() -> Result<Vec<ConflictView>, ApiError> {
 }
 
 /// Settles a conflict: mine is sent again, or theirs replaces mine.
-pub async fn resolve(choice: ResolveArgs) -> Result<(), ApiError> {
-    call(cmd::RESOLVE, &ChoiceArgs { choice }).await
-}
-
-#[derive(Serialize)]
-struct ChoiceArgs {
-    choice: ResolveArgs,
-}
-
-#[derive(Serialize)]
-struct DraftArgs {
-    draft: SaveDraftArgs,
+pub async fn resolve(choice: ConflictChoice) -> Result<(), ApiError> {
+    call(cmd::RESOLVE, &ResolveArgs { choice }).await
 }
 
 /// Does what the user asked: shown at once from the store, sent to the server by the sync loop.

@@ -175,3 +175,6 @@ pub const FIELD_TARGET_DATE: &str = "Target selesai";
 pub const FIELD_RESULTS: &str = "Rencana hasil kerja";
 pub const FIELD_NOTE: &str = "Catatan";
 pub const FIELD_HISTORY: &str = "Riwayat";
+pub const VALUE_NONE: &str = "—";
+pub const VALUE_YES: &str = "ya";
+pub const VALUE_NO: &str = "tidak";

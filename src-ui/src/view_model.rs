@@ -189,6 +189,20 @@ pub fn field_label(field: &str) -> String {
     }
 }
 
+/// A field's value in a conflict, as people read it: text as it is, numbers and yes/no plainly, nothing
+/// (or empty text) as a dash.
+pub fn field_value(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    match v {
+        None | Some(Value::Null) => text::VALUE_NONE.to_owned(),
+        Some(Value::String(s)) if s.is_empty() => text::VALUE_NONE.to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(true)) => text::VALUE_YES.to_owned(),
+        Some(Value::Bool(false)) => text::VALUE_NO.to_owned(),
+        Some(other) => other.to_string(),
+    }
+}
+
 /// Who must fix a data problem, as the notice names them.
 pub fn fixer_label(f: Fixer) -> &'static str {
     match f {
@@ -522,5 +536,16 @@ mod tests {
             Some("abcd"),
             "idle again: the next keystroke saves at once"
         );
+    }
+
+    #[test]
+    fn conflict_values_read_plainly() {
+        use serde_json::json;
+        assert_eq!(field_value(None), text::VALUE_NONE);
+        assert_eq!(field_value(Some(&json!(""))), text::VALUE_NONE, "empty text is shown as nothing");
+        assert_eq!(field_value(Some(&json!("Baru"))), "Baru", "text without quotes");
+        assert_eq!(field_value(Some(&json!(30))), "30");
+        assert_eq!(field_value(Some(&json!(true))), text::VALUE_YES);
+        assert_eq!(field_value(Some(&json!(false))), text::VALUE_NO);
     }
 }

@@ -402,30 +402,18 @@ pub async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreErro
     Ok(out)
 }
 
-/// The fields (of two JSON objects) whose values differ, by field name.
+/// The fields (of two JSON objects) whose values differ, by field name. A missing field and a null one
+/// say the same thing.
 fn differing_fields(mine: &serde_json::Value, theirs: &serde_json::Value) -> Vec<ConflictField> {
     let empty = serde_json::Map::new();
     let (a, b) = (mine.as_object().unwrap_or(&empty), theirs.as_object().unwrap_or(&empty));
-    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    // A missing field and a null one say the same thing.
     let value =
         |m: &serde_json::Map<String, serde_json::Value>, k: &str| m.get(k).filter(|v| !v.is_null()).cloned();
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     keys.into_iter()
-        .filter(|k| value(a, k) != value(b, k))
-        .map(|k| ConflictField { field: k.clone(), mine: shown(a.get(k)), theirs: shown(b.get(k)) })
+        .map(|k| ConflictField { field: k.clone(), mine: value(a, k), theirs: value(b, k) })
+        .filter(|f| f.mine != f.theirs)
         .collect()
-}
-
-/// A JSON value as people read it: text as it is, numbers and yes/no plainly, nothing as `—`.
-fn shown(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => "—".to_owned(),
-        Some(serde_json::Value::String(s)) if s.is_empty() => "—".to_owned(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Bool(true)) => "ya".to_owned(),
-        Some(serde_json::Value::Bool(false)) => "tidak".to_owned(),
-        Some(other) => other.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -434,16 +422,20 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn a_conflict_lists_only_the_fields_that_differ_in_readable_form() {
+    fn a_conflict_lists_only_the_fields_that_differ() {
         let mine =
             json!({"id": "a", "title": "Disiplin Positif", "progress": 30, "reflection": "", "done": true});
         let theirs = json!({"id": "a", "title": "Disiplin Positif", "progress": 25, "reflection": "Baru", "extra": null});
         let fields = differing_fields(&mine, &theirs);
-        let shape: Vec<(&str, &str, &str)> =
-            fields.iter().map(|f| (f.field.as_str(), f.mine.as_str(), f.theirs.as_str())).collect();
+        let shape: Vec<(&str, Option<serde_json::Value>, Option<serde_json::Value>)> =
+            fields.iter().map(|f| (f.field.as_str(), f.mine.clone(), f.theirs.clone())).collect();
         assert_eq!(
             shape,
-            [("done", "ya", "—"), ("progress", "30", "25"), ("reflection", "—", "Baru")],
+            [
+                ("done", Some(json!(true)), None),
+                ("progress", Some(json!(30)), Some(json!(25))),
+                ("reflection", Some(json!("")), Some(json!("Baru"))),
+            ],
             "equal fields (and missing = null) are left out; by field name"
         );
         assert!(differing_fields(&mine, &mine).is_empty(), "nothing differs from itself");

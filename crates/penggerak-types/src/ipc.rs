@@ -267,12 +267,25 @@ pub fn reflection_draft_key(item_id: &str) -> String {
     format!("reflection:{item_id}")
 }
 
-/// Arguments of `save_draft`: text being typed, kept on the device under `key` until it is saved for real
-/// (empty text included: a cleared box is an edit too).
+/// Text being typed, kept on the device under `key` until it is saved for real (empty text included: a
+/// cleared box is an edit too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SaveDraftArgs {
+pub struct Draft {
     pub key: String,
     pub text: String,
+}
+
+/// The argument envelope of `save_draft`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveDraftArgs {
+    pub draft: Draft,
+}
+
+/// The argument envelope of `sign_out`: `discard` is the user's confirmation that changes or drafts still
+/// on the device may be lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOutArgs {
+    pub discard: bool,
 }
 
 /// The programme-status screen (Status Guru Penggerak), read from the store: every programme the user
@@ -335,12 +348,13 @@ pub struct ConflictView {
     pub theirs_deleted: bool,
 }
 
-/// One differing field: its JSON name and both values as text (`—` for none).
+/// One differing field: its JSON name and both values (`None`: absent or null). The UI says them in the
+/// user's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictField {
     pub field: String,
-    pub mine: String,
-    pub theirs: String,
+    pub mine: Option<serde_json::Value>,
+    pub theirs: Option<serde_json::Value>,
 }
 
 /// Which version wins a conflict.
@@ -353,10 +367,16 @@ pub enum Keep {
     Theirs,
 }
 
-/// Arguments of `resolve`.
+/// The user's choice for one conflicting record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResolveArgs {
+pub struct ConflictChoice {
     pub kind: crate::RecordKind,
     pub id: String,
     pub keep: Keep,
+}
+
+/// The argument envelope of `resolve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveArgs {
+    pub choice: ConflictChoice,
 }

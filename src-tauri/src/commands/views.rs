@@ -6,8 +6,8 @@
 use penggerak_core::views::{self, today_wib};
 use penggerak_core::Session;
 use penggerak_types::ipc::{
-    Action, Approval, CommunitiesView, ConflictView, Home, KinerjaView, PkbView, ProgrammesView, ResolveArgs,
-    SaveDraftArgs,
+    Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView, PkbView,
+    ProgrammesView,
 };
 use penggerak_types::ApiError;
 use std::sync::Arc;
@@ -50,7 +50,7 @@ pub async fn programmes(session: State<'_, Arc<Session>>) -> Result<ProgrammesVi
 }
 
 #[tauri::command]
-pub async fn save_draft(session: State<'_, Arc<Session>>, draft: SaveDraftArgs) -> Result<(), ApiError> {
+pub async fn save_draft(session: State<'_, Arc<Session>>, draft: Draft) -> Result<(), ApiError> {
     Ok(session.store().save_draft(&draft.key, &draft.text).await?)
 }
 
@@ -60,6 +60,6 @@ pub async fn conflicts(session: State<'_, Arc<Session>>) -> Result<Vec<ConflictV
 }
 
 #[tauri::command]
-pub async fn resolve(session: State<'_, Arc<Session>>, choice: ResolveArgs) -> Result<(), ApiError> {
+pub async fn resolve(session: State<'_, Arc<Session>>, choice: ConflictChoice) -> Result<(), ApiError> {
     Ok(session.resolve_conflict(choice.kind, &choice.id, choice.keep).await?)
 }

@@ -1,35 +1,21 @@
 //! A community's own page: description, lead, members, upcoming events, and join / leave (applied at once
 //! from the device, marked as waiting until the server has it).
 
-use crate::app::Shell;
+use crate::app::{Act, Shell};
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use penggerak_types::ipc::{Action as UserAction, CommunityItem};
-use penggerak_types::ApiError;
 
 #[component]
 pub fn Community() -> impl IntoView {
     let shell = expect_context::<Shell>();
-    let changed = shell.changed;
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = LocalResource::new(move || {
-        changed.track();
-        ipc::communities()
-    });
+    let data = shell.read(ipc::communities);
     let error = RwSignal::new(None::<String>);
-    let act = Action::new_local(|a: &UserAction| ipc::act(a.clone()));
-    let after = shell.clone();
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(())) => {
-            error.set(None);
-            after.refresh();
-        }
-        Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
-        None => {}
-    });
+    let act = shell.action(error, ipc::act);
 
     view! {
         <section class="card community-page" aria-labelledby="community-title">
@@ -48,7 +34,7 @@ pub fn Community() -> impl IntoView {
     }
 }
 
-fn page(item: CommunityItem, act: Action<UserAction, Result<(), ApiError>>) -> impl IntoView {
+fn page(item: CommunityItem, act: Act) -> impl IntoView {
     let c = item.community;
     let id = c.id.clone();
     let member = item.member;

@@ -13,11 +13,7 @@ use penggerak_types::ipc::{DeadlineKind, Home as HomeData};
 pub fn Home() -> impl IntoView {
     let shell = expect_context::<Shell>();
     let profile = shell.profile.clone();
-    let changed = shell.changed;
-    let data = LocalResource::new(move || {
-        changed.track();
-        ipc::home()
-    });
+    let data = shell.read(ipc::home);
     let identity = view_model::identity_line(&profile);
     let school = view_model::school_line(&profile);
 

@@ -2,7 +2,7 @@
 //! and indicators, status, history and the principal's notes, predikat), observations, and the move the
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
-use crate::app::Shell;
+use crate::app::{Act, Shell};
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
 use penggerak_types::api::Role;
@@ -12,27 +12,11 @@ use penggerak_types::kinerja::PlanStatus;
 #[component]
 pub fn Kinerja() -> impl IntoView {
     let shell = expect_context::<Shell>();
-    let changed = shell.changed;
-    let data = LocalResource::new(move || {
-        changed.track();
-        ipc::kinerja()
-    });
+    let data = shell.read(ipc::kinerja);
     let principal = shell.profile.role == Role::KepalaSekolah;
-    let approvals = LocalResource::new(move || {
-        changed.track();
-        ipc::approvals()
-    });
+    let approvals = shell.read(ipc::approvals);
     let error = RwSignal::new(None::<String>);
-    let act = Action::new_local(|a: &UserAction| ipc::act(a.clone()));
-    let after = shell.clone();
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(())) => {
-            error.set(None);
-            after.refresh();
-        }
-        Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
-        None => {}
-    });
+    let act = shell.action(error, ipc::act);
 
     view! {
         <section class="card kinerja" aria-labelledby="kinerja-title">
@@ -57,10 +41,7 @@ pub fn Kinerja() -> impl IntoView {
     }
 }
 
-fn approval_list(
-    list: Vec<Approval>,
-    act: Action<UserAction, Result<(), penggerak_types::ApiError>>,
-) -> impl IntoView {
+fn approval_list(list: Vec<Approval>, act: Act) -> impl IntoView {
     if list.is_empty() {
         return view! { <p id="approvals-empty">{text::APPROVALS_NONE}</p> }.into_any();
     }
@@ -89,10 +70,7 @@ fn approval_list(
     .into_any()
 }
 
-fn plan_view(
-    v: KinerjaView,
-    act: Action<UserAction, Result<(), penggerak_types::ApiError>>,
-) -> impl IntoView {
+fn plan_view(v: KinerjaView, act: Act) -> impl IntoView {
     let stages = v.cycle.map(|c| {
         view! {
             <h2>{text::CYCLE_HEADING}</h2>

@@ -12,11 +12,7 @@ use penggerak_types::ipc::{CommunitiesView, CommunityItem};
 #[component]
 pub fn Komunitas() -> impl IntoView {
     let shell = expect_context::<Shell>();
-    let changed = shell.changed;
-    let data = LocalResource::new(move || {
-        changed.track();
-        ipc::communities()
-    });
+    let data = shell.read(ipc::communities);
     let filter = RwSignal::new(CommunityFilter::default());
 
     view! {

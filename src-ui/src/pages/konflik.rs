@@ -5,28 +5,15 @@
 use crate::app::Shell;
 use crate::{ipc, text, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{ConflictView, Keep, ResolveArgs};
+use penggerak_types::ipc::{ConflictChoice, ConflictView, Keep};
 use penggerak_types::ApiError;
 
 #[component]
 pub fn Konflik() -> impl IntoView {
     let shell = expect_context::<Shell>();
-    let changed = shell.changed;
-    let data = LocalResource::new(move || {
-        changed.track();
-        ipc::conflicts()
-    });
+    let data = shell.read(ipc::conflicts);
     let error = RwSignal::new(None::<String>);
-    let resolve = Action::new_local(|c: &ResolveArgs| ipc::resolve(c.clone()));
-    let after = shell.clone();
-    Effect::new(move |_| match resolve.value().get() {
-        Some(Ok(())) => {
-            error.set(None);
-            after.refresh();
-        }
-        Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
-        None => {}
-    });
+    let resolve = shell.action(error, ipc::resolve);
 
     view! {
         <section class="card konflik" aria-labelledby="conflicts-title">
@@ -46,8 +33,8 @@ pub fn Konflik() -> impl IntoView {
     }
 }
 
-fn conflict(c: ConflictView, resolve: Action<ResolveArgs, Result<(), ApiError>>) -> impl IntoView {
-    let choice = |keep: Keep| ResolveArgs { kind: c.kind, id: c.id.clone(), keep };
+fn conflict(c: ConflictView, resolve: Action<ConflictChoice, Result<(), ApiError>>) -> impl IntoView {
+    let choice = |keep: Keep| ConflictChoice { kind: c.kind, id: c.id.clone(), keep };
     let (mine, theirs) = (choice(Keep::Mine), choice(Keep::Theirs));
     view! {
         <li class="conflict" data-id=c.id.clone()>
@@ -63,8 +50,8 @@ fn conflict(c: ConflictView, resolve: Action<ResolveArgs, Result<(), ApiError>>)
                     {c.fields.into_iter().map(|f| view! {
                         <tr data-field=f.field.clone()>
                             <th scope="row">{view_model::field_label(&f.field)}</th>
-                            <td class="mine">{f.mine}</td>
-                            <td class="theirs">{f.theirs}</td>
+                            <td class="mine">{view_model::field_value(f.mine.as_ref())}</td>
+                            <td class="theirs">{view_model::field_value(f.theirs.as_ref())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

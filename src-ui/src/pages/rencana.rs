@@ -3,24 +3,17 @@
 //! (a draft, saved one write at a time), so closing or killing the app never loses it; "Simpan refleksi"
 //! then sends it through the outbox like every other change.
 
-use crate::app::Shell;
+use crate::app::{Act, Shell};
 use crate::view_model::{self, DraftQueue};
 use crate::{ipc, text};
 use leptos::prelude::*;
 use penggerak_types::ipc::{reflection_draft_key, Action as UserAction, PkbItemView, PkbView};
 use penggerak_types::pkb::{PkbItemPatch, PkbStatus};
-use penggerak_types::ApiError;
-
-type Act = Action<UserAction, Result<(), ApiError>>;
 
 #[component]
 pub fn Rencana() -> impl IntoView {
     let shell = expect_context::<Shell>();
-    let changed = shell.changed;
-    let data = LocalResource::new(move || {
-        changed.track();
-        ipc::pkb()
-    });
+    let data = shell.read(ipc::pkb);
     // The items live in a signal drawn with keyed lists, so a sync that settles while a reflection is being
     // typed redraws only the items that changed, not the text box under the user's fingers.
     let plan = RwSignal::new(None::<PkbView>);
@@ -30,16 +23,7 @@ pub fn Rencana() -> impl IntoView {
         Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
         None => {}
     });
-    let act: Act = Action::new_local(|a: &UserAction| ipc::act(a.clone()));
-    let after = shell.clone();
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(())) => {
-            error.set(None);
-            after.refresh();
-        }
-        Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
-        None => {}
-    });
+    let act: Act = shell.action(error, ipc::act);
     let groups = move || {
         plan.with(|p| p.as_ref().map(|p| view_model::pkb_groups(&p.items)).unwrap_or_default())
             .into_iter()

@@ -12,11 +12,7 @@ use penggerak_types::programme::StageOutcome;
 #[component]
 pub fn Status() -> impl IntoView {
     let shell = expect_context::<Shell>();
-    let changed = shell.changed;
-    let data = LocalResource::new(move || {
-        changed.track();
-        ipc::programmes()
-    });
+    let data = shell.read(ipc::programmes);
     view! {
         <section class="card status-page" aria-labelledby="status-title">
             <h1 id="status-title">{text::STATUS_TITLE}</h1>

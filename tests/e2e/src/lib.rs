@@ -104,6 +104,17 @@ impl Driver {
     }
 }
 
+impl Driver {
+    /// Launches the app on the sign-in screen, signs in and waits until the first sync has settled.
+    pub async fn signed_in(&self, identifier: &str, password: &str, name: &str) -> Client {
+        let app = self.launch().await;
+        find(&app, "#identifier", "sign-in screen").await;
+        sign_in(&app, identifier, password, name).await;
+        wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
+        app
+    }
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();

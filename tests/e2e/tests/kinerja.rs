@@ -4,7 +4,7 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshots, sign_in, sign_out, wait_text, Driver};
+use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
 
@@ -12,13 +12,10 @@ use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
 async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_run() {
     let server = TestServer::start();
     let driver = Driver::start(&server.base_url());
-    let app = driver.launch().await;
-    find(&app, "#identifier", "sign-in screen").await;
-    sign_in(&app, "3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
 
     // Home fills from the store once the first sync has settled.
     wait_text(&app, "#kinerja-status", "home shows the plan status", |t| t.contains("Draf")).await;
-    wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
     find(&app, "#programme-stage", "home shows the programme").await;
     screenshots(&app, "10-beranda").await;
 
@@ -45,10 +42,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     // Sign out and close the app. Second run: the principal signs in and finds it waiting.
     sign_out(&app).await;
     app.close().await.unwrap();
-    let app = driver.launch().await;
-    find(&app, "#identifier", "sign-in screen in the second run").await;
-    sign_in(&app, "196805121990031004", DEMO_PASSWORD, "Drs. Bambang Sutrisno, M.Pd.").await;
-    wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
+    let app = driver.signed_in("196805121990031004", DEMO_PASSWORD, "Drs. Bambang Sutrisno, M.Pd.").await;
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#approvals", "Siti's plan waits for him", |t| t.contains("Siti Rahayu")).await;
     screenshots(&app, "13-kinerja-persetujuan").await;

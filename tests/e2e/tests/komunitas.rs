@@ -5,7 +5,7 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshots, sign_in, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{find, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{CommunityDetail, CommunitySummary};
 
@@ -18,10 +18,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     let target = all.iter().filter(|c| !c.is_member).min_by(|a, b| a.name.cmp(&b.name)).unwrap().clone();
 
     let driver = Driver::start(&server.base_url());
-    let app = driver.launch().await;
-    find(&app, "#identifier", "sign-in screen").await;
-    sign_in(&app, "3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
-    wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
 
     // Status GP: her timeline, from the store.
     open(&app, "status", "#status-title").await;
@@ -51,6 +48,20 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
             target.jenjang
         );
     }
+    // A sync redraws the list (a new drop-down element): the chosen jenjang stays chosen on screen.
+    let before_sync = find(&app, "#filter-jenjang", "the jenjang filter").await.element_id();
+    find(&app, "#sync-now", "sync button").await.click().await.unwrap();
+    let deadline = std::time::Instant::now() + penggerak_e2e::STEP_TIMEOUT;
+    let redrawn = loop {
+        let now = find(&app, "#filter-jenjang", "the jenjang filter").await;
+        if now.element_id() != before_sync {
+            break now;
+        }
+        assert!(std::time::Instant::now() < deadline, "the sync never redrew the list");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let chosen = redrawn.prop("value").await.unwrap();
+    assert_eq!(chosen.as_deref(), Some(target.jenjang.as_str()), "the drop-down still shows the choice");
     screenshots(&app, "22-komunitas-cari").await;
 
     // Its page; then the server goes away and she joins.

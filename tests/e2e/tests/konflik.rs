@@ -5,7 +5,7 @@
 
 use penggerak_client::{ApiClient, SyncAnswer};
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshots, sign_in, sign_out, wait_text, Driver};
+use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{PkbItemPatch, PkbOverview};
 use penggerak_types::RecordKind;
@@ -19,10 +19,7 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
 
     let driver = Driver::start(&server.base_url());
-    let app = driver.launch().await;
-    find(&app, "#identifier", "sign-in screen").await;
-    sign_in(&app, "3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
-    wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
     open(&app, "rencana", "#rencana-title").await;
     let first = find(&app, ".pkb-item", "a plan item").await;
     let item_id = first.attr("id").await.unwrap().unwrap().trim_start_matches("pkb-").to_owned();

@@ -4,7 +4,7 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, kill_app, open, screenshots, sign_in, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{find, kill_app, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::PkbOverview;
 
@@ -19,10 +19,7 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     assert!(plan.items.iter().all(|i| i.reflection != REFLECTION), "the text is new to the server");
 
     let driver = Driver::start(&server.base_url());
-    let app = driver.launch().await;
-    find(&app, "#identifier", "sign-in screen").await;
-    sign_in(&app, "3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
-    wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
 
     open(&app, "rencana", "#rencana-title").await;
     wait_text(&app, "#pkb-jp", "JP against the target", |t| t.ends_with("dari 32 JP")).await;
