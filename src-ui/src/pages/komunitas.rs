@@ -66,8 +66,8 @@ fn lists(v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView
     }
 }
 
-/// A labelled drop-down bound to one field of the filter ("" = all). It shows the filter's value, so a list
-/// redrawn after a sync keeps the choice on screen.
+/// A labelled drop-down that sets one field of the filter ("" = all). (A sync that redraws the list
+/// updates the same elements in place, so the choice stays on screen.)
 fn choice(
     id: &'static str,
     label: &'static str,
@@ -80,11 +80,7 @@ fn choice(
             <label for=id>{label}</label>
             <select id=id on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
                 <option value="">{text::FILTER_ALL}</option>
-                {options.into_iter().map(|o| {
-                    let (value, chosen) = (o.clone(), o.clone());
-                    let is_chosen = move || { let mut f = filter.get(); *field(&mut f) == chosen };
-                    view! { <option value=value prop:selected=is_chosen>{o}</option> }
-                }).collect_view()}
+                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
             </select>
         </div>
     }
