@@ -18,6 +18,9 @@ fn main() {
             "save_draft",
             "conflicts",
             "resolve",
+            "preferences",
+            "set_preferences",
+            "take_reminders",
         ]),
     ))
     .expect("tauri-build failed");

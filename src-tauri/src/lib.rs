@@ -33,6 +33,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::save_draft,
         commands::views::conflicts,
         commands::views::resolve,
+        commands::settings::preferences,
+        commands::settings::set_preferences,
+        commands::settings::take_reminders,
     ])
 }
 
@@ -77,6 +80,7 @@ pub fn run() {
         )
         .init();
     with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let session = Arc::new(open_session(app)?);
             app.manage(Arc::clone(&session));

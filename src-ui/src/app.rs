@@ -1,21 +1,30 @@
 //! The root component: loads the session state once, then shows the sign-in page or the signed-in app
-//! (its menu, the sync status line and the pages, routed one file per page).
+//! (its menu, the sync status line and the pages, routed one file per page), in the device's language.
 
 use crate::pages::{
     community::Community, home::Home, kinerja::Kinerja, komunitas::Komunitas, konflik::Konflik,
     pengaturan::Pengaturan, rencana::Rencana, sign_in::SignIn, status::Status,
 };
-use crate::{ipc, text, view_model};
+use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
+use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
+use penggerak_types::ipc::{Language, SessionState, SyncPhase, SyncStatus};
 use penggerak_types::ApiError;
 use std::future::Future;
 
 /// What the user does on a page (`act`), as the pages hold it.
 pub type Act = Action<penggerak_types::ipc::Action, Result<(), ApiError>>;
+
+/// The UI's locale for a language the device keeps.
+pub fn locale(language: Language) -> Locale {
+    match language {
+        Language::Id => Locale::id,
+        Language::En => Locale::en,
+    }
+}
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,12 +80,13 @@ impl Shell {
     {
         let action = Action::new_local(move |input: &I| call(input.clone()));
         let shell = self.clone();
+        let i18n = use_i18n();
         Effect::new(move |_| match action.value().get() {
             Some(Ok(())) => {
                 error.set(None);
                 shell.refresh();
             }
-            Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
+            Some(Err(e)) => error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e))),
             None => {}
         });
         action
@@ -85,13 +95,31 @@ impl Shell {
 
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <I18nContextProvider set_lang_attr_on_html=true>
+            <Root />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Root() -> impl IntoView {
+    let i18n = use_i18n();
+    // Bahasa Indonesia until the device's choice is read (never the webview's own language).
+    i18n.set_locale(Locale::id);
+    Effect::new(move |_| ipc::set_locale(i18n.get_locale()));
     let screen = RwSignal::new(Screen::Loading);
-    let load = Action::new_local(|_: &()| ipc::session_state());
+    let load = Action::new_local(|_: &()| async {
+        // The language first, so the first screen already speaks it.
+        let language = ipc::preferences().await.map(|p| p.language).unwrap_or_default();
+        (language, ipc::session_state().await)
+    });
     Effect::new(move |_| {
-        if let Some(result) = load.value().get() {
+        if let Some((language, result)) = load.value().get() {
+            i18n.set_locale(locale(language));
             screen.set(match result {
                 Ok(state) => Screen::Session(state),
-                Err(e) => Screen::Failed(view_model::error_text(&e)),
+                Err(e) => Screen::Failed(view_model::error_text(locale(language), &e)),
             });
         }
     });
@@ -102,12 +130,12 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="app">
             {move || match screen.get() {
-                Screen::Loading => view! { <p class="status" role="status">{text::LOADING}</p> }.into_any(),
+                Screen::Loading => view! { <p class="status" role="status">{t!(i18n, loading)}</p> }.into_any(),
                 Screen::Failed(message) => view! {
                     <section class="card" aria-labelledby="failed-title">
-                        <h1 id="failed-title">{text::APP_NAME}</h1>
+                        <h1 id="failed-title">{t!(i18n, app_name)}</h1>
                         <p class="error" role="alert">{message}</p>
-                        <button class="primary" on:click=move |_| { load.dispatch(()); }>{text::RETRY}</button>
+                        <button class="primary" on:click=move |_| { load.dispatch(()); }>{t!(i18n, retry)}</button>
                     </section>
                 }.into_any(),
                 Screen::Session(SessionState::SignedOut { server_url }) => {
@@ -128,20 +156,32 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
     let shell = Shell { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
     provide_context(shell.clone());
     let listener = shell.clone();
+    let i18n = use_i18n();
+    // Listen first, then ask: a status that changes between the two still arrives as an event. (Asking
+    // first lost the event of a sync that ended in between, and the line said "Menyinkronkan…" until the
+    // next sync, minutes later: the first sync after sign-in is quick enough to do that.) The answer to
+    // the question is used only if no event came before it, as any event is at least as new.
+    let heard = StoredValue::new(false);
     leptos::task::spawn_local(async move {
-        if let Ok(s) = ipc::sync_status().await {
-            sync.set(s);
-        }
         let on_status = move |s: SyncStatus| {
+            heard.set_value(true);
             let settled = s.phase == SyncPhase::Idle;
             sync.set(s);
             if settled {
                 listener.refresh();
+                // New data may bring a deadline into tomorrow or today.
+                leptos::task::spawn_local(remind(i18n.get_locale_untracked()));
             }
         };
         if let Err(e) = ipc::on_sync_status(on_status).await {
             leptos::logging::warn!("sync status events unavailable: {}", e.message);
         }
+        if let Ok(s) = ipc::sync_status().await {
+            if !heard.get_value() {
+                sync.set(s);
+            }
+        }
+        leptos::task::spawn_local(remind(i18n.get_locale_untracked()));
     });
     let sync_now = Action::new_local(|_: &()| ipc::sync_now());
 
@@ -150,21 +190,25 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
             <div class="shell">
                 // `A` marks the page being shown with aria-current="page" (screen readers say it; the
                 // style shows it).
-                <nav class="tabs" aria-label=text::NAV_LABEL>
-                    <A href="/" exact=true attr:id="nav-home">{text::NAV_HOME}</A>
-                    <A href="/status" attr:id="nav-status">{text::NAV_STATUS}</A>
-                    <A href="/komunitas" attr:id="nav-komunitas">{text::NAV_KOMUNITAS}</A>
-                    <A href="/rencana" attr:id="nav-rencana">{text::NAV_RENCANA}</A>
-                    <A href="/kinerja" attr:id="nav-kinerja">{text::NAV_KINERJA}</A>
-                    <A href="/pengaturan" attr:id="nav-settings">{text::NAV_SETTINGS}</A>
+                <nav class="tabs" aria-label=move || t_string!(i18n, nav_label)>
+                    <A href="/" exact=true attr:id="nav-home">{t!(i18n, nav_home)}</A>
+                    <A href="/status" attr:id="nav-status">{t!(i18n, nav_status)}</A>
+                    <A href="/komunitas" attr:id="nav-komunitas">{t!(i18n, nav_komunitas)}</A>
+                    <A href="/rencana" attr:id="nav-rencana">{t!(i18n, nav_rencana)}</A>
+                    <A href="/kinerja" attr:id="nav-kinerja">{t!(i18n, nav_kinerja)}</A>
+                    <A href="/pengaturan" attr:id="nav-settings">{t!(i18n, nav_settings)}</A>
                 </nav>
                 <p id="sync-line" class="sync-line" role="status" aria-live="polite">
-                    <span>{move || view_model::sync_line(&sync.get())}</span>
+                    <span>{move || view_model::sync_line(i18n.get_locale(), &sync.get())}</span>
+                    {move || view_model::sync_progress(&sync.get()).map(|(done, total)| view! {
+                        <progress id="sync-progress" max=total.to_string() value=done.to_string()
+                            aria-label=move || t_string!(i18n, sync_running)></progress>
+                    })}
                     {move || (sync.get().conflicts > 0).then(|| view! {
-                        <A href="/konflik" attr:id="open-conflicts" attr:class="badge warn">{text::CONFLICTS_OPEN}</A>
+                        <A href="/konflik" attr:id="open-conflicts" attr:class="badge warn">{t!(i18n, conflicts_open)}</A>
                     })}
                     <button id="sync-now" class="link" on:click=move |_| { sync_now.dispatch(()); }>
-                        {text::SYNC_NOW}
+                        {t!(i18n, sync_now)}
                     </button>
                 </p>
                 <Routes fallback=Home>
@@ -179,5 +223,20 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                 </Routes>
             </div>
         </Router>
+    }
+}
+
+/// Shows the deadline reminders that are due (the day before, and on the day), each once, worded in
+/// `locale`. With reminders turned off in Pengaturan the device hands out none.
+async fn remind(locale: Locale) {
+    let due = match ipc::take_reminders().await {
+        Ok(due) => due,
+        Err(e) => return leptos::logging::warn!("reminders unavailable: {}", e.message),
+    };
+    for r in due {
+        let (title, body) = view_model::reminder_text(locale, &r);
+        if let Err(e) = ipc::notify(title, body).await {
+            leptos::logging::warn!("a reminder could not be shown: {}", e.message);
+        }
     }
 }

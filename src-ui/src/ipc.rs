@@ -4,9 +4,11 @@
 
 use penggerak_types::ipc::{
     cmd, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView,
-    PkbView, ProgrammesView, ResolveArgs, SaveDraftArgs, SessionState, SignInArgs, SignInRequest,
-    SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
+    PkbView, Preferences, ProgrammesView, Reminder, ResolveArgs, SaveDraftArgs, SessionState,
+    SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
+use crate::i18n::Locale;
+use std::cell::Cell;
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -24,6 +26,17 @@ extern "C" {
 #[derive(Serialize)]
 struct NoArgs {}
 
+thread_local! {
+    /// The language refusals from the runtime itself are worded in (they are made here, far from any
+    /// component); the root component keeps it in step with the chosen language.
+    static LOCALE: Cell<Locale> = const { Cell::new(Locale::id) };
+}
+
+/// Words this module's own errors in `locale` from now on.
+pub fn set_locale(locale: Locale) {
+    LOCALE.with(|l| l.set(locale));
+}
+
 /// Turns whatever the shell rejected with into an [`ApiError`]: our commands reject with `{code, message}`;
 /// Tauri itself rejects with a string (e.g. a command not allowed by the capability).
 fn rejection(value: JsValue) -> ApiError {
@@ -31,19 +44,26 @@ fn rejection(value: JsValue) -> ApiError {
         return e;
     }
     let text = value.as_string().or_else(|| js_sys_message(&value)).unwrap_or_else(|| format!("{value:?}"));
-    crate::view_model::shell_rejection(&text)
+    crate::view_model::shell_rejection(LOCALE.with(Cell::get), &text)
 }
 
 fn js_sys_message(value: &JsValue) -> Option<String> {
     value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))
 }
 
+/// An error of this module's own making: "Terjadi kesalahan (what happened)" in the chosen language.
+fn internal(code: ErrorCode, detail: String) -> ApiError {
+    let l = LOCALE.with(Cell::get);
+    let what = crate::i18n::td_string!(l, err_generic);
+    ApiError::new(code, crate::i18n::td_string!(l, err_detail, what = what, detail = detail).to_string())
+}
+
 async fn call<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, ApiError> {
     let args = serde_wasm_bindgen::to_value(args)
-        .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("argumen tidak valid: {e}")))?;
+        .map_err(|e| internal(ErrorCode::BadRequest, format!("{command}: {e}")))?;
     let value = tauri_invoke(command, args).await.map_err(rejection)?;
     serde_wasm_bindgen::from_value(value)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("jawaban aplikasi tidak dikenali: {e}")))
+        .map_err(|e| internal(ErrorCode::Internal, format!("{command}: {e}")))
 }
 
 pub async fn session_state() -> Result<SessionState, ApiError> {
@@ -101,6 +121,44 @@ pub async fn resolve(choice: ConflictChoice) -> Result<(), ApiError> {
 /// Does what the user asked: shown at once from the store, sent to the server by the sync loop.
 pub async fn act(action: Action) -> Result<(), ApiError> {
     call(cmd::ACT, &ActArgs { action }).await
+}
+
+/// The device's language and reminder switch.
+pub async fn preferences() -> Result<Preferences, ApiError> {
+    call(cmd::PREFERENCES, &NoArgs {}).await
+}
+
+pub async fn set_preferences(preferences: Preferences) -> Result<(), ApiError> {
+    call(cmd::SET_PREFERENCES, &SetPreferencesArgs { preferences }).await
+}
+
+/// The deadline reminders due now, each handed out once.
+pub async fn take_reminders() -> Result<Vec<Reminder>, ApiError> {
+    call(cmd::TAKE_REMINDERS, &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct NotifyArgs {
+    options: Notification,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    title: String,
+    body: String,
+}
+
+/// Shows a system notification through Tauri's notification plugin, asking for permission first where the
+/// platform wants that (Android 13+, iOS; desktops grant it). Refused permission is an error.
+pub async fn notify(title: String, body: String) -> Result<(), ApiError> {
+    let granted: Option<bool> = call("plugin:notification|is_permission_granted", &NoArgs {}).await?;
+    if granted != Some(true) {
+        let answer: String = call("plugin:notification|request_permission", &NoArgs {}).await?;
+        if answer != "granted" {
+            return Err(internal(ErrorCode::Forbidden, format!("notification permission: {answer}")));
+        }
+    }
+    call("plugin:notification|notify", &NotifyArgs { options: Notification { title, body } }).await
 }
 
 pub async fn sync_status() -> Result<SyncStatus, ApiError> {

@@ -2,12 +2,15 @@
 //!
 //! Owns: what people see and press. Never: talks HTTP, stores data, or knows a token. It reaches the
 //! shell only through [`ipc`], with the typed shapes of `penggerak_types::ipc`. View logic that is more
-//! than markup lives in plain functions (`text`, `view_model`) that are tested natively.
+//! than markup lives in plain functions (`view_model`) that are tested natively. Every word is in `locales/*.json` (Bahasa
+//! Indonesia, English), reached through the generated [`i18n`] module.
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod app;
+pub mod draft;
 pub mod ipc;
 pub mod pages;
-pub mod text;
 pub mod view_model;
 
 /// Mounts the app on `<body>`.

@@ -1,106 +1,137 @@
-//! View logic as plain functions: what to show for an error, a role, a profile. Tested natively.
+//! View logic as plain functions: what to show for an error, a role, a profile — in the chosen language.
+//! Tested natively. Every word comes from the translations (`locales/*.json`) through `td_string!`.
 
-use crate::text;
+use crate::i18n::{td_string, Locale};
 use penggerak_types::api::{Community, Fixer, Profile, Role};
-use penggerak_types::ipc::{CommunityItem, PkbItemView, SyncPhase, SyncStatus};
-use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
+use penggerak_types::ipc::{CommunityItem, DeadlineKind, PkbItemView, Reminder, SyncPhase, SyncStatus};
+use penggerak_types::kinerja::{ObservationStatus, PlanStatus, PlannedResult, Predikat};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
 use penggerak_types::programme::StageOutcome;
 use penggerak_types::{ApiError, ErrorCode};
 
-/// The sentence to show for an error. Known codes get a fixed, friendly sentence; others show the
-/// message the engine or server wrote (already Bahasa Indonesia).
-pub fn error_text(e: &ApiError) -> String {
+/// The sentence to show for an error. Known codes get a fixed, friendly sentence in the chosen language;
+/// others show the message the engine or server wrote (in Bahasa Indonesia: it is the server's data).
+pub fn error_text(l: Locale, e: &ApiError) -> String {
     match e.code {
-        ErrorCode::Offline => text::ERR_OFFLINE.into(),
-        ErrorCode::InvalidCredentials => text::ERR_INVALID_CREDENTIALS.into(),
-        ErrorCode::SessionExpired => text::ERR_SESSION_EXPIRED.into(),
-        ErrorCode::RateLimited => text::ERR_RATE_LIMITED.into(),
-        ErrorCode::Keyring => format!("{} ({})", text::ERR_KEYRING, e.message),
-        ErrorCode::Forbidden if e.message.is_empty() => text::ERR_NOT_ALLOWED.into(),
-        _ if e.message.is_empty() => text::ERR_GENERIC.into(),
+        ErrorCode::Offline => td_string!(l, err_offline).to_string(),
+        ErrorCode::InvalidCredentials => td_string!(l, err_invalid_credentials).to_string(),
+        ErrorCode::SessionExpired => td_string!(l, err_session_expired).to_string(),
+        ErrorCode::RateLimited => td_string!(l, err_rate_limited).to_string(),
+        ErrorCode::Keyring => td_string!(l, err_keyring, detail = e.message.clone()).to_string(),
+        ErrorCode::ChangesWaiting => {
+            // The engine's message starts with the count ("2 perubahan …").
+            let count: u32 = e.message.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(1);
+            td_string!(l, err_changes_waiting, count = count).to_string()
+        }
+        ErrorCode::Forbidden if e.message.is_empty() => td_string!(l, err_not_allowed).to_string(),
+        _ if e.message.is_empty() => td_string!(l, err_generic).to_string(),
         _ => e.message.clone(),
     }
 }
 
 /// Classifies a plain-string rejection from the Tauri runtime (not from our commands).
-pub fn shell_rejection(raw: &str) -> ApiError {
+pub fn shell_rejection(l: Locale, raw: &str) -> ApiError {
     if raw.contains("__TAURI__") || raw.contains("undefined is not an object") || raw.contains("is undefined")
     {
-        ApiError::new(ErrorCode::Internal, text::ERR_NOT_IN_APP)
-    } else if raw.contains("not allowed") {
-        ApiError::new(ErrorCode::Forbidden, format!("{} ({raw})", text::ERR_NOT_ALLOWED))
+        ApiError::new(ErrorCode::Internal, td_string!(l, err_not_in_app))
     } else {
-        ApiError::new(ErrorCode::Internal, format!("{}: {raw}", text::ERR_GENERIC))
+        let what = if raw.contains("not allowed") {
+            (ErrorCode::Forbidden, td_string!(l, err_not_allowed))
+        } else {
+            (ErrorCode::Internal, td_string!(l, err_generic))
+        };
+        ApiError::new(what.0, td_string!(l, err_detail, what = what.1, detail = raw.to_owned()).to_string())
     }
 }
 
-pub fn role_label(role: Role) -> &'static str {
+pub fn role_label(l: Locale, role: Role) -> &'static str {
     match role {
-        Role::Guru => text::ROLE_GURU,
-        Role::KepalaSekolah => text::ROLE_KEPALA_SEKOLAH,
-        Role::Pengawas => text::ROLE_PENGAWAS,
-        Role::Admin => text::ROLE_ADMIN,
+        Role::Guru => td_string!(l, role_guru),
+        Role::KepalaSekolah => td_string!(l, role_kepala_sekolah),
+        Role::Pengawas => td_string!(l, role_pengawas),
+        Role::Admin => td_string!(l, role_admin),
     }
 }
 
-/// The identity line under the name: "Guru · NUPTK 3471…" (NIP preferred for civil servants).
-pub fn identity_line(p: &Profile) -> String {
+/// The identity line under the name: "Guru · NUPTK 3471…" (NIP preferred for civil servants; both are
+/// the ministry's names for the numbers, in every language).
+pub fn identity_line(l: Locale, p: &Profile) -> String {
     let id = match (&p.nip, &p.nuptk) {
-        (Some(nip), _) => format!(" · {} {nip}", text::NIP),
-        (None, Some(nuptk)) => format!(" · {} {nuptk}", text::NUPTK),
+        (Some(nip), _) => format!(" · NIP {nip}"),
+        (None, Some(nuptk)) => format!(" · NUPTK {nuptk}"),
         (None, None) => String::new(),
     };
-    format!("{}{id}", role_label(p.role))
+    format!("{}{id}", role_label(l, p.role))
 }
 
 /// "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta", or a notice that no school is linked.
-pub fn school_line(p: &Profile) -> String {
+pub fn school_line(l: Locale, p: &Profile) -> String {
     match &p.school {
         Some(s) => format!("{} — {}, {}", s.name, s.regency, s.province),
-        None => text::NO_SCHOOL.into(),
+        None => td_string!(l, no_school).to_owned(),
     }
 }
 
 /// The plan status as the UI says it.
-pub fn plan_status_label(s: PlanStatus) -> &'static str {
+pub fn plan_status_label(l: Locale, s: PlanStatus) -> &'static str {
     match s {
-        PlanStatus::Draf => text::STATUS_DRAF,
-        PlanStatus::PerluDisetujui => text::STATUS_PERLU_DISETUJUI,
-        PlanStatus::Disetujui => text::STATUS_DISETUJUI,
-        PlanStatus::Dikembalikan => text::STATUS_DIKEMBALIKAN,
-        PlanStatus::Disepakati => text::STATUS_DISEPAKATI,
+        PlanStatus::Draf => td_string!(l, status_draf),
+        PlanStatus::PerluDisetujui => td_string!(l, status_perlu_disetujui),
+        PlanStatus::Disetujui => td_string!(l, status_disetujui),
+        PlanStatus::Dikembalikan => td_string!(l, status_dikembalikan),
+        PlanStatus::Disepakati => td_string!(l, status_disepakati),
     }
 }
 
-pub fn predikat_label(p: Predikat) -> &'static str {
+pub fn predikat_label(l: Locale, p: Predikat) -> &'static str {
     match p {
-        Predikat::SangatBaik => text::PREDIKAT_SANGAT_BAIK,
-        Predikat::Baik => text::PREDIKAT_BAIK,
-        Predikat::ButuhPerbaikan => text::PREDIKAT_BUTUH_PERBAIKAN,
-        Predikat::Kurang => text::PREDIKAT_KURANG,
-        Predikat::SangatKurang => text::PREDIKAT_SANGAT_KURANG,
+        Predikat::SangatBaik => td_string!(l, predikat_sangat_baik),
+        Predikat::Baik => td_string!(l, predikat_baik),
+        Predikat::ButuhPerbaikan => td_string!(l, predikat_butuh_perbaikan),
+        Predikat::Kurang => td_string!(l, predikat_kurang),
+        Predikat::SangatKurang => td_string!(l, predikat_sangat_kurang),
     }
 }
 
-pub fn observation_status_label(s: ObservationStatus) -> &'static str {
+pub fn observation_status_label(l: Locale, s: ObservationStatus) -> &'static str {
     match s {
-        ObservationStatus::Terjadwal => text::OBS_TERJADWAL,
-        ObservationStatus::Dilaksanakan => text::OBS_DILAKSANAKAN,
-        ObservationStatus::Selesai => text::OBS_SELESAI,
+        ObservationStatus::Terjadwal => td_string!(l, obs_terjadwal),
+        ObservationStatus::Dilaksanakan => td_string!(l, obs_dilaksanakan),
+        ObservationStatus::Selesai => td_string!(l, obs_selesai),
     }
 }
 
-const MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
+fn month(l: Locale, m: usize) -> &'static str {
+    match m {
+        1 => td_string!(l, month_1),
+        2 => td_string!(l, month_2),
+        3 => td_string!(l, month_3),
+        4 => td_string!(l, month_4),
+        5 => td_string!(l, month_5),
+        6 => td_string!(l, month_6),
+        7 => td_string!(l, month_7),
+        8 => td_string!(l, month_8),
+        9 => td_string!(l, month_9),
+        10 => td_string!(l, month_10),
+        11 => td_string!(l, month_11),
+        _ => td_string!(l, month_12),
+    }
+}
 
-/// `2026-03-05` → `5 Mar 2026`; `2026-03-05T08:00` → `5 Mar 2026 08.00`; anything else as it is.
-pub fn date_label(iso: &str) -> String {
+/// `2026-03-05` → `5 Mar 2026`; `2026-03-05T08:00` → `5 Mar 2026 08.00` (`08:00` in English); anything
+/// else as it is.
+pub fn date_label(l: Locale, iso: &str) -> String {
     let part = |r: std::ops::Range<usize>| iso.get(r).and_then(|p| p.parse::<usize>().ok());
     match (part(0..4), part(5..7), part(8..10)) {
         (Some(y), Some(m @ 1..=12), Some(d)) if iso.len() >= 10 => {
-            let time = iso.get(11..16).filter(|t| t.len() == 5).map(|t| format!(" {}", t.replace(':', ".")));
-            format!("{d} {} {y}{}", MONTHS[m - 1], time.unwrap_or_default())
+            let date = td_string!(l, date_day, day = d, month = month(l, m), year = y).to_string();
+            match (iso.get(11..13), iso.get(14..16)) {
+                (Some(hour), Some(minute)) if iso.get(13..14) == Some(":") => {
+                    td_string!(l, date_time, date = date, hour = hour.to_owned(), minute = minute.to_owned())
+                        .to_string()
+                }
+                _ => date,
+            }
         }
         _ => iso.to_owned(),
     }
@@ -111,31 +142,53 @@ pub fn jp_percent(done: u32, target: u32) -> u32 {
     done.saturating_mul(100).checked_div(target).map_or(0, |p| p.min(100))
 }
 
-/// The status line every screen shows: what sync is doing, what waits, and when it last succeeded.
-pub fn sync_line(s: &SyncStatus) -> String {
+/// "16 dari 32 JP".
+pub fn jp_progress(l: Locale, done: u32, target: u32) -> String {
+    td_string!(l, jp_progress, done = done, target = target).to_string()
+}
+
+/// How far a long sync has come, as (done, of): sending more than one change, or receiving what the
+/// server said it would send. `None` when there is nothing worth a progress bar.
+pub fn sync_progress(s: &SyncStatus) -> Option<(u64, u64)> {
+    match s.phase {
+        SyncPhase::Pushing if s.push_total > 1 => {
+            let total = u64::from(s.push_total);
+            Some((total.saturating_sub(u64::from(s.waiting)), total))
+        }
+        SyncPhase::Pulling if s.expected > 0 => Some((s.received.min(s.expected), s.expected)),
+        _ => None,
+    }
+}
+
+/// The status line every screen shows: what sync is doing (and how far it has come), what waits, and
+/// when it last succeeded.
+pub fn sync_line(l: Locale, s: &SyncStatus) -> String {
     let mut parts = vec![match s.phase {
-        SyncPhase::Pushing | SyncPhase::Pulling => text::SYNC_RUNNING.to_owned(),
-        SyncPhase::Offline => text::SYNC_OFFLINE.to_owned(),
-        SyncPhase::Error => text::SYNC_ERROR.to_owned(),
+        SyncPhase::Pushing | SyncPhase::Pulling => match sync_progress(s) {
+            Some((done, total)) => td_string!(l, sync_progress, done = done, total = total).to_string(),
+            None => td_string!(l, sync_running).to_owned(),
+        },
+        SyncPhase::Offline => td_string!(l, sync_offline).to_owned(),
+        SyncPhase::Error => td_string!(l, sync_error).to_owned(),
         SyncPhase::Idle | SyncPhase::SignedOut => match &s.last_synced_at {
-            Some(at) => format!("{} ({} {})", text::SYNC_IDLE, text::LAST_SYNCED, date_label(&wib_time(at))),
-            None => text::SYNC_NEVER.to_owned(),
+            Some(at) => td_string!(l, sync_idle_at, when = date_label(l, &wib_time(at))).to_string(),
+            None => td_string!(l, sync_never).to_owned(),
         },
     }];
     if s.waiting > 0 {
-        parts.push(format!("{} {}", s.waiting, text::SYNC_WAITING));
+        parts.push(td_string!(l, sync_waiting, count = s.waiting).to_string());
     }
     if s.conflicts > 0 {
-        parts.push(format!("{} {}", s.conflicts, text::SYNC_CONFLICTS));
+        parts.push(td_string!(l, sync_conflicts, count = s.conflicts).to_string());
     }
     parts.join(" · ")
 }
 
 /// When the last sync succeeded, in WIB, or that it never did.
-pub fn last_synced(s: &SyncStatus) -> String {
+pub fn last_synced(l: Locale, s: &SyncStatus) -> String {
     match &s.last_synced_at {
-        Some(at) => date_label(&wib_time(at)),
-        None => text::SYNC_NEVER.to_owned(),
+        Some(at) => date_label(l, &wib_time(at)),
+        None => td_string!(l, sync_never).to_owned(),
     }
 }
 
@@ -174,83 +227,109 @@ fn wib_time(utc: &str) -> String {
 }
 
 /// A record field as people call it (the JSON name when it has no name of its own here).
-pub fn field_label(field: &str) -> String {
-    match field {
-        "progress" => text::FIELD_PROGRESS.into(),
-        "status" => text::FIELD_STATUS.into(),
-        "reflection" => text::FIELD_REFLECTION.into(),
-        "title" => text::FIELD_TITLE.into(),
-        "target_date" => text::FIELD_TARGET_DATE.into(),
-        "jp" => text::JP.into(),
-        "results" => text::FIELD_RESULTS.into(),
-        "note" => text::FIELD_NOTE.into(),
-        "history" => text::FIELD_HISTORY.into(),
-        other => other.replace('_', " "),
-    }
+pub fn field_label(l: Locale, field: &str) -> String {
+    let known = match field {
+        "progress" => td_string!(l, field_progress),
+        "status" => td_string!(l, field_status),
+        "reflection" => td_string!(l, field_reflection),
+        "title" => td_string!(l, field_title),
+        "target_date" => td_string!(l, field_target_date),
+        "jp" => td_string!(l, jp),
+        "results" => td_string!(l, field_results),
+        "note" => td_string!(l, field_note),
+        "history" => td_string!(l, field_history),
+        other => return other.replace('_', " "),
+    };
+    known.to_owned()
 }
 
 /// A field's value in a conflict, as people read it: text as it is, numbers and yes/no plainly, nothing
 /// (or empty text) as a dash.
-pub fn field_value(v: Option<&serde_json::Value>) -> String {
+pub fn field_value(l: Locale, v: Option<&serde_json::Value>) -> String {
     use serde_json::Value;
     match v {
-        None | Some(Value::Null) => text::VALUE_NONE.to_owned(),
-        Some(Value::String(s)) if s.is_empty() => text::VALUE_NONE.to_owned(),
+        None | Some(Value::Null) => td_string!(l, value_none).to_owned(),
+        Some(Value::String(s)) if s.is_empty() => td_string!(l, value_none).to_owned(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(true)) => text::VALUE_YES.to_owned(),
-        Some(Value::Bool(false)) => text::VALUE_NO.to_owned(),
+        Some(Value::Bool(true)) => td_string!(l, value_yes).to_owned(),
+        Some(Value::Bool(false)) => td_string!(l, value_no).to_owned(),
         Some(other) => other.to_string(),
     }
 }
 
 /// Who must fix a data problem, as the notice names them.
-pub fn fixer_label(f: Fixer) -> &'static str {
+pub fn fixer_label(l: Locale, f: Fixer) -> &'static str {
     match f {
-        Fixer::Guru => text::FIXER_GURU,
-        Fixer::KepalaSekolah => text::FIXER_KEPALA_SEKOLAH,
-        Fixer::OperatorSekolah => text::FIXER_OPERATOR,
-        Fixer::AdminDinas => text::FIXER_DINAS,
-        Fixer::Unknown => text::FIXER_UNKNOWN,
+        Fixer::Guru => td_string!(l, fixer_guru),
+        Fixer::KepalaSekolah => td_string!(l, fixer_kepala_sekolah),
+        Fixer::OperatorSekolah => td_string!(l, fixer_operator),
+        Fixer::AdminDinas => td_string!(l, fixer_dinas),
+        Fixer::Unknown => td_string!(l, fixer_unknown),
     }
 }
 
-pub fn stage_outcome_label(o: StageOutcome) -> &'static str {
+pub fn stage_outcome_label(l: Locale, o: StageOutcome) -> &'static str {
     match o {
-        StageOutcome::Belum => text::OUTCOME_BELUM,
-        StageOutcome::Berlangsung => text::OUTCOME_BERLANGSUNG,
-        StageOutcome::Lulus => text::OUTCOME_LULUS,
-        StageOutcome::TidakLulus => text::OUTCOME_TIDAK_LULUS,
+        StageOutcome::Belum => td_string!(l, outcome_belum),
+        StageOutcome::Berlangsung => td_string!(l, outcome_berlangsung),
+        StageOutcome::Lulus => td_string!(l, outcome_lulus),
+        StageOutcome::TidakLulus => td_string!(l, outcome_tidak_lulus),
     }
 }
 
-pub fn pkb_status_label(s: PkbStatus) -> &'static str {
+pub fn pkb_status_label(l: Locale, s: PkbStatus) -> &'static str {
     match s {
-        PkbStatus::BelumMulai => text::PKB_STATUS_BELUM,
-        PkbStatus::Berjalan => text::PKB_STATUS_BERJALAN,
-        PkbStatus::Selesai => text::PKB_STATUS_SELESAI,
+        PkbStatus::BelumMulai => td_string!(l, pkb_status_belum),
+        PkbStatus::Berjalan => td_string!(l, pkb_status_berjalan),
+        PkbStatus::Selesai => td_string!(l, pkb_status_selesai),
     }
 }
 
-pub fn pkb_kind_label(k: PkbItemKind) -> &'static str {
+pub fn pkb_kind_label(l: Locale, k: PkbItemKind) -> &'static str {
     match k {
-        PkbItemKind::PelatihanMandiri => text::PKB_KIND_MANDIRI,
-        PkbItemKind::Lokakarya => text::PKB_KIND_LOKAKARYA,
-        PkbItemKind::KomunitasBelajar => text::PKB_KIND_KOMUNITAS,
-        PkbItemKind::Lainnya => text::PKB_KIND_LAINNYA,
+        PkbItemKind::PelatihanMandiri => td_string!(l, pkb_kind_mandiri),
+        PkbItemKind::Lokakarya => td_string!(l, pkb_kind_lokakarya),
+        PkbItemKind::KomunitasBelajar => td_string!(l, pkb_kind_komunitas),
+        PkbItemKind::Lainnya => td_string!(l, pkb_kind_lainnya),
     }
 }
 
-/// "1.240 anggota": Indonesian thousands separator.
-pub fn members_label(n: i64) -> String {
-    let digits = n.max(0).to_string();
+/// Where a deadline comes from, as the home screen and a reminder name it.
+pub fn deadline_kind_label(l: Locale, k: DeadlineKind) -> &'static str {
+    match k {
+        DeadlineKind::Kinerja => td_string!(l, nav_kinerja),
+        DeadlineKind::Pkb => td_string!(l, pkb_heading),
+        DeadlineKind::Event => td_string!(l, komunitas),
+        DeadlineKind::Programme => td_string!(l, programme_heading),
+    }
+}
+
+/// A reminder's notification: title ("Besok: Lokakarya 3") and body (where it comes from, and the date).
+pub fn reminder_text(l: Locale, r: &Reminder) -> (String, String) {
+    let title = r.deadline.title.clone();
+    let heading = if r.today {
+        td_string!(l, reminder_today, title = title).to_string()
+    } else {
+        td_string!(l, reminder_tomorrow, title = title).to_string()
+    };
+    let kind = deadline_kind_label(l, r.deadline.kind);
+    let body = td_string!(l, reminder_body, kind = kind, date = date_label(l, &r.deadline.date)).to_string();
+    (heading, body)
+}
+
+/// "1.240 anggota" / "1,240 members": the language's thousands separator and plural.
+pub fn members_label(l: Locale, n: i64) -> String {
+    let n = n.max(0);
+    let digits = n.to_string();
+    let sep = td_string!(l, thousands_separator);
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
+            out.push_str(sep);
         }
         out.push(c);
     }
-    format!("{out} {}", text::MEMBERS)
+    td_string!(l, members, count = n, n = out).to_string()
 }
 
 /// The Komunitas screen's search and filters. Empty fields match everything.
@@ -296,6 +375,52 @@ pub fn pkb_groups(items: &[PkbItemView]) -> Vec<(PkbStatus, Vec<PkbItemView>)> {
         .collect()
 }
 
+/// One planned result as the plan editor holds it: its text, and its indicators one per line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResultForm {
+    pub id: String,
+    pub text: String,
+    pub indicators: String,
+    #[serde(default)]
+    pub points: Option<u32>,
+}
+
+impl ResultForm {
+    pub fn of(r: &PlannedResult) -> ResultForm {
+        ResultForm { id: r.id.clone(), text: r.text.clone(), indicators: r.indicators.join("\n"), points: r.points }
+    }
+}
+
+/// The editor's rows: from its draft when one was kept (and can be read), else from the plan.
+pub fn result_forms(results: &[PlannedResult], draft: Option<&str>) -> Vec<ResultForm> {
+    draft
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_else(|| results.iter().map(ResultForm::of).collect())
+}
+
+/// The results to save: text trimmed, one indicator per non-blank line, rows left wholly empty dropped.
+/// (Whether they are acceptable is the plan rules' call, on the device and on the server.)
+pub fn results_from_forms(rows: &[ResultForm]) -> Vec<PlannedResult> {
+    rows.iter()
+        .filter(|r| !(r.text.trim().is_empty() && r.indicators.trim().is_empty()))
+        .map(|r| PlannedResult {
+            id: r.id.clone(),
+            text: r.text.trim().to_owned(),
+            indicators: r.indicators.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            points: r.points,
+        })
+        .collect()
+}
+
+/// An empty row with an id no other row has: `hasil-1`, `hasil-2`, …
+pub fn new_result_form(rows: &[ResultForm]) -> ResultForm {
+    let id = (1..)
+        .map(|n| format!("hasil-{n}"))
+        .find(|id| rows.iter().all(|r| &r.id != id))
+        .expect("an unused id among finitely many rows");
+    ResultForm { id, text: String::new(), indicators: String::new(), points: None }
+}
+
 /// Saving a draft as it is typed, one save at a time: a keystroke while a save is under way only
 /// remembers the newest text, which goes when that save finishes. So saves never overtake each other and
 /// the last text typed is always the last one saved.
@@ -338,6 +463,10 @@ impl DraftQueue {
 mod tests {
     use super::*;
     use penggerak_types::api::School;
+    use penggerak_types::ipc::Deadline;
+
+    const ID: Locale = Locale::id;
+    const EN: Locale = Locale::en;
 
     fn profile() -> Profile {
         Profile {
@@ -357,29 +486,40 @@ mod tests {
     #[test]
     fn errors_read_as_sentences_not_codes() {
         let e = ApiError::new(ErrorCode::InvalidCredentials, "server text");
-        assert_eq!(error_text(&e), text::ERR_INVALID_CREDENTIALS, "known codes get the UI's own sentence");
+        assert_eq!(error_text(ID, &e), "NUPTK/NIP/email atau kata sandi salah.", "the UI's own sentence");
+        assert_eq!(error_text(EN, &e), "Wrong NUPTK/NIP/email or password.", "in the chosen language");
         let e = ApiError::new(ErrorCode::Validation, "Alamat server tidak valid: x");
-        assert_eq!(error_text(&e), "Alamat server tidak valid: x", "other codes show the engine's message");
+        assert_eq!(error_text(EN, &e), "Alamat server tidak valid: x", "other codes show the engine's message");
         let e = ApiError::new(ErrorCode::Internal, "");
-        assert_eq!(error_text(&e), text::ERR_GENERIC, "never an empty error box");
+        assert_eq!(error_text(ID, &e), "Terjadi kesalahan", "never an empty error box");
+        let e = ApiError::new(ErrorCode::ChangesWaiting, "1 perubahan …");
+        assert!(error_text(EN, &e).starts_with("1 change or draft has"), "{}", error_text(EN, &e));
+        let e = ApiError::new(ErrorCode::ChangesWaiting, "3 perubahan …");
+        assert!(error_text(EN, &e).starts_with("3 changes or drafts have"), "English plural");
     }
 
     #[test]
     fn acl_refusals_and_missing_bridge_are_classified() {
-        let e = shell_rejection("sign_in not allowed. Command not found");
+        let e = shell_rejection(ID, "sign_in not allowed. Command not found");
         assert_eq!(e.code, ErrorCode::Forbidden);
-        let e = shell_rejection("TypeError: window.__TAURI__ is undefined");
-        assert_eq!(e.message, text::ERR_NOT_IN_APP);
+        assert_eq!(
+            e.message,
+            "Perintah ini tidak diizinkan di aplikasi. (sign_in not allowed. Command not found)",
+            "the sentence, then the runtime's words for whoever reads a report"
+        );
+        let e = shell_rejection(EN, "TypeError: window.__TAURI__ is undefined");
+        assert_eq!(e.message, "This page must be opened inside the Penggerak app.");
     }
 
     #[test]
     fn identity_prefers_nip_and_school_has_a_fallback() {
         let mut p = profile();
-        assert_eq!(identity_line(&p), "Guru · NUPTK 3471");
+        assert_eq!(identity_line(ID, &p), "Guru · NUPTK 3471");
+        assert_eq!(identity_line(EN, &p), "Teacher · NUPTK 3471");
         p.nip = Some("1987".into());
         p.role = Role::KepalaSekolah;
-        assert_eq!(identity_line(&p), "Kepala sekolah · NIP 1987");
-        assert_eq!(school_line(&p), text::NO_SCHOOL);
+        assert_eq!(identity_line(ID, &p), "Kepala sekolah · NIP 1987");
+        assert_eq!(school_line(ID, &p), "Belum terhubung ke satuan pendidikan");
         p.school = Some(School {
             npsn: "1".into(),
             name: "SD Negeri 1 Depok".into(),
@@ -388,14 +528,16 @@ mod tests {
             regency: "Kabupaten Sleman".into(),
             principal_id: None,
         });
-        assert_eq!(school_line(&p), "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta");
+        assert_eq!(school_line(EN, &p), "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta", "names stay");
     }
 
     #[test]
     fn dates_read_in_indonesian_and_sync_times_in_wib() {
-        assert_eq!(date_label("2026-03-05"), "5 Mar 2026");
-        assert_eq!(date_label("2026-12-02T08:00"), "2 Des 2026 08.00");
-        assert_eq!(date_label("kapan-kapan"), "kapan-kapan");
+        assert_eq!(date_label(ID, "2026-03-05"), "5 Mar 2026");
+        assert_eq!(date_label(ID, "2026-12-02T08:00"), "2 Des 2026 08.00", "Indonesian time uses a dot");
+        assert_eq!(date_label(EN, "2026-12-02T08:00"), "2 Dec 2026 08:00");
+        assert_eq!(date_label(EN, "2026-05-20"), "20 May 2026");
+        assert_eq!(date_label(ID, "kapan-kapan"), "kapan-kapan");
         assert_eq!(
             wib_time("2026-12-31T20:30:00Z"),
             "2027-01-01T03:30",
@@ -408,16 +550,67 @@ mod tests {
     #[test]
     fn the_sync_line_says_what_waits() {
         let mut s = SyncStatus::default();
-        assert_eq!(sync_line(&s), text::SYNC_NEVER);
+        assert_eq!(sync_line(ID, &s), "Belum pernah disinkronkan");
         s.last_synced_at = Some("2026-11-22T03:04:05Z".into());
-        assert_eq!(sync_line(&s), format!("{} ({} 22 Nov 2026 10.04)", text::SYNC_IDLE, text::LAST_SYNCED));
+        assert_eq!(sync_line(ID, &s), "Tersinkron (terakhir 22 Nov 2026 10.04)", "in WIB");
+        assert_eq!(sync_line(EN, &s), "Synced (last 22 Nov 2026 10:04)");
         s.phase = SyncPhase::Offline;
         s.waiting = 2;
         s.conflicts = 1;
         assert_eq!(
-            sync_line(&s),
-            format!("{} · 2 {} · 1 {}", text::SYNC_OFFLINE, text::SYNC_WAITING, text::SYNC_CONFLICTS)
+            sync_line(ID, &s),
+            "Luring · 2 perubahan menunggu sinkronisasi · 1 konflik perlu dipilih"
         );
+        assert_eq!(sync_line(EN, &s), "Offline · 2 changes waiting to sync · 1 conflict to resolve");
+        s.waiting = 1;
+        assert!(sync_line(EN, &s).contains("1 change waiting"), "English singular");
+    }
+
+    #[test]
+    fn long_syncs_show_how_far_they_have_come() {
+        let mut s = SyncStatus { phase: SyncPhase::Pulling, ..Default::default() };
+        assert_eq!(sync_progress(&s), None, "before the first page nothing is known");
+        assert_eq!(sync_line(ID, &s), "Menyinkronkan…");
+        (s.received, s.expected) = (500, 1840);
+        assert_eq!(sync_progress(&s), Some((500, 1840)));
+        assert_eq!(sync_line(ID, &s), "Menyinkronkan 500 dari 1840…");
+        assert_eq!(sync_line(EN, &s), "Syncing 500 of 1840…");
+        let s = SyncStatus { phase: SyncPhase::Pushing, push_total: 12, waiting: 9, ..Default::default() };
+        assert_eq!(sync_progress(&s), Some((3, 12)), "three of twelve changes sent");
+        let s = SyncStatus { phase: SyncPhase::Pushing, push_total: 1, waiting: 1, ..Default::default() };
+        assert_eq!(sync_progress(&s), None, "one change is quick: no bar");
+        let s = SyncStatus { phase: SyncPhase::Idle, expected: 10, received: 10, ..Default::default() };
+        assert_eq!(sync_progress(&s), None, "finished");
+    }
+
+    #[test]
+    fn the_plan_editor_keeps_rows_and_saves_clean_results() {
+        let planned = vec![PlannedResult {
+            id: "r1".into(),
+            text: "Modul ajar".into(),
+            indicators: vec!["Dua modul".into(), "Dipakai di kelas".into()],
+            points: Some(20),
+        }];
+        let mut rows = result_forms(&planned, None);
+        assert_eq!(rows[0].indicators, "Dua modul\nDipakai di kelas", "one indicator per line");
+        assert_eq!(results_from_forms(&rows), planned, "unchanged rows give the plan back");
+        let added = new_result_form(&rows);
+        assert_eq!(added.id, "hasil-1");
+        rows.push(added);
+        let next = new_result_form(&rows);
+        assert_eq!(next.id, "hasil-2", "never an id another row has");
+        rows.push(next);
+        rows[1].text = "  Asesmen diagnostik ".into();
+        rows[1].indicators = "\n Satu asesmen tiap semester \n\n".into();
+        let saved = results_from_forms(&rows);
+        assert_eq!(saved.len(), 2, "the wholly empty row is dropped");
+        assert_eq!(saved[1].text, "Asesmen diagnostik");
+        assert_eq!(saved[1].indicators, ["Satu asesmen tiap semester"], "blank lines are not indicators");
+        assert_eq!(saved[0].points, Some(20), "points the plan had stay");
+
+        let draft = serde_json::to_string(&rows).unwrap();
+        assert_eq!(result_forms(&planned, Some(&draft)), rows, "a kept draft comes back as typed");
+        assert_eq!(result_forms(&planned, Some("not json")).len(), 1, "an unreadable draft falls back to the plan");
     }
 
     #[test]
@@ -429,8 +622,9 @@ mod tests {
     fn every_status_has_a_label() {
         use PlanStatus::*;
         let labels: std::collections::BTreeSet<_> =
-            [Draf, PerluDisetujui, Disetujui, Dikembalikan, Disepakati].map(plan_status_label).into();
+            [Draf, PerluDisetujui, Disetujui, Dikembalikan, Disepakati].map(|s| plan_status_label(EN, s)).into();
         assert_eq!(labels.len(), 5, "no two statuses read the same");
+        assert_eq!(plan_status_label(ID, PerluDisetujui), "Perlu disetujui");
     }
 
     fn community(name: &str, topic: &str, jenjang: &str, province: &str) -> Community {
@@ -481,10 +675,12 @@ mod tests {
 
     #[test]
     fn members_use_the_indonesian_thousands_separator() {
-        assert_eq!(members_label(7), "7 anggota");
-        assert_eq!(members_label(1240), "1.240 anggota");
-        assert_eq!(members_label(1_000_000), "1.000.000 anggota");
-        assert_eq!(members_label(-1), "0 anggota", "a count never shows negative");
+        assert_eq!(members_label(ID, 7), "7 anggota");
+        assert_eq!(members_label(ID, 1240), "1.240 anggota");
+        assert_eq!(members_label(ID, 1_000_000), "1.000.000 anggota");
+        assert_eq!(members_label(ID, -1), "0 anggota", "a count never shows negative");
+        assert_eq!(members_label(EN, 1), "1 member");
+        assert_eq!(members_label(EN, 1240), "1,240 members", "English separator and plural");
     }
 
     #[test]
@@ -541,11 +737,27 @@ mod tests {
     #[test]
     fn conflict_values_read_plainly() {
         use serde_json::json;
-        assert_eq!(field_value(None), text::VALUE_NONE);
-        assert_eq!(field_value(Some(&json!(""))), text::VALUE_NONE, "empty text is shown as nothing");
-        assert_eq!(field_value(Some(&json!("Baru"))), "Baru", "text without quotes");
-        assert_eq!(field_value(Some(&json!(30))), "30");
-        assert_eq!(field_value(Some(&json!(true))), text::VALUE_YES);
-        assert_eq!(field_value(Some(&json!(false))), text::VALUE_NO);
+        assert_eq!(field_value(ID, None), "—");
+        assert_eq!(field_value(ID, Some(&json!(""))), "—", "empty text is shown as nothing");
+        assert_eq!(field_value(ID, Some(&json!("Baru"))), "Baru", "text without quotes");
+        assert_eq!(field_value(ID, Some(&json!(30))), "30");
+        assert_eq!(field_value(ID, Some(&json!(true))), "ya");
+        assert_eq!(field_value(EN, Some(&json!(false))), "no");
+        assert_eq!(field_label(EN, "target_date"), "Target date");
+        assert_eq!(field_label(ID, "some_field"), "some field", "unknown fields by their own name");
+    }
+
+    #[test]
+    fn reminders_say_when_what_and_where_from() {
+        let r = Reminder {
+            deadline: Deadline { date: "2026-12-01".into(), title: "Lokakarya 3".into(), kind: DeadlineKind::Pkb },
+            today: false,
+        };
+        assert_eq!(
+            reminder_text(ID, &r),
+            ("Besok: Lokakarya 3".to_owned(), "Rencana Pengembangan · 1 Des 2026".to_owned())
+        );
+        let r = Reminder { today: true, ..r };
+        assert_eq!(reminder_text(EN, &r), ("Today: Lokakarya 3".to_owned(), "Development plan · 1 Dec 2026".to_owned()));
     }
 }

@@ -26,6 +26,7 @@ pub const APT_PACKAGES: &[&str] = &[
     "imagemagick",
     "dbus",
     "dbus-x11",
+    "dbus-bin", // dbus-monitor: the end-to-end tests watch reminders arrive as notifications on the bus
     "gnome-keyring",
     "libsecret-tools",
     "keyutils",

@@ -44,6 +44,7 @@ async fn main() {
                 cursor: format!("{}.x", page * 500 + 500),
                 more: page < 19,
                 reset: page == 0,
+                remaining: (19 - page as u64) * 500,
             };
             session.store().apply_page(&p, Some("\"e\"")).await.unwrap();
         }

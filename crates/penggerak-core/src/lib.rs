@@ -14,6 +14,7 @@ mod drafts;
 mod error;
 pub mod outbox;
 mod records;
+mod reminders;
 mod secret;
 mod session;
 mod store;

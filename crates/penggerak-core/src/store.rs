@@ -88,8 +88,12 @@ impl LocalStore {
     }
 
     pub async fn last_server(&self) -> Result<Option<String>, CoreError> {
+        self.setting(LAST_SERVER).await
+    }
+
+    pub(crate) async fn setting(&self, key: &str) -> Result<Option<String>, CoreError> {
         let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = ?")
-            .bind(LAST_SERVER)
+            .bind(key)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|(v,)| v))
@@ -101,7 +105,7 @@ impl LocalStore {
     }
 }
 
-async fn set_setting(conn: &mut sqlx::SqliteConnection, key: &str, value: &str) -> Result<(), CoreError> {
+pub(crate) async fn set_setting(conn: &mut sqlx::SqliteConnection, key: &str, value: &str) -> Result<(), CoreError> {
     sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(key)
         .bind(value)

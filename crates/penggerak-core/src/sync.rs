@@ -106,7 +106,11 @@ impl Session {
             }
             Err(e) => return Err(e),
         };
-        self.refresh_status(|s| (s.phase, s.received, s.message) = (SyncPhase::Pushing, 0, None)).await;
+        self.refresh_status(|s| {
+            (s.phase, s.received, s.expected, s.message) = (SyncPhase::Pushing, 0, 0, None);
+            s.push_total = s.waiting;
+        })
+        .await;
         let result = match self.push(&mut link).await {
             Ok(Push::Blocked(message)) => Err(message),
             Ok(Push::Done) => {
@@ -197,10 +201,13 @@ impl Session {
             match answer {
                 Ok(SyncAnswer::NotModified) => return Ok(()),
                 Ok(SyncAnswer::Page { page, etag }) => {
-                    let n = page.records.len() as u64;
-                    let more = page.more;
+                    let (n, more, remaining) = (page.records.len() as u64, page.more, page.remaining);
                     store.apply_page(&page, etag.as_deref()).await.map_err(|e| e.to_api_error().message)?;
-                    self.refresh_status(|s| s.received += n).await;
+                    self.refresh_status(|s| {
+                        s.received += n;
+                        s.expected = s.received + remaining;
+                    })
+                    .await;
                     if !more {
                         return Ok(());
                     }
@@ -407,7 +414,7 @@ impl LocalStore {
     /// account).
     pub async fn clear_records(&self) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
-        for table in ["outbox_touches", "outbox", "notices", "records", "sync_meta", "drafts"] {
+        for table in ["outbox_touches", "outbox", "notices", "records", "sync_meta", "drafts", "reminders_sent"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
         tx.commit().await?;

@@ -6,7 +6,7 @@ use crate::outbox::Change;
 use crate::{changes, CoreError, LocalStore, Session};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, ConflictField, ConflictView,
+    plan_draft_key, reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, ConflictField, ConflictView,
     Deadline, DeadlineKind, Home, ItemStatus, Keep, KinerjaView, PkbItemView, PkbView, ProgrammeStatus,
     ProgrammeStep, ProgrammesView, StageStatus, HOME_DEADLINES,
 };
@@ -20,6 +20,13 @@ pub fn today_wib() -> String {
     let wib = time::UtcOffset::from_hms(7, 0, 0).expect("a whole-hour offset is valid");
     let d = time::OffsetDateTime::now_utc().to_offset(wib).date();
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// The day after `date` (`YYYY-MM-DD`), or `None` if it is not a date.
+pub fn date_after(date: &str) -> Option<String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let next = time::Date::parse(date, &fmt).ok()?.next_day()?;
+    next.format(&fmt).ok()
 }
 
 fn year_of(date: &str) -> i32 {
@@ -56,6 +63,18 @@ fn programme_step(parts: &[Participation], programmes: &[Programme]) -> Option<P
 
 /// The home screen's data, as of `today` (`YYYY-MM-DD`).
 pub async fn home(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
+    let mut home = home_with_every_deadline(store, today).await?;
+    home.deadlines.truncate(HOME_DEADLINES);
+    Ok(home)
+}
+
+/// Every deadline from `today` on, soonest first: the home screen shows the first few, reminders look
+/// at all of them.
+pub async fn all_deadlines(store: &LocalStore, today: &str) -> Result<Vec<Deadline>, CoreError> {
+    Ok(home_with_every_deadline(store, today).await?.deadlines)
+}
+
+async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
     let me = profile(store).await?;
     let year = year_of(today);
     let parts: Vec<Participation> = store.all::<Participation>(RecordKind::Participation).await?;
@@ -125,7 +144,6 @@ pub async fn home(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
     }
     deadlines.retain(|d| d.date.as_str() >= today);
     deadlines.sort_by(|a, b| (&a.date, &a.title).cmp(&(&b.date, &b.title)));
-    deadlines.truncate(HOME_DEADLINES);
 
     Ok(Home {
         profile: me,
@@ -174,7 +192,11 @@ pub async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, Cor
         .collect();
     evidence.sort_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at));
     let moves = plan.as_ref().map(|p| p.status.moves_for(Actor::Owner)).unwrap_or_default();
-    Ok(KinerjaView { cycle, plan, observations, evidence, moves, pending, conflict })
+    let draft = match &plan {
+        Some(p) => store.draft(&plan_draft_key(&p.id)).await?,
+        None => None,
+    };
+    Ok(KinerjaView { cycle, plan, observations, evidence, moves, pending, conflict, draft })
 }
 
 impl Session {
@@ -201,7 +223,14 @@ impl Session {
                 return Ok(());
             }
             Action::EditPerformancePlan { id, patch } => {
-                changes::edit_performance_plan(store, &id, patch).await?
+                // Results saved for real no longer need the editor's draft.
+                let saves_results = patch.results.is_some();
+                let change = changes::edit_performance_plan(store, &id, patch).await?;
+                self.change(&change).await?;
+                if saves_results {
+                    store.forget_draft(&plan_draft_key(&id)).await?;
+                }
+                return Ok(());
             }
             Action::MovePerformancePlan { id, to, note } => {
                 let owner = store

@@ -73,9 +73,33 @@ async fn a_full_sync_in_pages_fills_the_store_and_a_second_one_brings_nothing() 
     let mut session = open(dir.path(), &tokens).await;
     session.set_sync_page_size(9);
     sign_in(&session, &server.base_url(), SITI).await;
+    // Every status the UI would see during the sync (a watch keeps the latest; pages take long enough that
+    // several are seen).
+    let mut watch = session.sync_status();
+    let seen = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while watch.changed().await.is_ok() {
+            let s = watch.borrow_and_update().clone();
+            let done = s.phase == SyncPhase::Idle && s.received > 0;
+            seen.push(s);
+            if done {
+                break;
+            }
+        }
+        seen
+    });
     let status = session.sync_now().await.unwrap();
     assert_eq!(status.phase, SyncPhase::Idle, "{status:?}");
     assert!(status.received > 60, "a first sync brings people, schools, communities and events: {status:?}");
+    let seen = seen.await.unwrap();
+    let pulling: Vec<_> = seen.iter().filter(|s| s.phase == SyncPhase::Pulling && s.expected > 0).collect();
+    assert!(pulling.len() >= 2, "a sync of many pages reports its progress page by page: {seen:?}");
+    for s in &pulling {
+        assert_eq!(s.expected, status.received, "received + what the server said remains = the whole sync");
+        let whole_pages = s.received % 9 == 0 || s.received == s.expected;
+        assert!(s.received <= s.expected && whole_pages, "pages of 9, the last one shorter: {s:?}");
+    }
+    assert!(pulling.windows(2).all(|w| w[0].received <= w[1].received), "progress only goes forward");
     assert!(status.last_synced_at.is_some());
     let store = session.store();
     assert_eq!(store.records(RecordKind::Community).await.unwrap().len(), 20);

@@ -187,3 +187,98 @@ async fn the_programme_timeline_has_every_stage_with_dates_and_results() {
     assert!(gp.stages.iter().all(|s| s.starts.is_some() && s.ends.is_some()), "dates from the cohort");
     assert!(gp.stages.iter().flat_map(|s| &s.items).all(|i| i.done <= i.steps));
 }
+
+fn day_before(date: &str) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, &fmt).unwrap().previous_day().unwrap().format(&fmt).unwrap()
+}
+
+#[tokio::test]
+async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_turned_off() {
+    use penggerak_types::ipc::{Language, Preferences};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let store = siti.store();
+    assert_eq!(store.preferences().await.unwrap(), Preferences::default(), "Indonesian, reminders on");
+
+    let first = views::all_deadlines(store, &today_wib()).await.unwrap();
+    let due_on = first.first().expect("Siti has something due").date.clone();
+    let eve = day_before(&due_on);
+    let expected: Vec<_> = views::all_deadlines(store, &eve)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.date == eve || d.date == due_on)
+        .collect();
+
+    let got = store.take_reminders(&eve).await.unwrap();
+    assert_eq!(got.len(), expected.len(), "every deadline of that day and the next: {got:?}");
+    for r in &got {
+        assert_eq!(r.today, r.deadline.date == eve, "on the day only for that day's deadlines: {r:?}");
+    }
+    assert!(got.iter().any(|r| r.deadline.date == due_on && !r.today), "the day before {due_on}");
+    assert!(store.take_reminders(&eve).await.unwrap().is_empty(), "each reminder comes once");
+
+    let on_the_day = store.take_reminders(&due_on).await.unwrap();
+    assert!(
+        on_the_day.iter().any(|r| r.deadline.date == due_on && r.today),
+        "and again on the day itself: {on_the_day:?}"
+    );
+
+    // Turned off: nothing more, even for days not reminded yet; the choice and the language stay.
+    let off = Preferences { language: Language::En, reminders: false };
+    store.set_preferences(off).await.unwrap();
+    let later = store.take_reminders(&day_before(&first.last().unwrap().date)).await.unwrap();
+    assert!(later.is_empty(), "reminders off: {later:?}");
+
+    // Preferences belong to the device: they survive signing out; what was reminded goes with the account.
+    siti.sign_out(true).await.unwrap();
+    assert_eq!(store.preferences().await.unwrap(), off);
+    store.set_preferences(Preferences::default()).await.unwrap();
+    assert!(store.take_reminders(&eve).await.unwrap().is_empty(), "signed out: nobody to remind");
+    assert!(store.take_reminders("not a date").await.is_err(), "a bad date is an error, not silence");
+}
+
+#[tokio::test]
+async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_refused() {
+    use penggerak_types::ipc::plan_draft_key;
+    use penggerak_types::kinerja::{PlanPatch, PlannedResult};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let today = today_wib();
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let plan = view.plan.expect("Siti has a plan");
+    assert!(plan.status.results_editable() && view.draft.is_none(), "a draft plan, nothing typed yet");
+
+    siti.store().save_draft(&plan_draft_key(&plan.id), "[{\"text\":\"Setengah diketik\"}]").await.unwrap();
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    assert_eq!(view.draft.as_deref(), Some("[{\"text\":\"Setengah diketik\"}]"), "what was typed comes back");
+
+    let mut results = plan.results.clone();
+    results.push(PlannedResult { id: "hasil-baru".into(), text: "  ".into(), indicators: vec![], points: None });
+    // (The engine fills in the version the edit is based on.)
+    let bad = Action::EditPerformancePlan {
+        id: plan.id.clone(),
+        patch: PlanPatch { base_version: 0, results: Some(results.clone()), reflection: None },
+    };
+    let e = siti.act(bad).await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::Validation, "an empty result is refused on the device");
+    assert!(siti.store().outbox().await.unwrap().is_empty(), "nothing queued");
+    assert!(views::kinerja(siti.store(), &today).await.unwrap().draft.is_some(), "and the typing is kept");
+
+    results.last_mut().unwrap().text = "Modul ajar berdiferensiasi untuk kelas 4".into();
+    results.last_mut().unwrap().indicators = vec!["Dua modul dipakai di kelas".into()];
+    let good = Action::EditPerformancePlan {
+        id: plan.id.clone(),
+        patch: PlanPatch { base_version: 0, results: Some(results.clone()), reflection: None },
+    };
+    siti.act(good).await.unwrap();
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    assert_eq!(view.plan.as_ref().unwrap().results, results, "shown at once");
+    assert!(view.pending && view.draft.is_none(), "waiting to sync; the draft is no longer needed");
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0, "the server took it");
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    assert_eq!(view.plan.unwrap().results, results, "as the server now has it");
+}

@@ -254,6 +254,28 @@ async fn write<T: Serialize>(
 /// `user_id`, or (when `principal_of` is set) in that school; oldest first, at most `limit` (+1 to tell
 /// whether more wait). A feed from the very start leaves tombstones out: a device with nothing has
 /// nothing to delete. Returns the records with their seq.
+/// How many records of the caller's feed (as [`feed`] from `after`) come after `last`.
+pub async fn feed_count(
+    conn: &mut AnyConnection,
+    after: i64,
+    last: i64,
+    user_id: &str,
+    principal_of: Option<&str>,
+) -> Result<u64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM records
+         WHERE seq > $2 AND (public = 1 OR owner_id = $3 OR ($4 <> '' AND school_npsn = $4))
+           AND ($1 > 0 OR deleted = 0)",
+    )
+    .bind(after)
+    .bind(last)
+    .bind(user_id)
+    .bind(principal_of.unwrap_or(""))
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 pub async fn feed(
     conn: &mut AnyConnection,
     after: i64,

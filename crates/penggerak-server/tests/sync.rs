@@ -71,6 +71,11 @@ async fn pages_cover_everything_once_and_a_no_change_sync_is_304() {
         let page: SyncPage = siti.get(&path).await.json().await.unwrap();
         pages += 1;
         assert!(page.records.len() <= 7);
+        assert_eq!(
+            page.remaining as usize,
+            all.len() - paged.len() - page.records.len(),
+            "each page says exactly how many records are still to come (page {pages})"
+        );
         paged.extend(page.records);
         next = Some(page.cursor);
         if !page.more {

@@ -23,6 +23,9 @@ pub mod cmd {
     pub const SAVE_DRAFT: &str = "save_draft";
     pub const CONFLICTS: &str = "conflicts";
     pub const RESOLVE: &str = "resolve";
+    pub const PREFERENCES: &str = "preferences";
+    pub const SET_PREFERENCES: &str = "set_preferences";
+    pub const TAKE_REMINDERS: &str = "take_reminders";
 }
 
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
@@ -76,8 +79,15 @@ pub struct SyncStatus {
     pub notices: u32,
     /// When the last sync finished without error (RFC 3339, UTC).
     pub last_synced_at: Option<String>,
-    /// During a pull: records received so far in this sync, and how many pages.
+    /// During a pull: records received so far in this sync.
     pub received: u64,
+    /// During a pull: how many records this sync brings in all, as far as the server has said (received
+    /// plus what it said remains); 0 before the first page.
+    #[serde(default)]
+    pub expected: u64,
+    /// During a push: how many changes this sync set out to send (`waiting` counts down from it).
+    #[serde(default)]
+    pub push_total: u32,
     /// The last error, for people (Bahasa Indonesia), when `phase` is `offline` or `error`.
     pub message: Option<String>,
 }
@@ -218,6 +228,9 @@ pub struct KinerjaView {
     /// The plan waits to sync, or is in conflict.
     pub pending: bool,
     pub conflict: bool,
+    /// The plan editor's unsaved text, kept on the device as it was typed (see [`plan_draft_key`]).
+    #[serde(default)]
+    pub draft: Option<String>,
 }
 
 /// The learning-communities screen (Komunitas), read from the store: every community the device holds,
@@ -267,6 +280,11 @@ pub fn reflection_draft_key(item_id: &str) -> String {
     format!("reflection:{item_id}")
 }
 
+/// The draft key of a performance plan's results being edited (the UI keeps its editor rows there).
+pub fn plan_draft_key(plan_id: &str) -> String {
+    format!("plan:{plan_id}")
+}
+
 /// Text being typed, kept on the device under `key` until it is saved for real (empty text included: a
 /// cleared box is an edit too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,6 +304,63 @@ pub struct SaveDraftArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignOutArgs {
     pub discard: bool,
+}
+
+/// The device's preferences, kept in the local store (they survive sign-out and belong to the device, not
+/// the account). Returned by `preferences`; `set_preferences` takes [`SetPreferencesArgs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferences {
+    pub language: Language,
+    /// Deadline reminders (a day before and on the day), on unless the user turns them off.
+    pub reminders: bool,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences { language: Language::Id, reminders: true }
+    }
+}
+
+/// The language the UI speaks: Bahasa Indonesia first, English second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Id,
+    En,
+}
+
+impl Language {
+    /// The BCP 47 tag, as the UI's locale and the `settings` table name it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::Id => "id",
+            Language::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        match tag {
+            "id" => Some(Language::Id),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
+}
+
+/// The argument envelope of `set_preferences`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetPreferencesArgs {
+    pub preferences: Preferences,
+}
+
+/// A deadline to remind the user of now: the day before it, or on the day. Returned by
+/// `take_reminders`, each at most once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub deadline: Deadline,
+    /// `true` on the day itself, `false` the day before.
+    pub today: bool,
 }
 
 /// The programme-status screen (Status Guru Penggerak), read from the store: every programme the user

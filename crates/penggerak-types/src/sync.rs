@@ -147,6 +147,10 @@ pub struct SyncPage {
     /// start: records the client holds that do not come back in this sync are no longer visible.
     #[serde(default)]
     pub reset: bool,
+    /// How many more records wait after this page (0 when `more` is false), so a client can show how far
+    /// a long sync has come.
+    #[serde(default)]
+    pub remaining: u64,
 }
 
 /// The answer of every mutating route: each record the change created, changed or deleted, as the server

@@ -2,7 +2,8 @@
 //! from the device, marked as waiting until the server has it).
 
 use crate::app::{Act, Shell};
-use crate::{ipc, text, view_model};
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -11,6 +12,8 @@ use penggerak_types::ipc::{Action as UserAction, CommunityItem};
 #[component]
 pub fn Community() -> impl IntoView {
     let shell = expect_context::<Shell>();
+    // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
+    let l = use_i18n().get_locale_untracked();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let data = shell.read(ipc::communities);
@@ -19,27 +22,27 @@ pub fn Community() -> impl IntoView {
 
     view! {
         <section class="card community-page" aria-labelledby="community-title">
-            <A href="/komunitas">{text::BACK_TO_COMMUNITIES}</A>
+            <A href="/komunitas">{td_string!(l, back_to_communities)}</A>
             <p id="community-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
+            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                 {move || data.get().map(|r| match r {
                     Ok(v) => match v.communities.into_iter().find(|c| c.community.id == id()) {
-                        Some(item) => page(item, act).into_any(),
-                        None => view! { <p class="error">{text::COMMUNITY_MISSING}</p> }.into_any(),
+                        Some(item) => page(l, item, act).into_any(),
+                        None => view! { <p class="error">{td_string!(l, community_missing)}</p> }.into_any(),
                     },
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
                 })}
             </Transition>
         </section>
     }
 }
 
-fn page(item: CommunityItem, act: Act) -> impl IntoView {
+fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
     let c = item.community;
     let id = c.id.clone();
     let member = item.member;
     let events = if item.events.is_empty() {
-        view! { <p>{text::EVENTS_NONE}</p> }.into_any()
+        view! { <p>{td_string!(l, events_none)}</p> }.into_any()
     } else {
         view! {
             <ul id="community-events" class="list">
@@ -47,9 +50,9 @@ fn page(item: CommunityItem, act: Act) -> impl IntoView {
                     let place = e.place.or(e.link).unwrap_or_default();
                     view! {
                         <li>
-                            <span class="date">{view_model::date_label(&e.starts_at)}</span>" · "<strong>{e.title}</strong>
+                            <span class="date">{view_model::date_label(l, &e.starts_at)}</span>" · "<strong>{e.title}</strong>
                             <p class="muted">{place}</p>
-                            {e.speaker.map(|s| view! { <p class="muted">{text::SPEAKER}" "{s}</p> })}
+                            {e.speaker.map(|s| view! { <p class="muted">{td_string!(l, speaker)}" "{s}</p> })}
                         </li>
                     }
                 }).collect_view()}
@@ -61,21 +64,21 @@ fn page(item: CommunityItem, act: Act) -> impl IntoView {
         <h1 id="community-title">{c.name}</h1>
         <p class="muted">{format!("{} · {} · {}, {}", c.topic, c.jenjang, c.regency, c.province)}</p>
         <p>
-            <span id="community-members" class="members">{view_model::members_label(c.member_count)}</span>
-            {member.then(|| view! { " " <span class="status-chip">{text::MEMBER}</span> })}
-            {item.pending.then(|| view! { " " <span id="community-pending" class="badge pending">{text::WAITING_SYNC}</span> })}
+            <span id="community-members" class="members">{view_model::members_label(l, c.member_count)}</span>
+            {member.then(|| view! { " " <span class="status-chip">{td_string!(l, member)}</span> })}
+            {item.pending.then(|| view! { " " <span id="community-pending" class="badge pending">{td_string!(l, waiting_sync)}</span> })}
         </p>
         <p>{c.description}</p>
-        <p><strong>{text::LEAD}</strong>" "{c.lead_name}</p>
+        <p><strong>{td_string!(l, lead)}</strong>" "{c.lead_name}</p>
         <button id=if member { "leave" } else { "join" } class=if member { "secondary" } else { "primary" }
             disabled=move || act.pending().get()
             on:click=move |_| {
                 let id = id.clone();
                 act.dispatch(if member { UserAction::LeaveCommunity { id } } else { UserAction::JoinCommunity { id } });
             }>
-            {if member { text::LEAVE } else { text::JOIN }}
+            {if member { td_string!(l, leave) } else { td_string!(l, join) }}
         </button>
-        <h2>{text::EVENTS_HEADING}</h2>
+        <h2>{td_string!(l, events_heading)}</h2>
         {events}
     }
 }

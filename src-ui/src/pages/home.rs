@@ -4,31 +4,41 @@
 //! Pengaturan.)
 
 use crate::app::Shell;
-use crate::{ipc, text, view_model};
+use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{DeadlineKind, Home as HomeData};
+use penggerak_types::ipc::Home as HomeData;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let shell = expect_context::<Shell>();
     let profile = shell.profile.clone();
     let data = shell.read(ipc::home);
-    let identity = view_model::identity_line(&profile);
-    let school = view_model::school_line(&profile);
+    let i18n = use_i18n();
+    let identity = {
+        let profile = profile.clone();
+        move || view_model::identity_line(i18n.get_locale(), &profile)
+    };
+    let school = {
+        let profile = profile.clone();
+        move || view_model::school_line(i18n.get_locale(), &profile)
+    };
 
     view! {
         <section class="card home" aria-labelledby="home-title">
-            <h1 id="home-title" class="visually-hidden">{text::HOME_TITLE}</h1>
-            <p class="welcome">{text::WELCOME}</p>
+            <h1 id="home-title" class="visually-hidden">{t!(i18n, home_title)}</h1>
+            <p class="welcome">{t!(i18n, welcome)}</p>
             <p id="user-name" class="user-name">{profile.full_name.clone()}</p>
             <p class="identity">{identity}</p>
             <p class="school">{school}</p>
-            {problems(&profile)}
-            <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
+            {move || problems(i18n.get_locale(), &profile)}
+            <Transition fallback=move || view! { <p class="status">{t!(i18n, loading)}</p> }>
                 {move || data.get().map(|r| match r {
-                    Ok(h) => summary(h).into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
+                    Ok(h) => summary(i18n.get_locale(), h).into_any(),
+                    Err(e) => view! {
+                        <p class="error" role="alert">{view_model::error_text(i18n.get_locale(), &e)}</p>
+                    }.into_any(),
                 })}
             </Transition>
         </section>
@@ -36,18 +46,18 @@ pub fn Home() -> impl IntoView {
 }
 
 /// The data-problem notice: what is wrong with the user's records, what it blocks, and who can fix it.
-fn problems(profile: &Profile) -> Option<impl IntoView> {
+fn problems(l: Locale, profile: &Profile) -> Option<impl IntoView> {
     if profile.problems.is_empty() {
         return None;
     }
     Some(view! {
         <section id="data-problems" class="note problems" aria-labelledby="problems-title">
-            <h2 id="problems-title">{text::PROBLEMS_HEADING}</h2>
+            <h2 id="problems-title">{td_string!(l, problems_heading)}</h2>
             <ul class="list">
                 {profile.problems.iter().map(|p| view! {
                     <li data-code=p.code.clone()>
                         <p>{p.message.clone()}</p>
-                        <p class="muted">{text::PROBLEM_FIX_BY}" "<strong>{view_model::fixer_label(p.fix_by)}</strong></p>
+                        <p class="muted">{td_string!(l, problem_fix_by)}" "<strong>{view_model::fixer_label(l, p.fix_by)}</strong></p>
                     </li>
                 }).collect_view()}
             </ul>
@@ -55,17 +65,17 @@ fn problems(profile: &Profile) -> Option<impl IntoView> {
     })
 }
 
-fn summary(h: HomeData) -> impl IntoView {
+fn summary(l: Locale, h: HomeData) -> impl IntoView {
     let programme = match h.programme {
         Some(p) => {
             // A finished programme has no stage ending ahead of it.
             let ends = p
                 .stage_ends
                 .filter(|_| !p.graduated)
-                .map(|d| format!(" ({} {})", text::STAGE_ENDS, view_model::date_label(&d)));
+                .map(|d| format!(" ({})", td_string!(l, stage_ends, date = view_model::date_label(l, &d))));
             let next = match (p.graduated, p.next_stage) {
-                (true, _) => text::PROGRAMME_GRADUATED.to_owned(),
-                (false, Some(n)) => format!("{} {n}", text::PROGRAMME_NEXT),
+                (true, _) => td_string!(l, programme_graduated).to_owned(),
+                (false, Some(n)) => td_string!(l, programme_next, step = n).to_string(),
                 (false, None) => String::new(),
             };
             view! {
@@ -75,27 +85,22 @@ fn summary(h: HomeData) -> impl IntoView {
             }
             .into_any()
         }
-        None => view! { <p>{text::PROGRAMME_NONE}</p> }.into_any(),
+        None => view! { <p>{td_string!(l, programme_none)}</p> }.into_any(),
     };
     let percent = view_model::jp_percent(h.jp_done, h.jp_target);
-    let jp = format!("{} {} {} {}", h.jp_done, text::JP_OF, h.jp_target, text::JP);
+    let jp = view_model::jp_progress(l, h.jp_done, h.jp_target);
     let kinerja = match h.kinerja_status {
-        Some(s) => format!("{} {}", text::KINERJA_STATUS, view_model::plan_status_label(s)),
-        None => text::KINERJA_NONE.to_owned(),
+        Some(s) => td_string!(l, kinerja_status, status = view_model::plan_status_label(l, s)).to_string(),
+        None => td_string!(l, kinerja_none).to_owned(),
     };
     let deadlines = if h.deadlines.is_empty() {
-        view! { <p>{text::DEADLINES_NONE}</p> }.into_any()
+        view! { <p>{td_string!(l, deadlines_none)}</p> }.into_any()
     } else {
         view! {
             <ul id="deadlines" class="list">
                 {h.deadlines.into_iter().map(|d| {
-                    let kind = match d.kind {
-                        DeadlineKind::Kinerja => text::NAV_KINERJA,
-                        DeadlineKind::Pkb => text::PKB_HEADING,
-                        DeadlineKind::Event => text::KOMUNITAS,
-                        DeadlineKind::Programme => text::PROGRAMME_HEADING,
-                    };
-                    view! { <li><span class="date">{view_model::date_label(&d.date)}</span>" "{d.title}
+                    let kind = view_model::deadline_kind_label(l, d.kind);
+                    view! { <li><span class="date">{view_model::date_label(l, &d.date)}</span>" "{d.title}
                         <span class="visually-hidden">{kind}</span></li> }
                 }).collect_view()}
             </ul>
@@ -103,12 +108,12 @@ fn summary(h: HomeData) -> impl IntoView {
         .into_any()
     };
     view! {
-        <h2>{text::PROGRAMME_HEADING}</h2>
+        <h2>{td_string!(l, programme_heading)}</h2>
         {programme}
-        <h2>{text::PKB_HEADING}</h2>
-        <progress id="jp-progress" max="100" value=percent aria-label=text::PKB_HEADING></progress>
+        <h2>{td_string!(l, pkb_heading)}</h2>
+        <progress id="jp-progress" max="100" value=percent aria-label=td_string!(l, pkb_heading)></progress>
         <p id="jp-line">{jp}</p>
-        <h2>{text::DEADLINES_HEADING}</h2>
+        <h2>{td_string!(l, deadlines_heading)}</h2>
         {deadlines}
         <p id="kinerja-status">{kinerja}</p>
     }

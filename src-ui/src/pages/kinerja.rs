@@ -3,47 +3,56 @@
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
 use crate::app::{Act, Shell};
-use crate::{ipc, text, view_model};
+use crate::draft::Draft;
+use crate::view_model::ResultForm;
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::api::Role;
-use penggerak_types::ipc::{Action as UserAction, Approval, KinerjaView};
-use penggerak_types::kinerja::PlanStatus;
+use penggerak_types::ipc::{plan_draft_key, Action as UserAction, Approval, KinerjaView};
+use penggerak_types::kinerja::{PerformancePlan, PlanPatch, PlanStatus};
 
 #[component]
 pub fn Kinerja() -> impl IntoView {
     let shell = expect_context::<Shell>();
+    // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
+    let l = use_i18n().get_locale_untracked();
     let data = shell.read(ipc::kinerja);
     let principal = shell.profile.role == Role::KepalaSekolah;
     let approvals = shell.read(ipc::approvals);
     let error = RwSignal::new(None::<String>);
     let act = shell.action(error, ipc::act);
+    // The plan editor outlives the page's redraws (a sync settling, an action landing): what is being
+    // typed stays on screen until the plan's results themselves change.
+    let editor = StoredValue::new(None::<Editor>);
+    let page = Owner::current().expect("a component runs under an owner");
 
     view! {
         <section class="card kinerja" aria-labelledby="kinerja-title">
-            <h1 id="kinerja-title">{text::KINERJA_TITLE}</h1>
+            <h1 id="kinerja-title">{td_string!(l, kinerja_title)}</h1>
             <p id="kinerja-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {principal.then(|| view! {
-                <h2>{text::APPROVALS_HEADING}</h2>
-                <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
+                <h2>{td_string!(l, approvals_heading)}</h2>
+                <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                     {move || approvals.get().map(|r| match r {
-                        Ok(list) => approval_list(list, act).into_any(),
-                        Err(e) => view! { <p class="error">{view_model::error_text(&e)}</p> }.into_any(),
+                        Ok(list) => approval_list(l, list, act).into_any(),
+                        Err(e) => view! { <p class="error">{view_model::error_text(l, &e)}</p> }.into_any(),
                     })}
                 </Transition>
             })}
-            <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
+            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                 {move || data.get().map(|r| match r {
-                    Ok(v) => plan_view(v, act).into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
+                    Ok(v) => plan_view(l, v, act, (editor, page.clone())).into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
                 })}
             </Transition>
         </section>
     }
 }
 
-fn approval_list(list: Vec<Approval>, act: Act) -> impl IntoView {
+fn approval_list(l: Locale, list: Vec<Approval>, act: Act) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p id="approvals-empty">{text::APPROVALS_NONE}</p> }.into_any();
+        return view! { <p id="approvals-empty">{td_string!(l, approvals_none)}</p> }.into_any();
     }
     view! {
         <ul id="approvals" class="list">
@@ -54,14 +63,14 @@ fn approval_list(list: Vec<Approval>, act: Act) -> impl IntoView {
                 view! {
                     <li class="approval" id=row>
                         <span class="owner">{a.owner_name}</span>
-                        " · "{results}" "{text::PLAN_HEADING.to_lowercase()}
+                        " · "{td_string!(l, plan_results, count = results).to_string()}
                         <button class="primary approve" on:click=move |_| {
                             act.dispatch(UserAction::MovePerformancePlan {
                                 id: id.clone(),
                                 to: PlanStatus::Disetujui,
                                 note: None,
                             });
-                        }>{text::APPROVE}</button>
+                        }>{td_string!(l, approve)}</button>
                     </li>
                 }
             }).collect_view()}
@@ -70,16 +79,109 @@ fn approval_list(list: Vec<Approval>, act: Act) -> impl IntoView {
     .into_any()
 }
 
-fn plan_view(v: KinerjaView, act: Act) -> impl IntoView {
+/// The plan editor's rows and their draft, for one version of a plan's results.
+#[derive(Clone, Copy)]
+struct Editor {
+    /// The plan and the results the rows started from.
+    of: StoredValue<String>,
+    rows: RwSignal<Vec<ResultForm>>,
+    draft: Draft,
+}
+
+impl Editor {
+    /// The editor for `plan` (with the draft kept for it): the one already open if it is for the same
+    /// results, else a new one.
+    /// Its signals belong to `page` (the page's owner), not to the redraw that made it: a redraw disposes
+    /// what it created, and the editor must outlive it.
+    fn for_plan(
+        (slot, page): (StoredValue<Option<Editor>>, Owner),
+        plan: &PerformancePlan,
+        draft: Option<&str>,
+    ) -> Editor {
+        let of = format!("{}:{}", plan.id, serde_json::to_string(&plan.results).unwrap_or_default());
+        if let Some(open) = slot.get_value().filter(|e| e.of.with_value(|o| *o == of)) {
+            return open;
+        }
+        let editor = page.with(|| Editor {
+            of: StoredValue::new(of),
+            rows: RwSignal::new(view_model::result_forms(&plan.results, draft)),
+            draft: Draft::new(plan_draft_key(&plan.id), draft.is_some()),
+        });
+        slot.set_value(Some(editor));
+        editor
+    }
+
+    /// Changes the rows and keeps them on the device as the draft.
+    fn edit(&self, change: impl FnOnce(&mut Vec<ResultForm>)) {
+        self.rows.update(change);
+        self.draft.typed(serde_json::to_string(&self.rows.get_untracked()).unwrap_or_default());
+    }
+}
+
+/// The planned results, editable (while the plan is a draft or returned): a text and its indicators per
+/// result, add, remove, and save (an outbox change like any other).
+fn plan_editor(l: Locale, plan_id: String, editor: Editor, act: Act) -> impl IntoView {
+    let rows = editor.rows;
+    let state = editor.draft.state;
+    let field = move |id: &str, set: fn(&mut ResultForm, String), ev: leptos::ev::Event| {
+        let (id, value) = (id.to_owned(), event_target_value(&ev));
+        editor.edit(move |rs| {
+            if let Some(r) = rs.iter_mut().find(|r| r.id == id) {
+                set(r, value);
+            }
+        });
+    };
+    // A row's number as it stands now (rows above it may be removed).
+    let number = move |id: &str| rows.with(|rs| rs.iter().position(|r| r.id == id).map_or(0, |p| p + 1));
+    view! {
+        <h3>{td_string!(l, plan_edit_heading)}</h3>
+        <ol id="plan-editor" class="list editor">
+            <For each=move || rows.get() key=|r| r.id.clone() let:r>
+                {
+                    let id = StoredValue::new(r.id.clone());
+                    let (text_id, ind_id) = (format!("result-text-{}", r.id), format!("result-indicators-{}", r.id));
+                    let n = move || id.with_value(|id| number(id));
+                    view! {
+                        <li class="result-row" data-id=r.id.clone()>
+                            <label for=text_id.clone()>{move || td_string!(l, result_text_label, n = n()).to_string()}</label>
+                            <textarea id=text_id class="result-text" rows="2" maxlength="500" prop:value=r.text.clone()
+                                on:input=move |ev| id.with_value(|id| field(id, |r, v| r.text = v, ev))></textarea>
+                            <label for=ind_id.clone()>{td_string!(l, indicators_label)}</label>
+                            <textarea id=ind_id class="result-indicators" rows="3" prop:value=r.indicators.clone()
+                                on:input=move |ev| id.with_value(|id| field(id, |r, v| r.indicators = v, ev))></textarea>
+                            <button class="link remove-result" on:click=move |_| {
+                                let id = id.get_value();
+                                editor.edit(move |rs| rs.retain(|r| r.id != id));
+                            }>{move || td_string!(l, remove_result, n = n()).to_string()}</button>
+                        </li>
+                    }
+                }
+            </For>
+        </ol>
+        <button id="add-result" class="secondary" on:click=move |_| {
+            editor.edit(|rs| rs.push(view_model::new_result_form(rs)));
+        }>{td_string!(l, add_result)}</button>
+        <p class="muted draft-state" id="plan-draft" aria-live="polite">{move || state.get().label(l)}</p>
+        <button id="save-plan" class="primary" disabled=move || !state.get().savable() || act.pending().get()
+            on:click=move |_| {
+                let results = view_model::results_from_forms(&rows.get_untracked());
+                // The engine fills in the version the edit is based on.
+                let patch = PlanPatch { base_version: 0, results: Some(results), reflection: None };
+                act.dispatch(UserAction::EditPerformancePlan { id: plan_id.clone(), patch });
+            }>{td_string!(l, save_plan)}</button>
+    }
+}
+
+fn plan_view(l: Locale, v: KinerjaView, act: Act, editor: (StoredValue<Option<Editor>>, Owner)) -> impl IntoView {
     let stages = v.cycle.map(|c| {
         view! {
-            <h2>{text::CYCLE_HEADING}</h2>
+            <h2>{td_string!(l, cycle_heading)}</h2>
             <p class="muted">{c.name}</p>
             <ol id="cycle-stages" class="list">
                 {c.stages.into_iter().map(|s| view! {
                     <li>
                         <strong>{s.name}</strong>
-                        <span class="date">" "{view_model::date_label(&s.starts)}" – "{view_model::date_label(&s.ends)}</span>
+                        <span class="date">" "{view_model::date_label(l, &s.starts)}" – "{view_model::date_label(l, &s.ends)}</span>
                         <ul>{s.asks.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
                     </li>
                 }).collect_view()}
@@ -87,20 +189,20 @@ fn plan_view(v: KinerjaView, act: Act) -> impl IntoView {
         }
     });
     let Some(plan) = v.plan else {
-        return view! { {stages} <p id="plan-none">{text::KINERJA_NONE}</p> }.into_any();
+        return view! { {stages} <p id="plan-none">{td_string!(l, kinerja_none)}</p> }.into_any();
     };
     let note = plan
         .return_note()
-        .map(|n| view! { <p class="note"><strong>{text::RETURN_NOTE}</strong>" "{n.to_owned()}</p> });
+        .map(|n| view! { <p class="note"><strong>{td_string!(l, return_note)}</strong>" "{n.to_owned()}</p> });
     let predikat = plan.predikat.map(|p| {
         view! {
-            <p id="predikat"><strong>{text::PREDIKAT}</strong>" "{view_model::predikat_label(p)}</p>
+            <p id="predikat"><strong>{td_string!(l, predikat)}</strong>" "{view_model::predikat_label(l, p)}</p>
         }
     });
     let badge = if v.conflict {
-        Some(view! { <span id="plan-conflict" class="badge warn">{text::CONFLICT}</span> }.into_any())
+        Some(view! { <span id="plan-conflict" class="badge warn">{td_string!(l, conflict)}</span> }.into_any())
     } else if v.pending {
-        Some(view! { <span id="plan-pending" class="badge">{text::WAITING_SYNC}</span> }.into_any())
+        Some(view! { <span id="plan-pending" class="badge">{td_string!(l, waiting_sync)}</span> }.into_any())
     } else {
         None
     };
@@ -108,41 +210,48 @@ fn plan_view(v: KinerjaView, act: Act) -> impl IntoView {
     let id = plan.id.clone();
     // The plan and what to do with it first; the cycle's calendar after.
     view! {
-        <h2>{text::PLAN_HEADING}</h2>
-        <p><span id="plan-status" class="status-chip">{view_model::plan_status_label(plan.status)}</span>" "{badge}</p>
+        <h2>{td_string!(l, plan_heading)}</h2>
+        <p><span id="plan-status" class="status-chip">{view_model::plan_status_label(l, plan.status)}</span>" "{badge}</p>
         {note}
-        <ol id="plan-results" class="list">
-            {plan.results.into_iter().map(|r| view! {
-                <li><strong>{r.text}</strong>
-                    <p class="muted">{text::INDICATORS}</p>
-                    <ul>{r.indicators.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
-                </li>
-            }).collect_view()}
-        </ol>
+        {if plan.status.results_editable() {
+            let open = Editor::for_plan(editor, &plan, v.draft.as_deref());
+            plan_editor(l, plan.id.clone(), open, act).into_any()
+        } else {
+            view! {
+                <ol id="plan-results" class="list">
+                    {plan.results.into_iter().map(|r| view! {
+                        <li><strong>{r.text}</strong>
+                            <p class="muted">{td_string!(l, indicators)}</p>
+                            <ul>{r.indicators.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
         {can_submit.then(|| view! {
             <button id="submit-plan" class="primary" on:click=move |_| {
                 act.dispatch(UserAction::MovePerformancePlan { id: id.clone(), to: PlanStatus::PerluDisetujui, note: None });
-            }>{text::SUBMIT_PLAN}</button>
+            }>{td_string!(l, submit_plan)}</button>
         })}
         {predikat}
-        <h2>{text::OBSERVATIONS_HEADING}</h2>
+        <h2>{td_string!(l, observations_heading)}</h2>
         {if v.observations.is_empty() {
-            view! { <p>{text::OBSERVATIONS_NONE}</p> }.into_any()
+            view! { <p>{td_string!(l, observations_none)}</p> }.into_any()
         } else {
             view! {
                 <ul id="observations" class="list">
                     {v.observations.into_iter().map(|o| view! {
-                        <li><span class="date">{view_model::date_label(&o.scheduled_at)}</span>" · "{o.class_name}
-                            " · "{view_model::observation_status_label(o.status)}</li>
+                        <li><span class="date">{view_model::date_label(l, &o.scheduled_at)}</span>" · "{o.class_name}
+                            " · "{view_model::observation_status_label(l, o.status)}</li>
                     }).collect_view()}
                 </ul>
             }.into_any()
         }}
         {stages}
-        <h2>{text::HISTORY_HEADING}</h2>
+        <h2>{td_string!(l, history_heading)}</h2>
         <ul id="plan-history" class="list">
             {plan.history.into_iter().rev().map(|e| view! {
-                <li><span class="date">{view_model::date_label(&e.at)}</span>" · "{view_model::plan_status_label(e.to)}
+                <li><span class="date">{view_model::date_label(l, &e.at)}</span>" · "{view_model::plan_status_label(l, e.to)}
                     " · "{e.by_name}{e.note.map(|n| format!(" — {n}")).unwrap_or_default()}</li>
             }).collect_view()}
         </ul>

@@ -4,7 +4,8 @@
 
 use crate::app::Shell;
 use crate::view_model::{self, CommunityFilter};
-use crate::{ipc, text};
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::ipc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use penggerak_types::ipc::{CommunitiesView, CommunityItem};
@@ -12,23 +13,25 @@ use penggerak_types::ipc::{CommunitiesView, CommunityItem};
 #[component]
 pub fn Komunitas() -> impl IntoView {
     let shell = expect_context::<Shell>();
+    // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
+    let l = use_i18n().get_locale_untracked();
     let data = shell.read(ipc::communities);
     let filter = RwSignal::new(CommunityFilter::default());
 
     view! {
         <section class="card komunitas" aria-labelledby="komunitas-title">
-            <h1 id="komunitas-title">{text::KOMUNITAS_TITLE}</h1>
-            <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
+            <h1 id="komunitas-title">{td_string!(l, komunitas_title)}</h1>
+            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                 {move || data.get().map(|r| match r {
-                    Ok(v) => lists(v, filter).into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
+                    Ok(v) => lists(l, v, filter).into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
                 })}
             </Transition>
         </section>
     }
 }
 
-fn lists(v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView {
+fn lists(l: Locale, v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView {
     let (topics, jenjang, regions) = view_model::filter_options(&v.communities);
     let mine: Vec<CommunityItem> = v.communities.iter().filter(|c| c.member).cloned().collect();
     let all = v.communities;
@@ -37,30 +40,30 @@ fn lists(v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView
         all.iter().filter(|c| f.matches(&c.community)).cloned().collect::<Vec<_>>()
     };
     view! {
-        <h2>{text::MY_COMMUNITIES}</h2>
+        <h2>{td_string!(l, my_communities)}</h2>
         {if mine.is_empty() {
-            view! { <p id="my-communities-none">{text::MY_COMMUNITIES_NONE}</p> }.into_any()
+            view! { <p id="my-communities-none">{td_string!(l, my_communities_none)}</p> }.into_any()
         } else {
-            view! { <ul id="my-communities" class="communities">{mine.into_iter().map(row).collect_view()}</ul> }.into_any()
+            view! { <ul id="my-communities" class="communities">{mine.into_iter().map(|i| row(l, i)).collect_view()}</ul> }.into_any()
         }}
-        <h2>{text::ALL_COMMUNITIES}</h2>
+        <h2>{td_string!(l, all_communities)}</h2>
         <div class="filters" role="search">
-            <label for="community-search">{text::SEARCH_LABEL}</label>
-            <input id="community-search" type="search" placeholder=text::SEARCH_PLACEHOLDER
+            <label for="community-search">{td_string!(l, search_label)}</label>
+            <input id="community-search" type="search" placeholder=td_string!(l, search_placeholder)
                 prop:value=move || filter.get().q
                 on:input=move |ev| filter.update(|f| f.q = event_target_value(&ev)) />
             <div class="filter-row">
-                {choice("filter-topic", text::FILTER_TOPIC, topics, filter, |f| &mut f.topic)}
-                {choice("filter-jenjang", text::FILTER_JENJANG, jenjang, filter, |f| &mut f.jenjang)}
-                {choice("filter-region", text::FILTER_REGION, regions, filter, |f| &mut f.region)}
+                {choice(l, "filter-topic", td_string!(l, filter_topic), topics, filter, |f| &mut f.topic)}
+                {choice(l, "filter-jenjang", td_string!(l, filter_jenjang), jenjang, filter, |f| &mut f.jenjang)}
+                {choice(l, "filter-region", td_string!(l, filter_region), regions, filter, |f| &mut f.region)}
             </div>
         </div>
         {move || {
             let list = shown();
             if list.is_empty() {
-                view! { <p id="communities-none">{text::COMMUNITIES_NONE}</p> }.into_any()
+                view! { <p id="communities-none">{td_string!(l, communities_none)}</p> }.into_any()
             } else {
-                view! { <ul id="all-communities" class="communities">{list.into_iter().map(row).collect_view()}</ul> }.into_any()
+                view! { <ul id="all-communities" class="communities">{list.into_iter().map(|i| row(l, i)).collect_view()}</ul> }.into_any()
             }
         }}
     }
@@ -69,6 +72,7 @@ fn lists(v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> impl IntoView
 /// A labelled drop-down that sets one field of the filter ("" = all). (A sync that redraws the list
 /// updates the same elements in place, so the choice stays on screen.)
 fn choice(
+    l: Locale,
     id: &'static str,
     label: &'static str,
     options: Vec<String>,
@@ -79,7 +83,7 @@ fn choice(
         <div>
             <label for=id>{label}</label>
             <select id=id on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
-                <option value="">{text::FILTER_ALL}</option>
+                <option value="">{td_string!(l, filter_all)}</option>
                 {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
             </select>
         </div>
@@ -87,7 +91,7 @@ fn choice(
 }
 
 /// One community in a list: name (a link to its page), topic, jenjang, place, members, and its state.
-fn row(item: CommunityItem) -> impl IntoView {
+fn row(l: Locale, item: CommunityItem) -> impl IntoView {
     let c = item.community;
     let href = format!("/komunitas/{}", c.id);
     view! {
@@ -95,9 +99,9 @@ fn row(item: CommunityItem) -> impl IntoView {
             <A href=href>{c.name.clone()}</A>
             <p class="muted">{format!("{} · {} · {}", c.topic, c.jenjang, c.regency)}</p>
             <p>
-                <span class="members">{view_model::members_label(c.member_count)}</span>
-                {item.member.then(|| view! { " " <span class="status-chip">{text::MEMBER}</span> })}
-                {item.pending.then(|| view! { " " <span class="badge pending">{text::WAITING_SYNC}</span> })}
+                <span class="members">{view_model::members_label(l, c.member_count)}</span>
+                {item.member.then(|| view! { " " <span class="status-chip">{td_string!(l, member)}</span> })}
+                {item.pending.then(|| view! { " " <span class="badge pending">{td_string!(l, waiting_sync)}</span> })}
             </p>
         </li>
     }

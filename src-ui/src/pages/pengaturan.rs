@@ -1,14 +1,18 @@
-//! Pengaturan: the server this device talks to, sync (now, last synced, what waits, conflicts) and the
-//! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
+//! Pengaturan: the language (Bahasa Indonesia / English) and deadline reminders, the server this device
+//! talks to, sync (now, last synced, what waits, conflicts) and the account: sign out, which warns and asks
+//! again when changes or drafts on the device would be lost.
 
-use crate::app::Shell;
-use crate::{ipc, text, view_model};
+use crate::app::{locale, Shell};
+use crate::i18n::{t, use_i18n};
+use crate::{ipc, view_model};
 use leptos::prelude::*;
+use penggerak_types::ipc::{Language, Preferences};
 use penggerak_types::ErrorCode;
 
 #[component]
 pub fn Pengaturan() -> impl IntoView {
     let shell = expect_context::<Shell>();
+    let i18n = use_i18n();
     let on_session = shell.on_session;
     let sync = shell.sync;
     let server = shell.server_url.clone();
@@ -20,7 +24,7 @@ pub fn Pengaturan() -> impl IntoView {
         Some(Ok(state)) => on_session.run(state),
         Some(Err(e)) => {
             confirm.set(e.code == ErrorCode::ChangesWaiting);
-            error.set(Some(view_model::error_text(&e)));
+            error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e)));
         }
         None => {}
     });
@@ -29,38 +33,113 @@ pub fn Pengaturan() -> impl IntoView {
 
     view! {
         <section class="card pengaturan" aria-labelledby="settings-title">
-            <h1 id="settings-title">{text::SETTINGS_TITLE}</h1>
-            <h2>{text::SETTINGS_SYNC}</h2>
+            <h1 id="settings-title">{t!(i18n, settings_title)}</h1>
+            <LanguageChoice />
+            <Reminders />
+            <h2>{t!(i18n, settings_sync)}</h2>
             <dl class="facts">
-                <dt>{text::SETTINGS_LAST_SYNCED}</dt>
-                <dd id="settings-last-synced">{move || view_model::last_synced(&sync.get())}</dd>
-                <dt>{text::SETTINGS_WAITING}</dt>
+                <dt>{t!(i18n, settings_last_synced)}</dt>
+                <dd id="settings-last-synced">{move || view_model::last_synced(i18n.get_locale(), &sync.get())}</dd>
+                <dt>{t!(i18n, settings_waiting)}</dt>
                 <dd id="settings-waiting">{move || sync.get().waiting}</dd>
-                <dt>{text::SETTINGS_CONFLICTS}</dt>
+                <dt>{t!(i18n, settings_conflicts)}</dt>
                 <dd id="settings-conflicts">{move || sync.get().conflicts}</dd>
-                <dt>{text::SETTINGS_SERVER}</dt>
+                <dt>{t!(i18n, settings_server)}</dt>
                 <dd id="settings-server">{server}</dd>
             </dl>
             <button id="settings-sync-now" class="secondary" on:click=move |_| { sync_now.dispatch(()); }>
-                {text::SYNC_NOW}
+                {t!(i18n, sync_now)}
             </button>
-            <h2>{text::SETTINGS_ACCOUNT}</h2>
+            <h2>{t!(i18n, settings_account)}</h2>
             <p id="sign-out-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {move || if confirm.get() {
                 view! {
                     <button id="sign-out-confirm" class="primary danger" disabled=move || pending.get()
-                        on:click=move |_| { sign_out.dispatch(true); }>{text::SIGN_OUT_DISCARD}</button>
+                        on:click=move |_| { sign_out.dispatch(true); }>{t!(i18n, sign_out_discard)}</button>
                     <button id="sign-out-cancel" class="secondary"
-                        on:click=move |_| { confirm.set(false); error.set(None); }>{text::CANCEL}</button>
+                        on:click=move |_| { confirm.set(false); error.set(None); }>{t!(i18n, cancel)}</button>
                 }.into_any()
             } else {
                 view! {
                     <button id="sign-out" class="secondary" disabled=move || pending.get()
                         on:click=move |_| { sign_out.dispatch(false); }>
-                        {move || if pending.get() { text::SIGNING_OUT } else { text::SIGN_OUT_BUTTON }}
+                        {move || if pending.get() { t!(i18n, signing_out).into_any() } else { t!(i18n, sign_out_button).into_any() }}
                     </button>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Saves `change` applied to the device's preferences (read fresh, so two switches never undo each other).
+async fn update_preferences(change: impl FnOnce(&mut Preferences)) -> Result<Preferences, penggerak_types::ApiError> {
+    let mut p = ipc::preferences().await?;
+    change(&mut p);
+    ipc::set_preferences(p).await?;
+    Ok(p)
+}
+
+/// The language switch (also on the sign-in page): the whole UI changes at once, and the choice is kept
+/// on the device.
+#[component]
+pub fn LanguageChoice() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<String>);
+    let choose = move |language: Language| {
+        i18n.set_locale(locale(language));
+        leptos::task::spawn_local(async move {
+            let saved = update_preferences(|p| p.language = language).await;
+            error.set(saved.err().map(|e| view_model::error_text(locale(language), &e)));
+        });
+    };
+    let option = move |language: Language, id: &'static str| {
+        view! {
+            <label class="choice" for=id>
+                <input type="radio" name="language" id=id
+                    prop:checked=move || i18n.get_locale() == locale(language)
+                    on:change=move |_| choose(language) />
+                {move || match language {
+                    Language::Id => t!(i18n, language_id).into_any(),
+                    Language::En => t!(i18n, language_en).into_any(),
+                }}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="language" id="language">
+            <legend>{t!(i18n, settings_language)}</legend>
+            {option(Language::Id, "language-id")}
+            {option(Language::En, "language-en")}
+            <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+        </fieldset>
+    }
+}
+
+/// The deadline-reminder switch, as the device keeps it.
+#[component]
+fn Reminders() -> impl IntoView {
+    let i18n = use_i18n();
+    let on = RwSignal::new(true);
+    let error = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(p) = ipc::preferences().await {
+            on.set(p.reminders);
+        }
+    });
+    let toggle = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        on.set(wanted);
+        leptos::task::spawn_local(async move {
+            let saved = update_preferences(|p| p.reminders = wanted).await;
+            error.set(saved.err().map(|e| view_model::error_text(i18n.get_locale_untracked(), &e)));
+        });
+    };
+    view! {
+        <h2>{t!(i18n, settings_reminders)}</h2>
+        <label class="choice" for="reminders">
+            <input type="checkbox" id="reminders" prop:checked=move || on.get() on:change=toggle />
+            {t!(i18n, reminders_switch)}
+        </label>
+        <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
     }
 }

@@ -4,8 +4,10 @@
 //! then sends it through the outbox like every other change.
 
 use crate::app::{Act, Shell};
-use crate::view_model::{self, DraftQueue};
-use crate::{ipc, text};
+use crate::draft::Draft;
+use crate::view_model;
+use crate::i18n::{td_string, use_i18n};
+use crate::ipc;
 use leptos::prelude::*;
 use penggerak_types::ipc::{reflection_draft_key, Action as UserAction, PkbItemView, PkbView};
 use penggerak_types::pkb::{PkbItemPatch, PkbStatus};
@@ -13,6 +15,8 @@ use penggerak_types::pkb::{PkbItemPatch, PkbStatus};
 #[component]
 pub fn Rencana() -> impl IntoView {
     let shell = expect_context::<Shell>();
+    // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
+    let l = use_i18n().get_locale_untracked();
     let data = shell.read(ipc::pkb);
     // The items live in a signal drawn with keyed lists, so a sync that settles while a reflection is being
     // typed redraws only the items that changed, not the text box under the user's fingers.
@@ -20,7 +24,7 @@ pub fn Rencana() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| match data.get() {
         Some(Ok(v)) => plan.set(Some(v)),
-        Some(Err(e)) => error.set(Some(view_model::error_text(&e))),
+        Some(Err(e)) => error.set(Some(view_model::error_text(l, &e))),
         None => {}
     });
     let act: Act = shell.action(error, ipc::act);
@@ -33,21 +37,21 @@ pub fn Rencana() -> impl IntoView {
 
     view! {
         <section class="card rencana" aria-labelledby="rencana-title">
-            <h1 id="rencana-title">{text::RENCANA_TITLE}</h1>
+            <h1 id="rencana-title">{td_string!(l, rencana_title)}</h1>
             <p id="rencana-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {move || match plan.get() {
-                None => view! { <p class="status">{text::LOADING}</p> }.into_any(),
-                Some(p) if p.items.is_empty() && p.plan.is_none() => view! { <p>{text::PKB_NONE}</p> }.into_any(),
+                None => view! { <p class="status">{td_string!(l, loading)}</p> }.into_any(),
+                Some(p) if p.items.is_empty() && p.plan.is_none() => view! { <p>{td_string!(l, pkb_none)}</p> }.into_any(),
                 Some(p) => {
                     let percent = view_model::jp_percent(p.jp_done, p.jp_target);
                     view! {
-                        <progress id="pkb-progress" max="100" value=percent aria-label=text::PKB_HEADING></progress>
-                        <p id="pkb-jp">{format!("{} {} {} {}", p.jp_done, text::JP_OF, p.jp_target, text::JP)}</p>
+                        <progress id="pkb-progress" max="100" value=percent aria-label=td_string!(l, pkb_heading)></progress>
+                        <p id="pkb-jp">{view_model::jp_progress(l, p.jp_done, p.jp_target)}</p>
                     }.into_any()
                 }
             }}
             <For each=groups key=|s| *s let:status>
-                <h2>{view_model::pkb_status_label(status)}</h2>
+                <h2>{view_model::pkb_status_label(l, status)}</h2>
                 <ul class="pkb-items" data-status=format!("{status:?}")>
                     <For
                         each=move || plan.with(|p| p.as_ref().map(|p| p.items.iter().filter(|v| v.item.status == status).cloned().collect::<Vec<_>>()).unwrap_or_default())
@@ -62,45 +66,30 @@ pub fn Rencana() -> impl IntoView {
     }
 }
 
-/// Where the reflection being typed stands.
-#[derive(Clone, Copy, PartialEq)]
-enum DraftState {
-    /// Nothing typed since it was last saved for real.
-    Clean,
-    /// A draft from before is on the device, not sent yet.
-    Unsent,
-    Saving,
-    Saved,
-    Failed,
-}
-
 #[component]
 fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
+    let l = use_i18n().get_locale_untracked();
     let item = v.item;
     let id = item.id.clone();
     let progress = RwSignal::new(item.progress);
     let saved_progress = item.progress;
     let reflection = RwSignal::new(v.draft.clone().unwrap_or_else(|| item.reflection.clone()));
-    let state = RwSignal::new(if v.draft.is_some() { DraftState::Unsent } else { DraftState::Clean });
-    let queue = StoredValue::new(DraftQueue::default());
-    let key = reflection_draft_key(&id);
+    let draft = Draft::new(reflection_draft_key(&id), v.draft.is_some());
+    let state = draft.state;
     let on_input = move |ev| {
         let typed = event_target_value(&ev);
         reflection.set(typed.clone());
-        state.set(DraftState::Saving);
-        if let Some(now) = queue.try_update_value(|q| q.typed(typed)).flatten() {
-            leptos::task::spawn_local(keep_draft(key.clone(), now, queue, state));
-        }
+        draft.typed(typed);
     };
     let (progress_id, reflection_id) = (format!("progress-{id}"), format!("reflection-{id}"));
     let (edit_id, save_id) = (id.clone(), id.clone());
     let meta = format!(
         "{} · {} {}{}",
-        view_model::pkb_kind_label(item.kind),
+        view_model::pkb_kind_label(l, item.kind),
         item.jp,
-        text::JP,
+        td_string!(l, jp),
         item.target_date
-            .map(|d| format!(" · {} {}", text::TARGET_DATE, view_model::date_label(&d)))
+            .map(|d| format!(" · {}", td_string!(l, target_date, date = view_model::date_label(l, &d))))
             .unwrap_or_default()
     );
     view! {
@@ -108,11 +97,11 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
             <h3>{item.title}</h3>
             <p class="muted">{meta}</p>
             <p>
-                {v.pending.then(|| view! { <span class="badge pending">{text::WAITING_SYNC}</span> })}
-                {v.conflict.then(|| view! { <span class="badge warn">{text::CONFLICT}</span> })}
+                {v.pending.then(|| view! { <span class="badge pending">{td_string!(l, waiting_sync)}</span> })}
+                {v.conflict.then(|| view! { <span class="badge warn">{td_string!(l, conflict)}</span> })}
             </p>
             {(item.status != PkbStatus::Selesai || saved_progress < 100).then(|| view! {
-                <label for=progress_id.clone()>{move || format!("{} {}%", text::PROGRESS_LABEL, progress.get())}</label>
+                <label for=progress_id.clone()>{move || td_string!(l, progress_percent, percent = progress.get()).to_string()}</label>
                 <input id=progress_id.clone() class="progress" type="range" min="0" max="100" step="5"
                     prop:value=move || progress.get().to_string()
                     on:input=move |ev| progress.set(event_target_value(&ev).parse().unwrap_or(0)) />
@@ -120,49 +109,18 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
                     on:click=move |_| {
                         let patch = PkbItemPatch { progress: Some(progress.get()), ..Default::default() };
                         act.dispatch(UserAction::EditPkbItem { id: edit_id.clone(), patch });
-                    }>{text::SAVE_PROGRESS}</button>
+                    }>{td_string!(l, save_progress)}</button>
             })}
-            <label for=reflection_id.clone()>{text::REFLECTION_LABEL}</label>
+            <label for=reflection_id.clone()>{td_string!(l, reflection_label)}</label>
             <textarea id=reflection_id class="reflection" rows="4" maxlength="10000" aria-describedby=format!("draft-{id}")
                 prop:value=move || reflection.get() on:input=on_input></textarea>
-            <p class="muted draft-state" id=format!("draft-{id}") aria-live="polite">{move || match state.get() {
-                DraftState::Clean => text::REFLECTION_HINT,
-                DraftState::Unsent => text::DRAFT_UNSENT,
-                DraftState::Saving => text::DRAFT_SAVING,
-                DraftState::Saved => text::DRAFT_SAVED,
-                DraftState::Failed => text::ERR_GENERIC,
-            }}</p>
+            <p class="muted draft-state" id=format!("draft-{id}") aria-live="polite">{move || state.get().label(l)}</p>
             <button class="primary save-reflection"
-                disabled=move || matches!(state.get(), DraftState::Clean | DraftState::Saving)
+                disabled=move || !state.get().savable()
                 on:click=move |_| {
                     let patch = PkbItemPatch { reflection: Some(reflection.get()), ..Default::default() };
                     act.dispatch(UserAction::EditPkbItem { id: save_id.clone(), patch });
-                }>{text::SAVE_REFLECTION}</button>
+                }>{td_string!(l, save_reflection)}</button>
         </li>
     }
-}
-
-/// Writes `text` as the draft, then whatever was typed meanwhile, until the device holds the newest text.
-async fn keep_draft(
-    key: String,
-    mut text: String,
-    queue: StoredValue<DraftQueue>,
-    state: RwSignal<DraftState>,
-) {
-    let mut failed;
-    loop {
-        // What counts is the newest text: an earlier failed write is overwritten by a later one.
-        failed = match ipc::save_draft(key.clone(), text).await {
-            Ok(()) => false,
-            Err(e) => {
-                leptos::logging::warn!("draft not kept: {}", e.message);
-                true
-            }
-        };
-        match queue.try_update_value(|q| q.saved()).flatten() {
-            Some(next) => text = next,
-            None => break,
-        }
-    }
-    state.set(if failed { DraftState::Failed } else { DraftState::Saved });
 }

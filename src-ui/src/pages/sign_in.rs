@@ -1,6 +1,8 @@
 //! Masuk: identifier (NUPTK/NIP/email), password, and the server address under "advanced".
 
-use crate::{ipc, text, view_model};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::pages::pengaturan::LanguageChoice;
+use crate::{ipc, view_model};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use penggerak_types::ipc::{SessionState, SignInRequest};
@@ -11,13 +13,14 @@ pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl In
     let password = RwSignal::new(String::new());
     let server = RwSignal::new(server_url);
     let error = RwSignal::new(None::<String>);
+    let i18n = use_i18n();
 
     let submit = Action::new_local(|request: &SignInRequest| ipc::sign_in(request.clone()));
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(state)) => on_session.run(state),
         Some(Err(e)) => {
             password.set(String::new());
-            error.set(Some(view_model::error_text(&e)));
+            error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e)));
         }
         None => {}
     });
@@ -25,7 +28,7 @@ pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl In
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if identifier.get().trim().is_empty() || password.get().is_empty() {
-            error.set(Some(text::ERR_FIELDS_REQUIRED.into()));
+            error.set(Some(td_string!(i18n.get_locale_untracked(), err_fields_required).into()));
             return;
         }
         error.set(None);
@@ -42,24 +45,24 @@ pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl In
             <header class="brand">
                 <img src="/128x128.png" alt="" width="56" height="56" />
                 <div>
-                    <p class="app-name">{text::APP_NAME}</p>
-                    <p class="tagline">{text::TAGLINE}</p>
+                    <p class="app-name">{t!(i18n, app_name)}</p>
+                    <p class="tagline">{t!(i18n, tagline)}</p>
                 </div>
             </header>
-            <h1 id="sign-in-title">{text::SIGN_IN_TITLE}</h1>
+            <h1 id="sign-in-title">{t!(i18n, sign_in_title)}</h1>
             <form on:submit=on_submit novalidate>
-                <label for="identifier">{text::IDENTIFIER_LABEL}</label>
+                <label for="identifier">{t!(i18n, identifier_label)}</label>
                 <input id="identifier" name="identifier" type="text" autocomplete="username" inputmode="email"
                     autocapitalize="none" spellcheck="false"
                     prop:value=move || identifier.get()
                     on:input=move |ev| identifier.set(event_target_value(&ev)) />
-                <label for="password">{text::PASSWORD_LABEL}</label>
+                <label for="password">{t!(i18n, password_label)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev)) />
                 <details class="advanced">
-                    <summary>{text::ADVANCED}</summary>
-                    <label for="server-url">{text::SERVER_LABEL}</label>
+                    <summary>{t!(i18n, advanced)}</summary>
+                    <label for="server-url">{t!(i18n, server_label)}</label>
                     <input id="server-url" name="server-url" type="url" inputmode="url" autocapitalize="none"
                         spellcheck="false"
                         prop:value=move || server.get()
@@ -69,9 +72,10 @@ pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl In
                     {move || error.get().unwrap_or_default()}
                 </p>
                 <button id="sign-in" class="primary" type="submit" disabled=move || pending.get()>
-                    {move || if pending.get() { text::SIGNING_IN } else { text::SIGN_IN_BUTTON }}
+                    {move || if pending.get() { t!(i18n, signing_in).into_any() } else { t!(i18n, sign_in_button).into_any() }}
                 </button>
             </form>
+            <LanguageChoice />
         </section>
     }
 }

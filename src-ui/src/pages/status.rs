@@ -4,7 +4,8 @@
 //! certificate once graduated.
 
 use crate::app::Shell;
-use crate::{ipc, text, view_model};
+use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::ipc::{ProgrammeStatus, StageStatus};
 use penggerak_types::programme::StageOutcome;
@@ -13,26 +14,30 @@ use penggerak_types::programme::StageOutcome;
 pub fn Status() -> impl IntoView {
     let shell = expect_context::<Shell>();
     let data = shell.read(ipc::programmes);
+    let i18n = use_i18n();
     view! {
         <section class="card status-page" aria-labelledby="status-title">
-            <h1 id="status-title">{text::STATUS_TITLE}</h1>
-            <Transition fallback=move || view! { <p class="status">{text::LOADING}</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(v) if v.programmes.is_empty() => view! { <p>{text::STATUS_NONE}</p> }.into_any(),
-                    Ok(v) => v.programmes.into_iter().map(programme).collect_view().into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(&e)}</p> }.into_any(),
+            <h1 id="status-title">{t!(i18n, status_title)}</h1>
+            <Transition fallback=move || view! { <p class="status">{t!(i18n, loading)}</p> }>
+                {move || data.get().map(|r| {
+                    let l = i18n.get_locale();
+                    match r {
+                        Ok(v) if v.programmes.is_empty() => view! { <p>{td_string!(l, status_none)}</p> }.into_any(),
+                        Ok(v) => v.programmes.into_iter().map(|p| programme(l, p)).collect_view().into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
+                    }
                 })}
             </Transition>
         </section>
     }
 }
 
-fn programme(p: ProgrammeStatus) -> impl IntoView {
+fn programme(l: Locale, p: ProgrammeStatus) -> impl IntoView {
     let certificate = p.certificate.map(|c| {
         view! {
             <p class="certificate">
-                <strong>{format!("{}: {}", text::CERTIFICATE, p.outcome)}</strong>
-                " · "{c.number}" · "{text::CERTIFICATE_ISSUED}" "{view_model::date_label(&c.issued_on)}
+                <strong>{td_string!(l, certificate_outcome, outcome = p.outcome.clone()).to_string()}</strong>
+                " · "{c.number}" · "{td_string!(l, certificate_issued, date = view_model::date_label(l, &c.issued_on)).to_string()}
             </p>
         }
     });
@@ -41,14 +46,14 @@ fn programme(p: ProgrammeStatus) -> impl IntoView {
             <h2>{p.programme}</h2>
             <p class="muted programme-cohort">{p.cohort}</p>
             {certificate}
-            <ol class="timeline">{p.stages.into_iter().map(stage).collect_view()}</ol>
+            <ol class="timeline">{p.stages.into_iter().map(|s| stage(l, s)).collect_view()}</ol>
         </article>
     }
 }
 
-fn stage(s: StageStatus) -> impl IntoView {
+fn stage(l: Locale, s: StageStatus) -> impl IntoView {
     let dates = match (&s.starts, &s.ends) {
-        (Some(a), Some(b)) => format!("{} – {}", view_model::date_label(a), view_model::date_label(b)),
+        (Some(a), Some(b)) => format!("{} – {}", view_model::date_label(l, a), view_model::date_label(l, b)),
         _ => String::new(),
     };
     let state = match (s.current, s.outcome) {
@@ -59,8 +64,8 @@ fn stage(s: StageStatus) -> impl IntoView {
     };
     view! {
         <li class=format!("stage {state}") data-stage=s.code.clone() aria-current=s.current.then_some("step")>
-            <p><strong>{s.name}</strong>" "<span class="status-chip">{view_model::stage_outcome_label(s.outcome)}</span>
-                {s.current.then(|| view! { " " <span class="badge">{text::STAGE_NOW}</span> })}</p>
+            <p><strong>{s.name}</strong>" "<span class="status-chip">{view_model::stage_outcome_label(l, s.outcome)}</span>
+                {s.current.then(|| view! { " " <span class="badge">{td_string!(l, stage_now)}</span> })}</p>
             <p class="date">{dates}</p>
             <p class="muted">{s.description}</p>
             {s.note.map(|n| view! { <p class="note">{n}</p> })}
@@ -71,7 +76,7 @@ fn stage(s: StageStatus) -> impl IntoView {
                             <span>{format!("{} {}", i.code, i.title)}</span>
                             <progress max=i.steps.to_string() value=i.done.to_string()
                                 aria-label=format!("{} {}", i.code, i.title)></progress>
-                            <span class="muted">{format!("{}/{} {}", i.done, i.steps, text::STEPS_DONE)}</span>
+                            <span class="muted">{td_string!(l, steps_done, done = i.done, steps = i.steps).to_string()}</span>
                         </li>
                     }).collect_view()}
                 </ul>

@@ -1,4 +1,5 @@
-//! The performance plan in the real app: Siti sees her draft plan and the cycle, submits it to her
+//! The performance plan in the real app: Siti sees her draft plan and the cycle, adds a planned result
+//! (kept on the device as she types, then saved and synced), submits it to her
 //! principal (shown at once, then synced), signs out and closes the app; in a second run Bambang signs in
 //! on the same device, finds her plan waiting for his approval and approves it — and the server has it.
 
@@ -7,6 +8,9 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
+
+const NEW_RESULT: &str = "Asesmen diagnostik di awal semester untuk kelas 4";
+const NEW_INDICATOR: &str = "Hasil asesmen dipakai menyusun kelompok belajar";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_run() {
@@ -27,6 +31,23 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     assert_eq!(current.as_deref(), Some("page"), "the menu tells screen readers which page is open");
     screenshots(&app, "11-kinerja-draf").await;
 
+    // While a draft, the planned results are hers to edit: she adds one, with an indicator, and saves it.
+    let before = app.find_all(fantoccini::Locator::Css(".result-row")).await.unwrap().len();
+    find(&app, "#add-result", "add a result").await.click().await.unwrap();
+    let rows = app.find_all(fantoccini::Locator::Css(".result-row")).await.unwrap();
+    assert_eq!(rows.len(), before + 1, "a new, empty row");
+    let new_id = rows.last().unwrap().attr("data-id").await.unwrap().unwrap();
+    penggerak_e2e::type_into(&app, &format!("#result-text-{new_id}"), NEW_RESULT, "the result's text").await;
+    penggerak_e2e::type_into(&app, &format!("#result-indicators-{new_id}"), NEW_INDICATOR, "its indicator").await;
+    wait_text(&app, "#plan-draft", "the editing kept on the device", |t| t == "Draf tersimpan di perangkat").await;
+    screenshots(&app, "14-kinerja-ubah").await;
+    find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
+    wait_text(&app, "#plan-draft", "saved for real", |t| t == "Tersimpan di perangkat saat Anda mengetik.").await;
+    wait_text(&app, "#sync-line", "the edit reached the server", |t| {
+        t.contains("Tersinkron") && !t.contains("menunggu")
+    })
+    .await;
+
     find(&app, "#submit-plan", "submit button").await.click().await.unwrap();
     wait_text(&app, "#plan-status", "submitted, shown at once", |t| t == "Perlu disetujui").await;
     wait_text(&app, "#sync-line", "the submit reached the server", |t| !t.contains("menunggu")).await;
@@ -37,7 +58,10 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     let client = ApiClient::new(&server.base_url()).unwrap();
     let siti = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
     let o: KinerjaOverview = client.get_json(&siti, "/kinerja").await.unwrap();
-    assert_eq!(o.plan.unwrap().status, PlanStatus::PerluDisetujui);
+    let plan = o.plan.unwrap();
+    assert_eq!(plan.status, PlanStatus::PerluDisetujui);
+    let added = plan.results.iter().find(|r| r.text == NEW_RESULT).expect("the result she added is on the server");
+    assert_eq!(added.indicators, [NEW_INDICATOR], "with its indicator");
 
     // Sign out and close the app. Second run: the principal signs in and finds it waiting.
     sign_out(&app).await;

@@ -59,11 +59,17 @@ pub async fn sync(
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let last = rows.last().map_or(after, |(seq, _)| *seq);
+    let remaining = if more {
+        records::feed_count(&mut conn, after, last, &caller.user_id, caller.principal_of()).await?
+    } else {
+        0
+    };
     let page = SyncPage {
         records: rows.into_iter().map(|(_, r)| r).collect(),
         cursor: format!("{last}.{scope}"),
         more,
         reset,
+        remaining,
     };
     // Same caller scope and same resulting cursor ⇒ same content: the ETag names both. A full sync (reset)
     // is never answered 304: the client asked for everything.

@@ -1,0 +1,69 @@
+//! Preferences and deadline reminders (`migrations/0004_reminders.sql`).
+//!
+//! Owns: the device's preferences (language, reminders on/off, in the `settings` table so they survive
+//! sign-out) and deciding which deadline reminders are due, each handed out once. Never: shows a
+//! notification (the UI words it in the user's language and shows it through the notification plugin).
+
+use crate::views::{all_deadlines, date_after};
+use crate::{CoreError, LocalStore};
+use penggerak_types::ipc::{Language, Preferences, Reminder};
+
+const LANGUAGE: &str = "language";
+const REMINDERS: &str = "reminders";
+
+impl LocalStore {
+    /// The device's preferences; the defaults (Bahasa Indonesia, reminders on) until the user changes them.
+    pub async fn preferences(&self) -> Result<Preferences, CoreError> {
+        let mut p = Preferences::default();
+        if let Some(tag) = self.setting(LANGUAGE).await? {
+            p.language = Language::from_tag(&tag).unwrap_or_default();
+        }
+        if let Some(on) = self.setting(REMINDERS).await? {
+            p.reminders = on != "off";
+        }
+        Ok(p)
+    }
+
+    pub async fn set_preferences(&self, p: Preferences) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        crate::store::set_setting(&mut tx, LANGUAGE, p.language.tag()).await?;
+        crate::store::set_setting(&mut tx, REMINDERS, if p.reminders { "on" } else { "off" }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The reminders due on `today` (`YYYY-MM-DD`, WIB) that were not handed out before: every deadline
+    /// of tomorrow (the day before) and of today (on the day). Each is marked as handed out in the same
+    /// transaction, so it comes once even if the app asks again or restarts; a reminder the UI then fails
+    /// to show is not repeated (a missed reminder is better than one every few minutes). With reminders
+    /// turned off, nothing is due and nothing is marked, and old marks are pruned either way.
+    pub async fn take_reminders(&self, today: &str) -> Result<Vec<Reminder>, CoreError> {
+        let tomorrow =
+            date_after(today).ok_or_else(|| CoreError::Invalid(format!("Bukan tanggal: {today}")))?;
+        sqlx::query("DELETE FROM reminders_sent WHERE date < ?").bind(today).execute(self.pool()).await?;
+        if !self.preferences().await?.reminders || self.account().await?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut due = Vec::new();
+        let mut tx = self.pool().begin().await?;
+        for d in all_deadlines(self, today).await? {
+            let on_the_day = d.date == today;
+            if !on_the_day && d.date != tomorrow {
+                continue;
+            }
+            let key = format!("{:?}|{}|{}|{}", d.kind, d.date, d.title, if on_the_day { "day" } else { "eve" });
+            let fresh = sqlx::query("INSERT INTO reminders_sent (key, date) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .bind(&key)
+                .bind(&d.date)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if fresh {
+                due.push(Reminder { deadline: d, today: on_the_day });
+            }
+        }
+        tx.commit().await?;
+        Ok(due)
+    }
+}

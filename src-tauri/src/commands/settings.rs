@@ -1,0 +1,24 @@
+//! `preferences` / `set_preferences` (the device's language and reminder switch) and `take_reminders`
+//! (deadline reminders due now, each handed out once; the UI words and shows them).
+
+use penggerak_core::views::today_wib;
+use penggerak_core::Session;
+use penggerak_types::ipc::{Preferences, Reminder};
+use penggerak_types::ApiError;
+use std::sync::Arc;
+use tauri::State;
+
+#[tauri::command]
+pub async fn preferences(session: State<'_, Arc<Session>>) -> Result<Preferences, ApiError> {
+    Ok(session.store().preferences().await?)
+}
+
+#[tauri::command]
+pub async fn set_preferences(session: State<'_, Arc<Session>>, preferences: Preferences) -> Result<(), ApiError> {
+    Ok(session.store().set_preferences(preferences).await?)
+}
+
+#[tauri::command]
+pub async fn take_reminders(session: State<'_, Arc<Session>>) -> Result<Vec<Reminder>, ApiError> {
+    Ok(session.store().take_reminders(&today_wib()).await?)
+}

@@ -1,0 +1,140 @@
+//! Language and reminders in the real app. A plan item due tomorrow (added on another device) becomes a
+//! desktop notification — seen on the D-Bus session bus as the notification plugin's `Notify` call —
+//! once, in Bahasa Indonesia. Then Siti switches the app to English in Pengaturan: every screen speaks
+//! English at once, and still does after the app is closed and opened again; the reminder switch she
+//! turned off stays off.
+
+use penggerak_client::ApiClient;
+use penggerak_core::views::{date_after, today_wib};
+use penggerak_e2e::{find, open, screenshots, wait_text, Driver};
+use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const TITLE: &str = "Unggah video praktik baik";
+
+/// Every string argument of `Notify` calls on the session bus, as `dbus-monitor` prints them.
+struct NotifyCalls {
+    child: std::process::Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl NotifyCalls {
+    fn watch() -> NotifyCalls {
+        let mut child = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("dbus-monitor (package dbus) is installed by `cargo xtask setup`");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let sink = Arc::clone(&lines);
+        std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line.trim().to_owned());
+            }
+        });
+        NotifyCalls { child, lines }
+    }
+
+    /// How many notifications carried `text` (as their title or body).
+    fn count(&self, text: &str) -> usize {
+        let quoted = format!("string \"{text}\"");
+        self.lines.lock().unwrap().iter().filter(|l| **l == quoted).count()
+    }
+
+    async fn wait_for(&self, text: &str, step: &str) {
+        let deadline = Instant::now() + penggerak_e2e::STEP_TIMEOUT;
+        while self.count(text) == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "{step}: no notification with {text:?}; the bus saw: {:?}",
+                self.lines.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+impl Drop for NotifyCalls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
+    let server = TestServer::start();
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let tomorrow = date_after(&today_wib()).unwrap();
+    let new = NewPkbItem {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind: PkbItemKind::Lainnya,
+        title: TITLE.into(),
+        jp: 2,
+        target_date: Some(tomorrow),
+        community_event_id: None,
+    };
+    let body = serde_json::to_value(&new).unwrap();
+    client
+        .mutate(&token, "POST", "/pkb/items", Some(&body), &uuid::Uuid::new_v4().to_string())
+        .await
+        .unwrap();
+
+    let bus = NotifyCalls::watch();
+    let driver = Driver::start(&server.base_url());
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+    bus.wait_for(&format!("Besok: {TITLE}"), "the reminder the day before").await;
+
+    // Pengaturan → English: the menu, the sync line and the page change at once.
+    open(&app, "settings", "#settings-title").await;
+    screenshots(&app, "60-pengaturan").await;
+    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
+    wait_text(&app, "#nav-home", "the menu in English", |t| t == "Home").await;
+    wait_text(&app, "#sync-line", "the sync line in English", |t| t.starts_with("Synced (last ")).await;
+    let reminders = find(&app, "#reminders", "the reminder switch").await;
+    assert_eq!(reminders.prop("checked").await.unwrap().as_deref(), Some("true"), "reminders start on");
+    reminders.click().await.unwrap();
+    screenshots(&app, "61-settings-en").await;
+    open(&app, "home", "#home-title").await;
+    wait_text(&app, "#jp-line", "Beranda in English", |t| t.ends_with(" of 32 JP")).await;
+    screenshots(&app, "62-home-en").await;
+    open(&app, "rencana", "#rencana-title").await;
+    wait_text(&app, "#rencana-title", "the plan page in English", |t| t == "Development plan").await;
+    screenshots(&app, "63-plan-en").await;
+
+    // Closed and opened again: still English, reminders still off, and the reminder did not come again.
+    app.close().await.unwrap();
+    let app = driver.launch().await;
+    wait_text(&app, "#nav-home", "English after a restart", |t| t == "Home").await;
+    wait_text(&app, "#sync-line", "synced after the restart", |t| t.starts_with("Synced")).await;
+    open(&app, "settings", "#settings-title").await;
+    wait_text(&app, "#settings-title", "settings in English", |t| t == "Settings").await;
+    // The switch shows the stored choice once the page has read it.
+    let deadline = Instant::now() + penggerak_e2e::STEP_TIMEOUT;
+    loop {
+        let reminders = find(&app, "#reminders", "the reminder switch").await;
+        if reminders.prop("checked").await.unwrap().as_deref() == Some("false") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "reminders turned off did not stay off after a restart");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(bus.count(&format!("Besok: {TITLE}")), 1, "each reminder is shown once");
+    assert_eq!(bus.count(&format!("Tomorrow: {TITLE}")), 0, "and not again in the new language");
+
+    // And back: Bahasa Indonesia.
+    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    wait_text(&app, "#nav-home", "the menu in Bahasa Indonesia", |t| t == "Beranda").await;
+    app.close().await.unwrap();
+}
