@@ -1,7 +1,7 @@
 //! `cargo xtask package` and `cargo xtask bench`: release artefacts and their figures.
 
 use crate::env::{self, cmd, exec};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -28,11 +28,18 @@ fn gzip_size(path: &std::path::Path) -> Option<u64> {
     out.status.success().then_some(out.stdout.len() as u64)
 }
 
-pub fn run() -> Result<()> {
+/// `cargo xtask bench [app]`: everything, or (`app`) only the release app's sizes, launch time and memory.
+pub fn run(args: &[String]) -> Result<()> {
+    let app_only = match args {
+        [] => false,
+        [a] if a == "app" => true,
+        _ => bail!("usage: cargo xtask bench [app] (got `{}`)", args.join(" ")),
+    };
     let t = Instant::now();
     let deb = package()?;
     let build_secs = t.elapsed().as_secs_f64();
     let bin = env::root().join("target/release/penggerak");
+    let app = env::keep_app_binary("release")?;
     let dist = env::root().join("src-ui/dist");
     let wasm = std::fs::read_dir(&dist)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -46,6 +53,15 @@ pub fn run() -> Result<()> {
     println!("  UI wasm raw                    {:>9.1} KiB", kib(size(&wasm)));
     if let Some(gz) = gzip_size(&wasm) {
         println!("  UI wasm gzip -9                {:>9.1} KiB", kib(gz));
+    }
+    println!();
+    // The release app: launch to Beranda drawn from the store (cold, warm) and its memory, in the end-to-end
+    // tests' environment. The dev profile builds only the measuring side (tauri-driver's client and the
+    // reference server for the sign-in): its speed is not measured, and it reuses the e2e tests' artefacts
+    // instead of a release LTO build of the server.
+    env::run_with_app("bench", "cargo bench --profile dev -p penggerak-e2e --bench launch", &app)?;
+    if app_only {
+        return Ok(());
     }
     println!();
     // The offline engine: applying incoming changes, draining the outbox, reading the home screen, sync bytes.

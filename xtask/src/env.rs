@@ -117,7 +117,11 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
     }
     c.arg("--no-bundle").env("CI", "true");
     exec(&mut c)?;
-    let profile = if release { "release" } else { "debug" };
+    keep_app_binary(if release { "release" } else { "debug" })
+}
+
+/// Copies the app binary the Tauri CLI just built for `profile` to [`app_binary`] and returns that path.
+pub fn keep_app_binary(profile: &str) -> Result<PathBuf> {
     let built = root().join("target").join(profile).join("penggerak");
     let kept = app_binary(profile);
     std::fs::create_dir_all(kept.parent().unwrap())?;
@@ -152,6 +156,39 @@ pub fn headless_session(keyring_home: &Path, inner: &str) -> Result<Command> {
         .env("XDG_RUNTIME_DIR", runtime)
         .env_remove("DBUS_SESSION_BUS_ADDRESS");
     Ok(c)
+}
+
+/// The variable that marks every process of one [`run_with_app`] session, so what the session leaves
+/// behind can be found afterwards without touching anyone else's processes.
+const SESSION_MARK: &str = "PENGGERAK_XTASK_SESSION";
+
+/// Runs `inner` (a shell command line: the end-to-end tests, the launch bench) the way the app is tested:
+/// under [`headless_session`] with a keyring that starts empty (its files in `target/xtask/<name>-keyring`)
+/// and `PENGGERAK_E2E_APP` naming `app`. Afterwards ends whatever the session left running.
+pub fn run_with_app(name: &str, inner: &str, app: &Path) -> Result<()> {
+    let home = root().join("target/xtask").join(format!("{name}-keyring"));
+    let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring
+    let mark = format!("{name}-{}", std::process::id());
+    let mut c = headless_session(&home, inner)?;
+    c.env("PENGGERAK_E2E_APP", app).env(SESSION_MARK, &mark);
+    let r = exec(&mut c);
+    end_leftovers(&mark);
+    r
+}
+
+/// Kills (SIGKILL) every process still carrying `mark` in its environment: WebKitWebDriver can outlive a
+/// failed session and hold the terminal, and a detached keyring daemon outlives its D-Bus session. Matched
+/// by the mark, not by name, because another session (another `cargo xtask test`) may be running its own.
+fn end_leftovers(mark: &str) {
+    let wanted = format!("{SESSION_MARK}={mark}");
+    let Ok(procs) = std::fs::read_dir("/proc") else { return };
+    for entry in procs.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else { continue };
+        if pid != std::process::id() && environ.split(|&b| b == 0).any(|v| v == wanted.as_bytes()) {
+            let _ = cmd("kill").args(["-KILL", &pid.to_string()]).status();
+        }
+    }
 }
 
 /// True when running as root (apt can be used directly; PostgreSQL must run as another user).

@@ -29,8 +29,11 @@ commands:
   e2e                build the app, then only the end-to-end tests (as in `test`; screenshots in
                      .e2e-artifacts/)
   package            build the release app and its .deb
-  bench              build release artefacts and report their sizes, then the offline engine's figures
-                     (apply 10,000 changes, drain 1,000 outbox entries, home-screen read, sync bytes)";
+  bench [app]        build release artefacts and report their sizes, the release app's launch time
+                     (to Beranda drawn from the store, cold and warm) and memory (with its WebKit
+                     processes), then the offline engine's figures (apply 10,000 changes, drain 1,000
+                     outbox entries, home-screen read, sync bytes) and the server's
+                     (app: only the release app's figures)";
 
 fn main() {
     if let Err(e) = dispatch() {
@@ -48,7 +51,7 @@ fn dispatch() -> Result<()> {
         Some("test") => test::run(rest),
         Some("test-postgres") => test::postgres_pass(rest),
         Some("package") => bench::package().map(|_| ()),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(rest),
         Some("schemathesis") => schemathesis::run(),
         Some("e2e") => test::e2e_only(),
         Some("-h" | "--help" | "help") | None => {

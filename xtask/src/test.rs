@@ -36,14 +36,7 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
 /// The end-to-end tests against the CLI-built app (built first by the caller), under Xvfb with an empty
 /// keyring.
 pub fn e2e_pass() -> Result<()> {
-    let home = env::root().join("target/xtask/e2e-keyring");
-    let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring
-    let mut c = env::headless_session(&home, "cargo test -p penggerak-e2e -- --test-threads=1")?;
-    c.env("PENGGERAK_E2E_APP", env::app_binary("debug"));
-    let r = exec(&mut c);
-    // WebKitWebDriver can outlive a failed session; never leave one behind holding the terminal.
-    let _ = cmd("pkill").args(["-f", "WebKitWebDriver --port"]).status();
-    r
+    env::run_with_app("e2e", "cargo test -p penggerak-e2e -- --test-threads=1", &env::app_binary("debug"))
 }
 
 /// `cargo xtask e2e`: builds the app through the Tauri CLI, then only the end-to-end tests.

@@ -1,11 +1,11 @@
 //! The end-to-end harness: the app binary built by the Tauri CLI, launched by `tauri-driver` (which drives
 //! WebKitWebDriver), in a real WebKit webview, against the real reference server.
 //!
-//! The environment is `cargo xtask test`'s: an X display (Xvfb) and a D-Bus session with an unlocked
-//! gnome-keyring, created fresh for the run. The app's data directory is a temporary directory per test.
-//! Env: `PENGGERAK_E2E_APP` (the binary; default `target/xtask/bin/penggerak-debug`, the copy xtask keeps
-//! of the Tauri CLI build), `PENGGERAK_E2E_ARTIFACTS`
-//! (where screenshots go; default `.e2e-artifacts/`).
+//! The environment is the one `cargo xtask test` (and `cargo xtask bench`, for `benches/launch.rs`)
+//! creates: an X display (Xvfb) and a D-Bus session with an unlocked gnome-keyring, created fresh for the
+//! run. The app's data directory is a temporary directory per test. Env: `PENGGERAK_E2E_APP` (the binary;
+//! default `target/xtask/bin/penggerak-debug`, the copy xtask keeps of the Tauri CLI build),
+//! `PENGGERAK_E2E_ARTIFACTS` (where screenshots go; default `.e2e-artifacts/`).
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -212,27 +212,33 @@ pub async fn sign_out(c: &Client) {
     find(c, "#identifier", "sign-in screen after sign-out").await;
 }
 
+/// The pids of every running instance of the app binary under test (found by their executable, so other
+/// programs and other builds of the app are left alone).
+pub fn app_pids() -> Vec<i32> {
+    let target = app_binary().canonicalize().unwrap();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().parse::<i32>().ok()?;
+            std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == target).then_some(pid)
+        })
+        .collect()
+}
+
 /// Kills every running instance of the app binary with SIGKILL, as a crash or the OS reclaiming memory
 /// would: no shutdown code runs. Returns how many processes were killed.
 pub fn kill_app() -> usize {
-    let target = app_binary().canonicalize().unwrap();
-    let mut killed = 0;
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
-        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == target) {
-            let status = Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
-            assert!(status.success(), "kill -KILL {pid}");
-            killed += 1;
-        }
+    let pids = app_pids();
+    for pid in &pids {
+        let status = Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
+        assert!(status.success(), "kill -KILL {pid}");
     }
     // Wait until they are gone, so the next launch does not race the dying one for the database.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
-        e.file_name().to_string_lossy().parse::<i32>().is_ok()
-            && std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == target)
-    }) {
+    while !app_pids().is_empty() {
         assert!(Instant::now() < deadline, "the app did not die within 10 s of SIGKILL");
         std::thread::sleep(Duration::from_millis(50));
     }
-    killed
+    pids.len()
 }
