@@ -6,7 +6,7 @@ use crate::outbox::Change;
 use crate::{changes, CoreError, LocalStore, Session};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    plan_draft_key, reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, ConflictField, ConflictView,
+    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, ConflictField, ConflictView,
     Deadline, DeadlineKind, Home, ItemStatus, Keep, KinerjaView, PkbItemView, PkbView, ProgrammeStatus,
     ProgrammeStep, ProgrammesView, StageStatus, HOME_DEADLINES,
 };
@@ -192,11 +192,14 @@ pub async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, Cor
         .collect();
     evidence.sort_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at));
     let moves = plan.as_ref().map(|p| p.status.moves_for(Actor::Owner)).unwrap_or_default();
-    let draft = match &plan {
-        Some(p) => store.draft(&plan_draft_key(&p.id)).await?,
-        None => None,
+    let (draft, reflection_draft) = match &plan {
+        Some(p) => (
+            store.draft(&plan_draft_key(&p.id)).await?,
+            store.draft(&plan_reflection_draft_key(&p.id)).await?.filter(|d| *d != p.reflection),
+        ),
+        None => (None, None),
     };
-    Ok(KinerjaView { cycle, plan, observations, evidence, moves, pending, conflict, draft })
+    Ok(KinerjaView { cycle, plan, observations, evidence, moves, pending, conflict, draft, reflection_draft })
 }
 
 impl Session {
@@ -223,12 +226,15 @@ impl Session {
                 return Ok(());
             }
             Action::EditPerformancePlan { id, patch } => {
-                // Results saved for real no longer need the editor's draft.
-                let saves_results = patch.results.is_some();
+                // What is saved for real no longer needs its draft.
+                let (saves_results, saves_reflection) = (patch.results.is_some(), patch.reflection.is_some());
                 let change = changes::edit_performance_plan(store, &id, patch).await?;
                 self.change(&change).await?;
                 if saves_results {
                     store.forget_draft(&plan_draft_key(&id)).await?;
+                }
+                if saves_reflection {
+                    store.forget_draft(&plan_reflection_draft_key(&id)).await?;
                 }
                 return Ok(());
             }

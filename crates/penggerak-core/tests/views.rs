@@ -281,4 +281,17 @@ async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_
     assert_eq!(siti.sync_now().await.unwrap().waiting, 0, "the server took it");
     let view = views::kinerja(siti.store(), &today).await.unwrap();
     assert_eq!(view.plan.unwrap().results, results, "as the server now has it");
+
+    // Her reflection on the plan: a draft as she types, then saved; the draft goes once it is sent.
+    use penggerak_types::ipc::plan_reflection_draft_key;
+    let key = plan_reflection_draft_key(&plan.id);
+    siti.store().save_draft(&key, "Kelas lebih tenang").await.unwrap();
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    assert_eq!(view.reflection_draft.as_deref(), Some("Kelas lebih tenang"));
+    let reflect = PlanPatch { base_version: 0, results: None, reflection: Some("Kelas lebih tenang".into()) };
+    siti.act(Action::EditPerformancePlan { id: plan.id.clone(), patch: reflect }).await.unwrap();
+    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    assert_eq!(view.plan.unwrap().reflection, "Kelas lebih tenang");
+    assert!(view.reflection_draft.is_none(), "saved for real: no draft left");
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
 }

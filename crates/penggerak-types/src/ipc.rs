@@ -231,6 +231,10 @@ pub struct KinerjaView {
     /// The plan editor's unsaved text, kept on the device as it was typed (see [`plan_draft_key`]).
     #[serde(default)]
     pub draft: Option<String>,
+    /// The reflection being written, kept on the device as it was typed (see
+    /// [`plan_reflection_draft_key`]), when it differs from the plan's.
+    #[serde(default)]
+    pub reflection_draft: Option<String>,
 }
 
 /// The learning-communities screen (Komunitas), read from the store: every community the device holds,
@@ -283,6 +287,11 @@ pub fn reflection_draft_key(item_id: &str) -> String {
 /// The draft key of a performance plan's results being edited (the UI keeps its editor rows there).
 pub fn plan_draft_key(plan_id: &str) -> String {
     format!("plan:{plan_id}")
+}
+
+/// The draft key of the reflection on a performance plan.
+pub fn plan_reflection_draft_key(plan_id: &str) -> String {
+    format!("plan-reflection:{plan_id}")
 }
 
 /// Text being typed, kept on the device under `key` until it is saved for real (empty text included: a

@@ -9,7 +9,9 @@ use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::api::Role;
-use penggerak_types::ipc::{plan_draft_key, Action as UserAction, Approval, KinerjaView};
+use penggerak_types::ipc::{
+    plan_draft_key, plan_reflection_draft_key, Action as UserAction, Approval, KinerjaView,
+};
 use penggerak_types::kinerja::{PerformancePlan, PlanPatch, PlanStatus};
 
 #[component]
@@ -25,6 +27,7 @@ pub fn Kinerja() -> impl IntoView {
     // The plan editor outlives the page's redraws (a sync settling, an action landing): what is being
     // typed stays on screen until the plan's results themselves change.
     let editor = StoredValue::new(None::<Editor>);
+    let reflection = StoredValue::new(None::<Reflection>);
     let page = Owner::current().expect("a component runs under an owner");
 
     view! {
@@ -42,7 +45,7 @@ pub fn Kinerja() -> impl IntoView {
             })}
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                 {move || data.get().map(|r| match r {
-                    Ok(v) => plan_view(l, v, act, (editor, page.clone())).into_any(),
+                    Ok(v) => plan_view(l, v, act, (editor, page.clone()), (reflection, page.clone())).into_any(),
                     Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
                 })}
             </Transition>
@@ -172,7 +175,64 @@ fn plan_editor(l: Locale, plan_id: String, editor: Editor, act: Act) -> impl Int
     }
 }
 
-fn plan_view(l: Locale, v: KinerjaView, act: Act, editor: (StoredValue<Option<Editor>>, Owner)) -> impl IntoView {
+/// The reflection being written, for one saved version of it (like [`Editor`], it outlives redraws).
+#[derive(Clone, Copy)]
+struct Reflection {
+    of: StoredValue<String>,
+    text: RwSignal<String>,
+    draft: Draft,
+}
+
+impl Reflection {
+    fn for_plan(
+        (slot, page): (StoredValue<Option<Reflection>>, Owner),
+        plan: &PerformancePlan,
+        draft: Option<String>,
+    ) -> Reflection {
+        let of = format!("{}:{}", plan.id, plan.reflection);
+        if let Some(open) = slot.get_value().filter(|r| r.of.with_value(|o| *o == of)) {
+            return open;
+        }
+        let open = page.with(|| Reflection {
+            of: StoredValue::new(of),
+            draft: Draft::new(plan_reflection_draft_key(&plan.id), draft.is_some()),
+            text: RwSignal::new(draft.unwrap_or_else(|| plan.reflection.clone())),
+        });
+        slot.set_value(Some(open));
+        open
+    }
+}
+
+/// The teacher's reflection on the plan, until the predikat is given: kept on the device as it is typed,
+/// then saved through the outbox.
+fn reflection_box(l: Locale, plan_id: String, open: Reflection, act: Act) -> impl IntoView {
+    let (kept, text, id) = (open.draft, open.text, plan_id);
+    view! {
+        <h2>{td_string!(l, kinerja_reflection_heading)}</h2>
+        <label for="plan-reflection">{td_string!(l, kinerja_reflection_label)}</label>
+        <textarea id="plan-reflection" rows="4" maxlength="10000" aria-describedby="plan-reflection-state"
+            prop:value=move || text.get()
+            on:input=move |ev| {
+                let typed = event_target_value(&ev);
+                text.set(typed.clone());
+                kept.typed(typed);
+            }></textarea>
+        <p class="muted draft-state" id="plan-reflection-state" aria-live="polite">{move || kept.state.get().label(l)}</p>
+        <button id="save-plan-reflection" class="primary" disabled=move || !kept.state.get().savable()
+            on:click=move |_| {
+                let patch = PlanPatch { base_version: 0, results: None, reflection: Some(text.get_untracked()) };
+                act.dispatch(UserAction::EditPerformancePlan { id: id.clone(), patch });
+            }>{td_string!(l, save_reflection)}</button>
+    }
+}
+
+fn plan_view(
+    l: Locale,
+    v: KinerjaView,
+    act: Act,
+    editor: (StoredValue<Option<Editor>>, Owner),
+    reflection: (StoredValue<Option<Reflection>>, Owner),
+) -> impl IntoView {
     let stages = v.cycle.map(|c| {
         view! {
             <h2>{td_string!(l, cycle_heading)}</h2>
@@ -207,6 +267,10 @@ fn plan_view(l: Locale, v: KinerjaView, act: Act, editor: (StoredValue<Option<Ed
         None
     };
     let can_submit = v.moves.contains(&PlanStatus::PerluDisetujui);
+    let reflection = plan.predikat.is_none().then(|| {
+        let open = Reflection::for_plan(reflection, &plan, v.reflection_draft.clone());
+        reflection_box(l, plan.id.clone(), open, act)
+    });
     let id = plan.id.clone();
     // The plan and what to do with it first; the cycle's calendar after.
     view! {
@@ -234,6 +298,7 @@ fn plan_view(l: Locale, v: KinerjaView, act: Act, editor: (StoredValue<Option<Ed
             }>{td_string!(l, submit_plan)}</button>
         })}
         {predikat}
+        {reflection}
         <h2>{td_string!(l, observations_heading)}</h2>
         {if v.observations.is_empty() {
             view! { <p>{td_string!(l, observations_none)}</p> }.into_any()

@@ -11,6 +11,7 @@ use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
 
 const NEW_RESULT: &str = "Asesmen diagnostik di awal semester untuk kelas 4";
 const NEW_INDICATOR: &str = "Hasil asesmen dipakai menyusun kelompok belajar";
+const REFLECTION: &str = "Asesmen awal membantu saya membagi kelompok sesuai kebutuhan murid.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_run() {
@@ -48,6 +49,15 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     })
     .await;
 
+    // Her reflection on the plan, the same way: kept as typed, then saved.
+    penggerak_e2e::type_into(&app, "#plan-reflection", REFLECTION, "the reflection").await;
+    wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan di perangkat").await;
+    find(&app, "#save-plan-reflection", "save the reflection").await.click().await.unwrap();
+    wait_text(&app, "#plan-reflection-state", "saved for real", |t| {
+        t == "Tersimpan di perangkat saat Anda mengetik."
+    })
+    .await;
+
     find(&app, "#submit-plan", "submit button").await.click().await.unwrap();
     wait_text(&app, "#plan-status", "submitted, shown at once", |t| t == "Perlu disetujui").await;
     wait_text(&app, "#sync-line", "the submit reached the server", |t| !t.contains("menunggu")).await;
@@ -62,6 +72,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     assert_eq!(plan.status, PlanStatus::PerluDisetujui);
     let added = plan.results.iter().find(|r| r.text == NEW_RESULT).expect("the result she added is on the server");
     assert_eq!(added.indicators, [NEW_INDICATOR], "with its indicator");
+    assert_eq!(plan.reflection, REFLECTION, "and her reflection");
 
     // Sign out and close the app. Second run: the principal signs in and finds it waiting.
     sign_out(&app).await;
