@@ -16,7 +16,8 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("no CARGO_MANIFEST_DIR")?);
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?).join("i18n");
-    let cfg = Config::new("id")?.add_locale("en")?.parse_options(ParseOptions::new().interpolate_display(true));
+    let cfg =
+        Config::new("id")?.add_locale("en")?.parse_options(ParseOptions::new().interpolate_display(true));
     let parsed = parse_locales(Some(manifest), cfg)?;
     println!("cargo::rerun-if-changed=locales");
     for file in parsed.tracked_files.iter().flatten() {

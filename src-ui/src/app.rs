@@ -1,11 +1,11 @@
 //! The root component: loads the session state once, then shows the sign-in page or the signed-in app
 //! (its menu, the sync status line and the pages, routed one file per page), in the device's language.
 
+use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{
     community::Community, home::Home, kinerja::Kinerja, komunitas::Komunitas, konflik::Konflik,
     pengaturan::Pengaturan, rencana::Rencana, sign_in::SignIn, status::Status,
 };
-use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};

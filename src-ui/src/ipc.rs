@@ -2,16 +2,16 @@
 //! refused command is an `Err(ApiError)`, never a panic. Request and response types come from
 //! `penggerak_types::ipc`; command names from `penggerak_types::ipc::cmd`.
 
+use crate::i18n::Locale;
 use penggerak_types::ipc::{
     cmd, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView,
     PkbView, Preferences, ProgrammesView, Reminder, ResolveArgs, SaveDraftArgs, SessionState,
     SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
-use crate::i18n::Locale;
-use std::cell::Cell;
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

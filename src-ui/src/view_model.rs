@@ -387,7 +387,12 @@ pub struct ResultForm {
 
 impl ResultForm {
     pub fn of(r: &PlannedResult) -> ResultForm {
-        ResultForm { id: r.id.clone(), text: r.text.clone(), indicators: r.indicators.join("\n"), points: r.points }
+        ResultForm {
+            id: r.id.clone(),
+            text: r.text.clone(),
+            indicators: r.indicators.join("\n"),
+            points: r.points,
+        }
     }
 }
 
@@ -406,7 +411,13 @@ pub fn results_from_forms(rows: &[ResultForm]) -> Vec<PlannedResult> {
         .map(|r| PlannedResult {
             id: r.id.clone(),
             text: r.text.trim().to_owned(),
-            indicators: r.indicators.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            indicators: r
+                .indicators
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
             points: r.points,
         })
         .collect()
@@ -489,7 +500,11 @@ mod tests {
         assert_eq!(error_text(ID, &e), "NUPTK/NIP/email atau kata sandi salah.", "the UI's own sentence");
         assert_eq!(error_text(EN, &e), "Wrong NUPTK/NIP/email or password.", "in the chosen language");
         let e = ApiError::new(ErrorCode::Validation, "Alamat server tidak valid: x");
-        assert_eq!(error_text(EN, &e), "Alamat server tidak valid: x", "other codes show the engine's message");
+        assert_eq!(
+            error_text(EN, &e),
+            "Alamat server tidak valid: x",
+            "other codes show the engine's message"
+        );
         let e = ApiError::new(ErrorCode::Internal, "");
         assert_eq!(error_text(ID, &e), "Terjadi kesalahan", "never an empty error box");
         let e = ApiError::new(ErrorCode::ChangesWaiting, "1 perubahan …");
@@ -503,8 +518,7 @@ mod tests {
         let e = shell_rejection(ID, "sign_in not allowed. Command not found");
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert_eq!(
-            e.message,
-            "Perintah ini tidak diizinkan di aplikasi. (sign_in not allowed. Command not found)",
+            e.message, "Perintah ini tidak diizinkan di aplikasi. (sign_in not allowed. Command not found)",
             "the sentence, then the runtime's words for whoever reads a report"
         );
         let e = shell_rejection(EN, "TypeError: window.__TAURI__ is undefined");
@@ -557,10 +571,7 @@ mod tests {
         s.phase = SyncPhase::Offline;
         s.waiting = 2;
         s.conflicts = 1;
-        assert_eq!(
-            sync_line(ID, &s),
-            "Luring · 2 perubahan menunggu sinkronisasi · 1 konflik perlu dipilih"
-        );
+        assert_eq!(sync_line(ID, &s), "Luring · 2 perubahan menunggu sinkronisasi · 1 konflik perlu dipilih");
         assert_eq!(sync_line(EN, &s), "Offline · 2 changes waiting to sync · 1 conflict to resolve");
         s.waiting = 1;
         assert!(sync_line(EN, &s).contains("1 change waiting"), "English singular");
@@ -610,7 +621,11 @@ mod tests {
 
         let draft = serde_json::to_string(&rows).unwrap();
         assert_eq!(result_forms(&planned, Some(&draft)), rows, "a kept draft comes back as typed");
-        assert_eq!(result_forms(&planned, Some("not json")).len(), 1, "an unreadable draft falls back to the plan");
+        assert_eq!(
+            result_forms(&planned, Some("not json")).len(),
+            1,
+            "an unreadable draft falls back to the plan"
+        );
     }
 
     #[test]
@@ -622,7 +637,9 @@ mod tests {
     fn every_status_has_a_label() {
         use PlanStatus::*;
         let labels: std::collections::BTreeSet<_> =
-            [Draf, PerluDisetujui, Disetujui, Dikembalikan, Disepakati].map(|s| plan_status_label(EN, s)).into();
+            [Draf, PerluDisetujui, Disetujui, Dikembalikan, Disepakati]
+                .map(|s| plan_status_label(EN, s))
+                .into();
         assert_eq!(labels.len(), 5, "no two statuses read the same");
         assert_eq!(plan_status_label(ID, PerluDisetujui), "Perlu disetujui");
     }
@@ -750,7 +767,11 @@ mod tests {
     #[test]
     fn reminders_say_when_what_and_where_from() {
         let r = Reminder {
-            deadline: Deadline { date: "2026-12-01".into(), title: "Lokakarya 3".into(), kind: DeadlineKind::Pkb },
+            deadline: Deadline {
+                date: "2026-12-01".into(),
+                title: "Lokakarya 3".into(),
+                kind: DeadlineKind::Pkb,
+            },
             today: false,
         };
         assert_eq!(
@@ -758,6 +779,9 @@ mod tests {
             ("Besok: Lokakarya 3".to_owned(), "Rencana Pengembangan · 1 Des 2026".to_owned())
         );
         let r = Reminder { today: true, ..r };
-        assert_eq!(reminder_text(EN, &r), ("Today: Lokakarya 3".to_owned(), "Development plan · 1 Dec 2026".to_owned()));
+        assert_eq!(
+            reminder_text(EN, &r),
+            ("Today: Lokakarya 3".to_owned(), "Development plan · 1 Dec 2026".to_owned())
+        );
     }
 }

@@ -51,14 +51,16 @@ impl LocalStore {
             if !on_the_day && d.date != tomorrow {
                 continue;
             }
-            let key = format!("{:?}|{}|{}|{}", d.kind, d.date, d.title, if on_the_day { "day" } else { "eve" });
-            let fresh = sqlx::query("INSERT INTO reminders_sent (key, date) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                .bind(&key)
-                .bind(&d.date)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                == 1;
+            let key =
+                format!("{:?}|{}|{}|{}", d.kind, d.date, d.title, if on_the_day { "day" } else { "eve" });
+            let fresh =
+                sqlx::query("INSERT INTO reminders_sent (key, date) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                    .bind(&key)
+                    .bind(&d.date)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
             if fresh {
                 due.push(Reminder { deadline: d, today: on_the_day });
             }

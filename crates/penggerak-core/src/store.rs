@@ -105,7 +105,11 @@ impl LocalStore {
     }
 }
 
-pub(crate) async fn set_setting(conn: &mut sqlx::SqliteConnection, key: &str, value: &str) -> Result<(), CoreError> {
+pub(crate) async fn set_setting(
+    conn: &mut sqlx::SqliteConnection,
+    key: &str,
+    value: &str,
+) -> Result<(), CoreError> {
     sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(key)
         .bind(value)

@@ -414,7 +414,9 @@ impl LocalStore {
     /// account).
     pub async fn clear_records(&self) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
-        for table in ["outbox_touches", "outbox", "notices", "records", "sync_meta", "drafts", "reminders_sent"] {
+        for table in
+            ["outbox_touches", "outbox", "notices", "records", "sync_meta", "drafts", "reminders_sent"]
+        {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
         tx.commit().await?;

@@ -6,9 +6,9 @@ use crate::outbox::Change;
 use crate::{changes, CoreError, LocalStore, Session};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Approval, CommunitiesView, CommunityItem, ConflictField, ConflictView,
-    Deadline, DeadlineKind, Home, ItemStatus, Keep, KinerjaView, PkbItemView, PkbView, ProgrammeStatus,
-    ProgrammeStep, ProgrammesView, StageStatus, HOME_DEADLINES,
+    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Approval, CommunitiesView,
+    CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, Home, ItemStatus, Keep, KinerjaView,
+    PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, StageStatus, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};

@@ -257,7 +257,12 @@ async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_
     assert_eq!(view.draft.as_deref(), Some("[{\"text\":\"Setengah diketik\"}]"), "what was typed comes back");
 
     let mut results = plan.results.clone();
-    results.push(PlannedResult { id: "hasil-baru".into(), text: "  ".into(), indicators: vec![], points: None });
+    results.push(PlannedResult {
+        id: "hasil-baru".into(),
+        text: "  ".into(),
+        indicators: vec![],
+        points: None,
+    });
     // (The engine fills in the version the edit is based on.)
     let bad = Action::EditPerformancePlan {
         id: plan.id.clone(),

@@ -14,7 +14,10 @@ pub async fn preferences(session: State<'_, Arc<Session>>) -> Result<Preferences
 }
 
 #[tauri::command]
-pub async fn set_preferences(session: State<'_, Arc<Session>>, preferences: Preferences) -> Result<(), ApiError> {
+pub async fn set_preferences(
+    session: State<'_, Arc<Session>>,
+    preferences: Preferences,
+) -> Result<(), ApiError> {
     Ok(session.store().set_preferences(preferences).await?)
 }
 

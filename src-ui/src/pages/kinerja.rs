@@ -4,8 +4,8 @@
 
 use crate::app::{Act, Shell};
 use crate::draft::Draft;
-use crate::view_model::ResultForm;
 use crate::i18n::{td_string, use_i18n, Locale};
+use crate::view_model::ResultForm;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::api::Role;
@@ -251,16 +251,18 @@ fn plan_view(
     let Some(plan) = v.plan else {
         return view! { {stages} <p id="plan-none">{td_string!(l, kinerja_none)}</p> }.into_any();
     };
-    let note = plan
-        .return_note()
-        .map(|n| view! { <p class="note"><strong>{td_string!(l, return_note)}</strong>" "{n.to_owned()}</p> });
+    let note = plan.return_note().map(
+        |n| view! { <p class="note"><strong>{td_string!(l, return_note)}</strong>" "{n.to_owned()}</p> },
+    );
     let predikat = plan.predikat.map(|p| {
         view! {
             <p id="predikat"><strong>{td_string!(l, predikat)}</strong>" "{view_model::predikat_label(l, p)}</p>
         }
     });
     let badge = if v.conflict {
-        Some(view! { <span id="plan-conflict" class="badge warn">{td_string!(l, conflict)}</span> }.into_any())
+        Some(
+            view! { <span id="plan-conflict" class="badge warn">{td_string!(l, conflict)}</span> }.into_any(),
+        )
     } else if v.pending {
         Some(view! { <span id="plan-pending" class="badge">{td_string!(l, waiting_sync)}</span> }.into_any())
     } else {

@@ -3,9 +3,9 @@
 //! once, marked as waiting, and the sync loop sends it when the server can be reached.
 
 use crate::app::Shell;
-use crate::view_model::{self, CommunityFilter};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ipc;
+use crate::view_model::{self, CommunityFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use penggerak_types::ipc::{CommunitiesView, CommunityItem};

@@ -36,7 +36,11 @@ pub fn Konflik() -> impl IntoView {
     }
 }
 
-fn conflict(l: Locale, c: ConflictView, resolve: Action<ConflictChoice, Result<(), ApiError>>) -> impl IntoView {
+fn conflict(
+    l: Locale,
+    c: ConflictView,
+    resolve: Action<ConflictChoice, Result<(), ApiError>>,
+) -> impl IntoView {
     let choice = |keep: Keep| ConflictChoice { kind: c.kind, id: c.id.clone(), keep };
     let (mine, theirs) = (choice(Keep::Mine), choice(Keep::Theirs));
     view! {

@@ -72,7 +72,9 @@ pub fn Pengaturan() -> impl IntoView {
 }
 
 /// Saves `change` applied to the device's preferences (read fresh, so two switches never undo each other).
-async fn update_preferences(change: impl FnOnce(&mut Preferences)) -> Result<Preferences, penggerak_types::ApiError> {
+async fn update_preferences(
+    change: impl FnOnce(&mut Preferences),
+) -> Result<Preferences, penggerak_types::ApiError> {
     let mut p = ipc::preferences().await?;
     change(&mut p);
     ipc::set_preferences(p).await?;

@@ -5,9 +5,9 @@
 
 use crate::app::{Act, Shell};
 use crate::draft::Draft;
-use crate::view_model;
 use crate::i18n::{td_string, use_i18n};
 use crate::ipc;
+use crate::view_model;
 use leptos::prelude::*;
 use penggerak_types::ipc::{reflection_draft_key, Action as UserAction, PkbItemView, PkbView};
 use penggerak_types::pkb::{PkbItemPatch, PkbStatus};

@@ -39,11 +39,14 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     assert_eq!(rows.len(), before + 1, "a new, empty row");
     let new_id = rows.last().unwrap().attr("data-id").await.unwrap().unwrap();
     penggerak_e2e::type_into(&app, &format!("#result-text-{new_id}"), NEW_RESULT, "the result's text").await;
-    penggerak_e2e::type_into(&app, &format!("#result-indicators-{new_id}"), NEW_INDICATOR, "its indicator").await;
-    wait_text(&app, "#plan-draft", "the editing kept on the device", |t| t == "Draf tersimpan di perangkat").await;
+    penggerak_e2e::type_into(&app, &format!("#result-indicators-{new_id}"), NEW_INDICATOR, "its indicator")
+        .await;
+    wait_text(&app, "#plan-draft", "the editing kept on the device", |t| t == "Draf tersimpan di perangkat")
+        .await;
     screenshots(&app, "14-kinerja-ubah").await;
     find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
-    wait_text(&app, "#plan-draft", "saved for real", |t| t == "Tersimpan di perangkat saat Anda mengetik.").await;
+    wait_text(&app, "#plan-draft", "saved for real", |t| t == "Tersimpan di perangkat saat Anda mengetik.")
+        .await;
     wait_text(&app, "#sync-line", "the edit reached the server", |t| {
         t.contains("Tersinkron") && !t.contains("menunggu")
     })
@@ -51,7 +54,8 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
 
     // Her reflection on the plan, the same way: kept as typed, then saved.
     penggerak_e2e::type_into(&app, "#plan-reflection", REFLECTION, "the reflection").await;
-    wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan di perangkat").await;
+    wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan di perangkat")
+        .await;
     find(&app, "#save-plan-reflection", "save the reflection").await.click().await.unwrap();
     wait_text(&app, "#plan-reflection-state", "saved for real", |t| {
         t == "Tersimpan di perangkat saat Anda mengetik."
@@ -70,7 +74,8 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     let o: KinerjaOverview = client.get_json(&siti, "/kinerja").await.unwrap();
     let plan = o.plan.unwrap();
     assert_eq!(plan.status, PlanStatus::PerluDisetujui);
-    let added = plan.results.iter().find(|r| r.text == NEW_RESULT).expect("the result she added is on the server");
+    let added =
+        plan.results.iter().find(|r| r.text == NEW_RESULT).expect("the result she added is on the server");
     assert_eq!(added.indicators, [NEW_INDICATOR], "with its indicator");
     assert_eq!(plan.reflection, REFLECTION, "and her reflection");
 

@@ -19,7 +19,7 @@ async fn sign_in_restart_sign_out() {
     // First launch: the sign-in screen, pointed at our server.
     let app = driver.launch().await;
     find(&app, "#identifier", "sign-in screen").await;
-    screenshot(&app, "01-sign-in").await;
+    screenshots(&app, "01-sign-in").await;
 
     // A wrong password gives a readable message, not a crash.
     type_into(&app, "#identifier", "3471765432100001", "identifier").await;
@@ -27,7 +27,7 @@ async fn sign_in_restart_sign_out() {
     find(&app, "#sign-in", "sign-in button").await.click().await.unwrap();
     let msg = wait_text(&app, "#sign-in-error", "wrong password message", |t| !t.is_empty()).await;
     assert!(msg.contains("salah"), "the wrong-password message says so in Bahasa Indonesia: {msg}");
-    screenshot(&app, "02-sign-in-wrong-password").await;
+    screenshots(&app, "02-sign-in-wrong-password").await;
 
     // The demo credentials: Masuk, then the teacher's name.
     type_into(&app, "#password", DEMO_PASSWORD, "password").await;
