@@ -269,6 +269,9 @@ fn plan_view(
         None
     };
     let can_submit = v.moves.contains(&PlanStatus::PerluDisetujui);
+    let open = plan.status.results_editable().then(|| Editor::for_plan(editor, &plan, v.draft.as_deref()));
+    // Edits typed but not saved would not go with the plan: save them first.
+    let unsaved = move || open.is_some_and(|e| e.draft.state.get().savable());
     let reflection = plan.predikat.is_none().then(|| {
         let open = Reflection::for_plan(reflection, &plan, v.reflection_draft.clone());
         reflection_box(l, plan.id.clone(), open, act)
@@ -279,8 +282,7 @@ fn plan_view(
         <h2>{td_string!(l, plan_heading)}</h2>
         <p><span id="plan-status" class="status-chip">{view_model::plan_status_label(l, plan.status)}</span>" "{badge}</p>
         {note}
-        {if plan.status.results_editable() {
-            let open = Editor::for_plan(editor, &plan, v.draft.as_deref());
+        {if let Some(open) = open {
             plan_editor(l, plan.id.clone(), open, act).into_any()
         } else {
             view! {
@@ -295,7 +297,10 @@ fn plan_view(
             }.into_any()
         }}
         {can_submit.then(|| view! {
-            <button id="submit-plan" class="primary" on:click=move |_| {
+            <p id="submit-hint" class="muted" aria-live="polite">
+                {move || unsaved().then(|| td_string!(l, save_before_submit))}
+            </p>
+            <button id="submit-plan" class="primary" disabled=unsaved on:click=move |_| {
                 act.dispatch(UserAction::MovePerformancePlan { id: id.clone(), to: PlanStatus::PerluDisetujui, note: None });
             }>{td_string!(l, submit_plan)}</button>
         })}

@@ -43,6 +43,10 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
         .await;
     wait_text(&app, "#plan-draft", "the editing kept on the device", |t| t == "Draf tersimpan di perangkat")
         .await;
+    let submit = find(&app, "#submit-plan", "submit button").await;
+    let disabled = submit.prop("disabled").await.unwrap();
+    assert_eq!(disabled.as_deref(), Some("true"), "unsaved edits would not go with the plan: save first");
+    wait_text(&app, "#submit-hint", "and the page says so", |t| t.starts_with("Simpan rencana dulu")).await;
     screenshots(&app, "14-kinerja-ubah").await;
     find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
     wait_text(&app, "#plan-draft", "saved for real", |t| t == "Tersimpan di perangkat saat Anda mengetik.")
