@@ -4,9 +4,10 @@
 
 use crate::i18n::Locale;
 use penggerak_types::ipc::{
-    cmd, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView,
-    PkbView, Preferences, ProgrammesView, Reminder, ResolveArgs, SaveDraftArgs, SessionState,
-    SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
+    cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home,
+    KinerjaView, PkbView, Preferences, PreferencesChange, ProgrammesView, Reminder, ResolveArgs,
+    SaveDraftArgs, SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus,
+    SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -128,8 +129,9 @@ pub async fn preferences() -> Result<Preferences, ApiError> {
     call(cmd::PREFERENCES, &NoArgs {}).await
 }
 
-pub async fn set_preferences(preferences: Preferences) -> Result<(), ApiError> {
-    call(cmd::SET_PREFERENCES, &SetPreferencesArgs { preferences }).await
+/// Changes what `change` names; returns the preferences as they now are.
+pub async fn set_preferences(change: PreferencesChange) -> Result<Preferences, ApiError> {
+    call(cmd::SET_PREFERENCES, &SetPreferencesArgs { change }).await
 }
 
 /// The deadline reminders due now, each handed out once.
@@ -137,28 +139,18 @@ pub async fn take_reminders() -> Result<Vec<Reminder>, ApiError> {
     call(cmd::TAKE_REMINDERS, &NoArgs {}).await
 }
 
-#[derive(Serialize)]
-struct NotifyArgs {
-    options: Notification,
-}
-
-#[derive(Serialize)]
-struct Notification {
-    title: String,
-    body: String,
-}
-
 /// Shows a system notification through Tauri's notification plugin, asking for permission first where the
 /// platform wants that (Android 13+, iOS; desktops grant it). Refused permission is an error.
 pub async fn notify(title: String, body: String) -> Result<(), ApiError> {
-    let granted: Option<bool> = call("plugin:notification|is_permission_granted", &NoArgs {}).await?;
+    let granted: Option<bool> = call(notification::IS_PERMISSION_GRANTED, &NoArgs {}).await?;
     if granted != Some(true) {
-        let answer: String = call("plugin:notification|request_permission", &NoArgs {}).await?;
-        if answer != "granted" {
+        let answer: String = call(notification::REQUEST_PERMISSION, &NoArgs {}).await?;
+        if answer != notification::GRANTED {
             return Err(internal(ErrorCode::Forbidden, format!("notification permission: {answer}")));
         }
     }
-    call("plugin:notification|notify", &NotifyArgs { options: Notification { title, body } }).await
+    let args = notification::NotifyArgs { options: notification::Notification { title, body } };
+    call(notification::NOTIFY, &args).await
 }
 
 pub async fn sync_status() -> Result<SyncStatus, ApiError> {

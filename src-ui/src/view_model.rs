@@ -19,8 +19,8 @@ pub fn error_text(l: Locale, e: &ApiError) -> String {
         ErrorCode::RateLimited => td_string!(l, err_rate_limited).to_string(),
         ErrorCode::Keyring => td_string!(l, err_keyring, detail = e.message.clone()).to_string(),
         ErrorCode::ChangesWaiting => {
-            // The engine's message starts with the count ("2 perubahan …").
-            let count: u32 = e.message.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(1);
+            // The count is the number in the engine's message ("Masih ada 2 perubahan …").
+            let count: u32 = e.message.split_whitespace().find_map(|w| w.parse().ok()).unwrap_or(1);
             td_string!(l, err_changes_waiting, count = count).to_string()
         }
         ErrorCode::Forbidden if e.message.is_empty() => td_string!(l, err_not_allowed).to_string(),
@@ -507,10 +507,17 @@ mod tests {
         );
         let e = ApiError::new(ErrorCode::Internal, "");
         assert_eq!(error_text(ID, &e), "Terjadi kesalahan", "never an empty error box");
-        let e = ApiError::new(ErrorCode::ChangesWaiting, "1 perubahan …");
+        // The engine's own wording (penggerak-core's `CoreError::ChangesWaiting`).
+        let waiting = |n| {
+            format!(
+                "Masih ada {n} perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."
+            )
+        };
+        let e = ApiError::new(ErrorCode::ChangesWaiting, waiting(1));
         assert!(error_text(EN, &e).starts_with("1 change or draft has"), "{}", error_text(EN, &e));
-        let e = ApiError::new(ErrorCode::ChangesWaiting, "3 perubahan …");
-        assert!(error_text(EN, &e).starts_with("3 changes or drafts have"), "English plural");
+        let e = ApiError::new(ErrorCode::ChangesWaiting, waiting(3));
+        assert!(error_text(EN, &e).starts_with("3 changes or drafts have"), "the count, and English plural");
+        assert!(error_text(ID, &e).starts_with("3 perubahan atau draf"), "{}", error_text(ID, &e));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::views::{all_deadlines, date_after};
 use crate::{CoreError, LocalStore};
-use penggerak_types::ipc::{Language, Preferences, Reminder};
+use penggerak_types::ipc::{Language, Preferences, PreferencesChange, Reminder};
 
 const LANGUAGE: &str = "language";
 const REMINDERS: &str = "reminders";
@@ -24,12 +24,17 @@ impl LocalStore {
         Ok(p)
     }
 
-    pub async fn set_preferences(&self, p: Preferences) -> Result<(), CoreError> {
+    /// Changes what `change` names, leaves the rest, and returns the preferences as they now are.
+    pub async fn change_preferences(&self, change: PreferencesChange) -> Result<Preferences, CoreError> {
         let mut tx = self.pool().begin().await?;
-        crate::store::set_setting(&mut tx, LANGUAGE, p.language.tag()).await?;
-        crate::store::set_setting(&mut tx, REMINDERS, if p.reminders { "on" } else { "off" }).await?;
+        if let Some(language) = change.language {
+            crate::store::set_setting(&mut tx, LANGUAGE, language.tag()).await?;
+        }
+        if let Some(on) = change.reminders {
+            crate::store::set_setting(&mut tx, REMINDERS, if on { "on" } else { "off" }).await?;
+        }
         tx.commit().await?;
-        Ok(())
+        self.preferences().await
     }
 
     /// The reminders due on `today` (`YYYY-MM-DD`, WIB) that were not handed out before: every deadline

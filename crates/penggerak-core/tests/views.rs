@@ -195,12 +195,12 @@ fn day_before(date: &str) -> String {
 
 #[tokio::test]
 async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_turned_off() {
-    use penggerak_types::ipc::{Language, Preferences};
+    use penggerak_types::ipc::{Language, Preferences, PreferencesChange};
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let mut siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    assert_eq!(siti.store().preferences().await.unwrap(), Preferences::default(), "Indonesian, reminders on");
     let store = siti.store();
-    assert_eq!(store.preferences().await.unwrap(), Preferences::default(), "Indonesian, reminders on");
 
     let first = views::all_deadlines(store, &today_wib()).await.unwrap();
     let due_on = first.first().expect("Siti has something due").date.clone();
@@ -220,6 +220,14 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     assert!(got.iter().any(|r| r.deadline.date == due_on && !r.today), "the day before {due_on}");
     assert!(store.take_reminders(&eve).await.unwrap().is_empty(), "each reminder comes once");
 
+    // What was reminded goes with the account's data at sign-out: signed in afresh, they come again.
+    siti.sign_out(true).await.unwrap();
+    drop(siti);
+    siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let store = siti.store();
+    let again = store.take_reminders(&eve).await.unwrap();
+    assert_eq!(again.len(), expected.len(), "signed in afresh: the marks went with the account's data");
+
     let on_the_day = store.take_reminders(&due_on).await.unwrap();
     assert!(
         on_the_day.iter().any(|r| r.deadline.date == due_on && r.today),
@@ -227,15 +235,22 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     );
 
     // Turned off: nothing more, even for days not reminded yet; the choice and the language stay.
-    let off = Preferences { language: Language::En, reminders: false };
-    store.set_preferences(off).await.unwrap();
+    let english = PreferencesChange { language: Some(Language::En), ..Default::default() };
+    let now = store.change_preferences(english).await.unwrap();
+    assert_eq!(now, Preferences { language: Language::En, reminders: true }, "only what was named changes");
+    let off = PreferencesChange { reminders: Some(false), ..Default::default() };
+    let off = store.change_preferences(off).await.unwrap();
+    assert_eq!(off, Preferences { language: Language::En, reminders: false }, "the language stays");
     let later = store.take_reminders(&day_before(&first.last().unwrap().date)).await.unwrap();
     assert!(later.is_empty(), "reminders off: {later:?}");
 
-    // Preferences belong to the device: they survive signing out; what was reminded goes with the account.
+    // Preferences belong to the device: they survive signing out.
     siti.sign_out(true).await.unwrap();
     assert_eq!(store.preferences().await.unwrap(), off);
-    store.set_preferences(Preferences::default()).await.unwrap();
+    store
+        .change_preferences(PreferencesChange { reminders: Some(true), ..Default::default() })
+        .await
+        .unwrap();
     assert!(store.take_reminders(&eve).await.unwrap().is_empty(), "signed out: nobody to remind");
     assert!(store.take_reminders("not a date").await.is_err(), "a bad date is an error, not silence");
 }

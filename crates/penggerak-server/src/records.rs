@@ -250,32 +250,15 @@ async fn write<T: Serialize>(
     })
 }
 
-/// One page of the change feed for a caller: records with `seq > after` that are public, owned by
-/// `user_id`, or (when `principal_of` is set) in that school; oldest first, at most `limit` (+1 to tell
-/// whether more wait). A feed from the very start leaves tombstones out: a device with nothing has
-/// nothing to delete. Returns the records with their seq.
-/// How many records of the caller's feed (as [`feed`] from `after`) come after `last`.
-pub async fn feed_count(
-    conn: &mut AnyConnection,
-    after: i64,
-    last: i64,
-    user_id: &str,
-    principal_of: Option<&str>,
-) -> Result<u64> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM records
-         WHERE seq > $2 AND (public = 1 OR owner_id = $3 OR ($4 <> '' AND school_npsn = $4))
-           AND ($1 > 0 OR deleted = 0)",
-    )
-    .bind(after)
-    .bind(last)
-    .bind(user_id)
-    .bind(principal_of.unwrap_or(""))
-    .fetch_one(conn)
-    .await?;
-    Ok(u64::try_from(n).unwrap_or(0))
-}
+/// What a caller's feed holds, for `$1` = the cursor's seq, `$2` = the user, `$3` = the school they lead
+/// (or ''): records that are public, theirs, or in that school. A feed from the very start leaves
+/// tombstones out: a device with nothing has nothing to delete.
+const FEED_VISIBLE: &str =
+    "(public = 1 OR owner_id = $2 OR ($3 <> '' AND school_npsn = $3)) AND ($1 > 0 OR deleted = 0)";
 
+/// One page of the change feed for a caller: records with `seq > after` that the caller may see (see
+/// [`FEED_VISIBLE`]); oldest first, at most `limit` (+1 to tell whether more wait). Returns the records
+/// with their seq.
 pub async fn feed(
     conn: &mut AnyConnection,
     after: i64,
@@ -290,10 +273,7 @@ pub async fn feed(
         row: Row,
     }
     let rows: Vec<FeedRow> = sqlx::query_as(&format!(
-        "SELECT seq, {COLUMNS} FROM records
-         WHERE seq > $1 AND (public = 1 OR owner_id = $2 OR ($3 <> '' AND school_npsn = $3))
-           AND ($1 > 0 OR deleted = 0)
-         ORDER BY seq LIMIT $4"
+        "SELECT seq, {COLUMNS} FROM records WHERE seq > $1 AND {FEED_VISIBLE} ORDER BY seq LIMIT $4"
     ))
     .bind(after)
     .bind(user_id)
@@ -302,4 +282,24 @@ pub async fn feed(
     .fetch_all(conn)
     .await?;
     rows.into_iter().map(|r| Ok((r.seq, r.row.to_sync()?))).collect()
+}
+
+/// How many records of the caller's feed (as [`feed`] from `after`) come after `last`: what a page's
+/// `remaining` says.
+pub async fn feed_count(
+    conn: &mut AnyConnection,
+    after: i64,
+    last: i64,
+    user_id: &str,
+    principal_of: Option<&str>,
+) -> Result<u64> {
+    let (n,): (i64,) =
+        sqlx::query_as(&format!("SELECT COUNT(*) FROM records WHERE seq > $4 AND {FEED_VISIBLE}"))
+            .bind(after)
+            .bind(user_id)
+            .bind(principal_of.unwrap_or(""))
+            .bind(last)
+            .fetch_one(conn)
+            .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

@@ -316,7 +316,7 @@ pub struct SignOutArgs {
 }
 
 /// The device's preferences, kept in the local store (they survive sign-out and belong to the device, not
-/// the account). Returned by `preferences`; `set_preferences` takes [`SetPreferencesArgs`].
+/// the account). Returned by `preferences` and `set_preferences` (which takes [`SetPreferencesArgs`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preferences {
     pub language: Language,
@@ -357,10 +357,45 @@ impl Language {
     }
 }
 
+/// A change to some of the [`Preferences`]: what is `None` stays as it is. (A change, not the whole set, so
+/// two switches flipped at once never undo each other.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreferencesChange {
+    #[serde(default)]
+    pub language: Option<Language>,
+    #[serde(default)]
+    pub reminders: Option<bool>,
+}
+
 /// The argument envelope of `set_preferences`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetPreferencesArgs {
-    pub preferences: Preferences,
+    pub change: PreferencesChange,
+}
+
+/// Tauri's notification plugin as the UI calls it (granted in `capabilities/main.json`): its command
+/// names and the argument shape of `notify`.
+pub mod notification {
+    use serde::{Deserialize, Serialize};
+
+    pub const IS_PERMISSION_GRANTED: &str = "plugin:notification|is_permission_granted";
+    pub const REQUEST_PERMISSION: &str = "plugin:notification|request_permission";
+    pub const NOTIFY: &str = "plugin:notification|notify";
+    /// What `request_permission` answers when notifications are allowed.
+    pub const GRANTED: &str = "granted";
+
+    /// The argument envelope of `notify`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct NotifyArgs {
+        pub options: Notification,
+    }
+
+    /// A notification: only what the app uses of the plugin's options.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Notification {
+        pub title: String,
+        pub body: String,
+    }
 }
 
 /// A deadline to remind the user of now: the day before it, or on the day. Returned by

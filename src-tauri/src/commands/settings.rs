@@ -3,7 +3,7 @@
 
 use penggerak_core::views::today_wib;
 use penggerak_core::Session;
-use penggerak_types::ipc::{Preferences, Reminder};
+use penggerak_types::ipc::{Preferences, PreferencesChange, Reminder};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::State;
@@ -16,9 +16,9 @@ pub async fn preferences(session: State<'_, Arc<Session>>) -> Result<Preferences
 #[tauri::command]
 pub async fn set_preferences(
     session: State<'_, Arc<Session>>,
-    preferences: Preferences,
-) -> Result<(), ApiError> {
-    Ok(session.store().set_preferences(preferences).await?)
+    change: PreferencesChange,
+) -> Result<Preferences, ApiError> {
+    Ok(session.store().change_preferences(change).await?)
 }
 
 #[tauri::command]

@@ -24,11 +24,9 @@ pub fn Kinerja() -> impl IntoView {
     let approvals = shell.read(ipc::approvals);
     let error = RwSignal::new(None::<String>);
     let act = shell.action(error, ipc::act);
-    // The plan editor outlives the page's redraws (a sync settling, an action landing): what is being
-    // typed stays on screen until the plan's results themselves change.
-    let editor = StoredValue::new(None::<Editor>);
-    let reflection = StoredValue::new(None::<Reflection>);
-    let page = Owner::current().expect("a component runs under an owner");
+    // The plan editor and the reflection box outlive the page's redraws: what is being typed stays on
+    // screen until what it edits changes.
+    let (editor, reflection) = (Kept::new(), Kept::new());
 
     view! {
         <section class="card kinerja" aria-labelledby="kinerja-title">
@@ -45,7 +43,7 @@ pub fn Kinerja() -> impl IntoView {
             })}
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                 {move || data.get().map(|r| match r {
-                    Ok(v) => plan_view(l, v, act, (editor, page.clone()), (reflection, page.clone())).into_any(),
+                    Ok(v) => plan_view(l, v, act, editor.clone(), reflection.clone()).into_any(),
                     Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
                 })}
             </Transition>
@@ -82,11 +80,34 @@ fn approval_list(l: Locale, list: Vec<Approval>, act: Act) -> impl IntoView {
     .into_any()
 }
 
+/// Something the page keeps across its redraws (a sync settling or an action landing redraws it): made
+/// once for what it was made from (`of`), and owned by the page — a redraw disposes what the redraw itself
+/// created, and what is being typed must outlive it.
+#[derive(Clone)]
+struct Kept<T: Copy + Send + Sync + 'static> {
+    slot: StoredValue<Option<(String, T)>>,
+    page: Owner,
+}
+
+impl<T: Copy + Send + Sync + 'static> Kept<T> {
+    fn new() -> Self {
+        Kept { slot: StoredValue::new(None), page: Owner::current().expect("a page runs under an owner") }
+    }
+
+    /// The one made from `of` already, else a new one from `make`.
+    fn get_or_make(&self, of: String, make: impl FnOnce() -> T) -> T {
+        if let Some((_, kept)) = self.slot.get_value().filter(|(o, _)| *o == of) {
+            return kept;
+        }
+        let made = self.page.with(make);
+        self.slot.set_value(Some((of, made)));
+        made
+    }
+}
+
 /// The plan editor's rows and their draft, for one version of a plan's results.
 #[derive(Clone, Copy)]
 struct Editor {
-    /// The plan and the results the rows started from.
-    of: StoredValue<String>,
     rows: RwSignal<Vec<ResultForm>>,
     draft: Draft,
 }
@@ -94,24 +115,12 @@ struct Editor {
 impl Editor {
     /// The editor for `plan` (with the draft kept for it): the one already open if it is for the same
     /// results, else a new one.
-    /// Its signals belong to `page` (the page's owner), not to the redraw that made it: a redraw disposes
-    /// what it created, and the editor must outlive it.
-    fn for_plan(
-        (slot, page): (StoredValue<Option<Editor>>, Owner),
-        plan: &PerformancePlan,
-        draft: Option<&str>,
-    ) -> Editor {
+    fn for_plan(kept: &Kept<Editor>, plan: &PerformancePlan, draft: Option<&str>) -> Editor {
         let of = format!("{}:{}", plan.id, serde_json::to_string(&plan.results).unwrap_or_default());
-        if let Some(open) = slot.get_value().filter(|e| e.of.with_value(|o| *o == of)) {
-            return open;
-        }
-        let editor = page.with(|| Editor {
-            of: StoredValue::new(of),
+        kept.get_or_make(of, || Editor {
             rows: RwSignal::new(view_model::result_forms(&plan.results, draft)),
             draft: Draft::new(plan_draft_key(&plan.id), draft.is_some()),
-        });
-        slot.set_value(Some(editor));
-        editor
+        })
     }
 
     /// Changes the rows and keeps them on the device as the draft.
@@ -178,28 +187,16 @@ fn plan_editor(l: Locale, plan_id: String, editor: Editor, act: Act) -> impl Int
 /// The reflection being written, for one saved version of it (like [`Editor`], it outlives redraws).
 #[derive(Clone, Copy)]
 struct Reflection {
-    of: StoredValue<String>,
     text: RwSignal<String>,
     draft: Draft,
 }
 
 impl Reflection {
-    fn for_plan(
-        (slot, page): (StoredValue<Option<Reflection>>, Owner),
-        plan: &PerformancePlan,
-        draft: Option<String>,
-    ) -> Reflection {
-        let of = format!("{}:{}", plan.id, plan.reflection);
-        if let Some(open) = slot.get_value().filter(|r| r.of.with_value(|o| *o == of)) {
-            return open;
-        }
-        let open = page.with(|| Reflection {
-            of: StoredValue::new(of),
+    fn for_plan(kept: &Kept<Reflection>, plan: &PerformancePlan, draft: Option<String>) -> Reflection {
+        kept.get_or_make(format!("{}:{}", plan.id, plan.reflection), || Reflection {
             draft: Draft::new(plan_reflection_draft_key(&plan.id), draft.is_some()),
             text: RwSignal::new(draft.unwrap_or_else(|| plan.reflection.clone())),
-        });
-        slot.set_value(Some(open));
-        open
+        })
     }
 }
 
@@ -230,8 +227,8 @@ fn plan_view(
     l: Locale,
     v: KinerjaView,
     act: Act,
-    editor: (StoredValue<Option<Editor>>, Owner),
-    reflection: (StoredValue<Option<Reflection>>, Owner),
+    editor: Kept<Editor>,
+    reflection: Kept<Reflection>,
 ) -> impl IntoView {
     let stages = v.cycle.map(|c| {
         view! {
@@ -269,11 +266,11 @@ fn plan_view(
         None
     };
     let can_submit = v.moves.contains(&PlanStatus::PerluDisetujui);
-    let open = plan.status.results_editable().then(|| Editor::for_plan(editor, &plan, v.draft.as_deref()));
+    let open = plan.status.results_editable().then(|| Editor::for_plan(&editor, &plan, v.draft.as_deref()));
     // Edits typed but not saved would not go with the plan: save them first.
     let unsaved = move || open.is_some_and(|e| e.draft.state.get().savable());
     let reflection = plan.predikat.is_none().then(|| {
-        let open = Reflection::for_plan(reflection, &plan, v.reflection_draft.clone());
+        let open = Reflection::for_plan(&reflection, &plan, v.reflection_draft.clone());
         reflection_box(l, plan.id.clone(), open, act)
     });
     let id = plan.id.clone();

@@ -6,7 +6,7 @@ use crate::app::{locale, Shell};
 use crate::i18n::{t, use_i18n};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{Language, Preferences};
+use penggerak_types::ipc::{Language, PreferencesChange};
 use penggerak_types::ErrorCode;
 
 #[component]
@@ -71,16 +71,6 @@ pub fn Pengaturan() -> impl IntoView {
     }
 }
 
-/// Saves `change` applied to the device's preferences (read fresh, so two switches never undo each other).
-async fn update_preferences(
-    change: impl FnOnce(&mut Preferences),
-) -> Result<Preferences, penggerak_types::ApiError> {
-    let mut p = ipc::preferences().await?;
-    change(&mut p);
-    ipc::set_preferences(p).await?;
-    Ok(p)
-}
-
 /// The language switch (also on the sign-in page): the whole UI changes at once, and the choice is kept
 /// on the device.
 #[component]
@@ -90,8 +80,9 @@ pub fn LanguageChoice() -> impl IntoView {
     let choose = move |language: Language| {
         i18n.set_locale(locale(language));
         leptos::task::spawn_local(async move {
-            let saved = update_preferences(|p| p.language = language).await;
-            error.set(saved.err().map(|e| view_model::error_text(locale(language), &e)));
+            let saved =
+                ipc::set_preferences(PreferencesChange { language: Some(language), ..Default::default() });
+            error.set(saved.await.err().map(|e| view_model::error_text(locale(language), &e)));
         });
     };
     let option = move |language: Language, id: &'static str| {
@@ -132,7 +123,8 @@ fn Reminders() -> impl IntoView {
         let wanted = event_target_checked(&ev);
         on.set(wanted);
         leptos::task::spawn_local(async move {
-            let saved = update_preferences(|p| p.reminders = wanted).await;
+            let change = PreferencesChange { reminders: Some(wanted), ..Default::default() };
+            let saved = ipc::set_preferences(change).await;
             error.set(saved.err().map(|e| view_model::error_text(i18n.get_locale_untracked(), &e)));
         });
     };
