@@ -1,7 +1,8 @@
 //! Drafts: text being typed, kept on the device as it is typed (`migrations/0003_drafts.sql`).
 //!
-//! Owns: keeping and forgetting unsaved text. Never: sends anything (a draft becomes a change only when the
-//! user saves it, through [`crate::Session::act`]).
+//! Owns: keeping unsaved text. Never: sends anything (a draft becomes a change only when the user saves
+//! it, through [`crate::Session::act`], whose change forgets the draft as it is queued:
+//! [`crate::LocalWrite::ForgetDraft`]).
 
 use crate::{CoreError, LocalStore};
 
@@ -35,11 +36,6 @@ impl LocalStore {
             .fetch_optional(self.pool())
             .await?;
         Ok(row.map(|(t,)| t))
-    }
-
-    pub async fn forget_draft(&self, key: &str) -> Result<(), CoreError> {
-        sqlx::query("DELETE FROM drafts WHERE key = ?").bind(key).execute(self.pool()).await?;
-        Ok(())
     }
 
     /// How many drafts the device holds (typed text not saved yet).

@@ -36,12 +36,17 @@ pub enum LocalWrite {
     Put { kind: RecordKind, id: String, data: Value },
     /// The record is gone.
     Delete { kind: RecordKind, id: String },
+    /// The text typed under this draft key goes with the change now, so the draft is forgotten — in the
+    /// same transaction, or a screen read in between would show the saved record beside the old draft.
+    ForgetDraft { key: String },
 }
 
 impl LocalWrite {
-    fn key(&self) -> (RecordKind, &str) {
+    /// The record it writes, if it writes one.
+    fn record(&self) -> Option<(RecordKind, &str)> {
         match self {
-            LocalWrite::Put { kind, id, .. } | LocalWrite::Delete { kind, id } => (*kind, id),
+            LocalWrite::Put { kind, id, .. } | LocalWrite::Delete { kind, id } => Some((*kind, id)),
+            LocalWrite::ForgetDraft { .. } => None,
         }
     }
 }
@@ -111,8 +116,7 @@ impl LocalStore {
         .bind(now_unix())
         .fetch_one(&mut *tx)
         .await?;
-        for w in &change.local {
-            let (kind, id) = w.key();
+        for (kind, id) in change.local.iter().filter_map(LocalWrite::record) {
             sqlx::query("INSERT OR IGNORE INTO outbox_touches (seq, kind, id) VALUES (?, ?, ?)")
                 .bind(seq)
                 .bind(kind.as_str())
@@ -256,6 +260,9 @@ async fn write_local(conn: &mut SqliteConnection, w: &LocalWrite) -> Result<(), 
             .bind(id)
             .execute(conn)
             .await?;
+        }
+        LocalWrite::ForgetDraft { key } => {
+            sqlx::query("DELETE FROM drafts WHERE key = ?").bind(key).execute(conn).await?;
         }
     }
     Ok(())

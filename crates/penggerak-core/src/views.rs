@@ -2,7 +2,7 @@
 //! network), and what the user does ([`Session::act`]). The shell's commands call these; the UI draws
 //! the answers.
 
-use crate::outbox::Change;
+use crate::outbox::{Change, LocalWrite};
 use crate::{changes, CoreError, LocalStore, Session};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
@@ -218,25 +218,23 @@ impl Session {
             Action::EditPkbItem { id, patch } => {
                 // A reflection saved for real no longer needs its draft; the change carries the text now.
                 let saves_reflection = patch.reflection.is_some();
-                let change = changes::edit_pkb_item(store, &id, patch).await?;
-                self.change(&change).await?;
+                let mut change = changes::edit_pkb_item(store, &id, patch).await?;
                 if saves_reflection {
-                    store.forget_draft(&reflection_draft_key(&id)).await?;
+                    change.local.push(LocalWrite::ForgetDraft { key: reflection_draft_key(&id) });
                 }
-                return Ok(());
+                change
             }
             Action::EditPerformancePlan { id, patch } => {
                 // What is saved for real no longer needs its draft.
                 let (saves_results, saves_reflection) = (patch.results.is_some(), patch.reflection.is_some());
-                let change = changes::edit_performance_plan(store, &id, patch).await?;
-                self.change(&change).await?;
+                let mut change = changes::edit_performance_plan(store, &id, patch).await?;
                 if saves_results {
-                    store.forget_draft(&plan_draft_key(&id)).await?;
+                    change.local.push(LocalWrite::ForgetDraft { key: plan_draft_key(&id) });
                 }
                 if saves_reflection {
-                    store.forget_draft(&plan_reflection_draft_key(&id)).await?;
+                    change.local.push(LocalWrite::ForgetDraft { key: plan_reflection_draft_key(&id) });
                 }
-                return Ok(());
+                change
             }
             Action::MovePerformancePlan { id, to, note } => {
                 let owner = store

@@ -315,3 +315,46 @@ async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_
     assert!(view.reflection_draft.is_none(), "saved for real: no draft left");
     assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
 }
+
+/// Saving the plan and forgetting its draft are one step: a screen read at any moment — while the sync
+/// loop, woken by the save, is already redrawing — never shows the saved results beside the draft they
+/// came from (the app would take the stale draft for unsaved typing and keep offering to save it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_plan_is_never_seen_beside_its_old_draft() {
+    use penggerak_types::ipc::plan_draft_key;
+    use penggerak_types::kinerja::PlanPatch;
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = Arc::new(signed_in(dir.path(), &server, "3471765432100001").await);
+    let today = today_wib();
+    let plan = views::kinerja(siti.store(), &today).await.unwrap().plan.expect("Siti has a plan");
+
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (siti, done, today) = (Arc::clone(&siti), Arc::clone(&done), today.clone());
+        tokio::spawn(async move {
+            let mut reads = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let view = views::kinerja(siti.store(), &today).await.unwrap();
+                reads += 1;
+                let (Some(draft), Some(plan)) = (view.draft, view.plan) else { continue };
+                let round = draft.trim_start_matches("draft-");
+                assert!(
+                    !plan.results.iter().any(|r| r.text == format!("Hasil putaran {round}")),
+                    "round {round}: the saved results were shown with their draft still there"
+                );
+            }
+            reads
+        })
+    };
+    for round in 0..20 {
+        siti.store().save_draft(&plan_draft_key(&plan.id), &format!("draft-{round}")).await.unwrap();
+        let mut results = plan.results.clone();
+        results[0].text = format!("Hasil putaran {round}");
+        let patch = PlanPatch { base_version: 0, results: Some(results), reflection: None };
+        siti.act(Action::EditPerformancePlan { id: plan.id.clone(), patch }).await.unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let reads = reader.await.expect("no read saw a saved plan beside its draft");
+    assert!(reads > 20, "the reader ran alongside the saves ({reads} reads)");
+}
