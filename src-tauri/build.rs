@@ -21,6 +21,7 @@ fn main() {
             "preferences",
             "set_preferences",
             "take_reminders",
+            "data_use",
         ]),
     ))
     .expect("tauri-build failed");

@@ -4,8 +4,8 @@
 
 use crate::i18n::Locale;
 use penggerak_types::ipc::{
-    cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home,
-    KinerjaView, PkbView, Preferences, PreferencesChange, ProgrammesView, Reminder, ResolveArgs,
+    cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
+    Draft, Home, KinerjaView, PkbView, Preferences, PreferencesChange, ProgrammesView, Reminder, ResolveArgs,
     SaveDraftArgs, SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus,
     SYNC_STATUS_EVENT,
 };
@@ -137,6 +137,11 @@ pub async fn set_preferences(change: PreferencesChange) -> Result<Preferences, A
 /// The deadline reminders due now, each handed out once.
 pub async fn take_reminders() -> Result<Vec<Reminder>, ApiError> {
     call(cmd::TAKE_REMINDERS, &NoArgs {}).await
+}
+
+/// The data the app used on this device, per month, newest first.
+pub async fn data_use() -> Result<DataUse, ApiError> {
+    call(cmd::DATA_USE, &NoArgs {}).await
 }
 
 /// Shows a system notification through Tauri's notification plugin, asking for permission first where the

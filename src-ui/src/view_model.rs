@@ -3,7 +3,9 @@
 
 use crate::i18n::{td_string, Locale};
 use penggerak_types::api::{Community, Fixer, Profile, Role};
-use penggerak_types::ipc::{CommunityItem, DeadlineKind, PkbItemView, Reminder, SyncPhase, SyncStatus};
+use penggerak_types::ipc::{
+    CommunityItem, DataUse, DeadlineKind, PkbItemView, Reminder, SyncPhase, SyncStatus,
+};
 use penggerak_types::kinerja::{ObservationStatus, PlanStatus, PlannedResult, Predikat};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
 use penggerak_types::programme::StageOutcome;
@@ -135,6 +137,68 @@ pub fn date_label(l: Locale, iso: &str) -> String {
         }
         _ => iso.to_owned(),
     }
+}
+
+/// A byte count as a phone's data settings show it (decimal units): `850 B`, `12,3 KB`, `1,2 MB`
+/// (`12.3 KB` in English).
+pub fn bytes_label(l: Locale, n: u64) -> String {
+    if n < 1_000 {
+        return format!("{n} B");
+    }
+    let n = u128::from(n);
+    let units = [(1_000u128, "KB"), (1_000_000, "MB"), (1_000_000_000, "GB")];
+    for (i, &(size, unit)) in units.iter().enumerate() {
+        let whole = (n + size / 2) / size;
+        // 999,96 KB reads as 1 MB, not 1000 KB.
+        if whole >= 1_000 && i + 1 < units.len() {
+            continue;
+        }
+        if whole >= 100 {
+            return format!("{whole} {unit}");
+        }
+        // One decimal, rounded half up, in integers (no float formatting to differ between platforms).
+        let tenths = (n * 10 + size / 2) / size;
+        return match tenths % 10 {
+            0 => format!("{} {unit}", tenths / 10),
+            t => format!("{}{}{t} {unit}", tenths / 10, td_string!(l, decimal_separator)),
+        };
+    }
+    unreachable!("the last unit takes any size")
+}
+
+/// `2026-11` → `Nov 2026`; anything else as it is.
+fn month_year(l: Locale, yyyy_mm: &str) -> Option<(usize, &'static str)> {
+    let year = yyyy_mm.get(0..4)?.parse().ok()?;
+    match yyyy_mm.get(5..7)?.parse().ok()? {
+        m @ 1..=12 => Some((year, month(l, m))),
+        _ => None,
+    }
+}
+
+/// The rows of the data-use table: this month (or the newest month), up to two months before it, and —
+/// when there are older months too — everything since the first. Each row is (label, amount).
+pub fn data_use_rows(l: Locale, d: &DataUse) -> Vec<(String, String)> {
+    let amount = |sent: u64, received: u64| {
+        td_string!(l, data_use_amount, received = bytes_label(l, received), sent = bytes_label(l, sent))
+            .to_string()
+    };
+    let label = |month: &str| match (month == d.this_month, month_year(l, month)) {
+        (true, _) => td_string!(l, data_use_this_month).to_string(),
+        (false, Some((year, name))) => td_string!(l, data_use_month, month = name, year = year).to_string(),
+        (false, None) => format!("{month}:"),
+    };
+    let mut rows: Vec<(String, String)> =
+        d.months.iter().take(3).map(|m| (label(&m.month), amount(m.sent, m.received))).collect();
+    if d.months.len() > 1 {
+        let first = &d.months[d.months.len() - 1].month;
+        let (sent, received) = d.total();
+        let since = match month_year(l, first) {
+            Some((year, name)) => td_string!(l, data_use_total, month = name, year = year).to_string(),
+            None => format!("{first}:"),
+        };
+        rows.push((since, amount(sent, received)));
+    }
+    rows
 }
 
 /// Development-plan progress in percent of the target, 0..=100 (0 without a target).
@@ -695,6 +759,59 @@ mod tests {
         assert_eq!(topics, ["Literasi", "Numerasi"]);
         assert_eq!(jenjang, ["SD", "SMP"]);
         assert_eq!(regions, ["Bali", "DI Yogyakarta"]);
+    }
+
+    #[test]
+    fn bytes_read_like_a_phones_data_settings_in_each_language() {
+        assert_eq!(bytes_label(ID, 0), "0 B");
+        assert_eq!(bytes_label(ID, 999), "999 B");
+        assert_eq!(bytes_label(ID, 1_000), "1 KB", "a whole number has no decimal");
+        assert_eq!(bytes_label(ID, 12_345), "12,3 KB", "Indonesian decimal comma");
+        assert_eq!(bytes_label(EN, 12_345), "12.3 KB", "English decimal point");
+        assert_eq!(bytes_label(ID, 12_960), "13 KB", "12.96 rounds to a whole 13.0, shown without the .0");
+        assert_eq!(bytes_label(ID, 150_400), "150 KB", "three digits need no decimal");
+        assert_eq!(bytes_label(ID, 999_960), "1 MB", "rounds into the next unit, never \"1000 KB\"");
+        assert_eq!(bytes_label(ID, 999_400), "999 KB");
+        assert_eq!(bytes_label(ID, 1_250_000), "1,3 MB", "half rounds up");
+        assert_eq!(bytes_label(EN, 3_400_000_000), "3.4 GB");
+        assert_eq!(
+            bytes_label(EN, u64::MAX),
+            "18446744074 GB",
+            "the largest count neither overflows nor panics"
+        );
+    }
+
+    #[test]
+    fn data_use_shows_this_month_the_two_before_and_everything_since_the_first() {
+        use penggerak_types::ipc::MonthlyDataUse;
+        let m = |month: &str, sent, received| MonthlyDataUse { month: month.into(), sent, received };
+        let none = DataUse { this_month: "2026-11".into(), months: vec![] };
+        assert!(data_use_rows(ID, &none).is_empty(), "nothing to show: the page says so in words");
+
+        let one = DataUse { this_month: "2026-11".into(), months: vec![m("2026-11", 2_100, 1_250_000)] };
+        assert_eq!(
+            data_use_rows(ID, &one),
+            vec![("Bulan ini:".to_owned(), "1,3 MB diterima · 2,1 KB dikirim".to_owned())],
+            "one month needs no total"
+        );
+
+        let many = DataUse {
+            this_month: "2026-12".into(),
+            months: vec![
+                m("2026-11", 1_000, 500_000),
+                m("2026-10", 1_000, 400_000),
+                m("2026-09", 1_000, 300_000),
+                m("2026-08", 1_000, 100_000),
+            ],
+        };
+        let rows = data_use_rows(EN, &many);
+        let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Nov 2026:", "Oct 2026:", "Sep 2026:", "All since Aug 2026:"],
+            "no use yet this month: the newest month is named, not called this month"
+        );
+        assert_eq!(rows[3].1, "1.3 MB received · 4 KB sent", "the total counts the months not listed too");
     }
 
     #[test]

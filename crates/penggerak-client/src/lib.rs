@@ -3,15 +3,22 @@
 //! One method per route, typed on `penggerak-types`. It knows HTTP and nothing else: no storage, no
 //! retries across restarts, no tokens kept (callers pass the access token). TLS is rustls; plain `http://`
 //! is refused except to loopback, so a token is never sent in clear over a network. Responses are asked
-//! for compressed (zstd, br, gzip). Failed requests are retried within one call where that is safe
-//! ([`retry`]); everything longer-lived belongs to the engine's outbox and sync loop.
+//! for compressed (zstd, br, gzip) and inflated here ([`encoding`]), so that a [`Meter`] counts the bytes
+//! that crossed the network. Failed requests are retried within one call where that is safe ([`retry`]);
+//! everything longer-lived belongs to the engine's outbox and sync loop.
 
+mod encoding;
+pub mod meter;
 pub mod retry;
+
+pub use meter::{Meter, Traffic};
 
 use penggerak_types::api::{
     Health, LoginRequest, LoginResponse, Profile, RefreshRequest, API_PREFIX, IDEMPOTENCY_KEY,
 };
 use penggerak_types::{ApiError, Changed, ErrorCode, SyncPage};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, USER_AGENT};
+use reqwest::StatusCode;
 use retry::{may_retry, Backoff, Replay};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -70,7 +77,8 @@ impl From<reqwest::Error> for ClientError {
     fn from(e: reqwest::Error) -> Self {
         if e.is_connect() {
             ClientError::Offline { message: e.to_string(), request_sent: false }
-        } else if e.is_timeout() || e.is_request() {
+        } else if e.is_timeout() || e.is_request() || e.is_body() {
+            // A connection cut or stalled mid-answer is the network failing, not the server misbehaving.
             ClientError::Offline { message: e.to_string(), request_sent: true }
         } else {
             ClientError::Protocol(e.to_string())
@@ -121,8 +129,36 @@ pub fn parse_base_url(input: &str) -> Result<Url, ClientError> {
 pub struct ApiClient {
     base: Url,
     http: reqwest::Client,
+    /// The headers every request carries (also what the [`Meter`] counts for them).
+    headers: HeaderMap,
     backoff: Backoff,
     jitter: Jitter,
+    meter: Arc<Meter>,
+}
+
+/// A response read whole: its body already inflated.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+/// The headers every request carries: JSON wanted, compressed if possible, and who is asking.
+fn default_headers() -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    h.insert(ACCEPT_ENCODING, HeaderValue::from_static(encoding::ACCEPTED));
+    h.insert(USER_AGENT, HeaderValue::from_static(concat!("penggerak/", env!("CARGO_PKG_VERSION"))));
+    h
+}
+
+fn http_client(headers: &HeaderMap, total: Duration) -> Result<reqwest::Client, ClientError> {
+    reqwest::Client::builder()
+        .connect_timeout(total.min(Duration::from_secs(10)))
+        .timeout(total)
+        .default_headers(headers.clone())
+        .build()
+        .map_err(|e| ClientError::Protocol(e.to_string()))
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -138,25 +174,35 @@ impl ApiClient {
     /// A client for `base_url` (see [`parse_base_url`]).
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
         let base = parse_base_url(base_url)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("penggerak/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok(Self { base, http, backoff: Backoff::default(), jitter: Arc::new(rand::random::<f64>) })
+        let headers = default_headers();
+        let http = http_client(&headers, Duration::from_secs(30))?;
+        Ok(Self {
+            base,
+            http,
+            headers,
+            backoff: Backoff::default(),
+            jitter: Arc::new(rand::random::<f64>),
+            meter: Arc::default(),
+        })
     }
 
     /// The same client with another limit on each request's whole duration (default 30 s; tests of hung
     /// connections shorten it).
     pub fn with_timeout(mut self, total: Duration) -> Result<Self, ClientError> {
-        self.http = reqwest::Client::builder()
-            .connect_timeout(total.min(Duration::from_secs(10)))
-            .timeout(total)
-            .user_agent(concat!("penggerak/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        self.http = http_client(&self.headers, total)?;
         Ok(self)
+    }
+
+    /// The same client counting its traffic into `meter` (shared with other clients; each client has its
+    /// own otherwise).
+    pub fn with_meter(mut self, meter: Arc<Meter>) -> Self {
+        self.meter = meter;
+        self
+    }
+
+    /// The meter this client counts into.
+    pub fn meter(&self) -> &Arc<Meter> {
+        &self.meter
     }
 
     /// The same client with another backoff schedule and jitter source (tests pin both).
@@ -171,13 +217,13 @@ impl ApiClient {
         &self,
         replay: Replay,
         build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response, ClientError> {
+    ) -> Result<Answer, ClientError> {
         let mut failures = 0;
         loop {
-            let error = match build().send().await {
-                Ok(resp) if resp.status().is_server_error() => error_from(resp).await,
-                Ok(resp) => return Ok(resp),
-                Err(e) => ClientError::from(e),
+            let error = match self.exchange(build()).await {
+                Ok(answer) if answer.status.is_server_error() => error_from(answer),
+                Ok(answer) => return Ok(answer),
+                Err(e) => e,
             };
             failures += 1;
             if failures >= self.backoff.max_attempts || !may_retry(&error, replay) {
@@ -185,6 +231,31 @@ impl ApiClient {
             }
             tokio::time::sleep(self.backoff.delay(failures, (self.jitter)())).await;
         }
+    }
+
+    /// One request and its whole answer, counted into the meter and inflated.
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Answer, ClientError> {
+        let request = request.build().map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let out = meter::request_size(&request, &self.headers);
+        let resp = match self.http.execute(request).await {
+            Ok(resp) => resp,
+            Err(e) => {
+                if !e.is_connect() {
+                    self.meter.sent(out);
+                }
+                return Err(e.into());
+            }
+        };
+        self.meter.sent(out);
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        self.meter.received(meter::head_size(status, &headers));
+        // A body cut short is not counted: only what arrived whole is known to have arrived.
+        let body = resp.bytes().await?;
+        self.meter.received(body.len() as u64);
+        let coding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok());
+        let body = encoding::inflate(coding, body.into()).map_err(ClientError::Protocol)?;
+        Ok(Answer { status, headers, body })
     }
 
     /// The normalised base URL (no trailing slash).
@@ -197,7 +268,7 @@ impl ApiClient {
     }
 
     pub async fn health(&self) -> Result<Health, ClientError> {
-        decode(self.send(Replay::Safe, || self.http.get(self.url("/health"))).await?).await
+        decode(self.send(Replay::Safe, || self.http.get(self.url("/health"))).await?)
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Result<LoginResponse, ClientError> {
@@ -214,17 +285,16 @@ impl ApiClient {
 
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
         let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-        let resp = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await?;
-        if resp.status().is_success() {
+        let answer = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await?;
+        if answer.status.is_success() {
             Ok(())
         } else {
-            Err(error_from(resp).await)
+            Err(error_from(answer))
         }
     }
 
     pub async fn me(&self, access_token: &str) -> Result<Profile, ClientError> {
         decode(self.send(Replay::Safe, || self.http.get(self.url("/me")).bearer_auth(access_token)).await?)
-            .await
     }
 
     /// One page of `/sync` after `cursor`. With the `ETag` of the previous answer for the same cursor in
@@ -236,7 +306,7 @@ impl ApiClient {
         if_none_match: Option<&str>,
         limit: Option<u32>,
     ) -> Result<SyncAnswer, ClientError> {
-        let resp = self
+        let answer = self
             .send(Replay::Safe, || {
                 let mut query: Vec<(&str, String)> = Vec::new();
                 if let Some(c) = cursor {
@@ -252,11 +322,11 @@ impl ApiClient {
                 r
             })
             .await?;
-        if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+        if answer.status == StatusCode::NOT_MODIFIED {
             return Ok(SyncAnswer::NotModified);
         }
-        let etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        Ok(SyncAnswer::Page { page: decode(resp).await?, etag })
+        let etag = answer.headers.get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(SyncAnswer::Page { page: decode(answer)?, etag })
     }
 
     /// A keyed write: `method` (`POST`, `PUT`, `PATCH`, `DELETE`) to `path` under `/api/v1` with an optional
@@ -287,7 +357,6 @@ impl ApiClient {
             })
             .await?,
         )
-        .await
     }
 
     /// A keyed upload: the bytes of a file `PUT` to `path` (e.g. `/kinerja/evidence/{id}?plan_id=…`), safe
@@ -311,7 +380,6 @@ impl ApiClient {
             })
             .await?,
         )
-        .await
     }
 
     /// A signed-in GET of any JSON route under `/api/v1`.
@@ -321,7 +389,7 @@ impl ApiClient {
         path: &str,
     ) -> Result<T, ClientError> {
         let url = self.url(path);
-        decode(self.send(Replay::Safe, || self.http.get(&url).bearer_auth(access_token)).await?).await
+        decode(self.send(Replay::Safe, || self.http.get(&url).bearer_auth(access_token)).await?)
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(
@@ -330,21 +398,21 @@ impl ApiClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        decode(self.send(replay, || self.http.post(self.url(path)).json(body)).await?).await
+        decode(self.send(replay, || self.http.post(self.url(path)).json(body)).await?)
     }
 }
 
-async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
-    if resp.status().is_success() {
-        resp.json::<T>().await.map_err(|e| ClientError::Protocol(e.to_string()))
+fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {
+    if answer.status.is_success() {
+        serde_json::from_slice(&answer.body).map_err(|e| ClientError::Protocol(e.to_string()))
     } else {
-        Err(error_from(resp).await)
+        Err(error_from(answer))
     }
 }
 
-async fn error_from(resp: reqwest::Response) -> ClientError {
-    let status = resp.status();
-    match resp.json::<ApiError>().await {
+fn error_from(answer: Answer) -> ClientError {
+    let status = answer.status;
+    match serde_json::from_slice::<ApiError>(&answer.body) {
         Ok(e) => ClientError::Api(e),
         Err(_) if status.is_server_error() => ClientError::Unavailable { status: status.as_u16() },
         Err(_) => ClientError::Protocol(format!("HTTP {status} without an error body")),

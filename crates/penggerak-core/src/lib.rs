@@ -5,11 +5,12 @@
 //! a real SQLite file and the real OS keyring.
 //!
 //! Owns: the session (sign-in, restore, token refresh, sign-out), the local store of records, the outbox,
-//! sync (push, pull, status, loop), the token store.
+//! sync (push, pull, status, loop), the token store, the data use.
 //! Never: depends on Tauri; writes a token or password anywhere but the [`TokenStore`]; prints a secret
 //! (they are [`Sensitive`]).
 
 pub mod changes;
+mod data_use;
 mod drafts;
 mod error;
 pub mod outbox;

@@ -8,7 +8,7 @@ use crate::store::LocalStore;
 use crate::sync::SyncControl;
 use crate::token_store::{StoredTokens, TokenStore};
 use crate::{CoreError, Sensitive};
-use penggerak_client::{ApiClient, ClientError};
+use penggerak_client::{ApiClient, ClientError, Meter};
 use penggerak_types::api::{LoginResponse, Profile};
 use penggerak_types::ipc::{SessionState, SignInRequest};
 use penggerak_types::ErrorCode;
@@ -25,6 +25,8 @@ pub struct Session {
     gate: tokio::sync::Mutex<()>,
     sync: SyncControl,
     request_timeout: Option<Duration>,
+    /// Every byte the engine's requests move, until it is added to the data use in the store.
+    meter: Arc<Meter>,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -50,7 +52,17 @@ impl Session {
             gate: tokio::sync::Mutex::new(()),
             sync: SyncControl::new(),
             request_timeout: None,
+            meter: Arc::default(),
         })
+    }
+
+    /// A client for `server_url` counting into the engine's meter (see [`crate::data_use`]).
+    fn client(&self, server_url: &str) -> Result<ApiClient, ClientError> {
+        Ok(ApiClient::new(server_url)?.with_meter(Arc::clone(&self.meter)))
+    }
+
+    pub(crate) fn meter(&self) -> &Meter {
+        &self.meter
     }
 
     /// Limits each sync request's whole duration (default: the client's 30 s).
@@ -82,7 +94,7 @@ impl Session {
 
     async fn finish_revocation_locked(&self) -> Result<bool, CoreError> {
         let Some(t) = self.keychain(|t| t.load()).await?.filter(|t| t.revoke_only) else { return Ok(false) };
-        match ApiClient::new(&t.server_url)?.logout(t.refresh_token.expose()).await {
+        match self.client(&t.server_url)?.logout(t.refresh_token.expose()).await {
             Ok(()) => tracing::info!("a session signed out offline is now revoked on the server"),
             Err(ClientError::Offline { .. } | ClientError::Unavailable { .. }) => return Ok(false),
             Err(e) => {
@@ -96,7 +108,7 @@ impl Session {
     /// The signed-in server connection, or `NotSignedIn`.
     pub(crate) async fn link(&self) -> Result<Link, CoreError> {
         let tokens = self.live_tokens().await?.ok_or(CoreError::NotSignedIn)?;
-        let mut client = ApiClient::new(&tokens.server_url)?;
+        let mut client = self.client(&tokens.server_url)?;
         if let Some(t) = self.request_timeout {
             client = client.with_timeout(t)?;
         }
@@ -193,7 +205,7 @@ impl Session {
                 SessionState::SignedIn { server_url, .. } => server_url,
             },
         };
-        let client = ApiClient::new(&server)?;
+        let client = self.client(&server)?;
         let LoginResponse { tokens, profile } = client.login(&request.identifier, &request.password).await?;
         let server_url = client.base_url();
         let stored = StoredTokens {
@@ -221,13 +233,14 @@ impl Session {
         self.keychain(move |t| t.save(&stored)).await?;
         self.store.save_account(&server_url, &profile).await?;
         tracing::info!(server = %server_url, user = %profile.id, "signed in");
+        self.keep_data_use_or_warn().await;
         Ok(SessionState::SignedIn { server_url, profile: Box::new(profile) })
     }
 
     /// Fetches the profile from the server (refreshing the access token once if needed) and caches it.
     pub async fn fetch_profile(&self) -> Result<Profile, CoreError> {
         let tokens = self.live_tokens().await?.ok_or(CoreError::NotSignedIn)?;
-        let client = ApiClient::new(&tokens.server_url)?;
+        let client = self.client(&tokens.server_url)?;
         let profile = match client.me(tokens.access_token.expose()).await {
             Err(e) if e.code() == ErrorCode::Unauthorized => {
                 let fresh = self.refresh_tokens(&client, &tokens).await?;
@@ -289,7 +302,7 @@ impl Session {
         }
         let mut pending = None;
         if let Some(tokens) = self.live_tokens().await? {
-            let revoked = match ApiClient::new(&tokens.server_url) {
+            let revoked = match self.client(&tokens.server_url) {
                 Ok(client) => client.logout(tokens.refresh_token.expose()).await,
                 Err(e) => Err(e),
             };
@@ -313,6 +326,7 @@ impl Session {
         }
         self.store.clear_account().await?;
         self.store.clear_records().await?;
+        self.keep_data_use_or_warn().await;
         self.signed_out().await
     }
 }

@@ -92,9 +92,15 @@ impl Session {
     }
 
     /// One sync: push the outbox, then pull. Returns the status it ended in; an error only for what the
-    /// caller must act on (signed out, storage failure).
+    /// caller must act on (signed out, storage failure). What it cost in data is kept either way.
     pub async fn sync_now(&self) -> Result<SyncStatus, CoreError> {
         let _one_at_a_time = self.sync_control().running.lock().await;
+        let result = self.sync_pass().await;
+        self.keep_data_use_or_warn().await;
+        result
+    }
+
+    async fn sync_pass(&self) -> Result<SyncStatus, CoreError> {
         let mut link = match self.link().await {
             Ok(link) => link,
             Err(CoreError::NotSignedIn) => {

@@ -26,6 +26,7 @@ pub mod cmd {
     pub const PREFERENCES: &str = "preferences";
     pub const SET_PREFERENCES: &str = "set_preferences";
     pub const TAKE_REMINDERS: &str = "take_reminders";
+    pub const DATA_USE: &str = "data_use";
 }
 
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
@@ -371,6 +372,34 @@ pub struct PreferencesChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetPreferencesArgs {
     pub change: PreferencesChange,
+}
+
+/// The data this app used on this device, per calendar month (WIB), newest first. Returned by `data_use`.
+/// Counted as the HTTP messages with their bodies compressed as they travelled; TLS and TCP/IP overhead
+/// are not visible to the app and not included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataUse {
+    /// The month it is now (`YYYY-MM`, WIB), as the engine files the figures.
+    pub this_month: String,
+    pub months: Vec<MonthlyDataUse>,
+}
+
+/// One month of [`DataUse`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthlyDataUse {
+    /// `YYYY-MM`, in WIB.
+    pub month: String,
+    /// Bytes sent.
+    pub sent: u64,
+    /// Bytes received.
+    pub received: u64,
+}
+
+impl DataUse {
+    /// Every month added up: (sent, received).
+    pub fn total(&self) -> (u64, u64) {
+        self.months.iter().fold((0, 0), |(s, r), m| (s + m.sent, r + m.received))
+    }
 }
 
 /// Tauri's notification plugin as the UI calls it (granted in `capabilities/main.json`): its command

@@ -1,9 +1,9 @@
 //! Pengaturan: the language (Bahasa Indonesia / English) and deadline reminders, the server this device
-//! talks to, sync (now, last synced, what waits, conflicts) and the account: sign out, which warns and asks
-//! again when changes or drafts on the device would be lost.
+//! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, and the
+//! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
 use crate::app::{locale, Shell};
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t, td_string, use_i18n};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::ipc::{Language, PreferencesChange};
@@ -50,6 +50,7 @@ pub fn Pengaturan() -> impl IntoView {
             <button id="settings-sync-now" class="secondary" on:click=move |_| { sync_now.dispatch(()); }>
                 {t!(i18n, sync_now)}
             </button>
+            <DataUseFacts />
             <h2>{t!(i18n, settings_account)}</h2>
             <p id="sign-out-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {move || if confirm.get() {
@@ -105,6 +106,34 @@ pub fn LanguageChoice() -> impl IntoView {
             {option(Language::En, "language-en")}
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
         </fieldset>
+    }
+}
+
+/// What the app cost in mobile data: this month, the two before, everything since the first; read again
+/// after every sync, which is when it grows.
+#[component]
+fn DataUseFacts() -> impl IntoView {
+    let i18n = use_i18n();
+    let used = expect_context::<Shell>().read(ipc::data_use);
+    view! {
+        <h2>{t!(i18n, settings_data_use)}</h2>
+        <Transition fallback=|| ()>
+            {move || used.get().map(|r| {
+                let l = i18n.get_locale();
+                match r.map(|d| view_model::data_use_rows(l, &d)) {
+                    Ok(rows) if rows.is_empty() => view! {
+                        <p id="data-use-none">{td_string!(l, data_use_none)}</p>
+                    }.into_any(),
+                    Ok(rows) => view! {
+                        <dl id="data-use" class="facts">
+                            {rows.into_iter().map(|(label, amount)| view! { <dt>{label}</dt><dd>{amount}</dd> }).collect_view()}
+                        </dl>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <p class="muted">{t!(i18n, data_use_note)}</p>
     }
 }
 

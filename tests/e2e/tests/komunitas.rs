@@ -1,7 +1,8 @@
 //! Communities in the real app, against a server that goes away: Siti browses and searches the
 //! communities, opens one she is not in, and joins it while the server is stopped — the join shows at once,
 //! counted and marked as waiting; the server comes back, she syncs, the mark goes and the server counts her
-//! once. On the way: the Status GP timeline and the Pengaturan page, each screenshotted at both sizes.
+//! once. On the way: the Status GP timeline and the Pengaturan page (its data use growing with a sync),
+//! each screenshotted at both sizes.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
@@ -84,7 +85,13 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     open(&app, "settings", "#settings-title").await;
     wait_text(&app, "#settings-server", "the server address", |t| t == server.base_url()).await;
     wait_text(&app, "#settings-waiting", "nothing waits", |t| t == "0").await;
+    // Data use: this month's figure from the engine's meter. Sign-in, a first sync and a join come to tens
+    // of kilobytes (compressed), and the figure grows with the next sync (each sends a few hundred bytes).
+    let used = wait_text(&app, "#data-use", "this month's data use", |t| t.starts_with("Bulan ini:")).await;
+    assert!(used.contains(" KB diterima · ") && used.ends_with(" KB dikirim"), "kilobytes each way: {used}");
     screenshots(&app, "25-pengaturan").await;
+    find(&app, "#settings-sync-now", "the sync button").await.click().await.unwrap();
+    wait_text(&app, "#data-use", "the figure grows with a sync", |t| t != used).await;
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");

@@ -1,0 +1,76 @@
+//! Data use (`migrations/0005_data_use.sql`): what the engine's requests cost in mobile data, per month.
+//!
+//! Owns: moving the client's [`Meter`](penggerak_client::Meter) count into the store, attributed to the
+//! month (WIB) in which it is kept, and reading it back. The count is kept after every sync pass, sign-in
+//! and sign-out, and whenever it is read; between two of those it lives in memory, so a killed app loses
+//! at most one pass's count. A device figure: sign-out keeps it.
+
+use crate::views::today_wib;
+use crate::{CoreError, LocalStore, Session};
+use penggerak_client::Traffic;
+use penggerak_types::ipc::{DataUse, MonthlyDataUse};
+
+impl Session {
+    /// Adds what the meter counted since the last call to this month's data use.
+    pub async fn keep_data_use(&self) -> Result<(), CoreError> {
+        let counted = self.meter().take();
+        if counted == Traffic::default() {
+            return Ok(());
+        }
+        let month = &today_wib()[..7];
+        if let Err(e) = self.store().add_data_use(month, counted).await {
+            // Not kept: back into the meter, for the next try.
+            self.meter().put_back(counted);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// [`Session::keep_data_use`] where its failure must not fail the caller's work: logged, and the
+    /// count stays in the meter for the next time.
+    pub(crate) async fn keep_data_use_or_warn(&self) {
+        if let Err(e) = self.keep_data_use().await {
+            tracing::warn!(error = %e, "could not keep the data use; it is kept next time");
+        }
+    }
+
+    /// The data use per month, newest first, including what was counted a moment ago.
+    pub async fn data_use(&self) -> Result<DataUse, CoreError> {
+        self.keep_data_use().await?;
+        let months = self.store().data_use_months().await?;
+        Ok(DataUse { this_month: today_wib()[..7].to_owned(), months })
+    }
+}
+
+impl LocalStore {
+    pub(crate) async fn add_data_use(&self, month: &str, t: Traffic) -> Result<(), CoreError> {
+        let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        sqlx::query(
+            "INSERT INTO data_use (month, sent, received) VALUES (?, ?, ?)
+             ON CONFLICT (month) DO UPDATE SET sent = sent + excluded.sent,
+                                               received = received + excluded.received",
+        )
+        .bind(month)
+        .bind(as_i64(t.sent))
+        .bind(as_i64(t.received))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The months with data use, newest first.
+    pub(crate) async fn data_use_months(&self) -> Result<Vec<MonthlyDataUse>, CoreError> {
+        let rows: Vec<(String, i64, i64)> =
+            sqlx::query_as("SELECT month, sent, received FROM data_use ORDER BY month DESC")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(month, sent, received)| MonthlyDataUse {
+                month,
+                sent: sent.max(0) as u64,
+                received: received.max(0) as u64,
+            })
+            .collect())
+    }
+}
