@@ -7,6 +7,7 @@ use crate::pages::{
     pengaturan::Pengaturan, rencana::Rencana, sign_in::SignIn, status::Status,
 };
 use crate::{ipc, view_model};
+use leptos::error::Errors;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -24,6 +25,26 @@ pub fn locale(language: Language) -> Locale {
         Language::Id => Locale::id,
         Language::En => Locale::en,
     }
+}
+
+/// The fallback of a page's `ErrorBoundary`: each error that kept the page's data from showing, in the
+/// user's words (an `ApiError` as [`view_model::error_text`] says it; anything else as it reads). The
+/// page's content comes back by itself when a later read succeeds.
+pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        let l = i18n.get_locale();
+        errors.with(|all| {
+            all.iter()
+                .map(|(_, e)| match e.downcast_ref::<ApiError>() {
+                    Some(api) => view_model::error_text(l, api),
+                    None => e.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    };
+    view! { <p class="error" role="alert">{text}</p> }
 }
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.

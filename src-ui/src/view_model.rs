@@ -143,30 +143,36 @@ pub fn date_label(l: Locale, iso: &str) -> String {
 /// (`12.3 KB` in English).
 pub fn bytes_label(l: Locale, n: u64) -> String {
     if n < 1_000 {
-        return format!("{n} B");
+        return td_string!(l, size_b, n = n).to_string();
     }
     let n = u128::from(n);
-    let units = [(1_000u128, "KB"), (1_000_000, "MB"), (1_000_000_000, "GB")];
-    for (i, &(size, unit)) in units.iter().enumerate() {
+    let units = [1_000u128, 1_000_000, 1_000_000_000];
+    for (i, &size) in units.iter().enumerate() {
         let whole = (n + size / 2) / size;
         // 999,96 KB reads as 1 MB, not 1000 KB.
         if whole >= 1_000 && i + 1 < units.len() {
             continue;
         }
-        if whole >= 100 {
-            return format!("{whole} {unit}");
-        }
-        // One decimal, rounded half up, in integers (no float formatting to differ between platforms).
-        let tenths = (n * 10 + size / 2) / size;
-        return match tenths % 10 {
-            0 => format!("{} {unit}", tenths / 10),
-            t => format!("{}{}{t} {unit}", tenths / 10, td_string!(l, decimal_separator)),
+        let number = if whole >= 100 {
+            whole.to_string()
+        } else {
+            // One decimal, rounded half up, in integers (no float formatting to differ between platforms).
+            let tenths = (n * 10 + size / 2) / size;
+            match tenths % 10 {
+                0 => (tenths / 10).to_string(),
+                t => format!("{}{}{t}", tenths / 10, td_string!(l, decimal_separator)),
+            }
+        };
+        return match i {
+            0 => td_string!(l, size_kb, n = number).to_string(),
+            1 => td_string!(l, size_mb, n = number).to_string(),
+            _ => td_string!(l, size_gb, n = number).to_string(),
         };
     }
     unreachable!("the last unit takes any size")
 }
 
-/// `2026-11` → `Nov 2026`; anything else as it is.
+/// `2026-11` → (2026, the month's short name in `l`); `None` for anything else.
 fn month_year(l: Locale, yyyy_mm: &str) -> Option<(usize, &'static str)> {
     let year = yyyy_mm.get(0..4)?.parse().ok()?;
     match yyyy_mm.get(5..7)?.parse().ok()? {
@@ -175,8 +181,8 @@ fn month_year(l: Locale, yyyy_mm: &str) -> Option<(usize, &'static str)> {
     }
 }
 
-/// The rows of the data-use table: this month (or the newest month), up to two months before it, and —
-/// when there are older months too — everything since the first. Each row is (label, amount).
+/// The rows of the data-use table: the three newest months with any use (the current one called "this
+/// month") and, when there is more than one month, the total since the first. Each row is (label, amount).
 pub fn data_use_rows(l: Locale, d: &DataUse) -> Vec<(String, String)> {
     let amount = |sent: u64, received: u64| {
         td_string!(l, data_use_amount, received = bytes_label(l, received), sent = bytes_label(l, sent))
@@ -185,7 +191,7 @@ pub fn data_use_rows(l: Locale, d: &DataUse) -> Vec<(String, String)> {
     let label = |month: &str| match (month == d.this_month, month_year(l, month)) {
         (true, _) => td_string!(l, data_use_this_month).to_string(),
         (false, Some((year, name))) => td_string!(l, data_use_month, month = name, year = year).to_string(),
-        (false, None) => format!("{month}:"),
+        (false, None) => td_string!(l, data_use_month_raw, month = month.to_owned()).to_string(),
     };
     let mut rows: Vec<(String, String)> =
         d.months.iter().take(3).map(|m| (label(&m.month), amount(m.sent, m.received))).collect();
@@ -194,7 +200,7 @@ pub fn data_use_rows(l: Locale, d: &DataUse) -> Vec<(String, String)> {
         let (sent, received) = d.total();
         let since = match month_year(l, first) {
             Some((year, name)) => td_string!(l, data_use_total, month = name, year = year).to_string(),
-            None => format!("{first}:"),
+            None => td_string!(l, data_use_month_raw, month = first.clone()).to_string(),
         };
         rows.push((since, amount(sent, received)));
     }
@@ -808,10 +814,12 @@ mod tests {
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         assert_eq!(
             labels,
-            ["Nov 2026:", "Oct 2026:", "Sep 2026:", "All since Aug 2026:"],
+            ["Nov 2026:", "Oct 2026:", "Sep 2026:", "Total since Aug 2026:"],
             "no use yet this month: the newest month is named, not called this month"
         );
         assert_eq!(rows[3].1, "1.3 MB received · 4 KB sent", "the total counts the months not listed too");
+        let odd = DataUse { this_month: "2026-12".into(), months: vec![m("2026-13", 1, 2)] };
+        assert_eq!(data_use_rows(ID, &odd)[0].0, "2026-13:", "a month that is not one is shown as it came");
     }
 
     #[test]

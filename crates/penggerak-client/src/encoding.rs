@@ -12,6 +12,10 @@ pub(crate) const MAX_INFLATED: u64 = 64 * 1024 * 1024;
 /// The body of a response sent with `Content-Encoding: content_encoding`, inflated.
 pub(crate) fn inflate(content_encoding: Option<&str>, body: Vec<u8>) -> Result<Vec<u8>, String> {
     let coding = content_encoding.map(|c| c.trim().to_ascii_lowercase());
+    if body.is_empty() {
+        // Nothing to inflate (a server may label even an empty answer with its encoding).
+        return Ok(body);
+    }
     let reader: Box<dyn Read + '_> = match coding.as_deref() {
         None | Some("") | Some("identity") => return Ok(body),
         Some("gzip") | Some("x-gzip") => Box::new(flate2::read::GzDecoder::new(&body[..])),
@@ -19,7 +23,7 @@ pub(crate) fn inflate(content_encoding: Option<&str>, body: Vec<u8>) -> Result<V
         Some("zstd") => Box::new(zstd::stream::read::Decoder::new(&body[..]).map_err(|e| e.to_string())?),
         Some(other) => return Err(format!("a body in an encoding the client did not ask for: {other}")),
     };
-    let mut out = Vec::with_capacity(body.len().saturating_mul(4));
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4).min(MAX_INFLATED as usize));
     reader
         .take(MAX_INFLATED + 1)
         .read_to_end(&mut out)
@@ -55,6 +59,7 @@ mod tests {
             assert_eq!(inflate(Some(coding), body).unwrap(), TEXT, "{coding} gives back what was sent");
         }
         assert_eq!(inflate(None, TEXT.to_vec()).unwrap(), TEXT, "no encoding is the body itself");
+        assert!(inflate(Some("br"), Vec::new()).unwrap().is_empty(), "an empty body stays empty");
     }
 
     #[test]

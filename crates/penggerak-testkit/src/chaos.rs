@@ -166,10 +166,12 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
                 Err(_) => return,
             };
             tokio::time::sleep(throttle(n)).await;
+            // Counted before it is passed on, so a test reading the count after its request was answered
+            // never misses bytes still being written.
+            state.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
             if !alive() || out_w.write_all(&buf[..n]).await.is_err() {
                 return;
             }
-            state.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
         }
     };
     let download = async {
@@ -204,10 +206,11 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
                 }
             }
             tokio::time::sleep(throttle(n)).await;
+            // Counted before the client can have read it (see above).
+            state.bytes_down.fetch_add(n as u64, Ordering::SeqCst);
             if !alive() || in_w.write_all(&buf[..n]).await.is_err() {
                 return;
             }
-            state.bytes_down.fetch_add(n as u64, Ordering::SeqCst);
             sent += n;
         }
     };

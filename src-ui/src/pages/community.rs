@@ -1,7 +1,7 @@
 //! A community's own page: description, lead, members, upcoming events, and join / leave (applied at once
 //! from the device, marked as waiting until the server has it).
 
-use crate::app::{Act, Shell};
+use crate::app::{errors_view, Act, Shell};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -25,13 +25,12 @@ pub fn Community() -> impl IntoView {
             <A href="/komunitas">{td_string!(l, back_to_communities)}</A>
             <p id="community-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(v) => match v.communities.into_iter().find(|c| c.community.id == id()) {
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|v| match v.communities.into_iter().find(|c| c.community.id == id()) {
                         Some(item) => page(l, item, act).into_any(),
                         None => view! { <p class="error">{td_string!(l, community_missing)}</p> }.into_any(),
-                    },
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
-                })}
+                    }))}
+                </ErrorBoundary>
             </Transition>
         </section>
     }

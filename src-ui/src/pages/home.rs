@@ -3,7 +3,7 @@
 //! records are inconsistent, what is wrong and who must fix it. (Sign-out is in
 //! Pengaturan.)
 
-use crate::app::Shell;
+use crate::app::{errors_view, Shell};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -34,12 +34,9 @@ pub fn Home() -> impl IntoView {
             <p class="school">{school}</p>
             {move || problems(i18n.get_locale(), &profile)}
             <Transition fallback=move || view! { <p class="status">{t!(i18n, loading)}</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(h) => summary(i18n.get_locale(), h).into_any(),
-                    Err(e) => view! {
-                        <p class="error" role="alert">{view_model::error_text(i18n.get_locale(), &e)}</p>
-                    }.into_any(),
-                })}
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|h| summary(i18n.get_locale(), h)))}
+                </ErrorBoundary>
             </Transition>
         </section>
     }

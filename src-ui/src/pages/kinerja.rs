@@ -2,7 +2,7 @@
 //! and indicators, status, history and the principal's notes, predikat), observations, and the move the
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
-use crate::app::{Act, Shell};
+use crate::app::{errors_view, Act, Shell};
 use crate::draft::Draft;
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::view_model::ResultForm;
@@ -35,17 +35,15 @@ pub fn Kinerja() -> impl IntoView {
             {principal.then(|| view! {
                 <h2>{td_string!(l, approvals_heading)}</h2>
                 <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                    {move || approvals.get().map(|r| match r {
-                        Ok(list) => approval_list(l, list, act).into_any(),
-                        Err(e) => view! { <p class="error">{view_model::error_text(l, &e)}</p> }.into_any(),
-                    })}
+                    <ErrorBoundary fallback=errors_view>
+                        {move || approvals.get().map(|r| r.map(|list| approval_list(l, list, act)))}
+                    </ErrorBoundary>
                 </Transition>
             })}
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(v) => plan_view(l, v, act, editor.clone(), reflection.clone()).into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
-                })}
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|v| plan_view(l, v, act, editor.clone(), reflection.clone())))}
+                </ErrorBoundary>
             </Transition>
         </section>
     }

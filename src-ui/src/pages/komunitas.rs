@@ -2,7 +2,7 @@
 //! topic, jenjang and region; each opens its own page. Joining and leaving work offline: the change shows at
 //! once, marked as waiting, and the sync loop sends it when the server can be reached.
 
-use crate::app::Shell;
+use crate::app::{errors_view, Shell};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ipc;
 use crate::view_model::{self, CommunityFilter};
@@ -22,10 +22,9 @@ pub fn Komunitas() -> impl IntoView {
         <section class="card komunitas" aria-labelledby="komunitas-title">
             <h1 id="komunitas-title">{td_string!(l, komunitas_title)}</h1>
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(v) => lists(l, v, filter).into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
-                })}
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|v| lists(l, v, filter)))}
+                </ErrorBoundary>
             </Transition>
         </section>
     }

@@ -2,7 +2,7 @@
 //! field side by side, with "keep mine" (sent again on the server's version) and "take theirs". Nothing is
 //! dropped until the user chooses.
 
-use crate::app::Shell;
+use crate::app::{errors_view, Shell};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -23,14 +23,16 @@ pub fn Konflik() -> impl IntoView {
             <h1 id="conflicts-title">{td_string!(l, conflicts_title)}</h1>
             <p id="conflicts-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p id="conflicts-none">{td_string!(l, conflicts_none)}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <p>{td_string!(l, conflicts_intro)}</p>
-                        <ul id="conflicts" class="conflicts">{list.into_iter().map(|c| conflict(l, c, resolve)).collect_view()}</ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
-                })}
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|list| if list.is_empty() {
+                        view! { <p id="conflicts-none">{td_string!(l, conflicts_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p>{td_string!(l, conflicts_intro)}</p>
+                            <ul id="conflicts" class="conflicts">{list.into_iter().map(|c| conflict(l, c, resolve)).collect_view()}</ul>
+                        }.into_any()
+                    }))}
+                </ErrorBoundary>
             </Transition>
         </section>
     }

@@ -2,7 +2,7 @@
 //! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, and the
 //! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
-use crate::app::{locale, Shell};
+use crate::app::{errors_view, locale, Shell};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -109,8 +109,8 @@ pub fn LanguageChoice() -> impl IntoView {
     }
 }
 
-/// What the app cost in mobile data: this month, the two before, everything since the first; read again
-/// after every sync, which is when it grows.
+/// What the app cost in mobile data: the three newest months with any use and the total since the first;
+/// read again after every sync, which is when it grows.
 #[component]
 fn DataUseFacts() -> impl IntoView {
     let i18n = use_i18n();
@@ -118,20 +118,21 @@ fn DataUseFacts() -> impl IntoView {
     view! {
         <h2>{t!(i18n, settings_data_use)}</h2>
         <Transition fallback=|| ()>
-            {move || used.get().map(|r| {
-                let l = i18n.get_locale();
-                match r.map(|d| view_model::data_use_rows(l, &d)) {
-                    Ok(rows) if rows.is_empty() => view! {
-                        <p id="data-use-none">{td_string!(l, data_use_none)}</p>
-                    }.into_any(),
-                    Ok(rows) => view! {
-                        <dl id="data-use" class="facts">
-                            {rows.into_iter().map(|(label, amount)| view! { <dt>{label}</dt><dd>{amount}</dd> }).collect_view()}
-                        </dl>
-                    }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
-                }
-            })}
+            <ErrorBoundary fallback=errors_view>
+                {move || used.get().map(|r| r.map(|d| {
+                    let l = i18n.get_locale();
+                    let rows = view_model::data_use_rows(l, &d);
+                    if rows.is_empty() {
+                        view! { <p id="data-use-none">{td_string!(l, data_use_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <dl id="data-use" class="facts">
+                                {rows.into_iter().map(|(label, amount)| view! { <dt>{label}</dt><dd>{amount}</dd> }).collect_view()}
+                            </dl>
+                        }.into_any()
+                    }
+                }))}
+            </ErrorBoundary>
         </Transition>
         <p class="muted">{t!(i18n, data_use_note)}</p>
     }

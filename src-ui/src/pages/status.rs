@@ -3,7 +3,7 @@
 //! dates, the teacher's result, the stage they are in, the items with steps done, the angkatan, and the
 //! certificate once graduated.
 
-use crate::app::Shell;
+use crate::app::{errors_view, Shell};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -19,14 +19,16 @@ pub fn Status() -> impl IntoView {
         <section class="card status-page" aria-labelledby="status-title">
             <h1 id="status-title">{t!(i18n, status_title)}</h1>
             <Transition fallback=move || view! { <p class="status">{t!(i18n, loading)}</p> }>
-                {move || data.get().map(|r| {
-                    let l = i18n.get_locale();
-                    match r {
-                        Ok(v) if v.programmes.is_empty() => view! { <p>{td_string!(l, status_none)}</p> }.into_any(),
-                        Ok(v) => v.programmes.into_iter().map(|p| programme(l, p)).collect_view().into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
-                    }
-                })}
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|v| {
+                        let l = i18n.get_locale();
+                        if v.programmes.is_empty() {
+                            view! { <p>{td_string!(l, status_none)}</p> }.into_any()
+                        } else {
+                            v.programmes.into_iter().map(|p| programme(l, p)).collect_view().into_any()
+                        }
+                    }))}
+                </ErrorBoundary>
             </Transition>
         </section>
     }

@@ -88,8 +88,13 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     // Data use: this month's figure from the engine's meter. Sign-in, a first sync and a join come to tens
     // of kilobytes (compressed), and the figure grows with the next sync (each sends a few hundred bytes).
     let used = wait_text(&app, "#data-use", "this month's data use", |t| t.starts_with("Bulan ini:")).await;
-    assert!(used.contains(" KB diterima · ") && used.ends_with(" KB dikirim"), "kilobytes each way: {used}");
+    assert!(used.contains(" KB diterima · ") && used.ends_with(" dikirim"), "kilobytes received: {used}");
     screenshots(&app, "25-pengaturan").await;
+    // On a phone the data use is below the fold: its own screenshot.
+    app.execute("document.getElementById('data-use').scrollIntoView({block: 'center'})", vec![])
+        .await
+        .unwrap();
+    screenshots(&app, "26-pemakaian-data").await;
     find(&app, "#settings-sync-now", "the sync button").await.click().await.unwrap();
     wait_text(&app, "#data-use", "the figure grows with a sync", |t| t != used).await;
     sign_out(&app).await;
