@@ -184,9 +184,21 @@ pub async fn type_into(c: &Client, css: &str, text: &str, step: &str) {
 /// Screenshots of the window at a phone size (360×740) and a laptop size (1280×800): `<name>-360.png` and
 /// `<name>-1280.png`. Leaves the window at the laptop size.
 pub async fn screenshots(c: &Client, name: &str) {
+    screenshots_of(c, name, None).await;
+}
+
+/// [`screenshots`] with `selector` scrolled to the middle of the window at each size, for what lies below
+/// the fold on a phone.
+pub async fn screenshots_of(c: &Client, name: &str, selector: Option<&str>) {
     for (w, h) in [(360, 740), (1280, 800)] {
         if let Err(e) = c.set_window_size(w, h).await {
             eprintln!("resizing to {w}×{h} failed: {e}");
+        }
+        if let Some(css) = selector {
+            let scroll = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
+            if let Err(e) = c.execute(scroll, vec![serde_json::json!(css)]).await {
+                eprintln!("scrolling to {css} failed: {e}");
+            }
         }
         screenshot(c, &format!("{name}-{w}")).await;
     }

@@ -91,10 +91,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     assert!(used.contains(" KB diterima · ") && used.ends_with(" dikirim"), "kilobytes received: {used}");
     screenshots(&app, "25-pengaturan").await;
     // On a phone the data use is below the fold: its own screenshot.
-    app.execute("document.getElementById('data-use').scrollIntoView({block: 'center'})", vec![])
-        .await
-        .unwrap();
-    screenshots(&app, "26-pemakaian-data").await;
+    penggerak_e2e::screenshots_of(&app, "26-pemakaian-data", Some("#data-use")).await;
     find(&app, "#settings-sync-now", "the sync button").await.click().await.unwrap();
     wait_text(&app, "#data-use", "the figure grows with a sync", |t| t != used).await;
     sign_out(&app).await;
