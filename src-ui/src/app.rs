@@ -28,20 +28,14 @@ pub fn locale(language: Language) -> Locale {
 }
 
 /// The fallback of a page's `ErrorBoundary`: each error that kept the page's data from showing, in the
-/// user's words (an `ApiError` as [`view_model::error_text`] says it; anything else as it reads). The
-/// page's content comes back by itself when a later read succeeds.
+/// user's words ([`view_model::caught_error_text`]). The page's content comes back by itself when a later
+/// read succeeds.
 pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || {
         let l = i18n.get_locale();
         errors.with(|all| {
-            all.iter()
-                .map(|(_, e)| match e.downcast_ref::<ApiError>() {
-                    Some(api) => view_model::error_text(l, api),
-                    None => e.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
+            all.iter().map(|(_, e)| view_model::caught_error_text(l, e)).collect::<Vec<_>>().join(" ")
         })
     };
     view! { <p class="error" role="alert">{text}</p> }

@@ -31,6 +31,18 @@ pub fn error_text(l: Locale, e: &ApiError) -> String {
     }
 }
 
+/// The sentence for an error a page's `ErrorBoundary` caught: an [`ApiError`] as [`error_text`] says it,
+/// anything else as it reads.
+pub fn caught_error_text(l: Locale, e: &leptos::error::Error) -> String {
+    // Leptos's error derefs to an `Arc<dyn Error>`, which is itself an `Error`: downcasting that finds
+    // the `Arc`, never the `ApiError` inside, so take the error the `Arc` holds.
+    let inner: &(dyn std::error::Error + Send + Sync + 'static) = &***e;
+    match inner.downcast_ref::<ApiError>() {
+        Some(api) => error_text(l, api),
+        None => e.to_string(),
+    }
+}
+
 /// Classifies a plain-string rejection from the Tauri runtime (not from our commands).
 pub fn shell_rejection(l: Locale, raw: &str) -> ApiError {
     if raw.contains("__TAURI__") || raw.contains("undefined is not an object") || raw.contains("is undefined")
@@ -765,6 +777,20 @@ mod tests {
         assert_eq!(topics, ["Literasi", "Numerasi"]);
         assert_eq!(jenjang, ["SD", "SMP"]);
         assert_eq!(regions, ["Bali", "DI Yogyakarta"]);
+    }
+
+    #[test]
+    fn an_error_caught_by_a_boundary_keeps_its_code_and_is_worded_in_the_language() {
+        // What a page renders as `Err(ApiError)` reaches its ErrorBoundary wrapped in Leptos's own error type.
+        let caught = leptos::error::Error::from(ApiError::new(ErrorCode::Offline, "raw"));
+        assert_eq!(caught_error_text(ID, &caught), error_text(ID, &ApiError::new(ErrorCode::Offline, "")));
+        assert_ne!(
+            caught_error_text(EN, &caught),
+            caught_error_text(ID, &caught),
+            "the sentence follows the language, so the code survived the wrapping"
+        );
+        let other = leptos::error::Error::from(std::io::Error::other("disk full"));
+        assert_eq!(caught_error_text(ID, &other), "disk full", "anything else reads as it is");
     }
 
     #[test]

@@ -78,8 +78,10 @@ impl From<reqwest::Error> for ClientError {
     fn from(e: reqwest::Error) -> Self {
         if e.is_connect() {
             ClientError::Offline { message: e.to_string(), request_sent: false }
-        } else if e.is_timeout() || e.is_request() || e.is_body() {
+        } else if e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {
             // A connection cut or stalled mid-answer is the network failing, not the server misbehaving.
+            // (reqwest reports a body cut short as a decode error; it decodes nothing else for us: the JSON
+            // and the compression are ours.)
             ClientError::Offline { message: e.to_string(), request_sent: true }
         } else {
             ClientError::Protocol(e.to_string())

@@ -54,3 +54,19 @@ async fn a_refused_connection_is_retried_even_for_a_refresh() {
     assert!(matches!(e, ClientError::Offline { request_sent: false, .. }), "{e:?}");
     assert!(started.elapsed() >= Duration::from_millis(20 + 40), "it waited between the three attempts");
 }
+
+/// A connection cut in the middle of the answer is the network failing, not the server breaking the
+/// contract: a read says "offline" and is tried again, as when the connection drops before the answer.
+#[tokio::test]
+async fn an_answer_cut_midway_is_offline_and_a_read_is_tried_again() {
+    use penggerak_testkit::{ChaosMode, ChaosProxy};
+    let server = TestServer::start();
+    let direct = ApiClient::new(&server.base_url()).unwrap();
+    let token = direct.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let proxy = ChaosProxy::start(server.addr(), 7);
+    // Every connection is cut within its first 4 KiB of answer; a first sync's answer is several times that.
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 0, reset: 1.0, hang: 0.0 });
+    let e = client(&proxy.base_url(), 3).sync(&token, None, None, None).await.unwrap_err();
+    assert!(matches!(e, ClientError::Offline { request_sent: true, .. }), "{e:?}");
+    assert_eq!(proxy.faults().0, 3, "each of the three attempts was cut mid-answer, none given up early");
+}

@@ -4,8 +4,7 @@
 //! Figures are printed; nothing is asserted about speed. Release build, real SQLite files.
 
 use penggerak_core::{changes, MemoryStore, Session, TokenStore};
-use penggerak_testkit::{ChaosProxy, TestServer, DEMO_PASSWORD};
-use penggerak_types::ipc::SignInRequest;
+use penggerak_testkit::{demo_sign_in, ChaosProxy, TestServer};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
 use penggerak_types::{RecordKind, SyncPage, SyncRecord};
 use std::sync::Arc;
@@ -56,12 +55,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
     let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
-    let sign_in = |id: &str, url: String| SignInRequest {
-        identifier: id.into(),
-        password: DEMO_PASSWORD.into(),
-        server_url: Some(url),
-    };
-    session.sign_in(sign_in("3471765432100001", server.base_url())).await.unwrap();
+    session.sign_in(demo_sign_in("3471765432100001", &server.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
     let plan = session.store().records(RecordKind::PkbPlan).await.unwrap()[0].id.clone();
     let t = Instant::now();
@@ -104,7 +98,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
     let fresh = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
-    fresh.sign_in(sign_in("5104765432100004", server.base_url())).await.unwrap();
+    fresh.sign_in(demo_sign_in("5104765432100004", &server.base_url())).await.unwrap();
     let mut t = tokens.load().unwrap().unwrap();
     t.server_url = proxy.base_url();
     tokens.save(&t).unwrap();

@@ -4,8 +4,8 @@
 
 use penggerak_core::views::today_wib;
 use penggerak_core::{changes, MemoryStore, Session};
-use penggerak_testkit::{ChaosProxy, TestServer, DEMO_PASSWORD};
-use penggerak_types::ipc::{SignInRequest, SyncPhase};
+use penggerak_testkit::{demo_sign_in, ChaosProxy, TestServer};
+use penggerak_types::ipc::SyncPhase;
 use std::sync::Arc;
 
 const SITI: &str = "3471765432100001";
@@ -31,14 +31,7 @@ async fn data_use_follows_the_wire_and_stays_across_sign_out_and_restart() {
     let fresh = session.data_use().await.unwrap();
     assert!(fresh.months.is_empty(), "a new device has used nothing: {fresh:?}");
 
-    let state = session
-        .sign_in(SignInRequest {
-            identifier: SITI.into(),
-            password: DEMO_PASSWORD.into(),
-            server_url: Some(proxy.base_url()),
-        })
-        .await
-        .unwrap();
+    let state = session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
     let penggerak_types::ipc::SessionState::SignedIn { profile, .. } = state else { panic!("{state:?}") };
     assert_eq!(session.sync_now().await.unwrap().phase, SyncPhase::Idle);
     let change = changes::join_community(session.store(), &profile.id, "kom-05").await.unwrap();

@@ -6,8 +6,8 @@
 //! Tokens cross processes in a test-only file store (the real keyring is covered by `tests/keyring.rs`).
 
 use penggerak_core::{changes, CoreError, Sensitive, Session, StoredTokens, TokenStore};
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
-use penggerak_types::ipc::{SignInRequest, SyncPhase};
+use penggerak_testkit::{demo_sign_in, TestServer};
+use penggerak_types::ipc::SyncPhase;
 use penggerak_types::RecordKind;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
@@ -62,12 +62,7 @@ async fn open(dir: &Path) -> Session {
 /// A device in `dir` signed in as Siti and synced once.
 async fn open_synced(dir: &Path, server: &TestServer) -> Session {
     let session = open(dir).await;
-    let request = SignInRequest {
-        identifier: SITI.into(),
-        password: DEMO_PASSWORD.into(),
-        server_url: Some(server.base_url()),
-    };
-    session.sign_in(request).await.unwrap();
+    session.sign_in(demo_sign_in(SITI, &server.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
     session
 }

@@ -4,9 +4,9 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{changes, MemoryStore, Session};
-use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
+use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{Community, CommunityDetail};
-use penggerak_types::ipc::{SignInRequest, SyncPhase, SyncStatus};
+use penggerak_types::ipc::{SyncPhase, SyncStatus};
 use penggerak_types::RecordKind;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -23,14 +23,7 @@ async fn open(dir: &Path, tokens: &Arc<MemoryStore>) -> Session {
 }
 
 async fn sign_in(session: &Session, server_url: &str, identifier: &str) -> String {
-    let state = session
-        .sign_in(SignInRequest {
-            identifier: identifier.into(),
-            password: DEMO_PASSWORD.into(),
-            server_url: Some(server_url.into()),
-        })
-        .await
-        .unwrap();
+    let state = session.sign_in(demo_sign_in(identifier, server_url)).await.unwrap();
     match state {
         penggerak_types::ipc::SessionState::SignedIn { profile, .. } => profile.id,
         other => panic!("not signed in: {other:?}"),

@@ -4,8 +4,8 @@
 
 use penggerak_core::views::{self, today_wib};
 use penggerak_core::{MemoryStore, Session};
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
-use penggerak_types::ipc::{Action, DeadlineKind, SignInRequest};
+use penggerak_testkit::{demo_sign_in, TestServer};
+use penggerak_types::ipc::{Action, DeadlineKind};
 use penggerak_types::kinerja::PlanStatus;
 use penggerak_types::pkb::PkbStatus;
 use penggerak_types::{ErrorCode, RecordKind};
@@ -13,12 +13,7 @@ use std::sync::Arc;
 
 async fn signed_in(dir: &std::path::Path, server: &TestServer, identifier: &str) -> Session {
     let session = Session::open(dir, Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
-    let request = SignInRequest {
-        identifier: identifier.into(),
-        password: DEMO_PASSWORD.into(),
-        server_url: Some(server.base_url()),
-    };
-    session.sign_in(request).await.unwrap();
+    session.sign_in(demo_sign_in(identifier, &server.base_url())).await.unwrap();
     assert_eq!(session.sync_now().await.unwrap().waiting, 0);
     session
 }

@@ -22,6 +22,16 @@ use std::thread::JoinHandle;
 pub use penggerak_server::demo::DEMO_PASSWORD;
 pub use penggerak_server::Config as ServerConfig;
 
+/// The sign-in request of the demo account `identifier` (NUPTK, NIP or email; every demo account has
+/// [`DEMO_PASSWORD`]) at `server_url`.
+pub fn demo_sign_in(identifier: &str, server_url: &str) -> penggerak_types::ipc::SignInRequest {
+    penggerak_types::ipc::SignInRequest {
+        identifier: identifier.into(),
+        password: DEMO_PASSWORD.into(),
+        server_url: Some(server_url.into()),
+    }
+}
+
 /// A running reference server. Stops and cleans up on drop.
 pub struct TestServer {
     addr: SocketAddr,
