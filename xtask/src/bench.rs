@@ -59,7 +59,7 @@ pub fn run(args: &[String]) -> Result<()> {
     // tests' environment. The dev profile builds only the measuring side (tauri-driver's client and the
     // reference server for the sign-in): its speed is not measured, and it reuses the e2e tests' artefacts
     // instead of a release LTO build of the server.
-    env::run_with_app("bench", "cargo bench --profile dev -p penggerak-e2e --bench launch", &app)?;
+    env::run_with_app("bench", "cargo bench --profile dev --workspace --bench launch", &app)?;
     if app_only {
         return Ok(());
     }

@@ -58,7 +58,7 @@ pub fn has(program: &str, arg: &str) -> bool {
 
 /// Times a phase, printing `==> name` before and its duration after; records it for the summary.
 pub struct Phases {
-    done: Vec<(String, f64, bool)>,
+    done: Vec<(String, f64, bool, String)>,
     start: Instant,
 }
 
@@ -72,18 +72,45 @@ impl Phases {
         let t = Instant::now();
         let r = f();
         let secs = t.elapsed().as_secs_f64();
-        println!("<== {name}: {} in {secs:.1} s", if r.is_ok() { "ok" } else { "FAILED" });
-        self.done.push((name.to_owned(), secs, r.is_ok()));
+        let disk = disk_report();
+        println!("<== {name}: {} in {secs:.1} s ({disk})", if r.is_ok() { "ok" } else { "FAILED" });
+        self.done.push((name.to_owned(), secs, r.is_ok(), disk));
         r
     }
 
     pub fn summary(&self) {
         println!("\nphase timings:");
-        for (name, secs, ok) in &self.done {
-            println!("  {:<32} {:>7.1} s  {}", name, secs, if *ok { "ok" } else { "FAILED" });
+        for (name, secs, ok, disk) in &self.done {
+            println!("  {:<32} {:>7.1} s  {:<6}  {disk}", name, secs, if *ok { "ok" } else { "FAILED" });
         }
         println!("  {:<32} {:>7.1} s", "total", self.start.elapsed().as_secs_f64());
     }
+}
+
+/// How much `target/` holds and how much the disk under it has left, e.g. `target 12.3 GB, 40.1 GB free`:
+/// a build that runs the disk out fails in whatever phase it reached, and this says which one grew.
+fn disk_report() -> String {
+    let target = root().join("target");
+    let size = tree_size(&target);
+    // `df -Pk` prints one header line and one line per filesystem; the fourth column is KiB available.
+    let free = output(Command::new("df").arg("-Pk").arg(&target))
+        .and_then(|o| o.lines().nth(1)?.split_whitespace().nth(3)?.parse::<u64>().ok())
+        .map(|kib| format!("{:.1} GB free", kib as f64 * 1024.0 / 1e9))
+        .unwrap_or_else(|| "free space unknown".to_owned());
+    format!("target {:.1} GB, {free}", size as f64 / 1e9)
+}
+
+/// The bytes in the files under `dir` (symbolic links not followed; unreadable parts count as empty).
+fn tree_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => tree_size(&e.path()),
+            Ok(t) if t.is_file() => e.metadata().map(|m| m.len()).unwrap_or(0),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// The `wasm-bindgen` version Cargo.lock resolved (the CLI must match it exactly).

@@ -23,7 +23,7 @@ commands:
                      (--headless: under Xvfb with its own keyring, for machines without a display)
   test               everything CI checks: fmt, clippy, unit/integration tests (SQLite, PostgreSQL),
                      wasm build, schemathesis, end-to-end
-  test-postgres [ARGS]  only the server, client and core tests on a throwaway PostgreSQL cluster
+  test-postgres [ARGS]  only the tests (no e2e) again on a throwaway PostgreSQL cluster
                      (ARGS go to `cargo test`)
   schemathesis       only the schemathesis run against the reference server (as in `test`)
   e2e                build the app, then only the end-to-end tests (as in `test`; screenshots in

@@ -27,7 +27,7 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
     p.run("unit + integration tests", || {
         exec(cmd("cargo").args(["test", "--workspace", "--exclude", "penggerak-e2e"]))
     })?;
-    p.run("server, client and core tests on PostgreSQL", || postgres_pass(&[]))?;
+    p.run("all tests again on PostgreSQL", || postgres_pass(&[]))?;
     p.run("schemathesis against the served OpenAPI document", crate::schemathesis::run)?;
     p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", e2e_pass)?;
     Ok(())
@@ -36,7 +36,14 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
 /// The end-to-end tests against the CLI-built app (built first by the caller), under Xvfb with an empty
 /// keyring.
 pub fn e2e_pass() -> Result<()> {
-    env::run_with_app("e2e", "cargo test -p penggerak-e2e -- --test-threads=1", &env::app_binary("debug"))
+    // Selected from the whole workspace (`--workspace --test e2e`), not `-p penggerak-e2e`: cargo unifies
+    // dependencies' features over the packages selected, so `-p` alone built tokio, sqlx, reqwest and the
+    // server a second time with other features, on top of the test phase's build.
+    env::run_with_app(
+        "e2e",
+        "cargo test --workspace --test e2e -- --test-threads=1",
+        &env::app_binary("debug"),
+    )
 }
 
 /// `cargo xtask e2e`: builds the app through the Tauri CLI, then only the end-to-end tests.
@@ -55,13 +62,16 @@ pub fn run(args: &[String]) -> Result<()> {
     result
 }
 
-/// The server, client and core tests against a throwaway PostgreSQL cluster. `extra` goes to `cargo test`
-/// (e.g. `--test sync`), for `cargo xtask test-postgres`.
+/// The tests again, against a throwaway PostgreSQL cluster: every test that starts a `TestServer` (the
+/// server's, the client's, the engine's, the app's) gets a PostgreSQL database. `extra` goes to
+/// `cargo test` (e.g. `--test sync`), for `cargo xtask test-postgres`. The same package selection as the
+/// test phase, so nothing is built again: `-p` for three packages unified dependencies' features
+/// differently and built them all a second time (≈ 4 minutes and 2 GB here).
 pub fn postgres_pass(extra: &[String]) -> Result<()> {
     let cluster = crate::postgres::Cluster::start()?;
     let r = exec(
         cmd("cargo")
-            .args(["test", "-p", "penggerak-server", "-p", "penggerak-client", "-p", "penggerak-core"])
+            .args(["test", "--workspace", "--exclude", "penggerak-e2e"])
             .args(extra)
             .env("PENGGERAK_TEST_DATABASE", cluster.admin_url()),
     );
