@@ -22,6 +22,10 @@ fn main() {
             "set_preferences",
             "take_reminders",
             "data_use",
+            "materials",
+            "material",
+            "save_material",
+            "remove_material",
         ]),
     ))
     .expect("tauri-build failed");

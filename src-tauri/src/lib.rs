@@ -37,6 +37,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::settings::set_preferences,
         commands::settings::take_reminders,
         commands::settings::data_use,
+        commands::materials::materials,
+        commands::materials::material,
+        commands::materials::save_material,
+        commands::materials::remove_material,
     ])
 }
 

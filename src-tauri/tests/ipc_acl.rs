@@ -5,8 +5,8 @@
 use penggerak_core::{MemoryStore, Session};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ipc::{
-    cmd, reflection_draft_key, CommunitiesView, Home, KinerjaView, PkbView, ProgrammesView, SessionState,
-    SyncPhase, SyncStatus,
+    cmd, reflection_draft_key, CommunitiesView, Home, KinerjaView, MaterialReader, MaterialsView, PkbView,
+    ProgrammesView, Saved, SessionState, SyncPhase, SyncStatus,
 };
 use penggerak_types::kinerja::PlanStatus;
 use serde_json::{json, Value};
@@ -129,6 +129,36 @@ fn only_granted_commands_from_the_main_window_run() {
         programmes.programmes.iter().any(|p| p.programme.contains("Guru Penggerak") && p.stages.len() >= 5),
         "Siti's Guru Penggerak timeline: {programmes:?}"
     );
+
+    // Materials: the catalogue came with the sync; saving one downloads it, reading it is local.
+    let materials: MaterialsView =
+        serde_json::from_value(invoke(&main, cmd::MATERIALS, json!({}), LOCAL_ORIGIN).expect("granted"))
+            .unwrap();
+    let small = materials
+        .materials
+        .iter()
+        .filter(|m| m.saved == Saved::No)
+        .min_by_key(|m| m.material.download_size())
+        .expect("the demo catalogue is on the device after the first sync")
+        .material
+        .id
+        .clone();
+    let saved: MaterialReader = serde_json::from_value(
+        invoke(&main, cmd::SAVE_MATERIAL, json!({ "id": small }), LOCAL_ORIGIN).expect("granted"),
+    )
+    .unwrap();
+    assert_eq!(saved.item.saved, Saved::Yes, "saved whole: {saved:?}");
+    let read: MaterialReader = serde_json::from_value(
+        invoke(&main, cmd::MATERIAL, json!({ "id": small }), LOCAL_ORIGIN).expect("granted"),
+    )
+    .unwrap();
+    assert!(read.content.is_some_and(|c| !c.sections.is_empty()), "its text reads back from the device");
+    invoke(&main, cmd::REMOVE_MATERIAL, json!({ "id": small }), LOCAL_ORIGIN).expect("granted");
+    let read: MaterialReader = serde_json::from_value(
+        invoke(&main, cmd::MATERIAL, json!({ "id": small }), LOCAL_ORIGIN).expect("granted"),
+    )
+    .unwrap();
+    assert_eq!((read.item.saved, read.content), (Saved::No, None), "removed from the device");
 
     // Sign-out would lose the waiting submit and the draft: refused until the user confirms.
     let err = invoke(&main, cmd::SIGN_OUT, json!({"discard": false}), LOCAL_ORIGIN)

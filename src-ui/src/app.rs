@@ -4,7 +4,8 @@
 use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{
     community::Community, home::Home, kinerja::Kinerja, komunitas::Komunitas, konflik::Konflik,
-    pengaturan::Pengaturan, rencana::Rencana, sign_in::SignIn, status::Status,
+    materi::Materi, material::Material, pengaturan::Pengaturan, rencana::Rencana, sign_in::SignIn,
+    status::Status,
 };
 use crate::{ipc, view_model};
 use leptos::error::Errors;
@@ -211,6 +212,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <A href="/komunitas" attr:id="nav-komunitas">{t!(i18n, nav_komunitas)}</A>
                     <A href="/rencana" attr:id="nav-rencana">{t!(i18n, nav_rencana)}</A>
                     <A href="/kinerja" attr:id="nav-kinerja">{t!(i18n, nav_kinerja)}</A>
+                    <A href="/materi" attr:id="nav-materi">{t!(i18n, nav_materi)}</A>
                     <A href="/pengaturan" attr:id="nav-settings">{t!(i18n, nav_settings)}</A>
                 </nav>
                 <p id="sync-line" class="sync-line" role="status" aria-live="polite">
@@ -233,6 +235,8 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/komunitas/:id") view=Community />
                     <Route path=path!("/rencana") view=Rencana />
                     <Route path=path!("/kinerja") view=Kinerja />
+                    <Route path=path!("/materi") view=Materi />
+                    <Route path=path!("/materi/:id") view=Material />
                     <Route path=path!("/pengaturan") view=Pengaturan />
                     <Route path=path!("/konflik") view=Konflik />
                 </Routes>

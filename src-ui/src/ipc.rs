@@ -5,9 +5,9 @@
 use crate::i18n::Locale;
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
-    Draft, Home, KinerjaView, PkbView, Preferences, PreferencesChange, ProgrammesView, Reminder, ResolveArgs,
-    SaveDraftArgs, SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus,
-    SYNC_STATUS_EVENT,
+    Draft, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, PkbView, Preferences,
+    PreferencesChange, ProgrammesView, Reminder, ResolveArgs, SaveDraftArgs, SessionState,
+    SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -142,6 +142,26 @@ pub async fn take_reminders() -> Result<Vec<Reminder>, ApiError> {
 /// The data the app used on this device, per month, newest first.
 pub async fn data_use() -> Result<DataUse, ApiError> {
     call(cmd::DATA_USE, &NoArgs {}).await
+}
+
+/// The learning-materials catalogue on the device, with what of each is saved.
+pub async fn materials() -> Result<MaterialsView, ApiError> {
+    call(cmd::MATERIALS, &NoArgs {}).await
+}
+
+/// One material to read, from the device.
+pub async fn material(id: String) -> Result<MaterialReader, ApiError> {
+    call(cmd::MATERIAL, &MaterialArgs { id }).await
+}
+
+/// Downloads what the device lacks of a material, for reading offline.
+pub async fn save_material(id: String) -> Result<(), ApiError> {
+    call::<_, MaterialReader>(cmd::SAVE_MATERIAL, &MaterialArgs { id }).await.map(|_| ())
+}
+
+/// Removes a saved material from the device.
+pub async fn remove_material(id: String) -> Result<(), ApiError> {
+    call(cmd::REMOVE_MATERIAL, &MaterialArgs { id }).await
 }
 
 /// Shows a system notification through Tauri's notification plugin, asking for permission first where the

@@ -16,8 +16,12 @@ pub use meter::{Meter, Traffic};
 use penggerak_types::api::{
     Health, LoginRequest, LoginResponse, Profile, RefreshRequest, API_PREFIX, IDEMPOTENCY_KEY,
 };
+use penggerak_types::material::MaterialContent;
 use penggerak_types::{ApiError, Changed, ErrorCode, SyncPage};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, ETAG, IF_NONE_MATCH,
+    IF_RANGE, RANGE, USER_AGENT,
+};
 use reqwest::StatusCode;
 use retry::{may_retry, Backoff, Replay};
 use serde::de::DeserializeOwned;
@@ -96,6 +100,23 @@ pub enum SyncAnswer {
     NotModified,
     /// A page of changes, with the `ETag` to send back next time.
     Page { page: SyncPage, etag: Option<String> },
+}
+
+/// The answer of [`ApiClient::material_content`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContentAnswer {
+    /// `304`: the copy the caller holds is current.
+    NotModified,
+    /// The text, with the `ETag` to send back next time.
+    Content { content: MaterialContent, etag: String },
+}
+
+/// Bytes of a file from [`ApiClient::material_file_part`]: they start at `from` (0 when the server sent
+/// the whole file instead of the range asked for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    pub from: u64,
+    pub bytes: Vec<u8>,
 }
 
 /// Checks and normalises a server base URL: `https://` anywhere, `http://` only to loopback.
@@ -277,6 +298,85 @@ impl ApiClient {
         format!("{}{API_PREFIX}{path}", self.base_url())
     }
 
+    /// The URL of `segments` under `/api/v1`, each percent-encoded as one path segment (ids come from
+    /// the server, and a `/` or `?` in one must not change the route).
+    fn url_of(&self, segments: &[&str]) -> String {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("a checked http(s) base URL has a path")
+            .pop_if_empty()
+            .extend(API_PREFIX.split('/').filter(|s| !s.is_empty()))
+            .extend(segments);
+        url.to_string()
+    }
+
+    /// A material's text. With the `ETag` of the copy the caller holds in `if_none_match`, an unchanged
+    /// text answers [`ContentAnswer::NotModified`] without a body.
+    pub async fn material_content(
+        &self,
+        access_token: &str,
+        id: &str,
+        if_none_match: Option<&str>,
+    ) -> Result<ContentAnswer, ClientError> {
+        let url = self.url_of(&["materials", id, "content"]);
+        let answer = self
+            .send(Replay::Safe, || {
+                let r = self.http.get(&url).bearer_auth(access_token);
+                match if_none_match {
+                    Some(tag) => r.header(IF_NONE_MATCH, tag),
+                    None => r,
+                }
+            })
+            .await?;
+        if answer.status == StatusCode::NOT_MODIFIED {
+            return Ok(ContentAnswer::NotModified);
+        }
+        let etag = answer.headers.get(ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        Ok(ContentAnswer::Content { content: decode(answer)?, etag })
+    }
+
+    /// Up to `len` bytes of a material's file from byte `from`, asked for only if the file is still the
+    /// version with this `sha256` (`If-Range`); if it is not, the server sends the whole new file and the
+    /// part says it starts at 0.
+    pub async fn material_file_part(
+        &self,
+        access_token: &str,
+        id: &str,
+        file_id: &str,
+        sha256: &str,
+        from: u64,
+        len: u64,
+    ) -> Result<FilePart, ClientError> {
+        let url = self.url_of(&["materials", id, "files", file_id]);
+        let last = from + len.max(1) - 1;
+        let answer = self
+            .send(Replay::Safe, || {
+                self.http
+                    .get(&url)
+                    .bearer_auth(access_token)
+                    .header(RANGE, format!("bytes={from}-{last}"))
+                    .header(IF_RANGE, format!("\"{sha256}\""))
+            })
+            .await?;
+        match answer.status {
+            StatusCode::OK => Ok(FilePart { from: 0, bytes: answer.body }),
+            StatusCode::PARTIAL_CONTENT => {
+                // `Content-Range: bytes <first>-<last>/<size>`: where these bytes go.
+                let first = answer
+                    .headers
+                    .get(CONTENT_RANGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("bytes "))
+                    .and_then(|v| v.split('-').next())
+                    .and_then(|v| v.trim().parse().ok())
+                    .ok_or_else(|| ClientError::Protocol("206 without a readable Content-Range".into()))?;
+                Ok(FilePart { from: first, bytes: answer.body })
+            }
+            s if s.is_success() => Err(ClientError::Protocol(format!("HTTP {s} for a file part"))),
+            _ => Err(error_from(answer)),
+        }
+    }
+
     pub async fn health(&self) -> Result<Health, ClientError> {
         decode(self.send(Replay::Safe, || self.http.get(self.url("/health"))).await?)
     }
@@ -327,7 +427,7 @@ impl ApiClient {
                 }
                 let mut r = self.http.get(self.url("/sync")).query(&query).bearer_auth(access_token);
                 if let Some(tag) = if_none_match {
-                    r = r.header(reqwest::header::IF_NONE_MATCH, tag);
+                    r = r.header(IF_NONE_MATCH, tag);
                 }
                 r
             })
@@ -335,7 +435,7 @@ impl ApiClient {
         if answer.status == StatusCode::NOT_MODIFIED {
             return Ok(SyncAnswer::NotModified);
         }
-        let etag = answer.headers.get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let etag = answer.headers.get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(SyncAnswer::Page { page: decode(answer)?, etag })
     }
 

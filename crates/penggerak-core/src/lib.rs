@@ -5,7 +5,7 @@
 //! a real SQLite file and the real OS keyring.
 //!
 //! Owns: the session (sign-in, restore, token refresh, sign-out), the local store of records, the outbox,
-//! sync (push, pull, status, loop), the token store, the data use.
+//! sync (push, pull, status, loop), the token store, the data use, learning materials saved for offline.
 //! Never: depends on Tauri; writes a token or password anywhere but the [`TokenStore`]; prints a secret
 //! (they are [`Sensitive`]).
 
@@ -13,6 +13,7 @@ pub mod changes;
 mod data_use;
 mod drafts;
 mod error;
+mod materials;
 pub mod outbox;
 mod records;
 mod reminders;
@@ -24,6 +25,7 @@ mod token_store;
 pub mod views;
 
 pub use error::CoreError;
+pub use materials::PART as MATERIAL_PART;
 pub use outbox::{Change, LocalWrite, Notice, Pending, Resolution};
 pub use records::LocalRecord;
 pub use secret::Sensitive;

@@ -27,6 +27,10 @@ pub struct Session {
     request_timeout: Option<Duration>,
     /// Every byte the engine's requests move, until it is added to the data use in the store.
     meter: Arc<Meter>,
+    /// Where saved materials' files are kept (`<data dir>/materials`).
+    pub(crate) materials_dir: std::path::PathBuf,
+    /// One material download at a time: two would append to the same part file.
+    pub(crate) downloads: tokio::sync::Mutex<()>,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -53,6 +57,8 @@ impl Session {
             sync: SyncControl::new(),
             request_timeout: None,
             meter: Arc::default(),
+            materials_dir: data_dir.join("materials"),
+            downloads: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -27,6 +27,10 @@ pub mod cmd {
     pub const SET_PREFERENCES: &str = "set_preferences";
     pub const TAKE_REMINDERS: &str = "take_reminders";
     pub const DATA_USE: &str = "data_use";
+    pub const MATERIALS: &str = "materials";
+    pub const MATERIAL: &str = "material";
+    pub const SAVE_MATERIAL: &str = "save_material";
+    pub const REMOVE_MATERIAL: &str = "remove_material";
 }
 
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
@@ -256,6 +260,59 @@ pub struct CommunityItem {
     pub pending: bool,
     /// Events from today on, soonest first.
     pub events: Vec<crate::api::CommunityEvent>,
+}
+
+/// The learning-materials screen (Materi): the catalogue the device holds (synced like every record, so it
+/// can be browsed offline), most recently updated first, with what of each is saved for reading offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialsView {
+    pub materials: Vec<MaterialItem>,
+}
+
+/// One material and how much of it is on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialItem {
+    pub material: crate::material::Material,
+    pub saved: Saved,
+    /// Bytes of it on the device (text and files, a partly downloaded file included), out of
+    /// [`crate::material::Material::download_size`]: a download in progress grows this.
+    pub saved_bytes: u64,
+}
+
+/// Whether a material can be read offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Saved {
+    /// Nothing, or only part of it (a download that stopped): not readable offline yet.
+    No,
+    /// Its text and every file are on the device, as the catalogue lists them.
+    Yes,
+    /// Saved, but the catalogue has a newer version: the old one stays readable until it is replaced.
+    Outdated,
+}
+
+/// A material to read (`material`): the catalogue entry and what the device holds of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialReader {
+    pub item: MaterialItem,
+    /// The text, once saved.
+    pub content: Option<crate::material::MaterialContent>,
+    /// The files as the catalogue lists them, each with where it is kept once saved.
+    pub files: Vec<SavedFile>,
+}
+
+/// One of a material's files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    pub file: crate::material::MaterialFile,
+    /// The saved file's full path on the device, if it is saved and whole.
+    pub path: Option<String>,
+}
+
+/// Arguments of `material`, `save_material` and `remove_material`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialArgs {
+    pub id: String,
 }
 
 /// The development-plan screen (Rencana Pengembangan), read from the store.

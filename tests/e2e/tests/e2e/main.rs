@@ -6,5 +6,6 @@ mod bahasa;
 mod kinerja;
 mod komunitas;
 mod konflik;
+mod materi;
 mod rencana;
 mod sign_in;

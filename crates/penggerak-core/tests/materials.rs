@@ -1,0 +1,150 @@
+//! Learning materials saved for reading offline, against the real reference server (behind a TCP proxy
+//! that throttles and then drops the link) and a real SQLite file and folder.
+
+use penggerak_core::{MemoryStore, Session, MATERIAL_PART};
+use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer};
+use penggerak_types::ipc::{MaterialReader, Saved, SyncPhase};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SITI: &str = "3471765432100001";
+/// The demo catalogue's big module: one ~6 MB PDF.
+const BIG: &str = "materi-01";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every file the reader lists is on the device, whole and as the catalogue says it is.
+fn assert_files_whole(r: &MaterialReader) {
+    for f in &r.files {
+        let path = f.path.as_deref().unwrap_or_else(|| panic!("{} has no saved path", f.file.name));
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(bytes.len() as u64, f.file.size, "{} is whole", f.file.name);
+        assert_eq!(sha256_hex(&bytes), f.file.sha256, "{} is the catalogue's version", f.file.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_cut_by_the_network_resumes_where_it_stopped_and_reads_offline_after_restart() {
+    let mut server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 11);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let mut session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    session.set_request_timeout(Duration::from_secs(5));
+    let session = Arc::new(session);
+    session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
+    assert_eq!(session.sync_now().await.unwrap().phase, SyncPhase::Idle);
+
+    let list = session.materials().await.unwrap();
+    assert!(list.materials.len() >= 10, "the catalogue came with the first sync: {}", list.materials.len());
+    assert!(list.materials.iter().all(|m| m.saved == Saved::No && m.saved_bytes == 0), "nothing saved yet");
+    let big = list.materials.iter().find(|m| m.material.id == BIG).unwrap().material.clone();
+    let size = big.download_size();
+    assert!(size > 20 * MATERIAL_PART, "the big module takes many parts: {size} B");
+    let unread = session.material(BIG).await.unwrap();
+    assert_eq!(
+        (unread.content.is_none(), unread.files[0].path.is_none()),
+        (true, true),
+        "nothing to read yet"
+    );
+
+    // A slow link; once a good share of the file is on the device, the signal goes.
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 400_000, reset: 0.0, hang: 0.0 });
+    let task = tokio::spawn({
+        let s = Arc::clone(&session);
+        async move { s.save_material(BIG).await }
+    });
+    let started = Instant::now();
+    let before_cut = loop {
+        let now = session.materials().await.unwrap();
+        let got = now.materials.iter().find(|m| m.material.id == BIG).unwrap().saved_bytes;
+        if got >= size / 4 {
+            break got;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the download went nowhere: {got} of {size} B");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    proxy.set_mode(ChaosMode::Down);
+    let e = task.await.unwrap().expect_err("the link went down mid-download");
+    assert_eq!(e.to_api_error().code, penggerak_types::ErrorCode::Offline, "{e}");
+    let after_cut = session.material(BIG).await.unwrap();
+    assert_eq!(after_cut.item.saved, Saved::No, "half a material is not a saved one");
+    assert!(
+        after_cut.item.saved_bytes >= before_cut,
+        "what arrived stays on the device: {} B, {before_cut} B seen before the cut",
+        after_cut.item.saved_bytes
+    );
+    assert!(after_cut.content.is_none(), "the text is written only once the files are whole");
+
+    // The signal is back: the download resumes; it never fetches again what it already has.
+    proxy.set_mode(ChaosMode::Pass);
+    let down_before = proxy.bytes().0;
+    let saved = session.save_material(BIG).await.unwrap();
+    let resumed = proxy.bytes().0 - down_before;
+    let left = size - after_cut.item.saved_bytes;
+    println!(
+        "{size} B in all; {} B on the device after the cut; the resumed try moved {resumed} B",
+        size - left
+    );
+    assert_eq!((saved.item.saved, saved.item.saved_bytes), (Saved::Yes, size), "{saved:?}");
+    assert!(
+        resumed <= left + 64 * 1024,
+        "the second try moved {resumed} B for the {left} B that were missing (compressed, plus headers)"
+    );
+    assert_files_whole(&saved);
+    assert!(saved.content.as_ref().is_some_and(|c| !c.sections.is_empty()), "the text is saved too");
+    let parts = std::fs::read_dir(dir.path().join("materials"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .filter(|f| f.as_ref().unwrap().path().extension().is_some_and(|e| e == "part"))
+        .count();
+    assert_eq!(parts, 0, "no part file is left behind");
+
+    // Saving again costs one small conditional request for the text and nothing for the files.
+    let down_before = proxy.bytes().0;
+    session.save_material(BIG).await.unwrap();
+    let again = proxy.bytes().0 - down_before;
+    assert!(again < 2_000, "an already saved material re-downloaded {again} B");
+
+    // No server, a restarted app: it is all still there to read.
+    server.stop();
+    session.store().close().await;
+    drop(session);
+    let reopened = Session::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
+    let offline = reopened.material(BIG).await.unwrap();
+    assert_eq!(offline.item.saved, Saved::Yes);
+    assert_eq!(offline.content, saved.content, "the same text, read from the device");
+    assert_files_whole(&offline);
+
+    // Removing it frees the space and says so.
+    reopened.remove_material(BIG).await.unwrap();
+    let gone = reopened.material(BIG).await.unwrap();
+    assert_eq!((gone.item.saved, gone.item.saved_bytes, gone.content), (Saved::No, 0, None));
+    assert!(!dir.path().join("materials").join(hex(BIG)).exists(), "its folder is gone");
+}
+
+#[tokio::test]
+async fn a_material_not_in_the_catalogue_is_a_clear_error_and_saving_needs_the_network() {
+    let mut server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let session =
+        Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+    session.sign_in(demo_sign_in(SITI, &server.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+    let e = session.material("materi-tidak-ada").await.unwrap_err().to_api_error();
+    assert_eq!(e.code, penggerak_types::ErrorCode::NotFound, "{e:?}");
+    assert!(e.message.contains("Sinkronkan"), "it says what to do: {}", e.message);
+
+    server.stop();
+    let e = session.save_material("materi-02").await.unwrap_err().to_api_error();
+    assert_eq!(e.code, penggerak_types::ErrorCode::Offline, "{e:?}");
+    let r = session.material("materi-02").await.unwrap();
+    assert_eq!((r.item.saved, r.item.saved_bytes), (Saved::No, 0), "a failed save leaves nothing behind");
+}
+
+fn hex(id: &str) -> String {
+    id.bytes().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,100 @@
+//! Materi: the learning-materials catalogue the device holds (it syncs like everything else, so it can be
+//! browsed offline), the ones saved for reading offline first, then all of them with a search and a kind
+//! filter; each opens its own page, where it is saved, read and removed.
+
+use crate::app::{errors_view, Shell};
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::ipc;
+use crate::view_model::{self, MaterialFilter, MATERIAL_KINDS};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use penggerak_types::ipc::{MaterialItem, MaterialsView, Saved};
+
+#[component]
+pub fn Materi() -> impl IntoView {
+    let shell = expect_context::<Shell>();
+    // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
+    let l = use_i18n().get_locale_untracked();
+    let data = shell.read(ipc::materials);
+    let filter = RwSignal::new(MaterialFilter::default());
+
+    view! {
+        <section class="card materi" aria-labelledby="materi-title">
+            <h1 id="materi-title">{td_string!(l, materi_title)}</h1>
+            <p class="muted">{td_string!(l, materi_intro)}</p>
+            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|v| lists(l, v, filter)))}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+fn lists(l: Locale, v: MaterialsView, filter: RwSignal<MaterialFilter>) -> impl IntoView {
+    if v.materials.is_empty() {
+        return view! { <p id="materials-none">{td_string!(l, materi_none)}</p> }.into_any();
+    }
+    let saved: Vec<MaterialItem> = v.materials.iter().filter(|m| m.saved != Saved::No).cloned().collect();
+    let all = v.materials;
+    let shown = move || {
+        let f = filter.get();
+        all.iter().filter(|m| f.matches(m)).cloned().collect::<Vec<_>>()
+    };
+    view! {
+        {(!saved.is_empty()).then(|| view! {
+            <h2>{td_string!(l, materi_saved_heading)}</h2>
+            <ul id="saved-materials" class="materials">{saved.into_iter().map(|m| row(l, m)).collect_view()}</ul>
+        })}
+        <h2>{td_string!(l, materi_all_heading)}</h2>
+        <div class="filters" role="search">
+            <label for="material-search">{td_string!(l, material_search_label)}</label>
+            <input id="material-search" type="search" placeholder=td_string!(l, material_search_placeholder)
+                prop:value=move || filter.get().q
+                on:input=move |ev| filter.update(|f| f.q = event_target_value(&ev)) />
+            <div class="filter-row">
+                <div>
+                    <label for="filter-kind">{td_string!(l, filter_kind)}</label>
+                    <select id="filter-kind" on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.kind = v); }>
+                        <option value="">{td_string!(l, filter_all)}</option>
+                        {MATERIAL_KINDS.iter().map(|(key, kind)| view! {
+                            <option value=*key>{view_model::material_kind_label(l, *kind)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+        </div>
+        {move || {
+            let list = shown();
+            if list.is_empty() {
+                view! { <p id="materials-match-none">{td_string!(l, materi_search_none)}</p> }.into_any()
+            } else {
+                view! { <ul id="all-materials" class="materials">{list.into_iter().map(|m| row(l, m)).collect_view()}</ul> }.into_any()
+            }
+        }}
+    }
+    .into_any()
+}
+
+/// One material in a list: title (a link to its page), kind, topic and jenjang, size, and its state on
+/// the device.
+fn row(l: Locale, item: MaterialItem) -> impl IntoView {
+    let chip = view_model::saved_chip(l, &item);
+    let saved = item.saved;
+    let m = item.material;
+    let mut facts = vec![view_model::material_kind_label(l, m.kind).to_owned(), m.topic.clone()];
+    if !m.jenjang.is_empty() {
+        facts.push(m.jenjang.join(", "));
+    }
+    facts.push(view_model::bytes_label(l, m.download_size()));
+    view! {
+        <li class="material" data-id=m.id.clone()>
+            <A href=format!("/materi/{}", m.id)>{m.title.clone()}</A>
+            <p class="muted">{facts.join(" · ")}</p>
+            <p>{m.summary.clone()}</p>
+            {chip.map(|c| view! {
+                <p><span class=if saved == Saved::Yes { "status-chip" } else { "badge pending" }>{c}</span></p>
+            })}
+        </li>
+    }
+}

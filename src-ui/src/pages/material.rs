@@ -1,0 +1,144 @@
+//! A material's own page: what it is and what saving it costs, the save / resume / update and remove
+//! buttons (a download in progress shows how far it got), and, once saved, its text to read and its files
+//! — all read from the device, so it reads the same with no connection.
+
+use crate::app::{errors_view, Shell};
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::{ipc, view_model};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use penggerak_types::ipc::{MaterialReader, Saved};
+use penggerak_types::ApiError;
+use std::time::Duration;
+
+/// How often a running download's progress is read from the device (a local read; no network).
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+
+#[component]
+pub fn Material() -> impl IntoView {
+    let shell = expect_context::<Shell>();
+    // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
+    let l = use_i18n().get_locale_untracked();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = shell.read(move || ipc::material(id()));
+    let error = RwSignal::new(None::<String>);
+    let save = shell.action(error, ipc::save_material);
+    let remove = shell.action(error, ipc::remove_material);
+    // While a download runs, read its progress from the device now and then.
+    let ticker = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        let running = save.pending().get();
+        if let Some(t) = ticker.get_value() {
+            t.clear();
+            ticker.set_value(None);
+        }
+        if running {
+            ticker.set_value(set_interval_with_handle(move || data.refetch(), PROGRESS_EVERY).ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(t) = ticker.get_value() {
+            t.clear();
+        }
+    });
+    let busy = move || save.pending().get() || remove.pending().get();
+
+    view! {
+        <section class="card material-page" aria-labelledby="material-title">
+            <A href="/materi">{td_string!(l, back_to_materials)}</A>
+            <p id="material-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r: Result<MaterialReader, ApiError>| r.map(|m| {
+                        let saving = save.pending().get();
+                        page(l, m, saving, busy, move |id| { save.dispatch(id); }, move |id| { remove.dispatch(id); })
+                    }))}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+fn page(
+    l: Locale,
+    r: MaterialReader,
+    saving: bool,
+    busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    on_save: impl Fn(String) + Copy + 'static,
+    on_remove: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let item = r.item;
+    let m = item.material.clone();
+    let chip = view_model::saved_chip(l, &item);
+    let offer = view_model::save_label(l, &item);
+    let progress = saving.then(|| {
+        let total = m.download_size().max(1);
+        view! {
+            <p id="material-progress" role="status">
+                <progress max=total.to_string() value=item.saved_bytes.min(total).to_string()
+                    aria-label=view_model::saving_label(l, &item)></progress>
+                " " {view_model::saving_label(l, &item)}
+            </p>
+        }
+    });
+    let (id_save, id_remove) = (m.id.clone(), m.id.clone());
+    let mut facts = vec![view_model::material_kind_label(l, m.kind).to_owned(), m.topic.clone()];
+    if !m.jenjang.is_empty() {
+        facts.push(m.jenjang.join(", "));
+    }
+    facts.push(td_string!(l, material_updated, date = view_model::date_label(l, &m.updated)).to_string());
+    let text = match r.content {
+        Some(c) => view! {
+            {(item.saved == Saved::Outdated).then(|| view! { <p class="muted">{td_string!(l, material_outdated_note)}</p> })}
+            <article id="material-text" class="material-text">
+                {c.sections.into_iter().map(|s| view! {
+                    <h2>{s.heading}</h2>
+                    {s.paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                }).collect_view()}
+            </article>
+        }
+        .into_any(),
+        None => view! { <p id="material-not-saved">{td_string!(l, material_not_saved)}</p> }.into_any(),
+    };
+    let files = (!r.files.is_empty()).then(|| {
+        view! {
+            <h2>{td_string!(l, material_files)}</h2>
+            <ul id="material-files" class="list">
+                {r.files.into_iter().map(|f| view! {
+                    <li>
+                        <strong>{f.file.name.clone()}</strong>" · "{view_model::bytes_label(l, f.file.size)}
+                        <p class="muted file-path">{match f.path {
+                            Some(p) => td_string!(l, material_file_saved, path = p).to_string(),
+                            None => td_string!(l, material_file_not_saved).to_string(),
+                        }}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    });
+    let saved_any = item.saved != Saved::No || item.saved_bytes > 0;
+    view! {
+        <h1 id="material-title">{m.title.clone()}</h1>
+        <p class="muted">{facts.join(" · ")}</p>
+        <p>{m.summary.clone()}</p>
+        <p>
+            <span id="material-size">{td_string!(l, material_size, size = view_model::bytes_label(l, m.download_size()))}</span>
+            {chip.map(|c| view! { " " <span id="material-state" class=if item.saved == Saved::Yes { "status-chip" } else { "badge pending" }>{c}</span> })}
+        </p>
+        {progress}
+        <div class="actions">
+            {offer.map(|label| view! {
+                <button id="save-material" class="primary" disabled=busy
+                    on:click=move |_| on_save(id_save.clone())>{label}</button>
+            })}
+            {saved_any.then(|| view! {
+                <button id="remove-material" class="secondary" disabled=busy
+                    on:click=move |_| on_remove(id_remove.clone())>{td_string!(l, remove_material)}</button>
+            })}
+        </div>
+        {text}
+        {files}
+    }
+}
