@@ -111,12 +111,15 @@ pub enum ContentAnswer {
     Content { content: MaterialContent, etag: String },
 }
 
-/// Bytes of a file from [`ApiClient::material_file_part`]: they start at `from` (0 when the server sent
-/// the whole file instead of the range asked for).
+/// The answer of [`ApiClient::material_file_part`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilePart {
-    pub from: u64,
-    pub bytes: Vec<u8>,
+pub enum FilePart {
+    /// Bytes of the version asked for, starting at `from` (0 when the server sent the whole file instead
+    /// of the range).
+    Bytes { from: u64, bytes: Vec<u8> },
+    /// The server has another version of the file now (its `ETag` is not the hash asked for): the bytes
+    /// it sent belong to that version and were not kept.
+    Changed,
 }
 
 /// Checks and normalises a server base URL: `https://` anywhere, `http://` only to loopback.
@@ -336,8 +339,8 @@ impl ApiClient {
     }
 
     /// Up to `len` bytes of a material's file from byte `from`, asked for only if the file is still the
-    /// version with this `sha256` (`If-Range`); if it is not, the server sends the whole new file and the
-    /// part says it starts at 0.
+    /// version with this `sha256` (`If-Range`); if it is not, the server sends the whole new file, and
+    /// the answer is [`FilePart::Changed`].
     pub async fn material_file_part(
         &self,
         access_token: &str,
@@ -359,7 +362,14 @@ impl ApiClient {
             })
             .await?;
         match answer.status {
-            StatusCode::OK => Ok(FilePart { from: 0, bytes: answer.body }),
+            StatusCode::OK => {
+                let tag = answer.headers.get(ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                if tag.trim() == format!("\"{sha256}\"") {
+                    Ok(FilePart::Bytes { from: 0, bytes: answer.body })
+                } else {
+                    Ok(FilePart::Changed)
+                }
+            }
             StatusCode::PARTIAL_CONTENT => {
                 // `Content-Range: bytes <first>-<last>/<size>`: where these bytes go.
                 let first = answer
@@ -370,7 +380,7 @@ impl ApiClient {
                     .and_then(|v| v.split('-').next())
                     .and_then(|v| v.trim().parse().ok())
                     .ok_or_else(|| ClientError::Protocol("206 without a readable Content-Range".into()))?;
-                Ok(FilePart { from: first, bytes: answer.body })
+                Ok(FilePart::Bytes { from: first, bytes: answer.body })
             }
             s if s.is_success() => Err(ClientError::Protocol(format!("HTTP {s} for a file part"))),
             _ => Err(error_from(answer)),

@@ -5,6 +5,7 @@
 CREATE TABLE saved_materials (
     id           TEXT PRIMARY KEY,
     content_etag TEXT NOT NULL,
+    material     TEXT NOT NULL, -- the catalogue entry (Material as JSON) of the version saved
     content      TEXT NOT NULL, -- MaterialContent as JSON
     saved_at     INTEGER NOT NULL
 );

@@ -19,9 +19,10 @@ pub enum CoreError {
     /// Something the user asked for is not on the device (Bahasa Indonesia, for people).
     #[error("missing: {0}")]
     Missing(String),
-    /// A download did not match what the catalogue says it is, and was thrown away (for people).
-    #[error("corrupt download: {0}")]
-    Corrupt(String),
+    /// A download could not be used (another version on the server, or not what the catalogue says it
+    /// is) and was thrown away (Bahasa Indonesia, for people).
+    #[error("download not usable: {0}")]
+    Download(String),
     /// Sign-out would lose changes the server has not confirmed; the user must confirm.
     #[error("{0} changes still waiting to sync")]
     ChangesWaiting(u32),
@@ -54,7 +55,7 @@ impl CoreError {
             CoreError::NotSignedIn => ApiError::new(ErrorCode::NotSignedIn, "Silakan masuk terlebih dahulu."),
             CoreError::Invalid(m) => ApiError::new(ErrorCode::Validation, m.clone()),
             CoreError::Missing(m) => ApiError::new(ErrorCode::NotFound, m.clone()),
-            CoreError::Corrupt(m) => ApiError::new(ErrorCode::Conflict, m.clone()),
+            CoreError::Download(m) => ApiError::new(ErrorCode::Conflict, m.clone()),
             CoreError::ChangesWaiting(n) => ApiError::new(
                 ErrorCode::ChangesWaiting,
                 format!("Masih ada {n} perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."),

@@ -2,31 +2,40 @@
 //!
 //! The catalogue comes with sync like every record; a material's text and files come only when the user
 //! saves it, because they cost data. Owns: downloading them (the text with its `ETag`, each file in parts
-//! of [`PART`] bytes appended to a `.part` file, so a dropped connection costs at most one part and the
-//! next try resumes where it stopped), checking each file against the catalogue's SHA-256 before it
-//! counts as saved, and reading back what is saved, with no network.
+//! appended to a `.part` file named by the version's hash, so a dropped connection costs at most one part
+//! and the next try resumes where it stopped; a part that times out is asked for again at half the size,
+//! for the slowest links), checking each file against the catalogue's SHA-256 before it counts as saved,
+//! and reading back what is saved, with no network.
 //!
-//! A material is saved once its text and every file of the catalogue's version are on the device. The
-//! text is written last, so a text on the device means a version was once whole; when the catalogue moves
-//! on, the old version stays readable (`Outdated`) until the new one has replaced it. Saved materials are
-//! public texts and outlive sign-out, like the data-use figures: a teacher who signs in again does not pay
-//! for them twice.
+//! A material is saved once its text and every file of the catalogue's version are on the device. Files
+//! are put in place one by one as each is whole; the text and the catalogue entry it belongs to are
+//! written last, so a saved text means a version was once whole. While a newer version is being fetched
+//! the page shows the saved text with whichever files are already new (`Outdated` until the text follows).
+//! Saved materials are public texts and outlive sign-out, like the data-use figures: they stay listed and
+//! readable from the catalogue entry saved with them, and a teacher who signs in again does not pay for
+//! them twice.
 
 use crate::{CoreError, LocalStore, Session};
-use penggerak_client::{ContentAnswer, FilePart};
+use penggerak_client::{ClientError, ContentAnswer, FilePart};
 use penggerak_types::ipc::{MaterialItem, MaterialReader, MaterialsView, Saved, SavedFile};
 use penggerak_types::material::{Material, MaterialContent, MaterialFile};
 use penggerak_types::RecordKind;
 use sha2::{Digest, Sha256};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 
 /// Bytes asked for per request of a file: what a connection dropped mid-download can cost again.
 pub const PART: u64 = 256 * 1024;
+/// The smallest part: halving stops here (at 2G speeds, ~2 KB/s, it still fits the request timeout).
+const MIN_PART: u64 = 32 * 1024;
+/// The longest file name kept from the catalogue's (its end, so the extension stays).
+const NAME_CHARS: usize = 80;
 
-/// The text of a material as saved: which version, and its sections.
+/// A material as saved: the catalogue entry of the version saved, and its text.
 struct SavedText {
     etag: String,
+    material: Material,
     content: MaterialContent,
 }
 
@@ -35,8 +44,24 @@ fn hex(id: &str) -> String {
     id.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+/// The SHA-256 of the file at `path`, read in blocks (files can be large; never all in memory).
+fn sha256_of_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&block[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A hash as the catalogue must give it: 64 lowercase hex digits (it also names the part file).
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Where a material's files live, under the engine's data folder.
@@ -47,11 +72,12 @@ fn folder(root: &Path, material_id: &str) -> PathBuf {
 /// A saved file's name: its id (hex) and its name with anything but letters, digits, `.`, `-` and `_`
 /// made `_`, so the file keeps its extension for the app that opens it.
 fn file_path(root: &Path, material_id: &str, f: &MaterialFile) -> PathBuf {
-    let name: String = f
+    let safe: Vec<char> = f
         .name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
         .collect();
+    let name: String = safe[safe.len().saturating_sub(NAME_CHARS)..].iter().collect();
     folder(root, material_id).join(format!("{}-{name}", hex(&f.id)))
 }
 
@@ -66,22 +92,42 @@ fn file_len(path: &Path) -> u64 {
 }
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> CoreError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        return CoreError::Storage(
+            "Ruang penyimpanan perangkat penuh. Kosongkan sebagian ruang, lalu simpan lagi; yang sudah \
+             terunduh tidak hilang."
+                .into(),
+        );
+    }
     CoreError::Storage(format!("{what} {}: {e}", path.display()))
+}
+
+fn not_usable(message: String) -> CoreError {
+    CoreError::Download(message)
 }
 
 impl LocalStore {
     async fn saved_text(&self, id: &str) -> Result<Option<SavedText>, CoreError> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT content_etag, content FROM saved_materials WHERE id = ?")
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT content_etag, material, content FROM saved_materials WHERE id = ?")
                 .bind(id)
                 .fetch_optional(self.pool())
                 .await?;
-        row.map(|(etag, json)| {
-            serde_json::from_str(&json)
-                .map(|content| SavedText { etag, content })
-                .map_err(|e| CoreError::Storage(format!("saved material {id} unreadable: {e}")))
-        })
-        .transpose()
+        let Some((etag, material, content)) = row else { return Ok(None) };
+        let unreadable =
+            |e: serde_json::Error| CoreError::Storage(format!("saved material {id} unreadable: {e}"));
+        Ok(Some(SavedText {
+            etag,
+            material: serde_json::from_str(&material).map_err(unreadable)?,
+            content: serde_json::from_str(&content).map_err(unreadable)?,
+        }))
+    }
+
+    /// The ids of every saved material.
+    async fn saved_ids(&self) -> Result<Vec<String>, CoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM saved_materials").fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
     /// The hashes of the saved files of material `id`, by file id.
@@ -104,11 +150,9 @@ impl Session {
             && file_len(&file_path(self.materials_root(), &m.id, f)) == f.size
     }
 
-    async fn item(&self, m: Material) -> Result<MaterialItem, CoreError> {
-        let store = self.store();
-        let text = store.saved_text(&m.id).await?;
-        let files = store.saved_files(&m.id).await?;
-        let text_current = text.as_ref().is_some_and(|t| t.etag == m.content_etag);
+    async fn item(&self, m: Material, text: Option<&SavedText>) -> Result<MaterialItem, CoreError> {
+        let files = self.store().saved_files(&m.id).await?;
+        let text_current = text.is_some_and(|t| t.etag == m.content_etag);
         let mut saved_bytes = if text_current { m.content_size } else { 0 };
         let mut files_current = true;
         for f in &m.files {
@@ -119,38 +163,50 @@ impl Session {
                 saved_bytes += file_len(&part_path(self.materials_root(), &m.id, f)).min(f.size);
             }
         }
-        let saved = match (text, text_current && files_current) {
-            (Some(_), true) => Saved::Yes,
-            (Some(_), false) => Saved::Outdated,
-            (None, _) => Saved::No,
+        let saved = match (text.is_some(), text_current && files_current) {
+            (true, true) => Saved::Yes,
+            (true, false) => Saved::Outdated,
+            (false, _) => Saved::No,
         };
         Ok(MaterialItem { material: m, saved, saved_bytes })
     }
 
-    async fn catalogue_entry(&self, id: &str) -> Result<Material, CoreError> {
-        match self.store().record(RecordKind::Material, id).await? {
-            Some(r) => r.parse(),
-            None => Err(CoreError::Missing(format!(
+    /// The catalogue's entry for `id`, else the one saved with the material (a saved material stays
+    /// readable when the catalogue is not on the device, e.g. after sign-out), else `Missing`.
+    async fn entry(&self, id: &str, text: Option<&SavedText>) -> Result<Material, CoreError> {
+        match (self.store().record(RecordKind::Material, id).await?, text) {
+            (Some(r), _) => r.parse(),
+            (None, Some(t)) => Ok(t.material.clone()),
+            (None, None) => Err(CoreError::Missing(format!(
                 "Materi {id} tidak ada di perangkat ini. Sinkronkan dulu, lalu coba lagi."
             ))),
         }
     }
 
-    /// The catalogue on the device, most recently updated first, with what of each is saved.
+    /// The catalogue on the device, most recently updated first, with what of each is saved; saved
+    /// materials the catalogue does not list (any more, or not yet after a sign-in) are listed too.
     pub async fn materials(&self) -> Result<MaterialsView, CoreError> {
         let mut all: Vec<Material> = self.store().all(RecordKind::Material).await?;
+        for id in self.store().saved_ids().await? {
+            if !all.iter().any(|m| m.id == id) {
+                if let Some(t) = self.store().saved_text(&id).await? {
+                    all.push(t.material);
+                }
+            }
+        }
         all.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.title.cmp(&b.title)));
         let mut materials = Vec::with_capacity(all.len());
         for m in all {
-            materials.push(self.item(m).await?);
+            let text = self.store().saved_text(&m.id).await?;
+            materials.push(self.item(m, text.as_ref()).await?);
         }
         Ok(MaterialsView { materials })
     }
 
     /// A material to read: its saved text and files (whatever version is saved), from the device only.
     pub async fn material(&self, id: &str) -> Result<MaterialReader, CoreError> {
-        let m = self.catalogue_entry(id).await?;
-        let content = self.store().saved_text(id).await?.map(|t| t.content);
+        let text = self.store().saved_text(id).await?;
+        let m = self.entry(id, text.as_ref()).await?;
         let saved = self.store().saved_files(id).await?;
         let files = m
             .files
@@ -162,7 +218,8 @@ impl Session {
                 SavedFile { file: f.clone(), path: whole.then(|| path.display().to_string()) }
             })
             .collect();
-        Ok(MaterialReader { item: self.item(m).await?, content, files })
+        let item = self.item(m, text.as_ref()).await?;
+        Ok(MaterialReader { item, content: text.map(|t| t.content), files })
     }
 
     /// Downloads what the device lacks of material `id` in the catalogue's version: the text unless the
@@ -177,8 +234,27 @@ impl Session {
         self.material(id).await
     }
 
+    /// `NotSignedIn` once another sign-in or a sign-out happened since `epoch`.
+    fn same_session(&self, epoch: u64) -> Result<(), CoreError> {
+        if self.account_epoch.load(Ordering::SeqCst) == epoch {
+            Ok(())
+        } else {
+            Err(CoreError::NotSignedIn)
+        }
+    }
+
     async fn download(&self, id: &str) -> Result<(), CoreError> {
-        let m = self.catalogue_entry(id).await?;
+        let epoch = self.account_epoch.load(Ordering::SeqCst);
+        let m = match self.store().record(RecordKind::Material, id).await? {
+            Some(r) => r.parse::<Material>()?,
+            None => return self.entry(id, None).await.map(|_| ()),
+        };
+        if let Some(bad) = m.files.iter().find(|f| !is_sha256(&f.sha256)) {
+            return Err(CoreError::Client(ClientError::Protocol(format!(
+                "the catalogue gives {} no SHA-256",
+                bad.name
+            ))));
+        }
         let held = self.store().saved_text(id).await?;
         let mut link = self.link().await?;
         let held_tag = held.as_ref().map(|t| t.etag.clone());
@@ -192,7 +268,7 @@ impl Session {
             (ContentAnswer::Content { content, etag }, _) => (content, etag),
             (ContentAnswer::NotModified, Some(t)) => (t.content, t.etag),
             (ContentAnswer::NotModified, None) => {
-                return Err(CoreError::Client(penggerak_client::ClientError::Protocol(
+                return Err(CoreError::Client(ClientError::Protocol(
                     "304 for a text the device does not hold".into(),
                 )))
             }
@@ -202,23 +278,61 @@ impl Session {
         let saved = self.store().saved_files(id).await?;
         for f in &m.files {
             if !self.file_current(&m, f, &saved) {
-                self.download_file(&mut link, &m, f).await?;
+                self.download_file(&mut link, &m, f, epoch).await?;
             }
         }
         // The text last: from now on this version counts as saved.
+        let material = serde_json::to_string(&m).map_err(|e| CoreError::Storage(e.to_string()))?;
         let json = serde_json::to_string(&content).map_err(|e| CoreError::Storage(e.to_string()))?;
+        let mut tx = self.store().pool().begin().await?;
         sqlx::query(
-            "INSERT INTO saved_materials (id, content_etag, content, saved_at) VALUES (?, ?, ?, unixepoch())
-             ON CONFLICT (id) DO UPDATE SET content_etag = excluded.content_etag, content = excluded.content,
-                                            saved_at = excluded.saved_at",
+            "INSERT INTO saved_materials (id, content_etag, material, content, saved_at)
+             VALUES (?, ?, ?, ?, unixepoch())
+             ON CONFLICT (id) DO UPDATE SET content_etag = excluded.content_etag, material = excluded.material,
+                                            content = excluded.content, saved_at = excluded.saved_at",
         )
         .bind(id)
         .bind(&etag)
+        .bind(&material)
         .bind(&json)
-        .execute(self.store().pool())
+        .execute(&mut *tx)
         .await?;
+        // Files the saved version no longer has are forgotten, and (below) their bytes removed.
+        let keep: Vec<&str> = m.files.iter().map(|f| f.id.as_str()).collect();
+        for (file_id, _) in &saved {
+            if !keep.contains(&file_id.as_str()) {
+                sqlx::query("DELETE FROM saved_material_files WHERE material_id = ? AND file_id = ?")
+                    .bind(id)
+                    .bind(file_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        self.remove_leftovers(&m);
+        if etag != m.content_etag {
+            // The server's text is newer than the catalogue on the device: a sync brings the entry that
+            // goes with it (until then the material shows as having a newer version).
+            self.wake_sync();
+        }
         tracing::info!(material = id, "saved for reading offline");
         Ok(())
+    }
+
+    /// Deletes what the folder of `m` holds beyond the files of the version just saved: parts and files
+    /// of older versions, which nothing would otherwise ever remove.
+    fn remove_leftovers(&self, m: &Material) {
+        let wanted: Vec<PathBuf> =
+            m.files.iter().map(|f| file_path(self.materials_root(), &m.id, f)).collect();
+        let Ok(entries) = std::fs::read_dir(folder(self.materials_root(), &m.id)) else { return };
+        for e in entries.flatten() {
+            let path = e.path();
+            if !wanted.contains(&path) {
+                if let Err(err) = std::fs::remove_file(&path) {
+                    tracing::warn!(path = %path.display(), error = %err, "could not remove an old download");
+                }
+            }
+        }
     }
 
     /// Appends parts of file `f` to its `.part` file until it is whole, checks it against the catalogue's
@@ -228,31 +342,60 @@ impl Session {
         link: &mut crate::session::Link,
         m: &Material,
         f: &MaterialFile,
+        epoch: u64,
     ) -> Result<(), CoreError> {
         let part = part_path(self.materials_root(), &m.id, f);
+        // Created before the loop, so an empty file is saved like any other.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&part)
+            .map_err(|e| io("opening", &part, e))?;
+        let mut part_len = PART;
         loop {
             let have = file_len(&part);
             if have >= f.size {
                 break;
             }
-            let FilePart { from, bytes } = self
+            self.same_session(epoch)?;
+            let answer = self
                 .call(link, |c, token| async move {
-                    c.material_file_part(&token, &m.id, &f.id, &f.sha256, have, PART).await
+                    c.material_file_part(&token, &m.id, &f.id, &f.sha256, have, part_len).await
                 })
-                .await?;
-            if bytes.is_empty() {
-                return Err(CoreError::Client(penggerak_client::ClientError::Protocol(format!(
-                    "empty part of {} at byte {have}",
-                    f.name
-                ))));
-            }
+                .await;
+            let (from, bytes) = match answer {
+                Ok(FilePart::Bytes { from, bytes }) => (from, bytes),
+                Ok(FilePart::Changed) => {
+                    // The catalogue on the device is behind the server: a sync brings the new entry.
+                    let _ = std::fs::remove_file(&part);
+                    self.wake_sync();
+                    return Err(not_usable(format!(
+                        "Berkas {} baru saja diperbarui di server. Tunggu sinkronisasi selesai, lalu simpan lagi.",
+                        f.name
+                    )));
+                }
+                // A part that did not arrive in time: the link is slow, so ask for less at a time.
+                Err(CoreError::Client(ClientError::Offline { request_sent: true, .. }))
+                    if part_len > MIN_PART =>
+                {
+                    part_len /= 2;
+                    tracing::info!(part_len, "a file part timed out; asking for smaller parts");
+                    continue;
+                }
+                Err(e) if e.to_api_error().code == penggerak_types::ErrorCode::Validation => {
+                    // 416: what is on the device is not the start of this file; start it again.
+                    let _ = std::fs::remove_file(&part);
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            };
             if from != 0 && from != have {
-                return Err(CoreError::Client(penggerak_client::ClientError::Protocol(format!(
+                return Err(CoreError::Client(ClientError::Protocol(format!(
                     "asked for {} from byte {have}, got bytes from {from}",
                     f.name
                 ))));
             }
-            // The server sends the whole file when the version asked for is gone: start again with it.
+            // The server may send the whole file instead of a range: start again with it.
             let mut out = std::fs::OpenOptions::new()
                 .create(true)
                 .append(from != 0)
@@ -261,15 +404,24 @@ impl Session {
                 .open(&part)
                 .map_err(|e| io("opening", &part, e))?;
             out.write_all(&bytes).and_then(|()| out.sync_data()).map_err(|e| io("writing", &part, e))?;
+            if file_len(&part) <= have {
+                return Err(CoreError::Client(ClientError::Protocol(format!(
+                    "a part of {} at byte {have} brought nothing new",
+                    f.name
+                ))));
+            }
         }
-        let bytes = std::fs::read(&part).map_err(|e| io("reading", &part, e))?;
-        if bytes.len() as u64 != f.size || sha256_hex(&bytes) != f.sha256 {
-            // Not the file the catalogue lists (changed on the server meanwhile, or damaged): kept, it
-            // would only be resumed into something wrong.
+        let hashing = part.clone();
+        let sha = tokio::task::spawn_blocking(move || sha256_of_file(&hashing))
+            .await
+            .map_err(|e| CoreError::Storage(format!("hashing {}: {e}", part.display())))?
+            .map_err(|e| io("reading", &part, e))?;
+        if file_len(&part) != f.size || sha != f.sha256 {
+            // Not the file the catalogue lists (damaged on the way): kept, it would only be resumed into
+            // something wrong.
             let _ = std::fs::remove_file(&part);
-            return Err(CoreError::Corrupt(format!(
-                "Berkas {} tidak sama dengan yang terdaftar di katalog (mungkin baru diperbarui di server). \
-                 Berkas itu sudah dibuang; sinkronkan, lalu unduh lagi.",
+            return Err(not_usable(format!(
+                "Berkas {} rusak saat diunduh dan sudah dibuang. Simpan lagi untuk mengunduhnya ulang.",
                 f.name
             )));
         }

@@ -31,6 +31,9 @@ pub struct Session {
     pub(crate) materials_dir: std::path::PathBuf,
     /// One material download at a time: two would append to the same part file.
     pub(crate) downloads: tokio::sync::Mutex<()>,
+    /// Goes up at every sign-in and sign-out: a material download started under another session stops
+    /// before its next request instead of carrying on with the new one's tokens.
+    pub(crate) account_epoch: std::sync::atomic::AtomicU64,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -59,6 +62,7 @@ impl Session {
             meter: Arc::default(),
             materials_dir: data_dir.join("materials"),
             downloads: tokio::sync::Mutex::new(()),
+            account_epoch: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -199,6 +203,7 @@ impl Session {
     /// and the profile in the local store.
     pub async fn sign_in(&self, request: SignInRequest) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
+        self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // The new pair overwrites the keychain entry: settle an old session waiting for revocation first
         // (best effort; signing in needs the network anyway).
         if let Err(e) = self.finish_revocation_locked().await {
@@ -268,6 +273,11 @@ impl Session {
         let _gate = self.gate.lock().await;
         // Another task may have refreshed while we waited for the gate: use its pair.
         if let Some(current) = self.keychain(|t| t.load()).await? {
+            // Signed out meanwhile (only a revocation waits), or signed in to another server: this
+            // session is over, and refreshing it would bring it back.
+            if current.revoke_only || current.server_url != old.server_url {
+                return Err(CoreError::NotSignedIn);
+            }
             if current.refresh_token != old.refresh_token {
                 return Ok(current);
             }
@@ -300,6 +310,7 @@ impl Session {
     /// ([`Session::finish_revocation`]).
     pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
+        self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // Unsaved drafts are typed text too: signing out would lose them just the same.
         let (waiting, ..) = self.store.outbox_counts().await?;
         let waiting = waiting + self.store.draft_count().await?;

@@ -92,7 +92,7 @@ async fn a_download_cut_by_the_network_resumes_where_it_stopped_and_reads_offlin
     assert_eq!((saved.item.saved, saved.item.saved_bytes), (Saved::Yes, size), "{saved:?}");
     assert!(
         resumed <= left + 64 * 1024,
-        "the second try moved {resumed} B for the {left} B that were missing (compressed, plus headers)"
+        "the second try moved {resumed} B for the {left} B that were missing (plus the text and headers)"
     );
     assert_files_whole(&saved);
     assert!(saved.content.as_ref().is_some_and(|c| !c.sections.is_empty()), "the text is saved too");
@@ -142,7 +142,70 @@ async fn a_material_not_in_the_catalogue_is_a_clear_error_and_saving_needs_the_n
     let e = session.save_material("materi-02").await.unwrap_err().to_api_error();
     assert_eq!(e.code, penggerak_types::ErrorCode::Offline, "{e:?}");
     let r = session.material("materi-02").await.unwrap();
-    assert_eq!((r.item.saved, r.item.saved_bytes), (Saved::No, 0), "a failed save leaves nothing behind");
+    assert_eq!((r.item.saved, r.item.saved_bytes), (Saved::No, 0), "a failed save claims nothing saved");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_replaced_on_the_server_mid_download_is_never_spliced_and_saves_after_a_sync() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 5);
+    let dir = tempfile::tempdir().unwrap();
+    let session = Arc::new(
+        Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap(),
+    );
+    session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+    let old = session.material(BIG).await.unwrap().item.material;
+
+    // Part of the old version arrives, then the link goes.
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 400_000, reset: 0.0, hang: 0.0 });
+    let task = tokio::spawn({
+        let s = Arc::clone(&session);
+        async move { s.save_material(BIG).await }
+    });
+    let started = Instant::now();
+    while session.material(BIG).await.unwrap().item.saved_bytes < old.download_size() / 4 {
+        assert!(started.elapsed() < Duration::from_secs(120), "the download went nowhere");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    proxy.set_mode(ChaosMode::Down);
+    task.await.unwrap().expect_err("the link went down mid-download");
+
+    // Meanwhile the ministry replaces the module's PDF with a shorter one.
+    let client = penggerak_client::ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login(SITI, penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let content: penggerak_types::material::MaterialContent =
+        client.get_json(&token, &format!("/materials/{BIG}/content")).await.unwrap();
+    let new_pdf = b"%PDF-1.4 versi baru\n".repeat(5_000);
+    let new = server.publish_material(old.clone(), &content, std::slice::from_ref(&new_pdf));
+    assert_ne!(new.files[0].sha256, old.files[0].sha256, "a new version of the file");
+
+    // Resuming against the device's old catalogue: the server sends the new file whole (If-Range), and
+    // the engine neither splices it onto the old part nor loops; it says why and keeps nothing of it.
+    proxy.set_mode(ChaosMode::Pass);
+    let down_before = proxy.bytes().0;
+    let e = session.save_material(BIG).await.unwrap_err().to_api_error();
+    let spent = proxy.bytes().0 - down_before;
+    assert_eq!(e.code, penggerak_types::ErrorCode::Conflict, "{e:?}");
+    assert!(e.message.contains("diperbarui di server"), "it says what happened: {}", e.message);
+    assert!(
+        spent < new_pdf.len() as u64 + 64 * 1024,
+        "the new file was fetched once, not in a loop: {spent} B"
+    );
+    let after = session.material(BIG).await.unwrap();
+    assert_eq!((after.item.saved, after.item.saved_bytes), (Saved::No, 0), "the old part is gone too");
+
+    // Once the catalogue is synced, the new version saves whole.
+    session.sync_now().await.unwrap();
+    let saved = session.save_material(BIG).await.unwrap();
+    assert_eq!(saved.item.saved, Saved::Yes, "{saved:?}");
+    assert_eq!(saved.files[0].file.sha256, new.files[0].sha256, "the new version");
+    assert_files_whole(&saved);
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("materials").join(hex(BIG)))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(left.len(), 1, "only the saved file is in the folder: {left:?}");
 }
 
 fn hex(id: &str) -> String {

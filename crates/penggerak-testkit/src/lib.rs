@@ -105,6 +105,34 @@ impl TestServer {
         &self.database_url
     }
 
+    /// Publishes a learning material on the running server as an importer would (a new version when its
+    /// id exists): its text, its files' bytes, and the catalogue record with sizes and hashes from them.
+    /// Returns the catalogue entry as published.
+    pub fn publish_material(
+        &self,
+        material: penggerak_types::material::Material,
+        content: &penggerak_types::material::MaterialContent,
+        files: &[Vec<u8>],
+    ) -> penggerak_types::material::Material {
+        let (url, content, files) = (self.database_url.clone(), content.clone(), files.to_vec());
+        // A runtime of its own, on a thread of its own: callers are often inside one already.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            rt.block_on(async move {
+                let db = Db::open(&url).await.expect("the test server's database");
+                let mut tx = db.begin().await.expect("a transaction");
+                let published =
+                    penggerak_server::routes::materials::publish(&mut tx, material, &content, &files)
+                        .await
+                        .expect("publishing the material");
+                tx.commit().await.expect("committing the material");
+                published
+            })
+        })
+        .join()
+        .expect("the publishing thread")
+    }
+
     /// The server's SQLite file (to inspect what is stored at rest), or `None` on PostgreSQL.
     pub fn sqlite_path(&self) -> Option<&std::path::Path> {
         self.db_path.as_deref()

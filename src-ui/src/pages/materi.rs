@@ -55,7 +55,7 @@ fn lists(l: Locale, v: MaterialsView, filter: RwSignal<MaterialFilter>) -> impl 
             <div class="filter-row">
                 <div>
                     <label for="filter-kind">{td_string!(l, filter_kind)}</label>
-                    <select id="filter-kind" on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.kind = v); }>
+                    <select id="filter-kind" prop:value=move || filter.get().kind on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.kind = v); }>
                         <option value="">{td_string!(l, filter_all)}</option>
                         {MATERIAL_KINDS.iter().map(|(key, kind)| view! {
                             <option value=*key>{view_model::material_kind_label(l, *kind)}</option>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use penggerak_types::ipc::{MaterialReader, Saved};
-use penggerak_types::ApiError;
+use penggerak_types::ErrorCode;
 use std::time::Duration;
 
 /// How often a running download's progress is read from the device (a local read; no network).
@@ -23,10 +23,12 @@ pub fn Material() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let data = shell.read(move || ipc::material(id()));
+    // A running download's progress: read from the device now and then, apart from the page, so the
+    // text and the buttons are not redrawn under the reader's focus every half second.
+    let progress = LocalResource::new(move || ipc::material(id()));
     let error = RwSignal::new(None::<String>);
     let save = shell.action(error, ipc::save_material);
     let remove = shell.action(error, ipc::remove_material);
-    // While a download runs, read its progress from the device now and then.
     let ticker = StoredValue::new(None::<IntervalHandle>);
     Effect::new(move |_| {
         let running = save.pending().get();
@@ -35,7 +37,8 @@ pub fn Material() -> impl IntoView {
             ticker.set_value(None);
         }
         if running {
-            ticker.set_value(set_interval_with_handle(move || data.refetch(), PROGRESS_EVERY).ok());
+            progress.refetch();
+            ticker.set_value(set_interval_with_handle(move || progress.refetch(), PROGRESS_EVERY).ok());
         }
     });
     on_cleanup(move || {
@@ -43,18 +46,43 @@ pub fn Material() -> impl IntoView {
             t.clear();
         }
     });
+    // A save that failed may still have brought part of the material: show how much.
+    Effect::new(move |_| {
+        if let Some(Err(_)) = save.value().get() {
+            data.refetch();
+        }
+    });
     let busy = move || save.pending().get() || remove.pending().get();
+    let progress_line = move || {
+        save.pending().get().then(|| {
+            progress.get().and_then(Result::ok).map(|r| {
+                let total = r.item.material.download_size().max(1);
+                let label = view_model::saving_label(l, &r.item);
+                view! {
+                    <progress max=total.to_string() value=r.item.saved_bytes.min(total).to_string()
+                        aria-label=label.clone()></progress>
+                    " " {label}
+                }
+            })
+        })
+    };
 
     view! {
         <section class="card material-page" aria-labelledby="material-title">
             <A href="/materi">{td_string!(l, back_to_materials)}</A>
             <p id="material-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            <p id="material-progress" role="status">{progress_line}</p>
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                 <ErrorBoundary fallback=errors_view>
-                    {move || data.get().map(|r: Result<MaterialReader, ApiError>| r.map(|m| {
-                        let saving = save.pending().get();
-                        page(l, m, saving, busy, move |id| { save.dispatch(id); }, move |id| { remove.dispatch(id); })
-                    }))}
+                    {move || data.get().map(|r| match r {
+                        Err(e) if e.code == ErrorCode::NotFound => {
+                            Ok(view! { <p class="error">{td_string!(l, material_missing)}</p> }.into_any())
+                        }
+                        r => r.map(|m| {
+                            page(l, m, busy, move |id| { save.dispatch(id); }, move |id| { remove.dispatch(id); })
+                                .into_any()
+                        }),
+                    })}
                 </ErrorBoundary>
             </Transition>
         </section>
@@ -64,7 +92,6 @@ pub fn Material() -> impl IntoView {
 fn page(
     l: Locale,
     r: MaterialReader,
-    saving: bool,
     busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
     on_save: impl Fn(String) + Copy + 'static,
     on_remove: impl Fn(String) + Copy + 'static,
@@ -73,16 +100,6 @@ fn page(
     let m = item.material.clone();
     let chip = view_model::saved_chip(l, &item);
     let offer = view_model::save_label(l, &item);
-    let progress = saving.then(|| {
-        let total = m.download_size().max(1);
-        view! {
-            <p id="material-progress" role="status">
-                <progress max=total.to_string() value=item.saved_bytes.min(total).to_string()
-                    aria-label=view_model::saving_label(l, &item)></progress>
-                " " {view_model::saving_label(l, &item)}
-            </p>
-        }
-    });
     let (id_save, id_remove) = (m.id.clone(), m.id.clone());
     let mut facts = vec![view_model::material_kind_label(l, m.kind).to_owned(), m.topic.clone()];
     if !m.jenjang.is_empty() {
@@ -127,7 +144,6 @@ fn page(
             <span id="material-size">{td_string!(l, material_size, size = view_model::bytes_label(l, m.download_size()))}</span>
             {chip.map(|c| view! { " " <span id="material-state" class=if item.saved == Saved::Yes { "status-chip" } else { "badge pending" }>{c}</span> })}
         </p>
-        {progress}
         <div class="actions">
             {offer.map(|label| view! {
                 <button id="save-material" class="primary" disabled=busy
