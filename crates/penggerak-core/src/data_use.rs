@@ -1,9 +1,9 @@
 //! Data use (`migrations/0005_data_use.sql`): what the engine's requests cost in mobile data, per month.
 //!
 //! Owns: moving the client's [`Meter`](penggerak_client::Meter) count into the store, attributed to the
-//! month (WIB) in which it is kept, and reading it back. The count is kept after every sync pass, sign-in
-//! and sign-out, and whenever it is read; between two of those it lives in memory, so a killed app loses
-//! at most one pass's count. A device figure: sign-out keeps it.
+//! month (WIB) in which it is kept, and reading it back. The count is kept after every sync pass, material
+//! download, sign-in and sign-out, and whenever it is read; between two of those it lives in memory, so a
+//! killed app loses at most one pass's (or one download's) count. A device figure: sign-out keeps it.
 
 use crate::views::today_wib;
 use crate::{CoreError, LocalStore, Session};
