@@ -126,6 +126,35 @@ async fn a_download_cut_by_the_network_resumes_where_it_stopped_and_reads_offlin
     assert!(!dir.path().join("materials").join(hex(BIG)).exists(), "its folder is gone");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_stops_a_download_before_its_next_request() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 3);
+    let dir = tempfile::tempdir().unwrap();
+    let session = Arc::new(
+        Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap(),
+    );
+    session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 400_000, reset: 0.0, hang: 0.0 });
+    let task = tokio::spawn({
+        let s = Arc::clone(&session);
+        async move { s.save_material(BIG).await }
+    });
+    let started = Instant::now();
+    while session.material(BIG).await.unwrap().item.saved_bytes < 2 * MATERIAL_PART {
+        assert!(started.elapsed() < Duration::from_secs(120), "the download went nowhere");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    session.sign_out(true).await.unwrap();
+    let e = task.await.unwrap().expect_err("the download ends with the session");
+    assert_eq!(e.to_api_error().code, penggerak_types::ErrorCode::NotSignedIn, "{e}");
+    // At most the part in flight at the sign-out arrived after it; then nothing more is asked for.
+    let down = proxy.bytes().0;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(proxy.bytes().0, down, "no request after the download stopped");
+}
+
 #[tokio::test]
 async fn a_material_not_in_the_catalogue_is_a_clear_error_and_saving_needs_the_network() {
     let mut server = TestServer::start();
