@@ -77,6 +77,7 @@ impl Db {
         }
         .with_context(|| format!("connecting to {}", redact(url)))?;
         MIGRATIONS.run(&pool).await.context("applying migrations")?;
+        crate::files::note_earlier_uses(&pool).await.context("noting the uses of stored files")?;
         Ok(Self { pool, backend })
     }
 

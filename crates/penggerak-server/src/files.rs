@@ -4,10 +4,13 @@
 //! allows), an unsatisfiable range → `416`, and `If-Range` (a stale validator gets the whole file).
 
 use crate::error::{Result, ServerError};
+use crate::records::{self, Filter};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use penggerak_types::ErrorCode;
+use penggerak_types::kinerja::Evidence;
+use penggerak_types::material::Material;
+use penggerak_types::{ErrorCode, RecordKind};
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 use std::ops::RangeInclusive;
@@ -20,9 +23,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Stores `bytes` (once per content) and returns its SHA-256.
-pub async fn store(conn: &mut AnyConnection, bytes: &[u8]) -> Result<String> {
+/// Stores `bytes` (once per content) for the record `kind/id`, and returns its SHA-256. The record's use
+/// of the file is noted in `file_refs` until [`release`] forgets it.
+pub async fn store(conn: &mut AnyConnection, kind: RecordKind, id: &str, bytes: &[u8]) -> Result<String> {
     let sha = sha256_hex(bytes);
+    sqlx::query("INSERT INTO file_refs (sha256, kind, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(&sha)
+        .bind(kind.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     let inserted =
         sqlx::query("INSERT INTO files (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
             .bind(&sha)
@@ -30,7 +40,17 @@ pub async fn store(conn: &mut AnyConnection, bytes: &[u8]) -> Result<String> {
             .execute(&mut *conn)
             .await?
             .rows_affected();
-    if inserted == 1 {
+    // On PostgreSQL a file that is there may be on its way out: [`release`] holds its row locked while it
+    // decides. Waiting for that lock, and finding the row gone, means storing it again.
+    let there = inserted == 1 || lock_file(conn, &sha).await?;
+    if !there {
+        sqlx::query("INSERT INTO files (sha256, size) VALUES ($1, $2)")
+            .bind(&sha)
+            .bind(bytes.len() as i64)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if inserted == 1 || !there {
         for (n, chunk) in bytes.chunks(CHUNK).enumerate() {
             sqlx::query("INSERT INTO file_chunks (sha256, n, data) VALUES ($1, $2, $3)")
                 .bind(&sha)
@@ -41,6 +61,78 @@ pub async fn store(conn: &mut AnyConnection, bytes: &[u8]) -> Result<String> {
         }
     }
     Ok(sha)
+}
+
+/// Takes the row lock of file `sha` on PostgreSQL (SQLite's writers are already one at a time); whether
+/// the file is stored.
+async fn lock_file(conn: &mut AnyConnection, sha: &str) -> Result<bool> {
+    let lock = if conn.backend_name() == "PostgreSQL" { " FOR UPDATE" } else { "" };
+    let row: Option<(String,)> = sqlx::query_as(&format!("SELECT sha256 FROM files WHERE sha256 = $1{lock}"))
+        .bind(sha)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// The record `kind/id` no longer uses its files (deleted, or about to store a new version's): forgets its
+/// uses, and removes each of those files, with its chunks, that no other record uses. Returns how many
+/// files were removed.
+pub async fn release(conn: &mut AnyConnection, kind: RecordKind, id: &str) -> Result<u64> {
+    let used: Vec<(String,)> = sqlx::query_as("SELECT sha256 FROM file_refs WHERE kind = $1 AND id = $2")
+        .bind(kind.as_str())
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM file_refs WHERE kind = $1 AND id = $2")
+        .bind(kind.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let mut removed = 0;
+    for (sha,) in used {
+        if !lock_file(conn, &sha).await? {
+            continue;
+        }
+        let (others,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM file_refs WHERE sha256 = $1")
+            .bind(&sha)
+            .fetch_one(&mut *conn)
+            .await?;
+        if others == 0 {
+            sqlx::query("DELETE FROM file_chunks WHERE sha256 = $1").bind(&sha).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM files WHERE sha256 = $1").bind(&sha).execute(&mut *conn).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Notes the uses of files stored before `file_refs` existed (evidence records and material catalogue
+/// entries name their files by hash), once: while files are stored and no use is noted. Run at start,
+/// before any request, so [`release`] never removes a file an older record still names.
+pub async fn note_earlier_uses(pool: &sqlx::AnyPool) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    let (files,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM files").fetch_one(&mut *tx).await?;
+    let (refs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM file_refs").fetch_one(&mut *tx).await?;
+    if files == 0 || refs > 0 {
+        return Ok(());
+    }
+    let mut uses = Vec::new();
+    for e in records::list::<Evidence>(&mut tx, RecordKind::Evidence, Filter::All).await? {
+        uses.push((e.data.sha256, RecordKind::Evidence, e.id));
+    }
+    for m in records::list::<Material>(&mut tx, RecordKind::Material, Filter::All).await? {
+        uses.extend(m.data.files.into_iter().map(|f| (f.sha256, RecordKind::Material, m.id.clone())));
+    }
+    for (sha, kind, id) in uses {
+        sqlx::query("INSERT INTO file_refs (sha256, kind, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(sha)
+            .bind(kind.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The size of the stored file `sha`, if stored.
@@ -123,10 +215,9 @@ pub async fn serve(
             .header(header::ACCEPT_RANGES, "bytes")
             .header(header::CACHE_CONTROL, "private, max-age=31536000, immutable");
         if status != StatusCode::NOT_MODIFIED {
-            r = r.header(header::CONTENT_TYPE, content_type).header(
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\', '\r', '\n'], "_")),
-            );
+            r = r
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::CONTENT_DISPOSITION, disposition(file_name));
         }
         r
     };
@@ -155,12 +246,54 @@ pub async fn serve(
     built.map_err(|e| ServerError::Internal(e.into()))
 }
 
+/// `Content-Disposition` for a download named `file_name` (RFC 6266): a plain-ASCII `filename` for old
+/// clients and the exact name as `filename*=UTF-8''…`, so no name (quotes, non-ASCII, control characters
+/// from an older upload) can break the header.
+fn disposition(file_name: &str) -> String {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let exact = percent_encoding::utf8_percent_encode(file_name, RFC5987);
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}")
+}
+
+/// What `filename*` must percent-encode: everything but RFC 5987's `attr-char`.
+const RFC5987: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
         pairs.iter().map(|(k, v)| (k.clone(), HeaderValue::from_str(v).unwrap())).collect()
+    }
+
+    #[test]
+    fn any_file_name_makes_a_valid_header() {
+        for name in
+            ["laporan.pdf", "Bukti \"akhir\".pdf", "rapor\u{1}\n.pdf", "modul diferensiasi – kelas 4.pdf"]
+        {
+            let d = disposition(name);
+            assert!(HeaderValue::from_str(&d).is_ok(), "{name:?} gave a header value hyper refuses: {d}");
+        }
+        assert_eq!(
+            disposition("modul – 4.pdf"),
+            "attachment; filename=\"modul _ 4.pdf\"; filename*=UTF-8''modul%20%E2%80%93%204.pdf",
+            "the exact name travels percent-encoded beside an ASCII fallback"
+        );
     }
 
     #[test]

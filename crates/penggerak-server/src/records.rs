@@ -6,7 +6,7 @@
 //! write their records only through this module, inside the request's transaction.
 
 use crate::error::{Result, ServerError};
-use penggerak_types::{ApiError, ErrorCode, RecordKind, SyncRecord};
+use penggerak_types::{limits, ApiError, ErrorCode, RecordKind, SyncRecord};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -222,6 +222,10 @@ async fn write<T: Serialize>(
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| internal(format!("record {kind}/{id} does not serialise: {e}")))?;
+    // The last guard of every bound: no record grows past what a `/sync` page can carry.
+    if text.as_ref().is_some_and(|t| t.len() > limits::RECORD_BYTES) {
+        return Err(ServerError::new(ErrorCode::PayloadTooLarge, "Data ini terlalu besar untuk disimpan."));
+    }
     let seq = next_seq(&mut *conn).await?;
     let (version,): (i64,) = sqlx::query_as(
         "INSERT INTO records (kind, id, version, seq, owner_id, school_npsn, public, deleted, data)
@@ -257,31 +261,49 @@ const FEED_VISIBLE: &str =
     "(public = 1 OR owner_id = $2 OR ($3 <> '' AND school_npsn = $3)) AND ($1 > 0 OR deleted = 0)";
 
 /// One page of the change feed for a caller: records with `seq > after` that the caller may see (see
-/// [`FEED_VISIBLE`]); oldest first, at most `limit` (+1 to tell whether more wait). Returns the records
-/// with their seq.
+/// [`FEED_VISIBLE`]), oldest first, at most `limit` of them and no more than `max_bytes` of record data
+/// (always at least one record, so a page never stalls). The database measures the records
+/// (`octet_length`) and sends only those that fit, so a page of large records never crosses from the
+/// database whole. Returns the records with their seq, and whether more wait after them.
 pub async fn feed(
     conn: &mut AnyConnection,
     after: i64,
     user_id: &str,
     principal_of: Option<&str>,
     limit: i64,
-) -> Result<Vec<(i64, SyncRecord)>> {
+    max_bytes: usize,
+) -> Result<(Vec<(i64, SyncRecord)>, bool)> {
     #[derive(sqlx::FromRow)]
     struct FeedRow {
         seq: i64,
+        /// Rows in the count-bounded page, before the byte bound.
+        counted: i64,
         #[sqlx(flatten)]
         row: Row,
     }
+    // `page`: the next `limit + 1` records by count; `sized`: each with the bytes of the records before it.
     let rows: Vec<FeedRow> = sqlx::query_as(&format!(
-        "SELECT seq, {COLUMNS} FROM records WHERE seq > $1 AND {FEED_VISIBLE} ORDER BY seq LIMIT $4"
+        "SELECT seq, counted, {COLUMNS} FROM (
+             SELECT page.*, COUNT(*) OVER () AS counted,
+                 SUM(COALESCE(octet_length(data), 0)) OVER (ORDER BY seq) - COALESCE(octet_length(data), 0)
+                     AS bytes_before
+             FROM (SELECT seq, {COLUMNS} FROM records WHERE seq > $1 AND {FEED_VISIBLE} ORDER BY seq LIMIT $4)
+                 AS page
+         ) AS sized
+         WHERE bytes_before < $5 ORDER BY seq"
     ))
     .bind(after)
     .bind(user_id)
     .bind(principal_of.unwrap_or(""))
-    .bind(limit)
+    .bind(limit + 1)
+    .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
     .fetch_all(conn)
     .await?;
-    rows.into_iter().map(|r| Ok((r.seq, r.row.to_sync()?))).collect()
+    let counted = rows.first().map_or(0, |r| r.counted);
+    let mut page = rows.into_iter().map(|r| Ok((r.seq, r.row.to_sync()?))).collect::<Result<Vec<_>>>()?;
+    let more = counted > limit || (page.len() as i64) < counted;
+    page.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((page, more))
 }
 
 /// How many records of the caller's feed (as [`feed`] from `after`) come after `last`: what a page's

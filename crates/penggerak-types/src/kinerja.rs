@@ -170,12 +170,11 @@ pub struct PerformancePlan {
     pub predikat_note: Option<String>,
 }
 
-/// Limits on what a teacher writes into a plan.
-pub const MAX_RESULTS: usize = 10;
-pub const MAX_INDICATORS: usize = 10;
-pub const MAX_TEXT: usize = 1_000;
-pub const MAX_REFLECTION: usize = 10_000;
-pub const MAX_NOTE: usize = 2_000;
+/// Limits on what a teacher writes into a plan (all bounds live in [`crate::limits`]).
+use crate::limits::{
+    CLASS as MAX_CLASS, INDICATORS_PER_RESULT as MAX_INDICATORS, NOTE as MAX_NOTE,
+    REFLECTION as MAX_REFLECTION, RESULTS_PER_PLAN as MAX_RESULTS, TEXT as MAX_TEXT,
+};
 
 impl PerformancePlan {
     /// Why these results cannot be saved in a plan of `cycle`, if they cannot.
@@ -484,8 +483,14 @@ impl PerformancePlan {
             }
             Some(_) => {}
         }
+        if self.history.len() >= crate::limits::PLAN_HISTORY {
+            return Err(PlanRefusal::NotNow(format!(
+                "Rencana ini sudah {} kali berpindah status; hubungi operator sekolah.",
+                crate::limits::PLAN_HISTORY
+            )));
+        }
         let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
-        if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
+        if note.as_ref().is_some_and(|n| !crate::limits::fits(n, MAX_NOTE)) {
             return Err(PlanRefusal::Invalid(format!("Catatan paling banyak {MAX_NOTE} karakter.")));
         }
         if to == PlanStatus::Dikembalikan && note.is_none() {
@@ -499,9 +504,6 @@ impl PerformancePlan {
         Ok(note)
     }
 }
-
-/// Longest class name of an observation.
-pub const MAX_CLASS: usize = 200;
 
 impl NewObservation {
     /// The observation this schedules on `plan`, by `observer_id`, or why it cannot.
@@ -654,6 +656,39 @@ mod tests {
         assert!(plan.check_submittable(&pc).is_err(), "24 points < 32 needed");
         plan.results[1].points = Some(20);
         assert!(plan.check_submittable(&pc).is_ok());
+    }
+
+    #[test]
+    fn a_plan_moved_back_and_forth_without_end_stops_growing() {
+        let c = cycle(None);
+        let event = |to| PlanEvent {
+            to,
+            by_id: "k".into(),
+            by_name: "K".into(),
+            at: "t".into(),
+            note: Some("n".into()),
+        };
+        let mut plan = PerformancePlan {
+            id: "p".into(),
+            cycle_id: c.id.clone(),
+            owner_id: "u".into(),
+            school_npsn: None,
+            status: PlanStatus::PerluDisetujui,
+            results: vec![],
+            history: vec![event(PlanStatus::PerluDisetujui); crate::limits::PLAN_HISTORY - 1],
+            reflection: String::new(),
+            predikat: None,
+            predikat_note: None,
+        };
+        assert!(plan.check_move(PlanStatus::Dikembalikan, Actor::Principal, Some("perbaiki"), &c).is_ok());
+        plan.history.push(event(PlanStatus::Dikembalikan));
+        assert!(
+            matches!(
+                plan.check_move(PlanStatus::Dikembalikan, Actor::Principal, Some("perbaiki"), &c),
+                Err(PlanRefusal::NotNow(_))
+            ),
+            "a history at its bound takes no more moves: the record would grow without end"
+        );
     }
 
     #[test]

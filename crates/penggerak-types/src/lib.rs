@@ -13,6 +13,7 @@ pub mod api;
 pub mod error;
 pub mod ipc;
 pub mod kinerja;
+pub mod limits;
 pub mod material;
 pub mod pkb;
 pub mod programme;

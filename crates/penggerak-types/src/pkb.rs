@@ -123,8 +123,7 @@ pub struct PkbTarget {
     pub target_jp: u32,
 }
 
-/// The longest reflection accepted.
-pub const MAX_REFLECTION: usize = 10_000;
+use crate::limits::{self, REFLECTION as MAX_REFLECTION};
 
 impl PkbItem {
     /// Applies `patch` (without the version check) and checks the result, or says what is wrong.
@@ -163,9 +162,17 @@ impl PkbItem {
 
     /// The item's own rules, as messages for people.
     pub fn check(&self) -> Result<(), String> {
-        let chars = self.title.chars().count();
-        if chars == 0 || chars > 200 {
-            return Err("Judul wajib diisi, paling panjang 200 karakter.".into());
+        if self.title.is_empty()
+            || !limits::fits(&self.title, limits::TITLE)
+            || limits::has_control(&self.title)
+        {
+            return Err(format!("Judul wajib diisi, satu baris, paling panjang {} karakter.", limits::TITLE));
+        }
+        if !limits::is_id(&self.id) {
+            return Err("Id kegiatan tidak valid.".into());
+        }
+        if self.community_event_id.as_deref().is_some_and(|e| !limits::is_id(e)) {
+            return Err("Kegiatan komunitas yang dirujuk tidak valid.".into());
         }
         if !(1..=200).contains(&self.jp) {
             return Err("JP harus antara 1 dan 200.".into());
@@ -183,7 +190,7 @@ impl PkbItem {
             (PkbStatus::Berjalan, 100) => return Err("Kemajuan 100 berarti kegiatan selesai.".into()),
             _ => {}
         }
-        if self.reflection.chars().count() > MAX_REFLECTION {
+        if !limits::fits(&self.reflection, MAX_REFLECTION) {
             return Err(format!("Refleksi paling panjang {MAX_REFLECTION} karakter."));
         }
         if let Some(d) = &self.target_date {

@@ -11,7 +11,7 @@ use penggerak_types::api::{
     Community, CommunityDetail, CommunityEvent, CommunityEventRecord, CommunityQuery, CommunitySummary,
     Membership,
 };
-use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind, SyncRecord};
+use penggerak_types::{limits, ApiError, Changed, ErrorCode, RecordKind, SyncRecord};
 use sqlx::AnyConnection;
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.topic, c.jenjang, c.province, c.regency,
@@ -55,6 +55,7 @@ impl From<SummaryRow> for CommunitySummary {
     responses(
         (status = 200, description = "Matching communities by name", body = Vec<CommunitySummary>),
         (status = 401, description = "`unauthorized`", body = ApiError),
+        (status = 422, description = "`validation`: a search text or filter value too long", body = ApiError),
     )
 )]
 pub async fn list(
@@ -62,17 +63,35 @@ pub async fn list(
     user: AuthUser,
     Query(query): Query<CommunityQuery>,
 ) -> Result<Json<Vec<CommunitySummary>>> {
+    if query.q.as_deref().is_some_and(|q| !limits::fits(q, limits::SEARCH))
+        || [&query.topic, &query.jenjang, &query.province]
+            .into_iter()
+            .any(|v| v.as_deref().is_some_and(|v| !limits::fits(v, limits::FILTER)))
+    {
+        return Err(ServerError::new(
+            ErrorCode::Validation,
+            format!(
+                "Kata pencarian paling panjang {} karakter, nilai saring {} karakter.",
+                limits::SEARCH,
+                limits::FILTER
+            ),
+        ));
+    }
+    // `%`, `_` and `\` in what the teacher typed are looked for as they are, not as LIKE wildcards.
     let pattern = query
         .q
         .as_deref()
         .map(str::trim)
         .filter(|q| !q.is_empty())
-        .map(|q| format!("%{}%", q.to_lowercase()))
+        .map(|q| {
+            format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+        })
         .unwrap_or_default();
     let exact = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_owned();
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM communities c
-         WHERE ($2 = '' OR lower(c.name) LIKE $2 OR lower(c.description) LIKE $2 OR lower(c.topic) LIKE $2)
+         WHERE ($2 = '' OR lower(c.name) LIKE $2 ESCAPE '\\' OR lower(c.description) LIKE $2 ESCAPE '\\'
+                OR lower(c.topic) LIKE $2 ESCAPE '\\')
            AND ($3 = '' OR c.topic = $3)
            AND ($4 = '' OR c.jenjang = $4)
            AND ($5 = '' OR c.province = $5)

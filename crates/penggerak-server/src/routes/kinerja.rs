@@ -19,10 +19,10 @@ use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use penggerak_types::kinerja::{
     Actor, Cycle, Evidence, EvidenceUpload, KinerjaOverview, NewObservation, Observation, ObservationPatch,
-    PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal, PlanStatus, MAX_NOTE,
+    PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal, PlanStatus,
 };
 use penggerak_types::pkb::BaseVersion;
-use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind};
+use penggerak_types::{limits, ApiError, Changed, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
@@ -311,8 +311,8 @@ pub async fn rate_plan(
         return Err(ServerError::new(ErrorCode::Conflict, "Predikat diberikan setelah rencana disepakati."));
     }
     let note = rating.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
-        return Err(invalid(format!("Catatan paling banyak {MAX_NOTE} karakter.")));
+    if note.as_ref().is_some_and(|n| !penggerak_types::limits::fits(n, penggerak_types::limits::NOTE)) {
+        return Err(invalid(format!("Catatan paling banyak {} karakter.", limits::NOTE)));
     }
     let next = PerformancePlan { predikat: Some(rating.predikat), predikat_note: note, ..plan.data };
     let record = records::put(&mut tx, RecordKind::PerformancePlan, &id, &plan.audience, &next).await?;
@@ -320,11 +320,26 @@ pub async fn rate_plan(
     Ok(Json(Changed { records: vec![record] }))
 }
 
-fn check_text(label: &str, s: &str, max: usize) -> Result<()> {
-    if s.chars().count() > max {
-        return Err(invalid(format!("{label} paling banyak {max} karakter.")));
+/// A one-line text field: at most `max` characters and no control characters (a line break or NUL in a
+/// file name would break the download's headers).
+fn check_line(label: &str, s: &str, max: usize) -> Result<()> {
+    if !limits::fits(s, max) || limits::has_control(s) {
+        return Err(invalid(format!("{label} paling banyak {max} karakter, dalam satu baris.")));
     }
     Ok(())
+}
+
+/// How many live records of `kind` belong to `plan` (its owner's, naming it through `plan_of`). Read
+/// after the plan itself in a write transaction, whose row is then locked, so concurrent adds are counted
+/// one after the other.
+async fn on_plan<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    kind: RecordKind,
+    plan: &PerformancePlan,
+    plan_of: impl Fn(&T) -> &String,
+) -> Result<usize> {
+    let owned = records::list::<T>(conn, kind, Filter::Owner(&plan.owner_id)).await?;
+    Ok(owned.iter().filter(|r| plan_of(&r.data) == &plan.id).count())
 }
 
 /// The principal schedules a classroom observation of a staff member's plan.
@@ -361,6 +376,14 @@ pub async fn schedule(
     }
     if records::current(&mut tx, RecordKind::Observation, &new.id).await?.is_some() {
         return Err(ServerError::new(ErrorCode::Conflict, "Id observasi ini sudah dipakai."));
+    }
+    let scheduled =
+        on_plan::<Observation>(&mut tx, RecordKind::Observation, &plan.data, |o| &o.plan_id).await?;
+    if scheduled >= limits::OBSERVATIONS_PER_PLAN {
+        return Err(invalid(format!(
+            "Satu rencana paling banyak memuat {} observasi.",
+            limits::OBSERVATIONS_PER_PLAN
+        )));
     }
     let obs = new.observation(&plan.data, &caller.user_id).map_err(invalid)?;
     let record = records::put(&mut tx, RecordKind::Observation, &obs.id, &plan.audience, &obs).await?;
@@ -450,8 +473,11 @@ pub async fn upload(
     if meta.title.trim().is_empty() || meta.file_name.trim().is_empty() {
         return Err(invalid("Judul dan nama berkas bukti dukung harus diisi."));
     }
-    check_text("Judul", &meta.title, 200)?;
-    check_text("Nama berkas", &meta.file_name, 200)?;
+    check_line("Judul", &meta.title, limits::TITLE)?;
+    check_line("Nama berkas", &meta.file_name, limits::FILE_NAME)?;
+    if meta.result_id.as_deref().is_some_and(|r| !limits::is_id(r)) || !limits::is_id(&meta.plan_id) {
+        return Err(invalid("Rencana atau hasil kerja yang dirujuk tidak valid."));
+    }
     let mut tx = state.db.begin().await?;
     let (plan, actor) = load_plan(&mut tx, &caller, &meta.plan_id).await?;
     if actor != Actor::Owner {
@@ -481,7 +507,15 @@ pub async fn upload(
     if records::current(&mut tx, RecordKind::Evidence, &id).await?.is_some() {
         return Err(ServerError::new(ErrorCode::Conflict, "Id bukti dukung ini sudah dipakai."));
     }
-    let sha256 = files::store(&mut tx, &body).await?;
+    if on_plan::<Evidence>(&mut tx, RecordKind::Evidence, &plan.data, |e| &e.plan_id).await?
+        >= limits::EVIDENCE_PER_PLAN
+    {
+        return Err(invalid(format!(
+            "Satu rencana paling banyak memuat {} bukti dukung.",
+            limits::EVIDENCE_PER_PLAN
+        )));
+    }
+    let sha256 = files::store(&mut tx, RecordKind::Evidence, &id, &body).await?;
     let evidence = Evidence {
         id: id.clone(),
         plan_id: plan.data.id.clone(),
@@ -537,6 +571,7 @@ pub async fn delete_evidence(
     let gone = records::delete(&mut tx, RecordKind::Evidence, &id)
         .await?
         .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Bukti dukung tidak ditemukan."))?;
+    files::release(&mut tx, RecordKind::Evidence, &id).await?;
     tx.commit().await?;
     Ok(Json(Changed { records: vec![gone] }))
 }

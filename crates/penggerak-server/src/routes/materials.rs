@@ -190,8 +190,10 @@ pub async fn publish(
         .await?;
     material.content_size = body.len() as u64;
     material.content_etag = etag;
+    // The old version's files go unless the new one (or another record) still uses them.
+    files::release(conn, RecordKind::Material, &material.id).await?;
     for (f, bytes) in material.files.iter_mut().zip(file_bytes) {
-        f.sha256 = files::store(conn, bytes).await?;
+        f.sha256 = files::store(conn, RecordKind::Material, &material.id, bytes).await?;
         f.size = bytes.len() as u64;
     }
     records::put(conn, RecordKind::Material, &material.id, &Audience::public(), &material).await?;

@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use penggerak_types::pkb::{
     jp_done, BaseVersion, NewPkbItem, PkbItem, PkbItemPatch, PkbOverview, PkbPlan, PkbStatus, PkbTarget,
 };
-use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind};
+use penggerak_types::{limits, ApiError, Changed, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
@@ -104,7 +104,7 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
         (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no plan for this year", body = ApiError),
         (status = 409, description = "`conflict`: the id is already used", body = ApiError),
-        (status = 422, description = "`validation`: id not a UUID, empty title, JP out of range…", body = ApiError),
+        (status = 422, description = "`validation`: id not a UUID, empty title, JP out of range, an unknown community event, the plan full…", body = ApiError),
     )
 )]
 pub async fn add_item(
@@ -119,6 +119,24 @@ pub async fn add_item(
     let plan = own_plan(&mut tx, &caller).await?;
     if records::current(&mut tx, RecordKind::PkbItem, &new.id).await?.is_some() {
         return Err(ServerError::new(ErrorCode::Conflict, "Id kegiatan ini sudah dipakai."));
+    }
+    // The plan row read above is this transaction's until it ends, so two adds cannot both pass the count.
+    let items =
+        records::list::<PkbItem>(&mut tx, RecordKind::PkbItem, Filter::Owner(&caller.user_id)).await?;
+    if items.iter().filter(|i| i.data.plan_id == plan.data.id).count() >= limits::PKB_ITEMS_PER_PLAN {
+        return Err(invalid(format!(
+            "Rencana pengembangan paling banyak memuat {} kegiatan.",
+            limits::PKB_ITEMS_PER_PLAN
+        )));
+    }
+    if let Some(event) = new.community_event_id.as_deref() {
+        let known = limits::is_id(event)
+            && records::current(&mut tx, RecordKind::CommunityEvent, event)
+                .await?
+                .is_some_and(|e| !e.deleted);
+        if !known {
+            return Err(invalid("Kegiatan komunitas yang dirujuk tidak ada."));
+        }
     }
     let item = PkbItem {
         id: new.id.clone(),

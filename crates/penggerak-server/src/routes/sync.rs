@@ -17,8 +17,7 @@ use axum::Json;
 use penggerak_types::{ApiError, ErrorCode, SyncPage, SyncQuery};
 use sha2::{Digest, Sha256};
 
-const DEFAULT_LIMIT: u32 = 500;
-const MAX_LIMIT: u32 = 1000;
+use penggerak_types::limits::{self, SYNC_PAGE_RECORDS as DEFAULT_LIMIT, SYNC_PAGE_RECORDS_MAX as MAX_LIMIT};
 
 /// Changes visible to the caller since `cursor`.
 #[utoipa::path(
@@ -48,16 +47,24 @@ pub async fn sync(
             format!("limit harus antara 1 dan {MAX_LIMIT}."),
         ));
     }
+    if query.cursor.as_ref().is_some_and(|c| c.len() > limits::CURSOR) {
+        return Err(ServerError::new(ErrorCode::BadRequest, "cursor tidak dikenali."));
+    }
     let scope = scope(&caller);
     let (after, reset) = match query.cursor.as_deref().and_then(|c| parse_cursor(c, &scope)) {
         Some(seq) => (seq, false),
         None => (0, true),
     };
     let mut conn = state.db.pool.acquire().await?;
-    let mut rows =
-        records::feed(&mut conn, after, &caller.user_id, caller.principal_of(), i64::from(limit) + 1).await?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
+    let (rows, more) = records::feed(
+        &mut conn,
+        after,
+        &caller.user_id,
+        caller.principal_of(),
+        i64::from(limit),
+        limits::SYNC_PAGE_BYTES,
+    )
+    .await?;
     let last = rows.last().map_or(after, |(seq, _)| *seq);
     let remaining = if more {
         records::feed_count(&mut conn, after, last, &caller.user_id, caller.principal_of()).await?

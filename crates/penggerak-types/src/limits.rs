@@ -1,0 +1,116 @@
+//! Every bound on what a person or a device may send, in one place.
+//!
+//! The server refuses what is over a bound (`422 validation`, `413 payload_too_large`); the engine and the UI
+//! use the same numbers so a teacher is told before anything is queued, and the OpenAPI document states
+//! them (`maxLength`, `maxItems`, …) so that clients and fuzzers know them too. The bounds exist so that one
+//! user can never degrade another's service: a principal's `/sync` page holds his whole school's records,
+//! so whatever one teacher may write must stay small enough to travel to him.
+//!
+//! Text bounds count characters (Unicode scalar values, what a person sees as length), so a bound in bytes
+//! is at most four times the number. Counts bound how many records one owner may hold.
+
+/// A client-chosen id (a UUID in its 36-character form) or any id a request names: at most this many bytes.
+pub const ID: usize = 64;
+/// A title (a development-plan item, an evidence file), in characters.
+pub const TITLE: usize = 200;
+/// A file name as the teacher's device named it, in characters.
+pub const FILE_NAME: usize = 200;
+/// A planned result's wording, one indicator, an observation's focus, in characters.
+pub const TEXT: usize = 1_000;
+/// A reflection or an observation's notes, in characters.
+pub const REFLECTION: usize = 10_000;
+/// A principal's note on a plan (a return, a predikat), in characters.
+pub const NOTE: usize = 2_000;
+/// The class an observation is in, in characters.
+pub const CLASS: usize = 200;
+
+/// Planned results in one performance plan.
+pub const RESULTS_PER_PLAN: usize = 10;
+/// Indicators of one planned result.
+pub const INDICATORS_PER_RESULT: usize = 10;
+/// Events kept in a performance plan's history: moves past this are refused rather than growing the
+/// record without end (a plan sent back and forth 100 times needs a person, not more history).
+pub const PLAN_HISTORY: usize = 100;
+/// Items in one teacher's development plan for a year.
+pub const PKB_ITEMS_PER_PLAN: usize = 100;
+/// Evidence files on one performance plan.
+pub const EVIDENCE_PER_PLAN: usize = 30;
+/// Observations scheduled on one performance plan.
+pub const OBSERVATIONS_PER_PLAN: usize = 20;
+
+/// A search text (`q`), in characters.
+pub const SEARCH: usize = 100;
+/// A filter value in a query string (`topic`, `jenjang`, `province`), in characters.
+pub const FILTER: usize = 100;
+/// A `/sync` cursor, in bytes (`<seq>.<scope hash>`: about 90).
+pub const CURSOR: usize = 128;
+
+/// Records in one `/sync` page when the client names no `limit`, and the most it may ask for.
+pub const SYNC_PAGE_RECORDS: u32 = 500;
+pub const SYNC_PAGE_RECORDS_MAX: u32 = 1_000;
+/// The records of one `/sync` page, serialised, stop growing past this many bytes (a page always holds at
+/// least one record, so one record's worst case, [`RECORD_BYTES`], bounds a page at this plus that).
+pub const SYNC_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// The largest a single record may serialise to, so that any record fits a page. The largest record is a
+/// performance plan: 10 results of 11 texts of 1,000 characters, a reflection, 100 history notes.
+pub const RECORD_BYTES: usize = 2 * 1024 * 1024;
+
+/// A JSON request body, in bytes (the largest legitimate one, a plan with every text at its bound, is about
+/// 0.5 MB even in four-byte characters).
+pub const JSON_BODY: usize = 1024 * 1024;
+
+/// Whether `s` is at most `max` characters.
+pub fn fits(s: &str, max: usize) -> bool {
+    // Bytes bound characters from above: most text never needs counting.
+    s.len() <= max || s.chars().count() <= max
+}
+
+/// Whether `s` is a usable id: 1 to [`ID`] bytes of ASCII letters, digits and `-_.:`, so it can stand in a
+/// URL path segment, a file name and a log line as it is.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= ID
+        && s != "."
+        && s != ".."
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Whether `s` holds a control character (a line break, a tab, NUL, …), which a one-line field refuses.
+pub fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_counts_characters_not_bytes() {
+        assert!(fits(&"é".repeat(10), 10), "ten two-byte characters are ten characters");
+        assert!(!fits(&"é".repeat(11), 10));
+        assert!(fits("", 0));
+    }
+
+    #[test]
+    fn ids_are_short_plain_and_never_a_path() {
+        assert!(is_id("3f2b9c1e-8d4a-4b7e-9f00-1a2b3c4d5e6f"));
+        assert!(is_id("pkb:guru-siti:2026"), "server ids use colons");
+        for bad in ["", ".", "..", "a/b", "a b", "a%2f", "a?b", "a#b", &"x".repeat(ID + 1), "é"] {
+            assert!(!is_id(bad), "{bad:?} must not pass as an id");
+        }
+    }
+
+    #[test]
+    fn one_record_always_fits_a_page() {
+        // A performance plan at every bound, with its history full of notes, every character a control
+        // character that JSON escapes as six bytes (`\u0001`): the worst case of bytes per character.
+        let plan_text =
+            RESULTS_PER_PLAN * (1 + INDICATORS_PER_RESULT) * TEXT + REFLECTION + PLAN_HISTORY * NOTE;
+        assert!(
+            plan_text * 6 + 64 * 1024 < RECORD_BYTES,
+            "{} bytes of text must fit a record",
+            plan_text * 6
+        );
+        assert!(RECORD_BYTES <= SYNC_PAGE_BYTES);
+    }
+}
