@@ -87,41 +87,164 @@ async fn me_requires_a_valid_bearer_token() {
     expect_error(me(&c, &s, "forged").await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
 }
 
+async fn refresh(c: &reqwest::Client, s: &TestServer, token: &str) -> reqwest::Response {
+    c.post(format!("{}/api/v1/auth/refresh", s.base_url()))
+        .json(&json!({"refresh_token": token}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn sign_in(c: &reqwest::Client, s: &TestServer) -> LoginResponse {
+    let r = login(c, s, SITI_NUPTK, DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK, "the demo teacher signs in");
+    r.json().await.unwrap()
+}
+
 #[tokio::test]
-async fn refresh_rotates_and_reuse_revokes_the_family() {
+async fn reuse_after_the_successor_was_used_revokes_the_family() {
     let s = TestServer::start();
     let c = reqwest::Client::new();
-    let first: LoginResponse = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await.json().await.unwrap();
-    let refresh = |token: String| {
-        let c = c.clone();
-        let url = format!("{}/api/v1/auth/refresh", s.base_url());
-        async move { c.post(url).json(&json!({"refresh_token": token})).send().await.unwrap() }
-    };
-    let r = refresh(first.tokens.refresh_token.clone()).await;
-    assert_eq!(r.status(), StatusCode::OK, "a fresh refresh token is accepted once");
+    let first = sign_in(&c, &s).await;
+    let r = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "a fresh refresh token is accepted");
     let second: LoginResponse = r.json().await.unwrap();
     assert_ne!(second.tokens.refresh_token, first.tokens.refresh_token, "refresh tokens rotate");
     assert_eq!(me(&c, &s, &second.tokens.access_token).await.status(), StatusCode::OK);
+    let r = refresh(&c, &s, &second.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "the successor is spent in turn");
+    let third: LoginResponse = r.json().await.unwrap();
 
-    // Replaying the spent token is what a thief would do: the whole family dies, including the new pair.
-    expect_error(
-        refresh(first.tokens.refresh_token).await,
-        StatusCode::UNAUTHORIZED,
-        ErrorCode::SessionExpired,
-    )
-    .await;
-    expect_error(
-        me(&c, &s, &second.tokens.access_token).await,
-        StatusCode::UNAUTHORIZED,
-        ErrorCode::Unauthorized,
-    )
-    .await;
-    expect_error(
-        refresh(second.tokens.refresh_token).await,
-        StatusCode::UNAUTHORIZED,
-        ErrorCode::SessionExpired,
-    )
-    .await;
+    // The first token's successor has been used, so its holder got the answer: a replay now is what a
+    // thief would do, and the whole family dies, including the newest pair.
+    expect_error(refresh(&c, &s, &first.tokens.refresh_token).await, StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
+        .await;
+    expect_error(me(&c, &s, &third.tokens.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+        .await;
+    expect_error(refresh(&c, &s, &third.tokens.refresh_token).await, StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
+        .await;
+}
+
+#[tokio::test]
+async fn a_lost_refresh_answer_is_answered_again_with_the_same_pair() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let first = sign_in(&c, &s).await;
+    // The answer to this refresh is lost on the way (a flaky link): the client never sees it.
+    let lost = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(lost.status(), StatusCode::OK, "the first refresh succeeds on the server");
+    let lost: LoginResponse = lost.json().await.unwrap();
+    // So the client tries again with the token it still holds.
+    let again = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "a refresh retried within the grace window, before its successor was used, is no theft"
+    );
+    let again: LoginResponse = again.json().await.unwrap();
+    assert_eq!(again.tokens.access_token, lost.tokens.access_token, "the retry gets the same access token");
+    assert_eq!(again.tokens.refresh_token, lost.tokens.refresh_token, "the retry gets the same refresh token");
+    assert_eq!(again.profile, lost.profile);
+    assert_eq!(
+        me(&c, &s, &lost.tokens.access_token).await.status(),
+        StatusCode::OK,
+        "the successor access token still works: the family was not revoked"
+    );
+    let r = refresh(&c, &s, &again.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "the session goes on: the successor refresh token is accepted");
+}
+
+#[tokio::test]
+async fn reuse_after_the_grace_window_revokes_the_family() {
+    let s = TestServer::start_with(Config { refresh_grace: Duration::ZERO, ..Config::default() });
+    let c = reqwest::Client::new();
+    let first = sign_in(&c, &s).await;
+    let r = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: LoginResponse = r.json().await.unwrap();
+    expect_error(refresh(&c, &s, &first.tokens.refresh_token).await, StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
+        .await;
+    expect_error(me(&c, &s, &second.tokens.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+        .await;
+    expect_error(refresh(&c, &s, &second.tokens.refresh_token).await, StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired)
+        .await;
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_with_one_token_never_revoke_the_family() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let first = sign_in(&c, &s).await;
+    let racers: Vec<_> = (0..8)
+        .map(|_| {
+            let (c, url, token) =
+                (c.clone(), format!("{}/api/v1/auth/refresh", s.base_url()), first.tokens.refresh_token.clone());
+            tokio::spawn(async move {
+                let r = c.post(url).json(&json!({"refresh_token": token})).send().await.unwrap();
+                let status = r.status();
+                (status, if status == StatusCode::OK { Some(r.json::<LoginResponse>().await.unwrap()) } else { None })
+            })
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    for racer in racers {
+        let (status, body) = racer.await.unwrap();
+        assert!(
+            status == StatusCode::OK || status == StatusCode::UNAUTHORIZED,
+            "a racing refresh gets the pair or a clean refusal, got {status}"
+        );
+        pairs.extend(body.map(|b| b.tokens));
+    }
+    assert!(!pairs.is_empty(), "at least one of the racing refreshes succeeds");
+    assert!(
+        pairs.iter().all(|p| *p == pairs[0]),
+        "every racing refresh that succeeded got the same successor pair"
+    );
+    assert_eq!(
+        me(&c, &s, &pairs[0].access_token).await.status(),
+        StatusCode::OK,
+        "racing refreshes of one client never revoke its session"
+    );
+    let r = refresh(&c, &s, &pairs[0].refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "the successor refresh token is still good");
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let l = sign_in(&c, &s).await;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let r = c
+            .get(format!("{}/api/v1/me", s.base_url()))
+            .header("authorization", format!("{scheme} {}", l.tokens.access_token))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "RFC 9110: the scheme {scheme:?} is case-insensitive");
+    }
+    let r = c
+        .get(format!("{}/api/v1/me", s.base_url()))
+        .header("authorization", format!("Basic {}", l.tokens.access_token))
+        .send()
+        .await
+        .unwrap();
+    expect_error(r, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+}
+
+#[tokio::test]
+async fn token_answers_are_never_cached() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let r = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await;
+    let no_store = |r: &reqwest::Response| {
+        r.headers().get("cache-control").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    };
+    assert_eq!(no_store(&r).as_deref(), Some("no-store"), "a login answer carries tokens: Cache-Control: no-store");
+    let l: LoginResponse = r.json().await.unwrap();
+    let r = refresh(&c, &s, &l.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(no_store(&r).as_deref(), Some("no-store"), "a refresh answer carries tokens: Cache-Control: no-store");
 }
 
 #[tokio::test]
