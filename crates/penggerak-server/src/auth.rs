@@ -157,7 +157,8 @@ fn pair(access: String, access_expires: i64, refresh: String, refresh_expires: i
 /// is retried, while the database holds only the salt and the pair's hashes.
 fn successor(spent: &str, salt: &str) -> (String, String) {
     let derive = |label: &[u8]| {
-        let mut mac = Hmac::<Sha256>::new_from_slice(spent.as_bytes()).expect("HMAC takes keys of any length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(spent.as_bytes()).expect("HMAC takes keys of any length");
         mac.update(salt.as_bytes());
         mac.update(label);
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
@@ -316,10 +317,7 @@ pub async fn expire(db: &crate::Db, config: &crate::Config, now: i64) -> Result<
             format!("DELETE FROM refresh_tokens WHERE expires_at <= $1 OR family_id IN ({old_families})"),
             &mut expired.refresh_tokens,
         ),
-        (
-            format!("DELETE FROM session_families WHERE id IN ({old_families})"),
-            &mut expired.families,
-        ),
+        (format!("DELETE FROM session_families WHERE id IN ({old_families})"), &mut expired.families),
     ] {
         *count = sqlx::query(&sql)
             .bind(now)
@@ -368,25 +366,28 @@ pub async fn remember_device(state: &AppState, user_id: &str, known: Option<&str
     let expires = now.saturating_add(state.config.device_ttl.as_secs() as i64);
     let mut tx = state.db.begin().await?;
     if let Some(token) = known {
-        let kept = sqlx::query("UPDATE known_devices SET expires_at = $1 WHERE token_hash = $2 AND user_id = $3")
-            .bind(expires)
-            .bind(token_hash(token))
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        let kept =
+            sqlx::query("UPDATE known_devices SET expires_at = $1 WHERE token_hash = $2 AND user_id = $3")
+                .bind(expires)
+                .bind(token_hash(token))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
         if kept.rows_affected() == 1 {
             tx.commit().await?;
             return Ok(token.to_owned());
         }
     }
     let token = new_token();
-    sqlx::query("INSERT INTO known_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(now)
-        .bind(expires)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO known_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(expires)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "DELETE FROM known_devices WHERE user_id = $1 AND token_hash NOT IN (
              SELECT token_hash FROM known_devices WHERE user_id = $1

@@ -164,7 +164,12 @@ pub fn parse_trusted_proxy(s: &str) -> Result<IpNet, String> {
 /// client and prove nothing). An entry that is not an address (`unknown`, an obfuscated `Forwarded` name)
 /// stops the walk at the last trusted hop; a request whose every hop is trusted counts against the
 /// left-most one.
-pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet], header: ForwardedHeader) -> IpAddr {
+pub fn client_address(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    trusted: &[IpNet],
+    header: ForwardedHeader,
+) -> IpAddr {
     let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
@@ -428,7 +433,11 @@ mod tests {
             let refused = w.try_attempt("siti", t).expect_err("after the free failures every attempt waits");
             assert_eq!(refused.retry_after, expected * SEC, "the wait doubles up to the 10 s cap");
             for _ in 0..5 {
-                assert_eq!(w.try_attempt("siti", t), Err(refused), "refused attempts do not lengthen the wait");
+                assert_eq!(
+                    w.try_attempt("siti", t),
+                    Err(refused),
+                    "refused attempts do not lengthen the wait"
+                );
             }
             t += expected * SEC;
             assert_eq!(w.try_attempt("siti", t), Ok(()), "after waiting, one more attempt is let through");
@@ -482,7 +491,8 @@ mod tests {
     #[test]
     fn the_client_address_is_the_peer_unless_a_trusted_proxy_forwards_it() {
         use axum::http::HeaderValue;
-        let proxies: Vec<IpNet> = ["10.0.0.0/8", "192.0.2.1"].iter().map(|s| parse_trusted_proxy(s).unwrap()).collect();
+        let proxies: Vec<IpNet> =
+            ["10.0.0.0/8", "192.0.2.1"].iter().map(|s| parse_trusted_proxy(s).unwrap()).collect();
         let headers = |name: &'static str, values: &[&'static str]| {
             let mut h = HeaderMap::new();
             for v in values {
@@ -498,7 +508,11 @@ mod tests {
             ip("198.51.100.7"),
             "a client that is no trusted proxy cannot choose its address with a header"
         );
-        assert_eq!(client_address(ip("198.51.100.7"), &spoofed, &[], xff), ip("198.51.100.7"), "no proxies: the peer");
+        assert_eq!(
+            client_address(ip("198.51.100.7"), &spoofed, &[], xff),
+            ip("198.51.100.7"),
+            "no proxies: the peer"
+        );
         let chain = headers("x-forwarded-for", &["6.6.6.6, 203.0.113.9", "10.1.2.3"]);
         assert_eq!(
             client_address(ip("10.0.0.1"), &chain, &proxies, xff),
@@ -506,12 +520,22 @@ mod tests {
             "the right-most untrusted hop, over several header lines; the forged left part is ignored"
         );
         assert_eq!(
-            client_address(ip("::ffff:10.0.0.1"), &headers("x-forwarded-for", &["[2001:db8::5]:4711"]), &proxies, xff),
+            client_address(
+                ip("::ffff:10.0.0.1"),
+                &headers("x-forwarded-for", &["[2001:db8::5]:4711"]),
+                &proxies,
+                xff
+            ),
             ip("2001:db8::5"),
             "mapped peers are trusted as IPv4, ports and brackets are read"
         );
         assert_eq!(
-            client_address(ip("10.0.0.1"), &headers("x-forwarded-for", &["203.0.113.9, garbage"]), &proxies, xff),
+            client_address(
+                ip("10.0.0.1"),
+                &headers("x-forwarded-for", &["203.0.113.9, garbage"]),
+                &proxies,
+                xff
+            ),
             ip("10.0.0.1"),
             "an unreadable hop stops at the last trusted one"
         );
@@ -520,7 +544,8 @@ mod tests {
             ip("10.0.0.1"),
             "a trusted proxy without the header is the client"
         );
-        let fwd = headers("forwarded", &[r#"for=6.6.6.6, for="[2001:db8::7]:80";proto=https, for=192.0.2.1"#]);
+        let fwd =
+            headers("forwarded", &[r#"for=6.6.6.6, for="[2001:db8::7]:80";proto=https, for=192.0.2.1"#]);
         assert_eq!(
             client_address(ip("10.0.0.1"), &fwd, &proxies, ForwardedHeader::Forwarded),
             ip("2001:db8::7"),

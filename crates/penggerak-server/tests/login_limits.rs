@@ -69,7 +69,8 @@ fn device_cookie(resp: &reqwest::Response) -> String {
     for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/auth/login", "Max-Age="] {
         assert!(set.contains(attribute), "the device cookie is set with {attribute}: {set}");
     }
-    let value = set.split(';').next().unwrap().strip_prefix("penggerak_device=").expect("named penggerak_device");
+    let value =
+        set.split(';').next().unwrap().strip_prefix("penggerak_device=").expect("named penggerak_device");
     assert!(value.len() >= 43, "the device token is at least 256 random bits: {value}");
     value.to_owned()
 }

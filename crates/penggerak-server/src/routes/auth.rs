@@ -56,7 +56,8 @@ pub async fn login(
         return Err(ServerError::new(ErrorCode::Validation, "Isi NUPTK/NIP/email dan kata sandi."));
     }
     let config = &state.config;
-    let client = limits::client_address(peer.ip(), &headers, &config.trusted_proxies, config.forwarded_header);
+    let client =
+        limits::client_address(peer.ip(), &headers, &config.trusted_proxies, config.forwarded_header);
     let account = auth::find_account(&state, &req.identifier).await?;
     let presented = device_cookie(&headers);
     let device = match (&account, &presented) {
