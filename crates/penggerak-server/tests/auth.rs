@@ -226,16 +226,16 @@ async fn concurrent_refreshes_with_one_token_never_revoke_the_family() {
     let mut pairs = Vec::new();
     for racer in racers {
         let (status, body) = racer.await.unwrap();
-        assert!(
-            status == StatusCode::OK || status == StatusCode::UNAUTHORIZED,
-            "a racing refresh gets the pair or a clean refusal, got {status}"
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "each racing refresh waits for the one holding the row lock, then is answered as its retry"
         );
         pairs.extend(body.map(|b| b.tokens));
     }
-    assert!(!pairs.is_empty(), "at least one of the racing refreshes succeeds");
     assert!(
-        pairs.iter().all(|p| *p == pairs[0]),
-        "every racing refresh that succeeded got the same successor pair"
+        pairs.iter().all(|p| p.access_token == pairs[0].access_token && p.refresh_token == pairs[0].refresh_token),
+        "every racing refresh got the same successor pair (the lifetimes count down, the tokens are the same)"
     );
     assert_eq!(
         me(&c, &s, &pairs[0].access_token).await.status(),
