@@ -1,7 +1,14 @@
 //! Authentication: argon2id password hashes, opaque bearer tokens stored as SHA-256 hashes, rotating refresh
-//! tokens grouped in session families (reusing a spent refresh token revokes its whole family), and the
-//! [`AuthUser`] extractor that every protected route takes.
+//! tokens grouped in session families with an absolute lifetime (a refresh retried within a short grace
+//! window gets the same successor pair again; any other reuse of a spent refresh token revokes its whole
+//! family), known devices (device tokens, stored hashed, that let their owner sign in past the limits other
+//! callers hit), the cleanup of expired rows, and the [`AuthUser`] extractor that every protected route
+//! takes.
+//!
+//! Never: stores a token, device token or password in plaintext (only SHA-256 hashes, argon2id hashes, and
+//! the random salts successor pairs are derived from with the spent token as key).
 
+use crate::db::Backend;
 use crate::error::{Result, ServerError};
 use crate::records::{Audience, Stored};
 use crate::AppState;
@@ -10,6 +17,7 @@ use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use penggerak_types::api::{Role, TokenPair};
 use penggerak_types::ErrorCode;
 use rand::RngCore;
@@ -88,42 +96,81 @@ pub async fn check_password(account: Option<&Account>, password: &str) -> Result
 /// Starts a new session family for `user_id` and issues its first token pair.
 pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair> {
     let family = uuid::Uuid::new_v4().to_string();
+    let now = now_unix();
     let mut tx = state.db.begin().await?;
     sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&family)
         .bind(user_id)
-        .bind(now_unix())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
-    let pair = issue_pair(state, &mut tx, &family).await?;
+    let pair = store_pair(state, &mut tx, &family, now, new_token(), new_token()).await?;
     tx.commit().await?;
     Ok(pair)
 }
 
-async fn issue_pair(state: &AppState, tx: &mut sqlx::AnyConnection, family: &str) -> Result<TokenPair> {
-    let access = new_token();
-    let refresh = new_token();
+/// When a session family started at `created_at` ends for good, however often it is refreshed.
+fn family_end(state: &AppState, created_at: i64) -> i64 {
+    created_at.saturating_add(state.config.session_lifetime.as_secs() as i64)
+}
+
+/// Stores the hashes of a new pair in `family` (started at `family_start`) and returns the pair. Neither
+/// token outlives the family's absolute lifetime.
+async fn store_pair(
+    state: &AppState,
+    tx: &mut sqlx::AnyConnection,
+    family: &str,
+    family_start: i64,
+    access: String,
+    refresh: String,
+) -> Result<TokenPair> {
     let now = now_unix();
-    let access_ttl = state.config.access_ttl.as_secs();
-    let refresh_ttl = state.config.refresh_ttl.as_secs();
+    let end = family_end(state, family_start);
+    let access_expires = end.min(now.saturating_add(state.config.access_ttl.as_secs() as i64));
+    let refresh_expires = end.min(now.saturating_add(state.config.refresh_ttl.as_secs() as i64));
     sqlx::query("INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&access))
         .bind(family)
-        .bind(now + access_ttl as i64)
+        .bind(access_expires)
         .execute(&mut *tx)
         .await?;
     sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash(&refresh))
         .bind(family)
-        .bind(now + refresh_ttl as i64)
+        .bind(refresh_expires)
         .execute(&mut *tx)
         .await?;
-    Ok(TokenPair {
+    Ok(pair(access, access_expires, refresh, refresh_expires, now))
+}
+
+fn pair(access: String, access_expires: i64, refresh: String, refresh_expires: i64, now: i64) -> TokenPair {
+    TokenPair {
         access_token: access,
-        access_expires_in: access_ttl,
+        access_expires_in: access_expires.saturating_sub(now).max(0) as u64,
         refresh_token: refresh,
-        refresh_expires_in: refresh_ttl,
-    })
+        refresh_expires_in: refresh_expires.saturating_sub(now).max(0) as u64,
+    }
+}
+
+/// The successor pair of the refresh token `spent`: HMAC-SHA256 keyed by the spent token (which only its
+/// holder knows) over the rotation's random `salt`, so the same pair can be derived again when a refresh
+/// is retried, while the database holds only the salt and the pair's hashes.
+fn successor(spent: &str, salt: &str) -> (String, String) {
+    let derive = |label: &[u8]| {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(spent.as_bytes()).expect("HMAC takes keys of any length");
+        mac.update(salt.as_bytes());
+        mac.update(label);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    };
+    (derive(b"\0access"), derive(b"\0refresh"))
+}
+
+/// 256 random bits, hex: the salt of one rotation.
+fn new_salt() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn session_expired() -> ServerError {
@@ -135,48 +182,97 @@ struct RefreshRow {
     family_id: String,
     expires_at: i64,
     used_at: Option<i64>,
+    successor_salt: Option<String>,
     revoked_at: Option<i64>,
     user_id: String,
+    created_at: i64,
 }
 
-/// Spends a refresh token and issues a new pair in the same family. Spending an already-spent token means
-/// it was stolen or replayed: the whole family is revoked. Returns the new pair and the user id.
+/// Spends a refresh token and issues a new pair in the same family. Returns the new pair and the user id.
+///
+/// A token spent less than `Config::refresh_grace` ago whose successor refresh token has not been spent
+/// yet is a retry whose answer was lost (or a race of one client's refreshes): it is answered with the same
+/// successor pair. Any other reuse of a spent token means it was stolen or replayed: the whole family is
+/// revoked. The row is locked for the transaction (SQLite's `BEGIN IMMEDIATE`, PostgreSQL's `FOR UPDATE`),
+/// so racing refreshes see each other's rotation instead of both rotating.
 pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair, String)> {
     let mut tx = state.db.begin().await?;
-    let row: Option<RefreshRow> = sqlx::query_as(
-        "SELECT r.family_id, r.expires_at, r.used_at, f.revoked_at, f.user_id
+    let lock = if state.db.backend == Backend::Postgres { " FOR UPDATE OF r" } else { "" };
+    let row: Option<RefreshRow> = sqlx::query_as(&format!(
+        "SELECT r.family_id, r.expires_at, r.used_at, r.successor_salt, f.revoked_at, f.user_id, f.created_at
          FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id
-         WHERE r.token_hash = $1",
-    )
+         WHERE r.token_hash = $1{lock}"
+    ))
     .bind(token_hash(refresh_token))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(RefreshRow { family_id: family, expires_at, used_at, revoked_at, user_id }) = row else {
+    let Some(row) = row else {
         return Err(session_expired());
     };
     let now = now_unix();
-    if revoked_at.is_some() || expires_at <= now {
+    if row.revoked_at.is_some() || row.expires_at <= now || family_end(state, row.created_at) <= now {
         return Err(session_expired());
     }
-    if used_at.is_some() {
-        revoke_family(&mut tx, &family).await?;
+    if let Some(used_at) = row.used_at {
+        let grace = state.config.refresh_grace.as_secs() as i64;
+        if let (Some(salt), true) = (&row.successor_salt, now < used_at.saturating_add(grace)) {
+            if let Some(pair) = reissue(&mut tx, &row.family_id, refresh_token, salt, now).await? {
+                tx.commit().await?;
+                return Ok((pair, row.user_id));
+            }
+        }
+        revoke_family(&mut tx, &row.family_id).await?;
         tx.commit().await?;
-        tracing::warn!(family, "refresh token reused: session family revoked");
+        tracing::warn!(family = row.family_id, "refresh token reused: session family revoked");
         return Err(session_expired());
     }
-    // Mark spent only if still unspent, so two concurrent refreshes cannot both succeed.
-    let spent =
-        sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(token_hash(refresh_token))
-            .execute(&mut *tx)
-            .await?;
+    let salt = new_salt();
+    let spent = sqlx::query(
+        "UPDATE refresh_tokens SET used_at = $1, successor_salt = $2 WHERE token_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(&salt)
+    .bind(token_hash(refresh_token))
+    .execute(&mut *tx)
+    .await?;
     if spent.rows_affected() != 1 {
         return Err(session_expired());
     }
-    let pair = issue_pair(state, &mut tx, &family).await?;
+    let (access, refresh) = successor(refresh_token, &salt);
+    let pair = store_pair(state, &mut tx, &row.family_id, row.created_at, access, refresh).await?;
     tx.commit().await?;
-    Ok((pair, user_id))
+    Ok((pair, row.user_id))
+}
+
+/// The successor pair of `spent` again, if its refresh token is still unspent (its holder has not moved
+/// on: this is a retry, not a replay). `None`: the successor was used or is gone.
+async fn reissue(
+    tx: &mut sqlx::AnyConnection,
+    family: &str,
+    spent: &str,
+    salt: &str,
+    now: i64,
+) -> Result<Option<TokenPair>> {
+    let (access, refresh) = successor(spent, salt);
+    let next: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT expires_at, used_at FROM refresh_tokens WHERE token_hash = $1 AND family_id = $2",
+    )
+    .bind(token_hash(&refresh))
+    .bind(family)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let access_expires: Option<(i64,)> =
+        sqlx::query_as("SELECT expires_at FROM access_tokens WHERE token_hash = $1 AND family_id = $2")
+            .bind(token_hash(&access))
+            .bind(family)
+            .fetch_optional(&mut *tx)
+            .await?;
+    Ok(match (next, access_expires) {
+        (Some((refresh_expires, None)), Some((access_expires,))) => {
+            Some(pair(access, access_expires, refresh, refresh_expires, now))
+        }
+        _ => None,
+    })
 }
 
 async fn revoke_family(tx: &mut sqlx::AnyConnection, family: &str) -> Result<()> {
@@ -186,6 +282,123 @@ async fn revoke_family(tx: &mut sqlx::AnyConnection, family: &str) -> Result<()>
         .execute(&mut *tx)
         .await?;
     Ok(())
+}
+
+/// What [`expire`] deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Expired {
+    pub access_tokens: u64,
+    pub refresh_tokens: u64,
+    pub families: u64,
+    pub devices: u64,
+}
+
+impl Expired {
+    pub fn total(&self) -> u64 {
+        self.access_tokens + self.refresh_tokens + self.families + self.devices
+    }
+}
+
+/// Deletes what can no longer be used as of `now` (unix seconds): expired access and refresh tokens,
+/// session families past their absolute lifetime or revoked longer ago than a refresh token lives (with
+/// their tokens), and expired known devices. The server's hourly housekeeping calls it.
+pub async fn expire(db: &crate::Db, config: &crate::Config, now: i64) -> Result<Expired> {
+    // $1 now, $2 the absolute lifetime, $3 how long a revoked family is kept (a refresh token's lifetime).
+    let old_families = "SELECT id FROM session_families
+         WHERE created_at + $2 <= $1 OR (revoked_at IS NOT NULL AND revoked_at + $3 <= $1)";
+    let mut tx = db.begin().await?;
+    let mut expired = Expired::default();
+    for (sql, count) in [
+        (
+            format!("DELETE FROM access_tokens WHERE expires_at <= $1 OR family_id IN ({old_families})"),
+            &mut expired.access_tokens,
+        ),
+        (
+            format!("DELETE FROM refresh_tokens WHERE expires_at <= $1 OR family_id IN ({old_families})"),
+            &mut expired.refresh_tokens,
+        ),
+        (format!("DELETE FROM session_families WHERE id IN ({old_families})"), &mut expired.families),
+    ] {
+        *count = sqlx::query(&sql)
+            .bind(now)
+            .bind(config.session_lifetime.as_secs() as i64)
+            .bind(config.refresh_ttl.as_secs() as i64)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    }
+    expired.devices = sqlx::query("DELETE FROM known_devices WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(expired)
+}
+
+/// How many known devices one account keeps; signing in on another one forgets the oldest.
+pub const MAX_DEVICES_PER_USER: i64 = 10;
+/// The longest device token accepted (ours are 43 characters); longer ones are ignored unread.
+const MAX_DEVICE_TOKEN_LEN: usize = 64;
+
+/// The hash of `device_token` if it names an unexpired known device of `user_id`.
+pub async fn known_device(state: &AppState, user_id: &str, device_token: &str) -> Result<Option<String>> {
+    if device_token.is_empty() || device_token.len() > MAX_DEVICE_TOKEN_LEN {
+        return Ok(None);
+    }
+    let hash = token_hash(device_token);
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT expires_at FROM known_devices WHERE token_hash = $1 AND user_id = $2 AND expires_at > $3",
+    )
+    .bind(&hash)
+    .bind(user_id)
+    .bind(now_unix())
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(found.map(|_| hash))
+}
+
+/// After a successful sign-in of `user_id`: the known device it came from lives on for `Config::device_ttl`
+/// from now, or a new one is registered (forgetting the account's oldest beyond
+/// [`MAX_DEVICES_PER_USER`]). Returns the device token the client keeps and sends with its next sign-in.
+pub async fn remember_device(state: &AppState, user_id: &str, known: Option<&str>) -> Result<String> {
+    let now = now_unix();
+    let expires = now.saturating_add(state.config.device_ttl.as_secs() as i64);
+    let mut tx = state.db.begin().await?;
+    if let Some(token) = known {
+        let kept =
+            sqlx::query("UPDATE known_devices SET expires_at = $1 WHERE token_hash = $2 AND user_id = $3")
+                .bind(expires)
+                .bind(token_hash(token))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        if kept.rows_affected() == 1 {
+            tx.commit().await?;
+            return Ok(token.to_owned());
+        }
+    }
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO known_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(expires)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM known_devices WHERE user_id = $1 AND token_hash NOT IN (
+             SELECT token_hash FROM known_devices WHERE user_id = $1
+             ORDER BY created_at DESC, token_hash LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(MAX_DEVICES_PER_USER)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
 }
 
 /// Revokes the family of `refresh_token` (sign-out). Unknown tokens are fine: signing out is idempotent.
@@ -219,9 +432,11 @@ impl FromRequestParts<AppState> for AuthUser {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(unauthorized)?;
+        // RFC 9110 §11.1: the scheme is case-insensitive.
         let token = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .filter(|t| !t.is_empty())
             .ok_or_else(unauthorized)?;
         let row: Option<(String,)> = sqlx::query_as(

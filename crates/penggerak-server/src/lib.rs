@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use db::Db;
-pub use limits::{Limit, RateLimits};
+pub use limits::{Backoff, ForwardedHeader, Limit, RateLimits};
 pub use routes::openapi;
 
 /// Token lifetimes, sign-in limits and other knobs. `Default` is what the binary uses.
@@ -33,10 +33,23 @@ pub use routes::openapi;
 pub struct Config {
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
-    /// Failed sign-ins allowed per account (a success clears the count).
-    pub login_per_account: Limit,
-    /// Sign-in attempts allowed per client address, failed or not.
+    /// Growing delays after failed sign-ins, per account, and apart from it per known device of the account
+    /// (a success clears the count).
+    pub login_per_account: Backoff,
+    /// Failed sign-ins allowed per client address (successes are not counted; known devices are exempt).
     pub login_per_address: Limit,
+    // Sessions, devices and client addresses (issue 13).
+    /// How long a just-spent refresh token is still answered with its successor pair, while the successor
+    /// is unused (a retry whose answer was lost); reuse after it revokes the session family.
+    pub refresh_grace: Duration,
+    /// The absolute lifetime of a session family: refreshing never extends a sign-in past it.
+    pub session_lifetime: Duration,
+    /// How long a known device (the device cookie of a successful sign-in) stays known without signing in.
+    pub device_ttl: Duration,
+    /// Reverse proxies whose forwarding header names the client address (empty: the TCP peer is the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The header the trusted proxies set.
+    pub forwarded_header: ForwardedHeader,
 }
 
 impl Default for Config {
@@ -45,8 +58,18 @@ impl Default for Config {
         Self {
             access_ttl: QUARTER_HOUR,
             refresh_ttl: Duration::from_secs(30 * 24 * 60 * 60),
-            login_per_account: Limit::new(10, QUARTER_HOUR),
+            login_per_account: Backoff {
+                free: 5,
+                first: Duration::from_secs(1),
+                max: Duration::from_secs(5 * 60),
+                forget_after: QUARTER_HOUR,
+            },
             login_per_address: Limit::new(50, QUARTER_HOUR),
+            refresh_grace: Duration::from_secs(60),
+            session_lifetime: Duration::from_secs(90 * 24 * 60 * 60),
+            device_ttl: Duration::from_secs(180 * 24 * 60 * 60),
+            trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::XForwardedFor,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `penggerak-server [--listen ADDR] [--database URL] [--demo]`: the reference API server.
+//! `penggerak-server [--listen ADDR] [--database URL] [--demo] [--trusted-proxy CIDR]... [--forwarded-header H]`:
+//! the reference API server.
 
 use anyhow::Context;
 use clap::Parser;
@@ -17,6 +18,12 @@ struct Args {
     /// Seed deterministic demo data if the database is empty.
     #[arg(long)]
     demo: bool,
+    /// A reverse proxy (address or CIDR network, repeatable) whose forwarding header names the client.
+    #[arg(long = "trusted-proxy", value_parser = penggerak_server::limits::parse_trusted_proxy)]
+    trusted_proxies: Vec<ipnet::IpNet>,
+    /// The header the trusted proxies set: x-forwarded-for or forwarded (RFC 7239).
+    #[arg(long, default_value = "x-forwarded-for")]
+    forwarded_header: penggerak_server::ForwardedHeader,
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -45,8 +52,13 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let state = AppState::new(db, Config::default());
-    // Forget idempotency keys past their retention, hourly.
+    let config = Config {
+        trusted_proxies: args.trusted_proxies,
+        forwarded_header: args.forwarded_header,
+        ..Config::default()
+    };
+    let state = AppState::new(db, config);
+    // Forget idempotency keys past their retention, and expired sessions, tokens and devices, hourly.
     let housekeeping = state.clone();
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
@@ -56,6 +68,12 @@ async fn main() -> anyhow::Result<()> {
                 Ok(n) if n > 0 => tracing::info!(expired = n, "idempotency keys expired"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "expiring idempotency keys failed"),
+            }
+            let now = penggerak_server::auth::now_unix();
+            match penggerak_server::auth::expire(&housekeeping.db, &housekeeping.config, now).await {
+                Ok(n) if n.total() > 0 => tracing::info!(?n, "expired sessions, tokens and devices deleted"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
             }
         }
     });

@@ -87,25 +87,98 @@ async fn me_requires_a_valid_bearer_token() {
     expect_error(me(&c, &s, "forged").await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
 }
 
+async fn refresh(c: &reqwest::Client, s: &TestServer, token: &str) -> reqwest::Response {
+    c.post(format!("{}/api/v1/auth/refresh", s.base_url()))
+        .json(&json!({"refresh_token": token}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn sign_in(c: &reqwest::Client, s: &TestServer) -> LoginResponse {
+    let r = login(c, s, SITI_NUPTK, DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK, "the demo teacher signs in");
+    r.json().await.unwrap()
+}
+
 #[tokio::test]
-async fn refresh_rotates_and_reuse_revokes_the_family() {
+async fn reuse_after_the_successor_was_used_revokes_the_family() {
     let s = TestServer::start();
     let c = reqwest::Client::new();
-    let first: LoginResponse = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await.json().await.unwrap();
-    let refresh = |token: String| {
-        let c = c.clone();
-        let url = format!("{}/api/v1/auth/refresh", s.base_url());
-        async move { c.post(url).json(&json!({"refresh_token": token})).send().await.unwrap() }
-    };
-    let r = refresh(first.tokens.refresh_token.clone()).await;
-    assert_eq!(r.status(), StatusCode::OK, "a fresh refresh token is accepted once");
+    let first = sign_in(&c, &s).await;
+    let r = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "a fresh refresh token is accepted");
     let second: LoginResponse = r.json().await.unwrap();
     assert_ne!(second.tokens.refresh_token, first.tokens.refresh_token, "refresh tokens rotate");
     assert_eq!(me(&c, &s, &second.tokens.access_token).await.status(), StatusCode::OK);
+    let r = refresh(&c, &s, &second.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "the successor is spent in turn");
+    let third: LoginResponse = r.json().await.unwrap();
 
-    // Replaying the spent token is what a thief would do: the whole family dies, including the new pair.
+    // The first token's successor has been used, so its holder got the answer: a replay now is what a
+    // thief would do, and the whole family dies, including the newest pair.
     expect_error(
-        refresh(first.tokens.refresh_token).await,
+        refresh(&c, &s, &first.tokens.refresh_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::SessionExpired,
+    )
+    .await;
+    expect_error(
+        me(&c, &s, &third.tokens.access_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
+    )
+    .await;
+    expect_error(
+        refresh(&c, &s, &third.tokens.refresh_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::SessionExpired,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_lost_refresh_answer_is_answered_again_with_the_same_pair() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let first = sign_in(&c, &s).await;
+    // The answer to this refresh is lost on the way (a flaky link): the client never sees it.
+    let lost = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(lost.status(), StatusCode::OK, "the first refresh succeeds on the server");
+    let lost: LoginResponse = lost.json().await.unwrap();
+    // So the client tries again with the token it still holds.
+    let again = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "a refresh retried within the grace window, before its successor was used, is no theft"
+    );
+    let again: LoginResponse = again.json().await.unwrap();
+    assert_eq!(again.tokens.access_token, lost.tokens.access_token, "the retry gets the same access token");
+    assert_eq!(
+        again.tokens.refresh_token, lost.tokens.refresh_token,
+        "the retry gets the same refresh token"
+    );
+    assert_eq!(again.profile, lost.profile);
+    assert_eq!(
+        me(&c, &s, &lost.tokens.access_token).await.status(),
+        StatusCode::OK,
+        "the successor access token still works: the family was not revoked"
+    );
+    let r = refresh(&c, &s, &again.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "the session goes on: the successor refresh token is accepted");
+}
+
+#[tokio::test]
+async fn reuse_after_the_grace_window_revokes_the_family() {
+    let s = TestServer::start_with(Config { refresh_grace: Duration::ZERO, ..Config::default() });
+    let c = reqwest::Client::new();
+    let first = sign_in(&c, &s).await;
+    let r = refresh(&c, &s, &first.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: LoginResponse = r.json().await.unwrap();
+    expect_error(
+        refresh(&c, &s, &first.tokens.refresh_token).await,
         StatusCode::UNAUTHORIZED,
         ErrorCode::SessionExpired,
     )
@@ -117,11 +190,106 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     )
     .await;
     expect_error(
-        refresh(second.tokens.refresh_token).await,
+        refresh(&c, &s, &second.tokens.refresh_token).await,
         StatusCode::UNAUTHORIZED,
         ErrorCode::SessionExpired,
     )
     .await;
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_with_one_token_never_revoke_the_family() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let first = sign_in(&c, &s).await;
+    let racers: Vec<_> = (0..8)
+        .map(|_| {
+            let (c, url, token) = (
+                c.clone(),
+                format!("{}/api/v1/auth/refresh", s.base_url()),
+                first.tokens.refresh_token.clone(),
+            );
+            tokio::spawn(async move {
+                let r = c.post(url).json(&json!({"refresh_token": token})).send().await.unwrap();
+                let status = r.status();
+                (
+                    status,
+                    if status == StatusCode::OK {
+                        Some(r.json::<LoginResponse>().await.unwrap())
+                    } else {
+                        None
+                    },
+                )
+            })
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    for racer in racers {
+        let (status, body) = racer.await.unwrap();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "each racing refresh waits for the one holding the row lock, then is answered as its retry"
+        );
+        pairs.extend(body.map(|b| b.tokens));
+    }
+    assert!(
+        pairs.iter().all(|p| p.access_token == pairs[0].access_token && p.refresh_token == pairs[0].refresh_token),
+        "every racing refresh got the same successor pair (the lifetimes count down, the tokens are the same)"
+    );
+    assert_eq!(
+        me(&c, &s, &pairs[0].access_token).await.status(),
+        StatusCode::OK,
+        "racing refreshes of one client never revoke its session"
+    );
+    let r = refresh(&c, &s, &pairs[0].refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "the successor refresh token is still good");
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let l = sign_in(&c, &s).await;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let r = c
+            .get(format!("{}/api/v1/me", s.base_url()))
+            .header("authorization", format!("{scheme} {}", l.tokens.access_token))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "RFC 9110: the scheme {scheme:?} is case-insensitive");
+    }
+    let r = c
+        .get(format!("{}/api/v1/me", s.base_url()))
+        .header("authorization", format!("Basic {}", l.tokens.access_token))
+        .send()
+        .await
+        .unwrap();
+    expect_error(r, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+}
+
+#[tokio::test]
+async fn token_answers_are_never_cached() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let r = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await;
+    let no_store = |r: &reqwest::Response| {
+        r.headers().get("cache-control").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    };
+    assert_eq!(
+        no_store(&r).as_deref(),
+        Some("no-store"),
+        "a login answer carries tokens: Cache-Control: no-store"
+    );
+    let l: LoginResponse = r.json().await.unwrap();
+    let r = refresh(&c, &s, &l.tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        no_store(&r).as_deref(),
+        Some("no-store"),
+        "a refresh answer carries tokens: Cache-Control: no-store"
+    );
 }
 
 #[tokio::test]
@@ -162,15 +330,138 @@ async fn expired_access_tokens_are_refused() {
 async fn tokens_and_passwords_are_not_stored_in_plaintext() {
     let s = TestServer::start();
     let c = reqwest::Client::new();
-    let l: LoginResponse = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await.json().await.unwrap();
-    let secrets = [l.tokens.access_token.as_str(), l.tokens.refresh_token.as_str(), DEMO_PASSWORD];
-    // On SQLite, read the database file and its WAL byte for byte; on PostgreSQL there is no file to
-    // read here, and the unit tests of `auth` cover the hashing.
-    let Some(path) = s.sqlite_path() else { return };
-    let mut bytes = std::fs::read(path).unwrap();
-    bytes.extend(std::fs::read(path.with_extension("sqlite-wal")).unwrap_or_default());
-    let hay = String::from_utf8_lossy(&bytes);
-    for secret in secrets {
-        assert!(!hay.contains(secret), "a secret was found in the server's database files");
+    let r = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await;
+    let cookie = r.headers().get("set-cookie").expect("a device cookie").to_str().unwrap().to_owned();
+    let device = cookie.split(';').next().unwrap().strip_prefix("penggerak_device=").unwrap().to_owned();
+    let first: LoginResponse = r.json().await.unwrap();
+    // A refresh stores the salt its successor pair is derived from: the pair itself must not be stored.
+    let second: LoginResponse = refresh(&c, &s, &first.tokens.refresh_token).await.json().await.unwrap();
+    let secrets = [
+        first.tokens.access_token.as_str(),
+        first.tokens.refresh_token.as_str(),
+        second.tokens.access_token.as_str(),
+        second.tokens.refresh_token.as_str(),
+        device.as_str(),
+        DEMO_PASSWORD,
+    ];
+    if let Some(path) = s.sqlite_path() {
+        // SQLite: the database file and its WAL, byte for byte.
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.extend(std::fs::read(path.with_extension("sqlite-wal")).unwrap_or_default());
+        let hay = String::from_utf8_lossy(&bytes);
+        for secret in secrets {
+            assert!(!hay.contains(secret), "a secret was found in the server's database files");
+        }
+        return;
     }
+    // PostgreSQL: every row of every table of the server's schema, as text.
+    let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT CAST(table_name AS TEXT) FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let names: Vec<&str> = tables.iter().map(|(t,)| t.as_str()).collect();
+    for expected in ["users", "access_tokens", "refresh_tokens", "known_devices"] {
+        assert!(names.contains(&expected), "the server's tables are read ({expected} is among {names:?})");
+    }
+    let mut rows = 0;
+    for table in names {
+        let texts: Vec<(String,)> = sqlx::query_as(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        rows += texts.len();
+        for (text,) in texts {
+            for secret in secrets {
+                assert!(!text.contains(secret), "a secret was found in table {table}");
+            }
+        }
+    }
+    assert!(rows > 0, "rows were read");
+    db.pool.close().await;
+}
+
+#[tokio::test]
+async fn sessions_end_at_their_absolute_lifetime() {
+    const DAY: u64 = 24 * 60 * 60;
+    let s = TestServer::start_with(Config {
+        session_lifetime: Duration::from_secs(10 * DAY),
+        ..Config::default()
+    });
+    let c = reqwest::Client::new();
+    let l = sign_in(&c, &s).await;
+    assert!(
+        l.tokens.refresh_expires_in <= 10 * DAY,
+        "a refresh token never outlives its session (10 days, though refresh tokens live 30): {}",
+        l.tokens.refresh_expires_in
+    );
+    let r: LoginResponse = refresh(&c, &s, &l.tokens.refresh_token).await.json().await.unwrap();
+    assert!(r.tokens.refresh_expires_in <= 10 * DAY, "refreshing does not move the session's end");
+
+    let s = TestServer::start_with(Config { session_lifetime: Duration::ZERO, ..Config::default() });
+    let l = sign_in(&c, &s).await;
+    expect_error(
+        refresh(&c, &s, &l.tokens.refresh_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::SessionExpired,
+    )
+    .await;
+}
+
+async fn count(db: &penggerak_server::Db, table: &str) -> i64 {
+    let (n,): (i64,) =
+        sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db.pool).await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn cleanup_deletes_expired_tokens_and_old_families() {
+    use penggerak_server::auth::{expire, now_unix, Expired};
+    const HOUR: i64 = 60 * 60;
+    const DAY: i64 = 24 * HOUR;
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let signed_out = sign_in(&c, &s).await;
+    let r = c
+        .post(format!("{}/api/v1/auth/logout", s.base_url()))
+        .json(&json!({"refresh_token": signed_out.tokens.refresh_token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let live = sign_in(&c, &s).await;
+    assert_eq!(refresh(&c, &s, &live.tokens.refresh_token).await.status(), StatusCode::OK);
+    let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
+    let config = Config::default();
+    let tables = ["access_tokens", "refresh_tokens", "session_families", "known_devices"];
+    let mut counts = Vec::new();
+    for t in tables {
+        counts.push(count(&db, t).await);
+    }
+    assert_eq!(counts, [3, 3, 2, 2], "two sign-ins and one refresh: rows of {tables:?}");
+
+    let now = now_unix();
+    assert_eq!(expire(&db, &config, now).await.unwrap(), Expired::default(), "nothing has expired yet");
+    assert_eq!(
+        expire(&db, &config, now + HOUR).await.unwrap(),
+        Expired { access_tokens: 3, ..Expired::default() },
+        "an hour on, the 15-minute access tokens are gone"
+    );
+    assert_eq!(
+        expire(&db, &config, now + 31 * DAY).await.unwrap(),
+        Expired { refresh_tokens: 3, families: 1, ..Expired::default() },
+        "31 days on, the 30-day refresh tokens are gone, and so is the family signed out a month ago"
+    );
+    assert_eq!(
+        expire(&db, &config, now + 181 * DAY).await.unwrap(),
+        Expired { families: 1, devices: 2, ..Expired::default() },
+        "past the 90-day session lifetime the last family goes, past 180 days the unused devices"
+    );
+    for t in tables {
+        assert_eq!(count(&db, t).await, 0, "{t} is empty");
+    }
+    db.pool.close().await;
 }

@@ -188,6 +188,12 @@ pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 /// Set on a response that is the stored answer to an earlier request with the same key.
 pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
 
+/// The cookie of a known device: `/auth/login` sets it (`Set-Cookie`) on every successful sign-in, and a
+/// client sends it back (`Cookie: penggerak_device=<value>`) with its next sign-in of the same account, which
+/// then is limited per device and not by the failures of anyone else guessing that account's password.
+/// A client keeps one value per account (the newest it was given) and never shows it.
+pub const DEVICE_COOKIE: &str = "penggerak_device";
+
 /// `GET /api/v1/communities` query: every field optional, all given ones must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

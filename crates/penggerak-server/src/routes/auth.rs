@@ -1,14 +1,18 @@
 //! `/auth/login`, `/auth/refresh`, `/auth/logout`. Sign-in attempts pass the per-address and per-account
-//! limits of [`crate::limits`] before any password is checked.
+//! (or per-known-device) limits of [`crate::limits`] before any password is checked; a successful sign-in
+//! sets the device cookie. Answers that carry tokens say `Cache-Control: no-store`.
 
 use super::ApiJson;
 use crate::error::{Result, ServerError};
-use crate::limits::AccountKey;
+use crate::limits::{self, AccountKey};
 use crate::{auth, AppState};
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
-use penggerak_types::api::{LoginRequest, LoginResponse, RefreshRequest};
+use cookie::{Cookie, SameSite};
+use penggerak_types::api::{LoginRequest, LoginResponse, RefreshRequest, API_PREFIX, DEVICE_COOKIE};
 use penggerak_types::{ApiError, ErrorCode};
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -19,43 +23,105 @@ use std::time::Instant;
     path = "/api/v1/auth/login",
     tag = "auth",
     request_body = LoginRequest,
+    params(
+        ("penggerak_device" = Option<String>, Cookie, description = "The device cookie this server set at an \
+            earlier sign-in of the same account: a known device is limited on its own, so others guessing the \
+            account's password do not keep it out"),
+    ),
     responses(
-        (status = 200, description = "Signed in: a new token pair and the user's profile", body = LoginResponse),
+        (status = 200, description = "Signed in: a new token pair and the user's profile", body = LoginResponse,
+            headers(
+                ("Cache-Control" = String, description = "`no-store`: the answer holds tokens"),
+                ("Set-Cookie" = String, description = "`penggerak_device=…`: this device is now known for the \
+                    account; send it with the next sign-in"),
+            )),
         (status = 400, description = "`bad_request`: the body is not a JSON `LoginRequest`", body = ApiError),
         (status = 401, description = "`invalid_credentials`: unknown identifier or wrong password", body = ApiError),
         (status = 422, description = "`validation`: identifier or password is empty", body = ApiError),
-        (status = 429, description = "`rate_limited`: too many failed sign-ins for this account, or too many \
-            attempts from this address", body = ApiError,
+        (status = 429, description = "`rate_limited`: after several failed sign-ins of this account (or of \
+            this known device) each attempt must wait longer, or too many failed sign-ins came from this \
+            address", body = ApiError,
             headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed"))),
         (status = 500, description = "`internal`: the server failed", body = ApiError),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> Result<Json<LoginResponse>> {
+) -> Result<impl IntoResponse> {
     let now = Instant::now();
-    state.limits.login_from(client.ip(), now)?;
     if req.identifier.trim().is_empty() || req.password.is_empty() {
         return Err(ServerError::new(ErrorCode::Validation, "Isi NUPTK/NIP/email dan kata sandi."));
     }
+    let config = &state.config;
+    let client =
+        limits::client_address(peer.ip(), &headers, &config.trusted_proxies, config.forwarded_header);
     let account = auth::find_account(&state, &req.identifier).await?;
-    // One account has up to three identifiers: count against the user, not the spelling used.
-    let key = match &account {
-        Some(a) => AccountKey::User(a.user_id.clone()),
-        None => AccountKey::unknown(&req.identifier),
+    let presented = device_cookie(&headers);
+    let device = match (&account, &presented) {
+        (Some(a), Some(token)) => auth::known_device(&state, &a.user_id, token).await?,
+        _ => None,
     };
-    state.limits.login_to(&key, now)?;
+    // A known device has its own delays and no address limit; everyone else shares the account's delays
+    // (one account has up to three identifiers: count against the user, not the spelling used) and the
+    // address's failures.
+    let key = match (&account, &device) {
+        (_, Some(hash)) => AccountKey::Device(hash.clone()),
+        (Some(a), None) => AccountKey::User(a.user_id.clone()),
+        (None, None) => AccountKey::unknown(&req.identifier),
+    };
+    let counts_against_address = device.is_none();
+    if counts_against_address {
+        state.limits.login_from(client, now)?;
+    }
+    if let Err(refused) = state.limits.login_to(&key, now) {
+        if counts_against_address {
+            state.limits.login_from_succeeded(client, now);
+        }
+        return Err(refused.into());
+    }
     let user_id = auth::check_password(account.as_ref(), &req.password).await?;
     state.limits.login_succeeded(&key);
+    if counts_against_address {
+        state.limits.login_from_succeeded(client, now);
+    }
+    let known = device.is_some().then_some(presented).flatten();
+    let device_token = auth::remember_device(&state, &user_id, known.as_deref()).await?;
     let tokens = auth::start_session(&state, &user_id).await?;
     let profile = crate::people::load_profile(&mut *state.db.pool.acquire().await?, &user_id).await?;
-    Ok(Json(LoginResponse { tokens, profile }))
+    let cookie = Cookie::build((DEVICE_COOKIE, device_token))
+        .path(format!("{API_PREFIX}/auth/login"))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::seconds(config.device_ttl.as_secs() as i64))
+        .build();
+    let cookie = HeaderValue::from_str(&cookie.to_string()).map_err(|e| ServerError::Internal(e.into()))?;
+    Ok(([(CACHE_CONTROL, no_store()), (SET_COOKIE, cookie)], Json(LoginResponse { tokens, profile })))
 }
 
-/// Spends a refresh token for a new token pair in the same session. Reusing a spent refresh token revokes
-/// the whole session.
+/// The device cookie of a sign-in request, if any.
+fn device_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(|c| c.ok())
+        .find(|c| c.name() == DEVICE_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// Answers that carry tokens are never stored by a cache (RFC 6749 §5.1).
+fn no_store() -> HeaderValue {
+    HeaderValue::from_static("no-store")
+}
+
+/// Spends a refresh token for a new token pair in the same session. Retrying within a minute, before the
+/// new refresh token was used, answers with the same pair (the first answer may have been lost); any
+/// other reuse of a spent refresh token revokes the whole session.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/refresh",
@@ -63,20 +129,21 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new token pair (the old refresh token is now spent) and the profile",
-            body = LoginResponse),
+            body = LoginResponse,
+            headers(("Cache-Control" = String, description = "`no-store`: the answer holds tokens"))),
         (status = 400, description = "`bad_request`: the body is not a JSON `RefreshRequest`", body = ApiError),
         (status = 401, description = "`session_expired`: the refresh token is unknown, expired, spent or \
-            revoked; sign in again", body = ApiError),
+            revoked, or the session reached its absolute lifetime; sign in again", body = ApiError),
         (status = 500, description = "`internal`: the server failed", body = ApiError),
     )
 )]
 pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
-) -> Result<Json<LoginResponse>> {
+) -> Result<impl IntoResponse> {
     let (tokens, user_id) = auth::rotate(&state, &req.refresh_token).await?;
     let profile = crate::people::load_profile(&mut *state.db.pool.acquire().await?, &user_id).await?;
-    Ok(Json(LoginResponse { tokens, profile }))
+    Ok(([(CACHE_CONTROL, no_store())], Json(LoginResponse { tokens, profile })))
 }
 
 /// Signs out: revokes the session of the refresh token. Idempotent: unknown tokens are accepted.
