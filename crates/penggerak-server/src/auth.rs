@@ -476,6 +476,20 @@ impl Caller {
             || (audience.school.is_some() && audience.school.as_deref() == self.principal_of())
     }
 
+    /// A create may take a client-chosen id whose record is `existing` (its audience, if the id is in use):
+    /// `409 conflict` (`already`) when the caller can see that record; `422` when the id is someone else's,
+    /// worded like any id that cannot be used, so a create never tells whether another person's record
+    /// exists.
+    pub fn new_id(&self, existing: Option<Audience>, already: &str) -> Result<()> {
+        match existing {
+            None => Ok(()),
+            Some(a) if self.can_read(&a) => Err(ServerError::new(ErrorCode::Conflict, already)),
+            Some(_) => {
+                Err(ServerError::new(ErrorCode::Validation, "Id ini tidak dapat dipakai; buat id baru."))
+            }
+        }
+    }
+
     /// The caller's own record to change: `found` if its owner is the caller; `403 forbidden` (with
     /// `not_theirs`) if the caller may only read it (their principal); `404` (with `missing`) otherwise —
     /// whether another person's record exists is not the caller's business.

@@ -125,6 +125,11 @@ pub async fn current(conn: &mut AnyConnection, kind: RecordKind, id: &str) -> Re
     row(conn, kind, id).await?.map(|r| r.to_sync()).transpose()
 }
 
+/// Who may see `kind/id` if the id is in use (a live record or a tombstone), for a create that names it.
+pub async fn audience_of(conn: &mut AnyConnection, kind: RecordKind, id: &str) -> Result<Option<Audience>> {
+    Ok(row(conn, kind, id).await?.map(|r| r.audience()))
+}
+
 /// Which live records of a kind [`list`] returns.
 #[derive(Debug, Clone, Copy)]
 pub enum Filter<'a> {

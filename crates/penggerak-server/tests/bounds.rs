@@ -319,3 +319,33 @@ async fn a_plan_takes_only_so_many_observations() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_create_never_tells_whether_another_persons_id_exists() {
+    let s = TestServer::start();
+    let siti = Api::sign_in(&s, SITI).await;
+    let made = Api::sign_in(&s, "5104765432100004").await;
+    let id = new_id();
+    let item = json!({"id": id, "kind": "lainnya", "title": "Membaca modul", "jp": 2});
+    assert_eq!(siti.send(Method::POST, "/pkb/items", Some(item.clone())).await.status(), StatusCode::OK);
+    let again = expect_error(
+        siti.send(Method::POST, "/pkb/items", Some(item.clone())).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+    assert!(
+        again.message.contains("sudah dipakai"),
+        "her own repeat is told the id is hers already: {again:?}"
+    );
+    let other = expect_error(
+        made.send(Method::POST, "/pkb/items", Some(item)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Validation,
+    )
+    .await;
+    assert!(
+        !other.message.contains("sudah dipakai"),
+        "another teacher is not told the id is in use: {other:?}"
+    );
+}

@@ -354,7 +354,7 @@ async fn on_plan<T: serde::de::DeserializeOwned>(
         (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only the teacher's principal schedules", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
-        (status = 409, description = "`conflict`: the id is already used", body = ApiError),
+        (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
         (status = 422, description = "`validation`: id not a UUID, bad date-time, empty class", body = ApiError),
     )
 )]
@@ -374,9 +374,10 @@ pub async fn schedule(
             "Observasi kelas dijadwalkan oleh kepala sekolah.",
         ));
     }
-    if records::current(&mut tx, RecordKind::Observation, &new.id).await?.is_some() {
-        return Err(ServerError::new(ErrorCode::Conflict, "Id observasi ini sudah dipakai."));
-    }
+    caller.new_id(
+        records::audience_of(&mut tx, RecordKind::Observation, &new.id).await?,
+        "Id observasi ini sudah dipakai.",
+    )?;
     let scheduled =
         on_plan::<Observation>(&mut tx, RecordKind::Observation, &plan.data, |o| &o.plan_id).await?;
     if scheduled >= limits::OBSERVATIONS_PER_PLAN {
@@ -455,7 +456,7 @@ pub async fn edit_observation(
         (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: not the caller's plan", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
-        (status = 409, description = "`conflict`: the id is already used", body = ApiError),
+        (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
         (status = 413, description = "`payload_too_large`: over the cycle's limit", body = ApiError),
         (status = 422, description = "`validation`: this cycle takes no evidence, not a PDF, empty title…", body = ApiError),
     )
@@ -504,9 +505,10 @@ pub async fn upload(
             return Err(invalid("Hasil kerja yang dirujuk tidak ada dalam rencana."));
         }
     }
-    if records::current(&mut tx, RecordKind::Evidence, &id).await?.is_some() {
-        return Err(ServerError::new(ErrorCode::Conflict, "Id bukti dukung ini sudah dipakai."));
-    }
+    caller.new_id(
+        records::audience_of(&mut tx, RecordKind::Evidence, &id).await?,
+        "Id bukti dukung ini sudah dipakai.",
+    )?;
     if on_plan::<Evidence>(&mut tx, RecordKind::Evidence, &plan.data, |e| &e.plan_id).await?
         >= limits::EVIDENCE_PER_PLAN
     {

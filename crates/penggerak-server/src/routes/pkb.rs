@@ -103,7 +103,7 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
         (status = 200, description = "The new item", body = Changed),
         (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no plan for this year", body = ApiError),
-        (status = 409, description = "`conflict`: the id is already used", body = ApiError),
+        (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
         (status = 422, description = "`validation`: id not a UUID, empty title, JP out of range, an unknown community event, the plan full…", body = ApiError),
     )
 )]
@@ -117,9 +117,10 @@ pub async fn add_item(
     }
     let mut tx = state.db.begin().await?;
     let plan = own_plan(&mut tx, &caller).await?;
-    if records::current(&mut tx, RecordKind::PkbItem, &new.id).await?.is_some() {
-        return Err(ServerError::new(ErrorCode::Conflict, "Id kegiatan ini sudah dipakai."));
-    }
+    caller.new_id(
+        records::audience_of(&mut tx, RecordKind::PkbItem, &new.id).await?,
+        "Id kegiatan ini sudah dipakai.",
+    )?;
     // The plan row read above is this transaction's until it ends, so two adds cannot both pass the count.
     let items =
         records::list::<PkbItem>(&mut tx, RecordKind::PkbItem, Filter::Owner(&caller.user_id)).await?;
