@@ -47,6 +47,10 @@ pub enum ClientError {
     /// A 5xx answer without our error body (a proxy or load balancer in the way).
     #[error("server unavailable (HTTP {status})")]
     Unavailable { status: u16 },
+    /// A 4xx answer without our error body (a proxy in the way, e.g. an HTML 413): the status is all that
+    /// is known. 408 and 429 say "later"; any other will fail the same way again.
+    #[error("request refused (HTTP {status}) without an error body")]
+    Rejected { status: u16 },
     /// The server answered something that is not the contract (wrong JSON, unexpected status).
     #[error("unexpected response from server: {0}")]
     Protocol(String),
@@ -64,6 +68,25 @@ impl ClientError {
                 ErrorCode::Offline,
                 "Server tidak dapat dihubungi. Periksa koneksi internet atau alamat server.",
             ),
+            ClientError::Rejected { status } => {
+                let (code, message) = match status {
+                    408 => (
+                        ErrorCode::Offline,
+                        "Server berhenti menunggu permintaan ini; koneksi terlalu lambat.",
+                    ),
+                    413 => {
+                        (ErrorCode::PayloadTooLarge, "Server menolak permintaan ini karena terlalu besar.")
+                    }
+                    429 => (
+                        ErrorCode::RateLimited,
+                        "Server sedang menerima terlalu banyak permintaan. Coba lagi nanti.",
+                    ),
+                    403 => (ErrorCode::Forbidden, "Server menolak permintaan ini."),
+                    404 => (ErrorCode::NotFound, "Alamat ini tidak ada di server."),
+                    _ => (ErrorCode::BadRequest, "Server menolak permintaan ini."),
+                };
+                ApiError::new(code, format!("{message} (HTTP {status})"))
+            }
             ClientError::Protocol(m) => {
                 ApiError::new(ErrorCode::Internal, format!("Jawaban server tidak dikenali: {m}"))
             }
@@ -535,6 +558,7 @@ fn error_from(answer: Answer) -> ClientError {
     match serde_json::from_slice::<ApiError>(&answer.body) {
         Ok(e) => ClientError::Api(e),
         Err(_) if status.is_server_error() => ClientError::Unavailable { status: status.as_u16() },
+        Err(_) if status.is_client_error() => ClientError::Rejected { status: status.as_u16() },
         Err(_) => ClientError::Protocol(format!("HTTP {status} without an error body")),
     }
 }
