@@ -29,6 +29,7 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
+use zeroize::Zeroize;
 
 /// A source of random numbers in `[0, 1)` for backoff jitter (injected so tests can pin it).
 pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
@@ -415,20 +416,26 @@ impl ApiClient {
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Result<LoginResponse, ClientError> {
-        let body = LoginRequest { identifier: identifier.to_owned(), password: password.to_owned() };
+        let mut body = LoginRequest { identifier: identifier.to_owned(), password: password.to_owned() };
         // A repeated sign-in only opens a second session; the first one's tokens expire unused.
-        self.post(Replay::Safe, "/auth/login", &body).await
+        let answer = self.post(Replay::Safe, "/auth/login", &body).await;
+        body.password.zeroize();
+        answer
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<LoginResponse, ClientError> {
         // A replayed refresh token looks stolen and revokes the session: only resend an unsent one.
-        let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-        self.post(Replay::IfNotSent, "/auth/refresh", &body).await
+        let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+        let answer = self.post(Replay::IfNotSent, "/auth/refresh", &body).await;
+        body.refresh_token.zeroize();
+        answer
     }
 
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
-        let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-        let answer = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await?;
+        let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+        let answer = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await;
+        body.refresh_token.zeroize();
+        let answer = answer?;
         if answer.status.is_success() {
             Ok(())
         } else {
