@@ -29,6 +29,7 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
+use zeroize::Zeroize;
 
 /// A source of random numbers in `[0, 1)` for backoff jitter (injected so tests can pin it).
 pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
@@ -47,6 +48,10 @@ pub enum ClientError {
     /// A 5xx answer without our error body (a proxy or load balancer in the way).
     #[error("server unavailable (HTTP {status})")]
     Unavailable { status: u16 },
+    /// A 4xx answer without our error body (a proxy in the way, e.g. an HTML 413): the status is all that
+    /// is known. 408 and 429 say "later"; any other will fail the same way again.
+    #[error("request refused (HTTP {status}) without an error body")]
+    Rejected { status: u16 },
     /// The server answered something that is not the contract (wrong JSON, unexpected status).
     #[error("unexpected response from server: {0}")]
     Protocol(String),
@@ -64,6 +69,25 @@ impl ClientError {
                 ErrorCode::Offline,
                 "Server tidak dapat dihubungi. Periksa koneksi internet atau alamat server.",
             ),
+            ClientError::Rejected { status } => {
+                let (code, message) = match status {
+                    408 => (
+                        ErrorCode::Offline,
+                        "Server berhenti menunggu permintaan ini; koneksi terlalu lambat.",
+                    ),
+                    413 => {
+                        (ErrorCode::PayloadTooLarge, "Server menolak permintaan ini karena terlalu besar.")
+                    }
+                    429 => (
+                        ErrorCode::RateLimited,
+                        "Server sedang menerima terlalu banyak permintaan. Coba lagi nanti.",
+                    ),
+                    403 => (ErrorCode::Forbidden, "Server menolak permintaan ini."),
+                    404 => (ErrorCode::NotFound, "Alamat ini tidak ada di server."),
+                    _ => (ErrorCode::BadRequest, "Server menolak permintaan ini."),
+                };
+                ApiError::new(code, format!("{message} (HTTP {status})"))
+            }
             ClientError::Protocol(m) => {
                 ApiError::new(ErrorCode::Internal, format!("Jawaban server tidak dikenali: {m}"))
             }
@@ -392,20 +416,26 @@ impl ApiClient {
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Result<LoginResponse, ClientError> {
-        let body = LoginRequest { identifier: identifier.to_owned(), password: password.to_owned() };
+        let mut body = LoginRequest { identifier: identifier.to_owned(), password: password.to_owned() };
         // A repeated sign-in only opens a second session; the first one's tokens expire unused.
-        self.post(Replay::Safe, "/auth/login", &body).await
+        let answer = self.post(Replay::Safe, "/auth/login", &body).await;
+        body.password.zeroize();
+        answer
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<LoginResponse, ClientError> {
         // A replayed refresh token looks stolen and revokes the session: only resend an unsent one.
-        let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-        self.post(Replay::IfNotSent, "/auth/refresh", &body).await
+        let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+        let answer = self.post(Replay::IfNotSent, "/auth/refresh", &body).await;
+        body.refresh_token.zeroize();
+        answer
     }
 
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
-        let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-        let answer = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await?;
+        let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+        let answer = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await;
+        body.refresh_token.zeroize();
+        let answer = answer?;
         if answer.status.is_success() {
             Ok(())
         } else {
@@ -535,6 +565,7 @@ fn error_from(answer: Answer) -> ClientError {
     match serde_json::from_slice::<ApiError>(&answer.body) {
         Ok(e) => ClientError::Api(e),
         Err(_) if status.is_server_error() => ClientError::Unavailable { status: status.as_u16() },
+        Err(_) if status.is_client_error() => ClientError::Rejected { status: status.as_u16() },
         Err(_) => ClientError::Protocol(format!("HTTP {status} without an error body")),
     }
 }

@@ -57,7 +57,8 @@ pub fn may_retry(error: &ClientError, replay: Replay) -> bool {
         ClientError::Offline { request_sent: true, .. } => replay == Replay::Safe,
         ClientError::Api(e) => replay == Replay::Safe && e.code == ErrorCode::Internal,
         ClientError::Unavailable { .. } => replay == Replay::Safe,
-        ClientError::Protocol(_) | ClientError::BadUrl(_) => false,
+        // A proxy's 408/429 say "later", which is the sync loop's to wait out, not one call's.
+        ClientError::Rejected { .. } | ClientError::Protocol(_) | ClientError::BadUrl(_) => false,
     }
 }
 

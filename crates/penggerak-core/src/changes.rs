@@ -1,6 +1,6 @@
 //! The changes a user can make, each as a [`Change`]: the request for the server and its immediate local
 //! effect, computed from the records on the device. The UI calls these (through the shell) and nothing
-//! else writes.
+//! else writes. Routes are built from segments ([`api_path`]): an id is always exactly one path segment.
 
 use crate::outbox::{Change, LocalWrite};
 use crate::{CoreError, LocalStore};
@@ -11,7 +11,32 @@ use penggerak_types::kinerja::{
 };
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
 use penggerak_types::RecordKind;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
+
+/// The longest id the engine puts in a route or a file name (ids are UUIDs or short codes such as
+/// `kom-01`; a saved material's folder and files are named by their ids in hex, which must stay within a
+/// file name's 255 bytes).
+pub const MAX_ID_BYTES: usize = 64;
+
+/// What stays as it is in a path segment: RFC 3986's unreserved characters. Everything else — `/`, `?`,
+/// `#`, `%`, spaces, non-ASCII — is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A route under `/api/v1` from its segments, each percent-encoded so that an id is always one segment.
+/// Refuses a segment that cannot be one: empty, `.` or `..` (URL parsers resolve those even encoded), or
+/// longer than [`MAX_ID_BYTES`].
+pub fn api_path(segments: &[&str]) -> Result<String, CoreError> {
+    let mut path = String::new();
+    for s in segments {
+        if s.is_empty() || *s == "." || *s == ".." || s.len() > MAX_ID_BYTES {
+            return Err(CoreError::Invalid("Pengenal data ini tidak valid.".into()));
+        }
+        path.push('/');
+        path.extend(utf8_percent_encode(s, SEGMENT));
+    }
+    Ok(path)
+}
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CoreError> {
     serde_json::to_value(v).map_err(|e| CoreError::Storage(e.to_string()))
@@ -62,7 +87,7 @@ async fn membership_change(
     }
     let (label, verb) =
         if join { (format!("Gabung ke {name}"), "join") } else { (format!("Keluar dari {name}"), "leave") };
-    Ok(Change { label, method: "POST", path: format!("/communities/{id}/{verb}"), body: None, local })
+    Ok(Change { label, method: "POST", path: api_path(&["communities", id, verb])?, body: None, local })
 }
 
 /// Change a development-plan item (progress, status, reflection…), on the version the device holds. The
@@ -82,7 +107,7 @@ pub async fn edit_pkb_item(
     Ok(Change {
         label: format!("Ubah kegiatan {}", item.title),
         method: "PATCH",
-        path: format!("/pkb/items/{id}"),
+        path: api_path(&["pkb", "items", id])?,
         body: Some(to_value(&patch)?),
         local: vec![LocalWrite::Put { kind: RecordKind::PkbItem, id: id.to_owned(), data: to_value(&next)? }],
     })
@@ -107,7 +132,7 @@ pub fn add_pkb_item(plan_id: &str, owner_id: &str, new: NewPkbItem) -> Result<Ch
     Ok(Change {
         label: format!("Tambah kegiatan {}", item.title),
         method: "POST",
-        path: "/pkb/items".into(),
+        path: api_path(&["pkb", "items"])?,
         body: Some(to_value(&new)?),
         local: vec![LocalWrite::Put { kind: RecordKind::PkbItem, id: new.id, data: to_value(&item)? }],
     })
@@ -151,7 +176,7 @@ pub async fn edit_performance_plan(
     Ok(Change {
         label: "Ubah rencana kinerja".into(),
         method: "PATCH",
-        path: format!("/kinerja/plans/{id}"),
+        path: api_path(&["kinerja", "plans", id])?,
         body: Some(to_value(&patch)?),
         local: vec![LocalWrite::Put {
             kind: RecordKind::PerformancePlan,
@@ -194,7 +219,7 @@ pub async fn move_performance_plan(
     Ok(Change {
         label: label.into(),
         method: "POST",
-        path: format!("/kinerja/plans/{id}/status"),
+        path: api_path(&["kinerja", "plans", id, "status"])?,
         body: Some(to_value(&PlanMove { base_version: version, to, note })?),
         local: vec![LocalWrite::Put {
             kind: RecordKind::PerformancePlan,
@@ -220,7 +245,7 @@ pub async fn edit_observation(
     Ok(Change {
         label: format!("Ubah observasi {}", next.class_name),
         method: "PATCH",
-        path: format!("/kinerja/observations/{id}"),
+        path: api_path(&["kinerja", "observations", id])?,
         body: Some(to_value(&patch)?),
         local: vec![LocalWrite::Put {
             kind: RecordKind::Observation,
@@ -241,8 +266,26 @@ pub async fn schedule_observation(
     Ok(Change {
         label: format!("Jadwalkan observasi {}", obs.class_name),
         method: "POST",
-        path: "/kinerja/observations".into(),
+        path: api_path(&["kinerja", "observations"])?,
         body: Some(to_value(&new)?),
         local: vec![LocalWrite::Put { kind: RecordKind::Observation, id: new.id, data: to_value(&obs)? }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_is_always_one_segment() {
+        assert_eq!(api_path(&["communities", "kom-01", "join"]).unwrap(), "/communities/kom-01/join");
+        assert_eq!(
+            api_path(&["pkb", "items", "a/b?c#d%e f"]).unwrap(),
+            "/pkb/items/a%2Fb%3Fc%23d%25e%20f",
+            "reserved characters are encoded, so the id cannot change the route"
+        );
+        for bad in ["", ".", "..", &"x".repeat(MAX_ID_BYTES + 1)] {
+            assert!(api_path(&["pkb", "items", bad]).is_err(), "{bad:?} cannot be one segment");
+        }
+    }
 }

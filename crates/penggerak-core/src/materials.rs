@@ -39,6 +39,15 @@ struct SavedText {
     content: MaterialContent,
 }
 
+/// An id that can name a folder or file: not empty (the empty id's folder would be the materials folder
+/// itself) and at most [`MAX_ID_BYTES`](crate::changes::MAX_ID_BYTES). Checked before any path is built.
+fn checked(id: &str) -> Result<&str, CoreError> {
+    if id.is_empty() || id.len() > crate::changes::MAX_ID_BYTES {
+        return Err(CoreError::Invalid("Pengenal materi ini tidak valid.".into()));
+    }
+    Ok(id)
+}
+
 /// A path component for an id from the server: hex, so no id can name a path outside its folder.
 fn hex(id: &str) -> String {
     id.bytes().map(|b| format!("{b:02x}")).collect()
@@ -205,6 +214,7 @@ impl Session {
 
     /// A material to read: its saved text and files (whatever version is saved), from the device only.
     pub async fn material(&self, id: &str) -> Result<MaterialReader, CoreError> {
+        let id = checked(id)?;
         let text = self.store().saved_text(id).await?;
         let m = self.entry(id, text.as_ref()).await?;
         let saved = self.store().saved_files(id).await?;
@@ -226,6 +236,7 @@ impl Session {
     /// saved one is current (`If-None-Match`), and each file not yet saved, resuming a part left by an
     /// earlier try. One download runs at a time; a second call waits and then finds little left to do.
     pub async fn save_material(&self, id: &str) -> Result<MaterialReader, CoreError> {
+        let id = checked(id)?;
         let _one_at_a_time = self.downloads.lock().await;
         let result = self.download(id).await;
         // Whatever happened, what it cost is counted.
@@ -249,6 +260,13 @@ impl Session {
             Some(r) => r.parse::<Material>()?,
             None => return self.entry(id, None).await.map(|_| ()),
         };
+        checked(&m.id)?;
+        if let Some(bad) = m.files.iter().find(|f| checked(&f.id).is_err()) {
+            return Err(CoreError::Client(ClientError::Protocol(format!(
+                "the catalogue gives {} an unusable id",
+                bad.name
+            ))));
+        }
         if let Some(bad) = m.files.iter().find(|f| !is_sha256(&f.sha256)) {
             return Err(CoreError::Client(ClientError::Protocol(format!(
                 "the catalogue gives {} no SHA-256",
@@ -273,8 +291,10 @@ impl Session {
                 )))
             }
         };
+        crate::store::private_dir(self.materials_root())
+            .map_err(|e| io("creating", self.materials_root(), e))?;
         let dir = folder(self.materials_root(), id);
-        std::fs::create_dir_all(&dir).map_err(|e| io("creating", &dir, e))?;
+        crate::store::private_dir(&dir).map_err(|e| io("creating", &dir, e))?;
         let saved = self.store().saved_files(id).await?;
         for f in &m.files {
             if !self.file_current(&m, f, &saved) {
@@ -346,10 +366,7 @@ impl Session {
     ) -> Result<(), CoreError> {
         let part = part_path(self.materials_root(), &m.id, f);
         // Created before the loop, so an empty file is saved like any other.
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&part)
+        crate::store::private_file(&part, std::fs::OpenOptions::new().create(true).append(true))
             .map_err(|e| io("opening", &part, e))?;
         let mut part_len = PART;
         loop {
@@ -396,13 +413,11 @@ impl Session {
                 ))));
             }
             // The server may send the whole file instead of a range: start again with it.
-            let mut out = std::fs::OpenOptions::new()
-                .create(true)
-                .append(from != 0)
-                .write(true)
-                .truncate(from == 0)
-                .open(&part)
-                .map_err(|e| io("opening", &part, e))?;
+            let mut out = crate::store::private_file(
+                &part,
+                std::fs::OpenOptions::new().create(true).append(from != 0).write(true).truncate(from == 0),
+            )
+            .map_err(|e| io("opening", &part, e))?;
             out.write_all(&bytes).and_then(|()| out.sync_data()).map_err(|e| io("writing", &part, e))?;
             if file_len(&part) <= have {
                 return Err(CoreError::Client(ClientError::Protocol(format!(
@@ -442,6 +457,7 @@ impl Session {
 
     /// Removes material `id` from the device: its text, its files and any part of a download.
     pub async fn remove_material(&self, id: &str) -> Result<(), CoreError> {
+        let id = checked(id)?;
         let _one_at_a_time = self.downloads.lock().await;
         let mut tx = self.store().pool().begin().await?;
         sqlx::query("DELETE FROM saved_materials WHERE id = ?").bind(id).execute(&mut *tx).await?;

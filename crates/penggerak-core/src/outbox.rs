@@ -4,7 +4,9 @@
 //! request count once on the server.
 //!
 //! Owns: queue order, keys, the records each change touches, conflict resolution (keep mine, take
-//! theirs, merge). Never: drops a change the server has not answered for good.
+//! theirs, merge), the bound on attempts ([`MAX_ATTEMPTS`]). Never: drops a change the server has not
+//! answered for good — a change given up after [`MAX_ATTEMPTS`], or held back with it, is kept, body and
+//! all, as a notice.
 
 use crate::records::settle;
 use crate::{CoreError, LocalStore};
@@ -14,6 +16,13 @@ use sqlx::SqliteConnection;
 
 /// The field of a request body that names the record version the edit was made on.
 pub const BASE_VERSION: &str = "base_version";
+
+/// Passes of sync in which the server answered (a `/sync` pull went through) but failed this change
+/// (5xx, `internal`, `in_progress`, 408, an unreadable answer) before the change is given up and kept as a
+/// notice. Being offline and whole-server outages never count. With the sync loop's pauses (5 s doubling
+/// to 1 min) this is at least four minutes of a working server failing this one change — longer than the
+/// server takes to take over an abandoned `in_progress` claim (2 min).
+pub const MAX_ATTEMPTS: i64 = 8;
 
 /// One change the user makes: the request that tells the server, and what it does to the local store at
 /// once (so the screen shows it before the server has seen it).
@@ -62,6 +71,8 @@ pub struct Pending {
     pub label: String,
     /// `pending` (will be sent) or `conflict` (waits for the user's choice).
     pub state: String,
+    /// Sync passes in which the server worked but failed this change (never offline ones); at
+    /// [`MAX_ATTEMPTS`] it is given up and kept as a notice.
     pub attempts: i64,
     pub last_error: Option<String>,
 }

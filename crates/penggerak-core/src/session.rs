@@ -15,6 +15,7 @@ use penggerak_types::ErrorCode;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 pub struct Session {
     store: LocalStore,
@@ -128,13 +129,14 @@ impl Session {
     /// Runs a signed-in request; on `unauthorized` refreshes the access token once and runs it again.
     pub(crate) async fn call<T, F, Fut>(&self, link: &mut Link, request: F) -> Result<T, CoreError>
     where
-        F: Fn(ApiClient, String) -> Fut,
+        F: Fn(ApiClient, Zeroizing<String>) -> Fut,
         Fut: std::future::Future<Output = Result<T, ClientError>>,
     {
-        match request(link.client.clone(), link.tokens.access_token.expose().to_owned()).await {
+        let token = |link: &Link| Zeroizing::new(link.tokens.access_token.expose().to_owned());
+        match request(link.client.clone(), token(link)).await {
             Err(e) if e.code() == ErrorCode::Unauthorized => {
                 link.tokens = self.refresh_tokens(&link.client, &link.tokens).await?;
-                Ok(request(link.client.clone(), link.tokens.access_token.expose().to_owned()).await?)
+                Ok(request(link.client.clone(), token(link)).await?)
             }
             other => Ok(other?),
         }
@@ -202,6 +204,8 @@ impl Session {
     /// Signs in at `request.server_url` (or the last/default server), keeping the tokens in the keychain
     /// and the profile in the local store.
     pub async fn sign_in(&self, request: SignInRequest) -> Result<SessionState, CoreError> {
+        let SignInRequest { identifier, password, server_url } = request;
+        let password = Zeroizing::new(password);
         let _gate = self.gate.lock().await;
         self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // The new pair overwrites the keychain entry: settle an old session waiting for revocation first
@@ -209,7 +213,7 @@ impl Session {
         if let Err(e) = self.finish_revocation_locked().await {
             tracing::warn!(error = %e, "could not revoke the previous session");
         }
-        let server = match request.server_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let server = match server_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => s.to_owned(),
             None => match self.signed_out().await? {
                 SessionState::SignedOut { server_url } => server_url,
@@ -217,7 +221,7 @@ impl Session {
             },
         };
         let client = self.client(&server)?;
-        let LoginResponse { tokens, profile } = client.login(&request.identifier, &request.password).await?;
+        let LoginResponse { tokens, profile } = client.login(&identifier, &password).await?;
         let server_url = client.base_url();
         let stored = StoredTokens {
             server_url: server_url.clone(),

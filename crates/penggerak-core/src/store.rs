@@ -3,6 +3,10 @@
 //! Durability: WAL with `synchronous = FULL`, so a transaction that returned is on disk even after a power
 //! cut (NORMAL would only survive an application crash). The writes are small and rare enough that the
 //! extra fsync costs nothing a user notices. Migrations in `migrations/` are only ever added.
+//!
+//! The data folder holds personal data (the database, saved materials): on unix it is the owner's only
+//! (folders 0700, files 0600 — the database's `-wal`/`-shm` too), set again on every open so older
+//! installs are mended. At rest it relies on the OS's disk encryption.
 
 use crate::CoreError;
 use penggerak_types::api::Profile;
@@ -20,10 +24,23 @@ const LAST_SERVER: &str = "last_server_url";
 impl LocalStore {
     /// Opens (creating if needed) `penggerak.sqlite` in `data_dir` and migrates it.
     pub async fn open(data_dir: &Path) -> Result<Self, CoreError> {
-        std::fs::create_dir_all(data_dir)
+        private_dir(data_dir)
             .map_err(|e| CoreError::Storage(format!("creating {}: {e}", data_dir.display())))?;
+        let file = data_dir.join("penggerak.sqlite");
+        // Created here owner-only: SQLite gives its -wal and -shm files the database file's permissions.
+        private_file(&file, std::fs::OpenOptions::new().create(true).append(true))
+            .and_then(|_| make_private(&file, FILE_MODE))
+            .map_err(|e| CoreError::Storage(format!("creating {}: {e}", file.display())))?;
+        for extra in ["penggerak.sqlite-wal", "penggerak.sqlite-shm"] {
+            let path = data_dir.join(extra);
+            if path.exists() {
+                make_private(&path, FILE_MODE)
+                    .map_err(|e| CoreError::Storage(format!("protecting {}: {e}", path.display())))?;
+            }
+        }
+        mend_materials(&data_dir.join("materials"));
         let options = SqliteConnectOptions::new()
-            .filename(data_dir.join("penggerak.sqlite"))
+            .filename(&file)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -103,6 +120,51 @@ impl LocalStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Owner-only folders (unix).
+const DIR_MODE: u32 = 0o700;
+/// Owner-only files (unix).
+const FILE_MODE: u32 = 0o600;
+
+/// Creates `path` (and its parents) if needed and makes it the owner's only.
+pub(crate) fn private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)?;
+    make_private(path, DIR_MODE)
+}
+
+/// Opens `path` with `options`, a file it creates being the owner's only.
+pub(crate) fn private_file(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(options, FILE_MODE);
+    options.open(path)
+}
+
+/// Saved materials of an install older than these permissions: made owner-only too (best effort; the
+/// folder holds one level of folders, one per material, each with its files).
+fn mend_materials(root: &Path) {
+    let Ok(materials) = std::fs::read_dir(root) else { return };
+    let _ = make_private(root, DIR_MODE);
+    for dir in materials.flatten() {
+        let _ = make_private(&dir.path(), DIR_MODE);
+        for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+            let _ = make_private(&file.path(), FILE_MODE);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn make_private(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn make_private(_path: &Path, _mode: u32) -> std::io::Result<()> {
+    Ok(())
 }
 
 pub(crate) async fn set_setting(

@@ -2,9 +2,20 @@
 //!
 //! Push sends waiting changes oldest first, each with its stored `Idempotency-Key`, and takes the answer's
 //! records into the store. An entry leaves the outbox only on a definitive answer: applied (2xx), a
-//! conflict (409 with the server copy: kept, marked, waits for the user), or refused (other 4xx: kept as a
-//! notice with its body so the user can redo it). Network errors, 5xx, 429 and `in_progress` leave it
-//! waiting, and stop the push so later changes never overtake earlier ones.
+//! conflict (409 with the server copy: kept, marked, waits for the user), or refused (a 4xx with our
+//! `{code, message}`, or one without it other than 408/429 — a proxy's HTML 413 —: kept as a notice with
+//! its body so the user can redo it). Anything else leaves it waiting and stops the push, so later changes
+//! never overtake earlier ones:
+//! - offline, 429: the network or the server's pace, never counted against the change;
+//! - a failure of the change (5xx, `internal`, `in_progress`, 408, an unreadable answer): the pull runs
+//!   anyway as a probe, and only if it goes through (the server works, it is this change) does the pass
+//!   count as an attempt. After [`MAX_ATTEMPTS`] the change is given up: a notice keeps it, and the push
+//!   goes on with the rest. So a day-long outage gives up nothing, and one poison change holds the rest
+//!   for a few minutes only.
+//!
+//! A change refused or given up takes with it, unsent, every later waiting change that touches one of
+//! its records (transitively: `outbox_touches`), each kept as a notice of its own — sent alone it would
+//! land on a record the server never saw the earlier change to. Changes to other records go on.
 //!
 //! Pull follows `/sync` from the stored cursor, one transaction per page (records, cursor and ETag
 //! together), so a crash mid-sync resumes where it stopped. With the last `ETag`, a no-change sync is one
@@ -15,7 +26,7 @@
 //! `period` while the app is open, and — while offline — with growing pauses (5 s … 1 min) so it notices
 //! soon after connectivity returns.
 
-use crate::outbox::{now_unix, Change};
+use crate::outbox::{now_unix, Change, MAX_ATTEMPTS};
 use crate::records::{apply_server, settle};
 use crate::session::Link;
 use crate::{CoreError, LocalStore, Session};
@@ -56,8 +67,14 @@ const OWNER: &str = "owner";
 /// What stopped a push early.
 enum Push {
     Done,
-    /// The server cannot be reached (or is failing): the rest waits.
+    /// The server cannot be reached, or asked to slow down: the rest waits, nothing is counted.
     Blocked(String),
+    /// The server answered, but failed entry `seq` in a way that may pass another time.
+    Failing {
+        seq: i64,
+        label: String,
+        error: ApiError,
+    },
 }
 
 impl Session {
@@ -117,21 +134,50 @@ impl Session {
             s.push_total = s.waiting;
         })
         .await;
-        let result = match self.push(&mut link).await {
-            Ok(Push::Blocked(message)) => Err(message),
-            Ok(Push::Done) => {
-                self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
-                self.pull(&mut link).await
+        // Each turn either ends the pass or gives up one waiting change, so it ends.
+        let result = loop {
+            match self.push(&mut link).await {
+                Ok(Push::Blocked(message)) => break Err((SyncPhase::Offline, message)),
+                Ok(Push::Done) => {
+                    self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
+                    break self.pull(&mut link).await.map_err(|m| (SyncPhase::Offline, m));
+                }
+                Ok(Push::Failing { seq, label, error }) => {
+                    // This change, or the whole server? Only a server that answers the pull counts.
+                    self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
+                    if let Err(message) = self.pull(&mut link).await {
+                        self.store().note_wait(seq, &error.message).await?;
+                        break Err((SyncPhase::Offline, message));
+                    }
+                    let attempts = self.store().count_attempt(seq, &error.message).await?;
+                    if attempts < MAX_ATTEMPTS {
+                        let message = format!(
+                            "\u{201c}{label}\u{201d} gagal diproses server ({attempts} dari {MAX_ATTEMPTS} kali): {}",
+                            error.message
+                        );
+                        break Err((SyncPhase::Error, message));
+                    }
+                    let given_up = ApiError::new(
+                        error.code,
+                        format!(
+                            "Server gagal memproses perubahan ini {attempts} kali, jadi perubahan ini dihentikan \
+                             agar perubahan lain tetap terkirim. Isinya tetap tersimpan di sini. ({})",
+                            error.message
+                        ),
+                    );
+                    self.store().reject(seq, &given_up).await?;
+                    self.refresh_status(|_| {}).await;
+                }
+                Err(e) => return Err(self.failed(e).await),
             }
-            Err(e) => return Err(self.failed(e).await),
         };
         match result {
             Ok(()) => {
                 self.store().set_meta(LAST_SYNCED, &rfc3339_now()).await?;
                 self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::Idle, None)).await;
             }
-            Err(message) => {
-                self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::Offline, Some(message))).await
+            Err((phase, message)) => {
+                self.refresh_status(|s| (s.phase, s.message) = (phase, Some(message))).await
             }
         }
         Ok(self.sync_control().status.borrow().clone())
@@ -161,26 +207,42 @@ impl Session {
                     async move { client.mutate(&token, &method, &path, body.as_ref(), &key).await }
                 })
                 .await;
+            let failing =
+                |error: ApiError| Push::Failing { seq: entry.seq, label: entry.label.clone(), error };
             match answer {
                 Ok(changed) => store.finish(entry.seq, &changed.records).await?,
                 Err(CoreError::Client(ClientError::Api(e))) => match e.code {
                     ErrorCode::Conflict if e.current.is_some() => store.mark_conflict(entry.seq, &e).await?,
-                    ErrorCode::InProgress
-                    | ErrorCode::RateLimited
-                    | ErrorCode::Internal
-                    | ErrorCode::Unknown => {
-                        store.note_failure(entry.seq, &e.message).await?;
+                    ErrorCode::RateLimited => {
+                        store.note_wait(entry.seq, &e.message).await?;
                         return Ok(Push::Blocked(e.message));
+                    }
+                    ErrorCode::InProgress | ErrorCode::Internal | ErrorCode::Unknown => {
+                        return Ok(failing(e))
                     }
                     ErrorCode::Unauthorized | ErrorCode::SessionExpired | ErrorCode::InvalidCredentials => {
                         return Err(CoreError::Client(ClientError::Api(e)))
                     }
                     _ => store.reject(entry.seq, &e).await?,
                 },
-                Err(CoreError::Client(e)) => {
-                    let message = e.to_api_error().message;
-                    store.note_failure(entry.seq, &e.to_string()).await?;
-                    return Ok(Push::Blocked(message));
+                Err(CoreError::Client(e @ ClientError::Rejected { status })) => match status {
+                    429 => {
+                        store.note_wait(entry.seq, &e.to_string()).await?;
+                        return Ok(Push::Blocked(e.to_api_error().message));
+                    }
+                    408 => return Ok(failing(e.to_api_error())),
+                    _ => store.reject(entry.seq, &e.to_api_error()).await?,
+                },
+                Err(CoreError::Client(ClientError::Unavailable { status })) => {
+                    return Ok(failing(ApiError::new(
+                        ErrorCode::Internal,
+                        format!("Server gagal memproses perubahan ini (HTTP {status})."),
+                    )))
+                }
+                Err(CoreError::Client(e @ ClientError::Protocol(_))) => return Ok(failing(e.to_api_error())),
+                Err(CoreError::Client(e @ (ClientError::Offline { .. } | ClientError::BadUrl(_)))) => {
+                    store.note_wait(entry.seq, &e.to_string()).await?;
+                    return Ok(Push::Blocked(e.to_api_error().message));
                 }
                 Err(e) => return Err(e),
             }
@@ -341,8 +403,10 @@ impl LocalStore {
         Ok(())
     }
 
-    /// The server refused entry `seq` for good: it leaves the outbox, a notice keeps what was refused and
-    /// why, and the records it touched show the server's copy again.
+    /// The server refused entry `seq` for good (or it was given up): it leaves the outbox, a notice keeps
+    /// what was refused and why, and the records it touched show the server's copy again. Every later
+    /// waiting change that touches one of those records (and so on, transitively) goes with it unsent, each
+    /// with a notice of its own that keeps its body.
     async fn reject(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
         let (label, body): (String, Option<String>) =
@@ -352,31 +416,59 @@ impl LocalStore {
                 .await?;
         let code =
             serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        sqlx::query("INSERT INTO notices (label, code, message, body, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(&label)
-            .bind(code)
-            .bind(&e.message)
-            .bind(body)
-            .bind(now_unix())
-            .execute(&mut *tx)
-            .await?;
-        let touched = touches(&mut tx, seq).await?;
+        add_notice(&mut tx, &label, &code, &e.message, body).await?;
+        let mut touched = touches(&mut tx, seq).await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
+        let later: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT seq, label, body FROM outbox WHERE seq > ? AND state = 'pending' ORDER BY seq",
+        )
+        .bind(seq)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut held = 0;
+        for (later_seq, later_label, later_body) in later {
+            let its = touches(&mut tx, later_seq).await?;
+            if !its.iter().any(|r| touched.contains(r)) {
+                continue;
+            }
+            let message = format!(
+                "Tidak dikirim: perubahan sebelumnya pada data yang sama (\u{201c}{label}\u{201d}) ditolak server. \
+                 Isinya tetap tersimpan di sini."
+            );
+            add_notice(&mut tx, &later_label, &code, &message, later_body).await?;
+            sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(later_seq).execute(&mut *tx).await?;
+            touched.extend(its.into_iter().filter(|r| !touched.contains(r)).collect::<Vec<_>>());
+            held += 1;
+        }
         for (kind, id) in touched {
             settle(&mut tx, &kind, &id).await?;
         }
         tx.commit().await?;
-        tracing::warn!(label, code = ?e.code, "the server refused a change");
+        tracing::warn!(label, code = ?e.code, held, "the server refused a change");
         Ok(())
     }
 
-    async fn note_failure(&self, seq: i64, message: &str) -> Result<(), CoreError> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?")
+    /// Entry `seq` could not be sent for a reason that is not its own (offline, 429, an outage): the
+    /// reason is kept, the attempts are not counted.
+    async fn note_wait(&self, seq: i64, message: &str) -> Result<(), CoreError> {
+        sqlx::query("UPDATE outbox SET last_error = ? WHERE seq = ?")
             .bind(message)
             .bind(seq)
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// The server works but failed entry `seq` once more: counts the attempt and returns how many.
+    async fn count_attempt(&self, seq: i64, message: &str) -> Result<i64, CoreError> {
+        let (attempts,): (i64,) = sqlx::query_as(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? RETURNING attempts",
+        )
+        .bind(message)
+        .bind(seq)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(attempts)
     }
 
     /// Takes one `/sync` page in, with the cursor and ETag, in one transaction.
@@ -428,6 +520,24 @@ impl LocalStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn add_notice(
+    conn: &mut sqlx::SqliteConnection,
+    label: &str,
+    code: &str,
+    message: &str,
+    body: Option<String>,
+) -> Result<(), CoreError> {
+    sqlx::query("INSERT INTO notices (label, code, message, body, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(label)
+        .bind(code)
+        .bind(message)
+        .bind(body)
+        .bind(now_unix())
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 async fn touches(conn: &mut sqlx::SqliteConnection, seq: i64) -> Result<Vec<(String, String)>, CoreError> {

@@ -9,6 +9,7 @@ use crate::secret::Sensitive;
 use crate::CoreError;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
+use zeroize::{Zeroize, Zeroizing};
 
 /// What a signed-in device keeps in its keychain: which server, and the token pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,13 @@ struct KeychainSecret {
     refresh_token: String,
     #[serde(default)]
     revoke_only: bool,
+}
+
+impl Drop for KeychainSecret {
+    fn drop(&mut self) {
+        self.access_token.zeroize();
+        self.refresh_token.zeroize();
+    }
 }
 
 /// The OS keychain via keyring 4 (platform store chosen by keyring's default `v1` feature).
@@ -69,12 +77,13 @@ impl TokenStore for KeyringStore {
     fn load(&self) -> Result<Option<StoredTokens>, CoreError> {
         match self.entry()?.get_password() {
             Ok(text) => {
-                let s: KeychainSecret = serde_json::from_str(&text)
+                let text = Zeroizing::new(text);
+                let mut s: KeychainSecret = serde_json::from_str(&text)
                     .map_err(|e| CoreError::Keyring(format!("unreadable keychain entry: {e}")))?;
                 Ok(Some(StoredTokens {
-                    server_url: s.server_url,
-                    access_token: Sensitive::new(s.access_token),
-                    refresh_token: Sensitive::new(s.refresh_token),
+                    server_url: std::mem::take(&mut s.server_url),
+                    access_token: Sensitive::new(std::mem::take(&mut s.access_token)),
+                    refresh_token: Sensitive::new(std::mem::take(&mut s.refresh_token)),
                     revoke_only: s.revoke_only,
                 }))
             }
@@ -91,7 +100,8 @@ impl TokenStore for KeyringStore {
             refresh_token: tokens.refresh_token.expose().clone(),
             revoke_only: tokens.revoke_only,
         };
-        let text = serde_json::to_string(&secret).map_err(|e| CoreError::Keyring(e.to_string()))?;
+        let text =
+            Zeroizing::new(serde_json::to_string(&secret).map_err(|e| CoreError::Keyring(e.to_string()))?);
         self.entry()?.set_password(&text).map_err(keyring_err)
     }
 

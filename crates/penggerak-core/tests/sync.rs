@@ -5,10 +5,10 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{changes, MemoryStore, Session};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
-use penggerak_types::api::{Community, CommunityDetail};
+use penggerak_types::api::{Community, CommunityDetail, CommunitySummary};
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
 use penggerak_types::RecordKind;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,7 +84,10 @@ async fn a_full_sync_in_pages_fills_the_store_and_a_second_one_brings_nothing() 
     let status = session.sync_now().await.unwrap();
     assert_eq!(status.phase, SyncPhase::Idle, "{status:?}");
     assert!(status.received > 60, "a first sync brings people, schools, communities and events: {status:?}");
-    let seen = seen.await.unwrap();
+    let seen = tokio::time::timeout(Duration::from_secs(60), seen)
+        .await
+        .expect("the status reached Idle within a minute (a bound, not a speed claim)")
+        .unwrap();
     let pulling: Vec<_> = seen.iter().filter(|s| s.phase == SyncPhase::Pulling && s.expected > 0).collect();
     assert!(pulling.len() >= 2, "a sync of many pages reports its progress page by page: {seen:?}");
     for s in &pulling {
@@ -180,12 +183,18 @@ async fn a_refused_change_becomes_a_notice_and_the_screen_shows_the_server_again
 }
 
 /// Several devices toggle memberships through a bad link (latency, throttling, resets mid-response, hung
-/// connections); afterwards each device's view, the server's, and the last change each made agree.
+/// connections). Each device keeps a model of what its user meant — every toggle it made, with the
+/// server's one rule (a lead cannot leave her own community) —, and afterwards the server holds exactly
+/// the union of those models: no change dropped, none applied twice (member counts moved once per net
+/// change), and each device's view agrees with the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn devices_converge_through_a_bad_network() {
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 42);
     let users = [SITI, "5104765432100004", "196805121990031004"];
+    let communities: Vec<String> = (1..=20).map(|i| format!("kom-{i:02}")).collect();
+    // The server before anything: each community's member count, and each user's memberships.
+    let counts_before = member_counts(&server, &communities).await;
     let mut devices = Vec::new();
     for (n, user) in users.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
@@ -200,6 +209,17 @@ async fn devices_converge_through_a_bad_network() {
         session.set_request_timeout(Duration::from_millis(1500));
         devices.push((n, me, Arc::new(session), dir));
     }
+    let mut initial = Vec::new();
+    for user in users {
+        let token = token(&server, user).await;
+        let mut mine = BTreeSet::new();
+        for id in &communities {
+            if server_detail(&server, &token, id).await.summary.is_member {
+                mine.insert(id.clone());
+            }
+        }
+        initial.push(mine);
+    }
     proxy.set_mode(ChaosMode::Bad {
         latency: Duration::from_millis(15),
         bytes_per_sec: 400_000,
@@ -209,10 +229,34 @@ async fn devices_converge_through_a_bad_network() {
     let mut tasks = Vec::new();
     for (n, me, session, _) in &devices {
         let (n, me, session) = (*n, me.clone(), Arc::clone(session));
+        // The server asked directly (not through the bad link), as this user.
+        let direct = ApiClient::new(&server.base_url()).unwrap();
+        let their_token = token(&server, users[n]).await;
         tasks.push(tokio::spawn(async move {
-            while session.sync_now().await.unwrap().phase != SyncPhase::Idle {}
+            let mut rounds = 0;
+            while session.sync_now().await.unwrap().phase != SyncPhase::Idle {
+                rounds += 1;
+                assert!(rounds < 400, "{me}: the first sync never finished through the bad link");
+            }
+            // The model starts from what the device shows after a full sync: the server's memberships.
+            let mut meant: BTreeMap<String, bool> = BTreeMap::new();
+            let mut leads = BTreeSet::new();
+            for r in session.store().records(RecordKind::Community).await.unwrap() {
+                let c: Community = r.parse().unwrap();
+                let member = session
+                    .store()
+                    .record(RecordKind::Membership, &format!("{}:{me}", c.id))
+                    .await
+                    .unwrap()
+                    .is_some();
+                meant.insert(c.id.clone(), member);
+                if c.lead_id == me {
+                    leads.insert(c.id);
+                }
+            }
             // 60 changes each: joins and leaves over a rotating set of communities, synced now and then.
             let mut made = 0;
+            let mut checkpoints = 0;
             for step in 0..60usize {
                 let id = format!("kom-{:02}", 1 + (step * 7 + n * 3) % 20);
                 let member = session
@@ -226,19 +270,44 @@ async fn devices_converge_through_a_bad_network() {
                 } else {
                     changes::join_community(session.store(), &me, &id).await.unwrap()
                 };
+                // What the user means the server to hold now (a lead's leave is refused by rule).
+                if !(member && leads.contains(&id)) {
+                    meant.insert(id.clone(), !member);
+                }
                 session.store().enqueue(&change).await.unwrap();
                 made += 1;
                 if step.is_multiple_of(3) {
-                    session.sync_now().await.unwrap();
+                    let s = session.sync_now().await.unwrap();
+                    // Whenever the outbox drained, everything meant so far is on the server, once — so a
+                    // change dropped in the middle is seen even if a later one would hide it at the end.
+                    if s.phase == SyncPhase::Idle && s.waiting == 0 {
+                        let listed: Vec<CommunitySummary> =
+                            direct.get_json(&their_token, "/communities").await.unwrap();
+                        let on_server: BTreeSet<&str> =
+                            listed.iter().filter(|c| c.is_member).map(|c| c.id.as_str()).collect();
+                        let expected: BTreeSet<&str> =
+                            meant.iter().filter(|(_, m)| **m).map(|(id, _)| id.as_str()).collect();
+                        assert_eq!(
+                            on_server, expected,
+                            "{me} after step {step}: the server holds what was meant"
+                        );
+                        checkpoints += 1;
+                    }
                 }
             }
-            made
+            (made, meant, checkpoints)
         }));
     }
     let mut total = 0;
+    let mut models = Vec::new();
+    let mut checkpoints = 0;
     for t in tasks {
-        total += t.await.unwrap();
+        let (made, meant, checked) = t.await.unwrap();
+        total += made;
+        checkpoints += checked;
+        models.push(meant);
     }
+    eprintln!("{checkpoints} drained outboxes checked against the server mid-run");
     assert_eq!(total, 180, "hundreds of changes were made");
     // Keep syncing through the bad link until every outbox is empty.
     for (_, _, session, _) in &devices {
@@ -253,7 +322,31 @@ async fn devices_converge_through_a_bad_network() {
         }
     }
     proxy.set_mode(ChaosMode::Pass);
-    for (_, me, session, _) in &devices {
+    // The server holds the union of what every device meant, each change once.
+    let counts_after = member_counts(&server, &communities).await;
+    for c in &communities {
+        let moved: i64 = models
+            .iter()
+            .zip(&initial)
+            .map(|(meant, before)| i64::from(meant[c]) - i64::from(before.contains(c)))
+            .sum();
+        assert_eq!(
+            counts_after[c] - counts_before[c],
+            moved,
+            "{c}: the member count moved once per change the devices meant"
+        );
+    }
+    for (n, (_, me, session, _)) in devices.iter().enumerate() {
+        let meant: BTreeSet<String> =
+            models[n].iter().filter(|(_, m)| **m).map(|(id, _)| format!("{id}:{me}")).collect();
+        let theirs = token(&server, users[n]).await;
+        let mut on_server = BTreeSet::new();
+        for id in &communities {
+            if server_detail(&server, &theirs, id).await.summary.is_member {
+                on_server.insert(format!("{id}:{me}"));
+            }
+        }
+        assert_eq!(on_server, meant, "{me}: the server holds every membership the device meant, no other");
         session.sync_now().await.unwrap();
         let local: BTreeSet<String> = session
             .store()
@@ -264,27 +357,28 @@ async fn devices_converge_through_a_bad_network() {
             .filter(|m| m.id.ends_with(&format!(":{me}")))
             .map(|m| m.id)
             .collect();
-        let mut on_server = BTreeSet::new();
-        let token = token(&server, users[devices.iter().position(|d| &d.1 == me).unwrap()]).await;
-        for i in 1..=20 {
-            let id = format!("kom-{i:02}");
-            if server_detail(&server, &token, &id).await.summary.is_member {
-                on_server.insert(format!("{id}:{me}"));
-            }
-        }
         assert_eq!(local, on_server, "{me}: the device and the server agree on every membership");
-        // The only refusals are leads trying to leave their own community: kept as notices, not lost.
+        // The only refusals are leads trying to leave their own community (and changes to the same
+        // community made after one, held back with it): kept as notices, not lost.
         for n in session.store().notices().await.unwrap() {
-            assert!(
-                n.code == "conflict" && n.label.starts_with("Keluar dari"),
-                "{me}: unexpected refusal {n:?}"
-            );
+            let lead_leaving = n.label.starts_with("Keluar dari") || n.message.starts_with("Tidak dikirim");
+            assert!(n.code == "conflict" && lead_leaving, "{me}: unexpected refusal {n:?}");
         }
         assert_eq!(session.store().integrity_check().await.unwrap(), "ok");
     }
     let (resets, hangs) = proxy.faults();
     eprintln!("bad link: {resets} resets, {hangs} hangs over {} connections", proxy.connections());
     assert!(resets >= 5 && hangs >= 1, "the link really misbehaved: {resets} resets, {hangs} hangs");
+}
+
+/// Each community's member count on the server (as Siti sees it; counts are public).
+async fn member_counts(server: &TestServer, ids: &[String]) -> BTreeMap<String, i64> {
+    let token = token(server, SITI).await;
+    let mut counts = BTreeMap::new();
+    for id in ids {
+        counts.insert(id.clone(), server_detail(server, &token, id).await.summary.member_count);
+    }
+    counts
 }
 
 fn tokens_point_at(tokens: &Arc<MemoryStore>, base_url: &str) {

@@ -2,7 +2,8 @@
 //! while it runs: pass traffic through, be down (refuse and cut every connection, as when the phone loses
 //! its signal), or misbehave like a bad mobile link — added latency, throttled bandwidth, connections reset
 //! in the middle of a response, and connections that hang. Faults are drawn from a seeded generator, so a
-//! failing run can be replayed.
+//! failing run can be replayed. [`Mode::Answer`] puts a misbehaving proxy in the way instead: requests to
+//! one path get a canned answer (an HTML 413, a bare 500) while every other request reaches the server.
 
 use rand::{Rng, SeedableRng};
 use std::net::SocketAddr;
@@ -25,7 +26,19 @@ pub enum Mode {
     /// forwarding and stays open (the client's timeout must end it). Cuts and hangs come after a random
     /// number of response bytes (up to 4 KiB), so they strike in the middle of long-lived connections too.
     Bad { latency: Duration, bytes_per_sec: u64, reset: f64, hang: f64 },
+    /// A proxy in the way that answers every request whose target starts with `path` itself, with `status`
+    /// and `body` as `text/html` (never the server's `{code, message}`), and forwards every other request.
+    /// One request per connection (it answers `Connection: close`), so each request is seen on its own; the
+    /// request lines are kept (see [`ChaosProxy::requests`]).
+    Answer { path: &'static str, status: u16, body: &'static str },
 }
+
+/// The longest request head [`Mode::Answer`] reads; a longer one is cut.
+const MAX_HEAD: usize = 16 * 1024;
+/// The largest request body [`Mode::Answer`] reads before answering a request itself.
+const MAX_BODY: usize = 1024 * 1024;
+/// Request lines kept for [`ChaosProxy::requests`]; older ones are dropped.
+const MAX_REQUESTS: usize = 10_000;
 
 struct Shared {
     mode: Mutex<Mode>,
@@ -36,6 +49,10 @@ struct Shared {
     bytes_down: AtomicU64,
     bytes_up: AtomicU64,
     generation: AtomicU64,
+    /// Requests [`Mode::Answer`] answered itself.
+    answered: AtomicUsize,
+    /// Request lines seen in [`Mode::Answer`], oldest first, at most [`MAX_REQUESTS`].
+    requests: Mutex<std::collections::VecDeque<String>>,
 }
 
 pub struct ChaosProxy {
@@ -57,6 +74,8 @@ impl ChaosProxy {
             bytes_down: AtomicU64::new(0),
             bytes_up: AtomicU64::new(0),
             generation: AtomicU64::new(0),
+            answered: AtomicUsize::new(0),
+            requests: Mutex::new(std::collections::VecDeque::new()),
         });
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (shutdown_tx, mut shutdown_rx) = tokio::sync::oneshot::channel::<()>();
@@ -109,6 +128,17 @@ impl ChaosProxy {
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::SeqCst)
     }
+
+    /// Requests [`Mode::Answer`] answered itself so far.
+    pub fn answered(&self) -> usize {
+        self.shared.answered.load(Ordering::SeqCst)
+    }
+
+    /// The request lines (`POST /api/v1/… HTTP/1.1`) seen in [`Mode::Answer`], oldest first (the last
+    /// 10 000).
+    pub fn requests(&self) -> Vec<String> {
+        self.shared.requests.lock().expect("requests lock").iter().cloned().collect()
+    }
 }
 
 impl Drop for ChaosProxy {
@@ -137,6 +167,15 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
     let mode = *state.mode.lock().expect("mode lock");
     let plan = match mode {
         Mode::Down => return, // dropping `inbound` closes it at once
+        Mode::Answer { path, status, body } => {
+            // Bounded: a request that never finishes its head cannot hold the proxy.
+            let _ = tokio::time::timeout(
+                Duration::from_secs(30),
+                answer_or_forward(inbound, upstream, &state, (path, status, body)),
+            )
+            .await;
+            return;
+        }
         Mode::Pass => Plan { latency: Duration::ZERO, bytes_per_sec: 0, cut_after: None, hang_after: None },
         Mode::Bad { latency, bytes_per_sec, reset, hang } => {
             let mut rng = state.rng.lock().expect("rng lock");
@@ -218,4 +257,78 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
         _ = upload => {}
         _ = download => {}
     }
+}
+
+/// [`Mode::Answer`]: reads one request head; answers it here when its target starts with `path`, else
+/// forwards it (asking the server to close after answering) and relays until either side closes.
+async fn answer_or_forward(
+    mut inbound: TcpStream,
+    upstream: SocketAddr,
+    state: &Shared,
+    (path, status, body): (&str, u16, &str),
+) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    let end = loop {
+        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+        if head.len() > MAX_HEAD {
+            return;
+        }
+        match inbound.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    };
+    let text = String::from_utf8_lossy(&head[..end]).into_owned();
+    let mut lines = text.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_owned();
+    {
+        let mut seen = state.requests.lock().expect("requests lock");
+        if seen.len() == MAX_REQUESTS {
+            seen.pop_front();
+        }
+        seen.push_back(request_line.clone());
+    }
+    let target = request_line.split(' ').nth(1).unwrap_or_default();
+    let headers: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    if target.starts_with(path) {
+        // Read the body first (as a proxy would), so the client is not cut while still sending.
+        let length = headers
+            .iter()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(MAX_BODY);
+        let mut have = head.len() - end;
+        while have < length {
+            match inbound.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => have += n,
+            }
+        }
+        let answer = format!(
+            "HTTP/1.1 {status} Proxy\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        state.answered.fetch_add(1, Ordering::SeqCst);
+        let _ = inbound.write_all(answer.as_bytes()).await;
+        let _ = inbound.shutdown().await;
+        return;
+    }
+    let Ok(mut outbound) = TcpStream::connect(upstream).await else { return };
+    let mut forwarded = format!("{request_line}\r\n");
+    for h in headers.iter().filter(|l| !l.to_ascii_lowercase().starts_with("connection:")) {
+        forwarded.push_str(h);
+        forwarded.push_str("\r\n");
+    }
+    forwarded.push_str("connection: close\r\n\r\n");
+    if outbound.write_all(forwarded.as_bytes()).await.is_err()
+        || outbound.write_all(&head[end..]).await.is_err()
+    {
+        return;
+    }
+    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
 }

@@ -1,0 +1,174 @@
+//! A change the server keeps failing must not hold every change behind it. A proxy in the way (the
+//! testkit's `ChaosMode::Answer`) fails one route while everything else reaches the real server: the
+//! failing change is given up after `MAX_ATTEMPTS` passes in which the server otherwise answered (at once
+//! for a 4xx that is not retryable), kept as a notice with its body, a change to the same record goes with
+//! it unsent, and an independent change behind it reaches the server. Being offline, or the whole server
+//! failing, never counts.
+
+use penggerak_core::outbox::MAX_ATTEMPTS;
+use penggerak_core::{changes, MemoryStore, Session};
+use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
+use penggerak_types::api::CommunityDetail;
+use penggerak_types::ipc::{SessionState, SyncPhase};
+use penggerak_types::pkb::{PkbItem, PkbItemPatch};
+use penggerak_types::RecordKind;
+use std::sync::Arc;
+use std::time::Duration;
+
+const SITI: &str = "3471765432100001";
+const REFLECTION: &str = "Refleksi yang server tolak terus";
+
+struct Device {
+    session: Session,
+    me: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Siti signed in through `proxy`, synced once.
+async fn device(proxy: &ChaosProxy) -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let mut session = Session::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
+    session.set_request_timeout(Duration::from_secs(3));
+    let me = match session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap() {
+        SessionState::SignedIn { profile, .. } => profile.id,
+        other => panic!("not signed in: {other:?}"),
+    };
+    assert_eq!(session.sync_now().await.unwrap().phase, SyncPhase::Idle, "the first sync goes through");
+    Device { session, me, _dir: dir }
+}
+
+/// Whether Siti is a member of community `id` on the server (asked directly, not through the proxy).
+async fn member_on_server(server: &TestServer, id: &str) -> bool {
+    let client = penggerak_client::ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login(SITI, DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let detail: CommunityDetail = client.get_json(&token, &format!("/communities/{id}")).await.unwrap();
+    detail.summary.is_member
+}
+
+/// One of Siti's development-plan items on the device, and the route that edits it.
+async fn an_item(d: &Device) -> (String, &'static str) {
+    let items = d.session.store().records(RecordKind::PkbItem).await.unwrap();
+    let item =
+        items.iter().find(|r| r.parse::<PkbItem>().is_ok_and(|i| i.owner_id == d.me)).expect("an item");
+    let path: &'static str = Box::leak(format!("/api/v1/pkb/items/{}", item.id).into_boxed_str());
+    (item.id.clone(), path)
+}
+
+fn reflection(text: &str) -> PkbItemPatch {
+    PkbItemPatch { reflection: Some(text.into()), ..Default::default() }
+}
+
+#[tokio::test]
+async fn a_change_the_server_keeps_failing_is_given_up_after_the_bound_and_later_changes_go_on() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 13);
+    let d = device(&proxy).await;
+    let store = d.session.store();
+    let (item, route) = an_item(&d).await;
+    assert!(!member_on_server(&server, "kom-05").await, "the demo starts without Siti in kom-05");
+
+    // The change the server will keep failing, a later edit of the same item, and an independent join.
+    d.session
+        .change(&changes::edit_pkb_item(store, &item, reflection(REFLECTION)).await.unwrap())
+        .await
+        .unwrap();
+    let progress = PkbItemPatch { progress: Some(50), ..Default::default() };
+    d.session.change(&changes::edit_pkb_item(store, &item, progress).await.unwrap()).await.unwrap();
+    d.session.change(&changes::join_community(store, &d.me, "kom-05").await.unwrap()).await.unwrap();
+
+    // Offline for longer than the bound: a device without signal loses nothing.
+    proxy.set_mode(ChaosMode::Down);
+    for _ in 0..MAX_ATTEMPTS + 2 {
+        assert_eq!(d.session.sync_now().await.unwrap().phase, SyncPhase::Offline);
+    }
+    let waiting = store.outbox().await.unwrap();
+    assert_eq!(waiting.len(), 3, "nothing is given up while offline: {waiting:?}");
+    assert!(waiting.iter().all(|p| p.attempts == 0), "being offline is not an attempt: {waiting:?}");
+
+    // The whole server failing (every request a bare 502, as a proxy says when the server is down): an
+    // outage, not this change's fault, so it does not count either.
+    proxy.set_mode(ChaosMode::Answer { path: "/", status: 502, body: "" });
+    for _ in 0..MAX_ATTEMPTS + 2 {
+        assert_ne!(d.session.sync_now().await.unwrap().phase, SyncPhase::Idle);
+    }
+    let waiting = store.outbox().await.unwrap();
+    assert!(waiting.iter().all(|p| p.attempts == 0), "an outage is not an attempt: {waiting:?}");
+    assert!(store.notices().await.unwrap().is_empty(), "nothing refused during an outage");
+
+    // Only this one change fails (a bare 500), the rest of the server works.
+    proxy.set_mode(ChaosMode::Answer { path: route, status: 500, body: "" });
+    let answered_before = proxy.answered();
+    for n in 1..MAX_ATTEMPTS {
+        let s = d.session.sync_now().await.unwrap();
+        assert_eq!((s.waiting, s.notices), (3, 0), "still tried, in order, on attempt {n}: {s:?}");
+        assert_eq!(store.outbox().await.unwrap()[0].attempts, n, "each pass the server answered counts once");
+    }
+    let s = d.session.sync_now().await.unwrap();
+    assert_eq!((s.phase, s.waiting, s.notices), (SyncPhase::Idle, 0, 2), "given up after the bound: {s:?}");
+    let notices = store.notices().await.unwrap();
+    assert!(
+        notices[0].body.as_deref().is_some_and(|b| b.contains(REFLECTION)),
+        "the refused change keeps what the user wrote: {notices:?}"
+    );
+    assert!(
+        notices[1].body.as_deref().is_some_and(|b| b.contains("\"progress\":50")),
+        "the later edit of the same item is refused with it, its content kept too: {notices:?}"
+    );
+    assert!(member_on_server(&server, "kom-05").await, "the independent change behind it reached the server");
+    let shown = store.record(RecordKind::PkbItem, &item).await.unwrap().unwrap();
+    assert!(
+        !shown.pending && shown.parse::<PkbItem>().unwrap().reflection != REFLECTION,
+        "the item shows the server's copy again: {shown:?}"
+    );
+    let tries = proxy.answered() - answered_before;
+    let per_call = penggerak_client::retry::Backoff::default().max_attempts as usize;
+    assert_eq!(
+        tries,
+        MAX_ATTEMPTS as usize * per_call,
+        "only the failing change was sent to the failing route: the edit behind it never went on top of it"
+    );
+
+    // Given up means no longer sent.
+    for _ in 0..3 {
+        assert_eq!(d.session.sync_now().await.unwrap().phase, SyncPhase::Idle);
+    }
+    assert_eq!(proxy.answered() - answered_before, tries, "a refused change is not retried");
+}
+
+#[tokio::test]
+async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 14);
+    let d = device(&proxy).await;
+    let store = d.session.store();
+    let (item, route) = an_item(&d).await;
+    d.session
+        .change(&changes::edit_pkb_item(store, &item, reflection(REFLECTION)).await.unwrap())
+        .await
+        .unwrap();
+    d.session.change(&changes::join_community(store, &d.me, "kom-05").await.unwrap()).await.unwrap();
+
+    // "Too many requests" from a proxy says wait, not give up; and it says nothing about the change.
+    proxy.set_mode(ChaosMode::Answer { path: route, status: 429, body: "<html>Too Many Requests</html>" });
+    for _ in 0..MAX_ATTEMPTS + 1 {
+        let s = d.session.sync_now().await.unwrap();
+        assert_eq!((s.waiting, s.notices), (2, 0), "a 429 keeps the change waiting: {s:?}");
+    }
+    assert_eq!(store.outbox().await.unwrap()[0].attempts, 0, "a 429 is not an attempt");
+
+    // An HTML 413 will fail the same way every time: refused at the first answer.
+    proxy.set_mode(ChaosMode::Answer {
+        path: route,
+        status: 413,
+        body: "<html><body><h1>413 Request Entity Too Large</h1></body></html>",
+    });
+    let before = proxy.answered();
+    let s = d.session.sync_now().await.unwrap();
+    assert_eq!((s.phase, s.waiting, s.notices), (SyncPhase::Idle, 0, 1), "refused at once: {s:?}");
+    assert_eq!(proxy.answered() - before, 1, "sent once, not retried");
+    let notices = store.notices().await.unwrap();
+    assert_eq!(notices[0].code, "payload_too_large", "the status says why: {notices:?}");
+    assert!(notices[0].body.as_deref().is_some_and(|b| b.contains(REFLECTION)), "content kept: {notices:?}");
+    assert!(member_on_server(&server, "kom-05").await, "the change behind it reached the server");
+}
