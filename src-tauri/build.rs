@@ -18,6 +18,8 @@ fn main() {
             "save_draft",
             "conflicts",
             "resolve",
+            "refused",
+            "dismiss_refused",
             "preferences",
             "set_preferences",
             "take_reminders",

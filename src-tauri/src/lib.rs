@@ -33,6 +33,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::save_draft,
         commands::views::conflicts,
         commands::views::resolve,
+        commands::views::refused,
+        commands::views::dismiss_refused,
         commands::settings::preferences,
         commands::settings::set_preferences,
         commands::settings::take_reminders,

@@ -3,9 +3,9 @@
 
 use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{
-    community::Community, home::Home, kinerja::Kinerja, komunitas::Komunitas, konflik::Konflik,
-    materi::Materi, material::Material, pengaturan::Pengaturan, rencana::Rencana, sign_in::SignIn,
-    status::Status,
+    community::Community, ditolak::Ditolak, home::Home, kinerja::Kinerja, komunitas::Komunitas,
+    konflik::Konflik, materi::Materi, material::Material, pengaturan::Pengaturan, rencana::Rencana,
+    sign_in::SignIn, status::Status,
 };
 use crate::{ipc, view_model};
 use leptos::error::Errors;
@@ -224,6 +224,9 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     {move || (sync.get().conflicts > 0).then(|| view! {
                         <A href="/konflik" attr:id="open-conflicts" attr:class="badge warn">{t!(i18n, conflicts_open)}</A>
                     })}
+                    {move || (sync.get().notices > 0).then(|| view! {
+                        <A href="/ditolak" attr:id="open-refused" attr:class="badge warn">{t!(i18n, refused_open)}</A>
+                    })}
                     <button id="sync-now" class="link" on:click=move |_| { sync_now.dispatch(()); }>
                         {t!(i18n, sync_now)}
                     </button>
@@ -239,6 +242,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/materi/:id") view=Material />
                     <Route path=path!("/pengaturan") view=Pengaturan />
                     <Route path=path!("/konflik") view=Konflik />
+                    <Route path=path!("/ditolak") view=Ditolak />
                 </Routes>
             </div>
         </Router>

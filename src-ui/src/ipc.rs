@@ -5,8 +5,8 @@
 use crate::i18n::Locale;
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
-    Draft, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, PkbView, Preferences,
-    PreferencesChange, ProgrammesView, Reminder, ResolveArgs, SaveDraftArgs, SessionState,
+    DismissArgs, Draft, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, PkbView, Preferences,
+    PreferencesChange, ProgrammesView, RefusedChange, Reminder, ResolveArgs, SaveDraftArgs, SessionState,
     SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
@@ -117,6 +117,16 @@ pub async fn conflicts() -> Result<Vec<ConflictView>, ApiError> {
 /// Settles a conflict: mine is sent again, or theirs replaces mine.
 pub async fn resolve(choice: ConflictChoice) -> Result<(), ApiError> {
     call(cmd::RESOLVE, &ResolveArgs { choice }).await
+}
+
+/// The changes the server refused, kept with what they carried.
+pub async fn refused() -> Result<Vec<RefusedChange>, ApiError> {
+    call(cmd::REFUSED, &NoArgs {}).await
+}
+
+/// The user has read refused change `id`: it is forgotten.
+pub async fn dismiss_refused(id: i64) -> Result<(), ApiError> {
+    call(cmd::DISMISS_REFUSED, &DismissArgs { id }).await
 }
 
 /// Does what the user asked: shown at once from the store, sent to the server by the sync loop.

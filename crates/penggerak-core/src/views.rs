@@ -6,14 +6,15 @@ use crate::outbox::{Change, LocalWrite};
 use crate::{changes, CoreError, LocalStore, Session};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Approval, CommunitiesView,
-    CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, Home, ItemStatus, Keep, KinerjaView,
-    PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, StageStatus, HOME_DEADLINES,
+    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Approval, ChangeField,
+    CommunitiesView, CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, Home, ItemStatus,
+    Keep, KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, RefusedChange,
+    StageStatus, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
 use penggerak_types::programme::{Participation, Programme, StageOutcome};
-use penggerak_types::RecordKind;
+use penggerak_types::{ApiError, ErrorCode, RecordKind};
 
 /// Today in Indonesia's western time zone (WIB), `YYYY-MM-DD`: what "due today" means for the deadlines.
 pub fn today_wib() -> String {
@@ -255,6 +256,13 @@ impl Session {
 
     /// Settles a conflict the way the user chose: mine is sent again on the server's current version, or
     /// theirs replaces mine. The sync loop is woken to send or settle it.
+    /// The user has read refused change `id` (and redone it, or let it go): it is forgotten.
+    pub async fn dismiss_refused(&self, id: i64) -> Result<(), CoreError> {
+        self.store().dismiss_notice(id).await?;
+        self.wake_sync();
+        Ok(())
+    }
+
     pub async fn resolve_conflict(&self, kind: RecordKind, id: &str, keep: Keep) -> Result<(), CoreError> {
         let how = match keep {
             Keep::Mine => crate::Resolution::KeepMine,
@@ -433,6 +441,30 @@ pub async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreErro
         });
     }
     Ok(out)
+}
+
+/// The changes the server refused for good (or that were given up, or held back with one), oldest first,
+/// each with its reason as data and what it carried, for the user to read and redo.
+pub async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError> {
+    Ok(store
+        .notices()
+        .await?
+        .into_iter()
+        .map(|n| {
+            let code =
+                serde_json::from_value(serde_json::Value::String(n.code)).unwrap_or(ErrorCode::Unknown);
+            let body = n.body.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok());
+            let fields = match body {
+                Some(serde_json::Value::Object(map)) => map
+                    .into_iter()
+                    .filter(|(k, v)| k != "base_version" && !v.is_null())
+                    .map(|(field, value)| ChangeField { field, value })
+                    .collect(),
+                _ => vec![],
+            };
+            RefusedChange { id: n.id, label: n.label, reason: ApiError::new(code, n.message), fields }
+        })
+        .collect())
 }
 
 /// The fields (of two JSON objects) whose values differ, by field name. A missing field and a null one

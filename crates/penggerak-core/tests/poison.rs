@@ -171,4 +171,20 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     assert_eq!(notices[0].code, "payload_too_large", "the status says why: {notices:?}");
     assert!(notices[0].body.as_deref().is_some_and(|b| b.contains(REFLECTION)), "content kept: {notices:?}");
     assert!(member_on_server(&server, "kom-05").await, "the change behind it reached the server");
+
+    // What the refused-changes screen shows: the reason as data, and what the change carried, by field.
+    let shown = penggerak_core::views::refused(store).await.unwrap();
+    assert_eq!(shown.len(), 1, "one refused change to show: {shown:?}");
+    assert_eq!(
+        shown[0].reason.code,
+        penggerak_types::ErrorCode::PayloadTooLarge,
+        "the reason is a code the UI words"
+    );
+    assert!(
+        shown[0].fields.iter().any(|f| f.value.as_str() == Some(REFLECTION)),
+        "the reflection she wrote is shown for her to redo: {shown:?}"
+    );
+    assert!(shown[0].fields.iter().all(|f| f.field != "base_version"), "bookkeeping is not shown");
+    d.session.dismiss_refused(shown[0].id).await.unwrap();
+    assert!(penggerak_core::views::refused(store).await.unwrap().is_empty(), "dismissed once read");
 }

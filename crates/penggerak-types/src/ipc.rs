@@ -23,6 +23,8 @@ pub mod cmd {
     pub const SAVE_DRAFT: &str = "save_draft";
     pub const CONFLICTS: &str = "conflicts";
     pub const RESOLVE: &str = "resolve";
+    pub const REFUSED: &str = "refused";
+    pub const DISMISS_REFUSED: &str = "dismiss_refused";
     pub const PREFERENCES: &str = "preferences";
     pub const SET_PREFERENCES: &str = "set_preferences";
     pub const TAKE_REMINDERS: &str = "take_reminders";
@@ -551,6 +553,33 @@ pub struct ConflictView {
     pub fields: Vec<ConflictField>,
     /// The server deleted the record meanwhile.
     pub theirs_deleted: bool,
+}
+
+/// A change the server refused for good, or that was given up after it kept failing, kept with what it
+/// carried so the user can read it and do it again (the `refused` command). Nothing leaves the device
+/// unseen: it stays until the user dismisses it (`dismiss_refused`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedChange {
+    pub id: i64,
+    /// What the change was, as the device named it when it was made.
+    pub label: String,
+    /// Why: the server's code and message (or the device's, for a change given up or held back).
+    pub reason: crate::ApiError,
+    /// What the change carried, field by field (JSON name and value), for the user to redo it.
+    pub fields: Vec<ChangeField>,
+}
+
+/// One field of a refused change: its JSON name and value. The UI says them in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeField {
+    pub field: String,
+    pub value: serde_json::Value,
+}
+
+/// `dismiss_refused`'s argument: the refused change the user has read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DismissArgs {
+    pub id: i64,
 }
 
 /// One differing field: its JSON name and both values (`None`: absent or null). The UI says them in the

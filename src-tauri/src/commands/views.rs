@@ -7,7 +7,7 @@ use penggerak_core::views::{self, today_wib};
 use penggerak_core::Session;
 use penggerak_types::ipc::{
     Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView, PkbView,
-    ProgrammesView,
+    ProgrammesView, RefusedChange,
 };
 use penggerak_types::ApiError;
 use std::sync::Arc;
@@ -57,6 +57,16 @@ pub async fn save_draft(session: State<'_, Arc<Session>>, draft: Draft) -> Resul
 #[tauri::command]
 pub async fn conflicts(session: State<'_, Arc<Session>>) -> Result<Vec<ConflictView>, ApiError> {
     Ok(views::conflicts(session.store()).await?)
+}
+
+#[tauri::command]
+pub async fn refused(session: State<'_, Arc<Session>>) -> Result<Vec<RefusedChange>, ApiError> {
+    Ok(views::refused(session.store()).await?)
+}
+
+#[tauri::command]
+pub async fn dismiss_refused(session: State<'_, Arc<Session>>, id: i64) -> Result<(), ApiError> {
+    Ok(session.dismiss_refused(id).await?)
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod community;
+pub mod ditolak;
 pub mod home;
 pub mod kinerja;
 pub mod komunitas;

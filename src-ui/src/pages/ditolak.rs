@@ -1,0 +1,68 @@
+//! Ditolak: the changes the server refused for good, or that the device gave up on after the server kept
+//! failing them (or held back with an earlier refused change to the same data). Each shows why, and what it
+//! carried, field by field, so the user can do it again; it stays until the user dismisses it.
+
+use crate::app::{errors_view, Shell};
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::{ipc, view_model};
+use leptos::prelude::*;
+use penggerak_types::ipc::RefusedChange;
+use penggerak_types::ApiError;
+
+#[component]
+pub fn Ditolak() -> impl IntoView {
+    let shell = expect_context::<Shell>();
+    let l = use_i18n().get_locale_untracked();
+    let data = shell.read(ipc::refused);
+    let error = RwSignal::new(None::<String>);
+    let dismiss = shell.action(error, ipc::dismiss_refused);
+
+    view! {
+        <section class="card ditolak" aria-labelledby="refused-title">
+            <h1 id="refused-title">{td_string!(l, refused_title)}</h1>
+            <p id="refused-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
+                <ErrorBoundary fallback=errors_view>
+                    {move || data.get().map(|r| r.map(|list| if list.is_empty() {
+                        view! { <p id="refused-none">{td_string!(l, refused_none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p>{td_string!(l, refused_intro)}</p>
+                            <ul id="refused" class="conflicts">{list.into_iter().map(|c| refused(l, c, dismiss)).collect_view()}</ul>
+                        }.into_any()
+                    }))}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+fn refused(l: Locale, c: RefusedChange, dismiss: Action<i64, Result<(), ApiError>>) -> impl IntoView {
+    let id = c.id;
+    view! {
+        <li class="conflict refused" data-id=id.to_string()>
+            <h2>{c.label}</h2>
+            <p class="note reason">{view_model::error_text(l, &c.reason)}</p>
+            {(!c.fields.is_empty()).then(|| view! {
+                <table class="versions">
+                    <thead><tr>
+                        <th scope="col">{td_string!(l, conflict_field)}</th>
+                        <th scope="col">{td_string!(l, refused_value)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {c.fields.into_iter().map(|f| view! {
+                            <tr data-field=f.field.clone()>
+                                <th scope="row">{view_model::field_label(l, &f.field)}</th>
+                                <td class="mine">{view_model::field_value(l, Some(&f.value))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <div class="choices">
+                <button class="secondary dismiss" disabled=move || dismiss.pending().get()
+                    on:click=move |_| { dismiss.dispatch(id); }>{td_string!(l, refused_dismiss)}</button>
+            </div>
+        </li>
+    }
+}
