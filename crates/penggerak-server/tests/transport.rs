@@ -289,3 +289,22 @@ async fn an_answer_too_large_to_store_is_replayed_as_done() {
     let again: Changed = again.json().await.unwrap();
     assert!(again.records.is_empty(), "the replay names no records: the next sync brings them");
 }
+
+#[test]
+fn a_database_password_is_never_printed_when_the_server_cannot_start() {
+    const PASSWORD: &str = "s3cret-Pa55word";
+    for url in [
+        format!("postgres://penggerak:{PASSWORD}@127.0.0.1:1/penggerak"),
+        format!("mysql://penggerak:{PASSWORD}@127.0.0.1:1/penggerak"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
+            .args(["--listen", "127.0.0.1:0", "--database", &url])
+            .output()
+            .expect("the server binary runs");
+        let printed =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!out.status.success(), "no database answers on port 1: the server cannot start ({url})");
+        assert!(printed.contains("127.0.0.1:1"), "the error says which database failed: {printed}");
+        assert!(!printed.contains(PASSWORD), "the password is redacted from what is printed: {printed}");
+    }
+}
