@@ -100,7 +100,12 @@ mod tests {
             (api(ErrorCode::Internal), Replay::IfNotSent, false, "the server saw it"),
             (api(ErrorCode::ServerBusy), Replay::Safe, true, "a busy server takes it a moment later"),
             (api(ErrorCode::RequestTimeout), Replay::Safe, true, "the request did not arrive whole in time"),
-            (api(ErrorCode::RequestTimeout), Replay::IfNotSent, false, "a deadline may cut a refresh that ran"),
+            (
+                api(ErrorCode::RequestTimeout),
+                Replay::IfNotSent,
+                false,
+                "a deadline may cut a refresh that ran",
+            ),
             (ClientError::Unavailable { status: 503 }, Replay::Safe, true, "a proxy's 503 may pass"),
             (api(ErrorCode::BadRequest), Replay::Safe, false, "400 fails again"),
             (api(ErrorCode::Unauthorized), Replay::Safe, false, "401 needs a refresh, not a replay"),
