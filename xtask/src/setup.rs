@@ -40,6 +40,8 @@ const NODE_PACKAGES: &[&str] = &["nodejs", "npm"];
 
 const TRUNK_VERSION: &str = "0.21.14";
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
+/// Checks the dependency tree's licences, bans and sources (`deny.toml`) in `cargo xtask test`.
+const CARGO_DENY_VERSION: &str = "0.20.2";
 
 fn missing_apt_packages() -> Vec<&'static str> {
     let node: &[&str] = if has("npm", "--version") { &[] } else { NODE_PACKAGES };
@@ -126,8 +128,14 @@ pub fn run() -> Result<()> {
     // crate version the registry may lack.
     cargo_install("wasm-bindgen-cli", &env::locked_wasm_bindgen()?, "wasm-bindgen", false)?;
     cargo_install("tauri-driver", TAURI_DRIVER_VERSION, "tauri-driver", true)?;
+    cargo_install("cargo-deny", CARGO_DENY_VERSION, "cargo-deny", true)?;
     npm_tools()?;
-    for (tool, arg) in [("trunk", "--version"), ("wasm-bindgen", "--version"), ("tauri", "--version")] {
+    for (tool, arg) in [
+        ("trunk", "--version"),
+        ("wasm-bindgen", "--version"),
+        ("tauri", "--version"),
+        ("cargo-deny", "--version"),
+    ] {
         if !has(tool, arg) {
             bail!("{tool} is still not runnable after setup");
         }

@@ -6,6 +6,11 @@ use anyhow::{bail, Result};
 pub fn run_all(p: &mut Phases) -> Result<()> {
     p.run("setup (install what is missing)", crate::setup::run)?;
     p.run("cargo fmt --check", || exec(cmd("cargo").args(["fmt", "--all", "--check"])))?;
+    // Licences, banned crates and sources of every dependency (deny.toml). Not advisories: their database
+    // is a git repository no registry this network reaches ships (see deny.toml).
+    p.run("cargo deny (licences, bans, sources)", || {
+        exec(cmd("cargo").args(["deny", "check", "licenses", "bans", "sources"]))
+    })?;
     // The Tauri CLI build comes first: it builds the UI to wasm (trunk), which the app embeds, and
     // `generate_context!` needs that output to exist for clippy and the tests to compile.
     p.run("build UI (wasm) + app (Tauri CLI)", || env::build_app(false).map(|_| ()))?;

@@ -8,6 +8,8 @@ pub(crate) const ACCEPTED: &str = "zstd, br, gzip";
 
 /// No answer of this API inflates beyond this; a body that does is refused rather than filling memory.
 pub(crate) const MAX_INFLATED: u64 = 64 * 1024 * 1024;
+/// Nor is any this large on the wire (compressed or not): a body past it is refused as it arrives.
+pub(crate) const MAX_RAW: u64 = MAX_INFLATED;
 
 /// The body of a response sent with `Content-Encoding: content_encoding`, inflated.
 pub(crate) fn inflate(content_encoding: Option<&str>, body: Vec<u8>) -> Result<Vec<u8>, String> {

@@ -2,10 +2,12 @@
 //!
 //! One method per route, typed on `penggerak-types`. It knows HTTP and nothing else: no storage, no
 //! retries across restarts, no tokens kept (callers pass the access token). TLS is rustls; plain `http://`
-//! is refused except to loopback, so a token is never sent in clear over a network. Responses are asked
-//! for compressed (zstd, br, gzip) and inflated here ([`encoding`]), so that a [`Meter`] counts the bytes
-//! that crossed the network. Failed requests are retried within one call where that is safe ([`retry`]);
-//! everything longer-lived belongs to the engine's outbox and sync loop.
+//! is refused except to loopback (`localhost` is pinned to 127.0.0.1, never resolved), so a token is never
+//! sent in clear over a network; redirects are never followed (a 3xx is a protocol error), so a password
+//! goes nowhere but the address the user gave. Responses are asked for compressed (zstd, br, gzip) and
+//! inflated here ([`encoding`]), so that a [`Meter`] counts the bytes that crossed the network; a body is
+//! capped both as it arrives and once inflated. Failed requests are retried within one call where that is
+//! safe ([`retry`]); everything longer-lived belongs to the engine's outbox and sync loop.
 
 mod encoding;
 pub mod meter;
@@ -207,6 +209,12 @@ fn http_client(headers: &HeaderMap, total: Duration) -> Result<reqwest::Client, 
     reqwest::Client::builder()
         .connect_timeout(total.min(Duration::from_secs(10)))
         .timeout(total)
+        // Never follow a redirect: a 307/308 would resend a password or token to wherever it points,
+        // plain http included. The API never redirects; a 3xx is a protocol error (see `exchange`).
+        .redirect(reqwest::redirect::Policy::none())
+        // `localhost` is loopback whatever the resolver says (plain http is allowed to it, and only
+        // because it never leaves the device). Port 0: the URL's port is used.
+        .resolve("localhost", std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         // Bodies are inflated by `encoding`, after the meter saw them. Said here and not only by leaving
         // reqwest's features off: another crate in the build (the server's tests) turns them on, and
         // reqwest would then inflate first and drop `Content-Encoding`.
@@ -308,11 +316,17 @@ impl ApiClient {
         let status = resp.status();
         let headers = resp.headers().clone();
         self.meter.received(meter::head_size(status, &headers));
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            let to = headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
+            return Err(ClientError::Protocol(format!(
+                "the server redirects (HTTP {status}) to {to}: use that address as the server's address"
+            )));
+        }
         // A body cut short is not counted: only what arrived whole is known to have arrived.
-        let body = resp.bytes().await?;
+        let body = read_capped(resp).await?;
         self.meter.received(body.len() as u64);
         let coding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok());
-        let body = encoding::inflate(coding, body.into()).map_err(ClientError::Protocol)?;
+        let body = encoding::inflate(coding, body).map_err(ClientError::Protocol)?;
         Ok(Answer { status, headers, body })
     }
 
@@ -550,6 +564,24 @@ impl ApiClient {
     ) -> Result<T, ClientError> {
         decode(self.send(replay, || self.http.post(self.url(path)).json(body)).await?)
     }
+}
+
+/// The body of `resp` as it came over the wire, refused once it passes [`encoding::MAX_RAW`] (announced by
+/// `Content-Length` or counted as it arrives), so a hostile or broken server cannot fill the memory.
+async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ClientError> {
+    let too_large =
+        || ClientError::Protocol(format!("a body larger than {} MiB", encoding::MAX_RAW / 1024 / 1024));
+    if resp.content_length().is_some_and(|n| n > encoding::MAX_RAW) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > encoding::MAX_RAW {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {

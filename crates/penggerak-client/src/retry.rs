@@ -55,7 +55,11 @@ pub fn may_retry(error: &ClientError, replay: Replay) -> bool {
     match error {
         ClientError::Offline { request_sent: false, .. } => true,
         ClientError::Offline { request_sent: true, .. } => replay == Replay::Safe,
-        ClientError::Api(e) => replay == Replay::Safe && e.code == ErrorCode::Internal,
+        // The server failed, was too busy to take the request, or did not get it whole in time.
+        ClientError::Api(e) => {
+            replay == Replay::Safe
+                && matches!(e.code, ErrorCode::Internal | ErrorCode::ServerBusy | ErrorCode::RequestTimeout)
+        }
         ClientError::Unavailable { .. } => replay == Replay::Safe,
         // A proxy's 408/429 say "later", which is the sync loop's to wait out, not one call's.
         ClientError::Rejected { .. } | ClientError::Protocol(_) | ClientError::BadUrl(_) => false,
@@ -95,6 +99,14 @@ mod tests {
             (offline(true), Replay::Safe, true, "an idempotent request that may have arrived"),
             (api(ErrorCode::Internal), Replay::Safe, true, "a 5xx may pass"),
             (api(ErrorCode::Internal), Replay::IfNotSent, false, "the server saw it"),
+            (api(ErrorCode::ServerBusy), Replay::Safe, true, "a busy server takes it a moment later"),
+            (api(ErrorCode::RequestTimeout), Replay::Safe, true, "the request did not arrive whole in time"),
+            (
+                api(ErrorCode::RequestTimeout),
+                Replay::IfNotSent,
+                false,
+                "a deadline may cut a refresh that ran",
+            ),
             (ClientError::Unavailable { status: 503 }, Replay::Safe, true, "a proxy's 503 may pass"),
             (api(ErrorCode::BadRequest), Replay::Safe, false, "400 fails again"),
             (api(ErrorCode::Unauthorized), Replay::Safe, false, "401 needs a refresh, not a replay"),

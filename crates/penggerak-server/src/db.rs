@@ -29,7 +29,8 @@ impl Backend {
             Ok(Backend::Postgres)
         } else {
             bail!(
-                "unsupported database URL {url:?}: use sqlite:///path/file.sqlite or postgres://user@host/db"
+                "unsupported database URL {:?}: use sqlite:///path/file.sqlite or postgres://user@host/db",
+                redact(url)
             )
         }
     }

@@ -10,15 +10,17 @@
 //! Rows are kept at least 30 days ([`RETENTION`]): devices stay offline for days.
 
 use crate::auth::{now_unix, AuthUser};
-use crate::error::ServerError;
+use crate::error::{body_read_error, code_for_status, message_for, too_large, ServerError};
 use crate::AppState;
-use axum::body::{to_bytes, Body};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use penggerak_types::api::{IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
-use penggerak_types::ErrorCode;
+use futures_util::StreamExt;
+use http_body_util::BodyExt;
+use penggerak_types::api::{API_PREFIX, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
+use penggerak_types::{ApiError, ErrorCode};
 use sha2::{Digest, Sha256};
 
 /// How long a key and its answer are kept.
@@ -49,12 +51,13 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     }
 }
 
-/// A claim without an answer older than this belongs to a request that died with its server process:
-/// a retry may take it over.
-const STALE_CLAIM: i64 = 120;
-
 async fn run(state: AppState, req: Request, next: Next) -> Result<Response, ServerError> {
-    if !is_mutating(req.method()) || req.uri().path().contains("/auth/") {
+    // The route as matched, not the path as sent: a community whose id is "auth" is no sign-in route.
+    let matched = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+    let Some(matched) = matched else {
+        return Ok(next.run(req).await); // no route: the fallback answers 404
+    };
+    if !is_mutating(req.method()) || matched.starts_with(&format!("{API_PREFIX}/auth/")) {
         return Ok(next.run(req).await);
     }
     let (mut parts, body) = req.into_parts();
@@ -76,13 +79,17 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         .ok_or_else(|| ServerError::new(ErrorCode::BadRequest, "Idempotency-Key harus berupa UUID."))?
         .hyphenated()
         .to_string();
-    let bytes = to_bytes(body, MAX_BODY).await.map_err(|e| {
-        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) {
-            ServerError::new(ErrorCode::PayloadTooLarge, "Isi permintaan terlalu besar (paling besar 11 MB).")
-        } else {
-            ServerError::new(ErrorCode::BadRequest, "Isi permintaan tidak terbaca.")
-        }
-    })?;
+    // The route's own limit, before anything is buffered: a JSON route never has an upload's worth read.
+    let limit = state.config.transport.body_limit(Some(&matched));
+    let announced = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(Some(limit)));
+    }
+    let bytes = to_bytes(body, limit).await.map_err(|e| body_read_error(&e, Some(limit)))?;
     let fingerprint = {
         let mut h = Sha256::new();
         h.update(parts.method.as_str().as_bytes());
@@ -93,35 +100,14 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
 
-    // A claim left unanswered by a server that died mid-request would block the key forever.
-    sqlx::query(
-        "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status IS NULL AND created_at < $3",
-    )
-    .bind(&user.user_id)
-    .bind(&key)
-    .bind(now_unix() - STALE_CLAIM)
-    .execute(&state.db.pool)
-    .await?;
-    let claimed = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id, idem_key) DO NOTHING",
-    )
-    .bind(&user.user_id)
-    .bind(&key)
-    .bind(&fingerprint)
-    .bind(now_unix())
-    .execute(&state.db.pool)
-    .await?
-    .rows_affected()
-        == 1;
-
-    if !claimed {
+    if !claim(&state, &user.user_id, &key, &fingerprint).await? {
         return replay(&state, &user.user_id, &key, &fingerprint).await;
     }
 
-    let resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let work = next.run(Request::from_parts(parts, Body::from(bytes)));
+    let resp = renewing(&state, &user.user_id, &key, work).await;
     let (resp_parts, resp_body) = resp.into_parts();
-    let resp_bytes = to_bytes(resp_body, MAX_BODY)
+    let kept = read_bounded(resp_body, state.config.transport.max_stored_response)
         .await
         .map_err(|e| ServerError::Internal(anyhow::anyhow!("response body: {e}")))?;
     if resp_parts.status.is_server_error() {
@@ -131,17 +117,115 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
             .execute(&state.db.pool)
             .await?;
     } else {
+        let stored = match &kept {
+            Bounded::Whole(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Bounded::Over { .. } => too_large_to_keep(resp_parts.status),
+        };
         sqlx::query(
             "UPDATE idempotency_keys SET status = $1, response = $2 WHERE user_id = $3 AND idem_key = $4",
         )
         .bind(i64::from(resp_parts.status.as_u16()))
-        .bind(String::from_utf8_lossy(&resp_bytes).into_owned())
+        .bind(stored)
         .bind(&user.user_id)
         .bind(&key)
         .execute(&state.db.pool)
         .await?;
     }
-    Ok(Response::from_parts(resp_parts, Body::from(resp_bytes)))
+    let body = match kept {
+        Bounded::Whole(bytes) => Body::from(bytes),
+        Bounded::Over { read, rest } => Body::from_stream(
+            futures_util::stream::once(std::future::ready(Ok::<_, axum::Error>(read)))
+                .chain(rest.into_data_stream()),
+        ),
+    };
+    Ok(Response::from_parts(resp_parts, body))
+}
+
+/// Takes the key for this request: one `INSERT … ON CONFLICT DO NOTHING`, after removing a claim left
+/// unanswered and not renewed for [`crate::Transport::stale_claim`] (its request died with its server
+/// process). False when another request holds the key or has answered it.
+async fn claim(state: &AppState, user_id: &str, key: &str, fingerprint: &str) -> Result<bool, ServerError> {
+    let stale = state.config.transport.stale_claim.as_secs() as i64;
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status IS NULL AND created_at < $3",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(now_unix() - stale)
+    .execute(&state.db.pool)
+    .await?;
+    let claimed = sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, idem_key) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(fingerprint)
+    .bind(now_unix())
+    .execute(&state.db.pool)
+    .await?
+    .rows_affected()
+        == 1;
+    Ok(claimed)
+}
+
+/// Runs `work` while renewing its claim every [`crate::Transport::claim_heartbeat`], so that a request that
+/// runs longer than the stale-claim age is not taken for dead and run a second time by a retry.
+async fn renewing<F: std::future::Future>(state: &AppState, user_id: &str, key: &str, work: F) -> F::Output {
+    let every = state.config.transport.claim_heartbeat;
+    let heartbeat = async {
+        loop {
+            tokio::time::sleep(every).await;
+            let renewed = sqlx::query(
+                "UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3 AND status IS NULL",
+            )
+            .bind(now_unix())
+            .bind(user_id)
+            .bind(key)
+            .execute(&state.db.pool)
+            .await;
+            if let Err(e) = renewed {
+                tracing::warn!(error = %e, "renewing an idempotency claim failed");
+            }
+        }
+    };
+    tokio::pin!(work);
+    tokio::select! {
+        out = &mut work => out,
+        never = heartbeat => never,
+    }
+}
+
+/// A response body read up to a limit: whole, or the part read so far and the rest still to come.
+enum Bounded {
+    Whole(Bytes),
+    Over { read: Bytes, rest: Body },
+}
+
+async fn read_bounded(mut body: Body, limit: usize) -> Result<Bounded, axum::Error> {
+    let mut read = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            read.extend_from_slice(&data);
+            if read.len() > limit {
+                return Ok(Bounded::Over { read: read.into(), rest: body });
+            }
+        }
+    }
+    Ok(Bounded::Whole(read.into()))
+}
+
+/// What is kept for a replay when the answer was larger than [`crate::Transport::max_stored_response`]:
+/// the change is applied by then, so the retry must hear "done", not run it again. A success is kept as a
+/// `Changed` naming no records (the next `/sync` brings them); a refusal as `{code, message}` of its status.
+fn too_large_to_keep(status: StatusCode) -> String {
+    let body = if status.is_success() {
+        serde_json::json!({ "records": [] })
+    } else {
+        let code = code_for_status(status);
+        serde_json::to_value(ApiError::new(code, message_for(code))).unwrap_or_default()
+    };
+    body.to_string()
 }
 
 async fn replay(
@@ -189,4 +273,38 @@ pub async fn expire(state: &AppState) -> Result<u64, ServerError> {
         .execute(&state.db.pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Db};
+    use std::time::Duration;
+
+    /// A change that runs past the stale-claim age while its client retries: the retry must wait for
+    /// the running attempt (409 `in_progress`), never take its claim over and apply the change again.
+    #[tokio::test]
+    async fn a_running_claim_is_renewed_so_no_retry_takes_it_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_file(&dir.path().join("claims.sqlite")).await.unwrap();
+        let mut config = Config::default();
+        config.transport.stale_claim = Duration::from_secs(2);
+        config.transport.claim_heartbeat = Duration::from_millis(200);
+        let state = AppState::new(db, config);
+        assert!(claim(&state, "u1", "k1", "f").await.unwrap(), "a fresh key is claimed");
+        // The first attempt runs for three times the stale age; a retry comes every 250 ms.
+        let first = renewing(&state, "u1", "k1", tokio::time::sleep(Duration::from_secs(6)));
+        let retries = async {
+            loop {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                if claim(&state, "u1", "k1", "f").await.unwrap() {
+                    return;
+                }
+            }
+        };
+        tokio::select! {
+            () = first => {}
+            () = retries => panic!("a retry took over the claim of an attempt still running: it would run twice"),
+        }
+    }
 }

@@ -20,7 +20,6 @@ pub mod records;
 pub mod routes;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,6 +49,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The header the trusted proxies set.
     pub forwarded_header: ForwardedHeader,
+    /// Timeouts, concurrency and size limits of the HTTP transport.
+    pub transport: Transport,
 }
 
 impl Default for Config {
@@ -70,6 +71,83 @@ impl Default for Config {
             device_ttl: Duration::from_secs(180 * 24 * 60 * 60),
             trusted_proxies: Vec::new(),
             forwarded_header: ForwardedHeader::XForwardedFor,
+            transport: Transport::default(),
+        }
+    }
+}
+
+/// How long the server waits for a client, how many requests and connections it serves at once, and how
+/// large a body it reads: the transport's limits, in one place. `Default` suits teachers on 2G links: a
+/// slow but honest client gets through, a stalled or trickling one is cut.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    /// The whole request line and headers must arrive within this, or the connection is closed (hyper).
+    pub header_read_timeout: Duration,
+    /// The longest pause between two pieces of a request body before the request is cut (408).
+    pub body_idle_timeout: Duration,
+    /// The longest a request may take, body included, before it is answered `408 request_timeout`.
+    pub request_timeout: Duration,
+    /// The same for a file upload ([`Transport::UPLOAD_ROUTES`]): 10 MB at about 12 KB/s, a slow 2G link.
+    pub upload_timeout: Duration,
+    /// Requests handled at once; one more is answered `503 server_busy` at once rather than queued.
+    pub max_in_flight: usize,
+    /// Connections held open at once; further ones wait in the listen queue until one closes.
+    pub max_connections: usize,
+    /// The largest JSON (or other non-upload) request body, in bytes.
+    pub max_json_body: usize,
+    /// The largest upload body, in bytes: also the global maximum of any request body.
+    pub max_upload_body: usize,
+    /// The largest answer the idempotency layer keeps for replay, in bytes (see `idempotency`).
+    pub max_stored_response: usize,
+    /// An unanswered idempotency claim not renewed for this long belongs to a dead request and may be
+    /// taken over.
+    pub stale_claim: Duration,
+    /// How often a running request renews its idempotency claim (well under `stale_claim`).
+    pub claim_heartbeat: Duration,
+}
+
+impl Transport {
+    /// Routes (as matched, with the API prefix) that take a file body rather than JSON: they get
+    /// [`Transport::max_upload_body`] and [`Transport::upload_timeout`].
+    pub const UPLOAD_ROUTES: &'static [&'static str] = &["/api/v1/kinerja/evidence/{id}"];
+
+    fn is_upload(matched_path: Option<&str>) -> bool {
+        matched_path.is_some_and(|p| Self::UPLOAD_ROUTES.contains(&p))
+    }
+
+    /// The largest body the route matched as `matched_path` reads.
+    pub fn body_limit(&self, matched_path: Option<&str>) -> usize {
+        if Self::is_upload(matched_path) {
+            self.max_upload_body
+        } else {
+            self.max_json_body
+        }
+    }
+
+    /// How long the route matched as `matched_path` may take, body included.
+    pub fn deadline(&self, matched_path: Option<&str>) -> Duration {
+        if Self::is_upload(matched_path) {
+            self.upload_timeout
+        } else {
+            self.request_timeout
+        }
+    }
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(15),
+            body_idle_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(60),
+            upload_timeout: Duration::from_secs(15 * 60),
+            max_in_flight: 256,
+            max_connections: 1024,
+            max_json_body: penggerak_types::limits::JSON_BODY,
+            max_upload_body: idempotency::MAX_BODY,
+            max_stored_response: 1024 * 1024,
+            stale_claim: Duration::from_secs(120),
+            claim_heartbeat: Duration::from_secs(20),
         }
     }
 }
@@ -90,14 +168,62 @@ impl AppState {
     }
 }
 
-/// Serves the API on `listener` until `shutdown` resolves. Handlers see each client's socket address (for
-/// the per-address sign-in limit).
+/// Serves the API on `listener` until `shutdown` resolves, then lets the open connections finish. Handlers
+/// see each client's socket address (for the per-address sign-in limit).
+///
+/// HTTP/1.1 through hyper's connection builder rather than `axum::serve`, which sets no timer and so no
+/// header timeout: a client must send its whole head within [`Transport::header_read_timeout`] or the
+/// connection is closed. At most [`Transport::max_connections`] connections are served at once; the next
+/// waits in the listen queue. (Request deadlines, body timeouts, sizes and the in-flight limit are layers of
+/// [`routes::router`].)
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, routes::router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let transport = state.config.transport.clone();
+    let app = routes::router(state);
+    let connections = Arc::new(tokio::sync::Semaphore::new(transport.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(transport.header_read_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = Arc::clone(&connections).acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break, // never closed
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+            tower::ServiceExt::oneshot(app.clone(), req)
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %remote, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use penggerak_server::{demo, idempotency, serve, AppState, Config, Db};
+use penggerak_server::{db, demo, idempotency, serve, AppState, Config, Db};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
@@ -44,7 +44,8 @@ async fn main() -> anyhow::Result<()> {
         Some(url) => url,
         None => default_database()?,
     };
-    let db = Db::open(&url).await.with_context(|| format!("opening database {url}"))?;
+    // The URL may carry a password: only its redacted form is ever printed.
+    let db = Db::open(&url).await.with_context(|| format!("opening database {}", db::redact(&url)))?;
     if args.demo && demo::seed_if_empty(&db).await? {
         tracing::info!("demo data seeded (password of every demo account: {})", demo::DEMO_PASSWORD);
     }

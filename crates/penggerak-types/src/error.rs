@@ -47,6 +47,11 @@ pub enum ErrorCode {
     NotSignedIn,
     /// Client side: signing out would lose changes still waiting to sync; ask the user first.
     ChangesWaiting,
+    /// The request did not arrive whole in time (a stalled or trickling body, or a request that ran past
+    /// the server's deadline). Send it again. HTTP 408.
+    RequestTimeout,
+    /// The server is handling as many requests as it can: send again in a moment. HTTP 503.
+    ServerBusy,
     /// A code this build does not know (sent by a newer server).
     #[serde(other)]
     Unknown,
@@ -64,7 +69,8 @@ impl ErrorCode {
             ErrorCode::Validation => 422,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
-            ErrorCode::Offline => 503,
+            ErrorCode::RequestTimeout => 408,
+            ErrorCode::Offline | ErrorCode::ServerBusy => 503,
             ErrorCode::Internal
             | ErrorCode::Keyring
             | ErrorCode::Storage

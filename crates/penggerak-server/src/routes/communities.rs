@@ -1,11 +1,12 @@
 //! `/communities`: list with search and filters, one community with its upcoming events, join, leave.
 //! Community data is visible to every signed-in user; membership changes only the caller's own.
 
+use super::{ApiPath, ApiQuery};
 use crate::auth::{now_unix, AuthUser};
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use penggerak_types::api::{
     Community, CommunityDetail, CommunityEvent, CommunityEventRecord, CommunityQuery, CommunitySummary,
@@ -61,7 +62,7 @@ impl From<SummaryRow> for CommunitySummary {
 pub async fn list(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(query): Query<CommunityQuery>,
+    ApiQuery(query): ApiQuery<CommunityQuery>,
 ) -> Result<Json<Vec<CommunitySummary>>> {
     if query.q.as_deref().is_some_and(|q| !limits::fits(q, limits::SEARCH))
         || [&query.topic, &query.jenjang, &query.province]
@@ -127,7 +128,7 @@ pub async fn list(
 pub async fn detail(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CommunityDetail>> {
     Ok(Json(load_detail(&state, &user.user_id, &id).await?))
 }
@@ -148,7 +149,7 @@ pub async fn detail(
 pub async fn join(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
     let exists: Option<(String,)> =
@@ -194,7 +195,7 @@ pub async fn join(
 pub async fn leave(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
     let lead: Option<(String,)> = sqlx::query_as("SELECT lead_id FROM communities WHERE id = $1")

@@ -5,6 +5,7 @@
 //! the teacher's school approves or returns it, schedules and records observations and gives the
 //! predikat. Nobody else writes any of it; a plan is seen by its owner and that principal only.
 
+use super::{ApiPath, ApiQuery};
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience, Filter, Stored};
@@ -12,7 +13,7 @@ use crate::routes::pkb::current_year;
 use crate::routes::ApiJson;
 use crate::{files, AppState};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, patch, post, put};
@@ -189,7 +190,7 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
 pub async fn plan(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<KinerjaOverview>> {
     let mut conn = state.db.pool.acquire().await?;
     let (plan, _) = load_plan(&mut conn, &caller, &id).await?;
@@ -216,7 +217,7 @@ pub async fn plan(
 pub async fn edit_plan(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<PlanPatch>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
@@ -256,7 +257,7 @@ pub async fn edit_plan(
 pub async fn move_plan(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(mv): ApiJson<PlanMove>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
@@ -298,7 +299,7 @@ pub async fn move_plan(
 pub async fn rate_plan(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(rating): ApiJson<PlanRating>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
@@ -412,7 +413,7 @@ pub async fn schedule(
 pub async fn edit_observation(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<ObservationPatch>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
@@ -464,8 +465,8 @@ pub async fn edit_observation(
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    Query(meta): Query<EvidenceUpload>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(meta): ApiQuery<EvidenceUpload>,
     body: Bytes,
 ) -> Result<Json<Changed>> {
     if uuid::Uuid::parse_str(&id).is_err() {
@@ -561,7 +562,7 @@ async fn load_evidence(conn: &mut AnyConnection, caller: &Caller, id: &str) -> R
 pub async fn delete_evidence(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(base): ApiJson<BaseVersion>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
@@ -598,7 +599,7 @@ pub async fn delete_evidence(
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let mut conn = state.db.pool.acquire().await?;

@@ -2,11 +2,12 @@
 //! content (`ETag` + `If-None-Match` → `304`, so a device that has it pays nothing to check), and its
 //! files (`Range`/`If-Range`, see [`crate::files`]), so a download broken by a lost signal resumes.
 
+use super::ApiPath;
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience, Filter};
 use crate::{files, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -89,7 +90,7 @@ pub async fn list(
 pub async fn detail(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Material>> {
     let mut conn = state.db.pool.acquire().await?;
     Ok(Json(load(&mut conn, &id).await?))
@@ -116,7 +117,7 @@ pub async fn detail(
 pub async fn content(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let mut conn = state.db.pool.acquire().await?;
@@ -162,7 +163,7 @@ pub async fn content(
 pub async fn file(
     State(state): State<AppState>,
     _caller: Caller,
-    Path((id, file_id)): Path<(String, String)>,
+    ApiPath((id, file_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let mut conn = state.db.pool.acquire().await?;

@@ -1,4 +1,9 @@
-//! The HTTP surface: one module per area, all under [`penggerak_types::api::API_PREFIX`].
+//! The HTTP surface: one module per area, all under [`penggerak_types::api::API_PREFIX`], and the layers
+//! every request passes, outermost first: the in-flight limit (one request over
+//! [`crate::Transport::max_in_flight`] is answered `503 server_busy` at once, never queued), tracing,
+//! compression, `{code, message}` for any error answer a layer or axum made without one, the global body
+//! maximum (a `Content-Length` over it is refused before a byte is read), the body idle timeout, then per
+//! route: the JSON body limit, the route's deadline (`408 request_timeout`), and the idempotency layer.
 
 mod auth;
 pub mod communities;
@@ -12,18 +17,23 @@ mod programmes;
 mod school;
 mod sync;
 
-use crate::error::ServerError;
-use crate::AppState;
+use crate::error::{code_for_status, message_for, ServerError};
+use crate::{AppState, Transport};
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, Extensions, HeaderMap, StatusCode, Version};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use penggerak_types::api::{Health, API_PREFIX};
 use penggerak_types::{ApiError, ErrorCode};
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
-pub use json::ApiJson;
+pub use json::{ApiJson, ApiPath, ApiQuery};
 
 pub fn router(state: AppState) -> Router {
+    let transport = state.config.transport.clone();
     let api = Router::new()
         .route("/health", get(health))
         .route("/auth/login", post(auth::login))
@@ -41,11 +51,16 @@ pub fn router(state: AppState) -> Router {
         .merge(kinerja::router())
         .merge(materials::router())
         .merge(school::router())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::guard));
+        .layer(from_fn_with_state(state.clone(), crate::idempotency::guard))
+        .layer(from_fn_with_state(transport.clone(), deadline))
+        .layer(DefaultBodyLimit::max(transport.max_json_body));
     Router::new()
         .nest(API_PREFIX, api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(transport.body_idle_timeout))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(transport.max_upload_body))
+        .layer(from_fn(json_errors))
         // Teachers pay for every byte: compress any response the client accepts compressed (zstd, br, gzip).
         // File downloads (they advertise `Accept-Ranges`) are sent as stored, so that a byte range means
         // the same bytes whatever the client accepts and an interrupted download can resume.
@@ -53,7 +68,51 @@ pub fn router(state: AppState) -> Router {
             |_: StatusCode, _: Version, h: &HeaderMap, _: &Extensions| !h.contains_key(header::ACCEPT_RANGES),
         )))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy))
+                }))
+                .load_shed()
+                // Global: one semaphore for every route (a plain concurrency limit would be per route).
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(transport.max_in_flight.max(1))),
+        )
         .with_state(state)
+}
+
+/// The route's whole deadline, body included ([`Transport::deadline`]: uploads get longer): past it the
+/// client is answered `408 request_timeout`. (A keyed change goes on in its own task and its answer is
+/// kept for the retry.) Not tower-http's `TimeoutLayer` because the deadline depends on the matched route.
+async fn deadline(State(transport): State<Transport>, req: Request, next: Next) -> Response {
+    let limit = transport.deadline(req.extensions().get::<MatchedPath>().map(MatchedPath::as_str));
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => ServerError::new(ErrorCode::RequestTimeout, message_for(ErrorCode::RequestTimeout))
+            .into_response(),
+    }
+}
+
+/// Every error answer in the API's shape: one that a layer or axum made without a `{code, message}` body
+/// (a `Content-Length` over the global maximum, for one) gets the code of its status and a generic sentence.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let code = code_for_status(status);
+    let (parts, _) = resp.into_parts();
+    let mut out = (status, Json(ApiError::new(code, message_for(code)))).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            out.headers_mut().insert(name, value.clone());
+        }
+    }
+    out
 }
 
 /// Whether the server and its database answer.

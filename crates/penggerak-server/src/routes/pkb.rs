@@ -1,12 +1,13 @@
 //! The development plan (PKB): the caller's plan for the current year and its items. Only the owner
 //! writes; their principal reads them through `/sync` (audience: owner + school).
 
+use super::ApiPath;
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience, Filter};
 use crate::routes::ApiJson;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use penggerak_types::pkb::{
@@ -178,7 +179,7 @@ pub async fn add_item(
 pub async fn edit_item(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<PkbItemPatch>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;
@@ -209,7 +210,7 @@ pub async fn edit_item(
 pub async fn delete_item(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(base): ApiJson<BaseVersion>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;

@@ -2,12 +2,13 @@
 //! participation is the person's and their principal's. Participants record their own progress on
 //! self-reported items (modules) of the stage they are in; everything else is recorded by the programme.
 
+use super::ApiPath;
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Filter};
 use crate::routes::ApiJson;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use penggerak_types::programme::{Participation, Programme, ProgressUpdate};
@@ -65,7 +66,7 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json
 pub async fn detail(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Programme>> {
     let mut conn = state.db.pool.acquire().await?;
     records::get::<Programme>(&mut conn, RecordKind::Programme, &id)
@@ -113,7 +114,7 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Json<
 pub async fn progress(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, item_id)): Path<(String, String)>,
+    ApiPath((id, item_id)): ApiPath<(String, String)>,
     ApiJson(update): ApiJson<ProgressUpdate>,
 ) -> Result<Json<Changed>> {
     let mut tx = state.db.begin().await?;

@@ -2,12 +2,13 @@
 //! their development plan, and the data problems that need someone's action. Only a principal, only their
 //! own school.
 
+use super::ApiPath;
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Filter};
 use crate::routes::pkb::{current_year, plan_id};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use penggerak_types::api::{Profile, StaffProgramme, StaffSummary};
@@ -125,7 +126,7 @@ pub async fn staff(State(state): State<AppState>, caller: Caller) -> Result<Json
 pub async fn one(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<StaffSummary>> {
     let npsn = principal_school(&caller)?;
     let mut conn = state.db.pool.acquire().await?;

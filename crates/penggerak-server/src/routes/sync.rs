@@ -6,11 +6,12 @@
 //! school). When the scope changed (a teacher became principal, moved school) the old cursor no longer
 //! fits, and the answer is a full sync marked `reset`.
 
+use super::ApiQuery;
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -37,7 +38,7 @@ use penggerak_types::limits::{self, SYNC_PAGE_RECORDS as DEFAULT_LIMIT, SYNC_PAG
 pub async fn sync(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<SyncQuery>,
+    ApiQuery(query): ApiQuery<SyncQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);

@@ -1,0 +1,310 @@
+//! The transport's limits against the real server, over raw TCP where a well-behaved HTTP client cannot
+//! misbehave enough: stalled headers, trickled bodies, too many requests at once, too-large bodies, and
+//! every refusal answered as `{code, message}`. Also the idempotency layer's edges. Waits have deadlines
+//! (a failure, never a hang); nothing asserts how fast the server is.
+
+mod common;
+
+use common::Api;
+use penggerak_server::{Config, Transport};
+use penggerak_testkit::TestServer;
+use penggerak_types::api::IDEMPOTENT_REPLAYED;
+use penggerak_types::{ApiError, Changed, ErrorCode};
+use reqwest::{Method, StatusCode};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const SITI: &str = "3471765432100001";
+const AGUS: &str = "3471765432100003";
+
+/// Far longer than any limit these tests set: reaching it means the server held on.
+const FAILSAFE: Duration = Duration::from_secs(30);
+
+fn config(transport: Transport) -> Config {
+    Config { transport, ..Config::default() }
+}
+
+/// Everything the server sends until it closes the connection (a reset counts as closing), or `None`
+/// when it is still open after [`FAILSAFE`].
+async fn read_until_closed(stream: &mut (impl AsyncReadExt + Unpin)) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(FAILSAFE, read).await.ok().map(|()| out)
+}
+
+/// The status and `{code, message}` body of a raw HTTP/1.1 answer (`Content-Length` framed, as the
+/// server's error answers are).
+fn parse_answer(raw: &[u8]) -> (u16, Option<ApiError>) {
+    let text = String::from_utf8_lossy(raw);
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    (status, serde_json::from_str(body).ok())
+}
+
+#[tokio::test]
+async fn a_connection_stalled_mid_header_is_closed() {
+    let s = TestServer::start_with(config(Transport {
+        header_read_timeout: Duration::from_secs(1),
+        ..Transport::default()
+    }));
+    let mut tcp = TcpStream::connect(s.addr()).await.unwrap();
+    tcp.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: loc").await.unwrap();
+    let answer = read_until_closed(&mut tcp).await;
+    assert!(
+        answer.is_some(),
+        "a client that stops half-way through its headers must not hold a connection: still open after {FAILSAFE:?}"
+    );
+}
+
+/// A sign-in whose body arrives a byte at a time, `gap` apart; what the server answered before closing.
+async fn trickled_login(s: &TestServer, gap: Duration) -> Option<Vec<u8>> {
+    let body = format!(r#"{{"identifier":"{SITI}","password":"{}"}}"#, penggerak_testkit::DEMO_PASSWORD);
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let tcp = TcpStream::connect(s.addr()).await.unwrap();
+    let (mut rx, mut tx) = tcp.into_split();
+    tx.write_all(head.as_bytes()).await.unwrap();
+    let write = async {
+        for b in body.bytes() {
+            if tx.write_all(&[b]).await.is_err() {
+                break; // the server hung up: what these tests want
+            }
+            tokio::time::sleep(gap).await;
+        }
+        // Keep the sending half open (closing it would say "no more requests" and hyper would hang up
+        // without answering): the answer, or the cut, is what is being watched.
+        std::future::pending::<Option<Vec<u8>>>().await
+    };
+    // Both halves are dropped on return, so the server sees the client go whatever happened.
+    tokio::select! {
+        answer = read_until_closed(&mut rx) => answer,
+        never = write => never,
+    }
+}
+
+fn assert_cut(answer: Option<Vec<u8>>, what: &str) {
+    let raw = answer.unwrap_or_else(|| panic!("{what}: the server still waited after {FAILSAFE:?}"));
+    if raw.is_empty() {
+        return; // closed without an answer: cut too
+    }
+    let (status, body) = parse_answer(&raw);
+    assert_eq!(status, 408, "{what}: answered 408, not served: {}", String::from_utf8_lossy(&raw));
+    assert_eq!(
+        body.map(|e| e.code),
+        Some(ErrorCode::RequestTimeout),
+        "{what}: the 408 is a {{code, message}} body"
+    );
+}
+
+#[tokio::test]
+async fn a_login_body_that_stalls_between_bytes_is_cut() {
+    let s = TestServer::start_with(config(Transport {
+        body_idle_timeout: Duration::from_millis(500),
+        ..Transport::default()
+    }));
+    assert_cut(trickled_login(&s, Duration::from_millis(1500)).await, "pauses longer than the body timeout");
+}
+
+#[tokio::test]
+async fn a_login_body_trickled_past_the_request_deadline_is_cut() {
+    // Each pause is short enough for the body timeout; the whole body takes ~3 s more than the deadline.
+    let s = TestServer::start_with(config(Transport {
+        body_idle_timeout: Duration::from_secs(5),
+        request_timeout: Duration::from_secs(2),
+        ..Transport::default()
+    }));
+    assert_cut(trickled_login(&s, Duration::from_millis(100)).await, "a body slower than the deadline");
+}
+
+#[tokio::test]
+async fn with_every_slot_taken_a_request_is_refused_busy_not_queued() {
+    let s = TestServer::start_with(config(Transport { max_in_flight: 1, ..Transport::default() }));
+    // A sign-in whose body never comes holds the one slot (its handler waits for the body).
+    let mut held = TcpStream::connect(s.addr()).await.unwrap();
+    held.write_all(
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    )
+    .await
+    .unwrap();
+    let c = reqwest::Client::new();
+    let url = format!("{}/api/v1/health", s.base_url());
+    // The held request reaches its handler a moment after its headers: ask until it has (with an end).
+    let mut last = None;
+    for _ in 0..100 {
+        let r = c.get(&url).send().await.unwrap();
+        if r.status() == StatusCode::SERVICE_UNAVAILABLE {
+            let e: ApiError = r.json().await.expect("a 503 from the limit is {code, message}");
+            assert_eq!(e.code, ErrorCode::ServerBusy, "{e:?}");
+            drop(held);
+            // The slot is given back when the held request ends: the server serves again.
+            let mut served = false;
+            for _ in 0..100 {
+                if c.get(&url).send().await.unwrap().status() == StatusCode::OK {
+                    served = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(served, "once the held request is gone the server answers again");
+            return;
+        }
+        last = Some(r.status());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("with one request in flight and a limit of 1, another must be refused with 503; last: {last:?}");
+}
+
+#[tokio::test]
+async fn every_refusal_of_a_malformed_request_is_code_and_message() {
+    let s = TestServer::start();
+    let siti = Api::sign_in(&s, SITI).await;
+    let cases = [
+        ("a query value that is not a number", siti.get("/sync?limit=abc").await, StatusCode::BAD_REQUEST),
+        (
+            "a query value that is not a boolean",
+            siti.get("/communities?mine=maybe").await,
+            StatusCode::BAD_REQUEST,
+        ),
+        ("a path segment that is not UTF-8", siti.get("/communities/%FF").await, StatusCode::BAD_REQUEST),
+        (
+            "JSON that does not parse",
+            siti.c
+                .post(siti.url("/auth/login"))
+                .header("content-type", "application/json")
+                .body("{")
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "a body that is not JSON",
+            siti.c
+                .post(siti.url("/auth/login"))
+                .header("content-type", "text/plain")
+                .body("identifier=x")
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "a sign-in body over the JSON limit",
+            siti.c
+                .post(siti.url("/auth/login"))
+                .header("content-type", "application/json")
+                .body(vec![b' '; Transport::default().max_json_body + 1])
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ];
+    for (what, r, status) in cases {
+        assert_eq!(r.status(), status, "{what}");
+        let text = r.text().await.unwrap();
+        let e: ApiError = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("{what}: the refusal is {{code, message}}, not {text:?}"));
+        assert_eq!(e.code.http_status(), status.as_u16(), "{what}: the code matches the status: {e:?}");
+        assert!(!e.message.contains("Failed") && !e.message.contains("serde"), "{what}: {e:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_keyed_body_over_the_route_limit_is_413_before_it_is_buffered() {
+    // JSON routes take 1 KiB here; the global (upload) maximum stays 11 MB. A 64 KiB JSON body to a keyed
+    // route must be refused with the route's limit, not read up to the upload maximum first.
+    let s = TestServer::start_with(config(Transport { max_json_body: 1024, ..Transport::default() }));
+    let agus = Api::sign_in(&s, AGUS).await;
+    let big = serde_json::json!({ "title": "x".repeat(64 * 1024) });
+    let r = agus.send(Method::POST, "/communities/kom-02/join", Some(big)).await;
+    common::expect_error(r, StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge).await;
+    // Over the global maximum, announced by Content-Length: refused on the head alone, no byte of the
+    // body sent.
+    let mut tcp = TcpStream::connect(s.addr()).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/kinerja/evidence/{}?plan_id=x&title=t&file_name=f.pdf HTTP/1.1\r\nHost: test\r\n\
+         Authorization: Bearer {}\r\nIdempotency-Key: {}\r\nContent-Length: {}\r\n\r\n",
+        uuid::Uuid::new_v4(),
+        agus.token,
+        uuid::Uuid::new_v4(),
+        Transport::default().max_upload_body + 1
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    let answered = tokio::time::timeout(FAILSAFE, async {
+        while !String::from_utf8_lossy(&raw).contains("}") {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => raw.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(answered.is_ok(), "the server answers a too-large upload without waiting for its body");
+    let (status, body) = parse_answer(&raw);
+    assert_eq!(status, 413, "over the global maximum: {}", String::from_utf8_lossy(&raw));
+    assert_eq!(body.map(|e| e.code), Some(ErrorCode::PayloadTooLarge), "as {{code, message}}");
+}
+
+#[tokio::test]
+async fn a_path_with_auth_in_it_is_still_keyed() {
+    let s = TestServer::start();
+    let agus = Api::sign_in(&s, AGUS).await;
+    // A community whose id is "auth": the idempotency layer must not take this for a sign-in route.
+    let r = agus.send_keyed(Method::POST, "/communities/auth/join", None, None).await;
+    let e = common::expect_error(r, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
+    assert!(e.message.contains("Idempotency-Key"), "the key is asked for: {e:?}");
+}
+
+#[tokio::test]
+async fn an_answer_too_large_to_store_is_replayed_as_done() {
+    // Every answer is larger than 16 bytes: none can be kept whole for a replay.
+    let s = TestServer::start_with(config(Transport { max_stored_response: 16, ..Transport::default() }));
+    let agus = Api::sign_in(&s, AGUS).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let first = agus.send_keyed(Method::POST, "/communities/kom-02/join", None, Some(&key)).await;
+    assert_eq!(first.status(), StatusCode::OK, "the change applies and its whole answer goes to the client");
+    let first: Changed = first.json().await.unwrap();
+    assert!(!first.records.is_empty(), "the first answer carries the changed records");
+    let again = agus.send_keyed(Method::POST, "/communities/kom-02/join", None, Some(&key)).await;
+    assert_eq!(again.status(), StatusCode::OK, "a retry learns the change was applied, once");
+    assert_eq!(
+        again.headers().get(IDEMPOTENT_REPLAYED).map(|v| v.as_bytes()),
+        Some(&b"true"[..]),
+        "the retry is a replay, not a second run"
+    );
+    let again: Changed = again.json().await.unwrap();
+    assert!(again.records.is_empty(), "the replay names no records: the next sync brings them");
+}
+
+#[test]
+fn a_database_password_is_never_printed_when_the_server_cannot_start() {
+    const PASSWORD: &str = "s3cret-Pa55word";
+    for url in [
+        format!("postgres://penggerak:{PASSWORD}@127.0.0.1:1/penggerak"),
+        format!("mysql://penggerak:{PASSWORD}@127.0.0.1:1/penggerak"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
+            .args(["--listen", "127.0.0.1:0", "--database", &url])
+            .output()
+            .expect("the server binary runs");
+        let printed =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!out.status.success(), "no database answers on port 1: the server cannot start ({url})");
+        assert!(printed.contains("127.0.0.1:1"), "the error says which database failed: {printed}");
+        assert!(!printed.contains(PASSWORD), "the password is redacted from what is printed: {printed}");
+    }
+}
