@@ -239,7 +239,7 @@ async fn a_keyed_body_over_the_route_limit_is_413_before_it_is_buffered() {
         uuid::Uuid::new_v4(),
         agus.token,
         uuid::Uuid::new_v4(),
-        Transport::default().max_upload_body + 1
+        Transport::default().hard_body_cap() + 1
     );
     tcp.write_all(head.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
