@@ -8,11 +8,19 @@
 //! of one key produce one effect. Answers are stored for 2xx and 4xx; a 5xx releases the claim instead,
 //! because a server failure is not an answer about the change and the retry deserves a real attempt.
 //! Rows are kept at least 30 days ([`RETENTION`]): devices stay offline for days.
+//!
+//! Only the matched route decides (`MatchedPath`): the sign-in routes under `/auth/` pass through, a path
+//! that merely contains `/auth/` does not. No more of a body than the route's limit
+//! ([`crate::Transport::body_limit`]) is ever kept. A running request renews its claim every
+//! [`crate::Transport::claim_heartbeat`], so only a claim not renewed for
+//! [`crate::Transport::stale_claim`] (its server died) is taken over. An answer larger than
+//! [`crate::Transport::max_stored_response`] still goes whole to the client, but what is kept for a replay
+//! is "done" (a 2xx `{"records": []}`: the next sync brings the records; a refusal as `{code, message}`).
 
 use crate::auth::{now_unix, AuthUser};
 use crate::error::{body_read_error, code_for_status, message_for, too_large, ServerError};
 use crate::AppState;
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -25,8 +33,8 @@ use sha2::{Digest, Sha256};
 
 /// How long a key and its answer are kept.
 pub const RETENTION: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
-/// The largest request body the layer buffers (evidence uploads are up to 10 MB; routes set their own,
-/// lower limits) and the largest response it stores.
+/// The largest upload body (evidence uploads are up to 10 MB): the default of
+/// [`crate::Transport::max_upload_body`].
 pub const MAX_BODY: usize = 11 * 1024 * 1024;
 
 fn is_mutating(method: &Method) -> bool {
@@ -79,17 +87,9 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         .ok_or_else(|| ServerError::new(ErrorCode::BadRequest, "Idempotency-Key harus berupa UUID."))?
         .hyphenated()
         .to_string();
-    // The route's own limit, before anything is buffered: a JSON route never has an upload's worth read.
+    // The route's own limit, before anything is buffered: a JSON route never has an upload's worth kept.
     let limit = state.config.transport.body_limit(Some(&matched));
-    let announced = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > limit as u64) {
-        return Err(too_large(Some(limit)));
-    }
-    let bytes = to_bytes(body, limit).await.map_err(|e| body_read_error(&e, Some(limit)))?;
+    let bytes = read_body(body, limit).await?;
     let fingerprint = {
         let mut h = Sha256::new();
         h.update(parts.method.as_str().as_bytes());
@@ -139,6 +139,34 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         ),
     };
     Ok(Response::from_parts(resp_parts, body))
+}
+
+/// The request body, kept only up to `limit`. A body over it is read to its end and dropped as it comes
+/// (never kept; the global cap of [`crate::Transport::hard_body_cap`] and the timeouts still bound it), so
+/// that the client, which is still sending, can hear the `413` instead of a reset connection.
+async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ServerError> {
+    let mut kept = Vec::new();
+    let mut over = false;
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let (Ok(data), false) = (frame.into_data(), over) {
+                    if kept.len() + data.len() > limit {
+                        over = true;
+                        kept = Vec::new();
+                    } else {
+                        kept.extend_from_slice(&data);
+                    }
+                }
+            }
+            Err(_) if over => break, // past the global cap or too slow: 413 all the same
+            Err(e) => return Err(body_read_error(&e, Some(limit))),
+        }
+    }
+    if over {
+        return Err(too_large(Some(limit)));
+    }
+    Ok(kept.into())
 }
 
 /// Takes the key for this request: one `INSERT … ON CONFLICT DO NOTHING`, after removing a claim left

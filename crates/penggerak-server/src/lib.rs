@@ -95,7 +95,8 @@ pub struct Transport {
     pub max_connections: usize,
     /// The largest JSON (or other non-upload) request body, in bytes.
     pub max_json_body: usize,
-    /// The largest upload body, in bytes: also the global maximum of any request body.
+    /// The largest upload body, in bytes. A body over its route's limit is read and dropped up to
+    /// [`Transport::hard_body_cap`] so the client hears `413`; beyond that it is refused on its head.
     pub max_upload_body: usize,
     /// The largest answer the idempotency layer keeps for replay, in bytes (see `idempotency`).
     pub max_stored_response: usize,
@@ -122,6 +123,12 @@ impl Transport {
         } else {
             self.max_json_body
         }
+    }
+
+    /// The global maximum of any request body: twice the upload maximum. A `Content-Length` over it is
+    /// refused before a byte is read (the client, still sending, may see the connection reset).
+    pub fn hard_body_cap(&self) -> usize {
+        self.max_upload_body.saturating_mul(2)
     }
 
     /// How long the route matched as `matched_path` may take, body included.

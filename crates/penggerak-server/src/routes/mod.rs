@@ -59,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(transport.body_idle_timeout))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(transport.max_upload_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(transport.hard_body_cap()))
         .layer(from_fn(json_errors))
         // Teachers pay for every byte: compress any response the client accepts compressed (zstd, br, gzip).
         // File downloads (they advertise `Accept-Ranges`) are sent as stored, so that a byte range means
