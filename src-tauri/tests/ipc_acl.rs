@@ -160,6 +160,11 @@ fn only_granted_commands_from_the_main_window_run() {
     .unwrap();
     assert_eq!((read.item.saved, read.content), (Saved::No, None), "removed from the device");
 
+    // The refused changes reach the page through the capability: none yet, and dismissing is granted.
+    let refused = invoke(&main, cmd::REFUSED, json!({}), LOCAL_ORIGIN).expect("refused is granted");
+    assert_eq!(refused, json!([]), "the server refused nothing of hers");
+    invoke(&main, cmd::DISMISS_REFUSED, json!({"id": 1}), LOCAL_ORIGIN).expect("dismiss_refused is granted");
+
     // Sign-out would lose the waiting submit and the draft: refused until the user confirms.
     let err = invoke(&main, cmd::SIGN_OUT, json!({"discard": false}), LOCAL_ORIGIN)
         .expect_err("sign-out with changes waiting asks first");
