@@ -59,6 +59,15 @@ pub const RECORD_BYTES: usize = 2 * 1024 * 1024;
 /// 0.5 MB even in four-byte characters).
 pub const JSON_BODY: usize = 1024 * 1024;
 
+// One record always fits a page, checked when the crate compiles: a performance plan at every bound, with
+// its history full of notes, every character a control character that JSON escapes as six bytes
+// (`\u0001`), the worst case of bytes per character, plus room for its ids and dates.
+const _: () = {
+    let plan_text = RESULTS_PER_PLAN * (1 + INDICATORS_PER_RESULT) * TEXT + REFLECTION + PLAN_HISTORY * NOTE;
+    assert!(plan_text * 6 + 64 * 1024 < RECORD_BYTES, "a plan at every bound must fit one record");
+    assert!(RECORD_BYTES <= SYNC_PAGE_BYTES, "a record must fit a page");
+};
+
 /// Whether `s` is at most `max` characters.
 pub fn fits(s: &str, max: usize) -> bool {
     // Bytes bound characters from above: most text never needs counting.
@@ -98,19 +107,5 @@ mod tests {
         for bad in ["", ".", "..", "a/b", "a b", "a%2f", "a?b", "a#b", &"x".repeat(ID + 1), "é"] {
             assert!(!is_id(bad), "{bad:?} must not pass as an id");
         }
-    }
-
-    #[test]
-    fn one_record_always_fits_a_page() {
-        // A performance plan at every bound, with its history full of notes, every character a control
-        // character that JSON escapes as six bytes (`\u0001`): the worst case of bytes per character.
-        let plan_text =
-            RESULTS_PER_PLAN * (1 + INDICATORS_PER_RESULT) * TEXT + REFLECTION + PLAN_HISTORY * NOTE;
-        assert!(
-            plan_text * 6 + 64 * 1024 < RECORD_BYTES,
-            "{} bytes of text must fit a record",
-            plan_text * 6
-        );
-        assert!(RECORD_BYTES <= SYNC_PAGE_BYTES);
     }
 }
