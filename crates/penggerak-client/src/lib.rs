@@ -21,8 +21,8 @@ use penggerak_types::api::{
 use penggerak_types::material::MaterialContent;
 use penggerak_types::{ApiError, Changed, ErrorCode, SyncPage};
 use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, ETAG, IF_NONE_MATCH,
-    IF_RANGE, RANGE, USER_AGENT,
+    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, COOKIE, ETAG,
+    IF_NONE_MATCH, IF_RANGE, RANGE, SET_COOKIE, USER_AGENT,
 };
 use reqwest::StatusCode;
 use retry::{may_retry, Backoff, Replay};
@@ -430,11 +430,37 @@ impl ApiClient {
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Result<LoginResponse, ClientError> {
+        Ok(self.login_from(identifier, password, None).await?.response)
+    }
+
+    /// Signs in from a device the server may know: `device` is the value of the
+    /// [`DEVICE_COOKIE`](penggerak_types::api::DEVICE_COOKIE) it gave this account's last sign-in here, sent
+    /// back so that someone else guessing the account's password cannot keep this device out. Returns the
+    /// answer and the device value to keep for the next sign-in (the server's newest, or none).
+    pub async fn login_from(
+        &self,
+        identifier: &str,
+        password: &str,
+        device: Option<&str>,
+    ) -> Result<SignedIn, ClientError> {
         let mut body = LoginRequest { identifier: identifier.to_owned(), password: password.to_owned() };
+        let cookie = device.filter(|d| is_cookie_value(d)).and_then(|d| {
+            HeaderValue::from_str(&format!("{}={d}", penggerak_types::api::DEVICE_COOKIE)).ok()
+        });
         // A repeated sign-in only opens a second session; the first one's tokens expire unused.
-        let answer = self.post(Replay::Safe, "/auth/login", &body).await;
+        let answer = self
+            .send(Replay::Safe, || {
+                let request = self.http.post(self.url("/auth/login")).json(&body);
+                match &cookie {
+                    Some(c) => request.header(COOKIE, c.clone()),
+                    None => request,
+                }
+            })
+            .await;
         body.password.zeroize();
-        answer
+        let answer = answer?;
+        let device = device_from(&answer.headers);
+        Ok(SignedIn { response: decode(answer)?, device })
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<LoginResponse, ClientError> {
@@ -582,6 +608,33 @@ async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, ClientError
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// A sign-in's answer, and the device value the server gave (see [`ApiClient::login_from`]).
+#[derive(Debug)]
+pub struct SignedIn {
+    pub response: LoginResponse,
+    pub device: Option<String>,
+}
+
+/// The longest device value kept and sent back (the server's are 43 characters).
+const MAX_DEVICE_VALUE: usize = 128;
+
+/// Whether `v` can travel as a cookie value as it is (RFC 6265 `cookie-octet`s, bounded).
+fn is_cookie_value(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= MAX_DEVICE_VALUE
+        && v.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\'))
+}
+
+/// The device value in a sign-in answer's `Set-Cookie` headers, if the server set one.
+fn device_from(headers: &HeaderMap) -> Option<String> {
+    let name = penggerak_types::api::DEVICE_COOKIE;
+    headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        let pair = v.split(';').next()?.trim();
+        let (n, value) = pair.split_once('=')?;
+        (n.trim() == name && is_cookie_value(value.trim())).then(|| value.trim().to_owned())
+    })
 }
 
 fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {

@@ -31,7 +31,7 @@ pub use records::LocalRecord;
 pub use secret::Sensitive;
 pub use session::Session;
 pub use store::LocalStore;
-pub use token_store::{KeyringStore, MemoryStore, StoredTokens, TokenStore};
+pub use token_store::{KeyringStore, KnownDevices, MemoryStore, StoredTokens, TokenStore};
 
 /// The default API server: the reference server that `cargo xtask run` starts on this machine.
 /// Overridden by `PENGGERAK_SERVER` at start-up, or by the address typed on the sign-in screen.

@@ -6,7 +6,7 @@
 
 use crate::store::LocalStore;
 use crate::sync::SyncControl;
-use crate::token_store::{StoredTokens, TokenStore};
+use crate::token_store::{KnownDevices, StoredTokens, TokenStore};
 use crate::{CoreError, Sensitive};
 use penggerak_client::{ApiClient, ClientError, Meter};
 use penggerak_types::api::{LoginResponse, Profile};
@@ -221,8 +221,29 @@ impl Session {
             },
         };
         let client = self.client(&server)?;
-        let LoginResponse { tokens, profile } = client.login(&identifier, &password).await?;
         let server_url = client.base_url();
+        // This device's value from the account's last sign-in here, if any: with it, someone guessing the
+        // password elsewhere cannot keep this device out. Unreadable known devices only cost that.
+        let mut devices = self.keychain(|t| t.load_devices()).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "known devices unreadable");
+            KnownDevices::default()
+        });
+        let device = devices.find(&server_url, &identifier);
+        let signed =
+            client.login_from(&identifier, &password, device.as_ref().map(|d| d.expose().as_str())).await?;
+        let LoginResponse { tokens, profile } = signed.response;
+        if let Some(value) = signed.device {
+            let names = [
+                Some(identifier.as_str()),
+                profile.nuptk.as_deref(),
+                profile.nip.as_deref(),
+                Some(profile.email.as_str()),
+            ];
+            devices.remember(&server_url, names.into_iter().flatten(), value);
+            if let Err(e) = self.keychain(move |t| t.save_devices(&devices)).await {
+                tracing::warn!(error = %e, "could not keep this device's value for the next sign-in");
+            }
+        }
         let stored = StoredTokens {
             server_url: server_url.clone(),
             access_token: Sensitive::new(tokens.access_token),
@@ -315,9 +336,10 @@ impl Session {
     pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
         self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        // Unsaved drafts are typed text too: signing out would lose them just the same.
-        let (waiting, ..) = self.store.outbox_counts().await?;
-        let waiting = waiting + self.store.draft_count().await?;
+        // Unsaved drafts are typed text too, and so are refused changes kept for the user to redo: signing
+        // out would lose them just the same.
+        let (waiting, _, refused) = self.store.outbox_counts().await?;
+        let waiting = waiting + refused + self.store.draft_count().await?;
         if waiting > 0 && !discard_waiting {
             return Err(CoreError::ChangesWaiting(waiting));
         }

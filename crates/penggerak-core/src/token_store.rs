@@ -27,6 +27,64 @@ pub trait TokenStore: Send + Sync + 'static {
     fn save(&self, tokens: &StoredTokens) -> Result<(), CoreError>;
     /// Removes the entry; removing a missing entry is not an error.
     fn clear(&self) -> Result<(), CoreError>;
+    /// The device values servers gave this device's sign-ins ([`KnownDevices`]), in an entry of their own
+    /// that outlives sign-out (that is their point). Both stores of the engine keep them; a store made
+    /// for one test may keep none (then every sign-in counts as from a new device).
+    fn load_devices(&self) -> Result<KnownDevices, CoreError> {
+        Ok(KnownDevices::default())
+    }
+    fn save_devices(&self, _devices: &KnownDevices) -> Result<(), CoreError> {
+        Ok(())
+    }
+}
+
+/// What a server said of this device at its accounts' sign-ins: the value of
+/// [`DEVICE_COOKIE`](penggerak_types::api::DEVICE_COOKIE) it set, to be sent back with the next sign-in of
+/// the same account, so that someone guessing that account's password elsewhere cannot keep this device
+/// out. Kept per server and account, newest first, at most [`KnownDevices::MAX`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownDevices(Vec<KnownDevice>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct KnownDevice {
+    server_url: String,
+    /// The account's identifiers (NUPTK, NIP, e-mail), trimmed and lower-cased, as a sign-in may name it.
+    names: Vec<String>,
+    value: String,
+}
+
+impl Drop for KnownDevice {
+    fn drop(&mut self) {
+        self.value.zeroize();
+    }
+}
+
+impl KnownDevices {
+    /// Accounts remembered on one device.
+    pub const MAX: usize = 10;
+
+    /// The value for a sign-in at `server_url` naming `identifier`, if this device has one.
+    pub fn find(&self, server_url: &str, identifier: &str) -> Option<Sensitive<String>> {
+        let name = identifier.trim().to_lowercase();
+        self.0
+            .iter()
+            .find(|d| d.server_url == server_url && d.names.contains(&name))
+            .map(|d| Sensitive::new(d.value.clone()))
+    }
+
+    /// Keeps `value` for the account known by `names` at `server_url`, replacing its older one.
+    pub fn remember<'a>(
+        &mut self,
+        server_url: &str,
+        names: impl IntoIterator<Item = &'a str>,
+        value: String,
+    ) {
+        let names: Vec<String> =
+            names.into_iter().map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty()).collect();
+        self.0.retain(|d| !(d.server_url == server_url && d.names.iter().any(|n| names.contains(n))));
+        self.0.insert(0, KnownDevice { server_url: server_url.to_owned(), names, value });
+        self.0.truncate(Self::MAX);
+    }
 }
 
 /// The on-keychain form. Private: the only place tokens are serialised, and only into the keychain.
@@ -111,11 +169,36 @@ impl TokenStore for KeyringStore {
             Err(e) => Err(keyring_err(e)),
         }
     }
+
+    fn load_devices(&self) -> Result<KnownDevices, CoreError> {
+        match self.devices_entry()?.get_password() {
+            Ok(text) => {
+                let text = Zeroizing::new(text);
+                serde_json::from_str(&text)
+                    .map_err(|e| CoreError::Keyring(format!("unreadable keychain entry: {e}")))
+            }
+            Err(keyring::Error::NoEntry) => Ok(KnownDevices::default()),
+            Err(e) => Err(keyring_err(e)),
+        }
+    }
+
+    fn save_devices(&self, devices: &KnownDevices) -> Result<(), CoreError> {
+        let text =
+            Zeroizing::new(serde_json::to_string(devices).map_err(|e| CoreError::Keyring(e.to_string()))?);
+        self.devices_entry()?.set_password(&text).map_err(keyring_err)
+    }
+}
+
+impl KeyringStore {
+    /// The known devices' entry: beside the session's, account `<account>-devices`.
+    fn devices_entry(&self) -> Result<keyring::Entry, CoreError> {
+        keyring::Entry::new(&self.service, &format!("{}-devices", self.account)).map_err(keyring_err)
+    }
 }
 
 /// In-memory tokens, lost when the process ends. For unit tests of the engine only: the app never uses it.
 #[derive(Default)]
-pub struct MemoryStore(Mutex<Option<StoredTokens>>);
+pub struct MemoryStore(Mutex<Option<StoredTokens>>, Mutex<KnownDevices>);
 
 impl TokenStore for MemoryStore {
     fn load(&self) -> Result<Option<StoredTokens>, CoreError> {
@@ -129,6 +212,15 @@ impl TokenStore for MemoryStore {
 
     fn clear(&self) -> Result<(), CoreError> {
         *self.0.lock().expect("memory store lock") = None;
+        Ok(())
+    }
+
+    fn load_devices(&self) -> Result<KnownDevices, CoreError> {
+        Ok(self.1.lock().expect("memory store lock").clone())
+    }
+
+    fn save_devices(&self, devices: &KnownDevices) -> Result<(), CoreError> {
+        *self.1.lock().expect("memory store lock") = devices.clone();
         Ok(())
     }
 }

@@ -185,6 +185,12 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
         "the reflection she wrote is shown for her to redo: {shown:?}"
     );
     assert!(shown[0].fields.iter().all(|f| f.field != "base_version"), "bookkeeping is not shown");
+    let err = d.session.sign_out(false).await.unwrap_err();
+    assert_eq!(
+        err.to_api_error().code,
+        penggerak_types::ErrorCode::ChangesWaiting,
+        "signing out would lose the refused change she has not read: asked first"
+    );
     d.session.dismiss_refused(shown[0].id).await.unwrap();
     assert!(penggerak_core::views::refused(store).await.unwrap().is_empty(), "dismissed once read");
 }

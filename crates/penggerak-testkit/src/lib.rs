@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub use penggerak_server::demo::DEMO_PASSWORD;
+pub use penggerak_server::Backoff as ServerBackoff;
 pub use penggerak_server::Config as ServerConfig;
 
 /// The sign-in request of the demo account `identifier` (NUPTK, NIP or email; every demo account has
