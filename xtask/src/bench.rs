@@ -28,12 +28,41 @@ fn gzip_size(path: &std::path::Path) -> Option<u64> {
     out.status.success().then_some(out.stdout.len() as u64)
 }
 
-/// `cargo xtask bench [app]`: everything, or (`app`) only the release app's sizes, launch time and memory.
+/// The kills of the soak `cargo xtask bench` runs (the test run makes 12).
+const SOAK_KILLS: usize = 100;
+
+/// The kill test (`penggerak-core` `tests/kill.rs`) as a soak: [`SOAK_KILLS`] SIGKILLs of an engine that
+/// changes and syncs, then its figures line: kills, acknowledged changes, changes applied on the server,
+/// missing and duplicated ones, time. Bounded by the test itself: each child has a deadline to start, each
+/// kill comes within 400 ms of it, and the final drain has a round limit. The same package selection as the
+/// test phase, so the test build is reused.
+fn kill_soak() -> Result<()> {
+    let mut c = cmd("cargo");
+    c.args(["test", "--workspace", "--exclude", "penggerak-e2e", "--test", "kill", "--", "--nocapture"])
+        .env("PENGGERAK_KILLS", SOAK_KILLS.to_string());
+    let line = format!("{c:?}");
+    let out = c.output().with_context(|| format!("could not start {line}"))?;
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        eprintln!("{text}");
+        bail!("the kill soak failed ({}): {line}", out.status);
+    }
+    let figures = text
+        .lines()
+        .find(|l| l.starts_with("kill test:"))
+        .context("the kill test printed no figures line")?;
+    println!("  kill soak: {}", figures.trim_start_matches("kill test:").trim());
+    Ok(())
+}
+
+/// `cargo xtask bench [app|kill]`: everything, or (`app`) only the release app's sizes, launch time and
+/// memory, or (`kill`) only the kill soak.
 pub fn run(args: &[String]) -> Result<()> {
     let app_only = match args {
         [] => false,
         [a] if a == "app" => true,
-        _ => bail!("usage: cargo xtask bench [app] (got `{}`)", args.join(" ")),
+        [a] if a == "kill" => return kill_soak(),
+        _ => bail!("usage: cargo xtask bench [app|kill] (got `{}`)", args.join(" ")),
     };
     let t = Instant::now();
     let deb = package()?;
@@ -69,5 +98,7 @@ pub fn run(args: &[String]) -> Result<()> {
     println!();
     // The reference server: req/s and latency of /me and /sync under load, bytes of a full initial sync.
     exec(cmd("cargo").args(["bench", "-p", "penggerak-server", "--bench", "load"]))?;
-    Ok(())
+    println!();
+    // The engine under SIGKILL: every acknowledged change reaches the server exactly once.
+    kill_soak()
 }

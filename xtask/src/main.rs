@@ -29,11 +29,12 @@ commands:
   e2e                build the app, then only the end-to-end tests (as in `test`; screenshots in
                      .e2e-artifacts/)
   package            build the release app and its .deb
-  bench [app]        build release artefacts and report their sizes, the release app's launch time
+  bench [app|kill]   build release artefacts and report their sizes, the release app's launch time
                      (to Beranda drawn from the store, cold and warm) and memory (with its WebKit
                      processes), then the offline engine's figures (apply 10,000 changes, drain 1,000
-                     outbox entries, home-screen read, sync bytes) and the server's
-                     (app: only the release app's figures)";
+                     outbox entries, home-screen read, sync bytes), the server's, and the kill soak's
+                     (100 SIGKILLs of a syncing engine: changes acknowledged, applied, missing, doubled)
+                     (app: only the release app's figures; kill: only the kill soak)";
 
 fn main() {
     if let Err(e) = dispatch() {

@@ -1,8 +1,14 @@
 //! The kill test: a child process makes changes and syncs; it is killed with SIGKILL at random moments and
 //! started again, many times. Afterwards every change the engine had acknowledged (its `enqueue` returned)
-//! reached the server exactly once, the device and the server agree, and the SQLite file is sound.
+//! reached the server exactly once, the device and the server agree, and the SQLite file is sound. The
+//! server's side is read from its own database, SQLite or PostgreSQL (`PENGGERAK_TEST_DATABASE`).
 //!
-//! `PENGGERAK_KILLS` sets the number of kills (default 12, enough for CI; the soak run uses 500+).
+//! Every kill is a real one: each child says it is ready on stdout, must still be running right before the
+//! kill, and must end by SIGKILL (a child that crashed by itself fails the test, with its stderr, which is
+//! kept in a file per child).
+//!
+//! `PENGGERAK_KILLS` sets the number of kills (default 12, enough for CI). `cargo xtask bench` runs a longer
+//! soak and prints the figures line this test ends with.
 //! Tokens cross processes in a test-only file store (the real keyring is covered by `tests/keyring.rs`).
 
 use penggerak_core::{changes, CoreError, Sensitive, Session, StoredTokens, TokenStore};
@@ -11,13 +17,19 @@ use penggerak_types::ipc::SyncPhase;
 use penggerak_types::RecordKind;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::io::{BufRead, Write};
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 const CHILD_DIR: &str = "PENGGERAK_KILL_CHILD_DIR";
 const SITI: &str = "3471765432100001";
+/// The line a child prints on stdout once it runs, before the parent may kill it.
+const READY: &str = "KILL-CHILD-READY";
+/// How long a child may take to say it is ready before the test fails (a hang fails, it does not wait).
+const READY_DEADLINE: Duration = Duration::from_secs(60);
+const SIGKILL: i32 = 9;
 
 /// Tokens in a file, so the child processes share the parent's session. Test only.
 struct FileStore(PathBuf);
@@ -69,6 +81,10 @@ async fn open_synced(dir: &Path, server: &TestServer) -> Session {
 
 /// The child: toggle memberships forever, logging each acknowledged change's key, syncing now and then.
 async fn child(dir: &Path) {
+    // Ready: from here on the parent may kill at any moment (opening the store included).
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{READY}").and_then(|()| out.flush()).unwrap();
+    drop(out);
     let session = open(dir).await;
     let me = "guru-siti";
     let mut log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("acked")).unwrap();
@@ -122,8 +138,10 @@ async fn killed_at_random_moments_no_acknowledged_change_is_lost_or_doubled() {
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let exe = std::env::current_exe().unwrap();
+    let logs = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    for _ in 0..kills {
+    for i in 0..kills {
+        let stderr_path = logs.path().join(format!("child-{i}.stderr"));
         let mut child = std::process::Command::new(&exe)
             .args([
                 "--exact",
@@ -131,13 +149,44 @@ async fn killed_at_random_moments_no_acknowledged_change_is_lost_or_doubled() {
                 "--nocapture",
             ])
             .env(CHILD_DIR, dir.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&stderr_path).unwrap())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.gen_range(30..400)));
+        // Read the child's stdout to its end (so it never blocks on a full pipe), telling when it is ready.
+        let stdout = child.stdout.take().unwrap();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line == READY {
+                    let _ = ready_tx.send(());
+                }
+            }
+        });
+        if ready_rx.recv_timeout(READY_DEADLINE).is_err() {
+            let _ = child.kill();
+            let status = child.wait().unwrap();
+            panic!(
+                "child {i} never said it was ready ({status}); its stderr:\n{}",
+                children_stderr(logs.path())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(rng.gen_range(0..400)));
+        let before = child.try_wait().unwrap();
+        assert!(
+            before.is_none(),
+            "child {i} must be alive when killed, but it ended by itself ({before:?}); its stderr:\n{}",
+            children_stderr(logs.path())
+        );
         child.kill().unwrap(); // SIGKILL: no destructor, no flush, no goodbye
-        child.wait().unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(
+            status.signal(),
+            Some(SIGKILL),
+            "child {i} ended by the kill, not by itself ({status}); its stderr:\n{}",
+            children_stderr(logs.path())
+        );
+        reader.join().unwrap();
     }
     let elapsed = started.elapsed();
 
@@ -164,30 +213,47 @@ async fn killed_at_random_moments_no_acknowledged_change_is_lost_or_doubled() {
         .lines()
         .map(str::to_owned)
         .collect();
-    assert!(acked.len() >= kills, "the children made changes ({} acknowledged)", acked.len());
+    assert!(
+        acked.len() >= kills,
+        "the children made changes ({} acknowledged); their stderr:\n{}",
+        acked.len(),
+        children_stderr(logs.path())
+    );
+
+    let unique: BTreeSet<&String> = acked.iter().collect();
+    let duplicates = acked.len() - unique.len();
+    assert_eq!(duplicates, 0, "the engine acknowledged no idempotency key twice");
 
     // Exactly once: every acknowledged key is in the server's idempotency store (its primary key holds it
-    // once), and the memberships the device shows are the server's.
-    if let Some(db) = server.sqlite_path() {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display())).await.unwrap();
-        let keys: BTreeSet<String> =
-            sqlx::query_as::<_, (String,)>("SELECT idem_key FROM idempotency_keys WHERE status = 200")
-                .fetch_all(&pool)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|(k,)| k)
-                .collect();
-        let missing: Vec<_> = acked.iter().filter(|k| !keys.contains(*k)).collect();
-        assert!(missing.is_empty(), "acknowledged changes never applied on the server: {missing:?}");
-        // And nothing the device did not acknowledge… except a change killed between commit and log line.
-        assert!(
-            keys.len() <= acked.len() + kills,
-            "{} keys on the server for {} acknowledged",
-            keys.len(),
-            acked.len()
-        );
-    }
+    // once), read from the server's own database on either backend, and the memberships the device shows
+    // are the server's.
+    let db = penggerak_server::Db::open(server.database_url()).await.expect("the server's database");
+    let keys: BTreeSet<String> = sqlx::query_as::<_, (String,)>(
+        "SELECT idem_key FROM idempotency_keys WHERE user_id = $1 AND status = 200",
+    )
+    .bind("guru-siti")
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(k,)| k)
+    .collect();
+    db.pool.close().await;
+    let missing: Vec<_> = unique.iter().filter(|k| !keys.contains(**k)).collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged changes never applied on the server ({:?}): {missing:?}\nchildren's stderr:\n{}",
+        db.backend,
+        children_stderr(logs.path())
+    );
+    // And nothing the device did not acknowledge… except a change killed between commit and log line.
+    let unlogged = keys.len() - unique.len();
+    assert!(
+        unlogged <= kills,
+        "{} keys on the server for {} acknowledged: more than one unlogged change per kill",
+        keys.len(),
+        acked.len()
+    );
     let local: BTreeSet<String> =
         session.store().records(RecordKind::Membership).await.unwrap().into_iter().map(|m| m.id).collect();
     let fresh = tempfile::tempdir().unwrap();
@@ -195,9 +261,34 @@ async fn killed_at_random_moments_no_acknowledged_change_is_lost_or_doubled() {
     let on_server: BTreeSet<String> =
         check.store().records(RecordKind::Membership).await.unwrap().into_iter().map(|m| m.id).collect();
     assert_eq!(local, on_server, "after all the kills, the device shows what the server holds");
+    // The figures line `cargo xtask bench` prints.
     eprintln!(
-        "kill test: {kills} kills in {:.1} s, {} acknowledged changes, all on the server once",
+        "kill test: {kills} kills (each alive when killed) in {:.1} s on {:?}, {} acknowledged changes, \
+         {} applied on the server ({unlogged} killed before logged), 0 missing, {duplicates} duplicates",
         elapsed.as_secs_f64(),
-        acked.len()
+        db.backend,
+        acked.len(),
+        keys.len(),
     );
+}
+
+/// Every child's stderr that is not empty (its last 4 KiB), for a failure message.
+fn children_stderr(logs: &Path) -> String {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(logs)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut text = String::new();
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap_or_default();
+        if !bytes.is_empty() {
+            let tail = &bytes[bytes.len().saturating_sub(4096)..];
+            let name = f.file_name().unwrap_or_default().to_string_lossy();
+            text.push_str(&format!("--- {name}\n{}\n", String::from_utf8_lossy(tail)));
+        }
+    }
+    if text.is_empty() {
+        text.push_str("(every child's stderr is empty)");
+    }
+    text
 }

@@ -236,8 +236,26 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     let off = PreferencesChange { reminders: Some(false), ..Default::default() };
     let off = store.change_preferences(off).await.unwrap();
     assert_eq!(off, Preferences { language: Language::En, reminders: false }, "the language stays");
-    let later = store.take_reminders(&day_before(&first.last().unwrap().date)).await.unwrap();
-    assert!(later.is_empty(), "reminders off: {later:?}");
+    // A day none of whose reminders was taken yet: the eve of the last deadline after `due_on`.
+    let last =
+        first.iter().rev().find(|d| d.date > due_on).expect("Siti has a later deadline too").date.clone();
+    let later = day_before(&last);
+    assert!(later > due_on, "{later} is after every day reminded so far ({eve}, {due_on})");
+    let none = store.take_reminders(&later).await.unwrap();
+    assert!(
+        none.is_empty(),
+        "reminders off: nothing on {later}, though {last} is due the next day: {none:?}"
+    );
+    // Switched on again, the same day's reminders come: so the silence above was the switch.
+    let on = PreferencesChange { reminders: Some(true), ..Default::default() };
+    store.change_preferences(on).await.unwrap();
+    let back = store.take_reminders(&later).await.unwrap();
+    assert!(
+        back.iter().any(|r| r.deadline.date == last && !r.today),
+        "switched on again, the eve of {last} is reminded on {later}: {back:?}"
+    );
+    let off = PreferencesChange { reminders: Some(false), ..Default::default() };
+    let off = store.change_preferences(off).await.unwrap();
 
     // Preferences belong to the device: they survive signing out.
     siti.sign_out(true).await.unwrap();
