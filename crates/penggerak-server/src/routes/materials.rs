@@ -47,6 +47,7 @@ async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
 #[utoipa::path(
     get,
     path = "/api/v1/materials",
+    operation_id = "list_materials",
     tag = "materials",
     security(("bearer" = [])),
     params(MaterialQuery),
@@ -78,6 +79,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/materials/{id}",
+    operation_id = "material",
     tag = "materials",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Material id")),
