@@ -14,6 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const REQUIREMENTS: &str = "xtask/schemathesis-requirements.txt";
+/// Gives each change a fresh `Idempotency-Key` (see the file).
+const HOOKS: &str = "xtask/schemathesis_hooks.py";
 
 /// Demo accounts the run signs in as: Siti (a teacher), Bambang (her principal) and Dewi (a pengawas).
 const CALLERS: &[(&str, &str)] = &[
@@ -174,6 +176,7 @@ pub fn run() -> Result<()> {
         let run = exec(
             Command::new(&schemathesis)
                 .current_dir(dir.path()) // its report directory stays out of the tree
+                .env("SCHEMATHESIS_HOOKS", env::root().join(HOOKS))
                 .args(["run", &format!("{base}/openapi.json")])
                 .args(["--checks", "not_a_server_error,response_schema_conformance"])
                 .args(["--header", &format!("Authorization: Bearer {token}")])

@@ -692,19 +692,17 @@ const EXAMPLES: &[(&str, &str, &str, &str)] = &[
     ("get", "/api/v1/school/staff/{id}", "id", r#""guru-siti""#),
 ];
 
-/// Adds [`EXAMPLES`] as named `examples` of the parameter or of the body's media types.
+/// Adds [`EXAMPLES`]: to the `examples` list of a parameter's schema (utoipa keeps no named examples on
+/// a parameter), or as named `examples` of the body's media types.
 fn declare_examples(json: &mut Value) {
-    fn add(at: &mut Value, example: &Value) {
-        let n = at["examples"].as_object().map_or(0, |e| e.len()) + 1;
-        at["examples"][format!("demo{n}")] = serde_json::json!({ "value": example });
-    }
     for &(method, path, name, example) in EXAMPLES {
         let op = operation(json, method, path);
         let example: Value = serde_json::from_str(example).expect("an example is JSON");
         if name == "body" {
             let content = op["requestBody"]["content"].as_object_mut();
             for media in content.expect("the operation takes a body").values_mut() {
-                add(media, &example);
+                let n = media["examples"].as_object().map_or(0, |e| e.len()) + 1;
+                media["examples"][format!("demo{n}")] = serde_json::json!({ "value": example });
             }
             continue;
         }
@@ -712,7 +710,10 @@ fn declare_examples(json: &mut Value) {
             .as_array_mut()
             .and_then(|ps| ps.iter_mut().find(|p| p["name"] == name))
             .unwrap_or_else(|| panic!("{method} {path} has no parameter {name}"));
-        add(param, &example);
+        match param["schema"]["examples"].as_array_mut() {
+            Some(list) => list.push(example),
+            None => param["schema"]["examples"] = Value::Array(vec![example]),
+        }
     }
 }
 
