@@ -183,12 +183,17 @@ impl Bound {
             Bound::Range(min, max) => vec![("minimum", min.into()), ("maximum", max.into())],
             Bound::Date(empty) => {
                 let date = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
-                vec![("pattern", if empty { format!("^({date})?$") } else { format!("^{date}$") }.into())]
+                let pattern = if empty { format!("^({date})?$") } else { format!("^{date}$") };
+                vec![("maxLength", 10.into()), ("pattern", pattern.into())]
             }
-            Bound::LocalDateTime => vec![(
-                "pattern",
-                "^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]$".into(),
-            )],
+            Bound::LocalDateTime => vec![
+                ("maxLength", 16.into()),
+                (
+                    "pattern",
+                    "^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]$"
+                        .into(),
+                ),
+            ],
         };
         let schema = schema.as_object_mut().expect("a schema is an object");
         for (key, value) in fields {
