@@ -5,7 +5,8 @@
 //! schema. Every phase runs, the stateful one included (it follows the document's links from the operations
 //! that create records to those that use them). Each run prints how many operations reached a 2xx and
 //! which never did, from the HAR file schemathesis writes: an operation that never succeeds was never
-//! fuzzed past its validation.
+//! fuzzed past its validation. A hook (`xtask/schemathesis_hooks.py`) gives every change a fresh
+//! `Idempotency-Key`, as a real client does.
 
 use crate::env::{self, cmd, exec, output};
 use anyhow::{bail, Context, Result};
@@ -193,7 +194,9 @@ pub fn run() -> Result<()> {
                 .args(["--report", "har", "--report-har-path"])
                 .arg(&har),
         );
-        report_reach(who, &doc, &har)?;
+        if let Err(e) = report_reach(who, &doc, &har) {
+            println!("-- schemathesis as the {who}: no report of the operations reached ({e:#})");
+        }
         if let Err(e) = run {
             println!("{e:#}");
             failed.push(*who);

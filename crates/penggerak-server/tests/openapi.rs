@@ -197,3 +197,39 @@ fn every_input_the_document_describes_is_bounded() {
          document (routes/openapi.rs), so that clients and fuzzers know what the server accepts"
     );
 }
+
+#[test]
+fn every_link_leads_to_an_operation_of_the_document() {
+    let doc: serde_json::Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let ops: Vec<&serde_json::Value> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .collect();
+    let ids: Vec<&str> = ops.iter().filter_map(|op| op["operationId"].as_str()).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "links name operations by operationId, so each must be unique: {ids:?}"
+    );
+    let mut links = 0;
+    for op in &ops {
+        for answer in op["responses"].as_object().unwrap().values() {
+            for (name, link) in answer["links"].as_object().into_iter().flatten() {
+                links += 1;
+                let to = link["operationId"].as_str();
+                assert!(
+                    to.is_some_and(|to| ids.contains(&to)),
+                    "link {name} of {} must name an operation by `operationId` (the OpenAPI spelling, which \
+                     tools read), got {link}",
+                    op["operationId"]
+                );
+            }
+        }
+    }
+    assert!(links > 0, "the operations that create or list records link to those that use them");
+}

@@ -8,7 +8,8 @@
 //! the operations that create or list records to those that use them ([`LINKS`]), and examples naming
 //! demo records ([`EXAMPLES`]), which let a fuzzer reach past `404` into the routes' logic.
 //!
-//! Never: describe a route by hand here. A route is documented where it is defined.
+//! Never: describe a route's own shape here (its parameters, body and answers are documented where it is
+//! defined).
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -72,8 +73,9 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The document, as generated from the code: the core routes above, each area's own `Doc`, and the
-/// `Idempotency-Key` header on every mutating route.
+/// The document, as generated from the code: the core routes above, each area's own `Doc`, the
+/// `Idempotency-Key` header on every mutating route, the bounds, links and examples. (Its links carry
+/// utoipa's field names; [`document_json`] is the document as served.)
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(super::programmes::Doc::openapi());
