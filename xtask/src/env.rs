@@ -10,6 +10,12 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (cargo passes it on to `cargo xtask`),
+/// else `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
 /// `~/.cargo/bin`, where `cargo install` puts trunk, wasm-bindgen and tauri-driver.
 pub fn cargo_bin() -> PathBuf {
     std::env::var_os("CARGO_HOME")

@@ -1,7 +1,12 @@
 //! The `schemathesis` phase of `cargo xtask test`: the reference server with demo data on a free loopback
 //! port, and schemathesis (from PyPI, pinned in `xtask/schemathesis-requirements.txt`, installed into a
-//! venv under `target/`) generating requests from the served OpenAPI document — as a teacher and as a
-//! principal — with two checks that must never fail: no 5xx, and every response matches its schema.
+//! venv under the target directory) generating requests from the served OpenAPI document — as a teacher,
+//! a principal and a pengawas — with two checks that must never fail: no 5xx, and every response matches its
+//! schema. Every phase runs, the stateful one included (it follows the document's links from the operations
+//! that create records to those that use them). Each run prints how many operations reached a 2xx and
+//! which never did, from the HAR file schemathesis writes: an operation that never succeeds was never
+//! fuzzed past its validation. A hook (`xtask/schemathesis_hooks.py`) gives every change a fresh
+//! `Idempotency-Key`, as a real client does.
 
 use crate::env::{self, cmd, exec, output};
 use anyhow::{bail, Context, Result};
@@ -10,12 +15,18 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const REQUIREMENTS: &str = "xtask/schemathesis-requirements.txt";
+/// Gives each change a fresh `Idempotency-Key` (see the file).
+const HOOKS: &str = "xtask/schemathesis_hooks.py";
 
-/// Demo accounts the run signs in as: Siti (a teacher) and Bambang (her principal).
-const CALLERS: &[(&str, &str)] = &[("teacher", "3471765432100001"), ("principal", "196805121990031004")];
+/// Demo accounts the run signs in as: Siti (a teacher), Bambang (her principal) and Dewi (a pengawas).
+const CALLERS: &[(&str, &str)] = &[
+    ("teacher", "3471765432100001"),
+    ("principal", "196805121990031004"),
+    ("pengawas", "197011141995122001"),
+];
 
 fn venv() -> PathBuf {
-    env::root().join("target/xtask/schemathesis-venv")
+    env::target_dir().join("xtask/schemathesis-venv")
 }
 
 /// Creates the venv and installs the pinned requirements, unless that is already done.
@@ -73,13 +84,73 @@ fn access_token(base: &str, identifier: &str) -> Result<String> {
     v["tokens"]["access_token"].as_str().map(str::to_owned).context("no access token in the sign-in answer")
 }
 
+/// The document's operations as (method, path template), e.g. `("GET", "/api/v1/communities/{id}")`.
+fn operations(doc: &serde_json::Value) -> Vec<(String, String)> {
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            if item[method].is_object() {
+                ops.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    ops
+}
+
+/// The operation `url` was a request to: the template whose segments match, literal segments preferred
+/// (so `/school/staff` is never taken for `/school/staff/{id}`).
+fn operation_of<'a>(ops: &'a [(String, String)], method: &str, url: &str) -> Option<&'a (String, String)> {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').collect();
+    ops.iter()
+        .filter(|(m, template)| {
+            let t: Vec<&str> = template.split('/').collect();
+            m == method
+                && t.len() == segments.len()
+                && t.iter().zip(&segments).all(|(t, s)| t.starts_with('{') || t == s)
+        })
+        .min_by_key(|(_, template)| template.matches('{').count())
+}
+
+/// Prints how many of the document's operations answered at least one 2xx in the HAR file, and the ones
+/// that never did.
+fn report_reach(who: &str, doc: &serde_json::Value, har: &std::path::Path) -> Result<()> {
+    let ops = operations(doc);
+    let har: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(har).with_context(|| format!("reading the HAR report {}", har.display()))?,
+    )?;
+    let mut reached = std::collections::BTreeSet::new();
+    let mut requests = 0usize;
+    for entry in har["log"]["entries"].as_array().into_iter().flatten() {
+        requests += 1;
+        let status = entry["response"]["status"].as_u64().unwrap_or(0);
+        let method = entry["request"]["method"].as_str().unwrap_or_default();
+        let url = entry["request"]["url"].as_str().unwrap_or_default();
+        if (200..300).contains(&status) {
+            if let Some(op) = operation_of(&ops, method, url) {
+                reached.insert(op.clone());
+            }
+        }
+    }
+    println!(
+        "-- schemathesis as the {who}: {} of {} operations reached a 2xx ({requests} requests)",
+        reached.len(),
+        ops.len()
+    );
+    for (method, path) in ops.iter().filter(|op| !reached.contains(*op)) {
+        println!("   never a 2xx: {method} {path}");
+    }
+    Ok(())
+}
+
 pub fn run() -> Result<()> {
     let schemathesis = install()?;
     exec(cmd("cargo").args(["build", "-p", "penggerak-server"]))?;
     let dir = tempfile::tempdir()?;
     let port = free_port()?;
     let _server = Server(
-        Command::new(env::root().join("target/debug/penggerak-server"))
+        Command::new(env::target_dir().join("debug/penggerak-server"))
             .args(["--listen", &format!("127.0.0.1:{port}"), "--demo", "--database"])
             .arg(format!("sqlite://{}", dir.path().join("api.sqlite").display()))
             .stdout(Stdio::null())
@@ -95,20 +166,44 @@ pub fn run() -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+    let doc: serde_json::Value = serde_json::from_str(
+        &curl(&[&format!("{base}/openapi.json")]).context("fetching the served OpenAPI document")?,
+    )?;
+    let mut failed = Vec::new();
     for (who, identifier) in CALLERS {
         println!("-- schemathesis as the {who}");
         let token = access_token(&base, identifier)?;
-        exec(
+        let har = dir.path().join(format!("{who}.har"));
+        let run = exec(
             Command::new(&schemathesis)
                 .current_dir(dir.path()) // its report directory stays out of the tree
+                .env("SCHEMATHESIS_HOOKS", env::root().join(HOOKS))
                 .args(["run", &format!("{base}/openapi.json")])
                 .args(["--checks", "not_a_server_error,response_schema_conformance"])
                 .args(["--header", &format!("Authorization: Bearer {token}")])
-                .args(["--phases", "examples,coverage,fuzzing", "--max-examples", "30", "--seed", "20261122"])
+                .args([
+                    "--phases",
+                    "examples,coverage,fuzzing,stateful",
+                    "--max-examples",
+                    "30",
+                    "--seed",
+                    "20261122",
+                ])
                 // No example database: every run generates from the seed alone, the same cases each time.
-                .args(["--workers", "1", "--request-timeout", "30", "--generation-database", "none"]),
-        )
-        .with_context(|| format!("schemathesis as the {who} found failures"))?;
+                .args(["--workers", "1", "--request-timeout", "30", "--generation-database", "none"])
+                .args(["--report", "har", "--report-har-path"])
+                .arg(&har),
+        );
+        if let Err(e) = report_reach(who, &doc, &har) {
+            println!("-- schemathesis as the {who}: no report of the operations reached ({e:#})");
+        }
+        if let Err(e) = run {
+            println!("{e:#}");
+            failed.push(*who);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("schemathesis found failures as the {}", failed.join(", the "));
     }
     Ok(())
 }

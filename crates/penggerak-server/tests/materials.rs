@@ -159,3 +159,21 @@ async fn files_download_whole_or_in_ranges_and_resume_byte_exact() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_catalogue_search_and_filters_are_bounded() {
+    let s = TestServer::start();
+    let api = Api::sign_in(&s, SITI).await;
+    let at_bound = penggerak_types::limits::SEARCH;
+    let r = api.c.get(api.url("/materials")).query(&[("q", "a".repeat(at_bound))]).bearer_auth(&api.token);
+    assert_eq!(r.send().await.unwrap().status(), StatusCode::OK, "a search text at its bound is a search");
+    for (name, value) in [
+        ("q", "a".repeat(penggerak_types::limits::SEARCH + 1)),
+        ("topic", "t".repeat(penggerak_types::limits::FILTER + 1)),
+        ("jenjang", "j".repeat(penggerak_types::limits::FILTER + 1)),
+    ] {
+        let r = api.c.get(api.url("/materials")).query(&[(name, &value)]).bearer_auth(&api.token);
+        // The same bounds as /communities, as the OpenAPI document states them.
+        expect_error(r.send().await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation).await;
+    }
+}

@@ -88,7 +88,7 @@ async fn the_server_serves_the_generated_document_with_every_route() {
         "tools fetch the document as JSON"
     );
     let served: serde_json::Value = r.json().await.expect("the served document is JSON");
-    let generated = serde_json::to_value(openapi::document()).unwrap();
+    let generated: serde_json::Value = serde_json::from_str(&openapi::document_json()).unwrap();
     assert_eq!(served, generated, "the server serves the document the code generates, not a stale copy");
     assert!(
         served["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
@@ -126,4 +126,110 @@ async fn the_server_serves_the_generated_document_with_every_route() {
         routes.len(),
         "the document lists exactly the API's routes (the document itself is not an API route)"
     );
+}
+
+/// The unbounded strings and arrays a client may send, as `at` names them below: none but the sign-in
+/// secrets (bounded only by the JSON body limit; hashing them is the work the sign-in rate limits bound).
+const UNBOUNDED: &[&str] = &[
+    "post /api/v1/auth/login body.identifier",
+    "post /api/v1/auth/login body.password",
+    "post /api/v1/auth/logout body.refresh_token",
+    "post /api/v1/auth/refresh body.refresh_token",
+];
+
+/// Adds to `out` every string without `maxLength` (or an enum, or a UUID or binary format) and every array
+/// without `maxItems` in `schema`, following `$ref`s into the components.
+fn unbounded(doc: &serde_json::Value, schema: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    if let Some(name) = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+        return unbounded(doc, &doc["components"]["schemas"][name], at, out);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for sub in schema[key].as_array().into_iter().flatten() {
+            unbounded(doc, sub, at, out);
+        }
+    }
+    let is = |t: &str| {
+        schema["type"] == t || schema["type"].as_array().is_some_and(|ts| ts.iter().any(|x| x == t))
+    };
+    let bounded_string = schema.get("maxLength").is_some()
+        || schema.get("enum").is_some()
+        || matches!(schema["format"].as_str(), Some("uuid" | "binary"));
+    if is("string") && !bounded_string {
+        out.push(at.to_owned());
+    }
+    if is("array") {
+        if schema.get("maxItems").is_none() {
+            out.push(at.to_owned());
+        }
+        unbounded(doc, &schema["items"], &format!("{at}/items"), out);
+    }
+    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+        unbounded(doc, property, &format!("{at}.{name}"), out);
+    }
+}
+
+#[test]
+fn every_input_the_document_describes_is_bounded() {
+    let doc: serde_json::Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                // Headers and cookies are bounded by the server's header limits, not per field.
+                if p["in"] == "query" || p["in"] == "path" {
+                    let at = format!(
+                        "{method} {path} {}.{}",
+                        p["in"].as_str().unwrap(),
+                        p["name"].as_str().unwrap()
+                    );
+                    unbounded(&doc, &p["schema"], &at, &mut found);
+                }
+            }
+            for media in op["requestBody"]["content"].as_object().into_iter().flat_map(|c| c.values()) {
+                unbounded(&doc, &media["schema"], &format!("{method} {path} body"), &mut found);
+            }
+        }
+    }
+    found.sort();
+    assert_eq!(
+        found, UNBOUNDED,
+        "every field and parameter a client sends states its bound from penggerak_types::limits in the \
+         document (routes/openapi.rs), so that clients and fuzzers know what the server accepts"
+    );
+}
+
+#[test]
+fn every_link_leads_to_an_operation_of_the_document() {
+    let doc: serde_json::Value = serde_json::from_str(&openapi::document_json()).unwrap();
+    let ops: Vec<&serde_json::Value> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .collect();
+    let ids: Vec<&str> = ops.iter().filter_map(|op| op["operationId"].as_str()).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "links name operations by operationId, so each must be unique: {ids:?}"
+    );
+    let mut links = 0;
+    for op in &ops {
+        for answer in op["responses"].as_object().unwrap().values() {
+            for (name, link) in answer["links"].as_object().into_iter().flatten() {
+                links += 1;
+                let to = link["operationId"].as_str();
+                assert!(
+                    to.is_some_and(|to| ids.contains(&to)),
+                    "link {name} of {} must name an operation by `operationId` (the OpenAPI spelling, which \
+                     tools read), got {link}",
+                    op["operationId"]
+                );
+            }
+        }
+    }
+    assert!(links > 0, "the operations that create or list records link to those that use them");
 }

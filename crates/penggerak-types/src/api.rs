@@ -197,6 +197,7 @@ pub const DEVICE_COOKIE: &str = "penggerak_device";
 /// `GET /api/v1/communities` query: every field optional, all given ones must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct CommunityQuery {
     /// Words to find in the name, description or topic (case-insensitive).
     pub q: Option<String>,

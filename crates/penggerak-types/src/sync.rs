@@ -127,6 +127,7 @@ impl SyncRecord {
 /// `GET /api/v1/sync?cursor=…[&limit=…]` query.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct SyncQuery {
     /// The `cursor` of the previous page; absent (or from another account) for a full sync.
     pub cursor: Option<String>,

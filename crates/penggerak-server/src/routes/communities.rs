@@ -50,6 +50,7 @@ impl From<SummaryRow> for CommunitySummary {
 #[utoipa::path(
     get,
     path = "/api/v1/communities",
+    operation_id = "list_communities",
     tag = "communities",
     security(("bearer" = [])),
     params(CommunityQuery),
@@ -116,6 +117,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/communities/{id}",
+    operation_id = "community",
     tag = "communities",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Community id")),

@@ -149,6 +149,7 @@ async fn details(conn: &mut AnyConnection, plan: PerformancePlan) -> Result<Kine
 #[utoipa::path(
     get,
     path = "/api/v1/kinerja",
+    operation_id = "kinerja_overview",
     tag = "kinerja",
     security(("bearer" = [])),
     responses(

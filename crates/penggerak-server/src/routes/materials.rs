@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use penggerak_types::material::{Material, MaterialContent, MaterialQuery};
-use penggerak_types::{ApiError, ErrorCode, RecordKind};
+use penggerak_types::{limits, ApiError, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
@@ -47,6 +47,7 @@ async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
 #[utoipa::path(
     get,
     path = "/api/v1/materials",
+    operation_id = "list_materials",
     tag = "materials",
     security(("bearer" = [])),
     params(MaterialQuery),
@@ -54,6 +55,7 @@ async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
         (status = 200, description = "Matching materials, most recently updated first", body = Vec<Material>),
         (status = 400, description = "`bad_request`: unknown kind", body = ApiError),
         (status = 401, description = "`unauthorized`", body = ApiError),
+        (status = 422, description = "`validation`: a search text or filter value too long", body = ApiError),
     )
 )]
 pub async fn list(
@@ -63,6 +65,20 @@ pub async fn list(
 ) -> Result<Json<Vec<Material>>> {
     let Query(query) =
         query.map_err(|e| ServerError::new(ErrorCode::BadRequest, format!("Filter tidak dikenal: {e}")))?;
+    if query.q.as_deref().is_some_and(|q| !limits::fits(q, limits::SEARCH))
+        || [&query.topic, &query.jenjang]
+            .into_iter()
+            .any(|v| v.as_deref().is_some_and(|v| !limits::fits(v, limits::FILTER)))
+    {
+        return Err(ServerError::new(
+            ErrorCode::Validation,
+            format!(
+                "Kata pencarian paling panjang {} karakter, nilai saring {} karakter.",
+                limits::SEARCH,
+                limits::FILTER
+            ),
+        ));
+    }
     let mut conn = state.db.pool.acquire().await?;
     let mut all: Vec<Material> = records::list::<Material>(&mut conn, RecordKind::Material, Filter::All)
         .await?
@@ -78,6 +94,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/materials/{id}",
+    operation_id = "material",
     tag = "materials",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Material id")),

@@ -70,6 +70,7 @@ async fn own_item(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result
 #[utoipa::path(
     get,
     path = "/api/v1/pkb",
+    operation_id = "pkb_overview",
     tag = "pkb",
     security(("bearer" = [])),
     responses(

@@ -37,6 +37,7 @@ pub struct Doc;
 #[utoipa::path(
     get,
     path = "/api/v1/programmes",
+    operation_id = "list_programmes",
     tag = "programmes",
     security(("bearer" = [])),
     responses(
@@ -54,6 +55,7 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json
 #[utoipa::path(
     get,
     path = "/api/v1/programmes/{id}",
+    operation_id = "programme",
     tag = "programmes",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Programme id")),
