@@ -349,3 +349,28 @@ async fn a_create_never_tells_whether_another_persons_id_exists() {
         "another teacher is not told the id is in use: {other:?}"
     );
 }
+
+#[tokio::test]
+async fn sign_in_fields_are_bounded_too() {
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let login = |identifier: String, password: String| {
+        c.post(format!("{}/api/v1/auth/login", s.base_url()))
+            .json(&json!({"identifier": identifier, "password": password}))
+            .send()
+    };
+    let long_id = login("9".repeat(limits::IDENTIFIER + 1), "penggerak2026".into()).await.unwrap();
+    expect_error(long_id, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation).await;
+    let long_password = login(SITI.into(), "x".repeat(limits::PASSWORD + 1)).await.unwrap();
+    expect_error(long_password, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation).await;
+    let refresh = c
+        .post(format!("{}/api/v1/auth/refresh", s.base_url()))
+        .json(&json!({"refresh_token": "t".repeat(limits::TOKEN + 1)}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(refresh, StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired).await;
+    // At the bound they are looked at as usual: a wrong password is a wrong password.
+    let at_bound = login(SITI.into(), "x".repeat(limits::PASSWORD)).await.unwrap();
+    expect_error(at_bound, StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials).await;
+}

@@ -38,6 +38,14 @@ pub const EVIDENCE_PER_PLAN: usize = 30;
 /// Observations scheduled on one performance plan.
 pub const OBSERVATIONS_PER_PLAN: usize = 20;
 
+/// What a sign-in names the account by (a NUPTK, a NIP or an e-mail address, which is at most 254), in
+/// characters.
+pub const IDENTIFIER: usize = 254;
+/// A password, in characters: generous for a passphrase, small enough that hashing it costs nothing extra.
+pub const PASSWORD: usize = 1_024;
+/// A token a client sends back (the server's are 43 characters), in bytes.
+pub const TOKEN: usize = 128;
+
 /// A search text (`q`), in characters.
 pub const SEARCH: usize = 100;
 /// A filter value in a query string (`topic`, `jenjang`, `province`), in characters.

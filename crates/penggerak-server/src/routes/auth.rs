@@ -55,6 +55,18 @@ pub async fn login(
     if req.identifier.trim().is_empty() || req.password.is_empty() {
         return Err(ServerError::new(ErrorCode::Validation, "Isi NUPTK/NIP/email dan kata sandi."));
     }
+    if !penggerak_types::limits::fits(&req.identifier, penggerak_types::limits::IDENTIFIER)
+        || !penggerak_types::limits::fits(&req.password, penggerak_types::limits::PASSWORD)
+    {
+        return Err(ServerError::new(
+            ErrorCode::Validation,
+            format!(
+                "NUPTK/NIP/email paling panjang {} karakter, kata sandi {} karakter.",
+                penggerak_types::limits::IDENTIFIER,
+                penggerak_types::limits::PASSWORD
+            ),
+        ));
+    }
     let config = &state.config;
     let client =
         limits::client_address(peer.ip(), &headers, &config.trusted_proxies, config.forwarded_header);
@@ -141,6 +153,13 @@ pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> Result<impl IntoResponse> {
+    // Longer than any token the server issues: no such session, and no work spent finding that out.
+    if req.refresh_token.len() > penggerak_types::limits::TOKEN {
+        return Err(ServerError::new(
+            ErrorCode::SessionExpired,
+            "Sesi Anda telah berakhir. Silakan masuk kembali.",
+        ));
+    }
     let (tokens, user_id) = auth::rotate(&state, &req.refresh_token).await?;
     let profile = crate::people::load_profile(&mut *state.db.pool.acquire().await?, &user_id).await?;
     Ok(([(CACHE_CONTROL, no_store())], Json(LoginResponse { tokens, profile })))
@@ -162,6 +181,10 @@ pub async fn logout(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> Result<StatusCode> {
+    // Longer than any token the server issues: nothing to revoke (signing out stays idempotent).
+    if req.refresh_token.len() > penggerak_types::limits::TOKEN {
+        return Ok(StatusCode::NO_CONTENT);
+    }
     auth::revoke(&state, &req.refresh_token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

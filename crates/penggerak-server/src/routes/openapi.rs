@@ -209,6 +209,9 @@ const BODY_BOUNDS: &[(&str, &str, Bound)] = {
     use limits::*;
     use Bound::*;
     &[
+        ("LoginRequest", "identifier", Line(IDENTIFIER)),
+        ("LoginRequest", "password", Text(PASSWORD)),
+        ("RefreshRequest", "refresh_token", Text(TOKEN)),
         ("NewPkbItem", "id", Uuid),
         ("NewPkbItem", "title", Line(TITLE)),
         ("NewPkbItem", "jp", Range(1, 200)),
