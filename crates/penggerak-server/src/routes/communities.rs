@@ -12,7 +12,7 @@ use penggerak_types::api::{
     Community, CommunityDetail, CommunityEvent, CommunityEventRecord, CommunityQuery, CommunitySummary,
     Membership,
 };
-use penggerak_types::{limits, ApiError, Changed, ErrorCode, RecordKind, SyncRecord};
+use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind, SyncRecord};
 use sqlx::AnyConnection;
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.topic, c.jenjang, c.province, c.regency,
@@ -65,20 +65,7 @@ pub async fn list(
     user: AuthUser,
     ApiQuery(query): ApiQuery<CommunityQuery>,
 ) -> Result<Json<Vec<CommunitySummary>>> {
-    if query.q.as_deref().is_some_and(|q| !limits::fits(q, limits::SEARCH))
-        || [&query.topic, &query.jenjang, &query.province]
-            .into_iter()
-            .any(|v| v.as_deref().is_some_and(|v| !limits::fits(v, limits::FILTER)))
-    {
-        return Err(ServerError::new(
-            ErrorCode::Validation,
-            format!(
-                "Kata pencarian paling panjang {} karakter, nilai saring {} karakter.",
-                limits::SEARCH,
-                limits::FILTER
-            ),
-        ));
-    }
+    super::check_search(query.q.as_deref(), [&query.topic, &query.jenjang, &query.province])?;
     // `%`, `_` and `\` in what the teacher typed are looked for as they are, not as LIKE wildcards.
     let pattern = query
         .q

@@ -2,18 +2,18 @@
 //! content (`ETag` + `If-None-Match` → `304`, so a device that has it pays nothing to check), and its
 //! files (`Range`/`If-Range`, see [`crate::files`]), so a download broken by a lost signal resumes.
 
-use super::ApiPath;
+use super::{ApiPath, ApiQuery};
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience, Filter};
 use crate::{files, AppState};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use penggerak_types::material::{Material, MaterialContent, MaterialQuery};
-use penggerak_types::{limits, ApiError, ErrorCode, RecordKind};
+use penggerak_types::{ApiError, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
@@ -61,24 +61,9 @@ async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
 pub async fn list(
     State(state): State<AppState>,
     _caller: Caller,
-    query: std::result::Result<Query<MaterialQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<MaterialQuery>,
 ) -> Result<Json<Vec<Material>>> {
-    let Query(query) =
-        query.map_err(|e| ServerError::new(ErrorCode::BadRequest, format!("Filter tidak dikenal: {e}")))?;
-    if query.q.as_deref().is_some_and(|q| !limits::fits(q, limits::SEARCH))
-        || [&query.topic, &query.jenjang]
-            .into_iter()
-            .any(|v| v.as_deref().is_some_and(|v| !limits::fits(v, limits::FILTER)))
-    {
-        return Err(ServerError::new(
-            ErrorCode::Validation,
-            format!(
-                "Kata pencarian paling panjang {} karakter, nilai saring {} karakter.",
-                limits::SEARCH,
-                limits::FILTER
-            ),
-        ));
-    }
+    super::check_search(query.q.as_deref(), [&query.topic, &query.jenjang])?;
     let mut conn = state.db.pool.acquire().await?;
     let mut all: Vec<Material> = records::list::<Material>(&mut conn, RecordKind::Material, Filter::All)
         .await?

@@ -132,6 +132,23 @@ async fn health(
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
 }
 
+/// A list's search text and filter values within their bounds ([`penggerak_types::limits::SEARCH`],
+/// [`penggerak_types::limits::FILTER`]), or `422`.
+pub(crate) fn check_search<'a>(
+    q: Option<&str>,
+    filters: impl IntoIterator<Item = &'a Option<String>>,
+) -> crate::error::Result<()> {
+    use penggerak_types::limits::{fits, FILTER, SEARCH};
+    let filters_fit = filters.into_iter().all(|v| v.as_deref().is_none_or(|v| fits(v, FILTER)));
+    if q.is_none_or(|q| fits(q, SEARCH)) && filters_fit {
+        return Ok(());
+    }
+    Err(ServerError::new(
+        ErrorCode::Validation,
+        format!("Kata pencarian paling panjang {SEARCH} karakter, nilai saring {FILTER} karakter."),
+    ))
+}
+
 async fn not_found() -> ServerError {
     ServerError::new(ErrorCode::NotFound, "Alamat tidak ditemukan.")
 }
