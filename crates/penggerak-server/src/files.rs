@@ -27,12 +27,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// of the file is noted in `file_refs` until [`release`] forgets it.
 pub async fn store(conn: &mut AnyConnection, kind: RecordKind, id: &str, bytes: &[u8]) -> Result<String> {
     let sha = sha256_hex(bytes);
-    sqlx::query("INSERT INTO file_refs (sha256, kind, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(&sha)
-        .bind(kind.as_str())
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    note_use(conn, &sha, kind, id).await?;
     let inserted =
         sqlx::query("INSERT INTO files (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
             .bind(&sha)
@@ -61,6 +56,17 @@ pub async fn store(conn: &mut AnyConnection, kind: RecordKind, id: &str, bytes: 
         }
     }
     Ok(sha)
+}
+
+/// Notes that the record `kind/id` uses file `sha` (once; noting it again changes nothing).
+async fn note_use(conn: &mut AnyConnection, sha: &str, kind: RecordKind, id: &str) -> Result<()> {
+    sqlx::query("INSERT INTO file_refs (sha256, kind, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(sha)
+        .bind(kind.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Takes the row lock of file `sha` on PostgreSQL (SQLite's writers are already one at a time); whether
@@ -124,12 +130,7 @@ pub async fn note_earlier_uses(pool: &sqlx::AnyPool) -> anyhow::Result<()> {
         uses.extend(m.data.files.into_iter().map(|f| (f.sha256, RecordKind::Material, m.id.clone())));
     }
     for (sha, kind, id) in uses {
-        sqlx::query("INSERT INTO file_refs (sha256, kind, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(sha)
-            .bind(kind.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        note_use(&mut tx, &sha, kind, &id).await?;
     }
     tx.commit().await?;
     Ok(())
