@@ -129,8 +129,15 @@ async fn a_login_body_trickled_past_the_request_deadline_is_cut() {
 
 #[tokio::test]
 async fn with_every_slot_taken_a_request_is_refused_busy_not_queued() {
-    let s = TestServer::start_with(config(Transport { max_in_flight: 1, ..Transport::default() }));
+    // The held request's body and deadline outlast the whole test: only the limit can refuse the others.
+    let s = TestServer::start_with(config(Transport {
+        max_in_flight: 1,
+        body_idle_timeout: Duration::from_secs(300),
+        request_timeout: Duration::from_secs(300),
+        ..Transport::default()
+    }));
     // A sign-in whose body never comes holds the one slot (its handler waits for the body).
+    let started = std::time::Instant::now();
     let mut held = TcpStream::connect(s.addr()).await.unwrap();
     held.write_all(
         b"POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
@@ -141,8 +148,8 @@ async fn with_every_slot_taken_a_request_is_refused_busy_not_queued() {
     let url = format!("{}/api/v1/health", s.base_url());
     // The held request reaches its handler a moment after its headers: ask until it has (with an end).
     let mut last = None;
-    // Up to 20 s: a loaded machine (tests run in parallel) may take a while to hand the held request over.
-    for _ in 0..400 {
+    // Up to 60 s: a loaded machine (tests run in parallel) may take a while to hand the held request over.
+    while started.elapsed() < Duration::from_secs(60) {
         let r = c.get(&url).send().await.unwrap();
         if r.status() == StatusCode::SERVICE_UNAVAILABLE {
             let e: ApiError = r.json().await.expect("a 503 from the limit is {code, message}");
@@ -163,7 +170,18 @@ async fn with_every_slot_taken_a_request_is_refused_busy_not_queued() {
         last = Some(r.status());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("with one request in flight and a limit of 1, another must be refused with 503; last: {last:?}");
+    // What the held request was answered, if it was (it should still be waiting for its body).
+    let mut answer = vec![0u8; 4096];
+    let held_answer = match tokio::time::timeout(Duration::from_millis(200), held.read(&mut answer)).await {
+        Ok(Ok(n)) => String::from_utf8_lossy(&answer[..n]).into_owned(),
+        Ok(Err(e)) => format!("read error: {e}"),
+        Err(_) => "nothing yet".into(),
+    };
+    panic!(
+        "with one request in flight and a limit of 1, another must be refused with 503; last: {last:?} after {:?}; \
+         the held request was answered: {held_answer}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
