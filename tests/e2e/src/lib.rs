@@ -9,6 +9,8 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use penggerak_core::{KeyringStore, TokenStore};
+use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -55,6 +57,10 @@ impl Driver {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the end-to-end tests through `cargo xtask test` (it starts Xvfb and a keyring)"
+        );
+        assert!(
+            KeyringStore::app().load().expect("the keyring answers").is_none(),
+            "the device starts signed out: a test before this one left a session in the keyring"
         );
         let app_home = tempfile::tempdir().unwrap();
         let (port, native) = (free_port(), free_port());
@@ -117,9 +123,22 @@ impl Driver {
 }
 
 impl Drop for Driver {
+    /// Stops `tauri-driver` and checks that the test left the device as it found it: signed out, nothing in
+    /// the keyring. A test that failed half-way is cleaned up after instead, so that one failure does not
+    /// fail the tests after it; one that passed while leaving a session behind fails here.
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let keyring = KeyringStore::app();
+        // The device's known-device cookies name this test's server, which is gone: forgotten either way.
+        let _ = keyring.save_devices(&Default::default());
+        let left = keyring.load().ok().flatten().is_some();
+        if left {
+            let _ = keyring.clear();
+        }
+        if left && !std::thread::panicking() {
+            panic!("the test left the device signed in (a session in the keyring): sign out before the end");
+        }
     }
 }
 
@@ -174,6 +193,55 @@ pub async fn wait_text(c: &Client, css: &str, step: &str, ok: impl Fn(&str) -> b
     }
 }
 
+/// Waits until nothing matches `css` (an element the page removes as it re-renders); fails on timeout, and
+/// on any WebDriver error, which says nothing about whether the element is there.
+pub async fn absent(c: &Client, css: &str, step: &str) {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    loop {
+        let found = c.find_all(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{step}: WebDriver: {e}"));
+        if found.is_empty() {
+            return;
+        }
+        if Instant::now() > deadline {
+            screenshot(c, &format!("failed-{step}")).await;
+            panic!("{step}: `{css}` is still there after {STEP_TIMEOUT:?} ({} found)", found.len());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Polls `check` (the server, usually) until it gives a value, for at most [`STEP_TIMEOUT`]; the panic
+/// names `step` and the last thing `check` reported.
+pub async fn eventually<T, F, Fut>(step: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    loop {
+        match check().await {
+            Ok(v) => return v,
+            Err(last) if Instant::now() > deadline => {
+                panic!("{step}: not so within {STEP_TIMEOUT:?} (last: {last})")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+/// The `data-id`s of the elements matching `css`, sorted (a list's rows, to compare with what it should
+/// hold).
+pub async fn ids_of(c: &Client, css: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.expect("WebDriver answers") {
+        if let Ok(Some(id)) = e.attr("data-id").await {
+            ids.push(id);
+        }
+    }
+    ids.sort();
+    ids
+}
+
 /// Clears a field and types `text` into it.
 pub async fn type_into(c: &Client, css: &str, text: &str, step: &str) {
     let e = find(c, css, step).await;
@@ -218,9 +286,11 @@ pub async fn open(c: &Client, nav: &str, heading: &str) {
     find(c, heading, &format!("page {nav}")).await;
 }
 
-/// Signs out from Pengaturan (nothing may be waiting) and waits for the sign-in screen.
+/// Signs out from Pengaturan once nothing waits to be sent (a change the server has may still be leaving
+/// the outbox) and waits for the sign-in screen.
 pub async fn sign_out(c: &Client) {
     open(c, "settings", "#settings-title").await;
+    wait_text(c, "#settings-waiting", "nothing waits before sign-out", |t| t == "0").await;
     find(c, "#sign-out", "sign-out button").await.click().await.unwrap();
     find(c, "#identifier", "sign-in screen after sign-out").await;
 }

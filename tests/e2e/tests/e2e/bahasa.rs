@@ -6,7 +6,7 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::views::{date_after, today_wib};
-use penggerak_e2e::{find, open, screenshots, wait_text, Driver};
+use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
 use std::io::{BufRead, BufReader};
@@ -146,5 +146,7 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     // And back: Bahasa Indonesia.
     find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
     wait_text(&app, "#nav-home", "the menu in Bahasa Indonesia", |t| t == "Beranda").await;
+    // Leave the device as found: signed out (the harness checks the keyring when the driver goes).
+    sign_out(&app).await;
     app.close().await.unwrap();
 }

@@ -6,7 +6,7 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshots, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{eventually, find, ids_of, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{CommunityDetail, CommunitySummary};
 
@@ -33,22 +33,54 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     let listed = find(&app, "#all-communities", "all communities").await.text().await.unwrap();
     assert!(listed.contains(&target.name), "{} is listed: {listed}", target.name);
     screenshots(&app, "21-komunitas").await;
-    let word = target.name.split_whitespace().last().unwrap();
-    type_into(&app, "#community-search", word, "search").await;
-    wait_text(&app, "#all-communities", "search narrows the list", |t| t.contains(&target.name)).await;
-    let shown = app.find_all(fantoccini::Locator::Css("#all-communities .community")).await.unwrap().len();
-    assert!(shown >= 1 && shown <= all.len(), "the search shows a subset: {shown} of {}", all.len());
+    // What the search should show, worked out from the server's records with the rule the page states:
+    // every word typed, case folded, in the name, topic, description, regency or lead's name.
+    let mut details = Vec::new();
+    for c in &all {
+        let d: CommunityDetail = client.get_json(&token, &format!("/communities/{}", c.id)).await.unwrap();
+        details.push(d);
+    }
+    let matching = |q: &str, jenjang: Option<&str>| -> Vec<String> {
+        let mut ids: Vec<String> = details
+            .iter()
+            .filter(|d| {
+                let s = &d.summary;
+                let hay = format!("{} {} {} {} {}", s.name, s.topic, d.description, s.regency, d.lead_name)
+                    .to_lowercase();
+                q.to_lowercase().split_whitespace().all(|w| hay.contains(w))
+                    && jenjang.is_none_or(|j| s.jenjang == j)
+            })
+            .map(|d| d.summary.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // A word of the target's name that narrows the list (typed in capitals: the case is folded).
+    let word = target
+        .name
+        .split_whitespace()
+        .map(str::to_uppercase)
+        .find(|w| matching(w, None).len() < all.len())
+        .expect("a word of the community's name that not every community has");
+    let expected = matching(&word, None);
+    assert!(expected.contains(&target.id), "the target matches its own name");
+    type_into(&app, "#community-search", &word, "search").await;
+    let rows = "#all-communities .community";
+    eventually(&format!("the search for {word:?} shows exactly the matching communities"), || async {
+        let shown = ids_of(&app, rows).await;
+        (shown == expected).then_some(()).ok_or_else(|| format!("shown {shown:?}, expected {expected:?}"))
+    })
+    .await;
+    // The jenjang filter narrows the search further, to the matches of that jenjang only.
     let option = format!("#filter-jenjang option[value='{}']", target.jenjang);
     find(&app, &option, "the jenjang filter").await.click().await.unwrap();
-    let rows = app.find_all(fantoccini::Locator::Css("#all-communities .community .muted")).await.unwrap();
-    for row in rows {
-        let meta = row.text().await.unwrap();
-        assert!(
-            meta.contains(&format!("· {} ·", target.jenjang)),
-            "only {} is shown: {meta}",
-            target.jenjang
-        );
-    }
+    let expected = matching(&word, Some(&target.jenjang));
+    assert!(expected.contains(&target.id), "the target is of its own jenjang");
+    eventually(&format!("the search with jenjang {} shows its matches only", target.jenjang), || async {
+        let shown = ids_of(&app, rows).await;
+        (shown == expected).then_some(()).ok_or_else(|| format!("shown {shown:?}, expected {expected:?}"))
+    })
+    .await;
     screenshots(&app, "22-komunitas-cari").await;
 
     // Its page; then the server goes away and she joins.

@@ -5,7 +5,7 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    find, kill_app, open, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver,
+    absent, find, kill_app, open, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver,
 };
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::material::{Material, MaterialContent};
@@ -47,10 +47,7 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     wait_text(&app, "#material-state", "saved", |t| t == "Tersimpan").await;
     wait_text(&app, "#material-text h2", "its text is shown", |t| t == first_heading).await;
     find(&app, "#remove-material", "it can be removed").await;
-    assert!(
-        app.find(fantoccini::Locator::Css("#save-material")).await.is_err(),
-        "nothing left to download after {offer:?}"
-    );
+    absent(&app, "#save-material", &format!("nothing left to download after {offer:?}")).await;
     screenshots_of(&app, "72-materi-tersimpan", Some("#material-text")).await;
 
     // No server, and the app killed: the material is still there to read.
