@@ -14,6 +14,7 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use penggerak_types::api::Profile;
 use penggerak_types::ipc::{Language, SessionState, SyncPhase, SyncStatus};
+use penggerak_types::zone::Zone;
 use penggerak_types::ApiError;
 use std::future::Future;
 
@@ -64,6 +65,11 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// The time zone the user's times are shown in (their school's province's).
+    pub fn zone(&self) -> Zone {
+        self.profile.zone()
+    }
+
     /// Tells the pages to read the store again.
     pub fn refresh(&self) {
         self.changed.update(|n| *n += 1);
@@ -171,6 +177,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
     let sync = RwSignal::new(SyncStatus::default());
     let shell = Shell { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
     provide_context(shell.clone());
+    let zone = shell.zone();
     let listener = shell.clone();
     let i18n = use_i18n();
     // Listen first, then ask: a status that changes between the two still arrives as an event. (Asking
@@ -216,7 +223,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <A href="/pengaturan" attr:id="nav-settings">{t!(i18n, nav_settings)}</A>
                 </nav>
                 <p id="sync-line" class="sync-line" role="status" aria-live="polite">
-                    <span>{move || view_model::sync_line(i18n.get_locale(), &sync.get())}</span>
+                    <span>{move || view_model::sync_line(i18n.get_locale(), &sync.get(), zone)}</span>
                     {move || view_model::sync_progress(&sync.get()).map(|(done, total)| view! {
                         <progress id="sync-progress" max=total.to_string() value=done.to_string()
                             aria-label=move || t_string!(i18n, sync_running)></progress>

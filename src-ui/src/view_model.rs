@@ -10,6 +10,7 @@ use penggerak_types::kinerja::{ObservationStatus, PlanStatus, PlannedResult, Pre
 use penggerak_types::material::{MaterialKind, MaterialQuery};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
 use penggerak_types::programme::StageOutcome;
+use penggerak_types::zone::{parse_instant, WallTime, Zone};
 use penggerak_types::{ApiError, ErrorCode};
 
 /// The sentence to show for an error. Known codes get a fixed, friendly sentence in the chosen language;
@@ -245,7 +246,7 @@ pub fn sync_progress(s: &SyncStatus) -> Option<(u64, u64)> {
 
 /// The status line every screen shows: what sync is doing (and how far it has come), what waits, and
 /// when it last succeeded.
-pub fn sync_line(l: Locale, s: &SyncStatus) -> String {
+pub fn sync_line(l: Locale, s: &SyncStatus, zone: Zone) -> String {
     let mut parts = vec![match s.phase {
         SyncPhase::Pushing | SyncPhase::Pulling => match sync_progress(s) {
             Some((done, total)) => td_string!(l, sync_progress, done = done, total = total).to_string(),
@@ -254,7 +255,7 @@ pub fn sync_line(l: Locale, s: &SyncStatus) -> String {
         SyncPhase::Offline => td_string!(l, sync_offline).to_owned(),
         SyncPhase::Error => td_string!(l, sync_error).to_owned(),
         SyncPhase::Idle | SyncPhase::SignedOut => match &s.last_synced_at {
-            Some(at) => td_string!(l, sync_idle_at, when = date_label(l, &wib_time(at))).to_string(),
+            Some(at) => td_string!(l, sync_idle_at, when = time_label(l, at, zone)).to_string(),
             None => td_string!(l, sync_never).to_owned(),
         },
     }];
@@ -267,46 +268,24 @@ pub fn sync_line(l: Locale, s: &SyncStatus) -> String {
     parts.join(" · ")
 }
 
-/// When the last sync succeeded, in WIB, or that it never did.
-pub fn last_synced(l: Locale, s: &SyncStatus) -> String {
+/// When the last sync succeeded, in the user's zone, or that it never did.
+pub fn last_synced(l: Locale, s: &SyncStatus, zone: Zone) -> String {
     match &s.last_synced_at {
-        Some(at) => date_label(l, &wib_time(at)),
+        Some(at) => time_label(l, at, zone),
         None => td_string!(l, sync_never).to_owned(),
     }
 }
 
-/// An RFC 3339 UTC time (`2026-11-22T03:04:05Z`) as local WIB `YYYY-MM-DDTHH:MM`; other input unchanged.
-fn wib_time(utc: &str) -> String {
-    let num = |r: std::ops::Range<usize>| utc.get(r).and_then(|p| p.parse::<u32>().ok());
-    let (Some(y), Some(mo), Some(d), Some(h), Some(mi)) =
-        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16))
-    else {
-        return utc.to_owned();
-    };
-    if !utc.ends_with('Z') {
-        return utc.to_owned();
-    }
-    let mut h = h + 7;
-    let (mut y, mut mo, mut d) = (y, mo, d);
-    if h >= 24 {
-        h -= 24;
-        let days = match mo {
-            2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        d += 1;
-        if d > days {
-            d = 1;
-            mo += 1;
-            if mo > 12 {
-                mo = 1;
-                y += 1;
-            }
+/// An instant (RFC 3339, any offset) as the wall time in `zone`, with the zone named:
+/// `22 Nov 2026 10.04 WIB`. What is not an instant is shown as [`date_label`] shows it.
+pub fn time_label(l: Locale, instant: &str, zone: Zone) -> String {
+    match parse_instant(instant) {
+        Some(unix) => {
+            let local = date_label(l, &WallTime::at(unix, zone).date_time());
+            format!("{local} {}", zone.abbrev())
         }
+        None => date_label(l, instant),
     }
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}")
 }
 
 /// A record field as people call it (the JSON name when it has no name of its own here).
@@ -782,46 +761,74 @@ mod tests {
     }
 
     #[test]
-    fn dates_read_in_indonesian_and_sync_times_in_wib() {
+    fn dates_read_in_indonesian() {
         assert_eq!(date_label(ID, "2026-03-05"), "5 Mar 2026");
         assert_eq!(date_label(ID, "2026-12-02T08:00"), "2 Des 2026 08.00", "Indonesian time uses a dot");
         assert_eq!(date_label(EN, "2026-12-02T08:00"), "2 Dec 2026 08:00");
         assert_eq!(date_label(EN, "2026-05-20"), "20 May 2026");
         assert_eq!(date_label(ID, "kapan-kapan"), "kapan-kapan");
-        assert_eq!(
-            wib_time("2026-12-31T20:30:00Z"),
-            "2027-01-01T03:30",
-            "late UTC evening is the next WIB day"
-        );
-        assert_eq!(wib_time("2026-02-28T18:00:00Z"), "2026-03-01T01:00");
-        assert_eq!(wib_time("2024-02-28T18:00:00Z"), "2024-02-29T01:00", "leap years");
+    }
+
+    /// The demo's Bali teacher (Ni Made Ayu Lestari, SD Negeri 3 Ubud): her times are WITA, named.
+    #[test]
+    fn times_are_shown_in_the_users_own_zone_with_its_name() {
+        let mut made = profile();
+        made.school = Some(School {
+            npsn: "50102345".into(),
+            name: "SD Negeri 3 Ubud".into(),
+            jenjang: "SD".into(),
+            province: "Bali".into(),
+            regency: "Kabupaten Gianyar".into(),
+            principal_id: None,
+        });
+        let wita = made.zone();
+        assert_eq!(wita, Zone::Wita);
+        // A webinar of a Yogyakarta community at 14.00 WIB is at 15.00 for her; one in Bali reads as written.
+        assert_eq!(time_label(ID, "2026-12-07T14:00:00+07:00", wita), "7 Des 2026 15.00 WITA");
+        assert_eq!(time_label(EN, "2026-12-07T15:00:00+08:00", wita), "7 Dec 2026 15:00 WITA");
+        // A sync time (UTC) late in the evening is already the next day in Bali and in Papua.
+        assert_eq!(time_label(ID, "2026-12-31T16:30:00Z", wita), "1 Jan 2027 00.30 WITA");
+        assert_eq!(time_label(ID, "2026-12-31T16:30:00Z", Zone::Wib), "31 Des 2026 23.30 WIB");
+        assert_eq!(time_label(ID, "2026-12-31T14:30:00Z", Zone::Wit), "31 Des 2026 23.30 WIT");
+        assert_eq!(time_label(ID, "kapan-kapan", wita), "kapan-kapan", "not an instant: as it is");
+        let s = SyncStatus { last_synced_at: Some("2026-11-22T03:04:05Z".into()), ..Default::default() };
+        assert_eq!(sync_line(ID, &s, wita), "Tersinkron (terakhir 22 Nov 2026 11.04 WITA)");
+        assert_eq!(last_synced(EN, &s, wita), "22 Nov 2026 11:04 WITA");
+        // No school (a pengawas): WIB.
+        assert_eq!(profile().zone(), Zone::Wib);
     }
 
     #[test]
     fn the_sync_line_says_what_waits() {
         let mut s = SyncStatus::default();
-        assert_eq!(sync_line(ID, &s), "Belum pernah disinkronkan");
+        assert_eq!(sync_line(ID, &s, Zone::Wib), "Belum pernah disinkronkan");
         s.last_synced_at = Some("2026-11-22T03:04:05Z".into());
-        assert_eq!(sync_line(ID, &s), "Tersinkron (terakhir 22 Nov 2026 10.04)", "in WIB");
-        assert_eq!(sync_line(EN, &s), "Synced (last 22 Nov 2026 10:04)");
+        assert_eq!(sync_line(ID, &s, Zone::Wib), "Tersinkron (terakhir 22 Nov 2026 10.04 WIB)", "in WIB");
+        assert_eq!(sync_line(EN, &s, Zone::Wib), "Synced (last 22 Nov 2026 10:04 WIB)");
         s.phase = SyncPhase::Offline;
         s.waiting = 2;
         s.conflicts = 1;
-        assert_eq!(sync_line(ID, &s), "Luring · 2 perubahan menunggu sinkronisasi · 1 konflik perlu dipilih");
-        assert_eq!(sync_line(EN, &s), "Offline · 2 changes waiting to sync · 1 conflict to resolve");
+        assert_eq!(
+            sync_line(ID, &s, Zone::Wib),
+            "Luring · 2 perubahan menunggu sinkronisasi · 1 konflik perlu dipilih"
+        );
+        assert_eq!(
+            sync_line(EN, &s, Zone::Wib),
+            "Offline · 2 changes waiting to sync · 1 conflict to resolve"
+        );
         s.waiting = 1;
-        assert!(sync_line(EN, &s).contains("1 change waiting"), "English singular");
+        assert!(sync_line(EN, &s, Zone::Wib).contains("1 change waiting"), "English singular");
     }
 
     #[test]
     fn long_syncs_show_how_far_they_have_come() {
         let mut s = SyncStatus { phase: SyncPhase::Pulling, ..Default::default() };
         assert_eq!(sync_progress(&s), None, "before the first page nothing is known");
-        assert_eq!(sync_line(ID, &s), "Menyinkronkan…");
+        assert_eq!(sync_line(ID, &s, Zone::Wib), "Menyinkronkan…");
         (s.received, s.expected) = (500, 1840);
         assert_eq!(sync_progress(&s), Some((500, 1840)));
-        assert_eq!(sync_line(ID, &s), "Menyinkronkan 500 dari 1840…");
-        assert_eq!(sync_line(EN, &s), "Syncing 500 of 1840…");
+        assert_eq!(sync_line(ID, &s, Zone::Wib), "Menyinkronkan 500 dari 1840…");
+        assert_eq!(sync_line(EN, &s, Zone::Wib), "Syncing 500 of 1840…");
         let s = SyncStatus { phase: SyncPhase::Pushing, push_total: 12, waiting: 9, ..Default::default() };
         assert_eq!(sync_progress(&s), Some((3, 12)), "three of twelve changes sent");
         let s = SyncStatus { phase: SyncPhase::Pushing, push_total: 1, waiting: 1, ..Default::default() };

@@ -1,11 +1,10 @@
 //! Data use (`migrations/0005_data_use.sql`): what the engine's requests cost in mobile data, per month.
 //!
 //! Owns: moving the client's [`Meter`](penggerak_client::Meter) count into the store, attributed to the
-//! month (WIB) in which it is kept, and reading it back. The count is kept after every sync pass, material
+//! month (in the user's time zone, [`Session::today`]) in which it is kept, and reading it back. The count is kept after every sync pass, material
 //! download, sign-in and sign-out, and whenever it is read; between two of those it lives in memory, so a
 //! killed app loses at most one pass's (or one download's) count. A device figure: sign-out keeps it.
 
-use crate::views::today_wib;
 use crate::{CoreError, LocalStore, Session};
 use penggerak_client::Traffic;
 use penggerak_types::ipc::{DataUse, MonthlyDataUse};
@@ -13,11 +12,13 @@ use penggerak_types::ipc::{DataUse, MonthlyDataUse};
 impl Session {
     /// Adds what the meter counted since the last call to this month's data use.
     pub async fn keep_data_use(&self) -> Result<(), CoreError> {
+        // The month first: a failure here leaves the count in the meter.
+        let today = self.today().await?;
+        let month = &today[..7];
         let counted = self.meter().take();
         if counted == Traffic::default() {
             return Ok(());
         }
-        let month = &today_wib()[..7];
         if let Err(e) = self.store().add_data_use(month, counted).await {
             // Not kept: back into the meter, for the next try.
             self.meter().put_back(counted);
@@ -38,7 +39,7 @@ impl Session {
     pub async fn data_use(&self) -> Result<DataUse, CoreError> {
         self.keep_data_use().await?;
         let months = self.store().data_use_months().await?;
-        Ok(DataUse { this_month: today_wib()[..7].to_owned(), months })
+        Ok(DataUse { this_month: self.today().await?[..7].to_owned(), months })
     }
 }
 

@@ -10,6 +10,7 @@
 //! (they are [`Sensitive`]).
 
 pub mod changes;
+pub mod clock;
 mod data_use;
 mod drafts;
 mod error;

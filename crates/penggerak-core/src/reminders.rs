@@ -37,7 +37,7 @@ impl LocalStore {
         self.preferences().await
     }
 
-    /// The reminders due on `today` (`YYYY-MM-DD`, WIB) that were not handed out before: every deadline
+    /// The reminders due on `today` (`YYYY-MM-DD`, in the user's time zone: [`crate::Session::today`]) that were not handed out before: every deadline
     /// of tomorrow (the day before) and of today (on the day). Each is marked as handed out in the same
     /// transaction, so it comes once even if the app asks again or restarts; a reminder the UI then fails
     /// to show is not repeated (a missed reminder is better than one every few minutes). With reminders

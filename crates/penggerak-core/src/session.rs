@@ -4,6 +4,7 @@
 //! its home screen with no network. Network calls refresh the access token once on `unauthorized`; a
 //! refresh the server refuses (`session_expired`) signs the device out.
 
+use crate::clock::{Clock, SystemClock};
 use crate::store::LocalStore;
 use crate::sync::SyncControl;
 use crate::token_store::{KnownDevices, StoredTokens, TokenStore};
@@ -11,6 +12,7 @@ use crate::{CoreError, Sensitive};
 use penggerak_client::{ApiClient, ClientError, Meter};
 use penggerak_types::api::{LoginResponse, Profile};
 use penggerak_types::ipc::{SessionState, SignInRequest};
+use penggerak_types::zone::Zone;
 use penggerak_types::ErrorCode;
 use std::path::Path;
 use std::sync::Arc;
@@ -35,6 +37,8 @@ pub struct Session {
     /// Goes up at every sign-in and sign-out: a material download started under another session stops
     /// before its next request instead of carrying on with the new one's tokens.
     pub(crate) account_epoch: std::sync::atomic::AtomicU64,
+    /// Where "now" comes from ([`crate::clock`]).
+    clock: Arc<dyn Clock>,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -64,7 +68,24 @@ impl Session {
             materials_dir: data_dir.join("materials"),
             downloads: tokio::sync::Mutex::new(()),
             account_epoch: std::sync::atomic::AtomicU64::new(0),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Replaces the engine's clock (tests set the time with a [`crate::clock::FixedClock`]).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// The time zone the user's dates are in: their school's province's ([`Zone::Wib`] before sign-in,
+    /// or for someone with no school).
+    pub async fn zone(&self) -> Result<Zone, CoreError> {
+        Ok(self.store.account().await?.map(|(_, p)| p.zone()).unwrap_or_default())
+    }
+
+    /// Today in the user's time zone, `YYYY-MM-DD`: what "due today" and "this month" mean for them.
+    pub async fn today(&self) -> Result<String, CoreError> {
+        Ok(crate::clock::today(self.zone().await?, self.clock.as_ref()))
     }
 
     /// A client for `server_url` counting into the engine's meter (see [`crate::data_use`]).

@@ -16,13 +16,6 @@ use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
 use penggerak_types::programme::{Participation, Programme, StageOutcome};
 use penggerak_types::{ApiError, ErrorCode, RecordKind};
 
-/// Today in Indonesia's western time zone (WIB), `YYYY-MM-DD`: what "due today" means for the deadlines.
-pub fn today_wib() -> String {
-    let wib = time::UtcOffset::from_hms(7, 0, 0).expect("a whole-hour offset is valid");
-    let d = time::OffsetDateTime::now_utc().to_offset(wib).date();
-    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
-}
-
 /// The day after `date` (`YYYY-MM-DD`), or `None` if it is not a date.
 pub fn date_after(date: &str) -> Option<String> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
@@ -213,7 +206,7 @@ impl Session {
             Action::JoinCommunity { id } => changes::join_community(store, &me.id, &id).await?,
             Action::LeaveCommunity { id } => changes::leave_community(store, &me.id, &id).await?,
             Action::AddPkbItem { new } => {
-                let year = year_of(&today_wib());
+                let year = year_of(&self.today().await?);
                 changes::add_pkb_item(&format!("pkb:{}:{year}", me.id), &me.id, new)?
             }
             Action::EditPkbItem { id, patch } => {

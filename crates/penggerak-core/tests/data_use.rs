@@ -2,7 +2,6 @@
 //! saw between the engine and the real reference server, and kept in the real SQLite file across sign-out
 //! and restart.
 
-use penggerak_core::views::today_wib;
 use penggerak_core::{changes, MemoryStore, Session};
 use penggerak_testkit::{demo_sign_in, ChaosProxy, TestServer};
 use penggerak_types::ipc::SyncPhase;
@@ -40,7 +39,11 @@ async fn data_use_follows_the_wire_and_stays_across_sign_out_and_restart() {
 
     let used = session.data_use().await.unwrap();
     assert_eq!(used.months.len(), 1, "one month so far: {used:?}");
-    assert_eq!(used.months[0].month, today_wib()[..7], "counted in this month (WIB)");
+    assert_eq!(
+        used.months[0].month,
+        session.today().await.unwrap()[..7],
+        "counted in this month (her zone, WIB)"
+    );
     assert_eq!(used.this_month, used.months[0].month, "and the engine says which month that is");
     assert_close(used.total(), proxy.bytes(), "sign-in, first sync, a join");
 

@@ -2,7 +2,7 @@
 //! `Session::act`: the home screen of a teacher, the performance screen through a submit, and the
 //! principal's approvals — each device talking to the real reference server.
 
-use penggerak_core::views::{self, today_wib};
+use penggerak_core::views;
 use penggerak_core::{MemoryStore, Session};
 use penggerak_testkit::{demo_sign_in, TestServer};
 use penggerak_types::ipc::{Action, DeadlineKind};
@@ -23,7 +23,7 @@ async fn the_home_screen_shows_where_the_teacher_stands_and_what_comes_next() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
-    let today = today_wib();
+    let today = siti.today().await.unwrap();
     let home = views::home(siti.store(), &today).await.unwrap();
     assert_eq!(home.profile.id, "guru-siti");
     let step = home.programme.expect("Siti is in a programme");
@@ -50,7 +50,7 @@ async fn a_plan_submitted_on_the_phone_waits_for_the_principal_who_approves_it_o
     let (dt, dp) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let siti = signed_in(dt.path(), &server, "3471765432100001").await;
     let head = signed_in(dp.path(), &server, "196805121990031004").await;
-    let today = today_wib();
+    let today = siti.today().await.unwrap();
 
     let view = views::kinerja(siti.store(), &today).await.unwrap();
     let plan = view.plan.clone().expect("Siti has a plan");
@@ -97,7 +97,7 @@ async fn communities_join_offline_shows_at_once_and_counts_once_synced() {
     let mut server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
-    let today = today_wib();
+    let today = siti.today().await.unwrap();
     let view = views::communities(siti.store(), &today).await.unwrap();
     assert!(view.communities.windows(2).all(|w| w[0].community.name <= w[1].community.name), "by name");
     assert!(view.communities.iter().any(|c| c.member), "Siti is in a demo community");
@@ -132,7 +132,7 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
-    let today = today_wib();
+    let today = siti.today().await.unwrap();
     let view = views::pkb(siti.store(), &today).await.unwrap();
     assert_eq!(view.jp_target, 32);
     // A finished item, which already has a reflection: so clearing it is a real change.
@@ -197,7 +197,7 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     assert_eq!(siti.store().preferences().await.unwrap(), Preferences::default(), "Indonesian, reminders on");
     let store = siti.store();
 
-    let first = views::all_deadlines(store, &today_wib()).await.unwrap();
+    let first = views::all_deadlines(store, &siti.today().await.unwrap()).await.unwrap();
     let due_on = first.first().expect("Siti has something due").date.clone();
     let eve = day_before(&due_on);
     let expected: Vec<_> = views::all_deadlines(store, &eve)
@@ -275,7 +275,7 @@ async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
-    let today = today_wib();
+    let today = siti.today().await.unwrap();
     let view = views::kinerja(siti.store(), &today).await.unwrap();
     let plan = view.plan.expect("Siti has a plan");
     assert!(plan.status.results_editable() && view.draft.is_none(), "a draft plan, nothing typed yet");
@@ -339,7 +339,7 @@ async fn a_saved_plan_is_never_seen_beside_its_old_draft() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = Arc::new(signed_in(dir.path(), &server, "3471765432100001").await);
-    let today = today_wib();
+    let today = siti.today().await.unwrap();
     let plan = views::kinerja(siti.store(), &today).await.unwrap().plan.expect("Siti has a plan");
 
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -379,4 +379,36 @@ async fn a_saved_plan_is_never_seen_beside_its_old_draft() {
     reader.await.expect("no read saw a saved plan beside its draft");
     let reads = reads.load(std::sync::atomic::Ordering::SeqCst);
     assert!(reads >= 20, "the reader read between every two saves ({reads} reads)");
+}
+
+/// The engine's "today" is the user's own day, by the clock it is given, in her school's zone: at
+/// 16:30 UTC it is still the 2nd for Siti in Yogyakarta (23:30 WIB) and already the 3rd for Made in Bali
+/// (00:30 WITA).
+#[tokio::test]
+async fn today_is_the_users_own_day_in_her_own_zone() {
+    use penggerak_core::clock::FixedClock;
+    let server = TestServer::start();
+    let instant = penggerak_types::zone::parse_instant("2026-12-02T16:30:00Z").unwrap();
+    let clock = Arc::new(FixedClock::at(instant));
+    for (who, zone, expected) in [
+        ("3471765432100001", penggerak_types::zone::Zone::Wib, "2026-12-02"),
+        ("5104765432100004", penggerak_types::zone::Zone::Wita, "2026-12-03"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut session =
+            Session::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+        session.set_clock(clock.clone());
+        assert_eq!(session.today().await.unwrap(), "2026-12-02", "before sign-in: WIB");
+        session.sign_in(demo_sign_in(who, &server.base_url())).await.unwrap();
+        assert_eq!(session.zone().await.unwrap(), zone, "{who}: the zone of her school's province");
+        assert_eq!(session.today().await.unwrap(), expected, "{who}");
+    }
+    // The clock moves; the day follows.
+    clock.set(instant - 3600);
+    let dir = tempfile::tempdir().unwrap();
+    let mut made =
+        Session::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+    made.set_clock(clock.clone());
+    made.sign_in(demo_sign_in("5104765432100004", &server.base_url())).await.unwrap();
+    assert_eq!(made.today().await.unwrap(), "2026-12-02", "23:30 WITA is still the 2nd");
 }

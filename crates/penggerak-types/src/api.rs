@@ -129,6 +129,14 @@ pub struct Profile {
     pub problems: Vec<DataProblem>,
 }
 
+impl Profile {
+    /// The time zone this person's dates and times are shown in: their school's province's (WIB for
+    /// someone with no school, such as a pengawas).
+    pub fn zone(&self) -> crate::zone::Zone {
+        self.school.as_ref().map(|s| crate::zone::Zone::of_province(&s.province)).unwrap_or_default()
+    }
+}
+
 /// `GET /api/v1/me` and the `person` record: a user's profile. (The same shape as [`Profile`].)
 pub type Person = Profile;
 

@@ -18,6 +18,7 @@ pub mod material;
 pub mod pkb;
 pub mod programme;
 pub mod sync;
+pub mod zone;
 
 pub use error::{ApiError, ErrorCode};
 pub use sync::{Changed, RecordKind, SyncPage, SyncQuery, SyncRecord};

@@ -2,7 +2,6 @@
 //! (deadline reminders due now, each handed out once; the UI words and shows them) and `data_use` (what
 //! the app's requests cost in data, per month).
 
-use penggerak_core::views::today_wib;
 use penggerak_core::Session;
 use penggerak_types::ipc::{DataUse, Preferences, PreferencesChange, Reminder};
 use penggerak_types::ApiError;
@@ -24,7 +23,7 @@ pub async fn set_preferences(
 
 #[tauri::command]
 pub async fn take_reminders(session: State<'_, Arc<Session>>) -> Result<Vec<Reminder>, ApiError> {
-    Ok(session.store().take_reminders(&today_wib()).await?)
+    Ok(session.store().take_reminders(&session.today().await?).await?)
 }
 
 #[tauri::command]

@@ -3,7 +3,7 @@
 //! kept as it is typed), `conflicts` and `resolve` (both versions of a conflicting record, and the user's
 //! choice).
 
-use penggerak_core::views::{self, today_wib};
+use penggerak_core::views;
 use penggerak_core::Session;
 use penggerak_types::ipc::{
     Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView, PkbView,
@@ -15,12 +15,12 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn home(session: State<'_, Arc<Session>>) -> Result<Home, ApiError> {
-    Ok(views::home(session.store(), &today_wib()).await?)
+    Ok(views::home(session.store(), &session.today().await?).await?)
 }
 
 #[tauri::command]
 pub async fn kinerja(session: State<'_, Arc<Session>>) -> Result<KinerjaView, ApiError> {
-    Ok(views::kinerja(session.store(), &today_wib()).await?)
+    Ok(views::kinerja(session.store(), &session.today().await?).await?)
 }
 
 /// For a principal: the staff's plans waiting for their approval.
@@ -36,12 +36,12 @@ pub async fn act(session: State<'_, Arc<Session>>, action: Action) -> Result<(),
 
 #[tauri::command]
 pub async fn communities(session: State<'_, Arc<Session>>) -> Result<CommunitiesView, ApiError> {
-    Ok(views::communities(session.store(), &today_wib()).await?)
+    Ok(views::communities(session.store(), &session.today().await?).await?)
 }
 
 #[tauri::command]
 pub async fn pkb(session: State<'_, Arc<Session>>) -> Result<PkbView, ApiError> {
-    Ok(views::pkb(session.store(), &today_wib()).await?)
+    Ok(views::pkb(session.store(), &session.today().await?).await?)
 }
 
 #[tauri::command]

@@ -37,6 +37,7 @@ pub fn Community() -> impl IntoView {
 }
 
 fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
+    let zone = expect_context::<Shell>().zone();
     let c = item.community;
     let id = c.id.clone();
     let member = item.member;
@@ -49,7 +50,7 @@ fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
                     let place = e.place.or(e.link).unwrap_or_default();
                     view! {
                         <li>
-                            <span class="date">{view_model::date_label(l, &e.starts_at)}</span>" · "<strong>{e.title}</strong>
+                            <span class="date">{view_model::time_label(l, &e.starts_at, zone)}</span>" · "<strong>{e.title}</strong>
                             <p class="muted">{place}</p>
                             {e.speaker.map(|s| view! { <p class="muted">{td_string!(l, speaker)}" "{s}</p> })}
                         </li>

@@ -228,6 +228,7 @@ fn plan_view(
     editor: Kept<Editor>,
     reflection: Kept<Reflection>,
 ) -> impl IntoView {
+    let zone = expect_context::<Shell>().zone();
     let stages = v.cycle.map(|c| {
         view! {
             <h2>{td_string!(l, cycle_heading)}</h2>
@@ -318,7 +319,7 @@ fn plan_view(
         <h2>{td_string!(l, history_heading)}</h2>
         <ul id="plan-history" class="list">
             {plan.history.into_iter().rev().map(|e| view! {
-                <li><span class="date">{view_model::date_label(l, &e.at)}</span>" · "{view_model::plan_status_label(l, e.to)}
+                <li><span class="date">{view_model::time_label(l, &e.at, zone)}</span>" · "{view_model::plan_status_label(l, e.to)}
                     " · "{e.by_name}{e.note.map(|n| format!(" — {n}")).unwrap_or_default()}</li>
             }).collect_view()}
         </ul>

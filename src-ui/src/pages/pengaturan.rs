@@ -15,6 +15,7 @@ pub fn Pengaturan() -> impl IntoView {
     let i18n = use_i18n();
     let on_session = shell.on_session;
     let sync = shell.sync;
+    let zone = shell.zone();
     let server = shell.server_url.clone();
     let error = RwSignal::new(None::<String>);
     // Set when sign-out was refused because something would be lost: the user must confirm.
@@ -39,7 +40,7 @@ pub fn Pengaturan() -> impl IntoView {
             <h2>{t!(i18n, settings_sync)}</h2>
             <dl class="facts">
                 <dt>{t!(i18n, settings_last_synced)}</dt>
-                <dd id="settings-last-synced">{move || view_model::last_synced(i18n.get_locale(), &sync.get())}</dd>
+                <dd id="settings-last-synced">{move || view_model::last_synced(i18n.get_locale(), &sync.get(), zone)}</dd>
                 <dt>{t!(i18n, settings_waiting)}</dt>
                 <dd id="settings-waiting">{move || sync.get().waiting}</dd>
                 <dt>{t!(i18n, settings_conflicts)}</dt>

@@ -377,39 +377,9 @@ async fn load_detail(state: &AppState, user_id: &str, id: &str) -> Result<Commun
     Ok(CommunityDetail { summary: summary.into(), description, lead_name, upcoming_events })
 }
 
-/// Indonesia's three time zones: WIB (+7), WITA (+8), WIT (+9), by province.
+/// The offset of a province's time zone ([`penggerak_types::zone::Zone`]).
 fn local_offset(province: &str) -> time::UtcOffset {
-    const WITA: &[&str] = &[
-        "Bali",
-        "Nusa Tenggara Barat",
-        "Nusa Tenggara Timur",
-        "Kalimantan Selatan",
-        "Kalimantan Timur",
-        "Kalimantan Utara",
-        "Sulawesi Utara",
-        "Sulawesi Tengah",
-        "Sulawesi Selatan",
-        "Sulawesi Tenggara",
-        "Sulawesi Barat",
-        "Gorontalo",
-    ];
-    const WIT: &[&str] = &[
-        "Maluku",
-        "Maluku Utara",
-        "Papua",
-        "Papua Barat",
-        "Papua Selatan",
-        "Papua Tengah",
-        "Papua Pegunungan",
-        "Papua Barat Daya",
-    ];
-    let hours = if WITA.contains(&province) {
-        8
-    } else if WIT.contains(&province) {
-        9
-    } else {
-        7
-    };
+    let hours = penggerak_types::zone::Zone::of_province(province).hours() as i8;
     time::UtcOffset::from_hms(hours, 0, 0).expect("a whole-hour offset is valid")
 }
 

@@ -5,10 +5,12 @@
 //! turned off stays off.
 
 use penggerak_client::ApiClient;
-use penggerak_core::views::{date_after, today_wib};
+use penggerak_core::clock::{today, SystemClock};
+use penggerak_core::views::date_after;
 use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
+use penggerak_types::zone::Zone;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -80,7 +82,8 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     let server = TestServer::start();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let tomorrow = date_after(&today_wib()).unwrap();
+    // Siti's school is in Yogyakarta: her days are WIB days.
+    let tomorrow = date_after(&today(Zone::Wib, &SystemClock)).unwrap();
     let new = NewPkbItem {
         id: uuid::Uuid::new_v4().to_string(),
         kind: PkbItemKind::Lainnya,
