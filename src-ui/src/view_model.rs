@@ -6,30 +6,114 @@ use penggerak_types::api::{Community, Fixer, Profile, Role};
 use penggerak_types::ipc::{
     CommunityItem, DataUse, DeadlineKind, MaterialItem, PkbItemView, Reminder, Saved, SyncPhase, SyncStatus,
 };
+use penggerak_types::kinerja::Actor;
 use penggerak_types::kinerja::{ObservationStatus, PlanStatus, PlannedResult, Predikat};
 use penggerak_types::material::{MaterialKind, MaterialQuery};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
 use penggerak_types::programme::StageOutcome;
 use penggerak_types::zone::{parse_instant, WallTime, Zone};
-use penggerak_types::{ApiError, ErrorCode};
+use penggerak_types::{ApiError, ErrorCode, Field, Reason};
 
 /// The sentence to show for an error. Known codes get a fixed, friendly sentence in the chosen language;
 /// others show the message the engine or server wrote (in Bahasa Indonesia: it is the server's data).
 pub fn error_text(l: Locale, e: &ApiError) -> String {
+    if let Some(r) = &e.reason {
+        return reason_text(l, r);
+    }
     match e.code {
         ErrorCode::Offline => td_string!(l, err_offline).to_string(),
         ErrorCode::InvalidCredentials => td_string!(l, err_invalid_credentials).to_string(),
         ErrorCode::SessionExpired => td_string!(l, err_session_expired).to_string(),
         ErrorCode::RateLimited => td_string!(l, err_rate_limited).to_string(),
-        ErrorCode::Keyring => td_string!(l, err_keyring, detail = e.message.clone()).to_string(),
-        ErrorCode::ChangesWaiting => {
-            // The count is the number in the engine's message ("Masih ada 2 perubahan …").
-            let count: u32 = e.message.split_whitespace().find_map(|w| w.parse().ok()).unwrap_or(1);
-            td_string!(l, err_changes_waiting, count = count).to_string()
+        // The device's own words (the OS keyring's, the database driver's) go to the log, not the screen.
+        ErrorCode::Keyring => {
+            leptos::logging::warn!("keyring: {}", e.message);
+            td_string!(l, err_keyring).to_string()
+        }
+        ErrorCode::Storage => {
+            leptos::logging::warn!("storage: {}", e.message);
+            td_string!(l, err_storage).to_string()
         }
         ErrorCode::Forbidden if e.message.is_empty() => td_string!(l, err_not_allowed).to_string(),
         _ if e.message.is_empty() => td_string!(l, err_generic).to_string(),
         _ => e.message.clone(),
+    }
+}
+
+/// A rule's refusal in the user's language, from its typed values.
+pub fn reason_text(l: Locale, r: &Reason) -> String {
+    let f = |field: Field| reason_field(l, field);
+    match r {
+        Reason::ChangesWaiting { count } => td_string!(l, err_changes_waiting, count = *count).to_string(),
+        Reason::Required { field } => td_string!(l, reason_required, field = f(*field)).to_string(),
+        Reason::TooLong { field, max } => {
+            td_string!(l, reason_too_long, field = f(*field), max = *max).to_string()
+        }
+        Reason::TooMany { field, max } => {
+            td_string!(l, reason_too_many, field = f(*field), max = *max).to_string()
+        }
+        Reason::TooFew { field, min } => {
+            td_string!(l, reason_too_few, field = f(*field), min = *min).to_string()
+        }
+        Reason::OutOfRange { field, min, max } => {
+            td_string!(l, reason_out_of_range, field = f(*field), min = *min, max = *max).to_string()
+        }
+        Reason::Format { field, format } => {
+            td_string!(l, reason_format, field = f(*field), format = format.clone()).to_string()
+        }
+        Reason::NotValid { field } => td_string!(l, reason_not_valid, field = f(*field)).to_string(),
+        Reason::DoneMeansFull => td_string!(l, reason_done_means_full).to_string(),
+        Reason::NotStartedMeansZero => td_string!(l, reason_not_started_means_zero).to_string(),
+        Reason::FullMeansDone => td_string!(l, reason_full_means_done).to_string(),
+        Reason::NoPointsInCycle => td_string!(l, reason_no_points).to_string(),
+        Reason::IndicatorNeeded => td_string!(l, reason_indicator_needed).to_string(),
+        Reason::PointsNeeded => td_string!(l, reason_points_needed).to_string(),
+        Reason::PointsShort { total, needed } => {
+            td_string!(l, reason_points_short, total = *total, needed = *needed).to_string()
+        }
+        Reason::ResultsLocked { status } => {
+            td_string!(l, reason_results_locked, status = plan_status_label(l, *status)).to_string()
+        }
+        Reason::ReflectionLocked => td_string!(l, reason_reflection_locked).to_string(),
+        Reason::PlanMove { from, to } => td_string!(
+            l,
+            reason_plan_move,
+            from = plan_status_label(l, *from),
+            to = plan_status_label(l, *to)
+        )
+        .to_string(),
+        Reason::MoveBy { by: Actor::Principal } => td_string!(l, reason_move_by_principal).to_string(),
+        Reason::MoveBy { by: Actor::Owner } => td_string!(l, reason_move_by_owner).to_string(),
+        Reason::HistoryFull { max } => td_string!(l, reason_history_full, max = *max).to_string(),
+        Reason::ReturnNeedsNote => td_string!(l, reason_return_needs_note).to_string(),
+        Reason::UnknownProgrammeItem => td_string!(l, reason_unknown_programme_item).to_string(),
+        Reason::FacilitatorRecords => td_string!(l, reason_facilitator_records).to_string(),
+        Reason::OtherStage => td_string!(l, reason_other_stage).to_string(),
+        Reason::StageNotRunning => td_string!(l, reason_stage_not_running).to_string(),
+        Reason::NotOnDevice => td_string!(l, reason_not_on_device).to_string(),
+    }
+}
+
+/// A field a rule is about, as people call it.
+fn reason_field(l: Locale, field: Field) -> &'static str {
+    match field {
+        Field::Title => td_string!(l, rfield_title),
+        Field::Id => td_string!(l, rfield_id),
+        Field::CommunityEvent => td_string!(l, rfield_community_event),
+        Field::Jp => td_string!(l, rfield_jp),
+        Field::Progress => td_string!(l, rfield_progress),
+        Field::Reflection => td_string!(l, rfield_reflection),
+        Field::TargetDate => td_string!(l, rfield_target_date),
+        Field::Results => td_string!(l, rfield_results),
+        Field::ResultText => td_string!(l, rfield_result_text),
+        Field::Indicators => td_string!(l, rfield_indicators),
+        Field::Points => td_string!(l, rfield_points),
+        Field::Note => td_string!(l, rfield_note),
+        Field::ObservationClass => td_string!(l, rfield_observation_class),
+        Field::ObservationFocus => td_string!(l, rfield_observation_focus),
+        Field::ObservationText => td_string!(l, rfield_observation_text),
+        Field::ObservationSchedule => td_string!(l, rfield_observation_schedule),
+        Field::ProgrammeSteps => td_string!(l, rfield_programme_steps),
     }
 }
 
@@ -714,18 +798,108 @@ mod tests {
             "other codes show the engine's message"
         );
         let e = ApiError::new(ErrorCode::Internal, "");
-        assert_eq!(error_text(ID, &e), "Terjadi kesalahan", "never an empty error box");
-        // The engine's own wording (penggerak-core's `CoreError::ChangesWaiting`).
-        let waiting = |n| {
-            format!(
-                "Masih ada {n} perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."
-            )
-        };
-        let e = ApiError::new(ErrorCode::ChangesWaiting, waiting(1));
+        assert_eq!(error_text(ID, &e), "Terjadi kesalahan. Coba lagi sebentar lagi.", "never an empty error box");
+        // The sign-out warning's count is a field of its reason, not a number read out of a sentence.
+        let e = ApiError::refused(ErrorCode::ChangesWaiting, Reason::ChangesWaiting { count: 1 });
         assert!(error_text(EN, &e).starts_with("1 change or draft has"), "{}", error_text(EN, &e));
-        let e = ApiError::new(ErrorCode::ChangesWaiting, waiting(3));
+        let e = ApiError::refused(ErrorCode::ChangesWaiting, Reason::ChangesWaiting { count: 3 });
         assert!(error_text(EN, &e).starts_with("3 changes or drafts have"), "the count, and English plural");
         assert!(error_text(ID, &e).starts_with("3 perubahan atau draf"), "{}", error_text(ID, &e));
+    }
+
+    /// Every refusal is worded in the user's language from its rule and values: no Rust names, and the
+    /// same rule reads in English in the English UI.
+    #[test]
+    fn refusals_are_worded_from_their_reason_in_either_language() {
+        let e = ApiError::refused(
+            ErrorCode::Conflict,
+            Reason::PlanMove { from: PlanStatus::PerluDisetujui, to: PlanStatus::Disepakati },
+        );
+        assert_eq!(
+            error_text(ID, &e),
+            "Rencana berstatus “Perlu disetujui” tidak dapat diubah menjadi “Disepakati”."
+        );
+        assert_eq!(error_text(EN, &e), "A plan that is “Needs approval” cannot become “Agreed”.");
+        let e = ApiError::refused(ErrorCode::Validation, Reason::TooLong { field: Field::Title, max: 200 });
+        assert_eq!(error_text(ID, &e), "Judul paling panjang 200 karakter, dalam satu baris.");
+        assert_eq!(error_text(EN, &e), "Title: at most 200 characters, on one line.");
+        let e = ApiError::refused(ErrorCode::Validation, Reason::PointsShort { total: 60, needed: 100 });
+        assert_eq!(error_text(EN, &e), "The points add up to 60; this cycle needs at least 100.");
+        // The device's own English stays out of the sentence.
+        let e = ApiError::new(
+            ErrorCode::Storage,
+            "Penyimpanan lokal aplikasi gagal: error returned from database: x",
+        );
+        assert_eq!(
+            error_text(ID, &e),
+            "Data di perangkat tidak dapat dibaca. Tutup lalu buka lagi aplikasi."
+        );
+        let e = ApiError::new(ErrorCode::Keyring, "Platform secure storage failure: DBus error");
+        assert!(!error_text(EN, &e).contains("DBus"), "{}", error_text(EN, &e));
+        // Every rule has its words in both languages (a missing key would not compile; an empty one would).
+        for r in every_reason() {
+            for l in [ID, EN] {
+                let text = reason_text(l, &r);
+                assert!(text.len() > 10 && !text.contains("{{") && !text.contains("Perlu_"), "{r:?}: {text}");
+            }
+        }
+    }
+
+    fn every_reason() -> Vec<Reason> {
+        use Field::*;
+        let fields = [
+            Title,
+            Id,
+            CommunityEvent,
+            Jp,
+            Progress,
+            Reflection,
+            TargetDate,
+            Results,
+            ResultText,
+            Indicators,
+            Points,
+            Note,
+            ObservationClass,
+            ObservationFocus,
+            ObservationText,
+            ObservationSchedule,
+            ProgrammeSteps,
+        ];
+        let mut all = vec![
+            Reason::ChangesWaiting { count: 2 },
+            Reason::DoneMeansFull,
+            Reason::NotStartedMeansZero,
+            Reason::FullMeansDone,
+            Reason::NoPointsInCycle,
+            Reason::IndicatorNeeded,
+            Reason::PointsNeeded,
+            Reason::PointsShort { total: 1, needed: 2 },
+            Reason::ResultsLocked { status: PlanStatus::Disetujui },
+            Reason::ReflectionLocked,
+            Reason::PlanMove { from: PlanStatus::Draf, to: PlanStatus::Disepakati },
+            Reason::MoveBy { by: Actor::Principal },
+            Reason::MoveBy { by: Actor::Owner },
+            Reason::HistoryFull { max: 100 },
+            Reason::ReturnNeedsNote,
+            Reason::UnknownProgrammeItem,
+            Reason::FacilitatorRecords,
+            Reason::OtherStage,
+            Reason::StageNotRunning,
+            Reason::NotOnDevice,
+        ];
+        for field in fields {
+            all.extend([
+                Reason::Required { field },
+                Reason::TooLong { field, max: 5 },
+                Reason::TooMany { field, max: 5 },
+                Reason::TooFew { field, min: 1 },
+                Reason::OutOfRange { field, min: 0, max: 9 },
+                Reason::Format { field, format: "YYYY-MM-DD".into() },
+                Reason::NotValid { field },
+            ]);
+        }
+        all
     }
 
     #[test]
@@ -733,7 +907,7 @@ mod tests {
         let e = shell_rejection(ID, "sign_in not allowed. Command not found");
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert_eq!(
-            e.message, "Perintah ini tidak diizinkan di aplikasi. (sign_in not allowed. Command not found)",
+            e.message, "Tindakan ini tidak dapat dilakukan di aplikasi. (sign_in not allowed. Command not found)",
             "the sentence, then the runtime's words for whoever reads a report"
         );
         let e = shell_rejection(EN, "TypeError: window.__TAURI__ is undefined");

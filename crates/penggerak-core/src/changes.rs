@@ -10,7 +10,7 @@ use penggerak_types::kinerja::{
     PlanPatch, PlanRefusal, PlanStatus,
 };
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
-use penggerak_types::RecordKind;
+use penggerak_types::{Field, Reason, RecordKind};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -30,7 +30,7 @@ pub fn api_path(segments: &[&str]) -> Result<String, CoreError> {
     let mut path = String::new();
     for s in segments {
         if s.is_empty() || *s == "." || *s == ".." || s.len() > MAX_ID_BYTES {
-            return Err(CoreError::Invalid("Pengenal data ini tidak valid.".into()));
+            return Err(CoreError::Refused(Reason::NotValid { field: Field::Id }));
         }
         path.push('/');
         path.extend(utf8_percent_encode(s, SEGMENT));
@@ -97,13 +97,11 @@ pub async fn edit_pkb_item(
     id: &str,
     mut patch: PkbItemPatch,
 ) -> Result<Change, CoreError> {
-    let record = store
-        .record(RecordKind::PkbItem, id)
-        .await?
-        .ok_or_else(|| CoreError::Invalid("Kegiatan ini tidak ada di perangkat.".into()))?;
+    let record =
+        store.record(RecordKind::PkbItem, id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
     let item: PkbItem = record.parse()?;
     patch.base_version = record.server_version;
-    let next = item.patched(&patch).map_err(CoreError::Invalid)?;
+    let next = item.patched(&patch).map_err(CoreError::Refused)?;
     Ok(Change {
         label: format!("Ubah kegiatan {}", item.title),
         method: "PATCH",
@@ -128,7 +126,7 @@ pub fn add_pkb_item(plan_id: &str, owner_id: &str, new: NewPkbItem) -> Result<Ch
         reflection: String::new(),
         community_event_id: new.community_event_id.clone(),
     };
-    item.check().map_err(CoreError::Invalid)?;
+    item.check().map_err(CoreError::Refused)?;
     Ok(Change {
         label: format!("Tambah kegiatan {}", item.title),
         method: "POST",
@@ -142,7 +140,7 @@ async fn performance_plan(store: &LocalStore, id: &str) -> Result<(PerformancePl
     let record = store
         .record(RecordKind::PerformancePlan, id)
         .await?
-        .ok_or_else(|| CoreError::Invalid("Rencana kinerja ini tidak ada di perangkat.".into()))?;
+        .ok_or(CoreError::Refused(Reason::NotOnDevice))?;
     Ok((record.parse()?, record.server_version))
 }
 
@@ -150,16 +148,14 @@ async fn cycle_of(store: &LocalStore, plan: &PerformancePlan) -> Result<Cycle, C
     store
         .record(RecordKind::Cycle, &plan.cycle_id)
         .await?
-        .ok_or_else(|| {
-            CoreError::Invalid("Siklus kinerja belum ada di perangkat. Sinkronkan dahulu.".into())
-        })?
+        .ok_or(CoreError::Refused(Reason::NotOnDevice))?
         .parse()
 }
 
 /// The device says no with the server's own words.
 fn refused(r: PlanRefusal) -> CoreError {
     match r {
-        PlanRefusal::NotNow(m) | PlanRefusal::NotYours(m) | PlanRefusal::Invalid(m) => CoreError::Invalid(m),
+        PlanRefusal::NotNow(r) | PlanRefusal::NotYours(r) | PlanRefusal::Invalid(r) => CoreError::Refused(r),
     }
 }
 
@@ -236,12 +232,10 @@ pub async fn edit_observation(
     id: &str,
     mut patch: ObservationPatch,
 ) -> Result<Change, CoreError> {
-    let record = store
-        .record(RecordKind::Observation, id)
-        .await?
-        .ok_or_else(|| CoreError::Invalid("Observasi ini tidak ada di perangkat.".into()))?;
+    let record =
+        store.record(RecordKind::Observation, id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
     patch.base_version = record.server_version;
-    let next = record.parse::<Observation>()?.patched(&patch).map_err(CoreError::Invalid)?;
+    let next = record.parse::<Observation>()?.patched(&patch).map_err(CoreError::Refused)?;
     Ok(Change {
         label: format!("Ubah observasi {}", next.class_name),
         method: "PATCH",
@@ -262,7 +256,7 @@ pub async fn schedule_observation(
     new: NewObservation,
 ) -> Result<Change, CoreError> {
     let (plan, _) = performance_plan(store, &new.plan_id).await?;
-    let obs = new.observation(&plan, observer_id).map_err(CoreError::Invalid)?;
+    let obs = new.observation(&plan, observer_id).map_err(CoreError::Refused)?;
     Ok(Change {
         label: format!("Jadwalkan observasi {}", obs.class_name),
         method: "POST",

@@ -1,7 +1,7 @@
 //! [`CoreError`]: what the engine can fail with, and its mapping to the `{code, message}` the UI shows.
 
 use penggerak_client::ClientError;
-use penggerak_types::{ApiError, ErrorCode};
+use penggerak_types::{ApiError, ErrorCode, Reason};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -14,6 +14,9 @@ pub enum CoreError {
     #[error("not signed in")]
     NotSignedIn,
     /// The user's input breaks a rule (checked on the device before queueing).
+    #[error("refused: {0}")]
+    Refused(Reason),
+    /// A request the engine cannot make sense of (a broken caller, not the user's input).
     #[error("invalid: {0}")]
     Invalid(String),
     /// Something the user asked for is not on the device (Bahasa Indonesia, for people).
@@ -53,13 +56,13 @@ impl CoreError {
                 ApiError::new(ErrorCode::Storage, format!("Penyimpanan lokal aplikasi gagal: {m}"))
             }
             CoreError::NotSignedIn => ApiError::new(ErrorCode::NotSignedIn, "Silakan masuk terlebih dahulu."),
+            CoreError::Refused(r) => ApiError::refused(ErrorCode::Validation, r.clone()),
             CoreError::Invalid(m) => ApiError::new(ErrorCode::Validation, m.clone()),
             CoreError::Missing(m) => ApiError::new(ErrorCode::NotFound, m.clone()),
             CoreError::Download(m) => ApiError::new(ErrorCode::Conflict, m.clone()),
-            CoreError::ChangesWaiting(n) => ApiError::new(
-                ErrorCode::ChangesWaiting,
-                format!("Masih ada {n} perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."),
-            ),
+            CoreError::ChangesWaiting(n) => {
+                ApiError::refused(ErrorCode::ChangesWaiting, Reason::ChangesWaiting { count: *n })
+            }
         }
     }
 }

@@ -43,7 +43,9 @@ struct SavedText {
 /// itself) and at most [`MAX_ID_BYTES`](crate::changes::MAX_ID_BYTES). Checked before any path is built.
 fn checked(id: &str) -> Result<&str, CoreError> {
     if id.is_empty() || id.len() > crate::changes::MAX_ID_BYTES {
-        return Err(CoreError::Invalid("Pengenal materi ini tidak valid.".into()));
+        return Err(CoreError::Refused(penggerak_types::Reason::NotValid {
+            field: penggerak_types::Field::Id,
+        }));
     }
     Ok(id)
 }

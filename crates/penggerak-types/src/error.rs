@@ -91,16 +91,30 @@ pub struct ApiError {
     /// versions and let the user choose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<Box<crate::sync::SyncRecord>>,
+    /// The rule that refused, with its values ([`crate::Reason`]): what the app words in the user's
+    /// language. `message` then says the same in Bahasa Indonesia.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::Reason>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), current: None }
+        Self { code, message: message.into(), current: None, reason: None }
+    }
+
+    /// A refusal by a rule: `code` with the reason, and its Indonesian sentence as the message.
+    pub fn refused(code: ErrorCode, reason: crate::Reason) -> Self {
+        Self { code, message: reason.to_string(), current: None, reason: Some(reason) }
     }
 
     /// A `conflict` carrying the server's current copy of the record.
     pub fn conflict(message: impl Into<String>, current: crate::sync::SyncRecord) -> Self {
-        Self { code: ErrorCode::Conflict, message: message.into(), current: Some(Box::new(current)) }
+        Self {
+            code: ErrorCode::Conflict,
+            message: message.into(),
+            current: Some(Box::new(current)),
+            reason: None,
+        }
     }
 }
 

@@ -175,35 +175,42 @@ use crate::limits::{
     CLASS as MAX_CLASS, INDICATORS_PER_RESULT as MAX_INDICATORS, NOTE as MAX_NOTE,
     REFLECTION as MAX_REFLECTION, RESULTS_PER_PLAN as MAX_RESULTS, TEXT as MAX_TEXT,
 };
+use crate::reason::{Field, Reason};
 
 impl PerformancePlan {
     /// Why these results cannot be saved in a plan of `cycle`, if they cannot.
-    pub fn check_results(results: &[PlannedResult], cycle: &Cycle) -> Result<(), String> {
+    pub fn check_results(results: &[PlannedResult], cycle: &Cycle) -> Result<(), Reason> {
         if results.len() > MAX_RESULTS {
-            return Err(format!("Paling banyak {MAX_RESULTS} hasil kerja."));
+            return Err(Reason::TooMany { field: Field::Results, max: MAX_RESULTS as u32 });
         }
         let mut ids = std::collections::HashSet::new();
         for r in results {
             if r.id.trim().is_empty() || r.id.len() > 64 || !ids.insert(r.id.as_str()) {
-                return Err("Setiap hasil kerja perlu id yang unik (1–64 karakter).".into());
+                return Err(Reason::NotValid { field: Field::Id });
             }
-            if r.text.trim().is_empty() || r.text.chars().count() > MAX_TEXT {
-                return Err(format!("Rumusan hasil kerja harus diisi, paling banyak {MAX_TEXT} karakter."));
+            if r.text.trim().is_empty() {
+                return Err(Reason::Required { field: Field::ResultText });
             }
-            if r.indicators.len() > MAX_INDICATORS
-                || r.indicators.iter().any(|i| i.trim().is_empty() || i.chars().count() > MAX_TEXT)
-            {
-                return Err(format!(
-                    "Setiap hasil kerja punya paling banyak {MAX_INDICATORS} indikator, masing-masing diisi dan paling banyak {MAX_TEXT} karakter."
-                ));
+            if r.text.chars().count() > MAX_TEXT {
+                return Err(Reason::TooLong { field: Field::ResultText, max: MAX_TEXT as u32 });
+            }
+            if r.indicators.len() > MAX_INDICATORS {
+                return Err(Reason::TooMany { field: Field::Indicators, max: MAX_INDICATORS as u32 });
+            }
+            if r.indicators.iter().any(|i| i.trim().is_empty()) {
+                return Err(Reason::Required { field: Field::Indicators });
+            }
+            if r.indicators.iter().any(|i| i.chars().count() > MAX_TEXT) {
+                return Err(Reason::TooLong { field: Field::Indicators, max: MAX_TEXT as u32 });
             }
             match (&cycle.points, r.points) {
-                (None, Some(_)) => return Err("Siklus ini tidak memakai poin.".into()),
+                (None, Some(_)) => return Err(Reason::NoPointsInCycle),
                 (Some(rule), Some(p)) if !(rule.min_per_result..=rule.max_per_result).contains(&p) => {
-                    return Err(format!(
-                        "Poin tiap hasil kerja antara {} dan {}.",
-                        rule.min_per_result, rule.max_per_result
-                    ))
+                    return Err(Reason::OutOfRange {
+                        field: Field::Points,
+                        min: i64::from(rule.min_per_result),
+                        max: i64::from(rule.max_per_result),
+                    })
                 }
                 _ => {}
             }
@@ -212,23 +219,20 @@ impl PerformancePlan {
     }
 
     /// Why this plan cannot be sent to the principal yet, if it cannot.
-    pub fn check_submittable(&self, cycle: &Cycle) -> Result<(), String> {
+    pub fn check_submittable(&self, cycle: &Cycle) -> Result<(), Reason> {
         if (self.results.len() as u32) < cycle.min_results.max(1) {
-            return Err(format!("Rencana perlu sedikitnya {} hasil kerja.", cycle.min_results.max(1)));
+            return Err(Reason::TooFew { field: Field::Results, min: cycle.min_results.max(1) });
         }
         if self.results.iter().any(|r| r.indicators.is_empty()) {
-            return Err("Setiap hasil kerja perlu sedikitnya satu indikator.".into());
+            return Err(Reason::IndicatorNeeded);
         }
         if let Some(rule) = &cycle.points {
             if self.results.iter().any(|r| r.points.is_none()) {
-                return Err("Setiap hasil kerja perlu poin pada siklus ini.".into());
+                return Err(Reason::PointsNeeded);
             }
             let total: u32 = self.results.iter().filter_map(|r| r.points).sum();
             if total < rule.needed {
-                return Err(format!(
-                    "Jumlah poin {total}; siklus ini memerlukan sedikitnya {}.",
-                    rule.needed
-                ));
+                return Err(Reason::PointsShort { total, needed: rule.needed });
             }
         }
         Ok(())
@@ -421,9 +425,18 @@ pub struct EvidenceUpload {
 /// not the one who makes it (`403`), or the values are invalid (`422`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanRefusal {
-    NotNow(String),
-    NotYours(String),
-    Invalid(String),
+    NotNow(Reason),
+    NotYours(Reason),
+    Invalid(Reason),
+}
+
+impl PlanRefusal {
+    /// The rule that refused.
+    pub fn reason(&self) -> &Reason {
+        match self {
+            PlanRefusal::NotNow(r) | PlanRefusal::NotYours(r) | PlanRefusal::Invalid(r) => r,
+        }
+    }
 }
 
 impl PerformancePlan {
@@ -433,23 +446,20 @@ impl PerformancePlan {
         let mut next = self.clone();
         if let Some(results) = &patch.results {
             if !self.status.results_editable() {
-                return Err(PlanRefusal::NotNow(
-                    "Hasil kerja hanya dapat diubah saat rencana berstatus Draf atau Dikembalikan.".into(),
-                ));
+                return Err(PlanRefusal::NotNow(Reason::ResultsLocked { status: self.status }));
             }
             PerformancePlan::check_results(results, cycle).map_err(PlanRefusal::Invalid)?;
             next.results = results.clone();
         }
         if let Some(reflection) = &patch.reflection {
             if self.predikat.is_some() {
-                return Err(PlanRefusal::NotNow(
-                    "Refleksi tidak dapat diubah setelah predikat diberikan.".into(),
-                ));
+                return Err(PlanRefusal::NotNow(Reason::ReflectionLocked));
             }
             if reflection.chars().count() > MAX_REFLECTION {
-                return Err(PlanRefusal::Invalid(format!(
-                    "Refleksi paling banyak {MAX_REFLECTION} karakter."
-                )));
+                return Err(PlanRefusal::Invalid(Reason::TooLong {
+                    field: Field::Reflection,
+                    max: MAX_REFLECTION as u32,
+                }));
             }
             next.reflection = reflection.clone();
         }
@@ -466,37 +476,19 @@ impl PerformancePlan {
         cycle: &Cycle,
     ) -> Result<Option<String>, PlanRefusal> {
         match self.status.mover(to) {
-            None => {
-                return Err(PlanRefusal::NotNow(format!(
-                    "Rencana berstatus {:?} tidak dapat diubah menjadi {to:?}.",
-                    self.status
-                )))
-            }
-            Some(who) if who != actor => {
-                return Err(PlanRefusal::NotYours(
-                    match who {
-                        Actor::Principal => "Langkah ini dilakukan oleh kepala sekolah.",
-                        Actor::Owner => "Langkah ini dilakukan oleh guru pemilik rencana.",
-                    }
-                    .into(),
-                ))
-            }
+            None => return Err(PlanRefusal::NotNow(Reason::PlanMove { from: self.status, to })),
+            Some(who) if who != actor => return Err(PlanRefusal::NotYours(Reason::MoveBy { by: who })),
             Some(_) => {}
         }
         if self.history.len() >= crate::limits::PLAN_HISTORY {
-            return Err(PlanRefusal::NotNow(format!(
-                "Rencana ini sudah {} kali berpindah status; hubungi operator sekolah.",
-                crate::limits::PLAN_HISTORY
-            )));
+            return Err(PlanRefusal::NotNow(Reason::HistoryFull { max: crate::limits::PLAN_HISTORY as u32 }));
         }
         let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
         if note.as_ref().is_some_and(|n| !crate::limits::fits(n, MAX_NOTE)) {
-            return Err(PlanRefusal::Invalid(format!("Catatan paling banyak {MAX_NOTE} karakter.")));
+            return Err(PlanRefusal::Invalid(Reason::TooLong { field: Field::Note, max: MAX_NOTE as u32 }));
         }
         if to == PlanStatus::Dikembalikan && note.is_none() {
-            return Err(PlanRefusal::Invalid(
-                "Tuliskan catatan perbaikan saat mengembalikan rencana.".into(),
-            ));
+            return Err(PlanRefusal::Invalid(Reason::ReturnNeedsNote));
         }
         if to == PlanStatus::PerluDisetujui {
             self.check_submittable(cycle).map_err(PlanRefusal::Invalid)?;
@@ -507,16 +499,14 @@ impl PerformancePlan {
 
 impl NewObservation {
     /// The observation this schedules on `plan`, by `observer_id`, or why it cannot.
-    pub fn observation(&self, plan: &PerformancePlan, observer_id: &str) -> Result<Observation, String> {
+    pub fn observation(&self, plan: &PerformancePlan, observer_id: &str) -> Result<Observation, Reason> {
         if !is_local_datetime(&self.scheduled_at) {
-            return Err(SCHEDULE_FORMAT.into());
+            return Err(schedule_format());
         }
         let class_name = self.class_name.trim();
-        if class_name.is_empty() || class_name.chars().count() > MAX_CLASS {
-            return Err(format!("Kelas yang diobservasi harus diisi, paling banyak {MAX_CLASS} karakter."));
-        }
+        check_class(class_name)?;
         if self.focus.chars().count() > MAX_TEXT {
-            return Err(format!("Fokus observasi paling banyak {MAX_TEXT} karakter."));
+            return Err(Reason::TooLong { field: Field::ObservationFocus, max: MAX_TEXT as u32 });
         }
         Ok(Observation {
             id: self.id.clone(),
@@ -535,25 +525,33 @@ impl NewObservation {
     }
 }
 
-const SCHEDULE_FORMAT: &str = "Jadwal observasi harus berbentuk YYYY-MM-DDTHH:MM.";
+fn schedule_format() -> Reason {
+    Reason::Format { field: Field::ObservationSchedule, format: "YYYY-MM-DDTHH:MM".into() }
+}
+
+fn check_class(class_name: &str) -> Result<(), Reason> {
+    if class_name.is_empty() {
+        return Err(Reason::Required { field: Field::ObservationClass });
+    }
+    if class_name.chars().count() > MAX_CLASS {
+        return Err(Reason::TooLong { field: Field::ObservationClass, max: MAX_CLASS as u32 });
+    }
+    Ok(())
+}
 
 impl Observation {
     /// The observation after `patch` (who may send which field is the server's check), or why not.
-    pub fn patched(&self, patch: &ObservationPatch) -> Result<Observation, String> {
+    pub fn patched(&self, patch: &ObservationPatch) -> Result<Observation, Reason> {
         let mut next = self.clone();
         if let Some(at) = &patch.scheduled_at {
             if !is_local_datetime(at) {
-                return Err(SCHEDULE_FORMAT.into());
+                return Err(schedule_format());
             }
             next.scheduled_at = at.clone();
         }
         if let Some(c) = &patch.class_name {
             let c = c.trim();
-            if c.is_empty() || c.chars().count() > MAX_CLASS {
-                return Err(format!(
-                    "Kelas yang diobservasi harus diisi, paling banyak {MAX_CLASS} karakter."
-                ));
-            }
+            check_class(c)?;
             next.class_name = c.to_owned();
         }
         for (field, value) in [
@@ -564,7 +562,10 @@ impl Observation {
         ] {
             if let Some(v) = value {
                 if v.chars().count() > MAX_REFLECTION {
-                    return Err(format!("Teks observasi paling banyak {MAX_REFLECTION} karakter."));
+                    return Err(Reason::TooLong {
+                        field: Field::ObservationText,
+                        max: MAX_REFLECTION as u32,
+                    });
                 }
                 *field = v.clone();
             }

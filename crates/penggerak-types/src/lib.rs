@@ -17,8 +17,10 @@ pub mod limits;
 pub mod material;
 pub mod pkb;
 pub mod programme;
+pub mod reason;
 pub mod sync;
 pub mod zone;
 
 pub use error::{ApiError, ErrorCode};
+pub use reason::{Field, Reason};
 pub use sync::{Changed, RecordKind, SyncPage, SyncQuery, SyncRecord};

@@ -124,10 +124,11 @@ pub struct PkbTarget {
 }
 
 use crate::limits::{self, REFLECTION as MAX_REFLECTION};
+use crate::reason::{Field, Reason};
 
 impl PkbItem {
     /// Applies `patch` (without the version check) and checks the result, or says what is wrong.
-    pub fn patched(&self, patch: &PkbItemPatch) -> Result<PkbItem, String> {
+    pub fn patched(&self, patch: &PkbItemPatch) -> Result<PkbItem, Reason> {
         let mut next = self.clone();
         if let Some(t) = &patch.title {
             next.title = t.trim().to_owned();
@@ -160,38 +161,34 @@ impl PkbItem {
         Ok(next)
     }
 
-    /// The item's own rules, as messages for people.
-    pub fn check(&self) -> Result<(), String> {
-        if self.title.is_empty()
-            || !limits::fits(&self.title, limits::TITLE)
-            || limits::has_control(&self.title)
-        {
-            return Err(format!("Judul wajib diisi, satu baris, paling panjang {} karakter.", limits::TITLE));
+    /// The item's own rules: the first one it breaks.
+    pub fn check(&self) -> Result<(), Reason> {
+        if self.title.is_empty() {
+            return Err(Reason::Required { field: Field::Title });
+        }
+        if !limits::fits(&self.title, limits::TITLE) || limits::has_control(&self.title) {
+            return Err(Reason::TooLong { field: Field::Title, max: limits::TITLE as u32 });
         }
         if !limits::is_id(&self.id) {
-            return Err("Id kegiatan tidak valid.".into());
+            return Err(Reason::NotValid { field: Field::Id });
         }
         if self.community_event_id.as_deref().is_some_and(|e| !limits::is_id(e)) {
-            return Err("Kegiatan komunitas yang dirujuk tidak valid.".into());
+            return Err(Reason::NotValid { field: Field::CommunityEvent });
         }
         if !(1..=200).contains(&self.jp) {
-            return Err("JP harus antara 1 dan 200.".into());
+            return Err(Reason::OutOfRange { field: Field::Jp, min: 1, max: 200 });
         }
         if self.progress > 100 {
-            return Err("Kemajuan harus antara 0 dan 100.".into());
+            return Err(Reason::OutOfRange { field: Field::Progress, min: 0, max: 100 });
         }
         match (self.status, self.progress) {
-            (PkbStatus::Selesai, p) if p != 100 => {
-                return Err("Kegiatan selesai berarti kemajuannya 100.".into())
-            }
-            (PkbStatus::BelumMulai, p) if p != 0 => {
-                return Err("Kegiatan yang belum dimulai kemajuannya 0.".into())
-            }
-            (PkbStatus::Berjalan, 100) => return Err("Kemajuan 100 berarti kegiatan selesai.".into()),
+            (PkbStatus::Selesai, p) if p != 100 => return Err(Reason::DoneMeansFull),
+            (PkbStatus::BelumMulai, p) if p != 0 => return Err(Reason::NotStartedMeansZero),
+            (PkbStatus::Berjalan, 100) => return Err(Reason::FullMeansDone),
             _ => {}
         }
         if !limits::fits(&self.reflection, MAX_REFLECTION) {
-            return Err(format!("Refleksi paling panjang {MAX_REFLECTION} karakter."));
+            return Err(Reason::TooLong { field: Field::Reflection, max: MAX_REFLECTION as u32 });
         }
         if let Some(d) = &self.target_date {
             let ok = d.len() == 10
@@ -199,7 +196,7 @@ impl PkbItem {
                     .enumerate()
                     .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
             if !ok {
-                return Err("Tanggal target harus berformat TTTT-BB-HH.".into());
+                return Err(Reason::Format { field: Field::TargetDate, format: "YYYY-MM-DD".into() });
             }
         }
         Ok(())

@@ -153,20 +153,25 @@ impl Participation {
         programme: &Programme,
         item_id: &str,
         done: u8,
-    ) -> Result<Participation, String> {
-        let item = programme.items.iter().find(|i| i.id == item_id).ok_or("Butir program tidak dikenal.")?;
+    ) -> Result<Participation, crate::Reason> {
+        let item =
+            programme.items.iter().find(|i| i.id == item_id).ok_or(crate::Reason::UnknownProgrammeItem)?;
         if !item.self_reported {
-            return Err("Kemajuan butir ini dicatat oleh fasilitator, bukan oleh peserta.".into());
+            return Err(crate::Reason::FacilitatorRecords);
         }
         if item.stage != self.current_stage {
-            return Err("Butir ini bukan bagian dari tahap yang sedang Anda jalani.".into());
+            return Err(crate::Reason::OtherStage);
         }
         let current = self.results.iter().find(|r| r.stage == self.current_stage).map(|r| r.outcome);
         if current != Some(StageOutcome::Berlangsung) {
-            return Err("Tahap ini tidak sedang berlangsung.".into());
+            return Err(crate::Reason::StageNotRunning);
         }
         if done > item.steps {
-            return Err(format!("Langkah yang selesai paling banyak {}.", item.steps));
+            return Err(crate::Reason::OutOfRange {
+                field: crate::Field::ProgrammeSteps,
+                min: 0,
+                max: i64::from(item.steps),
+            });
         }
         let mut next = self.clone();
         match next.items.iter_mut().find(|p| p.item_id == item_id) {

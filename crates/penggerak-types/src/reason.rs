@@ -1,0 +1,236 @@
+//! Why something was refused, as data: a rule and its typed values, never a sentence.
+//!
+//! The rules in this crate ([`crate::pkb`], [`crate::kinerja`], [`crate::programme`]) return a
+//! [`Reason`]; the engine and the server carry it in [`crate::ApiError::reason`]; the UI words it in the
+//! user's language from its locales. `Display` is the Bahasa Indonesia sentence the server puts in an
+//! error's `message` at its HTTP edge (for clients that do not know the reason yet, and for logs).
+
+use crate::kinerja::{Actor, PlanStatus};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A field a rule is about, as people know it (the UI has a label for each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// A development-plan activity's title.
+    Title,
+    /// An activity's or a result's identifier (never typed by people; a broken client).
+    Id,
+    /// The community event an activity refers to.
+    CommunityEvent,
+    /// An activity's hours.
+    Jp,
+    /// An activity's progress, in percent.
+    Progress,
+    /// A reflection (an activity's or a plan's).
+    Reflection,
+    /// An activity's target date.
+    TargetDate,
+    /// A plan's results (RHK).
+    Results,
+    /// A result's wording.
+    ResultText,
+    /// A result's indicators.
+    Indicators,
+    /// A result's points.
+    Points,
+    /// A note on a plan's move.
+    Note,
+    /// The class an observation is in.
+    ObservationClass,
+    /// What an observation looks at.
+    ObservationFocus,
+    /// An observation's preparation, record or follow-up.
+    ObservationText,
+    /// When an observation is.
+    ObservationSchedule,
+    /// A step of a programme item.
+    ProgrammeSteps,
+}
+
+impl Field {
+    /// The Indonesian name, for [`Reason`]'s `Display`.
+    fn id(self) -> &'static str {
+        match self {
+            Field::Title => "Judul",
+            Field::Id => "Id",
+            Field::CommunityEvent => "Kegiatan komunitas yang dirujuk",
+            Field::Jp => "JP",
+            Field::Progress => "Kemajuan",
+            Field::Reflection => "Refleksi",
+            Field::TargetDate => "Tanggal target",
+            Field::Results => "Rencana Hasil Kerja (RHK)",
+            Field::ResultText => "Rumusan RHK",
+            Field::Indicators => "Indikator kinerja",
+            Field::Points => "Poin",
+            Field::Note => "Catatan",
+            Field::ObservationClass => "Kelas yang diobservasi",
+            Field::ObservationFocus => "Fokus observasi",
+            Field::ObservationText => "Teks observasi",
+            Field::ObservationSchedule => "Jadwal observasi",
+            Field::ProgrammeSteps => "Langkah yang selesai",
+        }
+    }
+}
+
+/// A rule that refused something, with what the user needs to put it right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Reason {
+    /// Sign-out would lose `count` changes or drafts the server does not have.
+    ChangesWaiting { count: u32 },
+    /// `field` must be filled in.
+    Required { field: Field },
+    /// `field` is longer than `max` characters (or is not one line where it must be).
+    TooLong { field: Field, max: u32 },
+    /// More than `max` of `field`.
+    TooMany { field: Field, max: u32 },
+    /// Fewer than `min` of `field`.
+    TooFew { field: Field, min: u32 },
+    /// `field` must lie between `min` and `max`.
+    OutOfRange { field: Field, min: i64, max: i64 },
+    /// `field` is not written as `format` (e.g. `YYYY-MM-DD`).
+    Format { field: Field, format: String },
+    /// `field` does not name something that exists, or is not well-formed.
+    NotValid { field: Field },
+    /// An activity marked done must be at 100 %.
+    DoneMeansFull,
+    /// An activity not started must be at 0 %.
+    NotStartedMeansZero,
+    /// 100 % means the activity is done.
+    FullMeansDone,
+    /// This cycle gives results no points.
+    NoPointsInCycle,
+    /// Every result needs at least one indicator before the plan is submitted.
+    IndicatorNeeded,
+    /// Every result needs points in this cycle.
+    PointsNeeded,
+    /// The results' points add up to `total`; the cycle needs `needed`.
+    PointsShort { total: u32, needed: u32 },
+    /// The results can only be changed while the plan is a draft or returned.
+    ResultsLocked { status: PlanStatus },
+    /// The reflection cannot change once the predikat is given.
+    ReflectionLocked,
+    /// A plan in `from` cannot move to `to`.
+    PlanMove { from: PlanStatus, to: PlanStatus },
+    /// This move is `by`'s to make.
+    MoveBy { by: Actor },
+    /// The plan has moved `max` times; the school operator must help.
+    HistoryFull { max: u32 },
+    /// A plan is returned with a note saying what to improve.
+    ReturnNeedsNote,
+    /// The programme item is not known.
+    UnknownProgrammeItem,
+    /// The facilitator records this item, not the participant.
+    FacilitatorRecords,
+    /// The item is not in the stage the participant is in.
+    OtherStage,
+    /// The stage is not under way.
+    StageNotRunning,
+    /// What the change is about is not on the device (yet): a sync brings it.
+    NotOnDevice,
+}
+
+/// A plan status as the ministry's e-Kinerja names it.
+fn status_id(s: PlanStatus) -> &'static str {
+    match s {
+        PlanStatus::Draf => "Draf",
+        PlanStatus::PerluDisetujui => "Perlu disetujui",
+        PlanStatus::Disetujui => "Disetujui",
+        PlanStatus::Dikembalikan => "Dikembalikan",
+        PlanStatus::Disepakati => "Disepakati",
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::ChangesWaiting { count } => write!(
+                f,
+                "Masih ada {count} perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."
+            ),
+            Reason::Required { field } => write!(f, "{} wajib diisi.", field.id()),
+            Reason::TooLong { field, max } => write!(f, "{} paling panjang {max} karakter, satu baris.", field.id()),
+            Reason::TooMany { field, max } => write!(f, "{}: paling banyak {max}.", field.id()),
+            Reason::TooFew { field, min } => write!(f, "{}: perlu sedikitnya {min}.", field.id()),
+            Reason::OutOfRange { field, min, max } => write!(f, "{} harus antara {min} dan {max}.", field.id()),
+            Reason::Format { field, format } => write!(f, "{} harus berformat {format}.", field.id()),
+            Reason::NotValid { field } => write!(f, "{} tidak valid.", field.id()),
+            Reason::DoneMeansFull => f.write_str("Kegiatan selesai berarti kemajuannya 100."),
+            Reason::NotStartedMeansZero => f.write_str("Kegiatan yang belum dimulai kemajuannya 0."),
+            Reason::FullMeansDone => f.write_str("Kemajuan 100 berarti kegiatan selesai."),
+            Reason::NoPointsInCycle => f.write_str("Siklus ini tidak memakai poin."),
+            Reason::IndicatorNeeded => f.write_str("Setiap RHK perlu sedikitnya satu indikator kinerja."),
+            Reason::PointsNeeded => f.write_str("Setiap RHK perlu poin pada siklus ini."),
+            Reason::PointsShort { total, needed } => {
+                write!(f, "Jumlah poin {total}; siklus ini memerlukan sedikitnya {needed}.")
+            }
+            Reason::ResultsLocked { status } => write!(
+                f,
+                "RHK hanya dapat diubah saat rencana berstatus Draf atau Dikembalikan (sekarang {}).",
+                status_id(*status)
+            ),
+            Reason::ReflectionLocked => f.write_str("Refleksi tidak dapat diubah setelah predikat diberikan."),
+            Reason::PlanMove { from, to } => write!(
+                f,
+                "Rencana berstatus {} tidak dapat diubah menjadi {}.",
+                status_id(*from),
+                status_id(*to)
+            ),
+            Reason::MoveBy { by: Actor::Principal } => f.write_str("Langkah ini dilakukan oleh kepala sekolah."),
+            Reason::MoveBy { by: Actor::Owner } => f.write_str("Langkah ini dilakukan oleh guru pemilik rencana."),
+            Reason::HistoryFull { max } => {
+                write!(f, "Rencana ini sudah {max} kali berpindah status; hubungi operator sekolah.")
+            }
+            Reason::ReturnNeedsNote => f.write_str("Tuliskan catatan perbaikan saat mengembalikan rencana."),
+            Reason::UnknownProgrammeItem => f.write_str("Butir program tidak dikenal."),
+            Reason::FacilitatorRecords => {
+                f.write_str("Kemajuan butir ini dicatat oleh fasilitator, bukan oleh peserta.")
+            }
+            Reason::OtherStage => f.write_str("Butir ini bukan bagian dari tahap yang sedang Anda jalani."),
+            Reason::StageNotRunning => f.write_str("Tahap ini tidak sedang berlangsung."),
+            Reason::NotOnDevice => f.write_str("Data ini belum ada di perangkat. Sinkronkan dahulu."),
+        }
+    }
+}
+
+/// The Indonesian sentence, where a message string is wanted.
+impl From<Reason> for String {
+    fn from(r: Reason) -> String {
+        r.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_travels_as_its_rule_and_values() {
+        let r = Reason::PlanMove { from: PlanStatus::PerluDisetujui, to: PlanStatus::Disepakati };
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"rule": "plan_move", "from": "perlu_disetujui", "to": "disepakati"})
+        );
+        assert_eq!(serde_json::from_value::<Reason>(json).unwrap(), r);
+        let r = Reason::TooLong { field: Field::Title, max: 200 };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            serde_json::json!({"rule": "too_long", "field": "title", "max": 200})
+        );
+    }
+
+    #[test]
+    fn the_indonesian_sentence_uses_the_ministrys_labels_not_rust_names() {
+        let r = Reason::PlanMove { from: PlanStatus::PerluDisetujui, to: PlanStatus::Disepakati };
+        assert_eq!(r.to_string(), "Rencana berstatus Perlu disetujui tidak dapat diubah menjadi Disepakati.");
+        assert_eq!(
+            Reason::ChangesWaiting { count: 2 }.to_string(),
+            "Masih ada 2 perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."
+        );
+    }
+}
