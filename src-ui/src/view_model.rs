@@ -798,7 +798,11 @@ mod tests {
             "other codes show the engine's message"
         );
         let e = ApiError::new(ErrorCode::Internal, "");
-        assert_eq!(error_text(ID, &e), "Terjadi kesalahan. Coba lagi sebentar lagi.", "never an empty error box");
+        assert_eq!(
+            error_text(ID, &e),
+            "Terjadi kesalahan. Coba lagi sebentar lagi.",
+            "never an empty error box"
+        );
         // The sign-out warning's count is a field of its reason, not a number read out of a sentence.
         let e = ApiError::refused(ErrorCode::ChangesWaiting, Reason::ChangesWaiting { count: 1 });
         assert!(error_text(EN, &e).starts_with("1 change or draft has"), "{}", error_text(EN, &e));
@@ -907,7 +911,8 @@ mod tests {
         let e = shell_rejection(ID, "sign_in not allowed. Command not found");
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert_eq!(
-            e.message, "Tindakan ini tidak dapat dilakukan di aplikasi. (sign_in not allowed. Command not found)",
+            e.message,
+            "Tindakan ini tidak dapat dilakukan di aplikasi. (sign_in not allowed. Command not found)",
             "the sentence, then the runtime's words for whoever reads a report"
         );
         let e = shell_rejection(EN, "TypeError: window.__TAURI__ is undefined");

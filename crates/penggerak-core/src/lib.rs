@@ -22,6 +22,7 @@ mod secret;
 mod session;
 mod store;
 mod sync;
+mod sync_state;
 mod token_store;
 pub mod views;
 

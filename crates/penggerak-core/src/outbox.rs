@@ -3,14 +3,17 @@
 //! returns, the change survives a crash, a power cut and any number of retries: the key makes a resent
 //! request count once on the server.
 //!
-//! Owns: queue order, keys, the records each change touches, conflict resolution (keep mine, take
-//! theirs, merge), the bound on attempts ([`MAX_ATTEMPTS`]). Never: drops a change the server has not
+//! Owns: queue order, keys, the records each change touches, every state change of an entry (enqueue;
+//! finish, conflict, refuse, wait, count an attempt — decided by the pure [`verdict`] on the server's
+//! answer; resolve), conflict resolution (keep mine, take theirs, merge), the bound on attempts
+//! ([`MAX_ATTEMPTS`]). Never: drops a change the server has not
 //! answered for good — a change given up after [`MAX_ATTEMPTS`], or held back with it, is kept, body and
 //! all, as a notice.
 
-use crate::records::settle;
+use crate::records::{apply_server, settle};
 use crate::{CoreError, LocalStore};
-use penggerak_types::{RecordKind, SyncRecord};
+use penggerak_client::ClientError;
+use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind, SyncRecord};
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
@@ -97,6 +100,67 @@ pub enum Resolution {
     /// Send `body` (e.g. both texts merged), based on the server's current version; the record reads
     /// `data` meanwhile.
     Merge { body: Value, data: Value },
+}
+
+/// What one answer to a sent change means for its outbox entry: the whole decision, with no I/O, so
+/// that every class of answer is tested on its own (`tests` below). [`crate::Session`]'s push carries it
+/// out through the transitions below.
+#[derive(Debug)]
+pub(crate) enum Verdict {
+    /// Applied (2xx): the entry leaves the outbox and the answer's records come in.
+    Applied(Vec<SyncRecord>),
+    /// 409 with the server's copy: kept beside the user's edit until the user chooses.
+    Conflict(ApiError),
+    /// Refused for good (a 4xx other than 408/429, with our `{code, message}` or without): a notice
+    /// keeps it; later changes to the same records are held back with it.
+    Refused(ApiError),
+    /// Not the change's fault (offline before or after sending, 429, `server_busy`): it waits, nothing is counted, and
+    /// nothing behind it overtakes it. `note` is kept on the entry, `message` says why on the sync line.
+    Wait { note: String, message: String },
+    /// The server answered but failed this change (5xx, `internal`, `in_progress`, 408 or
+    /// `request_timeout`, an answer that is not the contract): an attempt, counted only if the server answers a pull.
+    Failing(ApiError),
+    /// Not about this change: the session (sign in again) or the device (storage) — the pass stops.
+    Stop(CoreError),
+}
+
+/// The [`Verdict`] on `answer`, the result of sending one outbox entry.
+pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
+    let e = match answer {
+        Ok(changed) => return Verdict::Applied(changed.records),
+        Err(CoreError::Client(e)) => e,
+        Err(other) => return Verdict::Stop(other),
+    };
+    match e {
+        ClientError::Api(e) => match e.code {
+            ErrorCode::Conflict if e.current.is_some() => Verdict::Conflict(e),
+            // The server's pace, not the change: like 429.
+            ErrorCode::RateLimited | ErrorCode::ServerBusy => {
+                Verdict::Wait { note: e.message.clone(), message: e.message }
+            }
+            // The server's own deadline (a slow link): its answer is kept for the retry, like a proxy's 408.
+            ErrorCode::InProgress | ErrorCode::Internal | ErrorCode::Unknown | ErrorCode::RequestTimeout => {
+                Verdict::Failing(e)
+            }
+            ErrorCode::Unauthorized | ErrorCode::SessionExpired | ErrorCode::InvalidCredentials => {
+                Verdict::Stop(CoreError::Client(ClientError::Api(e)))
+            }
+            _ => Verdict::Refused(e),
+        },
+        e @ ClientError::Rejected { status: 429 } => {
+            Verdict::Wait { note: e.to_string(), message: e.to_api_error().message }
+        }
+        e @ ClientError::Rejected { status: 408 } => Verdict::Failing(e.to_api_error()),
+        e @ ClientError::Rejected { .. } => Verdict::Refused(e.to_api_error()),
+        ClientError::Unavailable { status } => Verdict::Failing(ApiError::new(
+            ErrorCode::Internal,
+            format!("Server gagal memproses perubahan ini (HTTP {status})."),
+        )),
+        e @ ClientError::Protocol(_) => Verdict::Failing(e.to_api_error()),
+        e @ (ClientError::Offline { .. } | ClientError::BadUrl(_)) => {
+            Verdict::Wait { note: e.to_string(), message: e.to_api_error().message }
+        }
+    }
 }
 
 pub(crate) fn now_unix() -> i64 {
@@ -277,4 +341,242 @@ async fn write_local(conn: &mut SqliteConnection, w: &LocalWrite) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// The transitions the push makes (see [`verdict`]).
+impl LocalStore {
+    pub(crate) async fn next_pending(&self) -> Result<Option<Pending>, CoreError> {
+        Ok(sqlx::query_as(
+            "SELECT seq, idem_key, method, path, body, label, state, attempts, last_error FROM outbox
+             WHERE state = 'pending' ORDER BY seq LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The server applied entry `seq`: it leaves the outbox and its answer's records come in.
+    pub(crate) async fn finish(&self, seq: i64, records: &[SyncRecord]) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        let touched = touches(&mut tx, seq).await?;
+        sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
+        for r in records {
+            apply_server(&mut tx, r, 0).await?;
+        }
+        // Records the answer did not include show the server's copy again (or go, if it never had one).
+        for (kind, id) in touched {
+            if !records.iter().any(|r| r.kind.as_str() == kind && r.id == id) {
+                settle(&mut tx, &kind, &id).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The server refused entry `seq` because a record changed meanwhile: keep the user's edit and the
+    /// server's copy side by side until the user chooses.
+    pub(crate) async fn mark_conflict(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
+        let current =
+            e.current.as_deref().ok_or_else(|| CoreError::Storage("conflict without a copy".into()))?;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE outbox SET state = 'conflict', last_error = ? WHERE seq = ?")
+            .bind(&e.message)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        let copy = serde_json::to_string(current).map_err(|e| CoreError::Storage(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO records (kind, id, data, deleted, server_version, server_data, conflict_data)
+             VALUES (?, ?, ?, ?, 0, NULL, ?)
+             ON CONFLICT (kind, id) DO UPDATE SET conflict_data = excluded.conflict_data",
+        )
+        .bind(current.kind.as_str())
+        .bind(&current.id)
+        .bind(current.data.as_ref().map(|d| d.to_string()))
+        .bind(i64::from(current.deleted))
+        .bind(&copy)
+        .execute(&mut *tx)
+        .await?;
+        // Make sure the conflicting record counts as touched by the entry, so it keeps the user's copy.
+        sqlx::query("INSERT OR IGNORE INTO outbox_touches (seq, kind, id) VALUES (?, ?, ?)")
+            .bind(seq)
+            .bind(current.kind.as_str())
+            .bind(&current.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The server refused entry `seq` for good (or it was given up): it leaves the outbox, a notice keeps
+    /// what was refused and why, and the records it touched show the server's copy again. Every later
+    /// waiting change that touches one of those records (and so on, transitively) goes with it unsent, each
+    /// with a notice of its own that keeps its body.
+    pub(crate) async fn reject(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        let (label, body): (String, Option<String>) =
+            sqlx::query_as("SELECT label, body FROM outbox WHERE seq = ?")
+                .bind(seq)
+                .fetch_one(&mut *tx)
+                .await?;
+        let code =
+            serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        add_notice(&mut tx, &label, &code, &e.message, body).await?;
+        let mut touched = touches(&mut tx, seq).await?;
+        sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
+        let later: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT seq, label, body FROM outbox WHERE seq > ? AND state = 'pending' ORDER BY seq",
+        )
+        .bind(seq)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut held = 0;
+        for (later_seq, later_label, later_body) in later {
+            let its = touches(&mut tx, later_seq).await?;
+            if !its.iter().any(|r| touched.contains(r)) {
+                continue;
+            }
+            let message = format!(
+                "Tidak dikirim: perubahan sebelumnya pada data yang sama (\u{201c}{label}\u{201d}) ditolak server. \
+                 Isinya tetap tersimpan di sini."
+            );
+            add_notice(&mut tx, &later_label, &code, &message, later_body).await?;
+            sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(later_seq).execute(&mut *tx).await?;
+            touched.extend(its.into_iter().filter(|r| !touched.contains(r)).collect::<Vec<_>>());
+            held += 1;
+        }
+        for (kind, id) in touched {
+            settle(&mut tx, &kind, &id).await?;
+        }
+        tx.commit().await?;
+        tracing::warn!(label, code = ?e.code, held, "the server refused a change");
+        Ok(())
+    }
+
+    /// Entry `seq` could not be sent for a reason that is not its own (offline, 429, an outage): the
+    /// reason is kept, the attempts are not counted.
+    pub(crate) async fn note_wait(&self, seq: i64, message: &str) -> Result<(), CoreError> {
+        sqlx::query("UPDATE outbox SET last_error = ? WHERE seq = ?")
+            .bind(message)
+            .bind(seq)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The server works but failed entry `seq` once more: counts the attempt and returns how many.
+    pub(crate) async fn count_attempt(&self, seq: i64, message: &str) -> Result<i64, CoreError> {
+        let (attempts,): (i64,) = sqlx::query_as(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? RETURNING attempts",
+        )
+        .bind(message)
+        .bind(seq)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(attempts)
+    }
+}
+
+async fn add_notice(
+    conn: &mut sqlx::SqliteConnection,
+    label: &str,
+    code: &str,
+    message: &str,
+    body: Option<String>,
+) -> Result<(), CoreError> {
+    sqlx::query("INSERT INTO notices (label, code, message, body, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(label)
+        .bind(code)
+        .bind(message)
+        .bind(body)
+        .bind(now_unix())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn touches(conn: &mut sqlx::SqliteConnection, seq: i64) -> Result<Vec<(String, String)>, CoreError> {
+    Ok(sqlx::query_as("SELECT kind, id FROM outbox_touches WHERE seq = ?").bind(seq).fetch_all(conn).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use penggerak_types::RecordKind;
+
+    fn api(code: ErrorCode) -> Result<Changed, CoreError> {
+        Err(CoreError::Client(ClientError::Api(ApiError::new(code, "x"))))
+    }
+
+    fn client(e: ClientError) -> Result<Changed, CoreError> {
+        Err(CoreError::Client(e))
+    }
+
+    /// The name of a verdict, for the table.
+    fn kind(v: &Verdict) -> &'static str {
+        match v {
+            Verdict::Applied(_) => "applied",
+            Verdict::Conflict(_) => "conflict",
+            Verdict::Refused(_) => "refused",
+            Verdict::Wait { .. } => "wait",
+            Verdict::Failing(_) => "failing",
+            Verdict::Stop(_) => "stop",
+        }
+    }
+
+    /// Every class of answer a sent change can get, and what it means for the entry.
+    #[test]
+    fn every_answer_class_has_its_verdict() {
+        let record = SyncRecord {
+            kind: RecordKind::PkbItem,
+            id: "a".into(),
+            version: 2,
+            deleted: false,
+            data: Some(serde_json::json!({})),
+        };
+        let with_copy = ApiError::conflict("changed meanwhile", record.clone());
+        let table: Vec<(&str, Result<Changed, CoreError>, &str)> = vec![
+            ("2xx with records", Ok(Changed { records: vec![record.clone()] }), "applied"),
+            ("2xx without records", Ok(Changed { records: vec![] }), "applied"),
+            // A 304 to a change is not the contract: the client reports it as such; it may pass later.
+            ("304", client(ClientError::Protocol("HTTP 304 without an error body".into())), "failing"),
+            ("400 bad_request", api(ErrorCode::BadRequest), "refused"),
+            ("422 validation", api(ErrorCode::Validation), "refused"),
+            ("413 payload_too_large", api(ErrorCode::PayloadTooLarge), "refused"),
+            ("413 from a proxy, HTML", client(ClientError::Rejected { status: 413 }), "refused"),
+            ("401 unauthorized", api(ErrorCode::Unauthorized), "stop"),
+            ("401 session_expired", api(ErrorCode::SessionExpired), "stop"),
+            ("403 forbidden", api(ErrorCode::Forbidden), "refused"),
+            ("404 not_found", api(ErrorCode::NotFound), "refused"),
+            ("409 with the server's copy", Err(CoreError::Client(ClientError::Api(with_copy))), "conflict"),
+            ("409 without a copy (a state rule)", api(ErrorCode::Conflict), "refused"),
+            ("429 rate_limited", api(ErrorCode::RateLimited), "wait"),
+            ("429 from a proxy", client(ClientError::Rejected { status: 429 }), "wait"),
+            ("408 from a proxy", client(ClientError::Rejected { status: 408 }), "failing"),
+            ("408 request_timeout, the server's deadline", api(ErrorCode::RequestTimeout), "failing"),
+            ("500 internal", api(ErrorCode::Internal), "failing"),
+            ("409 in_progress", api(ErrorCode::InProgress), "failing"),
+            ("an error code this app does not know", api(ErrorCode::Unknown), "failing"),
+            ("502 without a body", client(ClientError::Unavailable { status: 502 }), "failing"),
+            ("503 server_busy, the in-flight limit", api(ErrorCode::ServerBusy), "wait"),
+            (
+                "offline before sending",
+                client(ClientError::Offline { message: "refused".into(), request_sent: false }),
+                "wait",
+            ),
+            (
+                "offline after sending (the answer lost)",
+                client(ClientError::Offline { message: "reset".into(), request_sent: true }),
+                "wait",
+            ),
+            ("the device's own storage", Err(CoreError::Storage("disk full".into())), "stop"),
+        ];
+        let mut wrong = Vec::new();
+        for (what, answer, expected) in table {
+            let got = kind(&verdict(answer));
+            if got != expected {
+                wrong.push(format!("{what}: {got}, expected {expected}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
 }

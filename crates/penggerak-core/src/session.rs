@@ -6,7 +6,7 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::store::LocalStore;
-use crate::sync::SyncControl;
+use crate::sync_state::SyncControl;
 use crate::token_store::{KnownDevices, StoredTokens, TokenStore};
 use crate::{CoreError, Sensitive};
 use penggerak_client::{ApiClient, ClientError, Meter};

@@ -1,17 +1,18 @@
 //! Sync: push the outbox, then pull the server's delta feed into the local store.
 //!
 //! Push sends waiting changes oldest first, each with its stored `Idempotency-Key`, and takes the answer's
-//! records into the store. An entry leaves the outbox only on a definitive answer: applied (2xx), a
-//! conflict (409 with the server copy: kept, marked, waits for the user), or refused (a 4xx with our
-//! `{code, message}`, or one without it other than 408/429 — a proxy's HTML 413 —: kept as a notice with
-//! its body so the user can redo it). Anything else leaves it waiting and stops the push, so later changes
-//! never overtake earlier ones:
-//! - offline, 429: the network or the server's pace, never counted against the change;
-//! - a failure of the change (5xx, `internal`, `in_progress`, 408, an unreadable answer): the pull runs
-//!   anyway as a probe, and only if it goes through (the server works, it is this change) does the pass
-//!   count as an attempt. After [`MAX_ATTEMPTS`] the change is given up: a notice keeps it, and the push
-//!   goes on with the rest. So a day-long outage gives up nothing, and one poison change holds the rest
-//!   for a few minutes only.
+//! records into the store. What each answer means for the entry is decided by [`crate::outbox::verdict`]
+//! (a pure function, table-tested there), and carried out by the outbox's transitions. An entry leaves
+//! the outbox only on a definitive answer: applied (2xx), a conflict (409 with the server copy: kept,
+//! marked, waits for the user), or refused (a 4xx other than 408/429, with our `{code, message}` or
+//! without — a proxy's HTML 413: kept as a notice with its body so the user can redo it). Anything else
+//! leaves it waiting and stops the push, so later changes never overtake earlier ones:
+//! - offline, 429, `server_busy`: the network or the server's pace, never counted against the change;
+//! - a failure of the change (5xx, `internal`, `in_progress`, 408, `request_timeout`, an unreadable
+//!   answer): the pull runs anyway as a probe, and only if it goes through (the server works, it is this
+//!   change) does the pass count as an attempt. After [`MAX_ATTEMPTS`] the change is given up: a notice
+//!   keeps it, and the push goes on with the rest. So a day-long outage gives up nothing, and one poison
+//!   change holds the rest for a few minutes only.
 //!
 //! A change refused or given up takes with it, unsent, every later waiting change that touches one of
 //! its records (transitively: `outbox_touches`), each kept as a notice of its own — sent alone it would
@@ -26,36 +27,16 @@
 //! `period` while the app is open, and — while offline — with growing pauses (5 s … 1 min) so it notices
 //! soon after connectivity returns.
 
-use crate::outbox::{now_unix, Change, MAX_ATTEMPTS};
-use crate::records::{apply_server, settle};
+use crate::outbox::{verdict, Change, Verdict, MAX_ATTEMPTS};
+use crate::records::apply_server;
 use crate::session::Link;
 use crate::{CoreError, LocalStore, Session};
-use penggerak_client::{ClientError, SyncAnswer};
+use penggerak_client::SyncAnswer;
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
-use penggerak_types::{ApiError, ErrorCode, SyncPage, SyncRecord};
+use penggerak_types::{ApiError, ErrorCode, SyncPage};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Mutex, Notify};
-
-/// Sync's shared state inside a [`Session`].
-pub(crate) struct SyncControl {
-    status: watch::Sender<SyncStatus>,
-    wake: Notify,
-    running: Mutex<()>,
-    /// Records per `/sync` page (tests make it small to exercise paging).
-    pub(crate) page_size: Option<u32>,
-}
-
-impl SyncControl {
-    pub(crate) fn new() -> Self {
-        Self {
-            status: watch::channel(SyncStatus::default()).0,
-            wake: Notify::new(),
-            running: Mutex::new(()),
-            page_size: None,
-        }
-    }
-}
+use tokio::sync::watch;
 
 const CURSOR: &str = "cursor";
 const ETAG: &str = "etag";
@@ -207,44 +188,18 @@ impl Session {
                     async move { client.mutate(&token, &method, &path, body.as_ref(), &key).await }
                 })
                 .await;
-            let failing =
-                |error: ApiError| Push::Failing { seq: entry.seq, label: entry.label.clone(), error };
-            match answer {
-                Ok(changed) => store.finish(entry.seq, &changed.records).await?,
-                Err(CoreError::Client(ClientError::Api(e))) => match e.code {
-                    ErrorCode::Conflict if e.current.is_some() => store.mark_conflict(entry.seq, &e).await?,
-                    ErrorCode::RateLimited => {
-                        store.note_wait(entry.seq, &e.message).await?;
-                        return Ok(Push::Blocked(e.message));
-                    }
-                    ErrorCode::InProgress | ErrorCode::Internal | ErrorCode::Unknown => {
-                        return Ok(failing(e))
-                    }
-                    ErrorCode::Unauthorized | ErrorCode::SessionExpired | ErrorCode::InvalidCredentials => {
-                        return Err(CoreError::Client(ClientError::Api(e)))
-                    }
-                    _ => store.reject(entry.seq, &e).await?,
-                },
-                Err(CoreError::Client(e @ ClientError::Rejected { status })) => match status {
-                    429 => {
-                        store.note_wait(entry.seq, &e.to_string()).await?;
-                        return Ok(Push::Blocked(e.to_api_error().message));
-                    }
-                    408 => return Ok(failing(e.to_api_error())),
-                    _ => store.reject(entry.seq, &e.to_api_error()).await?,
-                },
-                Err(CoreError::Client(ClientError::Unavailable { status })) => {
-                    return Ok(failing(ApiError::new(
-                        ErrorCode::Internal,
-                        format!("Server gagal memproses perubahan ini (HTTP {status})."),
-                    )))
+            match verdict(answer) {
+                Verdict::Applied(records) => store.finish(entry.seq, &records).await?,
+                Verdict::Conflict(e) => store.mark_conflict(entry.seq, &e).await?,
+                Verdict::Refused(e) => store.reject(entry.seq, &e).await?,
+                Verdict::Wait { note, message } => {
+                    store.note_wait(entry.seq, &note).await?;
+                    return Ok(Push::Blocked(message));
                 }
-                Err(CoreError::Client(e @ ClientError::Protocol(_))) => return Ok(failing(e.to_api_error())),
-                Err(CoreError::Client(e @ (ClientError::Offline { .. } | ClientError::BadUrl(_)))) => {
-                    store.note_wait(entry.seq, &e.to_string()).await?;
-                    return Ok(Push::Blocked(e.to_api_error().message));
+                Verdict::Failing(error) => {
+                    return Ok(Push::Failing { seq: entry.seq, label: entry.label.clone(), error })
                 }
-                Err(e) => return Err(e),
+                Verdict::Stop(e) => return Err(e),
             }
             self.refresh_status(|_| {}).await;
         }
@@ -341,136 +296,6 @@ impl LocalStore {
         self.set_meta(OWNER, owner).await
     }
 
-    async fn next_pending(&self) -> Result<Option<crate::outbox::Pending>, CoreError> {
-        Ok(sqlx::query_as(
-            "SELECT seq, idem_key, method, path, body, label, state, attempts, last_error FROM outbox
-             WHERE state = 'pending' ORDER BY seq LIMIT 1",
-        )
-        .fetch_optional(self.pool())
-        .await?)
-    }
-
-    /// The server applied entry `seq`: it leaves the outbox and its answer's records come in.
-    async fn finish(&self, seq: i64, records: &[SyncRecord]) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
-        let touched = touches(&mut tx, seq).await?;
-        sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
-        for r in records {
-            apply_server(&mut tx, r, 0).await?;
-        }
-        // Records the answer did not include show the server's copy again (or go, if it never had one).
-        for (kind, id) in touched {
-            if !records.iter().any(|r| r.kind.as_str() == kind && r.id == id) {
-                settle(&mut tx, &kind, &id).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The server refused entry `seq` because a record changed meanwhile: keep the user's edit and the
-    /// server's copy side by side until the user chooses.
-    async fn mark_conflict(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
-        let current =
-            e.current.as_deref().ok_or_else(|| CoreError::Storage("conflict without a copy".into()))?;
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE outbox SET state = 'conflict', last_error = ? WHERE seq = ?")
-            .bind(&e.message)
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?;
-        let copy = serde_json::to_string(current).map_err(|e| CoreError::Storage(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO records (kind, id, data, deleted, server_version, server_data, conflict_data)
-             VALUES (?, ?, ?, ?, 0, NULL, ?)
-             ON CONFLICT (kind, id) DO UPDATE SET conflict_data = excluded.conflict_data",
-        )
-        .bind(current.kind.as_str())
-        .bind(&current.id)
-        .bind(current.data.as_ref().map(|d| d.to_string()))
-        .bind(i64::from(current.deleted))
-        .bind(&copy)
-        .execute(&mut *tx)
-        .await?;
-        // Make sure the conflicting record counts as touched by the entry, so it keeps the user's copy.
-        sqlx::query("INSERT OR IGNORE INTO outbox_touches (seq, kind, id) VALUES (?, ?, ?)")
-            .bind(seq)
-            .bind(current.kind.as_str())
-            .bind(&current.id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The server refused entry `seq` for good (or it was given up): it leaves the outbox, a notice keeps
-    /// what was refused and why, and the records it touched show the server's copy again. Every later
-    /// waiting change that touches one of those records (and so on, transitively) goes with it unsent, each
-    /// with a notice of its own that keeps its body.
-    async fn reject(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
-        let (label, body): (String, Option<String>) =
-            sqlx::query_as("SELECT label, body FROM outbox WHERE seq = ?")
-                .bind(seq)
-                .fetch_one(&mut *tx)
-                .await?;
-        let code =
-            serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        add_notice(&mut tx, &label, &code, &e.message, body).await?;
-        let mut touched = touches(&mut tx, seq).await?;
-        sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
-        let later: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-            "SELECT seq, label, body FROM outbox WHERE seq > ? AND state = 'pending' ORDER BY seq",
-        )
-        .bind(seq)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut held = 0;
-        for (later_seq, later_label, later_body) in later {
-            let its = touches(&mut tx, later_seq).await?;
-            if !its.iter().any(|r| touched.contains(r)) {
-                continue;
-            }
-            let message = format!(
-                "Tidak dikirim: perubahan sebelumnya pada data yang sama (\u{201c}{label}\u{201d}) ditolak server. \
-                 Isinya tetap tersimpan di sini."
-            );
-            add_notice(&mut tx, &later_label, &code, &message, later_body).await?;
-            sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(later_seq).execute(&mut *tx).await?;
-            touched.extend(its.into_iter().filter(|r| !touched.contains(r)).collect::<Vec<_>>());
-            held += 1;
-        }
-        for (kind, id) in touched {
-            settle(&mut tx, &kind, &id).await?;
-        }
-        tx.commit().await?;
-        tracing::warn!(label, code = ?e.code, held, "the server refused a change");
-        Ok(())
-    }
-
-    /// Entry `seq` could not be sent for a reason that is not its own (offline, 429, an outage): the
-    /// reason is kept, the attempts are not counted.
-    async fn note_wait(&self, seq: i64, message: &str) -> Result<(), CoreError> {
-        sqlx::query("UPDATE outbox SET last_error = ? WHERE seq = ?")
-            .bind(message)
-            .bind(seq)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// The server works but failed entry `seq` once more: counts the attempt and returns how many.
-    async fn count_attempt(&self, seq: i64, message: &str) -> Result<i64, CoreError> {
-        let (attempts,): (i64,) = sqlx::query_as(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? RETURNING attempts",
-        )
-        .bind(message)
-        .bind(seq)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(attempts)
-    }
-
     /// Takes one `/sync` page in, with the cursor and ETag, in one transaction.
     pub async fn apply_page(&self, page: &SyncPage, etag: Option<&str>) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
@@ -520,28 +345,6 @@ impl LocalStore {
         tx.commit().await?;
         Ok(())
     }
-}
-
-async fn add_notice(
-    conn: &mut sqlx::SqliteConnection,
-    label: &str,
-    code: &str,
-    message: &str,
-    body: Option<String>,
-) -> Result<(), CoreError> {
-    sqlx::query("INSERT INTO notices (label, code, message, body, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(label)
-        .bind(code)
-        .bind(message)
-        .bind(body)
-        .bind(now_unix())
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-async fn touches(conn: &mut sqlx::SqliteConnection, seq: i64) -> Result<Vec<(String, String)>, CoreError> {
-    Ok(sqlx::query_as("SELECT kind, id FROM outbox_touches WHERE seq = ?").bind(seq).fetch_all(conn).await?)
 }
 
 async fn get_meta(conn: &mut sqlx::SqliteConnection, key: &str) -> Result<Option<String>, CoreError> {

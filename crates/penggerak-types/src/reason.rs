@@ -5,7 +5,7 @@
 //! user's language from its locales. `Display` is the Bahasa Indonesia sentence the server puts in an
 //! error's `message` at its HTTP edge (for clients that do not know the reason yet, and for logs).
 
-use crate::kinerja::{Actor, PlanStatus};
+use crate::plan_status::{Actor, PlanStatus};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
