@@ -1,6 +1,7 @@
 //! The root component: loads the session state once, then shows the sign-in page or the signed-in app
 //! (its menu, the sync status line and the pages, routed one file per page), in the device's language.
 
+use crate::context::{locale, PageContext};
 use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{
     community::Community, ditolak::Ditolak, home::Home, kinerja::Kinerja, komunitas::Komunitas,
@@ -8,40 +9,11 @@ use crate::pages::{
     sign_in::SignIn, status::Status,
 };
 use crate::{ipc, view_model};
-use leptos::error::Errors;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{Language, SessionState, SyncPhase, SyncStatus};
-use penggerak_types::zone::Zone;
-use penggerak_types::ApiError;
-use std::future::Future;
-
-/// What the user does on a page (`act`), as the pages hold it.
-pub type Act = Action<penggerak_types::ipc::Action, Result<(), ApiError>>;
-
-/// The UI's locale for a language the device keeps.
-pub fn locale(language: Language) -> Locale {
-    match language {
-        Language::Id => Locale::id,
-        Language::En => Locale::en,
-    }
-}
-
-/// The fallback of a page's `ErrorBoundary`: each error that kept the page's data from showing, in the
-/// user's words ([`view_model::caught_error_text`]). The page's content comes back by itself when a later
-/// read succeeds.
-pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    let i18n = use_i18n();
-    let text = move || {
-        let l = i18n.get_locale();
-        errors.with(|all| {
-            all.iter().map(|(_, e)| view_model::caught_error_text(l, e)).collect::<Vec<_>>().join(" ")
-        })
-    };
-    view! { <p class="error" role="alert">{text}</p> }
-}
+use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,70 +21,6 @@ enum Screen {
     Loading,
     Failed(String),
     Session(SessionState),
-}
-
-/// What every signed-in page can reach: who is signed in, how to report a new session state, the sync
-/// status, and a counter that goes up whenever the store may have changed (a sync settled, an action
-/// applied) so pages read it again.
-#[derive(Clone)]
-pub struct Shell {
-    pub profile: Profile,
-    /// The server this device is signed in to.
-    pub server_url: String,
-    pub on_session: Callback<SessionState>,
-    pub sync: RwSignal<SyncStatus>,
-    pub changed: RwSignal<u32>,
-}
-
-impl Shell {
-    /// The time zone the user's times are shown in (their school's province's).
-    pub fn zone(&self) -> Zone {
-        self.profile.zone()
-    }
-
-    /// Tells the pages to read the store again.
-    pub fn refresh(&self) {
-        self.changed.update(|n| *n += 1);
-    }
-
-    /// A page's data, read from the store through `read` (an `ipc` call), and read again whenever the
-    /// store may have changed.
-    pub fn read<T, Fut>(&self, read: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, ApiError>>
-    where
-        T: 'static,
-        Fut: Future<Output = Result<T, ApiError>> + 'static,
-    {
-        let changed = self.changed;
-        LocalResource::new(move || {
-            changed.track();
-            read()
-        })
-    }
-
-    /// Something the user does, through `call` (an `ipc` call): when it is done the pages read the store
-    /// again; when it is refused, `error` says why (and is cleared by the next success).
-    pub fn action<I, Fut>(
-        &self,
-        error: RwSignal<Option<String>>,
-        call: impl Fn(I) -> Fut + 'static,
-    ) -> Action<I, Result<(), ApiError>>
-    where
-        I: Clone + 'static,
-        Fut: Future<Output = Result<(), ApiError>> + 'static,
-    {
-        let action = Action::new_local(move |input: &I| call(input.clone()));
-        let shell = self.clone();
-        let i18n = use_i18n();
-        Effect::new(move |_| match action.value().get() {
-            Some(Ok(())) => {
-                error.set(None);
-                shell.refresh();
-            }
-            Some(Err(e)) => error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e))),
-            None => {}
-        });
-        action
-    }
 }
 
 #[component]
@@ -175,7 +83,7 @@ fn Root() -> impl IntoView {
 #[component]
 fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
     let sync = RwSignal::new(SyncStatus::default());
-    let shell = Shell { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
+    let shell = PageContext { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
     provide_context(shell.clone());
     let zone = shell.zone();
     let listener = shell.clone();

@@ -1,7 +1,7 @@
 //! A community's own page: description, lead, members, upcoming events, and join / leave (applied at once
 //! from the device, marked as waiting until the server has it).
 
-use crate::app::{errors_view, Act, Shell};
+use crate::context::{loaded, Act, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -11,33 +11,29 @@ use penggerak_types::ipc::{Action as UserAction, CommunityItem};
 
 #[component]
 pub fn Community() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = shell.read(ipc::communities);
+    let data = ctx.read(ipc::communities);
     let error = RwSignal::new(None::<String>);
-    let act = shell.action(error, ipc::act);
+    let act = ctx.action(error, ipc::act);
 
     view! {
         <section class="card community-page" aria-labelledby="community-title">
             <A href="/komunitas">{td_string!(l, back_to_communities)}</A>
             <p id="community-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                <ErrorBoundary fallback=errors_view>
-                    {move || data.get().map(|r| r.map(|v| match v.communities.into_iter().find(|c| c.community.id == id()) {
+            {loaded(l, data, move |v| match v.communities.into_iter().find(|c| c.community.id == id()) {
                         Some(item) => page(l, item, act).into_any(),
                         None => view! { <p class="error">{td_string!(l, community_missing)}</p> }.into_any(),
-                    }))}
-                </ErrorBoundary>
-            </Transition>
+                    })}
         </section>
     }
 }
 
 fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
-    let zone = expect_context::<Shell>().zone();
+    let zone = expect_context::<PageContext>().zone();
     let c = item.community;
     let id = c.id.clone();
     let member = item.member;

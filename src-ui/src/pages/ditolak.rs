@@ -2,7 +2,7 @@
 //! failing them (or held back with an earlier refused change to the same data). Each shows why, and what it
 //! carried, field by field, so the user can do it again; it stays until the user dismisses it.
 
-use crate::app::{errors_view, Shell};
+use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -11,28 +11,24 @@ use penggerak_types::ApiError;
 
 #[component]
 pub fn Ditolak() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     let l = use_i18n().get_locale_untracked();
-    let data = shell.read(ipc::refused);
+    let data = ctx.read(ipc::refused);
     let error = RwSignal::new(None::<String>);
-    let dismiss = shell.action(error, ipc::dismiss_refused);
+    let dismiss = ctx.action(error, ipc::dismiss_refused);
 
     view! {
         <section class="card ditolak" aria-labelledby="refused-title">
             <h1 id="refused-title">{td_string!(l, refused_title)}</h1>
             <p id="refused-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                <ErrorBoundary fallback=errors_view>
-                    {move || data.get().map(|r| r.map(|list| if list.is_empty() {
+            {loaded(l, data, move |list| if list.is_empty() {
                         view! { <p id="refused-none">{td_string!(l, refused_none)}</p> }.into_any()
                     } else {
                         view! {
                             <p>{td_string!(l, refused_intro)}</p>
                             <ul id="refused" class="conflicts">{list.into_iter().map(|c| refused(l, c, dismiss)).collect_view()}</ul>
                         }.into_any()
-                    }))}
-                </ErrorBoundary>
-            </Transition>
+                    })}
         </section>
     }
 }

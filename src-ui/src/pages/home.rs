@@ -3,7 +3,7 @@
 //! records are inconsistent, what is wrong and who must fix it. (Sign-out is in
 //! Pengaturan.)
 
-use crate::app::{errors_view, Shell};
+use crate::context::{errors_view, PageContext};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -12,9 +12,9 @@ use penggerak_types::ipc::Home as HomeData;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let shell = expect_context::<Shell>();
-    let profile = shell.profile.clone();
-    let data = shell.read(ipc::home);
+    let ctx = expect_context::<PageContext>();
+    let profile = ctx.profile.clone();
+    let data = ctx.read(ipc::home);
     let i18n = use_i18n();
     let identity = {
         let profile = profile.clone();

@@ -2,7 +2,7 @@
 //! and indicators, status, history and the principal's notes, predikat), observations, and the move the
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
-use crate::app::{errors_view, Act, Shell};
+use crate::context::{loaded, Act, PageContext};
 use crate::draft::Draft;
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::view_model::ResultForm;
@@ -16,14 +16,14 @@ use penggerak_types::kinerja::{PerformancePlan, PlanPatch, PlanStatus};
 
 #[component]
 pub fn Kinerja() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
-    let data = shell.read(ipc::kinerja);
-    let principal = shell.profile.role == Role::KepalaSekolah;
-    let approvals = shell.read(ipc::approvals);
+    let data = ctx.read(ipc::kinerja);
+    let principal = ctx.profile.role == Role::KepalaSekolah;
+    let approvals = ctx.read(ipc::approvals);
     let error = RwSignal::new(None::<String>);
-    let act = shell.action(error, ipc::act);
+    let act = ctx.action(error, ipc::act);
     // The plan editor and the reflection box outlive the page's redraws: what is being typed stays on
     // screen until what it edits changes.
     let (editor, reflection) = (Kept::new(), Kept::new());
@@ -34,17 +34,9 @@ pub fn Kinerja() -> impl IntoView {
             <p id="kinerja-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {principal.then(|| view! {
                 <h2>{td_string!(l, approvals_heading)}</h2>
-                <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                    <ErrorBoundary fallback=errors_view>
-                        {move || approvals.get().map(|r| r.map(|list| approval_list(l, list, act)))}
-                    </ErrorBoundary>
-                </Transition>
+                {loaded(l, approvals, move |list| approval_list(l, list, act))}
             })}
-            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                <ErrorBoundary fallback=errors_view>
-                    {move || data.get().map(|r| r.map(|v| plan_view(l, v, act, editor.clone(), reflection.clone())))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(l, data, move |v| plan_view(l, v, act, editor.clone(), reflection.clone()))}
         </section>
     }
 }
@@ -228,7 +220,7 @@ fn plan_view(
     editor: Kept<Editor>,
     reflection: Kept<Reflection>,
 ) -> impl IntoView {
-    let zone = expect_context::<Shell>().zone();
+    let zone = expect_context::<PageContext>().zone();
     let stages = v.cycle.map(|c| {
         view! {
             <h2>{td_string!(l, cycle_heading)}</h2>

@@ -2,7 +2,7 @@
 //! topic, jenjang and region; each opens its own page. Joining and leaving work offline: the change shows at
 //! once, marked as waiting, and the sync loop sends it when the server can be reached.
 
-use crate::app::{errors_view, Shell};
+use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ipc;
 use crate::view_model::{self, CommunityFilter};
@@ -12,20 +12,16 @@ use penggerak_types::ipc::{CommunitiesView, CommunityItem};
 
 #[component]
 pub fn Komunitas() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
-    let data = shell.read(ipc::communities);
+    let data = ctx.read(ipc::communities);
     let filter = RwSignal::new(CommunityFilter::default());
 
     view! {
         <section class="card komunitas" aria-labelledby="komunitas-title">
             <h1 id="komunitas-title">{td_string!(l, komunitas_title)}</h1>
-            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                <ErrorBoundary fallback=errors_view>
-                    {move || data.get().map(|r| r.map(|v| lists(l, v, filter)))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(l, data, move |v| lists(l, v, filter))}
         </section>
     }
 }

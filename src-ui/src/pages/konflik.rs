@@ -2,7 +2,7 @@
 //! field side by side, with "keep mine" (sent again on the server's version) and "take theirs". Nothing is
 //! dropped until the user chooses.
 
-use crate::app::{errors_view, Shell};
+use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -11,29 +11,25 @@ use penggerak_types::ApiError;
 
 #[component]
 pub fn Konflik() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
-    let data = shell.read(ipc::conflicts);
+    let data = ctx.read(ipc::conflicts);
     let error = RwSignal::new(None::<String>);
-    let resolve = shell.action(error, ipc::resolve);
+    let resolve = ctx.action(error, ipc::resolve);
 
     view! {
         <section class="card konflik" aria-labelledby="conflicts-title">
             <h1 id="conflicts-title">{td_string!(l, conflicts_title)}</h1>
             <p id="conflicts-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                <ErrorBoundary fallback=errors_view>
-                    {move || data.get().map(|r| r.map(|list| if list.is_empty() {
+            {loaded(l, data, move |list| if list.is_empty() {
                         view! { <p id="conflicts-none">{td_string!(l, conflicts_none)}</p> }.into_any()
                     } else {
                         view! {
                             <p>{td_string!(l, conflicts_intro)}</p>
                             <ul id="conflicts" class="conflicts">{list.into_iter().map(|c| conflict(l, c, resolve)).collect_view()}</ul>
                         }.into_any()
-                    }))}
-                </ErrorBoundary>
-            </Transition>
+                    })}
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! browsed offline), the ones saved for reading offline first, then all of them with a search and a kind
 //! filter; each opens its own page, where it is saved, read and removed.
 
-use crate::app::{errors_view, Shell};
+use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ipc;
 use crate::view_model::{self, MaterialFilter, MATERIAL_KINDS};
@@ -12,21 +12,17 @@ use penggerak_types::ipc::{MaterialItem, MaterialsView, Saved};
 
 #[component]
 pub fn Materi() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
-    let data = shell.read(ipc::materials);
+    let data = ctx.read(ipc::materials);
     let filter = RwSignal::new(MaterialFilter::default());
 
     view! {
         <section class="card materi" aria-labelledby="materi-title">
             <h1 id="materi-title">{td_string!(l, materi_title)}</h1>
             <p class="muted">{td_string!(l, materi_intro)}</p>
-            <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
-                <ErrorBoundary fallback=errors_view>
-                    {move || data.get().map(|r| r.map(|v| lists(l, v, filter)))}
-                </ErrorBoundary>
-            </Transition>
+            {loaded(l, data, move |v| lists(l, v, filter))}
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! buttons (a download in progress shows how far it got), and, once saved, its text to read and its files
 //! — all read from the device, so it reads the same with no connection.
 
-use crate::app::{errors_view, Shell};
+use crate::context::{errors_view, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -17,18 +17,18 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
 #[component]
 pub fn Material() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = shell.read(move || ipc::material(id()));
+    let data = ctx.read(move || ipc::material(id()));
     // A running download's progress: read from the device now and then, apart from the page, so the
     // text and the buttons are not redrawn under the reader's focus every half second.
     let progress = LocalResource::new(move || ipc::material(id()));
     let error = RwSignal::new(None::<String>);
-    let save = shell.action(error, ipc::save_material);
-    let remove = shell.action(error, ipc::remove_material);
+    let save = ctx.action(error, ipc::save_material);
+    let remove = ctx.action(error, ipc::remove_material);
     let ticker = StoredValue::new(None::<IntervalHandle>);
     Effect::new(move |_| {
         let running = save.pending().get();

@@ -2,7 +2,7 @@
 //! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, and the
 //! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
-use crate::app::{errors_view, locale, Shell};
+use crate::context::{errors_view, locale, PageContext};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -11,12 +11,12 @@ use penggerak_types::ErrorCode;
 
 #[component]
 pub fn Pengaturan() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     let i18n = use_i18n();
-    let on_session = shell.on_session;
-    let sync = shell.sync;
-    let zone = shell.zone();
-    let server = shell.server_url.clone();
+    let on_session = ctx.on_session;
+    let sync = ctx.sync;
+    let zone = ctx.zone();
+    let server = ctx.server_url.clone();
     let error = RwSignal::new(None::<String>);
     // Set when sign-out was refused because something would be lost: the user must confirm.
     let confirm = RwSignal::new(false);
@@ -115,7 +115,7 @@ pub fn LanguageChoice() -> impl IntoView {
 #[component]
 fn DataUseFacts() -> impl IntoView {
     let i18n = use_i18n();
-    let used = expect_context::<Shell>().read(ipc::data_use);
+    let used = expect_context::<PageContext>().read(ipc::data_use);
     view! {
         <h2>{t!(i18n, settings_data_use)}</h2>
         <Transition fallback=|| ()>

@@ -3,7 +3,7 @@
 //! (a draft, saved one write at a time), so closing or killing the app never loses it; "Simpan refleksi"
 //! then sends it through the outbox like every other change.
 
-use crate::app::{Act, Shell};
+use crate::context::{Act, PageContext};
 use crate::draft::Draft;
 use crate::i18n::{td_string, use_i18n};
 use crate::ipc;
@@ -14,10 +14,10 @@ use penggerak_types::pkb::{PkbItemPatch, PkbStatus};
 
 #[component]
 pub fn Rencana() -> impl IntoView {
-    let shell = expect_context::<Shell>();
+    let ctx = expect_context::<PageContext>();
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
-    let data = shell.read(ipc::pkb);
+    let data = ctx.read(ipc::pkb);
     // The items live in a signal drawn with keyed lists, so a sync that settles while a reflection is being
     // typed redraws only the items that changed, not the text box under the user's fingers.
     let plan = RwSignal::new(None::<PkbView>);
@@ -27,7 +27,7 @@ pub fn Rencana() -> impl IntoView {
         Some(Err(e)) => error.set(Some(view_model::error_text(l, &e))),
         None => {}
     });
-    let act: Act = shell.action(error, ipc::act);
+    let act: Act = ctx.action(error, ipc::act);
     let groups = move || {
         plan.with(|p| p.as_ref().map(|p| view_model::pkb_groups(&p.items)).unwrap_or_default())
             .into_iter()

@@ -3,7 +3,7 @@
 //! dates, the teacher's result, the stage they are in, the items with steps done, the angkatan, and the
 //! certificate once graduated.
 
-use crate::app::{errors_view, Shell};
+use crate::context::{errors_view, PageContext};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -12,8 +12,8 @@ use penggerak_types::programme::StageOutcome;
 
 #[component]
 pub fn Status() -> impl IntoView {
-    let shell = expect_context::<Shell>();
-    let data = shell.read(ipc::programmes);
+    let ctx = expect_context::<PageContext>();
+    let data = ctx.read(ipc::programmes);
     let i18n = use_i18n();
     view! {
         <section class="card status-page" aria-labelledby="status-title">

@@ -1,0 +1,122 @@
+//! What every page stands on: the page context (who is signed in, the sync status, reading the store and
+//! acting through the engine), the error view, and the frame that shows a page's data once it is read.
+//! Pages import this, and the router (`app.rs`) imports the pages: no page imports the router.
+
+use crate::i18n::{use_i18n, Locale};
+use crate::view_model;
+use leptos::error::Errors;
+use leptos::prelude::*;
+use penggerak_types::api::Profile;
+use penggerak_types::ipc::{Language, SessionState, SyncStatus};
+use penggerak_types::zone::Zone;
+use penggerak_types::ApiError;
+use std::future::Future;
+
+/// What the user does on a page (`act`), as the pages hold it.
+pub type Act = Action<penggerak_types::ipc::Action, Result<(), ApiError>>;
+
+/// The UI's locale for a language the device keeps.
+pub fn locale(language: Language) -> Locale {
+    match language {
+        Language::Id => Locale::id,
+        Language::En => Locale::en,
+    }
+}
+
+/// The fallback of a page's `ErrorBoundary`: each error that kept the page's data from showing, in the
+/// user's words ([`view_model::caught_error_text`]). The page's content comes back by itself when a later
+/// read succeeds.
+pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        let l = i18n.get_locale();
+        errors.with(|all| {
+            all.iter().map(|(_, e)| view_model::caught_error_text(l, e)).collect::<Vec<_>>().join(" ")
+        })
+    };
+    view! { <p class="error" role="alert">{text}</p> }
+}
+
+/// What every signed-in page can reach: who is signed in, how to report a new session state, the sync
+/// status, and a counter that goes up whenever the store may have changed (a sync settled, an action
+/// applied) so pages read it again.
+#[derive(Clone)]
+pub struct PageContext {
+    pub profile: Profile,
+    /// The server this device is signed in to.
+    pub server_url: String,
+    pub on_session: Callback<SessionState>,
+    pub sync: RwSignal<SyncStatus>,
+    pub changed: RwSignal<u32>,
+}
+
+impl PageContext {
+    /// The time zone the user's times are shown in (their school's province's).
+    pub fn zone(&self) -> Zone {
+        self.profile.zone()
+    }
+
+    /// Tells the pages to read the store again.
+    pub fn refresh(&self) {
+        self.changed.update(|n| *n += 1);
+    }
+
+    /// A page's data, read from the store through `read` (an `ipc` call), and read again whenever the
+    /// store may have changed.
+    pub fn read<T, Fut>(&self, read: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, ApiError>>
+    where
+        T: 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        let changed = self.changed;
+        LocalResource::new(move || {
+            changed.track();
+            read()
+        })
+    }
+
+    /// Something the user does, through `call` (an `ipc` call): when it is done the pages read the store
+    /// again; when it is refused, `error` says why (and is cleared by the next success).
+    pub fn action<I, Fut>(
+        &self,
+        error: RwSignal<Option<String>>,
+        call: impl Fn(I) -> Fut + 'static,
+    ) -> Action<I, Result<(), ApiError>>
+    where
+        I: Clone + 'static,
+        Fut: Future<Output = Result<(), ApiError>> + 'static,
+    {
+        let action = Action::new_local(move |input: &I| call(input.clone()));
+        let page = self.clone();
+        let i18n = use_i18n();
+        Effect::new(move |_| match action.value().get() {
+            Some(Ok(())) => {
+                error.set(None);
+                page.refresh();
+            }
+            Some(Err(e)) => error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e))),
+            None => {}
+        });
+        action
+    }
+}
+
+/// A page's data from the store, framed: "loading" until the first read, the error view when a read
+/// fails, else what `show` draws of it.
+pub fn loaded<T, V>(
+    l: Locale,
+    data: LocalResource<Result<T, ApiError>>,
+    show: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <p class="status">{crate::i18n::td_string!(l, loading)}</p> }>
+            <ErrorBoundary fallback=errors_view>
+                {move || data.get().map(|r| r.map(&show))}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
