@@ -91,6 +91,8 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::OtherStage => td_string!(l, reason_other_stage).to_string(),
         Reason::StageNotRunning => td_string!(l, reason_stage_not_running).to_string(),
         Reason::NotOnDevice => td_string!(l, reason_not_on_device).to_string(),
+        Reason::GivenUp { attempts } => td_string!(l, reason_given_up, attempts = *attempts).to_string(),
+        Reason::HeldBack => td_string!(l, reason_held_back).to_string(),
     }
 }
 
@@ -891,6 +893,8 @@ mod tests {
             Reason::OtherStage,
             Reason::StageNotRunning,
             Reason::NotOnDevice,
+            Reason::GivenUp { attempts: 8 },
+            Reason::HeldBack,
         ];
         for field in fields {
             all.extend([

@@ -13,7 +13,7 @@
 use crate::records::{apply_server, settle};
 use crate::{CoreError, LocalStore};
 use penggerak_client::ClientError;
-use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind, SyncRecord};
+use penggerak_types::{ApiError, Changed, ErrorCode, Reason, RecordKind, SyncRecord};
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
@@ -87,7 +87,11 @@ pub struct Notice {
     pub label: String,
     pub code: String,
     pub message: String,
+    /// The [`penggerak_types::Reason`] as JSON, when one was given.
+    pub reason: Option<String>,
     pub body: Option<String>,
+    /// When it was refused (Unix seconds).
+    pub created_at: i64,
 }
 
 /// How the user settles a conflict.
@@ -214,9 +218,11 @@ impl LocalStore {
 
     /// Refused changes not yet dismissed, oldest first.
     pub async fn notices(&self) -> Result<Vec<Notice>, CoreError> {
-        Ok(sqlx::query_as("SELECT id, label, code, message, body FROM notices ORDER BY id")
-            .fetch_all(self.pool())
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, label, code, message, reason, body, created_at FROM notices ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// The user has read notice `id`.
@@ -418,9 +424,7 @@ impl LocalStore {
                 .bind(seq)
                 .fetch_one(&mut *tx)
                 .await?;
-        let code =
-            serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        add_notice(&mut tx, &label, &code, &e.message, body).await?;
+        add_notice(&mut tx, &label, e, body).await?;
         let mut touched = touches(&mut tx, seq).await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
         let later: Vec<(i64, String, Option<String>)> = sqlx::query_as(
@@ -435,11 +439,9 @@ impl LocalStore {
             if !its.iter().any(|r| touched.contains(r)) {
                 continue;
             }
-            let message = format!(
-                "Tidak dikirim: perubahan sebelumnya pada data yang sama (\u{201c}{label}\u{201d}) ditolak server. \
-                 Isinya tetap tersimpan di sini."
-            );
-            add_notice(&mut tx, &later_label, &code, &message, later_body).await?;
+            let mut held_back = ApiError::refused(e.code, Reason::HeldBack);
+            held_back.message = format!("{} (\u{201c}{label}\u{201d})", held_back.message);
+            add_notice(&mut tx, &later_label, &held_back, later_body).await?;
             sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(later_seq).execute(&mut *tx).await?;
             touched.extend(its.into_iter().filter(|r| !touched.contains(r)).collect::<Vec<_>>());
             held += 1;
@@ -479,18 +481,23 @@ impl LocalStore {
 async fn add_notice(
     conn: &mut sqlx::SqliteConnection,
     label: &str,
-    code: &str,
-    message: &str,
+    e: &ApiError,
     body: Option<String>,
 ) -> Result<(), CoreError> {
-    sqlx::query("INSERT INTO notices (label, code, message, body, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(label)
-        .bind(code)
-        .bind(message)
-        .bind(body)
-        .bind(now_unix())
-        .execute(conn)
-        .await?;
+    let code =
+        serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let reason = e.reason.as_ref().and_then(|r| serde_json::to_string(r).ok());
+    sqlx::query(
+        "INSERT INTO notices (label, code, message, reason, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(label)
+    .bind(code)
+    .bind(&e.message)
+    .bind(reason)
+    .bind(body)
+    .bind(now_unix())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

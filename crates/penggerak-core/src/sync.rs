@@ -33,7 +33,7 @@ use crate::session::Link;
 use crate::{CoreError, LocalStore, Session};
 use penggerak_client::SyncAnswer;
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
-use penggerak_types::{ApiError, ErrorCode, SyncPage};
+use penggerak_types::{ApiError, ErrorCode, Reason, SyncPage};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -138,14 +138,10 @@ impl Session {
                         );
                         break Err((SyncPhase::Error, message));
                     }
-                    let given_up = ApiError::new(
-                        error.code,
-                        format!(
-                            "Server gagal memproses perubahan ini {attempts} kali, jadi perubahan ini dihentikan \
-                             agar perubahan lain tetap terkirim. Isinya tetap tersimpan di sini. ({})",
-                            error.message
-                        ),
-                    );
+                    let mut given_up =
+                        ApiError::refused(error.code, Reason::GivenUp { attempts: attempts as u32 });
+                    // The server's own words on the last failure stay for whoever reads a report.
+                    given_up.message = format!("{} ({})", given_up.message, error.message);
                     self.store().reject(seq, &given_up).await?;
                     self.refresh_status(|_| {}).await;
                 }

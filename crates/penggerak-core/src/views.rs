@@ -455,7 +455,13 @@ pub async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError
                     .collect(),
                 _ => vec![],
             };
-            RefusedChange { id: n.id, label: n.label, reason: ApiError::new(code, n.message), fields }
+            let mut reason = ApiError::new(code, n.message);
+            reason.reason = n.reason.as_deref().and_then(|r| serde_json::from_str(r).ok());
+            let at = time::OffsetDateTime::from_unix_timestamp(n.created_at)
+                .ok()
+                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+                .unwrap_or_default();
+            RefusedChange { id: n.id, label: n.label, reason, fields, at }
         })
         .collect())
 }

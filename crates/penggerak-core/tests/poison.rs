@@ -11,6 +11,7 @@ use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PA
 use penggerak_types::api::CommunityDetail;
 use penggerak_types::ipc::{SessionState, SyncPhase};
 use penggerak_types::pkb::{PkbItem, PkbItemPatch};
+use penggerak_types::Reason;
 use penggerak_types::RecordKind;
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,6 +117,14 @@ async fn a_change_the_server_keeps_failing_is_given_up_after_the_bound_and_later
         "the later edit of the same item is refused with it, its content kept too: {notices:?}"
     );
     assert!(member_on_server(&server, "kom-05").await, "the independent change behind it reached the server");
+    // Why, as data the screen words in the user's language (and when).
+    let refused = penggerak_core::views::refused(store).await.unwrap();
+    assert_eq!(
+        refused.iter().map(|r| r.reason.reason.clone()).collect::<Vec<_>>(),
+        [Some(Reason::GivenUp { attempts: MAX_ATTEMPTS as u32 }), Some(Reason::HeldBack)],
+        "given up after the bound, and the edit behind it held back: {refused:?}"
+    );
+    assert!(refused.iter().all(|r| r.at.ends_with('Z')), "each says when: {refused:?}");
     let shown = store.record(RecordKind::PkbItem, &item).await.unwrap().unwrap();
     assert!(
         !shown.pending && shown.parse::<PkbItem>().unwrap().reflection != REFLECTION,

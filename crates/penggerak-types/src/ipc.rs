@@ -567,6 +567,9 @@ pub struct RefusedChange {
     pub reason: crate::ApiError,
     /// What the change carried, field by field (JSON name and value), for the user to redo it.
     pub fields: Vec<ChangeField>,
+    /// When it was refused (RFC 3339, UTC).
+    #[serde(default)]
+    pub at: String,
 }
 
 /// One field of a refused change: its JSON name and value. The UI says them in the user's language.

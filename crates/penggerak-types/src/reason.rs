@@ -132,6 +132,11 @@ pub enum Reason {
     StageNotRunning,
     /// What the change is about is not on the device (yet): a sync brings it.
     NotOnDevice,
+    /// The server kept failing this change `attempts` times, so the device stopped sending it (the rest
+    /// went on); its content is kept.
+    GivenUp { attempts: u32 },
+    /// Not sent: an earlier change to the same data was refused; its content is kept.
+    HeldBack,
 }
 
 /// A plan status as the ministry's e-Kinerja names it.
@@ -193,6 +198,14 @@ impl fmt::Display for Reason {
             Reason::OtherStage => f.write_str("Butir ini bukan bagian dari tahap yang sedang Anda jalani."),
             Reason::StageNotRunning => f.write_str("Tahap ini tidak sedang berlangsung."),
             Reason::NotOnDevice => f.write_str("Data ini belum ada di perangkat. Sinkronkan dahulu."),
+            Reason::GivenUp { attempts } => write!(
+                f,
+                "Server gagal memproses perubahan ini {attempts} kali, jadi perubahan ini dihentikan agar \
+                 perubahan lain tetap terkirim. Isinya tetap tersimpan di sini."
+            ),
+            Reason::HeldBack => f.write_str(
+                "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",
+            ),
         }
     }
 }

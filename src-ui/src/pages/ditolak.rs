@@ -34,10 +34,14 @@ pub fn Ditolak() -> impl IntoView {
 }
 
 fn refused(l: Locale, c: RefusedChange, dismiss: Action<i64, Result<(), ApiError>>) -> impl IntoView {
+    let zone = expect_context::<PageContext>().zone();
     let id = c.id;
     view! {
         <li class="conflict refused" data-id=id.to_string()>
             <h2>{c.label}</h2>
+            {(!c.at.is_empty()).then(|| view! {
+                <p class="muted refused-at">{td_string!(l, refused_at, when = view_model::time_label(l, &c.at, zone))}</p>
+            })}
             <p class="note reason">{view_model::error_text(l, &c.reason)}</p>
             {(!c.fields.is_empty()).then(|| view! {
                 <table class="versions">
