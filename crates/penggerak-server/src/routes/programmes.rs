@@ -4,6 +4,7 @@
 
 use super::ApiPath;
 use crate::auth::Caller;
+use crate::domain::programmes;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Filter};
 use crate::routes::ApiJson;
@@ -119,22 +120,5 @@ pub async fn progress(
     ApiPath((id, item_id)): ApiPath<(String, String)>,
     ApiJson(update): ApiJson<ProgressUpdate>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.begin().await?;
-    let p = caller.own(
-        records::get(&mut tx, RecordKind::Participation, &id).await?,
-        |p: &Participation| &p.person_id,
-        "Kemajuan program dicatat oleh pesertanya sendiri.",
-        "Keikutsertaan tidak ditemukan.",
-    )?;
-    records::check_version(&mut tx, RecordKind::Participation, &id, update.base_version).await?;
-    let programme = records::get::<Programme>(&mut tx, RecordKind::Programme, &p.data.programme_id)
-        .await?
-        .ok_or_else(|| ServerError::Internal(anyhow::anyhow!("participation {id} of a missing programme")))?;
-    let next = p
-        .data
-        .with_progress(&programme.data, &item_id, update.done)
-        .map_err(|m| ServerError::new(ErrorCode::Validation, m))?;
-    let record = records::put(&mut tx, RecordKind::Participation, &id, &p.audience, &next).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
+    Ok(Json(programmes::record_progress(&state.db, &caller, &id, &item_id, &update).await?))
 }

@@ -4,9 +4,9 @@
 
 use super::ApiPath;
 use crate::auth::Caller;
+use crate::domain::pkb::{current_year, plan_id};
 use crate::error::{Result, ServerError};
 use crate::records::{self, Filter};
-use crate::routes::pkb::{current_year, plan_id};
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
@@ -69,11 +69,11 @@ async fn summary(
         .map(|s| s.data)
         .filter(|i| i.plan_id == plan_id)
         .collect();
-    let cycle = crate::routes::kinerja::cycle_id(current_year());
+    let cycle = crate::domain::kinerja::cycle_id(current_year());
     let kinerja_status = records::get::<PerformancePlan>(
         conn,
         RecordKind::PerformancePlan,
-        &crate::routes::kinerja::plan_id(&cycle, &person.id),
+        &crate::domain::kinerja::plan_id(&cycle, &person.id),
     )
     .await?
     .map(|p| p.data.status);
