@@ -53,7 +53,6 @@ impl From<SummaryRow> for CommunitySummary {
     params(CommunityQuery),
     responses(
         (status = 200, description = "Matching communities by name", body = Vec<CommunitySummary>),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 422, description = "`validation`: a search text or filter value too long", body = ApiError),
     )
 )]
@@ -107,7 +106,6 @@ pub async fn list(
     params(("id" = String, Path, description = "Community id")),
     responses(
         (status = 200, description = "The community", body = CommunityDetail),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no such community", body = ApiError),
     )
 )]
@@ -128,7 +126,6 @@ pub async fn detail(
     params(("id" = String, Path, description = "Community id")),
     responses(
         (status = 200, description = "The caller's membership and the community with its new count", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no such community", body = ApiError),
     )
 )]
@@ -150,7 +147,6 @@ pub async fn join(
     params(("id" = String, Path, description = "Community id")),
     responses(
         (status = 200, description = "The membership's tombstone and the community with its new count", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no such community", body = ApiError),
         (status = 409, description = "`conflict`: the lead cannot leave their own community", body = ApiError),
     )

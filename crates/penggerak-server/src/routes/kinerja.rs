@@ -82,7 +82,6 @@ async fn details(conn: &mut AnyConnection, plan: PerformancePlan) -> Result<Kine
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The cycle and the caller's plan (none for people without one)", body = KinerjaOverview),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no cycle for this year", body = ApiError),
     )
 )]
@@ -112,7 +111,6 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
     params(("id" = String, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The plan", body = KinerjaOverview),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
     )
 )]
@@ -136,7 +134,6 @@ pub async fn plan(
     request_body = PlanPatch,
     responses(
         (status = 200, description = "The plan as changed", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only the owner edits a plan", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version` (`current` holds it), or results locked in this status", body = ApiError),
@@ -163,7 +160,6 @@ pub async fn edit_plan(
     request_body = PlanMove,
     responses(
         (status = 200, description = "The plan in its new status", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: this move is the other party's", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version` (`current` holds it), or no such move from this status", body = ApiError),
@@ -189,7 +185,6 @@ pub async fn move_plan(
     request_body = PlanRating,
     responses(
         (status = 200, description = "The rated plan", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only the principal rates", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`, or the plan is not agreed yet", body = ApiError),
@@ -214,7 +209,6 @@ pub async fn rate_plan(
     request_body = NewObservation,
     responses(
         (status = 200, description = "The scheduled observation", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only the teacher's principal schedules", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
         (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
@@ -239,7 +233,6 @@ pub async fn schedule(
     request_body = ObservationPatch,
     responses(
         (status = 200, description = "The observation as changed", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: a field the caller may not change", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`; `current` holds it", body = ApiError),
@@ -266,7 +259,6 @@ pub async fn edit_observation(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes (a PDF, whatever the `Content-Type`)"),
     responses(
         (status = 200, description = "The evidence record", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: not the caller's plan", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
         (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
@@ -294,7 +286,6 @@ pub async fn upload(
     request_body = BaseVersion,
     responses(
         (status = 200, description = "The evidence's tombstone", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: not the caller's", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`", body = ApiError),
@@ -321,7 +312,6 @@ pub async fn delete_evidence(
         (status = 200, description = "The whole file", content_type = "application/pdf", body = Vec<u8>),
         (status = 206, description = "The requested range", content_type = "application/pdf", body = Vec<u8>),
         (status = 304, description = "`If-None-Match` matched"),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 416, description = "The range is outside the file", body = ApiError),
     )

@@ -54,7 +54,6 @@ async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
     responses(
         (status = 200, description = "Matching materials, most recently updated first", body = Vec<Material>),
         (status = 400, description = "`bad_request`: unknown kind", body = ApiError),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 422, description = "`validation`: a search text or filter value too long", body = ApiError),
     )
 )]
@@ -85,7 +84,6 @@ pub async fn list(
     params(("id" = String, Path, description = "Material id")),
     responses(
         (status = 200, description = "The material", body = Material),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
     )
 )]
@@ -112,7 +110,6 @@ pub async fn detail(
     responses(
         (status = 200, description = "The content", body = MaterialContent),
         (status = 304, description = "The client's copy is current"),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
     )
 )]
@@ -157,7 +154,6 @@ pub async fn content(
         (status = 200, description = "The whole file", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 304, description = "`If-None-Match` matched"),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 416, description = "The range is outside the file", body = ApiError),
     )

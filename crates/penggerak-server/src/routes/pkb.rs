@@ -44,7 +44,6 @@ pub struct Doc;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The plan and its items", body = PkbOverview),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no plan for this year", body = ApiError),
     )
 )]
@@ -72,7 +71,6 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
     request_body = NewPkbItem,
     responses(
         (status = 200, description = "The new item", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no plan for this year", body = ApiError),
         (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
         (status = 422, description = "`validation`: id not a UUID, empty title, JP out of range, an unknown community event, the plan full…", body = ApiError),
@@ -96,7 +94,6 @@ pub async fn add_item(
     request_body = PkbItemPatch,
     responses(
         (status = 200, description = "The item as changed", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: a principal reading a teacher's plan cannot change it", body = ApiError),
         (status = 404, description = "`not_found`: no such item of the caller's", body = ApiError),
         (status = 409, description = "`conflict`: the item changed since `base_version`; `current` holds it", body = ApiError),
@@ -122,7 +119,6 @@ pub async fn edit_item(
     request_body = BaseVersion,
     responses(
         (status = 200, description = "The item's tombstone", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: not the caller's plan", body = ApiError),
         (status = 404, description = "`not_found`: no such item of the caller's", body = ApiError),
         (status = 409, description = "`conflict`: the item changed since `base_version`; `current` holds it", body = ApiError),
@@ -146,7 +142,6 @@ pub async fn delete_item(
     request_body = PkbTarget,
     responses(
         (status = 200, description = "The plan with its new target", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no plan for this year", body = ApiError),
         (status = 409, description = "`conflict`: the plan changed since `base_version`; `current` holds it", body = ApiError),
         (status = 422, description = "`validation`: target out of 1..=500 JP", body = ApiError),

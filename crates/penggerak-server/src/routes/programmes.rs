@@ -43,7 +43,6 @@ pub struct Doc;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Programmes by id", body = Vec<Programme>),
-        (status = 401, description = "`unauthorized`", body = ApiError),
     )
 )]
 pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Programme>>> {
@@ -62,7 +61,6 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json
     params(("id" = String, Path, description = "Programme id")),
     responses(
         (status = 200, description = "The programme", body = Programme),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
     )
 )]
@@ -86,7 +84,6 @@ pub async fn detail(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's participations (possibly none)", body = Vec<Participation>),
-        (status = 401, description = "`unauthorized`", body = ApiError),
     )
 )]
 pub async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Participation>>> {
@@ -107,7 +104,6 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Json<
     request_body = ProgressUpdate,
     responses(
         (status = 200, description = "The participation as changed", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: a principal cannot record a teacher's progress", body = ApiError),
         (status = 404, description = "`not_found`: no such participation of the caller's", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`; `current` holds it", body = ApiError),

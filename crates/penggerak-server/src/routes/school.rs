@@ -88,7 +88,6 @@ async fn summary(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Each staff member with programme stage, plan progress and data problems", body = Vec<StaffSummary>),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only a principal", body = ApiError),
     )
 )]
@@ -118,7 +117,6 @@ pub async fn staff(State(state): State<AppState>, caller: Caller) -> Result<Json
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The staff member", body = StaffSummary),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only a principal", body = ApiError),
         (status = 404, description = "`not_found`: not on the caller's staff", body = ApiError),
     )
