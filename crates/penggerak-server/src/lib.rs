@@ -7,10 +7,14 @@
 //! Owns: the database schema (`migrations/`), authentication, authorisation, sign-in rate limits, error
 //! mapping to `{code, message}`, and the OpenAPI document of the routes. Never: trusts the client for
 //! identity, stores a token or password in plaintext.
+//!
+//! Layers: [`routes`] (HTTP: extract, authenticate, answer) call [`domain`] (every change and its rules,
+//! also used by [`demo`]), which reads and writes through [`records`] (the record store and its versions).
 
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod files;
 pub mod idempotency;

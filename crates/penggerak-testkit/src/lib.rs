@@ -123,7 +123,7 @@ impl TestServer {
                 let db = Db::open(&url).await.expect("the test server's database");
                 let mut tx = db.begin().await.expect("a transaction");
                 let published =
-                    penggerak_server::routes::materials::publish(&mut tx, material, &content, &files)
+                    penggerak_server::domain::materials::publish(&mut tx, material, &content, &files)
                         .await
                         .expect("publishing the material");
                 tx.commit().await.expect("committing the material");

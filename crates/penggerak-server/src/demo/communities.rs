@@ -1,6 +1,6 @@
 //! Demo learning communities: 20 communities in the two provinces, members, and events around today.
 
-use crate::routes::communities::{publish, publish_events, publish_membership};
+use crate::domain::communities::{publish, publish_events, publish_membership};
 
 /// (name, topic, jenjang, province, regency, lead user id, description)
 pub const COMMUNITIES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[

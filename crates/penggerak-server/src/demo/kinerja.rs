@@ -3,9 +3,9 @@
 //! observations and predikat. Siti's plan is a ready draft, to submit in the app.
 
 use super::{Ctx, DemoPerson};
+use crate::domain::kinerja::{cycle_id, plan_id, put_cycle};
+use crate::domain::pkb::current_year;
 use crate::records::{self, Audience};
-use crate::routes::kinerja::{cycle_id, plan_id, put_cycle};
-use crate::routes::pkb::current_year;
 use penggerak_types::kinerja::{
     Cycle, CycleStage, EvidenceRule, Observation, ObservationStatus, PerformancePlan, PlanEvent, PlanStatus,
     PlannedResult, Predikat,

@@ -3,7 +3,7 @@
 //! differentiated learning, is over 5 MB, so resumable downloads have something to resume.
 
 use super::Ctx;
-use crate::routes::materials::publish;
+use crate::domain::materials::publish;
 use penggerak_types::material::{Material, MaterialContent, MaterialFile, MaterialKind, Section};
 use sqlx::AnyConnection;
 

@@ -1,8 +1,8 @@
 //! Demo: a development plan (PKB) for every teacher and principal, with items in every status.
 
 use super::Ctx;
+use crate::domain::pkb::{create_plan, current_year};
 use crate::records;
-use crate::routes::pkb::{create_plan, current_year};
 use penggerak_types::pkb::{PkbItem, PkbItemKind, PkbStatus};
 use penggerak_types::RecordKind;
 use sqlx::AnyConnection;

@@ -1,16 +1,13 @@
-//! The performance cycle (e-Kinerja): the cycle served as data, each teacher's plan and its workflow
-//! (rules in [`PlanStatus::mover`]), classroom observations, evidence uploads and the predikat.
-//!
-//! The teacher writes their plan's results and reflection and moves it to the principal; the principal of
-//! the teacher's school approves or returns it, schedules and records observations and gives the
-//! predikat. Nobody else writes any of it; a plan is seen by its owner and that principal only.
+//! The performance cycle (e-Kinerja) over HTTP: the cycle served as data, each teacher's plan with its
+//! observations and evidence, and the changes of [`crate::domain::kinerja`] (who may make which, and the
+//! workflow's rules, are there). A plan is seen by its owner and the principal of their school only.
 
-use super::{ApiPath, ApiQuery};
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::Caller;
-use crate::error::{Result, ServerError};
-use crate::records::{self, Audience, Filter, Stored};
-use crate::routes::pkb::current_year;
-use crate::routes::ApiJson;
+use crate::domain::kinerja::{self, cycle_id, load_cycle, load_evidence, load_plan, plan_id};
+use crate::domain::pkb::current_year;
+use crate::error::Result;
+use crate::records::{self, Filter};
 use crate::{files, AppState};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -19,11 +16,11 @@ use axum::response::Response;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use penggerak_types::kinerja::{
-    Actor, Cycle, Evidence, EvidenceUpload, KinerjaOverview, NewObservation, Observation, ObservationPatch,
-    PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal, PlanStatus,
+    Cycle, Evidence, EvidenceUpload, KinerjaOverview, NewObservation, Observation, ObservationPatch,
+    PerformancePlan, PlanMove, PlanPatch, PlanRating,
 };
 use penggerak_types::pkb::BaseVersion;
-use penggerak_types::{limits, ApiError, Changed, ErrorCode, RecordKind};
+use penggerak_types::{ApiError, Changed, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
@@ -55,75 +52,6 @@ pub fn router() -> Router<AppState> {
 )]
 pub struct Doc;
 
-/// The id of the cycle of `year`.
-pub fn cycle_id(year: i32) -> String {
-    format!("kinerja-{year}")
-}
-
-/// The id of `user_id`'s plan in `cycle`.
-pub fn plan_id(cycle: &str, user_id: &str) -> String {
-    format!("skp:{cycle}:{user_id}")
-}
-
-fn invalid(message: impl Into<String>) -> ServerError {
-    ServerError::new(ErrorCode::Validation, message)
-}
-
-/// The answer for a refused plan edit or move.
-fn refused(r: PlanRefusal) -> ServerError {
-    match r {
-        PlanRefusal::NotNow(m) => ServerError::new(ErrorCode::Conflict, m),
-        PlanRefusal::NotYours(m) => ServerError::new(ErrorCode::Forbidden, m),
-        PlanRefusal::Invalid(m) => invalid(m),
-    }
-}
-
-fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
-}
-
-async fn load_cycle(conn: &mut AnyConnection, id: &str) -> Result<Cycle> {
-    records::get::<Cycle>(conn, RecordKind::Cycle, id)
-        .await?
-        .map(|s| s.data)
-        .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Siklus kinerja tidak ditemukan."))
-}
-
-/// What the caller is to a plan: its owner, the principal of its school, or nobody (`404`).
-fn relation(caller: &Caller, plan: &Stored<PerformancePlan>) -> Result<Actor> {
-    if plan.data.owner_id == caller.user_id {
-        Ok(Actor::Owner)
-    } else if plan.audience.school.is_some() && plan.audience.school.as_deref() == caller.principal_of() {
-        Ok(Actor::Principal)
-    } else {
-        Err(ServerError::new(ErrorCode::NotFound, "Rencana kinerja tidak ditemukan."))
-    }
-}
-
-async fn load_plan(
-    conn: &mut AnyConnection,
-    caller: &Caller,
-    id: &str,
-) -> Result<(Stored<PerformancePlan>, Actor)> {
-    let plan = records::get::<PerformancePlan>(conn, RecordKind::PerformancePlan, id)
-        .await?
-        .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Rencana kinerja tidak ditemukan."))?;
-    let actor = relation(caller, &plan)?;
-    Ok((plan, actor))
-}
-
-async fn name_of(conn: &mut AnyConnection, user_id: &str) -> Result<String> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT full_name FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|(n,)| n).unwrap_or_default())
-}
-
 async fn details(conn: &mut AnyConnection, plan: PerformancePlan) -> Result<KinerjaOverview> {
     let cycle = load_cycle(conn, &plan.cycle_id).await?;
     let mut observations: Vec<Observation> =
@@ -154,7 +82,6 @@ async fn details(conn: &mut AnyConnection, plan: PerformancePlan) -> Result<Kine
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The cycle and the caller's plan (none for people without one)", body = KinerjaOverview),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no cycle for this year", body = ApiError),
     )
 )]
@@ -184,7 +111,6 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
     params(("id" = String, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The plan", body = KinerjaOverview),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
     )
 )]
@@ -208,7 +134,6 @@ pub async fn plan(
     request_body = PlanPatch,
     responses(
         (status = 200, description = "The plan as changed", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only the owner edits a plan", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version` (`current` holds it), or results locked in this status", body = ApiError),
@@ -221,20 +146,7 @@ pub async fn edit_plan(
     ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<PlanPatch>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.begin().await?;
-    let (plan, actor) = load_plan(&mut tx, &caller, &id).await?;
-    if actor != Actor::Owner {
-        return Err(ServerError::new(
-            ErrorCode::Forbidden,
-            "Rencana kinerja hanya diubah oleh gurunya sendiri.",
-        ));
-    }
-    records::check_version(&mut tx, RecordKind::PerformancePlan, &id, patch.base_version).await?;
-    let cycle = load_cycle(&mut tx, &plan.data.cycle_id).await?;
-    let next = plan.data.patched(&patch, &cycle).map_err(refused)?;
-    let record = records::put(&mut tx, RecordKind::PerformancePlan, &id, &plan.audience, &next).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
+    Ok(Json(kinerja::edit_plan(&state.db, &caller, &id, &patch).await?))
 }
 
 /// Moves a plan: the owner submits (from Draf or Dikembalikan); the principal approves or returns (with a
@@ -248,7 +160,6 @@ pub async fn edit_plan(
     request_body = PlanMove,
     responses(
         (status = 200, description = "The plan in its new status", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: this move is the other party's", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version` (`current` holds it), or no such move from this status", body = ApiError),
@@ -261,23 +172,7 @@ pub async fn move_plan(
     ApiPath(id): ApiPath<String>,
     ApiJson(mv): ApiJson<PlanMove>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.begin().await?;
-    let (plan, actor) = load_plan(&mut tx, &caller, &id).await?;
-    records::check_version(&mut tx, RecordKind::PerformancePlan, &id, mv.base_version).await?;
-    let cycle = load_cycle(&mut tx, &plan.data.cycle_id).await?;
-    let note = plan.data.check_move(mv.to, actor, mv.note.as_deref(), &cycle).map_err(refused)?;
-    let mut next = plan.data.clone();
-    next.status = mv.to;
-    next.history.push(PlanEvent {
-        to: mv.to,
-        by_id: caller.user_id.clone(),
-        by_name: name_of(&mut tx, &caller.user_id).await?,
-        at: now_rfc3339(),
-        note,
-    });
-    let record = records::put(&mut tx, RecordKind::PerformancePlan, &id, &plan.audience, &next).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
+    Ok(Json(kinerja::move_plan(&state.db, &caller, &id, &mv).await?))
 }
 
 /// The principal gives (or changes) the predikat of an agreed plan.
@@ -290,7 +185,6 @@ pub async fn move_plan(
     request_body = PlanRating,
     responses(
         (status = 200, description = "The rated plan", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only the principal rates", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`, or the plan is not agreed yet", body = ApiError),
@@ -303,45 +197,7 @@ pub async fn rate_plan(
     ApiPath(id): ApiPath<String>,
     ApiJson(rating): ApiJson<PlanRating>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.begin().await?;
-    let (plan, actor) = load_plan(&mut tx, &caller, &id).await?;
-    if actor != Actor::Principal {
-        return Err(ServerError::new(ErrorCode::Forbidden, "Predikat diberikan oleh kepala sekolah."));
-    }
-    records::check_version(&mut tx, RecordKind::PerformancePlan, &id, rating.base_version).await?;
-    if plan.data.status != PlanStatus::Disepakati {
-        return Err(ServerError::new(ErrorCode::Conflict, "Predikat diberikan setelah rencana disepakati."));
-    }
-    let note = rating.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| !penggerak_types::limits::fits(n, penggerak_types::limits::NOTE)) {
-        return Err(invalid(format!("Catatan paling banyak {} karakter.", limits::NOTE)));
-    }
-    let next = PerformancePlan { predikat: Some(rating.predikat), predikat_note: note, ..plan.data };
-    let record = records::put(&mut tx, RecordKind::PerformancePlan, &id, &plan.audience, &next).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
-}
-
-/// A one-line text field: at most `max` characters and no control characters (a line break or NUL in a
-/// file name would break the download's headers).
-fn check_line(label: &str, s: &str, max: usize) -> Result<()> {
-    if !limits::fits(s, max) || limits::has_control(s) {
-        return Err(invalid(format!("{label} paling banyak {max} karakter, dalam satu baris.")));
-    }
-    Ok(())
-}
-
-/// How many live records of `kind` belong to `plan` (its owner's, naming it through `plan_of`). Read
-/// after the plan itself in a write transaction, whose row is then locked, so concurrent adds are counted
-/// one after the other.
-async fn on_plan<T: serde::de::DeserializeOwned>(
-    conn: &mut AnyConnection,
-    kind: RecordKind,
-    plan: &PerformancePlan,
-    plan_of: impl Fn(&T) -> &String,
-) -> Result<usize> {
-    let owned = records::list::<T>(conn, kind, Filter::Owner(&plan.owner_id)).await?;
-    Ok(owned.iter().filter(|r| plan_of(&r.data) == &plan.id).count())
+    Ok(Json(kinerja::rate_plan(&state.db, &caller, &id, rating).await?))
 }
 
 /// The principal schedules a classroom observation of a staff member's plan.
@@ -353,7 +209,6 @@ async fn on_plan<T: serde::de::DeserializeOwned>(
     request_body = NewObservation,
     responses(
         (status = 200, description = "The scheduled observation", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only the teacher's principal schedules", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
         (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
@@ -365,33 +220,7 @@ pub async fn schedule(
     caller: Caller,
     ApiJson(new): ApiJson<NewObservation>,
 ) -> Result<Json<Changed>> {
-    if uuid::Uuid::parse_str(&new.id).is_err() {
-        return Err(invalid("Id observasi harus berupa UUID."));
-    }
-    let mut tx = state.db.begin().await?;
-    let (plan, actor) = load_plan(&mut tx, &caller, &new.plan_id).await?;
-    if actor != Actor::Principal {
-        return Err(ServerError::new(
-            ErrorCode::Forbidden,
-            "Observasi kelas dijadwalkan oleh kepala sekolah.",
-        ));
-    }
-    caller.new_id(
-        records::audience_of(&mut tx, RecordKind::Observation, &new.id).await?,
-        "Id observasi ini sudah dipakai.",
-    )?;
-    let scheduled =
-        on_plan::<Observation>(&mut tx, RecordKind::Observation, &plan.data, |o| &o.plan_id).await?;
-    if scheduled >= limits::OBSERVATIONS_PER_PLAN {
-        return Err(invalid(format!(
-            "Satu rencana paling banyak memuat {} observasi.",
-            limits::OBSERVATIONS_PER_PLAN
-        )));
-    }
-    let obs = new.observation(&plan.data, &caller.user_id).map_err(invalid)?;
-    let record = records::put(&mut tx, RecordKind::Observation, &obs.id, &plan.audience, &obs).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
+    Ok(Json(kinerja::schedule(&state.db, &caller, &new).await?))
 }
 
 /// The observed teacher writes their preparation; the principal reschedules, records and follows up.
@@ -404,7 +233,6 @@ pub async fn schedule(
     request_body = ObservationPatch,
     responses(
         (status = 200, description = "The observation as changed", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: a field the caller may not change", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`; `current` holds it", body = ApiError),
@@ -417,31 +245,7 @@ pub async fn edit_observation(
     ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<ObservationPatch>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.begin().await?;
-    let obs = records::get::<Observation>(&mut tx, RecordKind::Observation, &id)
-        .await?
-        .filter(|o| caller.can_read(&o.audience))
-        .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Observasi tidak ditemukan."))?;
-    let is_owner = obs.data.owner_id == caller.user_id;
-    let is_principal =
-        obs.audience.school.is_some() && obs.audience.school.as_deref() == caller.principal_of();
-    if is_owner && !patch.teacher_only() {
-        return Err(ServerError::new(
-            ErrorCode::Forbidden,
-            "Guru hanya dapat mengisi persiapan observasi; jadwal, catatan dan tindak lanjut diisi kepala sekolah.",
-        ));
-    }
-    if !is_owner && !is_principal {
-        return Err(ServerError::new(ErrorCode::NotFound, "Observasi tidak ditemukan."));
-    }
-    if is_principal && patch.preparation.is_some() {
-        return Err(ServerError::new(ErrorCode::Forbidden, "Persiapan observasi diisi oleh guru."));
-    }
-    records::check_version(&mut tx, RecordKind::Observation, &id, patch.base_version).await?;
-    let next = obs.data.patched(&patch).map_err(invalid)?;
-    let record = records::put(&mut tx, RecordKind::Observation, &id, &obs.audience, &next).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
+    Ok(Json(kinerja::edit_observation(&state.db, &caller, &id, &patch).await?))
 }
 
 /// The owner uploads an evidence file (bukti dukung) to their plan; the body is the file. Only in cycles
@@ -455,7 +259,6 @@ pub async fn edit_observation(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes (a PDF, whatever the `Content-Type`)"),
     responses(
         (status = 200, description = "The evidence record", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: not the caller's plan", body = ApiError),
         (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
         (status = 409, description = "`conflict`: the id is already used by a record the caller can see (another person's answers 422 like an unusable id)", body = ApiError),
@@ -470,78 +273,7 @@ pub async fn upload(
     ApiQuery(meta): ApiQuery<EvidenceUpload>,
     body: Bytes,
 ) -> Result<Json<Changed>> {
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(invalid("Id bukti dukung harus berupa UUID."));
-    }
-    if meta.title.trim().is_empty() || meta.file_name.trim().is_empty() {
-        return Err(invalid("Judul dan nama berkas bukti dukung harus diisi."));
-    }
-    check_line("Judul", &meta.title, limits::TITLE)?;
-    check_line("Nama berkas", &meta.file_name, limits::FILE_NAME)?;
-    if meta.result_id.as_deref().is_some_and(|r| !limits::is_id(r)) || !limits::is_id(&meta.plan_id) {
-        return Err(invalid("Rencana atau hasil kerja yang dirujuk tidak valid."));
-    }
-    let mut tx = state.db.begin().await?;
-    let (plan, actor) = load_plan(&mut tx, &caller, &meta.plan_id).await?;
-    if actor != Actor::Owner {
-        return Err(ServerError::new(
-            ErrorCode::Forbidden,
-            "Bukti dukung diunggah oleh guru pemilik rencana.",
-        ));
-    }
-    let cycle = load_cycle(&mut tx, &plan.data.cycle_id).await?;
-    let Some(rule) = cycle.evidence else {
-        return Err(invalid(format!("{} tidak memakai unggahan bukti dukung.", cycle.name)));
-    };
-    if body.len() as u64 > rule.max_bytes {
-        return Err(ServerError::new(
-            ErrorCode::PayloadTooLarge,
-            format!("Berkas bukti dukung paling besar {} MB.", rule.max_bytes / 1_000_000),
-        ));
-    }
-    if rule.content_type == "application/pdf" && !body.starts_with(b"%PDF-") {
-        return Err(invalid("Bukti dukung harus berupa berkas PDF."));
-    }
-    if let Some(r) = &meta.result_id {
-        if !plan.data.results.iter().any(|x| &x.id == r) {
-            return Err(invalid("Hasil kerja yang dirujuk tidak ada dalam rencana."));
-        }
-    }
-    caller.new_id(
-        records::audience_of(&mut tx, RecordKind::Evidence, &id).await?,
-        "Id bukti dukung ini sudah dipakai.",
-    )?;
-    if on_plan::<Evidence>(&mut tx, RecordKind::Evidence, &plan.data, |e| &e.plan_id).await?
-        >= limits::EVIDENCE_PER_PLAN
-    {
-        return Err(invalid(format!(
-            "Satu rencana paling banyak memuat {} bukti dukung.",
-            limits::EVIDENCE_PER_PLAN
-        )));
-    }
-    let sha256 = files::store(&mut tx, RecordKind::Evidence, &id, &body).await?;
-    let evidence = Evidence {
-        id: id.clone(),
-        plan_id: plan.data.id.clone(),
-        owner_id: caller.user_id.clone(),
-        result_id: meta.result_id,
-        title: meta.title.trim().to_owned(),
-        file_name: meta.file_name.trim().to_owned(),
-        content_type: rule.content_type,
-        size: body.len() as u64,
-        sha256,
-        uploaded_at: now_rfc3339(),
-    };
-    let record = records::put(&mut tx, RecordKind::Evidence, &id, &plan.audience, &evidence).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
-}
-
-async fn load_evidence(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<Stored<Evidence>> {
-    records::get::<Evidence>(conn, RecordKind::Evidence, id)
-        .await?
-        .filter(|e| caller.can_read(&e.audience))
-        .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Bukti dukung tidak ditemukan."))
+    Ok(Json(kinerja::add_evidence(&state.db, &caller, &id, meta, &body).await?))
 }
 
 /// The owner removes an evidence file.
@@ -554,7 +286,6 @@ async fn load_evidence(conn: &mut AnyConnection, caller: &Caller, id: &str) -> R
     request_body = BaseVersion,
     responses(
         (status = 200, description = "The evidence's tombstone", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: not the caller's", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`", body = ApiError),
@@ -566,18 +297,7 @@ pub async fn delete_evidence(
     ApiPath(id): ApiPath<String>,
     ApiJson(base): ApiJson<BaseVersion>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.begin().await?;
-    let ev = load_evidence(&mut tx, &caller, &id).await?;
-    if ev.data.owner_id != caller.user_id {
-        return Err(ServerError::new(ErrorCode::Forbidden, "Bukti dukung hanya dihapus oleh pemiliknya."));
-    }
-    records::check_version(&mut tx, RecordKind::Evidence, &id, base.base_version).await?;
-    let gone = records::delete(&mut tx, RecordKind::Evidence, &id)
-        .await?
-        .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Bukti dukung tidak ditemukan."))?;
-    files::release(&mut tx, RecordKind::Evidence, &id).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![gone] }))
+    Ok(Json(kinerja::delete_evidence(&state.db, &caller, &id, base.base_version).await?))
 }
 
 /// The evidence file, for its owner and their principal; `Range`, `If-Range` and `ETag` as for material
@@ -592,7 +312,6 @@ pub async fn delete_evidence(
         (status = 200, description = "The whole file", content_type = "application/pdf", body = Vec<u8>),
         (status = 206, description = "The requested range", content_type = "application/pdf", body = Vec<u8>),
         (status = 304, description = "`If-None-Match` matched"),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 416, description = "The range is outside the file", body = ApiError),
     )
@@ -606,10 +325,4 @@ pub async fn download(
     let mut conn = state.db.pool.acquire().await?;
     let ev = load_evidence(&mut conn, &caller, &id).await?.data;
     files::serve(&mut conn, &headers, &ev.sha256, ev.size, &ev.content_type, &ev.file_name).await
-}
-
-/// Writes a cycle definition (demo seed).
-pub async fn put_cycle(conn: &mut AnyConnection, cycle: &Cycle) -> Result<()> {
-    records::put(conn, RecordKind::Cycle, &cycle.id, &Audience::public(), cycle).await?;
-    Ok(())
 }

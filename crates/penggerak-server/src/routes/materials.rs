@@ -5,7 +5,7 @@
 use super::{ApiPath, ApiQuery};
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
-use crate::records::{self, Audience, Filter};
+use crate::records::{self, Filter};
 use crate::{files, AppState};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -54,7 +54,6 @@ async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
     responses(
         (status = 200, description = "Matching materials, most recently updated first", body = Vec<Material>),
         (status = 400, description = "`bad_request`: unknown kind", body = ApiError),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 422, description = "`validation`: a search text or filter value too long", body = ApiError),
     )
 )]
@@ -85,7 +84,6 @@ pub async fn list(
     params(("id" = String, Path, description = "Material id")),
     responses(
         (status = 200, description = "The material", body = Material),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
     )
 )]
@@ -112,7 +110,6 @@ pub async fn detail(
     responses(
         (status = 200, description = "The content", body = MaterialContent),
         (status = 304, description = "The client's copy is current"),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
     )
 )]
@@ -157,7 +154,6 @@ pub async fn content(
         (status = 200, description = "The whole file", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 304, description = "`If-None-Match` matched"),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
         (status = 416, description = "The range is outside the file", body = ApiError),
     )
@@ -172,33 +168,4 @@ pub async fn file(
     let m = load(&mut conn, &id).await?;
     let f = m.files.iter().find(|f| f.id == file_id).ok_or_else(missing)?;
     files::serve(&mut conn, &headers, &f.sha256, f.size, &f.content_type, &f.name).await
-}
-
-/// Stores a material: its content (the `ETag` is derived from it), its files' bytes, and the catalogue
-/// record with sizes and hashes filled in from them. For the demo seed and importers.
-pub async fn publish(
-    conn: &mut AnyConnection,
-    mut material: Material,
-    content: &MaterialContent,
-    file_bytes: &[Vec<u8>],
-) -> Result<Material> {
-    let body = serde_json::to_string(content).map_err(|e| ServerError::Internal(e.into()))?;
-    let etag = format!("\"{}\"", &files::sha256_hex(body.as_bytes())[..32]);
-    sqlx::query("DELETE FROM material_content WHERE id = $1").bind(&material.id).execute(&mut *conn).await?;
-    sqlx::query("INSERT INTO material_content (id, etag, body) VALUES ($1, $2, $3)")
-        .bind(&material.id)
-        .bind(&etag)
-        .bind(&body)
-        .execute(&mut *conn)
-        .await?;
-    material.content_size = body.len() as u64;
-    material.content_etag = etag;
-    // The old version's files go unless the new one (or another record) still uses them.
-    files::release(conn, RecordKind::Material, &material.id).await?;
-    for (f, bytes) in material.files.iter_mut().zip(file_bytes) {
-        f.sha256 = files::store(conn, RecordKind::Material, &material.id, bytes).await?;
-        f.size = bytes.len() as u64;
-    }
-    records::put(conn, RecordKind::Material, &material.id, &Audience::public(), &material).await?;
-    Ok(material)
 }

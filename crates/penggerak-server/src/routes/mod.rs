@@ -6,13 +6,13 @@
 //! route: the JSON body limit, the route's deadline (`408 request_timeout`), and the idempotency layer.
 
 mod auth;
-pub mod communities;
+mod communities;
 mod json;
-pub mod kinerja;
-pub mod materials;
+mod kinerja;
+mod materials;
 mod me;
 pub mod openapi;
-pub mod pkb;
+mod pkb;
 mod programmes;
 mod school;
 mod sync;

@@ -8,6 +8,9 @@
 //! the operations that create or list records to those that use them ([`LINKS`]), and examples naming
 //! demo records ([`EXAMPLES`]), which let a fuzzer reach past `404` into the routes' logic.
 //!
+//! So are the answers every route of a kind shares: the `401` of each operation that needs a token
+//! (`Unauthorized`) and what the idempotency layer adds to each mutating one.
+//!
 //! Never: describe a route's own shape here (its parameters, body and answers are documented where it is
 //! defined).
 
@@ -73,9 +76,55 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The document, as generated from the code: the core routes above, each area's own `Doc`, the
-/// `Idempotency-Key` header on every mutating route, the bounds, links and examples. (Its links carry
-/// utoipa's field names; [`document_json`] is the document as served.)
+/// Every operation that asks for the `bearer` token is answered `401 unauthorized` without a valid one:
+/// that answer is declared here, once, for each of them (an operation that words its 401 more closely, as
+/// `/me` does, keeps its own).
+struct Unauthorized;
+
+impl Modify for Unauthorized {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for op in ops.into_iter().flatten() {
+                let bearer = op.security.iter().flatten().any(|requirement| {
+                    serde_json::to_value(requirement).is_ok_and(|names| names.get("bearer").is_some())
+                });
+                if bearer {
+                    op.responses
+                        .responses
+                        .entry("401".to_owned())
+                        .or_insert_with(|| error_response("`unauthorized`").into());
+                }
+            }
+        }
+    }
+}
+
+/// An error answer: `description`, with an `ApiError` body.
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build(),
+        )
+        .build()
+}
+
+/// The document, as generated from the code: the core routes above, each area's own `Doc`, the `401`
+/// of every operation that needs a token, the `Idempotency-Key` header on every mutating route, the
+/// bounds, links and examples. (Its links carry utoipa's field names; [`document_json`] is the document
+/// as served.)
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(super::programmes::Doc::openapi());
@@ -83,6 +132,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::kinerja::Doc::openapi());
     doc.merge(super::materials::Doc::openapi());
     doc.merge(super::school::Doc::openapi());
+    Unauthorized.modify(&mut doc);
     declare_idempotency_key(&mut doc);
     let mut json = serde_json::to_value(&doc).expect("an OpenAPI document always serialises");
     declare_bounds(&mut json);
@@ -97,7 +147,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 fn declare_idempotency_key(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
-    use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
+    use utoipa::openapi::Required;
     for (path, item) in doc.paths.paths.iter_mut() {
         if path.contains("/auth/") {
             continue;
@@ -118,22 +168,13 @@ fn declare_idempotency_key(doc: &mut utoipa::openapi::OpenApi) {
                     ))
                     .build(),
             );
-            let error = |text: &str| {
-                ResponseBuilder::new()
-                    .description(text)
-                    .content(
-                        "application/json",
-                        ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build(),
-                    )
-                    .build()
-            };
             let responses = &mut op.responses.responses;
             for (status, text) in [
                 ("400", "`bad_request`: no `Idempotency-Key`, or not a UUID, or a malformed body"),
                 ("409", "`conflict`: a request with this key is still running, or the record changed since `base_version` (`current` holds the server copy)"),
                 ("422", "`validation`: this key was used for a different request, or the body is invalid"),
             ] {
-                responses.entry(status.to_owned()).or_insert_with(|| error(text).into());
+                responses.entry(status.to_owned()).or_insert_with(|| error_response(text).into());
             }
         }
     }

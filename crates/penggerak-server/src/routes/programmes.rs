@@ -4,6 +4,7 @@
 
 use super::ApiPath;
 use crate::auth::Caller;
+use crate::domain::programmes;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Filter};
 use crate::routes::ApiJson;
@@ -42,7 +43,6 @@ pub struct Doc;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Programmes by id", body = Vec<Programme>),
-        (status = 401, description = "`unauthorized`", body = ApiError),
     )
 )]
 pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Programme>>> {
@@ -61,7 +61,6 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json
     params(("id" = String, Path, description = "Programme id")),
     responses(
         (status = 200, description = "The programme", body = Programme),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 404, description = "`not_found`", body = ApiError),
     )
 )]
@@ -85,7 +84,6 @@ pub async fn detail(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's participations (possibly none)", body = Vec<Participation>),
-        (status = 401, description = "`unauthorized`", body = ApiError),
     )
 )]
 pub async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Participation>>> {
@@ -106,7 +104,6 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Json<
     request_body = ProgressUpdate,
     responses(
         (status = 200, description = "The participation as changed", body = Changed),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: a principal cannot record a teacher's progress", body = ApiError),
         (status = 404, description = "`not_found`: no such participation of the caller's", body = ApiError),
         (status = 409, description = "`conflict`: changed since `base_version`; `current` holds it", body = ApiError),
@@ -119,22 +116,5 @@ pub async fn progress(
     ApiPath((id, item_id)): ApiPath<(String, String)>,
     ApiJson(update): ApiJson<ProgressUpdate>,
 ) -> Result<Json<Changed>> {
-    let mut tx = state.db.begin().await?;
-    let p = caller.own(
-        records::get(&mut tx, RecordKind::Participation, &id).await?,
-        |p: &Participation| &p.person_id,
-        "Kemajuan program dicatat oleh pesertanya sendiri.",
-        "Keikutsertaan tidak ditemukan.",
-    )?;
-    records::check_version(&mut tx, RecordKind::Participation, &id, update.base_version).await?;
-    let programme = records::get::<Programme>(&mut tx, RecordKind::Programme, &p.data.programme_id)
-        .await?
-        .ok_or_else(|| ServerError::Internal(anyhow::anyhow!("participation {id} of a missing programme")))?;
-    let next = p
-        .data
-        .with_progress(&programme.data, &item_id, update.done)
-        .map_err(|m| ServerError::new(ErrorCode::Validation, m))?;
-    let record = records::put(&mut tx, RecordKind::Participation, &id, &p.audience, &next).await?;
-    tx.commit().await?;
-    Ok(Json(Changed { records: vec![record] }))
+    Ok(Json(programmes::record_progress(&state.db, &caller, &id, &item_id, &update).await?))
 }

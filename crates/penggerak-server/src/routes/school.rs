@@ -4,9 +4,9 @@
 
 use super::ApiPath;
 use crate::auth::Caller;
+use crate::domain::pkb::{current_year, plan_id};
 use crate::error::{Result, ServerError};
 use crate::records::{self, Filter};
-use crate::routes::pkb::{current_year, plan_id};
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
@@ -69,11 +69,11 @@ async fn summary(
         .map(|s| s.data)
         .filter(|i| i.plan_id == plan_id)
         .collect();
-    let cycle = crate::routes::kinerja::cycle_id(current_year());
+    let cycle = crate::domain::kinerja::cycle_id(current_year());
     let kinerja_status = records::get::<PerformancePlan>(
         conn,
         RecordKind::PerformancePlan,
-        &crate::routes::kinerja::plan_id(&cycle, &person.id),
+        &crate::domain::kinerja::plan_id(&cycle, &person.id),
     )
     .await?
     .map(|p| p.data.status);
@@ -88,7 +88,6 @@ async fn summary(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Each staff member with programme stage, plan progress and data problems", body = Vec<StaffSummary>),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only a principal", body = ApiError),
     )
 )]
@@ -118,7 +117,6 @@ pub async fn staff(State(state): State<AppState>, caller: Caller) -> Result<Json
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The staff member", body = StaffSummary),
-        (status = 401, description = "`unauthorized`", body = ApiError),
         (status = 403, description = "`forbidden`: only a principal", body = ApiError),
         (status = 404, description = "`not_found`: not on the caller's staff", body = ApiError),
     )

@@ -32,7 +32,6 @@ use penggerak_types::limits::{self, SYNC_PAGE_RECORDS as DEFAULT_LIMIT, SYNC_PAG
             headers(("ETag" = String, description = "Send back as `If-None-Match` with the same cursor"))),
         (status = 304, description = "Nothing changed since the cursor"),
         (status = 400, description = "`bad_request`: `limit` out of range", body = ApiError),
-        (status = 401, description = "`unauthorized`", body = ApiError),
     )
 )]
 pub async fn sync(
