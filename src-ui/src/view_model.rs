@@ -116,6 +116,10 @@ fn reason_field(l: Locale, field: Field) -> &'static str {
         Field::ObservationText => td_string!(l, rfield_observation_text),
         Field::ObservationSchedule => td_string!(l, rfield_observation_schedule),
         Field::ProgrammeSteps => td_string!(l, rfield_programme_steps),
+        Field::PkbItems => td_string!(l, rfield_pkb_items),
+        Field::JpTarget => td_string!(l, rfield_jp_target),
+        Field::Observations => td_string!(l, rfield_observations),
+        Field::Evidence => td_string!(l, rfield_evidence),
     }
 }
 
@@ -871,6 +875,10 @@ mod tests {
             ObservationText,
             ObservationSchedule,
             ProgrammeSteps,
+            PkbItems,
+            JpTarget,
+            Observations,
+            Evidence,
         ];
         let mut all = vec![
             Reason::ChangesWaiting { count: 2 },

@@ -57,18 +57,42 @@ async fn a_plan_goes_from_draft_to_agreed_and_rated_and_every_wrong_move_is_refu
     let path = format!("/kinerja/plans/{}", plan.id);
     let mut v = version_of(&siti, &plan.id).await;
 
-    // Nobody can approve a draft that was never sent; the principal cannot send it for her.
-    for (who, to, status, code) in [
-        (&head, "disetujui", StatusCode::CONFLICT, ErrorCode::Conflict),
-        (&head, "perlu_disetujui", StatusCode::FORBIDDEN, ErrorCode::Forbidden),
-        (&siti, "disepakati", StatusCode::CONFLICT, ErrorCode::Conflict),
+    // Nobody can approve a draft that was never sent; the principal cannot send it for her. Each refusal
+    // carries its rule and values, for the app to word in the user's language.
+    use penggerak_types::kinerja::Actor;
+    use penggerak_types::Reason;
+    for (who, to, status, code, reason) in [
+        (
+            &head,
+            "disetujui",
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            Reason::PlanMove { from: PlanStatus::Draf, to: PlanStatus::Disetujui },
+        ),
+        (
+            &head,
+            "perlu_disetujui",
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            Reason::MoveBy { by: Actor::Owner },
+        ),
+        (
+            &siti,
+            "disepakati",
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            Reason::PlanMove { from: PlanStatus::Draf, to: PlanStatus::Disepakati },
+        ),
     ] {
-        expect_error(
+        let e = expect_error(
             who.send(Method::POST, &format!("{path}/status"), Some(mv(v, to, None))).await,
             status,
             code,
         )
         .await;
+        assert_eq!(e.message, reason.to_string(), "the message says the reason in Indonesian");
+        assert_eq!(e.reason, Some(reason), "the reason as data");
+        assert!(!e.message.contains("PerluDisetujui"), "no Rust names: {}", e.message);
     }
     // The principal reads the plan but cannot write it.
     assert_eq!(head.get(&path).await.status(), StatusCode::OK);
@@ -90,12 +114,13 @@ async fn a_plan_goes_from_draft_to_agreed_and_rated_and_every_wrong_move_is_refu
             .await;
     assert_eq!((p.results.len(), nv), (plan.results.len() + 1, v + 1));
     v = nv;
-    expect_error(
+    let e = expect_error(
         siti.send(Method::POST, &format!("{path}/status"), Some(mv(v, "perlu_disetujui", None))).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::Validation,
     )
     .await;
+    assert_eq!(e.reason, Some(Reason::IndicatorNeeded), "which rule: {e:?}");
     let last = results.as_array().unwrap().len() - 1;
     results[last]["indicators"] = json!(["Jurnal terisi tiap pekan"]);
     let (_, nv) =

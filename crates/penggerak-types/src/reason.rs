@@ -48,6 +48,14 @@ pub enum Field {
     ObservationSchedule,
     /// A step of a programme item.
     ProgrammeSteps,
+    /// The activities of a development plan.
+    PkbItems,
+    /// A development plan's JP target.
+    JpTarget,
+    /// The observations of a performance plan.
+    Observations,
+    /// The evidence files of a performance plan.
+    Evidence,
 }
 
 impl Field {
@@ -71,6 +79,10 @@ impl Field {
             Field::ObservationText => "Teks observasi",
             Field::ObservationSchedule => "Jadwal observasi",
             Field::ProgrammeSteps => "Langkah yang selesai",
+            Field::PkbItems => "Kegiatan dalam rencana pengembangan",
+            Field::JpTarget => "Target JP",
+            Field::Observations => "Observasi dalam satu rencana",
+            Field::Evidence => "Bukti dukung dalam satu rencana",
         }
     }
 }

@@ -7,7 +7,7 @@
 //! observations and gives the predikat. Nobody else writes any of it; a plan is seen by its owner and that
 //! principal only.
 
-use super::{invalid, transaction, versioned, Next};
+use super::{invalid, refused_by, transaction, versioned, Next};
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::files;
@@ -17,7 +17,7 @@ use penggerak_types::kinerja::{
     Actor, Cycle, Evidence, EvidenceUpload, NewObservation, Observation, ObservationPatch, PerformancePlan,
     PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal, PlanStatus,
 };
-use penggerak_types::{limits, Changed, ErrorCode, RecordKind};
+use penggerak_types::{limits, ApiError, Changed, ErrorCode, Field, Reason, RecordKind};
 use sqlx::AnyConnection;
 
 /// The id of the cycle of `year`.
@@ -39,9 +39,9 @@ pub async fn put_cycle(conn: &mut AnyConnection, cycle: &Cycle) -> Result<()> {
 /// The answer for a refused plan edit or move.
 fn refused(r: PlanRefusal) -> ServerError {
     match r {
-        PlanRefusal::NotNow(m) => ServerError::new(ErrorCode::Conflict, m),
-        PlanRefusal::NotYours(m) => ServerError::new(ErrorCode::Forbidden, m),
-        PlanRefusal::Invalid(m) => invalid(m),
+        PlanRefusal::NotNow(r) => ServerError::Api(ApiError::refused(ErrorCode::Conflict, r)),
+        PlanRefusal::NotYours(r) => ServerError::Api(ApiError::refused(ErrorCode::Forbidden, r)),
+        PlanRefusal::Invalid(r) => refused_by(r),
     }
 }
 
@@ -199,12 +199,21 @@ struct Part {
     max: usize,
     /// Its name in a refusal.
     name: &'static str,
+    field: Field,
 }
 
-const OBSERVATIONS: Part =
-    Part { kind: RecordKind::Observation, max: limits::OBSERVATIONS_PER_PLAN, name: "observasi" };
-const EVIDENCE: Part =
-    Part { kind: RecordKind::Evidence, max: limits::EVIDENCE_PER_PLAN, name: "bukti dukung" };
+const OBSERVATIONS: Part = Part {
+    kind: RecordKind::Observation,
+    max: limits::OBSERVATIONS_PER_PLAN,
+    name: "observasi",
+    field: Field::Observations,
+};
+const EVIDENCE: Part = Part {
+    kind: RecordKind::Evidence,
+    max: limits::EVIDENCE_PER_PLAN,
+    name: "bukti dukung",
+    field: Field::Evidence,
+};
 
 /// Room on `plan` for a new `part` under the client's `id`: the id is free (else as [`Caller::new_id`]
 /// answers) and the plan holds fewer than `part.max` of them (its owner's records naming it through
@@ -224,7 +233,7 @@ async fn room_on<T: serde::de::DeserializeOwned>(
     )?;
     let owned = records::list::<T>(conn, part.kind, Filter::Owner(&plan.owner_id)).await?;
     if owned.iter().filter(|r| plan_of(&r.data) == &plan.id).count() >= part.max {
-        return Err(invalid(format!("Satu rencana paling banyak memuat {} {}.", part.max, part.name)));
+        return Err(refused_by(Reason::TooMany { field: part.field, max: part.max as u32 }));
     }
     Ok(())
 }
@@ -245,7 +254,7 @@ pub async fn schedule(db: &Db, caller: &Caller, new: &NewObservation) -> Result<
         )
         .await?;
         room_on::<Observation>(tx, caller, &plan.data, &OBSERVATIONS, &new.id, |o| &o.plan_id).await?;
-        let obs = new.observation(&plan.data, &caller.user_id).map_err(invalid)?;
+        let obs = new.observation(&plan.data, &caller.user_id).map_err(refused_by)?;
         Ok(vec![records::put(tx, RecordKind::Observation, &obs.id, &plan.audience, &obs).await?])
     })
     .await
@@ -282,7 +291,7 @@ pub async fn edit_observation(
         Ok(obs)
     };
     versioned(db, RecordKind::Observation, id, patch.base_version, load, async |_, obs| {
-        Ok(Next::Put(obs.data.patched(patch).map_err(invalid)?))
+        Ok(Next::Put(obs.data.patched(patch).map_err(refused_by)?))
     })
     .await
 }

@@ -73,3 +73,9 @@ pub async fn versioned<T: serde::Serialize>(
 fn invalid(message: impl Into<String>) -> ServerError {
     ServerError::new(ErrorCode::Validation, message)
 }
+
+/// `422 validation` by a rule: its [`Reason`](penggerak_types::Reason) for the app to word, and its
+/// Indonesian sentence as the message.
+fn refused_by(reason: penggerak_types::Reason) -> ServerError {
+    ServerError::Api(penggerak_types::ApiError::refused(ErrorCode::Validation, reason))
+}

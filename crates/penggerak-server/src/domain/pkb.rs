@@ -1,13 +1,13 @@
 //! The development plan (PKB): each teacher's plan for a year, its items and its JP target. Only the owner
 //! writes; their principal reads (audience: owner + school).
 
-use super::{invalid, transaction, versioned, Next};
+use super::{invalid, refused_by, transaction, versioned, Next};
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience, Filter, Stored};
 use crate::Db;
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbPlan, PkbStatus, PkbTarget};
-use penggerak_types::{limits, Changed, ErrorCode, RecordKind};
+use penggerak_types::{limits, Changed, ErrorCode, Field, Reason, RecordKind};
 use sqlx::AnyConnection;
 
 /// The current year in WIB, the plan year.
@@ -58,16 +58,16 @@ pub async fn add_item(db: &Db, caller: &Caller, new: NewPkbItem) -> Result<Chang
         // count.
         let items = records::list::<PkbItem>(tx, RecordKind::PkbItem, Filter::Owner(&caller.user_id)).await?;
         if items.iter().filter(|i| i.data.plan_id == plan.data.id).count() >= limits::PKB_ITEMS_PER_PLAN {
-            return Err(invalid(format!(
-                "Rencana pengembangan paling banyak memuat {} kegiatan.",
-                limits::PKB_ITEMS_PER_PLAN
-            )));
+            return Err(refused_by(Reason::TooMany {
+                field: Field::PkbItems,
+                max: limits::PKB_ITEMS_PER_PLAN as u32,
+            }));
         }
         if let Some(event) = new.community_event_id.as_deref() {
             let known = limits::is_id(event)
                 && records::current(tx, RecordKind::CommunityEvent, event).await?.is_some_and(|e| !e.deleted);
             if !known {
-                return Err(invalid("Kegiatan komunitas yang dirujuk tidak ada."));
+                return Err(refused_by(Reason::NotValid { field: Field::CommunityEvent }));
             }
         }
         let item = PkbItem {
@@ -83,7 +83,7 @@ pub async fn add_item(db: &Db, caller: &Caller, new: NewPkbItem) -> Result<Chang
             reflection: String::new(),
             community_event_id: new.community_event_id,
         };
-        item.check().map_err(invalid)?;
+        item.check().map_err(refused_by)?;
         Ok(vec![records::put(tx, RecordKind::PkbItem, &item.id, &plan.audience, &item).await?])
     })
     .await
@@ -97,7 +97,7 @@ pub async fn edit_item(db: &Db, caller: &Caller, id: &str, patch: &PkbItemPatch)
         id,
         patch.base_version,
         async |tx| own_item(tx, caller, id).await,
-        async |_, item| Ok(Next::Put(item.data.patched(patch).map_err(invalid)?)),
+        async |_, item| Ok(Next::Put(item.data.patched(patch).map_err(refused_by)?)),
     )
     .await
 }
@@ -118,7 +118,7 @@ pub async fn delete_item(db: &Db, caller: &Caller, id: &str, base_version: i64) 
 /// Sets the caller's JP target for the current year (1 to 500).
 pub async fn set_target(db: &Db, caller: &Caller, target: &PkbTarget) -> Result<Changed> {
     if !(1..=500).contains(&target.target_jp) {
-        return Err(invalid("Target JP harus antara 1 dan 500."));
+        return Err(refused_by(Reason::OutOfRange { field: Field::JpTarget, min: 1, max: 500 }));
     }
     let id = plan_id(&caller.user_id, current_year());
     versioned(

@@ -8,7 +8,7 @@ use crate::error::{Result, ServerError};
 use crate::records;
 use crate::Db;
 use penggerak_types::programme::{Participation, Programme, ProgressUpdate};
-use penggerak_types::{Changed, ErrorCode, RecordKind};
+use penggerak_types::{Changed, RecordKind};
 
 /// The caller records their progress (steps done) on item `item_id` of participation `id`.
 pub async fn record_progress(
@@ -31,10 +31,7 @@ pub async fn record_progress(
             records::get::<Programme>(tx, RecordKind::Programme, &p.data.programme_id).await?.ok_or_else(
                 || ServerError::Internal(anyhow::anyhow!("participation {id} of a missing programme")),
             )?;
-        let next = p
-            .data
-            .with_progress(&programme.data, item_id, update.done)
-            .map_err(|m| ServerError::new(ErrorCode::Validation, m))?;
+        let next = p.data.with_progress(&programme.data, item_id, update.done).map_err(super::refused_by)?;
         Ok(Next::Put(next))
     })
     .await
