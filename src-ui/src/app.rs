@@ -146,6 +146,11 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                         {t!(i18n, sync_now)}
                     </button>
                 </p>
+                // A failed sync says why (an offline one says it in Pengaturan: "Luring" says enough here).
+                {move || (sync.get().phase == SyncPhase::Error)
+                    .then(|| view_model::sync_problem(i18n.get_locale(), &sync.get()))
+                    .flatten()
+                    .map(|why| view! { <p id="sync-problem" class="error" role="alert">{why}</p> })}
                 <Routes fallback=Home>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/status") view=Status />

@@ -93,6 +93,9 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::NotOnDevice => td_string!(l, reason_not_on_device).to_string(),
         Reason::GivenUp { attempts } => td_string!(l, reason_given_up, attempts = *attempts).to_string(),
         Reason::HeldBack => td_string!(l, reason_held_back).to_string(),
+        Reason::FailingAgain { attempts, max } => {
+            td_string!(l, reason_failing_again, attempts = *attempts, max = *max).to_string()
+        }
     }
 }
 
@@ -363,6 +366,14 @@ pub fn last_synced(l: Locale, s: &SyncStatus, zone: Zone) -> String {
     match &s.last_synced_at {
         Some(at) => time_label(l, at, zone),
         None => td_string!(l, sync_never).to_owned(),
+    }
+}
+
+/// Why the last sync did not finish, in the user's words, while that is still so (offline or failed).
+pub fn sync_problem(l: Locale, s: &SyncStatus) -> Option<String> {
+    match s.phase {
+        SyncPhase::Offline | SyncPhase::Error => s.problem.as_ref().map(|p| error_text(l, p)),
+        _ => None,
     }
 }
 
@@ -903,6 +914,7 @@ mod tests {
             Reason::NotOnDevice,
             Reason::GivenUp { attempts: 8 },
             Reason::HeldBack,
+            Reason::FailingAgain { attempts: 2, max: 8 },
         ];
         for field in fields {
             all.extend([
@@ -958,6 +970,30 @@ mod tests {
         assert_eq!(date_label(EN, "2026-12-02T08:00"), "2 Dec 2026 08:00");
         assert_eq!(date_label(EN, "2026-05-20"), "20 May 2026");
         assert_eq!(date_label(ID, "kapan-kapan"), "kapan-kapan");
+    }
+
+    /// A failed sync says why, in the user's language, from the problem's data.
+    #[test]
+    fn a_failed_sync_says_why() {
+        let mut s = SyncStatus { phase: SyncPhase::Error, ..Default::default() };
+        assert_eq!(sync_problem(EN, &s), None, "nothing known, nothing said");
+        s.problem =
+            Some(ApiError::refused(ErrorCode::Internal, Reason::FailingAgain { attempts: 2, max: 8 }));
+        assert_eq!(
+            sync_problem(EN, &s).as_deref(),
+            Some("The server failed one of your changes (2 of 8 tries); it will be sent again.")
+        );
+        assert!(sync_problem(ID, &s)
+            .unwrap()
+            .starts_with("Server gagal memproses salah satu perubahan Anda (2 dari 8"));
+        s.phase = SyncPhase::Idle;
+        assert_eq!(sync_problem(EN, &s), None, "a sync that went through has no problem to show");
+        s.phase = SyncPhase::Offline;
+        s.problem = Some(ApiError::new(ErrorCode::Offline, "Server tidak dapat dihubungi."));
+        assert!(
+            sync_problem(EN, &s).unwrap().starts_with("The server cannot be reached"),
+            "worded from the code"
+        );
     }
 
     /// The demo's Bali teacher (Ni Made Ayu Lestari, SD Negeri 3 Ubud): her times are WITA, named.

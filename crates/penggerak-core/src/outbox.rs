@@ -119,8 +119,8 @@ pub(crate) enum Verdict {
     /// keeps it; later changes to the same records are held back with it.
     Refused(ApiError),
     /// Not the change's fault (offline before or after sending, 429, `server_busy`): it waits, nothing is counted, and
-    /// nothing behind it overtakes it. `note` is kept on the entry, `message` says why on the sync line.
-    Wait { note: String, message: String },
+    /// nothing behind it overtakes it. `note` is kept on the entry, `problem` says why on the sync line.
+    Wait { note: String, problem: ApiError },
     /// The server answered but failed this change (5xx, `internal`, `in_progress`, 408 or
     /// `request_timeout`, an answer that is not the contract): an attempt, counted only if the server answers a pull.
     Failing(ApiError),
@@ -140,7 +140,7 @@ pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
             ErrorCode::Conflict if e.current.is_some() => Verdict::Conflict(e),
             // The server's pace, not the change: like 429.
             ErrorCode::RateLimited | ErrorCode::ServerBusy => {
-                Verdict::Wait { note: e.message.clone(), message: e.message }
+                Verdict::Wait { note: e.message.clone(), problem: e }
             }
             // The server's own deadline (a slow link): its answer is kept for the retry, like a proxy's 408.
             ErrorCode::InProgress | ErrorCode::Internal | ErrorCode::Unknown | ErrorCode::RequestTimeout => {
@@ -152,7 +152,7 @@ pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
             _ => Verdict::Refused(e),
         },
         e @ ClientError::Rejected { status: 429 } => {
-            Verdict::Wait { note: e.to_string(), message: e.to_api_error().message }
+            Verdict::Wait { note: e.to_string(), problem: e.to_api_error() }
         }
         e @ ClientError::Rejected { status: 408 } => Verdict::Failing(e.to_api_error()),
         e @ ClientError::Rejected { .. } => Verdict::Refused(e.to_api_error()),
@@ -162,7 +162,7 @@ pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
         )),
         e @ ClientError::Protocol(_) => Verdict::Failing(e.to_api_error()),
         e @ (ClientError::Offline { .. } | ClientError::BadUrl(_)) => {
-            Verdict::Wait { note: e.to_string(), message: e.to_api_error().message }
+            Verdict::Wait { note: e.to_string(), problem: e.to_api_error() }
         }
     }
 }

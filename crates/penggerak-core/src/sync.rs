@@ -49,7 +49,7 @@ const OWNER: &str = "owner";
 enum Push {
     Done,
     /// The server cannot be reached, or asked to slow down: the rest waits, nothing is counted.
-    Blocked(String),
+    Blocked(ApiError),
     /// The server answered, but failed entry `seq` in a way that may pass another time.
     Failing {
         seq: i64,
@@ -105,38 +105,43 @@ impl Session {
                 if let Err(e) = self.finish_revocation().await {
                     tracing::warn!(error = %e, "could not revoke a session signed out offline");
                 }
-                self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::SignedOut, None)).await;
+                self.refresh_status(|s| (s.phase, s.message, s.problem) = (SyncPhase::SignedOut, None, None))
+                    .await;
                 return Ok(self.sync_control().status.borrow().clone());
             }
             Err(e) => return Err(e),
         };
         self.refresh_status(|s| {
-            (s.phase, s.received, s.expected, s.message) = (SyncPhase::Pushing, 0, 0, None);
+            (s.phase, s.received, s.expected, s.message, s.problem) = (SyncPhase::Pushing, 0, 0, None, None);
             s.push_total = s.waiting;
         })
         .await;
         // Each turn either ends the pass or gives up one waiting change, so it ends.
         let result = loop {
             match self.push(&mut link).await {
-                Ok(Push::Blocked(message)) => break Err((SyncPhase::Offline, message)),
+                Ok(Push::Blocked(problem)) => break Err((SyncPhase::Offline, problem)),
                 Ok(Push::Done) => {
                     self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
-                    break self.pull(&mut link).await.map_err(|m| (SyncPhase::Offline, m));
+                    break self.pull(&mut link).await.map_err(|p| (SyncPhase::Offline, p));
                 }
                 Ok(Push::Failing { seq, label, error }) => {
                     // This change, or the whole server? Only a server that answers the pull counts.
                     self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
-                    if let Err(message) = self.pull(&mut link).await {
+                    if let Err(problem) = self.pull(&mut link).await {
                         self.store().note_wait(seq, &error.message).await?;
-                        break Err((SyncPhase::Offline, message));
+                        break Err((SyncPhase::Offline, problem));
                     }
                     let attempts = self.store().count_attempt(seq, &error.message).await?;
                     if attempts < MAX_ATTEMPTS {
-                        let message = format!(
+                        let mut problem = ApiError::refused(
+                            error.code,
+                            Reason::FailingAgain { attempts: attempts as u32, max: MAX_ATTEMPTS as u32 },
+                        );
+                        problem.message = format!(
                             "\u{201c}{label}\u{201d} gagal diproses server ({attempts} dari {MAX_ATTEMPTS} kali): {}",
                             error.message
                         );
-                        break Err((SyncPhase::Error, message));
+                        break Err((SyncPhase::Error, problem));
                     }
                     let mut given_up =
                         ApiError::refused(error.code, Reason::GivenUp { attempts: attempts as u32 });
@@ -151,10 +156,14 @@ impl Session {
         match result {
             Ok(()) => {
                 self.store().set_meta(LAST_SYNCED, &rfc3339_now()).await?;
-                self.refresh_status(|s| (s.phase, s.message) = (SyncPhase::Idle, None)).await;
+                self.refresh_status(|s| (s.phase, s.message, s.problem) = (SyncPhase::Idle, None, None))
+                    .await;
             }
-            Err((phase, message)) => {
-                self.refresh_status(|s| (s.phase, s.message) = (phase, Some(message))).await
+            Err((phase, problem)) => {
+                self.refresh_status(|s| {
+                    (s.phase, s.message, s.problem) = (phase, Some(problem.message.clone()), Some(problem))
+                })
+                .await
             }
         }
         Ok(self.sync_control().status.borrow().clone())
@@ -164,7 +173,10 @@ impl Session {
         let api = e.to_api_error();
         let phase =
             if api.code == ErrorCode::SessionExpired { SyncPhase::SignedOut } else { SyncPhase::Error };
-        self.refresh_status(|s| (s.phase, s.message) = (phase, Some(api.message.clone()))).await;
+        self.refresh_status(|s| {
+            (s.phase, s.message, s.problem) = (phase, Some(api.message.clone()), Some(api))
+        })
+        .await;
         e
     }
 
@@ -188,9 +200,9 @@ impl Session {
                 Verdict::Applied(records) => store.finish(entry.seq, &records).await?,
                 Verdict::Conflict(e) => store.mark_conflict(entry.seq, &e).await?,
                 Verdict::Refused(e) => store.reject(entry.seq, &e).await?,
-                Verdict::Wait { note, message } => {
+                Verdict::Wait { note, problem } => {
                     store.note_wait(entry.seq, &note).await?;
-                    return Ok(Push::Blocked(message));
+                    return Ok(Push::Blocked(problem));
                 }
                 Verdict::Failing(error) => {
                     return Ok(Push::Failing { seq: entry.seq, label: entry.label.clone(), error })
@@ -202,14 +214,14 @@ impl Session {
         Ok(Push::Done)
     }
 
-    /// Pulls until the feed has nothing more. `Err` carries a message when the server cannot be reached.
-    async fn pull(&self, link: &mut Link) -> Result<(), String> {
+    /// Pulls until the feed has nothing more. `Err` says why when the server cannot be reached.
+    async fn pull(&self, link: &mut Link) -> Result<(), ApiError> {
         let store = self.store();
         let limit = self.sync_control().page_size;
         loop {
             let (cursor, etag) = match (store.meta(CURSOR).await, store.meta(ETAG).await) {
                 (Ok(c), Ok(e)) => (c, e),
-                (Err(e), _) | (_, Err(e)) => return Err(e.to_api_error().message),
+                (Err(e), _) | (_, Err(e)) => return Err(e.to_api_error()),
             };
             let answer = self
                 .call(link, move |client, token| {
@@ -221,7 +233,7 @@ impl Session {
                 Ok(SyncAnswer::NotModified) => return Ok(()),
                 Ok(SyncAnswer::Page { page, etag }) => {
                     let (n, more, remaining) = (page.records.len() as u64, page.more, page.remaining);
-                    store.apply_page(&page, etag.as_deref()).await.map_err(|e| e.to_api_error().message)?;
+                    store.apply_page(&page, etag.as_deref()).await.map_err(|e| e.to_api_error())?;
                     self.refresh_status(|s| {
                         s.received += n;
                         s.expected = s.received + remaining;
@@ -231,7 +243,7 @@ impl Session {
                         return Ok(());
                     }
                 }
-                Err(e) => return Err(e.to_api_error().message),
+                Err(e) => return Err(e.to_api_error()),
             }
         }
     }

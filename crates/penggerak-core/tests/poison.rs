@@ -104,6 +104,11 @@ async fn a_change_the_server_keeps_failing_is_given_up_after_the_bound_and_later
         let s = d.session.sync_now().await.unwrap();
         assert_eq!((s.waiting, s.notices), (3, 0), "still tried, in order, on attempt {n}: {s:?}");
         assert_eq!(store.outbox().await.unwrap()[0].attempts, n, "each pass the server answered counts once");
+        assert_eq!(
+            (s.phase, s.problem.and_then(|p| p.reason)),
+            (SyncPhase::Error, Some(Reason::FailingAgain { attempts: n as u32, max: MAX_ATTEMPTS as u32 })),
+            "the sync line can say why, as data"
+        );
     }
     let s = d.session.sync_now().await.unwrap();
     assert_eq!((s.phase, s.waiting, s.notices), (SyncPhase::Idle, 0, 2), "given up after the bound: {s:?}");

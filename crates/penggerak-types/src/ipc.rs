@@ -97,6 +97,10 @@ pub struct SyncStatus {
     pub push_total: u32,
     /// The last error, for people (Bahasa Indonesia), when `phase` is `offline` or `error`.
     pub message: Option<String>,
+    /// The same, as data (its code, and its reason when it has one), for the app to word in the user's
+    /// language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::ApiError>,
 }
 
 /// The phase of [`SyncStatus`].

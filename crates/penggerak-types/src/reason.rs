@@ -149,6 +149,8 @@ pub enum Reason {
     GivenUp { attempts: u32 },
     /// Not sent: an earlier change to the same data was refused; its content is kept.
     HeldBack,
+    /// The server failed a change `attempts` times of the `max` it is given; it is sent again later.
+    FailingAgain { attempts: u32, max: u32 },
 }
 
 /// A plan status as the ministry's e-Kinerja names it.
@@ -214,6 +216,10 @@ impl fmt::Display for Reason {
                 f,
                 "Server gagal memproses perubahan ini {attempts} kali, jadi perubahan ini dihentikan agar \
                  perubahan lain tetap terkirim. Isinya tetap tersimpan di sini."
+            ),
+            Reason::FailingAgain { attempts, max } => write!(
+                f,
+                "Server gagal memproses sebuah perubahan ({attempts} dari {max} kali); perubahan itu dikirim lagi nanti."
             ),
             Reason::HeldBack => f.write_str(
                 "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",

@@ -41,6 +41,10 @@ pub fn Pengaturan() -> impl IntoView {
             <dl class="facts">
                 <dt>{t!(i18n, settings_last_synced)}</dt>
                 <dd id="settings-last-synced">{move || view_model::last_synced(i18n.get_locale(), &sync.get(), zone)}</dd>
+                {move || view_model::sync_problem(i18n.get_locale(), &sync.get()).map(|why| view! {
+                    <dt>{t!(i18n, settings_sync_problem)}</dt>
+                    <dd id="settings-sync-problem">{why}</dd>
+                })}
                 <dt>{t!(i18n, settings_waiting)}</dt>
                 <dd id="settings-waiting">{move || sync.get().waiting}</dd>
                 <dt>{t!(i18n, settings_conflicts)}</dt>
