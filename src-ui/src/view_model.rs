@@ -755,7 +755,7 @@ mod tests {
     fn a_material_says_what_saving_it_costs_and_how_far_it_got() {
         let none = material_item(Saved::No, 0);
         assert_eq!(saved_chip(ID, &none), None, "nothing on the device: no chip");
-        assert_eq!(save_label(ID, &none).unwrap(), "Simpan untuk dibaca offline (6 MB)");
+        assert_eq!(save_label(ID, &none).unwrap(), "Unduh untuk dibaca tanpa internet (6 MB)");
         assert_eq!(save_label(EN, &none).unwrap(), "Save for offline reading (6 MB)");
 
         let half = material_item(Saved::No, 3_000_000);
@@ -1019,7 +1019,7 @@ mod tests {
         assert_eq!(time_label(ID, "2026-12-31T14:30:00Z", Zone::Wit), "31 Des 2026 23.30 WIT");
         assert_eq!(time_label(ID, "kapan-kapan", wita), "kapan-kapan", "not an instant: as it is");
         let s = SyncStatus { last_synced_at: Some("2026-11-22T03:04:05Z".into()), ..Default::default() };
-        assert_eq!(sync_line(ID, &s, wita), "Tersinkron (terakhir 22 Nov 2026 11.04 WITA)");
+        assert_eq!(sync_line(ID, &s, wita), "Terakhir disinkronkan 22 Nov 2026 11.04 WITA");
         assert_eq!(last_synced(EN, &s, wita), "22 Nov 2026 11:04 WITA");
         // No school (a pengawas): WIB.
         assert_eq!(profile().zone(), Zone::Wib);
@@ -1030,14 +1030,14 @@ mod tests {
         let mut s = SyncStatus::default();
         assert_eq!(sync_line(ID, &s, Zone::Wib), "Belum pernah disinkronkan");
         s.last_synced_at = Some("2026-11-22T03:04:05Z".into());
-        assert_eq!(sync_line(ID, &s, Zone::Wib), "Tersinkron (terakhir 22 Nov 2026 10.04 WIB)", "in WIB");
-        assert_eq!(sync_line(EN, &s, Zone::Wib), "Synced (last 22 Nov 2026 10:04 WIB)");
+        assert_eq!(sync_line(ID, &s, Zone::Wib), "Terakhir disinkronkan 22 Nov 2026 10.04 WIB", "in WIB");
+        assert_eq!(sync_line(EN, &s, Zone::Wib), "Last synced 22 Nov 2026 10:04 WIB");
         s.phase = SyncPhase::Offline;
         s.waiting = 2;
         s.conflicts = 1;
         assert_eq!(
             sync_line(ID, &s, Zone::Wib),
-            "Luring · 2 perubahan menunggu sinkronisasi · 1 konflik perlu dipilih"
+            "Luring · 2 perubahan menunggu sinkronisasi · 1 perubahan bentrok, pilih versinya"
         );
         assert_eq!(
             sync_line(EN, &s, Zone::Wib),

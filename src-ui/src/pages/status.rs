@@ -39,7 +39,7 @@ fn programme(l: Locale, p: ProgrammeStatus) -> impl IntoView {
         view! {
             <p class="certificate">
                 <strong>{td_string!(l, certificate_outcome, outcome = p.outcome.clone()).to_string()}</strong>
-                " · "{c.number}" · "{td_string!(l, certificate_issued, date = view_model::date_label(l, &c.issued_on)).to_string()}
+                " · "{td_string!(l, certificate_number, number = c.number.clone()).to_string()}" · "{td_string!(l, certificate_issued, date = view_model::date_label(l, &c.issued_on)).to_string()}
             </p>
         }
     });

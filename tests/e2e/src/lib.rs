@@ -117,7 +117,7 @@ impl Driver {
         let app = self.launch().await;
         find(&app, "#identifier", "sign-in screen").await;
         sign_in(&app, identifier, password, name).await;
-        wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Tersinkron")).await;
+        wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Terakhir disinkronkan")).await;
         app
     }
 }

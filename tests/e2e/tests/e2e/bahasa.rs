@@ -111,7 +111,7 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     find(&app, "#language-en", "the English choice").await.click().await.unwrap();
     wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
     wait_text(&app, "#nav-home", "the menu in English", |t| t == "Home").await;
-    wait_text(&app, "#sync-line", "the sync line in English", |t| t.starts_with("Synced (last ")).await;
+    wait_text(&app, "#sync-line", "the sync line in English", |t| t.starts_with("Last synced ")).await;
     let reminders = find(&app, "#reminders", "the reminder switch").await;
     assert_eq!(reminders.prop("checked").await.unwrap().as_deref(), Some("true"), "reminders start on");
     reminders.click().await.unwrap();
@@ -127,7 +127,7 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     app.close().await.unwrap();
     let app = driver.launch().await;
     wait_text(&app, "#nav-home", "English after a restart", |t| t == "Home").await;
-    wait_text(&app, "#sync-line", "synced after the restart", |t| t.starts_with("Synced")).await;
+    wait_text(&app, "#sync-line", "synced after the restart", |t| t.starts_with("Last synced")).await;
     open(&app, "settings", "#settings-title").await;
     wait_text(&app, "#settings-title", "settings in English", |t| t == "Settings").await;
     let used = wait_text(&app, "#data-use", "data use in English", |t| t.starts_with("This month:")).await;

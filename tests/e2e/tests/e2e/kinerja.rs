@@ -49,12 +49,15 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     penggerak_e2e::type_into(&app, &format!("#result-text-{new_id}"), NEW_RESULT, "the result's text").await;
     penggerak_e2e::type_into(&app, &format!("#result-indicators-{new_id}"), NEW_INDICATOR, "its indicator")
         .await;
-    wait_text(&app, "#plan-draft", "the editing kept on the device", |t| t == "Draf tersimpan di perangkat")
+    wait_text(&app, "#plan-draft", "the editing kept on the device", |t| t == "Draf tersimpan otomatis")
         .await;
     let submit = find(&app, "#submit-plan", "submit button").await;
     let disabled = submit.prop("disabled").await.unwrap();
     assert_eq!(disabled.as_deref(), Some("true"), "unsaved edits would not go with the plan: save first");
-    wait_text(&app, "#submit-hint", "and the page says so", |t| t.starts_with("Simpan rencana dulu")).await;
+    wait_text(&app, "#submit-hint", "and the page says so", |t| {
+        t.starts_with("Simpan rencana terlebih dahulu")
+    })
+    .await;
     screenshots(&app, "14-kinerja-ubah").await;
     find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
     wait_text(&app, "#plan-draft", "saved for real", |t| t == "Tersimpan di perangkat saat Anda mengetik.")
@@ -68,8 +71,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
 
     // Her reflection on the plan, the same way: kept as typed, then saved.
     penggerak_e2e::type_into(&app, "#plan-reflection", REFLECTION, "the reflection").await;
-    wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan di perangkat")
-        .await;
+    wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan otomatis").await;
     find(&app, "#save-plan-reflection", "save the reflection").await.click().await.unwrap();
     wait_text(&app, "#plan-reflection-state", "saved for real", |t| {
         t == "Tersimpan di perangkat saat Anda mengetik."

@@ -101,7 +101,10 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     // The server is back: sync, the mark goes, the server counts her once.
     server.restart();
     find(&app, "#sync-now", "sync button").await.click().await.unwrap();
-    wait_text(&app, "#sync-line", "synced", |t| t.contains("Tersinkron") && !t.contains("menunggu")).await;
+    wait_text(&app, "#sync-line", "synced", |t| {
+        t.contains("Terakhir disinkronkan") && !t.contains("menunggu")
+    })
+    .await;
     wait_text(&app, ".community-page", "no longer waiting", |t| !t.contains("Menunggu sinkronisasi")).await;
     wait_text(&app, "#community-members", "the server's count", |t| {
         t.starts_with(&format!("{} ", before + 1))

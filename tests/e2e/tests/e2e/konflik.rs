@@ -51,7 +51,7 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
     slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight: +5 %
     find(&app, &format!("#pkb-{item_id} .save-progress"), "save progress").await.click().await.unwrap();
-    wait_text(&app, "#sync-line", "the conflict is reported", |t| t.contains("1 konflik")).await;
+    wait_text(&app, "#sync-line", "the conflict is reported", |t| t.contains("1 perubahan bentrok")).await;
     find(&app, &format!("#pkb-{item_id} .badge.warn"), "the item is marked in conflict").await;
     find(&app, "#open-conflicts", "the way to choose").await.click().await.unwrap();
     find(&app, "#conflicts-title", "the conflict screen").await;
@@ -68,7 +68,10 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     // She keeps hers: sent again on the server's version; the other device's reflection stays.
     find(&app, ".keep-mine", "keep mine").await.click().await.unwrap();
     find(&app, "#conflicts-none", "nothing left to choose").await;
-    wait_text(&app, "#sync-line", "settled", |t| t.contains("Tersinkron") && !t.contains("konflik")).await;
+    wait_text(&app, "#sync-line", "settled", |t| {
+        t.contains("Terakhir disinkronkan") && !t.contains("bentrok")
+    })
+    .await;
     screenshots(&app, "41-konflik-selesai").await;
     let plan: PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
     let item = plan.items.iter().find(|i| i.id == item_id).unwrap();

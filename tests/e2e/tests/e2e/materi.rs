@@ -38,7 +38,7 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     wait_text(&app, "#material-title", "its page", |t| t == material.title).await;
     find(&app, "#material-not-saved", "not saved yet: nothing to read").await;
     let offer = wait_text(&app, "#save-material", "the save button says what it costs", |t| {
-        t.starts_with("Simpan untuk dibaca offline (") && (t.contains(" KB)") || t.contains(" MB)"))
+        t.starts_with("Unduh untuk dibaca tanpa internet (") && (t.contains(" KB)") || t.contains(" MB)"))
     })
     .await;
     screenshots(&app, "71-materi-belum-tersimpan").await;

@@ -29,10 +29,8 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     let item_id = first.attr("id").await.unwrap().unwrap().trim_start_matches("pkb-").to_owned();
     let textarea = format!("#reflection-{item_id}");
     type_into(&app, &textarea, REFLECTION, "typing the reflection").await;
-    wait_text(&app, &format!("#draft-{item_id}"), "kept on the device", |t| {
-        t == "Draf tersimpan di perangkat"
-    })
-    .await;
+    wait_text(&app, &format!("#draft-{item_id}"), "kept on the device", |t| t == "Draf tersimpan otomatis")
+        .await;
     screenshots(&app, "31-rencana-draf").await;
 
     // Killed before she pressed save: no shutdown code runs.
