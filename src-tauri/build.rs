@@ -20,6 +20,7 @@ fn main() {
             "resolve",
             "refused",
             "dismiss_refused",
+            "reopen_refused",
             "preferences",
             "set_preferences",
             "take_reminders",

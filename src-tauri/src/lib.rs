@@ -35,6 +35,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::resolve,
         commands::views::refused,
         commands::views::dismiss_refused,
+        commands::views::reopen_refused,
         commands::settings::preferences,
         commands::settings::set_preferences,
         commands::settings::take_reminders,

@@ -166,6 +166,10 @@ fn only_granted_commands_from_the_main_window_run() {
     let refused = invoke(&main, cmd::REFUSED, json!({}), LOCAL_ORIGIN).expect("refused is granted");
     assert_eq!(refused, json!([]), "the server refused nothing of hers");
     invoke(&main, cmd::DISMISS_REFUSED, json!({"id": 1}), LOCAL_ORIGIN).expect("dismiss_refused is granted");
+    // Reopening one that is not there is the engine's refusal, not the ACL's: the command is granted.
+    let err = invoke(&main, cmd::REOPEN_REFUSED, json!({"id": 1}), LOCAL_ORIGIN)
+        .expect_err("nothing refused to open again");
+    assert!(!err.to_string().contains("not allowed"), "reopen_refused is granted: {err}");
 
     // Sign-out would lose the waiting submit and the draft: refused until the user confirms.
     let err = invoke(&main, cmd::SIGN_OUT, json!({"discard": false}), LOCAL_ORIGIN)

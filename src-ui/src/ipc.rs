@@ -6,8 +6,8 @@ use crate::i18n::Locale;
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
     DismissArgs, Draft, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, PkbView, Preferences,
-    PreferencesChange, ProgrammesView, RefusedChange, Reminder, ResolveArgs, SaveDraftArgs, SessionState,
-    SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
+    PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage, ResolveArgs, SaveDraftArgs,
+    SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -127,6 +127,11 @@ pub async fn refused() -> Result<Vec<RefusedChange>, ApiError> {
 /// The user has read refused change `id`: it is forgotten.
 pub async fn dismiss_refused(id: i64) -> Result<(), ApiError> {
     call(cmd::DISMISS_REFUSED, &DismissArgs { id }).await
+}
+
+/// Refused change `id`'s text goes back into its editor as a draft; answers the page it is on.
+pub async fn reopen_refused(id: i64) -> Result<ReopenPage, ApiError> {
+    call(cmd::REOPEN_REFUSED, &DismissArgs { id }).await
 }
 
 /// Does what the user asked: shown at once from the store, sent to the server by the sync loop.

@@ -25,6 +25,7 @@ pub fn error_text(l: Locale, e: &ApiError) -> String {
         ErrorCode::InvalidCredentials => td_string!(l, err_invalid_credentials).to_string(),
         ErrorCode::SessionExpired => td_string!(l, err_session_expired).to_string(),
         ErrorCode::RateLimited => td_string!(l, err_rate_limited).to_string(),
+        ErrorCode::PayloadTooLarge => td_string!(l, err_payload_too_large).to_string(),
         // The device's own words (the OS keyring's, the database driver's) go to the log, not the screen.
         ErrorCode::Keyring => {
             leptos::logging::warn!("keyring: {}", e.message);

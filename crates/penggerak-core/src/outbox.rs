@@ -89,6 +89,8 @@ pub struct Notice {
     pub message: String,
     /// The [`penggerak_types::Reason`] as JSON, when one was given.
     pub reason: Option<String>,
+    /// The route the change was sent to (under `/api/v1`).
+    pub path: Option<String>,
     pub body: Option<String>,
     /// When it was refused (Unix seconds).
     pub created_at: i64,
@@ -219,7 +221,7 @@ impl LocalStore {
     /// Refused changes not yet dismissed, oldest first.
     pub async fn notices(&self) -> Result<Vec<Notice>, CoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, label, code, message, reason, body, created_at FROM notices ORDER BY id",
+            "SELECT id, label, code, message, reason, path, body, created_at FROM notices ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?)
@@ -228,6 +230,33 @@ impl LocalStore {
     /// The user has read notice `id`.
     pub async fn dismiss_notice(&self, id: i64) -> Result<(), CoreError> {
         sqlx::query("DELETE FROM notices WHERE id = ?").bind(id).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Notice `id`, if it is still there.
+    pub async fn notice(&self, id: i64) -> Result<Option<Notice>, CoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, label, code, message, reason, path, body, created_at FROM notices WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Notice `id` is opened again: `text` goes back under draft `key` and the notice goes, together.
+    pub async fn reopen_notice(&self, id: i64, key: &str, text: &str) -> Result<(), CoreError> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(text)
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM notices WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -419,29 +448,29 @@ impl LocalStore {
     /// with a notice of its own that keeps its body.
     pub(crate) async fn reject(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
-        let (label, body): (String, Option<String>) =
-            sqlx::query_as("SELECT label, body FROM outbox WHERE seq = ?")
+        let (label, body, path): (String, Option<String>, String) =
+            sqlx::query_as("SELECT label, body, path FROM outbox WHERE seq = ?")
                 .bind(seq)
                 .fetch_one(&mut *tx)
                 .await?;
-        add_notice(&mut tx, &label, e, body).await?;
+        add_notice(&mut tx, &label, e, &path, body).await?;
         let mut touched = touches(&mut tx, seq).await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
-        let later: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-            "SELECT seq, label, body FROM outbox WHERE seq > ? AND state = 'pending' ORDER BY seq",
+        let later: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT seq, label, body, path FROM outbox WHERE seq > ? AND state = 'pending' ORDER BY seq",
         )
         .bind(seq)
         .fetch_all(&mut *tx)
         .await?;
         let mut held = 0;
-        for (later_seq, later_label, later_body) in later {
+        for (later_seq, later_label, later_body, later_path) in later {
             let its = touches(&mut tx, later_seq).await?;
             if !its.iter().any(|r| touched.contains(r)) {
                 continue;
             }
             let mut held_back = ApiError::refused(e.code, Reason::HeldBack);
             held_back.message = format!("{} (\u{201c}{label}\u{201d})", held_back.message);
-            add_notice(&mut tx, &later_label, &held_back, later_body).await?;
+            add_notice(&mut tx, &later_label, &held_back, &later_path, later_body).await?;
             sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(later_seq).execute(&mut *tx).await?;
             touched.extend(its.into_iter().filter(|r| !touched.contains(r)).collect::<Vec<_>>());
             held += 1;
@@ -482,18 +511,20 @@ async fn add_notice(
     conn: &mut sqlx::SqliteConnection,
     label: &str,
     e: &ApiError,
+    path: &str,
     body: Option<String>,
 ) -> Result<(), CoreError> {
     let code =
         serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let reason = e.reason.as_ref().and_then(|r| serde_json::to_string(r).ok());
     sqlx::query(
-        "INSERT INTO notices (label, code, message, reason, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO notices (label, code, message, reason, path, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(label)
     .bind(code)
     .bind(&e.message)
     .bind(reason)
+    .bind(path)
     .bind(body)
     .bind(now_unix())
     .execute(conn)

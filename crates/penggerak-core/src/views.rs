@@ -9,12 +9,12 @@ use penggerak_types::ipc::{
     plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Approval, ChangeField,
     CommunitiesView, CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, Home, ItemStatus,
     Keep, KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, RefusedChange,
-    StageStatus, HOME_DEADLINES,
+    ReopenPage, StageStatus, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
 use penggerak_types::programme::{Participation, Programme, StageOutcome};
-use penggerak_types::{ApiError, ErrorCode, RecordKind};
+use penggerak_types::{ApiError, ErrorCode, Field, Reason, RecordKind};
 
 /// The day after `date` (`YYYY-MM-DD`), or `None` if it is not a date.
 pub fn date_after(date: &str) -> Option<String> {
@@ -247,8 +247,6 @@ impl Session {
         self.change(&change).await
     }
 
-    /// Settles a conflict the way the user chose: mine is sent again on the server's current version, or
-    /// theirs replaces mine. The sync loop is woken to send or settle it.
     /// The user has read refused change `id` (and redone it, or let it go): it is forgotten.
     pub async fn dismiss_refused(&self, id: i64) -> Result<(), CoreError> {
         self.store().dismiss_notice(id).await?;
@@ -256,6 +254,19 @@ impl Session {
         Ok(())
     }
 
+    /// Opens refused change `id` again to be fixed: the text it carried goes back into its editor as a
+    /// draft (kept as typed, sent when saved), and the notice goes, in one transaction. Returns the page
+    /// the editor is on.
+    pub async fn reopen_refused(&self, id: i64) -> Result<ReopenPage, CoreError> {
+        let notice = self.store().notice(id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
+        let (key, text, page) = reopen_target(notice.path.as_deref(), notice.body.as_deref())
+            .ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;
+        self.store().reopen_notice(id, &key, &text).await?;
+        Ok(page)
+    }
+
+    /// Settles a conflict the way the user chose: mine is sent again on the server's current version, or
+    /// theirs replaces mine. The sync loop is woken to send or settle it.
     pub async fn resolve_conflict(&self, kind: RecordKind, id: &str, keep: Keep) -> Result<(), CoreError> {
         let how = match keep {
             Keep::Mine => crate::Resolution::KeepMine,
@@ -461,9 +472,27 @@ pub async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError
                 .ok()
                 .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
                 .unwrap_or_default();
-            RefusedChange { id: n.id, label: n.label, reason, fields, at }
+            let reopen = reopen_target(n.path.as_deref(), n.body.as_deref()).map(|(_, _, page)| page);
+            RefusedChange { id: n.id, label: n.label, reason, fields, at, reopen }
         })
         .collect())
+}
+
+/// Where a refused change's text goes back to be fixed: the draft key, the text, and the page — for an
+/// activity's or a plan's reflection (the texts people write at length). `None` for anything else.
+fn reopen_target(path: Option<&str>, body: Option<&str>) -> Option<(String, String, ReopenPage)> {
+    let body: serde_json::Value = serde_json::from_str(body?).ok()?;
+    let text = body.get("reflection")?.as_str()?.to_owned();
+    let segments: Vec<String> = path?
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    match segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["pkb", "items", id] => Some((reflection_draft_key(id), text, ReopenPage::Pkb)),
+        ["kinerja", "plans", id] => Some((plan_reflection_draft_key(id), text, ReopenPage::Kinerja)),
+        _ => None,
+    }
 }
 
 /// The fields (of two JSON objects) whose values differ, by field name. A missing field and a null one

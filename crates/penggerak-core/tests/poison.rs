@@ -9,7 +9,7 @@ use penggerak_core::outbox::MAX_ATTEMPTS;
 use penggerak_core::{changes, MemoryStore, Session};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
 use penggerak_types::api::CommunityDetail;
-use penggerak_types::ipc::{SessionState, SyncPhase};
+use penggerak_types::ipc::{reflection_draft_key, ReopenPage, SessionState, SyncPhase};
 use penggerak_types::pkb::{PkbItem, PkbItemPatch};
 use penggerak_types::Reason;
 use penggerak_types::RecordKind;
@@ -205,6 +205,39 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
         penggerak_types::ErrorCode::ChangesWaiting,
         "signing out would lose the refused change she has not read: asked first"
     );
+    // She opens it again to fix it: her text goes back into the reflection's editor as a draft and the
+    // notice goes; saved again (the proxy out of the way now), it reaches the server.
+    assert_eq!(shown[0].reopen, Some(ReopenPage::Pkb), "a reflection can be opened again on Rencana");
+    assert_eq!(d.session.reopen_refused(shown[0].id).await.unwrap(), ReopenPage::Pkb);
+    assert_eq!(
+        store.draft(&reflection_draft_key(&item)).await.unwrap().as_deref(),
+        Some(REFLECTION),
+        "every character she wrote is back in the editor"
+    );
+    assert!(penggerak_core::views::refused(store).await.unwrap().is_empty(), "no longer listed as refused");
+    assert!(d.session.reopen_refused(shown[0].id).await.is_err(), "opened once");
+    proxy.set_mode(ChaosMode::Pass);
+    let fixed = format!("{REFLECTION} (diperbaiki)");
+    d.session
+        .act(penggerak_types::ipc::Action::EditPkbItem { id: item.clone(), patch: reflection(&fixed) })
+        .await
+        .unwrap();
+    assert_eq!(store.draft(&reflection_draft_key(&item)).await.unwrap(), None, "saved: the draft goes");
+    assert_eq!(d.session.sync_now().await.unwrap().waiting, 0, "sent");
+    let client = penggerak_client::ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login(SITI, DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let overview: penggerak_types::pkb::PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    let on_server = overview.items.iter().find(|i| i.id == item).expect("her item on the server");
+    assert_eq!(on_server.reflection, fixed, "the fixed text reached the server");
+
+    // A change without text of hers (a progress edit) is read and dismissed instead.
+    proxy.set_mode(ChaosMode::Answer { path: route, status: 413, body: "<html>413</html>" });
+    let progress =
+        PkbItemPatch { progress: Some(on_server.progress.saturating_add(5).min(95)), ..Default::default() };
+    d.session.change(&changes::edit_pkb_item(store, &item, progress).await.unwrap()).await.unwrap();
+    d.session.sync_now().await.unwrap();
+    let shown = penggerak_core::views::refused(store).await.unwrap();
+    assert_eq!((shown.len(), shown[0].reopen), (1, None), "nothing of hers to open again: {shown:?}");
     d.session.dismiss_refused(shown[0].id).await.unwrap();
     assert!(penggerak_core::views::refused(store).await.unwrap().is_empty(), "dismissed once read");
 }

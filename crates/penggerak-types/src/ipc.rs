@@ -25,6 +25,7 @@ pub mod cmd {
     pub const RESOLVE: &str = "resolve";
     pub const REFUSED: &str = "refused";
     pub const DISMISS_REFUSED: &str = "dismiss_refused";
+    pub const REOPEN_REFUSED: &str = "reopen_refused";
     pub const PREFERENCES: &str = "preferences";
     pub const SET_PREFERENCES: &str = "set_preferences";
     pub const TAKE_REMINDERS: &str = "take_reminders";
@@ -574,6 +575,20 @@ pub struct RefusedChange {
     /// When it was refused (RFC 3339, UTC).
     #[serde(default)]
     pub at: String,
+    /// Where the text it carried can be opened again to fix and send (`reopen_refused`), when it carried
+    /// the user's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reopen: Option<ReopenPage>,
+}
+
+/// The page a refused change's text is opened again on, in its editor, as a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReopenPage {
+    /// Rencana (the development plan): an activity's reflection.
+    Pkb,
+    /// Kinerja (the performance plan): the plan's reflection.
+    Kinerja,
 }
 
 /// One field of a refused change: its JSON name and value. The UI says them in the user's language.
@@ -583,7 +598,8 @@ pub struct ChangeField {
     pub value: serde_json::Value,
 }
 
-/// `dismiss_refused`'s argument: the refused change the user has read.
+/// `dismiss_refused`'s and `reopen_refused`'s argument: the refused change the user has read, or opens
+/// again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DismissArgs {
     pub id: i64,

@@ -7,7 +7,7 @@ use penggerak_core::views;
 use penggerak_core::Session;
 use penggerak_types::ipc::{
     Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView, PkbView,
-    ProgrammesView, RefusedChange,
+    ProgrammesView, RefusedChange, ReopenPage,
 };
 use penggerak_types::ApiError;
 use std::sync::Arc;
@@ -67,6 +67,12 @@ pub async fn refused(session: State<'_, Arc<Session>>) -> Result<Vec<RefusedChan
 #[tauri::command]
 pub async fn dismiss_refused(session: State<'_, Arc<Session>>, id: i64) -> Result<(), ApiError> {
     Ok(session.dismiss_refused(id).await?)
+}
+
+/// Opens a refused change's text again in its editor; answers the page to go to.
+#[tauri::command]
+pub async fn reopen_refused(session: State<'_, Arc<Session>>, id: i64) -> Result<ReopenPage, ApiError> {
+    Ok(session.reopen_refused(id).await?)
 }
 
 #[tauri::command]

@@ -6,7 +6,7 @@ use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::RefusedChange;
+use penggerak_types::ipc::{RefusedChange, ReopenPage};
 use penggerak_types::ApiError;
 
 #[component]
@@ -16,6 +16,20 @@ pub fn Ditolak() -> impl IntoView {
     let data = ctx.read(ipc::refused);
     let error = RwSignal::new(None::<String>);
     let dismiss = ctx.action(error, ipc::dismiss_refused);
+    // Opening one again puts its text back in its editor: go there.
+    let navigate = leptos_router::hooks::use_navigate();
+    let reopen = Action::new_local(move |id: &i64| ipc::reopen_refused(*id));
+    Effect::new(move |_| match reopen.value().get() {
+        Some(Ok(page)) => navigate(
+            match page {
+                ReopenPage::Pkb => "/rencana",
+                ReopenPage::Kinerja => "/kinerja",
+            },
+            Default::default(),
+        ),
+        Some(Err(e)) => error.set(Some(view_model::error_text(l, &e))),
+        None => {}
+    });
 
     view! {
         <section class="card ditolak" aria-labelledby="refused-title">
@@ -26,14 +40,19 @@ pub fn Ditolak() -> impl IntoView {
                     } else {
                         view! {
                             <p>{td_string!(l, refused_intro)}</p>
-                            <ul id="refused" class="conflicts">{list.into_iter().map(|c| refused(l, c, dismiss)).collect_view()}</ul>
+                            <ul id="refused" class="conflicts">{list.into_iter().map(|c| refused(l, c, dismiss, reopen)).collect_view()}</ul>
                         }.into_any()
                     })}
         </section>
     }
 }
 
-fn refused(l: Locale, c: RefusedChange, dismiss: Action<i64, Result<(), ApiError>>) -> impl IntoView {
+fn refused(
+    l: Locale,
+    c: RefusedChange,
+    dismiss: Action<i64, Result<(), ApiError>>,
+    reopen: Action<i64, Result<ReopenPage, ApiError>>,
+) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
     let id = c.id;
     view! {
@@ -60,6 +79,10 @@ fn refused(l: Locale, c: RefusedChange, dismiss: Action<i64, Result<(), ApiError
                 </table>
             })}
             <div class="choices">
+                {c.reopen.map(|_| view! {
+                    <button class="primary reopen" id=format!("reopen-{id}") disabled=move || reopen.pending().get()
+                        on:click=move |_| { reopen.dispatch(id); }>{td_string!(l, refused_reopen)}</button>
+                })}
                 <button class="secondary dismiss" disabled=move || dismiss.pending().get()
                     on:click=move |_| { dismiss.dispatch(id); }>{td_string!(l, refused_dismiss)}</button>
             </div>

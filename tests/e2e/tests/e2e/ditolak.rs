@@ -1,13 +1,18 @@
 //! A refused change in the real app: a proxy in front of the server answers Siti's progress edit with an
 //! HTML 413 (as a carrier's or school's proxy may). The engine refuses it at once (never sent again), keeps
 //! what she wrote, and the sync line offers "Lihat yang ditolak"; the Ditolak screen shows why and what the
-//! change held, in both languages; she dismisses it once read. Everything else goes on reaching the server.
+//! change held, in both languages; she dismisses it once read. Then her reflection on the same item is
+//! refused the same way: the reason in Bahasa Indonesia and English, and she opens it again — her text is
+//! back in its box — fixes it and sends it, and the server has it.
 
+use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
+use penggerak_e2e::{absent, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer};
+use penggerak_types::pkb::PkbOverview;
 
 const PROXY_PAGE: &str = "<html><body><h1>413 Request Entity Too Large</h1></body></html>";
+const REFLECTION: &str = "Murid kelas 4 lebih berani bertanya setelah saya memakai kartu pertanyaan.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
@@ -49,9 +54,63 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
 
     // Read: dismissed, and the sync line no longer points there.
     find(&app, "#open-refused", "the way there").await.click().await.unwrap();
+    absent(&app, ".refused .reopen", "a progress edit holds no text of hers to open again").await;
     find(&app, ".refused .dismiss", "dismiss").await.click().await.unwrap();
     find(&app, "#refused-none", "nothing refused is left").await;
     wait_text(&app, "#sync-line", "the badge is gone", |t| !t.contains("ditolak")).await;
+
+    // Her reflection on the same item is refused too: the reason in both languages, then she opens it
+    // again, finds every character she wrote in its box, fixes it and sends it.
+    open(&app, "rencana", "#rencana-title").await;
+    type_into(&app, &format!("#reflection-{item_id}"), REFLECTION, "her reflection").await;
+    find(&app, &format!("#pkb-{item_id} .save-reflection"), "save the reflection")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&app, "#open-refused", "the way to the refused reflection").await.click().await.unwrap();
+    wait_text(&app, ".refused .reason", "why, in Indonesian", |t| {
+        t == "Server menolak ini karena terlalu besar."
+    })
+    .await;
+    find(&app, ".refused-at", "when").await;
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    find(&app, "#open-refused", "the way there, in English").await.click().await.unwrap();
+    wait_text(&app, ".refused .reason", "why, in English", |t| {
+        t == "The server refused this because it is too large."
+    })
+    .await;
+    screenshots(&app, "47-ditolak-refleksi-en").await;
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
+    find(&app, "#open-refused", "the way there").await.click().await.unwrap();
+    screenshots(&app, "48-ditolak-refleksi").await;
+    find(&app, ".refused .reopen", "open it again to fix").await.click().await.unwrap();
+    find(&app, "#rencana-title", "back on Rencana").await;
+    let kept = find(&app, &format!("#reflection-{item_id}"), "the reflection box")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(REFLECTION), "every character she wrote is back in the box");
+    wait_text(&app, &format!("#draft-{item_id}"), "shown as not sent", |t| t == "Draf belum dikirim").await;
+    screenshots(&app, "49-rencana-dibuka-lagi").await;
+    proxy.set_mode(ChaosMode::Pass);
+    let fixed = format!("{REFLECTION} Saya akan mencobanya lagi pekan depan.");
+    type_into(&app, &format!("#reflection-{item_id}"), &fixed, "her fix").await;
+    find(&app, &format!("#pkb-{item_id} .save-reflection"), "save it").await.click().await.unwrap();
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let token =
+        client.login("3471765432100001", penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let (api, token_ref, item_ref, fixed_ref) = (&client, &token, &item_id, &fixed);
+    eventually("the fixed reflection reached the server", move || async move {
+        let plan: PkbOverview = api.get_json(token_ref, "/pkb").await.map_err(|e| e.to_string())?;
+        let item = plan.items.iter().find(|i| &i.id == item_ref).ok_or("no item")?;
+        (&item.reflection == fixed_ref).then_some(()).ok_or_else(|| format!("{:?}", item.reflection))
+    })
+    .await;
 
     proxy.set_mode(ChaosMode::Pass);
     sign_out(&app).await;
