@@ -17,7 +17,8 @@ use penggerak_types::{ApiError, ErrorCode, Field, Reason};
 /// The sentence to show for an error. Known codes get a fixed, friendly sentence in the chosen language;
 /// others show the message the engine or server wrote (in Bahasa Indonesia: it is the server's data).
 pub fn error_text(l: Locale, e: &ApiError) -> String {
-    if let Some(r) = &e.reason {
+    // A rule this version does not know: the server's sentence says it.
+    if let Some(r) = e.reason.as_ref().filter(|r| **r != Reason::Unknown) {
         return reason_text(l, r);
     }
     match e.code {
@@ -94,6 +95,8 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::NotOnDevice => td_string!(l, reason_not_on_device).to_string(),
         Reason::GivenUp { attempts } => td_string!(l, reason_given_up, attempts = *attempts).to_string(),
         Reason::HeldBack => td_string!(l, reason_held_back).to_string(),
+        Reason::DraftInTheWay => td_string!(l, reason_draft_in_the_way).to_string(),
+        Reason::Unknown => td_string!(l, err_generic).to_string(),
         Reason::FailingAgain { attempts, max } => {
             td_string!(l, reason_failing_again, attempts = *attempts, max = *max).to_string()
         }
@@ -124,6 +127,7 @@ fn reason_field(l: Locale, field: Field) -> &'static str {
         Field::JpTarget => td_string!(l, rfield_jp_target),
         Field::Observations => td_string!(l, rfield_observations),
         Field::Evidence => td_string!(l, rfield_evidence),
+        Field::Unknown => td_string!(l, rfield_unknown),
     }
 }
 
@@ -843,8 +847,12 @@ mod tests {
         );
         assert_eq!(error_text(EN, &e), "A plan that is “Needs approval” cannot become “Agreed”.");
         let e = ApiError::refused(ErrorCode::Validation, Reason::TooLong { field: Field::Title, max: 200 });
-        assert_eq!(error_text(ID, &e), "Judul paling panjang 200 karakter, dalam satu baris.");
-        assert_eq!(error_text(EN, &e), "Title: at most 200 characters, on one line.");
+        assert_eq!(error_text(ID, &e), "Judul paling panjang 200 karakter.");
+        assert_eq!(error_text(EN, &e), "Title: at most 200 characters.");
+        // A rule from a newer server: its own sentence, not a blank.
+        let mut e = ApiError::new(ErrorCode::Validation, "Aturan baru dari server.");
+        e.reason = Some(Reason::Unknown);
+        assert_eq!(error_text(EN, &e), "Aturan baru dari server.");
         let e = ApiError::refused(ErrorCode::Validation, Reason::PointsShort { total: 60, needed: 100 });
         assert_eq!(error_text(EN, &e), "The points add up to 60; this cycle needs at least 100.");
         // The device's own English stays out of the sentence.
@@ -891,6 +899,7 @@ mod tests {
             JpTarget,
             Observations,
             Evidence,
+            Unknown,
         ];
         let mut all = vec![
             Reason::ChangesWaiting { count: 2 },
@@ -916,6 +925,7 @@ mod tests {
             Reason::GivenUp { attempts: 8 },
             Reason::HeldBack,
             Reason::FailingAgain { attempts: 2, max: 8 },
+            Reason::DraftInTheWay,
         ];
         for field in fields {
             all.extend([

@@ -23,6 +23,15 @@ pub fn date_after(date: &str) -> Option<String> {
     next.format(&fmt).ok()
 }
 
+/// The date in `zone` of an instant (an event's start, written in its community's zone): what "today"
+/// and "tomorrow" mean for the user. What is not an instant keeps its first ten characters.
+fn local_date(instant: &str, zone: penggerak_types::zone::Zone) -> String {
+    match penggerak_types::zone::parse_instant(instant) {
+        Some(unix) => penggerak_types::zone::WallTime::at(unix, zone).date(),
+        None => instant.get(..10).unwrap_or_default().to_owned(),
+    }
+}
+
 fn year_of(date: &str) -> i32 {
     date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
 }
@@ -123,7 +132,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
         .collect();
     for e in store.all::<CommunityEventRecord>(RecordKind::CommunityEvent).await? {
         if mine.contains(&e.community_id) {
-            let date = e.event.starts_at.get(..10).unwrap_or_default().to_owned();
+            let date = local_date(&e.event.starts_at, me.zone());
             deadlines.push(Deadline { date, title: e.event.title, kind: DeadlineKind::Event });
         }
     }
@@ -259,9 +268,20 @@ impl Session {
     /// the editor is on.
     pub async fn reopen_refused(&self, id: i64) -> Result<ReopenPage, CoreError> {
         let notice = self.store().notice(id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
-        let (key, text, page) = reopen_target(notice.path.as_deref(), notice.body.as_deref())
+        let (key, text, page, (kind, record)) = reopen_place(notice.path.as_deref(), notice.body.as_deref())
             .ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;
+        // Its editor belongs to a record the device still holds (an item whose adding was refused is gone,
+        // and its text with it would be nowhere to see): else the notice stays, text and all.
+        if self.store().record(kind, &record).await?.is_none() {
+            return Err(CoreError::Refused(Reason::NotOnDevice));
+        }
+        // Other text typed there since is not overwritten.
+        if self.store().draft(&key).await?.is_some_and(|d| !d.trim().is_empty() && d != text) {
+            return Err(CoreError::Refused(Reason::DraftInTheWay));
+        }
         self.store().reopen_notice(id, &key, &text).await?;
+        // The sync line's count of refused changes follows.
+        self.wake_sync();
         Ok(page)
     }
 
@@ -321,7 +341,9 @@ pub async fn communities(store: &LocalStore, today: &str) -> Result<CommunitiesV
         let community: Community = r.parse()?;
         let mut upcoming: Vec<_> = events
             .iter()
-            .filter(|e| e.community_id == community.id && e.event.starts_at.get(..10).unwrap_or("") >= today)
+            .filter(|e| {
+                e.community_id == community.id && local_date(&e.event.starts_at, me.zone()).as_str() >= today
+            })
             .map(|e| e.event.clone())
             .collect();
         upcoming.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
@@ -481,6 +503,14 @@ pub async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError
 /// Where a refused change's text goes back to be fixed: the draft key, the text, and the page — for an
 /// activity's or a plan's reflection (the texts people write at length). `None` for anything else.
 fn reopen_target(path: Option<&str>, body: Option<&str>) -> Option<(String, String, ReopenPage)> {
+    reopen_place(path, body).map(|(key, text, page, _)| (key, text, page))
+}
+
+/// [`reopen_target`] with the record the editor belongs to.
+fn reopen_place(
+    path: Option<&str>,
+    body: Option<&str>,
+) -> Option<(String, String, ReopenPage, (RecordKind, String))> {
     let body: serde_json::Value = serde_json::from_str(body?).ok()?;
     let text = body.get("reflection")?.as_str()?.to_owned();
     let segments: Vec<String> = path?
@@ -489,8 +519,15 @@ fn reopen_target(path: Option<&str>, body: Option<&str>) -> Option<(String, Stri
         .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
     match segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["pkb", "items", id] => Some((reflection_draft_key(id), text, ReopenPage::Pkb)),
-        ["kinerja", "plans", id] => Some((plan_reflection_draft_key(id), text, ReopenPage::Kinerja)),
+        ["pkb", "items", id] => {
+            Some((reflection_draft_key(id), text, ReopenPage::Pkb, (RecordKind::PkbItem, id.to_string())))
+        }
+        ["kinerja", "plans", id] => Some((
+            plan_reflection_draft_key(id),
+            text,
+            ReopenPage::Kinerja,
+            (RecordKind::PerformancePlan, id.to_string()),
+        )),
         _ => None,
     }
 }

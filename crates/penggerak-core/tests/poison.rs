@@ -208,7 +208,17 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     // She opens it again to fix it: her text goes back into the reflection's editor as a draft and the
     // notice goes; saved again (the proxy out of the way now), it reaches the server.
     assert_eq!(shown[0].reopen, Some(ReopenPage::Pkb), "a reflection can be opened again on Rencana");
-    assert_eq!(d.session.reopen_refused(shown[0].id).await.unwrap(), ReopenPage::Pkb);
+    // Other text she has typed there since is not overwritten: she is told to save it first.
+    store.save_draft(&reflection_draft_key(&item), "Teks lain yang sedang ditulis").await.unwrap();
+    let e = d.session.reopen_refused(shown[0].id).await.unwrap_err().to_api_error();
+    assert_eq!(e.reason, Some(Reason::DraftInTheWay), "{e:?}");
+    assert_eq!(penggerak_core::views::refused(store).await.unwrap().len(), 1, "the notice stays");
+    store.save_draft(&reflection_draft_key(&item), "").await.unwrap();
+    assert_eq!(
+        d.session.reopen_refused(shown[0].id).await.unwrap(),
+        ReopenPage::Pkb,
+        "an empty box is no draft"
+    );
     assert_eq!(
         store.draft(&reflection_draft_key(&item)).await.unwrap().as_deref(),
         Some(REFLECTION),

@@ -56,6 +56,9 @@ pub enum Field {
     Observations,
     /// The evidence files of a performance plan.
     Evidence,
+    /// A field this version of the app does not know (a newer server's).
+    #[serde(other)]
+    Unknown,
 }
 
 impl Field {
@@ -83,6 +86,7 @@ impl Field {
             Field::JpTarget => "Target JP",
             Field::Observations => "Observasi dalam satu rencana",
             Field::Evidence => "Bukti dukung dalam satu rencana",
+            Field::Unknown => "Isian ini",
         }
     }
 }
@@ -151,6 +155,11 @@ pub enum Reason {
     HeldBack,
     /// The server failed a change `attempts` times of the `max` it is given; it is sent again later.
     FailingAgain { attempts: u32, max: u32 },
+    /// A draft of other text is in the editor this change's text would go back to.
+    DraftInTheWay,
+    /// A rule this version of the app does not know (a newer server's): the error's message says it.
+    #[serde(other)]
+    Unknown,
 }
 
 /// A plan status as the ministry's e-Kinerja names it.
@@ -172,7 +181,7 @@ impl fmt::Display for Reason {
                 "Masih ada {count} perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."
             ),
             Reason::Required { field } => write!(f, "{} wajib diisi.", field.id()),
-            Reason::TooLong { field, max } => write!(f, "{} paling panjang {max} karakter, satu baris.", field.id()),
+            Reason::TooLong { field, max } => write!(f, "{} paling panjang {max} karakter.", field.id()),
             Reason::TooMany { field, max } => write!(f, "{}: paling banyak {max}.", field.id()),
             Reason::TooFew { field, min } => write!(f, "{}: perlu sedikitnya {min}.", field.id()),
             Reason::OutOfRange { field, min, max } => write!(f, "{} harus antara {min} dan {max}.", field.id()),
@@ -221,6 +230,10 @@ impl fmt::Display for Reason {
                 f,
                 "Server gagal memproses sebuah perubahan ({attempts} dari {max} kali); perubahan itu dikirim lagi nanti."
             ),
+            Reason::DraftInTheWay => f.write_str(
+                "Ada draf lain di tempat teks ini akan dibuka. Simpan draf itu dulu, lalu buka lagi.",
+            ),
+            Reason::Unknown => f.write_str("Permintaan ini ditolak."),
             Reason::HeldBack => f.write_str(
                 "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",
             ),
@@ -253,6 +266,20 @@ mod tests {
             serde_json::to_value(&r).unwrap(),
             serde_json::json!({"rule": "too_long", "field": "title", "max": 200})
         );
+    }
+
+    #[test]
+    fn a_rule_or_field_from_a_newer_server_still_reads() {
+        let r: Reason = serde_json::from_value(serde_json::json!({"rule": "brand_new", "x": 1})).unwrap();
+        assert_eq!(r, Reason::Unknown, "an unknown rule is not a decoding failure of the whole error");
+        let r: Reason =
+            serde_json::from_value(serde_json::json!({"rule": "required", "field": "brand_new"})).unwrap();
+        assert_eq!(r, Reason::Required { field: Field::Unknown });
+        let e: crate::ApiError = serde_json::from_value(
+            serde_json::json!({"code": "validation", "message": "Aturan baru.", "reason": {"rule": "brand_new"}}),
+        )
+        .unwrap();
+        assert_eq!((e.message.as_str(), e.reason), ("Aturan baru.", Some(Reason::Unknown)));
     }
 
     #[test]

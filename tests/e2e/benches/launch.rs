@@ -106,6 +106,8 @@ async fn main() {
         let rss = l.memory.iter().map(|m| m.rss_kib).sum();
         print_memory(label, rss, l.memory.iter().map(|m| m.pss_kib).sum());
     }
+    // The server is gone, so there is no sign-out to do: leave the keyring as found.
+    driver.forget_session();
 }
 
 fn print_memory(name: &str, rss_kib: u64, pss_kib: Option<u64>) {

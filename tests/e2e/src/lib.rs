@@ -122,6 +122,16 @@ impl Driver {
     }
 }
 
+impl Driver {
+    /// Forgets the session this driver's app left in the keyring, for a run that cannot sign out (the
+    /// launch bench stops the server to measure an offline start).
+    pub fn forget_session(&self) {
+        let keyring = KeyringStore::app();
+        let _ = keyring.clear();
+        let _ = keyring.save_devices(&Default::default());
+    }
+}
+
 impl Drop for Driver {
     /// Stops `tauri-driver` and checks that the test left the device as it found it: signed out, nothing in
     /// the keyring. A test that failed half-way is cleaned up after instead, so that one failure does not

@@ -54,6 +54,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
 
     // Read: dismissed, and the sync line no longer points there.
     find(&app, "#open-refused", "the way there").await.click().await.unwrap();
+    find(&app, ".refused .dismiss", "the refused progress edit").await;
     absent(&app, ".refused .reopen", "a progress edit holds no text of hers to open again").await;
     find(&app, ".refused .dismiss", "dismiss").await.click().await.unwrap();
     find(&app, "#refused-none", "nothing refused is left").await;
