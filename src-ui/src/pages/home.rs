@@ -1,12 +1,14 @@
 //! Beranda: who is signed in, their programme stage and next step, the nearest deadlines, development-plan
 //! progress and where their performance plan stands — all from the device's store — and, when the user's
-//! records are inconsistent, what is wrong and who must fix it. (Sign-out is in
+//! records are inconsistent, what is wrong and who must fix it; changes the server refused lead to Ditolak
+//! from here too. (Sign-out is in
 //! Pengaturan.)
 
 use crate::context::{errors_view, PageContext};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use penggerak_types::api::Profile;
 use penggerak_types::ipc::Home as HomeData;
 
@@ -15,6 +17,7 @@ pub fn Home() -> impl IntoView {
     let ctx = expect_context::<PageContext>();
     let profile = ctx.profile.clone();
     let data = ctx.read(ipc::home);
+    let sync = ctx.sync;
     let i18n = use_i18n();
     let identity = {
         let profile = profile.clone();
@@ -33,6 +36,15 @@ pub fn Home() -> impl IntoView {
             <p class="identity">{identity}</p>
             <p class="school">{school}</p>
             {move || problems(i18n.get_locale(), &profile)}
+            // What the engine set aside for her (refused changes, kept with their content) is seen here too.
+            {move || {
+                let s = sync.get();
+                (s.notices > 0).then(|| view! {
+                    <p id="home-attention" class="note attention">
+                        <A href="/ditolak">{td_string!(i18n.get_locale(), home_attention, count = s.notices).to_string()}</A>
+                    </p>
+                })
+            }}
             <Transition fallback=move || view! { <p class="status">{t!(i18n, loading)}</p> }>
                 <ErrorBoundary fallback=errors_view>
                     {move || data.get().map(|r| r.map(|h| summary(i18n.get_locale(), h)))}

@@ -69,7 +69,14 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
         .click()
         .await
         .unwrap();
-    find(&app, "#open-refused", "the way to the refused reflection").await.click().await.unwrap();
+    // Beranda points there too.
+    open(&app, "home", "#user-name").await;
+    wait_text(&app, "#home-attention", "Beranda says something needs her", |t| {
+        t == "1 perubahan yang ditolak perlu perhatian Anda"
+    })
+    .await;
+    find(&app, "#home-attention a", "the way there from Beranda").await.click().await.unwrap();
+    find(&app, "#refused-title", "the refused-changes screen, from Beranda").await;
     wait_text(&app, ".refused .reason", "why, in Indonesian", |t| {
         t == "Server menolak ini karena terlalu besar."
     })
