@@ -75,6 +75,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
         t == "1 perubahan yang ditolak perlu perhatian Anda"
     })
     .await;
+    screenshots(&app, "44-beranda-perhatian").await;
     find(&app, "#home-attention a", "the way there from Beranda").await.click().await.unwrap();
     find(&app, "#refused-title", "the refused-changes screen, from Beranda").await;
     wait_text(&app, ".refused .reason", "why, in Indonesian", |t| {
