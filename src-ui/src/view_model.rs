@@ -27,6 +27,8 @@ pub fn error_text(l: Locale, e: &ApiError) -> String {
         ErrorCode::SessionExpired => td_string!(l, err_session_expired).to_string(),
         ErrorCode::RateLimited => td_string!(l, err_rate_limited).to_string(),
         ErrorCode::PayloadTooLarge => td_string!(l, err_payload_too_large).to_string(),
+        ErrorCode::ServerBusy => td_string!(l, err_server_busy).to_string(),
+        ErrorCode::RequestTimeout => td_string!(l, err_request_timeout).to_string(),
         // The device's own words (the OS keyring's, the database driver's) go to the log, not the screen.
         ErrorCode::Keyring => {
             leptos::logging::warn!("keyring: {}", e.message);
@@ -61,7 +63,7 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
             td_string!(l, reason_out_of_range, field = f(*field), min = *min, max = *max).to_string()
         }
         Reason::Format { field, format } => {
-            td_string!(l, reason_format, field = f(*field), format = format.clone()).to_string()
+            td_string!(l, reason_format, field = f(*field), format = format_label(l, format)).to_string()
         }
         Reason::NotValid { field } => td_string!(l, reason_not_valid, field = f(*field)).to_string(),
         Reason::DoneMeansFull => td_string!(l, reason_done_means_full).to_string(),
@@ -100,6 +102,16 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::FailingAgain { attempts, max } => {
             td_string!(l, reason_failing_again, attempts = *attempts, max = *max).to_string()
         }
+    }
+}
+
+/// A date or time format as people in the user's language write it ("TTTT-BB-HH" in Bahasa Indonesia);
+/// one this app does not know, as the rule gave it.
+fn format_label(l: Locale, format: &str) -> String {
+    match format {
+        "YYYY-MM-DD" => td_string!(l, format_date).to_string(),
+        "YYYY-MM-DDTHH:MM" => td_string!(l, format_date_time).to_string(),
+        other => other.to_owned(),
     }
 }
 
@@ -853,6 +865,22 @@ mod tests {
         let mut e = ApiError::new(ErrorCode::Validation, "Aturan baru dari server.");
         e.reason = Some(Reason::Unknown);
         assert_eq!(error_text(EN, &e), "Aturan baru dari server.");
+        let date = Reason::Format { field: Field::TargetDate, format: "YYYY-MM-DD".into() };
+        let e = ApiError::refused(ErrorCode::Validation, date);
+        assert_eq!(
+            error_text(ID, &e),
+            "Tanggal target harus berformat TTTT-BB-HH.",
+            "the format as written here"
+        );
+        assert_eq!(error_text(EN, &e), "Target date must be written as YYYY-MM-DD.");
+        // The server's pace and deadline, in the user's language (not the server's Indonesian message).
+        let e = ApiError::new(ErrorCode::ServerBusy, "Server sedang sibuk. Coba lagi sebentar lagi.");
+        assert_eq!(error_text(EN, &e), "The server is busy. The app will try again shortly.");
+        let e = ApiError::new(ErrorCode::RequestTimeout, "x");
+        assert_eq!(
+            error_text(EN, &e),
+            "The connection was too slow for the server to wait. The app will try again."
+        );
         let e = ApiError::refused(ErrorCode::Validation, Reason::PointsShort { total: 60, needed: 100 });
         assert_eq!(error_text(EN, &e), "The points add up to 60; this cycle needs at least 100.");
         // The device's own English stays out of the sentence.
