@@ -4,9 +4,9 @@
 use crate::context::{locale, PageContext};
 use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{
-    community::Community, ditolak::Ditolak, home::Home, kinerja::Kinerja, komunitas::Komunitas,
-    konflik::Konflik, materi::Materi, material::Material, pengaturan::Pengaturan, rencana::Rencana,
-    sign_in::SignIn, status::Status,
+    communities::Komunitas, community::Community, conflicts::Konflik, home::Home, material::Material,
+    materials::Materi, performance::Kinerja, pkb::Rencana, programme::Status, refused::Ditolak,
+    settings::Pengaturan, sign_in::SignIn,
 };
 use crate::{ipc, view_model};
 use leptos::prelude::*;

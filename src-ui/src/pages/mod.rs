@@ -1,14 +1,14 @@
 //! One file per page.
 
+pub mod communities;
 pub mod community;
-pub mod ditolak;
+pub mod conflicts;
 pub mod home;
-pub mod kinerja;
-pub mod komunitas;
-pub mod konflik;
-pub mod materi;
 pub mod material;
-pub mod pengaturan;
-pub mod rencana;
+pub mod materials;
+pub mod performance;
+pub mod pkb;
+pub mod programme;
+pub mod refused;
+pub mod settings;
 pub mod sign_in;
-pub mod status;

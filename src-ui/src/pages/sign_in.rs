@@ -1,7 +1,7 @@
 //! Masuk: identifier (NUPTK/NIP/email), password, and the server address under "advanced".
 
 use crate::i18n::{t, td_string, use_i18n};
-use crate::pages::pengaturan::LanguageChoice;
+use crate::pages::settings::LanguageChoice;
 use crate::{ipc, view_model};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

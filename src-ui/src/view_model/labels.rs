@@ -1,0 +1,191 @@
+//! What domain values are called in the user's language (roles, plan and PKB statuses, predikat,
+//! observation and stage outcomes, kinds of plan item and deadline, who must fix a data problem) and the
+//! lines made of them: the identity and school lines under a name, a reminder's notification.
+
+use super::dates::date_label;
+use crate::i18n::{td_string, Locale};
+use penggerak_types::api::{Fixer, Profile, Role};
+use penggerak_types::ipc::{DeadlineKind, Reminder};
+use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
+use penggerak_types::pkb::{PkbItemKind, PkbStatus};
+use penggerak_types::programme::StageOutcome;
+
+pub fn role_label(l: Locale, role: Role) -> &'static str {
+    match role {
+        Role::Guru => td_string!(l, role_guru),
+        Role::KepalaSekolah => td_string!(l, role_kepala_sekolah),
+        Role::Pengawas => td_string!(l, role_pengawas),
+        Role::Admin => td_string!(l, role_admin),
+    }
+}
+
+/// The identity line under the name: "Guru · NUPTK 3471…" (NIP preferred for civil servants; both are
+/// the ministry's names for the numbers, in every language).
+pub fn identity_line(l: Locale, p: &Profile) -> String {
+    let id = match (&p.nip, &p.nuptk) {
+        (Some(nip), _) => format!(" · NIP {nip}"),
+        (None, Some(nuptk)) => format!(" · NUPTK {nuptk}"),
+        (None, None) => String::new(),
+    };
+    format!("{}{id}", role_label(l, p.role))
+}
+
+/// "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta", or a notice that no school is linked.
+pub fn school_line(l: Locale, p: &Profile) -> String {
+    match &p.school {
+        Some(s) => format!("{} — {}, {}", s.name, s.regency, s.province),
+        None => td_string!(l, no_school).to_owned(),
+    }
+}
+
+/// The plan status as the UI says it.
+pub fn plan_status_label(l: Locale, s: PlanStatus) -> &'static str {
+    match s {
+        PlanStatus::Draf => td_string!(l, status_draf),
+        PlanStatus::PerluDisetujui => td_string!(l, status_perlu_disetujui),
+        PlanStatus::Disetujui => td_string!(l, status_disetujui),
+        PlanStatus::Dikembalikan => td_string!(l, status_dikembalikan),
+        PlanStatus::Disepakati => td_string!(l, status_disepakati),
+    }
+}
+
+pub fn predikat_label(l: Locale, p: Predikat) -> &'static str {
+    match p {
+        Predikat::SangatBaik => td_string!(l, predikat_sangat_baik),
+        Predikat::Baik => td_string!(l, predikat_baik),
+        Predikat::ButuhPerbaikan => td_string!(l, predikat_butuh_perbaikan),
+        Predikat::Kurang => td_string!(l, predikat_kurang),
+        Predikat::SangatKurang => td_string!(l, predikat_sangat_kurang),
+    }
+}
+
+pub fn observation_status_label(l: Locale, s: ObservationStatus) -> &'static str {
+    match s {
+        ObservationStatus::Terjadwal => td_string!(l, obs_terjadwal),
+        ObservationStatus::Dilaksanakan => td_string!(l, obs_dilaksanakan),
+        ObservationStatus::Selesai => td_string!(l, obs_selesai),
+    }
+}
+
+/// Who must fix a data problem, as the notice names them.
+pub fn fixer_label(l: Locale, f: Fixer) -> &'static str {
+    match f {
+        Fixer::Guru => td_string!(l, fixer_guru),
+        Fixer::KepalaSekolah => td_string!(l, fixer_kepala_sekolah),
+        Fixer::OperatorSekolah => td_string!(l, fixer_operator),
+        Fixer::AdminDinas => td_string!(l, fixer_dinas),
+        Fixer::Unknown => td_string!(l, fixer_unknown),
+    }
+}
+
+pub fn stage_outcome_label(l: Locale, o: StageOutcome) -> &'static str {
+    match o {
+        StageOutcome::Belum => td_string!(l, outcome_belum),
+        StageOutcome::Berlangsung => td_string!(l, outcome_berlangsung),
+        StageOutcome::Lulus => td_string!(l, outcome_lulus),
+        StageOutcome::TidakLulus => td_string!(l, outcome_tidak_lulus),
+    }
+}
+
+pub fn pkb_status_label(l: Locale, s: PkbStatus) -> &'static str {
+    match s {
+        PkbStatus::BelumMulai => td_string!(l, pkb_status_belum),
+        PkbStatus::Berjalan => td_string!(l, pkb_status_berjalan),
+        PkbStatus::Selesai => td_string!(l, pkb_status_selesai),
+    }
+}
+
+pub fn pkb_kind_label(l: Locale, k: PkbItemKind) -> &'static str {
+    match k {
+        PkbItemKind::PelatihanMandiri => td_string!(l, pkb_kind_mandiri),
+        PkbItemKind::Lokakarya => td_string!(l, pkb_kind_lokakarya),
+        PkbItemKind::KomunitasBelajar => td_string!(l, pkb_kind_komunitas),
+        PkbItemKind::Lainnya => td_string!(l, pkb_kind_lainnya),
+    }
+}
+
+/// Where a deadline comes from, as the home screen and a reminder name it.
+pub fn deadline_kind_label(l: Locale, k: DeadlineKind) -> &'static str {
+    match k {
+        DeadlineKind::Kinerja => td_string!(l, nav_kinerja),
+        DeadlineKind::Pkb => td_string!(l, pkb_heading),
+        DeadlineKind::Event => td_string!(l, komunitas),
+        DeadlineKind::Programme => td_string!(l, programme_heading),
+    }
+}
+
+/// A reminder's notification: title ("Besok: Lokakarya 3") and body (where it comes from, and the date).
+pub fn reminder_text(l: Locale, r: &Reminder) -> (String, String) {
+    let title = r.deadline.title.clone();
+    let heading = if r.today {
+        td_string!(l, reminder_today, title = title).to_string()
+    } else {
+        td_string!(l, reminder_tomorrow, title = title).to_string()
+    };
+    let kind = deadline_kind_label(l, r.deadline.kind);
+    let body = td_string!(l, reminder_body, kind = kind, date = date_label(l, &r.deadline.date)).to_string();
+    (heading, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view_model::fixtures::profile;
+    use penggerak_types::api::School;
+    use penggerak_types::ipc::Deadline;
+
+    const ID: Locale = Locale::id;
+    const EN: Locale = Locale::en;
+
+    #[test]
+    fn identity_prefers_nip_and_school_has_a_fallback() {
+        let mut p = profile();
+        assert_eq!(identity_line(ID, &p), "Guru · NUPTK 3471");
+        assert_eq!(identity_line(EN, &p), "Teacher · NUPTK 3471");
+        p.nip = Some("1987".into());
+        p.role = Role::KepalaSekolah;
+        assert_eq!(identity_line(ID, &p), "Kepala sekolah · NIP 1987");
+        assert_eq!(school_line(ID, &p), "Belum terhubung ke satuan pendidikan");
+        p.school = Some(School {
+            npsn: "1".into(),
+            name: "SD Negeri 1 Depok".into(),
+            jenjang: "SD".into(),
+            province: "DI Yogyakarta".into(),
+            regency: "Kabupaten Sleman".into(),
+            principal_id: None,
+        });
+        assert_eq!(school_line(EN, &p), "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta", "names stay");
+    }
+
+    #[test]
+    fn every_status_has_a_label() {
+        use PlanStatus::*;
+        let labels: std::collections::BTreeSet<_> =
+            [Draf, PerluDisetujui, Disetujui, Dikembalikan, Disepakati]
+                .map(|s| plan_status_label(EN, s))
+                .into();
+        assert_eq!(labels.len(), 5, "no two statuses read the same");
+        assert_eq!(plan_status_label(ID, PerluDisetujui), "Perlu disetujui");
+    }
+
+    #[test]
+    fn reminders_say_when_what_and_where_from() {
+        let r = Reminder {
+            deadline: Deadline {
+                date: "2026-12-01".into(),
+                title: "Lokakarya 3".into(),
+                kind: DeadlineKind::Pkb,
+            },
+            today: false,
+        };
+        assert_eq!(
+            reminder_text(ID, &r),
+            ("Besok: Lokakarya 3".to_owned(), "Rencana Pengembangan · 1 Des 2026".to_owned())
+        );
+        let r = Reminder { today: true, ..r };
+        assert_eq!(
+            reminder_text(EN, &r),
+            ("Today: Lokakarya 3".to_owned(), "Development plan · 1 Dec 2026".to_owned())
+        );
+    }
+}

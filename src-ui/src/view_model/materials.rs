@@ -1,0 +1,161 @@
+//! The Materi screens: the kinds of material and their names, the search, and what a material's chip and
+//! download button say (how much is on the device, what saving the rest costs in data).
+
+use super::sizes::bytes_label;
+use crate::i18n::{td_string, Locale};
+use penggerak_types::ipc::{MaterialItem, Saved};
+use penggerak_types::material::{MaterialKind, MaterialQuery};
+
+/// The kinds of material, in the order the filter offers them, with the key the filter keeps.
+pub const MATERIAL_KINDS: [(&str, MaterialKind); 4] = [
+    ("modul", MaterialKind::Modul),
+    ("perangkat_ajar", MaterialKind::PerangkatAjar),
+    ("bacaan", MaterialKind::Bacaan),
+    ("video", MaterialKind::Video),
+];
+
+/// A kind of material, in words.
+pub fn material_kind_label(l: Locale, kind: MaterialKind) -> &'static str {
+    match kind {
+        MaterialKind::Modul => td_string!(l, kind_modul),
+        MaterialKind::PerangkatAjar => td_string!(l, kind_perangkat_ajar),
+        MaterialKind::Bacaan => td_string!(l, kind_bacaan),
+        MaterialKind::Video => td_string!(l, kind_video),
+    }
+}
+
+/// The Materi screen's search: words (all must appear in the title, topic or summary) and a kind key of
+/// [`MATERIAL_KINDS`] ("" = every kind).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MaterialFilter {
+    pub q: String,
+    pub kind: String,
+}
+
+impl MaterialFilter {
+    pub fn matches(&self, item: &MaterialItem) -> bool {
+        let kind = MATERIAL_KINDS.iter().find(|(key, _)| *key == self.kind).map(|(_, k)| *k);
+        MaterialQuery { q: Some(self.q.clone()), kind, ..Default::default() }.matches(&item.material)
+    }
+}
+
+/// How much of a material is on the device, in whole percent (rounded down: 100 only when all is there).
+fn saved_percent(item: &MaterialItem) -> u64 {
+    let total = item.material.download_size();
+    if total == 0 {
+        return 100;
+    }
+    (u128::from(item.saved_bytes.min(total)) * 100 / u128::from(total)) as u64
+}
+
+/// The chip beside a material: saved, a newer version waiting, or how far a stopped download got; `None`
+/// when nothing of it is on the device.
+pub fn saved_chip(l: Locale, item: &MaterialItem) -> Option<String> {
+    match item.saved {
+        Saved::Yes => Some(td_string!(l, saved_yes).to_string()),
+        Saved::Outdated => Some(td_string!(l, saved_outdated).to_string()),
+        Saved::No if item.saved_bytes > 0 => {
+            Some(td_string!(l, saved_partial, percent = saved_percent(item)).to_string())
+        }
+        Saved::No => None,
+    }
+}
+
+/// What the download button offers, with what it will cost in data; `None` when the material is saved in
+/// its newest version (nothing to download).
+pub fn save_label(l: Locale, item: &MaterialItem) -> Option<String> {
+    let total = item.material.download_size();
+    let left = total.saturating_sub(item.saved_bytes);
+    match item.saved {
+        Saved::Yes => None,
+        Saved::Outdated => {
+            Some(td_string!(l, update_material, size = bytes_label(l, left.max(1))).to_string())
+        }
+        Saved::No if item.saved_bytes > 0 => {
+            Some(td_string!(l, resume_material, size = bytes_label(l, left)).to_string())
+        }
+        Saved::No => Some(td_string!(l, save_material, size = bytes_label(l, total)).to_string()),
+    }
+}
+
+/// The progress line of a download running: bytes on the device of the whole.
+pub fn saving_label(l: Locale, item: &MaterialItem) -> String {
+    let total = item.material.download_size();
+    td_string!(
+        l,
+        saving_material,
+        done = bytes_label(l, item.saved_bytes.min(total)),
+        total = bytes_label(l, total)
+    )
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: Locale = Locale::id;
+    const EN: Locale = Locale::en;
+
+    fn material_item(saved: Saved, saved_bytes: u64) -> MaterialItem {
+        MaterialItem {
+            material: penggerak_types::material::Material {
+                id: "materi-01".into(),
+                title: "Pembelajaran Berdiferensiasi".into(),
+                kind: MaterialKind::Modul,
+                topic: "Pembelajaran".into(),
+                jenjang: vec![],
+                summary: "Menyesuaikan pembelajaran dengan kebutuhan murid.".into(),
+                updated: "2026-11-01".into(),
+                content_size: 20_000,
+                content_etag: "\"e\"".into(),
+                files: vec![penggerak_types::material::MaterialFile {
+                    id: "f".into(),
+                    name: "modul.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    size: 5_980_000,
+                    sha256: "00".into(),
+                }],
+            },
+            saved,
+            saved_bytes,
+        }
+    }
+
+    #[test]
+    fn a_material_says_what_saving_it_costs_and_how_far_it_got() {
+        let none = material_item(Saved::No, 0);
+        assert_eq!(saved_chip(ID, &none), None, "nothing on the device: no chip");
+        assert_eq!(save_label(ID, &none).unwrap(), "Unduh untuk dibaca tanpa internet (6 MB)");
+        assert_eq!(save_label(EN, &none).unwrap(), "Save for offline reading (6 MB)");
+
+        let half = material_item(Saved::No, 3_000_000);
+        assert_eq!(saved_chip(ID, &half).unwrap(), "Terunduh 50%");
+        assert_eq!(save_label(ID, &half).unwrap(), "Lanjutkan unduhan (3 MB lagi)", "only what is missing");
+        assert_eq!(saving_label(EN, &half), "Downloading… 3 MB of 6 MB");
+
+        let almost = material_item(Saved::No, 5_999_999);
+        assert_eq!(saved_chip(EN, &almost).unwrap(), "99% downloaded", "100% only when it is all there");
+
+        let saved = material_item(Saved::Yes, 6_000_000);
+        assert_eq!((saved_chip(ID, &saved).unwrap().as_str(), save_label(ID, &saved)), ("Tersimpan", None));
+
+        let old = material_item(Saved::Outdated, 5_980_000);
+        assert_eq!(saved_chip(EN, &old).unwrap(), "New version available");
+        assert_eq!(save_label(ID, &old).unwrap(), "Perbarui (20 KB)", "the new text is what is missing");
+    }
+
+    #[test]
+    fn the_materials_filter_combines_words_and_kind() {
+        let m = material_item(Saved::No, 0);
+        let f = |q: &str, kind: &str| MaterialFilter { q: q.into(), kind: kind.into() }.matches(&m);
+        assert!(f("", ""), "an empty filter shows everything");
+        assert!(f("BERDIFERENSIASI murid", ""), "words in any case, from title and summary");
+        assert!(!f("berdiferensiasi video", ""), "every word must match");
+        assert!(f("", "modul") && !f("", "video"), "the kind narrows");
+        assert_eq!(
+            MATERIAL_KINDS.map(|(_, k)| material_kind_label(EN, k)),
+            ["Module", "Teaching kit", "Reading", "Video"]
+        );
+    }
+}

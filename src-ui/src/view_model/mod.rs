@@ -1,0 +1,57 @@
+//! View logic as plain functions: what to show for an error, a role, a profile — in the chosen language.
+//! Tested natively. Every word comes from the translations (`locales/*.json`) through `td_string!`.
+//!
+//! One part per concern, each with its tests; callers use the names re-exported here
+//! (`view_model::error_text`). Parts may use one another one way only: `errors` → `labels` → `dates`;
+//! `sync` → `dates`, `errors`, `sizes`; `materials` → `sizes`.
+
+mod communities;
+mod conflicts;
+mod dates;
+mod drafts;
+mod errors;
+mod labels;
+mod materials;
+mod plans;
+mod sizes;
+mod sync;
+
+pub use communities::{filter_options, members_label, CommunityFilter};
+pub use conflicts::{field_label, field_value};
+pub use dates::{date_label, time_label};
+pub use drafts::DraftQueue;
+pub use errors::{caught_error_text, error_text, reason_text, shell_rejection};
+pub use labels::{
+    deadline_kind_label, fixer_label, identity_line, observation_status_label, pkb_kind_label,
+    pkb_status_label, plan_status_label, predikat_label, reminder_text, role_label, school_line,
+    stage_outcome_label,
+};
+pub use materials::{
+    material_kind_label, save_label, saved_chip, saving_label, MaterialFilter, MATERIAL_KINDS,
+};
+pub use plans::{
+    jp_percent, jp_progress, new_result_form, pkb_groups, result_forms, results_from_forms, ResultForm,
+};
+pub use sizes::bytes_label;
+pub use sync::{data_use_rows, last_synced, sync_line, sync_problem, sync_progress};
+
+/// What the tests of more than one part start from.
+#[cfg(test)]
+mod fixtures {
+    use penggerak_types::api::{Profile, Role};
+
+    pub(super) fn profile() -> Profile {
+        Profile {
+            id: "u".into(),
+            full_name: "Agus".into(),
+            role: Role::Guru,
+            nuptk: Some("3471".into()),
+            nip: None,
+            email: "a@x".into(),
+            school: None,
+            employment: Default::default(),
+            subjects: vec![],
+            problems: vec![],
+        }
+    }
+}
