@@ -6,7 +6,7 @@
 
 mod commands;
 
-use penggerak_core::{KeyringStore, Session, DEFAULT_SERVER};
+use penggerak_core::{Engine, KeyringStore, DEFAULT_SERVER};
 use penggerak_types::ipc::SYNC_STATUS_EVENT;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,11 +53,11 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 }
 
 /// Opens the engine over the app's data directory and the OS keyring.
-fn open_session<R: Runtime>(app: &tauri::App<R>) -> Result<Session, Box<dyn std::error::Error>> {
+fn open_session<R: Runtime>(app: &tauri::App<R>) -> Result<Engine, Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
     let server = std::env::var(SERVER_ENV).unwrap_or_else(|_| DEFAULT_SERVER.to_owned());
     let session =
-        tauri::async_runtime::block_on(Session::open(&data_dir, Arc::new(KeyringStore::app()), server))?;
+        tauri::async_runtime::block_on(Engine::open(&data_dir, Arc::new(KeyringStore::app()), server))?;
     Ok(session)
 }
 
@@ -67,7 +67,7 @@ const SYNC_PERIOD: Duration = Duration::from_secs(5 * 60);
 
 /// Starts the engine's sync loop (at start, on every change, periodically, and retrying with backoff
 /// while offline) and forwards every status change to the UI as the `sync-status` event.
-fn start_sync<R: Runtime>(app: tauri::AppHandle<R>, session: Arc<Session>) {
+fn start_sync<R: Runtime>(app: tauri::AppHandle<R>, session: Arc<Engine>) {
     tauri::async_runtime::spawn(async move {
         let _loop = session.spawn_sync_loop(SYNC_PERIOD);
         let mut status = session.sync_status();

@@ -2,7 +2,7 @@
 //! real `tauri.conf.json` + `capabilities/`): the main window may call the app's own commands; anything not
 //! granted — a core plugin command, an unknown command, another window, a remote origin — is refused.
 
-use penggerak_core::{MemoryStore, Session};
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ipc::{
     cmd, reflection_draft_key, CommunitiesView, Home, KinerjaView, MaterialReader, MaterialsView, PkbView,
@@ -54,7 +54,7 @@ fn assert_refused(result: Result<Value, Value>, what: &str) {
 fn only_granted_commands_from_the_main_window_run() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let session = tauri::async_runtime::block_on(Session::open(
+    let session = tauri::async_runtime::block_on(Engine::open(
         dir.path(),
         Arc::new(MemoryStore::default()),
         server.base_url(),
@@ -175,11 +175,9 @@ fn only_granted_commands_from_the_main_window_run() {
     let err = invoke(&main, cmd::SIGN_OUT, json!({"discard": false}), LOCAL_ORIGIN)
         .expect_err("sign-out with changes waiting asks first");
     assert_eq!(err["code"], "changes_waiting", "{err}");
-    // The page reads the count from the message (`error_text`, which falls back to 1 when it finds no
-    // number): the number must be there and be exactly the two things waiting, so 1, 12 or none fail here.
-    let message = err["message"].as_str().expect("a message");
-    let count = message.split_whitespace().find_map(|w| w.parse::<u32>().ok());
-    assert_eq!(count, Some(2), "one waiting change + one draft, counted in the message: {err}");
+    // The page words the warning from the reason's count, a typed field: exactly the two things waiting.
+    assert_eq!(err["reason"]["rule"], "changes_waiting", "the warning carries its reason as data: {err}");
+    assert_eq!(err["reason"]["count"], 2, "one waiting change + one draft, counted in the reason: {err}");
     let out =
         invoke(&main, cmd::SIGN_OUT, json!({"discard": true}), LOCAL_ORIGIN).expect("confirmed sign-out");
     let out: SessionState = serde_json::from_value(out).unwrap();
@@ -245,5 +243,50 @@ fn content_security_policy_is_strict_and_local() {
             "window {} loads {url}: windows show only the app's own pages",
             window.label
         );
+    }
+}
+
+/// Each command is named once (`cmd::ALL`): the capability grants exactly those of the app's own, and each
+/// is registered with the shell — a name the UI calls that no function answers, or one the capability
+/// forgets, fails here rather than on a teacher's phone.
+#[test]
+fn every_named_command_is_granted_and_registered_and_no_other() {
+    let capability: Value =
+        serde_json::from_str(include_str!("../../capabilities/main.json")).expect("the capability is JSON");
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .expect("a list of permissions")
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|p| p.starts_with("allow-"))
+        .map(str::to_owned)
+        .collect();
+    let mut named: Vec<String> = cmd::ALL.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+    granted.sort();
+    named.sort();
+    assert_eq!(granted, named, "the capability grants exactly the app's named commands");
+
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = tauri::async_runtime::block_on(Engine::open(
+        dir.path(),
+        Arc::new(MemoryStore::default()),
+        server.base_url(),
+    ))
+    .unwrap();
+    let app = penggerak_app::with_commands(mock_builder())
+        .manage(Arc::new(engine))
+        .build(penggerak_app::context())
+        .unwrap();
+    let main = window(&app, "main");
+    for command in cmd::ALL {
+        // Without its arguments a command may fail, but as itself: not as unknown, not as refused.
+        if let Err(e) = invoke(&main, command, json!({}), LOCAL_ORIGIN) {
+            let text = e.to_string();
+            assert!(
+                !text.contains("not found") && !text.contains("not allowed"),
+                "{command} is named, so it must be registered and granted: {text}"
+            );
+        }
     }
 }

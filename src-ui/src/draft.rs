@@ -30,9 +30,43 @@ impl DraftState {
         }
     }
 
+    /// What the line under a box says when its saved text is `saved`: once nothing is being typed, where
+    /// the saved text stands ("Disimpan · menunggu dikirim", then "Terkirim ✓").
+    pub fn line(self, l: Locale, saved: Saved) -> &'static str {
+        match (self, saved) {
+            (DraftState::Clean, Saved::Waiting) => td_string!(l, draft_waiting),
+            (DraftState::Clean, Saved::Sent) => td_string!(l, draft_sent),
+            _ => self.label(l),
+        }
+    }
+
     /// Whether there is typed text to save for real (and it is on the device already).
     pub fn savable(self) -> bool {
         matches!(self, DraftState::Unsent | DraftState::Saved | DraftState::Failed)
+    }
+}
+
+/// Where a box's saved text stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Saved {
+    /// Nothing saved yet.
+    Nothing,
+    /// Saved on the device, waiting to be sent.
+    Waiting,
+    /// On the server.
+    Sent,
+}
+
+impl Saved {
+    /// For a record whose change is still waiting (`pending`) and whose saved text is `text`.
+    pub fn of(pending: bool, text: &str) -> Saved {
+        if pending {
+            Saved::Waiting
+        } else if text.trim().is_empty() {
+            Saved::Nothing
+        } else {
+            Saved::Sent
+        }
     }
 }
 

@@ -15,10 +15,9 @@ pub mod retry;
 
 pub use meter::{Meter, Traffic};
 
-use penggerak_types::api::{
-    Health, LoginRequest, LoginResponse, Profile, RefreshRequest, API_PREFIX, IDEMPOTENCY_KEY,
-};
+use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, IDEMPOTENCY_KEY};
 use penggerak_types::material::MaterialContent;
+use penggerak_types::route::{self, Write};
 use penggerak_types::{ApiError, Changed, ErrorCode, SyncPage};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, COOKIE, ETAG,
@@ -335,20 +334,13 @@ impl ApiClient {
         self.base.as_str().trim_end_matches('/').to_owned()
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{API_PREFIX}{path}", self.base_url())
-    }
-
-    /// The URL of `segments` under `/api/v1`, each percent-encoded as one path segment (ids come from
-    /// the server, and a `/` or `?` in one must not change the route).
-    fn url_of(&self, segments: &[&str]) -> String {
-        let mut url = self.base.clone();
-        url.path_segments_mut()
-            .expect("a checked http(s) base URL has a path")
-            .pop_if_empty()
-            .extend(API_PREFIX.split('/').filter(|s| !s.is_empty()))
-            .extend(segments);
-        url.to_string()
+    /// The URL of `template` (one of [`route`]'s) with its parameters filled by `ids`, each
+    /// percent-encoded as one path segment (ids come from the server, and a `/` or `?` in one must not
+    /// change the route).
+    fn url(&self, template: &str, ids: &[&str]) -> Result<String, ClientError> {
+        let path =
+            route::fill(template, ids).map_err(|r| ClientError::Protocol(format!("{template}: {r}")))?;
+        Ok(format!("{}{path}", self.base_url()))
     }
 
     /// A material's text. With the `ETag` of the copy the caller holds in `if_none_match`, an unchanged
@@ -359,7 +351,7 @@ impl ApiClient {
         id: &str,
         if_none_match: Option<&str>,
     ) -> Result<ContentAnswer, ClientError> {
-        let url = self.url_of(&["materials", id, "content"]);
+        let url = self.url(route::MATERIAL_CONTENT, &[id])?;
         let answer = self
             .send(Replay::Safe, || {
                 let r = self.http.get(&url).bearer_auth(access_token);
@@ -388,7 +380,7 @@ impl ApiClient {
         from: u64,
         len: u64,
     ) -> Result<FilePart, ClientError> {
-        let url = self.url_of(&["materials", id, "files", file_id]);
+        let url = self.url(route::MATERIAL_FILE, &[id, file_id])?;
         let last = from + len.max(1) - 1;
         let answer = self
             .send(Replay::Safe, || {
@@ -426,7 +418,8 @@ impl ApiClient {
     }
 
     pub async fn health(&self) -> Result<Health, ClientError> {
-        decode(self.send(Replay::Safe, || self.http.get(self.url("/health"))).await?)
+        let url = self.url(route::HEALTH, &[])?;
+        decode(self.send(Replay::Safe, || self.http.get(&url)).await?)
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Result<LoginResponse, ClientError> {
@@ -447,10 +440,11 @@ impl ApiClient {
         let cookie = device.filter(|d| is_cookie_value(d)).and_then(|d| {
             HeaderValue::from_str(&format!("{}={d}", penggerak_types::api::DEVICE_COOKIE)).ok()
         });
+        let url = self.url(route::LOGIN, &[])?;
         // A repeated sign-in only opens a second session; the first one's tokens expire unused.
         let answer = self
             .send(Replay::Safe, || {
-                let request = self.http.post(self.url("/auth/login")).json(&body);
+                let request = self.http.post(&url).json(&body);
                 match &cookie {
                     Some(c) => request.header(COOKIE, c.clone()),
                     None => request,
@@ -466,14 +460,15 @@ impl ApiClient {
     pub async fn refresh(&self, refresh_token: &str) -> Result<LoginResponse, ClientError> {
         // A replayed refresh token looks stolen and revokes the session: only resend an unsent one.
         let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-        let answer = self.post(Replay::IfNotSent, "/auth/refresh", &body).await;
+        let answer = self.post(Replay::IfNotSent, route::REFRESH, &body).await;
         body.refresh_token.zeroize();
         answer
     }
 
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
         let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-        let answer = self.send(Replay::Safe, || self.http.post(self.url("/auth/logout")).json(&body)).await;
+        let url = self.url(route::LOGOUT, &[])?;
+        let answer = self.send(Replay::Safe, || self.http.post(&url).json(&body)).await;
         body.refresh_token.zeroize();
         let answer = answer?;
         if answer.status.is_success() {
@@ -484,7 +479,8 @@ impl ApiClient {
     }
 
     pub async fn me(&self, access_token: &str) -> Result<Profile, ClientError> {
-        decode(self.send(Replay::Safe, || self.http.get(self.url("/me")).bearer_auth(access_token)).await?)
+        let url = self.url(route::ME, &[])?;
+        decode(self.send(Replay::Safe, || self.http.get(&url).bearer_auth(access_token)).await?)
     }
 
     /// One page of `/sync` after `cursor`. With the `ETag` of the previous answer for the same cursor in
@@ -496,6 +492,7 @@ impl ApiClient {
         if_none_match: Option<&str>,
         limit: Option<u32>,
     ) -> Result<SyncAnswer, ClientError> {
+        let url = self.url(route::SYNC, &[])?;
         let answer = self
             .send(Replay::Safe, || {
                 let mut query: Vec<(&str, String)> = Vec::new();
@@ -505,7 +502,7 @@ impl ApiClient {
                 if let Some(l) = limit {
                     query.push(("limit", l.to_string()));
                 }
-                let mut r = self.http.get(self.url("/sync")).query(&query).bearer_auth(access_token);
+                let mut r = self.http.get(&url).query(&query).bearer_auth(access_token);
                 if let Some(tag) = if_none_match {
                     r = r.header(IF_NONE_MATCH, tag);
                 }
@@ -519,20 +516,34 @@ impl ApiClient {
         Ok(SyncAnswer::Page { page: decode(answer)?, etag })
     }
 
-    /// A keyed write: `method` (`POST`, `PUT`, `PATCH`, `DELETE`) to `path` under `/api/v1` with an optional
-    /// JSON body. Safe to resend with the same `idempotency_key`: the server answers a repeat with the first
-    /// answer.
+    /// A change the app queued ([`Write`]: its route and ids) with its optional JSON body, keyed like
+    /// [`ApiClient::mutate`].
+    pub async fn write(
+        &self,
+        access_token: &str,
+        write: &Write,
+        body: Option<&serde_json::Value>,
+        idempotency_key: &str,
+    ) -> Result<Changed, ClientError> {
+        let (template, ids) = write.route();
+        self.mutate(access_token, write.method(), template, &ids, body, idempotency_key).await
+    }
+
+    /// A keyed write: `method` (`POST`, `PUT`, `PATCH`, `DELETE`) to `template` filled with `ids`, with an
+    /// optional JSON body. Safe to resend with the same `idempotency_key`: the server answers a repeat with
+    /// the first answer.
     pub async fn mutate(
         &self,
         access_token: &str,
         method: &str,
-        path: &str,
+        template: &str,
+        ids: &[&str],
         body: Option<&serde_json::Value>,
         idempotency_key: &str,
     ) -> Result<Changed, ClientError> {
         let method = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|_| ClientError::Protocol(format!("not an HTTP method: {method}")))?;
-        let url = self.url(path);
+        let url = self.url(template, ids)?;
         decode(
             self.send(Replay::Safe, || {
                 let mut r = self
@@ -549,20 +560,23 @@ impl ApiClient {
         )
     }
 
-    /// A keyed upload: the bytes of a file `PUT` to `path` (e.g. `/kinerja/evidence/{id}?plan_id=…`), safe
-    /// to resend with the same key like [`ApiClient::mutate`].
+    /// A keyed upload: the bytes of a file `PUT` to [`route::KINERJA_EVIDENCE`] for evidence `id`, with
+    /// its `query` (`plan_id`, `title`, `file_name`), safe to resend with the same key like
+    /// [`ApiClient::mutate`].
     pub async fn upload(
         &self,
         access_token: &str,
-        path: &str,
+        id: &str,
+        query: &[(&str, &str)],
         bytes: Vec<u8>,
         idempotency_key: &str,
     ) -> Result<Changed, ClientError> {
-        let url = self.url(path);
+        let url = self.url(route::KINERJA_EVIDENCE, &[id])?;
         decode(
             self.send(Replay::Safe, || {
                 self.http
                     .put(&url)
+                    .query(query)
                     .bearer_auth(access_token)
                     .header(IDEMPOTENCY_KEY, idempotency_key)
                     .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
@@ -572,23 +586,25 @@ impl ApiClient {
         )
     }
 
-    /// A signed-in GET of any JSON route under `/api/v1`.
+    /// A signed-in GET of any JSON route: `template` filled with `ids`.
     pub async fn get_json<T: DeserializeOwned>(
         &self,
         access_token: &str,
-        path: &str,
+        template: &str,
+        ids: &[&str],
     ) -> Result<T, ClientError> {
-        let url = self.url(path);
+        let url = self.url(template, ids)?;
         decode(self.send(Replay::Safe, || self.http.get(&url).bearer_auth(access_token)).await?)
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         replay: Replay,
-        path: &str,
+        template: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        decode(self.send(replay, || self.http.post(self.url(path)).json(body)).await?)
+        let url = self.url(template, &[])?;
+        decode(self.send(replay, || self.http.post(&url).json(body)).await?)
     }
 }
 

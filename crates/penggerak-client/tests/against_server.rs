@@ -2,6 +2,7 @@
 
 use penggerak_client::{ApiClient, ClientError};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_types::route;
 use penggerak_types::ErrorCode;
 
 #[tokio::test]
@@ -45,9 +46,18 @@ async fn the_meter_counts_the_bytes_on_the_wire() {
         panic!("a first sync has records")
     };
     assert!(page.records.len() > 50, "the demo teacher's first sync is a real page: {}", page.records.len());
-    let all: Vec<penggerak_types::api::CommunitySummary> = c.get_json(&token, "/communities").await.unwrap();
-    let path = format!("/communities/{}/join", all[0].id);
-    c.mutate(&token, "POST", &path, None, "6f1c2a9e-3b7d-4e21-9a55-0c8d2f4b7e11").await.unwrap();
+    let all: Vec<penggerak_types::api::CommunitySummary> =
+        c.get_json(&token, route::COMMUNITIES, &[]).await.unwrap();
+    c.mutate(
+        &token,
+        "POST",
+        route::COMMUNITY_JOIN,
+        &[&all[0].id],
+        None,
+        "6f1c2a9e-3b7d-4e21-9a55-0c8d2f4b7e11",
+    )
+    .await
+    .unwrap();
     let SyncAnswer::Page { page: after_join, etag } =
         c.sync(&token, Some(&page.cursor), None, None).await.unwrap()
     else {

@@ -3,7 +3,8 @@
 //! home-screen data from the store, and the bytes on the wire of a first sync and a no-change sync.
 //! Figures are printed; nothing is asserted about speed. Release build, real SQLite files.
 
-use penggerak_core::{changes, MemoryStore, Session, TokenStore};
+use penggerak_core::testing::changes;
+use penggerak_core::{Engine, MemoryStore, TokenStore};
 use penggerak_testkit::{demo_sign_in, ChaosProxy, TestServer};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
 use penggerak_types::{RecordKind, SyncPage, SyncRecord};
@@ -25,7 +26,7 @@ async fn main() {
     for run in 0..3 {
         let dir = tempfile::tempdir().unwrap();
         let session =
-            Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+            Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
         let t = Instant::now();
         for page in 0..20 {
             let records = (0..500)
@@ -54,7 +55,7 @@ async fn main() {
     // 2. Draining 1,000 outbox entries against the local server (new PKB items, one request each).
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
     session.sign_in(demo_sign_in("3471765432100001", &server.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
     let plan = session.store().records(RecordKind::PkbPlan).await.unwrap()[0].id.clone();
@@ -97,7 +98,7 @@ async fn main() {
     //    counting proxy.
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let fresh = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let fresh = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
     fresh.sign_in(demo_sign_in("5104765432100004", &server.base_url())).await.unwrap();
     let mut t = tokens.load().unwrap().unwrap();
     t.server_url = proxy.base_url();

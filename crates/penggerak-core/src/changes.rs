@@ -1,42 +1,19 @@
 //! The changes a user can make, each as a [`Change`]: the request for the server and its immediate local
 //! effect, computed from the records on the device. The UI calls these (through the shell) and nothing
-//! else writes. Routes are built from segments ([`api_path`]): an id is always exactly one path segment.
+//! else writes. Each names its route as a [`Write`] (route and ids); the outbox checks and fills it.
 
 use crate::outbox::{Change, LocalWrite};
 use crate::{CoreError, LocalStore};
 use penggerak_types::api::{Community, Membership};
+use penggerak_types::ipc::ChangeLabel;
 use penggerak_types::kinerja::{
     Actor, Cycle, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanEvent, PlanMove,
     PlanPatch, PlanRefusal, PlanStatus,
 };
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
-use penggerak_types::{Field, Reason, RecordKind};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use penggerak_types::route::Write;
+use penggerak_types::{Reason, RecordKind};
 use serde_json::Value;
-
-/// The longest id the engine puts in a route or a file name (ids are UUIDs or short codes such as
-/// `kom-01`; a saved material's folder and files are named by their ids in hex, which must stay within a
-/// file name's 255 bytes).
-pub const MAX_ID_BYTES: usize = 64;
-
-/// What stays as it is in a path segment: RFC 3986's unreserved characters. Everything else — `/`, `?`,
-/// `#`, `%`, spaces, non-ASCII — is percent-encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-/// A route under `/api/v1` from its segments, each percent-encoded so that an id is always one segment.
-/// Refuses a segment that cannot be one: empty, `.` or `..` (URL parsers resolve those even encoded), or
-/// longer than [`MAX_ID_BYTES`].
-pub fn api_path(segments: &[&str]) -> Result<String, CoreError> {
-    let mut path = String::new();
-    for s in segments {
-        if s.is_empty() || *s == "." || *s == ".." || s.len() > MAX_ID_BYTES {
-            return Err(CoreError::Refused(Reason::NotValid { field: Field::Id }));
-        }
-        path.push('/');
-        path.extend(utf8_percent_encode(s, SEGMENT));
-    }
-    Ok(path)
-}
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CoreError> {
     serde_json::to_value(v).map_err(|e| CoreError::Storage(e.to_string()))
@@ -68,9 +45,7 @@ async fn membership_change(
     let mut local = Vec::new();
     if join != member {
         local.push(if join {
-            let joined_at = time::OffsetDateTime::now_utc()
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default();
+            let joined_at = store.now_rfc3339();
             let m = Membership { community_id: id.to_owned(), user_id: user_id.to_owned(), joined_at };
             LocalWrite::Put { kind: RecordKind::Membership, id: membership_id, data: to_value(&m)? }
         } else {
@@ -85,9 +60,13 @@ async fn membership_change(
             });
         }
     }
-    let (label, verb) =
-        if join { (format!("Gabung ke {name}"), "join") } else { (format!("Keluar dari {name}"), "leave") };
-    Ok(Change { label, method: "POST", path: api_path(&["communities", id, verb])?, body: None, local })
+    let community = id.to_owned();
+    let (label, write) = if join {
+        (ChangeLabel::Join { community: name }, Write::JoinCommunity { community })
+    } else {
+        (ChangeLabel::Leave { community: name }, Write::LeaveCommunity { community })
+    };
+    Ok(Change { label, write, body: None, local })
 }
 
 /// Change a development-plan item (progress, status, reflection…), on the version the device holds. The
@@ -103,9 +82,8 @@ pub async fn edit_pkb_item(
     patch.base_version = record.server_version;
     let next = item.patched(&patch).map_err(CoreError::Refused)?;
     Ok(Change {
-        label: format!("Ubah kegiatan {}", item.title),
-        method: "PATCH",
-        path: api_path(&["pkb", "items", id])?,
+        label: ChangeLabel::EditActivity { title: item.title.clone() },
+        write: Write::EditPkbItem { item: id.to_owned() },
         body: Some(to_value(&patch)?),
         local: vec![LocalWrite::Put { kind: RecordKind::PkbItem, id: id.to_owned(), data: to_value(&next)? }],
     })
@@ -128,9 +106,8 @@ pub fn add_pkb_item(plan_id: &str, owner_id: &str, new: NewPkbItem) -> Result<Ch
     };
     item.check().map_err(CoreError::Refused)?;
     Ok(Change {
-        label: format!("Tambah kegiatan {}", item.title),
-        method: "POST",
-        path: api_path(&["pkb", "items"])?,
+        label: ChangeLabel::AddActivity { title: item.title.clone() },
+        write: Write::AddPkbItem,
         body: Some(to_value(&new)?),
         local: vec![LocalWrite::Put { kind: RecordKind::PkbItem, id: new.id, data: to_value(&item)? }],
     })
@@ -170,9 +147,8 @@ pub async fn edit_performance_plan(
     patch.base_version = version;
     let next = plan.patched(&patch, &cycle_of(store, &plan).await?).map_err(refused)?;
     Ok(Change {
-        label: "Ubah rencana kinerja".into(),
-        method: "PATCH",
-        path: api_path(&["kinerja", "plans", id])?,
+        label: ChangeLabel::EditPlan,
+        write: Write::EditPlan { plan: id.to_owned() },
         body: Some(to_value(&patch)?),
         local: vec![LocalWrite::Put {
             kind: RecordKind::PerformancePlan,
@@ -200,22 +176,12 @@ pub async fn move_performance_plan(
         to,
         by_id: by_id.to_owned(),
         by_name: by_name.to_owned(),
-        at: time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        at: store.now_rfc3339(),
         note: note.clone(),
     });
-    let label = match to {
-        PlanStatus::PerluDisetujui => "Ajukan rencana kinerja",
-        PlanStatus::Disetujui => "Setujui rencana kinerja",
-        PlanStatus::Dikembalikan => "Kembalikan rencana kinerja",
-        PlanStatus::Disepakati => "Sepakati rencana kinerja",
-        PlanStatus::Draf => "Ubah status rencana kinerja",
-    };
     Ok(Change {
-        label: label.into(),
-        method: "POST",
-        path: api_path(&["kinerja", "plans", id, "status"])?,
+        label: ChangeLabel::MovePlan { to },
+        write: Write::MovePlan { plan: id.to_owned() },
         body: Some(to_value(&PlanMove { base_version: version, to, note })?),
         local: vec![LocalWrite::Put {
             kind: RecordKind::PerformancePlan,
@@ -237,9 +203,8 @@ pub async fn edit_observation(
     patch.base_version = record.server_version;
     let next = record.parse::<Observation>()?.patched(&patch).map_err(CoreError::Refused)?;
     Ok(Change {
-        label: format!("Ubah observasi {}", next.class_name),
-        method: "PATCH",
-        path: api_path(&["kinerja", "observations", id])?,
+        label: ChangeLabel::EditObservation { class: next.class_name.clone() },
+        write: Write::EditObservation { observation: id.to_owned() },
         body: Some(to_value(&patch)?),
         local: vec![LocalWrite::Put {
             kind: RecordKind::Observation,
@@ -258,28 +223,9 @@ pub async fn schedule_observation(
     let (plan, _) = performance_plan(store, &new.plan_id).await?;
     let obs = new.observation(&plan, observer_id).map_err(CoreError::Refused)?;
     Ok(Change {
-        label: format!("Jadwalkan observasi {}", obs.class_name),
-        method: "POST",
-        path: api_path(&["kinerja", "observations"])?,
+        label: ChangeLabel::ScheduleObservation { class: obs.class_name.clone() },
+        write: Write::ScheduleObservation,
         body: Some(to_value(&new)?),
         local: vec![LocalWrite::Put { kind: RecordKind::Observation, id: new.id, data: to_value(&obs)? }],
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_id_is_always_one_segment() {
-        assert_eq!(api_path(&["communities", "kom-01", "join"]).unwrap(), "/communities/kom-01/join");
-        assert_eq!(
-            api_path(&["pkb", "items", "a/b?c#d%e f"]).unwrap(),
-            "/pkb/items/a%2Fb%3Fc%23d%25e%20f",
-            "reserved characters are encoded, so the id cannot change the route"
-        );
-        for bad in ["", ".", "..", &"x".repeat(MAX_ID_BYTES + 1)] {
-            assert!(api_path(&["pkb", "items", bad]).is_err(), "{bad:?} cannot be one segment");
-        }
-    }
 }

@@ -2,17 +2,35 @@
 //!
 //! Owns: the current instant for what the engine decides by the calendar (today's deadlines and
 //! reminders, the month data use is counted in, the year a new plan item belongs to), read through
-//! [`Session::today`](crate::Session::today) in the user's own time zone
+//! [`Engine::today`](crate::Engine::today) in the user's own time zone
 //! ([`penggerak_types::zone::Zone`], from their school's province). [`SystemClock`] in the app,
 //! [`FixedClock`] in tests.
 
 use penggerak_types::zone::{WallTime, Zone};
 use std::sync::atomic::{AtomicI64, Ordering};
 
+/// The day after `date` (`YYYY-MM-DD`), or `None` if it is not a date.
+pub fn date_after(date: &str) -> Option<String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let next = time::Date::parse(date, &fmt).ok()?.next_day()?;
+    next.format(&fmt).ok()
+}
+
+/// The year of a date (`YYYY-MM-DD`), or 0 if it has none.
+pub(crate) fn year_of(date: &str) -> i32 {
+    date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+}
+
 /// A source of the current instant.
 pub trait Clock: Send + Sync {
     /// Seconds since 1970-01-01T00:00:00Z.
     fn now(&self) -> i64;
+
+    /// Nanoseconds since 1970-01-01T00:00:00Z, for stamps that must tell two moments of one second apart
+    /// (when the last sync finished). A clock that knows only seconds says the start of its second.
+    fn now_nanos(&self) -> i128 {
+        i128::from(self.now()) * 1_000_000_000
+    }
 }
 
 /// The device's clock.
@@ -22,6 +40,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> i64 {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    }
+
+    fn now_nanos(&self) -> i128 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
     }
 }
 

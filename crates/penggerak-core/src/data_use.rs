@@ -1,15 +1,15 @@
 //! Data use (`migrations/0005_data_use.sql`): what the engine's requests cost in mobile data, per month.
 //!
 //! Owns: moving the client's [`Meter`](penggerak_client::Meter) count into the store, attributed to the
-//! month (in the user's time zone, [`Session::today`]) in which it is kept, and reading it back. The count is kept after every sync pass, material
+//! month (in the user's time zone, [`Engine::today`]) in which it is kept, and reading it back. The count is kept after every sync pass, material
 //! download, sign-in and sign-out, and whenever it is read; between two of those it lives in memory, so a
 //! killed app loses at most one pass's (or one download's) count. A device figure: sign-out keeps it.
 
-use crate::{CoreError, LocalStore, Session};
+use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::Traffic;
 use penggerak_types::ipc::{DataUse, MonthlyDataUse};
 
-impl Session {
+impl Engine {
     /// Adds what the meter counted since the last call to this month's data use.
     pub async fn keep_data_use(&self) -> Result<(), CoreError> {
         // The month first: a failure here leaves the count in the meter.
@@ -27,7 +27,7 @@ impl Session {
         Ok(())
     }
 
-    /// [`Session::keep_data_use`] where its failure must not fail the caller's work: logged, and the
+    /// [`Engine::keep_data_use`] where its failure must not fail the caller's work: logged, and the
     /// count stays in the meter for the next time.
     pub(crate) async fn keep_data_use_or_warn(&self) {
         if let Err(e) = self.keep_data_use().await {

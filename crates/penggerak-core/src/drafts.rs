@@ -1,7 +1,7 @@
 //! Drafts: text being typed, kept on the device as it is typed (`migrations/0003_drafts.sql`).
 //!
 //! Owns: keeping unsaved text. Never: sends anything (a draft becomes a change only when the user saves
-//! it, through [`crate::Session::act`], whose change forgets the draft as it is queued:
+//! it, through [`crate::Engine::act`], whose change forgets the draft as it is queued:
 //! [`crate::LocalWrite::ForgetDraft`]).
 
 use crate::{CoreError, LocalStore};
@@ -13,10 +13,7 @@ impl LocalStore {
         if key.is_empty() {
             return Err(CoreError::Invalid("Draf tanpa kunci tidak dapat disimpan.".into()));
         }
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let now = self.now();
         sqlx::query(
             "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
              ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",

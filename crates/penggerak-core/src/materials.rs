@@ -15,7 +15,7 @@
 //! readable from the catalogue entry saved with them, and a teacher who signs in again does not pay for
 //! them twice.
 
-use crate::{CoreError, LocalStore, Session};
+use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::{ClientError, ContentAnswer, FilePart};
 use penggerak_types::ipc::{MaterialItem, MaterialReader, MaterialsView, Saved, SavedFile};
 use penggerak_types::material::{Material, MaterialContent, MaterialFile};
@@ -40,9 +40,9 @@ struct SavedText {
 }
 
 /// An id that can name a folder or file: not empty (the empty id's folder would be the materials folder
-/// itself) and at most [`MAX_ID_BYTES`](crate::changes::MAX_ID_BYTES). Checked before any path is built.
+/// itself) and at most [`MAX_ID_BYTES`](penggerak_types::route::MAX_ID_BYTES). Checked before any path is built.
 fn checked(id: &str) -> Result<&str, CoreError> {
-    if id.is_empty() || id.len() > crate::changes::MAX_ID_BYTES {
+    if id.is_empty() || id.len() > penggerak_types::route::MAX_ID_BYTES {
         return Err(CoreError::Refused(penggerak_types::Reason::NotValid {
             field: penggerak_types::Field::Id,
         }));
@@ -150,7 +150,7 @@ impl LocalStore {
     }
 }
 
-impl Session {
+impl Engine {
     fn materials_root(&self) -> &Path {
         &self.materials_dir
     }
@@ -361,7 +361,7 @@ impl Session {
     /// hash, then puts it in place and records it.
     async fn download_file(
         &self,
-        link: &mut crate::session::Link,
+        link: &mut crate::engine::Link,
         m: &Material,
         f: &MaterialFile,
         epoch: u64,

@@ -99,6 +99,7 @@ impl LocalStore {
         rows.into_iter().map(Row::into_record).collect()
     }
 
+    #[cfg(feature = "testing")]
     /// How many live records of each kind the device holds.
     pub async fn counts(&self) -> Result<Vec<(RecordKind, i64)>, CoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(

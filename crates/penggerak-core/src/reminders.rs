@@ -4,7 +4,8 @@
 //! sign-out) and deciding which deadline reminders are due, each handed out once. Never: shows a
 //! notification (the UI words it in the user's language and shows it through the notification plugin).
 
-use crate::views::{all_deadlines, date_after};
+use crate::clock::date_after;
+use crate::views::all_deadlines;
 use crate::{CoreError, LocalStore};
 use penggerak_types::ipc::{Language, Preferences, PreferencesChange, Reminder};
 
@@ -37,7 +38,7 @@ impl LocalStore {
         self.preferences().await
     }
 
-    /// The reminders due on `today` (`YYYY-MM-DD`, in the user's time zone: [`crate::Session::today`]) that were not handed out before: every deadline
+    /// The reminders due on `today` (`YYYY-MM-DD`, in the user's time zone: [`crate::Engine::today`]) that were not handed out before: every deadline
     /// of tomorrow (the day before) and of today (on the day). Each is marked as handed out in the same
     /// transaction, so it comes once even if the app asks again or restarts; a reminder the UI then fails
     /// to show is not repeated (a missed reminder is better than one every few minutes). With reminders

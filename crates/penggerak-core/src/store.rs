@@ -8,15 +8,20 @@
 //! (folders 0700, files 0600 — the database's `-wal`/`-shm` too), set again on every open so older
 //! installs are mended. At rest it relies on the OS's disk encryption.
 
+use crate::clock::{Clock, SystemClock};
 use crate::CoreError;
 use penggerak_types::api::Profile;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
+use std::sync::Arc;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct LocalStore {
     pool: SqlitePool,
+    /// Where "now" comes from for what the store stamps (when a change was queued or refused, a draft
+    /// saved): the engine's clock ([`crate::Engine::set_clock`]).
+    clock: Arc<dyn Clock>,
 }
 
 const LAST_SERVER: &str = "last_server_url";
@@ -48,17 +53,40 @@ impl LocalStore {
             .busy_timeout(std::time::Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, clock: Arc::new(SystemClock) })
+    }
+
+    /// Now, by the engine's clock (Unix seconds).
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Now, by the engine's clock, as RFC 3339 UTC.
+    pub(crate) fn now_rfc3339(&self) -> String {
+        time::OffsetDateTime::from_unix_timestamp_nanos(self.clock.now_nanos())
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
 
+    #[cfg(feature = "testing")]
     /// `PRAGMA integrity_check`: `"ok"` when the file is sound.
     pub async fn integrity_check(&self) -> Result<String, CoreError> {
         let (result,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&self.pool).await?;
         Ok(result)
+    }
+
+    /// The signed-in user's cached profile, or `NotSignedIn`.
+    pub async fn profile(&self) -> Result<Profile, CoreError> {
+        self.account().await?.map(|(_, p)| p).ok_or(CoreError::NotSignedIn)
     }
 
     /// The cached account: the server it belongs to and its profile.
@@ -78,10 +106,7 @@ impl LocalStore {
     /// Replaces the cached account, and remembers its server as the last one used.
     pub async fn save_account(&self, server_url: &str, profile: &Profile) -> Result<(), CoreError> {
         let json = serde_json::to_string(profile).map_err(|e| CoreError::Storage(e.to_string()))?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let now = self.now();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO account (id, server_url, profile, updated_at) VALUES (1, ?, ?, ?)
@@ -116,6 +141,7 @@ impl LocalStore {
         Ok(row.map(|(v,)| v))
     }
 
+    #[cfg(feature = "testing")]
     /// Closes the pool, checkpointing the WAL (used before deleting or inspecting the file).
     pub async fn close(&self) {
         self.pool.close().await;

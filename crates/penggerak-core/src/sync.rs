@@ -23,17 +23,17 @@
 //! bodiless `304`. A `reset` answer (first sync, or the server no longer knows the cursor) starts a full
 //! pass; at its end, server records it did not mention are dropped.
 //!
-//! [`Session::spawn_sync_loop`] runs sync at start, when woken (a change was made, the user asked), every
+//! [`Engine::spawn_sync_loop`] runs sync at start, when woken (a change was made, the user asked), every
 //! `period` while the app is open, and — while offline — with growing pauses (5 s … 1 min) so it notices
 //! soon after connectivity returns.
 
+use crate::engine::Link;
 use crate::outbox::{verdict, Change, Verdict, MAX_ATTEMPTS};
 use crate::records::apply_server;
-use crate::session::Link;
-use crate::{CoreError, LocalStore, Session};
+use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::SyncAnswer;
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
-use penggerak_types::{ApiError, ErrorCode, Reason, SyncPage};
+use penggerak_types::{ApiError, ErrorCode, Field, Reason, SyncPage};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -58,9 +58,14 @@ enum Push {
     },
 }
 
-impl Session {
+impl Engine {
     /// Applies `change` locally and queues it (durable when this returns), then wakes the sync loop.
+    #[cfg(feature = "testing")]
     pub async fn change(&self, change: &Change) -> Result<(), CoreError> {
+        self.queue(change).await
+    }
+
+    pub(crate) async fn queue(&self, change: &Change) -> Result<(), CoreError> {
         self.store().enqueue(change).await?;
         self.refresh_status(|_| {}).await;
         self.sync_control().wake.notify_one();
@@ -155,7 +160,7 @@ impl Session {
         };
         match result {
             Ok(()) => {
-                self.store().set_meta(LAST_SYNCED, &rfc3339_now()).await?;
+                self.store().set_meta(LAST_SYNCED, &self.store().now_rfc3339()).await?;
                 self.refresh_status(|s| (s.phase, s.message, s.problem) = (SyncPhase::Idle, None, None))
                     .await;
             }
@@ -189,11 +194,17 @@ impl Session {
                 .map(serde_json::from_str::<serde_json::Value>)
                 .transpose()
                 .map_err(|e| CoreError::Storage(format!("outbox entry {}: {e}", entry.seq)))?;
-            let (method, path, key) = (entry.method.clone(), entry.path.clone(), entry.idem_key.clone());
+            let Some(write) = entry.write() else {
+                // Queued by an older app to a route this one does not know: it cannot be sent.
+                let unknown = ApiError::refused(ErrorCode::BadRequest, Reason::NotValid { field: Field::Id });
+                store.reject(entry.seq, &unknown).await?;
+                continue;
+            };
+            let key = entry.idem_key.clone();
             let answer = self
                 .call(link, move |client, token| {
-                    let (method, path, key, body) = (method.clone(), path.clone(), key.clone(), body.clone());
-                    async move { client.mutate(&token, &method, &path, body.as_ref(), &key).await }
+                    let (write, key, body) = (write.clone(), key.clone(), body.clone());
+                    async move { client.write(&token, &write, body.as_ref(), &key).await }
                 })
                 .await;
             match verdict(answer) {
@@ -205,7 +216,11 @@ impl Session {
                     return Ok(Push::Blocked(problem));
                 }
                 Verdict::Failing(error) => {
-                    return Ok(Push::Failing { seq: entry.seq, label: entry.label.clone(), error })
+                    return Ok(Push::Failing {
+                        seq: entry.seq,
+                        label: penggerak_types::ipc::ChangeLabel::from_stored(&entry.label).to_string(),
+                        error,
+                    })
                 }
                 Verdict::Stop(e) => return Err(e),
             }
@@ -248,7 +263,7 @@ impl Session {
         }
     }
 
-    /// Runs [`Session::sync_now`] at once, then whenever woken or `period` passed; while offline, retries
+    /// Runs [`Engine::sync_now`] at once, then whenever woken or `period` passed; while offline, retries
     /// after 5 s, 10 s, 20 s … at most 1 min. Runs until the returned task is aborted.
     pub fn spawn_sync_loop(self: &Arc<Self>, period: Duration) -> tokio::task::JoinHandle<()> {
         let this = Arc::clone(self);
@@ -280,10 +295,6 @@ impl Session {
             }
         })
     }
-}
-
-fn rfc3339_now() -> String {
-    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 impl LocalStore {

@@ -2,7 +2,7 @@
 //! Credential Manager on Windows) or, for unit tests only, memory ([`MemoryStore`]).
 //!
 //! This is one of the two real seams of the engine (the other is the clock), hence a trait. Calls are
-//! blocking: the [`crate::Session`] runs them off the async runtime with a timeout, because a locked
+//! blocking: the [`crate::Engine`] runs them off the async runtime with a timeout, because a locked
 //! keyring with a display may wait forever on an unlock prompt.
 
 use crate::secret::Sensitive;

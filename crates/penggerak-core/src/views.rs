@@ -1,26 +1,67 @@
 //! What each screen shows, read from the local store only (so it is instant, and the same with no
-//! network), and what the user does ([`Session::act`]). The shell's commands call these; the UI draws
-//! the answers.
+//! network): one [`Engine`] method per screen, each a pure read of the store on the user's own day. The
+//! UI draws the answers.
+//!
+//! Never: writes (that is [`crate::actions`]).
 
-use crate::outbox::{Change, LocalWrite};
-use crate::{changes, CoreError, LocalStore, Session};
+use crate::{CoreError, Engine, LocalStore};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
-    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Approval, ChangeField,
+    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Approval, ChangeField, ChangeLabel,
     CommunitiesView, CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, Home, ItemStatus,
-    Keep, KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, RefusedChange,
-    ReopenPage, StageStatus, HOME_DEADLINES,
+    KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, RefusedChange,
+    StageStatus, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
 use penggerak_types::programme::{Participation, Programme, StageOutcome};
-use penggerak_types::{ApiError, ErrorCode, Field, Reason, RecordKind};
+use penggerak_types::{ApiError, ErrorCode, RecordKind};
 
-/// The day after `date` (`YYYY-MM-DD`), or `None` if it is not a date.
-pub fn date_after(date: &str) -> Option<String> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let next = time::Date::parse(date, &fmt).ok()?.next_day()?;
-    next.format(&fmt).ok()
+impl Engine {
+    /// Beranda: who the user is, where she stands, what is due soon.
+    pub async fn home(&self) -> Result<Home, CoreError> {
+        home(self.store(), &self.today().await?).await
+    }
+
+    /// Every deadline from today on (Beranda shows the first few).
+    pub async fn all_deadlines(&self) -> Result<Vec<Deadline>, CoreError> {
+        all_deadlines(self.store(), &self.today().await?).await
+    }
+
+    /// Kinerja: the user's performance plan this cycle, its observations, evidence and moves.
+    pub async fn kinerja(&self) -> Result<KinerjaView, CoreError> {
+        kinerja(self.store(), &self.today().await?).await
+    }
+
+    /// For a principal: the staff's plans waiting for their approval.
+    pub async fn approvals(&self) -> Result<Vec<Approval>, CoreError> {
+        waiting_for_me(self.store()).await
+    }
+
+    /// Komunitas: every community, the user's memberships and the events coming up.
+    pub async fn communities(&self) -> Result<CommunitiesView, CoreError> {
+        communities(self.store(), &self.today().await?).await
+    }
+
+    /// Rencana (PKB): this year's development plan.
+    pub async fn pkb(&self) -> Result<PkbView, CoreError> {
+        pkb(self.store(), &self.today().await?).await
+    }
+
+    /// Status GP: the user's programmes and their stages.
+    pub async fn programmes(&self) -> Result<ProgrammesView, CoreError> {
+        programmes(self.store()).await
+    }
+
+    /// Konflik: both versions of every record in conflict.
+    pub async fn conflicts(&self) -> Result<Vec<ConflictView>, CoreError> {
+        conflicts(self.store()).await
+    }
+
+    /// Perlu perhatian: every change the server refused, why and when, with what it carried.
+    pub async fn refused(&self) -> Result<Vec<RefusedChange>, CoreError> {
+        refused(self.store()).await
+    }
 }
 
 /// The date in `zone` of an instant (an event's start, written in its community's zone): what "today"
@@ -30,14 +71,6 @@ fn local_date(instant: &str, zone: penggerak_types::zone::Zone) -> String {
         Some(unix) => penggerak_types::zone::WallTime::at(unix, zone).date(),
         None => instant.get(..10).unwrap_or_default().to_owned(),
     }
-}
-
-fn year_of(date: &str) -> i32 {
-    date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
-}
-
-async fn profile(store: &LocalStore) -> Result<Profile, CoreError> {
-    store.account().await?.map(|(_, p)| p).ok_or(CoreError::NotSignedIn)
 }
 
 /// The user's place in the programme they are in now: the participation of the latest active programme
@@ -65,7 +98,7 @@ fn programme_step(parts: &[Participation], programmes: &[Programme]) -> Option<P
 }
 
 /// The home screen's data, as of `today` (`YYYY-MM-DD`).
-pub async fn home(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
+async fn home(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
     let mut home = home_with_every_deadline(store, today).await?;
     home.deadlines.truncate(HOME_DEADLINES);
     Ok(home)
@@ -78,8 +111,8 @@ pub async fn all_deadlines(store: &LocalStore, today: &str) -> Result<Vec<Deadli
 }
 
 async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
-    let me = profile(store).await?;
-    let year = year_of(today);
+    let me = store.profile().await?;
+    let year = crate::clock::year_of(today);
     let parts: Vec<Participation> = store.all::<Participation>(RecordKind::Participation).await?;
     let parts: Vec<Participation> = parts.into_iter().filter(|p| p.person_id == me.id).collect();
     let programmes: Vec<Programme> = store.all(RecordKind::Programme).await?;
@@ -159,8 +192,8 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
 }
 
 /// The performance screen's data: the user's plan in the cycle of `today`'s year (or their latest plan).
-pub async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, CoreError> {
-    let me = profile(store).await?;
+async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, CoreError> {
+    let me = store.profile().await?;
     let mut plans = Vec::new();
     for r in store.records(RecordKind::PerformancePlan).await? {
         let p: PerformancePlan = r.parse()?;
@@ -168,7 +201,7 @@ pub async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, Cor
             plans.push((p, r.pending, r.conflict.is_some()));
         }
     }
-    let current = format!("kinerja-{}", year_of(today));
+    let current = format!("kinerja-{}", crate::clock::year_of(today));
     plans.sort_by_key(|(p, ..)| (p.cycle_id == current, p.cycle_id.clone()));
     let (plan, pending, conflict) = match plans.pop() {
         Some((p, pending, conflict)) => (Some(p), pending, conflict),
@@ -205,102 +238,9 @@ pub async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, Cor
     Ok(KinerjaView { cycle, plan, observations, evidence, moves, pending, conflict, draft, reflection_draft })
 }
 
-impl Session {
-    /// Does what the user asked: applies it to the store at once and queues it for the server (the sync
-    /// loop is woken). A change the rules refuse is refused here, before anything is queued.
-    pub async fn act(&self, action: Action) -> Result<(), CoreError> {
-        let store = self.store();
-        let me = profile(store).await?;
-        let change: Change = match action {
-            Action::JoinCommunity { id } => changes::join_community(store, &me.id, &id).await?,
-            Action::LeaveCommunity { id } => changes::leave_community(store, &me.id, &id).await?,
-            Action::AddPkbItem { new } => {
-                let year = year_of(&self.today().await?);
-                changes::add_pkb_item(&format!("pkb:{}:{year}", me.id), &me.id, new)?
-            }
-            Action::EditPkbItem { id, patch } => {
-                // A reflection saved for real no longer needs its draft; the change carries the text now.
-                let saves_reflection = patch.reflection.is_some();
-                let mut change = changes::edit_pkb_item(store, &id, patch).await?;
-                if saves_reflection {
-                    change.local.push(LocalWrite::ForgetDraft { key: reflection_draft_key(&id) });
-                }
-                change
-            }
-            Action::EditPerformancePlan { id, patch } => {
-                // What is saved for real no longer needs its draft.
-                let (saves_results, saves_reflection) = (patch.results.is_some(), patch.reflection.is_some());
-                let mut change = changes::edit_performance_plan(store, &id, patch).await?;
-                if saves_results {
-                    change.local.push(LocalWrite::ForgetDraft { key: plan_draft_key(&id) });
-                }
-                if saves_reflection {
-                    change.local.push(LocalWrite::ForgetDraft { key: plan_reflection_draft_key(&id) });
-                }
-                change
-            }
-            Action::MovePerformancePlan { id, to, note } => {
-                let owner = store
-                    .record(RecordKind::PerformancePlan, &id)
-                    .await?
-                    .map(|r| r.parse::<PerformancePlan>())
-                    .transpose()?
-                    .map(|p| p.owner_id);
-                let actor =
-                    if owner.as_deref() == Some(me.id.as_str()) { Actor::Owner } else { Actor::Principal };
-                changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note).await?
-            }
-            Action::ScheduleObservation { new } => changes::schedule_observation(store, &me.id, new).await?,
-            Action::EditObservation { id, patch } => changes::edit_observation(store, &id, patch).await?,
-        };
-        self.change(&change).await
-    }
-
-    /// The user has read refused change `id` (and redone it, or let it go): it is forgotten.
-    pub async fn dismiss_refused(&self, id: i64) -> Result<(), CoreError> {
-        self.store().dismiss_notice(id).await?;
-        self.wake_sync();
-        Ok(())
-    }
-
-    /// Opens refused change `id` again to be fixed: the text it carried goes back into its editor as a
-    /// draft (kept as typed, sent when saved), and the notice goes, in one transaction. Returns the page
-    /// the editor is on.
-    pub async fn reopen_refused(&self, id: i64) -> Result<ReopenPage, CoreError> {
-        let notice = self.store().notice(id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
-        let (key, text, page, (kind, record)) = reopen_place(notice.path.as_deref(), notice.body.as_deref())
-            .ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;
-        // Its editor belongs to a record the device still holds (an item whose adding was refused is gone,
-        // and its text with it would be nowhere to see): else the notice stays, text and all.
-        if self.store().record(kind, &record).await?.is_none() {
-            return Err(CoreError::Refused(Reason::NotOnDevice));
-        }
-        // Other text typed there since is not overwritten.
-        if self.store().draft(&key).await?.is_some_and(|d| !d.trim().is_empty() && d != text) {
-            return Err(CoreError::Refused(Reason::DraftInTheWay));
-        }
-        self.store().reopen_notice(id, &key, &text).await?;
-        // The sync line's count of refused changes follows.
-        self.wake_sync();
-        Ok(page)
-    }
-
-    /// Settles a conflict the way the user chose: mine is sent again on the server's current version, or
-    /// theirs replaces mine. The sync loop is woken to send or settle it.
-    pub async fn resolve_conflict(&self, kind: RecordKind, id: &str, keep: Keep) -> Result<(), CoreError> {
-        let how = match keep {
-            Keep::Mine => crate::Resolution::KeepMine,
-            Keep::Theirs => crate::Resolution::TakeTheirs,
-        };
-        self.store().resolve(kind, id, how).await?;
-        self.wake_sync();
-        Ok(())
-    }
-}
-
 /// Plans of the principal's staff waiting for them (Perlu disetujui), oldest submission first.
-pub async fn waiting_for_me(store: &LocalStore) -> Result<Vec<Approval>, CoreError> {
-    let me = profile(store).await?;
+async fn waiting_for_me(store: &LocalStore) -> Result<Vec<Approval>, CoreError> {
+    let me = store.profile().await?;
     let Some(school) = me.school.as_ref().map(|s| s.npsn.clone()) else { return Ok(vec![]) };
     let people: Vec<Profile> = store.all(RecordKind::Person).await?;
     let mut out: Vec<Approval> = store
@@ -326,8 +266,8 @@ pub async fn waiting_for_me(store: &LocalStore) -> Result<Vec<Approval>, CoreErr
 
 /// The Komunitas screen's data: every community on the device (by name), the user's memberships as the
 /// device knows them (a join made offline counts at once, marked pending), and events from `today` on.
-pub async fn communities(store: &LocalStore, today: &str) -> Result<CommunitiesView, CoreError> {
-    let me = profile(store).await?;
+async fn communities(store: &LocalStore, today: &str) -> Result<CommunitiesView, CoreError> {
+    let me = store.profile().await?;
     let mut memberships = Vec::new();
     for r in store.records(RecordKind::Membership).await? {
         let m: Membership = r.parse()?;
@@ -363,9 +303,9 @@ pub async fn communities(store: &LocalStore, today: &str) -> Result<CommunitiesV
 
 /// The Rencana Pengembangan screen's data: the plan of `today`'s year, its items (by target date, then
 /// title; undated last) with their sync state and any reflection draft, and JP done against the target.
-pub async fn pkb(store: &LocalStore, today: &str) -> Result<PkbView, CoreError> {
-    let me = profile(store).await?;
-    let plan_id = format!("pkb:{}:{}", me.id, year_of(today));
+async fn pkb(store: &LocalStore, today: &str) -> Result<PkbView, CoreError> {
+    let me = store.profile().await?;
+    let plan_id = format!("pkb:{}:{}", me.id, crate::clock::year_of(today));
     let plan = match store.record(RecordKind::PkbPlan, &plan_id).await? {
         Some(r) => Some(r.parse::<PkbPlan>()?),
         None => None,
@@ -391,8 +331,8 @@ pub async fn pkb(store: &LocalStore, today: &str) -> Result<PkbView, CoreError> 
 
 /// The Status Guru Penggerak screen's data: every programme the user takes part in (active programmes
 /// first, then the latest cohort), each stage with its dates, the user's result and items.
-pub async fn programmes(store: &LocalStore) -> Result<ProgrammesView, CoreError> {
-    let me = profile(store).await?;
+async fn programmes(store: &LocalStore) -> Result<ProgrammesView, CoreError> {
+    let me = store.profile().await?;
     let defs: Vec<Programme> = store.all(RecordKind::Programme).await?;
     let mut parts: Vec<(Participation, Programme)> = store
         .all::<Participation>(RecordKind::Participation)
@@ -449,7 +389,7 @@ fn programme_status(part: &Participation, def: &Programme) -> ProgrammeStatus {
 }
 
 /// Every record in conflict, with the fields where the user's version and the server's differ.
-pub async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreError> {
+async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreError> {
     let mut out = Vec::new();
     for r in store.conflicts().await? {
         let Some(server) = r.conflict.as_ref() else { continue };
@@ -471,12 +411,13 @@ pub async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreErro
 
 /// The changes the server refused for good (or that were given up, or held back with one), oldest first,
 /// each with its reason as data and what it carried, for the user to read and redo.
-pub async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError> {
+async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError> {
     Ok(store
         .notices()
         .await?
         .into_iter()
         .map(|n| {
+            let reopen = n.reopen().map(|r| r.page);
             let code =
                 serde_json::from_value(serde_json::Value::String(n.code)).unwrap_or(ErrorCode::Unknown);
             let body = n.body.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok());
@@ -494,42 +435,9 @@ pub async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError
                 .ok()
                 .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
                 .unwrap_or_default();
-            let reopen = reopen_target(n.path.as_deref(), n.body.as_deref()).map(|(_, _, page)| page);
-            RefusedChange { id: n.id, label: n.label, reason, fields, at, reopen }
+            RefusedChange { id: n.id, label: ChangeLabel::from_stored(&n.label), reason, fields, at, reopen }
         })
         .collect())
-}
-
-/// Where a refused change's text goes back to be fixed: the draft key, the text, and the page — for an
-/// activity's or a plan's reflection (the texts people write at length). `None` for anything else.
-fn reopen_target(path: Option<&str>, body: Option<&str>) -> Option<(String, String, ReopenPage)> {
-    reopen_place(path, body).map(|(key, text, page, _)| (key, text, page))
-}
-
-/// [`reopen_target`] with the record the editor belongs to.
-fn reopen_place(
-    path: Option<&str>,
-    body: Option<&str>,
-) -> Option<(String, String, ReopenPage, (RecordKind, String))> {
-    let body: serde_json::Value = serde_json::from_str(body?).ok()?;
-    let text = body.get("reflection")?.as_str()?.to_owned();
-    let segments: Vec<String> = path?
-        .trim_start_matches('/')
-        .split('/')
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
-        .collect();
-    match segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["pkb", "items", id] => {
-            Some((reflection_draft_key(id), text, ReopenPage::Pkb, (RecordKind::PkbItem, id.to_string())))
-        }
-        ["kinerja", "plans", id] => Some((
-            plan_reflection_draft_key(id),
-            text,
-            ReopenPage::Kinerja,
-            (RecordKind::PerformancePlan, id.to_string()),
-        )),
-        _ => None,
-    }
 }
 
 /// The fields (of two JSON objects) whose values differ, by field name. A missing field and a null one

@@ -2,7 +2,8 @@
 //! saw between the engine and the real reference server, and kept in the real SQLite file across sign-out
 //! and restart.
 
-use penggerak_core::{changes, MemoryStore, Session};
+use penggerak_core::testing::changes;
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, ChaosProxy, TestServer};
 use penggerak_types::ipc::SyncPhase;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ async fn data_use_follows_the_wire_and_stays_across_sign_out_and_restart() {
     let proxy = ChaosProxy::start(server.addr(), 9);
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
     let fresh = session.data_use().await.unwrap();
     assert!(fresh.months.is_empty(), "a new device has used nothing: {fresh:?}");
 
@@ -61,6 +62,6 @@ async fn data_use_follows_the_wire_and_stays_across_sign_out_and_restart() {
     assert_close(after_sign_out.total(), proxy.bytes(), "after sign-out (its revocation included)");
     session.store().close().await;
     drop(session);
-    let reopened = Session::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
+    let reopened = Engine::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
     assert_eq!(reopened.data_use().await.unwrap(), after_sign_out, "the figure survived the restart");
 }

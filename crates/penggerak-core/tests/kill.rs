@@ -11,7 +11,8 @@
 //! soak and prints the figures line this test ends with.
 //! Tokens cross processes in a test-only file store (the real keyring is covered by `tests/keyring.rs`).
 
-use penggerak_core::{changes, CoreError, Sensitive, Session, StoredTokens, TokenStore};
+use penggerak_core::testing::changes;
+use penggerak_core::{CoreError, Engine, Sensitive, StoredTokens, TokenStore};
 use penggerak_testkit::{demo_sign_in, TestServer};
 use penggerak_types::ipc::SyncPhase;
 use penggerak_types::RecordKind;
@@ -64,15 +65,15 @@ impl TokenStore for FileStore {
     }
 }
 
-async fn open(dir: &Path) -> Session {
+async fn open(dir: &Path) -> Engine {
     let tokens = Arc::new(FileStore(dir.join("tokens")));
-    let mut s = Session::open(&dir.join("data"), tokens, "http://127.0.0.1:9").await.unwrap();
+    let mut s = Engine::open(&dir.join("data"), tokens, "http://127.0.0.1:9").await.unwrap();
     s.set_request_timeout(Duration::from_secs(5));
     s
 }
 
 /// A device in `dir` signed in as Siti and synced once.
-async fn open_synced(dir: &Path, server: &TestServer) -> Session {
+async fn open_synced(dir: &Path, server: &TestServer) -> Engine {
     let session = open(dir).await;
     session.sign_in(demo_sign_in(SITI, &server.base_url())).await.unwrap();
     session.sync_now().await.unwrap();

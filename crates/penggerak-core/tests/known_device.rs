@@ -2,7 +2,7 @@
 //! passwords: the engine keeps the server's device value from the last sign-in (in the token store, across
 //! sign-out) and sends it back. Against the real server and a real SQLite store.
 
-use penggerak_core::{MemoryStore, Session, TokenStore};
+use penggerak_core::{Engine, MemoryStore, TokenStore};
 use penggerak_testkit::{ServerBackoff, ServerConfig, TestServer, DEMO_PASSWORD};
 use penggerak_types::ipc::{SessionState, SignInRequest};
 use penggerak_types::ErrorCode;
@@ -47,7 +47,7 @@ async fn a_known_device_gets_in_while_someone_guesses_her_password() {
     });
     let dir = tempfile::tempdir().unwrap();
     let tokens: Arc<MemoryStore> = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
 
     // Her first sign-in here: the server names this device, and the engine keeps that across sign-out.
     session.sign_in(request(&server, SITI, DEMO_PASSWORD)).await.unwrap();
@@ -70,7 +70,7 @@ async fn a_known_device_gets_in_while_someone_guesses_her_password() {
     // A device the server does not know waits, as it should.
     let dir2 = tempfile::tempdir().unwrap();
     let other =
-        Session::open(dir2.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+        Engine::open(dir2.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
     let err = other.sign_in(request(&server, SITI, DEMO_PASSWORD)).await.unwrap_err();
     assert_eq!(
         err.to_api_error().code,

@@ -1,9 +1,11 @@
 //! Learning materials saved for reading offline, against the real reference server (behind a TCP proxy
 //! that throttles and then drops the link) and a real SQLite file and folder.
 
-use penggerak_core::{MemoryStore, Session, MATERIAL_PART};
+use penggerak_core::testing::MATERIAL_PART;
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer};
 use penggerak_types::ipc::{MaterialReader, Saved, SyncPhase};
+use penggerak_types::route;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,7 +34,7 @@ async fn a_download_cut_by_the_network_resumes_where_it_stopped_and_reads_offlin
     let proxy = ChaosProxy::start(server.addr(), 11);
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let mut session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let mut session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
     session.set_request_timeout(Duration::from_secs(5));
     let session = Arc::new(session);
     session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
@@ -113,7 +115,7 @@ async fn a_download_cut_by_the_network_resumes_where_it_stopped_and_reads_offlin
     server.stop();
     session.store().close().await;
     drop(session);
-    let reopened = Session::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
+    let reopened = Engine::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
     let offline = reopened.material(BIG).await.unwrap();
     assert_eq!(offline.item.saved, Saved::Yes);
     assert_eq!(offline.content, saved.content, "the same text, read from the device");
@@ -132,7 +134,7 @@ async fn signing_out_stops_a_download_before_its_next_request() {
     let proxy = ChaosProxy::start(server.addr(), 3);
     let dir = tempfile::tempdir().unwrap();
     let session = Arc::new(
-        Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap(),
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap(),
     );
     session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
@@ -160,7 +162,7 @@ async fn a_material_not_in_the_catalogue_is_a_clear_error_and_saving_needs_the_n
     let mut server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let session =
-        Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
     session.sign_in(demo_sign_in(SITI, &server.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
     let e = session.material("materi-tidak-ada").await.unwrap_err().to_api_error();
@@ -180,7 +182,7 @@ async fn a_file_replaced_on_the_server_mid_download_is_never_spliced_and_saves_a
     let proxy = ChaosProxy::start(server.addr(), 5);
     let dir = tempfile::tempdir().unwrap();
     let session = Arc::new(
-        Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap(),
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap(),
     );
     session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
@@ -204,7 +206,7 @@ async fn a_file_replaced_on_the_server_mid_download_is_never_spliced_and_saves_a
     let client = penggerak_client::ApiClient::new(&server.base_url()).unwrap();
     let token = client.login(SITI, penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
     let content: penggerak_types::material::MaterialContent =
-        client.get_json(&token, &format!("/materials/{BIG}/content")).await.unwrap();
+        client.get_json(&token, route::MATERIAL_CONTENT, &[BIG]).await.unwrap();
     let new_pdf = b"%PDF-1.4 versi baru\n".repeat(5_000);
     let new = server.publish_material(old.clone(), &content, std::slice::from_ref(&new_pdf));
     assert_ne!(new.files[0].sha256, old.files[0].sha256, "a new version of the file");

@@ -1,11 +1,12 @@
 //! Routes are built from segments: an id with `/`, `?`, `#` or `%` in it reaches the server as one
 //! percent-encoded segment of the route it was meant for, and an id that cannot be one segment is refused
-//! before anything is queued.
+//! when the change is queued, before anything is applied or stored.
 
-use penggerak_core::{changes, MemoryStore, Session};
+use penggerak_core::testing::changes;
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer};
 use penggerak_types::ipc::{SessionState, SyncPhase};
-use penggerak_types::ErrorCode;
+use penggerak_types::{ErrorCode, RecordKind};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ async fn an_id_with_reserved_characters_stays_one_segment_of_its_route() {
     proxy.set_mode(ChaosMode::Answer { path: "/never", status: 500, body: "" });
     let dir = tempfile::tempdir().unwrap();
     let mut session =
-        Session::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
     session.set_request_timeout(Duration::from_secs(3));
     let me = match session.sign_in(demo_sign_in("3471765432100001", &proxy.base_url())).await.unwrap() {
         SessionState::SignedIn { profile, .. } => profile.id,
@@ -39,8 +40,13 @@ async fn an_id_with_reserved_characters_stays_one_segment_of_its_route() {
     assert_eq!(notices[0].code, "not_found");
 
     for bad in ["", "..", "."] {
-        let e = changes::join_community(session.store(), &me, bad).await.unwrap_err();
+        let change = changes::join_community(session.store(), &me, bad).await.unwrap();
+        let e = session.change(&change).await.unwrap_err();
         assert_eq!(e.to_api_error().code, ErrorCode::Validation, "{bad:?} cannot name a community");
+        assert!(
+            session.store().record(RecordKind::Membership, &format!("{bad}:{me}")).await.unwrap().is_none(),
+            "refused before its local effect was applied"
+        );
     }
     assert!(session.store().outbox().await.unwrap().is_empty(), "nothing was queued for them");
 }

@@ -5,12 +5,14 @@
 //! it unsent, and an independent change behind it reaches the server. Being offline, or the whole server
 //! failing, never counts.
 
-use penggerak_core::outbox::MAX_ATTEMPTS;
-use penggerak_core::{changes, MemoryStore, Session};
+use penggerak_core::testing::changes;
+use penggerak_core::testing::MAX_ATTEMPTS;
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
 use penggerak_types::api::CommunityDetail;
 use penggerak_types::ipc::{reflection_draft_key, ReopenPage, SessionState, SyncPhase};
 use penggerak_types::pkb::{PkbItem, PkbItemPatch};
+use penggerak_types::route;
 use penggerak_types::Reason;
 use penggerak_types::RecordKind;
 use std::sync::Arc;
@@ -20,7 +22,7 @@ const SITI: &str = "3471765432100001";
 const REFLECTION: &str = "Refleksi yang server tolak terus";
 
 struct Device {
-    session: Session,
+    session: Engine,
     me: String,
     _dir: tempfile::TempDir,
 }
@@ -29,7 +31,7 @@ struct Device {
 async fn device(proxy: &ChaosProxy) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let mut session = Session::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
+    let mut session = Engine::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
     session.set_request_timeout(Duration::from_secs(3));
     let me = match session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap() {
         SessionState::SignedIn { profile, .. } => profile.id,
@@ -43,7 +45,7 @@ async fn device(proxy: &ChaosProxy) -> Device {
 async fn member_on_server(server: &TestServer, id: &str) -> bool {
     let client = penggerak_client::ApiClient::new(&server.base_url()).unwrap();
     let token = client.login(SITI, DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let detail: CommunityDetail = client.get_json(&token, &format!("/communities/{id}")).await.unwrap();
+    let detail: CommunityDetail = client.get_json(&token, route::COMMUNITY, &[id]).await.unwrap();
     detail.summary.is_member
 }
 
@@ -123,7 +125,7 @@ async fn a_change_the_server_keeps_failing_is_given_up_after_the_bound_and_later
     );
     assert!(member_on_server(&server, "kom-05").await, "the independent change behind it reached the server");
     // Why, as data the screen words in the user's language (and when).
-    let refused = penggerak_core::views::refused(store).await.unwrap();
+    let refused = d.session.refused().await.unwrap();
     assert_eq!(
         refused.iter().map(|r| r.reason.reason.clone()).collect::<Vec<_>>(),
         [Some(Reason::GivenUp { attempts: MAX_ATTEMPTS as u32 }), Some(Reason::HeldBack)],
@@ -187,7 +189,7 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     assert!(member_on_server(&server, "kom-05").await, "the change behind it reached the server");
 
     // What the refused-changes screen shows: the reason as data, and what the change carried, by field.
-    let shown = penggerak_core::views::refused(store).await.unwrap();
+    let shown = d.session.refused().await.unwrap();
     assert_eq!(shown.len(), 1, "one refused change to show: {shown:?}");
     assert_eq!(
         shown[0].reason.code,
@@ -212,7 +214,7 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     store.save_draft(&reflection_draft_key(&item), "Teks lain yang sedang ditulis").await.unwrap();
     let e = d.session.reopen_refused(shown[0].id).await.unwrap_err().to_api_error();
     assert_eq!(e.reason, Some(Reason::DraftInTheWay), "{e:?}");
-    assert_eq!(penggerak_core::views::refused(store).await.unwrap().len(), 1, "the notice stays");
+    assert_eq!(d.session.refused().await.unwrap().len(), 1, "the notice stays");
     store.save_draft(&reflection_draft_key(&item), "").await.unwrap();
     assert_eq!(
         d.session.reopen_refused(shown[0].id).await.unwrap(),
@@ -224,7 +226,7 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
         Some(REFLECTION),
         "every character she wrote is back in the editor"
     );
-    assert!(penggerak_core::views::refused(store).await.unwrap().is_empty(), "no longer listed as refused");
+    assert!(d.session.refused().await.unwrap().is_empty(), "no longer listed as refused");
     assert!(d.session.reopen_refused(shown[0].id).await.is_err(), "opened once");
     proxy.set_mode(ChaosMode::Pass);
     let fixed = format!("{REFLECTION} (diperbaiki)");
@@ -236,7 +238,7 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     assert_eq!(d.session.sync_now().await.unwrap().waiting, 0, "sent");
     let client = penggerak_client::ApiClient::new(&server.base_url()).unwrap();
     let token = client.login(SITI, DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let overview: penggerak_types::pkb::PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    let overview: penggerak_types::pkb::PkbOverview = client.get_json(&token, route::PKB, &[]).await.unwrap();
     let on_server = overview.items.iter().find(|i| i.id == item).expect("her item on the server");
     assert_eq!(on_server.reflection, fixed, "the fixed text reached the server");
 
@@ -246,8 +248,8 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
         PkbItemPatch { progress: Some(on_server.progress.saturating_add(5).min(95)), ..Default::default() };
     d.session.change(&changes::edit_pkb_item(store, &item, progress).await.unwrap()).await.unwrap();
     d.session.sync_now().await.unwrap();
-    let shown = penggerak_core::views::refused(store).await.unwrap();
+    let shown = d.session.refused().await.unwrap();
     assert_eq!((shown.len(), shown[0].reopen), (1, None), "nothing of hers to open again: {shown:?}");
     d.session.dismiss_refused(shown[0].id).await.unwrap();
-    assert!(penggerak_core::views::refused(store).await.unwrap().is_empty(), "dismissed once read");
+    assert!(d.session.refused().await.unwrap().is_empty(), "dismissed once read");
 }

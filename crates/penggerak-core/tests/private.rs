@@ -2,7 +2,7 @@
 //! the owner's only (folders 0700, files 0600, the database's -wal and -shm included), and a material id
 //! that names no material — empty, or `..` — removes nothing.
 
-use penggerak_core::{MemoryStore, Session};
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, TestServer};
 use penggerak_types::ErrorCode;
 use std::path::Path;
@@ -37,7 +37,7 @@ async fn personal_data_is_the_owners_only_and_an_empty_material_id_removes_nothi
     let parent = tempfile::tempdir().unwrap();
     // A folder the engine creates itself (the temporary folder above is already 0700).
     let data = parent.path().join("penggerak");
-    let session = Session::open(&data, Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+    let session = Engine::open(&data, Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
     session.sign_in(demo_sign_in(SITI, &server.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
     let saved = session.save_material(SMALL).await.unwrap();

@@ -2,7 +2,7 @@
 //! in-memory store here; `tests/keyring.rs` covers the real OS keyring.
 
 use penggerak_client::ApiClient;
-use penggerak_core::{MemoryStore, Session, TokenStore};
+use penggerak_core::{Engine, MemoryStore, TokenStore};
 use penggerak_testkit::ServerConfig as Config;
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ipc::{SessionState, SignInRequest};
@@ -31,7 +31,7 @@ async fn sign_in_restores_offline_after_restart_then_sign_out_revokes() {
     let dir = tempfile::tempdir().unwrap();
     let tokens: Arc<MemoryStore> = Arc::new(MemoryStore::default());
 
-    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
     assert_eq!(
         session.state().await.unwrap(),
         SessionState::SignedOut { server_url: "http://127.0.0.1:9".into() },
@@ -49,7 +49,7 @@ async fn sign_in_restores_offline_after_restart_then_sign_out_revokes() {
     let addr = base.trim_start_matches("http://").to_owned();
     drop(server);
     assert!(std::net::TcpStream::connect(&addr).is_err(), "the test server is really gone");
-    let session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
     let state = session.state().await.unwrap();
     assert_eq!(name(&state), Some("Siti Rahayu, S.Pd."), "restart with no network is still signed in");
 
@@ -66,7 +66,7 @@ async fn sign_out_revokes_on_the_server() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     let stored = tokens.load().unwrap().unwrap();
     session.sign_out(false).await.unwrap();
@@ -86,7 +86,7 @@ async fn wrong_password_and_unreachable_server_store_nothing() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
     let e = session.sign_in(request(&server, "salah")).await.unwrap_err();
     assert_eq!(e.to_api_error().code, ErrorCode::InvalidCredentials);
     assert!(tokens.load().unwrap().is_none(), "a failed sign-in stores no tokens");
@@ -107,7 +107,7 @@ async fn expired_access_token_is_refreshed_once_and_rotated() {
     let server = TestServer::start_with(Config { access_ttl: Duration::from_secs(1), ..Config::default() });
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     let before = tokens.load().unwrap().unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -125,7 +125,7 @@ async fn a_revoked_session_signs_the_device_out() {
     let server = TestServer::start_with(Config { access_ttl: Duration::from_secs(1), ..Config::default() });
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     let stored = tokens.load().unwrap().unwrap();
     // Someone signs this session out elsewhere (e.g. a stolen-token reuse revoked the family).
@@ -142,13 +142,14 @@ async fn no_secret_reaches_the_data_directory() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     session.fetch_profile().await.unwrap();
     // A full sync and a change through the outbox: records and queued requests are on disk now too.
     session.sync_now().await.unwrap();
-    let change =
-        penggerak_core::changes::join_community(session.store(), "guru-siti", "kom-05").await.unwrap();
+    let change = penggerak_core::testing::changes::join_community(session.store(), "guru-siti", "kom-05")
+        .await
+        .unwrap();
     session.change(&change).await.unwrap();
     session.sync_now().await.unwrap();
     let t = tokens.load().unwrap().unwrap();
@@ -179,17 +180,17 @@ async fn tokens_without_a_local_store_refetch_the_profile_or_fall_back_to_sign_i
     let server = TestServer::start();
     let tokens = Arc::new(MemoryStore::default());
     let first = tempfile::tempdir().unwrap();
-    let session = Session::open(first.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(first.path(), tokens.clone(), server.base_url()).await.unwrap();
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
 
     // The app's data was wiped (a new data directory) but the keychain kept the tokens.
     let wiped = tempfile::tempdir().unwrap();
-    let session = Session::open(wiped.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(wiped.path(), tokens.clone(), server.base_url()).await.unwrap();
     let state = session.state().await.unwrap();
     assert_eq!(name(&state), Some("Siti Rahayu, S.Pd."), "online, the profile is fetched again");
 
     let offline = tempfile::tempdir().unwrap();
-    let session = Session::open(offline.path(), tokens.clone(), server.base_url()).await.unwrap();
+    let session = Engine::open(offline.path(), tokens.clone(), server.base_url()).await.unwrap();
     drop(server);
     let state = session.state().await.expect("offline is not an error screen");
     assert!(matches!(state, SessionState::SignedOut { .. }), "offline with no profile: the sign-in screen");
@@ -206,7 +207,7 @@ async fn a_sign_out_made_offline_is_revoked_on_the_server_once_it_is_reachable()
     let proxy = ChaosProxy::start(server.addr(), 11);
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
-    let session = Session::open(dir.path(), tokens.clone(), proxy.base_url()).await.unwrap();
+    let session = Engine::open(dir.path(), tokens.clone(), proxy.base_url()).await.unwrap();
     let mut req = request(&server, DEMO_PASSWORD);
     req.server_url = Some(proxy.base_url());
     session.sign_in(req).await.unwrap();

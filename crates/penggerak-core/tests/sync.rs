@@ -3,10 +3,12 @@
 //! converging through a bad network.
 
 use penggerak_client::ApiClient;
-use penggerak_core::{changes, MemoryStore, Session};
+use penggerak_core::testing::changes;
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{Community, CommunityDetail, CommunitySummary};
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
+use penggerak_types::route;
 use penggerak_types::RecordKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -16,13 +18,13 @@ use std::time::Duration;
 const SITI: &str = "3471765432100001";
 const BAMBANG: &str = "196805121990031004";
 
-async fn open(dir: &Path, tokens: &Arc<MemoryStore>) -> Session {
-    let mut s = Session::open(dir, tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+async fn open(dir: &Path, tokens: &Arc<MemoryStore>) -> Engine {
+    let mut s = Engine::open(dir, tokens.clone(), "http://127.0.0.1:9").await.unwrap();
     s.set_request_timeout(Duration::from_secs(3));
     s
 }
 
-async fn sign_in(session: &Session, server_url: &str, identifier: &str) -> String {
+async fn sign_in(session: &Engine, server_url: &str, identifier: &str) -> String {
     let state = session.sign_in(demo_sign_in(identifier, server_url)).await.unwrap();
     match state {
         penggerak_types::ipc::SessionState::SignedIn { profile, .. } => profile.id,
@@ -43,10 +45,10 @@ async fn token(server: &TestServer, identifier: &str) -> String {
 /// The community as the server sees it, for the holder of `token`.
 async fn server_detail(server: &TestServer, token: &str, id: &str) -> CommunityDetail {
     let client = ApiClient::new(&server.base_url()).unwrap();
-    client.get_json(token, &format!("/communities/{id}")).await.unwrap()
+    client.get_json(token, route::COMMUNITY, &[id]).await.unwrap()
 }
 
-async fn member_count(session: &Session, id: &str) -> i64 {
+async fn member_count(session: &Engine, id: &str) -> i64 {
     session
         .store()
         .record(RecordKind::Community, id)
@@ -199,13 +201,13 @@ async fn devices_converge_through_a_bad_network() {
     for (n, user) in users.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
         let tokens = Arc::new(MemoryStore::default());
-        let mut session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+        let mut session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
         session.set_request_timeout(Duration::from_millis(1500));
         let me = sign_in(&session, &server.base_url(), user).await;
         // Sign-in went direct; from now on every request crosses the bad link.
         drop(session);
         tokens_point_at(&tokens, &proxy.base_url());
-        let mut session = Session::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+        let mut session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
         session.set_request_timeout(Duration::from_millis(1500));
         devices.push((n, me, Arc::new(session), dir));
     }
@@ -282,7 +284,7 @@ async fn devices_converge_through_a_bad_network() {
                     // change dropped in the middle is seen even if a later one would hide it at the end.
                     if s.phase == SyncPhase::Idle && s.waiting == 0 {
                         let listed: Vec<CommunitySummary> =
-                            direct.get_json(&their_token, "/communities").await.unwrap();
+                            direct.get_json(&their_token, route::COMMUNITIES, &[]).await.unwrap();
                         let on_server: BTreeSet<&str> =
                             listed.iter().filter(|c| c.is_member).map(|c| c.id.as_str()).collect();
                         let expected: BTreeSet<&str> =
@@ -392,8 +394,8 @@ fn tokens_point_at(tokens: &Arc<MemoryStore>, base_url: &str) {
 /// the laptop online and synced. Then the phone is back online, its edit not yet sent.
 async fn diverge(
     proxy: &ChaosProxy,
-    phone: &Session,
-    laptop: &Session,
+    phone: &Engine,
+    laptop: &Engine,
     item_id: &str,
     mine: &str,
     theirs: &str,
@@ -413,7 +415,7 @@ async fn diverge(
 /// keeps both versions, and the user chooses: keep mine, take theirs, or merge the texts.
 #[tokio::test]
 async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
-    use penggerak_core::Resolution;
+    use penggerak_core::testing::Resolution;
     use penggerak_types::pkb::PkbItem;
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 3);
@@ -426,7 +428,7 @@ async fn a_conflict_keeps_both_versions_until_the_user_chooses() {
     phone.sync_now().await.unwrap();
     laptop.sync_now().await.unwrap();
     let item_id = phone.store().records(RecordKind::PkbItem).await.unwrap()[0].id.clone();
-    let shown = |s: &Session| {
+    let shown = |s: &Engine| {
         let id = item_id.clone();
         let store = s.store().clone();
         async move { store.record(RecordKind::PkbItem, &id).await.unwrap().unwrap() }
@@ -522,12 +524,18 @@ async fn every_kind_of_record_round_trips() {
     let obs = serde_json::json!({"id": "6b0c0d0e-0000-4000-8000-000000000001", "plan_id": skp,
         "scheduled_at": "2026-12-02T08:00", "class_name": "Kelas IV"});
     let principal = token(&server, "196805121990031004").await;
-    client.mutate(&principal, "POST", "/kinerja/observations", Some(&obs), &uuid()).await.unwrap();
-    let path = format!(
-        "/kinerja/evidence/6b0c0d0e-0000-4000-8000-000000000002?plan_id={skp}&title=Bukti&file_name=b.pdf"
-    );
+    client.mutate(&principal, "POST", route::KINERJA_OBSERVATIONS, &[], Some(&obs), &uuid()).await.unwrap();
     let own = token(&server, SITI).await;
-    client.upload(&own, &path, b"%PDF-1.4\n%%EOF\n".to_vec(), &uuid()).await.unwrap();
+    client
+        .upload(
+            &own,
+            "6b0c0d0e-0000-4000-8000-000000000002",
+            &[("plan_id", &skp), ("title", "Bukti"), ("file_name", "b.pdf")],
+            b"%PDF-1.4\n%%EOF\n".to_vec(),
+            &uuid(),
+        )
+        .await
+        .unwrap();
     session.sync_now().await.unwrap();
     for k in [RecordKind::Observation, RecordKind::Evidence] {
         assert_eq!(session.store().records(k).await.unwrap().len(), 1, "{k} reaches the device");
@@ -642,7 +650,7 @@ async fn the_sync_loop_sends_changes_when_made_and_when_connectivity_returns() {
 /// text on top of his new schedule, so neither is lost.
 #[tokio::test]
 async fn a_teacher_offline_and_her_principal_change_one_record_and_both_survive() {
-    use penggerak_core::Resolution;
+    use penggerak_core::testing::Resolution;
     use penggerak_types::kinerja::{
         Actor, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanStatus,
     };
@@ -656,7 +664,7 @@ async fn a_teacher_offline_and_her_principal_change_one_record_and_both_survive(
     teacher.sync_now().await.unwrap();
     head.sync_now().await.unwrap();
     let plan_id = teacher.store().records(RecordKind::PerformancePlan).await.unwrap()[0].id.clone();
-    let plan = |s: &Session| {
+    let plan = |s: &Engine| {
         let (store, id) = (s.store().clone(), plan_id.clone());
         async move {
             store

@@ -1,9 +1,8 @@
 //! What the screens show, read from the store after a real sync, and what the user does through
-//! `Session::act`: the home screen of a teacher, the performance screen through a submit, and the
+//! `Engine::act`: the home screen of a teacher, the performance screen through a submit, and the
 //! principal's approvals — each device talking to the real reference server.
 
-use penggerak_core::views;
-use penggerak_core::{MemoryStore, Session};
+use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, TestServer};
 use penggerak_types::ipc::{Action, DeadlineKind};
 use penggerak_types::kinerja::PlanStatus;
@@ -11,8 +10,8 @@ use penggerak_types::pkb::PkbStatus;
 use penggerak_types::{ErrorCode, RecordKind};
 use std::sync::Arc;
 
-async fn signed_in(dir: &std::path::Path, server: &TestServer, identifier: &str) -> Session {
-    let session = Session::open(dir, Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+async fn signed_in(dir: &std::path::Path, server: &TestServer, identifier: &str) -> Engine {
+    let session = Engine::open(dir, Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
     session.sign_in(demo_sign_in(identifier, &server.base_url())).await.unwrap();
     assert_eq!(session.sync_now().await.unwrap().waiting, 0);
     session
@@ -24,7 +23,7 @@ async fn the_home_screen_shows_where_the_teacher_stands_and_what_comes_next() {
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
     let today = siti.today().await.unwrap();
-    let home = views::home(siti.store(), &today).await.unwrap();
+    let home = siti.home().await.unwrap();
     assert_eq!(home.profile.id, "guru-siti");
     let step = home.programme.expect("Siti is in a programme");
     assert!(!step.programme.is_empty() && !step.stage.is_empty() && !step.cohort.is_empty(), "{step:?}");
@@ -41,7 +40,7 @@ async fn the_home_screen_shows_where_the_teacher_stands_and_what_comes_next() {
 
     // With no network at all, the same screen comes from the store.
     drop(server);
-    assert_eq!(views::home(siti.store(), &today).await.unwrap().profile.id, "guru-siti");
+    assert_eq!(siti.home().await.unwrap().profile.id, "guru-siti");
 }
 
 #[tokio::test]
@@ -50,9 +49,8 @@ async fn a_plan_submitted_on_the_phone_waits_for_the_principal_who_approves_it_o
     let (dt, dp) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let siti = signed_in(dt.path(), &server, "3471765432100001").await;
     let head = signed_in(dp.path(), &server, "196805121990031004").await;
-    let today = siti.today().await.unwrap();
 
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     let plan = view.plan.clone().expect("Siti has a plan");
     assert!(view.cycle.is_some_and(|c| c.id == plan.cycle_id));
     assert_eq!((plan.status, view.moves.clone()), (PlanStatus::Draf, vec![PlanStatus::PerluDisetujui]));
@@ -67,23 +65,23 @@ async fn a_plan_submitted_on_the_phone_waits_for_the_principal_who_approves_it_o
     siti.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None })
         .await
         .unwrap();
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     assert_eq!(view.plan.as_ref().unwrap().status, PlanStatus::PerluDisetujui, "shown at once");
     assert!(view.pending && view.moves.is_empty(), "waiting to sync, nothing more for her to do");
     assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
-    assert!(!views::kinerja(siti.store(), &today).await.unwrap().pending);
+    assert!(!siti.kinerja().await.unwrap().pending);
 
     head.sync_now().await.unwrap();
-    let waiting = views::waiting_for_me(head.store()).await.unwrap();
+    let waiting = head.approvals().await.unwrap();
     let hers = waiting.iter().find(|a| a.plan.id == plan.id).expect("the principal sees her plan waiting");
     assert_eq!(hers.owner_name, "Siti Rahayu, S.Pd.", "named from her person record");
     head.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::Disetujui, note: None })
         .await
         .unwrap();
     assert_eq!(head.sync_now().await.unwrap().waiting, 0);
-    assert!(!views::waiting_for_me(head.store()).await.unwrap().iter().any(|a| a.plan.id == plan.id));
+    assert!(!head.approvals().await.unwrap().iter().any(|a| a.plan.id == plan.id));
     siti.sync_now().await.unwrap();
-    let plan = views::kinerja(siti.store(), &today).await.unwrap().plan.unwrap();
+    let plan = siti.kinerja().await.unwrap().plan.unwrap();
     assert_eq!(plan.status, PlanStatus::Disetujui);
     assert_eq!(
         plan.history.last().unwrap().by_id,
@@ -98,7 +96,7 @@ async fn communities_join_offline_shows_at_once_and_counts_once_synced() {
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
     let today = siti.today().await.unwrap();
-    let view = views::communities(siti.store(), &today).await.unwrap();
+    let view = siti.communities().await.unwrap();
     assert!(view.communities.windows(2).all(|w| w[0].community.name <= w[1].community.name), "by name");
     assert!(view.communities.iter().any(|c| c.member), "Siti is in a demo community");
     assert!(
@@ -113,7 +111,7 @@ async fn communities_join_offline_shows_at_once_and_counts_once_synced() {
     // The server is down: the join shows at once, counted, marked waiting.
     server.stop();
     siti.act(Action::JoinCommunity { id: other.community.id.clone() }).await.unwrap();
-    let view = views::communities(siti.store(), &today).await.unwrap();
+    let view = siti.communities().await.unwrap();
     let now = view.communities.iter().find(|c| c.community.id == other.community.id).unwrap();
     assert!(now.member && now.pending, "a member at once, waiting to sync: {now:?}");
     assert_eq!(now.community.member_count, other.community.member_count + 1, "counted at once");
@@ -121,7 +119,7 @@ async fn communities_join_offline_shows_at_once_and_counts_once_synced() {
     // Back up: synced, no longer waiting, and the count is the server's (one more than before).
     server.restart();
     assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
-    let view = views::communities(siti.store(), &today).await.unwrap();
+    let view = siti.communities().await.unwrap();
     let now = view.communities.iter().find(|c| c.community.id == other.community.id).unwrap();
     assert!(now.member && !now.pending, "{now:?}");
     assert_eq!(now.community.member_count, other.community.member_count + 1, "the server counted her once");
@@ -132,8 +130,7 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
-    let today = siti.today().await.unwrap();
-    let view = views::pkb(siti.store(), &today).await.unwrap();
+    let view = siti.pkb().await.unwrap();
     assert_eq!(view.jp_target, 32);
     // A finished item, which already has a reflection: so clearing it is a real change.
     let item =
@@ -144,14 +141,14 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
     siti.store().save_draft(&key, "Setengah jadi, lalu selesai.").await.unwrap();
     // The app is closed and opened again: the draft is still there.
     drop(siti);
-    let siti = Session::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
-    let view = views::pkb(siti.store(), &today).await.unwrap();
+    let siti = Engine::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+    let view = siti.pkb().await.unwrap();
     let v = view.items.iter().find(|v| v.item.id == item.id).unwrap();
     assert_eq!(v.draft.as_deref(), Some("Setengah jadi, lalu selesai."), "the newest text survived");
 
     // Clearing the box is an edit too: an empty draft is kept, not mistaken for "no draft".
     siti.store().save_draft(&key, "").await.unwrap();
-    let view = views::pkb(siti.store(), &today).await.unwrap();
+    let view = siti.pkb().await.unwrap();
     let v = view.items.iter().find(|v| v.item.id == item.id).unwrap();
     assert_eq!(v.draft.as_deref(), Some(""), "a cleared reflection survives as a cleared draft");
     siti.store().save_draft(&key, "Setengah jadi, lalu selesai.").await.unwrap();
@@ -162,7 +159,7 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
     };
     siti.act(Action::EditPkbItem { id: item.id.clone(), patch }).await.unwrap();
     assert_eq!(siti.store().draft(&key).await.unwrap(), None, "saved for real: the draft is gone");
-    let view = views::pkb(siti.store(), &today).await.unwrap();
+    let view = siti.pkb().await.unwrap();
     let v = view.items.iter().find(|v| v.item.id == item.id).unwrap();
     assert!(v.pending && v.draft.is_none() && v.item.reflection == "Setengah jadi, lalu selesai.", "{v:?}");
 }
@@ -172,7 +169,7 @@ async fn the_programme_timeline_has_every_stage_with_dates_and_results() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
-    let view = views::programmes(siti.store()).await.unwrap();
+    let view = siti.programmes().await.unwrap();
     let gp = view.programmes.iter().find(|p| p.programme.contains("Guru Penggerak")).expect("Siti is in GP");
     assert!(gp.cohort.starts_with("Angkatan"), "{}", gp.cohort);
     assert_eq!(gp.stages.iter().filter(|s| s.current).count(), 1, "exactly one stage is hers now");
@@ -190,6 +187,7 @@ fn day_before(date: &str) -> String {
 
 #[tokio::test]
 async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_turned_off() {
+    use penggerak_core::testing::all_deadlines;
     use penggerak_types::ipc::{Language, Preferences, PreferencesChange};
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
@@ -197,10 +195,10 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     assert_eq!(siti.store().preferences().await.unwrap(), Preferences::default(), "Indonesian, reminders on");
     let store = siti.store();
 
-    let first = views::all_deadlines(store, &siti.today().await.unwrap()).await.unwrap();
+    let first = siti.all_deadlines().await.unwrap();
     let due_on = first.first().expect("Siti has something due").date.clone();
     let eve = day_before(&due_on);
-    let expected: Vec<_> = views::all_deadlines(store, &eve)
+    let expected: Vec<_> = all_deadlines(store, &eve)
         .await
         .unwrap()
         .into_iter()
@@ -275,13 +273,12 @@ async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
-    let today = siti.today().await.unwrap();
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     let plan = view.plan.expect("Siti has a plan");
     assert!(plan.status.results_editable() && view.draft.is_none(), "a draft plan, nothing typed yet");
 
     siti.store().save_draft(&plan_draft_key(&plan.id), "[{\"text\":\"Setengah diketik\"}]").await.unwrap();
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     assert_eq!(view.draft.as_deref(), Some("[{\"text\":\"Setengah diketik\"}]"), "what was typed comes back");
 
     let mut results = plan.results.clone();
@@ -299,7 +296,7 @@ async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_
     let e = siti.act(bad).await.unwrap_err();
     assert_eq!(e.to_api_error().code, ErrorCode::Validation, "an empty result is refused on the device");
     assert!(siti.store().outbox().await.unwrap().is_empty(), "nothing queued");
-    assert!(views::kinerja(siti.store(), &today).await.unwrap().draft.is_some(), "and the typing is kept");
+    assert!(siti.kinerja().await.unwrap().draft.is_some(), "and the typing is kept");
 
     results.last_mut().unwrap().text = "Modul ajar berdiferensiasi untuk kelas 4".into();
     results.last_mut().unwrap().indicators = vec!["Dua modul dipakai di kelas".into()];
@@ -308,22 +305,22 @@ async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_
         patch: PlanPatch { base_version: 0, results: Some(results.clone()), reflection: None },
     };
     siti.act(good).await.unwrap();
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     assert_eq!(view.plan.as_ref().unwrap().results, results, "shown at once");
     assert!(view.pending && view.draft.is_none(), "waiting to sync; the draft is no longer needed");
     assert_eq!(siti.sync_now().await.unwrap().waiting, 0, "the server took it");
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     assert_eq!(view.plan.unwrap().results, results, "as the server now has it");
 
     // Her reflection on the plan: a draft as she types, then saved; the draft goes once it is sent.
     use penggerak_types::ipc::plan_reflection_draft_key;
     let key = plan_reflection_draft_key(&plan.id);
     siti.store().save_draft(&key, "Kelas lebih tenang").await.unwrap();
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     assert_eq!(view.reflection_draft.as_deref(), Some("Kelas lebih tenang"));
     let reflect = PlanPatch { base_version: 0, results: None, reflection: Some("Kelas lebih tenang".into()) };
     siti.act(Action::EditPerformancePlan { id: plan.id.clone(), patch: reflect }).await.unwrap();
-    let view = views::kinerja(siti.store(), &today).await.unwrap();
+    let view = siti.kinerja().await.unwrap();
     assert_eq!(view.plan.unwrap().reflection, "Kelas lebih tenang");
     assert!(view.reflection_draft.is_none(), "saved for real: no draft left");
     assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
@@ -339,17 +336,15 @@ async fn a_saved_plan_is_never_seen_beside_its_old_draft() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let siti = Arc::new(signed_in(dir.path(), &server, "3471765432100001").await);
-    let today = siti.today().await.unwrap();
-    let plan = views::kinerja(siti.store(), &today).await.unwrap().plan.expect("Siti has a plan");
+    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
 
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let reader = {
-        let (siti, done, today, count) =
-            (Arc::clone(&siti), Arc::clone(&done), today.clone(), Arc::clone(&reads));
+        let (siti, done, count) = (Arc::clone(&siti), Arc::clone(&done), Arc::clone(&reads));
         tokio::spawn(async move {
             while !done.load(std::sync::atomic::Ordering::SeqCst) {
-                let view = views::kinerja(siti.store(), &today).await.unwrap();
+                let view = siti.kinerja().await.unwrap();
                 count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let (Some(draft), Some(plan)) = (view.draft, view.plan) else { continue };
                 let round = draft.trim_start_matches("draft-");
@@ -396,7 +391,7 @@ async fn today_is_the_users_own_day_in_her_own_zone() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         let mut session =
-            Session::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+            Engine::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
         session.set_clock(clock.clone());
         assert_eq!(session.today().await.unwrap(), "2026-12-02", "before sign-in: WIB");
         session.sign_in(demo_sign_in(who, &server.base_url())).await.unwrap();
@@ -407,8 +402,15 @@ async fn today_is_the_users_own_day_in_her_own_zone() {
     clock.set(instant - 3600);
     let dir = tempfile::tempdir().unwrap();
     let mut made =
-        Session::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
     made.set_clock(clock.clone());
     made.sign_in(demo_sign_in("5104765432100004", &server.base_url())).await.unwrap();
     assert_eq!(made.today().await.unwrap(), "2026-12-02", "23:30 WITA is still the 2nd");
+
+    // What the engine stamps comes from the same clock: the membership a join writes at once.
+    let me = made.home().await.unwrap().profile.id;
+    made.act(Action::JoinCommunity { id: "kom-05".into() }).await.unwrap();
+    let m = made.store().record(RecordKind::Membership, &format!("kom-05:{me}")).await.unwrap().unwrap();
+    let m: penggerak_types::api::Membership = m.parse().unwrap();
+    assert_eq!(m.joined_at, "2026-12-02T15:30:00Z", "joined at the engine's clock, not the machine's");
 }

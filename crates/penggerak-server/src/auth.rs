@@ -484,9 +484,10 @@ impl Caller {
         match existing {
             None => Ok(()),
             Some(a) if self.can_read(&a) => Err(ServerError::new(ErrorCode::Conflict, already)),
-            Some(_) => {
-                Err(ServerError::new(ErrorCode::Validation, "Id ini tidak dapat dipakai; buat id baru."))
-            }
+            Some(_) => Err(ServerError::Api(penggerak_types::ApiError::refused(
+                ErrorCode::Validation,
+                penggerak_types::Reason::NotValid { field: penggerak_types::Field::Id },
+            ))),
         }
     }
 

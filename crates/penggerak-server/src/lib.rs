@@ -114,7 +114,7 @@ pub struct Transport {
 impl Transport {
     /// Routes (as matched, with the API prefix) that take a file body rather than JSON: they get
     /// [`Transport::max_upload_body`] and [`Transport::upload_timeout`].
-    pub const UPLOAD_ROUTES: &'static [&'static str] = &["/api/v1/kinerja/evidence/{id}"];
+    pub const UPLOAD_ROUTES: &'static [&'static str] = &[penggerak_types::route::KINERJA_EVIDENCE];
 
     fn is_upload(matched_path: Option<&str>) -> bool {
         matched_path.is_some_and(|p| Self::UPLOAD_ROUTES.contains(&p))

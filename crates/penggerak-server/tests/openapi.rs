@@ -3,53 +3,55 @@
 
 use penggerak_server::openapi;
 use penggerak_testkit::TestServer;
+use penggerak_types::route;
 use std::path::PathBuf;
 
-/// Every route of the server, per area (each area keeps its own list).
+/// Every route of the server with its methods, per area (the templates are named once, in
+/// [`penggerak_types::route`]).
 const CORE: &[(&str, &str)] = &[
-    ("/api/v1/health", "get"),
-    ("/api/v1/auth/login", "post"),
-    ("/api/v1/auth/refresh", "post"),
-    ("/api/v1/auth/logout", "post"),
-    ("/api/v1/me", "get"),
-    ("/api/v1/sync", "get"),
-    ("/api/v1/communities", "get"),
-    ("/api/v1/communities/{id}", "get"),
-    ("/api/v1/communities/{id}/join", "post"),
-    ("/api/v1/communities/{id}/leave", "post"),
+    (route::HEALTH, "get"),
+    (route::LOGIN, "post"),
+    (route::REFRESH, "post"),
+    (route::LOGOUT, "post"),
+    (route::ME, "get"),
+    (route::SYNC, "get"),
+    (route::COMMUNITIES, "get"),
+    (route::COMMUNITY, "get"),
+    (route::COMMUNITY_JOIN, "post"),
+    (route::COMMUNITY_LEAVE, "post"),
 ];
 const PROGRAMMES: &[(&str, &str)] = &[
-    ("/api/v1/programmes", "get"),
-    ("/api/v1/programmes/{id}", "get"),
-    ("/api/v1/me/participations", "get"),
-    ("/api/v1/participations/{id}/items/{item_id}/progress", "post"),
+    (route::PROGRAMMES, "get"),
+    (route::PROGRAMME, "get"),
+    (route::MY_PARTICIPATIONS, "get"),
+    (route::PARTICIPATION_PROGRESS, "post"),
 ];
 const PKB: &[(&str, &str)] = &[
-    ("/api/v1/pkb", "get"),
-    ("/api/v1/pkb/items", "post"),
-    ("/api/v1/pkb/items/{id}", "patch"),
-    ("/api/v1/pkb/items/{id}", "delete"),
-    ("/api/v1/pkb/target", "put"),
+    (route::PKB, "get"),
+    (route::PKB_ITEMS, "post"),
+    (route::PKB_ITEM, "patch"),
+    (route::PKB_ITEM, "delete"),
+    (route::PKB_TARGET, "put"),
 ];
 const KINERJA: &[(&str, &str)] = &[
-    ("/api/v1/kinerja", "get"),
-    ("/api/v1/kinerja/plans/{id}", "get"),
-    ("/api/v1/kinerja/plans/{id}", "patch"),
-    ("/api/v1/kinerja/plans/{id}/status", "post"),
-    ("/api/v1/kinerja/plans/{id}/predikat", "put"),
-    ("/api/v1/kinerja/observations", "post"),
-    ("/api/v1/kinerja/observations/{id}", "patch"),
-    ("/api/v1/kinerja/evidence/{id}", "put"),
-    ("/api/v1/kinerja/evidence/{id}", "delete"),
-    ("/api/v1/kinerja/evidence/{id}/file", "get"),
+    (route::KINERJA, "get"),
+    (route::KINERJA_PLAN, "get"),
+    (route::KINERJA_PLAN, "patch"),
+    (route::KINERJA_PLAN_STATUS, "post"),
+    (route::KINERJA_PLAN_PREDIKAT, "put"),
+    (route::KINERJA_OBSERVATIONS, "post"),
+    (route::KINERJA_OBSERVATION, "patch"),
+    (route::KINERJA_EVIDENCE, "put"),
+    (route::KINERJA_EVIDENCE, "delete"),
+    (route::KINERJA_EVIDENCE_FILE, "get"),
 ];
 const MATERIALS: &[(&str, &str)] = &[
-    ("/api/v1/materials", "get"),
-    ("/api/v1/materials/{id}", "get"),
-    ("/api/v1/materials/{id}/content", "get"),
-    ("/api/v1/materials/{id}/files/{file_id}", "get"),
+    (route::MATERIALS, "get"),
+    (route::MATERIAL, "get"),
+    (route::MATERIAL_CONTENT, "get"),
+    (route::MATERIAL_FILE, "get"),
 ];
-const SCHOOL: &[(&str, &str)] = &[("/api/v1/school/staff", "get"), ("/api/v1/school/staff/{id}", "get")];
+const SCHOOL: &[(&str, &str)] = &[(route::SCHOOL_STAFF, "get"), (route::SCHOOL_STAFF_MEMBER, "get")];
 
 fn routes() -> Vec<(&'static str, &'static str)> {
     [CORE, PROGRAMMES, PKB, KINERJA, MATERIALS, SCHOOL].concat()
@@ -125,6 +127,14 @@ async fn the_server_serves_the_generated_document_with_every_route() {
         documented,
         routes.len(),
         "the document lists exactly the API's routes (the document itself is not an API route)"
+    );
+    let mut paths: Vec<&str> = served["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let mut named: Vec<&str> = route::ALL.iter().copied().filter(|r| *r != route::OPENAPI).collect();
+    paths.sort_unstable();
+    named.sort_unstable();
+    assert_eq!(
+        paths, named,
+        "every route named in penggerak_types::route is served and documented, and no other"
     );
 }
 

@@ -6,7 +6,9 @@
 use crate::api::Profile;
 use serde::{Deserialize, Serialize};
 
-/// Command names, as registered with `tauri::generate_handler!` and granted in `capabilities/main.json`.
+/// Command names, named once here: the UI calls them by these, the shell's build declares [`cmd::ALL`],
+/// `tauri::generate_handler!` registers the functions of the same names, and `capabilities/main.json`
+/// grants them (both checked by the shell's `ipc_acl` test).
 pub mod cmd {
     pub const SESSION_STATE: &str = "session_state";
     pub const SIGN_IN: &str = "sign_in";
@@ -34,6 +36,37 @@ pub mod cmd {
     pub const MATERIAL: &str = "material";
     pub const SAVE_MATERIAL: &str = "save_material";
     pub const REMOVE_MATERIAL: &str = "remove_material";
+
+    /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
+    /// tests check that the capability grants exactly these and that each one is registered.
+    pub const ALL: &[&str] = &[
+        SESSION_STATE,
+        SIGN_IN,
+        SIGN_OUT,
+        SYNC_STATUS,
+        SYNC_NOW,
+        HOME,
+        KINERJA,
+        APPROVALS,
+        ACT,
+        COMMUNITIES,
+        PKB,
+        PROGRAMMES,
+        SAVE_DRAFT,
+        CONFLICTS,
+        RESOLVE,
+        REFUSED,
+        DISMISS_REFUSED,
+        REOPEN_REFUSED,
+        PREFERENCES,
+        SET_PREFERENCES,
+        TAKE_REMINDERS,
+        DATA_USE,
+        MATERIALS,
+        MATERIAL,
+        SAVE_MATERIAL,
+        REMOVE_MATERIAL,
+    ];
 }
 
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
@@ -349,6 +382,29 @@ pub fn reflection_draft_key(item_id: &str) -> String {
     format!("reflection:{item_id}")
 }
 
+/// One planned result as the plan editor holds it: its text, and its indicators one per line. The plan
+/// editor's draft ([`plan_draft_key`]) is a JSON list of these; the engine writes one too, when a refused
+/// edit of the results is opened again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultForm {
+    pub id: String,
+    pub text: String,
+    pub indicators: String,
+    #[serde(default)]
+    pub points: Option<u32>,
+}
+
+impl ResultForm {
+    pub fn of(r: &crate::kinerja::PlannedResult) -> ResultForm {
+        ResultForm {
+            id: r.id.clone(),
+            text: r.text.clone(),
+            indicators: r.indicators.join("\n"),
+            points: r.points,
+        }
+    }
+}
+
 /// The draft key of a performance plan's results being edited (the UI keeps its editor rows there).
 pub fn plan_draft_key(plan_id: &str) -> String {
     format!("plan:{plan_id}")
@@ -566,8 +622,8 @@ pub struct ConflictView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefusedChange {
     pub id: i64,
-    /// What the change was, as the device named it when it was made.
-    pub label: String,
+    /// What the change was, as data the UI words.
+    pub label: ChangeLabel,
     /// Why: the server's code and message (or the device's, for a change given up or held back).
     pub reason: crate::ApiError,
     /// What the change carried, field by field (JSON name and value), for the user to redo it.
@@ -581,13 +637,69 @@ pub struct RefusedChange {
     pub reopen: Option<ReopenPage>,
 }
 
+/// What a change the user made was, as data: the UI words it in the user's language ("Gabung ke …",
+/// "Join …"). Kept with a queued change and with a refused one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum ChangeLabel {
+    /// Joining the community named `community`.
+    Join { community: String },
+    /// Leaving the community named `community`.
+    Leave { community: String },
+    /// Adding the development-plan activity `title`.
+    AddActivity { title: String },
+    /// Changing the activity `title`.
+    EditActivity { title: String },
+    /// Changing the performance plan.
+    EditPlan,
+    /// Moving the performance plan to `to` (submit, approve, return, agree).
+    MovePlan { to: crate::kinerja::PlanStatus },
+    /// Scheduling an observation of the class `class`.
+    ScheduleObservation { class: String },
+    /// Changing the observation of the class `class`.
+    EditObservation { class: String },
+    /// A change an older version of the app queued, named then in Bahasa Indonesia.
+    Said { text: String },
+}
+
+impl ChangeLabel {
+    /// The label as stored: JSON, or (from before labels were data) the Indonesian text itself.
+    pub fn from_stored(stored: &str) -> ChangeLabel {
+        serde_json::from_str(stored).unwrap_or_else(|_| ChangeLabel::Said { text: stored.to_owned() })
+    }
+}
+
+/// In Bahasa Indonesia, for logs and for the message beside a reason.
+impl std::fmt::Display for ChangeLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::kinerja::PlanStatus;
+        match self {
+            ChangeLabel::Join { community } => write!(f, "Gabung ke {community}"),
+            ChangeLabel::Leave { community } => write!(f, "Keluar dari {community}"),
+            ChangeLabel::AddActivity { title } => write!(f, "Tambah kegiatan {title}"),
+            ChangeLabel::EditActivity { title } => write!(f, "Ubah kegiatan {title}"),
+            ChangeLabel::EditPlan => f.write_str("Ubah rencana kinerja"),
+            ChangeLabel::MovePlan { to } => f.write_str(match to {
+                PlanStatus::PerluDisetujui => "Ajukan rencana kinerja",
+                PlanStatus::Disetujui => "Setujui rencana kinerja",
+                PlanStatus::Dikembalikan => "Kembalikan rencana kinerja",
+                PlanStatus::Disepakati => "Sepakati rencana kinerja",
+                PlanStatus::Draf => "Ubah status rencana kinerja",
+            }),
+            ChangeLabel::ScheduleObservation { class } => write!(f, "Jadwalkan observasi {class}"),
+            ChangeLabel::EditObservation { class } => write!(f, "Ubah observasi {class}"),
+            ChangeLabel::Said { text } => f.write_str(text),
+        }
+    }
+}
+
 /// The page a refused change's text is opened again on, in its editor, as a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReopenPage {
     /// Rencana (the development plan): an activity's reflection.
     Pkb,
-    /// Kinerja (the performance plan): the plan's reflection.
+    /// Kinerja (the performance plan): the plan's reflection, or its results.
     Kinerja,
 }
 

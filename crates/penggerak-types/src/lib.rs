@@ -19,6 +19,7 @@ pub mod pkb;
 pub mod plan_status;
 pub mod programme;
 pub mod reason;
+pub mod route;
 pub mod sync;
 pub mod zone;
 

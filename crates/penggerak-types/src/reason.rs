@@ -56,6 +56,8 @@ pub enum Field {
     Observations,
     /// The evidence files of a performance plan.
     Evidence,
+    /// An evidence file's name.
+    FileName,
     /// A field this version of the app does not know (a newer server's).
     #[serde(other)]
     Unknown,
@@ -85,7 +87,8 @@ impl Field {
             Field::PkbItems => "Kegiatan dalam rencana pengembangan",
             Field::JpTarget => "Target JP",
             Field::Observations => "Observasi dalam satu rencana",
-            Field::Evidence => "Bukti dukung dalam satu rencana",
+            Field::Evidence => "Bukti dukung",
+            Field::FileName => "Nama berkas",
             Field::Unknown => "Isian ini",
         }
     }
@@ -157,6 +160,12 @@ pub enum Reason {
     FailingAgain { attempts: u32, max: u32 },
     /// A draft of other text is in the editor this change's text would go back to.
     DraftInTheWay,
+    /// This cycle takes no evidence uploads.
+    NoEvidenceInCycle,
+    /// A file larger than `max_mb` megabytes.
+    FileTooLarge { max_mb: u32 },
+    /// The predikat is given once the plan is agreed (Disepakati).
+    RatingNeedsAgreed,
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
     #[serde(other)]
     Unknown,
@@ -233,6 +242,9 @@ impl fmt::Display for Reason {
             Reason::DraftInTheWay => f.write_str(
                 "Ada draf lain di tempat teks ini akan dibuka. Simpan draf itu dulu, lalu buka lagi.",
             ),
+            Reason::NoEvidenceInCycle => f.write_str("Siklus ini tidak memakai unggahan bukti dukung."),
+            Reason::FileTooLarge { max_mb } => write!(f, "Berkas paling besar {max_mb} MB."),
+            Reason::RatingNeedsAgreed => f.write_str("Predikat diberikan setelah rencana disepakati."),
             Reason::Unknown => f.write_str("Permintaan ini ditolak."),
             Reason::HeldBack => f.write_str(
                 "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",

@@ -2,31 +2,31 @@
 //! (deadline reminders due now, each handed out once; the UI words and shows them) and `data_use` (what
 //! the app's requests cost in data, per month).
 
-use penggerak_core::Session;
+use penggerak_core::Engine;
 use penggerak_types::ipc::{DataUse, Preferences, PreferencesChange, Reminder};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::State;
 
 #[tauri::command]
-pub async fn preferences(session: State<'_, Arc<Session>>) -> Result<Preferences, ApiError> {
-    Ok(session.store().preferences().await?)
+pub async fn preferences(engine: State<'_, Arc<Engine>>) -> Result<Preferences, ApiError> {
+    Ok(engine.preferences().await?)
 }
 
 #[tauri::command]
 pub async fn set_preferences(
-    session: State<'_, Arc<Session>>,
+    engine: State<'_, Arc<Engine>>,
     change: PreferencesChange,
 ) -> Result<Preferences, ApiError> {
-    Ok(session.store().change_preferences(change).await?)
+    Ok(engine.set_preferences(change).await?)
 }
 
 #[tauri::command]
-pub async fn take_reminders(session: State<'_, Arc<Session>>) -> Result<Vec<Reminder>, ApiError> {
-    Ok(session.store().take_reminders(&session.today().await?).await?)
+pub async fn take_reminders(engine: State<'_, Arc<Engine>>) -> Result<Vec<Reminder>, ApiError> {
+    Ok(engine.take_reminders().await?)
 }
 
 #[tauri::command]
-pub async fn data_use(session: State<'_, Arc<Session>>) -> Result<DataUse, ApiError> {
-    Ok(session.data_use().await?)
+pub async fn data_use(engine: State<'_, Arc<Engine>>) -> Result<DataUse, ApiError> {
+    Ok(engine.data_use().await?)
 }

@@ -3,8 +3,7 @@
 //! kept as it is typed), `conflicts` and `resolve` (both versions of a conflicting record, and the user's
 //! choice).
 
-use penggerak_core::views;
-use penggerak_core::Session;
+use penggerak_core::Engine;
 use penggerak_types::ipc::{
     Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView, PkbView,
     ProgrammesView, RefusedChange, ReopenPage,
@@ -14,68 +13,68 @@ use std::sync::Arc;
 use tauri::State;
 
 #[tauri::command]
-pub async fn home(session: State<'_, Arc<Session>>) -> Result<Home, ApiError> {
-    Ok(views::home(session.store(), &session.today().await?).await?)
+pub async fn home(engine: State<'_, Arc<Engine>>) -> Result<Home, ApiError> {
+    Ok(engine.home().await?)
 }
 
 #[tauri::command]
-pub async fn kinerja(session: State<'_, Arc<Session>>) -> Result<KinerjaView, ApiError> {
-    Ok(views::kinerja(session.store(), &session.today().await?).await?)
+pub async fn kinerja(engine: State<'_, Arc<Engine>>) -> Result<KinerjaView, ApiError> {
+    Ok(engine.kinerja().await?)
 }
 
 /// For a principal: the staff's plans waiting for their approval.
 #[tauri::command]
-pub async fn approvals(session: State<'_, Arc<Session>>) -> Result<Vec<Approval>, ApiError> {
-    Ok(views::waiting_for_me(session.store()).await?)
+pub async fn approvals(engine: State<'_, Arc<Engine>>) -> Result<Vec<Approval>, ApiError> {
+    Ok(engine.approvals().await?)
 }
 
 #[tauri::command]
-pub async fn act(session: State<'_, Arc<Session>>, action: Action) -> Result<(), ApiError> {
-    Ok(session.act(action).await?)
+pub async fn act(engine: State<'_, Arc<Engine>>, action: Action) -> Result<(), ApiError> {
+    Ok(engine.act(action).await?)
 }
 
 #[tauri::command]
-pub async fn communities(session: State<'_, Arc<Session>>) -> Result<CommunitiesView, ApiError> {
-    Ok(views::communities(session.store(), &session.today().await?).await?)
+pub async fn communities(engine: State<'_, Arc<Engine>>) -> Result<CommunitiesView, ApiError> {
+    Ok(engine.communities().await?)
 }
 
 #[tauri::command]
-pub async fn pkb(session: State<'_, Arc<Session>>) -> Result<PkbView, ApiError> {
-    Ok(views::pkb(session.store(), &session.today().await?).await?)
+pub async fn pkb(engine: State<'_, Arc<Engine>>) -> Result<PkbView, ApiError> {
+    Ok(engine.pkb().await?)
 }
 
 #[tauri::command]
-pub async fn programmes(session: State<'_, Arc<Session>>) -> Result<ProgrammesView, ApiError> {
-    Ok(views::programmes(session.store()).await?)
+pub async fn programmes(engine: State<'_, Arc<Engine>>) -> Result<ProgrammesView, ApiError> {
+    Ok(engine.programmes().await?)
 }
 
 #[tauri::command]
-pub async fn save_draft(session: State<'_, Arc<Session>>, draft: Draft) -> Result<(), ApiError> {
-    Ok(session.store().save_draft(&draft.key, &draft.text).await?)
+pub async fn save_draft(engine: State<'_, Arc<Engine>>, draft: Draft) -> Result<(), ApiError> {
+    Ok(engine.save_draft(&draft.key, &draft.text).await?)
 }
 
 #[tauri::command]
-pub async fn conflicts(session: State<'_, Arc<Session>>) -> Result<Vec<ConflictView>, ApiError> {
-    Ok(views::conflicts(session.store()).await?)
+pub async fn conflicts(engine: State<'_, Arc<Engine>>) -> Result<Vec<ConflictView>, ApiError> {
+    Ok(engine.conflicts().await?)
 }
 
 #[tauri::command]
-pub async fn refused(session: State<'_, Arc<Session>>) -> Result<Vec<RefusedChange>, ApiError> {
-    Ok(views::refused(session.store()).await?)
+pub async fn refused(engine: State<'_, Arc<Engine>>) -> Result<Vec<RefusedChange>, ApiError> {
+    Ok(engine.refused().await?)
 }
 
 #[tauri::command]
-pub async fn dismiss_refused(session: State<'_, Arc<Session>>, id: i64) -> Result<(), ApiError> {
-    Ok(session.dismiss_refused(id).await?)
+pub async fn dismiss_refused(engine: State<'_, Arc<Engine>>, id: i64) -> Result<(), ApiError> {
+    Ok(engine.dismiss_refused(id).await?)
 }
 
 /// Opens a refused change's text again in its editor; answers the page to go to.
 #[tauri::command]
-pub async fn reopen_refused(session: State<'_, Arc<Session>>, id: i64) -> Result<ReopenPage, ApiError> {
-    Ok(session.reopen_refused(id).await?)
+pub async fn reopen_refused(engine: State<'_, Arc<Engine>>, id: i64) -> Result<ReopenPage, ApiError> {
+    Ok(engine.reopen_refused(id).await?)
 }
 
 #[tauri::command]
-pub async fn resolve(session: State<'_, Arc<Session>>, choice: ConflictChoice) -> Result<(), ApiError> {
-    Ok(session.resolve_conflict(choice.kind, &choice.id, choice.keep).await?)
+pub async fn resolve(engine: State<'_, Arc<Engine>>, choice: ConflictChoice) -> Result<(), ApiError> {
+    Ok(engine.resolve_conflict(choice.kind, &choice.id, choice.keep).await?)
 }

@@ -3,7 +3,7 @@
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
 use crate::context::{loaded, Act, PageContext};
-use crate::draft::Draft;
+use crate::draft::{Draft, Saved};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::view_model::ResultForm;
 use crate::{ipc, view_model};
@@ -192,7 +192,7 @@ impl Reflection {
 
 /// The teacher's reflection on the plan, until the predikat is given: kept on the device as it is typed,
 /// then saved through the outbox.
-fn reflection_box(l: Locale, plan_id: String, open: Reflection, act: Act) -> impl IntoView {
+fn reflection_box(l: Locale, plan_id: String, open: Reflection, saved: Saved, act: Act) -> impl IntoView {
     let (kept, text, id) = (open.draft, open.text, plan_id);
     view! {
         <h2>{td_string!(l, kinerja_reflection_heading)}</h2>
@@ -204,7 +204,7 @@ fn reflection_box(l: Locale, plan_id: String, open: Reflection, act: Act) -> imp
                 text.set(typed.clone());
                 kept.typed(typed);
             }></textarea>
-        <p class="muted draft-state" id="plan-reflection-state" aria-live="polite">{move || kept.state.get().label(l)}</p>
+        <p class="muted draft-state" id="plan-reflection-state" aria-live="polite">{move || kept.state.get().line(l, saved)}</p>
         <button id="save-plan-reflection" class="primary" disabled=move || !kept.state.get().savable()
             on:click=move |_| {
                 let patch = PlanPatch { base_version: 0, results: None, reflection: Some(text.get_untracked()) };
@@ -262,7 +262,8 @@ fn plan_view(
     let unsaved = move || open.is_some_and(|e| e.draft.state.get().savable());
     let reflection = plan.predikat.is_none().then(|| {
         let open = Reflection::for_plan(&reflection, &plan, v.reflection_draft.clone());
-        reflection_box(l, plan.id.clone(), open, act)
+        let saved = Saved::of(v.pending, &plan.reflection);
+        reflection_box(l, plan.id.clone(), open, saved, act)
     });
     let id = plan.id.clone();
     // The plan and what to do with it first; the cycle's calendar after.

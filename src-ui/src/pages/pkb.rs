@@ -4,7 +4,7 @@
 //! then sends it through the outbox like every other change.
 
 use crate::context::{Act, PageContext};
-use crate::draft::Draft;
+use crate::draft::{Draft, Saved};
 use crate::i18n::{td_string, use_i18n};
 use crate::ipc;
 use crate::view_model;
@@ -76,6 +76,7 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
     let reflection = RwSignal::new(v.draft.clone().unwrap_or_else(|| item.reflection.clone()));
     let draft = Draft::new(reflection_draft_key(&id), v.draft.is_some());
     let state = draft.state;
+    let saved = Saved::of(v.pending, &item.reflection);
     let on_input = move |ev| {
         let typed = event_target_value(&ev);
         reflection.set(typed.clone());
@@ -114,7 +115,7 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
             <label for=reflection_id.clone()>{td_string!(l, reflection_label)}</label>
             <textarea id=reflection_id class="reflection" rows="4" maxlength="10000" aria-describedby=format!("draft-{id}")
                 prop:value=move || reflection.get() on:input=on_input></textarea>
-            <p class="muted draft-state" id=format!("draft-{id}") aria-live="polite">{move || state.get().label(l)}</p>
+            <p class="muted draft-state" id=format!("draft-{id}") aria-live="polite">{move || state.get().line(l, saved)}</p>
             <button class="primary save-reflection"
                 disabled=move || !state.get().savable()
                 on:click=move |_| {

@@ -57,7 +57,7 @@ fn refused(
     let id = c.id;
     view! {
         <li class="conflict refused" data-id=id.to_string()>
-            <h2>{c.label}</h2>
+            <h2>{view_model::change_label(l, &c.label)}</h2>
             {(!c.at.is_empty()).then(|| view! {
                 <p class="muted refused-at">{td_string!(l, refused_at, when = view_model::time_label(l, &c.at, zone))}</p>
             })}

@@ -6,6 +6,7 @@ use crate::{ipc, view_model};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use penggerak_types::ipc::{SessionState, SignInRequest};
+use penggerak_types::ErrorCode;
 
 #[component]
 pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
@@ -20,7 +21,14 @@ pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl In
         Some(Ok(state)) => on_session.run(state),
         Some(Err(e)) => {
             password.set(String::new());
-            error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e)));
+            let l = i18n.get_locale_untracked();
+            // Here the address can still be changed (Pengaturan lanjutan), so the sentence points there.
+            let text = if e.code == ErrorCode::Offline {
+                td_string!(l, err_offline_sign_in).to_string()
+            } else {
+                view_model::error_text(l, &e)
+            };
+            error.set(Some(text));
         }
         None => {}
     });

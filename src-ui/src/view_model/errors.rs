@@ -91,6 +91,9 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::GivenUp { attempts } => td_string!(l, reason_given_up, attempts = *attempts).to_string(),
         Reason::HeldBack => td_string!(l, reason_held_back).to_string(),
         Reason::DraftInTheWay => td_string!(l, reason_draft_in_the_way).to_string(),
+        Reason::NoEvidenceInCycle => td_string!(l, reason_no_evidence).to_string(),
+        Reason::FileTooLarge { max_mb } => td_string!(l, reason_file_too_large, max = *max_mb).to_string(),
+        Reason::RatingNeedsAgreed => td_string!(l, reason_rating_needs_agreed).to_string(),
         Reason::Unknown => td_string!(l, err_generic).to_string(),
         Reason::FailingAgain { attempts, max } => {
             td_string!(l, reason_failing_again, attempts = *attempts, max = *max).to_string()
@@ -132,6 +135,7 @@ fn reason_field(l: Locale, field: Field) -> &'static str {
         Field::JpTarget => td_string!(l, rfield_jp_target),
         Field::Observations => td_string!(l, rfield_observations),
         Field::Evidence => td_string!(l, rfield_evidence),
+        Field::FileName => td_string!(l, rfield_file_name),
         Field::Unknown => td_string!(l, rfield_unknown),
     }
 }
@@ -278,6 +282,7 @@ mod tests {
             JpTarget,
             Observations,
             Evidence,
+            FileName,
             Unknown,
         ];
         let mut all = vec![
@@ -305,6 +310,9 @@ mod tests {
             Reason::HeldBack,
             Reason::FailingAgain { attempts: 2, max: 8 },
             Reason::DraftInTheWay,
+            Reason::NoEvidenceInCycle,
+            Reason::FileTooLarge { max_mb: 10 },
+            Reason::RatingNeedsAgreed,
         ];
         for field in fields {
             all.extend([

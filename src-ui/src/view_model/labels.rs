@@ -5,10 +5,42 @@
 use super::dates::date_label;
 use crate::i18n::{td_string, Locale};
 use penggerak_types::api::{Fixer, Profile, Role};
-use penggerak_types::ipc::{DeadlineKind, Reminder};
+use penggerak_types::ipc::{ChangeLabel, DeadlineKind, Reminder};
 use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
 use penggerak_types::programme::StageOutcome;
+
+/// What a change the user made was, in the user's language ("Gabung ke Komunitas …", "Submit the
+/// performance plan").
+pub fn change_label(l: Locale, c: &ChangeLabel) -> String {
+    match c {
+        ChangeLabel::Join { community } => td_string!(l, change_join, name = community.as_str()).to_string(),
+        ChangeLabel::Leave { community } => {
+            td_string!(l, change_leave, name = community.as_str()).to_string()
+        }
+        ChangeLabel::AddActivity { title } => {
+            td_string!(l, change_add_activity, title = title.as_str()).to_string()
+        }
+        ChangeLabel::EditActivity { title } => {
+            td_string!(l, change_edit_activity, title = title.as_str()).to_string()
+        }
+        ChangeLabel::EditPlan => td_string!(l, change_edit_plan).to_string(),
+        ChangeLabel::MovePlan { to } => match to {
+            PlanStatus::PerluDisetujui => td_string!(l, change_submit_plan).to_string(),
+            PlanStatus::Disetujui => td_string!(l, change_approve_plan).to_string(),
+            PlanStatus::Dikembalikan => td_string!(l, change_return_plan).to_string(),
+            PlanStatus::Disepakati => td_string!(l, change_agree_plan).to_string(),
+            PlanStatus::Draf => td_string!(l, change_edit_plan).to_string(),
+        },
+        ChangeLabel::ScheduleObservation { class } => {
+            td_string!(l, change_schedule_observation, class = class.as_str()).to_string()
+        }
+        ChangeLabel::EditObservation { class } => {
+            td_string!(l, change_edit_observation, class = class.as_str()).to_string()
+        }
+        ChangeLabel::Said { text } => text.clone(),
+    }
+}
 
 pub fn role_label(l: Locale, role: Role) -> &'static str {
     match role {
@@ -187,5 +219,33 @@ mod tests {
             reminder_text(EN, &r),
             ("Today: Lokakarya 3".to_owned(), "Development plan · 1 Dec 2026".to_owned())
         );
+    }
+
+    #[test]
+    fn a_change_is_named_in_the_users_language() {
+        use penggerak_types::ipc::ChangeLabel::*;
+        use PlanStatus::*;
+        let join = Join { community: "Komunitas Guru Sleman".into() };
+        assert_eq!(change_label(ID, &join), "Gabung ke Komunitas Guru Sleman");
+        assert_eq!(change_label(EN, &join), "Join Komunitas Guru Sleman");
+        let submit = MovePlan { to: PerluDisetujui };
+        assert_eq!(change_label(ID, &submit), "Ajukan rencana kinerja");
+        assert_eq!(change_label(EN, &submit), "Submit the performance plan");
+        for c in [
+            Leave { community: "K".into() },
+            AddActivity { title: "T".into() },
+            EditActivity { title: "T".into() },
+            EditPlan,
+            MovePlan { to: Disetujui },
+            MovePlan { to: Dikembalikan },
+            MovePlan { to: Disepakati },
+            ScheduleObservation { class: "IV".into() },
+            EditObservation { class: "IV".into() },
+        ] {
+            assert_ne!(change_label(ID, &c), change_label(EN, &c), "{c:?} is worded in each language");
+            assert!(!change_label(EN, &c).contains("{{"), "{c:?}: every placeholder is filled");
+        }
+        let old = Said { text: "Gabung ke K".into() };
+        assert_eq!(change_label(EN, &old), "Gabung ke K", "an older app's label reads as it was written");
     }
 }

@@ -22,7 +22,7 @@ pub use dates::{date_label, time_label};
 pub use drafts::DraftQueue;
 pub use errors::{caught_error_text, error_text, reason_text, shell_rejection};
 pub use labels::{
-    deadline_kind_label, fixer_label, identity_line, observation_status_label, pkb_kind_label,
+    change_label, deadline_kind_label, fixer_label, identity_line, observation_status_label, pkb_kind_label,
     pkb_status_label, plan_status_label, predikat_label, reminder_text, role_label, school_line,
     stage_outcome_label,
 };

@@ -3,6 +3,7 @@
 
 use crate::i18n::{td_string, Locale};
 use penggerak_types::ipc::PkbItemView;
+pub use penggerak_types::ipc::ResultForm;
 use penggerak_types::kinerja::PlannedResult;
 use penggerak_types::pkb::PkbStatus;
 
@@ -24,27 +25,6 @@ pub fn pkb_groups(items: &[PkbItemView]) -> Vec<(PkbStatus, Vec<PkbItemView>)> {
         .map(|s| (s, items.iter().filter(|v| v.item.status == s).cloned().collect::<Vec<_>>()))
         .filter(|(_, v)| !v.is_empty())
         .collect()
-}
-
-/// One planned result as the plan editor holds it: its text, and its indicators one per line.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ResultForm {
-    pub id: String,
-    pub text: String,
-    pub indicators: String,
-    #[serde(default)]
-    pub points: Option<u32>,
-}
-
-impl ResultForm {
-    pub fn of(r: &PlannedResult) -> ResultForm {
-        ResultForm {
-            id: r.id.clone(),
-            text: r.text.clone(),
-            indicators: r.indicators.join("\n"),
-            points: r.points,
-        }
-    }
 }
 
 /// The editor's rows: from its draft when one was kept (and can be read), else from the plan.

@@ -12,8 +12,15 @@ use penggerak_types::zone::Zone;
 /// month") and, when there is more than one month, the total since the first. Each row is (label, amount).
 pub fn data_use_rows(l: Locale, d: &DataUse) -> Vec<(String, String)> {
     let amount = |sent: u64, received: u64| {
-        td_string!(l, data_use_amount, received = bytes_label(l, received), sent = bytes_label(l, sent))
-            .to_string()
+        let total = bytes_label(l, sent.saturating_add(received));
+        td_string!(
+            l,
+            data_use_amount,
+            total = total,
+            received = bytes_label(l, received),
+            sent = bytes_label(l, sent)
+        )
+        .to_string()
     };
     let label = |month: &str| match (month == d.this_month, month_year(l, month)) {
         (true, _) => td_string!(l, data_use_this_month).to_string(),
@@ -199,7 +206,7 @@ mod tests {
         let one = DataUse { this_month: "2026-11".into(), months: vec![m("2026-11", 2_100, 1_250_000)] };
         assert_eq!(
             data_use_rows(ID, &one),
-            vec![("Bulan ini:".to_owned(), "1,3 MB diterima · 2,1 KB dikirim".to_owned())],
+            vec![("Bulan ini:".to_owned(), "1,3 MB (unduh 1,3 MB · unggah 2,1 KB)".to_owned())],
             "one month needs no total"
         );
 
@@ -219,7 +226,10 @@ mod tests {
             ["Nov 2026:", "Oct 2026:", "Sep 2026:", "Total since Aug 2026:"],
             "no use yet this month: the newest month is named, not called this month"
         );
-        assert_eq!(rows[3].1, "1.3 MB received · 4 KB sent", "the total counts the months not listed too");
+        assert_eq!(
+            rows[3].1, "1.3 MB (download 1.3 MB · upload 4 KB)",
+            "the total counts the months not listed too, and says the sum first"
+        );
         let odd = DataUse { this_month: "2026-12".into(), months: vec![m("2026-13", 1, 2)] };
         assert_eq!(data_use_rows(ID, &odd)[0].0, "2026-13:", "a month that is not one is shown as it came");
     }

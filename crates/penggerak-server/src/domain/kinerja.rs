@@ -7,7 +7,7 @@
 //! observations and gives the predikat. Nobody else writes any of it; a plan is seen by its owner and that
 //! principal only.
 
-use super::{invalid, refused_by, transaction, versioned, Next};
+use super::{refused_by, transaction, versioned, Next};
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::files;
@@ -85,17 +85,16 @@ pub async fn load_plan(
     Ok((plan, actor))
 }
 
-/// The plan `id` for a change only `only` may make: `403` with `refusal` for the other party.
+/// The plan `id` for a change only `only` may make: `403` ([`Reason::MoveBy`]) for the other party.
 async fn plan_for(
     conn: &mut AnyConnection,
     caller: &Caller,
     id: &str,
     only: Actor,
-    refusal: &str,
 ) -> Result<Stored<PerformancePlan>> {
     let (plan, actor) = load_plan(conn, caller, id).await?;
     if actor != only {
-        return Err(ServerError::new(ErrorCode::Forbidden, refusal));
+        return Err(ServerError::Api(ApiError::refused(ErrorCode::Forbidden, Reason::MoveBy { by: only })));
     }
     Ok(plan)
 }
@@ -115,9 +114,7 @@ pub async fn edit_plan(db: &Db, caller: &Caller, id: &str, patch: &PlanPatch) ->
         RecordKind::PerformancePlan,
         id,
         patch.base_version,
-        async |tx| {
-            plan_for(tx, caller, id, Actor::Owner, "Rencana kinerja hanya diubah oleh gurunya sendiri.").await
-        },
+        async |tx| plan_for(tx, caller, id, Actor::Owner).await,
         async |tx, plan| {
             let cycle = load_cycle(tx, &plan.data.cycle_id).await?;
             Ok(Next::Put(plan.data.patched(patch, &cycle).map_err(refused)?))
@@ -160,19 +157,17 @@ pub async fn rate_plan(db: &Db, caller: &Caller, id: &str, rating: PlanRating) -
         RecordKind::PerformancePlan,
         id,
         rating.base_version,
-        async |tx| {
-            plan_for(tx, caller, id, Actor::Principal, "Predikat diberikan oleh kepala sekolah.").await
-        },
+        async |tx| plan_for(tx, caller, id, Actor::Principal).await,
         async |_, plan| {
             if plan.data.status != PlanStatus::Disepakati {
-                return Err(ServerError::new(
+                return Err(ServerError::Api(ApiError::refused(
                     ErrorCode::Conflict,
-                    "Predikat diberikan setelah rencana disepakati.",
-                ));
+                    Reason::RatingNeedsAgreed,
+                )));
             }
             let note = rating.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
             if note.as_ref().is_some_and(|n| !limits::fits(n, limits::NOTE)) {
-                return Err(invalid(format!("Catatan paling banyak {} karakter.", limits::NOTE)));
+                return Err(refused_by(Reason::TooLong { field: Field::Note, max: limits::NOTE as u32 }));
             }
             Ok(Next::Put(PerformancePlan {
                 predikat: Some(rating.predikat),
@@ -186,9 +181,9 @@ pub async fn rate_plan(db: &Db, caller: &Caller, id: &str, rating: PlanRating) -
 
 /// A one-line text field: at most `max` characters and no control characters (a line break or NUL in a
 /// file name would break the download's headers).
-fn check_line(label: &str, s: &str, max: usize) -> Result<()> {
+fn check_line(field: Field, s: &str, max: usize) -> Result<()> {
     if !limits::fits(s, max) || limits::has_control(s) {
-        return Err(invalid(format!("{label} paling banyak {max} karakter, dalam satu baris.")));
+        return Err(refused_by(Reason::TooLong { field, max: max as u32 }));
     }
     Ok(())
 }
@@ -242,17 +237,10 @@ async fn room_on<T: serde::de::DeserializeOwned>(
 /// picked (a UUID).
 pub async fn schedule(db: &Db, caller: &Caller, new: &NewObservation) -> Result<Changed> {
     if uuid::Uuid::parse_str(&new.id).is_err() {
-        return Err(invalid("Id observasi harus berupa UUID."));
+        return Err(refused_by(Reason::NotValid { field: Field::Id }));
     }
     transaction(db, async |tx| {
-        let plan = plan_for(
-            tx,
-            caller,
-            &new.plan_id,
-            Actor::Principal,
-            "Observasi kelas dijadwalkan oleh kepala sekolah.",
-        )
-        .await?;
+        let plan = plan_for(tx, caller, &new.plan_id, Actor::Principal).await?;
         room_on::<Observation>(tx, caller, &plan.data, &OBSERVATIONS, &new.id, |o| &o.plan_id).await?;
         let obs = new.observation(&plan.data, &caller.user_id).map_err(refused_by)?;
         Ok(vec![records::put(tx, RecordKind::Observation, &obs.id, &plan.audience, &obs).await?])
@@ -286,7 +274,10 @@ pub async fn edit_observation(
             return Err(missing());
         }
         if is_principal && patch.preparation.is_some() {
-            return Err(ServerError::new(ErrorCode::Forbidden, "Persiapan observasi diisi oleh guru."));
+            return Err(ServerError::Api(ApiError::refused(
+                ErrorCode::Forbidden,
+                Reason::MoveBy { by: Actor::Owner },
+            )));
         }
         Ok(obs)
     };
@@ -306,41 +297,38 @@ pub async fn add_evidence(
     body: &[u8],
 ) -> Result<Changed> {
     if uuid::Uuid::parse_str(id).is_err() {
-        return Err(invalid("Id bukti dukung harus berupa UUID."));
+        return Err(refused_by(Reason::NotValid { field: Field::Id }));
     }
-    if meta.title.trim().is_empty() || meta.file_name.trim().is_empty() {
-        return Err(invalid("Judul dan nama berkas bukti dukung harus diisi."));
+    if meta.title.trim().is_empty() {
+        return Err(refused_by(Reason::Required { field: Field::Title }));
     }
-    check_line("Judul", &meta.title, limits::TITLE)?;
-    check_line("Nama berkas", &meta.file_name, limits::FILE_NAME)?;
+    if meta.file_name.trim().is_empty() {
+        return Err(refused_by(Reason::Required { field: Field::FileName }));
+    }
+    check_line(Field::Title, &meta.title, limits::TITLE)?;
+    check_line(Field::FileName, &meta.file_name, limits::FILE_NAME)?;
     if meta.result_id.as_deref().is_some_and(|r| !limits::is_id(r)) || !limits::is_id(&meta.plan_id) {
-        return Err(invalid("Rencana atau hasil kerja yang dirujuk tidak valid."));
+        return Err(refused_by(Reason::NotValid { field: Field::Results }));
     }
     transaction(db, async |tx| {
-        let plan = plan_for(
-            tx,
-            caller,
-            &meta.plan_id,
-            Actor::Owner,
-            "Bukti dukung diunggah oleh guru pemilik rencana.",
-        )
-        .await?;
+        let plan = plan_for(tx, caller, &meta.plan_id, Actor::Owner).await?;
         let cycle = load_cycle(tx, &plan.data.cycle_id).await?;
         let Some(rule) = cycle.evidence else {
-            return Err(invalid(format!("{} tidak memakai unggahan bukti dukung.", cycle.name)));
+            return Err(refused_by(Reason::NoEvidenceInCycle));
         };
         if body.len() as u64 > rule.max_bytes {
-            return Err(ServerError::new(
+            let max_mb = (rule.max_bytes / 1_000_000) as u32;
+            return Err(ServerError::Api(ApiError::refused(
                 ErrorCode::PayloadTooLarge,
-                format!("Berkas bukti dukung paling besar {} MB.", rule.max_bytes / 1_000_000),
-            ));
+                Reason::FileTooLarge { max_mb },
+            )));
         }
         if rule.content_type == "application/pdf" && !body.starts_with(b"%PDF-") {
-            return Err(invalid("Bukti dukung harus berupa berkas PDF."));
+            return Err(refused_by(Reason::Format { field: Field::Evidence, format: "PDF".into() }));
         }
         if let Some(r) = &meta.result_id {
             if !plan.data.results.iter().any(|x| &x.id == r) {
-                return Err(invalid("Hasil kerja yang dirujuk tidak ada dalam rencana."));
+                return Err(refused_by(Reason::NotValid { field: Field::Results }));
             }
         }
         room_on::<Evidence>(tx, caller, &plan.data, &EVIDENCE, id, |e| &e.plan_id).await?;

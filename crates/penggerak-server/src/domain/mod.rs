@@ -69,11 +69,6 @@ pub async fn versioned<T: serde::Serialize>(
     .await
 }
 
-/// `422 validation` with `message`.
-fn invalid(message: impl Into<String>) -> ServerError {
-    ServerError::new(ErrorCode::Validation, message)
-}
-
 /// `422 validation` by a rule: its [`Reason`](penggerak_types::Reason) for the app to word, and its
 /// Indonesian sentence as the message.
 fn refused_by(reason: penggerak_types::Reason) -> ServerError {

@@ -1,7 +1,7 @@
 //! The development plan (PKB): each teacher's plan for a year, its items and its JP target. Only the owner
 //! writes; their principal reads (audience: owner + school).
 
-use super::{invalid, refused_by, transaction, versioned, Next};
+use super::{refused_by, transaction, versioned, Next};
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience, Filter, Stored};
@@ -46,7 +46,7 @@ async fn own_item(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result
 /// Adds an item to the caller's current plan, under the id the client picked (a UUID).
 pub async fn add_item(db: &Db, caller: &Caller, new: NewPkbItem) -> Result<Changed> {
     if uuid::Uuid::parse_str(&new.id).is_err() {
-        return Err(invalid("Id kegiatan harus berupa UUID."));
+        return Err(refused_by(Reason::NotValid { field: Field::Id }));
     }
     transaction(db, async |tx| {
         let plan = own_plan(tx, caller).await?;

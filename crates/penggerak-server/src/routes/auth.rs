@@ -12,7 +12,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use cookie::{Cookie, SameSite};
-use penggerak_types::api::{LoginRequest, LoginResponse, RefreshRequest, API_PREFIX, DEVICE_COOKIE};
+use penggerak_types::api::{LoginRequest, LoginResponse, RefreshRequest, DEVICE_COOKIE};
+use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode};
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -20,7 +21,7 @@ use std::time::Instant;
 /// Signs in with a NUPTK, NIP or e-mail address and a password; starts a new session.
 #[utoipa::path(
     post,
-    path = "/api/v1/auth/login",
+    path = route::LOGIN,
     tag = "auth",
     request_body = LoginRequest,
     params(
@@ -104,7 +105,7 @@ pub async fn login(
     let tokens = auth::start_session(&state, &user_id).await?;
     let profile = crate::people::load_profile(&mut *state.db.pool.acquire().await?, &user_id).await?;
     let cookie = Cookie::build((DEVICE_COOKIE, device_token))
-        .path(format!("{API_PREFIX}/auth/login"))
+        .path(route::LOGIN)
         .http_only(true)
         .secure(true)
         .same_site(SameSite::Strict)
@@ -136,7 +137,7 @@ fn no_store() -> HeaderValue {
 /// other reuse of a spent refresh token revokes the whole session.
 #[utoipa::path(
     post,
-    path = "/api/v1/auth/refresh",
+    path = route::REFRESH,
     tag = "auth",
     request_body = RefreshRequest,
     responses(
@@ -168,7 +169,7 @@ pub async fn refresh(
 /// Signs out: revokes the session of the refresh token. Idempotent: unknown tokens are accepted.
 #[utoipa::path(
     post,
-    path = "/api/v1/auth/logout",
+    path = route::LOGOUT,
     tag = "auth",
     request_body = RefreshRequest,
     responses(

@@ -10,6 +10,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use penggerak_types::api::{CommunityDetail, CommunityQuery, CommunitySummary};
+use penggerak_types::route;
 use penggerak_types::{ApiError, Changed};
 
 const SUMMARY_COLUMNS: &str = "c.id, c.name, c.topic, c.jenjang, c.province, c.regency,
@@ -46,7 +47,7 @@ impl From<SummaryRow> for CommunitySummary {
 /// Learning communities, searched and filtered; every given filter must match.
 #[utoipa::path(
     get,
-    path = "/api/v1/communities",
+    path = route::COMMUNITIES,
     operation_id = "list_communities",
     tag = "communities",
     security(("bearer" = [])),
@@ -99,7 +100,7 @@ pub async fn list(
 /// One community with its lead and upcoming events.
 #[utoipa::path(
     get,
-    path = "/api/v1/communities/{id}",
+    path = route::COMMUNITY,
     operation_id = "community",
     tag = "communities",
     security(("bearer" = [])),
@@ -120,7 +121,7 @@ pub async fn detail(
 /// Joins a community (joining twice changes nothing). Answers the membership and the community.
 #[utoipa::path(
     post,
-    path = "/api/v1/communities/{id}/join",
+    path = route::COMMUNITY_JOIN,
     tag = "communities",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Community id")),
@@ -141,7 +142,7 @@ pub async fn join(
 /// membership's tombstone and the community.
 #[utoipa::path(
     post,
-    path = "/api/v1/communities/{id}/leave",
+    path = route::COMMUNITY_LEAVE,
     tag = "communities",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Community id")),

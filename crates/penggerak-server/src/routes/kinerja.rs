@@ -20,27 +20,28 @@ use penggerak_types::kinerja::{
     PerformancePlan, PlanMove, PlanPatch, PlanRating,
 };
 use penggerak_types::pkb::BaseVersion;
+use penggerak_types::route;
 use penggerak_types::{ApiError, Changed, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
-/// This area's routes, relative to `/api/v1`.
+/// This area's routes (templates from [`penggerak_types::route`]).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/kinerja", get(overview))
-        .route("/kinerja/plans/{id}", get(plan).patch(edit_plan))
-        .route("/kinerja/plans/{id}/status", post(move_plan))
-        .route("/kinerja/plans/{id}/predikat", put(rate_plan))
-        .route("/kinerja/observations", post(schedule))
-        .route("/kinerja/observations/{id}", patch(edit_observation))
+        .route(route::KINERJA, get(overview))
+        .route(route::KINERJA_PLAN, get(plan).patch(edit_plan))
+        .route(route::KINERJA_PLAN_STATUS, post(move_plan))
+        .route(route::KINERJA_PLAN_PREDIKAT, put(rate_plan))
+        .route(route::KINERJA_OBSERVATIONS, post(schedule))
+        .route(route::KINERJA_OBSERVATION, patch(edit_observation))
         .route(
-            "/kinerja/evidence/{id}",
+            route::KINERJA_EVIDENCE,
             put(upload)
                 .delete(delete_evidence)
                 // The idempotency layer has already bounded the body; the route checks the cycle's limit.
                 .layer(DefaultBodyLimit::max(crate::idempotency::MAX_BODY)),
         )
-        .route("/kinerja/evidence/{id}/file", get(download))
+        .route(route::KINERJA_EVIDENCE_FILE, get(download))
 }
 
 /// This area's part of the OpenAPI document.
@@ -76,7 +77,7 @@ async fn details(conn: &mut AnyConnection, plan: PerformancePlan) -> Result<Kine
 /// The current cycle and the caller's plan in it, with its observations and evidence.
 #[utoipa::path(
     get,
-    path = "/api/v1/kinerja",
+    path = route::KINERJA,
     operation_id = "kinerja_overview",
     tag = "kinerja",
     security(("bearer" = [])),
@@ -105,7 +106,7 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
 /// evidence.
 #[utoipa::path(
     get,
-    path = "/api/v1/kinerja/plans/{id}",
+    path = route::KINERJA_PLAN,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
@@ -127,7 +128,7 @@ pub async fn plan(
 /// The owner edits the results (while a draft or returned) or the reflection (until rated).
 #[utoipa::path(
     patch,
-    path = "/api/v1/kinerja/plans/{id}",
+    path = route::KINERJA_PLAN,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
@@ -153,7 +154,7 @@ pub async fn edit_plan(
 /// note) a submitted plan and agrees (Disepakati: ready for e-Kinerja) an approved one.
 #[utoipa::path(
     post,
-    path = "/api/v1/kinerja/plans/{id}/status",
+    path = route::KINERJA_PLAN_STATUS,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
@@ -178,7 +179,7 @@ pub async fn move_plan(
 /// The principal gives (or changes) the predikat of an agreed plan.
 #[utoipa::path(
     put,
-    path = "/api/v1/kinerja/plans/{id}/predikat",
+    path = route::KINERJA_PLAN_PREDIKAT,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Plan id")),
@@ -203,7 +204,7 @@ pub async fn rate_plan(
 /// The principal schedules a classroom observation of a staff member's plan.
 #[utoipa::path(
     post,
-    path = "/api/v1/kinerja/observations",
+    path = route::KINERJA_OBSERVATIONS,
     tag = "kinerja",
     security(("bearer" = [])),
     request_body = NewObservation,
@@ -226,7 +227,7 @@ pub async fn schedule(
 /// The observed teacher writes their preparation; the principal reschedules, records and follows up.
 #[utoipa::path(
     patch,
-    path = "/api/v1/kinerja/observations/{id}",
+    path = route::KINERJA_OBSERVATION,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Observation id")),
@@ -252,7 +253,7 @@ pub async fn edit_observation(
 /// that take evidence, of the type and size the cycle says. The client picks the id (a UUID).
 #[utoipa::path(
     put,
-    path = "/api/v1/kinerja/evidence/{id}",
+    path = route::KINERJA_EVIDENCE,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id (a UUID)"), EvidenceUpload),
@@ -279,7 +280,7 @@ pub async fn upload(
 /// The owner removes an evidence file.
 #[utoipa::path(
     delete,
-    path = "/api/v1/kinerja/evidence/{id}",
+    path = route::KINERJA_EVIDENCE,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id")),
@@ -304,7 +305,7 @@ pub async fn delete_evidence(
 /// files.
 #[utoipa::path(
     get,
-    path = "/api/v1/kinerja/evidence/{id}/file",
+    path = route::KINERJA_EVIDENCE_FILE,
     tag = "kinerja",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Evidence id")),

@@ -13,17 +13,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use penggerak_types::material::{Material, MaterialContent, MaterialQuery};
+use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
-/// This area's routes, relative to `/api/v1`.
+/// This area's routes (templates from [`penggerak_types::route`]).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/materials", get(list))
-        .route("/materials/{id}", get(detail))
-        .route("/materials/{id}/content", get(content))
-        .route("/materials/{id}/files/{file_id}", get(file))
+        .route(route::MATERIALS, get(list))
+        .route(route::MATERIAL, get(detail))
+        .route(route::MATERIAL_CONTENT, get(content))
+        .route(route::MATERIAL_FILE, get(file))
 }
 
 /// This area's part of the OpenAPI document.
@@ -46,7 +47,7 @@ async fn load(conn: &mut AnyConnection, id: &str) -> Result<Material> {
 /// The catalogue, filtered; newest first.
 #[utoipa::path(
     get,
-    path = "/api/v1/materials",
+    path = route::MATERIALS,
     operation_id = "list_materials",
     tag = "materials",
     security(("bearer" = [])),
@@ -77,7 +78,7 @@ pub async fn list(
 /// One catalogue entry.
 #[utoipa::path(
     get,
-    path = "/api/v1/materials/{id}",
+    path = route::MATERIAL,
     operation_id = "material",
     tag = "materials",
     security(("bearer" = [])),
@@ -100,7 +101,7 @@ pub async fn detail(
 /// answers `304` without a body.
 #[utoipa::path(
     get,
-    path = "/api/v1/materials/{id}/content",
+    path = route::MATERIAL_CONTENT,
     tag = "materials",
     security(("bearer" = [])),
     params(
@@ -141,7 +142,7 @@ pub async fn content(
 /// Never compressed (so ranges are byte ranges of the file itself).
 #[utoipa::path(
     get,
-    path = "/api/v1/materials/{id}/files/{file_id}",
+    path = route::MATERIAL_FILE,
     tag = "materials",
     security(("bearer" = [])),
     params(

@@ -6,12 +6,13 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use penggerak_types::api::Profile;
+use penggerak_types::route;
 use penggerak_types::ApiError;
 
 /// The signed-in user's own profile.
 #[utoipa::path(
     get,
-    path = "/api/v1/me",
+    path = route::ME,
     tag = "profile",
     security(("bearer" = [])),
     responses(

@@ -26,7 +26,8 @@ use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use penggerak_types::api::{Health, API_PREFIX};
+use penggerak_types::api::Health;
+use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode};
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
@@ -35,17 +36,17 @@ pub use json::{ApiJson, ApiPath, ApiQuery};
 pub fn router(state: AppState) -> Router {
     let transport = state.config.transport.clone();
     let api = Router::new()
-        .route("/health", get(health))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(me::me))
-        .route("/openapi.json", get(openapi::serve))
-        .route("/communities", get(communities::list))
-        .route("/communities/{id}", get(communities::detail))
-        .route("/communities/{id}/join", post(communities::join))
-        .route("/communities/{id}/leave", post(communities::leave))
-        .route("/sync", get(sync::sync))
+        .route(route::HEALTH, get(health))
+        .route(route::LOGIN, post(auth::login))
+        .route(route::REFRESH, post(auth::refresh))
+        .route(route::LOGOUT, post(auth::logout))
+        .route(route::ME, get(me::me))
+        .route(route::OPENAPI, get(openapi::serve))
+        .route(route::COMMUNITIES, get(communities::list))
+        .route(route::COMMUNITY, get(communities::detail))
+        .route(route::COMMUNITY_JOIN, post(communities::join))
+        .route(route::COMMUNITY_LEAVE, post(communities::leave))
+        .route(route::SYNC, get(sync::sync))
         .merge(programmes::router())
         .merge(pkb::router())
         .merge(kinerja::router())
@@ -55,7 +56,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(transport.clone(), deadline))
         .layer(DefaultBodyLimit::max(transport.max_json_body));
     Router::new()
-        .nest(API_PREFIX, api)
+        .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(transport.body_idle_timeout))
@@ -118,7 +119,7 @@ async fn json_errors(req: Request, next: Next) -> Response {
 /// Whether the server and its database answer.
 #[utoipa::path(
     get,
-    path = "/api/v1/health",
+    path = route::HEALTH,
     tag = "server",
     responses(
         (status = 200, description = "The server and its database answer", body = Health),

@@ -14,16 +14,17 @@ use axum::{Json, Router};
 use penggerak_types::pkb::{
     jp_done, BaseVersion, NewPkbItem, PkbItem, PkbItemPatch, PkbOverview, PkbPlan, PkbTarget,
 };
+use penggerak_types::route;
 use penggerak_types::{ApiError, Changed, RecordKind};
 use utoipa::OpenApi;
 
-/// This area's routes, relative to `/api/v1`.
+/// This area's routes (templates from [`penggerak_types::route`]).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/pkb", get(overview))
-        .route("/pkb/items", post(add_item))
-        .route("/pkb/items/{id}", patch(edit_item).delete(delete_item))
-        .route("/pkb/target", put(set_target))
+        .route(route::PKB, get(overview))
+        .route(route::PKB_ITEMS, post(add_item))
+        .route(route::PKB_ITEM, patch(edit_item).delete(delete_item))
+        .route(route::PKB_TARGET, put(set_target))
 }
 
 /// This area's part of the OpenAPI document.
@@ -38,7 +39,7 @@ pub struct Doc;
 /// The caller's plan for the current year, with its items and the JP done.
 #[utoipa::path(
     get,
-    path = "/api/v1/pkb",
+    path = route::PKB,
     operation_id = "pkb_overview",
     tag = "pkb",
     security(("bearer" = [])),
@@ -65,7 +66,7 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
 /// keeps it; an id already used is `409`.
 #[utoipa::path(
     post,
-    path = "/api/v1/pkb/items",
+    path = route::PKB_ITEMS,
     tag = "pkb",
     security(("bearer" = [])),
     request_body = NewPkbItem,
@@ -87,7 +88,7 @@ pub async fn add_item(
 /// Changes an item of the caller's: progress, status, reflection, title, JP, target date.
 #[utoipa::path(
     patch,
-    path = "/api/v1/pkb/items/{id}",
+    path = route::PKB_ITEM,
     tag = "pkb",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Item id")),
@@ -112,7 +113,7 @@ pub async fn edit_item(
 /// Deletes an item of the caller's.
 #[utoipa::path(
     delete,
-    path = "/api/v1/pkb/items/{id}",
+    path = route::PKB_ITEM,
     tag = "pkb",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Item id")),
@@ -136,7 +137,7 @@ pub async fn delete_item(
 /// Sets the caller's JP target for the current year.
 #[utoipa::path(
     put,
-    path = "/api/v1/pkb/target",
+    path = route::PKB_TARGET,
     tag = "pkb",
     security(("bearer" = [])),
     request_body = PkbTarget,

@@ -13,16 +13,17 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use penggerak_types::programme::{Participation, Programme, ProgressUpdate};
+use penggerak_types::route;
 use penggerak_types::{ApiError, Changed, ErrorCode, RecordKind};
 use utoipa::OpenApi;
 
-/// This area's routes, relative to `/api/v1`.
+/// This area's routes (templates from [`penggerak_types::route`]).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/programmes", get(list))
-        .route("/programmes/{id}", get(detail))
-        .route("/me/participations", get(mine))
-        .route("/participations/{id}/items/{item_id}/progress", post(progress))
+        .route(route::PROGRAMMES, get(list))
+        .route(route::PROGRAMME, get(detail))
+        .route(route::MY_PARTICIPATIONS, get(mine))
+        .route(route::PARTICIPATION_PROGRESS, post(progress))
 }
 
 /// This area's part of the OpenAPI document.
@@ -37,7 +38,7 @@ pub struct Doc;
 /// Every programme definition.
 #[utoipa::path(
     get,
-    path = "/api/v1/programmes",
+    path = route::PROGRAMMES,
     operation_id = "list_programmes",
     tag = "programmes",
     security(("bearer" = [])),
@@ -54,7 +55,7 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json
 /// One programme definition.
 #[utoipa::path(
     get,
-    path = "/api/v1/programmes/{id}",
+    path = route::PROGRAMME,
     operation_id = "programme",
     tag = "programmes",
     security(("bearer" = [])),
@@ -79,7 +80,7 @@ pub async fn detail(
 /// The caller's participations.
 #[utoipa::path(
     get,
-    path = "/api/v1/me/participations",
+    path = route::MY_PARTICIPATIONS,
     tag = "programmes",
     security(("bearer" = [])),
     responses(
@@ -97,7 +98,7 @@ pub async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Json<
 /// Records the caller's progress (steps done) on a self-reported item of their current stage.
 #[utoipa::path(
     post,
-    path = "/api/v1/participations/{id}/items/{item_id}/progress",
+    path = route::PARTICIPATION_PROGRESS,
     tag = "programmes",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Participation id"), ("item_id" = String, Path, description = "Item id")),

@@ -15,13 +15,14 @@ use penggerak_types::api::{Profile, StaffProgramme, StaffSummary};
 use penggerak_types::kinerja::PerformancePlan;
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan};
 use penggerak_types::programme::{Participation, Programme, StageOutcome};
+use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
 
-/// This area's routes, relative to `/api/v1`.
+/// This area's routes (templates from [`penggerak_types::route`]).
 pub fn router() -> Router<AppState> {
-    Router::new().route("/school/staff", get(staff)).route("/school/staff/{id}", get(one))
+    Router::new().route(route::SCHOOL_STAFF, get(staff)).route(route::SCHOOL_STAFF_MEMBER, get(one))
 }
 
 /// This area's part of the OpenAPI document.
@@ -83,7 +84,7 @@ async fn summary(
 /// The caller's school's staff (teachers and the principal), by name.
 #[utoipa::path(
     get,
-    path = "/api/v1/school/staff",
+    path = route::SCHOOL_STAFF,
     tag = "school",
     security(("bearer" = [])),
     responses(
@@ -111,7 +112,7 @@ pub async fn staff(State(state): State<AppState>, caller: Caller) -> Result<Json
 /// One staff member of the caller's school.
 #[utoipa::path(
     get,
-    path = "/api/v1/school/staff/{id}",
+    path = route::SCHOOL_STAFF_MEMBER,
     tag = "school",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "User id")),

@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode, SyncPage, SyncQuery};
 use sha2::{Digest, Sha256};
 
@@ -23,7 +24,7 @@ use penggerak_types::limits::{self, SYNC_PAGE_RECORDS as DEFAULT_LIMIT, SYNC_PAG
 /// Changes visible to the caller since `cursor`.
 #[utoipa::path(
     get,
-    path = "/api/v1/sync",
+    path = route::SYNC,
     tag = "sync",
     security(("bearer" = [])),
     params(SyncQuery, ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the previous answer")),

@@ -5,11 +5,11 @@
 //! turned off stays off.
 
 use penggerak_client::ApiClient;
-use penggerak_core::clock::{today, SystemClock};
-use penggerak_core::views::date_after;
+use penggerak_core::clock::{date_after, today, SystemClock};
 use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
+use penggerak_types::route;
 use penggerak_types::zone::Zone;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -94,7 +94,7 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     };
     let body = serde_json::to_value(&new).unwrap();
     client
-        .mutate(&token, "POST", "/pkb/items", Some(&body), &uuid::Uuid::new_v4().to_string())
+        .mutate(&token, "POST", route::PKB_ITEMS, &[], Some(&body), &uuid::Uuid::new_v4().to_string())
         .await
         .unwrap();
 

@@ -9,7 +9,9 @@ use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{absent, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer};
+use penggerak_types::kinerja::KinerjaOverview;
 use penggerak_types::pkb::PkbOverview;
+use penggerak_types::route;
 
 const PROXY_PAGE: &str = "<html><body><h1>413 Request Entity Too Large</h1></body></html>";
 const REFLECTION: &str = "Murid kelas 4 lebih berani bertanya setelah saya memakai kartu pertanyaan.";
@@ -46,7 +48,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     find(&app, "#language-en", "the English choice").await.click().await.unwrap();
     wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
     find(&app, "#open-refused", "the way there, in English").await.click().await.unwrap();
-    wait_text(&app, "#refused-title", "the screen in English", |t| t == "Refused changes").await;
+    wait_text(&app, "#refused-title", "the screen in English", |t| t == "Needs your attention").await;
     screenshots(&app, "46-ditolak-en").await;
     open(&app, "settings", "#settings-title").await;
     find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
@@ -115,7 +117,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
         client.login("3471765432100001", penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
     let (api, token_ref, item_ref, fixed_ref) = (&client, &token, &item_id, &fixed);
     eventually("the fixed reflection reached the server", move || async move {
-        let plan: PkbOverview = api.get_json(token_ref, "/pkb").await.map_err(|e| e.to_string())?;
+        let plan: PkbOverview = api.get_json(token_ref, route::PKB, &[]).await.map_err(|e| e.to_string())?;
         let item = plan.items.iter().find(|i| &i.id == item_ref).ok_or("no item")?;
         (&item.reflection == fixed_ref).then_some(()).ok_or_else(|| format!("{:?}", item.reflection))
     })
@@ -125,4 +127,82 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
+}
+
+const RESULT: &str = "Pembelajaran berdiferensiasi di kelas 4 pada semester genap";
+
+/// A refused edit of her plan's results (RHK): it is named in her language on "Perlu perhatian" (the label
+/// is data: "Ubah rencana kinerja", then "Change the performance plan"), and opening it again puts the rows
+/// she wrote back in the plan editor as a draft; fixed and saved, they reach the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 17);
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let token =
+        client.login("3471765432100001", penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let overview: KinerjaOverview = client.get_json(&token, route::KINERJA, &[]).await.unwrap();
+    let plan_id = overview.plan.expect("Siti has a plan").id;
+    let driver = Driver::start(&proxy.base_url());
+    let app =
+        driver.signed_in("3471765432100001", penggerak_testkit::DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+
+    // The proxy answers edits of her plan itself; everything else passes.
+    let path: &'static str = Box::leak(format!("/api/v1/kinerja/plans/{plan_id}").into_boxed_str());
+    proxy.set_mode(ChaosMode::Answer { path, status: 413, body: PROXY_PAGE });
+    open(&app, "kinerja", "#kinerja-title").await;
+    wait_text(&app, "#plan-status", "her plan, a draft", |t| t == "Draf").await;
+    find(&app, "#add-result", "add a result").await.click().await.unwrap();
+    let rows = app.find_all(fantoccini::Locator::Css(".result-row")).await.unwrap();
+    let row_id = rows.last().unwrap().attr("data-id").await.unwrap().unwrap();
+    type_into(&app, &format!("#result-text-{row_id}"), RESULT, "the result's text").await;
+    wait_text(&app, "#plan-draft", "kept on the device", |t| t == "Draf tersimpan otomatis").await;
+    find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
+
+    find(&app, "#open-refused", "the way to the refused change").await.click().await.unwrap();
+    wait_text(&app, "#refused-title", "the place for what needs her", |t| t == "Perlu perhatian").await;
+    wait_text(&app, ".refused h2", "what it was, in Indonesian", |t| t == "Ubah rencana kinerja").await;
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    find(&app, "#open-refused", "the way there, in English").await.click().await.unwrap();
+    wait_text(&app, ".refused h2", "what it was, in English", |t| t == "Change the performance plan").await;
+    wait_text(&app, ".refused .reason", "why, in English", |t| {
+        t == "The server refused this because it is too large."
+    })
+    .await;
+    screenshots(&app, "50-perhatian-rencana-en").await;
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
+
+    find(&app, "#open-refused", "the way there").await.click().await.unwrap();
+    find(&app, ".refused .reopen", "open it again to fix").await.click().await.unwrap();
+    find(&app, "#kinerja-title", "back on Kinerja").await;
+    let kept = find(&app, &format!("#result-text-{row_id}"), "the result she wrote")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(RESULT), "every character of her result is back in the editor");
+    screenshots(&app, "51-kinerja-dibuka-lagi").await;
+
+    proxy.set_mode(ChaosMode::Pass);
+    let fixed = format!("{RESULT} (kelas 4A dan 4B)");
+    type_into(&app, &format!("#result-text-{row_id}"), &fixed, "her fix").await;
+    find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
+    let (api, token_ref, fixed_ref) = (&client, &token, &fixed);
+    eventually("the fixed result reached the server", move || async move {
+        let o: KinerjaOverview =
+            api.get_json(token_ref, route::KINERJA, &[]).await.map_err(|e| e.to_string())?;
+        let plan = o.plan.ok_or("no plan")?;
+        plan.results
+            .iter()
+            .any(|r| &r.text == fixed_ref)
+            .then_some(())
+            .ok_or_else(|| format!("{:?}", plan.results.iter().map(|r| r.text.as_str()).collect::<Vec<_>>()))
+    })
+    .await;
+    absent(&app, "#open-refused", "nothing is left to read: reopening took it off the list").await;
+    sign_out(&app).await;
+    app.close().await.unwrap();
 }

@@ -8,6 +8,7 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{absent, eventually, find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
+use penggerak_types::route;
 
 const NEW_RESULT: &str = "Asesmen diagnostik di awal semester untuk kelas 4";
 const NEW_INDICATOR: &str = "Hasil asesmen dipakai menyusun kelompok belajar";
@@ -21,7 +22,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     let siti = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
     let (api, siti) = (&client, &siti);
     let plan_status = move || async move {
-        let o: KinerjaOverview = api.get_json(siti, "/kinerja").await.map_err(|e| e.to_string())?;
+        let o: KinerjaOverview = api.get_json(siti, route::KINERJA, &[]).await.map_err(|e| e.to_string())?;
         o.plan.ok_or_else(|| "no plan".to_owned())
     };
     let driver = Driver::start(&server.base_url());
@@ -73,10 +74,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     penggerak_e2e::type_into(&app, "#plan-reflection", REFLECTION, "the reflection").await;
     wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan otomatis").await;
     find(&app, "#save-plan-reflection", "save the reflection").await.click().await.unwrap();
-    wait_text(&app, "#plan-reflection-state", "saved for real", |t| {
-        t == "Tersimpan di perangkat saat Anda mengetik."
-    })
-    .await;
+    wait_text(&app, "#plan-reflection-state", "saved, then sent", |t| t == "Terkirim ✓").await;
 
     find(&app, "#submit-plan", "submit button").await.click().await.unwrap();
     wait_text(&app, "#plan-status", "submitted, shown at once", |t| t == "Perlu disetujui").await;

@@ -9,13 +9,14 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{eventually, find, ids_of, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{CommunityDetail, CommunitySummary};
+use penggerak_types::route;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     let mut server = TestServer::start();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let all: Vec<CommunitySummary> = client.get_json(&token, "/communities").await.unwrap();
+    let all: Vec<CommunitySummary> = client.get_json(&token, route::COMMUNITIES, &[]).await.unwrap();
     let target = all.iter().filter(|c| !c.is_member).min_by(|a, b| a.name.cmp(&b.name)).unwrap().clone();
 
     let driver = Driver::start(&server.base_url());
@@ -37,7 +38,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     // every word typed, case folded, in the name, topic, description, regency or lead's name.
     let mut details = Vec::new();
     for c in &all {
-        let d: CommunityDetail = client.get_json(&token, &format!("/communities/{}", c.id)).await.unwrap();
+        let d: CommunityDetail = client.get_json(&token, route::COMMUNITY, &[&c.id]).await.unwrap();
         details.push(d);
     }
     let matching = |q: &str, jenjang: Option<&str>| -> Vec<String> {
@@ -111,8 +112,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     })
     .await;
     screenshots(&app, "24-komunitas-tersinkron").await;
-    let detail: CommunityDetail =
-        client.get_json(&token, &format!("/communities/{}", target.id)).await.unwrap();
+    let detail: CommunityDetail = client.get_json(&token, route::COMMUNITY, &[&target.id]).await.unwrap();
     assert!(detail.summary.is_member, "the server has her membership");
     assert_eq!(detail.summary.member_count, before + 1, "counted once, not once per retry");
 
@@ -123,7 +123,10 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     // Data use: this month's figure from the engine's meter. Sign-in, a first sync and a join come to tens
     // of kilobytes (compressed), and the figure grows with the next sync (each sends a few hundred bytes).
     let used = wait_text(&app, "#data-use", "this month's data use", |t| t.starts_with("Bulan ini:")).await;
-    assert!(used.contains(" KB diterima · ") && used.ends_with(" dikirim"), "kilobytes received: {used}");
+    assert!(
+        used.contains(" (unduh ") && used.contains(" KB · unggah ") && used.ends_with(')'),
+        "kilobytes: {used}"
+    );
     screenshots(&app, "25-pengaturan").await;
     // On a phone the data use is below the fold: its own screenshot.
     penggerak_e2e::screenshots_of(&app, "26-pemakaian-data", Some("#data-use")).await;

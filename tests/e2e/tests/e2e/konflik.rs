@@ -8,6 +8,7 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{PkbItemPatch, PkbOverview};
+use penggerak_types::route;
 use penggerak_types::RecordKind;
 
 const OTHER_DEVICE: &str = "Ditulis di tablet sekolah.";
@@ -39,7 +40,8 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
         .mutate(
             &token,
             "PATCH",
-            &format!("/pkb/items/{item_id}"),
+            route::PKB_ITEM,
+            &[&item_id],
             Some(&body),
             "6f1c2a4e-5b7d-4c1e-9a0b-3d2f1e0c9b8a",
         )
@@ -73,7 +75,7 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     })
     .await;
     screenshots(&app, "41-konflik-selesai").await;
-    let plan: PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    let plan: PkbOverview = client.get_json(&token, route::PKB, &[]).await.unwrap();
     let item = plan.items.iter().find(|i| i.id == item_id).unwrap();
     assert_eq!(item.progress, before + 5, "her progress reached the server");
     assert_eq!(item.reflection, OTHER_DEVICE, "and the other device's reflection was not lost");

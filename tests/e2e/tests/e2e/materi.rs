@@ -9,6 +9,7 @@ use penggerak_e2e::{
 };
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::material::{Material, MaterialContent};
+use penggerak_types::route;
 
 /// A small material of the demo catalogue (a short handout).
 const ID: &str = "materi-02";
@@ -18,9 +19,8 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     let mut server = TestServer::start();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let material: Material = client.get_json(&token, &format!("/materials/{ID}")).await.unwrap();
-    let content: MaterialContent =
-        client.get_json(&token, &format!("/materials/{ID}/content")).await.unwrap();
+    let material: Material = client.get_json(&token, route::MATERIAL, &[ID]).await.unwrap();
+    let content: MaterialContent = client.get_json(&token, route::MATERIAL_CONTENT, &[ID]).await.unwrap();
     let first_heading = content.sections[0].heading.clone();
     let title_word = material.title.split_whitespace().max_by_key(|w| w.len()).unwrap().to_owned();
 

@@ -8,6 +8,7 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{eventually, find, kill_app, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::PkbOverview;
+use penggerak_types::route;
 
 const REFLECTION: &str = "Murid lebih aktif berdiskusi setelah saya memakai pertanyaan pemantik.";
 
@@ -16,7 +17,7 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     let mut server = TestServer::start();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let plan: PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    let plan: PkbOverview = client.get_json(&token, route::PKB, &[]).await.unwrap();
     assert!(plan.items.iter().all(|i| i.reflection != REFLECTION), "the text is new to the server");
 
     let driver = Driver::start(&server.base_url());
@@ -52,11 +53,13 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     find(&app, &format!("#pkb-{item_id} .save-reflection"), "save button").await.click().await.unwrap();
     let (api, token_ref, item_ref) = (&client, &token, &item_id);
     eventually("the server has the text typed before the kill", move || async move {
-        let plan: PkbOverview = api.get_json(token_ref, "/pkb").await.map_err(|e| e.to_string())?;
+        let plan: PkbOverview = api.get_json(token_ref, route::PKB, &[]).await.map_err(|e| e.to_string())?;
         let item = plan.items.iter().find(|i| &i.id == item_ref).ok_or("the item is not on the server")?;
         (item.reflection == REFLECTION).then_some(()).ok_or_else(|| format!("{:?}", item.reflection))
     })
     .await;
+    wait_text(&app, &format!("#draft-{item_id}"), "and the box says it was sent", |t| t == "Terkirim ✓")
+        .await;
 
     // Progress marked on two items while the server is down (keyboard on the slider: one step is 5 %).
     // Sign-out now warns that two changes would be lost (two, so that the count shown is the engine's and
@@ -89,7 +92,7 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     server.restart();
     find(&app, "#settings-sync-now", "sync now").await.click().await.unwrap();
     wait_text(&app, "#settings-waiting", "nothing waits", |t| t == "0").await;
-    let plan: PkbOverview = client.get_json(&token, "/pkb").await.unwrap();
+    let plan: PkbOverview = client.get_json(&token, route::PKB, &[]).await.unwrap();
     for (id, progress) in &marked {
         let item = plan.items.iter().find(|i| &i.id == id).unwrap();
         assert_eq!(item.progress, *progress, "the progress marked offline on {id} reached the server");

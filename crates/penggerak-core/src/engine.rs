@@ -1,4 +1,4 @@
-//! [`Session`]: who is signed in, to which server, with which tokens; sign-in, restore, refresh, sign-out.
+//! [`Engine`], the engine's one door: the type, how it opens, and the session — who is signed in, to which server, with which tokens; sign-in, restore, refresh, sign-out.
 //!
 //! Reading the session state is local only (keychain + local store), so the app opens signed in and draws
 //! its home screen with no network. Network calls refresh the access token once on `unauthorized`; a
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
-pub struct Session {
+pub struct Engine {
     store: LocalStore,
     tokens: Arc<dyn TokenStore>,
     default_server: String,
@@ -48,7 +48,7 @@ pub(crate) struct Link {
     tokens: StoredTokens,
 }
 
-impl Session {
+impl Engine {
     /// Opens the engine over the store in `data_dir` and the given token store. `default_server` is where
     /// a device that has never signed in points (see [`crate::DEFAULT_SERVER`]).
     pub async fn open(
@@ -74,6 +74,7 @@ impl Session {
 
     /// Replaces the engine's clock (tests set the time with a [`crate::clock::FixedClock`]).
     pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.store.set_clock(Arc::clone(&clock));
         self.clock = clock;
     }
 
@@ -163,8 +164,15 @@ impl Session {
         }
     }
 
-    /// The local store (read by other parts of the engine).
+    /// The local store (read by the other parts of the engine; the engine's tests reach it through the
+    /// `testing` feature).
+    #[cfg(feature = "testing")]
     pub fn store(&self) -> &LocalStore {
+        &self.store
+    }
+
+    #[cfg(not(feature = "testing"))]
+    pub(crate) fn store(&self) -> &LocalStore {
         &self.store
     }
 
@@ -353,7 +361,7 @@ impl Session {
     /// every local record. Changes still waiting (and unsaved drafts) would be lost, so unless `discard_waiting` (the user
     /// confirmed) it refuses with [`CoreError::ChangesWaiting`]. If the server cannot be reached the device
     /// still signs out, and the session is revoked on the server at the next chance
-    /// ([`Session::finish_revocation`]).
+    /// ([`Engine::finish_revocation`]).
     pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
         self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);

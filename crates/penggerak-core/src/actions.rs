@@ -1,0 +1,113 @@
+//! What the user does: every write the UI can ask for, each one call on [`Engine`]. A user action is
+//! built into a [`Change`] ([`crate::changes`], with the rules checked on the device), applied to the
+//! store and queued in one transaction ([`crate::outbox`]), and the sync loop is woken. Also: drafts kept
+//! as they are typed, refused changes dismissed or reopened, conflicts settled.
+//!
+//! Never: reads for a screen (that is [`crate::views`]) or talks to the server (that is [`crate::sync`]).
+
+use crate::outbox::{Change, LocalWrite, Reopen};
+use crate::{changes, CoreError, Engine};
+use penggerak_types::ipc::{
+    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Keep, ReopenPage,
+};
+use penggerak_types::kinerja::{Actor, PerformancePlan};
+use penggerak_types::{Field, Reason, RecordKind};
+
+impl Engine {
+    /// Does what the user asked: applies it to the store at once and queues it for the server (the sync
+    /// loop is woken). A change the rules refuse is refused here, before anything is queued.
+    pub async fn act(&self, action: Action) -> Result<(), CoreError> {
+        let store = self.store();
+        let me = store.profile().await?;
+        let change: Change = match action {
+            Action::JoinCommunity { id } => changes::join_community(store, &me.id, &id).await?,
+            Action::LeaveCommunity { id } => changes::leave_community(store, &me.id, &id).await?,
+            Action::AddPkbItem { new } => {
+                let year = crate::clock::year_of(&self.today().await?);
+                changes::add_pkb_item(&format!("pkb:{}:{year}", me.id), &me.id, new)?
+            }
+            Action::EditPkbItem { id, patch } => {
+                // A reflection saved for real no longer needs its draft; the change carries the text now.
+                let saves_reflection = patch.reflection.is_some();
+                let mut change = changes::edit_pkb_item(store, &id, patch).await?;
+                if saves_reflection {
+                    change.local.push(LocalWrite::ForgetDraft { key: reflection_draft_key(&id) });
+                }
+                change
+            }
+            Action::EditPerformancePlan { id, patch } => {
+                // What is saved for real no longer needs its draft.
+                let (saves_results, saves_reflection) = (patch.results.is_some(), patch.reflection.is_some());
+                let mut change = changes::edit_performance_plan(store, &id, patch).await?;
+                if saves_results {
+                    change.local.push(LocalWrite::ForgetDraft { key: plan_draft_key(&id) });
+                }
+                if saves_reflection {
+                    change.local.push(LocalWrite::ForgetDraft { key: plan_reflection_draft_key(&id) });
+                }
+                change
+            }
+            Action::MovePerformancePlan { id, to, note } => {
+                let owner = store
+                    .record(RecordKind::PerformancePlan, &id)
+                    .await?
+                    .map(|r| r.parse::<PerformancePlan>())
+                    .transpose()?
+                    .map(|p| p.owner_id);
+                let actor =
+                    if owner.as_deref() == Some(me.id.as_str()) { Actor::Owner } else { Actor::Principal };
+                changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note).await?
+            }
+            Action::ScheduleObservation { new } => changes::schedule_observation(store, &me.id, new).await?,
+            Action::EditObservation { id, patch } => changes::edit_observation(store, &id, patch).await?,
+        };
+        self.queue(&change).await
+    }
+
+    /// Keeps `text` typed under draft `key` (on every keystroke, so nothing typed is lost); it goes
+    /// with the change that saves it.
+    pub async fn save_draft(&self, key: &str, text: &str) -> Result<(), CoreError> {
+        self.store().save_draft(key, text).await
+    }
+
+    /// The user has read refused change `id` (and redone it, or let it go): it is forgotten.
+    pub async fn dismiss_refused(&self, id: i64) -> Result<(), CoreError> {
+        self.store().dismiss_notice(id).await?;
+        self.wake_sync();
+        Ok(())
+    }
+
+    /// Opens refused change `id` again to be fixed: the text it carried goes back into its editor as a
+    /// draft (kept as typed, sent when saved), and the notice goes, in one transaction. Returns the page
+    /// the editor is on.
+    pub async fn reopen_refused(&self, id: i64) -> Result<ReopenPage, CoreError> {
+        let notice = self.store().notice(id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
+        let Reopen { key, text, page, record: (kind, record) } =
+            notice.reopen().ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;
+        // Its editor belongs to a record the device still holds (an item whose adding was refused is gone,
+        // and its text with it would be nowhere to see): else the notice stays, text and all.
+        if self.store().record(kind, &record).await?.is_none() {
+            return Err(CoreError::Refused(Reason::NotOnDevice));
+        }
+        // Other text typed there since is not overwritten.
+        if self.store().draft(&key).await?.is_some_and(|d| !d.trim().is_empty() && d != text) {
+            return Err(CoreError::Refused(Reason::DraftInTheWay));
+        }
+        self.store().reopen_notice(id, &key, &text).await?;
+        // The sync line's count of refused changes follows.
+        self.wake_sync();
+        Ok(page)
+    }
+
+    /// Settles a conflict the way the user chose: mine is sent again on the server's current version, or
+    /// theirs replaces mine. The sync loop is woken to send or settle it.
+    pub async fn resolve_conflict(&self, kind: RecordKind, id: &str, keep: Keep) -> Result<(), CoreError> {
+        let how = match keep {
+            Keep::Mine => crate::outbox::Resolution::KeepMine,
+            Keep::Theirs => crate::outbox::Resolution::TakeTheirs,
+        };
+        self.store().resolve(kind, id, how).await?;
+        self.wake_sync();
+        Ok(())
+    }
+}

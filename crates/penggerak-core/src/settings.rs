@@ -1,0 +1,22 @@
+//! The user's settings as the engine keeps them: preferences (language, reminders), the reminders due
+//! today, what the app has cost in data.
+
+use crate::{CoreError, Engine};
+use penggerak_types::ipc::{Preferences, PreferencesChange, Reminder};
+
+impl Engine {
+    /// The user's preferences on this device.
+    pub async fn preferences(&self) -> Result<Preferences, CoreError> {
+        self.store().preferences().await
+    }
+
+    /// Changes some preferences; answers all of them.
+    pub async fn set_preferences(&self, change: PreferencesChange) -> Result<Preferences, CoreError> {
+        self.store().change_preferences(change).await
+    }
+
+    /// The reminders due today (in the user's zone) not handed out before; each is handed out once.
+    pub async fn take_reminders(&self) -> Result<Vec<Reminder>, CoreError> {
+        self.store().take_reminders(&self.today().await?).await
+    }
+}
