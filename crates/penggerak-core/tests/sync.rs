@@ -7,9 +7,10 @@ use penggerak_core::testing::changes;
 use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{Community, CommunityDetail, CommunitySummary};
+use penggerak_types::ipc::ChangeLabel;
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
 use penggerak_types::route;
-use penggerak_types::RecordKind;
+use penggerak_types::{Reason, RecordKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -363,7 +364,10 @@ async fn devices_converge_through_a_bad_network() {
         // The only refusals are leads trying to leave their own community (and changes to the same
         // community made after one, held back with it): kept as notices, not lost.
         for n in session.store().notices().await.unwrap() {
-            let lead_leaving = n.label.starts_with("Keluar dari") || n.message.starts_with("Tidak dikirim");
+            let leaving = matches!(ChangeLabel::from_stored(&n.label), ChangeLabel::Leave { .. });
+            let reason = n.reason.as_deref().and_then(|r| serde_json::from_str::<Reason>(r).ok());
+            let lead_leaving =
+                (leaving && reason == Some(Reason::LeadCannotLeave)) || reason == Some(Reason::HeldBack);
             assert!(n.code == "conflict" && lead_leaving, "{me}: unexpected refusal {n:?}");
         }
         assert_eq!(session.store().integrity_check().await.unwrap(), "ok");

@@ -166,6 +166,8 @@ pub enum Reason {
     FileTooLarge { max_mb: u32 },
     /// The predikat is given once the plan is agreed (Disepakati).
     RatingNeedsAgreed,
+    /// A community's lead (penggerak komunitas) cannot leave it.
+    LeadCannotLeave,
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
     #[serde(other)]
     Unknown,
@@ -245,6 +247,7 @@ impl fmt::Display for Reason {
             Reason::NoEvidenceInCycle => f.write_str("Siklus ini tidak memakai unggahan bukti dukung."),
             Reason::FileTooLarge { max_mb } => write!(f, "Berkas paling besar {max_mb} MB."),
             Reason::RatingNeedsAgreed => f.write_str("Predikat diberikan setelah rencana disepakati."),
+            Reason::LeadCannotLeave => f.write_str("Penggerak komunitas tidak dapat keluar dari komunitasnya sendiri."),
             Reason::Unknown => f.write_str("Permintaan ini ditolak."),
             Reason::HeldBack => f.write_str(
                 "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",

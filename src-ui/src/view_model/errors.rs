@@ -94,6 +94,7 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::NoEvidenceInCycle => td_string!(l, reason_no_evidence).to_string(),
         Reason::FileTooLarge { max_mb } => td_string!(l, reason_file_too_large, max = *max_mb).to_string(),
         Reason::RatingNeedsAgreed => td_string!(l, reason_rating_needs_agreed).to_string(),
+        Reason::LeadCannotLeave => td_string!(l, reason_lead_cannot_leave).to_string(),
         Reason::Unknown => td_string!(l, err_generic).to_string(),
         Reason::FailingAgain { attempts, max } => {
             td_string!(l, reason_failing_again, attempts = *attempts, max = *max).to_string()
@@ -313,6 +314,7 @@ mod tests {
             Reason::NoEvidenceInCycle,
             Reason::FileTooLarge { max_mb: 10 },
             Reason::RatingNeedsAgreed,
+            Reason::LeadCannotLeave,
         ];
         for field in fields {
             all.extend([

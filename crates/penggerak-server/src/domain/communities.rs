@@ -40,10 +40,10 @@ pub async fn join(db: &Db, user_id: &str, id: &str) -> Result<Changed> {
 pub async fn leave(db: &Db, user_id: &str, id: &str) -> Result<Changed> {
     transaction(db, async |tx| {
         if lead_of(tx, id).await? == user_id {
-            return Err(ServerError::new(
+            return Err(ServerError::Api(penggerak_types::ApiError::refused(
                 ErrorCode::Conflict,
-                "Penggerak komunitas tidak dapat keluar dari komunitasnya sendiri.",
-            ));
+                penggerak_types::Reason::LeadCannotLeave,
+            )));
         }
         let removed = sqlx::query("DELETE FROM community_members WHERE community_id = $1 AND user_id = $2")
             .bind(id)
