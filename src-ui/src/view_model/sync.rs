@@ -123,8 +123,8 @@ mod tests {
         s.phase = SyncPhase::Offline;
         s.problem = Some(ApiError::new(ErrorCode::Offline, "Server tidak dapat dihubungi."));
         assert!(
-            sync_problem(EN, &s).unwrap().starts_with("The server cannot be reached"),
-            "worded from the code"
+            sync_problem(EN, &s).unwrap().starts_with("No internet connection. Your changes are kept"),
+            "worded from the code, and saying nothing is lost"
         );
     }
 
