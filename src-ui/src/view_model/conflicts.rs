@@ -21,7 +21,8 @@ pub fn field_label(l: Locale, field: &str) -> String {
 }
 
 /// A field's value in a conflict, as people read it: text as it is, numbers and yes/no plainly, nothing
-/// (or empty text) as a dash.
+/// (or empty text) as a dash; a list one entry per line, each by its text (a planned result by its
+/// wording and indicators), never as JSON.
 pub fn field_value(l: Locale, v: Option<&serde_json::Value>) -> String {
     use serde_json::Value;
     match v {
@@ -30,7 +31,31 @@ pub fn field_value(l: Locale, v: Option<&serde_json::Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Bool(true)) => td_string!(l, value_yes).to_owned(),
         Some(Value::Bool(false)) => td_string!(l, value_no).to_owned(),
+        Some(Value::Array(items)) if items.is_empty() => td_string!(l, value_none).to_owned(),
+        Some(Value::Array(items)) => {
+            items.iter().map(|i| format!("• {}", entry(l, i))).collect::<Vec<_>>().join("\n")
+        }
+        Some(obj @ Value::Object(_)) => entry(l, obj),
         Some(other) => other.to_string(),
+    }
+}
+
+/// One entry of a list: its `text` (with its `indicators` after it), else its `title`, else its values.
+fn entry(l: Locale, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let text = v.get("text").or_else(|| v.get("title")).and_then(Value::as_str);
+    match (text, v) {
+        (Some(t), _) => match v.get("indicators").and_then(Value::as_array) {
+            Some(ind) if !ind.is_empty() => {
+                let ind: Vec<&str> = ind.iter().filter_map(Value::as_str).collect();
+                format!("{t} ({})", ind.join("; "))
+            }
+            _ => t.to_owned(),
+        },
+        (None, Value::Object(map)) => {
+            map.values().map(|x| field_value(l, Some(x))).collect::<Vec<_>>().join(", ")
+        }
+        (None, other) => field_value(l, Some(other)),
     }
 }
 
@@ -50,6 +75,16 @@ mod tests {
         assert_eq!(field_value(ID, Some(&json!(30))), "30");
         assert_eq!(field_value(ID, Some(&json!(true))), "ya");
         assert_eq!(field_value(EN, Some(&json!(false))), "no");
+        let results = json!([
+            {"id": "rhk-1", "text": "Pembelajaran berdiferensiasi", "indicators": ["Modul ajar", "Asesmen"], "points": null},
+            {"id": "rhk-2", "text": "Literasi", "indicators": []}
+        ]);
+        assert_eq!(
+            field_value(ID, Some(&results)),
+            "• Pembelajaran berdiferensiasi (Modul ajar; Asesmen)\n• Literasi",
+            "planned results by their wording, one per line, never as JSON"
+        );
+        assert_eq!(field_value(ID, Some(&json!([]))), "—");
         assert_eq!(field_label(EN, "target_date"), "Target date");
         assert_eq!(field_label(ID, "some_field"), "some field", "unknown fields by their own name");
     }

@@ -131,7 +131,10 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     open(&app, "settings", "#settings-title").await;
     wait_text(&app, "#settings-title", "settings in English", |t| t == "Settings").await;
     let used = wait_text(&app, "#data-use", "data use in English", |t| t.starts_with("This month:")).await;
-    assert!(used.contains(" received · ") && used.ends_with(" sent"), "kept across the restart: {used}");
+    assert!(
+        used.contains(" (download ") && used.contains(" · upload ") && used.ends_with(')'),
+        "kept across the restart: {used}"
+    );
     // The switch shows the stored choice once the page has read it.
     let deadline = Instant::now() + penggerak_e2e::STEP_TIMEOUT;
     loop {

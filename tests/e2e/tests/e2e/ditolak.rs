@@ -148,7 +148,9 @@ async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
         driver.signed_in("3471765432100001", penggerak_testkit::DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
 
     // The proxy answers edits of her plan itself; everything else passes.
-    let path: &'static str = Box::leak(format!("/api/v1/kinerja/plans/{plan_id}").into_boxed_str());
+    // (As the app sends it: the id one percent-encoded segment, `:` and all.)
+    let path = route::fill(route::KINERJA_PLAN, &[&plan_id]).unwrap();
+    let path: &'static str = Box::leak(path.into_boxed_str());
     proxy.set_mode(ChaosMode::Answer { path, status: 413, body: PROXY_PAGE });
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#plan-status", "her plan, a draft", |t| t == "Draf").await;
