@@ -36,9 +36,13 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::refused,
         commands::views::dismiss_refused,
         commands::views::reopen_refused,
+        commands::staff::staff,
+        commands::staff::staff_member,
+        commands::staff::export_staff,
         commands::settings::preferences,
         commands::settings::set_preferences,
         commands::settings::take_reminders,
+        commands::settings::take_news,
         commands::settings::data_use,
         commands::materials::materials,
         commands::materials::material,
@@ -89,6 +93,7 @@ pub fn run() {
         .init();
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let session = Arc::new(open_session(app)?);
             app.manage(Arc::clone(&session));

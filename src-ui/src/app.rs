@@ -6,13 +6,13 @@ use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{
     communities::Komunitas, community::Community, conflicts::Konflik, home::Home, material::Material,
     materials::Materi, performance::Kinerja, pkb::Rencana, programme::Status, refused::Ditolak,
-    settings::Pengaturan, sign_in::SignIn,
+    settings::Pengaturan, sign_in::SignIn, staff::Staf, staff_member::StaffMember,
 };
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
-use penggerak_types::api::Profile;
+use penggerak_types::api::{Profile, Role};
 use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
@@ -83,6 +83,7 @@ fn Root() -> impl IntoView {
 #[component]
 fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
     let sync = RwSignal::new(SyncStatus::default());
+    let principal = profile.role == Role::KepalaSekolah;
     let shell = PageContext { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
     provide_context(shell.clone());
     let zone = shell.zone();
@@ -121,12 +122,13 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
             <div class="shell">
                 // `A` marks the page being shown with aria-current="page" (screen readers say it; the
                 // style shows it).
-                <nav class="tabs" aria-label=move || t_string!(i18n, nav_label)>
+                <nav class=if principal { "tabs eight" } else { "tabs" } aria-label=move || t_string!(i18n, nav_label)>
                     <A href="/" exact=true attr:id="nav-home">{t!(i18n, nav_home)}</A>
                     <A href="/status" attr:id="nav-status">{t!(i18n, nav_status)}</A>
                     <A href="/komunitas" attr:id="nav-komunitas">{t!(i18n, nav_komunitas)}</A>
                     <A href="/rencana" attr:id="nav-rencana">{t!(i18n, nav_rencana)}</A>
                     <A href="/kinerja" attr:id="nav-kinerja">{t!(i18n, nav_kinerja)}</A>
+                    {principal.then(|| view! { <A href="/staf" attr:id="nav-staf">{t!(i18n, nav_staf)}</A> })}
                     <A href="/materi" attr:id="nav-materi">{t!(i18n, nav_materi)}</A>
                     <A href="/pengaturan" attr:id="nav-settings">{t!(i18n, nav_settings)}</A>
                 </nav>
@@ -163,6 +165,8 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/pengaturan") view=Pengaturan />
                     <Route path=path!("/konflik") view=Konflik />
                     <Route path=path!("/ditolak") view=Ditolak />
+                    <Route path=path!("/staf") view=Staf />
+                    <Route path=path!("/staf/:id") view=StaffMember />
                 </Routes>
             </div>
         </Router>
@@ -180,6 +184,17 @@ async fn remind(locale: Locale) {
         let (title, body) = view_model::reminder_text(locale, &r);
         if let Err(e) = ipc::notify(title, body).await {
             leptos::logging::warn!("a reminder could not be shown: {}", e.message);
+        }
+    }
+    // What the sync brought (a plan approved or returned, a predikat, plans waiting for a principal).
+    let news = match ipc::take_news().await {
+        Ok(news) => news,
+        Err(e) => return leptos::logging::warn!("news unavailable: {}", e.message),
+    };
+    for n in news {
+        let (title, body) = view_model::news_text(locale, &n);
+        if let Err(e) = ipc::notify(title, body).await {
+            leptos::logging::warn!("a notification could not be shown: {}", e.message);
         }
     }
 }

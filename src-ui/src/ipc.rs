@@ -5,9 +5,10 @@
 use crate::i18n::Locale;
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
-    DismissArgs, Draft, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, PkbView, Preferences,
+    DismissArgs, Draft, Home, News, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, PkbView, Preferences,
     PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage, ResolveArgs, SaveDraftArgs,
-    SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, SyncStatus, SYNC_STATUS_EVENT,
+    SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView,
+    StaffView, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -154,6 +155,11 @@ pub async fn take_reminders() -> Result<Vec<Reminder>, ApiError> {
     call(cmd::TAKE_REMINDERS, &NoArgs {}).await
 }
 
+/// What the last syncs brought that the user should hear about, each once.
+pub async fn take_news() -> Result<Vec<News>, ApiError> {
+    call(cmd::TAKE_NEWS, &NoArgs {}).await
+}
+
 /// The data the app used on this device, per month, newest first.
 pub async fn data_use() -> Result<DataUse, ApiError> {
     call(cmd::DATA_USE, &NoArgs {}).await
@@ -167,6 +173,21 @@ pub async fn materials() -> Result<MaterialsView, ApiError> {
 /// One material to read, from the device.
 pub async fn material(id: String) -> Result<MaterialReader, ApiError> {
     call(cmd::MATERIAL, &MaterialArgs { id }).await
+}
+
+/// For a principal: his staff, from the records on his device.
+pub async fn staff() -> Result<StaffView, ApiError> {
+    call(cmd::STAFF, &NoArgs {}).await
+}
+
+/// For a principal: saves the staff table as CSV where he chooses; `false` if he cancelled.
+pub async fn export_staff() -> Result<bool, ApiError> {
+    call(cmd::EXPORT_STAFF, &NoArgs {}).await
+}
+
+/// For a principal: one staff member's page.
+pub async fn staff_member(id: String) -> Result<StaffMemberView, ApiError> {
+    call(cmd::STAFF_MEMBER, &StaffMemberArgs { id }).await
 }
 
 /// Downloads what the device lacks of a material, for reading offline.

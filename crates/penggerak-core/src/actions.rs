@@ -24,7 +24,7 @@ impl Engine {
             Action::LeaveCommunity { id } => changes::leave_community(store, &me.id, &id).await?,
             Action::AddPkbItem { new } => {
                 let year = crate::clock::year_of(&self.today().await?);
-                changes::add_pkb_item(&format!("pkb:{}:{year}", me.id), &me.id, new)?
+                changes::add_pkb_item(&penggerak_types::pkb::plan_id(&me.id, year), &me.id, new)?
             }
             Action::EditPkbItem { id, patch } => {
                 // A reflection saved for real no longer needs its draft; the change carries the text now.
@@ -58,8 +58,17 @@ impl Engine {
                     if owner.as_deref() == Some(me.id.as_str()) { Actor::Owner } else { Actor::Principal };
                 changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note).await?
             }
-            Action::ScheduleObservation { new } => changes::schedule_observation(store, &me.id, new).await?,
+            Action::ScheduleObservation { mut new } => {
+                // The screen leaves the id to the engine: a new UUID, stable from here on, offline too.
+                if new.id.is_empty() {
+                    new.id = uuid::Uuid::new_v4().to_string();
+                }
+                changes::schedule_observation(store, &me.id, new).await?
+            }
             Action::EditObservation { id, patch } => changes::edit_observation(store, &id, patch).await?,
+            Action::RatePlan { id, predikat, note } => {
+                changes::rate_performance_plan(store, &id, predikat, note).await?
+            }
         };
         self.queue(&change).await
     }

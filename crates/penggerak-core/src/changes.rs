@@ -8,7 +8,7 @@ use penggerak_types::api::{Community, Membership};
 use penggerak_types::ipc::ChangeLabel;
 use penggerak_types::kinerja::{
     Actor, Cycle, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanEvent, PlanMove,
-    PlanPatch, PlanRefusal, PlanStatus,
+    PlanPatch, PlanRating, PlanRefusal, PlanStatus, Predikat,
 };
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
 use penggerak_types::route::Write;
@@ -183,6 +183,29 @@ pub async fn move_performance_plan(
         label: ChangeLabel::MovePlan { to },
         write: Write::MovePlan { plan: id.to_owned() },
         body: Some(to_value(&PlanMove { base_version: version, to, note })?),
+        local: vec![LocalWrite::Put {
+            kind: RecordKind::PerformancePlan,
+            id: id.to_owned(),
+            data: to_value(&next)?,
+        }],
+    })
+}
+
+/// The principal gives the predikat (with a note) to an agreed plan: checked on the device with the
+/// server's own rule, shown at once.
+pub async fn rate_performance_plan(
+    store: &LocalStore,
+    id: &str,
+    predikat: Predikat,
+    note: Option<String>,
+) -> Result<Change, CoreError> {
+    let (plan, version) = performance_plan(store, id).await?;
+    let rating = PlanRating { base_version: version, predikat, note };
+    let next = plan.rated(&rating, Actor::Principal).map_err(refused)?;
+    Ok(Change {
+        label: ChangeLabel::RatePlan { predikat },
+        write: Write::RatePlan { plan: id.to_owned() },
+        body: Some(to_value(&rating)?),
         local: vec![LocalWrite::Put {
             kind: RecordKind::PerformancePlan,
             id: id.to_owned(),

@@ -7,7 +7,8 @@
 //!
 //! Its methods, by file:
 //! - `engine.rs`: open, sign in, restore, refresh, sign out; the user's zone and day ([`clock`]).
-//! - `views.rs` (reads): what each screen shows, from the local store only.
+//! - `views.rs` (reads): what each screen shows, from the local store only; `staff.rs`: the principal's
+//!   reads (his staff, one staff member's page).
 //! - `actions.rs` (writes): what the user does — built as a change (`changes.rs`, rules checked on the
 //!   device), applied and queued in one transaction (`outbox.rs`, which owns every state change of a queued
 //!   entry and the pure decision on the server's answer), sent by `sync.rs`.
@@ -27,12 +28,15 @@ mod data_use;
 mod drafts;
 mod engine;
 mod error;
+mod export;
 mod materials;
+mod news;
 mod outbox;
 mod records;
 mod reminders;
 mod secret;
 mod settings;
+mod staff;
 mod store;
 mod sync;
 mod sync_state;

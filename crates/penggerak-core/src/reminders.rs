@@ -11,6 +11,7 @@ use penggerak_types::ipc::{Language, Preferences, PreferencesChange, Reminder};
 
 const LANGUAGE: &str = "language";
 const REMINDERS: &str = "reminders";
+const NEWS: &str = "news";
 
 impl LocalStore {
     /// The device's preferences; the defaults (Bahasa Indonesia, reminders on) until the user changes them.
@@ -21,6 +22,9 @@ impl LocalStore {
         }
         if let Some(on) = self.setting(REMINDERS).await? {
             p.reminders = on != "off";
+        }
+        if let Some(on) = self.setting(NEWS).await? {
+            p.news = on != "off";
         }
         Ok(p)
     }
@@ -33,6 +37,9 @@ impl LocalStore {
         }
         if let Some(on) = change.reminders {
             crate::store::set_setting(&mut tx, REMINDERS, if on { "on" } else { "off" }).await?;
+        }
+        if let Some(on) = change.news {
+            crate::store::set_setting(&mut tx, NEWS, if on { "on" } else { "off" }).await?;
         }
         tx.commit().await?;
         self.preferences().await

@@ -118,7 +118,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
     let programmes: Vec<Programme> = store.all(RecordKind::Programme).await?;
     let programme = programme_step(&parts, &programmes);
 
-    let plan_id = format!("pkb:{}:{year}", me.id);
+    let plan_id = penggerak_types::pkb::plan_id(&me.id, year);
     let jp_target = match store.record(RecordKind::PkbPlan, &plan_id).await? {
         Some(r) => r.parse::<PkbPlan>()?.target_jp,
         None => 0,
@@ -130,7 +130,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
         .filter(|i| i.plan_id == plan_id)
         .collect();
 
-    let cycle_id = format!("kinerja-{year}");
+    let cycle_id = penggerak_types::kinerja::cycle_id(year);
     let plan = match store.record(RecordKind::PerformancePlan, &format!("skp:{cycle_id}:{}", me.id)).await? {
         Some(r) => Some(r.parse::<PerformancePlan>()?),
         None => None,
@@ -181,6 +181,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
     deadlines.retain(|d| d.date.as_str() >= today);
     deadlines.sort_by(|a, b| (&a.date, &a.title).cmp(&(&b.date, &b.title)));
 
+    let waiting_for_me = waiting_for_me(store).await?.len() as u32;
     Ok(Home {
         profile: me,
         programme,
@@ -188,6 +189,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
         jp_done: jp_done(&items),
         jp_target,
         kinerja_status: plan.map(|p| p.status),
+        waiting_for_me,
     })
 }
 
@@ -201,7 +203,7 @@ async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, CoreErr
             plans.push((p, r.pending, r.conflict.is_some()));
         }
     }
-    let current = format!("kinerja-{}", crate::clock::year_of(today));
+    let current = penggerak_types::kinerja::cycle_id(crate::clock::year_of(today));
     plans.sort_by_key(|(p, ..)| (p.cycle_id == current, p.cycle_id.clone()));
     let (plan, pending, conflict) = match plans.pop() {
         Some((p, pending, conflict)) => (Some(p), pending, conflict),
@@ -305,7 +307,7 @@ async fn communities(store: &LocalStore, today: &str) -> Result<CommunitiesView,
 /// title; undated last) with their sync state and any reflection draft, and JP done against the target.
 async fn pkb(store: &LocalStore, today: &str) -> Result<PkbView, CoreError> {
     let me = store.profile().await?;
-    let plan_id = format!("pkb:{}:{}", me.id, crate::clock::year_of(today));
+    let plan_id = penggerak_types::pkb::plan_id(&me.id, crate::clock::year_of(today));
     let plan = match store.record(RecordKind::PkbPlan, &plan_id).await? {
         Some(r) => Some(r.parse::<PkbPlan>()?),
         None => None,

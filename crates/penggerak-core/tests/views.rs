@@ -230,10 +230,10 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     // Turned off: nothing more, even for days not reminded yet; the choice and the language stay.
     let english = PreferencesChange { language: Some(Language::En), ..Default::default() };
     let now = store.change_preferences(english).await.unwrap();
-    assert_eq!(now, Preferences { language: Language::En, reminders: true }, "only what was named changes");
+    assert_eq!(now, Preferences { language: Language::En, reminders: true, news: true }, "only what was named changes");
     let off = PreferencesChange { reminders: Some(false), ..Default::default() };
     let off = store.change_preferences(off).await.unwrap();
-    assert_eq!(off, Preferences { language: Language::En, reminders: false }, "the language stays");
+    assert_eq!(off, Preferences { language: Language::En, reminders: false, news: true }, "the language stays");
     // A day none of whose reminders was taken yet: the eve of the last deadline after `due_on`.
     let last =
         first.iter().rev().find(|d| d.date > due_on).expect("Siti has a later deadline too").date.clone();
@@ -413,4 +413,135 @@ async fn today_is_the_users_own_day_in_her_own_zone() {
     let m = made.store().record(RecordKind::Membership, &format!("kom-05:{me}")).await.unwrap().unwrap();
     let m: penggerak_types::api::Membership = m.parse().unwrap();
     assert_eq!(m.joined_at, "2026-12-02T15:30:00Z", "joined at the engine's clock, not the machine's");
+}
+
+/// The Staf screen, worked out on the principal's device from the records it synced, says of every staff
+/// member exactly what the server's `/school/staff` says (same people, programmes, JP and plan status),
+/// and its counts add up. A teacher has no Staf screen.
+#[tokio::test]
+async fn the_staff_screen_says_what_the_server_says_of_each_staff_member() {
+    use penggerak_client::ApiClient;
+    use penggerak_types::api::StaffSummary;
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let bambang = signed_in(dir.path(), &server, "196805121990031004").await;
+    let view = bambang.staff().await.unwrap();
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login("196805121990031004", penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let served: Vec<StaffSummary> =
+        client.get_json(&token, penggerak_types::route::SCHOOL_STAFF, &[]).await.unwrap();
+    let shown: Vec<StaffSummary> = view.rows.iter().map(|r| r.summary.clone()).collect();
+    assert!(served.len() >= 3, "the demo school has a staff: {}", served.len());
+    assert_eq!(shown, served, "the device's picture is the server's, person by person");
+    assert!(shown.iter().any(|s| s.jp_done > 0), "the comparison covers real JP figures");
+    assert!(shown.iter().any(|s| s.kinerja_status.is_some()), "and real plan statuses");
+
+    let total: u32 = view.plan_counts.iter().map(|c| c.count).sum();
+    assert_eq!(total as usize, view.rows.len(), "every person is counted once among the plan statuses");
+    let reached = served.iter().filter(|s| s.jp_target > 0 && s.jp_done >= s.jp_target).count() as u32;
+    assert_eq!(view.jp_reached, reached, "JP targets reached, by the server's figures");
+    let in_stages: u32 = view.stages.iter().map(|s| s.count).sum();
+    let in_programmes: usize = served.iter().map(|s| s.programmes.len()).sum();
+    assert_eq!(in_stages as usize, in_programmes, "every programme place is in one stage");
+
+    // One staff member's page: the plan the principal decides on, with the moves its status allows.
+    let waiting = view
+        .rows
+        .iter()
+        .find(|r| r.summary.kinerja_status == Some(PlanStatus::PerluDisetujui))
+        .expect("the demo has a plan waiting for the principal");
+    let page = bambang.staff_member(&waiting.summary.person.id).await.unwrap();
+    assert_eq!(page.row, *waiting, "the page's row is the list's");
+    assert_eq!(
+        page.moves,
+        vec![PlanStatus::Disetujui, PlanStatus::Dikembalikan],
+        "a submitted plan: approve or return"
+    );
+    assert!(!page.can_rate, "no predikat before the plan is agreed");
+    assert!(!page.plan.expect("the plan").results.is_empty(), "every result to read before deciding");
+
+    // The table as a file: UTF-8 with a byte-order mark, Indonesian headers, a row per person, her JP.
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("staf.csv");
+    bambang.export_staff(&file).await.unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "a byte-order mark, so spreadsheet programs read UTF-8");
+    let mut csv = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(headers[..4], ["Nama", "NIP", "NUPTK", "Peran"], "headers in Bahasa Indonesia");
+    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), served.len(), "a row per staff member");
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let siti_served = served.iter().find(|s| s.person.id == "guru-siti").expect("Siti is on the staff");
+    let siti_row = records.iter().find(|r| &r[0] == siti_served.person.full_name.as_str()).expect("her row");
+    assert_eq!(siti_row[column("JP selesai")], siti_served.jp_done.to_string());
+    assert_eq!(siti_row[column("Target JP")], siti_served.jp_target.to_string());
+    for r in &records {
+        let d = &r[column("Diajukan")];
+        assert!(d.is_empty() || (d.len() == 10 && &d[4..5] == "-"), "dates as YYYY-MM-DD: {d:?}");
+    }
+    assert!(!out.path().join("staf.csv.part").exists(), "no temporary file is left behind");
+    let unwritable = out.path().join("no-such-folder").join("staf.csv");
+    let e = bambang.export_staff(&unwritable).await.unwrap_err();
+    assert_eq!(e.to_api_error().reason, Some(penggerak_types::Reason::NotSaved), "said as a reason: {e:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let e = siti.staff().await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::Validation, "a teacher has no staff screen: {e:?}");
+}
+
+/// The principal carries the cycle on his device: returns a plan with a note (refused without one),
+/// agrees it after the teacher resubmits and he approves, gives the predikat (refused before agreement,
+/// and to a teacher), each applied at once and reaching the server through the outbox.
+#[tokio::test]
+async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
+    use penggerak_types::kinerja::Predikat;
+    let server = TestServer::start();
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let siti = signed_in(d1.path(), &server, "3471765432100001").await;
+    let bambang = signed_in(d2.path(), &server, "196805121990031004").await;
+    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    if plan.status != PlanStatus::PerluDisetujui {
+        siti.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None })
+            .await
+            .unwrap();
+        siti.sync_now().await.unwrap();
+        bambang.sync_now().await.unwrap();
+    }
+    let id = plan.id.clone();
+    let mv = |to, note: Option<&str>| Action::MovePerformancePlan { id: id.clone(), to, note: note.map(Into::into) };
+    let rate = |p| Action::RatePlan { id: id.clone(), predikat: p, note: Some("Pertahankan.".into()) };
+
+    let e = bambang.act(mv(PlanStatus::Dikembalikan, Some("  "))).await.unwrap_err();
+    assert_eq!(e.to_api_error().reason, Some(penggerak_types::Reason::ReturnNeedsNote), "a return says what to fix");
+    let e = bambang.act(rate(Predikat::Baik)).await.unwrap_err();
+    assert_eq!(e.to_api_error().reason, Some(penggerak_types::Reason::RatingNeedsAgreed));
+    bambang.act(mv(PlanStatus::Dikembalikan, Some("Tambahkan indikator untuk RHK kedua."))).await.unwrap();
+    assert_eq!(bambang.sync_now().await.unwrap().waiting, 0, "the return reached the server");
+
+    siti.sync_now().await.unwrap();
+    let back = siti.kinerja().await.unwrap().plan.unwrap();
+    assert_eq!(back.status, PlanStatus::Dikembalikan);
+    assert_eq!(back.return_note(), Some("Tambahkan indikator untuk RHK kedua."), "the note reaches her");
+    let e = siti.act(rate(Predikat::SangatBaik)).await.unwrap_err();
+    assert_eq!(e.to_api_error().code, ErrorCode::Forbidden, "a teacher cannot rate, her own plan included");
+    siti.act(Action::MovePerformancePlan { id: id.clone(), to: PlanStatus::PerluDisetujui, note: None }).await.unwrap();
+    siti.sync_now().await.unwrap();
+
+    bambang.sync_now().await.unwrap();
+    bambang.act(mv(PlanStatus::Disetujui, None)).await.unwrap();
+    bambang.act(mv(PlanStatus::Disepakati, None)).await.unwrap();
+    let page = bambang.staff_member(&plan.owner_id).await.unwrap();
+    assert!(page.can_rate && page.pending, "agreed on his device at once, waiting to be sent");
+    bambang.act(rate(Predikat::Baik)).await.unwrap();
+    assert_eq!(bambang.sync_now().await.unwrap().waiting, 0, "approve, agree and the predikat reached the server");
+
+    siti.sync_now().await.unwrap();
+    let rated = siti.kinerja().await.unwrap().plan.unwrap();
+    assert_eq!(
+        (rated.status, rated.predikat, rated.predikat_note.as_deref()),
+        (PlanStatus::Disepakati, Some(Predikat::Baik), Some("Pertahankan.")),
+        "she sees the predikat and his note"
+    );
 }

@@ -36,6 +36,10 @@ pub mod cmd {
     pub const MATERIAL: &str = "material";
     pub const SAVE_MATERIAL: &str = "save_material";
     pub const REMOVE_MATERIAL: &str = "remove_material";
+    pub const STAFF: &str = "staff";
+    pub const STAFF_MEMBER: &str = "staff_member";
+    pub const TAKE_NEWS: &str = "take_news";
+    pub const EXPORT_STAFF: &str = "export_staff";
 
     /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
     /// tests check that the capability grants exactly these and that each one is registered.
@@ -66,6 +70,10 @@ pub mod cmd {
         MATERIAL,
         SAVE_MATERIAL,
         REMOVE_MATERIAL,
+        STAFF,
+        STAFF_MEMBER,
+        TAKE_NEWS,
+        EXPORT_STAFF,
     ];
 }
 
@@ -168,6 +176,9 @@ pub struct Home {
     pub jp_target: u32,
     /// Where the user's performance plan stands, if they have one.
     pub kinerja_status: Option<crate::kinerja::PlanStatus>,
+    /// For a principal: his staff's plans waiting for his approval.
+    #[serde(default)]
+    pub waiting_for_me: u32,
 }
 
 /// How many deadlines the home screen lists.
@@ -244,6 +255,80 @@ pub enum Action {
         id: String,
         patch: crate::kinerja::ObservationPatch,
     },
+    /// The principal gives the predikat, with a note, once the plan is agreed.
+    RatePlan {
+        id: String,
+        predikat: crate::kinerja::Predikat,
+        note: Option<String>,
+    },
+}
+
+/// The Staf screen (a principal's): every member of his school's staff, worked out on his device from
+/// the records it holds (the same way the server's `/school/staff` is: [`crate::staff::summarise`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    /// By name.
+    pub rows: Vec<StaffRow>,
+    /// How many plans of the current cycle are in each status, in the cycle's order, then how many staff
+    /// have no plan (`status: None`).
+    pub plan_counts: Vec<StatusCount>,
+    /// Staff with a JP target who have reached it, and staff with a target.
+    pub jp_reached: u32,
+    pub with_jp_target: u32,
+    /// How many are in each programme stage (by its name), most first.
+    pub stages: Vec<StageCount>,
+}
+
+/// One member of the staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub summary: crate::api::StaffSummary,
+    /// Their performance plan of the current cycle, if they have one.
+    pub plan_id: Option<String>,
+    pub predikat: Option<crate::kinerja::Predikat>,
+    /// When their plan was submitted, while it waits for approval (RFC 3339).
+    pub submitted_at: Option<String>,
+    /// Their next observation not yet done (`YYYY-MM-DDTHH:MM`, local).
+    pub next_observation: Option<String>,
+    /// A change of the principal's to their plan is waiting to be sent.
+    pub pending: bool,
+}
+
+/// Plans in one status (`None`: staff without a plan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: Option<crate::kinerja::PlanStatus>,
+    pub count: u32,
+}
+
+/// Staff in one programme stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageCount {
+    pub stage: String,
+    pub count: u32,
+}
+
+/// One staff member's page, for their principal: the summary, their plan with its results and history,
+/// what the principal may do with it now, and their observations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMemberView {
+    pub row: StaffRow,
+    pub plan: Option<crate::kinerja::PerformancePlan>,
+    pub cycle: Option<crate::kinerja::Cycle>,
+    /// The principal's moves from the plan's status now (approve, return, agree).
+    pub moves: Vec<crate::kinerja::PlanStatus>,
+    /// Whether the predikat can be given now (the plan is agreed).
+    pub can_rate: bool,
+    pub observations: Vec<crate::kinerja::Observation>,
+    /// The plan has the principal's change waiting to be sent, or in conflict.
+    pub pending: bool,
+    pub conflict: bool,
+}
+
+/// `staff_member`'s argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMemberArgs {
+    pub id: String,
 }
 
 /// A staff member's plan waiting for the principal (the `approvals` command).
@@ -443,12 +528,33 @@ pub struct Preferences {
     pub language: Language,
     /// Deadline reminders (a day before and on the day), on unless the user turns them off.
     pub reminders: bool,
+    /// Notifications of what a sync brings ([`News`]), on unless the user turns them off.
+    #[serde(default = "on")]
+    pub news: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Default for Preferences {
     fn default() -> Self {
-        Preferences { language: Language::Id, reminders: true }
+        Preferences { language: Language::Id, reminders: true, news: true }
     }
+}
+
+/// What a sync brought that the user should hear about, once (the `take_news` command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "news", rename_all = "snake_case")]
+pub enum News {
+    /// Her plan was approved, returned (with the principal's note) or agreed.
+    PlanMoved { to: crate::kinerja::PlanStatus, note: Option<String> },
+    /// Her plan was given its predikat.
+    PredikatGiven { predikat: crate::kinerja::Predikat },
+    /// An observation of her class was scheduled (`scheduled_at`: `YYYY-MM-DDTHH:MM`, local).
+    ObservationScheduled { scheduled_at: String, class: String },
+    /// For a principal: `count` plans wait for his approval (more than before).
+    WaitingForYou { count: u32 },
 }
 
 /// The language the UI speaks: Bahasa Indonesia first, English second.
@@ -486,6 +592,8 @@ pub struct PreferencesChange {
     pub language: Option<Language>,
     #[serde(default)]
     pub reminders: Option<bool>,
+    #[serde(default)]
+    pub news: Option<bool>,
 }
 
 /// The argument envelope of `set_preferences`.
@@ -658,6 +766,8 @@ pub enum ChangeLabel {
     ScheduleObservation { class: String },
     /// Changing the observation of the class `class`.
     EditObservation { class: String },
+    /// Giving the predikat `predikat`.
+    RatePlan { predikat: crate::kinerja::Predikat },
     /// A change an older version of the app queued, named then in Bahasa Indonesia.
     Said { text: String },
 }
@@ -688,6 +798,7 @@ impl std::fmt::Display for ChangeLabel {
             }),
             ChangeLabel::ScheduleObservation { class } => write!(f, "Jadwalkan observasi {class}"),
             ChangeLabel::EditObservation { class } => write!(f, "Ubah observasi {class}"),
+            ChangeLabel::RatePlan { .. } => f.write_str("Beri predikat"),
             ChangeLabel::Said { text } => f.write_str(text),
         }
     }

@@ -445,6 +445,34 @@ impl PerformancePlan {
     }
 }
 
+impl PerformancePlan {
+    /// The plan with `rating` given by `actor`: only the principal, only once the plan is agreed
+    /// (Disepakati); the note trimmed and bounded.
+    pub fn rated(&self, rating: &PlanRating, actor: Actor) -> Result<PerformancePlan, PlanRefusal> {
+        if actor != Actor::Principal {
+            return Err(PlanRefusal::NotYours(Reason::MoveBy { by: Actor::Principal }));
+        }
+        if self.status != PlanStatus::Disepakati {
+            return Err(PlanRefusal::NotNow(Reason::RatingNeedsAgreed));
+        }
+        let note = rating.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        if note.as_ref().is_some_and(|n| !crate::limits::fits(n, MAX_NOTE)) {
+            return Err(PlanRefusal::Invalid(Reason::TooLong { field: Field::Note, max: MAX_NOTE as u32 }));
+        }
+        Ok(PerformancePlan { predikat: Some(rating.predikat), predikat_note: note, ..self.clone() })
+    }
+}
+
+/// The id of a year's performance cycle.
+pub fn cycle_id(year: i32) -> String {
+    format!("kinerja-{year}")
+}
+
+/// The id of `user_id`'s plan in `cycle`.
+pub fn plan_id(cycle: &str, user_id: &str) -> String {
+    format!("skp:{cycle}:{user_id}")
+}
+
 impl NewObservation {
     /// The observation this schedules on `plan`, by `observer_id`, or why it cannot.
     pub fn observation(&self, plan: &PerformancePlan, observer_id: &str) -> Result<Observation, Reason> {

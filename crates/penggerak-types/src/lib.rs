@@ -20,6 +20,7 @@ pub mod plan_status;
 pub mod programme;
 pub mod reason;
 pub mod route;
+pub mod staff;
 pub mod sync;
 pub mod zone;
 

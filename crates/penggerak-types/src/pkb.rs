@@ -203,6 +203,11 @@ impl PkbItem {
     }
 }
 
+/// The id of `user_id`'s development plan of `year`.
+pub fn plan_id(user_id: &str, year: i32) -> String {
+    format!("pkb:{user_id}:{year}")
+}
+
 /// JP of the finished items.
 pub fn jp_done<'a>(items: impl IntoIterator<Item = &'a PkbItem>) -> u32 {
     items.into_iter().filter(|i| i.status == PkbStatus::Selesai).map(|i| i.jp).sum()

@@ -168,13 +168,15 @@ pub enum Reason {
     RatingNeedsAgreed,
     /// A community's lead (penggerak komunitas) cannot leave it.
     LeadCannotLeave,
+    /// The file could not be saved where the user chose (no room, no permission there).
+    NotSaved,
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
     #[serde(other)]
     Unknown,
 }
 
-/// A plan status as the ministry's e-Kinerja names it.
-fn status_id(s: PlanStatus) -> &'static str {
+/// A plan status as the ministry's e-Kinerja names it (Bahasa Indonesia).
+pub fn status_id(s: PlanStatus) -> &'static str {
     match s {
         PlanStatus::Draf => "Draf",
         PlanStatus::PerluDisetujui => "Perlu disetujui",
@@ -247,6 +249,7 @@ impl fmt::Display for Reason {
             Reason::NoEvidenceInCycle => f.write_str("Siklus ini tidak memakai unggahan bukti dukung."),
             Reason::FileTooLarge { max_mb } => write!(f, "Berkas paling besar {max_mb} MB."),
             Reason::RatingNeedsAgreed => f.write_str("Predikat diberikan setelah rencana disepakati."),
+            Reason::NotSaved => f.write_str("Berkas tidak dapat disimpan di tempat itu. Pilih tempat lain."),
             Reason::LeadCannotLeave => f.write_str("Penggerak komunitas tidak dapat keluar dari komunitasnya sendiri."),
             Reason::Unknown => f.write_str("Permintaan ini ditolak."),
             Reason::HeldBack => f.write_str(

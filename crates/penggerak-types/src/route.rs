@@ -157,6 +157,7 @@ pub enum Write {
     MovePlan { plan: String },
     ScheduleObservation,
     EditObservation { observation: String },
+    RatePlan { plan: String },
 }
 
 impl Write {
@@ -169,6 +170,7 @@ impl Write {
             | Write::MovePlan { .. }
             | Write::ScheduleObservation => "POST",
             Write::EditPkbItem { .. } | Write::EditPlan { .. } | Write::EditObservation { .. } => "PATCH",
+            Write::RatePlan { .. } => "PUT",
         }
     }
 
@@ -183,6 +185,7 @@ impl Write {
             Write::MovePlan { plan } => (KINERJA_PLAN_STATUS, vec![plan]),
             Write::ScheduleObservation => (KINERJA_OBSERVATIONS, vec![]),
             Write::EditObservation { observation } => (KINERJA_OBSERVATION, vec![observation]),
+            Write::RatePlan { plan } => (KINERJA_PLAN_PREDIKAT, vec![plan]),
         }
     }
 
@@ -210,6 +213,7 @@ impl Write {
             (KINERJA_PLAN_STATUS, Some(plan)) => Write::MovePlan { plan },
             (KINERJA_OBSERVATIONS, None) => Write::ScheduleObservation,
             (KINERJA_OBSERVATION, Some(observation)) => Write::EditObservation { observation },
+            (KINERJA_PLAN_PREDIKAT, Some(plan)) => Write::RatePlan { plan },
             _ => return None,
         };
         (write.method() == method).then_some(write)
@@ -263,6 +267,7 @@ mod tests {
             Write::MovePlan { plan: "p1".into() },
             Write::ScheduleObservation,
             Write::EditObservation { observation: "o1".into() },
+            Write::RatePlan { plan: "p1".into() },
         ];
         for w in writes {
             let path = w.path().unwrap();

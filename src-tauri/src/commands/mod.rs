@@ -3,5 +3,6 @@
 pub mod materials;
 pub mod session;
 pub mod settings;
+pub mod staff;
 pub mod sync;
 pub mod views;

@@ -3,7 +3,7 @@
 //! the app's requests cost in data, per month).
 
 use penggerak_core::Engine;
-use penggerak_types::ipc::{DataUse, Preferences, PreferencesChange, Reminder};
+use penggerak_types::ipc::{DataUse, News, Preferences, PreferencesChange, Reminder};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::State;
@@ -24,6 +24,12 @@ pub async fn set_preferences(
 #[tauri::command]
 pub async fn take_reminders(engine: State<'_, Arc<Engine>>) -> Result<Vec<Reminder>, ApiError> {
     Ok(engine.take_reminders().await?)
+}
+
+/// What the last syncs brought that the user should hear about, each once (the UI words and shows them).
+#[tauri::command]
+pub async fn take_news(engine: State<'_, Arc<Engine>>) -> Result<Vec<News>, ApiError> {
+    Ok(engine.take_news().await?)
 }
 
 #[tauri::command]

@@ -116,7 +116,15 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         }
         .into_any()
     };
+    let waiting = (h.waiting_for_me > 0).then(|| {
+        view! {
+            <p id="home-waiting" class="note">
+                <A href="/staf">{td_string!(l, news_waiting, count = h.waiting_for_me).to_string()}</A>
+            </p>
+        }
+    });
     view! {
+        {waiting}
         <h2>{td_string!(l, programme_heading)}</h2>
         {programme}
         <h2>{td_string!(l, pkb_heading)}</h2>

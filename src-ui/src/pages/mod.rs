@@ -12,3 +12,5 @@ pub mod programme;
 pub mod refused;
 pub mod settings;
 pub mod sign_in;
+pub mod staff;
+pub mod staff_member;

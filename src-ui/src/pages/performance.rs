@@ -8,6 +8,7 @@ use crate::i18n::{td_string, use_i18n, Locale};
 use crate::view_model::ResultForm;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use penggerak_types::api::Role;
 use penggerak_types::ipc::{
     plan_draft_key, plan_reflection_draft_key, Action as UserAction, Approval, KinerjaView,
@@ -34,34 +35,28 @@ pub fn Kinerja() -> impl IntoView {
             <p id="kinerja-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {principal.then(|| view! {
                 <h2>{td_string!(l, approvals_heading)}</h2>
-                {loaded(l, approvals, move |list| approval_list(l, list, act))}
+                {loaded(l, approvals, move |list| approval_list(l, list))}
             })}
             {loaded(l, data, move |v| plan_view(l, v, act, editor.clone(), reflection.clone()))}
         </section>
     }
 }
 
-fn approval_list(l: Locale, list: Vec<Approval>, act: Act) -> impl IntoView {
+fn approval_list(l: Locale, list: Vec<Approval>) -> impl IntoView {
     if list.is_empty() {
         return view! { <p id="approvals-empty">{td_string!(l, approvals_none)}</p> }.into_any();
     }
     view! {
         <ul id="approvals" class="list">
             {list.into_iter().map(|a| {
-                let id = a.plan.id.clone();
                 let results = a.plan.results.len();
                 let row = format!("approval-{}", a.plan.owner_id);
                 view! {
                     <li class="approval" id=row>
                         <span class="owner">{a.owner_name}</span>
-                        " · "{td_string!(l, plan_results, count = results).to_string()}
-                        <button class="primary approve" on:click=move |_| {
-                            act.dispatch(UserAction::MovePerformancePlan {
-                                id: id.clone(),
-                                to: PlanStatus::Disetujui,
-                                note: None,
-                            });
-                        }>{td_string!(l, approve)}</button>
+                        " · "{td_string!(l, plan_results, count = results).to_string()}" "
+                        // Read every result and indicator before deciding: the decision is on the plan's page.
+                        <A href=format!("/staf/{}", a.plan.owner_id) attr:class="button primary review">{td_string!(l, review_plan)}</A>
                     </li>
                 }
             }).collect_view()}

@@ -143,31 +143,43 @@ fn DataUseFacts() -> impl IntoView {
     }
 }
 
-/// The deadline-reminder switch, as the device keeps it.
+/// The deadline-reminder and news switches, as the device keeps them.
 #[component]
 fn Reminders() -> impl IntoView {
     let i18n = use_i18n();
-    let on = RwSignal::new(true);
+    let (on, news) = (RwSignal::new(true), RwSignal::new(true));
     let error = RwSignal::new(None::<String>);
     leptos::task::spawn_local(async move {
         if let Ok(p) = ipc::preferences().await {
             on.set(p.reminders);
+            news.set(p.news);
         }
     });
-    let toggle = move |ev: leptos::ev::Event| {
-        let wanted = event_target_checked(&ev);
-        on.set(wanted);
+    let save = move |change: PreferencesChange| {
         leptos::task::spawn_local(async move {
-            let change = PreferencesChange { reminders: Some(wanted), ..Default::default() };
             let saved = ipc::set_preferences(change).await;
             error.set(saved.err().map(|e| view_model::error_text(i18n.get_locale_untracked(), &e)));
         });
+    };
+    let toggle = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        on.set(wanted);
+        save(PreferencesChange { reminders: Some(wanted), ..Default::default() });
+    };
+    let toggle_news = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        news.set(wanted);
+        save(PreferencesChange { news: Some(wanted), ..Default::default() });
     };
     view! {
         <h2>{t!(i18n, settings_reminders)}</h2>
         <label class="choice" for="reminders">
             <input type="checkbox" id="reminders" prop:checked=move || on.get() on:change=toggle />
             {t!(i18n, reminders_switch)}
+        </label>
+        <label class="choice" for="news">
+            <input type="checkbox" id="news" prop:checked=move || news.get() on:change=toggle_news />
+            {t!(i18n, news_switch)}
         </label>
         <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
     }

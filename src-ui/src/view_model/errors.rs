@@ -95,6 +95,7 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::FileTooLarge { max_mb } => td_string!(l, reason_file_too_large, max = *max_mb).to_string(),
         Reason::RatingNeedsAgreed => td_string!(l, reason_rating_needs_agreed).to_string(),
         Reason::LeadCannotLeave => td_string!(l, reason_lead_cannot_leave).to_string(),
+        Reason::NotSaved => td_string!(l, reason_not_saved).to_string(),
         Reason::Unknown => td_string!(l, err_generic).to_string(),
         Reason::FailingAgain { attempts, max } => {
             td_string!(l, reason_failing_again, attempts = *attempts, max = *max).to_string()
@@ -315,6 +316,7 @@ mod tests {
             Reason::FileTooLarge { max_mb: 10 },
             Reason::RatingNeedsAgreed,
             Reason::LeadCannotLeave,
+            Reason::NotSaved,
         ];
         for field in fields {
             all.extend([

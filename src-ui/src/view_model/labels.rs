@@ -5,7 +5,7 @@
 use super::dates::date_label;
 use crate::i18n::{td_string, Locale};
 use penggerak_types::api::{Fixer, Profile, Role};
-use penggerak_types::ipc::{ChangeLabel, DeadlineKind, Reminder};
+use penggerak_types::ipc::{ChangeLabel, DeadlineKind, News, Reminder};
 use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
 use penggerak_types::programme::StageOutcome;
@@ -38,8 +38,39 @@ pub fn change_label(l: Locale, c: &ChangeLabel) -> String {
         ChangeLabel::EditObservation { class } => {
             td_string!(l, change_edit_observation, class = class.as_str()).to_string()
         }
+        ChangeLabel::RatePlan { predikat } => {
+            td_string!(l, change_rate_plan, predikat = predikat_label(l, *predikat)).to_string()
+        }
         ChangeLabel::Said { text } => text.clone(),
     }
+}
+
+/// A notification of what a sync brought: (title, body), in the user's language.
+pub fn news_text(l: Locale, n: &News) -> (String, String) {
+    let title = td_string!(l, app_name).to_string();
+    let body = match n {
+        News::PlanMoved { to: PlanStatus::Dikembalikan, note } => match note {
+            Some(note) => td_string!(l, news_plan_returned_note, note = note.as_str()).to_string(),
+            None => td_string!(l, news_plan_returned).to_string(),
+        },
+        News::PlanMoved { to: PlanStatus::Disepakati, .. } => td_string!(l, news_plan_agreed).to_string(),
+        News::PlanMoved { to: PlanStatus::Disetujui, .. } => td_string!(l, news_plan_approved).to_string(),
+        News::PlanMoved { to, .. } => {
+            td_string!(l, news_plan_moved, status = plan_status_label(l, *to)).to_string()
+        }
+        News::PredikatGiven { predikat } => {
+            td_string!(l, news_predikat, predikat = predikat_label(l, *predikat)).to_string()
+        }
+        News::ObservationScheduled { scheduled_at, class } => td_string!(
+            l,
+            news_observation,
+            class = class.as_str(),
+            when = format!("{} {}", date_label(l, scheduled_at), scheduled_at.get(11..16).unwrap_or_default())
+        )
+        .to_string(),
+        News::WaitingForYou { count } => td_string!(l, news_waiting, count = *count).to_string(),
+    };
+    (title, body)
 }
 
 pub fn role_label(l: Locale, role: Role) -> &'static str {
@@ -241,11 +272,28 @@ mod tests {
             MovePlan { to: Disepakati },
             ScheduleObservation { class: "IV".into() },
             EditObservation { class: "IV".into() },
+            RatePlan { predikat: penggerak_types::kinerja::Predikat::Baik },
         ] {
             assert_ne!(change_label(ID, &c), change_label(EN, &c), "{c:?} is worded in each language");
             assert!(!change_label(EN, &c).contains("{{"), "{c:?}: every placeholder is filled");
         }
         let old = Said { text: "Gabung ke K".into() };
         assert_eq!(change_label(EN, &old), "Gabung ke K", "an older app's label reads as it was written");
+    }
+
+    #[test]
+    fn news_is_worded_in_the_users_language() {
+        use penggerak_types::kinerja::Predikat;
+        let returned = News::PlanMoved { to: Dikembalikan, note: Some("Tambahkan indikator.".into()) };
+        assert_eq!(news_text(ID, &returned).1, "Rencana Anda dikembalikan: Tambahkan indikator.");
+        assert_eq!(news_text(EN, &returned).1, "Your plan was returned: Tambahkan indikator.");
+        assert_eq!(news_text(ID, &News::PlanMoved { to: Disetujui, note: None }).1, "Rencana Anda disetujui.");
+        assert_eq!(news_text(EN, &News::PlanMoved { to: Disetujui, note: None }).1, "Your plan was approved.");
+        assert_eq!(news_text(EN, &News::WaitingForYou { count: 3 }).1, "3 plans are waiting for your approval.");
+        assert_eq!(news_text(ID, &News::WaitingForYou { count: 3 }).1, "3 rencana menunggu persetujuan Anda.");
+        let rated = News::PredikatGiven { predikat: Predikat::Baik };
+        assert!(news_text(ID, &rated).1.contains("Baik"));
+        let obs = News::ObservationScheduled { scheduled_at: "2026-12-09T08:00".into(), class: "IV A".into() };
+        assert!(news_text(ID, &obs).1.contains("IV A") && news_text(ID, &obs).1.contains("08:00"));
     }
 }

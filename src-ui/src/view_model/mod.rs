@@ -3,7 +3,7 @@
 //!
 //! One part per concern, each with its tests; callers use the names re-exported here
 //! (`view_model::error_text`). Parts may use one another one way only: `errors` → `labels` → `dates`;
-//! `sync` → `dates`, `errors`, `sizes`; `materials` → `sizes`.
+//! `sync` → `dates`, `errors`, `sizes`; `materials` → `sizes`; `staff` → `plans`.
 
 mod communities;
 mod conflicts;
@@ -14,6 +14,7 @@ mod labels;
 mod materials;
 mod plans;
 mod sizes;
+mod staff;
 mod sync;
 
 pub use communities::{filter_options, members_label, CommunityFilter};
@@ -22,7 +23,7 @@ pub use dates::{date_label, time_label};
 pub use drafts::DraftQueue;
 pub use errors::{caught_error_text, error_text, reason_text, shell_rejection};
 pub use labels::{
-    change_label, deadline_kind_label, fixer_label, identity_line, observation_status_label, pkb_kind_label,
+    change_label, news_text, deadline_kind_label, fixer_label, identity_line, observation_status_label, pkb_kind_label,
     pkb_status_label, plan_status_label, predikat_label, reminder_text, role_label, school_line,
     stage_outcome_label,
 };
@@ -33,6 +34,7 @@ pub use plans::{
     jp_percent, jp_progress, new_result_form, pkb_groups, result_forms, results_from_forms, ResultForm,
 };
 pub use sizes::bytes_label;
+pub use staff::{bar_percent, employment_label, jp_bars, StaffFilter, StaffShow};
 pub use sync::{data_use_rows, last_synced, sync_line, sync_problem, sync_progress};
 
 /// What the tests of more than one part start from.

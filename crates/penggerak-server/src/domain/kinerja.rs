@@ -20,15 +20,7 @@ use penggerak_types::kinerja::{
 use penggerak_types::{limits, ApiError, Changed, ErrorCode, Field, Reason, RecordKind};
 use sqlx::AnyConnection;
 
-/// The id of the cycle of `year`.
-pub fn cycle_id(year: i32) -> String {
-    format!("kinerja-{year}")
-}
-
-/// The id of `user_id`'s plan in `cycle`.
-pub fn plan_id(cycle: &str, user_id: &str) -> String {
-    format!("skp:{cycle}:{user_id}")
-}
+pub use penggerak_types::kinerja::{cycle_id, plan_id};
 
 /// Writes a cycle definition (demo seed).
 pub async fn put_cycle(conn: &mut AnyConnection, cycle: &Cycle) -> Result<()> {
@@ -158,23 +150,7 @@ pub async fn rate_plan(db: &Db, caller: &Caller, id: &str, rating: PlanRating) -
         id,
         rating.base_version,
         async |tx| plan_for(tx, caller, id, Actor::Principal).await,
-        async |_, plan| {
-            if plan.data.status != PlanStatus::Disepakati {
-                return Err(ServerError::Api(ApiError::refused(
-                    ErrorCode::Conflict,
-                    Reason::RatingNeedsAgreed,
-                )));
-            }
-            let note = rating.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-            if note.as_ref().is_some_and(|n| !limits::fits(n, limits::NOTE)) {
-                return Err(refused_by(Reason::TooLong { field: Field::Note, max: limits::NOTE as u32 }));
-            }
-            Ok(Next::Put(PerformancePlan {
-                predikat: Some(rating.predikat),
-                predikat_note: note,
-                ..plan.data
-            }))
-        },
+        async |_, plan| Ok(Next::Put(plan.data.rated(&rating, Actor::Principal).map_err(refused)?)),
     )
     .await
 }

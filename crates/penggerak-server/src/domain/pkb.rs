@@ -16,10 +16,7 @@ pub fn current_year() -> i32 {
     time::OffsetDateTime::now_utc().to_offset(wib).year()
 }
 
-/// The id of `user_id`'s plan for `year`.
-pub fn plan_id(user_id: &str, year: i32) -> String {
-    format!("pkb:{user_id}:{year}")
-}
+pub use penggerak_types::pkb::plan_id;
 
 /// The caller's plan for the current year, or `404`.
 pub async fn own_plan(conn: &mut AnyConnection, caller: &Caller) -> Result<Stored<PkbPlan>> {

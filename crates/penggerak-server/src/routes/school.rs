@@ -11,10 +11,11 @@ use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use penggerak_types::api::{Profile, StaffProgramme, StaffSummary};
+use penggerak_types::api::{Profile, StaffSummary};
 use penggerak_types::kinerja::PerformancePlan;
-use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan};
-use penggerak_types::programme::{Participation, Programme, StageOutcome};
+use penggerak_types::pkb::{PkbItem, PkbPlan};
+use penggerak_types::programme::{Participation, Programme};
+use penggerak_types::staff::{summarise, Records};
 use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
@@ -44,41 +45,29 @@ async fn summary(
     person: Profile,
     programmes: &[Programme],
 ) -> Result<StaffSummary> {
-    let parts =
-        records::list::<Participation>(conn, RecordKind::Participation, Filter::Owner(&person.id)).await?;
-    let programmes = parts
-        .into_iter()
-        .filter_map(|p| {
-            let def = programmes.iter().find(|d| d.id == p.data.programme_id)?;
-            let stage = def.stages.iter().find(|s| s.code == p.data.current_stage)?;
-            let cohort = def.cohorts.iter().find(|c| c.id == p.data.cohort_id)?;
-            Some(StaffProgramme {
-                programme: def.name.clone(),
-                cohort: cohort.name.clone(),
-                stage: stage.name.clone(),
-                graduated: p.data.certificate.is_some()
-                    || p.data.results.last().is_some_and(|r| r.outcome == StageOutcome::Lulus),
-            })
-        })
-        .collect();
-    let plan_id = plan_id(&person.id, current_year());
-    let target =
-        records::get::<PkbPlan>(conn, RecordKind::PkbPlan, &plan_id).await?.map_or(0, |p| p.data.target_jp);
-    let items: Vec<PkbItem> = records::list::<PkbItem>(conn, RecordKind::PkbItem, Filter::Owner(&person.id))
-        .await?
-        .into_iter()
-        .map(|s| s.data)
-        .filter(|i| i.plan_id == plan_id)
-        .collect();
-    let cycle = crate::domain::kinerja::cycle_id(current_year());
-    let kinerja_status = records::get::<PerformancePlan>(
+    let data = |stored: Vec<records::Stored<_>>| stored.into_iter().map(|s| s.data).collect::<Vec<_>>();
+    let participations: Vec<Participation> =
+        data(records::list(conn, RecordKind::Participation, Filter::Owner(&person.id)).await?);
+    let year = current_year();
+    let pkb_plan = records::get::<PkbPlan>(conn, RecordKind::PkbPlan, &plan_id(&person.id, year)).await?;
+    let items: Vec<PkbItem> = data(records::list(conn, RecordKind::PkbItem, Filter::Owner(&person.id)).await?);
+    let cycle = crate::domain::kinerja::cycle_id(year);
+    let plan = records::get::<PerformancePlan>(
         conn,
         RecordKind::PerformancePlan,
         &crate::domain::kinerja::plan_id(&cycle, &person.id),
     )
-    .await?
-    .map(|p| p.data.status);
-    Ok(StaffSummary { person, programmes, jp_done: jp_done(&items), jp_target: target, kinerja_status })
+    .await?;
+    Ok(summarise(
+        person,
+        &Records {
+            participations: &participations,
+            programmes,
+            pkb_plan: pkb_plan.as_ref().map(|p| &p.data),
+            items: &items,
+            plan: plan.as_ref().map(|p| &p.data),
+        },
+    ))
 }
 
 /// The caller's school's staff (teachers and the principal), by name.

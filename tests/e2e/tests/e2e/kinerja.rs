@@ -1,22 +1,28 @@
-//! The performance plan in the real app: Siti sees her draft plan and the cycle, adds a planned result
-//! (kept on the device as she types, then saved and synced), submits it to her
-//! principal (shown at once, then synced), signs out and closes the app; in a second run Bambang signs in
-//! on the same device, finds her plan waiting for his approval and approves it — and the server has it.
+//! The performance cycle in the real app, across two accounts on one device in separate runs: Siti adds a
+//! planned result (kept as she types, saved, synced) and submits her plan; Bambang opens it, reads every
+//! result and returns it with a note; Siti reads the note and resubmits with the server down (sent when it
+//! is back); Bambang finds her on Staf, approves, agrees, schedules an observation and gives the predikat;
+//! Siti sees the predikat and the observation. The server has every step.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{absent, eventually, find, open, screenshots, sign_out, wait_text, Driver};
+use penggerak_e2e::{absent, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
 use penggerak_types::route;
 
 const NEW_RESULT: &str = "Asesmen diagnostik di awal semester untuk kelas 4";
 const NEW_INDICATOR: &str = "Hasil asesmen dipakai menyusun kelompok belajar";
+const RETURN_NOTE: &str = "Tambahkan indikator yang terukur untuk RHK asesmen.";
+const PREDIKAT_NOTE: &str = "Pertahankan asesmen awal di semester berikutnya.";
+const OBS_CLASS: &str = "IV A — Matematika";
+const BAMBANG: &str = "196805121990031004";
+const BAMBANG_NAME: &str = "Drs. Bambang Sutrisno, M.Pd.";
 const REFLECTION: &str = "Asesmen awal membantu saya membagi kelompok sesuai kebutuhan murid.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_run() {
-    let server = TestServer::start();
+    let mut server = TestServer::start();
     // The server seen as Siti (a session of its own) to check what reached it.
     let client = ApiClient::new(&server.base_url()).unwrap();
     let siti = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
@@ -92,25 +98,112 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     assert_eq!(added.indicators, [NEW_INDICATOR], "with its indicator");
     assert_eq!(plan.reflection, REFLECTION, "and her reflection");
 
-    // Sign out and close the app. Second run: the principal signs in and finds it waiting.
+    // Sign out and close the app. Second run: the principal signs in and finds it waiting; he opens it,
+    // reads every result, and returns it with a note (not without one).
     sign_out(&app).await;
     app.close().await.unwrap();
-    let app = driver.signed_in("196805121990031004", DEMO_PASSWORD, "Drs. Bambang Sutrisno, M.Pd.").await;
+    let app = driver.signed_in(BAMBANG, DEMO_PASSWORD, BAMBANG_NAME).await;
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#approvals", "Siti's plan waits for him", |t| t.contains("Siti Rahayu")).await;
     screenshots(&app, "13-kinerja-persetujuan").await;
-    // Other teachers of his school wait too (demo data); he approves Siti's.
-    find(&app, "#approval-guru-siti .approve", "approve Siti's plan").await.click().await.unwrap();
-    wait_text(&app, ".kinerja", "Siti's plan left the list", |t| !t.contains("Siti Rahayu")).await;
-    let plan = eventually("approved on the server", move || async move {
+    find(&app, "#approval-guru-siti .review", "open Siti's plan to read it").await.click().await.unwrap();
+    wait_text(&app, "#member-title", "her page", |t| t == "Siti Rahayu, S.Pd.").await;
+    wait_text(&app, "#member-results", "every result, the one she added included", |t| {
+        t.contains(NEW_RESULT) && t.contains(NEW_INDICATOR)
+    })
+    .await;
+    screenshots(&app, "60-staf-rencana").await;
+    find(&app, "#move-dikembalikan", "return without a note").await.click().await.unwrap();
+    wait_text(&app, "#member-error", "a return needs a note", |t| {
+        t == "Tuliskan catatan perbaikan saat mengembalikan rencana."
+    })
+    .await;
+    type_into(&app, "#return-note", RETURN_NOTE, "what to improve").await;
+    find(&app, "#move-dikembalikan", "return it").await.click().await.unwrap();
+    wait_text(&app, "#member-plan-status", "returned, shown at once", |t| t == "Dikembalikan").await;
+    eventually("returned on the server", move || async move {
         let plan = plan_status().await?;
-        (plan.status == PlanStatus::Disetujui).then_some(plan).ok_or_else(|| "not approved yet".to_owned())
+        (plan.status == PlanStatus::Dikembalikan && plan.return_note() == Some(RETURN_NOTE))
+            .then_some(())
+            .ok_or_else(|| format!("{:?}", plan.status))
+    })
+    .await;
+    sign_out(&app).await;
+    app.close().await.unwrap();
+
+    // Third run: Siti reads the note and submits again with the server down; it goes when it is back.
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+    open(&app, "kinerja", "#kinerja-title").await;
+    wait_text(&app, ".kinerja .note", "his note", |t| t.contains(RETURN_NOTE)).await;
+    server.stop();
+    find(&app, "#submit-plan", "submit again").await.click().await.unwrap();
+    wait_text(&app, "#plan-status", "submitted on the device", |t| t == "Perlu disetujui").await;
+    server.restart();
+    find(&app, "#sync-now", "sync now").await.click().await.unwrap();
+    eventually("the resubmit reached the server once it was back", move || async move {
+        let plan = plan_status().await?;
+        (plan.status == PlanStatus::PerluDisetujui).then_some(()).ok_or_else(|| format!("{:?}", plan.status))
+    })
+    .await;
+    sign_out(&app).await;
+    app.close().await.unwrap();
+
+    // Fourth run: Bambang finds her on Staf (filtered to what waits for him), approves, agrees, schedules
+    // an observation and gives the predikat.
+    let app = driver.signed_in(BAMBANG, DEMO_PASSWORD, BAMBANG_NAME).await;
+    open(&app, "staf", "#staff-title").await;
+    find(&app, "#chart-plans", "the plans by status").await;
+    screenshots(&app, "61-staf").await;
+    let waiting = find(&app, "#staff-show", "the filter").await;
+    waiting.select_by_value("waiting").await.unwrap();
+    wait_text(&app, "#staff-list", "only plans waiting for him", |t| t.contains("Siti Rahayu")).await;
+    find(&app, ".staff-row[data-id='guru-siti'] a", "her page").await.click().await.unwrap();
+    wait_text(&app, "#member-title", "her page", |t| t == "Siti Rahayu, S.Pd.").await;
+    find(&app, "#move-disetujui", "approve").await.click().await.unwrap();
+    wait_text(&app, "#member-plan-status", "approved", |t| t == "Disetujui").await;
+    find(&app, "#move-disepakati", "agree").await.click().await.unwrap();
+    wait_text(&app, "#member-plan-status", "agreed", |t| t == "Disepakati").await;
+    // Date and time pickers take their value as the page would get it from the picker.
+    set_value(&app, "#obs-date", "2026-12-09").await;
+    set_value(&app, "#obs-time", "08:00").await;
+    type_into(&app, "#obs-class", OBS_CLASS, "the class").await;
+    find(&app, "#schedule-observation", "schedule it").await.click().await.unwrap();
+    wait_text(&app, "#member-observations", "scheduled", |t| t.contains(OBS_CLASS)).await;
+    find(&app, "#predikat-choice", "the predikat").await.select_by_value("baik").await.unwrap();
+    type_into(&app, "#predikat-note", PREDIKAT_NOTE, "his note").await;
+    find(&app, "#give-predikat", "give it").await.click().await.unwrap();
+    wait_text(&app, "#member-predikat", "given", |t| t.contains("Baik") && t.contains(PREDIKAT_NOTE)).await;
+    screenshots(&app, "62-staf-predikat").await;
+    let plan = eventually("approved, agreed and rated on the server", move || async move {
+        let plan = plan_status().await?;
+        (plan.status == PlanStatus::Disepakati && plan.predikat.is_some())
+            .then_some(plan)
+            .ok_or_else(|| "not yet".to_owned())
     })
     .await;
     assert_eq!(plan.history.last().unwrap().by_id, "kepsek-bambang");
+    assert_eq!(plan.predikat_note.as_deref(), Some(PREDIKAT_NOTE));
+    sign_out(&app).await;
+    app.close().await.unwrap();
+
+    // Fifth run: Siti sees the predikat and the observation.
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+    open(&app, "kinerja", "#kinerja-title").await;
+    wait_text(&app, "#predikat", "her predikat", |t| t.contains("Baik")).await;
+    wait_text(&app, "#observations", "her observation", |t| t.contains(OBS_CLASS)).await;
+    screenshots(&app, "63-kinerja-predikat").await;
 
     // Leave the device as found: signed out, keyring empty (the next test starts from nothing).
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
+}
+
+/// Sets an input's value and tells the page, as a date or time picker does when a value is picked
+/// (typing into one depends on the webview's locale).
+async fn set_value(app: &fantoccini::Client, css: &str, value: &str) {
+    find(app, css, "a picker").await;
+    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                  e.dispatchEvent(new Event('input', { bubbles: true }));";
+    app.execute(script, vec![css.into(), value.into()]).await.unwrap();
 }

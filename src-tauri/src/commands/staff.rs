@@ -1,0 +1,34 @@
+//! `staff` and `staff_member`: a principal's staff at a glance, and one staff member's page (both read
+//! from the store on his device; his decisions go through `act`).
+
+use penggerak_core::Engine;
+use penggerak_types::ipc::{StaffMemberView, StaffView};
+use penggerak_types::{ApiError, ErrorCode};
+use std::sync::Arc;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+#[tauri::command]
+pub async fn staff(engine: State<'_, Arc<Engine>>) -> Result<StaffView, ApiError> {
+    Ok(engine.staff().await?)
+}
+
+#[tauri::command]
+pub async fn staff_member(engine: State<'_, Arc<Engine>>, id: String) -> Result<StaffMemberView, ApiError> {
+    Ok(engine.staff_member(&id).await?)
+}
+
+/// Saves the staff table as CSV where the principal chooses (the system's save dialog, opened here: the
+/// window itself may not open dialogs). Answers whether it was saved (`false`: he cancelled).
+#[tauri::command]
+pub async fn export_staff<R: Runtime>(app: AppHandle<R>, engine: State<'_, Arc<Engine>>) -> Result<bool, ApiError> {
+    // Only a principal signed in has a table: anyone else is answered before a dialog opens.
+    engine.staff().await?;
+    let dialog = app.dialog().file().add_filter("CSV", &["csv"]).set_file_name("staf-sekolah.csv");
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(false) };
+    engine.export_staff(&path).await?;
+    Ok(true)
+}

@@ -1,0 +1,258 @@
+//! One staff member's page, for their principal: where they stand, their plan to read in full (every
+//! result and indicator, the history with its notes) and what he can do with it now — approve, return
+//! with a note, agree, schedule and record observations, give the predikat. Every decision is applied on
+//! his device at once and queued for the server, like any change.
+
+use crate::context::{loaded, Act, PageContext};
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::{ipc, view_model};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use penggerak_types::ipc::{Action as UserAction, StaffMemberView};
+use penggerak_types::kinerja::{NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat};
+
+#[component]
+pub fn StaffMember() -> impl IntoView {
+    let ctx = expect_context::<PageContext>();
+    let l = use_i18n().get_locale_untracked();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = ctx.read(move || ipc::staff_member(id()));
+    let error = RwSignal::new(None::<String>);
+    let act = ctx.action(error, ipc::act);
+    view! {
+        <section class="card staff-member" aria-labelledby="member-title">
+            <A href="/staf">{td_string!(l, back_to_staff)}</A>
+            <p id="member-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            {loaded(l, data, move |v| page(l, v, act))}
+        </section>
+    }
+}
+
+fn page(l: Locale, v: StaffMemberView, act: Act) -> impl IntoView {
+    let zone = expect_context::<PageContext>().zone();
+    let s = v.row.summary;
+    let p = s.person;
+    let identity = format!("{} · {}", view_model::identity_line(l, &p), view_model::employment_label(l, p.employment));
+    let programmes = s.programmes.into_iter().map(|x| view! {
+        <li>{format!("{} · {} · {}", x.programme, x.cohort, x.stage)}</li>
+    }).collect_view();
+    let problems = p.problems.into_iter().map(|x| view! {
+        <li class="problem">{x.message}" — "{view_model::fixer_label(l, x.fix_by)}</li>
+    }).collect_view();
+    let plan_part = match v.plan {
+        None => view! { <p id="member-no-plan">{td_string!(l, staff_no_plan_long)}</p> }.into_any(),
+        Some(plan) => {
+            let id = plan.id.clone();
+            let badge = if v.conflict {
+                Some(view! { <span class="badge warn">{td_string!(l, conflict)}</span> }.into_any())
+            } else if v.pending {
+                Some(view! { <span id="member-pending" class="badge">{td_string!(l, waiting_sync)}</span> }.into_any())
+            } else {
+                None
+            };
+            let moves = decisions(l, id.clone(), v.moves, act);
+            let rating = v.can_rate.then(|| rate_form(l, id.clone(), plan.predikat, plan.predikat_note.clone(), act));
+            let observations = observations(l, id.clone(), v.observations, act);
+            view! {
+                <h2>{td_string!(l, plan_heading)}</h2>
+                <p><span id="member-plan-status" class="status-chip">{view_model::plan_status_label(l, plan.status)}</span>" "{badge}</p>
+                {plan.predikat.map(|pr| view! {
+                    <p id="member-predikat"><strong>{td_string!(l, predikat)}</strong>" "{view_model::predikat_label(l, pr)}
+                        {plan.predikat_note.clone().map(|n| format!(" — {n}"))}</p>
+                })}
+                <ol id="member-results" class="list">
+                    {plan.results.into_iter().map(|r| view! {
+                        <li class="member-result"><strong>{r.text}</strong>
+                            <p class="muted">{td_string!(l, indicators)}</p>
+                            <ul>{r.indicators.into_iter().map(|i| view! { <li class="indicator">{i}</li> }).collect_view()}</ul>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                {(!plan.reflection.is_empty()).then(|| view! {
+                    <h3>{td_string!(l, kinerja_reflection_heading)}</h3>
+                    <p id="member-reflection">{plan.reflection.clone()}</p>
+                })}
+                {moves}
+                {rating}
+                {observations}
+                <h2>{td_string!(l, history_heading)}</h2>
+                <ul id="member-history" class="list">
+                    {plan.history.into_iter().rev().map(|e| view! {
+                        <li><span class="date">{view_model::time_label(l, &e.at, zone)}</span>" · "{view_model::plan_status_label(l, e.to)}
+                            " · "{e.by_name}{e.note.map(|n| format!(" — {n}")).unwrap_or_default()}</li>
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <h1 id="member-title">{p.full_name}</h1>
+        <p class="muted">{identity}</p>
+        <p id="member-jp">{view_model::jp_progress(l, s.jp_done, s.jp_target)}</p>
+        <ul class="list">{programmes}</ul>
+        <ul id="member-problems" class="list">{problems}</ul>
+        {plan_part}
+    }
+}
+
+/// Approve, return (a note is required and reaches the teacher), agree: the moves the plan's status
+/// allows the principal now.
+fn decisions(l: Locale, id: String, moves: Vec<PlanStatus>, act: Act) -> impl IntoView {
+    if moves.is_empty() {
+        return ().into_any();
+    }
+    let note = RwSignal::new(String::new());
+    let returns = moves.contains(&PlanStatus::Dikembalikan);
+    view! {
+        <div id="member-decisions" class="actions">
+            {returns.then(|| view! {
+                <label for="return-note">{td_string!(l, return_note_label)}</label>
+                <textarea id="return-note" rows="3" maxlength="2000" prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            })}
+            {moves.into_iter().map(|to| {
+                let id = id.clone();
+                let (label, class) = match to {
+                    PlanStatus::Disetujui => (td_string!(l, approve), "primary"),
+                    PlanStatus::Dikembalikan => (td_string!(l, return_plan), "secondary"),
+                    PlanStatus::Disepakati => (td_string!(l, agree_plan), "primary"),
+                    _ => (view_model::plan_status_label(l, to), "secondary"),
+                };
+                let button_id = format!("move-{}", format!("{to:?}").to_lowercase());
+                view! {
+                    <button id=button_id class=class disabled=move || act.pending().get() on:click=move |_| {
+                        let typed = note.get_untracked();
+                        let note = (to == PlanStatus::Dikembalikan).then_some(typed);
+                        act.dispatch(UserAction::MovePerformancePlan { id: id.clone(), to, note });
+                    }>{label}</button>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+const PREDIKATS: [Predikat; 5] =
+    [Predikat::SangatBaik, Predikat::Baik, Predikat::ButuhPerbaikan, Predikat::Kurang, Predikat::SangatKurang];
+
+fn predikat_code(p: Predikat) -> String {
+    format!("{p:?}").to_lowercase()
+}
+
+/// The predikat with a note, once the plan is agreed; given again, it replaces the earlier one.
+fn rate_form(l: Locale, id: String, given: Option<Predikat>, given_note: Option<String>, act: Act) -> impl IntoView {
+    let choice = RwSignal::new(given.unwrap_or(Predikat::Baik));
+    let note = RwSignal::new(given_note.unwrap_or_default());
+    view! {
+        <h3>{td_string!(l, rate_heading)}</h3>
+        <label for="predikat-choice">{td_string!(l, predikat)}</label>
+        <select id="predikat-choice" on:change=move |ev| {
+            let code = event_target_value(&ev);
+            if let Some(p) = PREDIKATS.into_iter().find(|p| predikat_code(*p) == code) {
+                choice.set(p);
+            }
+        }>
+            {PREDIKATS.into_iter().map(|p| view! {
+                <option value=predikat_code(p) selected=move || choice.get() == p>{view_model::predikat_label(l, p)}</option>
+            }).collect_view()}
+        </select>
+        <label for="predikat-note">{td_string!(l, predikat_note_label)}</label>
+        <textarea id="predikat-note" rows="3" maxlength="2000" prop:value=move || note.get()
+            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+        <button id="give-predikat" class="primary" disabled=move || act.pending().get() on:click=move |_| {
+            let typed = note.get_untracked();
+            let note = (!typed.trim().is_empty()).then_some(typed);
+            act.dispatch(UserAction::RatePlan { id: id.clone(), predikat: choice.get_untracked(), note });
+        }>{td_string!(l, give_predikat)}</button>
+    }
+}
+
+/// The plan's observations (each to record and move on: held, then the follow-up done) and a form to
+/// schedule a new one.
+fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act) -> impl IntoView {
+    let (date, time, class, focus) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    view! {
+        <h2>{td_string!(l, observations_heading)}</h2>
+        {if list.is_empty() {
+            view! { <p>{td_string!(l, observations_none)}</p> }.into_any()
+        } else {
+            view! {
+                <ul id="member-observations" class="list">
+                    {list.into_iter().map(|o| observation(l, o, act)).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <h3>{td_string!(l, schedule_heading)}</h3>
+        <div id="schedule-form" class="form">
+            <label for="obs-date">{td_string!(l, obs_date)}</label>
+            <input id="obs-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+            <label for="obs-time">{td_string!(l, obs_time)}</label>
+            <input id="obs-time" type="time" prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev)) />
+            <label for="obs-class">{td_string!(l, obs_class)}</label>
+            <input id="obs-class" type="text" maxlength="100" prop:value=move || class.get() on:input=move |ev| class.set(event_target_value(&ev)) />
+            <label for="obs-focus">{td_string!(l, obs_focus)}</label>
+            <input id="obs-focus" type="text" maxlength="2000" prop:value=move || focus.get() on:input=move |ev| focus.set(event_target_value(&ev)) />
+            <button id="schedule-observation" class="primary" disabled=move || act.pending().get() on:click=move |_| {
+                let new = NewObservation {
+                    id: String::new(),
+                    plan_id: plan_id.clone(),
+                    scheduled_at: format!("{}T{}", date.get_untracked(), time.get_untracked()),
+                    class_name: class.get_untracked(),
+                    focus: focus.get_untracked(),
+                };
+                act.dispatch(UserAction::ScheduleObservation { new });
+            }>{td_string!(l, schedule_observation)}</button>
+        </div>
+    }
+}
+
+/// One observation: its time, class and focus, the teacher's preparation, and the principal's record and
+/// follow-up, saved with the next step (held, then done).
+fn observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
+    let record = RwSignal::new(o.record.clone());
+    let follow_up = RwSignal::new(o.follow_up.clone());
+    let id = o.id.clone();
+    let next = match o.status {
+        ObservationStatus::Terjadwal => Some(ObservationStatus::Dilaksanakan),
+        ObservationStatus::Dilaksanakan => Some(ObservationStatus::Selesai),
+        ObservationStatus::Selesai => None,
+    };
+    let save = move |status: Option<ObservationStatus>| {
+        let patch = ObservationPatch {
+            record: Some(record.get_untracked()),
+            follow_up: Some(follow_up.get_untracked()),
+            status,
+            ..Default::default()
+        };
+        act.dispatch(UserAction::EditObservation { id: id.clone(), patch });
+    };
+    let save_next = save.clone();
+    view! {
+        <li class="observation" data-id=o.id.clone()>
+            <p><span class="date">{view_model::date_label(l, &o.scheduled_at)}" "{o.scheduled_at.get(11..).unwrap_or_default().to_owned()}</span>
+                " · "{o.class_name}" · "<span class="status-chip obs-status">{view_model::observation_status_label(l, o.status)}</span></p>
+            {(!o.focus.is_empty()).then(|| view! { <p class="muted">{td_string!(l, obs_focus)}": "{o.focus.clone()}</p> })}
+            <p class="preparation"><strong>{td_string!(l, obs_preparation)}</strong>" "
+                {if o.preparation.is_empty() { td_string!(l, obs_preparation_none).to_owned() } else { o.preparation.clone() }}</p>
+            <label for=format!("obs-record-{}", o.id)>{td_string!(l, obs_record)}</label>
+            <textarea id=format!("obs-record-{}", o.id) class="obs-record" rows="3" maxlength="10000"
+                prop:value=move || record.get() on:input=move |ev| record.set(event_target_value(&ev))></textarea>
+            <label for=format!("obs-follow-up-{}", o.id)>{td_string!(l, obs_follow_up)}</label>
+            <textarea id=format!("obs-follow-up-{}", o.id) class="obs-follow-up" rows="3" maxlength="10000"
+                prop:value=move || follow_up.get() on:input=move |ev| follow_up.set(event_target_value(&ev))></textarea>
+            <button class="secondary save-observation" on:click=move |_| save(None)>{td_string!(l, obs_save)}</button>
+            {next.map(|n| view! {
+                <button class="primary next-observation-step" on:click=move |_| save_next(Some(n))>
+                    {match n {
+                        ObservationStatus::Dilaksanakan => td_string!(l, obs_mark_held),
+                        _ => td_string!(l, obs_mark_done),
+                    }}
+                </button>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,172 @@
+//! The Staf screen (a principal's): who to show (a search by name and "who needs me" filters), what the
+//! employment statuses are called, and the bars of its charts — lengths worked out here, drawn as SVG by
+//! the page with the numbers beside them.
+
+use crate::i18n::{td_string, Locale};
+use penggerak_types::api::Employment;
+use penggerak_types::ipc::StaffRow;
+use penggerak_types::kinerja::PlanStatus;
+
+/// Which staff the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaffShow {
+    #[default]
+    All,
+    /// The teacher's move is next: a plan in Draf or Dikembalikan.
+    NotSubmitted,
+    /// Waiting for the principal's approval.
+    Waiting,
+    /// Records with a data problem.
+    Problems,
+}
+
+impl StaffShow {
+    pub const ALL: [StaffShow; 4] = [StaffShow::All, StaffShow::NotSubmitted, StaffShow::Waiting, StaffShow::Problems];
+
+    /// The value in the filter's `<select>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffShow::All => "all",
+            StaffShow::NotSubmitted => "not_submitted",
+            StaffShow::Waiting => "waiting",
+            StaffShow::Problems => "problems",
+        }
+    }
+
+    pub fn from_code(code: &str) -> StaffShow {
+        StaffShow::ALL.into_iter().find(|s| s.code() == code).unwrap_or_default()
+    }
+
+    pub fn label(self, l: Locale) -> &'static str {
+        match self {
+            StaffShow::All => td_string!(l, staff_show_all),
+            StaffShow::NotSubmitted => td_string!(l, staff_show_not_submitted),
+            StaffShow::Waiting => td_string!(l, staff_show_waiting),
+            StaffShow::Problems => td_string!(l, staff_show_problems),
+        }
+    }
+}
+
+/// The Staf list's search and filters. Empty fields match everyone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffFilter {
+    /// Words that must all appear in the name (any case).
+    pub q: String,
+    pub show: StaffShow,
+    /// A programme stage, by name.
+    pub stage: String,
+}
+
+impl StaffFilter {
+    pub fn matches(&self, r: &StaffRow) -> bool {
+        let s = &r.summary;
+        let name = s.person.full_name.to_lowercase();
+        let show = match self.show {
+            StaffShow::All => true,
+            StaffShow::NotSubmitted => {
+                matches!(s.kinerja_status, Some(PlanStatus::Draf | PlanStatus::Dikembalikan))
+            }
+            StaffShow::Waiting => s.kinerja_status == Some(PlanStatus::PerluDisetujui),
+            StaffShow::Problems => !s.person.problems.is_empty(),
+        };
+        self.q.to_lowercase().split_whitespace().all(|w| name.contains(w))
+            && show
+            && (self.stage.is_empty() || s.programmes.iter().any(|p| p.stage == self.stage))
+    }
+}
+
+/// "PNS", "PPPK", "Honorer" / "Non-ASN".
+pub fn employment_label(l: Locale, e: Employment) -> &'static str {
+    match e {
+        Employment::Pns => td_string!(l, employment_pns),
+        Employment::Pppk => td_string!(l, employment_pppk),
+        Employment::NonAsn => td_string!(l, employment_non_asn),
+    }
+}
+
+/// A bar's length in percent of the longest (0..=100; the longest is 100, none at all is 0).
+pub fn bar_percent(count: u32, most: u32) -> u32 {
+    count.saturating_mul(100).checked_div(most).map_or(0, |p| p.min(100))
+}
+
+/// JP progress bars, the furthest behind first: (name, done, target) of everyone with a target.
+pub fn jp_bars(rows: &[StaffRow]) -> Vec<(String, u32, u32)> {
+    let mut bars: Vec<(String, u32, u32)> = rows
+        .iter()
+        .filter(|r| r.summary.jp_target > 0)
+        .map(|r| (r.summary.person.full_name.clone(), r.summary.jp_done, r.summary.jp_target))
+        .collect();
+    bars.sort_by_key(|(name, done, target)| (super::jp_percent(*done, *target), name.clone()));
+    bars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view_model::fixtures::profile;
+    use penggerak_types::api::{DataProblem, Fixer, StaffProgramme, StaffSummary};
+
+    fn row(name: &str, status: Option<PlanStatus>, stage: &str, jp: (u32, u32)) -> StaffRow {
+        let mut person = profile();
+        person.full_name = name.into();
+        StaffRow {
+            summary: StaffSummary {
+                person,
+                programmes: vec![StaffProgramme {
+                    programme: "Pendidikan Guru Penggerak".into(),
+                    cohort: "Angkatan 11".into(),
+                    stage: stage.into(),
+                    graduated: false,
+                }],
+                jp_done: jp.0,
+                jp_target: jp.1,
+                kinerja_status: status,
+            },
+            plan_id: None,
+            predikat: None,
+            submitted_at: None,
+            next_observation: None,
+            pending: false,
+        }
+    }
+
+    #[test]
+    fn the_filters_answer_who_needs_the_principal() {
+        let mut ani = row("Ani Lestari", Some(PlanStatus::Dikembalikan), "Lokakarya", (10, 32));
+        let budi = row("Budi Santoso", Some(PlanStatus::PerluDisetujui), "Pendampingan", (32, 32));
+        let citra = row("Citra Dewi", None, "Lokakarya", (0, 0));
+        ani.summary.person.problems.push(DataProblem {
+            code: "asn_without_nip".into(),
+            message: "x".into(),
+            fix_by: Fixer::OperatorSekolah,
+        });
+        let all = [ani, budi, citra];
+        let names = |f: &StaffFilter| {
+            all.iter().filter(|r| f.matches(r)).map(|r| r.summary.person.full_name.as_str()).collect::<Vec<_>>()
+        };
+        assert_eq!(names(&StaffFilter::default()).len(), 3, "no filter: everyone");
+        let show = |s| StaffFilter { show: s, ..Default::default() };
+        assert_eq!(names(&show(StaffShow::NotSubmitted)), ["Ani Lestari"], "a returned plan is hers to redo");
+        assert_eq!(names(&show(StaffShow::Waiting)), ["Budi Santoso"]);
+        assert_eq!(names(&show(StaffShow::Problems)), ["Ani Lestari"]);
+        let q = StaffFilter { q: "  dewi CITRA ".into(), ..Default::default() };
+        assert_eq!(names(&q), ["Citra Dewi"], "every word, in any case and order");
+        let stage = StaffFilter { stage: "Lokakarya".into(), ..Default::default() };
+        assert_eq!(names(&stage), ["Ani Lestari", "Citra Dewi"]);
+        for s in StaffShow::ALL {
+            assert_eq!(StaffShow::from_code(s.code()), s, "the select's value round-trips");
+        }
+    }
+
+    #[test]
+    fn bars_are_in_proportion_and_the_furthest_behind_comes_first() {
+        assert_eq!((bar_percent(0, 0), bar_percent(3, 6), bar_percent(6, 6), bar_percent(1, 3)), (0, 50, 100, 33));
+        let rows = [
+            row("Ani", None, "", (32, 32)),
+            row("Budi", None, "", (8, 32)),
+            row("Citra", None, "", (0, 0)),
+        ];
+        let bars = jp_bars(&rows);
+        assert_eq!(bars, [("Budi".into(), 8, 32), ("Ani".into(), 32, 32)], "no target, no bar; behind first");
+    }
+}
