@@ -5,10 +5,10 @@
 use crate::i18n::Locale;
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
-    DismissArgs, Draft, Home, News, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, PkbView, Preferences,
-    PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage, ResolveArgs, SaveDraftArgs,
-    SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView,
-    StaffView, SyncStatus, SYNC_STATUS_EVENT,
+    DismissArgs, Draft, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, News, PkbView,
+    Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage, ResolveArgs,
+    SaveDraftArgs, SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs,
+    StaffMemberView, StaffView, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;

@@ -13,6 +13,18 @@ use penggerak_types::ipc::{
 use penggerak_types::kinerja::{Actor, PerformancePlan};
 use penggerak_types::{Field, Reason, RecordKind};
 
+/// Who `me` is to performance plan `id`: its owner, or (for anyone else) acting as the principal — the
+/// rules then refuse what that person may not do.
+async fn actor_on(store: &crate::LocalStore, me: &str, id: &str) -> Result<Actor, CoreError> {
+    let owner = store
+        .record(RecordKind::PerformancePlan, id)
+        .await?
+        .map(|r| r.parse::<PerformancePlan>())
+        .transpose()?
+        .map(|p| p.owner_id);
+    Ok(if owner.as_deref() == Some(me) { Actor::Owner } else { Actor::Principal })
+}
+
 impl Engine {
     /// Does what the user asked: applies it to the store at once and queues it for the server (the sync
     /// loop is woken). A change the rules refuse is refused here, before anything is queued.
@@ -48,14 +60,7 @@ impl Engine {
                 change
             }
             Action::MovePerformancePlan { id, to, note } => {
-                let owner = store
-                    .record(RecordKind::PerformancePlan, &id)
-                    .await?
-                    .map(|r| r.parse::<PerformancePlan>())
-                    .transpose()?
-                    .map(|p| p.owner_id);
-                let actor =
-                    if owner.as_deref() == Some(me.id.as_str()) { Actor::Owner } else { Actor::Principal };
+                let actor = actor_on(store, &me.id, &id).await?;
                 changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note).await?
             }
             Action::ScheduleObservation { mut new } => {
@@ -67,7 +72,8 @@ impl Engine {
             }
             Action::EditObservation { id, patch } => changes::edit_observation(store, &id, patch).await?,
             Action::RatePlan { id, predikat, note } => {
-                changes::rate_performance_plan(store, &id, predikat, note).await?
+                let actor = actor_on(store, &me.id, &id).await?;
+                changes::rate_performance_plan(store, &id, actor, predikat, note).await?
             }
         };
         self.queue(&change).await

@@ -191,17 +191,18 @@ pub async fn move_performance_plan(
     })
 }
 
-/// The principal gives the predikat (with a note) to an agreed plan: checked on the device with the
-/// server's own rule, shown at once.
+/// The principal gives the predikat (with a note) to an agreed plan, as `actor` (the rule refuses anyone
+/// else): checked on the device with the server's own rule, shown at once.
 pub async fn rate_performance_plan(
     store: &LocalStore,
     id: &str,
+    actor: Actor,
     predikat: Predikat,
     note: Option<String>,
 ) -> Result<Change, CoreError> {
     let (plan, version) = performance_plan(store, id).await?;
     let rating = PlanRating { base_version: version, predikat, note };
-    let next = plan.rated(&rating, Actor::Principal).map_err(refused)?;
+    let next = plan.rated(&rating, actor).map_err(refused)?;
     Ok(Change {
         label: ChangeLabel::RatePlan { predikat },
         write: Write::RatePlan { plan: id.to_owned() },

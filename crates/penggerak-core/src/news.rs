@@ -30,11 +30,18 @@ struct Seen {
 
 /// What changed from `before` to `now` that is news (`plan`: her plan now; `new_observations`: hers not
 /// seen before).
-fn news(before: &Seen, now: &Seen, plan: Option<&PerformancePlan>, new_observations: &[Observation]) -> Vec<News> {
+fn news(
+    before: &Seen,
+    now: &Seen,
+    plan: Option<&PerformancePlan>,
+    new_observations: &[Observation],
+) -> Vec<News> {
     let mut out = Vec::new();
     if now.status != before.status {
-        if let (Some(to @ (PlanStatus::Disetujui | PlanStatus::Dikembalikan | PlanStatus::Disepakati)), Some(p)) =
-            (now.status, plan)
+        if let (
+            Some(to @ (PlanStatus::Disetujui | PlanStatus::Dikembalikan | PlanStatus::Disepakati)),
+            Some(p),
+        ) = (now.status, plan)
         {
             let note = (to == PlanStatus::Dikembalikan).then(|| p.return_note().map(str::to_owned)).flatten();
             out.push(News::PlanMoved { to, note });
@@ -44,7 +51,10 @@ fn news(before: &Seen, now: &Seen, plan: Option<&PerformancePlan>, new_observati
         out.push(News::PredikatGiven { predikat });
     }
     for o in new_observations {
-        out.push(News::ObservationScheduled { scheduled_at: o.scheduled_at.clone(), class: o.class_name.clone() });
+        out.push(News::ObservationScheduled {
+            scheduled_at: o.scheduled_at.clone(),
+            class: o.class_name.clone(),
+        });
     }
     if now.waiting > before.waiting {
         out.push(News::WaitingForYou { count: now.waiting });
@@ -61,7 +71,12 @@ impl LocalStore {
         let plans: Vec<PerformancePlan> = self.all(RecordKind::PerformancePlan).await?;
         let mine = plans.iter().find(|p| p.owner_id == me.id && p.cycle_id == cycle);
         let observations: Vec<Observation> = match mine {
-            Some(p) => self.all::<Observation>(RecordKind::Observation).await?.into_iter().filter(|o| o.plan_id == p.id).collect(),
+            Some(p) => self
+                .all::<Observation>(RecordKind::Observation)
+                .await?
+                .into_iter()
+                .filter(|o| o.plan_id == p.id)
+                .collect(),
             None => vec![],
         };
         let school = me.school.as_ref().map(|s| s.npsn.as_str());
@@ -122,13 +137,23 @@ mod tests {
             predikat: None,
             predikat_note: None,
         };
-        assert_eq!(news(&before, &approved, Some(&plan), &[]), [News::PlanMoved { to: PlanStatus::Disetujui, note: None }]);
+        assert_eq!(
+            news(&before, &approved, Some(&plan), &[]),
+            [News::PlanMoved { to: PlanStatus::Disetujui, note: None }]
+        );
         let submitted = Seen { status: Some(PlanStatus::PerluDisetujui), ..Default::default() };
         let draft = Seen { status: Some(PlanStatus::Draf), ..Default::default() };
         assert!(news(&draft, &submitted, Some(&plan), &[]).is_empty(), "her own submit is not news to her");
-        let rated = Seen { status: Some(PlanStatus::Disepakati), predikat: Some(Predikat::Baik), ..Default::default() };
+        let rated = Seen {
+            status: Some(PlanStatus::Disepakati),
+            predikat: Some(Predikat::Baik),
+            ..Default::default()
+        };
         let agreed = Seen { status: Some(PlanStatus::Disepakati), ..Default::default() };
-        assert_eq!(news(&agreed, &rated, Some(&plan), &[]), [News::PredikatGiven { predikat: Predikat::Baik }]);
+        assert_eq!(
+            news(&agreed, &rated, Some(&plan), &[]),
+            [News::PredikatGiven { predikat: Predikat::Baik }]
+        );
         let more = Seen { waiting: 3, ..Default::default() };
         let fewer = Seen { waiting: 1, ..Default::default() };
         assert_eq!(news(&fewer, &more, None, &[]), [News::WaitingForYou { count: 3 }]);

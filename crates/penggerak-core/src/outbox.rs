@@ -475,9 +475,23 @@ impl LocalStore {
     }
 
     /// The server applied entry `seq`: it leaves the outbox and its answer's records come in.
+    ///
+    /// A later change the user made on top of this one (queued on the same record, on the same server
+    /// version) is moved onto the version the server has now, so her own chain of edits — approve, then
+    /// agree, made offline — is not mistaken for someone else's edit in between.
     pub(crate) async fn finish(&self, seq: i64, records: &[SyncRecord]) -> Result<(), CoreError> {
         let mut tx = self.pool().begin().await?;
         let touched = touches(&mut tx, seq).await?;
+        let (body,): (Option<String>,) =
+            sqlx::query_as("SELECT body FROM outbox WHERE seq = ?").bind(seq).fetch_one(&mut *tx).await?;
+        let base = body.as_deref().and_then(base_version_of);
+        if let Some(base) = base {
+            for r in
+                records.iter().filter(|r| touched.iter().any(|(k, i)| k == r.kind.as_str() && *i == r.id))
+            {
+                rebase_later(&mut tx, seq, r, base).await?;
+            }
+        }
         sqlx::query("DELETE FROM outbox WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
         for r in records {
             apply_server(&mut tx, r, 0).await?;
@@ -621,6 +635,47 @@ async fn add_notice(
     .bind(at)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// The `base_version` a change's body was made on, if it names one.
+fn base_version_of(body: &str) -> Option<i64> {
+    serde_json::from_str::<Value>(body).ok()?.get(BASE_VERSION)?.as_i64()
+}
+
+/// Moves the pending changes after `seq` that touch `record` and were made on `base` onto the version the
+/// server answered with (see [`LocalStore::finish`]).
+async fn rebase_later(
+    conn: &mut sqlx::SqliteConnection,
+    seq: i64,
+    record: &SyncRecord,
+    base: i64,
+) -> Result<(), CoreError> {
+    let later: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT o.seq, o.body FROM outbox o JOIN outbox_touches t ON t.seq = o.seq
+         WHERE o.seq > ? AND o.state = 'pending' AND t.kind = ? AND t.id = ? ORDER BY o.seq",
+    )
+    .bind(seq)
+    .bind(record.kind.as_str())
+    .bind(&record.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (later_seq, body) in later {
+        let Some(mut body) = body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok()) else {
+            continue;
+        };
+        if body.get(BASE_VERSION).and_then(Value::as_i64) != Some(base) {
+            continue;
+        }
+        if let Some(obj) = body.as_object_mut() {
+            obj.insert(BASE_VERSION.into(), record.version.into());
+        }
+        sqlx::query("UPDATE outbox SET body = ? WHERE seq = ?")
+            .bind(body.to_string())
+            .bind(later_seq)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -230,10 +230,18 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     // Turned off: nothing more, even for days not reminded yet; the choice and the language stay.
     let english = PreferencesChange { language: Some(Language::En), ..Default::default() };
     let now = store.change_preferences(english).await.unwrap();
-    assert_eq!(now, Preferences { language: Language::En, reminders: true, news: true }, "only what was named changes");
+    assert_eq!(
+        now,
+        Preferences { language: Language::En, reminders: true, news: true },
+        "only what was named changes"
+    );
     let off = PreferencesChange { reminders: Some(false), ..Default::default() };
     let off = store.change_preferences(off).await.unwrap();
-    assert_eq!(off, Preferences { language: Language::En, reminders: false, news: true }, "the language stays");
+    assert_eq!(
+        off,
+        Preferences { language: Language::En, reminders: false, news: true },
+        "the language stays"
+    );
     // A day none of whose reminders was taken yet: the eve of the last deadline after `due_on`.
     let last =
         first.iter().rev().find(|d| d.date > due_on).expect("Siti has a later deadline too").date.clone();
@@ -427,7 +435,12 @@ async fn the_staff_screen_says_what_the_server_says_of_each_staff_member() {
     let bambang = signed_in(dir.path(), &server, "196805121990031004").await;
     let view = bambang.staff().await.unwrap();
     let client = ApiClient::new(&server.base_url()).unwrap();
-    let token = client.login("196805121990031004", penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let token = client
+        .login("196805121990031004", penggerak_testkit::DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .tokens
+        .access_token;
     let served: Vec<StaffSummary> =
         client.get_json(&token, penggerak_types::route::SCHOOL_STAFF, &[]).await.unwrap();
     let shown: Vec<StaffSummary> = view.rows.iter().map(|r| r.summary.clone()).collect();
@@ -503,18 +516,30 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     let bambang = signed_in(d2.path(), &server, "196805121990031004").await;
     let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
     if plan.status != PlanStatus::PerluDisetujui {
-        siti.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None })
-            .await
-            .unwrap();
+        siti.act(Action::MovePerformancePlan {
+            id: plan.id.clone(),
+            to: PlanStatus::PerluDisetujui,
+            note: None,
+        })
+        .await
+        .unwrap();
         siti.sync_now().await.unwrap();
         bambang.sync_now().await.unwrap();
     }
     let id = plan.id.clone();
-    let mv = |to, note: Option<&str>| Action::MovePerformancePlan { id: id.clone(), to, note: note.map(Into::into) };
+    let mv = |to, note: Option<&str>| Action::MovePerformancePlan {
+        id: id.clone(),
+        to,
+        note: note.map(Into::into),
+    };
     let rate = |p| Action::RatePlan { id: id.clone(), predikat: p, note: Some("Pertahankan.".into()) };
 
     let e = bambang.act(mv(PlanStatus::Dikembalikan, Some("  "))).await.unwrap_err();
-    assert_eq!(e.to_api_error().reason, Some(penggerak_types::Reason::ReturnNeedsNote), "a return says what to fix");
+    assert_eq!(
+        e.to_api_error().reason,
+        Some(penggerak_types::Reason::ReturnNeedsNote),
+        "a return says what to fix"
+    );
     let e = bambang.act(rate(Predikat::Baik)).await.unwrap_err();
     assert_eq!(e.to_api_error().reason, Some(penggerak_types::Reason::RatingNeedsAgreed));
     bambang.act(mv(PlanStatus::Dikembalikan, Some("Tambahkan indikator untuk RHK kedua."))).await.unwrap();
@@ -525,8 +550,14 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     assert_eq!(back.status, PlanStatus::Dikembalikan);
     assert_eq!(back.return_note(), Some("Tambahkan indikator untuk RHK kedua."), "the note reaches her");
     let e = siti.act(rate(Predikat::SangatBaik)).await.unwrap_err();
-    assert_eq!(e.to_api_error().code, ErrorCode::Forbidden, "a teacher cannot rate, her own plan included");
-    siti.act(Action::MovePerformancePlan { id: id.clone(), to: PlanStatus::PerluDisetujui, note: None }).await.unwrap();
+    assert_eq!(
+        e.to_api_error().reason,
+        Some(penggerak_types::Reason::MoveBy { by: penggerak_types::kinerja::Actor::Principal }),
+        "a teacher cannot rate, her own plan included"
+    );
+    siti.act(Action::MovePerformancePlan { id: id.clone(), to: PlanStatus::PerluDisetujui, note: None })
+        .await
+        .unwrap();
     siti.sync_now().await.unwrap();
 
     bambang.sync_now().await.unwrap();
@@ -535,7 +566,11 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     let page = bambang.staff_member(&plan.owner_id).await.unwrap();
     assert!(page.can_rate && page.pending, "agreed on his device at once, waiting to be sent");
     bambang.act(rate(Predikat::Baik)).await.unwrap();
-    assert_eq!(bambang.sync_now().await.unwrap().waiting, 0, "approve, agree and the predikat reached the server");
+    assert_eq!(
+        bambang.sync_now().await.unwrap().waiting,
+        0,
+        "approve, agree and the predikat reached the server"
+    );
 
     siti.sync_now().await.unwrap();
     let rated = siti.kinerja().await.unwrap().plan.unwrap();

@@ -21,7 +21,10 @@ pub async fn staff_member(engine: State<'_, Arc<Engine>>, id: String) -> Result<
 /// Saves the staff table as CSV where the principal chooses (the system's save dialog, opened here: the
 /// window itself may not open dialogs). Answers whether it was saved (`false`: he cancelled).
 #[tauri::command]
-pub async fn export_staff<R: Runtime>(app: AppHandle<R>, engine: State<'_, Arc<Engine>>) -> Result<bool, ApiError> {
+pub async fn export_staff<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Arc<Engine>>,
+) -> Result<bool, ApiError> {
     // Only a principal signed in has a table: anyone else is answered before a dialog opens.
     engine.staff().await?;
     let dialog = app.dialog().file().add_filter("CSV", &["csv"]).set_file_name("staf-sekolah.csv");

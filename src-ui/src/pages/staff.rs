@@ -4,8 +4,8 @@
 
 use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
-use crate::view_model::{self, StaffFilter, StaffShow};
 use crate::ipc;
+use crate::view_model::{self, StaffFilter, StaffShow};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use penggerak_types::ipc::{StaffRow, StaffView};
@@ -50,7 +50,11 @@ fn overview(l: Locale, v: StaffView, filter: RwSignal<StaffFilter>) -> impl Into
     let jp_bars = view_model::jp_bars(&v.rows);
     let stages: Vec<String> = v.stages.iter().map(|s| s.stage.clone()).collect();
     let rows = StoredValue::new(v.rows);
-    let shown = move || rows.with_value(|all| all.iter().filter(|r| filter.with(|f| f.matches(r))).cloned().collect::<Vec<_>>());
+    let shown = move || {
+        rows.with_value(|all| {
+            all.iter().filter(|r| filter.with(|f| f.matches(r))).cloned().collect::<Vec<_>>()
+        })
+    };
     view! {
         <p id="staff-counts" class="muted">
             {td_string!(l, staff_count, count = total).to_string()}" · "

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use penggerak_types::ipc::{Action as UserAction, StaffMemberView};
-use penggerak_types::kinerja::{NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat};
+use penggerak_types::kinerja::{
+    NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat,
+};
 
 #[component]
 pub fn StaffMember() -> impl IntoView {
@@ -34,13 +36,26 @@ fn page(l: Locale, v: StaffMemberView, act: Act) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
     let s = v.row.summary;
     let p = s.person;
-    let identity = format!("{} · {}", view_model::identity_line(l, &p), view_model::employment_label(l, p.employment));
-    let programmes = s.programmes.into_iter().map(|x| view! {
-        <li>{format!("{} · {} · {}", x.programme, x.cohort, x.stage)}</li>
-    }).collect_view();
-    let problems = p.problems.into_iter().map(|x| view! {
-        <li class="problem">{x.message}" — "{view_model::fixer_label(l, x.fix_by)}</li>
-    }).collect_view();
+    let identity =
+        format!("{} · {}", view_model::identity_line(l, &p), view_model::employment_label(l, p.employment));
+    let programmes = s
+        .programmes
+        .into_iter()
+        .map(|x| {
+            view! {
+                <li>{format!("{} · {} · {}", x.programme, x.cohort, x.stage)}</li>
+            }
+        })
+        .collect_view();
+    let problems = p
+        .problems
+        .into_iter()
+        .map(|x| {
+            view! {
+                <li class="problem">{x.message}" — "{view_model::fixer_label(l, x.fix_by)}</li>
+            }
+        })
+        .collect_view();
     let plan_part = match v.plan {
         None => view! { <p id="member-no-plan">{td_string!(l, staff_no_plan_long)}</p> }.into_any(),
         Some(plan) => {
@@ -48,12 +63,16 @@ fn page(l: Locale, v: StaffMemberView, act: Act) -> impl IntoView {
             let badge = if v.conflict {
                 Some(view! { <span class="badge warn">{td_string!(l, conflict)}</span> }.into_any())
             } else if v.pending {
-                Some(view! { <span id="member-pending" class="badge">{td_string!(l, waiting_sync)}</span> }.into_any())
+                Some(
+                    view! { <span id="member-pending" class="badge">{td_string!(l, waiting_sync)}</span> }
+                        .into_any(),
+                )
             } else {
                 None
             };
             let moves = decisions(l, id.clone(), v.moves, act);
-            let rating = v.can_rate.then(|| rate_form(l, id.clone(), plan.predikat, plan.predikat_note.clone(), act));
+            let rating =
+                v.can_rate.then(|| rate_form(l, id.clone(), plan.predikat, plan.predikat_note.clone(), act));
             let observations = observations(l, id.clone(), v.observations, act);
             view! {
                 <h2>{td_string!(l, plan_heading)}</h2>
@@ -135,15 +154,26 @@ fn decisions(l: Locale, id: String, moves: Vec<PlanStatus>, act: Act) -> impl In
     .into_any()
 }
 
-const PREDIKATS: [Predikat; 5] =
-    [Predikat::SangatBaik, Predikat::Baik, Predikat::ButuhPerbaikan, Predikat::Kurang, Predikat::SangatKurang];
+const PREDIKATS: [Predikat; 5] = [
+    Predikat::SangatBaik,
+    Predikat::Baik,
+    Predikat::ButuhPerbaikan,
+    Predikat::Kurang,
+    Predikat::SangatKurang,
+];
 
 fn predikat_code(p: Predikat) -> String {
     format!("{p:?}").to_lowercase()
 }
 
 /// The predikat with a note, once the plan is agreed; given again, it replaces the earlier one.
-fn rate_form(l: Locale, id: String, given: Option<Predikat>, given_note: Option<String>, act: Act) -> impl IntoView {
+fn rate_form(
+    l: Locale,
+    id: String,
+    given: Option<Predikat>,
+    given_note: Option<String>,
+    act: Act,
+) -> impl IntoView {
     let choice = RwSignal::new(given.unwrap_or(Predikat::Baik));
     let note = RwSignal::new(given_note.unwrap_or_default());
     view! {
@@ -173,8 +203,12 @@ fn rate_form(l: Locale, id: String, given: Option<Predikat>, given_note: Option<
 /// The plan's observations (each to record and move on: held, then the follow-up done) and a form to
 /// schedule a new one.
 fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act) -> impl IntoView {
-    let (date, time, class, focus) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (date, time, class, focus) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     view! {
         <h2>{td_string!(l, observations_heading)}</h2>
         {if list.is_empty() {

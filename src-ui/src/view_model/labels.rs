@@ -65,7 +65,8 @@ pub fn news_text(l: Locale, n: &News) -> (String, String) {
             l,
             news_observation,
             class = class.as_str(),
-            when = format!("{} {}", date_label(l, scheduled_at), scheduled_at.get(11..16).unwrap_or_default())
+            when =
+                format!("{} {}", date_label(l, scheduled_at), scheduled_at.get(11..16).unwrap_or_default())
         )
         .to_string(),
         News::WaitingForYou { count } => td_string!(l, news_waiting, count = *count).to_string(),
@@ -284,16 +285,30 @@ mod tests {
     #[test]
     fn news_is_worded_in_the_users_language() {
         use penggerak_types::kinerja::Predikat;
+        use PlanStatus::*;
         let returned = News::PlanMoved { to: Dikembalikan, note: Some("Tambahkan indikator.".into()) };
         assert_eq!(news_text(ID, &returned).1, "Rencana Anda dikembalikan: Tambahkan indikator.");
         assert_eq!(news_text(EN, &returned).1, "Your plan was returned: Tambahkan indikator.");
-        assert_eq!(news_text(ID, &News::PlanMoved { to: Disetujui, note: None }).1, "Rencana Anda disetujui.");
-        assert_eq!(news_text(EN, &News::PlanMoved { to: Disetujui, note: None }).1, "Your plan was approved.");
-        assert_eq!(news_text(EN, &News::WaitingForYou { count: 3 }).1, "3 plans are waiting for your approval.");
-        assert_eq!(news_text(ID, &News::WaitingForYou { count: 3 }).1, "3 rencana menunggu persetujuan Anda.");
+        assert_eq!(
+            news_text(ID, &News::PlanMoved { to: Disetujui, note: None }).1,
+            "Rencana Anda disetujui."
+        );
+        assert_eq!(
+            news_text(EN, &News::PlanMoved { to: Disetujui, note: None }).1,
+            "Your plan was approved."
+        );
+        assert_eq!(
+            news_text(EN, &News::WaitingForYou { count: 3 }).1,
+            "3 plans are waiting for your approval."
+        );
+        assert_eq!(
+            news_text(ID, &News::WaitingForYou { count: 3 }).1,
+            "3 rencana menunggu persetujuan Anda."
+        );
         let rated = News::PredikatGiven { predikat: Predikat::Baik };
         assert!(news_text(ID, &rated).1.contains("Baik"));
-        let obs = News::ObservationScheduled { scheduled_at: "2026-12-09T08:00".into(), class: "IV A".into() };
+        let obs =
+            News::ObservationScheduled { scheduled_at: "2026-12-09T08:00".into(), class: "IV A".into() };
         assert!(news_text(ID, &obs).1.contains("IV A") && news_text(ID, &obs).1.contains("08:00"));
     }
 }

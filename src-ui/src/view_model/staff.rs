@@ -21,7 +21,8 @@ pub enum StaffShow {
 }
 
 impl StaffShow {
-    pub const ALL: [StaffShow; 4] = [StaffShow::All, StaffShow::NotSubmitted, StaffShow::Waiting, StaffShow::Problems];
+    pub const ALL: [StaffShow; 4] =
+        [StaffShow::All, StaffShow::NotSubmitted, StaffShow::Waiting, StaffShow::Problems];
 
     /// The value in the filter's `<select>`.
     pub fn code(self) -> &'static str {
@@ -142,7 +143,10 @@ mod tests {
         });
         let all = [ani, budi, citra];
         let names = |f: &StaffFilter| {
-            all.iter().filter(|r| f.matches(r)).map(|r| r.summary.person.full_name.as_str()).collect::<Vec<_>>()
+            all.iter()
+                .filter(|r| f.matches(r))
+                .map(|r| r.summary.person.full_name.as_str())
+                .collect::<Vec<_>>()
         };
         assert_eq!(names(&StaffFilter::default()).len(), 3, "no filter: everyone");
         let show = |s| StaffFilter { show: s, ..Default::default() };
@@ -160,12 +164,12 @@ mod tests {
 
     #[test]
     fn bars_are_in_proportion_and_the_furthest_behind_comes_first() {
-        assert_eq!((bar_percent(0, 0), bar_percent(3, 6), bar_percent(6, 6), bar_percent(1, 3)), (0, 50, 100, 33));
-        let rows = [
-            row("Ani", None, "", (32, 32)),
-            row("Budi", None, "", (8, 32)),
-            row("Citra", None, "", (0, 0)),
-        ];
+        assert_eq!(
+            (bar_percent(0, 0), bar_percent(3, 6), bar_percent(6, 6), bar_percent(1, 3)),
+            (0, 50, 100, 33)
+        );
+        let rows =
+            [row("Ani", None, "", (32, 32)), row("Budi", None, "", (8, 32)), row("Citra", None, "", (0, 0))];
         let bars = jp_bars(&rows);
         assert_eq!(bars, [("Budi".into(), 8, 32), ("Ani".into(), 32, 32)], "no target, no bar; behind first");
     }

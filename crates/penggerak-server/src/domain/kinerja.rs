@@ -15,7 +15,7 @@ use crate::records::{self, Audience, Filter, Stored};
 use crate::Db;
 use penggerak_types::kinerja::{
     Actor, Cycle, Evidence, EvidenceUpload, NewObservation, Observation, ObservationPatch, PerformancePlan,
-    PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal, PlanStatus,
+    PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal,
 };
 use penggerak_types::{limits, ApiError, Changed, ErrorCode, Field, Reason, RecordKind};
 use sqlx::AnyConnection;

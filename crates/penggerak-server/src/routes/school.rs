@@ -15,8 +15,8 @@ use penggerak_types::api::{Profile, StaffSummary};
 use penggerak_types::kinerja::PerformancePlan;
 use penggerak_types::pkb::{PkbItem, PkbPlan};
 use penggerak_types::programme::{Participation, Programme};
-use penggerak_types::staff::{summarise, Records};
 use penggerak_types::route;
+use penggerak_types::staff::{summarise, Records};
 use penggerak_types::{ApiError, ErrorCode, RecordKind};
 use sqlx::AnyConnection;
 use utoipa::OpenApi;
@@ -40,17 +40,21 @@ fn principal_school(caller: &Caller) -> Result<&str> {
     })
 }
 
+fn data<T>(stored: Vec<records::Stored<T>>) -> Vec<T> {
+    stored.into_iter().map(|s| s.data).collect()
+}
+
 async fn summary(
     conn: &mut AnyConnection,
     person: Profile,
     programmes: &[Programme],
 ) -> Result<StaffSummary> {
-    let data = |stored: Vec<records::Stored<_>>| stored.into_iter().map(|s| s.data).collect::<Vec<_>>();
     let participations: Vec<Participation> =
         data(records::list(conn, RecordKind::Participation, Filter::Owner(&person.id)).await?);
     let year = current_year();
     let pkb_plan = records::get::<PkbPlan>(conn, RecordKind::PkbPlan, &plan_id(&person.id, year)).await?;
-    let items: Vec<PkbItem> = data(records::list(conn, RecordKind::PkbItem, Filter::Owner(&person.id)).await?);
+    let items: Vec<PkbItem> =
+        data(records::list(conn, RecordKind::PkbItem, Filter::Owner(&person.id)).await?);
     let cycle = crate::domain::kinerja::cycle_id(year);
     let plan = records::get::<PerformancePlan>(
         conn,
