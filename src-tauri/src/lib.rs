@@ -39,6 +39,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::staff::staff,
         commands::staff::staff_member,
         commands::staff::export_staff,
+        commands::staff::supervision,
+        commands::staff::supervised_staff,
         commands::settings::preferences,
         commands::settings::set_preferences,
         commands::settings::take_reminders,

@@ -4,9 +4,21 @@
 use crate::context::{locale, PageContext};
 use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
 use crate::pages::{
-    communities::Komunitas, community::Community, conflicts::Konflik, home::Home, material::Material,
-    materials::Materi, performance::Kinerja, pkb::Rencana, programme::Status, refused::Ditolak,
-    settings::Pengaturan, sign_in::SignIn, staff::Staf, staff_member::StaffMember,
+    communities::Komunitas,
+    community::Community,
+    conflicts::Konflik,
+    home::Home,
+    material::Material,
+    materials::Materi,
+    performance::Kinerja,
+    pkb::Rencana,
+    programme::Status,
+    refused::Ditolak,
+    settings::Pengaturan,
+    sign_in::SignIn,
+    staff::Staf,
+    staff_member::StaffMember,
+    supervision::{Binaan, BinaanSchool},
 };
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -84,6 +96,7 @@ fn Root() -> impl IntoView {
 fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
     let sync = RwSignal::new(SyncStatus::default());
     let principal = profile.role == Role::KepalaSekolah;
+    let pengawas = profile.role == Role::Pengawas;
     let shell = PageContext { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
     provide_context(shell.clone());
     let zone = shell.zone();
@@ -122,13 +135,14 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
             <div class="shell">
                 // `A` marks the page being shown with aria-current="page" (screen readers say it; the
                 // style shows it).
-                <nav class=if principal { "tabs eight" } else { "tabs" } aria-label=move || t_string!(i18n, nav_label)>
+                <nav class=if principal || pengawas { "tabs eight" } else { "tabs" } aria-label=move || t_string!(i18n, nav_label)>
                     <A href="/" exact=true attr:id="nav-home">{t!(i18n, nav_home)}</A>
                     <A href="/status" attr:id="nav-status">{t!(i18n, nav_status)}</A>
                     <A href="/komunitas" attr:id="nav-komunitas">{t!(i18n, nav_komunitas)}</A>
                     <A href="/rencana" attr:id="nav-rencana">{t!(i18n, nav_rencana)}</A>
                     <A href="/kinerja" attr:id="nav-kinerja">{t!(i18n, nav_kinerja)}</A>
                     {principal.then(|| view! { <A href="/staf" attr:id="nav-staf">{t!(i18n, nav_staf)}</A> })}
+                    {pengawas.then(|| view! { <A href="/binaan" attr:id="nav-binaan">{t!(i18n, nav_binaan)}</A> })}
                     <A href="/materi" attr:id="nav-materi">{t!(i18n, nav_materi)}</A>
                     <A href="/pengaturan" attr:id="nav-settings">{t!(i18n, nav_settings)}</A>
                 </nav>
@@ -167,6 +181,8 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/ditolak") view=Ditolak />
                     <Route path=path!("/staf") view=Staf />
                     <Route path=path!("/staf/:id") view=StaffMember />
+                    <Route path=path!("/binaan") view=Binaan />
+                    <Route path=path!("/binaan/:npsn") view=BinaanSchool />
                 </Routes>
             </div>
         </Router>

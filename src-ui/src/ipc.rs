@@ -3,12 +3,13 @@
 //! `penggerak_types::ipc`; command names from `penggerak_types::ipc::cmd`.
 
 use crate::i18n::Locale;
+use penggerak_types::api::{StaffSummary, SupervisedSchool};
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
-    DismissArgs, Draft, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, News, PkbView,
-    Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage, ResolveArgs,
-    SaveDraftArgs, SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs,
-    StaffMemberView, StaffView, SyncStatus, SYNC_STATUS_EVENT,
+    DismissArgs, Draft, Fetched, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, News,
+    PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage,
+    ResolveArgs, SaveDraftArgs, SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs,
+    StaffMemberArgs, StaffMemberView, StaffView, SupervisedStaffArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -183,6 +184,16 @@ pub async fn staff() -> Result<StaffView, ApiError> {
 /// For a principal: saves the staff table as CSV where he chooses; `false` if he cancelled.
 pub async fn export_staff() -> Result<bool, ApiError> {
     call(cmd::EXPORT_STAFF, &NoArgs {}).await
+}
+
+/// For a pengawas: her schools, each summed up.
+pub async fn supervision() -> Result<Fetched<Vec<SupervisedSchool>>, ApiError> {
+    call(cmd::SUPERVISION, &NoArgs {}).await
+}
+
+/// For a pengawas: one of her schools' staff.
+pub async fn supervised_staff(npsn: String) -> Result<Fetched<Vec<StaffSummary>>, ApiError> {
+    call(cmd::SUPERVISED_STAFF, &SupervisedStaffArgs { npsn }).await
 }
 
 /// For a principal: one staff member's page.

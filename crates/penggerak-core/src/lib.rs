@@ -8,7 +8,8 @@
 //! Its methods, by file:
 //! - `engine.rs`: open, sign in, restore, refresh, sign out; the user's zone and day ([`clock`]).
 //! - `views.rs` (reads): what each screen shows, from the local store only; `staff.rs`: the principal's
-//!   reads (his staff, one staff member's page).
+//!   reads (his staff, one staff member's page); `supervision.rs`: a pengawas's (fetched, kept for
+//!   offline).
 //! - `actions.rs` (writes): what the user does — built as a change (`changes.rs`, rules checked on the
 //!   device), applied and queued in one transaction (`outbox.rs`, which owns every state change of a queued
 //!   entry and the pure decision on the server's answer), sent by `sync.rs`.
@@ -38,6 +39,7 @@ mod secret;
 mod settings;
 mod staff;
 mod store;
+mod supervision;
 mod sync;
 mod sync_state;
 mod token_store;

@@ -580,3 +580,31 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
         "she sees the predikat and his note"
     );
 }
+
+/// A pengawas's schools come from the server (they do not sync to her device) and are kept with when
+/// they were fetched: with the server down she still sees them, marked as the last copy.
+#[tokio::test]
+async fn a_pengawas_sees_her_schools_and_the_last_copy_offline() {
+    let mut server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let dewi = signed_in(dir.path(), &server, "dewi.kusumawardani@demo.penggerak.id").await;
+    let online = dewi.supervision().await.unwrap();
+    assert!(!online.offline && !online.fetched_at.is_empty());
+    let npsns: Vec<&str> = online.value.iter().map(|s| s.school.npsn.as_str()).collect();
+    assert_eq!(npsns, ["20401234", "20405678", "20407890"], "her three Sleman schools");
+    let staff = dewi.supervised_staff("20401234").await.unwrap();
+    assert_eq!(staff.value.len() as u32, online.value[0].staff, "the school's staff, as summed up");
+
+    server.stop();
+    let offline = dewi.supervision().await.unwrap();
+    assert!(offline.offline, "the server is down: the copy kept from before, marked as such");
+    assert_eq!((offline.value, offline.fetched_at), (online.value, online.fetched_at), "dated when fetched");
+    assert_eq!(dewi.supervised_staff("20401234").await.unwrap().value, staff.value);
+    let never = dewi.supervised_staff("20405678").await.unwrap_err();
+    assert_eq!(never.to_api_error().code, ErrorCode::Offline, "never fetched and offline: said so");
+    server.restart();
+
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    assert_eq!(siti.supervision().await.unwrap_err().to_api_error().code, ErrorCode::Forbidden);
+}

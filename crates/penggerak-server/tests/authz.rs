@@ -167,6 +167,10 @@ async fn every_route_allows_exactly_who_it_should() {
         (Method::GET, "/materials/materi-02/files/ringkasan".into(), None, [OK; 6]),
         (Method::GET, "/school/staff".into(), None, [FB, FB, OK, OK, FB, FB]),
         (Method::GET, "/school/staff/guru-siti".into(), None, [FB, FB, OK, NO, FB, FB]),
+        // A pengawas reads the schools she supervises (Sleman), and nothing of another (Ubud, Bali).
+        (Method::GET, "/supervision/schools".into(), None, [FB, FB, FB, FB, OK, FB]),
+        (Method::GET, "/supervision/schools/20401234/staff".into(), None, [FB, FB, FB, FB, OK, FB]),
+        (Method::GET, "/supervision/schools/50102345/staff".into(), None, [FB, FB, FB, FB, NO, FB]),
     ];
     let mut failures = Vec::new();
     // Run the denied callers first, so the owner's writes (which change versions) come last.

@@ -51,7 +51,12 @@ const MATERIALS: &[(&str, &str)] = &[
     (route::MATERIAL_CONTENT, "get"),
     (route::MATERIAL_FILE, "get"),
 ];
-const SCHOOL: &[(&str, &str)] = &[(route::SCHOOL_STAFF, "get"), (route::SCHOOL_STAFF_MEMBER, "get")];
+const SCHOOL: &[(&str, &str)] = &[
+    (route::SCHOOL_STAFF, "get"),
+    (route::SCHOOL_STAFF_MEMBER, "get"),
+    (route::SUPERVISION_SCHOOLS, "get"),
+    (route::SUPERVISION_SCHOOL_STAFF, "get"),
+];
 
 fn routes() -> Vec<(&'static str, &'static str)> {
     [CORE, PROGRAMMES, PKB, KINERJA, MATERIALS, SCHOOL].concat()

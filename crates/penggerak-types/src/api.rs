@@ -312,6 +312,25 @@ pub struct StaffSummary {
     pub kinerja_status: Option<crate::kinerja::PlanStatus>,
 }
 
+/// `GET /api/v1/supervision/schools`: one school a pengawas supervises, summed up from its staff the way
+/// its principal's Staf screen sums them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupervisedSchool {
+    pub school: School,
+    /// The principal's name, if the school has one.
+    pub principal: Option<String>,
+    /// Teachers and principal.
+    pub staff: u32,
+    /// Plans of the current cycle in each status (`Draf`, `PerluDisetujui`, `Dikembalikan`, `Disetujui`,
+    /// `Disepakati`, in that order), and staff without a plan.
+    pub plans: Vec<u32>,
+    pub without_plan: u32,
+    /// Staff with a JP target who reached it, and staff with a target.
+    pub jp_reached: u32,
+    pub with_jp_target: u32,
+}
+
 /// A staff member's place in one programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -40,6 +40,8 @@ pub mod cmd {
     pub const STAFF_MEMBER: &str = "staff_member";
     pub const TAKE_NEWS: &str = "take_news";
     pub const EXPORT_STAFF: &str = "export_staff";
+    pub const SUPERVISION: &str = "supervision";
+    pub const SUPERVISED_STAFF: &str = "supervised_staff";
 
     /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
     /// tests check that the capability grants exactly these and that each one is registered.
@@ -74,6 +76,8 @@ pub mod cmd {
         STAFF_MEMBER,
         TAKE_NEWS,
         EXPORT_STAFF,
+        SUPERVISION,
+        SUPERVISED_STAFF,
     ];
 }
 
@@ -329,6 +333,23 @@ pub struct StaffMemberView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMemberArgs {
     pub id: String,
+}
+
+/// Something the app fetched from the server for a screen rather than syncing it (a pengawas's schools):
+/// the value, when it was fetched (RFC 3339), and whether this is the copy kept from then because the
+/// server cannot be reached now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fetched<T> {
+    pub value: T,
+    pub fetched_at: String,
+    #[serde(default)]
+    pub offline: bool,
+}
+
+/// `supervised_staff`'s argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisedStaffArgs {
+    pub npsn: String,
 }
 
 /// A staff member's plan waiting for the principal (the `approvals` command).

@@ -91,6 +91,10 @@ routes! {
     SCHOOL_STAFF = "/school/staff";
     /// `GET`: one staff member.
     SCHOOL_STAFF_MEMBER = "/school/staff/{id}";
+    /// `GET`: a pengawas's supervised schools, each summed up.
+    SUPERVISION_SCHOOLS = "/supervision/schools";
+    /// `GET`: one supervised school's staff (read-only).
+    SUPERVISION_SCHOOL_STAFF = "/supervision/schools/{npsn}/staff";
 }
 
 /// What stays as it is in a path segment: RFC 3986's unreserved characters. Everything else — `/`, `?`,

@@ -1,8 +1,10 @@
 //! `staff` and `staff_member`: a principal's staff at a glance, and one staff member's page (both read
-//! from the store on his device; his decisions go through `act`).
+//! from the store on his device; his decisions go through `act`); `export_staff`: the table as CSV where
+//! he chooses; `supervision` and `supervised_staff`: a pengawas's schools.
 
 use penggerak_core::Engine;
-use penggerak_types::ipc::{StaffMemberView, StaffView};
+use penggerak_types::api::{StaffSummary, SupervisedSchool};
+use penggerak_types::ipc::{Fetched, StaffMemberView, StaffView};
 use penggerak_types::{ApiError, ErrorCode};
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
@@ -34,4 +36,19 @@ pub async fn export_staff<R: Runtime>(
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(false) };
     engine.export_staff(&path).await?;
     Ok(true)
+}
+
+/// For a pengawas: her schools, each summed up.
+#[tauri::command]
+pub async fn supervision(engine: State<'_, Arc<Engine>>) -> Result<Fetched<Vec<SupervisedSchool>>, ApiError> {
+    Ok(engine.supervision().await?)
+}
+
+/// For a pengawas: one of her schools' staff, read-only.
+#[tauri::command]
+pub async fn supervised_staff(
+    engine: State<'_, Arc<Engine>>,
+    npsn: String,
+) -> Result<Fetched<Vec<StaffSummary>>, ApiError> {
+    Ok(engine.supervised_staff(&npsn).await?)
 }

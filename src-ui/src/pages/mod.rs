@@ -14,3 +14,4 @@ pub mod settings;
 pub mod sign_in;
 pub mod staff;
 pub mod staff_member;
+pub mod supervision;

@@ -15,6 +15,10 @@ pub const SCHOOLS: &[(&str, &str, &str, &str, &str)] = &[
     ("50201122", "SD Negeri 2 Sanur", "SD", "Bali", "Kota Denpasar"),
 ];
 
+/// The schools the demo pengawas (Dr. Dewi Kusumawardani) supervises: the three in Sleman. The Bali
+/// schools have another supervisor (not in the demo), so she must never see them.
+pub const SUPERVISED: &[&str] = &["20401234", "20405678", "20407890"];
+
 /// A demo account.
 #[derive(Debug, Clone)]
 pub struct DemoPerson {
@@ -284,6 +288,13 @@ pub async fn seed(tx: &mut AnyConnection, ctx: &Ctx, password_hash: &str) -> any
     }
     for u in &ctx.people {
         publish_person(tx, &u.id).await?;
+    }
+    for npsn in SUPERVISED {
+        sqlx::query("INSERT INTO supervision (pengawas_id, school_npsn) VALUES ($1, $2)")
+            .bind("pengawas-dewi")
+            .bind(npsn)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }
