@@ -3,8 +3,11 @@
 //! many plans wait for his approval when more than before. The UI words each and shows it as a
 //! notification (switchable in Pengaturan).
 //!
-//! Owns: what was last told (in `sync_meta`, forgotten at sign-out, like every account's data). The first
-//! look after sign-in only takes note of how things stand: a new device does not announce old news.
+//! Owns: what each person was last told on this device — a marker of a few ids and statuses, in the
+//! device's `settings`, keyed by user, kept across sign-out (unlike the account's data) so that a teacher
+//! who shares a device with her principal, signing in and out in turn, is still told what changed since
+//! she last looked. The first look ever on a device only takes note of how things stand: a new device
+//! does not announce old news.
 
 use crate::{CoreError, Engine, LocalStore};
 use penggerak_types::api::Role;
@@ -14,7 +17,9 @@ use penggerak_types::RecordKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-const SEEN: &str = "news_seen";
+fn seen_key(user_id: &str) -> String {
+    format!("news_seen:{user_id}")
+}
 
 /// How things stood when the user was last told.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +72,11 @@ impl LocalStore {
     /// with news turned off (what stands is still noted, so turning it on again does not bring old news).
     async fn take_news(&self, today: &str) -> Result<Vec<News>, CoreError> {
         let Some((_, me)) = self.account().await? else { return Ok(vec![]) };
+        // Before the first sync after sign-in the device holds none of her records: nothing to compare
+        // (and noting "no plan" now would make old news of everything the sync then brings).
+        if self.record(RecordKind::Person, &me.id).await?.is_none() {
+            return Ok(vec![]);
+        }
         let cycle = cycle_id(crate::clock::year_of(today));
         let plans: Vec<PerformancePlan> = self.all(RecordKind::PerformancePlan).await?;
         let mine = plans.iter().find(|p| p.owner_id == me.id && p.cycle_id == cycle);
@@ -95,9 +105,10 @@ impl LocalStore {
             observations: observations.iter().map(|o| o.id.clone()).collect(),
             waiting,
         };
-        let before: Option<Seen> = self.meta(SEEN).await?.and_then(|s| serde_json::from_str(&s).ok());
+        let key = seen_key(&me.id);
+        let before: Option<Seen> = self.setting(&key).await?.and_then(|s| serde_json::from_str(&s).ok());
         let seen = serde_json::to_string(&now).map_err(|e| CoreError::Storage(e.to_string()))?;
-        self.set_meta(SEEN, &seen).await?;
+        crate::store::set_setting(&mut *self.pool().acquire().await?, &key, &seen).await?;
         let Some(before) = before else { return Ok(vec![]) };
         if !self.preferences().await?.news {
             return Ok(vec![]);

@@ -4,7 +4,7 @@
 
 use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, TestServer};
-use penggerak_types::ipc::{Action, DeadlineKind};
+use penggerak_types::ipc::{Action, DeadlineKind, News};
 use penggerak_types::kinerja::PlanStatus;
 use penggerak_types::pkb::PkbStatus;
 use penggerak_types::{ErrorCode, RecordKind};
@@ -514,6 +514,7 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let siti = signed_in(d1.path(), &server, "3471765432100001").await;
     let bambang = signed_in(d2.path(), &server, "196805121990031004").await;
+    assert!(siti.take_news().await.unwrap().is_empty(), "the first look only notes how things stand");
     let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
     if plan.status != PlanStatus::PerluDisetujui {
         siti.act(Action::MovePerformancePlan {
@@ -549,6 +550,15 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     let back = siti.kinerja().await.unwrap().plan.unwrap();
     assert_eq!(back.status, PlanStatus::Dikembalikan);
     assert_eq!(back.return_note(), Some("Tambahkan indikator untuk RHK kedua."), "the note reaches her");
+    assert_eq!(
+        siti.take_news().await.unwrap(),
+        [News::PlanMoved {
+            to: PlanStatus::Dikembalikan,
+            note: Some("Tambahkan indikator untuk RHK kedua.".into())
+        }],
+        "and she is told, with the note"
+    );
+    assert!(siti.take_news().await.unwrap().is_empty(), "once");
     let e = siti.act(rate(Predikat::SangatBaik)).await.unwrap_err();
     assert_eq!(
         e.to_api_error().reason,
@@ -579,6 +589,18 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
         (PlanStatus::Disepakati, Some(Predikat::Baik), Some("Pertahankan.")),
         "she sees the predikat and his note"
     );
+    let news = siti.take_news().await.unwrap();
+    assert!(
+        news.contains(&News::PredikatGiven { predikat: Predikat::Baik }),
+        "told of the predikat: {news:?}"
+    );
+    assert!(news.contains(&News::PlanMoved { to: PlanStatus::Disepakati, note: None }), "and the agreement");
+    // Signing out and in again on this device does not tell her again.
+    siti.sign_out(true).await.unwrap();
+    siti.sign_in(demo_sign_in("3471765432100001", &server.base_url())).await.unwrap();
+    assert!(siti.take_news().await.unwrap().is_empty(), "before the first sync: nothing to compare");
+    siti.sync_now().await.unwrap();
+    assert!(siti.take_news().await.unwrap().is_empty(), "old news is not news again after signing in");
 }
 
 /// A pengawas's schools come from the server (they do not sync to her device) and are kept with when

@@ -13,7 +13,9 @@ use penggerak_types::api::Role;
 use penggerak_types::ipc::{
     plan_draft_key, plan_reflection_draft_key, Action as UserAction, Approval, KinerjaView,
 };
-use penggerak_types::kinerja::{PerformancePlan, PlanPatch, PlanStatus};
+use penggerak_types::kinerja::{
+    Observation, ObservationPatch, ObservationStatus, PerformancePlan, PlanPatch, PlanStatus,
+};
 
 #[component]
 pub fn Kinerja() -> impl IntoView {
@@ -63,6 +65,33 @@ fn approval_list(l: Locale, list: Vec<Approval>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// One of her observations: when, which class, what it looks at and its state; until it is done, her
+/// preparation to write and save (the principal reads it before the lesson).
+fn my_observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
+    let prep = RwSignal::new(o.preparation.clone());
+    let id = o.id.clone();
+    let open = o.status != ObservationStatus::Selesai;
+    view! {
+        <li class="observation" data-id=o.id.clone()>
+            <span class="date">{view_model::date_label(l, &o.scheduled_at)}</span>" · "{o.class_name.clone()}
+            " · "<span class="status-chip">{view_model::observation_status_label(l, o.status)}</span>
+            {(!o.focus.is_empty()).then(|| view! { <p class="muted">{td_string!(l, obs_focus)}": "{o.focus.clone()}</p> })}
+            {open.then(|| view! {
+                <label for=format!("prep-{}", o.id)>{td_string!(l, obs_preparation_label)}</label>
+                <textarea id=format!("prep-{}", o.id) class="obs-preparation" rows="3" maxlength="10000"
+                    prop:value=move || prep.get() on:input=move |ev| prep.set(event_target_value(&ev))></textarea>
+                <button class="secondary save-preparation" disabled=move || act.pending().get() on:click=move |_| {
+                    let patch = ObservationPatch { preparation: Some(prep.get_untracked()), ..Default::default() };
+                    act.dispatch(UserAction::EditObservation { id: id.clone(), patch });
+                }>{td_string!(l, obs_save_preparation)}</button>
+            })}
+            {(!open && !o.follow_up.is_empty()).then(|| view! {
+                <p><strong>{td_string!(l, obs_follow_up)}": "</strong>{o.follow_up.clone()}</p>
+            })}
+        </li>
+    }
 }
 
 /// Something the page keeps across its redraws (a sync settling or an action landing redraws it): made
@@ -296,10 +325,7 @@ fn plan_view(
         } else {
             view! {
                 <ul id="observations" class="list">
-                    {v.observations.into_iter().map(|o| view! {
-                        <li><span class="date">{view_model::date_label(l, &o.scheduled_at)}</span>" · "{o.class_name}
-                            " · "{view_model::observation_status_label(l, o.status)}</li>
-                    }).collect_view()}
+                    {v.observations.into_iter().map(|o| my_observation(l, o, act)).collect_view()}
                 </ul>
             }.into_any()
         }}

@@ -89,7 +89,7 @@ fn overview(l: Locale, v: StaffView, filter: RwSignal<StaffFilter>) -> impl Into
                                         <rect width="100%" height="14" rx="3" class="bar-track"></rect>
                                         <rect width=format!("{pct}%") height="14" rx="3" class="bar-fill"></rect>
                                     </svg></td>
-                                    <td class="num">{view_model::jp_progress(l, done, target)}</td>
+                                    <td class="num" aria-label=view_model::jp_progress(l, done, target)>{format!("{done}/{target}")}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -267,7 +267,7 @@ fn observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
     let save_next = save.clone();
     view! {
         <li class="observation" data-id=o.id.clone()>
-            <p><span class="date">{view_model::date_label(l, &o.scheduled_at)}" "{o.scheduled_at.get(11..).unwrap_or_default().to_owned()}</span>
+            <p><span class="date">{view_model::date_label(l, &o.scheduled_at)}</span>
                 " · "{o.class_name}" · "<span class="status-chip obs-status">{view_model::observation_status_label(l, o.status)}</span></p>
             {(!o.focus.is_empty()).then(|| view! { <p class="muted">{td_string!(l, obs_focus)}": "{o.focus.clone()}</p> })}
             <p class="preparation"><strong>{td_string!(l, obs_preparation)}</strong>" "

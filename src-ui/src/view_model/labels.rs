@@ -309,6 +309,6 @@ mod tests {
         assert!(news_text(ID, &rated).1.contains("Baik"));
         let obs =
             News::ObservationScheduled { scheduled_at: "2026-12-09T08:00".into(), class: "IV A".into() };
-        assert!(news_text(ID, &obs).1.contains("IV A") && news_text(ID, &obs).1.contains("08:00"));
+        assert!(news_text(ID, &obs).1.contains("IV A") && news_text(ID, &obs).1.contains("08.00"));
     }
 }

@@ -11,9 +11,11 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use penggerak_core::{KeyringStore, TokenStore};
 use std::future::Future;
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long any single UI step may take before the test fails with a screenshot. Longer than the
@@ -334,4 +336,63 @@ pub fn kill_app() -> usize {
         std::thread::sleep(Duration::from_millis(50));
     }
     pids.len()
+}
+
+/// Every string argument of `Notify` calls on the session bus, as `dbus-monitor` prints them.
+pub struct NotifyCalls {
+    child: std::process::Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl NotifyCalls {
+    pub fn watch() -> NotifyCalls {
+        let mut child = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("dbus-monitor (package dbus) is installed by `cargo xtask setup`");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let sink = Arc::clone(&lines);
+        std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line.trim().to_owned());
+            }
+        });
+        NotifyCalls { child, lines }
+    }
+
+    /// How many notifications carried `text` (as their title or body).
+    pub fn count(&self, text: &str) -> usize {
+        let quoted = format!("string \"{text}\"");
+        self.lines.lock().unwrap().iter().filter(|l| **l == quoted).count()
+    }
+
+    /// How many notifications carried any of `texts`.
+    pub fn count_any(&self, texts: &[String]) -> usize {
+        texts.iter().map(|t| self.count(t)).sum()
+    }
+
+    pub async fn wait_for(&self, texts: &[String], step: &str) {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while self.count_any(texts) == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "{step}: no notification with any of {texts:?}; the bus saw: {:?}",
+                self.lines.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+impl Drop for NotifyCalls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

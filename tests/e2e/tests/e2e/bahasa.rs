@@ -6,76 +6,14 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::clock::{date_after, today, SystemClock};
-use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
+use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver, NotifyCalls};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
 use penggerak_types::route;
 use penggerak_types::zone::Zone;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const TITLE: &str = "Unggah video praktik baik";
-
-/// Every string argument of `Notify` calls on the session bus, as `dbus-monitor` prints them.
-struct NotifyCalls {
-    child: std::process::Child,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl NotifyCalls {
-    fn watch() -> NotifyCalls {
-        let mut child = Command::new("dbus-monitor")
-            .args([
-                "--session",
-                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("dbus-monitor (package dbus) is installed by `cargo xtask setup`");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let out = BufReader::new(child.stdout.take().unwrap());
-        let sink = Arc::clone(&lines);
-        std::thread::spawn(move || {
-            for line in out.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line.trim().to_owned());
-            }
-        });
-        NotifyCalls { child, lines }
-    }
-
-    /// How many notifications carried `text` (as their title or body).
-    fn count(&self, text: &str) -> usize {
-        let quoted = format!("string \"{text}\"");
-        self.lines.lock().unwrap().iter().filter(|l| **l == quoted).count()
-    }
-
-    /// How many notifications carried any of `texts`.
-    fn count_any(&self, texts: &[String]) -> usize {
-        texts.iter().map(|t| self.count(t)).sum()
-    }
-
-    async fn wait_for(&self, texts: &[String], step: &str) {
-        let deadline = Instant::now() + penggerak_e2e::STEP_TIMEOUT;
-        while self.count_any(texts) == 0 {
-            assert!(
-                Instant::now() < deadline,
-                "{step}: no notification with any of {texts:?}; the bus saw: {:?}",
-                self.lines.lock().unwrap()
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-}
-
-impl Drop for NotifyCalls {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {

@@ -6,7 +6,9 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{absent, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{
+    absent, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver, NotifyCalls,
+};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
 use penggerak_types::route;
@@ -16,12 +18,13 @@ const NEW_INDICATOR: &str = "Hasil asesmen dipakai menyusun kelompok belajar";
 const RETURN_NOTE: &str = "Tambahkan indikator yang terukur untuk RHK asesmen.";
 const PREDIKAT_NOTE: &str = "Pertahankan asesmen awal di semester berikutnya.";
 const OBS_CLASS: &str = "IV A — Matematika";
+const PREPARATION: &str = "Kelompok belajar sesuai hasil asesmen awal; media: kartu pecahan.";
 const BAMBANG: &str = "196805121990031004";
 const BAMBANG_NAME: &str = "Drs. Bambang Sutrisno, M.Pd.";
 const REFLECTION: &str = "Asesmen awal membantu saya membagi kelompok sesuai kebutuhan murid.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_run() {
+async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     let mut server = TestServer::start();
     // The server seen as Siti (a session of its own) to check what reached it.
     let client = ApiClient::new(&server.base_url()).unwrap();
@@ -112,7 +115,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
         t.contains(NEW_RESULT) && t.contains(NEW_INDICATOR)
     })
     .await;
-    screenshots(&app, "60-staf-rencana").await;
+    screenshots(&app, "70-staf-rencana").await;
     find(&app, "#move-dikembalikan", "return without a note").await.click().await.unwrap();
     wait_text(&app, "#member-error", "a return needs a note", |t| {
         t == "Tuliskan catatan perbaikan saat mengembalikan rencana."
@@ -153,7 +156,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     let app = driver.signed_in(BAMBANG, DEMO_PASSWORD, BAMBANG_NAME).await;
     open(&app, "staf", "#staff-title").await;
     find(&app, "#chart-plans", "the plans by status").await;
-    screenshots(&app, "61-staf").await;
+    screenshots(&app, "71-staf").await;
     let waiting = find(&app, "#staff-show", "the filter").await;
     waiting.select_by_value("waiting").await.unwrap();
     wait_text(&app, "#staff-list", "only plans waiting for him", |t| t.contains("Siti Rahayu")).await;
@@ -173,7 +176,7 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     type_into(&app, "#predikat-note", PREDIKAT_NOTE, "his note").await;
     find(&app, "#give-predikat", "give it").await.click().await.unwrap();
     wait_text(&app, "#member-predikat", "given", |t| t.contains("Baik") && t.contains(PREDIKAT_NOTE)).await;
-    screenshots(&app, "62-staf-predikat").await;
+    screenshots(&app, "72-staf-predikat").await;
     let plan = eventually("approved, agreed and rated on the server", move || async move {
         let plan = plan_status().await?;
         (plan.status == PlanStatus::Disepakati && plan.predikat.is_some())
@@ -183,15 +186,48 @@ async fn a_teacher_submits_her_plan_and_her_principal_approves_it_in_a_second_ru
     .await;
     assert_eq!(plan.history.last().unwrap().by_id, "kepsek-bambang");
     assert_eq!(plan.predikat_note.as_deref(), Some(PREDIKAT_NOTE));
+    // The same screens in English.
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
+    open(&app, "staf", "#staff-title").await;
+    wait_text(&app, "#staff-title", "Staf in English", |t| t == "School staff").await;
+    find(&app, "#chart-plans", "the charts").await;
+    screenshots(&app, "74-staff-en").await;
+    find(&app, ".staff-row[data-id='guru-siti'] a", "her page").await.click().await.unwrap();
+    wait_text(&app, "#member-plan-status", "her plan, in English", |t| t == "Agreed").await;
+    screenshots(&app, "75-staff-member-en").await;
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
     sign_out(&app).await;
     app.close().await.unwrap();
 
-    // Fifth run: Siti sees the predikat and the observation.
+    // Fifth run: Siti sees the predikat and the observation, and the app tells her (a notification, seen
+    // on the session bus): this device last looked for her before he decided, so it is news here.
+    let bus = NotifyCalls::watch();
     let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#predikat", "her predikat", |t| t.contains("Baik")).await;
+    let told = ["Predikat Anda: Baik.".to_owned()];
+    bus.wait_for(&told, "a notification of her predikat").await;
+    assert_eq!(bus.count_any(&told), 1, "told once");
     wait_text(&app, "#observations", "her observation", |t| t.contains(OBS_CLASS)).await;
-    screenshots(&app, "63-kinerja-predikat").await;
+    screenshots(&app, "73-kinerja-predikat").await;
+    // She writes her preparation for it; the server has it for her principal to read.
+    type_into(&app, "#observations .obs-preparation", PREPARATION, "her preparation").await;
+    find(&app, "#observations .save-preparation", "save it").await.click().await.unwrap();
+    let (api2, siti2) = (api, siti);
+    eventually("her preparation reached the server", move || async move {
+        let o: KinerjaOverview =
+            api2.get_json(siti2, route::KINERJA, &[]).await.map_err(|e| e.to_string())?;
+        o.observations
+            .iter()
+            .any(|x| x.preparation == PREPARATION)
+            .then_some(())
+            .ok_or_else(|| format!("{:?}", o.observations.iter().map(|x| &x.preparation).collect::<Vec<_>>()))
+    })
+    .await;
 
     // Leave the device as found: signed out, keyring empty (the next test starts from nothing).
     sign_out(&app).await;
