@@ -1,5 +1,6 @@
 //! What every page stands on: the page context (who is signed in, the sync status, reading the store and
-//! acting through the engine), the error view, and the frame that shows a page's data once it is read.
+//! acting through the engine), the error view, the frame that shows a page's data once it is read, and
+//! the plan history more than one page shows.
 //! Pages import this, and the router (`app.rs`) imports the pages: no page imports the router.
 
 use crate::i18n::{use_i18n, Locale};
@@ -118,5 +119,24 @@ where
                 {move || data.get().map(|r| r.map(&show))}
             </ErrorBoundary>
         </Transition>
+    }
+}
+
+/// A performance plan's history, newest first: when (in the user's zone), to which status, by whom, with
+/// the note. On the teacher's Kinerja and on her page for her principal.
+pub fn plan_history(
+    l: Locale,
+    id: &'static str,
+    history: Vec<penggerak_types::kinerja::PlanEvent>,
+    zone: Zone,
+) -> impl IntoView {
+    view! {
+        <h2>{crate::i18n::td_string!(l, history_heading)}</h2>
+        <ul id=id class="list">
+            {history.into_iter().rev().map(|e| view! {
+                <li><span class="date">{view_model::time_label(l, &e.at, zone)}</span>" · "{view_model::plan_status_label(l, e.to)}
+                    " · "{e.by_name}{e.note.map(|n| format!(" — {n}")).unwrap_or_default()}</li>
+            }).collect_view()}
+        </ul>
     }
 }

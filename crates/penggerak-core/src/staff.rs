@@ -105,16 +105,9 @@ async fn staff(store: &LocalStore, today: &str) -> Result<StaffView, CoreError> 
     let school = School::read(store, today).await?;
     let mut rows: Vec<StaffRow> = school.people.iter().map(|p| school.row(p)).collect();
     rows.sort_by(|a, b| a.summary.person.full_name.cmp(&b.summary.person.full_name));
-    let order = [
-        PlanStatus::Draf,
-        PlanStatus::PerluDisetujui,
-        PlanStatus::Dikembalikan,
-        PlanStatus::Disetujui,
-        PlanStatus::Disepakati,
-    ];
     let count = |s: Option<PlanStatus>| rows.iter().filter(|r| r.summary.kinerja_status == s).count() as u32;
     let mut plan_counts: Vec<StatusCount> =
-        order.iter().map(|s| StatusCount { status: Some(*s), count: count(Some(*s)) }).collect();
+        PlanStatus::ALL.iter().map(|s| StatusCount { status: Some(*s), count: count(Some(*s)) }).collect();
     plan_counts.push(StatusCount { status: None, count: count(None) });
     let with_target: Vec<&StaffRow> = rows.iter().filter(|r| r.summary.jp_target > 0).collect();
     let jp_reached = with_target.iter().filter(|r| r.summary.jp_done >= r.summary.jp_target).count() as u32;

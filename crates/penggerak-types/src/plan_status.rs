@@ -22,6 +22,18 @@ pub enum PlanStatus {
     Disepakati,
 }
 
+impl PlanStatus {
+    /// Every status, in the order a plan goes through them (a return before an approval), as the
+    /// principal's and the pengawas's counts list them.
+    pub const ALL: [PlanStatus; 5] = [
+        PlanStatus::Draf,
+        PlanStatus::PerluDisetujui,
+        PlanStatus::Dikembalikan,
+        PlanStatus::Disetujui,
+        PlanStatus::Disepakati,
+    ];
+}
+
 /// Who moves a plan: its owner (the teacher) or the principal of the owner's school.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -64,6 +64,33 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field (the UI's tests word each one in every language).
+    pub const ALL: [Field; 23] = [
+        Field::Title,
+        Field::Id,
+        Field::CommunityEvent,
+        Field::Jp,
+        Field::Progress,
+        Field::Reflection,
+        Field::TargetDate,
+        Field::Results,
+        Field::ResultText,
+        Field::Indicators,
+        Field::Points,
+        Field::Note,
+        Field::ObservationClass,
+        Field::ObservationFocus,
+        Field::ObservationText,
+        Field::ObservationSchedule,
+        Field::ProgrammeSteps,
+        Field::PkbItems,
+        Field::JpTarget,
+        Field::Observations,
+        Field::Evidence,
+        Field::FileName,
+        Field::Unknown,
+    ];
+
     /// The Indonesian name, for [`Reason`]'s `Display`.
     fn id(self) -> &'static str {
         match self {
@@ -308,5 +335,38 @@ mod tests {
             Reason::ChangesWaiting { count: 2 }.to_string(),
             "Masih ada 2 perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."
         );
+    }
+
+    #[test]
+    fn every_field_is_listed_once() {
+        // Adding a field makes this match fail to compile until it has a place; `ALL` must then list it.
+        let place = |f: Field| match f {
+            Field::Title => 0,
+            Field::Id => 1,
+            Field::CommunityEvent => 2,
+            Field::Jp => 3,
+            Field::Progress => 4,
+            Field::Reflection => 5,
+            Field::TargetDate => 6,
+            Field::Results => 7,
+            Field::ResultText => 8,
+            Field::Indicators => 9,
+            Field::Points => 10,
+            Field::Note => 11,
+            Field::ObservationClass => 12,
+            Field::ObservationFocus => 13,
+            Field::ObservationText => 14,
+            Field::ObservationSchedule => 15,
+            Field::ProgrammeSteps => 16,
+            Field::PkbItems => 17,
+            Field::JpTarget => 18,
+            Field::Observations => 19,
+            Field::Evidence => 20,
+            Field::FileName => 21,
+            Field::Unknown => 22,
+        };
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(place(*f), i, "{f:?} is in its place in Field::ALL");
+        }
     }
 }

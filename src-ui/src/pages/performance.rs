@@ -2,7 +2,7 @@
 //! and indicators, status, history and the principal's notes, predikat), observations, and the move the
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
-use crate::context::{loaded, Act, PageContext};
+use crate::context::{loaded, plan_history, Act, PageContext};
 use crate::draft::{Draft, Saved};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::view_model::ResultForm;
@@ -330,13 +330,7 @@ fn plan_view(
             }.into_any()
         }}
         {stages}
-        <h2>{td_string!(l, history_heading)}</h2>
-        <ul id="plan-history" class="list">
-            {plan.history.into_iter().rev().map(|e| view! {
-                <li><span class="date">{view_model::time_label(l, &e.at, zone)}</span>" · "{view_model::plan_status_label(l, e.to)}
-                    " · "{e.by_name}{e.note.map(|n| format!(" — {n}")).unwrap_or_default()}</li>
-            }).collect_view()}
-        </ul>
+        {plan_history(l, "plan-history", plan.history, zone)}
     }
     .into_any()
 }

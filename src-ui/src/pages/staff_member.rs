@@ -3,7 +3,7 @@
 //! with a note, agree, schedule and record observations, give the predikat. Every decision is applied on
 //! his device at once and queued for the server, like any change.
 
-use crate::context::{loaded, Act, PageContext};
+use crate::context::{loaded, plan_history, Act, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -96,13 +96,7 @@ fn page(l: Locale, v: StaffMemberView, act: Act) -> impl IntoView {
                 {moves}
                 {rating}
                 {observations}
-                <h2>{td_string!(l, history_heading)}</h2>
-                <ul id="member-history" class="list">
-                    {plan.history.into_iter().rev().map(|e| view! {
-                        <li><span class="date">{view_model::time_label(l, &e.at, zone)}</span>" · "{view_model::plan_status_label(l, e.to)}
-                            " · "{e.by_name}{e.note.map(|n| format!(" — {n}")).unwrap_or_default()}</li>
-                    }).collect_view()}
-                </ul>
+                {plan_history(l, "member-history", plan.history, zone)}
             }
             .into_any()
         }

@@ -13,15 +13,6 @@ use penggerak_types::ipc::Fetched;
 use penggerak_types::kinerja::PlanStatus;
 use penggerak_types::zone::Zone;
 
-/// The plan statuses in the order the server counts them.
-const ORDER: [PlanStatus; 5] = [
-    PlanStatus::Draf,
-    PlanStatus::PerluDisetujui,
-    PlanStatus::Dikembalikan,
-    PlanStatus::Disetujui,
-    PlanStatus::Disepakati,
-];
-
 /// "Diperbarui 2 Des 2026 09.15 WIB", and that it is the last copy when the server cannot be reached.
 fn freshness<T>(l: Locale, f: &Fetched<T>, zone: Zone) -> impl IntoView {
     let when = view_model::time_label(l, &f.fetched_at, zone);
@@ -53,7 +44,7 @@ pub fn Binaan() -> impl IntoView {
 }
 
 fn school(l: Locale, s: SupervisedSchool) -> impl IntoView {
-    let counts = ORDER
+    let counts = PlanStatus::ALL
         .iter()
         .zip(&s.plans)
         .filter(|(_, n)| **n > 0)

@@ -261,32 +261,7 @@ mod tests {
     }
 
     fn every_reason() -> Vec<Reason> {
-        use Field::*;
-        let fields = [
-            Title,
-            Id,
-            CommunityEvent,
-            Jp,
-            Progress,
-            Reflection,
-            TargetDate,
-            Results,
-            ResultText,
-            Indicators,
-            Points,
-            Note,
-            ObservationClass,
-            ObservationFocus,
-            ObservationText,
-            ObservationSchedule,
-            ProgrammeSteps,
-            PkbItems,
-            JpTarget,
-            Observations,
-            Evidence,
-            FileName,
-            Unknown,
-        ];
+        let fields = Field::ALL;
         let mut all = vec![
             Reason::ChangesWaiting { count: 2 },
             Reason::DoneMeansFull,

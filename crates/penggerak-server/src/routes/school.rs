@@ -153,19 +153,12 @@ pub async fn supervision(
             .iter()
             .find(|s| Some(&s.person.id) == school.principal_id.as_ref())
             .map(|s| s.person.full_name.clone());
-        let order = [
-            PlanStatus::Draf,
-            PlanStatus::PerluDisetujui,
-            PlanStatus::Dikembalikan,
-            PlanStatus::Disetujui,
-            PlanStatus::Disepakati,
-        ];
         let count = |st: Option<PlanStatus>| staff.iter().filter(|s| s.kinerja_status == st).count() as u32;
         let with_target: Vec<&StaffSummary> = staff.iter().filter(|s| s.jp_target > 0).collect();
         out.push(SupervisedSchool {
             principal,
             staff: staff.len() as u32,
-            plans: order.iter().map(|st| count(Some(*st))).collect(),
+            plans: PlanStatus::ALL.iter().map(|st| count(Some(*st))).collect(),
             without_plan: count(None),
             jp_reached: with_target.iter().filter(|s| s.jp_done >= s.jp_target).count() as u32,
             with_jp_target: with_target.len() as u32,
