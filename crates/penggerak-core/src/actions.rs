@@ -34,7 +34,11 @@ impl Engine {
         let change: Change = match action {
             Action::JoinCommunity { id } => changes::join_community(store, &me.id, &id).await?,
             Action::LeaveCommunity { id } => changes::leave_community(store, &me.id, &id).await?,
-            Action::AddPkbItem { new } => {
+            Action::AddPkbItem { mut new } => {
+                // The screen leaves the id to the engine: a new UUID, stable from here on, offline too.
+                if new.id.is_empty() {
+                    new.id = uuid::Uuid::new_v4().to_string();
+                }
                 let year = crate::clock::year_of(&self.today().await?);
                 changes::add_pkb_item(&penggerak_types::pkb::plan_id(&me.id, year), &me.id, new)?
             }

@@ -630,3 +630,43 @@ async fn a_pengawas_sees_her_schools_and_the_last_copy_offline() {
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
     assert_eq!(siti.supervision().await.unwrap_err().to_api_error().code, ErrorCode::Forbidden);
 }
+
+/// "Tambah kegiatan": the screen leaves the id to the engine, which picks a UUID; the activity shows at
+/// once and reaches the server. A community event becomes one too, linked to the event.
+#[tokio::test]
+async fn a_teacher_adds_activities_to_her_plan_from_the_app() {
+    use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let before = siti.pkb().await.unwrap().items.len();
+    let new = |title: &str, kind, event: Option<String>| NewPkbItem {
+        id: String::new(),
+        kind,
+        title: title.into(),
+        jp: 2,
+        target_date: Some("2026-12-20".into()),
+        community_event_id: event,
+    };
+    siti.act(Action::AddPkbItem { new: new("Lokakarya asesmen formatif", PkbItemKind::Lokakarya, None) })
+        .await
+        .unwrap();
+    let event = siti.communities().await.unwrap().communities.into_iter().flat_map(|c| c.events).next();
+    let event = event.expect("a community of hers has an event coming");
+    siti.act(Action::AddPkbItem {
+        new: new(&event.title, PkbItemKind::KomunitasBelajar, Some(event.id.clone())),
+    })
+    .await
+    .unwrap();
+    let view = siti.pkb().await.unwrap();
+    assert_eq!(view.items.len(), before + 2, "shown at once");
+    let added = view.items.iter().find(|v| v.item.title == "Lokakarya asesmen formatif").unwrap();
+    assert!(uuid::Uuid::parse_str(&added.item.id).is_ok(), "the engine picked a UUID: {}", added.item.id);
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0, "both reached the server");
+    let view = siti.pkb().await.unwrap();
+    assert!(view.items.iter().all(|v| !v.pending), "confirmed by the server");
+    assert!(
+        view.items.iter().any(|v| v.item.community_event_id.as_deref() == Some(event.id.as_str())),
+        "the event's activity is linked to the event"
+    );
+}

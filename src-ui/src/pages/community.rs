@@ -8,6 +8,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use penggerak_types::ipc::{Action as UserAction, CommunityItem};
+use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
+
+/// The JP a community event counts for when it becomes a development-plan activity (one meeting: two
+/// lesson hours, the unit the ministry's PKB records use for a komunitas belajar session).
+const EVENT_JP: u32 = 2;
 
 #[component]
 pub fn Community() -> impl IntoView {
@@ -44,11 +49,24 @@ fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
             <ul id="community-events" class="list">
                 {item.events.into_iter().map(|e| {
                     let place = e.place.or(e.link).unwrap_or_default();
+                    let (title, event_id) = (e.title.clone(), e.id.clone());
+                    let date = view_model::local_date(&e.starts_at, zone);
                     view! {
                         <li>
                             <span class="date">{view_model::time_label(l, &e.starts_at, zone)}</span>" · "<strong>{e.title}</strong>
                             <p class="muted">{place}</p>
                             {e.speaker.map(|s| view! { <p class="muted">{td_string!(l, speaker)}" "{s}</p> })}
+                            <button class="secondary event-to-pkb" disabled=move || act.pending().get() on:click=move |_| {
+                                let new = NewPkbItem {
+                                    id: String::new(),
+                                    kind: PkbItemKind::KomunitasBelajar,
+                                    title: title.clone(),
+                                    jp: EVENT_JP,
+                                    target_date: Some(date.clone()),
+                                    community_event_id: Some(event_id.clone()),
+                                };
+                                act.dispatch(UserAction::AddPkbItem { new });
+                            }>{td_string!(l, event_to_pkb)}</button>
                         </li>
                     }
                 }).collect_view()}

@@ -30,6 +30,9 @@ pub fn Kinerja() -> impl IntoView {
     // The plan editor and the reflection box outlive the page's redraws: what is being typed stays on
     // screen until what it edits changes.
     let (editor, reflection) = (Kept::new(), Kept::new());
+    // Preparations being typed, by observation: kept by the page, so a sync that redraws the plan does not
+    // empty the box under her fingers.
+    let preparations = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
 
     view! {
         <section class="card kinerja" aria-labelledby="kinerja-title">
@@ -39,7 +42,7 @@ pub fn Kinerja() -> impl IntoView {
                 <h2>{td_string!(l, approvals_heading)}</h2>
                 {loaded(l, approvals, move |list| approval_list(l, list))}
             })}
-            {loaded(l, data, move |v| plan_view(l, v, act, editor.clone(), reflection.clone()))}
+            {loaded(l, data, move |v| plan_view(l, v, act, editor.clone(), reflection.clone(), preparations))}
         </section>
     }
 }
@@ -69,9 +72,17 @@ fn approval_list(l: Locale, list: Vec<Approval>) -> impl IntoView {
 
 /// One of her observations: when, which class, what it looks at and its state; until it is done, her
 /// preparation to write and save (the principal reads it before the lesson).
-fn my_observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
-    let prep = RwSignal::new(o.preparation.clone());
-    let id = o.id.clone();
+fn my_observation(
+    l: Locale,
+    o: Observation,
+    act: Act,
+    typing: RwSignal<std::collections::BTreeMap<String, String>>,
+) -> impl IntoView {
+    let (id, saved) = (o.id.clone(), o.preparation.clone());
+    let key = id.clone();
+    let prep = move || typing.with(|t| t.get(&key).cloned()).unwrap_or_else(|| saved.clone());
+    let typed_id = id.clone();
+    let prep_now = prep.clone();
     let open = o.status != ObservationStatus::Selesai;
     view! {
         <li class="observation" data-id=o.id.clone()>
@@ -81,9 +92,10 @@ fn my_observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
             {open.then(|| view! {
                 <label for=format!("prep-{}", o.id)>{td_string!(l, obs_preparation_label)}</label>
                 <textarea id=format!("prep-{}", o.id) class="obs-preparation" rows="3" maxlength="10000"
-                    prop:value=move || prep.get() on:input=move |ev| prep.set(event_target_value(&ev))></textarea>
+                    prop:value=prep
+                    on:input=move |ev| typing.update(|t| { t.insert(typed_id.clone(), event_target_value(&ev)); })></textarea>
                 <button class="secondary save-preparation" disabled=move || act.pending().get() on:click=move |_| {
-                    let patch = ObservationPatch { preparation: Some(prep.get_untracked()), ..Default::default() };
+                    let patch = ObservationPatch { preparation: Some(prep_now()), ..Default::default() };
                     act.dispatch(UserAction::EditObservation { id: id.clone(), patch });
                 }>{td_string!(l, obs_save_preparation)}</button>
             })}
@@ -243,6 +255,7 @@ fn plan_view(
     act: Act,
     editor: Kept<Editor>,
     reflection: Kept<Reflection>,
+    preparations: RwSignal<std::collections::BTreeMap<String, String>>,
 ) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
     let stages = v.cycle.map(|c| {
@@ -325,7 +338,7 @@ fn plan_view(
         } else {
             view! {
                 <ul id="observations" class="list">
-                    {v.observations.into_iter().map(|o| my_observation(l, o, act)).collect_view()}
+                    {v.observations.into_iter().map(|o| my_observation(l, o, act, preparations)).collect_view()}
                 </ul>
             }.into_any()
         }}

@@ -10,7 +10,7 @@ use crate::ipc;
 use crate::view_model;
 use leptos::prelude::*;
 use penggerak_types::ipc::{reflection_draft_key, Action as UserAction, PkbItemView, PkbView};
-use penggerak_types::pkb::{PkbItemPatch, PkbStatus};
+use penggerak_types::pkb::{NewPkbItem, PkbItemKind, PkbItemPatch, PkbStatus};
 
 #[component]
 pub fn Rencana() -> impl IntoView {
@@ -62,6 +62,7 @@ pub fn Rencana() -> impl IntoView {
                     </For>
                 </ul>
             </For>
+            {add_item(l, act)}
         </section>
     }
 }
@@ -123,5 +124,63 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
                     act.dispatch(UserAction::EditPkbItem { id: save_id.clone(), patch });
                 }>{td_string!(l, save_reflection)}</button>
         </li>
+    }
+}
+
+const KINDS: [PkbItemKind; 4] = [
+    PkbItemKind::PelatihanMandiri,
+    PkbItemKind::Lokakarya,
+    PkbItemKind::KomunitasBelajar,
+    PkbItemKind::Lainnya,
+];
+
+fn kind_code(k: PkbItemKind) -> String {
+    format!("{k:?}").to_lowercase()
+}
+
+/// "Tambah kegiatan": a new activity for this year's plan (its JP count towards the target once done),
+/// added on the device at once and queued, like every change.
+fn add_item(l: crate::i18n::Locale, act: Act) -> impl IntoView {
+    let (title, jp, date) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let kind = RwSignal::new(PkbItemKind::Lokakarya);
+    view! {
+        <h2>{td_string!(l, pkb_add_heading)}</h2>
+        <div id="pkb-add" class="form">
+            <label for="pkb-add-title">{td_string!(l, pkb_add_title)}</label>
+            <input id="pkb-add-title" type="text" maxlength="200" prop:value=move || title.get()
+                on:input=move |ev| title.set(event_target_value(&ev)) />
+            <label for="pkb-add-kind">{td_string!(l, pkb_add_kind)}</label>
+            <select id="pkb-add-kind" on:change=move |ev| {
+                let code = event_target_value(&ev);
+                if let Some(k) = KINDS.into_iter().find(|k| kind_code(*k) == code) {
+                    kind.set(k);
+                }
+            }>
+                {KINDS.into_iter().map(|k| view! {
+                    <option value=kind_code(k) selected=move || kind.get() == k>{view_model::pkb_kind_label(l, k)}</option>
+                }).collect_view()}
+            </select>
+            <label for="pkb-add-jp">{td_string!(l, pkb_add_jp)}</label>
+            <input id="pkb-add-jp" type="number" min="1" max="200" inputmode="numeric" prop:value=move || jp.get()
+                on:input=move |ev| jp.set(event_target_value(&ev)) />
+            <label for="pkb-add-date">{td_string!(l, pkb_add_date)}</label>
+            <input id="pkb-add-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+            <button id="pkb-add-save" class="primary" disabled=move || act.pending().get() || title.get().trim().is_empty()
+                on:click=move |_| {
+                    let new = NewPkbItem {
+                        id: String::new(),
+                        kind: kind.get_untracked(),
+                        title: title.get_untracked(),
+                        // A JP that is not a number is 0, which the plan's rule refuses with its reason.
+                        jp: jp.get_untracked().trim().parse().unwrap_or(0),
+                        target_date: Some(date.get_untracked()).filter(|d| !d.is_empty()),
+                        community_event_id: None,
+                    };
+                    act.dispatch(UserAction::AddPkbItem { new });
+                    title.set(String::new());
+                    jp.set(String::new());
+                }>{td_string!(l, pkb_add_save)}</button>
+        </div>
     }
 }

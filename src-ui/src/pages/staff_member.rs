@@ -14,6 +14,34 @@ use penggerak_types::kinerja::{
     NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat,
 };
 
+/// What the principal types on the page. It lives with the page, not with what the page draws from the
+/// store: a sync that lands while he types redraws the plan, and must not empty his boxes.
+#[derive(Clone, Copy)]
+struct Typed {
+    return_note: RwSignal<String>,
+    /// `None` until he picks one: the predikat given so far shows.
+    predikat: RwSignal<Option<Predikat>>,
+    predikat_note: RwSignal<Option<String>>,
+    date: RwSignal<String>,
+    time: RwSignal<String>,
+    class: RwSignal<String>,
+    focus: RwSignal<String>,
+}
+
+impl Typed {
+    fn new() -> Typed {
+        Typed {
+            return_note: RwSignal::new(String::new()),
+            predikat: RwSignal::new(None),
+            predikat_note: RwSignal::new(None),
+            date: RwSignal::new(String::new()),
+            time: RwSignal::new(String::new()),
+            class: RwSignal::new(String::new()),
+            focus: RwSignal::new(String::new()),
+        }
+    }
+}
+
 #[component]
 pub fn StaffMember() -> impl IntoView {
     let ctx = expect_context::<PageContext>();
@@ -23,16 +51,17 @@ pub fn StaffMember() -> impl IntoView {
     let data = ctx.read(move || ipc::staff_member(id()));
     let error = RwSignal::new(None::<String>);
     let act = ctx.action(error, ipc::act);
+    let typed = Typed::new();
     view! {
         <section class="card staff-member" aria-labelledby="member-title">
             <A href="/staf">{td_string!(l, back_to_staff)}</A>
             <p id="member-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            {loaded(l, data, move |v| page(l, v, act))}
+            {loaded(l, data, move |v| page(l, v, act, typed))}
         </section>
     }
 }
 
-fn page(l: Locale, v: StaffMemberView, act: Act) -> impl IntoView {
+fn page(l: Locale, v: StaffMemberView, act: Act, typed: Typed) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
     let s = v.row.summary;
     let p = s.person;
@@ -70,10 +99,11 @@ fn page(l: Locale, v: StaffMemberView, act: Act) -> impl IntoView {
             } else {
                 None
             };
-            let moves = decisions(l, id.clone(), v.moves, act);
-            let rating =
-                v.can_rate.then(|| rate_form(l, id.clone(), plan.predikat, plan.predikat_note.clone(), act));
-            let observations = observations(l, id.clone(), v.observations, act);
+            let moves = decisions(l, id.clone(), v.moves, act, typed.return_note);
+            let rating = v
+                .can_rate
+                .then(|| rate_form(l, id.clone(), plan.predikat, plan.predikat_note.clone(), act, typed));
+            let observations = observations(l, id.clone(), v.observations, act, typed);
             view! {
                 <h2>{td_string!(l, plan_heading)}</h2>
                 <p><span id="member-plan-status" class="status-chip">{view_model::plan_status_label(l, plan.status)}</span>" "{badge}</p>
@@ -113,11 +143,16 @@ fn page(l: Locale, v: StaffMemberView, act: Act) -> impl IntoView {
 
 /// Approve, return (a note is required and reaches the teacher), agree: the moves the plan's status
 /// allows the principal now.
-fn decisions(l: Locale, id: String, moves: Vec<PlanStatus>, act: Act) -> impl IntoView {
+fn decisions(
+    l: Locale,
+    id: String,
+    moves: Vec<PlanStatus>,
+    act: Act,
+    note: RwSignal<String>,
+) -> impl IntoView {
     if moves.is_empty() {
         return ().into_any();
     }
-    let note = RwSignal::new(String::new());
     let returns = moves.contains(&PlanStatus::Dikembalikan);
     view! {
         <div id="member-decisions" class="actions">
@@ -167,42 +202,40 @@ fn rate_form(
     given: Option<Predikat>,
     given_note: Option<String>,
     act: Act,
+    typed: Typed,
 ) -> impl IntoView {
-    let choice = RwSignal::new(given.unwrap_or(Predikat::Baik));
-    let note = RwSignal::new(given_note.unwrap_or_default());
+    let (picked, typed_note) = (typed.predikat, typed.predikat_note);
+    let choice = move || picked.get().or(given).unwrap_or(Predikat::Baik);
+    let note = move || typed_note.get().unwrap_or_else(|| given_note.clone().unwrap_or_default());
+    let note_now = note.clone();
     view! {
         <h3>{td_string!(l, rate_heading)}</h3>
         <label for="predikat-choice">{td_string!(l, predikat)}</label>
         <select id="predikat-choice" on:change=move |ev| {
             let code = event_target_value(&ev);
             if let Some(p) = PREDIKATS.into_iter().find(|p| predikat_code(*p) == code) {
-                choice.set(p);
+                picked.set(Some(p));
             }
         }>
             {PREDIKATS.into_iter().map(|p| view! {
-                <option value=predikat_code(p) selected=move || choice.get() == p>{view_model::predikat_label(l, p)}</option>
+                <option value=predikat_code(p) selected=move || choice() == p>{view_model::predikat_label(l, p)}</option>
             }).collect_view()}
         </select>
         <label for="predikat-note">{td_string!(l, predikat_note_label)}</label>
-        <textarea id="predikat-note" rows="3" maxlength="2000" prop:value=move || note.get()
-            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+        <textarea id="predikat-note" rows="3" maxlength="2000" prop:value=note
+            on:input=move |ev| typed_note.set(Some(event_target_value(&ev)))></textarea>
         <button id="give-predikat" class="primary" disabled=move || act.pending().get() on:click=move |_| {
-            let typed = note.get_untracked();
-            let note = (!typed.trim().is_empty()).then_some(typed);
-            act.dispatch(UserAction::RatePlan { id: id.clone(), predikat: choice.get_untracked(), note });
+            let written = note_now();
+            let note = (!written.trim().is_empty()).then_some(written);
+            act.dispatch(UserAction::RatePlan { id: id.clone(), predikat: choice(), note });
         }>{td_string!(l, give_predikat)}</button>
     }
 }
 
 /// The plan's observations (each to record and move on: held, then the follow-up done) and a form to
 /// schedule a new one.
-fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act) -> impl IntoView {
-    let (date, time, class, focus) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    );
+fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, typed: Typed) -> impl IntoView {
+    let Typed { date, time, class, focus, .. } = typed;
     view! {
         <h2>{td_string!(l, observations_heading)}</h2>
         {if list.is_empty() {

@@ -40,6 +40,15 @@ pub fn date_label(l: Locale, iso: &str) -> String {
     }
 }
 
+/// The day (`YYYY-MM-DD`) in `zone` of an instant (RFC 3339); what is not an instant keeps its first ten
+/// characters.
+pub fn local_date(instant: &str, zone: penggerak_types::zone::Zone) -> String {
+    match penggerak_types::zone::parse_instant(instant) {
+        Some(unix) => penggerak_types::zone::WallTime::at(unix, zone).date(),
+        None => instant.get(..10).unwrap_or_default().to_owned(),
+    }
+}
+
 /// `2026-11` → (2026, the month's short name in `l`); `None` for anything else.
 pub(super) fn month_year(l: Locale, yyyy_mm: &str) -> Option<(usize, &'static str)> {
     let year = yyyy_mm.get(0..4)?.parse().ok()?;
@@ -75,5 +84,13 @@ mod tests {
         assert_eq!(date_label(EN, "2026-12-02T08:00"), "2 Dec 2026 08:00");
         assert_eq!(date_label(EN, "2026-05-20"), "20 May 2026");
         assert_eq!(date_label(ID, "kapan-kapan"), "kapan-kapan");
+    }
+
+    #[test]
+    fn an_instant_falls_on_the_users_own_day() {
+        use penggerak_types::zone::Zone;
+        assert_eq!(local_date("2026-12-02T16:30:00Z", Zone::Wib), "2026-12-02");
+        assert_eq!(local_date("2026-12-02T16:30:00Z", Zone::Wita), "2026-12-03", "00.30 WITA is the 3rd");
+        assert_eq!(local_date("2026-12-09", Zone::Wit), "2026-12-09", "a date stays a date");
     }
 }

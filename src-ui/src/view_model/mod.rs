@@ -19,7 +19,7 @@ mod sync;
 
 pub use communities::{filter_options, members_label, CommunityFilter};
 pub use conflicts::{field_label, field_value};
-pub use dates::{date_label, time_label};
+pub use dates::{date_label, local_date, time_label};
 pub use drafts::DraftQueue;
 pub use errors::{caught_error_text, error_text, reason_text, shell_rejection};
 pub use labels::{

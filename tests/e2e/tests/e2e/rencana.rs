@@ -10,6 +10,7 @@ use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::PkbOverview;
 use penggerak_types::route;
 
+const NEW_ACTIVITY: &str = "Lokakarya asesmen formatif di gugus";
 const REFLECTION: &str = "Murid lebih aktif berdiskusi setelah saya memakai pertanyaan pemantik.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,6 +81,11 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
         assert!(before <= 95, "{id} has room for one more step: {before}");
         slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight
         find(&app, &format!("#pkb-{id} .save-progress"), "save progress").await.click().await.unwrap();
+        // Queued (the item says it waits) before the next: one change each, counted below.
+        wait_text(&app, &format!("#pkb-{id}"), "the item waits to sync", |t| {
+            t.contains("Menunggu sinkronisasi")
+        })
+        .await;
         marked.push((id, before + 5));
     }
     wait_text(&app, "#sync-line", "the progress waits", |t| t.contains("2 perubahan menunggu")).await;
@@ -98,7 +104,27 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
         assert_eq!(item.progress, *progress, "the progress marked offline on {id} reached the server");
     }
 
+    // "Tambah kegiatan": a new activity through the form, shown at once, then on the server.
+    open(&app, "rencana", "#rencana-title").await;
+    type_into(&app, "#pkb-add-title", NEW_ACTIVITY, "the activity's name").await;
+    type_into(&app, "#pkb-add-jp", "4", "its JP").await;
+    find(&app, "#pkb-add-save", "add it").await.click().await.unwrap();
+    wait_text(&app, ".rencana", "shown at once", |t| t.contains(NEW_ACTIVITY)).await;
+    screenshots(&app, "34-rencana-tambah").await;
+    let (api, token_ref) = (&client, &token);
+    eventually("the new activity reached the server", move || async move {
+        let plan: PkbOverview = api.get_json(token_ref, route::PKB, &[]).await.map_err(|e| e.to_string())?;
+        plan.items
+            .iter()
+            .any(|i| i.title == NEW_ACTIVITY && i.jp == 4)
+            .then_some(())
+            .ok_or_else(|| format!("{} items, not the new one", plan.items.len()))
+    })
+    .await;
+
     // Nothing waits any more: sign-out goes through without a warning.
+    open(&app, "settings", "#settings-title").await;
+    wait_text(&app, "#settings-waiting", "nothing waits", |t| t == "0").await;
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
