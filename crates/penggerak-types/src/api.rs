@@ -322,8 +322,8 @@ pub struct SupervisedSchool {
     pub principal: Option<String>,
     /// Teachers and principal.
     pub staff: u32,
-    /// Plans of the current cycle in each status, in the order of `PlanStatus::ALL`, and staff without a
-    /// plan.
+    /// Plans of the current cycle in each status (`Draf`, `PerluDisetujui`, `Dikembalikan`, `Disetujui`,
+    /// `Disepakati`, in that order), and staff without a plan.
     pub plans: Vec<u32>,
     pub without_plan: u32,
     /// Staff with a JP target who reached it, and staff with a target.
