@@ -306,7 +306,7 @@ impl Engine {
         // The text last: from now on this version counts as saved.
         let material = serde_json::to_string(&m).map_err(|e| CoreError::Storage(e.to_string()))?;
         let json = serde_json::to_string(&content).map_err(|e| CoreError::Storage(e.to_string()))?;
-        let mut tx = self.store().pool().begin().await?;
+        let mut tx = self.store().write().await?;
         sqlx::query(
             "INSERT INTO saved_materials (id, content_etag, material, content, saved_at)
              VALUES (?, ?, ?, ?, unixepoch())
@@ -461,7 +461,7 @@ impl Engine {
     pub async fn remove_material(&self, id: &str) -> Result<(), CoreError> {
         let id = checked(id)?;
         let _one_at_a_time = self.downloads.lock().await;
-        let mut tx = self.store().pool().begin().await?;
+        let mut tx = self.store().write().await?;
         sqlx::query("DELETE FROM saved_materials WHERE id = ?").bind(id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM saved_material_files WHERE material_id = ?")
             .bind(id)

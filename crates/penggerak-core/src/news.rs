@@ -108,7 +108,9 @@ impl LocalStore {
         let key = seen_key(&me.id);
         let before: Option<Seen> = self.setting(&key).await?.and_then(|s| serde_json::from_str(&s).ok());
         let seen = serde_json::to_string(&now).map_err(|e| CoreError::Storage(e.to_string()))?;
-        crate::store::set_setting(&mut *self.pool().acquire().await?, &key, &seen).await?;
+        if self.setting(&key).await?.as_deref() != Some(seen.as_str()) {
+            crate::store::set_setting(&mut *self.pool().acquire().await?, &key, &seen).await?;
+        }
         let Some(before) = before else { return Ok(vec![]) };
         if !self.preferences().await?.news {
             return Ok(vec![]);

@@ -263,7 +263,7 @@ impl LocalStore {
     pub async fn enqueue(&self, change: &Change) -> Result<i64, CoreError> {
         let path = change.write.path().map_err(CoreError::Refused)?;
         let route = serde_json::to_string(&change.write).map_err(|e| CoreError::Storage(e.to_string()))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         for w in &change.local {
             write_local(&mut tx, w).await?;
         }
@@ -330,7 +330,7 @@ impl LocalStore {
 
     /// Notice `id` is opened again: `text` goes back under draft `key` and the notice goes, together.
     pub async fn reopen_notice(&self, id: i64, key: &str, text: &str) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
              ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
@@ -347,7 +347,7 @@ impl LocalStore {
 
     /// Settles the conflict on `kind/id` as the user chose.
     pub async fn resolve(&self, kind: RecordKind, id: &str, how: Resolution) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let (conflict,): (Option<String>,) =
             sqlx::query_as("SELECT conflict_data FROM records WHERE kind = ? AND id = ?")
                 .bind(kind.as_str())
@@ -480,7 +480,7 @@ impl LocalStore {
     /// version) is moved onto the version the server has now, so her own chain of edits — approve, then
     /// agree, made offline — is not mistaken for someone else's edit in between.
     pub(crate) async fn finish(&self, seq: i64, records: &[SyncRecord]) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let touched = touches(&mut tx, seq).await?;
         let (body,): (Option<String>,) =
             sqlx::query_as("SELECT body FROM outbox WHERE seq = ?").bind(seq).fetch_one(&mut *tx).await?;
@@ -511,7 +511,7 @@ impl LocalStore {
     pub(crate) async fn mark_conflict(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
         let current =
             e.current.as_deref().ok_or_else(|| CoreError::Storage("conflict without a copy".into()))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("UPDATE outbox SET state = 'conflict', last_error = ? WHERE seq = ?")
             .bind(&e.message)
             .bind(seq)
@@ -546,7 +546,7 @@ impl LocalStore {
     /// waiting change that touches one of those records (and so on, transitively) goes with it unsent, each
     /// with a notice of its own that keeps its body.
     pub(crate) async fn reject(&self, seq: i64, e: &ApiError) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let entry: Pending = sqlx::query_as(
             "SELECT seq, idem_key, method, path, route, body, label, state, attempts, last_error FROM outbox
              WHERE seq = ?",

@@ -31,7 +31,7 @@ impl LocalStore {
 
     /// Changes what `change` names, leaves the rest, and returns the preferences as they now are.
     pub async fn change_preferences(&self, change: PreferencesChange) -> Result<Preferences, CoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         if let Some(language) = change.language {
             crate::store::set_setting(&mut tx, LANGUAGE, language.tag()).await?;
         }
@@ -58,7 +58,7 @@ impl LocalStore {
             return Ok(Vec::new());
         }
         let mut due = Vec::new();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         for d in all_deadlines(self, today).await? {
             let on_the_day = d.date == today;
             if !on_the_day && d.date != tomorrow {

@@ -73,6 +73,14 @@ impl LocalStore {
         self.clock = clock;
     }
 
+    /// A write transaction, begun `IMMEDIATE`: it takes the write lock at once (waiting up to the busy
+    /// timeout for it). A deferred one that reads first and writes later fails at once with "database is
+    /// locked" if another connection wrote in between (WAL cannot move a read snapshot forward); with the
+    /// sync loop, the UI's drafts and the news marker all writing, that happened.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, CoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -107,7 +115,7 @@ impl LocalStore {
     pub async fn save_account(&self, server_url: &str, profile: &Profile) -> Result<(), CoreError> {
         let json = serde_json::to_string(profile).map_err(|e| CoreError::Storage(e.to_string()))?;
         let now = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO account (id, server_url, profile, updated_at) VALUES (1, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET server_url = excluded.server_url, profile = excluded.profile,

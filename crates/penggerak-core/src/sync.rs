@@ -317,7 +317,7 @@ impl LocalStore {
 
     /// Takes one `/sync` page in, with the cursor and ETag, in one transaction.
     pub async fn apply_page(&self, page: &SyncPage, etag: Option<&str>) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let mut generation: i64 =
             get_meta(&mut tx, GENERATION).await?.and_then(|g| g.parse().ok()).unwrap_or(0);
         if page.reset {
@@ -355,7 +355,7 @@ impl LocalStore {
     /// Forgets every record, waiting change, notice, draft and sync position (sign-out, or another
     /// account).
     pub async fn clear_records(&self) -> Result<(), CoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         for table in
             ["outbox_touches", "outbox", "notices", "records", "sync_meta", "drafts", "reminders_sent"]
         {
