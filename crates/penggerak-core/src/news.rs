@@ -105,12 +105,21 @@ impl LocalStore {
             observations: observations.iter().map(|o| o.id.clone()).collect(),
             waiting,
         };
+        // Read and replace the marker in one write transaction: two looks at once (the app asks at start
+        // and when a sync settles) must not both find the old marker and tell the same news twice.
         let key = seen_key(&me.id);
-        let before: Option<Seen> = self.setting(&key).await?.and_then(|s| serde_json::from_str(&s).ok());
         let seen = serde_json::to_string(&now).map_err(|e| CoreError::Storage(e.to_string()))?;
-        if self.setting(&key).await?.as_deref() != Some(seen.as_str()) {
-            crate::store::set_setting(&mut *self.pool().acquire().await?, &key, &seen).await?;
+        let mut tx = self.write().await?;
+        let (stored,): (Option<String>,) =
+            sqlx::query_as("SELECT (SELECT value FROM settings WHERE key = ?)")
+                .bind(&key)
+                .fetch_one(&mut *tx)
+                .await?;
+        if stored.as_deref() != Some(seen.as_str()) {
+            crate::store::set_setting(&mut tx, &key, &seen).await?;
         }
+        tx.commit().await?;
+        let before: Option<Seen> = stored.and_then(|s| serde_json::from_str(&s).ok());
         let Some(before) = before else { return Ok(vec![]) };
         if !self.preferences().await?.news {
             return Ok(vec![]);
