@@ -104,13 +104,14 @@ pub struct Notice {
     pub created_at: i64,
 }
 
-/// The write stored as `route`, or else the one `method` and `path` name (entries from before routes
-/// were stored, when `path` was relative to `/api/v1`).
-fn stored_write(route: Option<&str>, method: &str, path: Option<&str>) -> Option<Write> {
-    if let Some(w) = route.and_then(|r| serde_json::from_str(r).ok()) {
-        return Some(w);
-    }
-    let path = path?;
+/// The write stored as `route` (JSON), if there is one.
+fn stored_route(route: Option<&str>) -> Option<Write> {
+    route.and_then(|r| serde_json::from_str(r).ok())
+}
+
+/// The write a `method` and `path` name, for entries queued before routes were stored (when `path` was
+/// relative to `/api/v1`).
+fn legacy_write(method: &str, path: &str) -> Option<Write> {
     Write::from_request(method, path).or_else(|| Write::from_request(method, &format!("/api/v1{path}")))
 }
 
@@ -118,16 +119,17 @@ impl Pending {
     /// Where this entry goes. `None` only for an entry an older app queued to a route this one does not
     /// know: it cannot be sent, and is kept as a notice instead.
     pub fn write(&self) -> Option<Write> {
-        stored_write(self.route.as_deref(), &self.method, Some(&self.path))
+        stored_route(self.route.as_deref()).or_else(|| legacy_write(&self.method, &self.path))
     }
 }
 
 impl Notice {
-    /// Where the refused change was going (see [`Pending::write`]).
+    /// Where the refused change was going (see [`Pending::write`]). An old notice kept its path but not
+    /// its method: a path names one write whatever the method.
     pub fn write(&self) -> Option<Write> {
-        stored_write(self.route.as_deref(), "", None).or_else(|| {
+        stored_route(self.route.as_deref()).or_else(|| {
             let path = self.path.as_deref()?;
-            ["POST", "PATCH", "PUT", "DELETE"].iter().find_map(|m| stored_write(None, m, Some(path)))
+            ["POST", "PATCH", "PUT", "DELETE"].iter().find_map(|m| legacy_write(m, path))
         })
     }
 }
