@@ -29,6 +29,7 @@ impl Engine {
     /// Does what the user asked: applies it to the store at once and queues it for the server (the sync
     /// loop is woken). A change the rules refuse is refused here, before anything is queued.
     pub async fn act(&self, action: Action) -> Result<(), CoreError> {
+        let _one_writer = self.edits.lock().await;
         let store = self.store();
         let me = store.profile().await?;
         let change: Change = match action {
@@ -80,6 +81,14 @@ impl Engine {
                 changes::rate_performance_plan(store, &id, actor, predikat, note).await?
             }
         };
+        #[cfg(feature = "testing")]
+        {
+            let pause = self.act_pause.lock().unwrap().clone();
+            if let Some(barrier) = pause {
+                barrier.wait().await;
+                barrier.wait().await;
+            }
+        }
         self.queue(&change).await
     }
 

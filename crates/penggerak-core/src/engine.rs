@@ -39,6 +39,15 @@ pub struct Engine {
     pub(crate) account_epoch: std::sync::atomic::AtomicU64,
     /// Where "now" comes from ([`crate::clock`]).
     clock: Arc<dyn Clock>,
+    /// One writer at a time on the local copy where a decision is read from it: a user's change is
+    /// built from the record as it stands and queued before a server answer (a finished push, a pulled
+    /// page) can move that record under it. Without it a change built on the version the push just
+    /// replaced was queued on a stale base and came back as a conflict with the user's own edit.
+    pub(crate) edits: tokio::sync::Mutex<()>,
+    /// Tests only: `act` meets this barrier twice between building its change and queueing it, so a
+    /// test can try to slip a server answer in between.
+    #[cfg(feature = "testing")]
+    pub(crate) act_pause: std::sync::Mutex<Option<Arc<tokio::sync::Barrier>>>,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -69,6 +78,9 @@ impl Engine {
             downloads: tokio::sync::Mutex::new(()),
             account_epoch: std::sync::atomic::AtomicU64::new(0),
             clock: Arc::new(SystemClock),
+            edits: tokio::sync::Mutex::new(()),
+            #[cfg(feature = "testing")]
+            act_pause: std::sync::Mutex::new(None),
         })
     }
 
@@ -169,6 +181,13 @@ impl Engine {
     #[cfg(feature = "testing")]
     pub fn store(&self) -> &LocalStore {
         &self.store
+    }
+
+    /// Makes the next `act` calls meet `barrier` twice between building the change and queueing it
+    /// (`None`: no more).
+    #[cfg(feature = "testing")]
+    pub fn pause_acts(&self, barrier: Option<Arc<tokio::sync::Barrier>>) {
+        *self.act_pause.lock().unwrap() = barrier;
     }
 
     #[cfg(not(feature = "testing"))]

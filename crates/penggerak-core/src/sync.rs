@@ -207,6 +207,8 @@ impl Engine {
                     async move { client.write(&token, &write, body.as_ref(), &key).await }
                 })
                 .await;
+            // The answer lands between two user changes, never inside one (see `Engine::edits`).
+            let one_writer = self.edits.lock().await;
             match verdict(answer) {
                 Verdict::Applied(records) => store.finish(entry.seq, &records).await?,
                 Verdict::Conflict(e) => store.mark_conflict(entry.seq, &e).await?,
@@ -224,6 +226,7 @@ impl Engine {
                 }
                 Verdict::Stop(e) => return Err(e),
             }
+            drop(one_writer);
             self.refresh_status(|_| {}).await;
         }
         Ok(Push::Done)
@@ -248,7 +251,10 @@ impl Engine {
                 Ok(SyncAnswer::NotModified) => return Ok(()),
                 Ok(SyncAnswer::Page { page, etag }) => {
                     let (n, more, remaining) = (page.records.len() as u64, page.more, page.remaining);
-                    store.apply_page(&page, etag.as_deref()).await.map_err(|e| e.to_api_error())?;
+                    {
+                        let _one_writer = self.edits.lock().await;
+                        store.apply_page(&page, etag.as_deref()).await.map_err(|e| e.to_api_error())?;
+                    }
                     self.refresh_status(|s| {
                         s.received += n;
                         s.expected = s.received + remaining;

@@ -603,6 +603,60 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     assert!(siti.take_news().await.unwrap().is_empty(), "old news is not news again after signing in");
 }
 
+/// A decision built while the previous one's answer lands is not queued on the version that answer
+/// replaced: approve is being pushed while he agrees, and the agreement still reaches the server (the
+/// whole-cycle end-to-end test once saw it come back as a conflict with his own approval).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_made_while_the_last_one_is_being_sent_still_lands() {
+    let server = TestServer::start();
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let siti = signed_in(d1.path(), &server, "3471765432100001").await;
+    let bambang = Arc::new(signed_in(d2.path(), &server, "196805121990031004").await);
+    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    if plan.status != PlanStatus::PerluDisetujui {
+        let submit =
+            Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None };
+        siti.act(submit).await.unwrap();
+        siti.sync_now().await.unwrap();
+        bambang.sync_now().await.unwrap();
+    }
+    let mv = |to| Action::MovePerformancePlan { id: plan.id.clone(), to, note: None };
+    bambang.act(mv(PlanStatus::Disetujui)).await.unwrap();
+
+    // He agrees; between building that change and queueing it, the approval is pushed and answered.
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    bambang.pause_acts(Some(Arc::clone(&barrier)));
+    let agree = tokio::spawn({
+        let (bambang, agree) = (Arc::clone(&bambang), mv(PlanStatus::Disepakati));
+        async move { bambang.act(agree).await }
+    });
+    barrier.wait().await; // the agreement is built, on the approval as his device has it
+    let push = tokio::spawn({
+        let bambang = Arc::clone(&bambang);
+        async move { bambang.sync_now().await }
+    });
+    // Left alone, the push finishes well within this; with the engine's one writer it waits for the
+    // agreement to be queued, and the wait runs out.
+    if let Ok(done) = tokio::time::timeout(std::time::Duration::from_secs(3), push).await {
+        done.unwrap().unwrap();
+    }
+    barrier.wait().await; // the agreement goes on to be queued
+    agree.await.unwrap().unwrap();
+    bambang.pause_acts(None);
+    let status = bambang.sync_now().await.unwrap();
+    assert_eq!(
+        (status.conflicts, status.notices, status.waiting),
+        (0, 0, 0),
+        "the agreement was sent on the approved version, not held as a conflict with his own approval"
+    );
+    siti.sync_now().await.unwrap();
+    assert_eq!(
+        siti.kinerja().await.unwrap().plan.unwrap().status,
+        PlanStatus::Disepakati,
+        "the server has it"
+    );
+}
+
 /// A pengawas's schools come from the server (they do not sync to her device) and are kept with when
 /// they were fetched: with the server down she still sees them, marked as the last copy.
 #[tokio::test]
