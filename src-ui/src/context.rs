@@ -140,3 +140,24 @@ pub fn plan_history(
         </ul>
     }
 }
+
+/// A plan's feedback notes (umpan balik), oldest first, each with when (in the user's zone) and who.
+pub fn feedback_list(
+    l: Locale,
+    id: &'static str,
+    feedback: Vec<penggerak_types::kinerja::Feedback>,
+    zone: Zone,
+) -> impl IntoView {
+    if feedback.is_empty() {
+        return view! { <p id=id class="muted">{crate::i18n::td_string!(l, feedback_none)}</p> }.into_any();
+    }
+    view! {
+        <ul id=id class="list feedback">
+            {feedback.into_iter().map(|f| view! {
+                <li class="feedback-note"><p>{f.text}</p>
+                    <p class="muted"><span class="date">{view_model::time_label(l, &f.at, zone)}</span>" · "{f.by_name}</p></li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}

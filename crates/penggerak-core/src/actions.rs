@@ -80,6 +80,14 @@ impl Engine {
                 let actor = actor_on(store, &me.id, &id).await?;
                 changes::rate_performance_plan(store, &id, actor, predikat, note).await?
             }
+            Action::GiveFeedback { mut new } => {
+                // The screen leaves the id to the engine: a new UUID, stable from here on, offline too.
+                if new.id.is_empty() {
+                    new.id = uuid::Uuid::new_v4().to_string();
+                }
+                let actor = actor_on(store, &me.id, &new.plan_id).await?;
+                changes::give_feedback(store, (&me.id, &me.full_name, actor), new).await?
+            }
         };
         #[cfg(feature = "testing")]
         {

@@ -7,8 +7,8 @@ use crate::{CoreError, LocalStore};
 use penggerak_types::api::{Community, Membership};
 use penggerak_types::ipc::ChangeLabel;
 use penggerak_types::kinerja::{
-    Actor, Cycle, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanEvent, PlanMove,
-    PlanPatch, PlanRating, PlanRefusal, PlanStatus, Predikat,
+    Actor, Cycle, NewFeedback, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanEvent,
+    PlanMove, PlanPatch, PlanRating, PlanRefusal, PlanStatus, Predikat,
 };
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
 use penggerak_types::route::Write;
@@ -251,5 +251,25 @@ pub async fn schedule_observation(
         write: Write::ScheduleObservation,
         body: Some(to_value(&new)?),
         local: vec![LocalWrite::Put { kind: RecordKind::Observation, id: new.id, data: to_value(&obs)? }],
+    })
+}
+
+/// The principal leaves a feedback note on a staff member's plan, as `by` (id, name, and what he is to
+/// the plan: only its owner's principal may), with an id chosen here; it shows at once.
+pub async fn give_feedback(
+    store: &LocalStore,
+    by: (&str, &str, Actor),
+    new: NewFeedback,
+) -> Result<Change, CoreError> {
+    if by.2 != Actor::Principal {
+        return Err(CoreError::Refused(Reason::MoveBy { by: Actor::Principal }));
+    }
+    let (plan, _) = performance_plan(store, &new.plan_id).await?;
+    let note = new.feedback(&plan, (by.0, by.1), &store.now_rfc3339()).map_err(CoreError::Refused)?;
+    Ok(Change {
+        label: ChangeLabel::GiveFeedback,
+        write: Write::GiveFeedback,
+        body: Some(to_value(&new)?),
+        local: vec![LocalWrite::Put { kind: RecordKind::Feedback, id: new.id, data: to_value(&note)? }],
     })
 }

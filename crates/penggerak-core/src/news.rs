@@ -1,5 +1,6 @@
 //! What a sync brought that the user should hear about, each once: to a teacher, her plan approved,
-//! returned (with the note) or agreed, the predikat given, an observation scheduled; to a principal, how
+//! returned (with the note) or agreed, the predikat given, an observation scheduled, new feedback notes
+//! from her principal; to a principal, how
 //! many plans wait for his approval when more than before. The UI words each and shows it as a
 //! notification (switchable in Pengaturan).
 //!
@@ -12,7 +13,7 @@
 use crate::{CoreError, Engine, LocalStore};
 use penggerak_types::api::Role;
 use penggerak_types::ipc::News;
-use penggerak_types::kinerja::{cycle_id, Observation, PerformancePlan, PlanStatus, Predikat};
+use penggerak_types::kinerja::{cycle_id, Feedback, Observation, PerformancePlan, PlanStatus, Predikat};
 use penggerak_types::RecordKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -31,6 +32,10 @@ struct Seen {
     observations: BTreeSet<String>,
     /// For a principal: plans waiting for him.
     waiting: u32,
+    /// Her plan's feedback notes (`None` in a marker kept before there were any: those there now are
+    /// not news).
+    #[serde(default)]
+    feedback: Option<BTreeSet<String>>,
 }
 
 /// What changed from `before` to `now` that is news (`plan`: her plan now; `new_observations`: hers not
@@ -64,6 +69,12 @@ fn news(
     if now.waiting > before.waiting {
         out.push(News::WaitingForYou { count: now.waiting });
     }
+    if let (Some(now), Some(before)) = (&now.feedback, &before.feedback) {
+        let fresh = now.difference(before).count() as u32;
+        if fresh > 0 {
+            out.push(News::Feedback { count: fresh });
+        }
+    }
     out
 }
 
@@ -89,6 +100,16 @@ impl LocalStore {
                 .collect(),
             None => vec![],
         };
+        let feedback: BTreeSet<String> = match mine {
+            Some(p) => self
+                .all::<Feedback>(RecordKind::Feedback)
+                .await?
+                .into_iter()
+                .filter(|f| f.plan_id == p.id && f.by_id != me.id)
+                .map(|f| f.id)
+                .collect(),
+            None => BTreeSet::new(),
+        };
         let school = me.school.as_ref().map(|s| s.npsn.as_str());
         let waiting = if me.role == Role::KepalaSekolah {
             plans
@@ -104,6 +125,7 @@ impl LocalStore {
             predikat: mine.and_then(|p| p.predikat),
             observations: observations.iter().map(|o| o.id.clone()).collect(),
             waiting,
+            feedback: Some(feedback),
         };
         // Read and replace the marker in one write transaction: two looks at once (the app asks at start
         // and when a sync settles) must not both find the old marker and tell the same news twice.

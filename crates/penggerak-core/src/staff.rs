@@ -138,6 +138,10 @@ async fn staff_member(store: &LocalStore, today: &str, id: &str) -> Result<Staff
         None => vec![],
     };
     observations.sort_by(|a, b| a.scheduled_at.cmp(&b.scheduled_at));
+    let feedback = match &plan {
+        Some(p) => crate::views::feedback_on(store, &p.id).await?,
+        None => vec![],
+    };
     Ok(StaffMemberView {
         moves: plan.as_ref().map(|p| p.status.moves_for(Actor::Principal)).unwrap_or_default(),
         can_rate: plan.as_ref().is_some_and(|p| p.status == PlanStatus::Disepakati),
@@ -147,6 +151,7 @@ async fn staff_member(store: &LocalStore, today: &str, id: &str) -> Result<Staff
         plan,
         cycle,
         observations,
+        feedback,
     })
 }
 

@@ -657,6 +657,45 @@ async fn a_decision_made_while_the_last_one_is_being_sent_still_lands() {
     );
 }
 
+/// Umpan balik: the principal leaves a note on a teacher's plan from his device (shown at once, queued,
+/// checked with the same rule as the server's); she reads it after her sync and is told once.
+#[tokio::test]
+async fn the_principal_leaves_feedback_and_the_teacher_is_told() {
+    use penggerak_types::kinerja::NewFeedback;
+    use penggerak_types::{Field, Reason};
+    let server = TestServer::start();
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let siti = signed_in(d1.path(), &server, "3471765432100001").await;
+    let bambang = signed_in(d2.path(), &server, "196805121990031004").await;
+    assert!(siti.take_news().await.unwrap().is_empty(), "the first look only notes how things stand");
+    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    let give = |text: &str| Action::GiveFeedback {
+        new: NewFeedback { id: String::new(), plan_id: plan.id.clone(), text: text.into() },
+    };
+
+    let e = bambang.act(give("  ")).await.unwrap_err();
+    assert_eq!(e.to_api_error().reason, Some(Reason::Required { field: Field::Feedback }), "a note needs text");
+    let e = siti.act(give("Catatan untuk diri sendiri.")).await.unwrap_err();
+    assert_eq!(
+        e.to_api_error().reason,
+        Some(Reason::MoveBy { by: penggerak_types::kinerja::Actor::Principal }),
+        "a teacher cannot leave feedback, on her own plan included"
+    );
+    bambang.act(give("Indikator kedua perlu angka yang terukur.")).await.unwrap();
+    let page = bambang.staff_member(&plan.owner_id).await.unwrap();
+    assert_eq!(page.feedback.len(), 1, "on his device at once");
+    assert!(uuid::Uuid::parse_str(&page.feedback[0].id).is_ok(), "under an id the engine picked");
+    assert_eq!(page.feedback[0].by_name, "Drs. Bambang Sutrisno, M.Pd.");
+    assert_eq!(bambang.sync_now().await.unwrap().waiting, 0, "it reached the server");
+
+    siti.sync_now().await.unwrap();
+    let seen = siti.kinerja().await.unwrap().feedback;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].text, "Indikator kedua perlu angka yang terukur.", "she reads it");
+    assert_eq!(siti.take_news().await.unwrap(), [News::Feedback { count: 1 }], "and is told");
+    assert!(siti.take_news().await.unwrap().is_empty(), "once");
+}
+
 /// A pengawas's schools come from the server (they do not sync to her device) and are kept with when
 /// they were fetched: with the server down she still sees them, marked as the last copy.
 #[tokio::test]

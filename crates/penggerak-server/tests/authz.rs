@@ -59,6 +59,7 @@ async fn every_route_allows_exactly_who_it_should() {
         .id
         .clone();
     let obs = uuid::Uuid::new_v4().to_string();
+    let feedback = uuid::Uuid::new_v4().to_string();
     let evidence = uuid::Uuid::new_v4().to_string();
     let new_evidence = uuid::Uuid::new_v4().to_string();
     let r = apis[0]
@@ -146,6 +147,13 @@ async fn every_route_allows_exactly_who_it_should() {
             Some(json!({"base_version": 1, "preparation": "Modul ajar bab 2"})),
             [OK, NO, FB, NO, NO, NO],
         ),
+        // Feedback (umpan balik): her principal's alone, at any point of the cycle; not even she writes it.
+        (
+            Method::POST,
+            "/kinerja/feedback".into(),
+            Some(json!({"id": feedback, "plan_id": skp, "text": "Indikator kedua perlu angka."})),
+            [FB, NO, OK, NO, NO, NO],
+        ),
         // The body here is JSON, not a PDF: the owner gets that far (422); nobody else gets past who they are.
         (
             Method::PUT,
@@ -216,6 +224,12 @@ async fn every_route_allows_exactly_who_it_should() {
         .map(|r| (r.kind, r.id.clone()))
         .collect();
     assert!(siti_ids.len() >= 4);
+    // The note her principal left reaches her and him, and nobody else.
+    for (who, api) in apis.iter().enumerate() {
+        let (seen, _) = api.sync_all().await;
+        let note = seen.iter().find(|r| r.kind == RecordKind::Feedback && r.id == feedback);
+        assert_eq!(note.is_some(), matches!(who, 0 | 2), "{} and the feedback note in /sync", ACTORS[who]);
+    }
     for (who, api) in apis.iter().enumerate() {
         let (seen, _) = api.sync_all().await;
         let sees = siti_ids

@@ -7,7 +7,7 @@ mod common;
 use common::{expect_error, Api};
 use penggerak_testkit::TestServer;
 use penggerak_types::kinerja::{
-    Evidence, KinerjaOverview, Observation, ObservationStatus, PerformancePlan, PlanStatus, Predikat,
+    Evidence, Feedback, KinerjaOverview, Observation, ObservationStatus, PerformancePlan, PlanStatus, Predikat,
 };
 use penggerak_types::{ApiError, Changed, ErrorCode};
 use reqwest::{Method, StatusCode};
@@ -364,6 +364,65 @@ async fn observations_are_scheduled_and_recorded_by_the_principal_and_prepared_b
         ErrorCode::NotFound,
     )
     .await;
+}
+
+/// Feedback (umpan balik): her principal leaves short notes on her plan at any point of the cycle (a draft
+/// here); empty, too long, a reused id and one note too many are refused; she sees them in her overview,
+/// oldest first, with who wrote them.
+#[tokio::test]
+async fn the_principal_leaves_feedback_notes_the_teacher_reads() {
+    let s = TestServer::start();
+    let siti = Api::sign_in(&s, SITI).await;
+    let head = Api::sign_in(&s, BAMBANG).await;
+    let plan = overview(&siti).await.plan.unwrap();
+    let note = |text: &str| json!({"id": uuid::Uuid::new_v4().to_string(), "plan_id": plan.id, "text": text});
+    for (body, why) in [
+        (note("   "), "an empty note"),
+        (note(&"x".repeat(penggerak_types::limits::TEXT + 1)), "a note longer than the limit"),
+        (json!({"id": "bukan-uuid", "plan_id": plan.id, "text": "Baik."}), "an id that is not a UUID"),
+    ] {
+        expect_error(
+            head.send(Method::POST, "/kinerja/feedback", Some(body)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+        )
+        .await;
+        assert!(overview(&siti).await.feedback.is_empty(), "{why} leaves nothing");
+    }
+    let first = note("  Indikator kedua perlu angka yang terukur.  ");
+    let r = head.send(Method::POST, "/kinerja/feedback", Some(first.clone())).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let kept: Feedback = r.json::<Changed>().await.unwrap().records[0].parse().unwrap();
+    assert_eq!(
+        (kept.text.as_str(), kept.by_id.as_str(), kept.owner_id.as_str()),
+        ("Indikator kedua perlu angka yang terukur.", "kepsek-bambang", plan.owner_id.as_str()),
+        "trimmed, signed by him, on her plan"
+    );
+    assert_eq!(kept.by_name, "Drs. Bambang Sutrisno, M.Pd.", "with his name for her to read");
+    expect_error(
+        head.send(Method::POST, "/kinerja/feedback", Some(first)).await,
+        StatusCode::CONFLICT,
+        ErrorCode::Conflict,
+    )
+    .await;
+    for n in 1..penggerak_types::limits::FEEDBACK_PER_PLAN {
+        let r = head.send(Method::POST, "/kinerja/feedback", Some(note(&format!("Catatan {n}.")))).await;
+        assert_eq!(r.status(), StatusCode::OK, "note {n} of the limit");
+    }
+    let r = head.send(Method::POST, "/kinerja/feedback", Some(note("Satu lagi."))).await;
+    let e = expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation).await;
+    assert_eq!(
+        e.reason,
+        Some(penggerak_types::Reason::TooMany {
+            field: penggerak_types::Field::Feedback,
+            max: penggerak_types::limits::FEEDBACK_PER_PLAN as u32
+        }),
+        "one note too many is refused as data"
+    );
+    let seen = overview(&siti).await.feedback;
+    assert_eq!(seen.len(), penggerak_types::limits::FEEDBACK_PER_PLAN, "she sees every note kept");
+    assert!(seen.contains(&kept), "the first one with the rest");
+    assert!(seen.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
 }
 
 fn pdf(len: usize) -> Vec<u8> {

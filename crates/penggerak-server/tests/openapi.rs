@@ -41,6 +41,7 @@ const KINERJA: &[(&str, &str)] = &[
     (route::KINERJA_PLAN_PREDIKAT, "put"),
     (route::KINERJA_OBSERVATIONS, "post"),
     (route::KINERJA_OBSERVATION, "patch"),
+    (route::KINERJA_FEEDBACK, "post"),
     (route::KINERJA_EVIDENCE, "put"),
     (route::KINERJA_EVIDENCE, "delete"),
     (route::KINERJA_EVIDENCE_FILE, "get"),

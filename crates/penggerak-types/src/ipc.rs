@@ -265,6 +265,11 @@ pub enum Action {
         predikat: crate::kinerja::Predikat,
         note: Option<String>,
     },
+    /// The principal leaves a feedback note on a staff member's plan (the engine picks the id when
+    /// `new.id` is empty).
+    GiveFeedback {
+        new: crate::kinerja::NewFeedback,
+    },
 }
 
 /// The Staf screen (a principal's): every member of his school's staff, worked out on his device from
@@ -324,6 +329,9 @@ pub struct StaffMemberView {
     /// Whether the predikat can be given now (the plan is agreed).
     pub can_rate: bool,
     pub observations: Vec<crate::kinerja::Observation>,
+    /// His feedback notes on the plan, oldest first.
+    #[serde(default)]
+    pub feedback: Vec<crate::kinerja::Feedback>,
     /// The plan has the principal's change waiting to be sent, or in conflict.
     pub pending: bool,
     pub conflict: bool,
@@ -374,6 +382,9 @@ pub struct KinerjaView {
     pub plan: Option<crate::kinerja::PerformancePlan>,
     pub observations: Vec<crate::kinerja::Observation>,
     pub evidence: Vec<crate::kinerja::Evidence>,
+    /// Her principal's feedback notes on the plan, oldest first.
+    #[serde(default)]
+    pub feedback: Vec<crate::kinerja::Feedback>,
     /// What the user (the plan's owner) can do with it now.
     pub moves: Vec<crate::kinerja::PlanStatus>,
     /// The plan waits to sync, or is in conflict.
@@ -576,6 +587,8 @@ pub enum News {
     ObservationScheduled { scheduled_at: String, class: String },
     /// For a principal: `count` plans wait for his approval (more than before).
     WaitingForYou { count: u32 },
+    /// Her principal left `count` new feedback notes on her plan.
+    Feedback { count: u32 },
 }
 
 /// The language the UI speaks: Bahasa Indonesia first, English second.
@@ -789,6 +802,8 @@ pub enum ChangeLabel {
     EditObservation { class: String },
     /// Giving the predikat `predikat`.
     RatePlan { predikat: crate::kinerja::Predikat },
+    /// Leaving a feedback note on a staff member's plan.
+    GiveFeedback,
     /// A change an older version of the app queued, named then in Bahasa Indonesia.
     Said { text: String },
 }
@@ -820,6 +835,7 @@ impl std::fmt::Display for ChangeLabel {
             ChangeLabel::ScheduleObservation { class } => write!(f, "Jadwalkan observasi {class}"),
             ChangeLabel::EditObservation { class } => write!(f, "Ubah observasi {class}"),
             ChangeLabel::RatePlan { .. } => f.write_str("Beri predikat"),
+            ChangeLabel::GiveFeedback => f.write_str("Beri umpan balik"),
             ChangeLabel::Said { text } => f.write_str(text),
         }
     }

@@ -203,6 +203,9 @@ pub struct KinerjaOverview {
     pub plan: Option<PerformancePlan>,
     pub observations: Vec<Observation>,
     pub evidence: Vec<Evidence>,
+    /// The principal's feedback notes on the plan, oldest first.
+    #[serde(default)]
+    pub feedback: Vec<Feedback>,
 }
 
 /// `PATCH /api/v1/kinerja/plans/{id}`: the owner's edits, on the version they were made on. Results may
@@ -236,6 +239,55 @@ pub struct PlanRating {
     pub predikat: Predikat,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// The `feedback` record: a short note a principal leaves on a staff member's plan at any point of the
+/// cycle (umpan balik). It stays as written; seen by the plan's owner and the principal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Feedback {
+    /// A UUID chosen by the principal's client.
+    pub id: String,
+    pub plan_id: String,
+    /// The plan's owner (the teacher it is for).
+    pub owner_id: String,
+    pub by_id: String,
+    pub by_name: String,
+    /// When it was written (RFC 3339).
+    pub at: String,
+    pub text: String,
+}
+
+/// `POST /api/v1/kinerja/feedback`: the principal leaves a feedback note on a staff member's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewFeedback {
+    pub id: String,
+    pub plan_id: String,
+    pub text: String,
+}
+
+impl NewFeedback {
+    /// The note this leaves on `plan`, by `by` (id and name) at `at`, or why it cannot be left: the text
+    /// is required (trimmed) and at most [`crate::limits::TEXT`] characters.
+    pub fn feedback(&self, plan: &PerformancePlan, by: (&str, &str), at: &str) -> Result<Feedback, Reason> {
+        let text = self.text.trim();
+        if text.is_empty() {
+            return Err(Reason::Required { field: Field::Feedback });
+        }
+        if text.chars().count() > MAX_TEXT {
+            return Err(Reason::TooLong { field: Field::Feedback, max: MAX_TEXT as u32 });
+        }
+        Ok(Feedback {
+            id: self.id.clone(),
+            plan_id: plan.id.clone(),
+            owner_id: plan.owner_id.clone(),
+            by_id: by.0.to_owned(),
+            by_name: by.1.to_owned(),
+            at: at.to_owned(),
+            text: text.to_owned(),
+        })
+    }
 }
 
 /// Where an observation stands.

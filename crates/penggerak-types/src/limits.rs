@@ -37,6 +37,8 @@ pub const PKB_ITEMS_PER_PLAN: usize = 100;
 pub const EVIDENCE_PER_PLAN: usize = 30;
 /// Observations scheduled on one performance plan.
 pub const OBSERVATIONS_PER_PLAN: usize = 20;
+/// Feedback notes a principal may leave on one plan (each at most [`TEXT`] characters).
+pub const FEEDBACK_PER_PLAN: usize = 100;
 
 /// What a sign-in names the account by (a NUPTK, a NIP or an e-mail address, which is at most 254), in
 /// characters.

@@ -58,6 +58,8 @@ pub enum Field {
     Evidence,
     /// An evidence file's name.
     FileName,
+    /// A principal's feedback note on a plan (umpan balik), and how many one plan holds.
+    Feedback,
     /// A field this version of the app does not know (a newer server's).
     #[serde(other)]
     Unknown,
@@ -65,7 +67,7 @@ pub enum Field {
 
 impl Field {
     /// Every field (the UI's tests word each one in every language).
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 24] = [
         Field::Title,
         Field::Id,
         Field::CommunityEvent,
@@ -88,6 +90,7 @@ impl Field {
         Field::Observations,
         Field::Evidence,
         Field::FileName,
+        Field::Feedback,
         Field::Unknown,
     ];
 
@@ -116,6 +119,7 @@ impl Field {
             Field::Observations => "Observasi dalam satu rencana",
             Field::Evidence => "Bukti dukung",
             Field::FileName => "Nama berkas",
+            Field::Feedback => "Umpan balik",
             Field::Unknown => "Isian ini",
         }
     }
@@ -363,7 +367,8 @@ mod tests {
             Field::Observations => 19,
             Field::Evidence => 20,
             Field::FileName => 21,
-            Field::Unknown => 22,
+            Field::Feedback => 22,
+            Field::Unknown => 23,
         };
         for (i, f) in Field::ALL.iter().enumerate() {
             assert_eq!(place(*f), i, "{f:?} is in its place in Field::ALL");

@@ -75,6 +75,8 @@ routes! {
     KINERJA_OBSERVATIONS = "/kinerja/observations";
     /// `PATCH`: one observation.
     KINERJA_OBSERVATION = "/kinerja/observations/{id}";
+    /// `POST`: leave a feedback note on a plan.
+    KINERJA_FEEDBACK = "/kinerja/feedback";
     /// `PUT`, `DELETE`: one piece of evidence.
     KINERJA_EVIDENCE = "/kinerja/evidence/{id}";
     /// `GET`: the evidence's file.
@@ -162,6 +164,7 @@ pub enum Write {
     ScheduleObservation,
     EditObservation { observation: String },
     RatePlan { plan: String },
+    GiveFeedback,
 }
 
 impl Write {
@@ -172,7 +175,8 @@ impl Write {
             | Write::LeaveCommunity { .. }
             | Write::AddPkbItem
             | Write::MovePlan { .. }
-            | Write::ScheduleObservation => "POST",
+            | Write::ScheduleObservation
+            | Write::GiveFeedback => "POST",
             Write::EditPkbItem { .. } | Write::EditPlan { .. } | Write::EditObservation { .. } => "PATCH",
             Write::RatePlan { .. } => "PUT",
         }
@@ -190,6 +194,7 @@ impl Write {
             Write::ScheduleObservation => (KINERJA_OBSERVATIONS, vec![]),
             Write::EditObservation { observation } => (KINERJA_OBSERVATION, vec![observation]),
             Write::RatePlan { plan } => (KINERJA_PLAN_PREDIKAT, vec![plan]),
+            Write::GiveFeedback => (KINERJA_FEEDBACK, vec![]),
         }
     }
 
@@ -218,6 +223,7 @@ impl Write {
             (KINERJA_OBSERVATIONS, None) => Write::ScheduleObservation,
             (KINERJA_OBSERVATION, Some(observation)) => Write::EditObservation { observation },
             (KINERJA_PLAN_PREDIKAT, Some(plan)) => Write::RatePlan { plan },
+            (KINERJA_FEEDBACK, None) => Write::GiveFeedback,
             _ => return None,
         };
         (write.method() == method).then_some(write)
@@ -272,6 +278,7 @@ mod tests {
             Write::ScheduleObservation,
             Write::EditObservation { observation: "o1".into() },
             Write::RatePlan { plan: "p1".into() },
+            Write::GiveFeedback,
         ];
         for w in writes {
             let path = w.path().unwrap();

@@ -42,6 +42,8 @@ pub enum RecordKind {
     Observation,
     /// Evidence metadata (bukti dukung). [`crate::kinerja::Evidence`].
     Evidence,
+    /// A principal's feedback note on a plan (umpan balik). [`crate::kinerja::Feedback`].
+    Feedback,
     /// A learning material: catalogue entry, text sections and attached files. [`crate::material::Material`].
     Material,
     /// A kind this build does not know (sent by a newer server).
@@ -66,13 +68,14 @@ impl RecordKind {
             RecordKind::PerformancePlan => "performance_plan",
             RecordKind::Observation => "observation",
             RecordKind::Evidence => "evidence",
+            RecordKind::Feedback => "feedback",
             RecordKind::Material => "material",
             RecordKind::Unknown => "unknown",
         }
     }
 
     /// Every known kind.
-    pub const ALL: [RecordKind; 14] = [
+    pub const ALL: [RecordKind; 15] = [
         RecordKind::Person,
         RecordKind::School,
         RecordKind::Community,
@@ -86,6 +89,7 @@ impl RecordKind {
         RecordKind::PerformancePlan,
         RecordKind::Observation,
         RecordKind::Evidence,
+        RecordKind::Feedback,
         RecordKind::Material,
     ];
 

@@ -2,7 +2,7 @@
 //! and indicators, status, history and the principal's notes, predikat), observations, and the move the
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
-use crate::context::{loaded, plan_history, Act, PageContext};
+use crate::context::{feedback_list, loaded, plan_history, Act, PageContext};
 use crate::draft::{Draft, Saved};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::view_model::ResultForm;
@@ -331,6 +331,10 @@ fn plan_view(
             }>{td_string!(l, submit_plan)}</button>
         })}
         {predikat}
+        {(!v.feedback.is_empty()).then(|| view! {
+            <h2>{td_string!(l, feedback_from_principal)}</h2>
+            {feedback_list(l, "plan-feedback", v.feedback, zone)}
+        })}
         {reflection}
         <h2>{td_string!(l, observations_heading)}</h2>
         {if v.observations.is_empty() {

@@ -3,7 +3,7 @@
 //! with a note, agree, schedule and record observations, give the predikat. Every decision is applied on
 //! his device at once and queued for the server, like any change.
 
-use crate::context::{loaded, plan_history, Act, PageContext};
+use crate::context::{feedback_list, loaded, plan_history, Act, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use penggerak_types::ipc::{Action as UserAction, StaffMemberView};
 use penggerak_types::kinerja::{
-    NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat,
+    NewFeedback, NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat,
 };
 
 /// What the principal types on the page. It lives with the page, not with what the page draws from the
@@ -26,6 +26,8 @@ struct Typed {
     time: RwSignal<String>,
     class: RwSignal<String>,
     focus: RwSignal<String>,
+    /// The feedback note being written (emptied once it is kept).
+    feedback: RwSignal<String>,
 }
 
 impl Typed {
@@ -38,6 +40,7 @@ impl Typed {
             time: RwSignal::new(String::new()),
             class: RwSignal::new(String::new()),
             focus: RwSignal::new(String::new()),
+            feedback: RwSignal::new(String::new()),
         }
     }
 }
@@ -52,16 +55,23 @@ pub fn StaffMember() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let act = ctx.action(error, ipc::act);
     let typed = Typed::new();
+    // Feedback goes through its own action, so its box empties only when the note was kept.
+    let give = ctx.action(error, ipc::act);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = give.value().get() {
+            typed.feedback.set(String::new());
+        }
+    });
     view! {
         <section class="card staff-member" aria-labelledby="member-title">
             <A href="/staf">{td_string!(l, back_to_staff)}</A>
             <p id="member-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            {loaded(l, data, move |v| page(l, v, act, typed))}
+            {loaded(l, data, move |v| page(l, v, (act, give), typed))}
         </section>
     }
 }
 
-fn page(l: Locale, v: StaffMemberView, act: Act, typed: Typed) -> impl IntoView {
+fn page(l: Locale, v: StaffMemberView, (act, give): (Act, Act), typed: Typed) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
     let s = v.row.summary;
     let p = s.person;
@@ -104,6 +114,7 @@ fn page(l: Locale, v: StaffMemberView, act: Act, typed: Typed) -> impl IntoView 
                 .can_rate
                 .then(|| rate_form(l, id.clone(), plan.predikat, plan.predikat_note.clone(), act, typed));
             let observations = observations(l, id.clone(), v.observations, act, typed);
+            let feedback = feedback(l, id.clone(), v.feedback, give, typed.feedback);
             view! {
                 <h2>{td_string!(l, plan_heading)}</h2>
                 <p><span id="member-plan-status" class="status-chip">{view_model::plan_status_label(l, plan.status)}</span>" "{badge}</p>
@@ -124,6 +135,7 @@ fn page(l: Locale, v: StaffMemberView, act: Act, typed: Typed) -> impl IntoView 
                     <p id="member-reflection">{plan.reflection.clone()}</p>
                 })}
                 {moves}
+                {feedback}
                 {rating}
                 {observations}
                 {plan_history(l, "member-history", plan.history, zone)}
@@ -181,6 +193,28 @@ fn decisions(
         </div>
     }
     .into_any()
+}
+
+/// His feedback notes on the plan and a box to leave another, at any point of the cycle.
+fn feedback(
+    l: Locale,
+    plan_id: String,
+    list: Vec<penggerak_types::kinerja::Feedback>,
+    give: Act,
+    text: RwSignal<String>,
+) -> impl IntoView {
+    let zone = expect_context::<PageContext>().zone();
+    view! {
+        <h2>{td_string!(l, feedback_heading)}</h2>
+        {feedback_list(l, "member-feedback", list, zone)}
+        <label for="feedback-text">{td_string!(l, feedback_label)}</label>
+        <textarea id="feedback-text" rows="3" maxlength=penggerak_types::limits::TEXT prop:value=move || text.get()
+            on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+        <button id="give-feedback" class="secondary" disabled=move || give.pending().get() on:click=move |_| {
+            let new = NewFeedback { id: String::new(), plan_id: plan_id.clone(), text: text.get_untracked() };
+            give.dispatch(UserAction::GiveFeedback { new });
+        }>{td_string!(l, give_feedback)}</button>
+    }
 }
 
 const PREDIKATS: [Predikat; 5] = [

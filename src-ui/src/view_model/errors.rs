@@ -138,6 +138,7 @@ fn reason_field(l: Locale, field: Field) -> &'static str {
         Field::Observations => td_string!(l, rfield_observations),
         Field::Evidence => td_string!(l, rfield_evidence),
         Field::FileName => td_string!(l, rfield_file_name),
+        Field::Feedback => td_string!(l, rfield_feedback),
         Field::Unknown => td_string!(l, rfield_unknown),
     }
 }

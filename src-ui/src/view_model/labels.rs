@@ -41,6 +41,7 @@ pub fn change_label(l: Locale, c: &ChangeLabel) -> String {
         ChangeLabel::RatePlan { predikat } => {
             td_string!(l, change_rate_plan, predikat = predikat_label(l, *predikat)).to_string()
         }
+        ChangeLabel::GiveFeedback => td_string!(l, change_give_feedback).to_string(),
         ChangeLabel::Said { text } => text.clone(),
     }
 }
@@ -70,6 +71,7 @@ pub fn news_text(l: Locale, n: &News) -> (String, String) {
         )
         .to_string(),
         News::WaitingForYou { count } => td_string!(l, news_waiting, count = *count).to_string(),
+        News::Feedback { count } => td_string!(l, news_feedback, count = *count).to_string(),
     };
     (title, body)
 }

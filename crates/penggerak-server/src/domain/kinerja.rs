@@ -14,8 +14,8 @@ use crate::files;
 use crate::records::{self, Audience, Filter, Stored};
 use crate::Db;
 use penggerak_types::kinerja::{
-    Actor, Cycle, Evidence, EvidenceUpload, NewObservation, Observation, ObservationPatch, PerformancePlan,
-    PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal,
+    Actor, Cycle, Evidence, EvidenceUpload, Feedback, NewFeedback, NewObservation, Observation,
+    ObservationPatch, PerformancePlan, PlanEvent, PlanMove, PlanPatch, PlanRating, PlanRefusal,
 };
 use penggerak_types::{limits, ApiError, Changed, ErrorCode, Field, Reason, RecordKind};
 use sqlx::AnyConnection;
@@ -179,6 +179,12 @@ const OBSERVATIONS: Part = Part {
     name: "observasi",
     field: Field::Observations,
 };
+const FEEDBACK: Part = Part {
+    kind: RecordKind::Feedback,
+    max: limits::FEEDBACK_PER_PLAN,
+    name: "umpan balik",
+    field: Field::Feedback,
+};
 const EVIDENCE: Part = Part {
     kind: RecordKind::Evidence,
     max: limits::EVIDENCE_PER_PLAN,
@@ -220,6 +226,22 @@ pub async fn schedule(db: &Db, caller: &Caller, new: &NewObservation) -> Result<
         room_on::<Observation>(tx, caller, &plan.data, &OBSERVATIONS, &new.id, |o| &o.plan_id).await?;
         let obs = new.observation(&plan.data, &caller.user_id).map_err(refused_by)?;
         Ok(vec![records::put(tx, RecordKind::Observation, &obs.id, &plan.audience, &obs).await?])
+    })
+    .await
+}
+
+/// The principal leaves a feedback note on a staff member's plan, at any point of the cycle, under the id
+/// the client picked (a UUID). The note stays as written.
+pub async fn give_feedback(db: &Db, caller: &Caller, new: &NewFeedback) -> Result<Changed> {
+    if uuid::Uuid::parse_str(&new.id).is_err() {
+        return Err(refused_by(Reason::NotValid { field: Field::Id }));
+    }
+    transaction(db, async |tx| {
+        let plan = plan_for(tx, caller, &new.plan_id, Actor::Principal).await?;
+        room_on::<Feedback>(tx, caller, &plan.data, &FEEDBACK, &new.id, |f| &f.plan_id).await?;
+        let name = name_of(tx, &caller.user_id).await?;
+        let note = new.feedback(&plan.data, (&caller.user_id, &name), &now_rfc3339()).map_err(refused_by)?;
+        Ok(vec![records::put(tx, RecordKind::Feedback, &note.id, &plan.audience, &note).await?])
     })
     .await
 }

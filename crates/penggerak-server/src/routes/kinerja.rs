@@ -16,8 +16,8 @@ use axum::response::Response;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use penggerak_types::kinerja::{
-    Cycle, Evidence, EvidenceUpload, KinerjaOverview, NewObservation, Observation, ObservationPatch,
-    PerformancePlan, PlanMove, PlanPatch, PlanRating,
+    Cycle, Evidence, EvidenceUpload, Feedback, KinerjaOverview, NewFeedback, NewObservation, Observation,
+    ObservationPatch, PerformancePlan, PlanMove, PlanPatch, PlanRating,
 };
 use penggerak_types::pkb::BaseVersion;
 use penggerak_types::route;
@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route(route::KINERJA_PLAN_PREDIKAT, put(rate_plan))
         .route(route::KINERJA_OBSERVATIONS, post(schedule))
         .route(route::KINERJA_OBSERVATION, patch(edit_observation))
+        .route(route::KINERJA_FEEDBACK, post(give_feedback))
         .route(
             route::KINERJA_EVIDENCE,
             put(upload)
@@ -47,9 +48,9 @@ pub fn router() -> Router<AppState> {
 /// This area's part of the OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    paths(overview, plan, edit_plan, move_plan, rate_plan, schedule, edit_observation, upload, delete_evidence, download),
-    components(schemas(Cycle, PerformancePlan, Observation, Evidence)),
-    tags((name = "kinerja", description = "The performance cycle (e-Kinerja): plans, observations, evidence, predikat"))
+    paths(overview, plan, edit_plan, move_plan, rate_plan, schedule, edit_observation, give_feedback, upload, delete_evidence, download),
+    components(schemas(Cycle, PerformancePlan, Observation, Evidence, Feedback)),
+    tags((name = "kinerja", description = "The performance cycle (e-Kinerja): plans, observations, feedback, evidence, predikat"))
 )]
 pub struct Doc;
 
@@ -71,7 +72,15 @@ async fn details(conn: &mut AnyConnection, plan: PerformancePlan) -> Result<Kine
             .filter(|e| e.plan_id == plan.id)
             .collect();
     evidence.sort_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at));
-    Ok(KinerjaOverview { cycle, plan: Some(plan), observations, evidence })
+    let mut feedback: Vec<Feedback> =
+        records::list::<Feedback>(conn, RecordKind::Feedback, Filter::Owner(&plan.owner_id))
+            .await?
+            .into_iter()
+            .map(|s| s.data)
+            .filter(|f| f.plan_id == plan.id)
+            .collect();
+    feedback.sort_by(|a, b| a.at.cmp(&b.at));
+    Ok(KinerjaOverview { cycle, plan: Some(plan), observations, evidence, feedback })
 }
 
 /// The current cycle and the caller's plan in it, with its observations and evidence.
@@ -98,7 +107,13 @@ pub async fn overview(State(state): State<AppState>, caller: Caller) -> Result<J
     .await?
     {
         Some(p) => Ok(Json(details(&mut conn, p.data).await?)),
-        None => Ok(Json(KinerjaOverview { cycle, plan: None, observations: vec![], evidence: vec![] })),
+        None => Ok(Json(KinerjaOverview {
+            cycle,
+            plan: None,
+            observations: vec![],
+            evidence: vec![],
+            feedback: vec![],
+        })),
     }
 }
 
@@ -222,6 +237,30 @@ pub async fn schedule(
     ApiJson(new): ApiJson<NewObservation>,
 ) -> Result<Json<Changed>> {
     Ok(Json(kinerja::schedule(&state.db, &caller, &new).await?))
+}
+
+/// The principal leaves a short feedback note (umpan balik) on a staff member's plan, at any point of the
+/// cycle. The client picks the id (a UUID); the note stays as written and is seen by the plan's owner.
+#[utoipa::path(
+    post,
+    path = route::KINERJA_FEEDBACK,
+    tag = "kinerja",
+    security(("bearer" = [])),
+    request_body = NewFeedback,
+    responses(
+        (status = 200, description = "The note as kept", body = Changed),
+        (status = 403, description = "`forbidden`: only the teacher's principal leaves feedback", body = ApiError),
+        (status = 404, description = "`not_found`: no such plan the caller may see", body = ApiError),
+        (status = 409, description = "`conflict`: the id is already used by a record the caller can see", body = ApiError),
+        (status = 422, description = "`validation`: id not a UUID, empty or too long a note, too many notes on the plan", body = ApiError),
+    )
+)]
+pub async fn give_feedback(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewFeedback>,
+) -> Result<Json<Changed>> {
+    Ok(Json(kinerja::give_feedback(&state.db, &caller, &new).await?))
 }
 
 /// The observed teacher writes their preparation; the principal reschedules, records and follows up.
