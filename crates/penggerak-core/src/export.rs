@@ -12,7 +12,7 @@ use penggerak_types::zone::Zone;
 use std::path::Path;
 
 /// The columns, in order.
-pub const HEADERS: [&str; 15] = [
+pub const HEADERS: [&str; 16] = [
     "Nama",
     "NIP",
     "NUPTK",
@@ -28,6 +28,7 @@ pub const HEADERS: [&str; 15] = [
     "Observasi berikutnya",
     "Diajukan",
     "Masalah data",
+    "Sinkron terakhir",
 ];
 
 fn role(r: Role) -> &'static str {
@@ -81,6 +82,7 @@ fn record(r: &StaffRow, zone: Zone) -> Vec<String> {
         r.next_observation.as_deref().map(date).unwrap_or_default(),
         r.submitted_at.as_deref().map(date).unwrap_or_default(),
         p.problems.iter().map(|x| x.message.as_str()).collect::<Vec<_>>().join("; "),
+        s.last_synced_at.as_deref().map(date).unwrap_or_default(),
     ]
 }
 

@@ -3,10 +3,18 @@
 //! through `/sync`), the same way the server's `/school/staff` is ([`penggerak_types::staff`]). Works
 //! offline, like every screen.
 //!
-//! Never: writes (the principal's decisions go through [`crate::actions`] like every change).
+//! One fact only the server knows: when each staff member's device last synced. A principal's sync fetches
+//! it (`/school/staff`, at most every [`SIGHTINGS_EVERY_SECS`], the server's own granularity) and keeps it
+//! with when it was fetched; the screens read that copy, dated.
+//!
+//! Never: writes (the principal's decisions go through [`crate::actions`] like every change), except that
+//! copy, from the sync.
 
+use crate::engine::Link;
 use crate::{CoreError, Engine, LocalStore};
+use penggerak_types::api::StaffSummary;
 use penggerak_types::api::{Profile, Role};
+use penggerak_types::ipc::Fetched;
 use penggerak_types::ipc::{StaffMemberView, StaffRow, StaffView, StageCount, StatusCount};
 use penggerak_types::kinerja::{
     cycle_id, Actor, Cycle, Observation, ObservationStatus, PerformancePlan, PlanStatus,
@@ -15,6 +23,50 @@ use penggerak_types::pkb::{self, PkbItem, PkbPlan};
 use penggerak_types::programme::{Participation, Programme};
 use penggerak_types::staff::{summarise, Records};
 use penggerak_types::{Reason, RecordKind};
+use std::collections::BTreeMap;
+
+/// Where the last copy of when each staff member last synced is kept (`sync_meta`).
+const SIGHTINGS: &str = "fetched:staff_last_sync";
+/// How old that copy may get before a sync asks again (the server notes syncs to the quarter hour).
+pub(crate) const SIGHTINGS_EVERY_SECS: i64 = 15 * 60;
+
+/// When each staff member last synced (person id → RFC 3339), as the server last told.
+type Sightings = Fetched<BTreeMap<String, String>>;
+
+async fn sightings(store: &LocalStore) -> Result<Option<Sightings>, CoreError> {
+    Ok(store.meta(SIGHTINGS).await?.and_then(|j| serde_json::from_str(&j).ok()))
+}
+
+fn unix_of(rfc3339: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+impl Engine {
+    /// For a principal, at the end of a sync that went through: asks the server when his staff last
+    /// synced, unless the copy kept is younger than [`SIGHTINGS_EVERY_SECS`].
+    pub(crate) async fn refresh_sightings(&self, link: &mut Link) -> Result<(), CoreError> {
+        let store = self.store();
+        let Some((_, me)) = store.account().await? else { return Ok(()) };
+        if me.role != Role::KepalaSekolah {
+            return Ok(());
+        }
+        let kept = sightings(store).await?.and_then(|s| unix_of(&s.fetched_at));
+        if kept.is_some_and(|at| (0..SIGHTINGS_EVERY_SECS).contains(&(store.now() - at))) {
+            return Ok(());
+        }
+        let staff: Vec<StaffSummary> = self
+            .call(link, |client, token| async move {
+                client.get_json::<Vec<StaffSummary>>(&token, penggerak_types::route::SCHOOL_STAFF, &[]).await
+            })
+            .await?;
+        let value = staff.into_iter().filter_map(|s| Some((s.person.id, s.last_synced_at?))).collect();
+        let copy = Sightings { value, fetched_at: store.now_rfc3339(), offline: false };
+        let json = serde_json::to_string(&copy).map_err(|e| CoreError::Storage(e.to_string()))?;
+        store.set_meta(SIGHTINGS, &json).await
+    }
+}
 
 /// Everything the staff picture is made of, read once.
 struct School {
@@ -28,6 +80,8 @@ struct School {
     observations: Vec<Observation>,
     cycle: String,
     year: i32,
+    /// When each last synced, as the server last told (see [`Engine::refresh_sightings`]).
+    sightings: Option<Sightings>,
 }
 
 impl School {
@@ -62,6 +116,7 @@ impl School {
             observations: store.all(RecordKind::Observation).await?,
             cycle,
             year,
+            sightings: sightings(store).await?,
         })
     }
 
@@ -70,7 +125,7 @@ impl School {
         let plan = self.plans.iter().find(|(p, ..)| p.owner_id == person.id);
         let parts: Vec<Participation> =
             self.participations.iter().filter(|p| p.person_id == person.id).cloned().collect();
-        let summary = summarise(
+        let mut summary = summarise(
             person.clone(),
             &Records {
                 participations: &parts,
@@ -80,6 +135,7 @@ impl School {
                 plan: plan.map(|(p, ..)| p),
             },
         );
+        summary.last_synced_at = self.sightings.as_ref().and_then(|s| s.value.get(&person.id).cloned());
         let next_observation = plan.and_then(|(p, ..)| {
             self.observations
                 .iter()
@@ -119,7 +175,14 @@ async fn staff(store: &LocalStore, today: &str) -> Result<StaffView, CoreError> 
         }
     }
     stages.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.stage.cmp(&b.stage)));
-    Ok(StaffView { plan_counts, jp_reached, with_jp_target: with_target.len() as u32, stages, rows })
+    Ok(StaffView {
+        plan_counts,
+        jp_reached,
+        with_jp_target: with_target.len() as u32,
+        stages,
+        sightings_at: school.sightings.as_ref().map(|s| s.fetched_at.clone()),
+        rows,
+    })
 }
 
 /// One staff member's page (see [`StaffMemberView`]).

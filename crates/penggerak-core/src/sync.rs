@@ -161,6 +161,10 @@ impl Engine {
         match result {
             Ok(()) => {
                 self.store().set_meta(LAST_SYNCED, &self.store().now_rfc3339()).await?;
+                // A principal's extra: not part of the sync's own outcome, so a failure is only logged.
+                if let Err(e) = self.refresh_sightings(&mut link).await {
+                    tracing::warn!(error = %e, "could not fetch when the staff last synced");
+                }
                 self.refresh_status(|s| (s.phase, s.message, s.problem) = (SyncPhase::Idle, None, None))
                     .await;
             }

@@ -448,6 +448,9 @@ async fn the_staff_screen_says_what_the_server_says_of_each_staff_member() {
     assert_eq!(shown, served, "the device's picture is the server's, person by person");
     assert!(shown.iter().any(|s| s.jp_done > 0), "the comparison covers real JP figures");
     assert!(shown.iter().any(|s| s.kinerja_status.is_some()), "and real plan statuses");
+    let own = shown.iter().find(|s| s.person.id == "kepsek-bambang").expect("he is on his staff");
+    assert!(own.last_synced_at.is_some(), "when his own device last synced, as the server saw it");
+    assert!(view.sightings_at.is_some(), "dated when his device was told");
 
     let total: u32 = view.plan_counts.iter().map(|c| c.count).sum();
     assert_eq!(total as usize, view.rows.len(), "every person is counted once among the plan statuses");
@@ -674,7 +677,11 @@ async fn the_principal_leaves_feedback_and_the_teacher_is_told() {
     };
 
     let e = bambang.act(give("  ")).await.unwrap_err();
-    assert_eq!(e.to_api_error().reason, Some(Reason::Required { field: Field::Feedback }), "a note needs text");
+    assert_eq!(
+        e.to_api_error().reason,
+        Some(Reason::Required { field: Field::Feedback }),
+        "a note needs text"
+    );
     let e = siti.act(give("Catatan untuk diri sendiri.")).await.unwrap_err();
     assert_eq!(
         e.to_api_error().reason,
@@ -694,6 +701,43 @@ async fn the_principal_leaves_feedback_and_the_teacher_is_told() {
     assert_eq!(seen[0].text, "Indikator kedua perlu angka yang terukur.", "she reads it");
     assert_eq!(siti.take_news().await.unwrap(), [News::Feedback { count: 1 }], "and is told");
     assert!(siti.take_news().await.unwrap().is_empty(), "once");
+}
+
+/// When each staff member last synced comes from the server (only it knows), fetched by the principal's
+/// sync at most every quarter hour (the server's own granularity): a colleague's sync shows on his Staf
+/// screen once the copy he holds is that old, and not by a request at every sync before.
+#[tokio::test]
+async fn the_principal_sees_when_each_staff_member_last_synced() {
+    use penggerak_core::clock::FixedClock;
+    let server = TestServer::start();
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let start = time::OffsetDateTime::now_utc().unix_timestamp();
+    let clock = Arc::new(FixedClock::at(start));
+    let mut bambang =
+        Engine::open(d2.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+    bambang.set_clock(clock.clone());
+    bambang.sign_in(demo_sign_in("196805121990031004", &server.base_url())).await.unwrap();
+    bambang.sync_now().await.unwrap();
+    let siti_row = |v: &penggerak_types::ipc::StaffView| {
+        v.rows.iter().find(|r| r.summary.person.id == "guru-siti").unwrap().summary.last_synced_at.clone()
+    };
+    let before = bambang.staff().await.unwrap();
+    assert_eq!(siti_row(&before), None, "Siti has not synced on this server yet");
+    let told = before.sightings_at.clone().expect("his first sync asked the server");
+
+    let _siti = signed_in(d1.path(), &server, "3471765432100001").await;
+    bambang.sync_now().await.unwrap();
+    let soon = bambang.staff().await.unwrap();
+    assert_eq!(soon.sightings_at.as_ref(), Some(&told), "a sync within the quarter hour does not ask again");
+    assert_eq!(siti_row(&soon), None);
+
+    clock.set(start + 16 * 60);
+    bambang.sync_now().await.unwrap();
+    let later = bambang.staff().await.unwrap();
+    assert_ne!(later.sightings_at, Some(told), "asked again once the copy was a quarter hour old");
+    let at = siti_row(&later).expect("her sync is on his screen now");
+    let at = time::OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339).unwrap();
+    assert!((at.unix_timestamp() - start).abs() < 120, "when she synced, by the server's clock: {at}");
 }
 
 /// A pengawas's schools come from the server (they do not sync to her device) and are kept with when

@@ -143,6 +143,37 @@ pub async fn publish_school(conn: &mut AnyConnection, npsn: &str) -> Result<peng
 }
 
 /// The staff (guru and kepala sekolah) of a school, by id.
+/// How stale a person's last-sync time may get before a sync writes it again: a principal reads it to the
+/// quarter hour, and the hot no-change `/sync` then writes at most four times an hour per person.
+pub const SYNC_SEEN_EVERY_SECS: i64 = 15 * 60;
+
+/// Notes that `user_id`'s device synced at `now` (Unix seconds), unless it was noted less than
+/// [`SYNC_SEEN_EVERY_SECS`] ago.
+pub async fn saw_sync(conn: &mut AnyConnection, user_id: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO last_sync (user_id, at) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET at = excluded.at WHERE last_sync.at <= $3",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(now - SYNC_SEEN_EVERY_SECS)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// When `user_id`'s device last synced (RFC 3339, UTC), if it ever did.
+pub async fn last_sync(conn: &mut AnyConnection, user_id: &str) -> Result<Option<String>> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT at FROM last_sync WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.and_then(|(at,)| {
+        let t = time::OffsetDateTime::from_unix_timestamp(at).ok()?;
+        t.format(&time::format_description::well_known::Rfc3339).ok()
+    }))
+}
+
 pub async fn staff_ids(conn: &mut AnyConnection, npsn: &str) -> Result<Vec<String>> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT id FROM users WHERE school_npsn = $1 AND role IN ('guru', 'kepala_sekolah') ORDER BY id",

@@ -7,7 +7,8 @@ mod common;
 use common::{expect_error, Api};
 use penggerak_testkit::TestServer;
 use penggerak_types::kinerja::{
-    Evidence, Feedback, KinerjaOverview, Observation, ObservationStatus, PerformancePlan, PlanStatus, Predikat,
+    Evidence, Feedback, KinerjaOverview, Observation, ObservationStatus, PerformancePlan, PlanStatus,
+    Predikat,
 };
 use penggerak_types::{ApiError, Changed, ErrorCode};
 use reqwest::{Method, StatusCode};

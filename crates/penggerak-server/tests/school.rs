@@ -36,6 +36,27 @@ async fn a_principal_sees_his_staff_with_stage_plan_and_problems() {
     assert_eq!(&one, agus);
 }
 
+/// When each staff member's device last synced is the server's to tell: a sync notes it (to the quarter
+/// hour: a second sync soon after writes nothing new), and the principal reads it per person.
+#[tokio::test]
+async fn the_principal_sees_when_each_staff_member_last_synced() {
+    let s = TestServer::start();
+    let bambang = Api::sign_in(&s, "196805121990031004").await;
+    let siti_of = |staff: Vec<StaffSummary>| staff.into_iter().find(|s| s.person.id == "guru-siti").unwrap();
+    let before = siti_of(bambang.get("/school/staff").await.json().await.unwrap());
+    assert_eq!(before.last_synced_at, None, "Siti has not synced on this server");
+    let siti = Api::sign_in(&s, "3471765432100001").await;
+    let start = time::OffsetDateTime::now_utc().unix_timestamp();
+    siti.sync_all().await;
+    let first = siti_of(bambang.get("/school/staff").await.json().await.unwrap()).last_synced_at.expect("noted");
+    let at = time::OffsetDateTime::parse(&first, &time::format_description::well_known::Rfc3339).unwrap();
+    assert!((at.unix_timestamp() - start).abs() <= 5, "when she synced: {first}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    siti.sync_all().await;
+    let again: StaffSummary = bambang.get("/school/staff/guru-siti").await.json().await.unwrap();
+    assert_eq!(again.last_synced_at, Some(first), "within the quarter hour the first time stands");
+}
+
 /// The demo pengawas supervises the three Sleman schools: she sees each summed up from its staff as its
 /// principal sees them (the same figures), and each school's staff; never a Bali school.
 #[tokio::test]

@@ -310,6 +310,10 @@ pub struct StaffSummary {
     /// Where the person's performance plan of the current cycle stands; none for people without one
     /// (non-ASN teachers, the principal).
     pub kinerja_status: Option<crate::kinerja::PlanStatus>,
+    /// When the person's device last synced, as the server saw it (RFC 3339, to the quarter hour; none if
+    /// it never did). Only the server knows it: a summary made on a device has none.
+    #[serde(default)]
+    pub last_synced_at: Option<String>,
 }
 
 /// `GET /api/v1/supervision/schools`: one school a pengawas supervises, summed up from its staff the way

@@ -286,6 +286,10 @@ pub struct StaffView {
     pub with_jp_target: u32,
     /// How many are in each programme stage (by its name), most first.
     pub stages: Vec<StageCount>,
+    /// When the server last told this device when each staff member synced (each row's
+    /// `summary.last_synced_at`), RFC 3339; none before the first time.
+    #[serde(default)]
+    pub sightings_at: Option<String>,
 }
 
 /// One member of the staff.

@@ -46,6 +46,7 @@ pub fn summarise(person: Profile, r: &Records<'_>) -> StaffSummary {
         jp_done: jp_done(items),
         jp_target: r.pkb_plan.map_or(0, |p| p.target_jp),
         kinerja_status: r.plan.filter(|p| p.owner_id == person.id).map(|p| p.status),
+        last_synced_at: None,
         person,
     }
 }

@@ -1,11 +1,12 @@
 //! Staf (a principal's): his whole staff at a glance, from the records on his device — counts and charts
-//! first (plans by status, JP progress, programme stages), then the list with a search by name and "who
-//! needs me" filters; each name opens that person's page.
+//! first (plans by status, JP progress, programme stages), then the list with a search by name, "who
+//! needs me" filters and a choice of order, each person with when their device last synced (as the
+//! server last told); each name opens that person's page.
 
 use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ipc;
-use crate::view_model::{self, StaffFilter, StaffShow};
+use crate::view_model::{self, StaffFilter, StaffShow, StaffSort};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use penggerak_types::ipc::{StaffRow, StaffView};
@@ -50,16 +51,22 @@ fn overview(l: Locale, v: StaffView, filter: RwSignal<StaffFilter>) -> impl Into
     let jp_bars = view_model::jp_bars(&v.rows);
     let stages: Vec<String> = v.stages.iter().map(|s| s.stage.clone()).collect();
     let rows = StoredValue::new(v.rows);
+    let known = v.sightings_at.is_some();
     let shown = move || {
-        rows.with_value(|all| {
+        let mut list = rows.with_value(|all| {
             all.iter().filter(|r| filter.with(|f| f.matches(r))).cloned().collect::<Vec<_>>()
-        })
+        });
+        filter.with(|f| f.sort).apply(&mut list);
+        list
     };
     view! {
         <p id="staff-counts" class="muted">
             {td_string!(l, staff_count, count = total).to_string()}" · "
             {td_string!(l, staff_jp_reached, reached = v.jp_reached, of = v.with_jp_target).to_string()}
         </p>
+        {v.sightings_at.map(|at| view! {
+            <p id="staff-sightings" class="muted">{td_string!(l, staff_sightings_at, when = view_model::time_label(l, &at, zone)).to_string()}</p>
+        })}
         <div class="charts">
             <figure class="chart" id="chart-plans">
                 <figcaption>{td_string!(l, staff_chart_plans)}</figcaption>
@@ -118,6 +125,10 @@ fn overview(l: Locale, v: StaffView, filter: RwSignal<StaffFilter>) -> impl Into
                 <option value="">{td_string!(l, staff_stage_any)}</option>
                 {stages.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
             </select>
+            <label for="staff-sort">{td_string!(l, staff_sort)}</label>
+            <select id="staff-sort" on:change=move |ev| filter.update(|f| f.sort = StaffSort::from_code(&event_target_value(&ev)))>
+                {StaffSort::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label(l)}</option> }).collect_view()}
+            </select>
         </div>
         <ul id="staff-list" class="list">
             {move || {
@@ -125,7 +136,7 @@ fn overview(l: Locale, v: StaffView, filter: RwSignal<StaffFilter>) -> impl Into
                 if list.is_empty() {
                     return view! { <li id="staff-none">{td_string!(l, staff_none)}</li> }.into_any();
                 }
-                list.into_iter().map(|r| staff_row(l, r, zone)).collect_view().into_any()
+                list.into_iter().map(|r| staff_row(l, r, zone, known)).collect_view().into_any()
             }}
         </ul>
     }
@@ -145,7 +156,9 @@ fn bar_row(label: String, count: u32, most: u32, code: String) -> impl IntoView 
     }
 }
 
-fn staff_row(l: Locale, r: StaffRow, zone: penggerak_types::zone::Zone) -> impl IntoView {
+/// One person: name (opens their page), role, stage, JP, plan, and — when the server has told this device
+/// (`known`) — when they last synced.
+fn staff_row(l: Locale, r: StaffRow, zone: penggerak_types::zone::Zone, known: bool) -> impl IntoView {
     let s = r.summary;
     let p = s.person;
     let stage = s.programmes.first().map(|x| x.stage.clone());
@@ -172,6 +185,12 @@ fn staff_row(l: Locale, r: StaffRow, zone: penggerak_types::zone::Zone) -> impl 
                 })}
                 {r.pending.then(|| view! { " " <span class="badge pending">{td_string!(l, waiting_sync)}</span> })}
             </p>
+            {known.then(|| view! {
+                <p class="muted last-sync">{match s.last_synced_at {
+                    Some(at) => td_string!(l, staff_last_sync, when = view_model::time_label(l, &at, zone)).to_string(),
+                    None => td_string!(l, staff_never_synced).to_owned(),
+                }}</p>
+            })}
         </li>
     }
 }

@@ -75,6 +75,9 @@ fn page(l: Locale, v: StaffMemberView, (act, give): (Act, Act), typed: Typed) ->
     let zone = expect_context::<PageContext>().zone();
     let s = v.row.summary;
     let p = s.person;
+    let last_sync = s.last_synced_at.map(|at| {
+        view! { <p id="member-last-sync" class="muted">{td_string!(l, member_last_sync, when = view_model::time_label(l, &at, zone)).to_string()}</p> }
+    });
     let identity =
         format!("{} · {}", view_model::identity_line(l, &p), view_model::employment_label(l, p.employment));
     let programmes = s
@@ -146,6 +149,7 @@ fn page(l: Locale, v: StaffMemberView, (act, give): (Act, Act), typed: Typed) ->
     view! {
         <h1 id="member-title">{p.full_name}</h1>
         <p class="muted">{identity}</p>
+        {last_sync}
         <p id="member-jp">{view_model::jp_progress(l, s.jp_done, s.jp_target)}</p>
         <ul class="list">{programmes}</ul>
         <ul id="member-problems" class="list">{problems}</ul>

@@ -34,7 +34,7 @@ pub use plans::{
     jp_percent, jp_progress, new_result_form, pkb_groups, result_forms, results_from_forms, ResultForm,
 };
 pub use sizes::bytes_label;
-pub use staff::{bar_percent, employment_label, jp_bars, StaffFilter, StaffShow};
+pub use staff::{bar_percent, employment_label, jp_bars, StaffFilter, StaffShow, StaffSort};
 pub use sync::{data_use_rows, last_synced, sync_line, sync_problem, sync_progress};
 
 /// What the tests of more than one part start from.

@@ -48,7 +48,73 @@ impl StaffShow {
     }
 }
 
-/// The Staf list's search and filters. Empty fields match everyone.
+/// The order of the Staf list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaffSort {
+    #[default]
+    Name,
+    /// Whose plan waits for the principal first, then returned ones, drafts, no plan, approved, agreed.
+    Status,
+    /// The furthest behind their JP target first (no target last).
+    Jp,
+    /// The longest without a sync first (never synced before all).
+    LastSync,
+}
+
+impl StaffSort {
+    pub const ALL: [StaffSort; 4] = [StaffSort::Name, StaffSort::Status, StaffSort::Jp, StaffSort::LastSync];
+
+    /// The value in the sort's `<select>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffSort::Name => "name",
+            StaffSort::Status => "status",
+            StaffSort::Jp => "jp",
+            StaffSort::LastSync => "last_sync",
+        }
+    }
+
+    pub fn from_code(code: &str) -> StaffSort {
+        StaffSort::ALL.into_iter().find(|s| s.code() == code).unwrap_or_default()
+    }
+
+    pub fn label(self, l: Locale) -> &'static str {
+        match self {
+            StaffSort::Name => td_string!(l, staff_sort_name),
+            StaffSort::Status => td_string!(l, staff_sort_status),
+            StaffSort::Jp => td_string!(l, staff_sort_jp),
+            StaffSort::LastSync => td_string!(l, staff_sort_sync),
+        }
+    }
+
+    /// Puts `rows` in this order; ties by name.
+    pub fn apply(self, rows: &mut [StaffRow]) {
+        let name = |r: &StaffRow| r.summary.person.full_name.to_lowercase();
+        match self {
+            StaffSort::Name => rows.sort_by_key(name),
+            StaffSort::Status => rows.sort_by_key(|r| {
+                let rank = match r.summary.kinerja_status {
+                    Some(PlanStatus::PerluDisetujui) => 0,
+                    Some(PlanStatus::Dikembalikan) => 1,
+                    Some(PlanStatus::Draf) => 2,
+                    None => 3,
+                    Some(PlanStatus::Disetujui) => 4,
+                    Some(PlanStatus::Disepakati) => 5,
+                };
+                (rank, name(r))
+            }),
+            StaffSort::Jp => rows.sort_by_key(|r| {
+                let s = &r.summary;
+                let pct = (s.jp_target > 0).then(|| super::jp_percent(s.jp_done, s.jp_target));
+                (pct.is_none(), pct, name(r))
+            }),
+            // RFC 3339 times from one server, all UTC: their text sorts as time does.
+            StaffSort::LastSync => rows.sort_by_key(|r| (r.summary.last_synced_at.clone(), name(r))),
+        }
+    }
+}
+
+/// The Staf list's search, filters and order. Empty fields match everyone.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StaffFilter {
     /// Words that must all appear in the name (any case).
@@ -56,6 +122,7 @@ pub struct StaffFilter {
     pub show: StaffShow,
     /// A programme stage, by name.
     pub stage: String,
+    pub sort: StaffSort,
 }
 
 impl StaffFilter {
@@ -122,6 +189,7 @@ mod tests {
                 jp_done: jp.0,
                 jp_target: jp.1,
                 kinerja_status: status,
+                last_synced_at: None,
             },
             plan_id: None,
             predikat: None,
@@ -172,5 +240,41 @@ mod tests {
             [row("Ani", None, "", (32, 32)), row("Budi", None, "", (8, 32)), row("Citra", None, "", (0, 0))];
         let bars = jp_bars(&rows);
         assert_eq!(bars, [("Budi".into(), 8, 32), ("Ani".into(), 32, 32)], "no target, no bar; behind first");
+    }
+
+    #[test]
+    fn the_list_sorts_by_what_the_principal_asks() {
+        let mut rows = vec![
+            row("Dewi", Some(PlanStatus::Disepakati), "", (40, 32)),
+            row("ani", Some(PlanStatus::Draf), "", (8, 32)),
+            row("Citra", None, "", (0, 0)),
+            row("Budi", Some(PlanStatus::PerluDisetujui), "", (16, 32)),
+        ];
+        rows[0].summary.last_synced_at = Some("2026-12-01T02:00:00Z".into());
+        rows[1].summary.last_synced_at = Some("2026-11-20T02:00:00Z".into());
+        rows[3].summary.last_synced_at = Some("2026-12-02T01:00:00Z".into());
+        let order = |s: StaffSort, rows: &mut Vec<StaffRow>| {
+            s.apply(rows);
+            rows.iter().map(|r| r.summary.person.full_name.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(order(StaffSort::Name, &mut rows), ["ani", "Budi", "Citra", "Dewi"], "by name, any case");
+        assert_eq!(
+            order(StaffSort::Status, &mut rows),
+            ["Budi", "ani", "Citra", "Dewi"],
+            "waiting for him, then the teachers' move, no plan, done"
+        );
+        assert_eq!(
+            order(StaffSort::Jp, &mut rows),
+            ["ani", "Budi", "Dewi", "Citra"],
+            "behind first, no target last"
+        );
+        assert_eq!(
+            order(StaffSort::LastSync, &mut rows),
+            ["Citra", "ani", "Dewi", "Budi"],
+            "never synced, then the longest ago"
+        );
+        for s in StaffSort::ALL {
+            assert_eq!(StaffSort::from_code(s.code()), s, "the select's value round-trips");
+        }
     }
 }

@@ -70,7 +70,8 @@ async fn summary(
         &crate::domain::kinerja::plan_id(&cycle, &person.id),
     )
     .await?;
-    Ok(summarise(
+    let last_synced_at = crate::people::last_sync(conn, &person.id).await?;
+    let summary = summarise(
         person,
         &Records {
             participations: &participations,
@@ -79,7 +80,9 @@ async fn summary(
             items: &items,
             plan: plan.as_ref().map(|p| &p.data),
         },
-    ))
+    );
+    // The one fact only the server knows.
+    Ok(StaffSummary { last_synced_at, ..summary })
 }
 
 /// The caller's school's staff (teachers and the principal), by name.

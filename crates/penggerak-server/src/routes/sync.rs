@@ -57,6 +57,8 @@ pub async fn sync(
         None => (0, true),
     };
     let mut conn = state.db.pool.acquire().await?;
+    crate::people::saw_sync(&mut conn, &caller.user_id, time::OffsetDateTime::now_utc().unix_timestamp())
+        .await?;
     let (rows, more) = records::feed(
         &mut conn,
         after,
