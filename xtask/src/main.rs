@@ -26,7 +26,8 @@ commands:
   test-postgres [ARGS]  only the tests (no e2e) again on a throwaway PostgreSQL cluster
                      (ARGS go to `cargo test`)
   schemathesis       only the schemathesis run against the reference server (as in `test`)
-  e2e                build the app, then only the end-to-end tests (as in `test`; screenshots in
+  e2e [FILTER]       build the app, then only the end-to-end tests (as in `test`, or those whose name
+                     contains FILTER; screenshots in
                      .e2e-artifacts/)
   package            build the release app and its .deb
   bench [app|kill]   build release artefacts and report their sizes, the release app's launch time
@@ -54,7 +55,7 @@ fn dispatch() -> Result<()> {
         Some("package") => bench::package().map(|_| ()),
         Some("bench") => bench::run(rest),
         Some("schemathesis") => schemathesis::run(),
-        Some("e2e") => test::e2e_only(),
+        Some("e2e") => test::e2e_only(rest),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -41,20 +41,32 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
 /// The end-to-end tests against the CLI-built app (built first by the caller), under Xvfb with an empty
 /// keyring.
 pub fn e2e_pass() -> Result<()> {
+    e2e_filtered(None)
+}
+
+/// The end-to-end tests whose name contains `filter` (all without one).
+fn e2e_filtered(filter: Option<&str>) -> Result<()> {
     // Selected from the whole workspace (`--workspace --test e2e`), not `-p penggerak-e2e`: cargo unifies
     // dependencies' features over the packages selected, so `-p` alone built tokio, sqlx, reqwest and the
     // server a second time with other features, on top of the test phase's build.
-    env::run_with_app(
-        "e2e",
-        "cargo test --workspace --test e2e -- --test-threads=1",
-        &env::app_binary("debug"),
-    )
+    let mut inner = "cargo test --workspace --test e2e -- --test-threads=1".to_owned();
+    if let Some(f) = filter {
+        if !f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+            bail!("an end-to-end test filter is a test name or part of one (letters, digits, `_`, `:`), got `{f}`");
+        }
+        inner = format!("{inner} {f}");
+    }
+    env::run_with_app("e2e", &inner, &env::app_binary("debug"))
 }
 
-/// `cargo xtask e2e`: builds the app through the Tauri CLI, then only the end-to-end tests.
-pub fn e2e_only() -> Result<()> {
+/// `cargo xtask e2e [FILTER]`: builds the app through the Tauri CLI, then only the end-to-end tests (those
+/// whose name contains FILTER, if given).
+pub fn e2e_only(args: &[String]) -> Result<()> {
+    if args.len() > 1 {
+        bail!("`cargo xtask e2e` takes at most one test-name filter");
+    }
     env::build_app(false)?;
-    e2e_pass()
+    e2e_filtered(args.first().map(String::as_str))
 }
 
 pub fn run(args: &[String]) -> Result<()> {

@@ -48,7 +48,8 @@ async fn the_principal_sees_when_each_staff_member_last_synced() {
     let siti = Api::sign_in(&s, "3471765432100001").await;
     let start = time::OffsetDateTime::now_utc().unix_timestamp();
     siti.sync_all().await;
-    let first = siti_of(bambang.get("/school/staff").await.json().await.unwrap()).last_synced_at.expect("noted");
+    let first =
+        siti_of(bambang.get("/school/staff").await.json().await.unwrap()).last_synced_at.expect("noted");
     let at = time::OffsetDateTime::parse(&first, &time::format_description::well_known::Rfc3339).unwrap();
     assert!((at.unix_timestamp() - start).abs() <= 5, "when she synced: {first}");
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

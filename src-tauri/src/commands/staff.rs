@@ -4,7 +4,7 @@
 
 use penggerak_core::Engine;
 use penggerak_types::api::{StaffSummary, SupervisedSchool};
-use penggerak_types::ipc::{Fetched, StaffMemberView, StaffView};
+use penggerak_types::ipc::{Fetched, Language, StaffMemberView, StaffView};
 use penggerak_types::{ApiError, ErrorCode};
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
@@ -29,7 +29,12 @@ pub async fn export_staff<R: Runtime>(
 ) -> Result<bool, ApiError> {
     // Only a principal signed in has a table: anyone else is answered before a dialog opens.
     engine.staff().await?;
-    let dialog = app.dialog().file().add_filter("CSV", &["csv"]).set_file_name("staf-sekolah.csv");
+    let title = match engine.preferences().await?.language {
+        Language::Id => "Simpan tabel staf",
+        Language::En => "Save the staff table",
+    };
+    let dialog =
+        app.dialog().file().set_title(title).add_filter("CSV", &["csv"]).set_file_name("staf-sekolah.csv");
     let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
         .await
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;

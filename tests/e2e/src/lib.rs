@@ -396,3 +396,44 @@ impl Drop for NotifyCalls {
         let _ = self.child.wait();
     }
 }
+
+/// Answers the system's save dialog titled `title` (GTK's, opened by the app) as a person would: the
+/// name box takes `path` whole (GTK accepts a full path there) and Enter saves. Driven through the X
+/// server with `xdotool` (installed by `cargo xtask setup`), since WebDriver sees only the webview.
+pub async fn answer_save_dialog(title: &str, path: &std::path::Path) {
+    let path = path.to_str().expect("a UTF-8 path").to_owned();
+    let title = title.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let xdotool = |args: &[&str]| {
+            let out = Command::new("xdotool")
+                .args(args)
+                .output()
+                .expect("xdotool (package xdotool) is installed by `cargo xtask setup`");
+            assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        let window = loop {
+            let found = Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", &format!("^{title}$")])
+                .output()
+                .expect("xdotool");
+            if let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next() {
+                break id.to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the save dialog {title:?} did not open within {STEP_TIMEOUT:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        // No window manager under Xvfb: give the dialog the keyboard ourselves.
+        xdotool(&["windowfocus", "--sync", &window]);
+        std::thread::sleep(Duration::from_millis(300));
+        xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+        xdotool(&["type", "--delay", "20", &path]);
+        xdotool(&["key", "Return"]);
+    })
+    .await
+    .expect("the dialog helper");
+}

@@ -7,7 +7,8 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    absent, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver, NotifyCalls,
+    absent, answer_save_dialog, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver,
+    NotifyCalls,
 };
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
@@ -21,6 +22,7 @@ const OBS_CLASS: &str = "IV A — Matematika";
 const PREPARATION: &str = "Kelompok belajar sesuai hasil asesmen awal; media: kartu pecahan.";
 const BAMBANG: &str = "196805121990031004";
 const BAMBANG_NAME: &str = "Drs. Bambang Sutrisno, M.Pd.";
+const FEEDBACK: &str = "Indikator asesmen sudah terukur; tambahkan target ketuntasan per kelompok.";
 const REFLECTION: &str = "Asesmen awal membantu saya membagi kelompok sesuai kebutuhan murid.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,7 +158,47 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     let app = driver.signed_in(BAMBANG, DEMO_PASSWORD, BAMBANG_NAME).await;
     open(&app, "staf", "#staff-title").await;
     find(&app, "#chart-plans", "the plans by status").await;
+    // When each last synced, as the server saw it: Siti did (runs one and three), and he did just now,
+    // last of all.
+    wait_text(&app, ".staff-row[data-id='guru-siti'] .last-sync", "when Siti last synced", |t| {
+        t.starts_with("sinkron terakhir")
+    })
+    .await;
+    find(&app, "#staff-sort", "the order").await.select_by_value("last_sync").await.unwrap();
+    let order = app
+        .execute("return [...document.querySelectorAll('.staff-row')].map(e => e.dataset.id);", vec![])
+        .await
+        .unwrap();
+    let order: Vec<String> = serde_json::from_value(order).unwrap();
+    assert_eq!(order.last().map(String::as_str), Some("kepsek-bambang"), "he synced last: {order:?}");
     screenshots(&app, "71-staf").await;
+    // The table as CSV, saved where he says in the system's own dialog, and read back.
+    let out = tempfile::tempdir().unwrap();
+    let saved = out.path().join("staf-desember.csv");
+    find(&app, "#staff-export", "export").await.click().await.unwrap();
+    answer_save_dialog("Simpan tabel staf", &saved).await;
+    wait_text(&app, "#staff-said", "saved", |t| t == "Tabel tersimpan.").await;
+    let bytes = std::fs::read(&saved).expect("the app wrote the file where he chose");
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 with a byte-order mark, for spreadsheet programs");
+    let mut table = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = table.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(headers[0], "Nama", "Indonesian headers: {headers:?}");
+    let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), order.len(), "a row per staff member on the screen");
+    let column = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let siti_row = rows.iter().find(|r| &r[0] == "Siti Rahayu, S.Pd.").expect("Siti's row");
+    let served: Vec<penggerak_types::api::StaffSummary> = {
+        let head = api.login(BAMBANG, DEMO_PASSWORD).await.unwrap().tokens.access_token;
+        api.get_json(&head, route::SCHOOL_STAFF, &[]).await.unwrap()
+    };
+    let siti_served = served.iter().find(|s| s.person.id == "guru-siti").unwrap();
+    assert_eq!(
+        siti_row[column("JP selesai")],
+        siti_served.jp_done.to_string(),
+        "her JP as the server counts it"
+    );
+    let synced = &siti_row[column("Sinkron terakhir")];
+    assert!(synced.len() == 10 && &synced[4..5] == "-", "when she last synced, as YYYY-MM-DD: {synced:?}");
     let waiting = find(&app, "#staff-show", "the filter").await;
     waiting.select_by_value("waiting").await.unwrap();
     wait_text(&app, "#staff-list", "only plans waiting for him", |t| t.contains("Siti Rahayu")).await;
@@ -166,6 +208,16 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     wait_text(&app, "#member-plan-status", "approved", |t| t == "Disetujui").await;
     find(&app, "#move-disepakati", "agree").await.click().await.unwrap();
     wait_text(&app, "#member-plan-status", "agreed", |t| t == "Disepakati").await;
+    // A feedback note, at any point of the cycle; the box empties once it is kept.
+    type_into(&app, "#feedback-text", FEEDBACK, "his feedback").await;
+    find(&app, "#give-feedback", "send it").await.click().await.unwrap();
+    wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
+    wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Sinkron terakhir")).await;
+    eventually("the box empties once the note is kept", || async {
+        let left = find(&app, "#feedback-text", "the box").await.prop("value").await.unwrap();
+        left.as_deref().is_some_and(str::is_empty).then_some(()).ok_or_else(|| format!("{left:?}"))
+    })
+    .await;
     // Date and time pickers take their value as the page would get it from the picker.
     set_value(&app, "#obs-date", "2026-12-09").await;
     set_value(&app, "#obs-time", "08:00").await;
@@ -211,6 +263,11 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     wait_text(&app, "#predikat", "her predikat", |t| t.contains("Baik")).await;
     let told = ["Predikat Anda: Baik.".to_owned()];
     bus.wait_for(&told, "a notification of her predikat").await;
+    assert_eq!(bus.count_any(&told), 1, "told once");
+    wait_text(&app, "#plan-feedback", "his feedback", |t| t.contains(FEEDBACK) && t.contains(BAMBANG_NAME))
+        .await;
+    let told = ["Kepala sekolah memberi umpan balik baru pada rencana kinerja Anda (1).".to_owned()];
+    bus.wait_for(&told, "a notification of his feedback").await;
     assert_eq!(bus.count_any(&told), 1, "told once");
     wait_text(&app, "#observations", "her observation", |t| t.contains(OBS_CLASS)).await;
     screenshots(&app, "73-kinerja-predikat").await;
