@@ -19,14 +19,7 @@ pub fn package() -> Result<PathBuf> {
     Ok(deb)
 }
 
-fn size(path: &std::path::Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-}
-
-fn gzip_size(path: &std::path::Path) -> Option<u64> {
-    let out = cmd("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
-}
+use crate::budget::{gzip_size, size};
 
 /// The kills of the soak `cargo xtask bench` runs (the test run makes 12).
 const SOAK_KILLS: usize = 100;
@@ -69,20 +62,14 @@ pub fn run(args: &[String]) -> Result<()> {
     let build_secs = t.elapsed().as_secs_f64();
     let bin = env::root().join("target/release/penggerak");
     let app = env::keep_app_binary("release")?;
-    let dist = env::root().join("src-ui/dist");
-    let wasm = std::fs::read_dir(&dist)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .context("no wasm in src-ui/dist")?;
+    let wasm = crate::budget::ui_wasm()?;
     let kib = |b: u64| b as f64 / 1024.0;
     println!("\nfigures:");
     println!("  release build + .deb           {build_secs:>9.1} s");
     println!("  release binary                 {:>9.1} KiB", kib(size(&bin)));
     println!("  .deb                           {:>9.1} KiB", kib(size(&deb)));
     println!("  UI wasm raw                    {:>9.1} KiB", kib(size(&wasm)));
-    if let Some(gz) = gzip_size(&wasm) {
-        println!("  UI wasm gzip -9                {:>9.1} KiB", kib(gz));
-    }
+    println!("  UI wasm gzip -9                {:>9.1} KiB", kib(gzip_size(&wasm)?));
     println!();
     // The release app: launch to Beranda drawn from the store (cold, warm) and its memory, in the end-to-end
     // tests' environment. The dev profile builds only the measuring side (tauri-driver's client and the

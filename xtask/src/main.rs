@@ -2,9 +2,11 @@
 //!
 //! It installs what a fresh Debian/Ubuntu machine lacks (see `setup.rs`), builds through the Tauri CLI
 //! (the only build that embeds the UI), and runs tests in the environment they need (Xvfb, a D-Bus session
-//! with an unlocked gnome-keyring). Plain `std::process::Command`; no dependencies beyond `anyhow`.
+//! with an unlocked gnome-keyring). Plain `std::process::Command`; beyond `anyhow`, only `toml` (the size
+//! budget) and `serde_json`.
 
 mod bench;
+mod budget;
 mod env;
 mod postgres;
 mod run;
@@ -22,13 +24,14 @@ commands:
   run [--headless]   build, start the reference server with demo data on 127.0.0.1:8080, open the app
                      (--headless: under Xvfb with its own keyring, for machines without a display)
   test               everything CI checks: fmt, clippy, unit/integration tests (SQLite, PostgreSQL),
-                     wasm build, schemathesis, end-to-end
+                     wasm build and its size budget (size-budget.toml), schemathesis, end-to-end
   test-postgres [ARGS]  only the tests (no e2e) again on a throwaway PostgreSQL cluster
                      (ARGS go to `cargo test`)
   schemathesis       only the schemathesis run against the reference server (as in `test`)
   e2e [FILTER]       build the app, then only the end-to-end tests (as in `test`, or those whose name
                      contains FILTER; screenshots in
                      .e2e-artifacts/)
+  budget             check the UI wasm last built against size-budget.toml (as `test` does)
   package            build the release app and its .deb
   bench [app|kill]   build release artefacts and report their sizes, the release app's launch time
                      (to Beranda drawn from the store, cold and warm) and memory (with its WebKit
@@ -56,6 +59,7 @@ fn dispatch() -> Result<()> {
         Some("bench") => bench::run(rest),
         Some("schemathesis") => schemathesis::run(),
         Some("e2e") => test::e2e_only(rest),
+        Some("budget") => budget::check(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

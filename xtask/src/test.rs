@@ -14,6 +14,7 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
     // The Tauri CLI build comes first: it builds the UI to wasm (trunk), which the app embeds, and
     // `generate_context!` needs that output to exist for clippy and the tests to compile.
     p.run("build UI (wasm) + app (Tauri CLI)", || env::build_app(false).map(|_| ()))?;
+    p.run("size budget (size-budget.toml)", crate::budget::check)?;
     p.run("clippy (native, all targets)", || {
         exec(cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;

@@ -7,8 +7,8 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    absent, answer_save_dialog, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver,
-    NotifyCalls,
+    absent, answer_save_dialog, eventually, find, open, screenshots, screenshots_of, sign_out, type_into,
+    wait_text, Driver, NotifyCalls,
 };
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
@@ -172,6 +172,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     let order: Vec<String> = serde_json::from_value(order).unwrap();
     assert_eq!(order.last().map(String::as_str), Some("kepsek-bambang"), "he synced last: {order:?}");
     screenshots(&app, "71-staf").await;
+    screenshots_of(&app, "76-staf-daftar", Some(".staff-row[data-id='guru-siti']")).await;
     // The table as CSV, saved where he says in the system's own dialog, and read back.
     let out = tempfile::tempdir().unwrap();
     let saved = out.path().join("staf-desember.csv");
