@@ -507,6 +507,28 @@ async fn the_staff_screen_says_what_the_server_says_of_each_staff_member() {
     assert_eq!(e.to_api_error().code, ErrorCode::Validation, "a teacher has no staff screen: {e:?}");
 }
 
+/// Siti and her principal Bambang, each signed in on a device of their own (folders `d1`, `d2`), after
+/// Siti's first look for news (which only notes how things stand), with her plan; submitted first when
+/// `submitted` (and both synced since).
+async fn siti_and_bambang(
+    server: &TestServer,
+    (d1, d2): (&std::path::Path, &std::path::Path),
+    submitted: bool,
+) -> (Engine, Engine, penggerak_types::kinerja::PerformancePlan) {
+    let siti = signed_in(d1, server, "3471765432100001").await;
+    let bambang = signed_in(d2, server, "196805121990031004").await;
+    assert!(siti.take_news().await.unwrap().is_empty(), "the first look only notes how things stand");
+    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    if submitted && plan.status != PlanStatus::PerluDisetujui {
+        let submit =
+            Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None };
+        siti.act(submit).await.unwrap();
+        siti.sync_now().await.unwrap();
+        bambang.sync_now().await.unwrap();
+    }
+    (siti, bambang, plan)
+}
+
 /// The principal carries the cycle on his device: returns a plan with a note (refused without one),
 /// agrees it after the teacher resubmits and he approves, gives the predikat (refused before agreement,
 /// and to a teacher), each applied at once and reaching the server through the outbox.
@@ -515,21 +537,7 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     use penggerak_types::kinerja::Predikat;
     let server = TestServer::start();
     let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let siti = signed_in(d1.path(), &server, "3471765432100001").await;
-    let bambang = signed_in(d2.path(), &server, "196805121990031004").await;
-    assert!(siti.take_news().await.unwrap().is_empty(), "the first look only notes how things stand");
-    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
-    if plan.status != PlanStatus::PerluDisetujui {
-        siti.act(Action::MovePerformancePlan {
-            id: plan.id.clone(),
-            to: PlanStatus::PerluDisetujui,
-            note: None,
-        })
-        .await
-        .unwrap();
-        siti.sync_now().await.unwrap();
-        bambang.sync_now().await.unwrap();
-    }
+    let (siti, bambang, plan) = siti_and_bambang(&server, (d1.path(), d2.path()), true).await;
     let id = plan.id.clone();
     let mv = |to, note: Option<&str>| Action::MovePerformancePlan {
         id: id.clone(),
@@ -613,16 +621,8 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
 async fn a_decision_made_while_the_last_one_is_being_sent_still_lands() {
     let server = TestServer::start();
     let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let siti = signed_in(d1.path(), &server, "3471765432100001").await;
-    let bambang = Arc::new(signed_in(d2.path(), &server, "196805121990031004").await);
-    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
-    if plan.status != PlanStatus::PerluDisetujui {
-        let submit =
-            Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None };
-        siti.act(submit).await.unwrap();
-        siti.sync_now().await.unwrap();
-        bambang.sync_now().await.unwrap();
-    }
+    let (siti, bambang, plan) = siti_and_bambang(&server, (d1.path(), d2.path()), true).await;
+    let bambang = Arc::new(bambang);
     let mv = |to| Action::MovePerformancePlan { id: plan.id.clone(), to, note: None };
     bambang.act(mv(PlanStatus::Disetujui)).await.unwrap();
 
@@ -668,10 +668,7 @@ async fn the_principal_leaves_feedback_and_the_teacher_is_told() {
     use penggerak_types::{Field, Reason};
     let server = TestServer::start();
     let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let siti = signed_in(d1.path(), &server, "3471765432100001").await;
-    let bambang = signed_in(d2.path(), &server, "196805121990031004").await;
-    assert!(siti.take_news().await.unwrap().is_empty(), "the first look only notes how things stand");
-    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    let (siti, bambang, plan) = siti_and_bambang(&server, (d1.path(), d2.path()), false).await;
     let give = |text: &str| Action::GiveFeedback {
         new: NewFeedback { id: String::new(), plan_id: plan.id.clone(), text: text.into() },
     };

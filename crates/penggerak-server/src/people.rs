@@ -148,8 +148,17 @@ pub async fn publish_school(conn: &mut AnyConnection, npsn: &str) -> Result<peng
 pub const SYNC_SEEN_EVERY_SECS: i64 = 15 * 60;
 
 /// Notes that `user_id`'s device synced at `now` (Unix seconds), unless it was noted less than
-/// [`SYNC_SEEN_EVERY_SECS`] ago.
+/// [`SYNC_SEEN_EVERY_SECS`] ago. The common case (noted recently) is one read: an upsert whose condition
+/// fails would still lock the row on PostgreSQL, a write on every no-change sync.
 pub async fn saw_sync(conn: &mut AnyConnection, user_id: &str, now: i64) -> Result<()> {
+    let noted: Option<(i64,)> = sqlx::query_as("SELECT at FROM last_sync WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if noted.is_some_and(|(at,)| at > now - SYNC_SEEN_EVERY_SECS) {
+        return Ok(());
+    }
+    // Two syncs at once may both write: the later time stands either way.
     sqlx::query(
         "INSERT INTO last_sync (user_id, at) VALUES ($1, $2)
          ON CONFLICT (user_id) DO UPDATE SET at = excluded.at WHERE last_sync.at <= $3",
