@@ -182,8 +182,8 @@ pub async fn staff() -> Result<StaffView, ApiError> {
 }
 
 /// For a principal: saves the staff table as CSV where he chooses; `false` if he cancelled.
-pub async fn export_staff() -> Result<bool, ApiError> {
-    call(cmd::EXPORT_STAFF, &NoArgs {}).await
+pub async fn export_staff(title: String) -> Result<bool, ApiError> {
+    call(cmd::EXPORT_STAFF, &penggerak_types::ipc::ExportStaffArgs { title }).await
 }
 
 /// For a pengawas: her schools, each summed up.

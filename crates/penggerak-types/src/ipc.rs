@@ -341,6 +341,13 @@ pub struct StaffMemberView {
     pub conflict: bool,
 }
 
+/// `export_staff`'s argument: the save dialog's title, in the user's language (the UI words it; at most
+/// [`crate::limits::TITLE`] characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportStaffArgs {
+    pub title: String,
+}
+
 /// `staff_member`'s argument.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMemberArgs {

@@ -4,8 +4,8 @@
 
 use penggerak_core::Engine;
 use penggerak_types::api::{StaffSummary, SupervisedSchool};
-use penggerak_types::ipc::{Fetched, Language, StaffMemberView, StaffView};
-use penggerak_types::{ApiError, ErrorCode};
+use penggerak_types::ipc::{Fetched, StaffMemberView, StaffView};
+use penggerak_types::{limits, ApiError, ErrorCode, Field, Reason};
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -21,20 +21,22 @@ pub async fn staff_member(engine: State<'_, Arc<Engine>>, id: String) -> Result<
 }
 
 /// Saves the staff table as CSV where the principal chooses (the system's save dialog, opened here: the
-/// window itself may not open dialogs). Answers whether it was saved (`false`: he cancelled).
+/// window itself may not open dialogs; `title` is its title, worded by the UI). Answers whether it was
+/// saved (`false`: he cancelled).
 #[tauri::command]
 pub async fn export_staff<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Arc<Engine>>,
+    title: String,
 ) -> Result<bool, ApiError> {
+    if !limits::fits(&title, limits::TITLE) || limits::has_control(&title) {
+        let max = limits::TITLE as u32;
+        return Err(ApiError::refused(ErrorCode::Validation, Reason::TooLong { field: Field::Title, max }));
+    }
     // Only a principal signed in has a table: anyone else is answered before a dialog opens.
     engine.staff().await?;
-    let title = match engine.preferences().await?.language {
-        Language::Id => "Simpan tabel staf",
-        Language::En => "Save the staff table",
-    };
     let dialog =
-        app.dialog().file().set_title(title).add_filter("CSV", &["csv"]).set_file_name("staf-sekolah.csv");
+        app.dialog().file().set_title(&title).add_filter("CSV", &["csv"]).set_file_name("staf-sekolah.csv");
     let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
         .await
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;

@@ -18,7 +18,8 @@ pub fn Staf() -> impl IntoView {
     let data = ctx.read(ipc::staff);
     let filter = RwSignal::new(StaffFilter::default());
     let said = RwSignal::new(None::<String>);
-    let export = Action::new_local(|_: &()| ipc::export_staff());
+    let export =
+        Action::new_local(move |_: &()| ipc::export_staff(td_string!(l, staff_export_dialog).to_owned()));
     Effect::new(move |_| match export.value().get() {
         Some(Ok(true)) => said.set(Some(td_string!(l, staff_exported).to_owned())),
         Some(Ok(false)) => said.set(None),
