@@ -15,9 +15,10 @@ use tauri::{Emitter, Manager, Runtime};
 /// The environment variable that points a device that has never signed in at another API server.
 pub const SERVER_ENV: &str = "PENGGERAK_SERVER";
 
-/// Registers every IPC command of the app on `builder`.
+/// Registers every IPC command of the app on `builder`, and the opener plugin (the window opens saved
+/// materials' files through it; `capabilities/main.json` scopes it to the materials folder).
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
+    builder.plugin(tauri_plugin_opener::init()).invoke_handler(tauri::generate_handler![
         commands::session::session_state,
         commands::session::sign_in,
         commands::session::sign_out,
@@ -50,6 +51,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::materials::material,
         commands::materials::save_material,
         commands::materials::remove_material,
+        commands::materials::search,
     ])
 }
 

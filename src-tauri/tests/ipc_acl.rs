@@ -6,7 +6,7 @@ use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ipc::{
     cmd, reflection_draft_key, CommunitiesView, Home, KinerjaView, MaterialReader, MaterialsView, PkbView,
-    ProgrammesView, Saved, SessionState, SyncPhase, SyncStatus,
+    ProgrammesView, Saved, SearchResults, SearchTarget, SessionState, SyncPhase, SyncStatus,
 };
 use penggerak_types::kinerja::PlanStatus;
 use serde_json::{json, Value};
@@ -154,7 +154,24 @@ fn only_granted_commands_from_the_main_window_run() {
         invoke(&main, cmd::MATERIAL, json!({ "id": small }), LOCAL_ORIGIN).expect("granted"),
     )
     .unwrap();
+    let word = read
+        .content
+        .as_ref()
+        .and_then(|c| c.sections.first())
+        .and_then(|s| s.paragraphs.first())
+        .and_then(|p| p.split_whitespace().max_by_key(|w| w.len()))
+        .expect("a word of its text")
+        .to_owned();
     assert!(read.content.is_some_and(|c| !c.sections.is_empty()), "its text reads back from the device");
+    let found: SearchResults = serde_json::from_value(
+        invoke(&main, cmd::SEARCH, json!({ "query": word, "scope": "materials" }), LOCAL_ORIGIN)
+            .expect("granted"),
+    )
+    .unwrap();
+    assert!(
+        found.groups.iter().any(|g| g.target == SearchTarget::Material { id: small.clone() }),
+        "a word of its saved text finds it: {found:?}"
+    );
     invoke(&main, cmd::REMOVE_MATERIAL, json!({ "id": small }), LOCAL_ORIGIN).expect("granted");
     let read: MaterialReader = serde_json::from_value(
         invoke(&main, cmd::MATERIAL, json!({ "id": small }), LOCAL_ORIGIN).expect("granted"),
@@ -208,6 +225,57 @@ fn only_granted_commands_from_the_main_window_run() {
 
 /// The app's CSP stays strict: everything from the app itself, wasm allowed to compile, no inline or eval'd
 /// script, no remote origin anywhere (IPC aside), and every window loads the app's own pages.
+/// The window may open a file with the device's own viewer only inside the app's materials folder, only
+/// with the default program, and may open no URL at all.
+#[test]
+fn the_opener_opens_saved_materials_files_only() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = tauri::async_runtime::block_on(Engine::open(
+        dir.path(),
+        Arc::new(MemoryStore::default()),
+        server.base_url(),
+    ))
+    .unwrap();
+    let app = penggerak_app::with_commands(mock_builder())
+        .manage(Arc::new(engine))
+        .build(penggerak_app::context())
+        .unwrap();
+    let main = window(&app, "main");
+    let data = app.path().app_data_dir().unwrap();
+    let open = |path: &str, with: Option<&str>| {
+        invoke(&main, "plugin:opener|open_path", json!({ "path": path, "with": with }), LOCAL_ORIGIN)
+    };
+    let forbidden = |result: Result<Value, Value>, what: &str| {
+        let text = result.expect_err(&format!("{what} must be refused")).to_string();
+        assert!(
+            text.contains("Not allowed to open path"),
+            "{what}: refused by the opener's scope, got {text}"
+        );
+    };
+    forbidden(open("/etc/passwd", None), "a file outside the app's folders");
+    forbidden(open(&data.join("penggerak.sqlite").display().to_string(), None), "the app's own database");
+    forbidden(
+        open(&data.join("materials/../penggerak.sqlite").display().to_string(), None),
+        "a way out of the materials folder",
+    );
+    let inside = data.join("materials/6d31/66-modul.pdf").display().to_string();
+    forbidden(open(&inside, Some("sh")), "a saved file with a program the window chooses");
+    // Inside the folder, with the default program, the scope lets it through (the file does not exist,
+    // so the system's opener has nothing to show).
+    if let Err(e) = open(&inside, None) {
+        assert!(!e.to_string().contains("Not allowed"), "a path in the materials folder is allowed: {e}");
+    }
+    assert_refused(
+        invoke(&main, "plugin:opener|open_url", json!({ "url": "http://example.com/" }), LOCAL_ORIGIN),
+        "opening an http:// URL",
+    );
+    assert_refused(
+        invoke(&main, "plugin:opener|reveal_item_in_dir", json!({ "paths": [inside] }), LOCAL_ORIGIN),
+        "showing a file in the file manager",
+    );
+}
+
 #[test]
 fn content_security_policy_is_strict_and_local() {
     let context = penggerak_app::context::<MockRuntime>();

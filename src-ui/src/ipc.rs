@@ -8,8 +8,9 @@ use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
     DismissArgs, Draft, Fetched, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, News,
     PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage,
-    ResolveArgs, SaveDraftArgs, SessionState, SetPreferencesArgs, SignInArgs, SignInRequest, SignOutArgs,
-    StaffMemberArgs, StaffMemberView, StaffView, SupervisedStaffArgs, SyncStatus, SYNC_STATUS_EVENT,
+    ResolveArgs, SaveDraftArgs, SearchArgs, SearchResults, SearchScope, SessionState, SetPreferencesArgs,
+    SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView, StaffView, SupervisedStaffArgs,
+    SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -176,6 +177,11 @@ pub async fn material(id: String) -> Result<MaterialReader, ApiError> {
     call(cmd::MATERIAL, &MaterialArgs { id }).await
 }
 
+/// Searches what the device holds: materials only, or everything with a page.
+pub async fn search(query: String, scope: SearchScope) -> Result<SearchResults, ApiError> {
+    call(cmd::SEARCH, &SearchArgs { query, scope }).await
+}
+
 /// For a principal: his staff, from the records on his device.
 pub async fn staff() -> Result<StaffView, ApiError> {
     call(cmd::STAFF, &NoArgs {}).await
@@ -204,6 +210,16 @@ pub async fn staff_member(id: String) -> Result<StaffMemberView, ApiError> {
 /// Downloads what the device lacks of a material, for reading offline.
 pub async fn save_material(id: String) -> Result<(), ApiError> {
     call::<_, MaterialReader>(cmd::SAVE_MATERIAL, &MaterialArgs { id }).await.map(|_| ())
+}
+
+/// Opens a saved material's file in the device's own viewer (the opener plugin; the capability allows
+/// paths inside the app's materials folder only, with the default program).
+pub async fn open_file(path: String) -> Result<(), ApiError> {
+    #[derive(Serialize)]
+    struct OpenPath {
+        path: String,
+    }
+    call("plugin:opener|open_path", &OpenPath { path }).await
 }
 
 /// Removes a saved material from the device.

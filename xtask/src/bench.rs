@@ -83,6 +83,9 @@ pub fn run(args: &[String]) -> Result<()> {
     // The offline engine: applying incoming changes, draining the outbox, reading the home screen, sync bytes.
     exec(cmd("cargo").args(["bench", "-p", "penggerak-core", "--bench", "engine"]))?;
     println!();
+    // Offline search: 10,000 sections indexed, the engine's search against a LIKE scan, a 6 MB module indexed.
+    exec(cmd("cargo").args(["bench", "-p", "penggerak-core", "--bench", "search"]))?;
+    println!();
     // The reference server: req/s and latency of /me and /sync under load, bytes of a full initial sync.
     exec(cmd("cargo").args(["bench", "-p", "penggerak-server", "--bench", "load"]))?;
     println!();

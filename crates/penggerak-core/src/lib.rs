@@ -35,6 +35,7 @@ mod news;
 mod outbox;
 mod records;
 mod reminders;
+mod search;
 mod secret;
 mod settings;
 mod staff;

@@ -319,6 +319,7 @@ impl Engine {
         .bind(&json)
         .execute(&mut *tx)
         .await?;
+        crate::search::index_saved(&mut tx, &m, &content).await?;
         // Files the saved version no longer has are forgotten, and (below) their bytes removed.
         let keep: Vec<&str> = m.files.iter().map(|f| f.id.as_str()).collect();
         for (file_id, _) in &saved {
@@ -467,6 +468,7 @@ impl Engine {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        crate::search::unindex_saved(&mut tx, id).await?;
         tx.commit().await?;
         let dir = folder(self.materials_root(), id);
         match std::fs::remove_dir_all(&dir) {

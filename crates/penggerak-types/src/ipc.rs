@@ -36,6 +36,7 @@ pub mod cmd {
     pub const MATERIAL: &str = "material";
     pub const SAVE_MATERIAL: &str = "save_material";
     pub const REMOVE_MATERIAL: &str = "remove_material";
+    pub const SEARCH: &str = "search";
     pub const STAFF: &str = "staff";
     pub const STAFF_MEMBER: &str = "staff_member";
     pub const TAKE_NEWS: &str = "take_news";
@@ -72,6 +73,7 @@ pub mod cmd {
         MATERIAL,
         SAVE_MATERIAL,
         REMOVE_MATERIAL,
+        SEARCH,
         STAFF,
         STAFF_MEMBER,
         TAKE_NEWS,
@@ -481,6 +483,84 @@ pub struct SavedFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialArgs {
     pub id: String,
+}
+
+/// Arguments of `search`: at most [`crate::limits::SEARCH`] characters; only the first
+/// [`crate::limits::SEARCH_WORDS`] words count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchArgs {
+    pub query: String,
+    pub scope: SearchScope,
+}
+
+/// What a search looks through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchScope {
+    /// Learning materials: the catalogue's titles, topics and summaries, and the text of saved ones.
+    Materials,
+    /// Everything the device holds that has a page: materials, communities, development-plan items and
+    /// performance plans.
+    Everything,
+}
+
+/// The answer to `search`, from the device alone: best first, grouped by what each hit opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub groups: Vec<SearchGroup>,
+    /// More groups matched than [`crate::limits::SEARCH_GROUPS`].
+    pub more: bool,
+}
+
+/// One thing found (a material, a community, …) with its best matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchGroup {
+    pub target: SearchTarget,
+    /// Its title (a material's, a community's name, a plan item's); empty for a performance plan.
+    pub title: String,
+    /// At most [`crate::limits::SEARCH_HITS_PER_GROUP`], best first.
+    pub hits: Vec<SearchHit>,
+}
+
+/// What a result opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SearchTarget {
+    Material {
+        id: String,
+    },
+    Community {
+        id: String,
+    },
+    /// A development-plan item; `owner` is set when it is not the user's own (a principal's staff).
+    PkbItem {
+        id: String,
+        owner: Option<String>,
+    },
+    /// A performance plan; `owner` as for [`SearchTarget::PkbItem`].
+    PerformancePlan {
+        id: String,
+        owner: Option<String>,
+    },
+}
+
+/// One match: where it is and the sentence it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The section of a saved material's text (0-based), if the match is there.
+    pub section: Option<u32>,
+    /// That section's heading.
+    pub heading: String,
+    /// The matching sentence (at most [`crate::limits::SEARCH_SNIPPET`] characters), in pieces: the
+    /// matched words are `hit`.
+    pub snippet: Vec<SnippetPiece>,
+}
+
+/// A piece of a snippet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPiece {
+    pub text: String,
+    pub hit: bool,
 }
 
 /// The development-plan screen (Rencana Pengembangan), read from the store.

@@ -50,6 +50,14 @@ pub const TOKEN: usize = 128;
 
 /// A search text (`q`), in characters.
 pub const SEARCH: usize = 100;
+/// Words of a search the device looks for (those after are ignored).
+pub const SEARCH_WORDS: usize = 8;
+/// Results of an offline search: groups (a material, a community, a plan item…) shown.
+pub const SEARCH_GROUPS: usize = 30;
+/// Matching sections shown under one material.
+pub const SEARCH_HITS_PER_GROUP: usize = 3;
+/// Characters of a result's snippet (the matching sentence, cut around its first match).
+pub const SEARCH_SNIPPET: usize = 240;
 /// A filter value in a query string (`topic`, `jenjang`, `province`), in characters.
 pub const FILTER: usize = 100;
 /// A `/sync` cursor, in bytes (`<seq>.<scope hash>`: about 90).

@@ -1,8 +1,9 @@
 //! `materials` (the catalogue on the device and what of each is saved), `material` (one, to read, from
-//! the device), `save_material` (download what the device lacks of it) and `remove_material`.
+//! the device), `save_material` (download what the device lacks of it) and `remove_material`; `search`
+//! (what the device holds, materials or everything).
 
 use penggerak_core::Engine;
-use penggerak_types::ipc::{MaterialReader, MaterialsView};
+use penggerak_types::ipc::{MaterialReader, MaterialsView, SearchResults, SearchScope};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::State;
@@ -25,4 +26,13 @@ pub async fn save_material(engine: State<'_, Arc<Engine>>, id: String) -> Result
 #[tauri::command]
 pub async fn remove_material(engine: State<'_, Arc<Engine>>, id: String) -> Result<(), ApiError> {
     Ok(engine.remove_material(&id).await?)
+}
+
+#[tauri::command]
+pub async fn search(
+    engine: State<'_, Arc<Engine>>,
+    query: String,
+    scope: SearchScope,
+) -> Result<SearchResults, ApiError> {
+    Ok(engine.search(&query, scope).await?)
 }

@@ -1,7 +1,8 @@
 //! Beranda: who is signed in, their programme stage and next step, the nearest deadlines, development-plan
 //! progress and where their performance plan stands — all from the device's store — and, when the user's
 //! records are inconsistent, what is wrong and who must fix it; changes the server refused lead to Ditolak
-//! from here too. (Sign-out is in
+//! from here too. One search box finds whatever the device holds that has a page (materials, communities,
+//! PKB activities, performance plans). (Sign-out is in
 //! Pengaturan.)
 
 use crate::context::{errors_view, PageContext};
@@ -10,7 +11,7 @@ use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::Home as HomeData;
+use penggerak_types::ipc::{Home as HomeData, SearchScope};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -35,6 +36,19 @@ pub fn Home() -> impl IntoView {
             <p id="user-name" class="user-name">{profile.full_name.clone()}</p>
             <p class="identity">{identity}</p>
             <p class="school">{school}</p>
+            {
+                let l = i18n.get_locale_untracked();
+                let (search, results) = crate::pages::search::search_box(
+                    l,
+                    SearchScope::Everything,
+                    "home-search",
+                    td_string!(l, search_home_label),
+                    td_string!(l, search_home_placeholder),
+                    RwSignal::new(String::new()),
+                    |_| true,
+                );
+                view! { {search} {results} }
+            }
             {move || problems(i18n.get_locale(), &profile)}
             // What the engine set aside for her (refused changes, kept with their content) is seen here too.
             {move || {

@@ -1,13 +1,15 @@
 //! A material's own page: what it is and what saving it costs, the save / resume / update and remove
 //! buttons (a download in progress shows how far it got), and, once saved, its text to read and its files
-//! — all read from the device, so it reads the same with no connection.
+//! — all read from the device, so it reads the same with no connection. Opened from a search result
+//! (`?bagian=N`), it scrolls to that section and marks it. A saved file opens in the device's own viewer
+//! (Tauri's opener plugin, allowed the app's materials folder only).
 
 use crate::context::{errors_view, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use penggerak_types::ipc::{MaterialReader, Saved};
 use penggerak_types::ErrorCode;
 use std::time::Duration;
@@ -23,6 +25,18 @@ pub fn Material() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let data = ctx.read(move || ipc::material(id()));
+    // The section a search result pointed at: scrolled to once the text is drawn.
+    let query = use_query_map();
+    let section = move || query.read().get("bagian").and_then(|s| s.parse::<u32>().ok());
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(n)) = (data.get(), section()) {
+            request_animation_frame(move || {
+                if let Some(el) = document().get_element_by_id(&format!("bagian-{n}")) {
+                    el.scroll_into_view();
+                }
+            });
+        }
+    });
     // A running download's progress: read from the device now and then, apart from the page, so the
     // text and the buttons are not redrawn under the reader's focus every half second.
     let progress = LocalResource::new(move || ipc::material(id()));
@@ -79,7 +93,7 @@ pub fn Material() -> impl IntoView {
                             Ok(view! { <p class="error">{td_string!(l, material_missing)}</p> }.into_any())
                         }
                         r => r.map(|m| {
-                            page(l, m, busy, move |id| { save.dispatch(id); }, move |id| { remove.dispatch(id); })
+                            page(l, m, section(), error, busy, move |id| { save.dispatch(id); }, move |id| { remove.dispatch(id); })
                                 .into_any()
                         }),
                     })}
@@ -92,6 +106,8 @@ pub fn Material() -> impl IntoView {
 fn page(
     l: Locale,
     r: MaterialReader,
+    found: Option<u32>,
+    error: RwSignal<Option<String>>,
     busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
     on_save: impl Fn(String) + Copy + 'static,
     on_remove: impl Fn(String) + Copy + 'static,
@@ -110,9 +126,14 @@ fn page(
         Some(c) => view! {
             {(item.saved == Saved::Outdated).then(|| view! { <p class="muted">{td_string!(l, material_outdated_note)}</p> })}
             <article id="material-text" class="material-text">
-                {c.sections.into_iter().map(|s| view! {
-                    <h2>{s.heading}</h2>
-                    {s.paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                {c.sections.into_iter().enumerate().map(|(i, s)| {
+                    let here = found == u32::try_from(i).ok();
+                    view! {
+                        <section id=format!("bagian-{i}") class:found=here>
+                            <h2>{s.heading}</h2>
+                            {s.paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                        </section>
+                    }
                 }).collect_view()}
             </article>
         }
@@ -124,12 +145,22 @@ fn page(
             <h2>{td_string!(l, material_files)}</h2>
             <ul id="material-files" class="list">
                 {r.files.into_iter().map(|f| view! {
-                    <li>
+                    <li class="material-file">
                         <strong>{f.file.name.clone()}</strong>" · "{view_model::bytes_label(l, f.file.size)}
-                        <p class="muted file-path">{match f.path {
-                            Some(p) => td_string!(l, material_file_saved, path = p).to_string(),
-                            None => td_string!(l, material_file_not_saved).to_string(),
-                        }}</p>
+                        {match f.path {
+                            Some(path) => view! {
+                                <p><button class="secondary open-file" on:click=move |_| {
+                                    let path = path.clone();
+                                    leptos::task::spawn_local(async move {
+                                        match ipc::open_file(path).await {
+                                            Ok(()) => error.set(None),
+                                            Err(e) => error.set(Some(view_model::error_text(l, &e))),
+                                        }
+                                    });
+                                }>{td_string!(l, open_file)}</button></p>
+                            }.into_any(),
+                            None => view! { <p class="muted">{td_string!(l, material_file_not_saved)}</p> }.into_any(),
+                        }}
                     </li>
                 }).collect_view()}
             </ul>

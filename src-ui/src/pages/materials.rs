@@ -1,6 +1,8 @@
 //! Materi: the learning-materials catalogue the device holds (it syncs like everything else, so it can be
-//! browsed offline), the ones saved for reading offline first, then all of them with a search and a kind
-//! filter; each opens its own page, where it is saved, read and removed.
+//! browsed offline), the ones saved for reading offline first, then all of them with kind, topic and
+//! jenjang filters; each opens its own page, where it is saved, read and removed. Words typed in the search
+//! box are searched on the device (titles, topics, summaries, and the text of saved materials) and the
+//! results, within the filters, take the list's place.
 
 use crate::context::{loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
@@ -8,7 +10,8 @@ use crate::ipc;
 use crate::view_model::{self, MaterialFilter, MATERIAL_KINDS};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use penggerak_types::ipc::{MaterialItem, MaterialsView, Saved};
+use penggerak_types::ipc::{MaterialItem, MaterialsView, Saved, SearchScope, SearchTarget};
+use std::collections::HashMap;
 
 #[component]
 pub fn Materi() -> impl IntoView {
@@ -17,37 +20,59 @@ pub fn Materi() -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     let data = ctx.read(ipc::materials);
     let filter = RwSignal::new(MaterialFilter::default());
+    let typed = RwSignal::new(String::new());
 
     view! {
         <section class="card materi" aria-labelledby="materi-title">
             <h1 id="materi-title">{td_string!(l, materi_title)}</h1>
             <p class="muted">{td_string!(l, materi_intro)}</p>
-            {loaded(l, data, move |v| lists(l, v, filter))}
+            {loaded(l, data, move |v| lists(l, v, filter, typed))}
         </section>
     }
 }
 
-fn lists(l: Locale, v: MaterialsView, filter: RwSignal<MaterialFilter>) -> impl IntoView {
+fn lists(
+    l: Locale,
+    v: MaterialsView,
+    filter: RwSignal<MaterialFilter>,
+    typed: RwSignal<String>,
+) -> impl IntoView {
     if v.materials.is_empty() {
         return view! { <p id="materials-none">{td_string!(l, materi_none)}</p> }.into_any();
     }
     let saved: Vec<MaterialItem> = v.materials.iter().filter(|m| m.saved != Saved::No).cloned().collect();
+    let (topics, jenjang) = view_model::material_filter_options(&v.materials);
+    let by_id: HashMap<String, MaterialItem> =
+        v.materials.iter().map(|m| (m.material.id.clone(), m.clone())).collect();
     let all = v.materials;
     let shown = move || {
         let f = filter.get();
         all.iter().filter(|m| f.matches(m)).cloned().collect::<Vec<_>>()
     };
+    // A result stays when its material passes the filters (one the catalogue no longer lists always does).
+    let keep = move |g: &penggerak_types::ipc::SearchGroup| match &g.target {
+        SearchTarget::Material { id } => by_id.get(id).is_none_or(|m| filter.with(|f| f.matches(m))),
+        _ => true,
+    };
+    let searching = move || !typed.get().trim().is_empty();
+    let (search, results) = crate::pages::search::search_box(
+        l,
+        SearchScope::Materials,
+        "material-search",
+        td_string!(l, material_search_label),
+        td_string!(l, material_search_placeholder),
+        typed,
+        keep,
+    );
     view! {
-        {(!saved.is_empty()).then(|| view! {
+        {move || (!saved.is_empty() && !searching()).then(|| view! {
             <h2>{td_string!(l, materi_saved_heading)}</h2>
-            <ul id="saved-materials" class="materials">{saved.into_iter().map(|m| row(l, m)).collect_view()}</ul>
+            <ul id="saved-materials" class="materials">{saved.clone().into_iter().map(|m| row(l, m)).collect_view()}</ul>
         })}
         <h2>{td_string!(l, materi_all_heading)}</h2>
-        <div class="filters" role="search">
-            <label for="material-search">{td_string!(l, material_search_label)}</label>
-            <input id="material-search" type="search" placeholder=td_string!(l, material_search_placeholder)
-                prop:value=move || filter.get().q
-                on:input=move |ev| filter.update(|f| f.q = event_target_value(&ev)) />
+        <div class="filters">
+            {search}
+            <p class="muted hint">{td_string!(l, material_search_hint)}</p>
             <div class="filter-row">
                 <div>
                     <label for="filter-kind">{td_string!(l, filter_kind)}</label>
@@ -58,18 +83,42 @@ fn lists(l: Locale, v: MaterialsView, filter: RwSignal<MaterialFilter>) -> impl 
                         }).collect_view()}
                     </select>
                 </div>
+                {choice(l, "filter-topic", td_string!(l, filter_topic), topics, filter, |f| &mut f.topic)}
+                {choice(l, "filter-jenjang", td_string!(l, filter_jenjang), jenjang, filter, |f| &mut f.jenjang)}
             </div>
         </div>
-        {move || {
+        {results}
+        {move || (!searching()).then(|| {
             let list = shown();
             if list.is_empty() {
                 view! { <p id="materials-match-none">{td_string!(l, materi_search_none)}</p> }.into_any()
             } else {
                 view! { <ul id="all-materials" class="materials">{list.into_iter().map(|m| row(l, m)).collect_view()}</ul> }.into_any()
             }
-        }}
+        })}
     }
     .into_any()
+}
+
+/// A labelled drop-down that sets one field of the filter ("" = all).
+fn choice(
+    l: Locale,
+    id: &'static str,
+    label: &'static str,
+    options: Vec<String>,
+    filter: RwSignal<MaterialFilter>,
+    field: fn(&mut MaterialFilter) -> &mut String,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id>{label}</label>
+            <select id=id prop:value=move || { let mut f = filter.get(); field(&mut f).clone() }
+                on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
+                <option value="">{td_string!(l, filter_all)}</option>
+                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+            </select>
+        </div>
+    }
 }
 
 /// One material in a list: title (a link to its page), kind, topic and jenjang, size, and its state on

@@ -10,6 +10,7 @@ pub mod performance;
 pub mod pkb;
 pub mod programme;
 pub mod refused;
+pub mod search;
 pub mod settings;
 pub mod sign_in;
 pub mod staff;

@@ -24,19 +24,34 @@ pub fn material_kind_label(l: Locale, kind: MaterialKind) -> &'static str {
     }
 }
 
-/// The Materi screen's search: words (all must appear in the title, topic or summary) and a kind key of
-/// [`MATERIAL_KINDS`] ("" = every kind).
+/// The Materi screen's filters: a kind key of [`MATERIAL_KINDS`], a topic and a jenjang ("" = all). The
+/// words typed in its search box go to the device's search instead.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MaterialFilter {
-    pub q: String,
     pub kind: String,
+    pub topic: String,
+    pub jenjang: String,
 }
 
 impl MaterialFilter {
     pub fn matches(&self, item: &MaterialItem) -> bool {
         let kind = MATERIAL_KINDS.iter().find(|(key, _)| *key == self.kind).map(|(_, k)| *k);
-        MaterialQuery { q: Some(self.q.clone()), kind, ..Default::default() }.matches(&item.material)
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        MaterialQuery { q: None, kind, topic: some(&self.topic), jenjang: some(&self.jenjang) }
+            .matches(&item.material)
     }
+}
+
+/// The topics and jenjang the catalogue holds, each sorted and once: the filters' choices.
+pub fn material_filter_options(items: &[MaterialItem]) -> (Vec<String>, Vec<String>) {
+    let mut topics: Vec<String> = items.iter().map(|i| i.material.topic.clone()).collect();
+    let mut jenjang: Vec<String> = items.iter().flat_map(|i| i.material.jenjang.iter().cloned()).collect();
+    for list in [&mut topics, &mut jenjang] {
+        list.retain(|s| !s.is_empty());
+        list.sort();
+        list.dedup();
+    }
+    (topics, jenjang)
 }
 
 /// How much of a material is on the device, in whole percent (rounded down: 100 only when all is there).
@@ -146,13 +161,24 @@ mod tests {
     }
 
     #[test]
-    fn the_materials_filter_combines_words_and_kind() {
+    fn the_materials_filters_combine_kind_topic_and_jenjang() {
         let m = material_item(Saved::No, 0);
-        let f = |q: &str, kind: &str| MaterialFilter { q: q.into(), kind: kind.into() }.matches(&m);
-        assert!(f("", ""), "an empty filter shows everything");
-        assert!(f("BERDIFERENSIASI murid", ""), "words in any case, from title and summary");
-        assert!(!f("berdiferensiasi video", ""), "every word must match");
-        assert!(f("", "modul") && !f("", "video"), "the kind narrows");
+        let mut sd = material_item(Saved::No, 0);
+        sd.material.jenjang = vec!["SD".into()];
+        sd.material.topic = "Asesmen".into();
+        let f = |kind: &str, topic: &str, jenjang: &str, m: &MaterialItem| {
+            MaterialFilter { kind: kind.into(), topic: topic.into(), jenjang: jenjang.into() }.matches(m)
+        };
+        assert!(f("", "", "", &m), "no filter shows everything");
+        assert!(f("modul", "", "", &m) && !f("video", "", "", &m), "the kind narrows");
+        assert!(f("", "Asesmen", "", &sd) && !f("", "Asesmen", "", &m), "the topic narrows");
+        assert!(f("", "", "SD", &sd) && !f("", "", "SMP", &sd), "the jenjang narrows");
+        assert!(f("", "", "SMP", &m), "a material for every jenjang (none named) fits each");
+        assert_eq!(
+            material_filter_options(&[m.clone(), sd.clone(), sd]),
+            (vec!["Asesmen".to_owned(), "Pembelajaran".to_owned()], vec!["SD".to_owned()]),
+            "each choice once, sorted"
+        );
         assert_eq!(
             MATERIAL_KINDS.map(|(_, k)| material_kind_label(EN, k)),
             ["Module", "Teaching kit", "Reading", "Video"]

@@ -13,6 +13,7 @@ mod errors;
 mod labels;
 mod materials;
 mod plans;
+mod search;
 mod sizes;
 mod staff;
 mod sync;
@@ -28,11 +29,13 @@ pub use labels::{
     school_line, stage_outcome_label,
 };
 pub use materials::{
-    material_kind_label, save_label, saved_chip, saving_label, MaterialFilter, MATERIAL_KINDS,
+    material_filter_options, material_kind_label, save_label, saved_chip, saving_label, MaterialFilter,
+    MATERIAL_KINDS,
 };
 pub use plans::{
     jp_percent, jp_progress, new_result_form, pkb_groups, result_forms, results_from_forms, ResultForm,
 };
+pub use search::{search_href, search_kind_label};
 pub use sizes::bytes_label;
 pub use staff::{bar_percent, employment_label, jp_bars, StaffFilter, StaffShow, StaffSort};
 pub use sync::{data_use_rows, last_synced, sync_line, sync_problem, sync_progress};

@@ -6,7 +6,9 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::clock::{date_after, today, SystemClock};
-use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver, NotifyCalls};
+use penggerak_e2e::{
+    find, open, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver, NotifyCalls,
+};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
 use penggerak_types::route;
@@ -57,6 +59,18 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     open(&app, "home", "#home-title").await;
     wait_text(&app, "#jp-line", "Beranda in English", |t| t.ends_with(" of 32 JP")).await;
     screenshots(&app, "62-home-en").await;
+    // The device's search, in English: what each result is, in words.
+    type_into(&app, "#home-search", "pembelajaran", "searching in English").await;
+    wait_text(&app, "#home-search-results", "results in English", |t| t.contains("PKB activity")).await;
+    screenshots_of(&app, "64-search-en", Some("#home-search-results")).await;
+    open(&app, "materi", "#materi-title").await;
+    wait_text(&app, "label[for='material-search']", "Materi in English", |t| t == "Search materials").await;
+    type_into(&app, "#material-search", "asesmen", "searching materials in English").await;
+    wait_text(&app, "#material-search-results", "material results in English", |t| {
+        t.contains("In the catalogue")
+    })
+    .await;
+    screenshots_of(&app, "65-materials-search-en", Some("#material-search-results")).await;
     open(&app, "rencana", "#rencana-title").await;
     wait_text(&app, "#rencana-title", "the plan page in English", |t| t == "Development plan").await;
     screenshots(&app, "63-plan-en").await;

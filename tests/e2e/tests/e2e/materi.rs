@@ -1,6 +1,8 @@
 //! Learning materials in the real app: Siti finds a material in the synced catalogue, saves it for
 //! reading offline (the button says what it costs), and then, with the server gone and the app killed and
-//! started again, reads its text from the device. Removing it gives the space back.
+//! started again, reads its text from the device, finds it from Beranda's search by a word deep in its
+//! text and opens it at that section; the same search finds a community and a PKB activity. Removing it
+//! gives the space back.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
@@ -30,11 +32,12 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     find(&app, "#all-materials", "the catalogue synced with everything else").await;
     screenshots(&app, "70-materi").await;
 
-    // Search narrows the list to what matches; the material is there, not saved yet.
+    // The search finds it by a word of its title (searched on the device); it is not saved yet.
     type_into(&app, "#material-search", &title_word, "searching").await;
-    let row = format!("#all-materials li[data-id='{ID}']");
+    let row = format!("#material-search-results li.search-group[data-id='{ID}']");
     wait_text(&app, &row, "the material matches its own title", |t| t.contains(&material.title)).await;
-    find(&app, &format!("{row} a"), "the material's link").await.click().await.unwrap();
+    absent(&app, "#all-materials", "the results take the list's place").await;
+    find(&app, &format!("{row} a.search-title"), "the material's link").await.click().await.unwrap();
     wait_text(&app, "#material-title", "its page", |t| t == material.title).await;
     find(&app, "#material-not-saved", "not saved yet: nothing to read").await;
     let offer = wait_text(&app, "#save-material", "the save button says what it costs", |t| {
@@ -69,14 +72,92 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     }
     screenshots(&app, "73-materi-offline").await;
 
-    // Removed: back to not saved, offering the download again.
+    // Still with no server: Beranda's search finds it by a word that appears only deep in its text, and the
+    // result opens the material at that section.
+    let (section, deep) = deep_word(&material, &content);
+    open(&app, "home", "#user-name").await;
+    type_into(&app, "#home-search", &deep, "searching the device from Beranda").await;
+    let hit = format!(
+        "#home-search-results li.search-group[data-id='{ID}'] li.search-hit[data-section='{section}']"
+    );
+    let found = wait_text(&app, &hit, "the deep word is found in its section", |t| !t.is_empty()).await;
+    let marked = find(&app, &format!("{hit} mark"), "the word is marked").await.text().await.unwrap();
+    assert!(found.contains(&content.sections[section].heading), "the hit names its section: {found:?}");
+    assert!(
+        marked.to_lowercase().starts_with(&deep.to_lowercase()),
+        "{marked:?} is the word searched, {deep:?}"
+    );
+    screenshots_of(&app, "77-cari-beranda", Some("#home-search-results")).await;
+    find(&app, &format!("{hit} a"), "the hit's link").await.click().await.unwrap();
+    wait_text(&app, "#material-title", "the material opens", |t| t == material.title).await;
+    find(&app, &format!("#bagian-{section}.found"), "at the section the word is in, marked").await;
+    screenshots_of(&app, "78-materi-bagian", Some(&format!("#bagian-{section}"))).await;
+
+    // The same box finds a community and a PKB activity, each opening its page.
+    open(&app, "home", "#user-name").await;
+    type_into(&app, "#home-search", "sleman", "a community's name").await;
+    let community = "#home-search-results li.search-group[data-kind='community']";
+    wait_text(&app, community, "a community is found", |t| t.contains("Sleman")).await;
+    type_into(&app, "#home-search", "disiplin", "a PKB activity's title").await;
+    let activity = "#home-search-results li.search-group[data-kind='pkb_item']";
+    wait_text(&app, activity, "her PKB activity is found", |t| t.contains("Disiplin Positif")).await;
+    screenshots_of(&app, "79-cari-pkb", Some("#home-search-results")).await;
+    find(&app, &format!("{activity} a.search-title"), "the activity's link").await.click().await.unwrap();
+    find(&app, "#rencana-title", "it opens the development plan").await;
+    open(&app, "home", "#user-name").await;
+    type_into(&app, "#home-search", "sleman", "a community's name again").await;
+    find(&app, &format!("{community} a.search-title"), "the community's link").await.click().await.unwrap();
+    wait_text(&app, "#community-title", "it opens the community", |t| t.contains("Sleman")).await;
+
+    // Materi's own search finds the deep word too.
+    open(&app, "materi", "#materi-title").await;
+    type_into(&app, "#material-search", &deep, "searching materials").await;
+    wait_text(
+        &app,
+        &format!("#material-search-results li.search-group[data-id='{ID}']"),
+        "found in Materi",
+        |t| t.contains(&material.title),
+    )
+    .await;
+    screenshots_of(&app, "80-cari-materi", Some("#material-search-results")).await;
+    absent(&app, "#saved-materials", "the results take the lists' place").await;
+    open(&app, "home", "#user-name").await;
+    open(&app, "materi", "#materi-title").await;
+    find(&app, &format!("{saved} a"), "the saved material's link").await.click().await.unwrap();
+
+    // Removed: back to not saved, offering the download again, and its text is no hit any more.
     find(&app, "#remove-material", "remove").await.click().await.unwrap();
     find(&app, "#material-not-saved", "removed from the device").await;
     wait_text(&app, "#save-material", "offered again", |t| t == offer).await;
+    open(&app, "home", "#user-name").await;
+    type_into(&app, "#home-search", &deep, "the deep word again").await;
+    find(&app, "#home-search-none", "a removed text is no hit").await;
 
     // The server is back for the sign-out, so the run's keyring is left empty for the next test.
     server.restart();
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
+}
+
+/// A word of a section's paragraphs that appears nowhere else in the material (other sections, its
+/// headings, its title, topic or summary), with the section it is in: found only by searching inside the
+/// saved text.
+fn deep_word(m: &Material, c: &MaterialContent) -> (usize, String) {
+    let all: Vec<String> = c
+        .sections
+        .iter()
+        .map(|s| format!("{} {}", s.heading, s.paragraphs.join(" ")).to_lowercase())
+        .collect();
+    let catalogue = format!("{} {} {}", m.title, m.topic, m.summary).to_lowercase();
+    for (i, section) in c.sections.iter().enumerate().rev() {
+        let text = section.paragraphs.join(" ").to_lowercase();
+        for w in text.split(|ch: char| !ch.is_alphanumeric()).filter(|w| w.len() >= 7) {
+            let elsewhere = all.iter().enumerate().any(|(j, t)| j != i && t.contains(w));
+            if !elsewhere && !catalogue.contains(w) && !section.heading.to_lowercase().contains(w) {
+                return (i, w.to_owned());
+            }
+        }
+    }
+    panic!("the demo material {} has no word found in one section's text only", m.id);
 }
