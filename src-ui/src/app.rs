@@ -18,6 +18,7 @@ use crate::pages::{
     sign_in::SignIn,
     staff::Staf,
     staff_member::StaffMember,
+    storage::Penyimpanan,
     supervision::{Binaan, BinaanSchool},
 };
 use crate::{ipc, view_model};
@@ -176,6 +177,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/kinerja") view=Kinerja />
                     <Route path=path!("/materi") view=Materi />
                     <Route path=path!("/materi/:id") view=Material />
+                    <Route path=path!("/penyimpanan") view=Penyimpanan />
                     <Route path=path!("/pengaturan") view=Pengaturan />
                     <Route path=path!("/konflik") view=Konflik />
                     <Route path=path!("/ditolak") view=Ditolak />

@@ -222,6 +222,11 @@ pub async fn open_file(path: String) -> Result<(), ApiError> {
     call("plugin:opener|open_path", &OpenPath { path }).await
 }
 
+/// Removes every saved material from the device.
+pub async fn remove_all_materials(_: ()) -> Result<(), ApiError> {
+    call(cmd::REMOVE_ALL_MATERIALS, &NoArgs {}).await
+}
+
 /// Removes a saved material from the device.
 pub async fn remove_material(id: String) -> Result<(), ApiError> {
     call(cmd::REMOVE_MATERIAL, &MaterialArgs { id }).await

@@ -48,6 +48,9 @@ pub struct Engine {
     /// test can try to slip a server answer in between.
     #[cfg(feature = "testing")]
     pub(crate) act_pause: std::sync::Mutex<Option<Arc<tokio::sync::Barrier>>>,
+    /// Tests only: the free space the device reports, in place of the file system's.
+    #[cfg(feature = "testing")]
+    pub(crate) free_space: std::sync::Mutex<Option<u64>>,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -81,6 +84,8 @@ impl Engine {
             edits: tokio::sync::Mutex::new(()),
             #[cfg(feature = "testing")]
             act_pause: std::sync::Mutex::new(None),
+            #[cfg(feature = "testing")]
+            free_space: std::sync::Mutex::new(None),
         })
     }
 
@@ -188,6 +193,12 @@ impl Engine {
     #[cfg(feature = "testing")]
     pub fn pause_acts(&self, barrier: Option<Arc<tokio::sync::Barrier>>) {
         *self.act_pause.lock().unwrap() = barrier;
+    }
+
+    /// Tests only: the device reports `bytes` free from now on (`None`: what the file system says).
+    #[cfg(feature = "testing")]
+    pub fn set_free_space(&self, bytes: Option<u64>) {
+        *self.free_space.lock().unwrap() = bytes;
     }
 
     #[cfg(not(feature = "testing"))]

@@ -155,6 +155,29 @@ impl Engine {
         &self.materials_dir
     }
 
+    /// Bytes free where materials are kept (on the data folder's file system until the materials folder
+    /// exists); `None` when the device cannot tell.
+    fn free_bytes(&self) -> Option<u64> {
+        #[cfg(feature = "testing")]
+        if let Some(bytes) = *self.free_space.lock().unwrap_or_else(std::sync::PoisonError::into_inner) {
+            return Some(bytes);
+        }
+        let root = self.materials_root();
+        let probe = if root.exists() { root } else { root.parent().unwrap_or(root) };
+        fs4::available_space(probe).ok()
+    }
+
+    /// Refuses a download of `needed` bytes that would leave less than [`limits::FREE_SPACE_KEPT`] free.
+    fn room_for(&self, needed: u64) -> Result<(), CoreError> {
+        let kept = penggerak_types::limits::FREE_SPACE_KEPT;
+        match self.free_bytes() {
+            Some(free) if free < needed.saturating_add(kept) => {
+                Err(CoreError::Refused(penggerak_types::Reason::NoRoom { needed, free, kept }))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Whether file `f` of `m` is saved in the catalogue's version.
     fn file_current(&self, m: &Material, f: &MaterialFile, saved: &[(String, String)]) -> bool {
         saved.iter().any(|(id, sha)| *id == f.id && *sha == f.sha256)
@@ -211,7 +234,8 @@ impl Engine {
             let text = self.store().saved_text(&m.id).await?;
             materials.push(self.item(m, text.as_ref()).await?);
         }
-        Ok(MaterialsView { materials })
+        let saved_bytes = materials.iter().map(|m| m.saved_bytes).sum();
+        Ok(MaterialsView { materials, free_bytes: self.free_bytes(), saved_bytes })
     }
 
     /// A material to read: its saved text and files (whatever version is saved), from the device only.
@@ -231,7 +255,7 @@ impl Engine {
             })
             .collect();
         let item = self.item(m, text.as_ref()).await?;
-        Ok(MaterialReader { item, content: text.map(|t| t.content), files })
+        Ok(MaterialReader { item, content: text.map(|t| t.content), files, free_bytes: self.free_bytes() })
     }
 
     /// Downloads what the device lacks of material `id` in the catalogue's version: the text unless the
@@ -276,6 +300,9 @@ impl Engine {
             ))));
         }
         let held = self.store().saved_text(id).await?;
+        // What is still missing must fit, with room to spare, before anything is asked for.
+        let have = self.item(m.clone(), held.as_ref()).await?.saved_bytes;
+        self.room_for(m.download_size().saturating_sub(have))?;
         let mut link = self.link().await?;
         let held_tag = held.as_ref().map(|t| t.etag.clone());
         let answer = self
@@ -456,6 +483,26 @@ impl Engine {
         .execute(self.store().pool())
         .await?;
         Ok(())
+    }
+
+    /// Removes every saved material from the device: their texts, their search rows, and the whole
+    /// materials folder (files and parts of downloads).
+    pub async fn remove_all_materials(&self) -> Result<(), CoreError> {
+        let _one_at_a_time = self.downloads.lock().await;
+        let mut tx = self.store().write().await?;
+        for (id,) in
+            sqlx::query_as::<_, (String,)>("SELECT id FROM saved_materials").fetch_all(&mut *tx).await?
+        {
+            crate::search::unindex_saved(&mut tx, &id).await?;
+        }
+        sqlx::query("DELETE FROM saved_materials").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM saved_material_files").execute(&mut *tx).await?;
+        tx.commit().await?;
+        match std::fs::remove_dir_all(self.materials_root()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io("removing", self.materials_root(), e)),
+        }
     }
 
     /// Removes material `id` from the device: its text, its files and any part of a download.

@@ -242,3 +242,75 @@ async fn a_file_replaced_on_the_server_mid_download_is_never_spliced_and_saves_a
 fn hex(id: &str) -> String {
     id.bytes().map(|b| format!("{b:02x}")).collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_that_would_fill_the_device_is_refused_before_a_byte_is_fetched() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 3);
+    let dir = tempfile::tempdir().unwrap();
+    let session =
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+    session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+    let real = session.materials().await.unwrap().free_bytes;
+    assert!(real.is_some_and(|b| b > 0), "the device tells its free space on Linux: {real:?}");
+
+    // 10 MB free: the ~6 MB module would leave less than the 50 MB kept free.
+    let size = session.material(BIG).await.unwrap().item.material.download_size();
+    session.set_free_space(Some(10_000_000));
+    let down = proxy.bytes().0;
+    let e = session.save_material(BIG).await.expect_err("refused").to_api_error();
+    assert_eq!(
+        e.reason,
+        Some(penggerak_types::Reason::NoRoom {
+            needed: size,
+            free: 10_000_000,
+            kept: penggerak_types::limits::FREE_SPACE_KEPT
+        }),
+        "refused with what it needs, what is free and what must stay free: {e:?}"
+    );
+    assert!(e.message.contains("Ruang penyimpanan tidak cukup"), "in words: {}", e.message);
+    assert_eq!(proxy.bytes().0, down, "not a byte asked for");
+    let r = session.material(BIG).await.unwrap();
+    assert_eq!((r.item.saved, r.item.saved_bytes), (Saved::No, 0), "nothing claimed saved");
+    assert!(!dir.path().join("materials").join(hex(BIG)).exists(), "no folder, no part left behind");
+    assert_eq!(r.free_bytes, Some(10_000_000), "the page is told the free space");
+
+    // Exactly enough (the module and the space kept): it saves.
+    session.set_free_space(Some(size + penggerak_types::limits::FREE_SPACE_KEPT));
+    assert_eq!(session.save_material(BIG).await.unwrap().item.saved, Saved::Yes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removing_every_saved_material_frees_the_folder_and_the_search() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let session =
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+    session.sign_in(demo_sign_in(SITI, &server.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+    session.save_material("materi-02").await.unwrap();
+    session.save_material("materi-03").await.unwrap();
+    let before = session.materials().await.unwrap();
+    let expected: u64 = before.materials.iter().map(|m| m.saved_bytes).sum();
+    assert!(before.saved_bytes > 0 && before.saved_bytes == expected, "the total is the saved sizes' sum");
+    let scope = penggerak_types::ipc::SearchScope::Materials;
+    let found = session.search("didiskusikan", scope).await.unwrap();
+    assert!(
+        found.groups.iter().any(|g| g.hits.iter().any(|h| h.section.is_some())),
+        "their texts are searched"
+    );
+
+    session.remove_all_materials().await.unwrap();
+    let after = session.materials().await.unwrap();
+    assert_eq!(after.saved_bytes, 0, "nothing saved any more");
+    assert!(after.materials.iter().all(|m| m.saved == Saved::No && m.saved_bytes == 0));
+    assert!(!dir.path().join("materials").exists(), "the materials folder is gone from the disk");
+    let found = session.search("didiskusikan", scope).await.unwrap();
+    assert!(
+        found.groups.iter().all(|g| g.hits.iter().all(|h| h.section.is_none())),
+        "no text is a hit: {found:?}"
+    );
+    // And it saves again afterwards.
+    assert_eq!(session.save_material("materi-02").await.unwrap().item.saved, Saved::Yes);
+}

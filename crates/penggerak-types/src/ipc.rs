@@ -37,6 +37,7 @@ pub mod cmd {
     pub const SAVE_MATERIAL: &str = "save_material";
     pub const REMOVE_MATERIAL: &str = "remove_material";
     pub const SEARCH: &str = "search";
+    pub const REMOVE_ALL_MATERIALS: &str = "remove_all_materials";
     pub const STAFF: &str = "staff";
     pub const STAFF_MEMBER: &str = "staff_member";
     pub const TAKE_NEWS: &str = "take_news";
@@ -74,6 +75,7 @@ pub mod cmd {
         SAVE_MATERIAL,
         REMOVE_MATERIAL,
         SEARCH,
+        REMOVE_ALL_MATERIALS,
         STAFF,
         STAFF_MEMBER,
         TAKE_NEWS,
@@ -437,6 +439,10 @@ pub struct CommunityItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialsView {
     pub materials: Vec<MaterialItem>,
+    /// Bytes free where materials are kept, if the device can tell.
+    pub free_bytes: Option<u64>,
+    /// Bytes the saved materials take (text, files and parts of downloads).
+    pub saved_bytes: u64,
 }
 
 /// One material and how much of it is on the device.
@@ -469,6 +475,8 @@ pub struct MaterialReader {
     pub content: Option<crate::material::MaterialContent>,
     /// The files as the catalogue lists them, each with where it is kept once saved.
     pub files: Vec<SavedFile>,
+    /// Bytes free where materials are kept, if the device can tell.
+    pub free_bytes: Option<u64>,
 }
 
 /// One of a material's files.

@@ -48,6 +48,10 @@ pub const PASSWORD: usize = 1_024;
 /// A token a client sends back (the server's are 43 characters), in bytes.
 pub const TOKEN: usize = 128;
 
+/// Bytes a material download must leave free on the device: below this a phone starts failing to take
+/// photos or install updates, so a download that would go lower is refused before it starts.
+pub const FREE_SPACE_KEPT: u64 = 50 * 1024 * 1024;
+
 /// A search text (`q`), in characters.
 pub const SEARCH: usize = 100;
 /// Words of a search the device looks for (those after are ignored).

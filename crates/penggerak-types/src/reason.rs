@@ -182,6 +182,8 @@ pub enum Reason {
     StageNotRunning,
     /// What the change is about is not on the device (yet): a sync brings it.
     NotOnDevice,
+    /// A download of `needed` bytes would leave less than `kept` of the device's `free` bytes.
+    NoRoom { needed: u64, free: u64, kept: u64 },
     /// The server kept failing this change `attempts` times, so the device stopped sending it (the rest
     /// went on); its content is kept.
     GivenUp { attempts: u32 },
@@ -265,6 +267,14 @@ impl fmt::Display for Reason {
             Reason::OtherStage => f.write_str("Butir ini bukan bagian dari tahap yang sedang Anda jalani."),
             Reason::StageNotRunning => f.write_str("Tahap ini tidak sedang berlangsung."),
             Reason::NotOnDevice => f.write_str("Data ini belum ada di perangkat. Sinkronkan dahulu."),
+            Reason::NoRoom { needed, free, kept } => write!(
+                f,
+                "Ruang penyimpanan tidak cukup: unduhan ini perlu {} MB, sisa ruang {} MB, dan {} MB harus tetap \
+                 kosong. Hapus materi atau berkas lain, lalu coba lagi.",
+                needed.div_ceil(1_000_000),
+                free / 1_000_000,
+                kept / 1_000_000
+            ),
             Reason::GivenUp { attempts } => write!(
                 f,
                 "Server gagal memproses perubahan ini {attempts} kali, jadi perubahan ini dihentikan agar \

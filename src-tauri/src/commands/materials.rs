@@ -1,6 +1,6 @@
 //! `materials` (the catalogue on the device and what of each is saved), `material` (one, to read, from
 //! the device), `save_material` (download what the device lacks of it) and `remove_material`; `search`
-//! (what the device holds, materials or everything).
+//! (what the device holds, materials or everything); `remove_all_materials` (Penyimpanan's "Hapus semua").
 
 use penggerak_core::Engine;
 use penggerak_types::ipc::{MaterialReader, MaterialsView, SearchResults, SearchScope};
@@ -35,4 +35,9 @@ pub async fn search(
     scope: SearchScope,
 ) -> Result<SearchResults, ApiError> {
     Ok(engine.search(&query, scope).await?)
+}
+
+#[tauri::command]
+pub async fn remove_all_materials(engine: State<'_, Arc<Engine>>) -> Result<(), ApiError> {
+    Ok(engine.remove_all_materials().await?)
 }

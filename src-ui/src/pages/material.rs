@@ -115,7 +115,7 @@ fn page(
     let item = r.item;
     let m = item.material.clone();
     let chip = view_model::saved_chip(l, &item);
-    let offer = view_model::save_label(l, &item);
+    let offer = view_model::save_label(l, &item, r.free_bytes);
     let (id_save, id_remove) = (m.id.clone(), m.id.clone());
     let mut facts = vec![view_model::material_kind_label(l, m.kind).to_owned(), m.topic.clone()];
     if !m.jenjang.is_empty() {

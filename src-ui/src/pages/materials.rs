@@ -42,6 +42,7 @@ fn lists(
     }
     let saved: Vec<MaterialItem> = v.materials.iter().filter(|m| m.saved != Saved::No).cloned().collect();
     let (topics, jenjang) = view_model::material_filter_options(&v.materials);
+    let storage = td_string!(l, storage_link, used = view_model::bytes_label(l, v.saved_bytes)).to_string();
     let by_id: HashMap<String, MaterialItem> =
         v.materials.iter().map(|m| (m.material.id.clone(), m.clone())).collect();
     let all = v.materials;
@@ -65,6 +66,7 @@ fn lists(
         keep,
     );
     view! {
+        <p><A href="/penyimpanan" attr:id="storage-link">{storage}</A></p>
         {move || (!saved.is_empty() && !searching()).then(|| view! {
             <h2>{td_string!(l, materi_saved_heading)}</h2>
             <ul id="saved-materials" class="materials">{saved.clone().into_iter().map(|m| row(l, m)).collect_view()}</ul>

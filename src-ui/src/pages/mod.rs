@@ -15,4 +15,5 @@ pub mod settings;
 pub mod sign_in;
 pub mod staff;
 pub mod staff_member;
+pub mod storage;
 pub mod supervision;

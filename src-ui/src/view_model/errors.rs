@@ -88,6 +88,14 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::OtherStage => td_string!(l, reason_other_stage).to_string(),
         Reason::StageNotRunning => td_string!(l, reason_stage_not_running).to_string(),
         Reason::NotOnDevice => td_string!(l, reason_not_on_device).to_string(),
+        Reason::NoRoom { needed, free, kept } => td_string!(
+            l,
+            reason_no_room,
+            needed = super::sizes::bytes_label(l, *needed),
+            free = super::sizes::bytes_label(l, *free),
+            kept = super::sizes::bytes_label(l, *kept)
+        )
+        .to_string(),
         Reason::GivenUp { attempts } => td_string!(l, reason_given_up, attempts = *attempts).to_string(),
         Reason::HeldBack => td_string!(l, reason_held_back).to_string(),
         Reason::DraftInTheWay => td_string!(l, reason_draft_in_the_way).to_string(),
@@ -284,6 +292,7 @@ mod tests {
             Reason::OtherStage,
             Reason::StageNotRunning,
             Reason::NotOnDevice,
+            Reason::NoRoom { needed: 6_000_000, free: 40_000_000, kept: 52_428_800 },
             Reason::GivenUp { attempts: 8 },
             Reason::HeldBack,
             Reason::FailingAgain { attempts: 2, max: 8 },

@@ -76,9 +76,19 @@ pub fn saved_chip(l: Locale, item: &MaterialItem) -> Option<String> {
     }
 }
 
-/// What the download button offers, with what it will cost in data; `None` when the material is saved in
-/// its newest version (nothing to download).
-pub fn save_label(l: Locale, item: &MaterialItem) -> Option<String> {
+/// What the download button offers, with what it will cost in data and, when the device can tell, the free
+/// space left; `None` when the material is saved in its newest version (nothing to download).
+pub fn save_label(l: Locale, item: &MaterialItem, free: Option<u64>) -> Option<String> {
+    let label = offer(l, item)?;
+    Some(match free {
+        Some(free) => {
+            td_string!(l, save_material_room, label = label, free = bytes_label(l, free)).to_string()
+        }
+        None => label,
+    })
+}
+
+fn offer(l: Locale, item: &MaterialItem) -> Option<String> {
     let total = item.material.download_size();
     let left = total.saturating_sub(item.saved_bytes);
     match item.saved {
@@ -141,23 +151,39 @@ mod tests {
     fn a_material_says_what_saving_it_costs_and_how_far_it_got() {
         let none = material_item(Saved::No, 0);
         assert_eq!(saved_chip(ID, &none), None, "nothing on the device: no chip");
-        assert_eq!(save_label(ID, &none).unwrap(), "Unduh untuk dibaca tanpa internet (6 MB)");
-        assert_eq!(save_label(EN, &none).unwrap(), "Save for offline reading (6 MB)");
+        assert_eq!(save_label(ID, &none, None).unwrap(), "Unduh untuk dibaca tanpa internet (6 MB)");
+        assert_eq!(save_label(EN, &none, None).unwrap(), "Save for offline reading (6 MB)");
+        assert_eq!(
+            save_label(ID, &none, Some(180_000_000)).unwrap(),
+            "Unduh untuk dibaca tanpa internet (6 MB) · sisa ruang 180 MB",
+            "with the free space, when the device can tell"
+        );
 
         let half = material_item(Saved::No, 3_000_000);
         assert_eq!(saved_chip(ID, &half).unwrap(), "Terunduh 50%");
-        assert_eq!(save_label(ID, &half).unwrap(), "Lanjutkan unduhan (3 MB lagi)", "only what is missing");
+        assert_eq!(
+            save_label(ID, &half, None).unwrap(),
+            "Lanjutkan unduhan (3 MB lagi)",
+            "only what is missing"
+        );
         assert_eq!(saving_label(EN, &half), "Downloading… 3 MB of 6 MB");
 
         let almost = material_item(Saved::No, 5_999_999);
         assert_eq!(saved_chip(EN, &almost).unwrap(), "99% downloaded", "100% only when it is all there");
 
         let saved = material_item(Saved::Yes, 6_000_000);
-        assert_eq!((saved_chip(ID, &saved).unwrap().as_str(), save_label(ID, &saved)), ("Tersimpan", None));
+        assert_eq!(
+            (saved_chip(ID, &saved).unwrap().as_str(), save_label(ID, &saved, Some(1))),
+            ("Tersimpan", None)
+        );
 
         let old = material_item(Saved::Outdated, 5_980_000);
         assert_eq!(saved_chip(EN, &old).unwrap(), "New version available");
-        assert_eq!(save_label(ID, &old).unwrap(), "Perbarui (20 KB)", "the new text is what is missing");
+        assert_eq!(
+            save_label(ID, &old, None).unwrap(),
+            "Perbarui (20 KB)",
+            "the new text is what is missing"
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! Tested natively. Every word comes from the translations (`locales/*.json`) through `td_string!`.
 //!
 //! One part per concern, each with its tests; callers use the names re-exported here
-//! (`view_model::error_text`). Parts may use one another one way only: `errors` → `labels` → `dates`;
-//! `sync` → `dates`, `errors`, `sizes`; `materials` → `sizes`; `staff` → `plans`.
+//! (`view_model::error_text`). Parts may use one another one way only: `errors` → `labels` → `dates`,
+//! `errors` → `sizes`; `sync` → `dates`, `errors`, `sizes`; `materials` → `sizes`; `staff` → `plans`.
 
 mod communities;
 mod conflicts;

@@ -1,8 +1,9 @@
 //! Learning materials in the real app: Siti finds a material in the synced catalogue, saves it for
-//! reading offline (the button says what it costs), and then, with the server gone and the app killed and
-//! started again, reads its text from the device, finds it from Beranda's search by a word deep in its
-//! text and opens it at that section; the same search finds a community and a PKB activity. Removing it
-//! gives the space back.
+//! reading offline (the button says what it costs and the space left), and then, with the server gone and
+//! the app killed and started again, reads its text from the device, finds it from Beranda's search by a
+//! word deep in its text and opens it at that section; the same search finds a community and a PKB
+//! activity. Penyimpanan shows what it takes, and "Hapus semua" frees it, its folder gone from the disk.
+//! With the server back it is saved again and removed from its own page.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
@@ -40,10 +41,12 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     find(&app, &format!("{row} a.search-title"), "the material's link").await.click().await.unwrap();
     wait_text(&app, "#material-title", "its page", |t| t == material.title).await;
     find(&app, "#material-not-saved", "not saved yet: nothing to read").await;
-    let offer = wait_text(&app, "#save-material", "the save button says what it costs", |t| {
-        t.starts_with("Unduh untuk dibaca tanpa internet (") && (t.contains(" KB)") || t.contains(" MB)"))
-    })
-    .await;
+    let offer =
+        wait_text(&app, "#save-material", "the save button says what it costs and the space left", |t| {
+            t.starts_with("Unduh untuk dibaca tanpa internet (")
+                && (t.contains(" KB) · sisa ruang ") || t.contains(" MB) · sisa ruang "))
+        })
+        .await;
     screenshots(&app, "71-materi-belum-tersimpan").await;
 
     find(&app, "#save-material", "save").await.click().await.unwrap();
@@ -125,16 +128,57 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     open(&app, "materi", "#materi-title").await;
     find(&app, &format!("{saved} a"), "the saved material's link").await.click().await.unwrap();
 
-    // Removed: back to not saved, offering the download again, and its text is no hit any more.
-    find(&app, "#remove-material", "remove").await.click().await.unwrap();
+    // Penyimpanan: what the saved material takes, with the total and the free space; "Hapus semua" (after
+    // a second tap) frees it, the folder included.
+    let folder = driver.app_home.path().join("data/id.penggerak.desktop/materials");
+    assert!(folder.is_dir(), "the saved material's folder is on disk: {}", folder.display());
+    open(&app, "materi", "#materi-title").await;
+    find(&app, "#storage-link", "the storage line").await.click().await.unwrap();
+    let total = wait_text(&app, "#storage-total", "the total and the free space", |t| {
+        t.starts_with("Materi tersimpan memakai ") && t.contains(" · sisa ruang ")
+    })
+    .await;
+    let stored = format!("#storage-list li[data-id='{ID}'] .stored-size");
+    let size = find(&app, &stored, "the saved material, with its size").await.text().await.unwrap();
+    assert!(total.contains(&size), "one material saved: the total is its size ({total:?}, {size:?})");
+    screenshots(&app, "81-penyimpanan").await;
+    find(&app, "#storage-remove-all", "remove all").await.click().await.unwrap();
+    find(&app, "#storage-confirm", "asked once more").await;
+    screenshots(&app, "82-penyimpanan-yakin").await;
+    find(&app, "#storage-remove-all-yes", "yes, remove all").await.click().await.unwrap();
+    find(&app, "#storage-none", "nothing saved any more").await;
+    assert!(!folder.exists(), "the materials folder is gone from the disk");
+    screenshots(&app, "83-penyimpanan-kosong").await;
+
+    // The material is not saved any more, offered again, and its text is no hit.
+    open(&app, "materi", "#materi-title").await;
+    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
+        .await
+        .click()
+        .await
+        .unwrap();
     find(&app, "#material-not-saved", "removed from the device").await;
-    wait_text(&app, "#save-material", "offered again", |t| t == offer).await;
+    let cost = offer.split(" · ").next().unwrap().to_owned();
+    wait_text(&app, "#save-material", "offered again", |t| t.starts_with(&cost)).await;
     open(&app, "home", "#user-name").await;
     type_into(&app, "#home-search", &deep, "the deep word again").await;
     find(&app, "#home-search-none", "a removed text is no hit").await;
 
-    // The server is back for the sign-out, so the run's keyring is left empty for the next test.
+    // With the server back, saved again, then removed from its own page.
     server.restart();
+    open(&app, "materi", "#materi-title").await;
+    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    find(&app, "#save-material", "save again").await.click().await.unwrap();
+    wait_text(&app, "#material-state", "saved again", |t| t == "Tersimpan").await;
+    find(&app, "#remove-material", "remove").await.click().await.unwrap();
+    find(&app, "#material-not-saved", "removed from the device").await;
+    wait_text(&app, "#save-material", "offered again", |t| t.starts_with(&cost)).await;
+
+    // Signed out (the server is back), so the run's keyring is left empty for the next test.
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
