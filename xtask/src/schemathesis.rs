@@ -6,7 +6,8 @@
 //! that create records to those that use them). Each run prints how many operations reached a 2xx and
 //! which never did, from the HAR file schemathesis writes: an operation that never succeeds was never
 //! fuzzed past its validation. A hook (`xtask/schemathesis_hooks.py`) gives every change a fresh
-//! `Idempotency-Key`, as a real client does.
+//! `Idempotency-Key`, as a real client does. The three callers run side by side, each against its own
+//! server and database.
 
 use crate::env::{self, cmd, exec, output};
 use anyhow::{bail, Context, Result};
@@ -113,9 +114,9 @@ fn operation_of<'a>(ops: &'a [(String, String)], method: &str, url: &str) -> Opt
         .min_by_key(|(_, template)| template.matches('{').count())
 }
 
-/// Prints how many of the document's operations answered at least one 2xx in the HAR file, and the ones
-/// that never did.
-fn report_reach(who: &str, doc: &serde_json::Value, har: &std::path::Path) -> Result<()> {
+/// How many of the document's operations answered at least one 2xx in the HAR file, and the ones that
+/// never did, as lines to print.
+fn report_reach(who: &str, doc: &serde_json::Value, har: &std::path::Path) -> Result<String> {
     let ops = operations(doc);
     let har: serde_json::Value = serde_json::from_slice(
         &std::fs::read(har).with_context(|| format!("reading the HAR report {}", har.display()))?,
@@ -133,20 +134,65 @@ fn report_reach(who: &str, doc: &serde_json::Value, har: &std::path::Path) -> Re
             }
         }
     }
-    println!(
-        "-- schemathesis as the {who}: {} of {} operations reached a 2xx ({requests} requests)",
+    let mut lines = format!(
+        "-- schemathesis as the {who}: {} of {} operations reached a 2xx ({requests} requests)\n",
         reached.len(),
         ops.len()
     );
     for (method, path) in ops.iter().filter(|op| !reached.contains(*op)) {
-        println!("   never a 2xx: {method} {path}");
+        lines.push_str(&format!("   never a 2xx: {method} {path}\n"));
     }
-    Ok(())
+    Ok(lines)
 }
 
 pub fn run() -> Result<()> {
     let schemathesis = install()?;
     exec(cmd("cargo").args(["build", "-p", "penggerak-server"]))?;
+    // The three callers run side by side, each against a server and database of its own (so each run
+    // generates the same cases from its seed, whatever the others do); their output is printed after, one
+    // caller at a time.
+    let runs: Vec<(&str, Result<Run>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = CALLERS
+            .iter()
+            .map(|(who, identifier)| {
+                let schemathesis = &schemathesis;
+                (*who, scope.spawn(move || run_as(schemathesis, who, identifier)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(who, h)| (who, h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the run panicked")))))
+            .collect()
+    });
+    let mut failed = Vec::new();
+    for (who, run) in runs {
+        println!("-- schemathesis as the {who}");
+        match run {
+            Ok((printed, result)) => {
+                print!("{printed}");
+                if let Err(e) = result {
+                    println!("{e:#}");
+                    failed.push(who);
+                }
+            }
+            Err(e) => {
+                println!("could not run: {e:#}");
+                failed.push(who);
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!("schemathesis found failures as the {}", failed.join(", the "));
+    }
+    Ok(())
+}
+
+/// What one caller's run printed, and whether schemathesis passed.
+type Run = (String, Result<()>);
+
+/// One caller's run: a server with demo data, schemathesis signed in as `identifier`, and the report of
+/// the operations reached. Returns what it printed and whether schemathesis passed.
+fn run_as(schemathesis: &std::path::Path, who: &str, identifier: &str) -> Result<Run> {
     let dir = tempfile::tempdir()?;
     let port = free_port()?;
     let _server = Server(
@@ -169,41 +215,40 @@ pub fn run() -> Result<()> {
     let doc: serde_json::Value = serde_json::from_str(
         &curl(&[&format!("{base}/openapi.json")]).context("fetching the served OpenAPI document")?,
     )?;
-    let mut failed = Vec::new();
-    for (who, identifier) in CALLERS {
-        println!("-- schemathesis as the {who}");
-        let token = access_token(&base, identifier)?;
-        let har = dir.path().join(format!("{who}.har"));
-        let run = exec(
-            Command::new(&schemathesis)
-                .current_dir(dir.path()) // its report directory stays out of the tree
-                .env("SCHEMATHESIS_HOOKS", env::root().join(HOOKS))
-                .args(["run", &format!("{base}/openapi.json")])
-                .args(["--checks", "not_a_server_error,response_schema_conformance"])
-                .args(["--header", &format!("Authorization: Bearer {token}")])
-                .args([
-                    "--phases",
-                    "examples,coverage,fuzzing,stateful",
-                    "--max-examples",
-                    "30",
-                    "--seed",
-                    "20261122",
-                ])
-                // No example database: every run generates from the seed alone, the same cases each time.
-                .args(["--workers", "1", "--request-timeout", "30", "--generation-database", "none"])
-                .args(["--report", "har", "--report-har-path"])
-                .arg(&har),
-        );
-        if let Err(e) = report_reach(who, &doc, &har) {
-            println!("-- schemathesis as the {who}: no report of the operations reached ({e:#})");
-        }
-        if let Err(e) = run {
-            println!("{e:#}");
-            failed.push(*who);
-        }
+    let token = access_token(&base, identifier)?;
+    let har = dir.path().join(format!("{who}.har"));
+    let out = Command::new(schemathesis)
+        .current_dir(dir.path()) // its report directory stays out of the tree
+        .env("SCHEMATHESIS_HOOKS", env::root().join(HOOKS))
+        .args(["run", &format!("{base}/openapi.json")])
+        .args(["--checks", "not_a_server_error,response_schema_conformance"])
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args([
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--max-examples",
+            "30",
+            "--seed",
+            "20261122",
+        ])
+        // No example database: every run generates from the seed alone, the same cases each time.
+        .args(["--workers", "1", "--request-timeout", "30", "--generation-database", "none"])
+        .args(["--report", "har", "--report-har-path"])
+        .arg(&har)
+        .output()
+        .context("starting schemathesis")?;
+    let mut printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    printed.push_str(&String::from_utf8_lossy(&out.stderr));
+    match report_reach(who, &doc, &har) {
+        Ok(line) => printed.push_str(&line),
+        Err(e) => printed.push_str(&format!(
+            "-- schemathesis as the {who}: no report of the operations reached ({e:#})\n"
+        )),
     }
-    if !failed.is_empty() {
-        bail!("schemathesis found failures as the {}", failed.join(", the "));
-    }
-    Ok(())
+    let result = if out.status.success() {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!("schemathesis as the {who} failed ({})", out.status))
+    };
+    Ok((printed, result))
 }
