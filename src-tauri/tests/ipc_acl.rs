@@ -50,21 +50,33 @@ fn assert_refused(result: Result<Value, Value>, what: &str) {
     );
 }
 
-#[test]
-fn only_granted_commands_from_the_main_window_run() {
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
-    let session = tauri::async_runtime::block_on(Engine::open(
-        dir.path(),
+/// The app on the mock runtime with its real context and commands, over a fresh engine pointed at
+/// `server` (the data folder is kept alive with it).
+struct MockApp {
+    app: tauri::App<MockRuntime>,
+    _data: tempfile::TempDir,
+}
+
+fn mock_app(server: &TestServer) -> MockApp {
+    let data = tempfile::tempdir().unwrap();
+    let engine = tauri::async_runtime::block_on(Engine::open(
+        data.path(),
         Arc::new(MemoryStore::default()),
         server.base_url(),
     ))
     .unwrap();
     let app = penggerak_app::with_commands(mock_builder())
-        .manage(Arc::new(session))
+        .manage(Arc::new(engine))
         .build(penggerak_app::context())
         .expect("the app builds on the mock runtime with its real context");
-    let main = window(&app, "main");
+    MockApp { app, _data: data }
+}
+
+#[test]
+fn only_granted_commands_from_the_main_window_run() {
+    let server = TestServer::start();
+    let mock = mock_app(&server);
+    let (app, main) = (&mock.app, window(&mock.app, "main"));
 
     // Granted: the app's own commands, from the main window, from the app's own origin.
     let state = invoke(&main, cmd::SESSION_STATE, json!({}), LOCAL_ORIGIN).expect("session_state is granted");
@@ -212,7 +224,7 @@ fn only_granted_commands_from_the_main_window_run() {
     );
     assert_refused(invoke(&main, "plugin:window|close", json!({}), LOCAL_ORIGIN), "closing the window");
     assert_refused(invoke(&main, "drop_everything", json!({}), LOCAL_ORIGIN), "an unknown command");
-    let other = window(&app, "intruder");
+    let other = window(app, "intruder");
     assert_refused(
         invoke(&other, cmd::SESSION_STATE, json!({}), LOCAL_ORIGIN),
         "a window outside the capability",
@@ -230,18 +242,8 @@ fn only_granted_commands_from_the_main_window_run() {
 #[test]
 fn the_opener_opens_saved_materials_files_only() {
     let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
-    let engine = tauri::async_runtime::block_on(Engine::open(
-        dir.path(),
-        Arc::new(MemoryStore::default()),
-        server.base_url(),
-    ))
-    .unwrap();
-    let app = penggerak_app::with_commands(mock_builder())
-        .manage(Arc::new(engine))
-        .build(penggerak_app::context())
-        .unwrap();
-    let main = window(&app, "main");
+    let mock = mock_app(&server);
+    let (app, main) = (&mock.app, window(&mock.app, "main"));
     let data = app.path().app_data_dir().unwrap();
     let open = |path: &str, with: Option<&str>| {
         invoke(&main, "plugin:opener|open_path", json!({ "path": path, "with": with }), LOCAL_ORIGIN)
@@ -335,18 +337,8 @@ fn every_named_command_is_granted_and_registered_and_no_other() {
     assert_eq!(granted, named, "the capability grants exactly the app's named commands");
 
     let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
-    let engine = tauri::async_runtime::block_on(Engine::open(
-        dir.path(),
-        Arc::new(MemoryStore::default()),
-        server.base_url(),
-    ))
-    .unwrap();
-    let app = penggerak_app::with_commands(mock_builder())
-        .manage(Arc::new(engine))
-        .build(penggerak_app::context())
-        .unwrap();
-    let main = window(&app, "main");
+    let mock = mock_app(&server);
+    let main = window(&mock.app, "main");
     for command in cmd::ALL {
         // Without its arguments a command may fail, but as itself: not as unknown, not as refused.
         if let Err(e) = invoke(&main, command, json!({}), LOCAL_ORIGIN) {

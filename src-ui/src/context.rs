@@ -161,3 +161,25 @@ pub fn feedback_list(
     }
     .into_any()
 }
+
+/// A labelled drop-down that sets one field of a page's filter ("" = all). A redraw of the list (after a
+/// sync) updates the same elements in place, and the select shows the field's value, so the choice stays.
+pub fn filter_choice<F: Clone + Send + Sync + 'static>(
+    l: Locale,
+    id: &'static str,
+    label: &'static str,
+    options: Vec<String>,
+    filter: RwSignal<F>,
+    field: fn(&mut F) -> &mut String,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id>{label}</label>
+            <select id=id prop:value=move || { let mut f = filter.get(); field(&mut f).clone() }
+                on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
+                <option value="">{crate::i18n::td_string!(l, filter_all)}</option>
+                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}

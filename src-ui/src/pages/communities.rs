@@ -2,7 +2,7 @@
 //! topic, jenjang and region; each opens its own page. Joining and leaving work offline: the change shows at
 //! once, marked as waiting, and the sync loop sends it when the server can be reached.
 
-use crate::context::{loaded, PageContext};
+use crate::context::{filter_choice, loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ipc;
 use crate::view_model::{self, CommunityFilter};
@@ -48,9 +48,9 @@ fn lists(l: Locale, v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> im
                 prop:value=move || filter.get().q
                 on:input=move |ev| filter.update(|f| f.q = event_target_value(&ev)) />
             <div class="filter-row">
-                {choice(l, "filter-topic", td_string!(l, filter_topic), topics, filter, |f| &mut f.topic)}
-                {choice(l, "filter-jenjang", td_string!(l, filter_jenjang), jenjang, filter, |f| &mut f.jenjang)}
-                {choice(l, "filter-region", td_string!(l, filter_region), regions, filter, |f| &mut f.region)}
+                {filter_choice(l, "filter-topic", td_string!(l, filter_topic), topics, filter, |f| &mut f.topic)}
+                {filter_choice(l, "filter-jenjang", td_string!(l, filter_jenjang), jenjang, filter, |f| &mut f.jenjang)}
+                {filter_choice(l, "filter-region", td_string!(l, filter_region), regions, filter, |f| &mut f.region)}
             </div>
         </div>
         {move || {
@@ -61,27 +61,6 @@ fn lists(l: Locale, v: CommunitiesView, filter: RwSignal<CommunityFilter>) -> im
                 view! { <ul id="all-communities" class="communities">{list.into_iter().map(|i| row(l, i)).collect_view()}</ul> }.into_any()
             }
         }}
-    }
-}
-
-/// A labelled drop-down that sets one field of the filter ("" = all). (A sync that redraws the list
-/// updates the same elements in place, so the choice stays on screen.)
-fn choice(
-    l: Locale,
-    id: &'static str,
-    label: &'static str,
-    options: Vec<String>,
-    filter: RwSignal<CommunityFilter>,
-    field: fn(&mut CommunityFilter) -> &mut String,
-) -> impl IntoView {
-    view! {
-        <div>
-            <label for=id>{label}</label>
-            <select id=id on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
-                <option value="">{td_string!(l, filter_all)}</option>
-                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-            </select>
-        </div>
     }
 }
 

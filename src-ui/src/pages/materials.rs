@@ -4,7 +4,7 @@
 //! box are searched on the device (titles, topics, summaries, and the text of saved materials) and the
 //! results, within the filters, take the list's place.
 
-use crate::context::{loaded, PageContext};
+use crate::context::{filter_choice, loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ipc;
 use crate::view_model::{self, MaterialFilter, MATERIAL_KINDS};
@@ -85,8 +85,8 @@ fn lists(
                         }).collect_view()}
                     </select>
                 </div>
-                {choice(l, "filter-topic", td_string!(l, filter_topic), topics, filter, |f| &mut f.topic)}
-                {choice(l, "filter-jenjang", td_string!(l, filter_jenjang), jenjang, filter, |f| &mut f.jenjang)}
+                {filter_choice(l, "filter-topic", td_string!(l, filter_topic), topics, filter, |f| &mut f.topic)}
+                {filter_choice(l, "filter-jenjang", td_string!(l, filter_jenjang), jenjang, filter, |f| &mut f.jenjang)}
             </div>
         </div>
         {results}
@@ -100,27 +100,6 @@ fn lists(
         })}
     }
     .into_any()
-}
-
-/// A labelled drop-down that sets one field of the filter ("" = all).
-fn choice(
-    l: Locale,
-    id: &'static str,
-    label: &'static str,
-    options: Vec<String>,
-    filter: RwSignal<MaterialFilter>,
-    field: fn(&mut MaterialFilter) -> &mut String,
-) -> impl IntoView {
-    view! {
-        <div>
-            <label for=id>{label}</label>
-            <select id=id prop:value=move || { let mut f = filter.get(); field(&mut f).clone() }
-                on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| *field(f) = v); }>
-                <option value="">{td_string!(l, filter_all)}</option>
-                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-            </select>
-        </div>
-    }
 }
 
 /// One material in a list: title (a link to its page), kind, topic and jenjang, size, and its state on
