@@ -53,6 +53,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::materials::remove_material,
         commands::materials::search,
         commands::materials::remove_all_materials,
+        commands::materials::download_later,
     ])
 }
 

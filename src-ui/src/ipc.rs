@@ -222,6 +222,13 @@ pub async fn open_file(path: String) -> Result<(), ApiError> {
     call("plugin:opener|open_path", &OpenPath { path }).await
 }
 
+/// Marks a material to be fetched on Wi-Fi (`on`), or unmarks it.
+pub async fn download_later((id, on): (String, bool)) -> Result<(), ApiError> {
+    call::<_, MaterialReader>(cmd::DOWNLOAD_LATER, &penggerak_types::ipc::DownloadLaterArgs { id, on })
+        .await
+        .map(|_| ())
+}
+
 /// Removes every saved material from the device.
 pub async fn remove_all_materials(_: ()) -> Result<(), ApiError> {
     call(cmd::REMOVE_ALL_MATERIALS, &NoArgs {}).await

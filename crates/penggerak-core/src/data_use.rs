@@ -39,7 +39,11 @@ impl Engine {
     pub async fn data_use(&self) -> Result<DataUse, CoreError> {
         self.keep_data_use().await?;
         let months = self.store().data_use_months().await?;
-        Ok(DataUse { this_month: self.today().await?[..7].to_owned(), months })
+        Ok(DataUse {
+            this_month: self.today().await?[..7].to_owned(),
+            months,
+            connection: self.connection().await,
+        })
     }
 }
 

@@ -48,6 +48,10 @@ pub struct Engine {
     /// test can try to slip a server answer in between.
     #[cfg(feature = "testing")]
     pub(crate) act_pause: std::sync::Mutex<Option<Arc<tokio::sync::Barrier>>>,
+    /// Where the kind of connection comes from ([`crate::network`]).
+    pub(crate) network: Arc<dyn crate::network::NetworkProbe>,
+    /// One "fetch later" pass at a time (the sync loop starts one after each good sync).
+    pub(crate) later_running: tokio::sync::Mutex<()>,
     /// Tests only: the free space the device reports, in place of the file system's.
     #[cfg(feature = "testing")]
     pub(crate) free_space: std::sync::Mutex<Option<u64>>,
@@ -82,11 +86,23 @@ impl Engine {
             account_epoch: std::sync::atomic::AtomicU64::new(0),
             clock: Arc::new(SystemClock),
             edits: tokio::sync::Mutex::new(()),
+            network: Arc::new(crate::network::SystemNetwork::default()),
+            later_running: tokio::sync::Mutex::new(()),
             #[cfg(feature = "testing")]
             act_pause: std::sync::Mutex::new(None),
             #[cfg(feature = "testing")]
             free_space: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Replaces where the engine learns the kind of connection (tests; a platform with its own answer).
+    pub fn set_network(&mut self, probe: Arc<dyn crate::network::NetworkProbe>) {
+        self.network = probe;
+    }
+
+    /// The connection the device is on now, as the platform tells it.
+    pub async fn connection(&self) -> penggerak_types::ipc::Connection {
+        self.network.connection().await
     }
 
     /// Replaces the engine's clock (tests set the time with a [`crate::clock::FixedClock`]).

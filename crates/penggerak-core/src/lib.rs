@@ -31,6 +31,7 @@ mod engine;
 mod error;
 mod export;
 mod materials;
+pub mod network;
 mod news;
 mod outbox;
 mod records;

@@ -17,7 +17,7 @@
 
 use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::{ClientError, ContentAnswer, FilePart};
-use penggerak_types::ipc::{MaterialItem, MaterialReader, MaterialsView, Saved, SavedFile};
+use penggerak_types::ipc::{Connection, MaterialItem, MaterialReader, MaterialsView, Saved, SavedFile};
 use penggerak_types::material::{Material, MaterialContent, MaterialFile};
 use penggerak_types::RecordKind;
 use sha2::{Digest, Sha256};
@@ -202,7 +202,14 @@ impl Engine {
             (true, false) => Saved::Outdated,
             (false, _) => Saved::No,
         };
-        Ok(MaterialItem { material: m, saved, saved_bytes })
+        let later: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT reason FROM download_later WHERE id = ?")
+                .bind(&m.id)
+                .fetch_optional(self.store().pool())
+                .await?;
+        let later_failed =
+            later.as_ref().and_then(|(r,)| r.as_deref()).and_then(|r| serde_json::from_str(r).ok());
+        Ok(MaterialItem { material: m, saved, saved_bytes, later: later.is_some(), later_failed })
     }
 
     /// The catalogue's entry for `id`, else the one saved with the material (a saved material stays
@@ -235,7 +242,12 @@ impl Engine {
             materials.push(self.item(m, text.as_ref()).await?);
         }
         let saved_bytes = materials.iter().map(|m| m.saved_bytes).sum();
-        Ok(MaterialsView { materials, free_bytes: self.free_bytes(), saved_bytes })
+        Ok(MaterialsView {
+            materials,
+            connection: self.connection().await,
+            free_bytes: self.free_bytes(),
+            saved_bytes,
+        })
     }
 
     /// A material to read: its saved text and files (whatever version is saved), from the device only.
@@ -263,12 +275,90 @@ impl Engine {
     /// earlier try. One download runs at a time; a second call waits and then finds little left to do.
     pub async fn save_material(&self, id: &str) -> Result<MaterialReader, CoreError> {
         let id = checked(id)?;
+        if self.store().preferences().await?.wifi_only {
+            let connection = self.connection().await;
+            if connection != Connection::Unmetered {
+                return Err(CoreError::Refused(penggerak_types::Reason::WaitsForWifi { connection }));
+            }
+        }
+        self.save_now(id).await
+    }
+
+    /// Downloads what the device lacks of material `id` (see [`Self::save_material`]), whatever the
+    /// connection; a material saved is no longer waiting to be fetched later.
+    async fn save_now(&self, id: &str) -> Result<MaterialReader, CoreError> {
         let _one_at_a_time = self.downloads.lock().await;
         let result = self.download(id).await;
         // Whatever happened, what it cost is counted.
         self.keep_data_use_or_warn().await;
         result?;
+        sqlx::query("DELETE FROM download_later WHERE id = ?").bind(id).execute(self.store().pool()).await?;
         self.material(id).await
+    }
+
+    /// Marks material `id` to be fetched at a sync on a connection that is not metered (`on`), or unmarks
+    /// it. Only a material the catalogue on the device lists can be marked.
+    pub async fn download_later(&self, id: &str, on: bool) -> Result<MaterialReader, CoreError> {
+        let id = checked(id)?;
+        if on {
+            if self.store().record(RecordKind::Material, id).await?.is_none() {
+                return Err(CoreError::Refused(penggerak_types::Reason::NotOnDevice));
+            }
+            sqlx::query("INSERT INTO download_later (id, asked_at) VALUES (?, unixepoch()) ON CONFLICT (id) DO NOTHING")
+                .bind(id)
+                .execute(self.store().pool())
+                .await?;
+        } else {
+            sqlx::query("DELETE FROM download_later WHERE id = ?")
+                .bind(id)
+                .execute(self.store().pool())
+                .await?;
+        }
+        self.material(id).await
+    }
+
+    /// Fetches the materials marked "Unduh nanti", oldest mark first, if the connection is not metered
+    /// (an unknown one counts as metered); returns how many were saved. A material that cannot be saved
+    /// keeps its mark with the reason, for its page, and the rest are still tried; one the catalogue no
+    /// longer lists loses its mark. Started by the sync loop after each good sync; one pass at a time.
+    pub async fn fetch_later(&self) -> Result<usize, CoreError> {
+        let Ok(_one_pass) = self.later_running.try_lock() else { return Ok(0) };
+        let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM download_later ORDER BY asked_at, id")
+            .fetch_all(self.store().pool())
+            .await?;
+        if ids.is_empty() || self.connection().await != Connection::Unmetered {
+            return Ok(0);
+        }
+        let mut saved = 0;
+        for (id,) in ids {
+            match self.save_now(&id).await {
+                Ok(_) => saved += 1,
+                Err(CoreError::Missing(_)) => {
+                    sqlx::query("DELETE FROM download_later WHERE id = ?")
+                        .bind(&id)
+                        .execute(self.store().pool())
+                        .await?;
+                }
+                Err(
+                    e @ (CoreError::NotSignedIn
+                    | CoreError::Client(penggerak_client::ClientError::Offline { .. })),
+                ) => {
+                    // Not this material's fault: the next sync tries again.
+                    tracing::info!(material = %id, error = %e, "fetching later stopped");
+                    break;
+                }
+                Err(e) => {
+                    let reason = e.to_api_error().reason;
+                    tracing::warn!(material = %id, error = %e, "a material marked to fetch later could not be saved");
+                    sqlx::query("UPDATE download_later SET reason = ? WHERE id = ?")
+                        .bind(reason.map(|r| serde_json::to_string(&r).unwrap_or_default()))
+                        .bind(&id)
+                        .execute(self.store().pool())
+                        .await?;
+                }
+            }
+        }
+        Ok(saved)
     }
 
     /// `NotSignedIn` once another sign-in or a sign-out happened since `epoch`.

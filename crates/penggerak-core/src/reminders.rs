@@ -12,6 +12,8 @@ use penggerak_types::ipc::{Language, Preferences, PreferencesChange, Reminder};
 const LANGUAGE: &str = "language";
 const REMINDERS: &str = "reminders";
 const NEWS: &str = "news";
+/// "Hanya unduh lewat Wi-Fi" (`on`/`off`; off when never set).
+const WIFI_ONLY: &str = "wifi_only";
 
 impl LocalStore {
     /// The device's preferences; the defaults (Bahasa Indonesia, reminders on) until the user changes them.
@@ -25,6 +27,9 @@ impl LocalStore {
         }
         if let Some(on) = self.setting(NEWS).await? {
             p.news = on != "off";
+        }
+        if let Some(on) = self.setting(WIFI_ONLY).await? {
+            p.wifi_only = on == "on";
         }
         Ok(p)
     }
@@ -40,6 +45,9 @@ impl LocalStore {
         }
         if let Some(on) = change.news {
             crate::store::set_setting(&mut tx, NEWS, if on { "on" } else { "off" }).await?;
+        }
+        if let Some(on) = change.wifi_only {
+            crate::store::set_setting(&mut tx, WIFI_ONLY, if on { "on" } else { "off" }).await?;
         }
         tx.commit().await?;
         self.preferences().await

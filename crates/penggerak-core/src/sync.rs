@@ -289,6 +289,14 @@ impl Engine {
                     }
                     Ok(_) => {
                         failures = 0;
+                        // Materials marked "Unduh nanti" go now if the connection allows, beside the loop
+                        // (a download must not hold back the next sync).
+                        let later = Arc::clone(&this);
+                        tokio::spawn(async move {
+                            if let Err(e) = later.fetch_later().await {
+                                tracing::warn!(error = %e, "fetching materials marked for later failed");
+                            }
+                        });
                         period
                     }
                     Err(e) => {

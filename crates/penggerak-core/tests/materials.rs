@@ -314,3 +314,163 @@ async fn removing_every_saved_material_frees_the_folder_and_the_search() {
     // And it saves again afterwards.
     assert_eq!(session.save_material("materi-02").await.unwrap().item.saved, Saved::Yes);
 }
+
+/// A connection a test sets.
+#[derive(Default)]
+struct FakeNetwork(std::sync::Mutex<penggerak_types::ipc::Connection>);
+
+impl FakeNetwork {
+    fn set(&self, c: penggerak_types::ipc::Connection) {
+        *self.0.lock().unwrap() = c;
+    }
+}
+
+impl penggerak_core::network::NetworkProbe for FakeNetwork {
+    fn connection(&self) -> penggerak_core::network::BoxFuture<'_, penggerak_types::ipc::Connection> {
+        let c = *self.0.lock().unwrap();
+        Box::pin(async move { c })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn download_later_waits_for_a_connection_that_is_not_metered() {
+    use penggerak_types::ipc::Connection;
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let network = Arc::new(FakeNetwork::default());
+    let mut session =
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+    session.set_network(network.clone());
+    session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+
+    let marked = session.download_later("materi-02", true).await.unwrap();
+    assert!(
+        marked.item.later && marked.item.saved == Saved::No,
+        "marked, nothing fetched: {:?}",
+        marked.item
+    );
+    assert!(session
+        .materials()
+        .await
+        .unwrap()
+        .materials
+        .iter()
+        .any(|m| m.material.id == "materi-02" && m.later));
+    let e = session.download_later("materi-tidak-ada", true).await.unwrap_err().to_api_error();
+    assert_eq!(e.reason, Some(penggerak_types::Reason::NotOnDevice), "only what the catalogue lists: {e:?}");
+
+    // Metered, then unknown (the platform cannot tell): nothing is fetched.
+    for c in [Connection::Metered, Connection::Unknown] {
+        network.set(c);
+        let down = proxy.bytes().0;
+        assert_eq!(session.fetch_later().await.unwrap(), 0, "{c:?} counts as metered");
+        assert_eq!(proxy.bytes().0, down, "not a byte on {c:?}");
+        assert!(session.material("materi-02").await.unwrap().item.later, "still marked");
+    }
+    // On Wi-Fi it is fetched, and the mark goes.
+    network.set(Connection::Unmetered);
+    assert_eq!(session.fetch_later().await.unwrap(), 1);
+    let r = session.material("materi-02").await.unwrap();
+    assert_eq!((r.item.saved, r.item.later), (Saved::Yes, false), "saved, no longer waiting");
+
+    // A mark whose download cannot be saved keeps the reason for its page, and is tried again later.
+    session.download_later(BIG, true).await.unwrap();
+    session.set_free_space(Some(1_000_000));
+    assert_eq!(session.fetch_later().await.unwrap(), 0);
+    let r = session.material(BIG).await.unwrap();
+    assert!(r.item.later, "still marked");
+    assert!(
+        matches!(r.item.later_failed, Some(penggerak_types::Reason::NoRoom { .. })),
+        "and why: {:?}",
+        r.item
+    );
+    session.set_free_space(None);
+    assert_eq!(session.fetch_later().await.unwrap(), 1, "tried again, and saved");
+    // Unmarking takes a mark away.
+    session.download_later("materi-03", true).await.unwrap();
+    assert!(!session.download_later("materi-03", false).await.unwrap().item.later);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wifi_only_holds_a_download_while_the_connection_is_metered() {
+    use penggerak_types::ipc::{Connection, PreferencesChange};
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 6);
+    let dir = tempfile::tempdir().unwrap();
+    let network = Arc::new(FakeNetwork::default());
+    let mut session =
+        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+    session.set_network(network.clone());
+    session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
+    session.sync_now().await.unwrap();
+    let on = PreferencesChange { wifi_only: Some(true), ..Default::default() };
+    assert!(session.set_preferences(on).await.unwrap().wifi_only, "the setting is kept");
+    assert!(session.preferences().await.unwrap().wifi_only, "and read back");
+
+    for c in [Connection::Metered, Connection::Unknown] {
+        network.set(c);
+        let down = proxy.bytes().0;
+        let e = session.save_material("materi-02").await.unwrap_err().to_api_error();
+        assert_eq!(e.reason, Some(penggerak_types::Reason::WaitsForWifi { connection: c }), "{e:?}");
+        assert_eq!(proxy.bytes().0, down, "nothing fetched on {c:?}");
+    }
+    assert_eq!(session.data_use().await.unwrap().connection, Connection::Unknown, "what Pengaturan is told");
+    network.set(Connection::Unmetered);
+    assert_eq!(session.save_material("materi-02").await.unwrap().item.saved, Saved::Yes, "on Wi-Fi it goes");
+    // Off again: a metered connection downloads.
+    network.set(Connection::Metered);
+    let off = PreferencesChange { wifi_only: Some(false), ..Default::default() };
+    session.set_preferences(off).await.unwrap();
+    assert_eq!(session.save_material("materi-03").await.unwrap().item.saved, Saved::Yes);
+}
+
+/// The real probe asks NetworkManager over D-Bus: here a stand-in serving its `Metered` property on a
+/// private bus; with no NetworkManager at all the answer is "unknown", promptly.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_system_probe_reads_network_managers_metered_property() {
+    use penggerak_core::network::{NetworkProbe, SystemNetwork};
+    use penggerak_types::ipc::Connection;
+    struct FakeNm(u32);
+    #[zbus::interface(name = "org.freedesktop.NetworkManager")]
+    impl FakeNm {
+        #[zbus(property)]
+        fn metered(&self) -> u32 {
+            self.0
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("bus");
+    let address = format!("unix:path={}", socket.display());
+    let mut daemon = std::process::Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--nopidfile", &format!("--address={address}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dbus-daemon (installed by cargo xtask setup)");
+    let started = Instant::now();
+    while !socket.exists() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the private bus did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let probe = SystemNetwork { address: Some(address.clone()) };
+    let t = Instant::now();
+    assert_eq!(probe.connection().await, Connection::Unknown, "no NetworkManager on the bus: unknown");
+    assert!(t.elapsed() < penggerak_core::network::ASK_TIMEOUT + Duration::from_secs(1), "and promptly");
+    for (value, expected) in [(1, Connection::Metered), (4, Connection::Unmetered)] {
+        let _nm = zbus::connection::Builder::address(address.as_str())
+            .unwrap()
+            .name("org.freedesktop.NetworkManager")
+            .unwrap()
+            .serve_at("/org/freedesktop/NetworkManager", FakeNm(value))
+            .unwrap()
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(probe.connection().await, expected, "NMMetered {value}");
+    }
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+}

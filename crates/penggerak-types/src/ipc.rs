@@ -38,6 +38,7 @@ pub mod cmd {
     pub const REMOVE_MATERIAL: &str = "remove_material";
     pub const SEARCH: &str = "search";
     pub const REMOVE_ALL_MATERIALS: &str = "remove_all_materials";
+    pub const DOWNLOAD_LATER: &str = "download_later";
     pub const STAFF: &str = "staff";
     pub const STAFF_MEMBER: &str = "staff_member";
     pub const TAKE_NEWS: &str = "take_news";
@@ -76,6 +77,7 @@ pub mod cmd {
         REMOVE_MATERIAL,
         SEARCH,
         REMOVE_ALL_MATERIALS,
+        DOWNLOAD_LATER,
         STAFF,
         STAFF_MEMBER,
         TAKE_NEWS,
@@ -439,6 +441,8 @@ pub struct CommunityItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialsView {
     pub materials: Vec<MaterialItem>,
+    /// The connection the device is on now.
+    pub connection: Connection,
     /// Bytes free where materials are kept, if the device can tell.
     pub free_bytes: Option<u64>,
     /// Bytes the saved materials take (text, files and parts of downloads).
@@ -453,6 +457,33 @@ pub struct MaterialItem {
     /// Bytes of it on the device (text and files, a partly downloaded file included), out of
     /// [`crate::material::Material::download_size`]: a download in progress grows this.
     pub saved_bytes: u64,
+    /// Marked "Unduh nanti": fetched at a sync on a connection that is not metered.
+    #[serde(default)]
+    pub later: bool,
+    /// Why the last try to fetch it later did not save it (it stays marked and is tried again).
+    #[serde(default)]
+    pub later_failed: Option<crate::Reason>,
+}
+
+/// What kind of connection the device is on, as the platform tells it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Connection {
+    /// Wi-Fi or another connection not paid by the byte.
+    Unmetered,
+    /// Mobile data, or a hotspot on it: paid by the byte.
+    Metered,
+    /// The platform cannot tell (treated as metered).
+    #[default]
+    Unknown,
+}
+
+/// Arguments of `download_later`: mark (`on`) or unmark a material to fetch later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadLaterArgs {
+    pub id: String,
+    pub on: bool,
 }
 
 /// Whether a material can be read offline.
@@ -662,6 +693,9 @@ pub struct Preferences {
     /// Notifications of what a sync brings ([`News`]), on unless the user turns them off.
     #[serde(default = "on")]
     pub news: bool,
+    /// "Hanya unduh lewat Wi-Fi": material downloads wait while the connection is metered (or unknown).
+    #[serde(default)]
+    pub wifi_only: bool,
 }
 
 fn on() -> bool {
@@ -670,7 +704,7 @@ fn on() -> bool {
 
 impl Default for Preferences {
     fn default() -> Self {
-        Preferences { language: Language::Id, reminders: true, news: true }
+        Preferences { language: Language::Id, reminders: true, news: true, wifi_only: false }
     }
 }
 
@@ -727,6 +761,8 @@ pub struct PreferencesChange {
     pub reminders: Option<bool>,
     #[serde(default)]
     pub news: Option<bool>,
+    #[serde(default)]
+    pub wifi_only: Option<bool>,
 }
 
 /// The argument envelope of `set_preferences`.
@@ -743,6 +779,8 @@ pub struct DataUse {
     /// The month it is now (`YYYY-MM`, WIB), as the engine files the figures.
     pub this_month: String,
     pub months: Vec<MonthlyDataUse>,
+    /// The connection the device is on now (Pengaturan says it beside "Hanya unduh lewat Wi-Fi").
+    pub connection: Connection,
 }
 
 /// One month of [`DataUse`].

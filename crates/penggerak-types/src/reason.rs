@@ -184,6 +184,8 @@ pub enum Reason {
     NotOnDevice,
     /// A download of `needed` bytes would leave less than `kept` of the device's `free` bytes.
     NoRoom { needed: u64, free: u64, kept: u64 },
+    /// Downloads wait for Wi-Fi (the user's setting) and the device is on `connection`.
+    WaitsForWifi { connection: crate::ipc::Connection },
     /// The server kept failing this change `attempts` times, so the device stopped sending it (the rest
     /// went on); its content is kept.
     GivenUp { attempts: u32 },
@@ -274,6 +276,10 @@ impl fmt::Display for Reason {
                 needed.div_ceil(1_000_000),
                 free / 1_000_000,
                 kept / 1_000_000
+            ),
+            Reason::WaitsForWifi { .. } => f.write_str(
+                "Unduhan menunggu Wi-Fi: setelan Hanya unduh lewat Wi-Fi aktif dan koneksi sekarang berbayar \
+                 atau tidak diketahui. Pilih Unduh nanti, atau matikan setelan itu di Pengaturan.",
             ),
             Reason::GivenUp { attempts } => write!(
                 f,

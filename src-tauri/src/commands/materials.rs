@@ -1,6 +1,7 @@
 //! `materials` (the catalogue on the device and what of each is saved), `material` (one, to read, from
 //! the device), `save_material` (download what the device lacks of it) and `remove_material`; `search`
-//! (what the device holds, materials or everything); `remove_all_materials` (Penyimpanan's "Hapus semua").
+//! (what the device holds, materials or everything); `remove_all_materials` (Penyimpanan's "Hapus semua");
+//! `download_later` (mark a material to fetch on Wi-Fi, or unmark it).
 
 use penggerak_core::Engine;
 use penggerak_types::ipc::{MaterialReader, MaterialsView, SearchResults, SearchScope};
@@ -40,4 +41,13 @@ pub async fn search(
 #[tauri::command]
 pub async fn remove_all_materials(engine: State<'_, Arc<Engine>>) -> Result<(), ApiError> {
     Ok(engine.remove_all_materials().await?)
+}
+
+#[tauri::command]
+pub async fn download_later(
+    engine: State<'_, Arc<Engine>>,
+    id: String,
+    on: bool,
+) -> Result<MaterialReader, ApiError> {
+    Ok(engine.download_later(&id, on).await?)
 }

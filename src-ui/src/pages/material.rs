@@ -43,6 +43,7 @@ pub fn Material() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let save = ctx.action(error, ipc::save_material);
     let remove = ctx.action(error, ipc::remove_material);
+    let later = ctx.action(error, ipc::download_later);
     let ticker = StoredValue::new(None::<IntervalHandle>);
     Effect::new(move |_| {
         let running = save.pending().get();
@@ -66,7 +67,7 @@ pub fn Material() -> impl IntoView {
             data.refetch();
         }
     });
-    let busy = move || save.pending().get() || remove.pending().get();
+    let busy = move || save.pending().get() || remove.pending().get() || later.pending().get();
     let progress_line = move || {
         save.pending().get().then(|| {
             progress.get().and_then(Result::ok).map(|r| {
@@ -93,7 +94,11 @@ pub fn Material() -> impl IntoView {
                             Ok(view! { <p class="error">{td_string!(l, material_missing)}</p> }.into_any())
                         }
                         r => r.map(|m| {
-                            page(l, m, section(), error, busy, move |id| { save.dispatch(id); }, move |id| { remove.dispatch(id); })
+                            page(l, m, section(), error, busy, Buttons {
+                                save: Callback::new(move |id| { save.dispatch(id); }),
+                                remove: Callback::new(move |id| { remove.dispatch(id); }),
+                                later: Callback::new(move |a| { later.dispatch(a); }),
+                            })
                                 .into_any()
                         }),
                     })}
@@ -103,20 +108,31 @@ pub fn Material() -> impl IntoView {
     }
 }
 
+/// What the page's buttons do: save (or resume, update), remove, and mark or unmark "Unduh nanti".
+struct Buttons {
+    save: Callback<String>,
+    remove: Callback<String>,
+    later: Callback<(String, bool)>,
+}
+
 fn page(
     l: Locale,
     r: MaterialReader,
     found: Option<u32>,
     error: RwSignal<Option<String>>,
     busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
-    on_save: impl Fn(String) + Copy + 'static,
-    on_remove: impl Fn(String) + Copy + 'static,
+    on: Buttons,
 ) -> impl IntoView {
     let item = r.item;
     let m = item.material.clone();
     let chip = view_model::saved_chip(l, &item);
     let offer = view_model::save_label(l, &item, r.free_bytes);
-    let (id_save, id_remove) = (m.id.clone(), m.id.clone());
+    let (id_save, id_remove, id_later) = (m.id.clone(), m.id.clone(), m.id.clone());
+    let marked = item.later;
+    let later_failed = item
+        .later_failed
+        .clone()
+        .map(|r| td_string!(l, later_failed, why = view_model::reason_text(l, &r)).to_string());
     let mut facts = vec![view_model::material_kind_label(l, m.kind).to_owned(), m.topic.clone()];
     if !m.jenjang.is_empty() {
         facts.push(m.jenjang.join(", "));
@@ -178,13 +194,25 @@ fn page(
         <div class="actions">
             {offer.map(|label| view! {
                 <button id="save-material" class="primary" disabled=busy
-                    on:click=move |_| on_save(id_save.clone())>{label}</button>
+                    on:click=move |_| on.save.run(id_save.clone())>{label}</button>
+                {if marked {
+                    view! {
+                        <button id="cancel-later" class="secondary" disabled=busy
+                            on:click=move |_| on.later.run((id_later.clone(), false))>{td_string!(l, cancel_later)}</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button id="download-later" class="secondary" disabled=busy
+                            on:click=move |_| on.later.run((id_later.clone(), true))>{td_string!(l, download_later)}</button>
+                    }.into_any()
+                }}
             })}
             {saved_any.then(|| view! {
                 <button id="remove-material" class="secondary" disabled=busy
-                    on:click=move |_| on_remove(id_remove.clone())>{td_string!(l, remove_material)}</button>
+                    on:click=move |_| on.remove.run(id_remove.clone())>{td_string!(l, remove_material)}</button>
             })}
         </div>
+        {later_failed.map(|why| view! { <p id="later-failed" class="note attention">{why}</p> })}
         {text}
         {files}
     }

@@ -1,12 +1,13 @@
 //! Pengaturan: the language (Bahasa Indonesia / English) and deadline reminders, the server this device
-//! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, and the
+//! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, "Hanya unduh
+//! lewat Wi-Fi" with what the device says of its connection, and the
 //! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
 use crate::context::{errors_view, locale, PageContext};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{Language, PreferencesChange};
+use penggerak_types::ipc::{Connection, Language, PreferencesChange};
 use penggerak_types::ErrorCode;
 
 #[component]
@@ -56,6 +57,7 @@ pub fn Pengaturan() -> impl IntoView {
                 {t!(i18n, sync_now)}
             </button>
             <DataUseFacts />
+            <WifiOnly />
             <h2>{t!(i18n, settings_account)}</h2>
             <p id="sign-out-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {move || if confirm.get() {
@@ -111,6 +113,44 @@ pub fn LanguageChoice() -> impl IntoView {
             {option(Language::En, "language-en")}
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
         </fieldset>
+    }
+}
+
+/// "Hanya unduh lewat Wi-Fi", and what the device says of the connection it is on now.
+#[component]
+fn WifiOnly() -> impl IntoView {
+    let i18n = use_i18n();
+    let on = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let connection = expect_context::<PageContext>().read(ipc::data_use);
+    leptos::task::spawn_local(async move {
+        if let Ok(p) = ipc::preferences().await {
+            on.set(p.wifi_only);
+        }
+    });
+    let toggle = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        on.set(wanted);
+        leptos::task::spawn_local(async move {
+            let change = PreferencesChange { wifi_only: Some(wanted), ..Default::default() };
+            let saved = ipc::set_preferences(change).await;
+            error.set(saved.err().map(|e| view_model::error_text(i18n.get_locale_untracked(), &e)));
+        });
+    };
+    view! {
+        <label class="choice" for="wifi-only">
+            <input type="checkbox" id="wifi-only" prop:checked=move || on.get() on:change=toggle />
+            {t!(i18n, wifi_only_switch)}
+        </label>
+        <p id="connection-note" class="muted">{move || connection.get().and_then(Result::ok).map(|d| {
+            let l = i18n.get_locale();
+            match d.connection {
+                Connection::Unmetered => td_string!(l, connection_unmetered),
+                Connection::Metered => td_string!(l, connection_metered),
+                Connection::Unknown => td_string!(l, connection_unknown),
+            }
+        })}</p>
+        <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::labels::plan_status_label;
 use crate::i18n::{td_string, Locale};
+use penggerak_types::ipc::Connection;
 use penggerak_types::kinerja::Actor;
 use penggerak_types::{ApiError, ErrorCode, Field, Reason};
 
@@ -88,6 +89,10 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::OtherStage => td_string!(l, reason_other_stage).to_string(),
         Reason::StageNotRunning => td_string!(l, reason_stage_not_running).to_string(),
         Reason::NotOnDevice => td_string!(l, reason_not_on_device).to_string(),
+        Reason::WaitsForWifi { connection: Connection::Unknown } => {
+            td_string!(l, reason_waits_for_wifi_unknown).to_string()
+        }
+        Reason::WaitsForWifi { .. } => td_string!(l, reason_waits_for_wifi_metered).to_string(),
         Reason::NoRoom { needed, free, kept } => td_string!(
             l,
             reason_no_room,
@@ -293,6 +298,8 @@ mod tests {
             Reason::StageNotRunning,
             Reason::NotOnDevice,
             Reason::NoRoom { needed: 6_000_000, free: 40_000_000, kept: 52_428_800 },
+            Reason::WaitsForWifi { connection: Connection::Metered },
+            Reason::WaitsForWifi { connection: Connection::Unknown },
             Reason::GivenUp { attempts: 8 },
             Reason::HeldBack,
             Reason::FailingAgain { attempts: 2, max: 8 },

@@ -63,9 +63,12 @@ fn saved_percent(item: &MaterialItem) -> u64 {
     (u128::from(item.saved_bytes.min(total)) * 100 / u128::from(total)) as u64
 }
 
-/// The chip beside a material: saved, a newer version waiting, or how far a stopped download got; `None`
-/// when nothing of it is on the device.
+/// The chip beside a material: waiting for Wi-Fi ("Unduh nanti"), saved, a newer version waiting, or how
+/// far a stopped download got; `None` when nothing of it is on the device or asked for.
 pub fn saved_chip(l: Locale, item: &MaterialItem) -> Option<String> {
+    if item.later && item.saved != Saved::Yes {
+        return Some(td_string!(l, later_chip).to_string());
+    }
     match item.saved {
         Saved::Yes => Some(td_string!(l, saved_yes).to_string()),
         Saved::Outdated => Some(td_string!(l, saved_outdated).to_string()),
@@ -144,6 +147,8 @@ mod tests {
             },
             saved,
             saved_bytes,
+            later: false,
+            later_failed: None,
         }
     }
 
@@ -176,6 +181,10 @@ mod tests {
             (saved_chip(ID, &saved).unwrap().as_str(), save_label(ID, &saved, Some(1))),
             ("Tersimpan", None)
         );
+
+        let mut later = material_item(Saved::No, 0);
+        later.later = true;
+        assert_eq!(saved_chip(ID, &later).unwrap(), "Menunggu Wi-Fi", "marked to download later");
 
         let old = material_item(Saved::Outdated, 5_980_000);
         assert_eq!(saved_chip(EN, &old).unwrap(), "New version available");

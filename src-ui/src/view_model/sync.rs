@@ -200,10 +200,14 @@ mod tests {
     fn data_use_shows_this_month_the_two_before_and_everything_since_the_first() {
         use penggerak_types::ipc::MonthlyDataUse;
         let m = |month: &str, sent, received| MonthlyDataUse { month: month.into(), sent, received };
-        let none = DataUse { this_month: "2026-11".into(), months: vec![] };
+        let none = DataUse { this_month: "2026-11".into(), months: vec![], connection: Default::default() };
         assert!(data_use_rows(ID, &none).is_empty(), "nothing to show: the page says so in words");
 
-        let one = DataUse { this_month: "2026-11".into(), months: vec![m("2026-11", 2_100, 1_250_000)] };
+        let one = DataUse {
+            this_month: "2026-11".into(),
+            months: vec![m("2026-11", 2_100, 1_250_000)],
+            connection: Default::default(),
+        };
         assert_eq!(
             data_use_rows(ID, &one),
             vec![("Bulan ini:".to_owned(), "1,3 MB (unduh 1,3 MB · unggah 2,1 KB)".to_owned())],
@@ -218,6 +222,7 @@ mod tests {
                 m("2026-09", 1_000, 300_000),
                 m("2026-08", 1_000, 100_000),
             ],
+            connection: Default::default(),
         };
         let rows = data_use_rows(EN, &many);
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
@@ -230,7 +235,11 @@ mod tests {
             rows[3].1, "1.3 MB (download 1.3 MB · upload 4 KB)",
             "the total counts the months not listed too, and says the sum first"
         );
-        let odd = DataUse { this_month: "2026-12".into(), months: vec![m("2026-13", 1, 2)] };
+        let odd = DataUse {
+            this_month: "2026-12".into(),
+            months: vec![m("2026-13", 1, 2)],
+            connection: Default::default(),
+        };
         assert_eq!(data_use_rows(ID, &odd)[0].0, "2026-13:", "a month that is not one is shown as it came");
     }
 }

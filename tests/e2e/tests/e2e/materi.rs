@@ -49,6 +49,48 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
         .await;
     screenshots(&app, "71-materi-belum-tersimpan").await;
 
+    // "Unduh nanti" marks it (the chip says it waits for Wi-Fi), and it can be taken back.
+    find(&app, "#download-later", "download later").await.click().await.unwrap();
+    wait_text(&app, "#material-state", "marked", |t| t == "Menunggu Wi-Fi").await;
+    screenshots(&app, "84-unduh-nanti").await;
+    find(&app, "#cancel-later", "cancel download later").await.click().await.unwrap();
+    find(&app, "#download-later", "unmarked: offered again").await;
+    absent(&app, "#material-state", "no chip once unmarked").await;
+
+    // "Hanya unduh lewat Wi-Fi" in Pengaturan says what the device tells of its connection; on one that is
+    // paid or unknown (here: no NetworkManager, so unknown) a download waits, with the reason.
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#wifi-only", "the Wi-Fi-only switch").await.click().await.unwrap();
+    let note =
+        wait_text(&app, "#connection-note", "what the device says of its connection", |t| !t.is_empty())
+            .await;
+    screenshots_of(&app, "85-hanya-wifi", Some("#wifi-only")).await;
+    let paid = !note.starts_with("Koneksi sekarang: Wi-Fi");
+    open(&app, "materi", "#materi-title").await;
+    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    if paid {
+        find(&app, "#save-material", "save").await.click().await.unwrap();
+        wait_text(&app, "#material-error", "held for Wi-Fi, with why", |t| {
+            t.starts_with("Unduhan menunggu Wi-Fi")
+        })
+        .await;
+        find(&app, "#material-not-saved", "nothing downloaded").await;
+        screenshots(&app, "86-menunggu-wifi").await;
+    }
+    open(&app, "settings", "#settings-title").await;
+    find(&app, "#wifi-only", "the Wi-Fi-only switch").await.click().await.unwrap();
+    open(&app, "materi", "#materi-title").await;
+    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(&app, "#material-title", "its page again", |t| t == material.title).await;
+
     find(&app, "#save-material", "save").await.click().await.unwrap();
     wait_text(&app, "#material-state", "saved", |t| t == "Tersimpan").await;
     wait_text(&app, "#material-text h2", "its text is shown", |t| t == first_heading).await;
