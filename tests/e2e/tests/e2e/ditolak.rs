@@ -180,11 +180,13 @@ async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
     find(&app, "#open-refused", "the way there").await.click().await.unwrap();
     find(&app, ".refused .reopen", "open it again to fix").await.click().await.unwrap();
     find(&app, "#kinerja-title", "back on Kinerja").await;
-    let kept = find(&app, &format!("#result-text-{row_id}"), "the result she wrote")
-        .await
-        .prop("value")
-        .await
-        .unwrap();
+    let editor = format!("#result-text-{row_id}");
+    let kept = eventually("the result she wrote, read from the editor", || async {
+        // The page may be drawn again (a sync ending) between finding the editor and reading it: then the
+        // element found is gone, and it is found again. The value read is checked once, below.
+        find(&app, &editor, "the result she wrote").await.prop("value").await.map_err(|e| e.to_string())
+    })
+    .await;
     assert_eq!(kept.as_deref(), Some(RESULT), "every character of her result is back in the editor");
     screenshots(&app, "51-kinerja-dibuka-lagi").await;
 
