@@ -332,11 +332,12 @@ impl penggerak_core::network::NetworkProbe for FakeNetwork {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn download_later_waits_for_a_connection_that_is_not_metered() {
-    use penggerak_types::ipc::Connection;
+/// Siti signed in and synced through a counting proxy, on a connection the test sets.
+async fn siti_on_a_network(
+    seed: u64,
+) -> (TestServer, ChaosProxy, tempfile::TempDir, Arc<FakeNetwork>, Engine) {
     let server = TestServer::start();
-    let proxy = ChaosProxy::start(server.addr(), 4);
+    let proxy = ChaosProxy::start(server.addr(), seed);
     let dir = tempfile::tempdir().unwrap();
     let network = Arc::new(FakeNetwork::default());
     let mut session =
@@ -344,6 +345,13 @@ async fn download_later_waits_for_a_connection_that_is_not_metered() {
     session.set_network(network.clone());
     session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
     session.sync_now().await.unwrap();
+    (server, proxy, dir, network, session)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn download_later_waits_for_a_connection_that_is_not_metered() {
+    use penggerak_types::ipc::Connection;
+    let (_server, proxy, _dir, network, session) = siti_on_a_network(4).await;
 
     let marked = session.download_later("materi-02", true).await.unwrap();
     assert!(
@@ -396,15 +404,7 @@ async fn download_later_waits_for_a_connection_that_is_not_metered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wifi_only_holds_a_download_while_the_connection_is_metered() {
     use penggerak_types::ipc::{Connection, PreferencesChange};
-    let server = TestServer::start();
-    let proxy = ChaosProxy::start(server.addr(), 6);
-    let dir = tempfile::tempdir().unwrap();
-    let network = Arc::new(FakeNetwork::default());
-    let mut session =
-        Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
-    session.set_network(network.clone());
-    session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
-    session.sync_now().await.unwrap();
+    let (_server, proxy, _dir, network, session) = siti_on_a_network(6).await;
     let on = PreferencesChange { wifi_only: Some(true), ..Default::default() };
     assert!(session.set_preferences(on).await.unwrap().wifi_only, "the setting is kept");
     assert!(session.preferences().await.unwrap().wifi_only, "and read back");

@@ -465,19 +465,7 @@ pub struct MaterialItem {
     pub later_failed: Option<crate::Reason>,
 }
 
-/// What kind of connection the device is on, as the platform tells it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Connection {
-    /// Wi-Fi or another connection not paid by the byte.
-    Unmetered,
-    /// Mobile data, or a hotspot on it: paid by the byte.
-    Metered,
-    /// The platform cannot tell (treated as metered).
-    #[default]
-    Unknown,
-}
+pub use crate::net::Connection;
 
 /// Arguments of `download_later`: mark (`on`) or unmark a material to fetch later.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@ pub mod ipc;
 pub mod kinerja;
 pub mod limits;
 pub mod material;
+pub mod net;
 pub mod pkb;
 pub mod plan_status;
 pub mod programme;

@@ -185,7 +185,7 @@ pub enum Reason {
     /// A download of `needed` bytes would leave less than `kept` of the device's `free` bytes.
     NoRoom { needed: u64, free: u64, kept: u64 },
     /// Downloads wait for Wi-Fi (the user's setting) and the device is on `connection`.
-    WaitsForWifi { connection: crate::ipc::Connection },
+    WaitsForWifi { connection: crate::net::Connection },
     /// The server kept failing this change `attempts` times, so the device stopped sending it (the rest
     /// went on); its content is kept.
     GivenUp { attempts: u32 },
