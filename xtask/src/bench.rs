@@ -31,7 +31,7 @@ const SOAK_KILLS: usize = 100;
 /// test phase, so the test build is reused.
 fn kill_soak() -> Result<()> {
     let mut c = cmd("cargo");
-    c.args(["test", "--workspace", "--exclude", "penggerak-e2e", "--test", "kill", "--", "--nocapture"])
+    c.args(["test", "--workspace", "--test", "kill", "--", "--nocapture"])
         .env("PENGGERAK_KILLS", SOAK_KILLS.to_string());
     let line = format!("{c:?}");
     let out = c.output().with_context(|| format!("could not start {line}"))?;

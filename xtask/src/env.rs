@@ -62,6 +62,63 @@ pub fn has(program: &str, arg: &str) -> bool {
     output(cmd(program).arg(arg)).is_some()
 }
 
+/// Runs lanes side by side, each a list of commands run one after another (stopping at the first that
+/// fails), their output kept in `target/xtask-logs/<lane>.log` and printed whole, lane by lane, once all
+/// have ended. Fails naming every lane that failed. For phases that mostly wait (tests on sockets, timers
+/// and a database server): two lanes keep the second core busy.
+pub fn side_by_side(lanes: Vec<(&str, Vec<Command>)>) -> Result<()> {
+    let logs = target_dir().join("xtask-logs");
+    std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
+    let handles: Vec<_> = lanes
+        .into_iter()
+        .map(|(name, commands)| {
+            let log = logs.join(format!("{name}.log"));
+            let lane_log = log.clone();
+            let handle = std::thread::spawn(move || -> (Result<()>, f64) {
+                let t = Instant::now();
+                let r = run_lane(commands, &lane_log);
+                (r, t.elapsed().as_secs_f64())
+            });
+            (name.to_owned(), log, handle)
+        })
+        .collect();
+    let mut failed = Vec::new();
+    let mut lines = Vec::new();
+    for (name, log, handle) in handles {
+        let (r, secs) =
+            handle.join().unwrap_or_else(|_| (Err(anyhow::anyhow!("the lane's thread panicked")), 0.0));
+        println!("\n---- lane `{name}` ({}) ----", log.display());
+        print!("{}", std::fs::read_to_string(&log).unwrap_or_default());
+        let verdict = match &r {
+            Ok(()) => "ok".to_owned(),
+            Err(e) => {
+                failed.push(name.clone());
+                format!("FAILED: {e:#}")
+            }
+        };
+        lines.push(format!("lane `{name}`: {verdict} in {secs:.1} s"));
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+    if !failed.is_empty() {
+        bail!("failed lane(s): {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+fn run_lane(commands: Vec<Command>, log: &Path) -> Result<()> {
+    let file = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
+    for mut c in commands {
+        let line = format!("{c:?}");
+        use std::io::Write;
+        writeln!(&file, "\n$ {line}")?;
+        c.stdout(file.try_clone()?).stderr(file.try_clone()?);
+        exec(&mut c)?;
+    }
+    Ok(())
+}
+
 /// Times a phase, printing `==> name` before and its duration after; records it for the summary.
 pub struct Phases {
     done: Vec<(String, f64, bool, String)>,

@@ -147,7 +147,10 @@ fn report_reach(who: &str, doc: &serde_json::Value, har: &std::path::Path) -> Re
 
 pub fn run() -> Result<()> {
     let schemathesis = install()?;
-    exec(cmd("cargo").args(["build", "-p", "penggerak-server"]))?;
+    // The server binary as the test build makes it (`target/debug/penggerak-server`, for its integration
+    // tests): the same package selection, so nothing is built again; `-p penggerak-server` resolved other
+    // features and built about a hundred artefacts a second time.
+    exec(cmd("cargo").args(["test", "--workspace", "--no-run"]))?;
     // The three callers run side by side, each against a server and database of its own (so each run
     // generates the same cases from its seed, whatever the others do); their output is printed after, one
     // caller at a time.

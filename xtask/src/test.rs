@@ -30,13 +30,43 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
             "warnings",
         ]))
     })?;
-    p.run("unit + integration tests", || {
-        exec(cmd("cargo").args(["test", "--workspace", "--exclude", "penggerak-e2e"]))
+    // One build for every phase below: the same package selection (`--workspace`) everywhere, so cargo
+    // unifies dependencies' features once. Excluding the end-to-end package, or building the server with
+    // `-p`, resolved other features and built sqlx, axum, hyper, zbus and the server again (≈ 170
+    // artefacts on a fresh clone). The end-to-end target is `test = false`: built here by name, run last.
+    p.run("build the tests (one build for all phases)", || {
+        exec(cmd("cargo").args(["test", "--workspace", "--no-run"]))?;
+        exec(cmd("cargo").args(["test", "--workspace", "--test", "e2e", "--no-run"]))
     })?;
-    p.run("all tests again on PostgreSQL", || postgres_pass(&[]))?;
-    p.run("schemathesis against the served OpenAPI document", crate::schemathesis::run)?;
+    // The tests mostly wait (sockets, timers, a database server) and keep one core busy: the SQLite pass
+    // then schemathesis in one lane, the PostgreSQL pass in the other.
+    p.run("tests on SQLite, then schemathesis | tests on PostgreSQL (side by side)", || {
+        env::side_by_side(vec![
+            (
+                "sqlite-and-schemathesis",
+                vec![
+                    {
+                        let mut c = cmd("cargo");
+                        c.args(["test", "--workspace"]);
+                        c
+                    },
+                    xtask(&["schemathesis"]),
+                ],
+            ),
+            ("postgresql", vec![xtask(&["test-postgres"])]),
+        ])
+    })?;
     p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", e2e_pass)?;
     Ok(())
+}
+
+/// This xtask again with `args` (a lane of `side_by_side` runs whole xtask commands).
+fn xtask(args: &[&str]) -> std::process::Command {
+    let mut c = cmd(&std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "cargo-xtask".into()));
+    c.args(args);
+    c
 }
 
 /// The end-to-end tests against the CLI-built app (built first by the caller), under Xvfb with an empty
@@ -89,7 +119,7 @@ pub fn postgres_pass(extra: &[String]) -> Result<()> {
     let cluster = crate::postgres::Cluster::start()?;
     let r = exec(
         cmd("cargo")
-            .args(["test", "--workspace", "--exclude", "penggerak-e2e"])
+            .args(["test", "--workspace"])
             .args(extra)
             .env("PENGGERAK_TEST_DATABASE", cluster.admin_url()),
     );

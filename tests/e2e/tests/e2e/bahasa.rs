@@ -56,6 +56,12 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     assert_eq!(reminders.prop("checked").await.unwrap().as_deref(), Some("true"), "reminders start on");
     reminders.click().await.unwrap();
     screenshots(&app, "61-settings-en").await;
+    // What the device tells of its connection, in English (a sentence from the en table, whichever it is).
+    wait_text(&app, "#connection-note", "the connection note in English", |t| {
+        t.starts_with("Connection now: ") || t.starts_with("This device does not tell")
+    })
+    .await;
+    screenshots_of(&app, "67-wifi-only-en", Some("#wifi-only")).await;
     open(&app, "home", "#home-title").await;
     wait_text(&app, "#jp-line", "Beranda in English", |t| t.ends_with(" of 32 JP")).await;
     screenshots(&app, "62-home-en").await;
@@ -71,6 +77,12 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     })
     .await;
     screenshots_of(&app, "65-materials-search-en", Some("#material-search-results")).await;
+    // Penyimpanan in English: its title and the total with the free space.
+    find(&app, "#storage-link", "the storage line").await.click().await.unwrap();
+    wait_text(&app, "#storage-title", "Penyimpanan in English", |t| t == "Storage").await;
+    wait_text(&app, "#storage-total", "the total in English", |t| t.starts_with("Saved materials use "))
+        .await;
+    screenshots(&app, "66-storage-en").await;
     open(&app, "rencana", "#rencana-title").await;
     wait_text(&app, "#rencana-title", "the plan page in English", |t| t == "Development plan").await;
     screenshots(&app, "63-plan-en").await;
