@@ -288,3 +288,24 @@ async fn an_edit_made_on_the_device_is_searched_at_once_and_again_after_the_next
     );
     assert!(!finds(&session.search("kewirausahaan", SearchScope::Everything).await.unwrap()), "no stale hit");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn her_performance_plan_is_found_by_the_words_of_its_results_and_indicators() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let session = signed_in(&server, dir.path()).await;
+    let plan = session.kinerja().await.unwrap().plan.expect("Siti has a demo performance plan");
+    let result = plan.results.first().expect("the demo plan has a planned result (RHK)");
+    let indicator = result.indicators.first().expect("the demo result has an indicator");
+    let mine = SearchTarget::PerformancePlan { id: plan.id.clone(), owner: None };
+    // A result's and an indicator's whole wording (every word must be in one row): only her plan holds both.
+    for words in [&result.text, indicator] {
+        let r = session.search(words, SearchScope::Everything).await.unwrap();
+        assert!(
+            r.groups.iter().any(|g| g.target == mine),
+            "`{words}`, written in her plan, finds the plan: {r:#?}"
+        );
+        let m = session.search(words, SearchScope::Materials).await.unwrap();
+        assert!(!m.groups.iter().any(|g| g.target == mine), "the materials' search leaves her plan out");
+    }
+}
