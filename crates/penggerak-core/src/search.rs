@@ -473,6 +473,13 @@ impl crate::LocalStore {
         Ok(n as usize)
     }
 
+    /// A statement that reads nothing (`SELECT 1`) through the same pool: what any one query costs here
+    /// before SQLite does any work (a pooled connection, sqlx's worker thread and back).
+    pub async fn empty_query(&self) -> Result<(), CoreError> {
+        sqlx::query("SELECT 1").execute(self.pool()).await?;
+        Ok(())
+    }
+
     /// How many rows' shown text contains `word` anywhere, by `LIKE '%word%'`: every row read.
     pub async fn like_scan(&self, word: &str) -> Result<usize, CoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM search_docs WHERE shown LIKE ?")
