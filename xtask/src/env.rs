@@ -285,3 +285,42 @@ fn end_leftovers(mark: &str) {
 pub fn is_root() -> bool {
     output(cmd("id").arg("-u")).is_some_and(|s| s.trim() == "0")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut c = Command::new("sh");
+        c.args(["-c", script]);
+        c
+    }
+
+    /// CI must fail when a test fails inside a lane: the lane stops at its failing command, the other lane
+    /// still runs to its end, and the error names the failed lane only.
+    #[test]
+    fn a_failing_lane_fails_the_phase_and_stops_there() {
+        let marker = tempfile_path("after-the-failure");
+        let finished = tempfile_path("other-lane-finished");
+        let r = side_by_side(vec![
+            (
+                "xtask-selftest-fails",
+                vec![sh("echo first; exit 3"), sh(&format!("touch {}", marker.display()))],
+            ),
+            ("xtask-selftest-passes", vec![sh("sleep 0.2"), sh(&format!("touch {}", finished.display()))]),
+        ]);
+        let e = format!("{:#}", r.expect_err("a lane whose command exits 3 fails the whole call"));
+        assert!(e.contains("xtask-selftest-fails") && !e.contains("xtask-selftest-passes"), "{e}");
+        assert!(!marker.exists(), "the failed lane ran nothing after its failing command");
+        assert!(finished.exists(), "the other lane ran to its end");
+        let log = std::fs::read_to_string(target_dir().join("xtask-logs/xtask-selftest-fails.log")).unwrap();
+        assert!(log.contains("first"), "the lane's output is kept in its log: {log}");
+        let _ = std::fs::remove_file(&finished);
+    }
+
+    fn tempfile_path(name: &str) -> PathBuf {
+        let p = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&p);
+        p
+    }
+}

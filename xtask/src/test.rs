@@ -1,7 +1,7 @@
 //! `cargo xtask test`: everything CI checks, phase by phase, with timings. Fails on the first failure.
 
 use crate::env::{self, cmd, exec, Phases};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 pub fn run_all(p: &mut Phases) -> Result<()> {
     p.run("setup (install what is missing)", crate::setup::run)?;
@@ -44,29 +44,26 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
         env::side_by_side(vec![
             (
                 "sqlite-and-schemathesis",
-                vec![
-                    {
-                        let mut c = cmd("cargo");
-                        c.args(["test", "--workspace"]);
-                        c
-                    },
-                    xtask(&["schemathesis"]),
-                ],
+                vec![command("cargo", &["test", "--workspace"]), xtask(&["schemathesis"])?],
             ),
-            ("postgresql", vec![xtask(&["test-postgres"])]),
+            ("postgresql", vec![xtask(&["test-postgres"])?]),
         ])
     })?;
     p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", e2e_pass)?;
     Ok(())
 }
 
-/// This xtask again with `args` (a lane of `side_by_side` runs whole xtask commands).
-fn xtask(args: &[&str]) -> std::process::Command {
-    let mut c = cmd(&std::env::current_exe()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| "cargo-xtask".into()));
+/// `program args`, owned (a lane of `side_by_side` is a list of commands).
+fn command(program: &str, args: &[&str]) -> std::process::Command {
+    let mut c = cmd(program);
     c.args(args);
     c
+}
+
+/// This xtask again with `args`: a lane runs whole xtask commands.
+fn xtask(args: &[&str]) -> Result<std::process::Command> {
+    let me = std::env::current_exe().context("finding the xtask binary")?;
+    Ok(command(&me.display().to_string(), args))
 }
 
 /// The end-to-end tests against the CLI-built app (built first by the caller), under Xvfb with an empty

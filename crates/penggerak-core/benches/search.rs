@@ -302,7 +302,9 @@ async fn main() {
     }
     assert!(found > 0, "the searches found something");
     // The same words looked up in the index alone, and by a LIKE scan of every row (which can neither
-    // stem nor rank, so it does less): single queries both.
+    // stem nor rank, so it does less): single queries both, alternating. Alternating is harsh on the index:
+    // each scan reads 8 MiB through SQLite's 2 MiB page cache, so the lookup after it finds the index out of
+    // that cache (a rare word's lookup run alone is about a third of its time here).
     let (mut lookup, mut like) = (Vec::new(), Vec::new());
     // Each query's own times too: how far the index is ahead depends on how many rows a word is in.
     let mut each: Vec<(&str, Vec<f64>, Vec<f64>)> =
