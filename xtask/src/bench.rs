@@ -9,14 +9,50 @@ use std::time::Instant;
 pub fn package() -> Result<PathBuf> {
     crate::setup::run()?;
     exec(cmd("tauri").args(["build", "--bundles", "deb"]).env("CI", "true"))?;
-    let dir = env::root().join("target/release/bundle/deb");
-    let deb = std::fs::read_dir(&dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "deb"))
-        .context("no .deb was produced")?;
+    let deb = deb_of("Penggerak")?;
     println!("package: {}", deb.display());
     Ok(deb)
+}
+
+/// Builds the floor (`floor/`: a bare Tauri 2 + Leptos app) and its `.deb` as [`package`] builds the app:
+/// the same CLI, profile and trunk pipeline. Returns its `.deb`.
+fn package_floor() -> Result<PathBuf> {
+    let floor = env::root().join("floor");
+    exec(cmd("tauri").args(["build", "--bundles", "deb"]).current_dir(&floor).env("CI", "true"))?;
+    deb_of("penggerak-floor")
+}
+
+/// The `.deb` the Tauri CLI made of the product `name` (several products share the bundle folder).
+fn deb_of(name: &str) -> Result<PathBuf> {
+    let dir = env::root().join("target/release/bundle/deb");
+    let prefix = format!("{name}_");
+    std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "deb")
+                && p.file_name().is_some_and(|f| f.to_string_lossy().starts_with(&prefix))
+        })
+        .with_context(|| format!("no .deb of {name} in {}", dir.display()))
+}
+
+/// Prints a row of the side-by-side table: a figure, ours, the floor's, ours over the floor's, the goal.
+fn row(figure: &str, ours: &str, floor: &str, ratio: f64, goal: &str) {
+    println!("  {figure:<34} {ours:>22} {floor:>22} {ratio:>6.2}x   {goal}");
+}
+
+/// The goal the performance budget sets for a figure of the table (issue "performance budget").
+fn goal(figure: &str) -> &'static str {
+    match figure {
+        "release binary" => "≤ 2.5x",
+        ".deb" => "≤ 8 MiB",
+        "UI wasm raw" => "≤ 800 KiB",
+        "UI wasm gzip -9" => "≤ 250 KiB",
+        f if f.starts_with("launch → first content, warm") => "≤ 1.5x",
+        f if f.starts_with("launch → first content, cold") => "≤ 2x",
+        f if f.starts_with("RSS") => "≤ 1.3x",
+        _ => "",
+    }
 }
 
 use crate::budget::{gzip_size, size};
@@ -60,22 +96,54 @@ pub fn run(args: &[String]) -> Result<()> {
     let t = Instant::now();
     let deb = package()?;
     let build_secs = t.elapsed().as_secs_f64();
-    let bin = env::root().join("target/release/penggerak");
-    let app = env::keep_app_binary("release")?;
     let wasm = crate::budget::ui_wasm()?;
-    let kib = |b: u64| b as f64 / 1024.0;
-    println!("\nfigures:");
-    println!("  release build + .deb           {build_secs:>9.1} s");
-    println!("  release binary                 {:>9.1} KiB", kib(size(&bin)));
-    println!("  .deb                           {:>9.1} KiB", kib(size(&deb)));
-    println!("  UI wasm raw                    {:>9.1} KiB", kib(size(&wasm)));
-    println!("  UI wasm gzip -9                {:>9.1} KiB", kib(gzip_size(&wasm)?));
+    let app = env::keep_app_binary("release")?;
+    let t = Instant::now();
+    let floor_deb = package_floor()?;
+    let floor_secs = t.elapsed().as_secs_f64();
+    let floor_bin = env::root().join("target/release/penggerak-floor");
+    let floor_wasm = crate::budget::wasm_in(&env::root().join("floor/ui/dist"))?;
+    println!(
+        "\nbuilt: the app and its .deb in {build_secs:.1} s, the floor and its .deb in {floor_secs:.1} s"
+    );
+    // The release app: launch to Beranda drawn from the store (cold, warm) and its memory, beside the floor's,
+    // in the end-to-end tests' environment. The dev profile builds only the measuring side (tauri-driver's
+    // client and the reference server for the sign-in): its speed is not measured, and it reuses the e2e
+    // tests' artefacts instead of a release LTO build of the server.
+    let rows_file = env::root().join("target/xtask/bench-launch-rows.tsv");
+    let _ = std::fs::remove_file(&rows_file);
+    env::run_with_app(
+        "bench",
+        "cargo bench --profile dev --workspace --bench launch",
+        &app,
+        &[("PENGGERAK_FLOOR_APP", &floor_bin), ("PENGGERAK_BENCH_ROWS", &rows_file)],
+    )?;
+    let kib = |b: u64| format!("{:.1} KiB", b as f64 / 1024.0);
+    println!("\nthe app beside the floor (a bare Tauri 2 + Leptos 0.8 app, `floor/`), one run:");
+    println!("  {:<34} {:>22} {:>22} {:>7}   goal", "figure", "ours", "floor", "ratio");
+    let sizes = [
+        ("release binary", size(&env::root().join("target/release/penggerak")), size(&floor_bin)),
+        (".deb", size(&deb), size(&floor_deb)),
+        ("UI wasm raw", size(&wasm), size(&floor_wasm)),
+        ("UI wasm gzip -9", gzip_size(&wasm)?, gzip_size(&floor_wasm)?),
+    ];
+    for (figure, ours, floor) in sizes {
+        row(figure, &kib(ours), &kib(floor), ours as f64 / floor as f64, goal(figure));
+    }
+    let rows = std::fs::read_to_string(&rows_file)
+        .with_context(|| format!("the launch bench wrote no rows to {}", rows_file.display()))?;
+    for line in rows.lines() {
+        let [figure, ours, floor, ratio] = line.split('\t').collect::<Vec<_>>()[..] else {
+            bail!("a row of {} is not figure, ours, floor, ratio: {line}", rows_file.display())
+        };
+        row(figure, ours, floor, ratio.parse().context("the ratio is a number")?, goal(figure));
+    }
     println!();
-    // The release app: launch to Beranda drawn from the store (cold, warm) and its memory, in the end-to-end
-    // tests' environment. The dev profile builds only the measuring side (tauri-driver's client and the
-    // reference server for the sign-in): its speed is not measured, and it reuses the e2e tests' artefacts
-    // instead of a release LTO build of the server.
-    env::run_with_app("bench", "cargo bench --profile dev --workspace --bench launch", &app)?;
+    crate::wasm_size::print(
+        &env::target_dir().join("wasm32-unknown-unknown/release/penggerak-ui.wasm"),
+        14,
+        12,
+    )?;
     if app_only {
         return Ok(());
     }

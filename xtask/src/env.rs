@@ -254,13 +254,13 @@ const SESSION_MARK: &str = "PENGGERAK_XTASK_SESSION";
 
 /// Runs `inner` (a shell command line: the end-to-end tests, the launch bench) the way the app is tested:
 /// under [`headless_session`] with a keyring that starts empty (its files in `target/xtask/<name>-keyring`)
-/// and `PENGGERAK_E2E_APP` naming `app`. Afterwards ends whatever the session left running.
-pub fn run_with_app(name: &str, inner: &str, app: &Path) -> Result<()> {
+/// and `PENGGERAK_E2E_APP` naming `app` (and `envs` set). Afterwards ends whatever the session left running.
+pub fn run_with_app(name: &str, inner: &str, app: &Path, envs: &[(&str, &Path)]) -> Result<()> {
     let home = root().join("target/xtask").join(format!("{name}-keyring"));
     let _ = std::fs::remove_dir_all(&home); // every run starts from an empty keyring
     let mark = format!("{name}-{}", std::process::id());
     let mut c = headless_session(&home, inner)?;
-    c.env("PENGGERAK_E2E_APP", app).env(SESSION_MARK, &mark);
+    c.env("PENGGERAK_E2E_APP", app).env(SESSION_MARK, &mark).envs(envs.iter().copied());
     let r = exec(&mut c);
     end_leftovers(&mark);
     r

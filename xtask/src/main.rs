@@ -3,7 +3,7 @@
 //! It installs what a fresh Debian/Ubuntu machine lacks (see `setup.rs`), builds through the Tauri CLI
 //! (the only build that embeds the UI), and runs tests in the environment they need (Xvfb, a D-Bus session
 //! with an unlocked gnome-keyring). Plain `std::process::Command`; beyond `anyhow`, only `toml` (the size
-//! budget) and `serde_json`.
+//! budget), `serde_json`, and `wasmparser` + `rustc-demangle` (where the UI wasm's size goes).
 
 mod bench;
 mod budget;
@@ -13,6 +13,7 @@ mod run;
 mod schemathesis;
 mod setup;
 mod test;
+mod wasm_size;
 
 use anyhow::{bail, Result};
 
@@ -35,9 +36,11 @@ commands:
   package            build the release app and its .deb
   bench [app|kill]   build release artefacts and report their sizes, the release app's launch time
                      (to Beranda drawn from the store, cold and warm) and memory (with its WebKit
-                     processes), then the offline engine's figures (apply 10,000 changes, drain 1,000
-                     outbox entries, home-screen read, sync bytes), the server's, and the kill soak's
-                     (100 SIGKILLs of a syncing engine: changes acknowledged, applied, missing, doubled)
+                     processes) in a table beside the floor's (`floor/`, a bare Tauri + Leptos app built
+                     the same way) and where the UI wasm's size goes, then the offline engine's figures
+                     (apply 10,000 changes, drain 1,000 outbox entries, home-screen read, sync bytes),
+                     offline search, the server's, and the kill soak's (100 SIGKILLs of a syncing engine:
+                     changes acknowledged, applied, missing, doubled)
                      (app: only the release app's figures; kill: only the kill soak)";
 
 fn main() {

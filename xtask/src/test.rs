@@ -84,7 +84,7 @@ fn e2e_filtered(filter: Option<&str>) -> Result<()> {
         }
         inner = format!("{inner} {f}");
     }
-    env::run_with_app("e2e", &inner, &env::app_binary("debug"))
+    env::run_with_app("e2e", &inner, &env::app_binary("debug"), &[])
 }
 
 /// `cargo xtask e2e [FILTER]`: builds the app through the Tauri CLI, then only the end-to-end tests (those

@@ -1,19 +1,23 @@
-//! Launch benchmark of the app as teachers get it (`cargo xtask bench`, or `cargo xtask bench app`): how
-//! long from launch until Beranda is drawn from the device's store, cold and warm, and how much memory the
-//! app and its WebKit processes hold once it is. Figures are printed; nothing is asserted about speed: it
-//! fails only when something is broken (Beranda not drawn within a minute, the app not exiting).
+//! Launch benchmark of the app as teachers get it (`cargo xtask bench`, or `cargo xtask bench app`), side by
+//! side with the floor (a bare Tauri 2 + Leptos app, `floor/`): how long from launch until the first content
+//! is drawn — for the app, Beranda drawn from the device's store; for the floor, its one line of text —
+//! cold and warm, and how much memory each holds with its WebKit processes once it is. Figures are printed
+//! (and written for xtask's table); nothing is asserted about speed: it fails only when something is broken
+//! (nothing drawn within a minute, an app not exiting).
 //!
 //! Setup: the reference server with the demo data, one sign-in as Siti and her first sync, then the server
 //! is stopped — every timed launch draws Beranda from the store alone, as offline-first promises. Cold is
-//! the first launch after that with the kernel's page cache dropped (where it may be) and the on-disk caches
-//! a launch fills emptied; warm is the median of the launches after it. Runs in xtask's headless session
-//! (Xvfb, an unlocked keyring) against `PENGGERAK_E2E_APP`, which xtask points at the release binary.
+//! each app's first launch after that with the kernel's page cache dropped (where it may be) and the on-disk
+//! caches a launch fills emptied; warm is the median of the launches after it, the two apps alternating so
+//! the machine's noise falls on both alike. Runs in xtask's headless session (Xvfb, an unlocked keyring)
+//! against `PENGGERAK_E2E_APP` and `PENGGERAK_FLOOR_APP`, which xtask points at the two release binaries;
+//! the rows go to the file `PENGGERAK_BENCH_ROWS` names, when it does.
 
 use fantoccini::{Client, Locator};
-use penggerak_e2e::{app_pids, screenshot, Driver};
+use penggerak_e2e::{app_binary, pids_of, screenshot, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Launches after the cold one; their median is the warm figure.
@@ -22,6 +26,9 @@ const WARM_LAUNCHES: usize = 5;
 /// Beranda's plan-progress line: drawn only once `ipc::home` has read the store (`#home-title` and
 /// `#user-name` come earlier, with the session state), so its presence means the screen's content is there.
 const HOME_DRAWN: &str = "#jp-line";
+
+/// The floor app's line of text: its whole page.
+const FLOOR_DRAWN: &str = "#floor-line";
 
 /// What Beranda shows instead when reading the store failed: the bench stops there.
 const HOME_FAILED: &str = ".home [role=alert]";
@@ -51,80 +58,161 @@ struct Memory {
     pss_kib: Option<u64>,
 }
 
+/// One of the two apps measured.
+struct Subject {
+    name: &'static str,
+    binary: PathBuf,
+    /// Its `tauri.conf.json` (its identifier names its data directory).
+    conf: PathBuf,
+    /// Present once the first content is drawn.
+    drawn: &'static str,
+    /// Present instead when the app could not draw it: the bench stops there.
+    failed: Option<&'static str>,
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let ours = Subject {
+        name: "penggerak",
+        binary: app_binary(),
+        conf: root.join("tauri.conf.json"),
+        drawn: HOME_DRAWN,
+        failed: Some(HOME_FAILED),
+    };
+    let floor = Subject {
+        name: "floor",
+        binary: std::env::var_os("PENGGERAK_FLOOR_APP").map(PathBuf::from).expect(
+            "PENGGERAK_FLOOR_APP names the floor app's release binary (`cargo xtask bench app` sets it)",
+        ),
+        conf: root.join("floor/tauri.conf.json"),
+        drawn: FLOOR_DRAWN,
+        failed: None,
+    };
     let mut server = TestServer::start();
     let driver = Driver::start(&server.base_url());
 
     // Sign in once and let the first sync fill the store; then the server goes away.
     let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
-    close(app).await;
+    close(app, &ours.binary).await;
     server.stop();
 
-    let emptied = empty_caches(driver.app_home.path());
-    let dropped = drop_page_cache();
-    let cold = launch(&driver, "cold").await;
-    let mut warm = Vec::new();
+    // Each app's cold launch, with the caches emptied and dropped just before it; then the warm launches,
+    // alternating.
+    let mut cold = Vec::new();
+    let mut emptied = Vec::new();
+    let mut dropped = Ok(());
+    for subject in [&ours, &floor] {
+        emptied.extend(
+            empty_caches(driver.app_home.path(), &subject.conf)
+                .into_iter()
+                .map(|e| format!("{} {e}", subject.name)),
+        );
+        dropped = dropped.and(drop_page_cache());
+        cold.push(launch(&driver, subject, "cold").await);
+    }
+    let mut warm = [Vec::new(), Vec::new()];
     for i in 0..WARM_LAUNCHES {
-        warm.push(launch(&driver, &format!("warm-{i}")).await);
+        for (j, subject) in [&ours, &floor].into_iter().enumerate() {
+            warm[j].push(launch(&driver, subject, &format!("warm-{i}")).await);
+        }
     }
 
-    println!("app launch figures (release binary, signed in, server stopped: Beranda from the store alone):");
     println!(
-        "  launch = WebDriver new-session request (it starts the app); drawn = `{HOME_DRAWN}` present, \
-         polled every {} ms",
+        "launch figures (release binaries; the app signed in, server stopped: Beranda from the store alone):"
+    );
+    println!(
+        "  launch = WebDriver new-session request (it starts the app); first content = the app's `{HOME_DRAWN}` \
+         (Beranda read from the store), the floor's `{FLOOR_DRAWN}`, polled every {} ms",
         POLL.as_millis()
     );
     let cold_is = match &dropped {
         Ok(()) => "page cache dropped".to_owned(),
         Err(why) => format!("page cache NOT dropped ({why})"),
     };
-    println!("  cold = the first launch after: {cold_is}; emptied: {}", emptied.join(", "));
-    let warm_session = sorted(warm.iter().map(|l| l.session_ms));
-    let warm_drawn = sorted(warm.iter().map(|l| l.drawn_ms));
-    println!("  launch → WebDriver session, cold {:>9.1} ms", cold.session_ms);
-    println!("  launch → Beranda drawn, cold     {:>9.1} ms", cold.drawn_ms);
+    println!("  cold = each app's first launch after: {cold_is}; emptied: {}", emptied.join(", "));
+    println!("  warm = the median of {WARM_LAUNCHES} launches each, alternating (min–max shown)");
     println!(
-        "  launch → WebDriver session, warm {:>9.1} ms  (median of {WARM_LAUNCHES})",
-        median(&warm_session)
-    );
-    println!(
-        "  launch → Beranda drawn, warm     {:>9.1} ms  (median of {WARM_LAUNCHES}; {:.1}–{:.1})",
-        median(&warm_drawn),
-        warm_drawn[0],
-        warm_drawn[WARM_LAUNCHES - 1]
-    );
-    println!(
-        "  memory {} s after Beranda, last warm launch (PSS: shared pages divided among the processes):",
+        "  memory {} s after the first content, the last warm launch (PSS: shared pages divided among the processes):",
         SETTLE.as_secs()
     );
-    let last = &warm[WARM_LAUNCHES - 1];
-    for m in &last.memory {
-        print_memory(&m.name, m.rss_kib, m.pss_kib);
+    for (subject, launches) in [(&ours, &warm[0]), (&floor, &warm[1])] {
+        for m in &launches[WARM_LAUNCHES - 1].memory {
+            print_memory(&format!("{}: {}", subject.name, m.name), m.rss_kib, m.pss_kib);
+        }
     }
-    for (label, l) in [("total", last), ("total after the cold launch", &cold)] {
-        let rss = l.memory.iter().map(|m| m.rss_kib).sum();
-        print_memory(label, rss, l.memory.iter().map(|m| m.pss_kib).sum());
+
+    let ms = |x: f64| format!("{x:.0} ms");
+    let spread = |xs: &[f64]| format!("{:.0} ms ({:.0}–{:.0})", median(xs), xs[0], xs[xs.len() - 1]);
+    let mut rows = Vec::new();
+    for (figure, pick) in [
+        ("launch → first content", (|l: &Launch| l.drawn_ms) as fn(&Launch) -> f64),
+        ("launch → WebDriver session", |l: &Launch| l.session_ms),
+    ] {
+        rows.push(Row::new(&format!("{figure}, cold"), pick(&cold[0]), pick(&cold[1]), ms));
+        let (a, b) = (sorted(warm[0].iter().map(pick)), sorted(warm[1].iter().map(pick)));
+        rows.push(Row {
+            figure: format!("{figure}, warm"),
+            ours: spread(&a),
+            floor: spread(&b),
+            ratio: median(&a) / median(&b),
+        });
+    }
+    let mib = |kib: f64| format!("{:.1} MiB", kib / 1024.0);
+    let total = |l: &Launch, pss: bool| -> f64 {
+        l.memory.iter().map(|m| if pss { m.pss_kib.unwrap_or(0) } else { m.rss_kib }).sum::<u64>() as f64
+    };
+    let (a, b) = (&warm[0][WARM_LAUNCHES - 1], &warm[1][WARM_LAUNCHES - 1]);
+    rows.push(Row::new("RSS, all processes", total(a, false), total(b, false), mib));
+    if a.memory.iter().chain(&b.memory).all(|m| m.pss_kib.is_some()) {
+        rows.push(Row::new("PSS, all processes", total(a, true), total(b, true), mib));
+    }
+    // xtask prints them in one table with the sizes; run alone, the bench prints them itself.
+    if let Some(file) = std::env::var_os("PENGGERAK_BENCH_ROWS") {
+        let tsv: String =
+            rows.iter().map(|r| format!("{}\t{}\t{}\t{}\n", r.figure, r.ours, r.floor, r.ratio)).collect();
+        std::fs::write(file, tsv).unwrap();
+    } else {
+        println!();
+        for row in &rows {
+            println!("{row}");
+        }
     }
     // The server is gone, so there is no sign-out to do: leave the keyring as found.
     driver.forget_session();
 }
 
+/// One row of the table: a figure, ours, the floor's, and ours over the floor's.
+struct Row {
+    figure: String,
+    ours: String,
+    floor: String,
+    ratio: f64,
+}
+
+impl Row {
+    fn new(figure: &str, ours: f64, floor: f64, show: impl Fn(f64) -> String) -> Row {
+        Row { figure: figure.to_owned(), ours: show(ours), floor: show(floor), ratio: ours / floor }
+    }
+}
+
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "  {:<34} {:>22} {:>22} {:>6.2}x", self.figure, self.ours, self.floor, self.ratio)
+    }
+}
+
 fn print_memory(name: &str, rss_kib: u64, pss_kib: Option<u64>) {
     let mib = |kib: u64| kib as f64 / 1024.0;
     let pss = pss_kib.map_or("n/a".to_owned(), |p| format!("{:.1} MiB", mib(p)));
-    println!("    {name:<29}{:>9.1} MiB RSS  {pss:>10} PSS", mib(rss_kib));
+    println!("    {name:<38}{:>9.1} MiB RSS  {pss:>10} PSS", mib(rss_kib));
 }
 
 /// Empties what a launch leaves on disk to speed up the next one, keeping the app's store: WebKit's disk
 /// caches (wry keeps them in the app's local data directory, beside the store) and the user's cache
 /// directory (there: the GL shader cache). Returns what it emptied, for the figures' legend.
-fn empty_caches(app_home: &Path) -> Vec<String> {
-    let conf: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tauri.conf.json"))
-            .unwrap(),
-    )
-    .unwrap();
+fn empty_caches(app_home: &Path, conf: &Path) -> Vec<String> {
+    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(conf).unwrap()).unwrap();
     let identifier = conf["identifier"].as_str().expect("tauri.conf.json names the app's identifier");
     let local = app_home.join("data").join(identifier);
     let mut emptied = Vec::new();
@@ -141,40 +229,44 @@ fn empty_caches(app_home: &Path) -> Vec<String> {
     emptied
 }
 
-/// Launches the signed-in app, times it until Beranda is drawn, reads its memory, and closes it.
-async fn launch(driver: &Driver, name: &str) -> Launch {
+/// Launches `subject`, times it until its first content is drawn, reads its memory, and closes it.
+async fn launch(driver: &Driver, subject: &Subject, run: &str) -> Launch {
+    let name = format!("{}-{run}", subject.name);
     let t = Instant::now();
-    let app = driver.launch().await;
+    let app = driver.launch_binary(&subject.binary).await;
     let session_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let found = app
-        .wait()
-        .at_most(DRAW_TIMEOUT)
-        .every(POLL)
-        .for_element(Locator::Css(&format!("{HOME_DRAWN}, {HOME_FAILED}")))
-        .await;
+    let wanted = match subject.failed {
+        Some(failed) => format!("{}, {failed}", subject.drawn),
+        None => subject.drawn.to_owned(),
+    };
+    let found = app.wait().at_most(DRAW_TIMEOUT).every(POLL).for_element(Locator::Css(&wanted)).await;
     let drawn_ms = t.elapsed().as_secs_f64() * 1000.0;
     match found {
-        Ok(e) if e.attr("id").await.ok().flatten().as_deref() == Some(&HOME_DRAWN[1..]) => {}
+        Ok(e) if e.attr("id").await.ok().flatten().as_deref() == Some(&subject.drawn[1..]) => {}
         Ok(e) => {
             screenshot(&app, &format!("failed-bench-{name}")).await;
-            panic!("{name} launch: Beranda could not read the store: {:?}", e.text().await);
+            panic!("{name} launch: its first content could not be drawn: {:?}", e.text().await);
         }
         Err(e) => {
             screenshot(&app, &format!("failed-bench-{name}")).await;
-            panic!("{name} launch: Beranda was not drawn within {DRAW_TIMEOUT:?}: {e}");
+            panic!("{name} launch: its first content was not drawn within {DRAW_TIMEOUT:?}: {e}");
         }
     }
     tokio::time::sleep(SETTLE).await;
-    let memory = app_processes().iter().enumerate().map(|(i, &pid)| memory(pid, i == 0)).collect();
-    close(app).await;
+    let memory = processes(&subject.binary)
+        .iter()
+        .enumerate()
+        .map(|(i, &pid)| memory(pid, (i == 0).then_some(subject.name)))
+        .collect();
+    close(app, &subject.binary).await;
     Launch { session_ms, drawn_ms, memory }
 }
 
 /// Ends the app's WebDriver session (WebKitWebDriver stops the app) and waits until the app and its
 /// WebKit processes are gone: the next launch must not find a warm web process or race the dying app for
 /// the database.
-async fn close(app: Client) {
-    let pids = app_processes();
+async fn close(app: Client, binary: &Path) {
+    let pids = processes(binary);
     app.close().await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     while pids.iter().any(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
@@ -186,11 +278,16 @@ async fn close(app: Client) {
     }
 }
 
-/// The app's process and all its descendants (WebKitWebProcess, WebKitNetworkProcess, any sandbox
+/// The process of `binary` and all its descendants (WebKitWebProcess, WebKitNetworkProcess, any sandbox
 /// wrapper), found through each process's parent in `/proc`.
-fn app_processes() -> Vec<i32> {
-    let apps = app_pids();
-    assert_eq!(apps.len(), 1, "exactly one app process runs during a launch (found {apps:?})");
+fn processes(binary: &Path) -> Vec<i32> {
+    let apps = pids_of(binary);
+    assert_eq!(
+        apps.len(),
+        1,
+        "exactly one process of {} runs during a launch (found {apps:?})",
+        binary.display()
+    );
     let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
@@ -211,12 +308,12 @@ fn app_processes() -> Vec<i32> {
 }
 
 /// A process's resident memory (`VmRSS`) and proportional share (`Pss` from `smaps_rollup`, when the kernel
-/// has it and lets us read it), named after its executable (the app as `penggerak`, whatever its copy's
-/// file is called).
-fn memory(pid: i32, is_app: bool) -> Memory {
+/// has it and lets us read it), named `app` (the app's own process, whatever its copy's file is called) or
+/// after its executable.
+fn memory(pid: i32, app: Option<&str>) -> Memory {
     let proc = Path::new("/proc").join(pid.to_string());
-    let name = if is_app {
-        "penggerak".to_owned()
+    let name = if let Some(app) = app {
+        app.to_owned()
     } else {
         std::fs::read_link(proc.join("exe"))
             .ok()

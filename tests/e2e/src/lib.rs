@@ -88,11 +88,13 @@ impl Driver {
 
     /// Launches the app (a new process) and returns a WebDriver session on its window.
     pub async fn launch(&self) -> Client {
+        self.launch_binary(&app_binary()).await
+    }
+
+    /// Launches another Tauri app's `binary` (the benchmark's floor app) the same way.
+    pub async fn launch_binary(&self, binary: &Path) -> Client {
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_binary().to_string_lossy() }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": binary.to_string_lossy() }));
         // tauri-driver accepts connections before the WebKitWebDriver behind it is ready; a session
         // request in that gap is dropped. Retry for a bounded time, then fail with the last error.
         let deadline = Instant::now() + Duration::from_secs(15);
@@ -310,7 +312,12 @@ pub async fn sign_out(c: &Client) {
 /// The pids of every running instance of the app binary under test (found by their executable, so other
 /// programs and other builds of the app are left alone).
 pub fn app_pids() -> Vec<i32> {
-    let target = app_binary().canonicalize().unwrap();
+    pids_of(&app_binary())
+}
+
+/// The pids of every running process whose executable is `binary`.
+pub fn pids_of(binary: &Path) -> Vec<i32> {
+    let target = binary.canonicalize().unwrap();
     std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
