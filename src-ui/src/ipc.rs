@@ -25,6 +25,28 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
     async fn tauri_listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
+    fn performance_mark(name: &str) -> Result<JsValue, JsValue>;
+}
+
+thread_local! {
+    /// How many start-up marks are left: the first calls of a launch are marked, then nothing more is
+    /// (the webview keeps every mark for as long as the page lives).
+    static MARKS_LEFT: Cell<u32> = const { Cell::new(MARKS) };
+}
+
+/// The start-up marks a launch leaves, at most.
+const MARKS: u32 = 40;
+
+/// Leaves a `performance.mark` named `name` while the launch's marks last: the launch benchmark reads
+/// them to say where the time from launch to Beranda goes (`tests/e2e/benches/launch.rs`).
+pub fn mark(name: impl FnOnce() -> String) {
+    let left = MARKS_LEFT.with(Cell::get);
+    if left > 0 {
+        MARKS_LEFT.with(|m| m.set(left - 1));
+        let _ = performance_mark(&name());
+    }
 }
 
 #[derive(Serialize)]
@@ -65,7 +87,10 @@ fn internal(code: ErrorCode, detail: String) -> ApiError {
 async fn call<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, ApiError> {
     let args = serde_wasm_bindgen::to_value(args)
         .map_err(|e| internal(ErrorCode::BadRequest, format!("{command}: {e}")))?;
-    let value = tauri_invoke(command, args).await.map_err(rejection)?;
+    mark(|| format!("{command} asked"));
+    let value = tauri_invoke(command, args).await.map_err(rejection);
+    mark(|| format!("{command} answered"));
+    let value = value?;
     serde_wasm_bindgen::from_value(value)
         .map_err(|e| internal(ErrorCode::Internal, format!("{command}: {e}")))
 }

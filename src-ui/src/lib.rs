@@ -16,6 +16,7 @@ pub mod view_model;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
+    ipc::mark(|| "main".to_owned());
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
 }

@@ -49,7 +49,25 @@ struct Launch {
     session_ms: f64,
     drawn_ms: f64,
     memory: Vec<Memory>,
+    /// What the page itself timed, in ms since its time origin: its fetches, the UI's start-up marks
+    /// (`ipc::mark`: `main`, each IPC call asked and answered), and when the bench saw the first content.
+    timeline: Vec<(String, f64)>,
 }
+
+/// Reads the page's own timing (navigation, resources, marks) when the first content is there.
+const TIMELINE: &str = r#"
+    const out = [];
+    const nav = performance.getEntriesByType('navigation')[0];
+    if (nav) out.push(['page fetched', nav.responseEnd], ['DOM content loaded', nav.domContentLoadedEventEnd]);
+    for (const r of performance.getEntriesByType('resource')) {
+        const file = r.name.split('/').pop().split('?')[0];
+        out.push([(file.endsWith('.wasm') ? 'wasm' : file) + ' fetched', r.responseEnd]);
+    }
+    for (const m of performance.getEntriesByType('mark')) out.push([m.name, m.startTime]);
+    out.push(['first content seen by the bench', performance.now()]);
+    out.sort((a, b) => a[1] - b[1]);
+    return out;
+"#;
 
 /// One process of the app (the app itself or a WebKit helper), in KiB.
 struct Memory {
@@ -142,6 +160,22 @@ async fn main() {
         }
     }
 
+    println!("  where a warm launch's time goes, by the page's own clock (ms since its time origin), the last warm launch:");
+    for (subject, launches) in [(&ours, &warm[0]), (&floor, &warm[1])] {
+        let last = &launches[WARM_LAUNCHES - 1];
+        let seen =
+            last.timeline.iter().find(|(n, _)| n.starts_with("first content seen")).map_or(0.0, |e| e.1);
+        println!(
+            "    {}: the page's time origin about {:.0} ms after launch (the bench's {:.0} ms less the page's {:.0})",
+            subject.name,
+            last.drawn_ms - seen,
+            last.drawn_ms,
+            seen
+        );
+        for (name, at) in &last.timeline {
+            println!("      {at:>8.1}  {name}");
+        }
+    }
     let ms = |x: f64| format!("{x:.0} ms");
     let spread = |xs: &[f64]| format!("{:.0} ms ({:.0}–{:.0})", median(xs), xs[0], xs[xs.len() - 1]);
     let mut rows = Vec::new();
@@ -252,6 +286,8 @@ async fn launch(driver: &Driver, subject: &Subject, run: &str) -> Launch {
             panic!("{name} launch: its first content was not drawn within {DRAW_TIMEOUT:?}: {e}");
         }
     }
+    let timeline: Vec<(String, f64)> = serde_json::from_value(app.execute(TIMELINE, vec![]).await.unwrap())
+        .expect("the page's timeline is a list of [name, ms]");
     tokio::time::sleep(SETTLE).await;
     let memory = processes(&subject.binary)
         .iter()
@@ -259,7 +295,7 @@ async fn launch(driver: &Driver, subject: &Subject, run: &str) -> Launch {
         .map(|(i, &pid)| memory(pid, (i == 0).then_some(subject.name)))
         .collect();
     close(app, &subject.binary).await;
-    Launch { session_ms, drawn_ms, memory }
+    Launch { session_ms, drawn_ms, memory, timeline }
 }
 
 /// Ends the app's WebDriver session (WebKitWebDriver stops the app) and waits until the app and its
