@@ -95,6 +95,7 @@ fn Root() -> impl IntoView {
 /// The signed-in app: menu, sync status line, pages.
 #[component]
 fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
+    ipc::mark(|| "signed-in shell built".to_owned());
     let sync = RwSignal::new(SyncStatus::default());
     let principal = profile.role == Role::KepalaSekolah;
     let pengawas = profile.role == Role::Pengawas;

@@ -301,7 +301,10 @@ pub async fn on_sync_status(mut on_status: impl FnMut(SyncStatus) + 'static) -> 
             on_status(status);
         }
     });
-    tauri_listen(SYNC_STATUS_EVENT, &handler).await.map_err(rejection)?;
+    mark_call("listen", "asked");
+    let listening = tauri_listen(SYNC_STATUS_EVENT, &handler).await.map_err(rejection);
+    mark_call("listen", "answered");
+    listening?;
     handler.forget(); // the listener lives as long as the app
     Ok(())
 }

@@ -19,4 +19,5 @@ pub fn start() {
     ipc::mark(|| "main".to_owned());
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    ipc::mark(|| "mounted".to_owned());
 }

@@ -15,6 +15,7 @@ use penggerak_types::ipc::{Home as HomeData, SearchScope};
 
 #[component]
 pub fn Home() -> impl IntoView {
+    ipc::mark(|| "Beranda built".to_owned());
     let ctx = expect_context::<PageContext>();
     let profile = ctx.profile.clone();
     let data = ctx.read(ipc::home);
@@ -89,6 +90,7 @@ fn problems(l: Locale, profile: &Profile) -> Option<impl IntoView> {
 }
 
 fn summary(l: Locale, h: HomeData) -> impl IntoView {
+    ipc::mark(|| "Beranda's summary built".to_owned());
     let programme = match h.programme {
         Some(p) => {
             // A finished programme has no stage ending ahead of it.
