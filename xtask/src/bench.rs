@@ -9,7 +9,7 @@ use std::time::Instant;
 pub fn package() -> Result<PathBuf> {
     crate::setup::run()?;
     exec(cmd("tauri").args(["build", "--bundles", "deb"]).env("CI", "true"))?;
-    let deb = deb_of("Penggerak")?;
+    let deb = deb_of(&env::root().join("tauri.conf.json"))?;
     println!("package: {}", deb.display());
     Ok(deb)
 }
@@ -19,11 +19,15 @@ pub fn package() -> Result<PathBuf> {
 fn package_floor() -> Result<PathBuf> {
     let floor = env::root().join("floor");
     exec(cmd("tauri").args(["build", "--bundles", "deb"]).current_dir(&floor).env("CI", "true"))?;
-    deb_of("penggerak-floor")
+    deb_of(&floor.join("tauri.conf.json"))
 }
 
-/// The `.deb` the Tauri CLI made of the product `name` (several products share the bundle folder).
-fn deb_of(name: &str) -> Result<PathBuf> {
+/// The `.deb` the Tauri CLI made of the product `conf` (a `tauri.conf.json`) names: the app and the floor
+/// share the bundle folder.
+fn deb_of(conf: &std::path::Path) -> Result<PathBuf> {
+    let text = std::fs::read_to_string(conf).with_context(|| format!("reading {}", conf.display()))?;
+    let conf: serde_json::Value = serde_json::from_str(&text).context("parsing tauri.conf.json")?;
+    let name = conf["productName"].as_str().context("tauri.conf.json names no productName")?;
     let dir = env::root().join("target/release/bundle/deb");
     let prefix = format!("{name}_");
     std::fs::read_dir(&dir)

@@ -1,9 +1,10 @@
 //! The thin slice in the real app: sign in with the demo account, see the teacher's name, restart and
 //! still be signed in, sign out — with the tokens really in the OS keyring and really revoked.
 
+use fantoccini::Client;
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{find, open, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ErrorCode;
 
@@ -42,6 +43,7 @@ async fn sign_in_restart_sign_out() {
     let app = driver.launch().await;
     wait_text(&app, "#user-name", "home after restart", |t| t == NAME).await;
     screenshot(&app, "04-home-after-restart").await;
+    start_up_marks_are_left_and_bounded(&app).await;
 
     // Sign out (in Pengaturan): back to the sign-in screen, keyring entry gone, session revoked on the
     // server.
@@ -72,6 +74,45 @@ async fn sign_in_restart_sign_out() {
             assert!(!text.contains(s), "a secret was written to {}", file.display());
         }
     }
+}
+
+/// The launch benchmark reads the UI's start-up marks (`ipc::mark`): they are there, in order (the wasm's
+/// `main` before Beranda's store read is asked, and answered after), and a launch leaves at most 40 however
+/// many calls the app makes (the webview keeps every mark while the page lives).
+async fn start_up_marks_are_left_and_bounded(app: &Client) {
+    let marks = || async {
+        let v = app.execute("return performance.getEntriesByType('mark').map(m => m.name);", vec![]).await;
+        serde_json::from_value::<Vec<String>>(v.unwrap()).unwrap()
+    };
+    wait_text(app, "#jp-line", "Beranda read from the store", |t| !t.is_empty()).await;
+    let first = marks().await;
+    let at = |name: &str| first.iter().position(|m| m == name);
+    let (main, asked, answered) = (at("main"), at("home asked"), at("home answered"));
+    assert!(
+        main.is_some() && main < asked && asked < answered,
+        "the launch marked main, then Beranda's read asked, then answered: {first:?}"
+    );
+    // Every page a teacher has, twice: far more than 40 calls.
+    for _ in 0..2 {
+        for (nav, heading) in [
+            ("status", "#status-title"),
+            ("komunitas", "#komunitas-title"),
+            ("rencana", "#rencana-title"),
+            ("kinerja", "#kinerja-title"),
+            ("materi", "#materi-title"),
+            ("settings", "#settings-title"),
+            ("home", "#home-title"),
+        ] {
+            open(app, nav, heading).await;
+        }
+    }
+    let after = marks().await;
+    assert_eq!(after.len(), 40, "the marks stop at 40 after many more calls: {after:?}");
+    // (Marks made in the same millisecond may come back in either order: compare them sorted.)
+    let (mut kept, mut first) = (after[..first.len()].to_vec(), first);
+    kept.sort();
+    first.sort();
+    assert_eq!(kept, first, "the first marks are kept, later calls leave none");
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
