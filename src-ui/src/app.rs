@@ -3,28 +3,13 @@
 
 use crate::context::{locale, PageContext};
 use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
-use crate::pages::{
-    communities::Komunitas,
-    community::Community,
-    conflicts::Konflik,
-    home::Home,
-    material::Material,
-    materials::Materi,
-    performance::Kinerja,
-    pkb::Rencana,
-    programme::Status,
-    refused::Ditolak,
-    settings::Pengaturan,
-    sign_in::SignIn,
-    staff::Staf,
-    staff_member::StaffMember,
-    storage::Penyimpanan,
-    supervision::{Binaan, BinaanSchool},
-};
+use crate::lazy_pages::*;
+use crate::pages::{home::Home, sign_in::SignIn};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
+use leptos_router::Lazy;
 use penggerak_types::api::{Profile, Role};
 use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
 
@@ -171,21 +156,21 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     .map(|why| view! { <p id="sync-problem" class="error" role="alert">{why}</p> })}
                 <Routes fallback=Home>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/status") view=Status />
-                    <Route path=path!("/komunitas") view=Komunitas />
-                    <Route path=path!("/komunitas/:id") view=Community />
-                    <Route path=path!("/rencana") view=Rencana />
-                    <Route path=path!("/kinerja") view=Kinerja />
-                    <Route path=path!("/materi") view=Materi />
-                    <Route path=path!("/materi/:id") view=Material />
-                    <Route path=path!("/penyimpanan") view=Penyimpanan />
-                    <Route path=path!("/pengaturan") view=Pengaturan />
-                    <Route path=path!("/konflik") view=Konflik />
-                    <Route path=path!("/ditolak") view=Ditolak />
-                    <Route path=path!("/staf") view=Staf />
-                    <Route path=path!("/staf/:id") view=StaffMember />
-                    <Route path=path!("/binaan") view=Binaan />
-                    <Route path=path!("/binaan/:npsn") view=BinaanSchool />
+                    <Route path=path!("/status") view={Lazy::<StatusPage>::new()} />
+                    <Route path=path!("/komunitas") view={Lazy::<KomunitasPage>::new()} />
+                    <Route path=path!("/komunitas/:id") view={Lazy::<CommunityPage>::new()} />
+                    <Route path=path!("/rencana") view={Lazy::<RencanaPage>::new()} />
+                    <Route path=path!("/kinerja") view={Lazy::<KinerjaPage>::new()} />
+                    <Route path=path!("/materi") view={Lazy::<MateriPage>::new()} />
+                    <Route path=path!("/materi/:id") view={Lazy::<MaterialPage>::new()} />
+                    <Route path=path!("/penyimpanan") view={Lazy::<PenyimpananPage>::new()} />
+                    <Route path=path!("/pengaturan") view={Lazy::<PengaturanPage>::new()} />
+                    <Route path=path!("/konflik") view={Lazy::<KonflikPage>::new()} />
+                    <Route path=path!("/ditolak") view={Lazy::<DitolakPage>::new()} />
+                    <Route path=path!("/staf") view={Lazy::<StafPage>::new()} />
+                    <Route path=path!("/staf/:id") view={Lazy::<StaffMemberPage>::new()} />
+                    <Route path=path!("/binaan") view={Lazy::<BinaanPage>::new()} />
+                    <Route path=path!("/binaan/:npsn") view={Lazy::<BinaanSchoolPage>::new()} />
                 </Routes>
             </div>
         </Router>

@@ -11,6 +11,7 @@ pub mod app;
 pub mod context;
 pub mod draft;
 pub mod ipc;
+pub mod lazy_pages;
 pub mod pages;
 pub mod view_model;
 

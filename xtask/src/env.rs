@@ -16,7 +16,7 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
-/// `~/.cargo/bin`, where `cargo install` puts trunk, wasm-bindgen and tauri-driver.
+/// `~/.cargo/bin`, where `cargo install` puts wasm-bindgen and tauri-driver.
 pub fn cargo_bin() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -197,7 +197,7 @@ pub fn app_binary(profile: &str) -> PathBuf {
     root().join("target/xtask/bin").join(format!("penggerak-{profile}"))
 }
 
-/// Builds the UI and the app through the Tauri CLI (which runs trunk first): only this build embeds the
+/// Builds the UI and the app through the Tauri CLI (which runs `cargo xtask ui` first): only this build embeds the
 /// UI. Returns the path of the kept copy (see [`app_binary`]).
 pub fn build_app(release: bool) -> Result<PathBuf> {
     let mut c = cmd("tauri");

@@ -13,6 +13,7 @@ mod run;
 mod schemathesis;
 mod setup;
 mod test;
+mod ui;
 mod wasm_size;
 
 use anyhow::{bail, Result};
@@ -20,7 +21,7 @@ use anyhow::{bail, Result};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  setup              install what is missing (apt packages, wasm32 target, trunk, wasm-bindgen-cli,
+  setup              install what is missing (apt packages, wasm32 target, wasm-bindgen-cli,
                      tauri-driver, npm tools); nothing already installed is redone
   run [--headless]   build, start the reference server with demo data on 127.0.0.1:8080, open the app
                      (--headless: under Xvfb with its own keyring, for machines without a display)
@@ -32,7 +33,10 @@ commands:
   e2e [FILTER]       build the app, then only the end-to-end tests (as in `test`, or those whose name
                      contains FILTER; screenshots in
                      .e2e-artifacts/)
-  budget             check the UI wasm last built against size-budget.toml (as `test` does)
+  ui [app|floor]     build the UI to its dist folder: wasm, split into a start module and lazily
+                     loaded pages, wasm-bindgen, wasm-opt (as the Tauri CLI's build does first)
+  budget             check the UI wasm last built against size-budget.toml (as `test` does), then
+                     say where its size goes (by crate, and its largest functions)
   package            build the release app and its .deb
   bench [app|kill]   build release artefacts and report their sizes, the release app's launch time
                      (to Beranda drawn from the store, cold and warm) and memory (with its WebKit
@@ -62,7 +66,12 @@ fn dispatch() -> Result<()> {
         Some("bench") => bench::run(rest),
         Some("schemathesis") => schemathesis::run(),
         Some("e2e") => test::e2e_only(rest),
-        Some("budget") => budget::check(),
+        Some("ui") => ui::run(rest),
+        Some("budget") => budget::check().and_then(|()| {
+            // Run alone, it also says where the wasm goes, for whoever is about to cross a limit.
+            println!();
+            wasm_size::print(&crate::ui::start_module_with_names(&crate::ui::APP), 16, 25)
+        }),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

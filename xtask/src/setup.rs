@@ -38,7 +38,6 @@ pub const APT_PACKAGES: &[&str] = &[
 /// elsewhere (whose npm conflicts with Debian's) keep theirs.
 const NODE_PACKAGES: &[&str] = &["nodejs", "npm"];
 
-const TRUNK_VERSION: &str = "0.21.14";
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 /// Checks the dependency tree's licences, bans and sources (`deny.toml`) in `cargo xtask test`.
 const CARGO_DENY_VERSION: &str = "0.20.2";
@@ -122,20 +121,13 @@ fn npm_tools() -> Result<()> {
 pub fn run() -> Result<()> {
     apt()?;
     wasm_target()?;
-    // trunk 0.22 needs a newer rustc than this project's floor; its lockfile is honoured.
-    cargo_install("trunk", TRUNK_VERSION, "trunk", true)?;
     // The CLI must equal the library version in Cargo.lock. Not --locked: its own lockfile asks for a
     // crate version the registry may lack.
     cargo_install("wasm-bindgen-cli", &env::locked_wasm_bindgen()?, "wasm-bindgen", false)?;
     cargo_install("tauri-driver", TAURI_DRIVER_VERSION, "tauri-driver", true)?;
     cargo_install("cargo-deny", CARGO_DENY_VERSION, "cargo-deny", true)?;
     npm_tools()?;
-    for (tool, arg) in [
-        ("trunk", "--version"),
-        ("wasm-bindgen", "--version"),
-        ("tauri", "--version"),
-        ("cargo-deny", "--version"),
-    ] {
+    for (tool, arg) in [("wasm-bindgen", "--version"), ("tauri", "--version"), ("cargo-deny", "--version")] {
         if !has(tool, arg) {
             bail!("{tool} is still not runnable after setup");
         }

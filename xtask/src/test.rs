@@ -11,7 +11,7 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
     p.run("cargo deny (licences, bans, sources)", || {
         exec(cmd("cargo").args(["deny", "check", "licenses", "bans", "sources"]))
     })?;
-    // The Tauri CLI build comes first: it builds the UI to wasm (trunk), which the app embeds, and
+    // The Tauri CLI build comes first: it builds the UI to wasm (`cargo xtask ui`), which the app embeds, and
     // `generate_context!` needs that output to exist for clippy and the tests to compile.
     p.run("build UI (wasm) + app (Tauri CLI)", || env::build_app(false).map(|_| ()))?;
     p.run("size budget (size-budget.toml)", crate::budget::check)?;

@@ -1,8 +1,9 @@
-//! Where the UI's wasm goes: its code by crate and its largest functions, read from the wasm cargo writes
-//! before wasm-bindgen and wasm-opt (the UI's release profile keeps its function names; the shipped file has
-//! none). The figures are before wasm-opt, so they add up to more than the shipped file; their order is
-//! what tells where to cut (`cargo xtask bench app` prints them). wasm-bindgen's `__wbindgen_describe_*`
-//! functions are left out: wasm-bindgen reads and removes them, so they never ship.
+//! Where the UI's start module goes: its code by crate and its largest functions, read from the start
+//! module as the split writes it, before wasm-bindgen and wasm-opt (the UI's release profile keeps its
+//! function names; the shipped file has none). The figures are before wasm-opt, so they add up to more
+//! than the shipped file; their order is what tells where to cut (`cargo xtask budget` and `cargo xtask
+//! bench app` print them). wasm-bindgen's `__wbindgen_describe_*` functions are left out: wasm-bindgen
+//! reads and removes them, so they never ship.
 
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -90,7 +91,7 @@ pub fn print(wasm: &Path, crates: usize, functions: usize) -> Result<()> {
     by_crate.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let kib = |b: u64| b as f64 / 1024.0;
     println!(
-        "where the UI wasm goes (before wasm-opt: {:.1} KiB of code in {} functions, {:.1} KiB of data):",
+        "where the UI start module goes (before wasm-opt: {:.1} KiB of code in {} functions, {:.1} KiB of data):",
         kib(code),
         contents.functions.len(),
         kib(contents.data)

@@ -119,7 +119,7 @@ impl Driver {
     /// Launches the app on the sign-in screen, signs in and waits until the first sync has settled.
     pub async fn signed_in(&self, identifier: &str, password: &str, name: &str) -> Client {
         let app = self.launch().await;
-        find(&app, "#identifier", "sign-in screen").await;
+        press(&app, "#identifier", "sign-in screen").await;
         sign_in(&app, identifier, password, name).await;
         wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Terakhir disinkronkan")).await;
         app
@@ -184,6 +184,41 @@ pub async fn find(c: &Client, css: &str, step: &str) -> Element {
             panic!("{step}: `{css}` did not appear (see .e2e-artifacts/failed-{step}.png/.html) within {STEP_TIMEOUT:?}: {err}");
         }
     }
+}
+
+/// Presses the element matching `css` once it is there and enabled, the way a person waits for a button
+/// that is greyed out while the app finishes the last thing asked. A WebDriver click on a disabled button is
+/// accepted and does nothing, so clicking as soon as the element appears can lose the press without a sign:
+/// a page redrawn from the store after a change may show the next button while the change's own call has
+/// not yet answered and its buttons are still disabled. A click the driver refuses because the page replaced
+/// the element (it was not delivered) is tried again on the new one.
+pub async fn press(c: &Client, css: &str, step: &str) {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    let mut last = String::from("not there");
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            match e.prop("disabled").await {
+                Ok(Some(d)) if d == "true" => last = "disabled".into(),
+                Ok(_) => match e.click().await {
+                    Ok(()) => return,
+                    Err(err) if is_stale(&err) => last = "replaced while pressed".into(),
+                    Err(err) => panic!("{step}: pressing `{css}`: {err}"),
+                },
+                Err(err) if is_stale(&err) => last = "replaced while looked at".into(),
+                Err(err) => panic!("{step}: reading `{css}`: {err}"),
+            }
+        }
+        if Instant::now() > deadline {
+            screenshot(c, &format!("failed-{step}")).await;
+            panic!("{step}: `{css}` was never there and enabled within {STEP_TIMEOUT:?} (last: {last})");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Whether WebDriver refused because the element is no longer in the page (it was not acted on).
+fn is_stale(err: &fantoccini::error::CmdError) -> bool {
+    matches!(err, fantoccini::error::CmdError::Standard(e) if e.error == fantoccini::error::ErrorStatus::StaleElementReference)
 }
 
 /// Waits until the element matching `css` has text for which `ok` holds; returns that text.
@@ -290,13 +325,13 @@ pub async fn screenshots_of(c: &Client, name: &str, selector: Option<&str>) {
 pub async fn sign_in(c: &Client, identifier: &str, password: &str, name: &str) {
     type_into(c, "#identifier", identifier, "identifier").await;
     type_into(c, "#password", password, "password").await;
-    find(c, "#sign-in", "sign-in button").await.click().await.unwrap();
+    press(c, "#sign-in", "sign-in button").await;
     wait_text(c, "#user-name", "home after sign-in", |t| t == name).await;
 }
 
 /// Opens a page from the menu (`#nav-<id>`) and waits for its heading (`#<id>-title`, or `heading`).
 pub async fn open(c: &Client, nav: &str, heading: &str) {
-    find(c, &format!("#nav-{nav}"), "menu").await.click().await.unwrap();
+    press(c, &format!("#nav-{nav}"), "menu").await;
     find(c, heading, &format!("page {nav}")).await;
 }
 
@@ -305,7 +340,7 @@ pub async fn open(c: &Client, nav: &str, heading: &str) {
 pub async fn sign_out(c: &Client) {
     open(c, "settings", "#settings-title").await;
     wait_text(c, "#settings-waiting", "nothing waits before sign-out", |t| t == "0").await;
-    find(c, "#sign-out", "sign-out button").await.click().await.unwrap();
+    press(c, "#sign-out", "sign-out button").await;
     find(c, "#identifier", "sign-in screen after sign-out").await;
 }
 

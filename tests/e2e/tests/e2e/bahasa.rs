@@ -7,7 +7,7 @@
 use penggerak_client::ApiClient;
 use penggerak_core::clock::{date_after, today, SystemClock};
 use penggerak_e2e::{
-    find, open, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver, NotifyCalls,
+    find, open, press, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver, NotifyCalls,
 };
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
@@ -48,7 +48,7 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     // Pengaturan → English: the menu, the sync line and the page change at once.
     open(&app, "settings", "#settings-title").await;
     screenshots(&app, "60-pengaturan").await;
-    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    press(&app, "#language-en", "the English choice").await;
     wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
     wait_text(&app, "#nav-home", "the menu in English", |t| t == "Home").await;
     wait_text(&app, "#sync-line", "the sync line in English", |t| t.starts_with("Last synced ")).await;
@@ -78,7 +78,7 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     .await;
     screenshots_of(&app, "65-materials-search-en", Some("#material-search-results")).await;
     // Penyimpanan in English: its title and the total with the free space.
-    find(&app, "#storage-link", "the storage line").await.click().await.unwrap();
+    press(&app, "#storage-link", "the storage line").await;
     wait_text(&app, "#storage-title", "Penyimpanan in English", |t| t == "Storage").await;
     wait_text(&app, "#storage-total", "the total in English", |t| t.starts_with("Saved materials use "))
         .await;
@@ -114,7 +114,7 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     assert_eq!(bus.count_any(&english), 0, "and not again in the new language");
 
     // And back: Bahasa Indonesia.
-    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#nav-home", "the menu in Bahasa Indonesia", |t| t == "Beranda").await;
     // Leave the device as found: signed out (the harness checks the keyring when the driver goes).
     sign_out(&app).await;

@@ -3,7 +3,7 @@
 //! English; then, with the server down, the app still shows the last copy, saying so.
 
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
+use penggerak_e2e::{find, open, press, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 
 const DEWI: &str = "dewi.kusumawardani@demo.penggerak.id";
@@ -31,12 +31,12 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     )
     .await;
     screenshots(&app, "80-binaan").await;
-    find(&app, ".supervised-school[data-npsn='20401234'] a", "open the school").await.click().await.unwrap();
+    press(&app, ".supervised-school[data-npsn='20401234'] a", "open the school").await;
     wait_text(&app, "#supervised-staff", "its staff, read-only", |t| t.contains("Siti Rahayu")).await;
     screenshots(&app, "81-binaan-staf").await;
 
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    press(&app, "#language-en", "the English choice").await;
     wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
     open(&app, "binaan", "#supervision-title").await;
     wait_text(&app, "#supervision-title", "in English", |t| t == "Supervised schools").await;
@@ -54,7 +54,7 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     screenshots(&app, "83-binaan-offline-en").await;
     server.restart();
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
     sign_out(&app).await;
     app.close().await.unwrap();

@@ -7,7 +7,9 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{absent, eventually, find, open, screenshots, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{
+    absent, eventually, find, open, press, screenshots, sign_out, type_into, wait_text, Driver,
+};
 use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer};
 use penggerak_types::kinerja::KinerjaOverview;
 use penggerak_types::pkb::PkbOverview;
@@ -33,9 +35,9 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     let slider = find(&app, &format!("#progress-{item_id}"), "progress slider").await;
     let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
     slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight: +5 %
-    find(&app, &format!("#pkb-{item_id} .save-progress"), "save progress").await.click().await.unwrap();
+    press(&app, &format!("#pkb-{item_id} .save-progress"), "save progress").await;
 
-    find(&app, "#open-refused", "the way to the refused change").await.click().await.unwrap();
+    press(&app, "#open-refused", "the way to the refused change").await;
     find(&app, "#refused-title", "the refused-changes screen").await;
     let row = find(&app, ".refused tr[data-field='progress']", "what the change held").await;
     let held = row.text().await.unwrap();
@@ -45,20 +47,20 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
 
     // The same screen in English.
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    press(&app, "#language-en", "the English choice").await;
     wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
-    find(&app, "#open-refused", "the way there, in English").await.click().await.unwrap();
+    press(&app, "#open-refused", "the way there, in English").await;
     wait_text(&app, "#refused-title", "the screen in English", |t| t == "Needs your attention").await;
     screenshots(&app, "46-ditolak-en").await;
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
 
     // Read: dismissed, and the sync line no longer points there.
-    find(&app, "#open-refused", "the way there").await.click().await.unwrap();
+    press(&app, "#open-refused", "the way there").await;
     find(&app, ".refused .dismiss", "the refused progress edit").await;
     absent(&app, ".refused .reopen", "a progress edit holds no text of hers to open again").await;
-    find(&app, ".refused .dismiss", "dismiss").await.click().await.unwrap();
+    press(&app, ".refused .dismiss", "dismiss").await;
     find(&app, "#refused-none", "nothing refused is left").await;
     wait_text(&app, "#sync-line", "the badge is gone", |t| !t.contains("ditolak")).await;
 
@@ -66,11 +68,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     // again, finds every character she wrote in its box, fixes it and sends it.
     open(&app, "rencana", "#rencana-title").await;
     type_into(&app, &format!("#reflection-{item_id}"), REFLECTION, "her reflection").await;
-    find(&app, &format!("#pkb-{item_id} .save-reflection"), "save the reflection")
-        .await
-        .click()
-        .await
-        .unwrap();
+    press(&app, &format!("#pkb-{item_id} .save-reflection"), "save the reflection").await;
     // Beranda points there too.
     open(&app, "home", "#user-name").await;
     wait_text(&app, "#home-attention", "Beranda says something needs her", |t| {
@@ -78,7 +76,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     })
     .await;
     screenshots(&app, "44-beranda-perhatian").await;
-    find(&app, "#home-attention a", "the way there from Beranda").await.click().await.unwrap();
+    press(&app, "#home-attention a", "the way there from Beranda").await;
     find(&app, "#refused-title", "the refused-changes screen, from Beranda").await;
     wait_text(&app, ".refused .reason", "why, in Indonesian", |t| {
         t == "Server menolak ini karena terlalu besar."
@@ -86,19 +84,19 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     .await;
     find(&app, ".refused-at", "when").await;
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
-    find(&app, "#open-refused", "the way there, in English").await.click().await.unwrap();
+    press(&app, "#language-en", "the English choice").await;
+    press(&app, "#open-refused", "the way there, in English").await;
     wait_text(&app, ".refused .reason", "why, in English", |t| {
         t == "The server refused this because it is too large."
     })
     .await;
     screenshots(&app, "47-ditolak-refleksi-en").await;
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
-    find(&app, "#open-refused", "the way there").await.click().await.unwrap();
+    press(&app, "#open-refused", "the way there").await;
     screenshots(&app, "48-ditolak-refleksi").await;
-    find(&app, ".refused .reopen", "open it again to fix").await.click().await.unwrap();
+    press(&app, ".refused .reopen", "open it again to fix").await;
     find(&app, "#rencana-title", "back on Rencana").await;
     let kept = find(&app, &format!("#reflection-{item_id}"), "the reflection box")
         .await
@@ -111,7 +109,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     proxy.set_mode(ChaosMode::Pass);
     let fixed = format!("{REFLECTION} Saya akan mencobanya lagi pekan depan.");
     type_into(&app, &format!("#reflection-{item_id}"), &fixed, "her fix").await;
-    find(&app, &format!("#pkb-{item_id} .save-reflection"), "save it").await.click().await.unwrap();
+    press(&app, &format!("#pkb-{item_id} .save-reflection"), "save it").await;
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token =
         client.login("3471765432100001", penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
@@ -154,19 +152,19 @@ async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
     proxy.set_mode(ChaosMode::Answer { path, status: 413, body: PROXY_PAGE });
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#plan-status", "her plan, a draft", |t| t == "Draf").await;
-    find(&app, "#add-result", "add a result").await.click().await.unwrap();
+    press(&app, "#add-result", "add a result").await;
     let rows = app.find_all(fantoccini::Locator::Css(".result-row")).await.unwrap();
     let row_id = rows.last().unwrap().attr("data-id").await.unwrap().unwrap();
     type_into(&app, &format!("#result-text-{row_id}"), RESULT, "the result's text").await;
     wait_text(&app, "#plan-draft", "kept on the device", |t| t == "Draf tersimpan otomatis").await;
-    find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
+    press(&app, "#save-plan", "save the plan").await;
 
-    find(&app, "#open-refused", "the way to the refused change").await.click().await.unwrap();
+    press(&app, "#open-refused", "the way to the refused change").await;
     wait_text(&app, "#refused-title", "the place for what needs her", |t| t == "Perlu perhatian").await;
     wait_text(&app, ".refused h2", "what it was, in Indonesian", |t| t == "Ubah rencana kinerja").await;
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
-    find(&app, "#open-refused", "the way there, in English").await.click().await.unwrap();
+    press(&app, "#language-en", "the English choice").await;
+    press(&app, "#open-refused", "the way there, in English").await;
     wait_text(&app, ".refused h2", "what it was, in English", |t| t == "Change the performance plan").await;
     wait_text(&app, ".refused .reason", "why, in English", |t| {
         t == "The server refused this because it is too large."
@@ -174,11 +172,11 @@ async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
     .await;
     screenshots(&app, "50-perhatian-rencana-en").await;
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
 
-    find(&app, "#open-refused", "the way there").await.click().await.unwrap();
-    find(&app, ".refused .reopen", "open it again to fix").await.click().await.unwrap();
+    press(&app, "#open-refused", "the way there").await;
+    press(&app, ".refused .reopen", "open it again to fix").await;
     find(&app, "#kinerja-title", "back on Kinerja").await;
     let editor = format!("#result-text-{row_id}");
     let kept = eventually("the result she wrote, read from the editor", || async {
@@ -193,7 +191,7 @@ async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
     proxy.set_mode(ChaosMode::Pass);
     let fixed = format!("{RESULT} (kelas 4A dan 4B)");
     type_into(&app, &format!("#result-text-{row_id}"), &fixed, "her fix").await;
-    find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
+    press(&app, "#save-plan", "save the plan").await;
     let (api, token_ref, fixed_ref) = (&client, &token, &fixed);
     eventually("the fixed result reached the server", move || async move {
         let o: KinerjaOverview =

@@ -7,8 +7,8 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    absent, answer_save_dialog, eventually, find, open, screenshots, screenshots_of, sign_out, type_into,
-    wait_text, Driver, NotifyCalls,
+    absent, answer_save_dialog, eventually, find, open, press, screenshots, screenshots_of, sign_out,
+    type_into, wait_text, Driver, NotifyCalls,
 };
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
@@ -54,7 +54,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
 
     // While a draft, the planned results are hers to edit: she adds one, with an indicator, and saves it.
     let before = app.find_all(fantoccini::Locator::Css(".result-row")).await.unwrap().len();
-    find(&app, "#add-result", "add a result").await.click().await.unwrap();
+    press(&app, "#add-result", "add a result").await;
     let rows = app.find_all(fantoccini::Locator::Css(".result-row")).await.unwrap();
     assert_eq!(rows.len(), before + 1, "a new, empty row");
     let new_id = rows.last().unwrap().attr("data-id").await.unwrap().unwrap();
@@ -71,7 +71,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     })
     .await;
     screenshots(&app, "14-kinerja-ubah").await;
-    find(&app, "#save-plan", "save the plan").await.click().await.unwrap();
+    press(&app, "#save-plan", "save the plan").await;
     wait_text(&app, "#plan-draft", "saved for real", |t| t == "Tersimpan di perangkat saat Anda mengetik.")
         .await;
     eventually("the added result reached the server", move || async move {
@@ -84,10 +84,10 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     // Her reflection on the plan, the same way: kept as typed, then saved.
     penggerak_e2e::type_into(&app, "#plan-reflection", REFLECTION, "the reflection").await;
     wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan otomatis").await;
-    find(&app, "#save-plan-reflection", "save the reflection").await.click().await.unwrap();
+    press(&app, "#save-plan-reflection", "save the reflection").await;
     wait_text(&app, "#plan-reflection-state", "saved, then sent", |t| t == "Terkirim ✓").await;
 
-    find(&app, "#submit-plan", "submit button").await.click().await.unwrap();
+    press(&app, "#submit-plan", "submit button").await;
     wait_text(&app, "#plan-status", "submitted, shown at once", |t| t == "Perlu disetujui").await;
     screenshots(&app, "12-kinerja-diajukan").await;
     absent(&app, "#submit-plan", "nothing more to submit").await;
@@ -111,20 +111,20 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#approvals", "Siti's plan waits for him", |t| t.contains("Siti Rahayu")).await;
     screenshots(&app, "13-kinerja-persetujuan").await;
-    find(&app, "#approval-guru-siti .review", "open Siti's plan to read it").await.click().await.unwrap();
+    press(&app, "#approval-guru-siti .review", "open Siti's plan to read it").await;
     wait_text(&app, "#member-title", "her page", |t| t == "Siti Rahayu, S.Pd.").await;
     wait_text(&app, "#member-results", "every result, the one she added included", |t| {
         t.contains(NEW_RESULT) && t.contains(NEW_INDICATOR)
     })
     .await;
     screenshots(&app, "70-staf-rencana").await;
-    find(&app, "#move-dikembalikan", "return without a note").await.click().await.unwrap();
+    press(&app, "#move-dikembalikan", "return without a note").await;
     wait_text(&app, "#member-error", "a return needs a note", |t| {
         t == "Tuliskan catatan perbaikan saat mengembalikan rencana."
     })
     .await;
     type_into(&app, "#return-note", RETURN_NOTE, "what to improve").await;
-    find(&app, "#move-dikembalikan", "return it").await.click().await.unwrap();
+    press(&app, "#move-dikembalikan", "return it").await;
     wait_text(&app, "#member-plan-status", "returned, shown at once", |t| t == "Dikembalikan").await;
     eventually("returned on the server", move || async move {
         let plan = plan_status().await?;
@@ -141,10 +141,10 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, ".kinerja .note", "his note", |t| t.contains(RETURN_NOTE)).await;
     server.stop();
-    find(&app, "#submit-plan", "submit again").await.click().await.unwrap();
+    press(&app, "#submit-plan", "submit again").await;
     wait_text(&app, "#plan-status", "submitted on the device", |t| t == "Perlu disetujui").await;
     server.restart();
-    find(&app, "#sync-now", "sync now").await.click().await.unwrap();
+    press(&app, "#sync-now", "sync now").await;
     eventually("the resubmit reached the server once it was back", move || async move {
         let plan = plan_status().await?;
         (plan.status == PlanStatus::PerluDisetujui).then_some(()).ok_or_else(|| format!("{:?}", plan.status))
@@ -176,7 +176,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     // The table as CSV, saved where he says in the system's own dialog, and read back.
     let out = tempfile::tempdir().unwrap();
     let saved = out.path().join("staf-desember.csv");
-    find(&app, "#staff-export", "export").await.click().await.unwrap();
+    press(&app, "#staff-export", "export").await;
     answer_save_dialog("Simpan tabel staf", &saved).await;
     wait_text(&app, "#staff-said", "saved", |t| t == "Tabel tersimpan.").await;
     let bytes = std::fs::read(&saved).expect("the app wrote the file where he chose");
@@ -203,15 +203,15 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     let waiting = find(&app, "#staff-show", "the filter").await;
     waiting.select_by_value("waiting").await.unwrap();
     wait_text(&app, "#staff-list", "only plans waiting for him", |t| t.contains("Siti Rahayu")).await;
-    find(&app, ".staff-row[data-id='guru-siti'] a", "her page").await.click().await.unwrap();
+    press(&app, ".staff-row[data-id='guru-siti'] a", "her page").await;
     wait_text(&app, "#member-title", "her page", |t| t == "Siti Rahayu, S.Pd.").await;
-    find(&app, "#move-disetujui", "approve").await.click().await.unwrap();
+    press(&app, "#move-disetujui", "approve").await;
     wait_text(&app, "#member-plan-status", "approved", |t| t == "Disetujui").await;
-    find(&app, "#move-disepakati", "agree").await.click().await.unwrap();
+    press(&app, "#move-disepakati", "agree").await;
     wait_text(&app, "#member-plan-status", "agreed", |t| t == "Disepakati").await;
     // A feedback note, at any point of the cycle; the box empties once it is kept.
     type_into(&app, "#feedback-text", FEEDBACK, "his feedback").await;
-    find(&app, "#give-feedback", "send it").await.click().await.unwrap();
+    press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
     wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Sinkron terakhir")).await;
     eventually("the box empties once the note is kept", || async {
@@ -223,11 +223,11 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     set_value(&app, "#obs-date", "2026-12-09").await;
     set_value(&app, "#obs-time", "08:00").await;
     type_into(&app, "#obs-class", OBS_CLASS, "the class").await;
-    find(&app, "#schedule-observation", "schedule it").await.click().await.unwrap();
+    press(&app, "#schedule-observation", "schedule it").await;
     wait_text(&app, "#member-observations", "scheduled", |t| t.contains(OBS_CLASS)).await;
     find(&app, "#predikat-choice", "the predikat").await.select_by_value("baik").await.unwrap();
     type_into(&app, "#predikat-note", PREDIKAT_NOTE, "his note").await;
-    find(&app, "#give-predikat", "give it").await.click().await.unwrap();
+    press(&app, "#give-predikat", "give it").await;
     wait_text(&app, "#member-predikat", "given", |t| t.contains("Baik") && t.contains(PREDIKAT_NOTE)).await;
     screenshots(&app, "72-staf-predikat").await;
     let plan = eventually("approved, agreed and rated on the server", move || async move {
@@ -241,17 +241,17 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     assert_eq!(plan.predikat_note.as_deref(), Some(PREDIKAT_NOTE));
     // The same screens in English.
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-en", "the English choice").await.click().await.unwrap();
+    press(&app, "#language-en", "the English choice").await;
     wait_text(&app, "#settings-title", "the page in English", |t| t == "Settings").await;
     open(&app, "staf", "#staff-title").await;
     wait_text(&app, "#staff-title", "Staf in English", |t| t == "School staff").await;
     find(&app, "#chart-plans", "the charts").await;
     screenshots(&app, "74-staff-en").await;
-    find(&app, ".staff-row[data-id='guru-siti'] a", "her page").await.click().await.unwrap();
+    press(&app, ".staff-row[data-id='guru-siti'] a", "her page").await;
     wait_text(&app, "#member-plan-status", "her plan, in English", |t| t == "Agreed").await;
     screenshots(&app, "75-staff-member-en").await;
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#language-id", "the Indonesian choice").await.click().await.unwrap();
+    press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
     sign_out(&app).await;
     app.close().await.unwrap();
@@ -274,7 +274,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     screenshots(&app, "73-kinerja-predikat").await;
     // She writes her preparation for it; the server has it for her principal to read.
     type_into(&app, "#observations .obs-preparation", PREPARATION, "her preparation").await;
-    find(&app, "#observations .save-preparation", "save it").await.click().await.unwrap();
+    press(&app, "#observations .save-preparation", "save it").await;
     let (api2, siti2) = (api, siti);
     eventually("her preparation reached the server", move || async move {
         let o: KinerjaOverview =

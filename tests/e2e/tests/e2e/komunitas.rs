@@ -6,7 +6,9 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{eventually, find, ids_of, open, screenshots, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{
+    eventually, find, ids_of, open, press, screenshots, sign_out, type_into, wait_text, Driver,
+};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::api::{CommunityDetail, CommunitySummary};
 use penggerak_types::route;
@@ -74,7 +76,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     .await;
     // The jenjang filter narrows the search further, to the matches of that jenjang only.
     let option = format!("#filter-jenjang option[value='{}']", target.jenjang);
-    find(&app, &option, "the jenjang filter").await.click().await.unwrap();
+    press(&app, &option, "the jenjang filter").await;
     let expected = matching(&word, Some(&target.jenjang));
     assert!(expected.contains(&target.id), "the target is of its own jenjang");
     eventually(&format!("the search with jenjang {} shows its matches only", target.jenjang), || async {
@@ -86,12 +88,12 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
 
     // Its page; then the server goes away and she joins.
     let link = format!("#all-communities .community[data-id='{}'] a", target.id);
-    find(&app, &link, "the community's link").await.click().await.unwrap();
+    press(&app, &link, "the community's link").await;
     wait_text(&app, "#community-title", "the community's page", |t| t == target.name).await;
     let before = target.member_count;
     wait_text(&app, "#community-members", "member count", |t| t.starts_with(&format!("{before} "))).await;
     server.stop();
-    find(&app, "#join", "join button").await.click().await.unwrap();
+    press(&app, "#join", "join button").await;
     find(&app, "#community-pending", "marked as waiting").await;
     wait_text(&app, "#community-members", "counted at once", |t| t.starts_with(&format!("{} ", before + 1)))
         .await;
@@ -101,7 +103,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
 
     // The server is back: sync, the mark goes, the server counts her once.
     server.restart();
-    find(&app, "#sync-now", "sync button").await.click().await.unwrap();
+    press(&app, "#sync-now", "sync button").await;
     wait_text(&app, "#sync-line", "synced", |t| {
         t.contains("Terakhir disinkronkan") && !t.contains("menunggu")
     })
@@ -130,7 +132,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     screenshots(&app, "25-pengaturan").await;
     // On a phone the data use is below the fold: its own screenshot.
     penggerak_e2e::screenshots_of(&app, "26-pemakaian-data", Some("#data-use")).await;
-    find(&app, "#settings-sync-now", "the sync button").await.click().await.unwrap();
+    press(&app, "#settings-sync-now", "the sync button").await;
     wait_text(&app, "#data-use", "the figure grows with a sync", |t| t != used).await;
     sign_out(&app).await;
     app.close().await.unwrap();

@@ -5,7 +5,7 @@
 
 use penggerak_client::{ApiClient, SyncAnswer};
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshots, sign_out, wait_text, Driver};
+use penggerak_e2e::{find, open, press, screenshots, sign_out, wait_text, Driver};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::{PkbItemPatch, PkbOverview};
 use penggerak_types::route;
@@ -52,10 +52,10 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     let slider = find(&app, &format!("#progress-{item_id}"), "progress slider").await;
     let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
     slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight: +5 %
-    find(&app, &format!("#pkb-{item_id} .save-progress"), "save progress").await.click().await.unwrap();
+    press(&app, &format!("#pkb-{item_id} .save-progress"), "save progress").await;
     wait_text(&app, "#sync-line", "the conflict is reported", |t| t.contains("1 perubahan bentrok")).await;
     find(&app, &format!("#pkb-{item_id} .badge.warn"), "the item is marked in conflict").await;
-    find(&app, "#open-conflicts", "the way to choose").await.click().await.unwrap();
+    press(&app, "#open-conflicts", "the way to choose").await;
     find(&app, "#conflicts-title", "the conflict screen").await;
     let row = |f: &str| format!(".conflict[data-id='{item_id}'] tr[data-field='{f}']");
     let progress = find(&app, &row("progress"), "progress row").await.text().await.unwrap();
@@ -68,7 +68,7 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     screenshots(&app, "40-konflik").await;
 
     // She keeps hers: sent again on the server's version; the other device's reflection stays.
-    find(&app, ".keep-mine", "keep mine").await.click().await.unwrap();
+    press(&app, ".keep-mine", "keep mine").await;
     find(&app, "#conflicts-none", "nothing left to choose").await;
     wait_text(&app, "#sync-line", "settled", |t| {
         t.contains("Terakhir disinkronkan") && !t.contains("bentrok")

@@ -8,7 +8,7 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    absent, find, kill_app, open, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver,
+    absent, find, kill_app, open, press, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver,
 };
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::material::{Material, MaterialContent};
@@ -38,7 +38,7 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     let row = format!("#material-search-results li.search-group[data-id='{ID}']");
     wait_text(&app, &row, "the material matches its own title", |t| t.contains(&material.title)).await;
     absent(&app, "#all-materials", "the results take the list's place").await;
-    find(&app, &format!("{row} a.search-title"), "the material's link").await.click().await.unwrap();
+    press(&app, &format!("{row} a.search-title"), "the material's link").await;
     wait_text(&app, "#material-title", "its page", |t| t == material.title).await;
     find(&app, "#material-not-saved", "not saved yet: nothing to read").await;
     let offer =
@@ -50,30 +50,26 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     screenshots(&app, "71-materi-belum-tersimpan").await;
 
     // "Unduh nanti" marks it (the chip says it waits for Wi-Fi), and it can be taken back.
-    find(&app, "#download-later", "download later").await.click().await.unwrap();
+    press(&app, "#download-later", "download later").await;
     wait_text(&app, "#material-state", "marked", |t| t == "Menunggu Wi-Fi").await;
     screenshots(&app, "84-unduh-nanti").await;
-    find(&app, "#cancel-later", "cancel download later").await.click().await.unwrap();
+    press(&app, "#cancel-later", "cancel download later").await;
     find(&app, "#download-later", "unmarked: offered again").await;
     absent(&app, "#material-state", "no chip once unmarked").await;
 
     // "Hanya unduh lewat Wi-Fi" in Pengaturan says what the device tells of its connection; on one that is
     // paid or unknown (here: no NetworkManager, so unknown) a download waits, with the reason.
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#wifi-only", "the Wi-Fi-only switch").await.click().await.unwrap();
+    press(&app, "#wifi-only", "the Wi-Fi-only switch").await;
     let note =
         wait_text(&app, "#connection-note", "what the device says of its connection", |t| !t.is_empty())
             .await;
     screenshots_of(&app, "85-hanya-wifi", Some("#wifi-only")).await;
     let paid = !note.starts_with("Koneksi sekarang: Wi-Fi");
     open(&app, "materi", "#materi-title").await;
-    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
-        .await
-        .click()
-        .await
-        .unwrap();
+    press(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link").await;
     if paid {
-        find(&app, "#save-material", "save").await.click().await.unwrap();
+        press(&app, "#save-material", "save").await;
         wait_text(&app, "#material-error", "held for Wi-Fi, with why", |t| {
             t.starts_with("Unduhan menunggu Wi-Fi")
         })
@@ -82,16 +78,12 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
         screenshots(&app, "86-menunggu-wifi").await;
     }
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#wifi-only", "the Wi-Fi-only switch").await.click().await.unwrap();
+    press(&app, "#wifi-only", "the Wi-Fi-only switch").await;
     open(&app, "materi", "#materi-title").await;
-    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
-        .await
-        .click()
-        .await
-        .unwrap();
+    press(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link").await;
     wait_text(&app, "#material-title", "its page again", |t| t == material.title).await;
 
-    find(&app, "#save-material", "save").await.click().await.unwrap();
+    press(&app, "#save-material", "save").await;
     wait_text(&app, "#material-state", "saved", |t| t == "Tersimpan").await;
     wait_text(&app, "#material-text h2", "its text is shown", |t| t == first_heading).await;
     find(&app, "#remove-material", "it can be removed").await;
@@ -109,7 +101,7 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     open(&app, "materi", "#materi-title").await;
     let saved = format!("#saved-materials li[data-id='{ID}']");
     wait_text(&app, &saved, "listed as saved", |t| t.contains("Tersimpan")).await;
-    find(&app, &format!("{saved} a"), "the saved material's link").await.click().await.unwrap();
+    press(&app, &format!("{saved} a"), "the saved material's link").await;
     wait_text(&app, "#material-text h2", "read offline, from the device", |t| t == first_heading).await;
     let text = find(&app, "#material-text", "the text").await.text().await.unwrap();
     for p in content.sections.iter().flat_map(|s| &s.paragraphs).take(3) {
@@ -133,7 +125,7 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
         "{marked:?} is the word searched, {deep:?}"
     );
     screenshots_of(&app, "77-cari-beranda", Some("#home-search-results")).await;
-    find(&app, &format!("{hit} a"), "the hit's link").await.click().await.unwrap();
+    press(&app, &format!("{hit} a"), "the hit's link").await;
     wait_text(&app, "#material-title", "the material opens", |t| t == material.title).await;
     find(&app, &format!("#bagian-{section}.found"), "at the section the word is in, marked").await;
     screenshots_of(&app, "78-materi-bagian", Some(&format!("#bagian-{section}"))).await;
@@ -147,11 +139,11 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     let activity = "#home-search-results li.search-group[data-kind='pkb_item']";
     wait_text(&app, activity, "her PKB activity is found", |t| t.contains("Disiplin Positif")).await;
     screenshots_of(&app, "79-cari-pkb", Some("#home-search-results")).await;
-    find(&app, &format!("{activity} a.search-title"), "the activity's link").await.click().await.unwrap();
+    press(&app, &format!("{activity} a.search-title"), "the activity's link").await;
     find(&app, "#rencana-title", "it opens the development plan").await;
     open(&app, "home", "#user-name").await;
     type_into(&app, "#home-search", "sleman", "a community's name again").await;
-    find(&app, &format!("{community} a.search-title"), "the community's link").await.click().await.unwrap();
+    press(&app, &format!("{community} a.search-title"), "the community's link").await;
     wait_text(&app, "#community-title", "it opens the community", |t| t.contains("Sleman")).await;
 
     // Materi's own search finds the deep word too.
@@ -168,14 +160,14 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     absent(&app, "#saved-materials", "the results take the lists' place").await;
     open(&app, "home", "#user-name").await;
     open(&app, "materi", "#materi-title").await;
-    find(&app, &format!("{saved} a"), "the saved material's link").await.click().await.unwrap();
+    press(&app, &format!("{saved} a"), "the saved material's link").await;
 
     // Penyimpanan: what the saved material takes, with the total and the free space; "Hapus semua" (after
     // a second tap) frees it, the folder included.
     let folder = driver.app_home.path().join("data/id.penggerak.desktop/materials");
     assert!(folder.is_dir(), "the saved material's folder is on disk: {}", folder.display());
     open(&app, "materi", "#materi-title").await;
-    find(&app, "#storage-link", "the storage line").await.click().await.unwrap();
+    press(&app, "#storage-link", "the storage line").await;
     let total = wait_text(&app, "#storage-total", "the total and the free space", |t| {
         t.starts_with("Materi tersimpan memakai ") && t.contains(" · sisa ruang ")
     })
@@ -184,21 +176,17 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     let size = find(&app, &stored, "the saved material, with its size").await.text().await.unwrap();
     assert!(total.contains(&size), "one material saved: the total is its size ({total:?}, {size:?})");
     screenshots(&app, "81-penyimpanan").await;
-    find(&app, "#storage-remove-all", "remove all").await.click().await.unwrap();
+    press(&app, "#storage-remove-all", "remove all").await;
     find(&app, "#storage-confirm", "asked once more").await;
     screenshots(&app, "82-penyimpanan-yakin").await;
-    find(&app, "#storage-remove-all-yes", "yes, remove all").await.click().await.unwrap();
+    press(&app, "#storage-remove-all-yes", "yes, remove all").await;
     find(&app, "#storage-none", "nothing saved any more").await;
     assert!(!folder.exists(), "the materials folder is gone from the disk");
     screenshots(&app, "83-penyimpanan-kosong").await;
 
     // The material is not saved any more, offered again, and its text is no hit.
     open(&app, "materi", "#materi-title").await;
-    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
-        .await
-        .click()
-        .await
-        .unwrap();
+    press(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link").await;
     find(&app, "#material-not-saved", "removed from the device").await;
     let cost = offer.split(" · ").next().unwrap().to_owned();
     wait_text(&app, "#save-material", "offered again", |t| t.starts_with(&cost)).await;
@@ -209,14 +197,10 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     // With the server back, saved again, then removed from its own page.
     server.restart();
     open(&app, "materi", "#materi-title").await;
-    find(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link")
-        .await
-        .click()
-        .await
-        .unwrap();
-    find(&app, "#save-material", "save again").await.click().await.unwrap();
+    press(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link").await;
+    press(&app, "#save-material", "save again").await;
     wait_text(&app, "#material-state", "saved again", |t| t == "Tersimpan").await;
-    find(&app, "#remove-material", "remove").await.click().await.unwrap();
+    press(&app, "#remove-material", "remove").await;
     find(&app, "#material-not-saved", "removed from the device").await;
     wait_text(&app, "#save-material", "offered again", |t| t.starts_with(&cost)).await;
 

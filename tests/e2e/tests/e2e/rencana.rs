@@ -5,7 +5,9 @@
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{eventually, find, kill_app, open, screenshots, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{
+    eventually, find, kill_app, open, press, screenshots, sign_out, type_into, wait_text, Driver,
+};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::pkb::PkbOverview;
 use penggerak_types::route;
@@ -51,7 +53,7 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     screenshots(&app, "32-rencana-setelah-dimatikan").await;
 
     // Saved for real: it goes through the outbox and reaches the server.
-    find(&app, &format!("#pkb-{item_id} .save-reflection"), "save button").await.click().await.unwrap();
+    press(&app, &format!("#pkb-{item_id} .save-reflection"), "save button").await;
     let (api, token_ref, item_ref) = (&client, &token, &item_id);
     eventually("the server has the text typed before the kill", move || async move {
         let plan: PkbOverview = api.get_json(token_ref, route::PKB, &[]).await.map_err(|e| e.to_string())?;
@@ -80,7 +82,7 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
         let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
         assert!(before <= 95, "{id} has room for one more step: {before}");
         slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight
-        find(&app, &format!("#pkb-{id} .save-progress"), "save progress").await.click().await.unwrap();
+        press(&app, &format!("#pkb-{id} .save-progress"), "save progress").await;
         // Queued (the item says it waits) before the next: one change each, counted below.
         wait_text(&app, &format!("#pkb-{id}"), "the item waits to sync", |t| {
             t.contains("Menunggu sinkronisasi")
@@ -90,13 +92,13 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     }
     wait_text(&app, "#sync-line", "the progress waits", |t| t.contains("2 perubahan menunggu")).await;
     open(&app, "settings", "#settings-title").await;
-    find(&app, "#sign-out", "sign-out button").await.click().await.unwrap();
+    press(&app, "#sign-out", "sign-out button").await;
     wait_text(&app, "#sign-out-error", "the warning", |t| t.contains("2 perubahan")).await;
     find(&app, "#sign-out-confirm", "the confirm button").await;
     screenshots(&app, "33-keluar-peringatan").await;
-    find(&app, "#sign-out-cancel", "cancel").await.click().await.unwrap();
+    press(&app, "#sign-out-cancel", "cancel").await;
     server.restart();
-    find(&app, "#settings-sync-now", "sync now").await.click().await.unwrap();
+    press(&app, "#settings-sync-now", "sync now").await;
     wait_text(&app, "#settings-waiting", "nothing waits", |t| t == "0").await;
     let plan: PkbOverview = client.get_json(&token, route::PKB, &[]).await.unwrap();
     for (id, progress) in &marked {
@@ -108,7 +110,7 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     open(&app, "rencana", "#rencana-title").await;
     type_into(&app, "#pkb-add-title", NEW_ACTIVITY, "the activity's name").await;
     type_into(&app, "#pkb-add-jp", "4", "its JP").await;
-    find(&app, "#pkb-add-save", "add it").await.click().await.unwrap();
+    press(&app, "#pkb-add-save", "add it").await;
     wait_text(&app, ".rencana", "shown at once", |t| t.contains(NEW_ACTIVITY)).await;
     screenshots(&app, "34-rencana-tambah").await;
     let (api, token_ref) = (&client, &token);

@@ -4,7 +4,9 @@
 use fantoccini::Client;
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver};
+use penggerak_e2e::{
+    find, open, press, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver,
+};
 use penggerak_testkit::{TestServer, DEMO_PASSWORD};
 use penggerak_types::ErrorCode;
 
@@ -25,14 +27,14 @@ async fn sign_in_restart_sign_out() {
     // A wrong password gives a readable message, not a crash.
     type_into(&app, "#identifier", "3471765432100001", "identifier").await;
     type_into(&app, "#password", "bukan-sandinya", "password").await;
-    find(&app, "#sign-in", "sign-in button").await.click().await.unwrap();
+    press(&app, "#sign-in", "sign-in button").await;
     let msg = wait_text(&app, "#sign-in-error", "wrong password message", |t| !t.is_empty()).await;
     assert!(msg.contains("salah"), "the wrong-password message says so in Bahasa Indonesia: {msg}");
     screenshots(&app, "02-sign-in-wrong-password").await;
 
     // The demo credentials: Masuk, then the teacher's name.
     type_into(&app, "#password", DEMO_PASSWORD, "password").await;
-    find(&app, "#sign-in", "sign-in button").await.click().await.unwrap();
+    press(&app, "#sign-in", "sign-in button").await;
     wait_text(&app, "#user-name", "home after sign-in", |t| t == NAME).await;
     screenshot(&app, "03-home").await;
     let tokens = keyring.load().unwrap().expect("the app stored its tokens in the OS keyring");
