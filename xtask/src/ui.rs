@@ -160,7 +160,18 @@ fn wasm_opt_many(pairs: &[(PathBuf, PathBuf)]) -> Result<()> {
     for (input, output) in pairs {
         c.arg(input).arg(output);
     }
-    exec(&mut c)
+    // binaryen warns once per module about a name subsection it does not read (3, labels' names): a
+    // hundred lines of noise in every build log. Everything else it says is shown.
+    let out = c.output().context("could not start node for wasm-opt")?;
+    for line in String::from_utf8_lossy(&out.stderr).lines() {
+        if !line.starts_with("warning: unknown name subsection") {
+            eprintln!("{line}");
+        }
+    }
+    if !out.status.success() {
+        bail!("wasm-opt of the lazy modules failed ({})", out.status);
+    }
+    Ok(())
 }
 
 fn copy(file: &Path, into: &Path) -> Result<()> {

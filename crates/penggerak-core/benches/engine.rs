@@ -1,6 +1,8 @@
 //! Engine benchmarks (`cargo xtask bench`, or `cargo bench -p penggerak-core --bench engine`): applying
 //! 10,000 incoming changes, draining 1,000 outbox entries against the local reference server, reading the
-//! home-screen data from the store, and the bytes on the wire of a first sync and a no-change sync.
+//! home-screen data from the store, the bytes on the wire of a first sync and a no-change sync, and the
+//! app's first second (the engine opened over a signed-in folder, Beranda read at once, with and without
+//! the sync loop started beside it).
 //! Figures are printed; nothing is asserted about speed. Release build, real SQLite files.
 
 use penggerak_core::testing::changes;
@@ -129,4 +131,36 @@ async fn main() {
         mid.1 - before.1
     );
     println!("  no-change sync: {} B down / {} B up (one 304)", after.0 - mid.0, after.1 - mid.1);
+
+    // 5. The app's first second: the engine opened over Made's data folder (signed in, synced), Beranda
+    //    read at once, as the app does at launch — alone, and with the sync loop started beside it as the
+    //    app starts it (against a closed port: the launch bench runs with the server stopped).
+    drop(fresh);
+    let mut t = tokens.load().unwrap().unwrap();
+    t.server_url = "http://127.0.0.1:9".to_owned();
+    tokens.save(&t).unwrap();
+    let mut alone = Vec::new();
+    let mut beside_sync = Vec::new();
+    let mut opens = Vec::new();
+    for run in 0..20 {
+        let t = Instant::now();
+        let engine = Arc::new(Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap());
+        opens.push(t.elapsed().as_secs_f64() * 1000.0);
+        let looping = (run % 2 == 1).then(|| engine.spawn_sync_loop(std::time::Duration::from_secs(300)));
+        let t = Instant::now();
+        engine.home().await.unwrap();
+        let took = t.elapsed().as_secs_f64() * 1000.0;
+        if let Some(l) = looping {
+            l.abort();
+            beside_sync.push(took);
+        } else {
+            alone.push(took);
+        }
+    }
+    println!("  open the engine over a signed-in data folder {:>6.2} ms (median of 20)", median(opens));
+    println!(
+        "  then Beranda's first read: {:.2} ms alone, {:.2} ms with the sync loop just started (medians of 10)",
+        median(alone),
+        median(beside_sync)
+    );
 }
