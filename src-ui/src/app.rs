@@ -179,6 +179,10 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
 
 /// Shows the deadline reminders that are due (the day before, and on the day), each once, worded in
 /// `locale`. With reminders turned off in Pengaturan the device hands out none.
+///
+/// Lazily loaded (`#[lazy]`: a wasm module of its own, read from the app's files the first time): it runs
+/// after the first content, so its code and the news' decoding stay out of the start module.
+#[lazy]
 async fn remind(locale: Locale) {
     let due = match ipc::take_reminders().await {
         Ok(due) => due,

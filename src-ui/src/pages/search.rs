@@ -50,7 +50,7 @@ pub fn search_box(
             if query.trim().is_empty() {
                 return Ok(None);
             }
-            ipc::search(query.clone(), scope).await.map(|r| Some((query, r)))
+            find(query.clone(), scope).await.map(|r| Some((query, r)))
         }
     });
     let shown = move || {
@@ -70,6 +70,13 @@ pub fn search_box(
         },
         view! { <div class="search-answer" aria-live="polite">{shown}</div> },
     )
+}
+
+/// The device searched: lazily loaded (`#[lazy]`), so decoding the results is not in the start module
+/// Beranda is drawn from; its module is read from the app's files at the first search.
+#[lazy]
+async fn find(query: String, scope: SearchScope) -> Result<SearchResults, penggerak_types::ApiError> {
+    ipc::search(query, scope).await
 }
 
 fn list(
