@@ -86,11 +86,12 @@ pub fn build(ui: &Ui) -> Result<()> {
     let input = std::fs::read(&compiled).with_context(|| format!("reading {}", compiled.display()))?;
     let start_in = start_module_with_names(ui);
     let main_module = format!("./{}.js", ui.package);
+    let link_name = format!("./{LINK}");
     let split = wasm_split_cli_support::transform({
         let mut o = wasm_split_cli_support::Options::new(&input);
         o.output_dir = &split_dir;
         o.main_out_path = &start_in;
-        o.link_name = "./__wasm_split.js";
+        o.link_name = &link_name;
         o.main_module = &main_module;
         o
     })
