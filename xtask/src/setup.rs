@@ -6,7 +6,8 @@ use crate::env::{self, cmd, exec, has, output};
 use anyhow::{bail, Result};
 
 /// Debian packages: WebKitGTK and friends for Tauri, WebKitWebDriver, Xvfb, D-Bus + gnome-keyring for the
-/// Secret Service, ImageMagick for screenshots, Node.js/npm for the Tauri CLI and wasm-opt.
+/// Secret Service, ImageMagick for screenshots, Node.js/npm for the Tauri CLI and wasm-opt, iproute2 for
+/// network namespaces.
 pub const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "curl",
@@ -32,6 +33,7 @@ pub const APT_PACKAGES: &[&str] = &[
     "keyutils",
     "postgresql",
     "python3-venv",
+    "iproute2", // ip netns / veth: the sharing test proves discovery over real multicast between namespaces
 ];
 
 /// Node.js and npm, installed through apt only when no `npm` is runnable: machines that have Node from

@@ -11,9 +11,11 @@
 
 mod encoding;
 pub mod meter;
+pub mod peer;
 pub mod retry;
 
 pub use meter::{Meter, Traffic};
+pub use peer::{PeerClient, PeerPart};
 
 use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, IDEMPOTENCY_KEY};
 use penggerak_types::material::MaterialContent;

@@ -16,12 +16,14 @@ impl Engine {
         let today = self.today().await?;
         let month = &today[..7];
         let counted = self.meter().take();
-        if counted == Traffic::default() {
+        let from_peers = self.peers.take_received();
+        if counted == Traffic::default() && from_peers == 0 {
             return Ok(());
         }
-        if let Err(e) = self.store().add_data_use(month, counted).await {
+        if let Err(e) = self.store().add_data_use(month, counted, from_peers).await {
             // Not kept: back into the meter, for the next try.
             self.meter().put_back(counted);
+            self.peers.put_back(from_peers);
             return Err(e);
         }
         Ok(())
@@ -48,16 +50,23 @@ impl Engine {
 }
 
 impl LocalStore {
-    pub(crate) async fn add_data_use(&self, month: &str, t: Traffic) -> Result<(), CoreError> {
+    pub(crate) async fn add_data_use(
+        &self,
+        month: &str,
+        t: Traffic,
+        from_peers: u64,
+    ) -> Result<(), CoreError> {
         let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         sqlx::query(
-            "INSERT INTO data_use (month, sent, received) VALUES (?, ?, ?)
+            "INSERT INTO data_use (month, sent, received, from_peers) VALUES (?, ?, ?, ?)
              ON CONFLICT (month) DO UPDATE SET sent = sent + excluded.sent,
-                                               received = received + excluded.received",
+                                               received = received + excluded.received,
+                                               from_peers = from_peers + excluded.from_peers",
         )
         .bind(month)
         .bind(as_i64(t.sent))
         .bind(as_i64(t.received))
+        .bind(as_i64(from_peers))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -65,16 +74,17 @@ impl LocalStore {
 
     /// The months with data use, newest first.
     pub(crate) async fn data_use_months(&self) -> Result<Vec<MonthlyDataUse>, CoreError> {
-        let rows: Vec<(String, i64, i64)> =
-            sqlx::query_as("SELECT month, sent, received FROM data_use ORDER BY month DESC")
+        let rows: Vec<(String, i64, i64, i64)> =
+            sqlx::query_as("SELECT month, sent, received, from_peers FROM data_use ORDER BY month DESC")
                 .fetch_all(self.pool())
                 .await?;
         Ok(rows
             .into_iter()
-            .map(|(month, sent, received)| MonthlyDataUse {
+            .map(|(month, sent, received, from_peers)| MonthlyDataUse {
                 month,
                 sent: sent.max(0) as u64,
                 received: received.max(0) as u64,
+                from_peers: from_peers.max(0) as u64,
             })
             .collect())
     }

@@ -55,6 +55,13 @@ pub struct Engine {
     /// Tests only: the free space the device reports, in place of the file system's.
     #[cfg(feature = "testing")]
     pub(crate) free_space: std::sync::Mutex<Option<u64>>,
+    /// Colleagues' devices (Berbagi di sekolah, [`crate::sharing`]).
+    pub(crate) peers: Arc<crate::sharing::Peers>,
+    /// This device's door for colleagues, open while sharing is on and a user signed in.
+    pub(crate) door: std::sync::Mutex<Option<crate::sharing::Door>>,
+    /// Whether the door is announced and colleagues looked for with mDNS (tests that are not about
+    /// discovery turn it off, so they multicast nothing onto the machine's network).
+    pub(crate) discovery: bool,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -92,6 +99,9 @@ impl Engine {
             act_pause: std::sync::Mutex::new(None),
             #[cfg(feature = "testing")]
             free_space: std::sync::Mutex::new(None),
+            peers: Arc::new(crate::sharing::Peers::new()?),
+            door: std::sync::Mutex::new(None),
+            discovery: true,
         })
     }
 
@@ -345,6 +355,7 @@ impl Engine {
         self.store.save_account(&server_url, &profile).await?;
         tracing::info!(server = %server_url, user = %profile.id, "signed in");
         self.keep_data_use_or_warn().await;
+        self.follow_sharing_or_warn().await;
         Ok(SessionState::SignedIn { server_url, profile: Box::new(profile) })
     }
 
@@ -445,6 +456,7 @@ impl Engine {
         self.store.clear_account().await?;
         self.store.clear_records().await?;
         self.keep_data_use_or_warn().await;
+        self.follow_sharing_or_warn().await;
         self.signed_out().await
     }
 }

@@ -39,6 +39,7 @@ mod reminders;
 mod search;
 mod secret;
 mod settings;
+mod sharing;
 mod staff;
 mod store;
 mod supervision;

@@ -98,6 +98,20 @@ fn part_path(root: &Path, material_id: &str, f: &MaterialFile) -> PathBuf {
     folder(root, material_id).join(format!("{}.part", f.sha256))
 }
 
+/// The saved file `file_id` of material `material_id`, found by its name's start (the hex of its id and
+/// `-`, which no other file's name starts with); `None` when it is not there. For the sharing door, which
+/// looks a file up by the hash of a saved row and must not need the catalogue entry for its name.
+pub(crate) fn saved_file_path(root: &Path, material_id: &str, file_id: &str) -> Option<PathBuf> {
+    checked(material_id).ok()?;
+    checked(file_id).ok()?;
+    let start = format!("{}-", hex(file_id));
+    std::fs::read_dir(folder(root, material_id))
+        .ok()?
+        .flatten()
+        .find(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&start)))
+        .map(|e| e.path())
+}
+
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
@@ -111,6 +125,16 @@ fn io(what: &str, path: &Path, e: std::io::Error) -> CoreError {
         );
     }
     CoreError::Storage(format!("{what} {}: {e}", path.display()))
+}
+
+/// Writes `bytes` into the part file at byte `from`: appended after what is there, or (from 0) in its place.
+fn append_part(part: &Path, from: u64, bytes: &[u8]) -> Result<(), CoreError> {
+    let mut out = crate::store::private_file(
+        part,
+        std::fs::OpenOptions::new().create(true).append(from != 0).write(true).truncate(from == 0),
+    )
+    .map_err(|e| io("opening", part, e))?;
+    out.write_all(bytes).and_then(|()| out.sync_data()).map_err(|e| io("writing", part, e))
 }
 
 fn not_usable(message: String) -> CoreError {
@@ -485,94 +509,119 @@ impl Engine {
         epoch: u64,
     ) -> Result<(), CoreError> {
         let part = part_path(self.materials_root(), &m.id, f);
-        // Created before the loop, so an empty file is saved like any other.
-        crate::store::private_file(&part, std::fs::OpenOptions::new().create(true).append(true))
-            .map_err(|e| io("opening", &part, e))?;
-        let mut part_len = PART;
-        loop {
-            let have = file_len(&part);
-            if have >= f.size {
-                break;
-            }
-            self.same_session(epoch)?;
-            let answer = self
-                .call(link, |c, token| async move {
-                    c.material_file_part(&token, &m.id, &f.id, &f.sha256, have, part_len).await
-                })
-                .await;
-            let (from, bytes) = match answer {
-                Ok(FilePart::Bytes { from, bytes }) => (from, bytes),
-                Ok(FilePart::Changed) => {
-                    // The catalogue on the device is behind the server: a sync brings the new entry.
-                    let _ = std::fs::remove_file(&part);
-                    self.wake_sync();
-                    return Err(not_usable(format!(
+        // Peers (Berbagi di sekolah) whose bytes are in the part file, and those this file asks no more.
+        let mut from_peers: Vec<std::net::SocketAddr> = Vec::new();
+        let mut skip: Vec<std::net::SocketAddr> = Vec::new();
+        // A pass that a lying peer spoiled is followed by one without it; each drops at least one peer.
+        for _pass in 0..=penggerak_types::limits::PEERS {
+            // Created before the loop, so an empty file is saved like any other.
+            crate::store::private_file(&part, std::fs::OpenOptions::new().create(true).append(true))
+                .map_err(|e| io("opening", &part, e))?;
+            let mut part_len = PART;
+            loop {
+                let have = file_len(&part);
+                if have >= f.size {
+                    break;
+                }
+                self.same_session(epoch)?;
+                // A colleague's device first: the same part, by the catalogue's hash, no mobile data.
+                if let Some((peer, bytes)) = self.part_from_peer(&f.sha256, have, PART, &mut skip).await {
+                    append_part(&part, have, &bytes)?;
+                    if !from_peers.contains(&peer) {
+                        from_peers.push(peer);
+                    }
+                    continue;
+                }
+                let answer = self
+                    .call(link, |c, token| async move {
+                        c.material_file_part(&token, &m.id, &f.id, &f.sha256, have, part_len).await
+                    })
+                    .await;
+                let (from, bytes) = match answer {
+                    Ok(FilePart::Bytes { from, bytes }) => (from, bytes),
+                    Ok(FilePart::Changed) => {
+                        // The catalogue on the device is behind the server: a sync brings the new entry.
+                        let _ = std::fs::remove_file(&part);
+                        self.wake_sync();
+                        return Err(not_usable(format!(
                         "Berkas {} baru saja diperbarui di server. Tunggu sinkronisasi selesai, lalu simpan lagi.",
                         f.name
                     )));
+                    }
+                    // A part that did not arrive in time: the link is slow, so ask for less at a time.
+                    Err(CoreError::Client(ClientError::Offline { request_sent: true, .. }))
+                        if part_len > MIN_PART =>
+                    {
+                        part_len /= 2;
+                        tracing::info!(part_len, "a file part timed out; asking for smaller parts");
+                        continue;
+                    }
+                    Err(e) if e.to_api_error().code == penggerak_types::ErrorCode::Validation => {
+                        // 416: what is on the device is not the start of this file; start it again.
+                        let _ = std::fs::remove_file(&part);
+                        return Err(e);
+                    }
+                    Err(e) => return Err(e),
+                };
+                if from != 0 && from != have {
+                    return Err(CoreError::Client(ClientError::Protocol(format!(
+                        "asked for {} from byte {have}, got bytes from {from}",
+                        f.name
+                    ))));
                 }
-                // A part that did not arrive in time: the link is slow, so ask for less at a time.
-                Err(CoreError::Client(ClientError::Offline { request_sent: true, .. }))
-                    if part_len > MIN_PART =>
-                {
-                    part_len /= 2;
-                    tracing::info!(part_len, "a file part timed out; asking for smaller parts");
+                // The server may send the whole file instead of a range: start again with it.
+                if from == 0 {
+                    from_peers.clear();
+                }
+                append_part(&part, from, &bytes)?;
+                if file_len(&part) <= have {
+                    return Err(CoreError::Client(ClientError::Protocol(format!(
+                        "a part of {} at byte {have} brought nothing new",
+                        f.name
+                    ))));
+                }
+            }
+            let hashing = part.clone();
+            let sha = tokio::task::spawn_blocking(move || sha256_of_file(&hashing))
+                .await
+                .map_err(|e| CoreError::Storage(format!("hashing {}: {e}", part.display())))?
+                .map_err(|e| io("reading", &part, e))?;
+            if file_len(&part) != f.size || sha != f.sha256 {
+                // Not the file the catalogue lists (damaged on the way): kept, it would only be resumed into
+                // something wrong.
+                let _ = std::fs::remove_file(&part);
+                if !from_peers.is_empty() {
+                    // A colleague's device sent it (or part of it): dropped, and the file fetched again
+                    // without it.
+                    for p in from_peers.drain(..) {
+                        tracing::warn!(peer = %p, file = %f.name, "a colleague's device sent a damaged file; it is dropped");
+                        self.peers.drop_peer(p);
+                    }
                     continue;
                 }
-                Err(e) if e.to_api_error().code == penggerak_types::ErrorCode::Validation => {
-                    // 416: what is on the device is not the start of this file; start it again.
-                    let _ = std::fs::remove_file(&part);
-                    return Err(e);
-                }
-                Err(e) => return Err(e),
-            };
-            if from != 0 && from != have {
-                return Err(CoreError::Client(ClientError::Protocol(format!(
-                    "asked for {} from byte {have}, got bytes from {from}",
+                return Err(not_usable(format!(
+                    "Berkas {} rusak saat diunduh dan sudah dibuang. Simpan lagi untuk mengunduhnya ulang.",
                     f.name
-                ))));
+                )));
             }
-            // The server may send the whole file instead of a range: start again with it.
-            let mut out = crate::store::private_file(
-                &part,
-                std::fs::OpenOptions::new().create(true).append(from != 0).write(true).truncate(from == 0),
-            )
-            .map_err(|e| io("opening", &part, e))?;
-            out.write_all(&bytes).and_then(|()| out.sync_data()).map_err(|e| io("writing", &part, e))?;
-            if file_len(&part) <= have {
-                return Err(CoreError::Client(ClientError::Protocol(format!(
-                    "a part of {} at byte {have} brought nothing new",
-                    f.name
-                ))));
-            }
-        }
-        let hashing = part.clone();
-        let sha = tokio::task::spawn_blocking(move || sha256_of_file(&hashing))
-            .await
-            .map_err(|e| CoreError::Storage(format!("hashing {}: {e}", part.display())))?
-            .map_err(|e| io("reading", &part, e))?;
-        if file_len(&part) != f.size || sha != f.sha256 {
-            // Not the file the catalogue lists (damaged on the way): kept, it would only be resumed into
-            // something wrong.
-            let _ = std::fs::remove_file(&part);
-            return Err(not_usable(format!(
-                "Berkas {} rusak saat diunduh dan sudah dibuang. Simpan lagi untuk mengunduhnya ulang.",
-                f.name
-            )));
-        }
-        let target = file_path(self.materials_root(), &m.id, f);
-        std::fs::rename(&part, &target).map_err(|e| io("moving into place", &target, e))?;
-        sqlx::query(
-            "INSERT INTO saved_material_files (material_id, file_id, sha256, size) VALUES (?, ?, ?, ?)
+            let target = file_path(self.materials_root(), &m.id, f);
+            std::fs::rename(&part, &target).map_err(|e| io("moving into place", &target, e))?;
+            sqlx::query(
+                "INSERT INTO saved_material_files (material_id, file_id, sha256, size) VALUES (?, ?, ?, ?)
              ON CONFLICT (material_id, file_id) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size",
-        )
-        .bind(&m.id)
-        .bind(&f.id)
-        .bind(&f.sha256)
-        .bind(f.size as i64)
-        .execute(self.store().pool())
-        .await?;
-        Ok(())
+            )
+            .bind(&m.id)
+            .bind(&f.id)
+            .bind(&f.sha256)
+            .bind(f.size as i64)
+            .execute(self.store().pool())
+            .await?;
+            return Ok(());
+        }
+        Err(not_usable(format!(
+            "Berkas {} rusak saat diunduh dan sudah dibuang. Simpan lagi untuk mengunduhnya ulang.",
+            f.name
+        )))
     }
 
     /// Removes every saved material from the device: their texts, their search rows, and the whole

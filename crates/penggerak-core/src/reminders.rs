@@ -14,6 +14,8 @@ const REMINDERS: &str = "reminders";
 const NEWS: &str = "news";
 /// "Hanya unduh lewat Wi-Fi" (`on`/`off`; off when never set).
 const WIFI_ONLY: &str = "wifi_only";
+/// "Bagikan materi di jaringan sekolah" (`on`/`off`; off when never set).
+const SHARE_ON_NETWORK: &str = "share_on_network";
 
 impl LocalStore {
     /// The device's preferences; the defaults (Bahasa Indonesia, reminders on) until the user changes them.
@@ -30,6 +32,9 @@ impl LocalStore {
         }
         if let Some(on) = self.setting(WIFI_ONLY).await? {
             p.wifi_only = on == "on";
+        }
+        if let Some(on) = self.setting(SHARE_ON_NETWORK).await? {
+            p.share_on_network = on == "on";
         }
         Ok(p)
     }
@@ -48,6 +53,9 @@ impl LocalStore {
         }
         if let Some(on) = change.wifi_only {
             crate::store::set_setting(&mut tx, WIFI_ONLY, if on { "on" } else { "off" }).await?;
+        }
+        if let Some(on) = change.share_on_network {
+            crate::store::set_setting(&mut tx, SHARE_ON_NETWORK, if on { "on" } else { "off" }).await?;
         }
         tx.commit().await?;
         self.preferences().await

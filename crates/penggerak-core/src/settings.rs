@@ -12,7 +12,12 @@ impl Engine {
 
     /// Changes some preferences; answers all of them.
     pub async fn set_preferences(&self, change: PreferencesChange) -> Result<Preferences, CoreError> {
-        self.store().change_preferences(change).await
+        let sharing = change.share_on_network.is_some();
+        let now = self.store().change_preferences(change).await?;
+        if sharing {
+            self.follow_sharing().await?;
+        }
+        Ok(now)
     }
 
     /// The reminders due today (in the user's zone) not handed out before; each is handed out once.

@@ -280,6 +280,9 @@ impl Engine {
         tokio::spawn(async move {
             let mut failures = 0u32;
             loop {
+                // Sharing follows the session: a session that ended (expired, signed out elsewhere)
+                // closes the door at the next pass.
+                this.follow_sharing_or_warn().await;
                 let wait = match this.sync_now().await {
                     Ok(s) if matches!(s.phase, SyncPhase::Offline | SyncPhase::Error) => {
                         failures += 1;

@@ -232,14 +232,26 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     let now = store.change_preferences(english).await.unwrap();
     assert_eq!(
         now,
-        Preferences { language: Language::En, reminders: true, news: true, wifi_only: false },
+        Preferences {
+            language: Language::En,
+            reminders: true,
+            news: true,
+            wifi_only: false,
+            share_on_network: false
+        },
         "only what was named changes"
     );
     let off = PreferencesChange { reminders: Some(false), ..Default::default() };
     let off = store.change_preferences(off).await.unwrap();
     assert_eq!(
         off,
-        Preferences { language: Language::En, reminders: false, news: true, wifi_only: false },
+        Preferences {
+            language: Language::En,
+            reminders: false,
+            news: true,
+            wifi_only: false,
+            share_on_network: false
+        },
         "the language stays"
     );
     // A day none of whose reminders was taken yet: the eve of the last deadline after `due_on`.

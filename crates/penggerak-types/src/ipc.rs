@@ -684,6 +684,10 @@ pub struct Preferences {
     /// "Hanya unduh lewat Wi-Fi": material downloads wait while the connection is metered (or unknown).
     #[serde(default)]
     pub wifi_only: bool,
+    /// "Bagikan materi di jaringan sekolah": while the app is open and the user signed in, saved materials'
+    /// files are served to colleagues on the same network, and fetched from them first. Off until turned on.
+    #[serde(default)]
+    pub share_on_network: bool,
 }
 
 fn on() -> bool {
@@ -692,7 +696,13 @@ fn on() -> bool {
 
 impl Default for Preferences {
     fn default() -> Self {
-        Preferences { language: Language::Id, reminders: true, news: true, wifi_only: false }
+        Preferences {
+            language: Language::Id,
+            reminders: true,
+            news: true,
+            wifi_only: false,
+            share_on_network: false,
+        }
     }
 }
 
@@ -751,6 +761,8 @@ pub struct PreferencesChange {
     pub news: Option<bool>,
     #[serde(default)]
     pub wifi_only: Option<bool>,
+    #[serde(default)]
+    pub share_on_network: Option<bool>,
 }
 
 /// The argument envelope of `set_preferences`.
@@ -780,6 +792,10 @@ pub struct MonthlyDataUse {
     pub sent: u64,
     /// Bytes received.
     pub received: u64,
+    /// Bytes of materials that came from colleagues on the school's network (Berbagi di sekolah), not
+    /// from the server: not part of `received`, and no mobile data.
+    #[serde(default)]
+    pub from_peers: u64,
 }
 
 impl DataUse {
@@ -787,6 +803,58 @@ impl DataUse {
     pub fn total(&self) -> (u64, u64) {
         self.months.iter().fold((0, 0), |(s, r), m| (s + m.sent, r + m.received))
     }
+
+    /// Every month's bytes from colleagues, added up.
+    pub fn total_from_peers(&self) -> u64 {
+        self.months.iter().map(|m| m.from_peers).sum()
+    }
+}
+
+/// Berbagi di sekolah as it stands now (the `sharing` command).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    /// The setting (`Preferences::share_on_network`).
+    pub on: bool,
+    /// Whether this device serves now: the setting is on, the user signed in, and the door is open.
+    pub serving: bool,
+    /// Where colleagues reach this device (`address:port`, one per network it is on), to type in or
+    /// scan where the network blocks discovery; empty while not serving.
+    pub addresses: Vec<String>,
+    /// Colleagues' devices seen now (found on the network or added by address).
+    pub peers: Vec<Peer>,
+    /// Why discovery on the network does not work on this device, if it does not (the door by address
+    /// still does).
+    pub discovery: Discovery,
+}
+
+/// Whether colleagues are found on the network by themselves ([`Sharing::discovery`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Discovery {
+    /// Announcing and looking (mDNS).
+    Working,
+    /// Sharing is off or the user signed out.
+    #[default]
+    Off,
+    /// The device's network refused the multicast socket: only peers added by address are used.
+    Unavailable,
+}
+
+/// A colleague's device ([`Sharing::peers`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peer {
+    /// `address:port`.
+    pub address: String,
+    /// Added by the user (kept on the device, removable), rather than found on the network.
+    pub added: bool,
+    /// It sent something that was not what the catalogue lists: not asked again until the app restarts.
+    pub dropped: bool,
+}
+
+/// The argument envelope of `add_peer` and `remove_peer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerArgs {
+    pub address: String,
 }
 
 /// Tauri's notification plugin as the UI calls it (granted in `capabilities/main.json`): its command

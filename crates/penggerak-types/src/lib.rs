@@ -16,6 +16,7 @@ pub mod kinerja;
 pub mod limits;
 pub mod material;
 pub mod net;
+pub mod peer;
 pub mod pkb;
 pub mod plan_status;
 pub mod programme;

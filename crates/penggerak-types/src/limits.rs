@@ -52,6 +52,22 @@ pub const TOKEN: usize = 128;
 /// photos or install updates, so a download that would go lower is refused before it starts.
 pub const FREE_SPACE_KEPT: u64 = 50 * 1024 * 1024;
 
+/// Berbagi di sekolah (`penggerak_core::sharing`): connections one device serves at once; more wait
+/// their turn at the door (a colleague's phone must stay usable while it shares).
+pub const PEER_CONNECTIONS: usize = 4;
+/// Bytes of one request a device serves to a peer: its line and headers (a file part is asked for by a
+/// short `GET`; nothing longer is read). 8 KiB is also the least hyper's server buffers.
+pub const PEER_REQUEST_HEAD: usize = 8 * 1024;
+/// Bytes of one file part a device serves to a peer (a client asks for [`PEER_PART`]; a bigger `Range` is
+/// cut to this).
+pub const PEER_PART_MAX: u64 = 1024 * 1024;
+/// Seconds one connection from a peer may stay open, whatever it does meanwhile.
+pub const PEER_CONNECTION_SECS: u64 = 60;
+/// Peers a user may add by address (where the network blocks discovery), and peers kept from discovery.
+pub const PEERS: usize = 16;
+/// An address a user types for a peer (`192.168.1.20:47800`), in characters.
+pub const PEER_ADDRESS: usize = 64;
+
 /// A search text (`q`), in characters.
 pub const SEARCH: usize = 100;
 /// Words of a search the device looks for (those after are ignored).

@@ -60,6 +60,8 @@ pub enum Field {
     FileName,
     /// A principal's feedback note on a plan (umpan balik), and how many one plan holds.
     Feedback,
+    /// A colleague's device's address (Berbagi di sekolah).
+    PeerAddress,
     /// A field this version of the app does not know (a newer server's).
     #[serde(other)]
     Unknown,
@@ -67,7 +69,7 @@ pub enum Field {
 
 impl Field {
     /// Every field (the UI's tests word each one in every language).
-    pub const ALL: [Field; 24] = [
+    pub const ALL: [Field; 25] = [
         Field::Title,
         Field::Id,
         Field::CommunityEvent,
@@ -91,6 +93,7 @@ impl Field {
         Field::Evidence,
         Field::FileName,
         Field::Feedback,
+        Field::PeerAddress,
         Field::Unknown,
     ];
 
@@ -120,6 +123,7 @@ impl Field {
             Field::Evidence => "Bukti dukung",
             Field::FileName => "Nama berkas",
             Field::Feedback => "Umpan balik",
+            Field::PeerAddress => "Alamat perangkat rekan",
             Field::Unknown => "Isian ini",
         }
     }
@@ -384,7 +388,8 @@ mod tests {
             Field::Evidence => 20,
             Field::FileName => 21,
             Field::Feedback => 22,
-            Field::Unknown => 23,
+            Field::PeerAddress => 23,
+            Field::Unknown => 24,
         };
         for (i, f) in Field::ALL.iter().enumerate() {
             assert_eq!(place(*f), i, "{f:?} is in its place in Field::ALL");

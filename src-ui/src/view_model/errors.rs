@@ -152,6 +152,7 @@ fn reason_field(l: Locale, field: Field) -> &'static str {
         Field::Evidence => td_string!(l, rfield_evidence),
         Field::FileName => td_string!(l, rfield_file_name),
         Field::Feedback => td_string!(l, rfield_feedback),
+        Field::PeerAddress => td_string!(l, rfield_peer_address),
         Field::Unknown => td_string!(l, rfield_unknown),
     }
 }
