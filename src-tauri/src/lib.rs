@@ -54,6 +54,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::materials::search,
         commands::materials::remove_all_materials,
         commands::materials::download_later,
+        commands::settings::sharing,
+        commands::settings::add_peer,
+        commands::settings::remove_peer,
     ])
 }
 

@@ -191,6 +191,18 @@ fn only_granted_commands_from_the_main_window_run() {
     .unwrap();
     assert_eq!((read.item.saved, read.content), (Saved::No, None), "removed from the device");
 
+    // Berbagi di sekolah: off until turned on; a typed address off the local network is the engine's
+    // refusal, with its field.
+    let shared = invoke(&main, cmd::SHARING, json!({}), LOCAL_ORIGIN).expect("sharing is granted");
+    assert_eq!((shared["on"].clone(), shared["serving"].clone()), (json!(false), json!(false)), "{shared}");
+    let err = invoke(&main, cmd::ADD_PEER, json!({ "address": "8.8.8.8:47800" }), LOCAL_ORIGIN)
+        .expect_err("a public address is no colleague's device");
+    assert_eq!(err["reason"]["field"], json!("peer_address"), "{err}");
+    let added = invoke(&main, cmd::ADD_PEER, json!({ "address": "192.168.1.20" }), LOCAL_ORIGIN).unwrap();
+    assert_eq!(added["on"], json!(false), "adding a peer does not turn sharing on: {added}");
+    invoke(&main, cmd::REMOVE_PEER, json!({ "address": "192.168.1.20:47800" }), LOCAL_ORIGIN)
+        .expect("granted");
+
     // The refused changes reach the page through the capability: none yet, and dismissing is granted.
     let refused = invoke(&main, cmd::REFUSED, json!({}), LOCAL_ORIGIN).expect("refused is granted");
     assert_eq!(refused, json!([]), "the server refused nothing of hers");

@@ -7,10 +7,10 @@ use penggerak_types::api::{StaffSummary, SupervisedSchool};
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
     DismissArgs, Draft, Fetched, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, News,
-    PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage,
+    PeerArgs, PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage,
     ResolveArgs, SaveDraftArgs, SearchArgs, SearchResults, SearchScope, SessionState, SetPreferencesArgs,
-    SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView, StaffView, SupervisedStaffArgs,
-    SyncStatus, SYNC_STATUS_EVENT,
+    Sharing, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView, StaffView,
+    SupervisedStaffArgs, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -197,6 +197,21 @@ pub async fn take_news() -> Result<Vec<News>, ApiError> {
 /// The data the app used on this device, per month, newest first.
 pub async fn data_use() -> Result<DataUse, ApiError> {
     call(cmd::DATA_USE, &NoArgs {}).await
+}
+
+/// Berbagi di sekolah as it stands now.
+pub async fn sharing() -> Result<Sharing, ApiError> {
+    call(cmd::SHARING, &NoArgs {}).await
+}
+
+/// Adds a colleague's device by the address it shows.
+pub async fn add_peer(address: String) -> Result<Sharing, ApiError> {
+    call(cmd::ADD_PEER, &PeerArgs { address }).await
+}
+
+/// Forgets a colleague's device added by address.
+pub async fn remove_peer(address: String) -> Result<Sharing, ApiError> {
+    call(cmd::REMOVE_PEER, &PeerArgs { address }).await
 }
 
 /// The learning-materials catalogue on the device, with what of each is saved.

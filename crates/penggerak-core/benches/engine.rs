@@ -2,7 +2,8 @@
 //! 10,000 incoming changes, draining 1,000 outbox entries against the local reference server, reading the
 //! home-screen data from the store, the bytes on the wire of a first sync and a no-change sync, and the
 //! app's first second (the engine opened over a signed-in folder, Beranda read at once, with and without
-//! the sync loop started beside it).
+//! the sync loop started beside it), and Berbagi di sekolah (the big module saved from a colleague's
+//! device vs from the server, both on loopback, and the bytes the server did not send).
 //! Figures are printed; nothing is asserted about speed. Release build, real SQLite files.
 
 use penggerak_core::testing::changes;
@@ -162,5 +163,59 @@ async fn main() {
         "  then Beranda's first read: {:.2} ms alone, {:.2} ms with the sync loop just started (medians of 10)",
         median(alone),
         median(beside_sync)
+    );
+
+    // 6. Berbagi di sekolah: the big module (~6 MB) saved from the server and from a colleague's device
+    //    (another engine, its own folder and account, sharing on), both on loopback: mainly a check that
+    //    the peer path is not the slower one; and what the server did not have to send.
+    const BIG: &str = "materi-01";
+    let sharing =
+        penggerak_types::ipc::PreferencesChange { share_on_network: Some(true), ..Default::default() };
+    let colleague_dir = tempfile::tempdir().unwrap();
+    let mut colleague =
+        Engine::open(colleague_dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9")
+            .await
+            .unwrap();
+    colleague.set_discovery(false);
+    colleague.sign_in(demo_sign_in("3471765432100002", &server.base_url())).await.unwrap();
+    colleague.sync_now().await.unwrap();
+    colleague.save_material(BIG).await.unwrap();
+    colleague.set_preferences(sharing.clone()).await.unwrap();
+    let door = format!("127.0.0.1:{}", colleague.sharing().await.unwrap().port.unwrap());
+    let (mut from_server, mut from_peer) = (Vec::new(), Vec::new());
+    let mut server_bytes = (0, 0);
+    for run in 0..6 {
+        let dir = tempfile::tempdir().unwrap();
+        let mut e =
+            Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
+        e.set_discovery(false);
+        e.sign_in(demo_sign_in("3471765432100001", &proxy.base_url())).await.unwrap();
+        e.sync_now().await.unwrap();
+        let peer = run % 2 == 1;
+        if peer {
+            e.set_preferences(sharing.clone()).await.unwrap();
+            e.add_peer(&door).await.unwrap();
+        }
+        let before = proxy.bytes().0;
+        let t = Instant::now();
+        e.save_material(BIG).await.unwrap();
+        let took = t.elapsed().as_secs_f64() * 1000.0;
+        let sent = proxy.bytes().0 - before;
+        if peer {
+            from_peer.push(took);
+            server_bytes.1 = sent;
+        } else {
+            from_server.push(took);
+            server_bytes.0 = sent;
+        }
+    }
+    println!(
+        "  Berbagi di sekolah, the ~6 MB module: from the server {:.0} ms, from a colleague's device {:.0} ms \
+         (medians of 3, alternating); the server sent {} B vs {} B: {} B saved",
+        median(from_server),
+        median(from_peer),
+        server_bytes.0,
+        server_bytes.1,
+        server_bytes.0.saturating_sub(server_bytes.1)
     );
 }

@@ -28,7 +28,7 @@ use penggerak_types::ipc::{Discovery, Peer, Sharing};
 use penggerak_types::{limits, peer, Field, Reason};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -81,10 +81,14 @@ impl Peers {
     /// and those in `skip`.
     fn candidates(&self, skip: &[SocketAddr]) -> Vec<SocketAddr> {
         let s = self.state();
-        let mut all: Vec<SocketAddr> = s.added.iter().chain(s.found.values()).copied().collect();
+        let mut all: Vec<SocketAddr> = Vec::new();
+        for a in s.added.iter().chain(s.found.values()) {
+            if !all.contains(a) && !s.dropped.contains(a) && !skip.contains(a) {
+                all.push(*a);
+            }
+        }
+        // Stable: among peers never asked, those added by address first.
         all.sort_by_key(|a| s.answered_in.get(a).copied().unwrap_or(Duration::MAX));
-        all.dedup();
-        all.retain(|a| !s.dropped.contains(a) && !skip.contains(a));
         all
     }
 
@@ -117,6 +121,8 @@ struct DoorContext {
 /// mid-transfer included) and the mDNS daemon announcing it. Closed when dropped.
 pub(crate) struct Door {
     port: u16,
+    /// Whether it listens on IPv6 as well as IPv4.
+    ipv6: bool,
     task: tokio::task::JoinHandle<()>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     mdns: Option<mdns_sd::ServiceDaemon>,
@@ -155,11 +161,17 @@ impl Door {
         peers: &Arc<Peers>,
         discovery: bool,
     ) -> Result<Door, CoreError> {
-        let listener = std::net::TcpListener::bind((Ipv4Addr::UNSPECIFIED, peer::PORT))
-            .or_else(|_| std::net::TcpListener::bind((Ipv4Addr::UNSPECIFIED, 0)))
-            .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|e| CoreError::Storage(format!("opening the sharing port: {e}")))?;
-        let port = listener.local_addr().map_err(|e| CoreError::Storage(e.to_string()))?.port();
+        // IPv6 and IPv4 on one socket where the system allows it (a school network may give only one of
+        // them), IPv4 alone otherwise; our port if it is free, any other if not.
+        let any6 = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+        let any4 = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+        let listener = [(any6, peer::PORT), (any4, peer::PORT), (any6, 0), (any4, 0)]
+            .into_iter()
+            .find_map(|at| std::net::TcpListener::bind(at).ok())
+            .ok_or_else(|| CoreError::Storage("no port to share on".into()))?;
+        listener.set_nonblocking(true).map_err(|e| CoreError::Storage(e.to_string()))?;
+        let bound = listener.local_addr().map_err(|e| CoreError::Storage(e.to_string()))?;
+        let (port, ipv6) = (bound.port(), bound.is_ipv6());
         let listener =
             tokio::net::TcpListener::from_std(listener).map_err(|e| CoreError::Storage(e.to_string()))?;
         let context = Arc::new(DoorContext { store, materials });
@@ -174,7 +186,7 @@ impl Door {
             }
         };
         tracing::info!(port, "sharing saved materials on the network");
-        Ok(Door { port, task, stop: Some(stop), mdns })
+        Ok(Door { port, ipv6, task, stop: Some(stop), mdns })
     }
 }
 
@@ -366,13 +378,14 @@ async fn saved_file(context: &DoorContext, sha: &str) -> Option<(PathBuf, u64)> 
     })
 }
 
-/// This device's addresses on its networks (not loopback), with `port`.
-fn own_addresses(port: u16) -> Vec<String> {
+/// This device's addresses on its local networks (not loopback; IPv6 only when the door listens on it),
+/// with `port`.
+fn own_addresses(port: u16, ipv6: bool) -> Vec<String> {
     let mut ips: Vec<IpAddr> = if_addrs::get_if_addrs()
         .unwrap_or_default()
         .into_iter()
         .map(|i| i.ip())
-        .filter(|ip| !ip.is_loopback() && peer::is_local(*ip))
+        .filter(|ip| !ip.is_loopback() && peer::is_local(*ip) && (ipv6 || ip.is_ipv4()))
         .collect();
     ips.sort_by_key(|ip| (ip.is_ipv6(), *ip));
     ips.dedup();
@@ -434,16 +447,17 @@ impl Engine {
     /// Berbagi di sekolah as it stands now.
     pub async fn sharing(&self) -> Result<Sharing, CoreError> {
         let on = self.store().preferences().await?.share_on_network;
-        let (serving, addresses, discovery) = match &*self.door() {
+        let (port, addresses, discovery) = match &*self.door() {
             Some(d) => (
-                true,
-                own_addresses(d.port),
+                Some(d.port),
+                own_addresses(d.port, d.ipv6),
                 if d.mdns.is_some() { Discovery::Working } else { Discovery::Unavailable },
             ),
-            None => (false, Vec::new(), Discovery::Off),
+            None => (None, Vec::new(), Discovery::Off),
         };
+        let serving = port.is_some();
         let peers = if serving { self.peers.listed() } else { Vec::new() };
-        Ok(Sharing { on, serving, addresses, peers, discovery })
+        Ok(Sharing { on, serving, port, addresses, peers, discovery })
     }
 
     /// Adds a colleague's device by the address it shows (where the network blocks discovery).
@@ -516,12 +530,6 @@ impl Engine {
     pub fn set_discovery(&mut self, on: bool) {
         self.discovery = on;
     }
-
-    /// The port this device's door listens on, while it is open.
-    #[cfg(feature = "testing")]
-    pub fn sharing_port(&self) -> Option<u16> {
-        self.door().as_ref().map(|d| d.port)
-    }
 }
 
 #[cfg(test)]
@@ -535,6 +543,29 @@ mod tests {
         for bad in ["bytes=5-1", "bytes=-100", "bytes=0-1,5-9", "items=0-1", "bytes=a-b", ""] {
             assert_eq!(parse_range(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn peers_are_asked_once_each_quickest_first_never_a_dropped_one() {
+        let at = |last: u8| SocketAddr::from(([192, 168, 1, last], 47800));
+        let peers = Peers::new().unwrap();
+        {
+            let mut s = peers.state();
+            s.added = vec![at(1), at(2)];
+            s.found.insert("a".into(), at(1));
+            s.found.insert("b".into(), at(3));
+            s.found.insert("c".into(), at(4));
+            s.answered_in.insert(at(3), Duration::from_millis(5));
+        }
+        peers.drop_peer(at(4));
+        assert_eq!(
+            peers.candidates(&[at(2)]),
+            vec![at(3), at(1)],
+            "the one that answered first, then the rest as added; a peer added and found is asked once"
+        );
+        let listed = peers.listed();
+        assert_eq!(listed.len(), 4, "each device listed once: {listed:?}");
+        assert!(listed.iter().any(|p| p.address == at(4).to_string() && p.dropped));
     }
 
     #[test]

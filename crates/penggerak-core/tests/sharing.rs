@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SITI: &str = "3471765432100001";
-const RINA: &str = "3471765432100002";
+const BAMBANG: &str = "3471765432100002";
 /// The demo catalogue's big module: one ~6 MB PDF.
 const BIG: &str = "materi-01";
 
@@ -38,8 +38,12 @@ async fn teacher_with(who: &str, proxy: &ChaosProxy, discovery: bool) -> (tempfi
     (dir, Arc::new(engine))
 }
 
-fn door(e: &Engine) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], e.sharing_port().expect("the door is open while sharing is on")))
+async fn port(e: &Engine) -> Option<u16> {
+    e.sharing().await.unwrap().port
+}
+
+async fn door(e: &Engine) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port(e).await.expect("the door is open while sharing is on")))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -75,11 +79,11 @@ async fn b_gets_a_big_material_from_a_colleague_and_not_from_the_server() {
     let to_b = ChaosProxy::start(server.addr(), 2);
     let (_a_dir, a) = teacher(SITI, &to_a).await;
     a.save_material(BIG).await.unwrap();
-    let (_b_dir, b) = teacher(RINA, &to_b).await;
+    let (_b_dir, b) = teacher(BAMBANG, &to_b).await;
     let size = b.material(BIG).await.unwrap().item.material.files[0].size;
     assert!(size > 5_000_000, "the big module's file is ~6 MB: {size} B");
 
-    let shown = b.add_peer(&door(&a).to_string()).await.unwrap();
+    let shown = b.add_peer(&door(&a).await.to_string()).await.unwrap();
     assert!(shown.serving && shown.peers.iter().any(|p| p.added && !p.dropped), "{shown:?}");
     let before = to_b.bytes().0;
     let saved = b.save_material(BIG).await.unwrap();
@@ -105,7 +109,7 @@ async fn a_door_serves_only_saved_files_by_their_hash() {
     let (_dir, a) = teacher(SITI, &proxy).await;
     a.save_material(BIG).await.unwrap();
     let sha = a.material(BIG).await.unwrap().files[0].file.sha256.clone();
-    let at = door(&a);
+    let at = door(&a).await;
     assert_eq!(status_of(at, &peer::file_path(&sha), Some("bytes=0-99")).await, 206, "a saved file's part");
     let catalogue = a.materials().await.unwrap().materials;
     let other = catalogue
@@ -181,7 +185,7 @@ async fn lying_peer() -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
 async fn a_peer_that_sends_a_damaged_file_is_dropped_and_the_server_completes_it() {
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 4);
-    let (_dir, b) = teacher(RINA, &proxy).await;
+    let (_dir, b) = teacher(BAMBANG, &proxy).await;
     let (liar, asked) = lying_peer().await;
     b.add_peer(&liar.to_string()).await.unwrap();
     let saved = b.save_material(BIG).await.expect("the server completes what the liar spoiled");
@@ -206,10 +210,10 @@ async fn sharing_switched_off_mid_transfer_stops_at_once_and_b_resumes_from_the_
     let to_b = ChaosProxy::start(server.addr(), 6);
     let (_a_dir, a) = teacher(SITI, &to_a).await;
     a.save_material(BIG).await.unwrap();
-    let (_b_dir, b) = teacher(RINA, &to_b).await;
+    let (_b_dir, b) = teacher(BAMBANG, &to_b).await;
     let size = b.material(BIG).await.unwrap().item.material.files[0].size;
     // A slow link between the two phones, so that the switch comes mid-file.
-    let between = ChaosProxy::start(door(&a), 7);
+    let between = ChaosProxy::start(door(&a).await, 7);
     between.set_mode(ChaosMode::Bad {
         latency: Duration::ZERO,
         bytes_per_sec: 1_000_000,
@@ -230,10 +234,10 @@ async fn sharing_switched_off_mid_transfer_stops_at_once_and_b_resumes_from_the_
         assert!(started.elapsed() < Duration::from_secs(60), "nothing came from the colleague: {got} B");
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    let a_door = door(&a);
+    let a_door = door(&a).await;
     let from_server_before = to_b.bytes().0;
     a.set_preferences(sharing(false)).await.unwrap();
-    assert!(a.sharing_port().is_none(), "the setting off closes the door");
+    assert!(port(&a).await.is_none(), "the setting off closes the door");
     assert!(
         tokio::net::TcpStream::connect(a_door).await.is_err(),
         "nobody can connect once sharing is off: the door stopped listening"
@@ -263,18 +267,18 @@ async fn the_door_is_open_only_while_sharing_is_on_and_someone_is_signed_in() {
         Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
     e.set_discovery(false);
     e.set_preferences(sharing(true)).await.unwrap();
-    assert!(e.sharing_port().is_none(), "signed out: nothing is served");
+    assert!(port(&e).await.is_none(), "signed out: nothing is served");
     assert!(!e.sharing().await.unwrap().serving);
     e.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
-    let at = door(&e);
+    let at = door(&e).await;
     assert!(e.sharing().await.unwrap().serving, "signed in with the setting on: serving");
     e.sign_out(true).await.unwrap();
-    assert!(e.sharing_port().is_none(), "sign-out closes the door");
+    assert!(port(&e).await.is_none(), "sign-out closes the door");
     assert!(tokio::net::TcpStream::connect(at).await.is_err(), "and nothing listens there any more");
     e.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap();
-    assert!(e.sharing_port().is_some(), "the setting outlives the session");
+    assert!(port(&e).await.is_some(), "the setting outlives the session");
     e.set_preferences(sharing(false)).await.unwrap();
-    assert!(e.sharing_port().is_none());
+    assert!(port(&e).await.is_none());
 
     // Typed addresses: only local ones, bounded, kept.
     for bad in ["8.8.8.8:47800", "sekolah.local:47800", "http://192.168.1.5"] {
@@ -353,7 +357,7 @@ fn one_side_of_the_school_network() {
     rt.block_on(async {
         let server = TestServer::start();
         let proxy = ChaosProxy::start(server.addr(), 9);
-        let who = if role == "a" { SITI } else { RINA };
+        let who = if role == "a" { SITI } else { BAMBANG };
         let (_dir, e) = teacher_with(who, &proxy, true).await;
         let shown = e.sharing().await.unwrap();
         assert!(shown.serving, "{role}: {shown:?}");

@@ -45,6 +45,9 @@ pub mod cmd {
     pub const EXPORT_STAFF: &str = "export_staff";
     pub const SUPERVISION: &str = "supervision";
     pub const SUPERVISED_STAFF: &str = "supervised_staff";
+    pub const SHARING: &str = "sharing";
+    pub const ADD_PEER: &str = "add_peer";
+    pub const REMOVE_PEER: &str = "remove_peer";
 
     /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
     /// tests check that the capability grants exactly these and that each one is registered.
@@ -84,6 +87,9 @@ pub mod cmd {
         EXPORT_STAFF,
         SUPERVISION,
         SUPERVISED_STAFF,
+        SHARING,
+        ADD_PEER,
+        REMOVE_PEER,
     ];
 }
 
@@ -817,6 +823,8 @@ pub struct Sharing {
     pub on: bool,
     /// Whether this device serves now: the setting is on, the user signed in, and the door is open.
     pub serving: bool,
+    /// The port it serves on, while serving (the same in every address).
+    pub port: Option<u16>,
     /// Where colleagues reach this device (`address:port`, one per network it is on), to type in or
     /// scan where the network blocks discovery; empty while not serving.
     pub addresses: Vec<String>,

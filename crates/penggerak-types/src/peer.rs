@@ -27,9 +27,10 @@ pub fn is_sha256(s: &str) -> bool {
 }
 
 /// Whether `ip` can be a colleague's device on the same network: a private (RFC 1918), shared (RFC 6598,
-/// carrier hotspots), link-local or loopback address, or an IPv6 unique-local or link-local one. A public
-/// address is someone else's network: a download from there costs data like the server, with none of its
-/// trust.
+/// carrier hotspots), link-local or loopback IPv4 address, or an IPv6 unique-local or loopback one. A
+/// public address is someone else's network: a download from there costs data like the server, with none
+/// of its trust. IPv6 link-local addresses are left out: they name no device without the interface they
+/// are on, which an address typed or announced does not carry.
 pub fn is_local(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -38,7 +39,7 @@ pub fn is_local(ip: IpAddr) -> bool {
         }
         IpAddr::V6(v6) => {
             let first = v6.segments()[0];
-            v6.is_loopback() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+            v6.is_loopback() || (first & 0xfe00) == 0xfc00
         }
     }
 }
@@ -70,7 +71,7 @@ mod tests {
         assert_eq!(parse_address("192.168.1.20:47801").unwrap().to_string(), "192.168.1.20:47801");
         assert_eq!(parse_address(" 10.0.0.7 ").unwrap().port(), PORT, "the port may be left out");
         assert!(parse_address("100.72.3.4:80").is_ok(), "a carrier hotspot's shared range");
-        assert!(parse_address("[fe80::1]:47800").is_ok(), "IPv6 link-local");
+        assert!(parse_address("[fd00::2]:47800").is_ok(), "IPv6 unique-local");
         for bad in [
             "8.8.8.8:47800",     // someone else's network
             "example.com:47800", // a name would be looked up, and could point anywhere
@@ -79,6 +80,8 @@ mod tests {
             "192.168.1.20:99999",
             "",
             "http://192.168.1.20:47800",
+            "[fe80::1]:47800", // link-local: no device without its interface
+            "[2001:db8::1]:47800",
         ] {
             assert!(parse_address(bad).is_err(), "{bad:?} is not a peer's address");
         }

@@ -1,9 +1,9 @@
 //! `preferences` / `set_preferences` (the device's language and reminder switch), `take_reminders`
 //! (deadline reminders due now, each handed out once; the UI words and shows them) and `data_use` (what
-//! the app's requests cost in data, per month).
+//! the app's requests cost in data, per month), `sharing` / `add_peer` / `remove_peer` (Berbagi di sekolah).
 
 use penggerak_core::Engine;
-use penggerak_types::ipc::{DataUse, News, Preferences, PreferencesChange, Reminder};
+use penggerak_types::ipc::{DataUse, News, Preferences, PreferencesChange, Reminder, Sharing};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::State;
@@ -35,4 +35,22 @@ pub async fn take_news(engine: State<'_, Arc<Engine>>) -> Result<Vec<News>, ApiE
 #[tauri::command]
 pub async fn data_use(engine: State<'_, Arc<Engine>>) -> Result<DataUse, ApiError> {
     Ok(engine.data_use().await?)
+}
+
+/// Berbagi di sekolah as it stands: the setting, whether this device serves, its addresses, peers seen.
+#[tauri::command]
+pub async fn sharing(engine: State<'_, Arc<Engine>>) -> Result<Sharing, ApiError> {
+    Ok(engine.sharing().await?)
+}
+
+/// Adds a colleague's device by the address it shows (where the network blocks discovery).
+#[tauri::command]
+pub async fn add_peer(engine: State<'_, Arc<Engine>>, address: String) -> Result<Sharing, ApiError> {
+    Ok(engine.add_peer(&address).await?)
+}
+
+/// Forgets a colleague's device added by address.
+#[tauri::command]
+pub async fn remove_peer(engine: State<'_, Arc<Engine>>, address: String) -> Result<Sharing, ApiError> {
+    Ok(engine.remove_peer(&address).await?)
 }

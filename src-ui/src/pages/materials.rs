@@ -2,7 +2,8 @@
 //! browsed offline), the ones saved for reading offline first, then all of them with kind, topic and
 //! jenjang filters; each opens its own page, where it is saved, read and removed. Words typed in the search
 //! box are searched on the device (titles, topics, summaries, and the text of saved materials) and the
-//! results, within the filters, take the list's place.
+//! results, within the filters, take the list's place. A line says whether Berbagi di sekolah is on (and
+//! how many colleagues' devices are seen), linking to its setting.
 
 use crate::context::{filter_choice, loaded, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
@@ -19,6 +20,7 @@ pub fn Materi() -> impl IntoView {
     // Pages word themselves in the language chosen when they open (it is chosen in Pengaturan).
     let l = use_i18n().get_locale_untracked();
     let data = ctx.read(ipc::materials);
+    let sharing = LocalResource::new(ipc::sharing);
     let filter = RwSignal::new(MaterialFilter::default());
     let typed = RwSignal::new(String::new());
 
@@ -26,6 +28,15 @@ pub fn Materi() -> impl IntoView {
         <section class="card materi" aria-labelledby="materi-title">
             <h1 id="materi-title">{td_string!(l, materi_title)}</h1>
             <p class="muted">{td_string!(l, materi_intro)}</p>
+            // Berbagi di sekolah: on (and how many colleagues' devices are seen) or off, with the way to it.
+            {move || sharing.get().and_then(Result::ok).map(|s| {
+                let text = if s.on {
+                    td_string!(l, materials_sharing_on, count = s.peers.iter().filter(|p| !p.dropped).count()).to_string()
+                } else {
+                    td_string!(l, materials_sharing_off).to_string()
+                };
+                view! { <p><A href="/pengaturan#berbagi" attr:id="materials-sharing">{text}</A></p> }
+            })}
             {loaded(l, data, move |v| lists(l, v, filter, typed))}
         </section>
     }

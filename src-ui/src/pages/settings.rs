@@ -1,13 +1,14 @@
 //! Pengaturan: the language (Bahasa Indonesia / English) and deadline reminders, the server this device
 //! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, "Hanya unduh
-//! lewat Wi-Fi" with what the device says of its connection, and the
+//! lewat Wi-Fi" with what the device says of its connection, "Bagikan materi di jaringan sekolah" (its
+//! state, this device's address as text and QR code, colleagues' devices seen, adding one by address), and the
 //! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
 use crate::context::{errors_view, locale, PageContext};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{Connection, Language, PreferencesChange};
+use penggerak_types::ipc::{Connection, Discovery, Language, PreferencesChange, Sharing};
 use penggerak_types::ErrorCode;
 
 #[component]
@@ -58,6 +59,7 @@ pub fn Pengaturan() -> impl IntoView {
             </button>
             <DataUseFacts />
             <WifiOnly />
+            <SharingSettings />
             <h2>{t!(i18n, settings_account)}</h2>
             <p id="sign-out-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {move || if confirm.get() {
@@ -222,5 +224,133 @@ fn Reminders() -> impl IntoView {
             {t!(i18n, news_switch)}
         </label>
         <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+    }
+}
+
+/// "Bagikan materi di jaringan sekolah": the switch and its one-sentence explanation; while it is on,
+/// whether this device serves, its address (text and QR code, for a network where devices cannot find
+/// each other), the colleagues' devices seen now (those added by address removable), and a box to add one.
+/// Read again every few seconds while the page is open: devices come and go.
+#[component]
+fn SharingSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let now = RwSignal::new(None::<Sharing>);
+    let error = RwSignal::new(None::<String>);
+    let typed = RwSignal::new(String::new());
+    let shown = move |r: Result<Sharing, penggerak_types::ApiError>| match r {
+        Ok(s) => {
+            now.set(Some(s));
+            error.set(None);
+        }
+        Err(e) => error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e))),
+    };
+    leptos::task::spawn_local(async move { shown(ipc::sharing().await) });
+    let refresh = leptos::prelude::set_interval_with_handle(
+        move || leptos::task::spawn_local(async move { shown(ipc::sharing().await) }),
+        std::time::Duration::from_secs(5),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = refresh {
+            h.clear();
+        }
+    });
+    let toggle = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        leptos::task::spawn_local(async move {
+            let change = PreferencesChange { share_on_network: Some(wanted), ..Default::default() };
+            match ipc::set_preferences(change).await {
+                Ok(_) => shown(ipc::sharing().await),
+                Err(e) => error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e))),
+            }
+        });
+    };
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let address = typed.get_untracked();
+        leptos::task::spawn_local(async move {
+            let r = ipc::add_peer(address).await;
+            if r.is_ok() {
+                typed.set(String::new());
+            }
+            shown(r);
+        });
+    };
+    let remove = move |address: String| {
+        leptos::task::spawn_local(async move { shown(ipc::remove_peer(address).await) })
+    };
+    view! {
+        <h2 id="berbagi">{t!(i18n, settings_sharing)}</h2>
+        <label class="choice" for="share-on-network">
+            <input type="checkbox" id="share-on-network"
+                prop:checked=move || now.get().is_some_and(|s| s.on) on:change=toggle />
+            {t!(i18n, sharing_switch)}
+        </label>
+        <p class="muted">{t!(i18n, sharing_explain)}</p>
+        {move || now.get().filter(|s| s.on).map(|s| {
+            let l = i18n.get_locale();
+            let state = if s.serving { td_string!(l, sharing_on) } else { td_string!(l, sharing_not_serving) };
+            let first = s.addresses.first().cloned();
+            let qr = first.as_deref().and_then(view_model::qr_path);
+            view! {
+                <p id="sharing-state">{state}</p>
+                {(s.discovery == Discovery::Unavailable).then(|| view! {
+                    <p id="sharing-discovery" class="muted">{td_string!(l, sharing_discovery_unavailable)}</p>
+                })}
+                {s.serving.then(|| view! {
+                    <dl class="facts">
+                        <dt>{td_string!(l, sharing_address)}</dt>
+                        <dd id="sharing-address">{if s.addresses.is_empty() {
+                            td_string!(l, sharing_no_address).to_owned()
+                        } else {
+                            s.addresses.join(" · ")
+                        }}</dd>
+                    </dl>
+                    {qr.map(|(side, d)| view! {
+                        <svg id="sharing-qr" class="qr" role="img" aria-label=td_string!(l, sharing_qr_label)
+                            viewBox=format!("0 0 {side} {side}") shape-rendering="crispEdges">
+                            <rect width="100%" height="100%" fill="#fff" />
+                            <path d=d fill="#000" />
+                        </svg>
+                    })}
+                    <p class="muted">{td_string!(l, sharing_address_hint)}</p>
+                })}
+                <h3>{td_string!(l, sharing_peers)}</h3>
+                {if s.peers.is_empty() {
+                    view! { <p id="sharing-peers-none">{td_string!(l, sharing_peers_none)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul id="sharing-peers" class="peers">
+                            {s.peers.into_iter().map(|p| {
+                                let label = view_model::peer_label(l, &p);
+                                let address = p.address.clone();
+                                view! {
+                                    <li>
+                                        <span class="peer-address">{p.address.clone()}</span>
+                                        " · "<span class="muted">{label}</span>
+                                        {p.added.then(|| view! {
+                                            <button class="secondary small" on:click=move |_| remove(address.clone())>
+                                                {td_string!(l, sharing_remove)}
+                                            </button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            }
+        })}
+        {move || now.get().is_some_and(|s| s.on).then(|| view! {
+            <form id="sharing-add" class="inline-form" on:submit=add>
+                <label for="sharing-add-address">{t!(i18n, sharing_add_label)}</label>
+                <input id="sharing-add-address" type="text" inputmode="decimal" autocomplete="off"
+                    maxlength=penggerak_types::limits::PEER_ADDRESS
+                    placeholder=move || td_string!(i18n.get_locale(), sharing_add_placeholder)
+                    prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+                <button type="submit" class="secondary">{t!(i18n, sharing_add)}</button>
+            </form>
+        })}
+        <p id="sharing-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
     }
 }

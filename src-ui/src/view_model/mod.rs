@@ -14,6 +14,7 @@ mod labels;
 mod materials;
 mod plans;
 mod search;
+mod sharing;
 mod sizes;
 mod staff;
 mod sync;
@@ -36,6 +37,7 @@ pub use plans::{
     jp_percent, jp_progress, new_result_form, pkb_groups, result_forms, results_from_forms, ResultForm,
 };
 pub use search::{search_href, search_kind_label};
+pub use sharing::{peer_label, qr_path};
 pub use sizes::bytes_label;
 pub use staff::{bar_percent, employment_label, jp_bars, StaffFilter, StaffShow, StaffSort};
 pub use sync::{data_use_rows, last_synced, sync_line, sync_problem, sync_progress};

@@ -11,24 +11,34 @@ use penggerak_types::zone::Zone;
 /// The rows of the data-use table: the three newest months with any use (the current one called "this
 /// month") and, when there is more than one month, the total since the first. Each row is (label, amount).
 pub fn data_use_rows(l: Locale, d: &DataUse) -> Vec<(String, String)> {
-    let amount = |sent: u64, received: u64| {
+    // What came from colleagues (Berbagi di sekolah) is said beside, never added to the paid data.
+    let amount = |sent: u64, received: u64, from_peers: u64| {
         let total = bytes_label(l, sent.saturating_add(received));
-        td_string!(
+        let paid = td_string!(
             l,
             data_use_amount,
             total = total,
             received = bytes_label(l, received),
             sent = bytes_label(l, sent)
         )
-        .to_string()
+        .to_string();
+        if from_peers == 0 {
+            paid
+        } else {
+            td_string!(l, data_use_with_peers, paid = paid, peers = bytes_label(l, from_peers)).to_string()
+        }
     };
     let label = |month: &str| match (month == d.this_month, month_year(l, month)) {
         (true, _) => td_string!(l, data_use_this_month).to_string(),
         (false, Some((year, name))) => td_string!(l, data_use_month, month = name, year = year).to_string(),
         (false, None) => td_string!(l, data_use_month_raw, month = month.to_owned()).to_string(),
     };
-    let mut rows: Vec<(String, String)> =
-        d.months.iter().take(3).map(|m| (label(&m.month), amount(m.sent, m.received))).collect();
+    let mut rows: Vec<(String, String)> = d
+        .months
+        .iter()
+        .take(3)
+        .map(|m| (label(&m.month), amount(m.sent, m.received, m.from_peers)))
+        .collect();
     if d.months.len() > 1 {
         let first = &d.months[d.months.len() - 1].month;
         let (sent, received) = d.total();
@@ -36,7 +46,7 @@ pub fn data_use_rows(l: Locale, d: &DataUse) -> Vec<(String, String)> {
             Some((year, name)) => td_string!(l, data_use_total, month = name, year = year).to_string(),
             None => td_string!(l, data_use_month_raw, month = first.clone()).to_string(),
         };
-        rows.push((since, amount(sent, received)));
+        rows.push((since, amount(sent, received, d.total_from_peers())));
     }
     rows
 }
@@ -199,7 +209,12 @@ mod tests {
     #[test]
     fn data_use_shows_this_month_the_two_before_and_everything_since_the_first() {
         use penggerak_types::ipc::MonthlyDataUse;
-        let m = |month: &str, sent, received| MonthlyDataUse { month: month.into(), sent, received };
+        let m = |month: &str, sent, received| MonthlyDataUse {
+            month: month.into(),
+            sent,
+            received,
+            from_peers: 0,
+        };
         let none = DataUse { this_month: "2026-11".into(), months: vec![], connection: Default::default() };
         assert!(data_use_rows(ID, &none).is_empty(), "nothing to show: the page says so in words");
 

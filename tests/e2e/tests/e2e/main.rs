@@ -3,6 +3,7 @@
 //! `cargo xtask test` (or `cargo xtask e2e`) one test at a time, each with its own server, app and keyring.
 
 mod bahasa;
+mod berbagi;
 mod binaan;
 mod ditolak;
 mod kinerja;
