@@ -98,6 +98,16 @@ impl Db {
         Self::open(&format!("sqlite://{}", path.display())).await
     }
 
+    /// Whether the database answers and has every migration this build knows applied (readiness):
+    /// `Ok(missing)` with the versions not applied (empty when ready), `Err` when it does not answer.
+    pub async fn migrations_missing(&self) -> Result<Vec<i64>, sqlx::Error> {
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(MIGRATIONS.iter().map(|m| m.version).filter(|v| !applied.iter().any(|(a,)| a == v)).collect())
+    }
+
     /// True when no user exists yet (a fresh database the demo seed may fill).
     pub async fn is_empty(&self) -> anyhow::Result<bool> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;

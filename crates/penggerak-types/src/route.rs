@@ -25,8 +25,13 @@ macro_rules! routes {
 }
 
 routes! {
-    /// `GET`: is the server up.
+    /// `GET`: is the server up (and its database answering).
     HEALTH = "/health";
+    /// `GET`: liveness: the process answers (nothing else is asked; restart it if not).
+    HEALTH_LIVE = "/health/live";
+    /// `GET`: readiness: the database answers and every migration this build knows is applied (send it
+    /// requests only if so).
+    HEALTH_READY = "/health/ready";
     /// `POST`: sign in.
     LOGIN = "/auth/login";
     /// `POST`: a new token pair for a refresh token.

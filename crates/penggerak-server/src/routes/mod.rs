@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
     let transport = state.config.transport.clone();
     let api = Router::new()
         .route(route::HEALTH, get(health))
+        .route(route::HEALTH_LIVE, get(live))
+        .route(route::HEALTH_READY, get(ready))
         .route(route::LOGIN, post(auth::login))
         .route(route::REFRESH, post(auth::refresh))
         .route(route::LOGOUT, post(auth::logout))
@@ -131,6 +133,45 @@ async fn health(
 ) -> crate::error::Result<Json<Health>> {
     sqlx::query("SELECT 1").execute(&state.db.pool).await?;
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
+}
+
+/// Liveness: the process answers. Asks nothing of the database, so a database outage never makes an
+/// orchestrator restart healthy instances.
+#[utoipa::path(
+    get,
+    path = route::HEALTH_LIVE,
+    tag = "server",
+    responses((status = 200, description = "The process answers", body = Health))
+)]
+async fn live() -> Json<Health> {
+    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
+}
+
+/// Readiness: the database answers and every migration this build knows is applied; a load balancer sends
+/// requests to this instance only then.
+#[utoipa::path(
+    get,
+    path = route::HEALTH_READY,
+    tag = "server",
+    responses(
+        (status = 200, description = "Ready to serve", body = Health),
+        (status = 503, description = "`server_busy`: not ready (the database does not answer, or misses a migration); send again later", body = ApiError),
+    )
+)]
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> crate::error::Result<Json<Health>> {
+    let not_ready = |why: String| {
+        tracing::warn!(why, "not ready");
+        ServerError::new(ErrorCode::ServerBusy, "Server belum siap melayani. Coba lagi sebentar lagi.")
+    };
+    match state.db.migrations_missing().await {
+        Ok(missing) if missing.is_empty() => {
+            Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
+        }
+        Ok(missing) => Err(not_ready(format!("migrations not applied: {missing:?}"))),
+        Err(e) => Err(not_ready(format!("the database does not answer: {e}"))),
+    }
 }
 
 /// A list's search text and filter values within their bounds ([`penggerak_types::limits::SEARCH`],

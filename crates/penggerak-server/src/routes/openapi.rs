@@ -31,6 +31,8 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         super::health,
+        super::live,
+        super::ready,
         super::auth::login,
         super::auth::refresh,
         super::auth::logout,
