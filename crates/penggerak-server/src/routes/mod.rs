@@ -132,7 +132,12 @@ async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> crate::error::Result<Json<Health>> {
     sqlx::query("SELECT 1").execute(&state.db.pool).await?;
-    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
+    Ok(healthy())
+}
+
+/// What every health route answers when all is well.
+fn healthy() -> Json<Health> {
+    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
 }
 
 /// Liveness: the process answers. Asks nothing of the database, so a database outage never makes an
@@ -144,7 +149,7 @@ async fn health(
     responses((status = 200, description = "The process answers", body = Health))
 )]
 async fn live() -> Json<Health> {
-    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
+    healthy()
 }
 
 /// Readiness: the database answers and every migration this build knows is applied; a load balancer sends
@@ -166,9 +171,7 @@ async fn ready(
         ServerError::new(ErrorCode::ServerBusy, "Server belum siap melayani. Coba lagi sebentar lagi.")
     };
     match state.db.migrations_missing().await {
-        Ok(missing) if missing.is_empty() => {
-            Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
-        }
+        Ok(missing) if missing.is_empty() => Ok(healthy()),
         Ok(missing) => Err(not_ready(format!("migrations not applied: {missing:?}"))),
         Err(e) => Err(not_ready(format!("the database does not answer: {e}"))),
     }
