@@ -1,5 +1,5 @@
 //! A colleague's device on the school's network (Berbagi di sekolah): parts of a material's file, asked
-//! for by the SHA-256 this device's own catalogue lists.
+//! for by the SHA-256 this device's own catalogue lists, and a material's text, by its catalogue tag.
 //!
 //! Plain HTTP to an IP literal on the local network ([`penggerak_types::peer::is_local`]): nothing secret
 //! travels (no token, no account; a public learning material's file by its hash), and the engine keeps a
@@ -98,5 +98,30 @@ impl PeerClient {
             return Err(ClientError::Protocol("a peer sent an empty part".into()));
         }
         Ok(PeerPart::Bytes(bytes))
+    }
+
+    /// The text of a material whose catalogue entry has `content_etag`, as the peer at `at` saved it
+    /// (at most [`PEER_PART_MAX`](penggerak_types::limits::PEER_PART_MAX) bytes); `None` if it has not.
+    /// Unchecked: the caller checks it against the tag before using it.
+    pub async fn text(&self, at: SocketAddr, content_etag: &str) -> Result<Option<Vec<u8>>, ClientError> {
+        let Some(path) = peer::text_path(content_etag).filter(|_| peer::is_local(at.ip())) else {
+            return Err(ClientError::Protocol(format!("not a peer's text: {at} {content_etag}")));
+        };
+        let mut resp = self.http.get(format!("http://{at}{path}")).send().await?;
+        match resp.status() {
+            StatusCode::OK => {}
+            StatusCode::NOT_FOUND => return Ok(None),
+            s => return Err(ClientError::Protocol(format!("a peer answered HTTP {s} for a text"))),
+        }
+        let max = penggerak_types::limits::PEER_PART_MAX;
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await? {
+            if (body.len() + chunk.len()) as u64 > max {
+                return Err(ClientError::Protocol(format!("a peer sent a text over {max} B")));
+            }
+            body.extend_from_slice(&chunk);
+            self.meter.received(chunk.len() as u64);
+        }
+        Ok(Some(body))
     }
 }

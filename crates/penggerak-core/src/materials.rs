@@ -419,12 +419,22 @@ impl Engine {
         self.room_for(m.download_size().saturating_sub(have))?;
         let mut link = self.link().await?;
         let held_tag = held.as_ref().map(|t| t.etag.clone());
-        let answer = self
-            .call(&mut link, |c, token| {
-                let tag = held_tag.clone();
-                async move { c.material_content(&token, id, tag.as_deref()).await }
-            })
-            .await?;
+        // A colleague's device first (Berbagi di sekolah), for a text this device does not hold yet; its
+        // copy is used only if it is the catalogue's version.
+        let from_peer = match held_tag.as_deref() == Some(m.content_etag.as_str()) {
+            true => None,
+            false => self.text_from_peer(&m.content_etag).await,
+        };
+        let answer = match from_peer {
+            Some(content) => ContentAnswer::Content { content, etag: m.content_etag.clone() },
+            None => {
+                self.call(&mut link, |c, token| {
+                    let tag = held_tag.clone();
+                    async move { c.material_content(&token, id, tag.as_deref()).await }
+                })
+                .await?
+            }
+        };
         let (content, etag) = match (answer, held) {
             (ContentAnswer::Content { content, etag }, _) => (content, etag),
             (ContentAnswer::NotModified, Some(t)) => (t.content, t.etag),

@@ -4,7 +4,8 @@
 //! Owns: the setting's effect ([`Engine::follow_sharing`]: the door is open exactly while the setting is
 //! on and a user is signed in; closed at sign-out, when the setting goes off, and when the engine is
 //! dropped), the door itself (an HTTP/1 server on the local network that answers only `GET` of a file part
-//! by the SHA-256 of a file this device saved and checked, [`penggerak_types::peer`]), announcing it and
+//! by the SHA-256 of a file this device saved and checked, or a saved text by its catalogue tag,
+//! [`penggerak_types::peer`]), announcing it and
 //! finding colleagues' doors with mDNS/DNS-SD, the peers added by address, and asking peers first when a
 //! material's file is downloaded ([`Engine::part_from_peer`], used by `materials.rs`).
 //!
@@ -300,6 +301,17 @@ async fn answer(context: &DoorContext, req: Request<Incoming>) -> Response<Full<
     if req.method() != Method::GET {
         return plain(StatusCode::METHOD_NOT_ALLOWED);
     }
+    if let Some(tag) = req.uri().path().strip_prefix(peer::TEXT_PREFIX) {
+        return match saved_text(context, tag).await {
+            Some(body) => {
+                let mut r = Response::new(Full::new(Bytes::from(body)));
+                r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                r.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                r
+            }
+            None => plain(StatusCode::NOT_FOUND),
+        };
+    }
     let Some(sha) = req.uri().path().strip_prefix(peer::FILE_PREFIX).filter(|s| peer::is_sha256(s)) else {
         return plain(StatusCode::NOT_FOUND);
     };
@@ -347,6 +359,29 @@ async fn answer(context: &DoorContext, req: Request<Incoming>) -> Response<Full<
     h.insert(CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
+}
+
+/// The text of a saved material whose catalogue tag is `tag`, as its JSON body: only if it is that
+/// version's (its SHA-256 starts with the tag, which is what a receiver checks), and not over
+/// [`limits::PEER_PART_MAX`].
+async fn saved_text(context: &DoorContext, tag: &str) -> Option<Vec<u8>> {
+    if !peer::is_text_tag(tag) {
+        return None;
+    }
+    let (body,): (String,) =
+        sqlx::query_as("SELECT content FROM saved_materials WHERE content_etag = ? LIMIT 1")
+            .bind(format!("\"{tag}\""))
+            .fetch_optional(context.store.pool())
+            .await
+            .ok()??;
+    (body.len() as u64 <= limits::PEER_PART_MAX && text_is(tag, body.as_bytes())).then(|| body.into_bytes())
+}
+
+/// Whether `body` is the text tagged `tag` (the first 32 hex digits of its SHA-256).
+pub(crate) fn text_is(tag: &str, body: &[u8]) -> bool {
+    use sha2::{Digest, Sha256};
+    let sha: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
+    sha.starts_with(tag) && tag.len() == 32
 }
 
 /// `bytes=<first>-<last>` or `bytes=<first>-`: one range only.
@@ -492,6 +527,36 @@ impl Engine {
         tx.commit().await?;
         self.peers.state().added = added;
         Ok(())
+    }
+
+    /// The text of the material whose catalogue entry has `content_etag`, from the first peer (quickest
+    /// first) that has it and whose copy is that version, while sharing is on. A peer whose copy does not
+    /// match the tag is dropped.
+    pub(crate) async fn text_from_peer(
+        &self,
+        content_etag: &str,
+    ) -> Option<penggerak_types::material::MaterialContent> {
+        let tag = peer::text_tag(content_etag)?;
+        if self.door().is_none() {
+            return None;
+        }
+        for at in self.peers.candidates(&[]) {
+            match self.peers.client.text(at, content_etag).await {
+                Ok(Some(body)) if text_is(tag, &body) => match serde_json::from_slice(&body) {
+                    Ok(content) => return Some(content),
+                    Err(e) => tracing::info!(peer = %at, error = %e, "a colleague's text could not be read"),
+                },
+                Ok(Some(_)) => {
+                    tracing::warn!(peer = %at, "a colleague's device sent a text that is not the catalogue's; it is dropped");
+                    self.peers.drop_peer(at);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::info!(peer = %at, error = %e, "a colleague's device failed; the server takes over")
+                }
+            }
+        }
+        None
     }
 
     /// A part of the file with `sha256` from byte `from` (up to `len` bytes) from the quickest peer that

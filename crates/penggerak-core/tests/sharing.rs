@@ -85,20 +85,25 @@ async fn b_gets_a_big_material_from_a_colleague_and_not_from_the_server() {
 
     let shown = b.add_peer(&door(&a).await.to_string()).await.unwrap();
     assert!(shown.serving && shown.peers.iter().any(|p| p.added && !p.dropped), "{shown:?}");
+    // The school's link to the internet is down: only the colleague's device can help.
+    to_b.set_mode(ChaosMode::Down);
     let before = to_b.bytes().0;
-    let saved = b.save_material(BIG).await.unwrap();
+    let saved = b.save_material(BIG).await.expect("saved from the colleague's device alone");
     let from_server = to_b.bytes().0 - before;
-    println!("{size} B file; the server sent B {from_server} B (the text) while she saved it");
+    println!("{size} B file; the server sent B {from_server} B while she saved it (its link was down)");
     assert_eq!(saved.item.saved, Saved::Yes);
-    assert!(
-        from_server < 64 * 1024,
-        "the file came from Siti's device: the server sent only the text and headers ({from_server} B)"
+    assert_eq!(from_server, 0, "the text and the file came from Siti's device: nothing from the server");
+    assert_eq!(
+        saved.content,
+        a.material(BIG).await.unwrap().content,
+        "the text is the catalogue's version, checked against its tag"
     );
+    to_b.set_mode(ChaosMode::Pass);
     assert_saved_whole(&b).await;
     let used = b.data_use().await.unwrap();
     assert!(
         used.total_from_peers() >= size && used.total().1 < 64 * 1024,
-        "data use says the file came from a colleague, not over paid data: {used:?}"
+        "data use says the material came from a colleague, not over paid data: {used:?}"
     );
 }
 
@@ -127,6 +132,15 @@ async fn a_door_serves_only_saved_files_by_their_hash() {
     ] {
         assert_eq!(status_of(at, &path, Some("bytes=0-99")).await, 404, "{why}: {path}");
     }
+    let tag = a.material(BIG).await.unwrap().item.material.content_etag;
+    let text = peer::text_path(&tag).expect("the reference server's tag has the contract's form");
+    assert_eq!(status_of(at, &text, None).await, 200, "a saved text, by its tag");
+    for path in [
+        peer::text_path(&format!("\"{}\"", "0".repeat(32))).unwrap(),
+        "/berbagi/v1/texts/../files".to_owned(),
+    ] {
+        assert_eq!(status_of(at, &path, None).await, 404, "{path}");
+    }
     assert_eq!(status_of(at, &peer::file_path(&sha), None).await, 400, "a part is asked for with a range");
     assert_eq!(
         status_of(at, &peer::file_path(&sha), Some("bytes=99999999-")).await,
@@ -147,9 +161,10 @@ async fn a_door_serves_only_saved_files_by_their_hash() {
     );
 }
 
-/// A device on the network that answers every part with zeros: what a broken or lying colleague sends.
-/// Also answers how many requests it was sent.
-async fn lying_peer() -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+/// A device on the network that answers every file part with zeros, and a text that is not the one asked
+/// for when `texts`, else none: what a broken or lying colleague sends. Also answers how many requests
+/// it was sent.
+async fn lying_peer(texts: bool) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let at = listener.local_addr().unwrap();
     let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -166,6 +181,24 @@ async fn lying_peer() -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
                 }
                 counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let head = String::from_utf8_lossy(&head).to_lowercase();
+                if head.contains("/texts/") && !texts {
+                    let _ = s
+                        .write_all(
+                            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        )
+                        .await;
+                    return;
+                }
+                if head.contains("/texts/") {
+                    // A text that is not the catalogue's version.
+                    let body = r#"{"sections":[{"heading":"Palsu","paragraphs":["Bukan materi ini."]}]}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = s.write_all(answer.as_bytes()).await;
+                    return;
+                }
                 let range = head.lines().find_map(|l| l.strip_prefix("range: bytes=")).unwrap_or("0-0");
                 let (first, last) = range.split_once('-').unwrap();
                 let (first, last): (u64, u64) = (first.parse().unwrap(), last.trim().parse().unwrap());
@@ -186,7 +219,7 @@ async fn a_peer_that_sends_a_damaged_file_is_dropped_and_the_server_completes_it
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 4);
     let (_dir, b) = teacher(BAMBANG, &proxy).await;
-    let (liar, asked) = lying_peer().await;
+    let (liar, asked) = lying_peer(false).await;
     b.add_peer(&liar.to_string()).await.unwrap();
     let saved = b.save_material(BIG).await.expect("the server completes what the liar spoiled");
     assert_eq!(saved.item.saved, Saved::Yes);
@@ -404,4 +437,26 @@ impl Drop for Child {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_sends_another_text_is_dropped_and_the_servers_text_is_kept() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 10);
+    let (_dir, b) = teacher(BAMBANG, &proxy).await;
+    let (liar, asked) = lying_peer(true).await;
+    b.add_peer(&liar.to_string()).await.unwrap();
+    let saved = b.save_material(BIG).await.expect("the server gives the text the liar did not");
+    assert!(asked.load(std::sync::atomic::Ordering::SeqCst) > 0, "the liar was asked for the text first");
+    let text = saved.content.expect("the text is saved");
+    assert!(
+        !text.sections.is_empty() && text.sections.iter().all(|s| s.heading != "Palsu"),
+        "the liar's text was not kept: it is not the catalogue's version"
+    );
+    let now = b.sharing().await.unwrap();
+    assert!(
+        now.peers.iter().any(|p| p.address == liar.to_string() && p.dropped),
+        "the peer that sent another text is dropped: {now:?}"
+    );
+    assert_saved_whole(&b).await;
 }

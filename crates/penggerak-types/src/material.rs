@@ -47,7 +47,10 @@ pub struct Material {
     pub updated: String,
     /// Bytes of the text content as served uncompressed.
     pub content_size: u64,
-    /// The content's `ETag`: a client holding this version need not fetch it again.
+    /// The content's `ETag`: a client holding this version need not fetch it again. Its form is `"` + the
+    /// first 32 hex digits (lowercase) of the SHA-256 of the content as served (the uncompressed JSON
+    /// body) + `"`, so a device can check a copy a colleague's device gives it (Berbagi di sekolah,
+    /// [`crate::peer`]); a copy that does not match is not used.
     pub content_etag: String,
     pub files: Vec<MaterialFile>,
 }

@@ -16,6 +16,27 @@ pub const PORT: u16 = 47_800;
 /// `Range: bytes=<first>-<last>`.
 pub const FILE_PREFIX: &str = "/berbagi/v1/files/";
 
+/// Where a material's text is asked for: this, then its tag (the 32 hex digits of its `content_etag`).
+/// Only `GET`; the whole text.
+pub const TEXT_PREFIX: &str = "/berbagi/v1/texts/";
+
+/// A text's path on a peer, by the catalogue's `content_etag` (`None` if it is not in the form
+/// [`crate::material::Material::content_etag`] gives it).
+pub fn text_path(content_etag: &str) -> Option<String> {
+    text_tag(content_etag).map(|tag| format!("{TEXT_PREFIX}{tag}"))
+}
+
+/// The tag inside a `content_etag`: `"` + 32 lowercase hex digits + `"` gives the digits.
+pub fn text_tag(content_etag: &str) -> Option<&str> {
+    let tag = content_etag.strip_prefix('"')?.strip_suffix('"')?;
+    is_text_tag(tag).then_some(tag)
+}
+
+/// 32 lowercase hex digits: the first half of a SHA-256, as a text's tag.
+pub fn is_text_tag(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// A file's path on a peer.
 pub fn file_path(sha256: &str) -> String {
     format!("{FILE_PREFIX}{sha256}")
@@ -90,6 +111,15 @@ mod tests {
             matches!(parse_address(&long), Err(Reason::TooLong { field: Field::PeerAddress, .. })),
             "bounded before it is parsed"
         );
+    }
+
+    #[test]
+    fn a_text_is_asked_for_by_its_tag_only() {
+        let tag = "0123456789abcdef0123456789abcdef";
+        assert_eq!(text_path(&format!("\"{tag}\"")), Some(format!("/berbagi/v1/texts/{tag}")));
+        for bad in [tag, "\"../../x\"", "\"W/abc\"", "", "\"0123456789ABCDEF0123456789ABCDEF\""] {
+            assert_eq!(text_path(bad), None, "{bad:?} is no tag");
+        }
     }
 
     #[test]
