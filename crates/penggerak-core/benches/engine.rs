@@ -180,7 +180,7 @@ async fn main() {
     colleague.sign_in(demo_sign_in("3471765432100002", &server.base_url())).await.unwrap();
     colleague.sync_now().await.unwrap();
     colleague.save_material(BIG).await.unwrap();
-    colleague.set_preferences(sharing.clone()).await.unwrap();
+    colleague.set_preferences(sharing).await.unwrap();
     let door = format!("127.0.0.1:{}", colleague.sharing().await.unwrap().port.unwrap());
     let (mut from_server, mut from_peer) = (Vec::new(), Vec::new());
     let mut server_bytes = (0, 0);
@@ -193,7 +193,7 @@ async fn main() {
         e.sync_now().await.unwrap();
         let peer = run % 2 == 1;
         if peer {
-            e.set_preferences(sharing.clone()).await.unwrap();
+            e.set_preferences(sharing).await.unwrap();
             e.add_peer(&door).await.unwrap();
         }
         let before = proxy.bytes().0;
