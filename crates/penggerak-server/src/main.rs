@@ -1,5 +1,7 @@
 //! `penggerak-server [--listen ADDR] [--database URL] [--demo] [--trusted-proxy CIDR]... [--forwarded-header H]`:
-//! the reference API server.
+//! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
+//! `PENGGERAK_DATABASE`, `PENGGERAK_DEMO=true`, `PENGGERAK_TRUSTED_PROXIES` comma-separated,
+//! `PENGGERAK_FORWARDED_HEADER`), as a container or a systemd unit sets it; a flag wins over its variable.
 
 use anyhow::Context;
 use clap::Parser;
@@ -10,19 +12,24 @@ use std::net::SocketAddr;
 #[command(version, about = "Penggerak reference API server")]
 struct Args {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "PENGGERAK_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Database URL (`sqlite:///path/to/file.sqlite`). Default: a SQLite file in the user's data directory.
-    #[arg(long)]
+    #[arg(long, env = "PENGGERAK_DATABASE", hide_env_values = true)]
     database: Option<String>,
     /// Seed deterministic demo data if the database is empty.
-    #[arg(long)]
+    #[arg(long, env = "PENGGERAK_DEMO")]
     demo: bool,
     /// A reverse proxy (address or CIDR network, repeatable) whose forwarding header names the client.
-    #[arg(long = "trusted-proxy", value_parser = penggerak_server::limits::parse_trusted_proxy)]
+    #[arg(
+        long = "trusted-proxy",
+        env = "PENGGERAK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = penggerak_server::limits::parse_trusted_proxy
+    )]
     trusted_proxies: Vec<ipnet::IpNet>,
     /// The header the trusted proxies set: x-forwarded-for or forwarded (RFC 7239).
-    #[arg(long, default_value = "x-forwarded-for")]
+    #[arg(long, env = "PENGGERAK_FORWARDED_HEADER", default_value = "x-forwarded-for")]
     forwarded_header: penggerak_server::ForwardedHeader,
 }
 

@@ -1,4 +1,4 @@
-//! Graceful shutdown of the real server binary: SIGTERM while a large answer is still on its way lets
+//! Graceful shutdown of the real server binary (configured from the environment): SIGTERM while a large answer is still on its way lets
 //! that answer finish whole, refuses new connections at once, and the process then exits cleanly. (An
 //! instance behind a load balancer is stopped this way at every deploy; a teacher's download must not be
 //! cut by it.)
@@ -19,8 +19,11 @@ const BIG: &str = "materi-01";
 fn sigterm_finishes_the_answer_in_flight_refuses_new_connections_and_exits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("server.sqlite").display());
+    // Configured from the environment, as a container or a systemd unit does.
     let mut server = Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
-        .args(["--listen", "127.0.0.1:0", "--database", &database, "--demo"])
+        .env("PENGGERAK_LISTEN", "127.0.0.1:0")
+        .env("PENGGERAK_DATABASE", &database)
+        .env("PENGGERAK_DEMO", "true")
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
