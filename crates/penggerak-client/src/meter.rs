@@ -5,7 +5,7 @@
 //! status line, headers and the body as it arrived (still compressed) in. Retries count again, because
 //! they cost again; a request whose connection never opened costs nothing. Not visible from here, so not
 //! counted: HTTP/1.1 chunk framing (a few bytes per chunk), TLS records and handshakes, and TCP/IP
-//! packet headers. Over HTTP/2 the header part is an overestimate (HPACK compresses headers).
+//! packet headers. The client speaks HTTP/1.1 only, so this is how its messages travel.
 
 use reqwest::header::{HeaderMap, CONTENT_LENGTH, HOST};
 use std::sync::atomic::{AtomicU64, Ordering};
