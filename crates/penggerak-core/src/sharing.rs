@@ -97,6 +97,10 @@ impl Peers {
     pub(crate) fn drop_peer(&self, peer: SocketAddr) {
         let mut s = self.state();
         if !s.dropped.contains(&peer) {
+            // Bounded: a network announcing liar after liar does not grow it forever (the oldest go).
+            if s.dropped.len() >= 4 * limits::PEERS {
+                s.dropped.remove(0);
+            }
             s.dropped.push(peer);
         }
     }
@@ -576,7 +580,12 @@ impl Engine {
             let asked = Instant::now();
             match self.peers.client.file_part(at, sha256, from, len).await {
                 Ok(PeerPart::Bytes(bytes)) => {
-                    self.peers.state().answered_in.insert(at, asked.elapsed());
+                    let mut state = self.peers.state();
+                    // Bounded: peers found come and go with their addresses.
+                    if state.answered_in.len() >= 4 * limits::PEERS {
+                        state.answered_in.clear();
+                    }
+                    state.answered_in.insert(at, asked.elapsed());
                     return Some((at, bytes));
                 }
                 Ok(PeerPart::Missing) => skip.push(at),
