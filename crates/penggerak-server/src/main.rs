@@ -1,7 +1,9 @@
-//! `penggerak-server [--listen ADDR] [--database URL] [--demo] [--trusted-proxy CIDR]... [--forwarded-header H]`:
+//! `penggerak-server [--listen ADDR] [--database URL] [--demo] [--trusted-proxy CIDR]... [--forwarded-header H]
+//! [--log-format text|json]`:
 //! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
 //! `PENGGERAK_DATABASE`, `PENGGERAK_DEMO=true`, `PENGGERAK_TRUSTED_PROXIES` comma-separated,
-//! `PENGGERAK_FORWARDED_HEADER`), as a container or a systemd unit sets it; a flag wins over its variable.
+//! `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`), as a container or a systemd unit sets it; a flag
+//! wins over its variable.
 
 use anyhow::Context;
 use clap::Parser;
@@ -31,6 +33,9 @@ struct Args {
     /// The header the trusted proxies set: x-forwarded-for or forwarded (RFC 7239).
     #[arg(long, env = "PENGGERAK_FORWARDED_HEADER", default_value = "x-forwarded-for")]
     forwarded_header: penggerak_server::ForwardedHeader,
+    /// How the log is written: text, or json (one object per line, each request's with its id).
+    #[arg(long, env = "PENGGERAK_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -39,14 +44,24 @@ fn default_database() -> anyhow::Result<String> {
     Ok(format!("sqlite://{}", dir.join("penggerak.sqlite").display()))
 }
 
+/// How the log is written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LogFormat {
+    /// Lines for a person at a terminal.
+    Text,
+    /// One JSON object per line, for a log collector (each request's lines carry its `request_id`).
+    Json,
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
     let args = Args::parse();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    match args.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
+    }
     let url = match args.database {
         Some(url) => url,
         None => default_database()?,

@@ -21,7 +21,7 @@ use crate::error::{code_for_status, message_for, ServerError};
 use crate::{AppState, Transport};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, Extensions, HeaderMap, StatusCode, Version};
+use axum::http::{header, Extensions, HeaderMap, HeaderName, StatusCode, Version};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -70,7 +70,16 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::compression::CompressionLayer::new().compress_when(DefaultPredicate::new().and(
             |_: StatusCode, _: Version, h: &HeaderMap, _: &Extensions| !h.contains_key(header::ACCEPT_RANGES),
         )))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // One line per answer at `info` (method, path, status, latency), inside a span that carries the
+        // request's id, so every line a request logs can be found by it.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(
             tower::ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
@@ -80,7 +89,31 @@ pub fn router(state: AppState) -> Router {
                 // Global: one semaphore for every route (a plain concurrency limit would be per route).
                 .layer(tower::limit::GlobalConcurrencyLimitLayer::new(transport.max_in_flight.max(1))),
         )
+        // Outermost: every request has an id (the caller's or a new UUID; a proxy's passes through), and
+        // every answer, a refusal included, says it.
+        .layer(tower_http::request_id::PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(tower_http::request_id::SetRequestIdLayer::new(REQUEST_ID, tower_http::request_id::MakeRequestUuid))
+        .layer(from_fn(bounded_request_id))
         .with_state(state)
+}
+
+/// The header a request's id travels in (set by a proxy in front, or by this server).
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The longest request id kept from the caller (a UUID is 36): a longer one, or one with anything but
+/// visible ASCII, is replaced by a new UUID, so no caller can make every log line of its requests long.
+const REQUEST_ID_MAX: usize = 128;
+
+async fn bounded_request_id(mut req: Request, next: Next) -> Response {
+    let fits = |v: &axum::http::HeaderValue| {
+        v.len() <= REQUEST_ID_MAX && !v.is_empty() && v.as_bytes().iter().all(|b| b.is_ascii_graphic())
+    };
+    if req.headers().get_all(&REQUEST_ID).iter().count() > 1
+        || req.headers().get(&REQUEST_ID).is_some_and(|v| !fits(v))
+    {
+        req.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(req).await
 }
 
 /// The route's whole deadline, body included ([`Transport::deadline`]: uploads get longer): past it the
