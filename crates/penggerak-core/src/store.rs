@@ -26,6 +26,16 @@ pub struct LocalStore {
 
 const LAST_SERVER: &str = "last_server_url";
 
+/// Makes `path` owner-only if it is there. One that is not (any more) needs no protecting: SQLite removes
+/// its -wal and -shm files when the last connection closes, which another engine closing over the same
+/// folder can do between any look and the change (seen as a failed open in the engine bench).
+fn protect_if_there(path: &Path) -> std::io::Result<()> {
+    match make_private(path, FILE_MODE) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
 impl LocalStore {
     /// Opens (creating if needed) `penggerak.sqlite` in `data_dir` and migrates it.
     pub async fn open(data_dir: &Path) -> Result<Self, CoreError> {
@@ -38,10 +48,8 @@ impl LocalStore {
             .map_err(|e| CoreError::Storage(format!("creating {}: {e}", file.display())))?;
         for extra in ["penggerak.sqlite-wal", "penggerak.sqlite-shm"] {
             let path = data_dir.join(extra);
-            if path.exists() {
-                make_private(&path, FILE_MODE)
-                    .map_err(|e| CoreError::Storage(format!("protecting {}: {e}", path.display())))?;
-            }
+            protect_if_there(&path)
+                .map_err(|e| CoreError::Storage(format!("protecting {}: {e}", path.display())))?;
         }
         mend_materials(&data_dir.join("materials"));
         let options = SqliteConnectOptions::new()
@@ -212,4 +220,24 @@ pub(crate) async fn set_setting(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_gone_before_it_is_protected_is_no_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let wal = dir.path().join("penggerak.sqlite-wal");
+        assert!(protect_if_there(&wal).is_ok(), "removed by the last connection closing: nothing to protect");
+        std::fs::write(&wal, b"x").unwrap();
+        protect_if_there(&wal).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&wal).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, FILE_MODE, "one that is there is made owner-only");
+        }
+    }
 }
