@@ -365,6 +365,8 @@ fn b_discovers_a_on_the_school_network_without_being_told_its_address() {
             .arg(&exe)
             .args(["--exact", "one_side_of_the_school_network", "--ignored", "--nocapture"])
             .env("PENGGERAK_SIDE", role)
+            // Each side's server on its own loopback: the lane's PostgreSQL is not reachable from inside.
+            .env_remove(penggerak_testkit::POSTGRES_ENV)
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap()
