@@ -55,10 +55,10 @@ pub struct Engine {
     /// Tests only: the free space the device reports, in place of the file system's.
     #[cfg(feature = "testing")]
     pub(crate) free_space: std::sync::Mutex<Option<u64>>,
-    /// Colleagues' devices (Berbagi di sekolah, [`crate::sharing`]).
-    pub(crate) peers: Arc<crate::sharing::Peers>,
+    /// Colleagues' devices (Berbagi di sekolah, [`crate::door`]).
+    pub(crate) peers: Arc<crate::door::Peers>,
     /// This device's door for colleagues, open while sharing is on and a user signed in.
-    pub(crate) door: std::sync::Mutex<Option<crate::sharing::Door>>,
+    pub(crate) door: std::sync::Mutex<Option<crate::door::Door>>,
     /// Whether the door is announced and colleagues looked for with mDNS (tests that are not about
     /// discovery turn it off, so they multicast nothing onto the machine's network).
     pub(crate) discovery: bool,
@@ -99,7 +99,7 @@ impl Engine {
             act_pause: std::sync::Mutex::new(None),
             #[cfg(feature = "testing")]
             free_space: std::sync::Mutex::new(None),
-            peers: Arc::new(crate::sharing::Peers::new()?),
+            peers: Arc::new(crate::door::Peers::new()?),
             door: std::sync::Mutex::new(None),
             discovery: true,
         })
