@@ -8,6 +8,10 @@
 //! inflated here ([`encoding`]), so that a [`Meter`] counts the bytes that crossed the network; a body is
 //! capped both as it arrives and once inflated. Failed requests are retried within one call where that is
 //! safe ([`retry`]); everything longer-lived belongs to the engine's outbox and sync loop.
+//!
+//! One exception to "TLS beyond loopback": [`peer`], which asks colleagues' devices on the local network
+//! (IP literals only) for public material files and texts over plain HTTP, with no token and nothing of
+//! the account; the engine checks every byte against its catalogue's hashes before keeping it.
 
 mod encoding;
 pub mod meter;

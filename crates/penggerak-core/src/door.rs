@@ -551,6 +551,19 @@ mod tests {
     }
 
     #[test]
+    fn the_peers_dropped_are_bounded_and_the_newest_kept() {
+        let peers = Peers::new().unwrap();
+        let many = 4 * limits::PEERS + 10;
+        for i in 0..many {
+            peers.drop_peer(SocketAddr::from(([10, 0, (i / 250) as u8, (i % 250) as u8], 47800)));
+        }
+        let s = peers.state();
+        assert_eq!(s.dropped.len(), 4 * limits::PEERS, "a network announcing liar after liar is bounded");
+        let newest = SocketAddr::from(([10, 0, ((many - 1) / 250) as u8, ((many - 1) % 250) as u8], 47800));
+        assert!(s.dropped.contains(&newest), "the newest liar is the one remembered");
+    }
+
+    #[test]
     fn typed_peers_are_kept_bounded_and_valid() {
         let many: Vec<String> = (1..=40).map(|i| format!("192.168.1.{i}:47800")).collect();
         let kept = added_from(Some(format!("8.8.8.8:1 junk {}", many.join(" "))));

@@ -15,7 +15,9 @@ impl Engine {
         let sharing = change.share_on_network.is_some();
         let now = self.store().change_preferences(change).await?;
         if sharing {
-            self.follow_sharing().await?;
+            // A door that cannot open (no port at all) is not a failed setting: the setting is kept, and
+            // `sharing` says the device is not serving (Pengaturan words it), so it is logged, not thrown.
+            self.follow_sharing_or_warn().await;
         }
         Ok(now)
     }
