@@ -104,7 +104,9 @@ async fn wrong_password_and_unreachable_server_store_nothing() {
 
 #[tokio::test]
 async fn expired_access_token_is_refreshed_once_and_rotated() {
-    let server = TestServer::start_with(Config { access_ttl: Duration::from_secs(1), ..Config::default() });
+    // Expiry is kept in whole seconds: a pair issued at x.999 s with a 1 s lifetime is dead at x+1, so the
+    // refreshed token could expire before it is used. Two seconds leave the fresh one at least one.
+    let server = TestServer::start_with(Config { access_ttl: Duration::from_secs(2), ..Config::default() });
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
     let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();

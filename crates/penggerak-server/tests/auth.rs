@@ -317,7 +317,9 @@ async fn logout_revokes_access_and_refresh_tokens() {
 
 #[tokio::test]
 async fn expired_access_tokens_are_refused() {
-    let s = TestServer::start_with(Config { access_ttl: Duration::from_secs(1), ..Config::default() });
+    // Two seconds, not one: expiry is kept in whole seconds, so a 1 s token issued at x.999 s is already
+    // dead at x+1 and the first request below could meet it expired. This one lives at least a second.
+    let s = TestServer::start_with(Config { access_ttl: Duration::from_secs(2), ..Config::default() });
     let c = reqwest::Client::new();
     let l: LoginResponse = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await.json().await.unwrap();
     assert_eq!(me(&c, &s, &l.tokens.access_token).await.status(), StatusCode::OK);
