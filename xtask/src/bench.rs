@@ -90,12 +90,46 @@ fn kill_soak() -> Result<()> {
 
 /// `cargo xtask bench [app|kill]`: everything, or (`app`) only the release app's sizes, launch time and
 /// memory, or (`kill`) only the kill soak.
+/// Simulated devices in the school-day load run (`benches/day.rs`).
+const DAY_DEVICES: &str = "500";
+
+/// The reference server: req/s and latency of /me and /sync under load and the bytes of a full initial
+/// sync (SQLite); concurrent record writers; and a school day of simulated devices (the project's own
+/// client against real server processes) — on SQLite, then on a throwaway PostgreSQL cluster run with its
+/// durable defaults (a commit waits for its WAL flush, as in a deployment) with one and with two instances.
+fn server() -> Result<()> {
+    let bench = |name: &str| {
+        let mut c = cmd("cargo");
+        c.args(["bench", "-p", "penggerak-server", "--bench", name]);
+        c
+    };
+    exec(&mut bench("load"))?;
+    println!();
+    exec(&mut bench("writers"))?;
+    println!();
+    exec(bench("day").env("PENGGERAK_LOAD_DEVICES", DAY_DEVICES))?;
+    let cluster = crate::postgres::Cluster::start_durable()?;
+    println!();
+    exec(bench("writers").env("PENGGERAK_TEST_DATABASE", cluster.admin_url()))?;
+    for instances in ["1", "2"] {
+        println!();
+        exec(
+            bench("day")
+                .env("PENGGERAK_TEST_DATABASE", cluster.admin_url())
+                .env("PENGGERAK_LOAD_DEVICES", DAY_DEVICES)
+                .env("PENGGERAK_LOAD_INSTANCES", instances),
+        )?;
+    }
+    Ok(())
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     let app_only = match args {
         [] => false,
         [a] if a == "app" => true,
         [a] if a == "kill" => return kill_soak(),
-        _ => bail!("usage: cargo xtask bench [app|kill] (got `{}`)", args.join(" ")),
+        [a] if a == "server" => return server(),
+        _ => bail!("usage: cargo xtask bench [app|kill|server] (got `{}`)", args.join(" ")),
     };
     let t = Instant::now();
     let deb = package()?;
@@ -170,8 +204,7 @@ pub fn run(args: &[String]) -> Result<()> {
     // Offline search: 10,000 sections indexed, the engine's search against a LIKE scan, a 6 MB module indexed.
     exec(cmd("cargo").args(["bench", "-p", "penggerak-core", "--bench", "search"]))?;
     println!();
-    // The reference server: req/s and latency of /me and /sync under load, bytes of a full initial sync.
-    exec(cmd("cargo").args(["bench", "-p", "penggerak-server", "--bench", "load"]))?;
+    server()?;
     println!();
     // The engine under SIGKILL: every acknowledged change reaches the server exactly once.
     kill_soak()

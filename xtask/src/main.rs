@@ -38,14 +38,17 @@ commands:
   budget             check the UI wasm last built against size-budget.toml (as `test` does), then
                      say where its size goes (by crate, and its largest functions)
   package            build the release app and its .deb
-  bench [app|kill]   build release artefacts and report their sizes, the release app's launch time
+  bench [app|kill|server]
+                     build release artefacts and report their sizes, the release app's launch time
                      (to Beranda drawn from the store, cold and warm) and memory (with its WebKit
                      processes) in a table beside the floor's (`floor/`, a bare Tauri + Leptos app built
                      the same way) and where the UI wasm's size goes, then the offline engine's figures
                      (apply 10,000 changes, drain 1,000 outbox entries, home-screen read, sync bytes),
                      offline search, the server's, and the kill soak's (100 SIGKILLs of a syncing engine:
                      changes acknowledged, applied, missing, doubled)
-                     (app: only the release app's figures; kill: only the kill soak)";
+                     (app: only the release app's figures; kill: only the kill soak; server: only the
+                     server's: /me and /sync under load, and concurrent writers on SQLite and on a
+                     throwaway PostgreSQL cluster with durable settings)";
 
 fn main() {
     if let Err(e) = dispatch() {

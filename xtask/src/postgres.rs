@@ -41,7 +41,18 @@ impl Cluster {
         }
     }
 
+    /// A cluster for tests: durability off (`fsync`, full page writes), which tests do not need.
     pub fn start() -> Result<Cluster> {
+        Self::start_with("-c fsync=off -c full_page_writes=off")
+    }
+
+    /// A cluster for benchmarks: PostgreSQL's durable defaults, as a deployment runs it, so a commit
+    /// waits for its WAL flush as it would there.
+    pub fn start_durable() -> Result<Cluster> {
+        Self::start_with("")
+    }
+
+    fn start_with(settings: &str) -> Result<Cluster> {
         let bin = bin_dir()?;
         let as_root = crate::env::is_root();
         let dir = tempfile::Builder::new().prefix("penggerak-pg-").tempdir()?;
@@ -58,11 +69,8 @@ impl Cluster {
                 .arg(&data)
                 .stdout(std::process::Stdio::null()),
         )?;
-        let opts = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c full_page_writes=off",
-            cluster.port,
-            root.display()
-        );
+        let opts =
+            format!("-c listen_addresses=127.0.0.1 -p {} -k {} {settings}", cluster.port, root.display());
         exec(
             cluster
                 .command("pg_ctl")

@@ -78,6 +78,9 @@ impl Db {
         }
         .with_context(|| format!("connecting to {}", redact(url)))?;
         MIGRATIONS.run(&pool).await.context("applying migrations")?;
+        if backend == Backend::Postgres {
+            feed_sequence(&pool).await.context("creating the feed's sequence")?;
+        }
         crate::files::note_earlier_uses(&pool).await.context("noting the uses of stored files")?;
         Ok(Self { pool, backend })
     }
@@ -113,6 +116,30 @@ impl Db {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
         Ok(n == 0)
     }
+}
+
+/// PostgreSQL only (the migrations are shared with SQLite, which has no sequences): creates the sequence
+/// that numbers changes in the feed (see `records`), starting after every number the `record_seq` row
+/// handed out, once. Instances starting together take turns on an advisory lock, so only the first creates
+/// it and none ever moves it back.
+async fn feed_sequence(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    // An arbitrary key of this database's own, for this one purpose.
+    sqlx::query("SELECT pg_advisory_xact_lock(7364816702)").execute(&mut *tx).await?;
+    let (exists,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM pg_class WHERE relname = 'record_seq_values' AND relkind = 'S'                  AND pg_table_is_visible(oid)")
+            .fetch_one(&mut *tx)
+            .await?;
+    if exists == 0 {
+        sqlx::query("CREATE SEQUENCE record_seq_values").execute(&mut *tx).await?;
+        let (_,): (i64,) = sqlx::query_as(
+            "SELECT setval('record_seq_values', GREATEST(1,
+                 (SELECT value FROM record_seq WHERE id = 1), (SELECT COALESCE(MAX(seq), 0) FROM records)))",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// The URL without its password, for messages and logs.

@@ -168,13 +168,14 @@ impl Default for Transport {
 pub struct AppState {
     pub db: Db,
     pub config: Config,
-    pub limits: Arc<RateLimits>,
+    /// The sign-in limits' policies (their counts are in the database, shared by every instance).
+    pub limits: RateLimits,
 }
 
 impl AppState {
-    /// The state of a fresh server process: `config`'s sign-in limits start with no attempts counted.
+    /// The state of a server process on `db` with `config`.
     pub fn new(db: Db, config: Config) -> Self {
-        let limits = Arc::new(RateLimits::new(config.login_per_account, config.login_per_address));
+        let limits = RateLimits::new(config.login_per_account, config.login_per_address);
         Self { db, config, limits }
     }
 }

@@ -1,5 +1,7 @@
-//! Sign-in rate limits: in-memory counts of recent failed attempts, per client address and per account,
-//! and which address a request counts against when it comes through a trusted reverse proxy.
+//! Sign-in rate limits: counts of recent failed attempts, per client address and per account, kept in the
+//! database so that every instance of the server on one database enforces the same counts (two instances
+//! do not double the allowance, a restart does not reset it); and which address a request counts against
+//! when it comes through a trusted reverse proxy.
 //!
 //! Owns: how many failed sign-ins are allowed, and for how long a refused caller must wait.
 //! - Per address: at most `max` failures in a sliding window (an attempt is counted before the password is
@@ -13,25 +15,37 @@
 //! - The client address is the TCP peer, unless the peer is a trusted proxy: then the right-most address of
 //!   `X-Forwarded-For` (or `Forwarded`, as configured) that is not itself a trusted proxy.
 //!
-//! Memory is bounded: each address keeps at most `max` timestamps, each map at most [`MAX_KEYS`] keys,
-//! dropping expired ones first and then the tenth used least recently; at most [`MAX_HOPS`] forwarded
-//! addresses are read.
+//! Each address and each account key is one row (`login_addresses`, `login_strikes`), read and written in
+//! one transaction that holds the row's lock (PostgreSQL: the upsert's row lock; SQLite: the write lock of
+//! `BEGIN IMMEDIATE`), so concurrent attempts on any instance are counted one after the other. Storage is
+//! bounded: an address row keeps at most `max` times; [`expire`] (the server's housekeeping) deletes rows
+//! with nothing left in their window, so what is kept is one row per address or account tried within a
+//! window; at most [`MAX_HOPS`] forwarded addresses are read.
 //!
-//! Never: reads the clock itself (callers pass `now`, so tests can move time), touches the database, or
-//! survives a restart (the limits are a brake on guessing, not an audit log).
+//! Never: reads the clock itself (callers pass `now` in Unix milliseconds, so tests can move time), or
+//! keeps anything that names a password.
 
+use crate::error::ServerError;
+use crate::Db;
 use axum::http::HeaderMap;
 use ipnet::IpNet;
-use std::collections::{HashMap, VecDeque};
-use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How many keys one window remembers at most.
-pub const MAX_KEYS: usize = 100_000;
 /// How many addresses of a forwarding header are read, from the right.
 pub const MAX_HOPS: usize = 32;
+
+/// A point in time as the limits count it: Unix milliseconds.
+pub type Millis = i64;
+
+/// Now, in Unix milliseconds (every instance's clock; instances of one deployment keep theirs in step).
+pub fn now_millis() -> Millis {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as Millis
+}
+
+fn millis(d: Duration) -> Millis {
+    Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)
+}
 
 /// At most `max` attempts within any `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +88,28 @@ pub struct Refused {
     pub retry_after: Duration,
 }
 
+/// Why an attempt was not let through: refused by a limit, or the database failed.
+#[derive(Debug)]
+pub enum Blocked {
+    Refused(Refused),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Blocked {
+    fn from(e: sqlx::Error) -> Self {
+        Blocked::Db(e)
+    }
+}
+
+impl From<Blocked> for ServerError {
+    fn from(b: Blocked) -> Self {
+        match b {
+            Blocked::Refused(r) => r.into(),
+            Blocked::Db(e) => e.into(),
+        }
+    }
+}
+
 /// Who a sign-in attempt counts against: the account (by user id when the identifier names one, otherwise
 /// by the normalised identifier, so unknown and known identifiers are limited alike), or one known device
 /// of the account (by the hash of its device token).
@@ -89,46 +125,174 @@ impl AccountKey {
     pub fn unknown(identifier: &str) -> Self {
         AccountKey::Identifier(identifier.trim().to_lowercase())
     }
+
+    /// The key as stored: its kind, then the value (kinds never collide).
+    fn stored(&self) -> String {
+        match self {
+            AccountKey::User(id) => format!("user:{id}"),
+            AccountKey::Identifier(id) => format!("identifier:{id}"),
+            AccountKey::Device(hash) => format!("device:{hash}"),
+        }
+    }
 }
 
-/// The sign-in limits of one server process, shared by every request through `AppState`.
-#[derive(Debug)]
+/// The sign-in limits every instance on one database shares (through `AppState`): the policies here, the
+/// counts in the database.
+#[derive(Debug, Clone)]
 pub struct RateLimits {
-    per_account: Backoffs<AccountKey>,
-    per_address: SlidingWindow<IpAddr>,
+    per_account: Backoff,
+    per_address: Limit,
 }
 
 impl RateLimits {
     pub fn new(per_account: Backoff, per_address: Limit) -> Self {
-        Self {
-            per_account: Backoffs::new(per_account, MAX_KEYS),
-            per_address: SlidingWindow::new(per_address, MAX_KEYS),
-        }
+        Self { per_account, per_address }
     }
 
-    /// Counts a sign-in attempt from `address` as a failure until [`RateLimits::login_from_succeeded`]
-    /// takes it back, or refuses it if that address used up its failures.
-    pub fn login_from(&self, address: IpAddr, now: Instant) -> Result<(), Refused> {
-        self.per_address.try_hit(address_key(address), now)
+    /// Counts a sign-in attempt from `address` at `now` as a failure until
+    /// [`RateLimits::login_from_succeeded`] takes it back, or refuses it (counting nothing) if that address
+    /// used up its failures in the window ending at `now`.
+    pub async fn login_from(&self, db: &Db, address: IpAddr, now: Millis) -> Result<(), Blocked> {
+        let window = millis(self.per_address.window);
+        if self.per_address.max == 0 {
+            return Err(Blocked::Refused(Refused { retry_after: self.per_address.window }));
+        }
+        let key = address_key(address).to_string();
+        let mut tx = db.begin().await?;
+        let mut times = lock_address(&mut tx, &key, now).await?;
+        times.retain(|&t| now.saturating_sub(t) < window);
+        if times.len() >= self.per_address.max as usize {
+            let oldest = times.iter().copied().min().unwrap_or(now);
+            tx.commit().await?;
+            let wait = oldest.saturating_add(window).saturating_sub(now).max(0);
+            return Err(Blocked::Refused(Refused { retry_after: Duration::from_millis(wait as u64) }));
+        }
+        times.push(now);
+        store_address(&mut tx, &key, &times, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The attempt from `address` counted at `at` did not fail (right password, or refused by the account's
     /// delay before any password was checked): it no longer counts.
-    pub fn login_from_succeeded(&self, address: IpAddr, at: Instant) {
-        self.per_address.release(&address_key(address), at);
+    pub async fn login_from_succeeded(
+        &self,
+        db: &Db,
+        address: IpAddr,
+        at: Millis,
+    ) -> Result<(), sqlx::Error> {
+        let key = address_key(address).to_string();
+        let mut tx = db.begin().await?;
+        let mut times = lock_address(&mut tx, &key, at).await?;
+        if let Some(i) = times.iter().rposition(|&t| t == at) {
+            times.remove(i);
+        }
+        store_address(&mut tx, &key, &times, at).await?;
+        tx.commit().await
     }
 
     /// Counts a sign-in attempt against `account` before the password is checked, or refuses it while the
     /// account must wait after its recent failures. A success then calls [`RateLimits::login_succeeded`],
     /// which clears the count, so in effect only failures are counted.
-    pub fn login_to(&self, account: &AccountKey, now: Instant) -> Result<(), Refused> {
-        self.per_account.try_attempt(account.clone(), now)
+    pub async fn login_to(&self, db: &Db, account: &AccountKey, now: Millis) -> Result<(), Blocked> {
+        let policy = self.per_account;
+        let key = account.stored();
+        let mut tx = db.begin().await?;
+        // The upsert takes the row's lock: concurrent attempts on the same account, on any instance, are
+        // counted one after the other.
+        let (failures, last): (i64, i64) = sqlx::query_as(
+            "INSERT INTO login_strikes (key, failures, last_at) VALUES ($1, 0, $2)
+             ON CONFLICT (key) DO UPDATE SET failures = login_strikes.failures
+             RETURNING failures, last_at",
+        )
+        .bind(&key)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let failures = if now.saturating_sub(last) >= millis(policy.forget_after) {
+            0
+        } else {
+            u32::try_from(failures).unwrap_or(u32::MAX)
+        };
+        let ready = last.saturating_add(millis(policy.wait(failures)));
+        if failures > 0 && now < ready {
+            tx.commit().await?;
+            return Err(Blocked::Refused(Refused {
+                retry_after: Duration::from_millis((ready - now) as u64),
+            }));
+        }
+        sqlx::query("UPDATE login_strikes SET failures = $2, last_at = $3 WHERE key = $1")
+            .bind(&key)
+            .bind(i64::from(failures.saturating_add(1)))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The right password was given: forget the account's (or device's) failed attempts.
-    pub fn login_succeeded(&self, account: &AccountKey) {
-        self.per_account.clear(account);
+    pub async fn login_succeeded(&self, db: &Db, account: &AccountKey) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_strikes WHERE key = $1")
+            .bind(account.stored())
+            .execute(&db.pool)
+            .await?;
+        Ok(())
     }
+
+    /// Deletes what no longer counts at `now`: addresses with no failure in the window, accounts with no
+    /// failure for `forget_after`. Returns how many rows went.
+    pub async fn expire(&self, db: &Db, now: Millis) -> Result<u64, sqlx::Error> {
+        let addresses = sqlx::query("DELETE FROM login_addresses WHERE last_at <= $1")
+            .bind(now.saturating_sub(millis(self.per_address.window)))
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+        let accounts = sqlx::query("DELETE FROM login_strikes WHERE last_at <= $1")
+            .bind(now.saturating_sub(millis(self.per_account.forget_after)))
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+        Ok(addresses + accounts)
+    }
+}
+
+/// Locks the row of the address `key` (creating it) and returns its failure times.
+async fn lock_address(
+    tx: &mut sqlx::AnyConnection,
+    key: &str,
+    now: Millis,
+) -> Result<Vec<Millis>, sqlx::Error> {
+    let (times,): (String,) = sqlx::query_as(
+        "INSERT INTO login_addresses (address, times, last_at) VALUES ($1, '', $2)
+         ON CONFLICT (address) DO UPDATE SET times = login_addresses.times
+         RETURNING times",
+    )
+    .bind(key)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    // Written only by `store_address`: numbers separated by spaces. Anything else counts as nothing.
+    Ok(times.split_ascii_whitespace().filter_map(|t| t.parse().ok()).collect())
+}
+
+/// Stores the failure times of the address `key`; `last_at` is the latest of them (or `now` when none is
+/// left, so [`RateLimits::expire`] removes the row a window later).
+async fn store_address(
+    tx: &mut sqlx::AnyConnection,
+    key: &str,
+    times: &[Millis],
+    now: Millis,
+) -> Result<(), sqlx::Error> {
+    let text = times.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+    let last = times.iter().copied().max().unwrap_or(now);
+    sqlx::query("UPDATE login_addresses SET times = $2, last_at = $3 WHERE address = $1")
+        .bind(key)
+        .bind(text)
+        .bind(last)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 /// Which forwarding header a trusted proxy sets.
@@ -229,263 +393,191 @@ fn address_key(address: IpAddr) -> IpAddr {
     }
 }
 
-/// The timestamps of the recent attempts of each key, at most `limit.max` per key.
-#[derive(Debug)]
-struct SlidingWindow<K> {
-    limit: Limit,
-    max_keys: usize,
-    hits: Mutex<HashMap<K, VecDeque<Instant>>>,
-}
-
-impl<K: Eq + Hash + Clone> SlidingWindow<K> {
-    fn new(limit: Limit, max_keys: usize) -> Self {
-        Self { limit, max_keys: max_keys.max(1), hits: Mutex::new(HashMap::new()) }
-    }
-
-    /// Records an attempt of `key` at `now`, or refuses it (without recording) if `key` already made
-    /// `limit.max` attempts within the window ending at `now`.
-    fn try_hit(&self, key: K, now: Instant) -> Result<(), Refused> {
-        let window = self.limit.window;
-        if self.limit.max == 0 {
-            return Err(Refused { retry_after: window });
-        }
-        let mut hits = self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if !hits.contains_key(&key) && hits.len() >= self.max_keys {
-            make_room(&mut hits, |times| times.back().copied(), window, now, self.max_keys);
-        }
-        let times = hits.entry(key).or_default();
-        while times.front().is_some_and(|&t| now.saturating_duration_since(t) >= window) {
-            times.pop_front();
-        }
-        if times.len() >= self.limit.max as usize {
-            let oldest = *times.front().expect("max > 0 attempts are recorded");
-            return Err(Refused { retry_after: (oldest + window).saturating_duration_since(now) });
-        }
-        times.push_back(now);
-        Ok(())
-    }
-
-    /// Takes back the attempt of `key` recorded at `at`.
-    fn release(&self, key: &K, at: Instant) {
-        let mut hits = self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(times) = hits.get_mut(key) {
-            if let Some(i) = times.iter().rposition(|&t| t == at) {
-                times.remove(i);
-            }
-            if times.is_empty() {
-                hits.remove(key);
-            }
-        }
-    }
-}
-
-/// Failures in a row of each key and when the last one was.
-#[derive(Debug, Clone, Copy)]
-struct Strikes {
-    failures: u32,
-    last: Instant,
-}
-
-/// Growing delays per key (see [`Backoff`]).
-#[derive(Debug)]
-struct Backoffs<K> {
-    policy: Backoff,
-    max_keys: usize,
-    strikes: Mutex<HashMap<K, Strikes>>,
-}
-
-impl<K: Eq + Hash + Clone> Backoffs<K> {
-    fn new(policy: Backoff, max_keys: usize) -> Self {
-        Self { policy, max_keys: max_keys.max(1), strikes: Mutex::new(HashMap::new()) }
-    }
-
-    /// Counts an attempt of `key` at `now` as a failure (a success clears it), or refuses it (without
-    /// counting) while `key` must still wait after its last failure.
-    fn try_attempt(&self, key: K, now: Instant) -> Result<(), Refused> {
-        let forget = self.policy.forget_after;
-        let mut strikes = self.strikes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if !strikes.contains_key(&key) && strikes.len() >= self.max_keys {
-            make_room(&mut strikes, |s| Some(s.last), forget, now, self.max_keys);
-        }
-        let s = strikes.entry(key).or_insert(Strikes { failures: 0, last: now });
-        if now.saturating_duration_since(s.last) >= forget {
-            s.failures = 0;
-        }
-        let ready = s.last + self.policy.wait(s.failures);
-        if s.failures > 0 && now < ready {
-            return Err(Refused { retry_after: ready - now });
-        }
-        s.failures = s.failures.saturating_add(1);
-        s.last = now;
-        Ok(())
-    }
-
-    fn clear(&self, key: &K) {
-        self.strikes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(key);
-    }
-}
-
-/// Makes room for a new key in a full map: drops keys whose latest attempt is older than `keep_for` and, if
-/// that frees nothing, the tenth of the keys whose latest attempts are oldest (so the scan is rare, not per
-/// request).
-fn make_room<K: Eq + Hash + Clone, V>(
-    map: &mut HashMap<K, V>,
-    last: impl Fn(&V) -> Option<Instant>,
-    keep_for: Duration,
-    now: Instant,
-    max_keys: usize,
-) {
-    map.retain(|_, v| last(v).is_some_and(|t| now.saturating_duration_since(t) < keep_for));
-    if map.len() < max_keys {
-        return;
-    }
-    let mut by_age: Vec<(Option<Instant>, K)> = map.iter().map(|(k, v)| (last(v), k.clone())).collect();
-    let evict = (max_keys / 10 + 1).min(by_age.len());
-    by_age.select_nth_unstable_by_key(evict - 1, |(last, _)| *last);
-    for (_, k) in &by_age[..evict] {
-        map.remove(k);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const MIN: Duration = Duration::from_secs(60);
+    const SEC: Duration = Duration::from_secs(1);
+    /// A moment to count from (any Unix time in milliseconds).
+    const T0: Millis = 1_800_000_000_000;
 
-    #[test]
-    fn refuses_after_max_within_the_window_and_says_when_to_retry() {
-        let w = SlidingWindow::new(Limit::new(3, 10 * MIN), 100);
-        let t0 = Instant::now();
-        for i in 0..3 {
-            assert_eq!(w.try_hit("a", t0 + i * MIN), Ok(()), "attempt {} of 3 is within the limit", i + 1);
+    fn at(offset: Duration) -> Millis {
+        T0 + millis(offset)
+    }
+
+    /// The counts live in a real database file, as on a server (SQLite here; the PostgreSQL pass of the
+    /// integration tests runs the same queries with several instances).
+    async fn db() -> (Db, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        (Db::open_file(&dir.path().join("limits.sqlite")).await.unwrap(), dir)
+    }
+
+    fn refused(r: Result<(), Blocked>) -> Refused {
+        match r {
+            Err(Blocked::Refused(r)) => r,
+            other => panic!("expected a refusal, got {other:?}"),
         }
-        let refused = w.try_hit("a", t0 + 5 * MIN).expect_err("a 4th attempt within 10 minutes is refused");
+    }
+
+    fn addresses(max: u32, window: Duration) -> RateLimits {
+        RateLimits::new(backoff(), Limit::new(max, window))
+    }
+
+    const A: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
+    const B: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
+
+    #[tokio::test]
+    async fn refuses_after_max_within_the_window_and_says_when_to_retry() {
+        let (db, _dir) = db().await;
+        let w = addresses(3, 10 * MIN);
+        for i in 0..3 {
+            w.login_from(&db, A, at(i * MIN)).await.expect("within the limit");
+        }
+        let r = refused(w.login_from(&db, A, at(5 * MIN)).await);
         assert_eq!(
-            refused.retry_after,
+            r.retry_after,
             5 * MIN,
             "the oldest attempt (t0) leaves the window at t0 + 10 min, 5 minutes after the refused one"
         );
-        assert_eq!(w.try_hit("b", t0 + 5 * MIN), Ok(()), "another key has its own count");
+        w.login_from(&db, B, at(5 * MIN)).await.expect("another address has its own count");
     }
 
-    #[test]
-    fn the_window_slides_instead_of_resetting() {
-        let w = SlidingWindow::new(Limit::new(2, 10 * MIN), 100);
-        let t0 = Instant::now();
-        w.try_hit("a", t0).unwrap();
-        w.try_hit("a", t0 + 6 * MIN).unwrap();
-        assert!(w.try_hit("a", t0 + 9 * MIN).is_err(), "two attempts in the last 10 minutes use the limit");
-        assert_eq!(
-            w.try_hit("a", t0 + 10 * MIN),
-            Ok(()),
-            "at t0 + 10 min the first attempt has left the window"
-        );
-        assert!(
-            w.try_hit("a", t0 + 11 * MIN).is_err(),
-            "the attempts at t0 + 6 and t0 + 10 min are still in the window"
-        );
+    #[tokio::test]
+    async fn the_window_slides_instead_of_resetting() {
+        let (db, _dir) = db().await;
+        let w = addresses(2, 10 * MIN);
+        w.login_from(&db, A, at(Duration::ZERO)).await.unwrap();
+        w.login_from(&db, A, at(6 * MIN)).await.unwrap();
+        refused(w.login_from(&db, A, at(9 * MIN)).await);
+        w.login_from(&db, A, at(10 * MIN))
+            .await
+            .expect("at t0 + 10 min the first attempt has left the window");
+        refused(w.login_from(&db, A, at(11 * MIN)).await);
     }
 
-    #[test]
-    fn refused_attempts_do_not_extend_the_wait() {
-        let w = SlidingWindow::new(Limit::new(1, 10 * MIN), 100);
-        let t0 = Instant::now();
-        w.try_hit("a", t0).unwrap();
+    #[tokio::test]
+    async fn refused_attempts_do_not_extend_the_wait() {
+        let (db, _dir) = db().await;
+        let w = addresses(1, 10 * MIN);
+        w.login_from(&db, A, at(Duration::ZERO)).await.unwrap();
         for i in 1..10 {
-            assert!(w.try_hit("a", t0 + i * MIN).is_err(), "still within the first attempt's window");
+            refused(w.login_from(&db, A, at(i * MIN)).await);
         }
+        w.login_from(&db, A, at(10 * MIN))
+            .await
+            .expect("hammering while refused must not lock a key out longer");
+    }
+
+    #[tokio::test]
+    async fn storage_is_bounded_by_the_limit_and_the_window() {
+        let (db, _dir) = db().await;
+        let w = addresses(5, MIN);
+        for i in 0..50 {
+            let _ = w.login_from(&db, A, at(i * SEC / 10)).await;
+        }
+        let (times,): (String,) =
+            sqlx::query_as("SELECT times FROM login_addresses").fetch_one(&db.pool).await.unwrap();
         assert_eq!(
-            w.try_hit("a", t0 + 10 * MIN),
-            Ok(()),
-            "hammering while refused must not lock a key out longer"
+            times.split(' ').count(),
+            5,
+            "refused attempts are not stored: an address keeps at most `max` times"
         );
-    }
-
-    #[test]
-    fn memory_is_bounded_by_dropping_expired_then_stalest_keys() {
-        let w = SlidingWindow::new(Limit::new(5, MIN), 3);
-        let t0 = Instant::now();
-        for (i, k) in ["a", "b", "c"].into_iter().enumerate() {
-            w.try_hit(k, t0 + Duration::from_secs(i as u64)).unwrap();
+        let siti = AccountKey::User("guru-siti".into());
+        w.login_to(&db, &siti, at(Duration::ZERO)).await.unwrap();
+        assert_eq!(w.expire(&db, at(30 * SEC)).await.unwrap(), 0, "nothing has left its window yet");
+        assert_eq!(
+            w.expire(&db, at(10 * MIN + 5 * SEC)).await.unwrap(),
+            2,
+            "the address a window after its last failure and the account after `forget_after` are deleted"
+        );
+        for table in ["login_addresses", "login_strikes"] {
+            let (n,): (i64,) =
+                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db.pool).await.unwrap();
+            assert_eq!(n, 0, "{table} is empty once every window has passed");
         }
-        w.try_hit("d", t0 + Duration::from_secs(10)).unwrap();
-        let keys = w.hits.lock().unwrap().keys().copied().collect::<std::collections::BTreeSet<_>>();
-        assert_eq!(keys, ["b", "c", "d"].into(), "a full window drops the key whose last attempt is oldest");
-        w.try_hit("e", t0 + 2 * MIN).unwrap();
-        assert_eq!(w.hits.lock().unwrap().len(), 1, "keys whose attempts all expired are dropped first");
     }
-
-    const SEC: Duration = Duration::from_secs(1);
 
     fn backoff() -> Backoff {
         Backoff { free: 2, first: SEC, max: 10 * SEC, forget_after: 10 * MIN }
     }
 
-    #[test]
-    fn account_delays_grow_after_the_free_failures_up_to_the_cap() {
-        let w = Backoffs::new(backoff(), 100);
-        let t0 = Instant::now();
-        w.try_attempt("siti", t0).unwrap();
-        w.try_attempt("siti", t0).unwrap();
-        let mut t = t0;
+    #[tokio::test]
+    async fn account_delays_grow_after_the_free_failures_up_to_the_cap() {
+        let (db, _dir) = db().await;
+        let w = RateLimits::new(backoff(), Limit::new(1000, MIN));
+        let (siti, agus) = (AccountKey::User("siti".into()), AccountKey::User("agus".into()));
+        w.login_to(&db, &siti, T0).await.unwrap();
+        w.login_to(&db, &siti, T0).await.unwrap();
+        let mut t = T0;
         for expected in [1, 2, 4, 8, 10, 10] {
-            let refused = w.try_attempt("siti", t).expect_err("after the free failures every attempt waits");
-            assert_eq!(refused.retry_after, expected * SEC, "the wait doubles up to the 10 s cap");
+            let r = refused(w.login_to(&db, &siti, t).await);
+            assert_eq!(r.retry_after, expected * SEC, "the wait doubles up to the 10 s cap");
             for _ in 0..5 {
                 assert_eq!(
-                    w.try_attempt("siti", t),
-                    Err(refused),
+                    refused(w.login_to(&db, &siti, t).await),
+                    r,
                     "refused attempts do not lengthen the wait"
                 );
             }
-            t += expected * SEC;
-            assert_eq!(w.try_attempt("siti", t), Ok(()), "after waiting, one more attempt is let through");
+            t += millis(expected * SEC);
+            w.login_to(&db, &siti, t).await.expect("after waiting, one more attempt is let through");
         }
-        assert_eq!(w.try_attempt("agus", t), Ok(()), "another account has its own delays");
-        w.clear(&"siti");
-        assert_eq!(w.try_attempt("siti", t), Ok(()), "a success starts over");
-        assert_eq!(w.try_attempt("siti", t), Ok(()), "with the free failures again");
-        assert!(w.try_attempt("siti", t).is_err());
-        assert_eq!(w.try_attempt("siti", t + 10 * MIN), Ok(()), "ten quiet minutes forget the failures");
-        assert_eq!(w.try_attempt("siti", t + 10 * MIN), Ok(()), "so the free failures are there again");
+        w.login_to(&db, &agus, t).await.expect("another account has its own delays");
+        w.login_succeeded(&db, &siti).await.unwrap();
+        w.login_to(&db, &siti, t).await.expect("a success starts over");
+        w.login_to(&db, &siti, t).await.expect("with the free failures again");
+        refused(w.login_to(&db, &siti, t).await);
+        let later = t + millis(10 * MIN);
+        w.login_to(&db, &siti, later).await.expect("ten quiet minutes forget the failures");
+        w.login_to(&db, &siti, later).await.expect("so the free failures are there again");
     }
 
-    #[test]
-    fn backoff_memory_is_bounded() {
-        let w = Backoffs::new(backoff(), 3);
-        let t0 = Instant::now();
-        for (i, k) in ["a", "b", "c", "d"].into_iter().enumerate() {
-            w.try_attempt(k, t0 + i as u32 * SEC).unwrap();
-        }
-        let keys = w.strikes.lock().unwrap().keys().copied().collect::<std::collections::BTreeSet<_>>();
-        assert_eq!(keys, ["b", "c", "d"].into(), "a full map drops the key whose last attempt is oldest");
-    }
-
-    #[test]
-    fn successes_do_not_count_against_the_address() {
+    #[tokio::test]
+    async fn successes_do_not_count_against_the_address() {
+        let (db, _dir) = db().await;
         let limits = RateLimits::new(backoff(), Limit::new(3, MIN));
-        let (t0, addr) = (Instant::now(), IpAddr::from([10, 0, 0, 1]));
-        for i in 0..100u32 {
-            let at = t0 + i * Duration::from_millis(10);
-            limits.login_from(addr, at).expect("successes never use up the address budget");
-            limits.login_from_succeeded(addr, at);
+        for i in 0..100 {
+            let now = T0 + i * 10;
+            limits.login_from(&db, A, now).await.expect("successes never use up the address budget");
+            limits.login_from_succeeded(&db, A, now).await.unwrap();
         }
         for _ in 0..3 {
-            limits.login_from(addr, t0 + SEC).unwrap();
+            limits.login_from(&db, A, at(SEC)).await.unwrap();
         }
-        assert!(limits.login_from(addr, t0 + SEC).is_err(), "three failures use up a budget of 3");
+        refused(limits.login_from(&db, A, at(SEC)).await);
         let siti = AccountKey::User("guru-siti".into());
-        limits.login_to(&siti, t0).unwrap();
-        limits.login_to(&siti, t0).unwrap();
-        assert!(limits.login_to(&siti, t0).is_err(), "two failures are free, the third attempt waits");
+        limits.login_to(&db, &siti, T0).await.unwrap();
+        limits.login_to(&db, &siti, T0).await.unwrap();
+        refused(limits.login_to(&db, &siti, T0).await);
+        limits
+            .login_to(&db, &AccountKey::Device("hash".into()), T0)
+            .await
+            .expect("her known device is counted apart from the account");
+        limits.login_succeeded(&db, &siti).await.unwrap();
+        limits.login_to(&db, &siti, T0).await.expect("a successful sign-in forgets the failures");
+    }
+
+    #[tokio::test]
+    async fn concurrent_attempts_never_overshoot_the_address_limit() {
+        let (db, _dir) = db().await;
+        let limits = RateLimits::new(backoff(), Limit::new(10, MIN));
+        let attempts = (0..40).map(|_| {
+            let (db, limits) = (db.clone(), limits.clone());
+            tokio::spawn(async move { limits.login_from(&db, A, T0).await })
+        });
+        let mut let_through = 0;
+        for a in attempts {
+            match a.await.unwrap() {
+                Ok(()) => let_through += 1,
+                Err(Blocked::Refused(_)) => {}
+                Err(Blocked::Db(e)) => panic!("a counted attempt must not fail on the database: {e}"),
+            }
+        }
         assert_eq!(
-            limits.login_to(&AccountKey::Device("hash".into()), t0),
-            Ok(()),
-            "her known device is counted apart from the account"
+            let_through, 10,
+            "40 guesses at once: each is counted under the row's lock, so exactly `max` pass"
         );
-        limits.login_succeeded(&siti);
-        assert_eq!(limits.login_to(&siti, t0), Ok(()), "a successful sign-in forgets the failures");
     }
 
     #[test]

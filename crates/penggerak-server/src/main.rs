@@ -81,7 +81,8 @@ async fn main() -> anyhow::Result<()> {
         ..Config::default()
     };
     let state = AppState::new(db, config);
-    // Forget idempotency keys past their retention, and expired sessions, tokens and devices, hourly.
+    // Forget idempotency keys past their retention, sign-in counts past their window, and expired sessions,
+    // tokens and devices, hourly.
     let housekeeping = state.clone();
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
@@ -91,6 +92,13 @@ async fn main() -> anyhow::Result<()> {
                 Ok(n) if n > 0 => tracing::info!(expired = n, "idempotency keys expired"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "expiring idempotency keys failed"),
+            }
+            match housekeeping.limits.expire(&housekeeping.db, penggerak_server::limits::now_millis()).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(expired = n, "sign-in limit counts past their window deleted")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deleting old sign-in limit counts failed"),
             }
             let now = penggerak_server::auth::now_unix();
             match penggerak_server::auth::expire(&housekeeping.db, &housekeeping.config, now).await {

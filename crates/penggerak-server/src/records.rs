@@ -1,9 +1,19 @@
 //! The record store: every area's data as typed JSON documents with a version and an audience, and the
 //! change feed `/sync` reads (see `migrations/0003_records.sql`).
 //!
-//! Owns: versions (+1 per change), the global change sequence, tombstones, optimistic concurrency
-//! ([`put_versioned`] answers `409` with the current copy). Areas own their types and rules; they read and
-//! write their records only through this module, inside the request's transaction.
+//! Owns: versions (+1 per change), each change's place in the feed ([`Position`]), tombstones, optimistic
+//! concurrency ([`put_versioned`] answers `409` with the current copy). Areas own their types and rules;
+//! they read and write their records only through this module, inside the request's transaction.
+//!
+//! The feed must never skip a change that commits late: a reader whose cursor passed a place in the feed
+//! before the change holding it committed would never see it. On SQLite writers are serialised (`BEGIN
+//! IMMEDIATE`), so a counter row (`record_seq`) updated inside the writing transaction gives places in
+//! commit order. On PostgreSQL that row would make every writing transaction of the deployment wait for
+//! every other's commit; instead a change's place is (its transaction's id, a number from the sequence
+//! `record_seq_values`), and a reader takes only changes of transactions older than every transaction of
+//! this database still running in its snapshot ([`POSTGRES_HORIZON`]): every change that can still become
+//! visible belongs to a transaction at or past that horizon, so it sorts after every place already read. A
+//! transaction left open holds the feed back (later changes wait for it), never makes it skip.
 
 use crate::error::{Result, ServerError};
 use penggerak_types::{limits, ApiError, ErrorCode, RecordKind, SyncRecord};
@@ -88,6 +98,41 @@ impl Row {
     }
 }
 
+/// Where a change sits in the feed, in order: the writing transaction (PostgreSQL's transaction id; 0 on
+/// SQLite and for changes made before places had one), then the change's number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub tx: i64,
+    pub seq: i64,
+}
+
+fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
+/// PostgreSQL's horizon: the oldest transaction still running in the statement's snapshot, leaving out
+/// those of other databases of the cluster (transaction ids are the cluster's, and a long transaction in
+/// another database, say another province's import, must not hold this feed back), or the snapshot's
+/// `xmax` when none is left. Another database's transactions are known from `pg_stat_activity` (32-bit
+/// ids, compared on the low bits of the 64-bit ones; ambiguous only 2³² transactions apart). The activity
+/// is read after the snapshot, so a transaction that ended in between is not listed and counts as this
+/// database's: the horizon can only come out lower (a change waits a moment), never higher (a change
+/// skipped). Without the `pg_read_all_stats` role other users' sessions show no ids: the same, safely.
+const POSTGRES_HORIZON: &str = "(SELECT COALESCE(MIN(x::text::bigint), \
+     pg_snapshot_xmax(pg_current_snapshot())::text::bigint) \
+     FROM pg_snapshot_xip(pg_current_snapshot()) AS x \
+     WHERE x::text::bigint % 4294967296 NOT IN (SELECT backend_xid::text::bigint FROM pg_stat_activity \
+         WHERE datname IS DISTINCT FROM current_database() AND backend_xid IS NOT NULL))";
+
+/// The first transaction id whose changes a reader may not take yet (see the module's documentation).
+fn horizon(conn: &AnyConnection) -> &'static str {
+    if is_postgres(conn) {
+        POSTGRES_HORIZON
+    } else {
+        "9223372036854775807"
+    }
+}
+
 fn internal(msg: String) -> ServerError {
     ServerError::Internal(anyhow::anyhow!(msg))
 }
@@ -100,7 +145,7 @@ const COLUMNS: &str = "kind, id, version, owner_id, school_npsn, public, deleted
 /// COMMITTED they otherwise both read the old version and both write). Outside a transaction the lock
 /// lasts only as long as the statement.
 async fn row(conn: &mut AnyConnection, kind: RecordKind, id: &str) -> Result<Option<Row>> {
-    let lock = if conn.backend_name() == "PostgreSQL" { " FOR UPDATE" } else { "" };
+    let lock = if is_postgres(conn) { " FOR UPDATE" } else { "" };
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM records WHERE kind = $1 AND id = $2{lock}"))
         .bind(kind.as_str())
         .bind(id)
@@ -156,6 +201,7 @@ pub async fn list<T: DeserializeOwned>(
     rows.into_iter().map(Row::typed).collect()
 }
 
+/// SQLite's next change number: the counter row, inside the (serialised) writing transaction.
 async fn next_seq(conn: &mut AnyConnection) -> Result<i64> {
     let (seq,): (i64,) =
         sqlx::query_as("UPDATE record_seq SET value = value + 1 WHERE id = 1 RETURNING value")
@@ -231,25 +277,33 @@ async fn write<T: Serialize>(
     if text.as_ref().is_some_and(|t| t.len() > limits::RECORD_BYTES) {
         return Err(ServerError::new(ErrorCode::PayloadTooLarge, "Data ini terlalu besar untuk disimpan."));
     }
-    let seq = next_seq(&mut *conn).await?;
-    let (version,): (i64,) = sqlx::query_as(
-        "INSERT INTO records (kind, id, version, seq, owner_id, school_npsn, public, deleted, data)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)
+    // The change's place (see the module's documentation): on PostgreSQL taken in the statement itself,
+    // from the sequence and the transaction's id, with no row every writer waits on.
+    let (place, seq) = if is_postgres(conn) {
+        ("nextval('record_seq_values'), pg_current_xact_id()::text::bigint", None)
+    } else {
+        ("$8, 0", Some(next_seq(&mut *conn).await?))
+    };
+    let sql = format!(
+        "INSERT INTO records (kind, id, version, owner_id, school_npsn, public, deleted, data, seq, tx)
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, {place})
          ON CONFLICT (kind, id) DO UPDATE SET version = records.version + 1, seq = excluded.seq,
-             owner_id = excluded.owner_id, school_npsn = excluded.school_npsn, public = excluded.public,
-             deleted = excluded.deleted, data = excluded.data
-         RETURNING version",
-    )
-    .bind(kind.as_str())
-    .bind(id)
-    .bind(seq)
-    .bind(audience.owner.as_deref())
-    .bind(audience.school.as_deref())
-    .bind(i64::from(audience.public))
-    .bind(i64::from(text.is_none()))
-    .bind(text.as_deref())
-    .fetch_one(conn)
-    .await?;
+             tx = excluded.tx, owner_id = excluded.owner_id, school_npsn = excluded.school_npsn,
+             public = excluded.public, deleted = excluded.deleted, data = excluded.data
+         RETURNING version"
+    );
+    let mut query = sqlx::query_as(&sql)
+        .bind(kind.as_str())
+        .bind(id)
+        .bind(audience.owner.as_deref())
+        .bind(audience.school.as_deref())
+        .bind(i64::from(audience.public))
+        .bind(i64::from(text.is_none()))
+        .bind(text.as_deref());
+    if let Some(seq) = seq {
+        query = query.bind(seq);
+    }
+    let (version,): (i64,) = query.fetch_one(conn).await?;
     Ok(SyncRecord {
         kind,
         id: id.to_owned(),
@@ -259,53 +313,63 @@ async fn write<T: Serialize>(
     })
 }
 
-/// What a caller's feed holds, for `$1` = the cursor's seq, `$2` = the user, `$3` = the school they lead
-/// (or ''): records that are public, theirs, or in that school. A feed from the very start leaves
-/// tombstones out: a device with nothing has nothing to delete.
+/// What a caller's feed holds, for `$1` = the user, `$2` = the school they lead (or ''), `$3` = 1 for a
+/// feed from the very start: records that are public, theirs, or in that school; a feed from the start
+/// leaves tombstones out (a device with nothing has nothing to delete).
 const FEED_VISIBLE: &str =
-    "(public = 1 OR owner_id = $2 OR ($3 <> '' AND school_npsn = $3)) AND ($1 > 0 OR deleted = 0)";
+    "(public = 1 OR owner_id = $1 OR ($2 <> '' AND school_npsn = $2)) AND ($3 = 0 OR deleted = 0)";
 
-/// One page of the change feed for a caller: records with `seq > after` that the caller may see (see
-/// [`FEED_VISIBLE`]), oldest first, at most `limit` of them and no more than `max_bytes` of record data
-/// (always at least one record, so a page never stalls). The database measures the records
-/// (`octet_length`) and sends only those that fit, so a page of large records never crosses from the
-/// database whole. Returns the records with their seq, and whether more wait after them.
+/// One page of the change feed for a caller: records placed after `after` that the caller may see (see
+/// [`FEED_VISIBLE`]) and whose transactions are below the horizon, in feed order, at most `limit` of them
+/// and no more than `max_bytes` of record data (always at least one record, so a page never stalls). The
+/// database measures the records (`octet_length`) and sends only those that fit, so a page of large
+/// records never crosses from the database whole. Returns the records with their places, and whether more
+/// wait after them.
 pub async fn feed(
     conn: &mut AnyConnection,
-    after: i64,
+    after: Position,
     user_id: &str,
     principal_of: Option<&str>,
     limit: i64,
     max_bytes: usize,
-) -> Result<(Vec<(i64, SyncRecord)>, bool)> {
+) -> Result<(Vec<(Position, SyncRecord)>, bool)> {
     #[derive(sqlx::FromRow)]
     struct FeedRow {
+        tx: i64,
         seq: i64,
         /// Rows in the count-bounded page, before the byte bound.
         counted: i64,
         #[sqlx(flatten)]
         row: Row,
     }
+    let horizon = horizon(conn);
     // `page`: the next `limit + 1` records by count; `sized`: each with the bytes of the records before it.
     let rows: Vec<FeedRow> = sqlx::query_as(&format!(
-        "SELECT seq, counted, {COLUMNS} FROM (
+        "SELECT tx, seq, counted, {COLUMNS} FROM (
              SELECT page.*, COUNT(*) OVER () AS counted,
-                 SUM(COALESCE(octet_length(data), 0)) OVER (ORDER BY seq) - COALESCE(octet_length(data), 0)
+                 SUM(COALESCE(octet_length(data), 0)) OVER (ORDER BY tx, seq) - COALESCE(octet_length(data), 0)
                      AS bytes_before
-             FROM (SELECT seq, {COLUMNS} FROM records WHERE seq > $1 AND {FEED_VISIBLE} ORDER BY seq LIMIT $4)
+             FROM (SELECT tx, seq, {COLUMNS} FROM records
+                   WHERE (tx, seq) > ($4, $5) AND tx < {horizon} AND {FEED_VISIBLE}
+                   ORDER BY tx, seq LIMIT $6)
                  AS page
          ) AS sized
-         WHERE bytes_before < $5 ORDER BY seq"
+         WHERE bytes_before < $7 ORDER BY tx, seq"
     ))
-    .bind(after)
     .bind(user_id)
     .bind(principal_of.unwrap_or(""))
+    .bind(i64::from(after == Position::default()))
+    .bind(after.tx)
+    .bind(after.seq)
     .bind(limit + 1)
     .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
     .fetch_all(conn)
     .await?;
     let counted = rows.first().map_or(0, |r| r.counted);
-    let mut page = rows.into_iter().map(|r| Ok((r.seq, r.row.to_sync()?))).collect::<Result<Vec<_>>>()?;
+    let mut page = rows
+        .into_iter()
+        .map(|r| Ok((Position { tx: r.tx, seq: r.seq }, r.row.to_sync()?)))
+        .collect::<Result<Vec<_>>>()?;
     let more = counted > limit || (page.len() as i64) < counted;
     page.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((page, more))
@@ -315,18 +379,21 @@ pub async fn feed(
 /// `remaining` says.
 pub async fn feed_count(
     conn: &mut AnyConnection,
-    after: i64,
-    last: i64,
+    after: Position,
+    last: Position,
     user_id: &str,
     principal_of: Option<&str>,
 ) -> Result<u64> {
-    let (n,): (i64,) =
-        sqlx::query_as(&format!("SELECT COUNT(*) FROM records WHERE seq > $4 AND {FEED_VISIBLE}"))
-            .bind(after)
-            .bind(user_id)
-            .bind(principal_of.unwrap_or(""))
-            .bind(last)
-            .fetch_one(conn)
-            .await?;
+    let horizon = horizon(conn);
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM records WHERE (tx, seq) > ($4, $5) AND tx < {horizon} AND {FEED_VISIBLE}"
+    ))
+    .bind(user_id)
+    .bind(principal_of.unwrap_or(""))
+    .bind(i64::from(after == Position::default()))
+    .bind(last.tx)
+    .bind(last.seq)
+    .fetch_one(conn)
+    .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }

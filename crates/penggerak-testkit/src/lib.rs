@@ -91,6 +91,15 @@ impl TestServer {
         self.running = Some(running);
     }
 
+    /// Starts another instance of this server on the same database, as a second process behind a load
+    /// balancer would be (the same configuration, its own address, nothing seeded). It must be dropped
+    /// before this server, which drops the database: declare it after the server.
+    pub fn another_instance(&self) -> Instance {
+        let loopback: SocketAddr = "127.0.0.1:0".parse().expect("a socket address");
+        let (running, addr, _) = spawn(Arc::clone(&self.target), loopback, self.config.clone(), false);
+        Instance { addr, running: Some(running) }
+    }
+
     /// The address the server listens on (for a [`FaultProxy`] in front of it).
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -137,6 +146,29 @@ impl TestServer {
     /// The server's SQLite file (to inspect what is stored at rest), or `None` on PostgreSQL.
     pub fn sqlite_path(&self) -> Option<&std::path::Path> {
         self.db_path.as_deref()
+    }
+}
+
+/// A further instance of a [`TestServer`] on its database ([`TestServer::another_instance`]). Stops on drop,
+/// leaving the database to the server.
+pub struct Instance {
+    addr: SocketAddr,
+    running: Option<Running>,
+}
+
+impl Instance {
+    /// `http://127.0.0.1:PORT`, this instance's base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            let _ = r.shutdown.send(false);
+            let _ = r.thread.join();
+        }
     }
 }
 

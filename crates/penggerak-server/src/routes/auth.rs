@@ -16,7 +16,6 @@ use penggerak_types::api::{LoginRequest, LoginResponse, RefreshRequest, DEVICE_C
 use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode};
 use std::net::SocketAddr;
-use std::time::Instant;
 
 /// Signs in with a NUPTK, NIP or e-mail address and a password; starts a new session.
 #[utoipa::path(
@@ -52,7 +51,7 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse> {
-    let now = Instant::now();
+    let now = limits::now_millis();
     if req.identifier.trim().is_empty() || req.password.is_empty() {
         return Err(ServerError::new(ErrorCode::Validation, "Isi NUPTK/NIP/email dan kata sandi."));
     }
@@ -86,19 +85,20 @@ pub async fn login(
         (None, None) => AccountKey::unknown(&req.identifier),
     };
     let counts_against_address = device.is_none();
+    let (limits, db) = (&state.limits, &state.db);
     if counts_against_address {
-        state.limits.login_from(client, now)?;
+        limits.login_from(db, client, now).await?;
     }
-    if let Err(refused) = state.limits.login_to(&key, now) {
+    if let Err(refused) = limits.login_to(db, &key, now).await {
         if counts_against_address {
-            state.limits.login_from_succeeded(client, now);
+            limits.login_from_succeeded(db, client, now).await?;
         }
         return Err(refused.into());
     }
     let user_id = auth::check_password(account.as_ref(), &req.password).await?;
-    state.limits.login_succeeded(&key);
+    limits.login_succeeded(db, &key).await?;
     if counts_against_address {
-        state.limits.login_from_succeeded(client, now);
+        limits.login_from_succeeded(db, client, now).await?;
     }
     let known = device.is_some().then_some(presented).flatten();
     let device_token = auth::remember_device(&state, &user_id, known.as_deref()).await?;

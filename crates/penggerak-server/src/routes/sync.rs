@@ -2,14 +2,15 @@
 //! first, in pages; `ETag` + `If-None-Match` → `304` when nothing changed, so a no-change sync costs one
 //! small request.
 //!
-//! The cursor is `<seq>.<scope>`: the last change sent and a hash of what the caller may see (user, role,
-//! school). When the scope changed (a teacher became principal, moved school) the old cursor no longer
-//! fits, and the answer is a full sync marked `reset`.
+//! The cursor is `<place>.<scope>`: the place in the feed of the last change sent (`<seq>`, or
+//! `<tx>_<seq>` where the change's transaction is numbered, see `records`) and a hash of what the caller
+//! may see (user, role, school). When the scope changed (a teacher became principal, moved school) the old
+//! cursor no longer fits, and the answer is a full sync marked `reset`.
 
 use super::ApiQuery;
 use crate::auth::Caller;
 use crate::error::{Result, ServerError};
-use crate::records;
+use crate::records::{self, Position};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -53,8 +54,8 @@ pub async fn sync(
     }
     let scope = scope(&caller);
     let (after, reset) = match query.cursor.as_deref().and_then(|c| parse_cursor(c, &scope)) {
-        Some(seq) => (seq, false),
-        None => (0, true),
+        Some(place) => (place, false),
+        None => (Position::default(), true),
     };
     let mut conn = state.db.pool.acquire().await?;
     crate::people::saw_sync(&mut conn, &caller.user_id, time::OffsetDateTime::now_utc().unix_timestamp())
@@ -68,7 +69,7 @@ pub async fn sync(
         limits::SYNC_PAGE_BYTES,
     )
     .await?;
-    let last = rows.last().map_or(after, |(seq, _)| *seq);
+    let last = rows.last().map_or(after, |(place, _)| *place);
     let remaining = if more {
         records::feed_count(&mut conn, after, last, &caller.user_id, caller.principal_of()).await?
     } else {
@@ -76,7 +77,7 @@ pub async fn sync(
     };
     let page = SyncPage {
         records: rows.into_iter().map(|(_, r)| r).collect(),
-        cursor: format!("{last}.{scope}"),
+        cursor: format!("{}.{scope}", place_text(last)),
         more,
         reset,
         remaining,
@@ -102,9 +103,26 @@ fn scope(caller: &Caller) -> String {
     h.finalize()[..6].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn parse_cursor(cursor: &str, scope: &str) -> Option<i64> {
-    let (seq, s) = cursor.split_once('.')?;
-    (s == scope).then(|| seq.parse().ok()).flatten().filter(|n: &i64| *n >= 0)
+/// A place as the cursor writes it: `<seq>` when its transaction is not numbered (SQLite, and cursors from
+/// before places had transactions, which stay valid), else `<tx>_<seq>`.
+fn place_text(p: Position) -> String {
+    if p.tx == 0 {
+        p.seq.to_string()
+    } else {
+        format!("{}_{}", p.tx, p.seq)
+    }
+}
+
+fn parse_cursor(cursor: &str, scope: &str) -> Option<Position> {
+    let (place, s) = cursor.split_once('.')?;
+    if s != scope {
+        return None;
+    }
+    let (tx, seq) = match place.split_once('_') {
+        Some((tx, seq)) => (tx.parse().ok()?, seq.parse().ok()?),
+        None => (0, place.parse().ok()?),
+    };
+    (tx >= 0 && seq >= 0).then_some(Position { tx, seq })
 }
 
 fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
@@ -127,7 +145,16 @@ mod tests {
         let principal = Caller { role: Role::KepalaSekolah, ..teacher.clone() };
         let (a, b) = (scope(&teacher), scope(&principal));
         assert_ne!(a, b, "becoming principal widens what the user sees, so the cursor must change");
-        assert_eq!(parse_cursor(&format!("42.{a}"), &a), Some(42));
+        let at = |tx, seq| Some(Position { tx, seq });
+        assert_eq!(parse_cursor(&format!("42.{a}"), &a), at(0, 42), "a place without a transaction");
+        assert_eq!(parse_cursor(&format!("907_42.{a}"), &a), at(907, 42), "a place in transaction 907");
+        assert_eq!(
+            parse_cursor(&format!("{}.{a}", place_text(Position { tx: 907, seq: 42 })), &a),
+            at(907, 42)
+        );
+        assert_eq!(place_text(Position { tx: 0, seq: 42 }), "42", "SQLite's cursors keep their old form");
+        assert_eq!(parse_cursor(&format!("1_-3.{a}"), &a), None);
+        assert_eq!(parse_cursor(&format!("1_2_3.{a}"), &a), None);
         assert_eq!(parse_cursor(&format!("42.{a}"), &b), None, "another scope's cursor means a full sync");
         assert_eq!(parse_cursor("garbage", &a), None);
         assert_eq!(parse_cursor(&format!("-3.{a}"), &a), None);
