@@ -96,6 +96,62 @@ impl Db {
         }
     }
 
+    /// Whether `url` connects with TLS that authenticates the server, as `--database-require-tls` demands:
+    /// `Ok` only for PostgreSQL with `sslmode=verify-full`, else one line saying what to use.
+    ///
+    /// The mode is read by sqlx's own parser (the one the `Any` driver connects with), so aliases
+    /// (`ssl-mode`) and a repeated `sslmode` (the last wins) are judged as the connection will use them,
+    /// and `PGSSLMODE` counts when the URL names no mode. Nothing else is read or changed.
+    ///
+    /// Refused, each with its reason: `disable`, `allow` and `prefer` (plain text is possible: `prefer`
+    /// silently falls back to it); `require` (encrypted, but the server's certificate is not checked, so
+    /// a man in the middle poses as the server and reads everything); and `verify-ca`, because sqlx
+    /// trusts Mozilla's public roots next to `sslrootcert` and `verify-ca` skips the host name, so a
+    /// certificate anyone can get from a public CA for their own domain would pass.
+    pub fn check_tls(url: &str) -> Result<(), String> {
+        use sqlx::postgres::{PgConnectOptions, PgSslMode};
+        const USE: &str = "use postgres://user@host/db?sslmode=verify-full&sslrootcert=/path/ca.pem \
+                           (sslrootcert may be left out when a public CA signed the server's certificate)";
+        let shown = redact(url);
+        match Backend::of(url) {
+            Ok(Backend::Postgres) => {}
+            Ok(Backend::Sqlite) => {
+                return Err(format!(
+                    "--database-require-tls: {shown} is a local SQLite file, not a PostgreSQL server; {USE}"
+                ))
+            }
+            Err(_) => return Err(format!("--database-require-tls: {shown} is not a PostgreSQL URL; {USE}")),
+        }
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|e| format!("--database-require-tls: the URL {shown} does not parse: {e}"))?;
+        let why = match options.get_ssl_mode() {
+            PgSslMode::VerifyFull => return Ok(()),
+            PgSslMode::Disable | PgSslMode::Allow => "is not encrypted",
+            PgSslMode::Prefer => {
+                "falls back to plain text when the server (or a man in the middle) declines TLS \
+                 (prefer is the default when the URL names no sslmode)"
+            }
+            PgSslMode::Require => {
+                "encrypts but does not check the server's certificate, so a man in the middle can pose \
+                 as the server and read everything"
+            }
+            PgSslMode::VerifyCa => {
+                "does not check the host name, and the trusted roots include the public CAs, so a \
+                 certificate anyone can get for their own domain passes"
+            }
+        };
+        let mode = match options.get_ssl_mode() {
+            PgSslMode::Disable => "disable",
+            PgSslMode::Allow => "allow",
+            PgSslMode::Prefer => "prefer",
+            PgSslMode::Require => "require",
+            PgSslMode::VerifyCa => "verify-ca",
+            PgSslMode::VerifyFull => "verify-full",
+        };
+        Err(format!("--database-require-tls: {shown} connects with sslmode={mode}, which {why}; {USE}"))
+    }
+
     /// Opens a SQLite file at `path`.
     pub async fn open_file(path: &std::path::Path) -> anyhow::Result<Self> {
         Self::open(&format!("sqlite://{}", path.display())).await
@@ -169,5 +225,70 @@ mod tests {
             "passwords never print"
         );
         assert_eq!(redact("sqlite:///tmp/x.sqlite"), "sqlite:///tmp/x.sqlite");
+    }
+
+    /// The refusal, which must name the mode it saw and, as every refusal must, what to use instead.
+    fn refusal(url: &str) -> String {
+        let e = Db::check_tls(url).expect_err(url);
+        assert!(e.contains("sslmode=verify-full"), "every refusal names what to use: {e}");
+        assert!(!e.contains('\n'), "the refusal is one line: {e}");
+        e
+    }
+
+    #[test]
+    fn require_tls_accepts_only_verify_full() {
+        assert_eq!(
+            Db::check_tls("postgres://u@db.example/penggerak?sslmode=verify-full&sslrootcert=/etc/ca.pem"),
+            Ok(()),
+            "verify-full checks the chain and the host name: the one mode that authenticates the server"
+        );
+        assert_eq!(
+            Db::check_tls("postgresql://u@db.example/penggerak?ssl-mode=verify-full"),
+            Ok(()),
+            "sqlx reads ssl-mode as sslmode, so the check must too"
+        );
+        for (mode, why) in [
+            ("disable", "is not encrypted"),
+            ("allow", "is not encrypted"),
+            ("prefer", "falls back to plain text"),
+            ("require", "does not check the server's certificate"),
+            ("verify-ca", "does not check the host name"),
+        ] {
+            let e = refusal(&format!("postgres://u@db.example/penggerak?sslmode={mode}"));
+            assert!(
+                e.contains(&format!("sslmode={mode}")) && e.contains(why),
+                "{mode} is refused because it {why}: {e}"
+            );
+        }
+        // sqlx keeps the last sslmode it reads: an earlier verify-full must not hide a later disable.
+        let e = refusal("postgres://u@db.example/p?sslmode=verify-full&sslmode=disable");
+        assert!(e.contains("sslmode=disable"), "the mode judged is the one sqlx connects with: {e}");
+    }
+
+    #[test]
+    fn require_tls_refuses_what_is_not_postgres_or_does_not_parse_and_never_prints_the_password() {
+        let e = refusal("sqlite:///var/lib/penggerak/penggerak.sqlite");
+        assert!(e.contains("SQLite"), "a SQLite file has no connection to encrypt; the message says so: {e}");
+        refusal("mysql://u@db.example/p?ssl-mode=VERIFY_IDENTITY");
+        let e = refusal("postgres://u:hunter2@db.example/p?sslmode=verify-fully");
+        assert!(e.contains("does not parse"), "an unknown sslmode is not silently taken for another: {e}");
+        let e = refusal("postgres://u:hunter2@db.example/p?sslmode=require");
+        assert!(!e.contains("hunter2") && e.contains("u:***@"), "the refusal shows the URL redacted: {e}");
+    }
+
+    #[test]
+    fn require_tls_refuses_a_url_without_sslmode_unless_pgsslmode_says_verify_full() {
+        // With no sslmode in the URL, sqlx takes PGSSLMODE, else prefer; the check follows it either way.
+        let url = "postgres://u@db.example/penggerak";
+        match std::env::var("PGSSLMODE").ok().as_deref() {
+            Some("verify-full") => assert_eq!(Db::check_tls(url), Ok(()), "PGSSLMODE=verify-full is used"),
+            Some(_) => {
+                refusal(url);
+            }
+            None => {
+                let e = refusal(url);
+                assert!(e.contains("sslmode=prefer"), "without a mode sqlx prefers TLS but falls back: {e}");
+            }
+        }
     }
 }

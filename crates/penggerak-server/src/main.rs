@@ -1,9 +1,13 @@
-//! `penggerak-server [--listen ADDR] [--database URL] [--demo] [--trusted-proxy CIDR]... [--forwarded-header H]
-//! [--log-format text|json]`:
+//! `penggerak-server [--listen ADDR] [--database URL] [--database-require-tls] [--demo]
+//! [--trusted-proxy CIDR]... [--forwarded-header H] [--log-format text|json]`:
 //! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
-//! `PENGGERAK_DATABASE`, `PENGGERAK_DEMO=true`, `PENGGERAK_TRUSTED_PROXIES` comma-separated,
-//! `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`), as a container or a systemd unit sets it; a flag
-//! wins over its variable.
+//! `PENGGERAK_DATABASE`, `PENGGERAK_DATABASE_REQUIRE_TLS=true`, `PENGGERAK_DEMO=true`,
+//! `PENGGERAK_TRUSTED_PROXIES` comma-separated, `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`), as a
+//! container or a systemd unit sets it; a flag wins over its variable.
+//!
+//! A PostgreSQL URL connects with TLS as its `sslmode` says
+//! (`?sslmode=verify-full&sslrootcert=/path/ca.pem`); `--database-require-tls` refuses to start unless it
+//! says `verify-full` ([`Db::check_tls`]).
 
 use anyhow::Context;
 use clap::Parser;
@@ -19,6 +23,10 @@ struct Args {
     /// Database URL (`sqlite:///path/to/file.sqlite`). Default: a SQLite file in the user's data directory.
     #[arg(long, env = "PENGGERAK_DATABASE", hide_env_values = true)]
     database: Option<String>,
+    /// Refuse to start unless the database is PostgreSQL reached with `sslmode=verify-full` (TLS that
+    /// checks the server's certificate and host name).
+    #[arg(long, env = "PENGGERAK_DATABASE_REQUIRE_TLS")]
+    database_require_tls: bool,
     /// Seed deterministic demo data if the database is empty.
     #[arg(long, env = "PENGGERAK_DEMO")]
     demo: bool,
@@ -66,6 +74,12 @@ async fn main() -> anyhow::Result<()> {
         Some(url) => url,
         None => default_database()?,
     };
+    if args.database_require_tls {
+        // Before any connection: a refused URL must not be tried even once (it would send the password).
+        if let Err(refusal) = Db::check_tls(&url) {
+            anyhow::bail!("refusing to start: {refusal}");
+        }
+    }
     // The URL may carry a password: only its redacted form is ever printed.
     let db = Db::open(&url).await.with_context(|| format!("opening database {}", db::redact(&url)))?;
     if args.demo && demo::seed_if_empty(&db).await? {
