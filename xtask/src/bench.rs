@@ -91,7 +91,7 @@ fn kill_soak() -> Result<()> {
 /// `cargo xtask bench [app|kill]`: everything, or (`app`) only the release app's sizes, launch time and
 /// memory, or (`kill`) only the kill soak.
 /// Simulated devices in the school-day load run (`benches/day.rs`).
-const DAY_DEVICES: &str = "500";
+const DAY_DEVICES: &str = "300";
 
 /// The reference server: req/s and latency of /me and /sync under load and the bytes of a full initial
 /// sync (SQLite); concurrent record writers; and a school day of simulated devices (the project's own
