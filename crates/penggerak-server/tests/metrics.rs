@@ -308,8 +308,8 @@ async fn the_public_api_port_does_not_serve_the_metrics() {
 }
 
 /// The real binary's log until its `listening on` line, read from `lines`: the metrics address it logged
-/// (`None` when it logged none) and the API's.
-fn addresses(lines: &mut impl Iterator<Item = String>) -> (Option<String>, String) {
+/// (`None` when it logged none) and the API's. `stderr`: where the binary's errors went, to say why it ended.
+fn addresses(lines: &mut impl Iterator<Item = String>, stderr: &std::path::Path) -> (Option<String>, String) {
     let mut metrics = None;
     for line in lines {
         if let Some(rest) = line.split("metrics on http://").nth(1) {
@@ -319,37 +319,44 @@ fn addresses(lines: &mut impl Iterator<Item = String>) -> (Option<String>, Strin
             return (metrics, api.trim().to_owned());
         }
     }
-    panic!("the server ended without saying where it listens");
+    let why = std::fs::read_to_string(stderr).unwrap_or_default();
+    panic!("the server ended without saying where it listens: {why}");
 }
 
-fn binary(dir: &std::path::Path, args: &[&str]) -> (std::process::Child, impl Iterator<Item = String>) {
+/// The real binary on a database of its own (`name` in `dir`), its errors in `dir/name.stderr`.
+fn binary(
+    dir: &std::path::Path,
+    name: &str,
+    args: &[&str],
+) -> (std::process::Child, impl Iterator<Item = String>, std::path::PathBuf) {
+    let stderr = dir.join(format!("{name}.stderr"));
     let mut server = Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
         .args(args)
         .env("PENGGERAK_LISTEN", "127.0.0.1:0")
-        .env("PENGGERAK_DATABASE", format!("sqlite://{}", dir.join("s.sqlite").display()))
+        .env("PENGGERAK_DATABASE", format!("sqlite://{}", dir.join(format!("{name}.sqlite")).display()))
         .env_remove("PENGGERAK_METRICS_LISTEN")
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).unwrap())
         .spawn()
         .unwrap();
     let lines = BufReader::new(server.stdout.take().unwrap()).lines().map_while(Result::ok);
-    (server, lines)
+    (server, lines, stderr)
 }
 
 #[test]
 fn the_binary_serves_metrics_only_when_asked_and_stops_them_with_the_server() {
     let dir = tempfile::tempdir().unwrap();
     // Unasked: no metrics listener.
-    let (mut plain, mut lines) = binary(dir.path(), &[]);
-    let (metrics, _) = addresses(&mut lines);
+    let (mut plain, mut lines, stderr) = binary(dir.path(), "plain", &[]);
+    let (metrics, _) = addresses(&mut lines, &stderr);
     assert_eq!(metrics, None, "without --metrics-listen no metrics address is opened");
     let _ = plain.kill();
     let _ = plain.wait();
 
-    let (mut server, mut lines) = binary(dir.path(), &["--metrics-listen", "127.0.0.1:0"]);
-    let (metrics, api) = addresses(&mut lines);
+    let (mut server, mut lines, stderr) = binary(dir.path(), "metrics", &["--metrics-listen", "127.0.0.1:0"]);
+    let (metrics, api) = addresses(&mut lines, &stderr);
     let metrics = metrics.expect("with --metrics-listen the server says where the metrics are");
     std::thread::spawn(move || lines.for_each(drop));
     let rt = tokio::runtime::Runtime::new().unwrap();
