@@ -13,6 +13,9 @@ use sqlx::Executor;
 
 static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
+/// The most database connections one server process holds open (its pool's maximum).
+pub const MAX_CONNECTIONS: u32 = 8;
+
 /// Which database engine a [`Db`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -49,7 +52,7 @@ impl Db {
     pub async fn open(url: &str) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(url)?;
-        let options = AnyPoolOptions::new().max_connections(8);
+        let options = AnyPoolOptions::new().max_connections(MAX_CONNECTIONS);
         let pool = match backend {
             Backend::Sqlite => {
                 // Per connection: enforce foreign keys, wait on a busy writer, WAL with NORMAL sync (a

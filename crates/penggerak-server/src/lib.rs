@@ -19,6 +19,7 @@ pub mod error;
 pub mod files;
 pub mod idempotency;
 pub mod limits;
+pub mod metrics;
 pub mod people;
 pub mod records;
 pub mod routes;
@@ -170,13 +171,16 @@ pub struct AppState {
     pub config: Config,
     /// The sign-in limits' policies (their counts are in the database, shared by every instance).
     pub limits: RateLimits,
+    /// This instance's request and pool metrics (served by [`metrics::serve`] when an operator asks).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
-    /// The state of a server process on `db` with `config`.
+    /// The state of a server process on `db` with `config`, its metrics at zero.
     pub fn new(db: Db, config: Config) -> Self {
         let limits = RateLimits::new(config.login_per_account, config.login_per_address);
-        Self { db, config, limits }
+        let metrics = Arc::new(metrics::Metrics::new(db.pool.clone()));
+        Self { db, config, limits, metrics }
     }
 }
 
@@ -193,10 +197,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioIo, TokioTimer};
     let transport = state.config.transport.clone();
-    let app = routes::router(state);
-    let connections = Arc::new(tokio::sync::Semaphore::new(transport.max_connections.max(1)));
+    serve_router(listener, routes::router(state), &transport, transport.max_connections, shutdown).await
+}
+
+/// Serves `app` on `listener` as [`serve`] describes, at most `max_connections` connections at once (the
+/// API's listener and the metrics listener alike).
+pub(crate) async fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    transport: &Transport,
+    max_connections: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let connections = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(transport.header_read_timeout);

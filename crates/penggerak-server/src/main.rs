@@ -1,9 +1,10 @@
 //! `penggerak-server [--listen ADDR] [--database URL] [--database-require-tls] [--demo]
-//! [--trusted-proxy CIDR]... [--forwarded-header H] [--log-format text|json]`:
+//! [--trusted-proxy CIDR]... [--forwarded-header H] [--log-format text|json] [--metrics-listen ADDR]`:
 //! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
 //! `PENGGERAK_DATABASE`, `PENGGERAK_DATABASE_REQUIRE_TLS=true`, `PENGGERAK_DEMO=true`,
-//! `PENGGERAK_TRUSTED_PROXIES` comma-separated, `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`), as a
-//! container or a systemd unit sets it; a flag wins over its variable.
+//! `PENGGERAK_TRUSTED_PROXIES` comma-separated, `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`,
+//! `PENGGERAK_METRICS_LISTEN`), as a container or a systemd unit sets it; a flag wins over its variable.
+//! Without `--metrics-listen` no metrics are served.
 //!
 //! A PostgreSQL URL connects with TLS as its `sslmode` says
 //! (`?sslmode=verify-full&sslrootcert=/path/ca.pem`); `--database-require-tls` refuses to start unless it
@@ -44,6 +45,10 @@ struct Args {
     /// How the log is written: text, or json (one object per line, each request's with its id).
     #[arg(long, env = "PENGGERAK_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// Serve Prometheus metrics (`GET /metrics`) on this address, apart from the API. Keep it internal:
+    /// the metrics are operational data. Unset: no metrics listener.
+    #[arg(long, env = "PENGGERAK_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -88,6 +93,17 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
+    // Bound before the API's line is logged, so its line comes first (or not at all: no metrics listener).
+    let metrics_listener = match args.metrics_listen {
+        Some(addr) => {
+            let l = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding the metrics address {addr}"))?;
+            tracing::info!("metrics on http://{}/metrics", l.local_addr()?);
+            Some(l)
+        }
+        None => None,
+    };
     tracing::info!("listening on http://{}", listener.local_addr()?);
     let config = Config {
         trusted_proxies: args.trusted_proxies,
@@ -122,7 +138,21 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     });
-    serve(listener, state, shutdown_signal()).await?;
+    // One signal stops both listeners.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(());
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<()>| async move {
+        let _ = rx.changed().await;
+    };
+    let metrics = metrics_listener
+        .map(|l| tokio::spawn(penggerak_server::metrics::serve(l, state.clone(), stopped(stop_rx.clone()))));
+    serve(listener, state, stopped(stop_rx)).await?;
+    if let Some(m) = metrics {
+        m.await.context("the metrics listener")?.context("the metrics listener")?;
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -4,6 +4,9 @@
 //! and the demo data, on a thread of its own so sync and async tests can both use it. Dropping it shuts the
 //! server down and deletes the database.
 //!
+//! Each test server also serves its own metrics ([`TestServer::metrics_url`]) on a second loopback port, as
+//! `--metrics-listen` does.
+//!
 //! The database is a temporary SQLite file, or — when `PENGGERAK_TEST_DATABASE` holds a PostgreSQL admin
 //! URL (`postgres://user@127.0.0.1:port/postgres`, as `cargo xtask test` sets for its PostgreSQL pass) —
 //! a new database created on that server for this one test server and dropped afterwards.
@@ -36,6 +39,7 @@ pub fn demo_sign_in(identifier: &str, server_url: &str) -> penggerak_types::ipc:
 /// A running reference server. Stops and cleans up on drop.
 pub struct TestServer {
     addr: SocketAddr,
+    metrics_addr: SocketAddr,
     db_path: Option<PathBuf>,
     database_url: String,
     target: Arc<Target>,
@@ -70,8 +74,18 @@ impl TestServer {
             Target::Postgres { .. } => None,
         };
         let loopback: SocketAddr = "127.0.0.1:0".parse().expect("a socket address");
-        let (running, addr, database_url) = spawn(Arc::clone(&target), loopback, config.clone(), true);
-        TestServer { addr, db_path, database_url, target, config, running: Some(running), _dir: dir }
+        let (running, (addr, metrics_addr), database_url) =
+            spawn(Arc::clone(&target), loopback, config.clone(), true);
+        TestServer {
+            addr,
+            metrics_addr,
+            db_path,
+            database_url,
+            target,
+            config,
+            running: Some(running),
+            _dir: dir,
+        }
     }
 
     /// Stops the server as a crash or a maintenance window would, keeping its database: connections are
@@ -86,8 +100,11 @@ impl TestServer {
     /// Starts the server again on the same address and database, after [`TestServer::stop`].
     pub fn restart(&mut self) {
         assert!(self.running.is_none(), "restart() follows stop()");
-        let (running, addr, _) = spawn(Arc::clone(&self.target), self.addr, self.config.clone(), false);
+        let (running, (addr, metrics_addr), _) =
+            spawn(Arc::clone(&self.target), self.addr, self.config.clone(), false);
         assert_eq!(addr, self.addr, "the restarted server listens where clients expect it");
+        // A new process counts from zero, on a port of its own.
+        self.metrics_addr = metrics_addr;
         self.running = Some(running);
     }
 
@@ -108,6 +125,11 @@ impl TestServer {
     /// `http://127.0.0.1:PORT`, the base URL clients are given.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT/metrics`: this server's Prometheus metrics (its own listener, not the API's).
+    pub fn metrics_url(&self) -> String {
+        format!("http://{}/metrics", self.metrics_addr)
     }
 
     /// The URL of the server's database (to open it alongside the server in a test).
@@ -173,13 +195,13 @@ impl Drop for Instance {
 }
 
 /// Runs a server on `bind` over `target`'s database (created and seeded when `create`) on a thread of its
-/// own; returns once it listens.
+/// own, with its metrics on a loopback port of their own; returns once both listen, with both addresses.
 fn spawn(
     target: Arc<Target>,
     bind: SocketAddr,
     config: Config,
     create: bool,
-) -> (Running, SocketAddr, String) {
+) -> (Running, (SocketAddr, SocketAddr), String) {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<bool>();
     let thread = std::thread::Builder::new()
@@ -199,21 +221,33 @@ fn spawn(
                     }
                     // tokio sets SO_REUSEADDR, so a restart can take the address back at once.
                     let listener = tokio::net::TcpListener::bind(bind).await?;
-                    let addr = listener.local_addr()?;
-                    anyhow::Ok((db, listener, (addr, url)))
+                    let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                    let addrs = (listener.local_addr()?, metrics.local_addr()?);
+                    anyhow::Ok((db, (listener, metrics), (addrs, url)))
                 }
                 .await;
                 match started {
-                    Ok((db, listener, addr)) => {
+                    Ok((db, (listener, metrics), addr)) => {
                         ready_tx.send(Ok(addr)).ok();
                         let (final_tx, final_rx) = tokio::sync::oneshot::channel::<bool>();
+                        let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
                         let shutdown = async move {
                             // Dropped without a word (the test panicked): the end, clean up.
                             let last = shutdown_rx.await.unwrap_or(true);
+                            let _ = stop_metrics.send(());
                             let _ = final_tx.send(last);
                         };
                         let pool = db.pool.clone();
-                        serve(listener, AppState::new(db, config), shutdown).await.expect("test server");
+                        let state = AppState::new(db, config);
+                        let metrics = tokio::spawn(penggerak_server::metrics::serve(
+                            metrics,
+                            state.clone(),
+                            async move {
+                                let _ = metrics_stopped.await;
+                            },
+                        ));
+                        serve(listener, state, shutdown).await.expect("test server");
+                        metrics.await.expect("metrics listener task").expect("metrics listener");
                         pool.close().await;
                         if final_rx.await.unwrap_or(true) {
                             if let Err(e) = target.drop_database().await {

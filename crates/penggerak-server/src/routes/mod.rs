@@ -1,5 +1,6 @@
 //! The HTTP surface: one module per area, all under [`penggerak_types::api::API_PREFIX`], and the layers
-//! every request passes, outermost first: the in-flight limit (one request over
+//! every request passes, outermost first: the metrics ([`crate::metrics`]: every answer counted and timed,
+//! a refusal by a layer below included), the request id, the in-flight limit (one request over
 //! [`crate::Transport::max_in_flight`] is answered `503 server_busy` at once, never queued), tracing,
 //! compression, `{code, message}` for any error answer a layer or axum made without one, the global body
 //! maximum (a `Content-Length` over it is refused before a byte is read), the body idle timeout, then per
@@ -29,6 +30,7 @@ use axum::{Json, Router};
 use penggerak_types::api::Health;
 use penggerak_types::route;
 use penggerak_types::{ApiError, ErrorCode};
+use std::sync::Arc;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
 pub use json::{ApiJson, ApiPath, ApiQuery};
@@ -89,11 +91,14 @@ pub fn router(state: AppState) -> Router {
                 // Global: one semaphore for every route (a plain concurrency limit would be per route).
                 .layer(tower::limit::GlobalConcurrencyLimitLayer::new(transport.max_in_flight.max(1))),
         )
-        // Outermost: every request has an id (the caller's or a new UUID; a proxy's passes through), and
+        // Every request has an id (the caller's or a new UUID; a proxy's passes through), and
         // every answer, a refusal included, says it.
         .layer(tower_http::request_id::PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(tower_http::request_id::SetRequestIdLayer::new(REQUEST_ID, tower_http::request_id::MakeRequestUuid))
         .layer(from_fn(bounded_request_id))
+        // Outside everything: every answer is counted and timed, a refusal by the layers above included
+        // (busy, deadline, too large), under its route's template or `unmatched`.
+        .layer(from_fn_with_state(Arc::clone(&state.metrics), crate::metrics::track))
         .with_state(state)
 }
 
