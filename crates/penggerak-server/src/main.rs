@@ -1,13 +1,14 @@
 //! `penggerak-server [--listen ADDR] [--database URL] [--demo] [--trusted-proxy CIDR]... [--forwarded-header H]
-//! [--log-format text|json]`:
+//! [--log-format text|json] [--tls-cert PEM --tls-key PEM]`:
 //! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
 //! `PENGGERAK_DATABASE`, `PENGGERAK_DEMO=true`, `PENGGERAK_TRUSTED_PROXIES` comma-separated,
-//! `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`), as a container or a systemd unit sets it; a flag
-//! wins over its variable.
+//! `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`, `PENGGERAK_TLS_CERT`, `PENGGERAK_TLS_KEY`), as a
+//! container or a systemd unit sets it; a flag wins over its variable. With a certificate and key it
+//! serves https itself; without, plain http (for loopback, or behind a reverse proxy that terminates TLS).
 
 use anyhow::Context;
 use clap::Parser;
-use penggerak_server::{db, demo, idempotency, serve, AppState, Config, Db};
+use penggerak_server::{db, demo, idempotency, serve, serve_tls, AppState, Config, Db};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
@@ -36,6 +37,12 @@ struct Args {
     /// How the log is written: text, or json (one object per line, each request's with its id).
     #[arg(long, env = "PENGGERAK_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// Serve https with this certificate chain (PEM: the server's certificate, then intermediates).
+    #[arg(long, env = "PENGGERAK_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "PENGGERAK_TLS_KEY", requires = "tls_cert", hide_env_values = true)]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -71,10 +78,16 @@ async fn main() -> anyhow::Result<()> {
     if args.demo && demo::seed_if_empty(&db).await? {
         tracing::info!("demo data seeded (password of every demo account: {})", demo::DEMO_PASSWORD);
     }
+    // Read before binding: a bad certificate stops the server before it takes the address.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(penggerak_server::tls_config(cert, key)?),
+        _ => None,
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!("listening on {scheme}://{}", listener.local_addr()?);
     let config = Config {
         trusted_proxies: args.trusted_proxies,
         forwarded_header: args.forwarded_header,
@@ -100,7 +113,10 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     });
-    serve(listener, state, shutdown_signal()).await?;
+    match tls {
+        Some(tls) => serve_tls(listener, state, tls, shutdown_signal()).await?,
+        None => serve(listener, state, shutdown_signal()).await?,
+    }
     tracing::info!("stopped");
     Ok(())
 }

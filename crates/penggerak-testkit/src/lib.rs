@@ -7,15 +7,20 @@
 //! The database is a temporary SQLite file, or — when `PENGGERAK_TEST_DATABASE` holds a PostgreSQL admin
 //! URL (`postgres://user@127.0.0.1:port/postgres`, as `cargo xtask test` sets for its PostgreSQL pass) —
 //! a new database created on that server for this one test server and dropped afterwards.
+//!
+//! [`TestServer::start_tls`] serves https instead, with a server certificate for `127.0.0.1` and
+//! `localhost` issued by a [`TestCa`] made for the test; a test trusts that CA by pointing
+//! `SSL_CERT_FILE` at [`TestCa::pem_path`] before its first client is built (the client reads the
+//! operating system's trust store, which on Linux honours that variable).
 
 mod chaos;
 mod fault_proxy;
 
 pub use chaos::{ChaosProxy, Mode as ChaosMode};
 pub use fault_proxy::{FaultProxy, Faults};
-use penggerak_server::{demo, serve, AppState, Config, Db};
+use penggerak_server::{demo, serve, serve_tls, AppState, Config, Db, TlsConfig};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -40,6 +45,8 @@ pub struct TestServer {
     database_url: String,
     target: Arc<Target>,
     config: Config,
+    /// Set when serving https.
+    tls: Option<TlsConfig>,
     running: Option<Running>,
     _dir: tempfile::TempDir,
 }
@@ -58,6 +65,20 @@ impl TestServer {
 
     /// Starts a server seeded with the demo data, with `config` (e.g. short token lifetimes).
     pub fn start_with(config: Config) -> Self {
+        Self::start_inner(config, None)
+    }
+
+    /// Starts a server seeded with the demo data that serves https (only), with a certificate for
+    /// `127.0.0.1` and `localhost` issued by `ca`. [`TestServer::base_url`] is then `https://…`.
+    pub fn start_tls(config: Config, ca: &TestCa) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory for the server's certificate");
+        let (cert, key) = ca.issue_server(dir.path());
+        // Loaded as the binary loads `--tls-cert`/`--tls-key`.
+        let tls = penggerak_server::tls_config(&cert, &key).expect("the test server's certificate and key");
+        Self::start_inner(config, Some(tls))
+    }
+
+    fn start_inner(config: Config, tls: Option<TlsConfig>) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory for the test database");
         let target = Arc::new(match std::env::var(POSTGRES_ENV) {
             Ok(admin) if !admin.is_empty() => {
@@ -70,8 +91,9 @@ impl TestServer {
             Target::Postgres { .. } => None,
         };
         let loopback: SocketAddr = "127.0.0.1:0".parse().expect("a socket address");
-        let (running, addr, database_url) = spawn(Arc::clone(&target), loopback, config.clone(), true);
-        TestServer { addr, db_path, database_url, target, config, running: Some(running), _dir: dir }
+        let (running, addr, database_url) =
+            spawn(Arc::clone(&target), loopback, config.clone(), tls.clone(), true);
+        TestServer { addr, db_path, database_url, target, config, tls, running: Some(running), _dir: dir }
     }
 
     /// Stops the server as a crash or a maintenance window would, keeping its database: connections are
@@ -86,7 +108,8 @@ impl TestServer {
     /// Starts the server again on the same address and database, after [`TestServer::stop`].
     pub fn restart(&mut self) {
         assert!(self.running.is_none(), "restart() follows stop()");
-        let (running, addr, _) = spawn(Arc::clone(&self.target), self.addr, self.config.clone(), false);
+        let (running, addr, _) =
+            spawn(Arc::clone(&self.target), self.addr, self.config.clone(), self.tls.clone(), false);
         assert_eq!(addr, self.addr, "the restarted server listens where clients expect it");
         self.running = Some(running);
     }
@@ -96,9 +119,10 @@ impl TestServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`, the base URL clients are given.
+    /// `http://127.0.0.1:PORT` (`https://` from [`TestServer::start_tls`]), the base URL clients are given.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The URL of the server's database (to open it alongside the server in a test).
@@ -146,6 +170,7 @@ fn spawn(
     target: Arc<Target>,
     bind: SocketAddr,
     config: Config,
+    tls: Option<TlsConfig>,
     create: bool,
 ) -> (Running, SocketAddr, String) {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -181,7 +206,12 @@ fn spawn(
                             let _ = final_tx.send(last);
                         };
                         let pool = db.pool.clone();
-                        serve(listener, AppState::new(db, config), shutdown).await.expect("test server");
+                        let state = AppState::new(db, config);
+                        match tls {
+                            Some(tls) => serve_tls(listener, state, tls, shutdown).await,
+                            None => serve(listener, state, shutdown).await,
+                        }
+                        .expect("test server");
                         pool.close().await;
                         if final_rx.await.unwrap_or(true) {
                             if let Err(e) = target.drop_database().await {
@@ -217,6 +247,51 @@ impl Drop for TestServer {
             })
             .join();
         }
+    }
+}
+
+/// A certificate authority made for one test (a fresh key each time, valid from 1975 to 4096), and the
+/// server certificates it issues. Trusted by nothing until a test points `SSL_CERT_FILE` at
+/// [`TestCa::pem_path`].
+pub struct TestCa {
+    issuer: rcgen::CertifiedIssuer<'static, rcgen::KeyPair>,
+    pem_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestCa {
+    /// A new CA named `name` (its certificate's common name), its certificate written as a PEM file.
+    pub fn new(name: &str) -> Self {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.distinguished_name.push(rcgen::DnType::CommonName, name);
+        params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+        let key = rcgen::KeyPair::generate().expect("a CA key");
+        let issuer = rcgen::CertifiedIssuer::self_signed(params, key).expect("the CA's certificate");
+        let dir = tempfile::tempdir().expect("a temporary directory for the CA");
+        let pem_path = dir.path().join("ca.pem");
+        std::fs::write(&pem_path, issuer.pem()).expect("writing the CA's certificate");
+        TestCa { issuer, pem_path, _dir: dir }
+    }
+
+    /// The CA's certificate, PEM: what `SSL_CERT_FILE` points at to trust it.
+    pub fn pem_path(&self) -> &Path {
+        &self.pem_path
+    }
+
+    /// Issues a server certificate for `127.0.0.1` and `localhost` (a fresh key), and writes it
+    /// (`server.pem`) and its key (`server.key`, PKCS#8) into `dir`, as `--tls-cert`/`--tls-key` take them.
+    pub fn issue_server(&self, dir: &Path) -> (PathBuf, PathBuf) {
+        let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+        let mut params = rcgen::CertificateParams::new(names).expect("server certificate parameters");
+        params.distinguished_name.push(rcgen::DnType::CommonName, "penggerak test server");
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let key = rcgen::KeyPair::generate().expect("a server key");
+        let cert = params.signed_by(&key, &self.issuer).expect("the server's certificate");
+        let (cert_path, key_path) = (dir.join("server.pem"), dir.join("server.key"));
+        std::fs::write(&cert_path, cert.pem()).expect("writing the server's certificate");
+        std::fs::write(&key_path, key.serialize_pem()).expect("writing the server's key");
+        (cert_path, key_path)
     }
 }
 
