@@ -98,7 +98,7 @@ mod tests {
 
     /// As hyper-rustls and hyper-util hand it over: the TLS error in an `io::Error` in an `io::Error`.
     fn nested(tls: rustls::Error) -> Error {
-        Error::new(ErrorKind::Other, Error::new(ErrorKind::InvalidData, tls))
+        Error::other(Error::new(ErrorKind::InvalidData, tls))
     }
 
     #[test]
