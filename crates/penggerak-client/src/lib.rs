@@ -3,10 +3,12 @@
 //! One method per route, typed on `penggerak-types`. It knows HTTP and nothing else: no storage, no
 //! retries across restarts, no tokens kept (callers pass the access token). TLS is rustls; plain `http://`
 //! is refused except to loopback (`localhost` is pinned to 127.0.0.1, never resolved), so a token is never
-//! sent in clear over a network; redirects are never followed (a 3xx is a protocol error), so a password
-//! goes nowhere but the address the user gave. Responses are asked for compressed (zstd, br, gzip) and
-//! inflated here ([`encoding`]), so that a [`Meter`] counts the bytes that crossed the network; a body is
-//! capped both as it arrives and once inflated. Failed requests are retried within one call where that is
+//! sent in clear over a network; server certificates are checked against the operating system's trust
+//! store ([`tls`]), and one refused is [`ClientError::Untrusted`], not "offline"; redirects are never
+//! followed (a 3xx is a protocol error), so a password goes nowhere but the address the user gave.
+//! Responses are asked for compressed (zstd, br, gzip) and inflated here ([`encoding`]), so that a
+//! [`Meter`] counts the bytes that crossed the network; a body is capped both as it arrives and once
+//! inflated. Failed requests are retried within one call where that is
 //! safe ([`retry`]); everything longer-lived belongs to the engine's outbox and sync loop.
 //!
 //! One exception to "TLS beyond loopback": [`peer`], which asks colleagues' devices on the local network
@@ -17,9 +19,11 @@ mod encoding;
 pub mod meter;
 pub mod peer;
 pub mod retry;
+pub mod tls;
 
 pub use meter::{Meter, Traffic};
 pub use peer::{PeerClient, PeerPart};
+pub use tls::CertificateProblem;
 
 use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, IDEMPOTENCY_KEY};
 use penggerak_types::material::MaterialContent;
@@ -65,6 +69,10 @@ pub enum ClientError {
     /// The base URL is unusable (malformed, or plain http to a non-loopback host).
     #[error("invalid server address: {0}")]
     BadUrl(String),
+    /// The server's TLS certificate was refused (or this device's trust store could not be read): no
+    /// request was sent. `detail` is the TLS library's words, for the log only.
+    #[error("server certificate not trusted ({problem:?}): {detail}")]
+    Untrusted { problem: CertificateProblem, detail: String },
 }
 
 impl ClientError {
@@ -101,6 +109,11 @@ impl ClientError {
             ClientError::BadUrl(m) => {
                 ApiError::new(ErrorCode::Validation, format!("Alamat server tidak valid: {m}"))
             }
+            // The TLS library's words stay in the log: to a teacher they say nothing she can act on.
+            ClientError::Untrusted { .. } => ApiError::new(
+                ErrorCode::UntrustedServer,
+                "Sertifikat keamanan server tidak dipercaya. Periksa alamat server atau hubungi admin Penggerak.",
+            ),
         }
     }
 
@@ -111,7 +124,10 @@ impl ClientError {
 
 impl From<reqwest::Error> for ClientError {
     fn from(e: reqwest::Error) -> Self {
-        if e.is_connect() {
+        // Before `is_connect`: a refused certificate is a connect error to reqwest, but no network problem.
+        if let Some((problem, detail)) = tls::certificate_refusal(&e) {
+            ClientError::Untrusted { problem, detail }
+        } else if e.is_connect() {
             ClientError::Offline { message: e.to_string(), request_sent: false }
         } else if e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {
             // A connection cut or stalled mid-answer is the network failing, not the server misbehaving.
@@ -212,6 +228,8 @@ fn default_headers() -> HeaderMap {
 
 fn http_client(headers: &HeaderMap, total: Duration) -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
+        // The operating system's trust store decides which servers are genuine (see `tls`).
+        .use_preconfigured_tls(tls::client_config()?)
         .connect_timeout(total.min(Duration::from_secs(10)))
         .timeout(total)
         // Never follow a redirect: a 307/308 would resend a password or token to wherever it points,

@@ -62,7 +62,12 @@ pub fn may_retry(error: &ClientError, replay: Replay) -> bool {
         }
         ClientError::Unavailable { .. } => replay == Replay::Safe,
         // A proxy's 408/429 say "later", which is the sync loop's to wait out, not one call's.
-        ClientError::Rejected { .. } | ClientError::Protocol(_) | ClientError::BadUrl(_) => false,
+        // A refused certificate is refused again until the server's certificate or the device's store
+        // changes: not "offline", nothing to wait out.
+        ClientError::Rejected { .. }
+        | ClientError::Protocol(_)
+        | ClientError::BadUrl(_)
+        | ClientError::Untrusted { .. } => false,
     }
 }
 
@@ -115,6 +120,15 @@ mod tests {
             (api(ErrorCode::Validation), Replay::Safe, false, "422 fails again"),
             (api(ErrorCode::RateLimited), Replay::Safe, false, "429: hammering makes it worse"),
             (ClientError::Protocol("x".into()), Replay::Safe, false, "a contract mismatch fails again"),
+            (
+                ClientError::Untrusted {
+                    problem: crate::CertificateProblem::UnknownIssuer,
+                    detail: "x".into(),
+                },
+                Replay::Safe,
+                false,
+                "an untrusted certificate is refused again: no retry loop",
+            ),
         ];
         for (error, replay, expected, why) in table {
             assert_eq!(may_retry(&error, replay), expected, "{error:?} with {replay:?}: {why}");

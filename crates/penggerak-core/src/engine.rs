@@ -172,7 +172,10 @@ impl Engine {
         let Some(t) = self.keychain(|t| t.load()).await?.filter(|t| t.revoke_only) else { return Ok(false) };
         match self.client(&t.server_url)?.logout(t.refresh_token.expose()).await {
             Ok(()) => tracing::info!("a session signed out offline is now revoked on the server"),
-            Err(ClientError::Offline { .. } | ClientError::Unavailable { .. }) => return Ok(false),
+            // Not reached (a refused certificate included: the token was not sent): try again later.
+            Err(
+                ClientError::Offline { .. } | ClientError::Unavailable { .. } | ClientError::Untrusted { .. },
+            ) => return Ok(false),
             Err(e) => {
                 tracing::warn!(error = %e, "the server refused to revoke an old session; forgetting it")
             }
@@ -437,7 +440,11 @@ impl Engine {
             };
             match revoked {
                 Ok(()) => {}
-                Err(ClientError::Offline { .. } | ClientError::Unavailable { .. }) => {
+                Err(
+                    ClientError::Offline { .. }
+                    | ClientError::Unavailable { .. }
+                    | ClientError::Untrusted { .. },
+                ) => {
                     tracing::info!("the server cannot be reached: the session is revoked at the next chance");
                     pending = Some(StoredTokens {
                         access_token: Sensitive::new(String::new()),

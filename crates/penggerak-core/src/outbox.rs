@@ -253,7 +253,9 @@ pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
             format!("Server gagal memproses perubahan ini (HTTP {status})."),
         )),
         e @ ClientError::Protocol(_) => Verdict::Failing(e.to_api_error()),
-        e @ (ClientError::Offline { .. } | ClientError::BadUrl(_)) => {
+        // An untrusted certificate is about the server, not this change: nothing was sent; the pass waits
+        // (with the reason shown) until the certificate or the device's trust store is fixed.
+        e @ (ClientError::Offline { .. } | ClientError::BadUrl(_) | ClientError::Untrusted { .. }) => {
             Verdict::Wait { note: e.to_string(), problem: e.to_api_error() }
         }
     }
@@ -753,6 +755,14 @@ mod tests {
             (
                 "offline after sending (the answer lost)",
                 client(ClientError::Offline { message: "reset".into(), request_sent: true }),
+                "wait",
+            ),
+            (
+                "the server's certificate not trusted (nothing sent; not this change's fault)",
+                client(ClientError::Untrusted {
+                    problem: penggerak_client::CertificateProblem::UnknownIssuer,
+                    detail: "x".into(),
+                }),
                 "wait",
             ),
             ("the device's own storage", Err(CoreError::Storage("disk full".into())), "stop"),

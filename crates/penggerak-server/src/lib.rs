@@ -87,6 +87,8 @@ impl Default for Config {
 #[derive(Debug, Clone)]
 pub struct Transport {
     /// The whole request line and headers must arrive within this, or the connection is closed (hyper).
+    /// With TLS, the handshake must also finish within this before the head's own wait begins: it is the
+    /// same client sending its opening bytes, and a stalled one must not hold a connection slot longer.
     pub header_read_timeout: Duration,
     /// The longest pause between two pieces of a request body before the request is cut (408).
     pub body_idle_timeout: Duration,
@@ -191,23 +193,87 @@ impl AppState {
 /// header timeout: a client must send its whole head within [`Transport::header_read_timeout`] or the
 /// connection is closed. At most [`Transport::max_connections`] connections are served at once; the next
 /// waits in the listen queue. (Request deadlines, body timeouts, sizes and the in-flight limit are layers of
-/// [`routes::router`].)
+/// [`routes::router`].) Plain HTTP: for tests, and behind a reverse proxy that terminates TLS; see
+/// [`serve_tls`] for the server terminating it itself.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let transport = state.config.transport.clone();
-    serve_router(listener, routes::router(state), &transport, transport.max_connections, shutdown).await
+    serve_with(listener, state, None, shutdown).await
 }
 
-/// Serves `app` on `listener` as [`serve`] describes, at most `max_connections` connections at once (the
-/// API's listener and the metrics listener alike).
+/// [`serve`] over TLS with `tls` (see [`tls_config`]). Each connection's handshake runs in its own task,
+/// holding its connection slot, bounded by [`Transport::header_read_timeout`]: a slow or stalled handshake
+/// never holds up the accept loop, and is abandoned when the server shuts down.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    tls: TlsConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with(listener, state, Some(tokio_rustls::TlsAcceptor::from(tls)), shutdown).await
+}
+
+/// A server's TLS configuration, as [`tls_config`] makes it.
+pub type TlsConfig = Arc<tokio_rustls::rustls::ServerConfig>;
+
+/// Why [`tls_config`] could not load a certificate and key.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsSetupError {
+    #[error("reading the certificate chain {path}: {error}")]
+    Certificate { path: String, error: String },
+    #[error("{path} holds no certificate (PEM `CERTIFICATE` blocks expected)")]
+    NoCertificate { path: String },
+    #[error("reading the private key {path}: {error}")]
+    Key { path: String, error: String },
+    #[error("the certificate and key do not go together: {0}")]
+    Mismatch(String),
+}
+
+/// The TLS configuration of a server: the certificate chain (PEM, the server's certificate first, then
+/// its intermediates) and its private key (PEM: PKCS#8, PKCS#1 or SEC1), ring as the provider, HTTP/1.1
+/// announced by ALPN (the server speaks nothing else).
+pub fn tls_config(cert_pem: &std::path::Path, key_pem: &std::path::Path) -> Result<TlsConfig, TlsSetupError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls;
+    let cert_path = cert_pem.display().to_string();
+    let chain = CertificateDer::pem_file_iter(cert_pem)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| TlsSetupError::Certificate { path: cert_path.clone(), error: e.to_string() })?;
+    if chain.is_empty() {
+        return Err(TlsSetupError::NoCertificate { path: cert_path });
+    }
+    let key = PrivateKeyDer::from_pem_file(key_pem)
+        .map_err(|e| TlsSetupError::Key { path: key_pem.display().to_string(), error: e.to_string() })?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
+        .map_err(|e| TlsSetupError::Mismatch(e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let transport = state.config.transport.clone();
+    serve_router(listener, routes::router(state), &transport, transport.max_connections, tls, shutdown).await
+}
+
+/// Serves `app` on `listener` as [`serve`] describes (over TLS with `tls`, as [`serve_tls`] does), at most
+/// `max_connections` connections at once (the API's listener and the metrics listener alike).
 pub(crate) async fn serve_router(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     transport: &Transport,
     max_connections: usize,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
@@ -215,6 +281,8 @@ pub(crate) async fn serve_router(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(transport.header_read_timeout);
+    // Dropped when the accept loop ends: handshakes still running give up (see `serve_tls`).
+    let (stopping, stopped) = tokio::sync::watch::channel(());
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -242,15 +310,43 @@ pub(crate) async fn serve_router(
             req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
             tower::ServiceExt::oneshot(app.clone(), req)
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let Some(acceptor) = tls.clone() else {
+            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, %remote, "connection ended with an error");
+                }
+                drop(permit);
+            });
+            continue;
+        };
+        let (watcher, http, mut stopped) = (graceful.watcher(), http.clone(), stopped.clone());
+        let limit = transport.header_read_timeout;
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let _permit = permit;
+            let handshake = tokio::time::timeout(limit, acceptor.accept(stream));
+            let stream = tokio::select! {
+                done = handshake => match done {
+                    Ok(Ok(stream)) => stream,
+                    Ok(Err(e)) => {
+                        tracing::debug!(error = %e, %remote, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::debug!(%remote, "TLS handshake not done in time");
+                        return;
+                    }
+                },
+                // The server is stopping: a connection not yet set up is not worth waiting for.
+                _ = stopped.changed() => return,
+            };
+            if let Err(e) = watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await {
                 tracing::debug!(error = %e, %remote, "connection ended with an error");
             }
-            drop(permit);
         });
     }
     drop(listener);
+    drop(stopping);
     graceful.shutdown().await;
     Ok(())
 }

@@ -1,10 +1,13 @@
 //! `penggerak-server [--listen ADDR] [--database URL] [--database-require-tls] [--demo]
-//! [--trusted-proxy CIDR]... [--forwarded-header H] [--log-format text|json] [--metrics-listen ADDR]`:
+//! [--trusted-proxy CIDR]... [--forwarded-header H] [--log-format text|json] [--metrics-listen ADDR]
+//! [--tls-cert PEM --tls-key PEM]`:
 //! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
 //! `PENGGERAK_DATABASE`, `PENGGERAK_DATABASE_REQUIRE_TLS=true`, `PENGGERAK_DEMO=true`,
 //! `PENGGERAK_TRUSTED_PROXIES` comma-separated, `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`,
-//! `PENGGERAK_METRICS_LISTEN`), as a container or a systemd unit sets it; a flag wins over its variable.
-//! Without `--metrics-listen` no metrics are served.
+//! `PENGGERAK_METRICS_LISTEN`, `PENGGERAK_TLS_CERT`, `PENGGERAK_TLS_KEY`), as a container or a systemd unit
+//! sets it; a flag wins over its variable. Without `--metrics-listen` no metrics are served. With a
+//! certificate and key it serves https itself; without, plain http (for loopback, or behind a reverse
+//! proxy that terminates TLS).
 //!
 //! A PostgreSQL URL connects with TLS as its `sslmode` says
 //! (`?sslmode=verify-full&sslrootcert=/path/ca.pem`); `--database-require-tls` refuses to start unless it
@@ -12,7 +15,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use penggerak_server::{db, demo, idempotency, serve, AppState, Config, Db};
+use penggerak_server::{db, demo, idempotency, serve, serve_tls, AppState, Config, Db};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
@@ -49,6 +52,12 @@ struct Args {
     /// the metrics are operational data. Unset: no metrics listener.
     #[arg(long, env = "PENGGERAK_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+    /// Serve https with this certificate chain (PEM: the server's certificate, then intermediates).
+    #[arg(long, env = "PENGGERAK_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "PENGGERAK_TLS_KEY", requires = "tls_cert", hide_env_values = true)]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -90,6 +99,11 @@ async fn main() -> anyhow::Result<()> {
     if args.demo && demo::seed_if_empty(&db).await? {
         tracing::info!("demo data seeded (password of every demo account: {})", demo::DEMO_PASSWORD);
     }
+    // Read before binding: a bad certificate stops the server before it takes the address.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(penggerak_server::tls_config(cert, key)?),
+        _ => None,
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
@@ -104,7 +118,8 @@ async fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
-    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!("listening on {scheme}://{}", listener.local_addr()?);
     let config = Config {
         trusted_proxies: args.trusted_proxies,
         forwarded_header: args.forwarded_header,
@@ -149,7 +164,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let metrics = metrics_listener
         .map(|l| tokio::spawn(penggerak_server::metrics::serve(l, state.clone(), stopped(stop_rx.clone()))));
-    serve(listener, state, stopped(stop_rx)).await?;
+    match tls {
+        Some(tls) => serve_tls(listener, state, tls, stopped(stop_rx)).await?,
+        None => serve(listener, state, stopped(stop_rx)).await?,
+    }
     if let Some(m) = metrics {
         m.await.context("the metrics listener")?.context("the metrics listener")?;
     }

@@ -187,7 +187,7 @@ pub async fn serve(
         .route("/metrics", get(scrape))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(Arc::clone(&state.metrics));
-    crate::serve_router(listener, app, &transport, MAX_SCRAPE_CONNECTIONS, shutdown).await
+    crate::serve_router(listener, app, &transport, MAX_SCRAPE_CONNECTIONS, None, shutdown).await
 }
 
 async fn scrape(State(metrics): State<Arc<Metrics>>, headers: HeaderMap) -> Response {

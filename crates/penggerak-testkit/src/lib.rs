@@ -10,15 +10,20 @@
 //! The database is a temporary SQLite file, or — when `PENGGERAK_TEST_DATABASE` holds a PostgreSQL admin
 //! URL (`postgres://user@127.0.0.1:port/postgres`, as `cargo xtask test` sets for its PostgreSQL pass) —
 //! a new database created on that server for this one test server and dropped afterwards.
+//!
+//! [`TestServer::start_tls`] serves https instead, with a server certificate for `127.0.0.1` and
+//! `localhost` issued by a [`TestCa`] made for the test; a test trusts that CA by pointing
+//! `SSL_CERT_FILE` at [`TestCa::pem_path`] before its first client is built (the client reads the
+//! operating system's trust store, which on Linux honours that variable).
 
 mod chaos;
 mod fault_proxy;
 
 pub use chaos::{ChaosProxy, Mode as ChaosMode};
 pub use fault_proxy::{FaultProxy, Faults};
-use penggerak_server::{demo, serve, AppState, Config, Db};
+use penggerak_server::{demo, serve, serve_tls, AppState, Config, Db, TlsConfig};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -44,6 +49,8 @@ pub struct TestServer {
     database_url: String,
     target: Arc<Target>,
     config: Config,
+    /// Set when serving https.
+    tls: Option<TlsConfig>,
     running: Option<Running>,
     _dir: tempfile::TempDir,
 }
@@ -62,6 +69,20 @@ impl TestServer {
 
     /// Starts a server seeded with the demo data, with `config` (e.g. short token lifetimes).
     pub fn start_with(config: Config) -> Self {
+        Self::start_inner(config, None)
+    }
+
+    /// Starts a server seeded with the demo data that serves https (only), with a certificate for
+    /// `127.0.0.1` and `localhost` issued by `ca`. [`TestServer::base_url`] is then `https://…`.
+    pub fn start_tls(config: Config, ca: &TestCa) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory for the server's certificate");
+        let (cert, key) = ca.issue_server(dir.path());
+        // Loaded as the binary loads `--tls-cert`/`--tls-key`.
+        let tls = penggerak_server::tls_config(&cert, &key).expect("the test server's certificate and key");
+        Self::start_inner(config, Some(tls))
+    }
+
+    fn start_inner(config: Config, tls: Option<TlsConfig>) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory for the test database");
         let target = Arc::new(match std::env::var(POSTGRES_ENV) {
             Ok(admin) if !admin.is_empty() => {
@@ -75,7 +96,7 @@ impl TestServer {
         };
         let loopback: SocketAddr = "127.0.0.1:0".parse().expect("a socket address");
         let (running, (addr, metrics_addr), database_url) =
-            spawn(Arc::clone(&target), loopback, config.clone(), true);
+            spawn(Arc::clone(&target), loopback, config.clone(), tls.clone(), true);
         TestServer {
             addr,
             metrics_addr,
@@ -83,6 +104,7 @@ impl TestServer {
             database_url,
             target,
             config,
+            tls,
             running: Some(running),
             _dir: dir,
         }
@@ -101,7 +123,7 @@ impl TestServer {
     pub fn restart(&mut self) {
         assert!(self.running.is_none(), "restart() follows stop()");
         let (running, (addr, metrics_addr), _) =
-            spawn(Arc::clone(&self.target), self.addr, self.config.clone(), false);
+            spawn(Arc::clone(&self.target), self.addr, self.config.clone(), self.tls.clone(), false);
         assert_eq!(addr, self.addr, "the restarted server listens where clients expect it");
         // A new process counts from zero, on a port of its own.
         self.metrics_addr = metrics_addr;
@@ -113,8 +135,9 @@ impl TestServer {
     /// before this server, which drops the database: declare it after the server.
     pub fn another_instance(&self) -> Instance {
         let loopback: SocketAddr = "127.0.0.1:0".parse().expect("a socket address");
-        let (running, addr, _) = spawn(Arc::clone(&self.target), loopback, self.config.clone(), false);
-        Instance { addr, running: Some(running) }
+        let (running, (addr, _), _) =
+            spawn(Arc::clone(&self.target), loopback, self.config.clone(), self.tls.clone(), false);
+        Instance { addr, https: self.tls.is_some(), running: Some(running) }
     }
 
     /// The address the server listens on (for a [`FaultProxy`] in front of it).
@@ -122,9 +145,10 @@ impl TestServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`, the base URL clients are given.
+    /// `http://127.0.0.1:PORT` (`https://` from [`TestServer::start_tls`]), the base URL clients are given.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// `http://127.0.0.1:PORT/metrics`: this server's Prometheus metrics (its own listener, not the API's).
@@ -175,13 +199,15 @@ impl TestServer {
 /// leaving the database to the server.
 pub struct Instance {
     addr: SocketAddr,
+    https: bool,
     running: Option<Running>,
 }
 
 impl Instance {
-    /// `http://127.0.0.1:PORT`, this instance's base URL.
+    /// `http://127.0.0.1:PORT` (`https://` for a TLS server's instance), this instance's base URL.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 }
 
@@ -200,6 +226,7 @@ fn spawn(
     target: Arc<Target>,
     bind: SocketAddr,
     config: Config,
+    tls: Option<TlsConfig>,
     create: bool,
 ) -> (Running, (SocketAddr, SocketAddr), String) {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -246,7 +273,11 @@ fn spawn(
                                 let _ = metrics_stopped.await;
                             },
                         ));
-                        serve(listener, state, shutdown).await.expect("test server");
+                        match tls {
+                            Some(tls) => serve_tls(listener, state, tls, shutdown).await,
+                            None => serve(listener, state, shutdown).await,
+                        }
+                        .expect("test server");
                         metrics.await.expect("metrics listener task").expect("metrics listener");
                         pool.close().await;
                         if final_rx.await.unwrap_or(true) {
@@ -283,6 +314,51 @@ impl Drop for TestServer {
             })
             .join();
         }
+    }
+}
+
+/// A certificate authority made for one test (a fresh key each time, valid from 1975 to 4096), and the
+/// server certificates it issues. Trusted by nothing until a test points `SSL_CERT_FILE` at
+/// [`TestCa::pem_path`].
+pub struct TestCa {
+    issuer: rcgen::CertifiedIssuer<'static, rcgen::KeyPair>,
+    pem_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestCa {
+    /// A new CA named `name` (its certificate's common name), its certificate written as a PEM file.
+    pub fn new(name: &str) -> Self {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.distinguished_name.push(rcgen::DnType::CommonName, name);
+        params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+        let key = rcgen::KeyPair::generate().expect("a CA key");
+        let issuer = rcgen::CertifiedIssuer::self_signed(params, key).expect("the CA's certificate");
+        let dir = tempfile::tempdir().expect("a temporary directory for the CA");
+        let pem_path = dir.path().join("ca.pem");
+        std::fs::write(&pem_path, issuer.pem()).expect("writing the CA's certificate");
+        TestCa { issuer, pem_path, _dir: dir }
+    }
+
+    /// The CA's certificate, PEM: what `SSL_CERT_FILE` points at to trust it.
+    pub fn pem_path(&self) -> &Path {
+        &self.pem_path
+    }
+
+    /// Issues a server certificate for `127.0.0.1` and `localhost` (a fresh key), and writes it
+    /// (`server.pem`) and its key (`server.key`, PKCS#8) into `dir`, as `--tls-cert`/`--tls-key` take them.
+    pub fn issue_server(&self, dir: &Path) -> (PathBuf, PathBuf) {
+        let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+        let mut params = rcgen::CertificateParams::new(names).expect("server certificate parameters");
+        params.distinguished_name.push(rcgen::DnType::CommonName, "penggerak test server");
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let key = rcgen::KeyPair::generate().expect("a server key");
+        let cert = params.signed_by(&key, &self.issuer).expect("the server's certificate");
+        let (cert_path, key_path) = (dir.join("server.pem"), dir.join("server.key"));
+        std::fs::write(&cert_path, cert.pem()).expect("writing the server's certificate");
+        std::fs::write(&key_path, key.serialize_pem()).expect("writing the server's key");
+        (cert_path, key_path)
     }
 }
 

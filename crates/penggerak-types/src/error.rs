@@ -52,6 +52,10 @@ pub enum ErrorCode {
     RequestTimeout,
     /// The server is handling as many requests as it can: send again in a moment. HTTP 503.
     ServerBusy,
+    /// Client side: the server's TLS certificate is not trusted by this device (issued by a CA the
+    /// operating system does not trust, expired, or for another address). Not retried: it fails the same
+    /// way until the server's certificate or the device's trust store changes.
+    UntrustedServer,
     /// A code this build does not know (sent by a newer server).
     #[serde(other)]
     Unknown,
@@ -76,6 +80,7 @@ impl ErrorCode {
             | ErrorCode::Storage
             | ErrorCode::NotSignedIn
             | ErrorCode::ChangesWaiting
+            | ErrorCode::UntrustedServer
             | ErrorCode::Unknown => 500,
         }
     }

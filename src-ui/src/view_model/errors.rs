@@ -23,6 +23,8 @@ pub fn error_text(l: Locale, e: &ApiError) -> String {
         ErrorCode::PayloadTooLarge => td_string!(l, err_payload_too_large).to_string(),
         ErrorCode::ServerBusy => td_string!(l, err_server_busy).to_string(),
         ErrorCode::RequestTimeout => td_string!(l, err_request_timeout).to_string(),
+        // The TLS library's words (in `message`'s place in the engine's log) mean nothing to a teacher.
+        ErrorCode::UntrustedServer => td_string!(l, err_untrusted_server).to_string(),
         // The device's own words (the OS keyring's, the database driver's) go to the log, not the screen.
         ErrorCode::Keyring => {
             leptos::logging::warn!("keyring: {}", e.message);
@@ -191,6 +193,18 @@ mod tests {
 
     const ID: Locale = Locale::id;
     const EN: Locale = Locale::en;
+
+    #[test]
+    fn an_untrusted_server_is_worded_by_the_app_in_both_languages() {
+        let e = ApiError::new(ErrorCode::UntrustedServer, "invalid peer certificate: UnknownIssuer");
+        let id = error_text(ID, &e);
+        let en = error_text(EN, &e);
+        assert!(id.starts_with("Sertifikat keamanan server tidak dipercaya."), "Indonesian first: {id}");
+        assert!(en.starts_with("The server's security certificate is not trusted."), "English: {en}");
+        for text in [&id, &en] {
+            assert!(!text.contains("UnknownIssuer"), "never the TLS library's words: {text}");
+        }
+    }
 
     #[test]
     fn errors_read_as_sentences_not_codes() {
