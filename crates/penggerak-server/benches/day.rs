@@ -343,7 +343,8 @@ async fn main() {
         .filter_map(|p| Some((p.nuptk?, p.role == "kepala_sekolah")))
         .collect();
     let stats = Stats::default();
-    let cpu_before = postgres_cpu_seconds();
+    // PostgreSQL's processes are this run's database only when it runs on PostgreSQL.
+    let cpu_before = if postgres { postgres_cpu_seconds() } else { None };
     let start = Instant::now() + Duration::from_millis(200);
     let mut days = Vec::new();
     for n in 0..devices {
