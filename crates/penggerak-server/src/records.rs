@@ -313,14 +313,32 @@ async fn write<T: Serialize>(
     })
 }
 
-/// What a caller's feed holds, for `$1` = the user, `$2` = the school they lead (or ''), `$3` = 1 for a
-/// feed from the very start: records that are public, theirs, or in that school; a feed from the start
-/// leaves tombstones out (a device with nothing has nothing to delete).
-const FEED_VISIBLE: &str =
-    "(public = 1 OR owner_id = $1 OR ($2 <> '' AND school_npsn = $2)) AND ($3 = 0 OR deleted = 0)";
+/// A caller's feed, for `$1` = the user, `$2` = the school they lead (or ''), `$3` = 1 for a feed from the
+/// very start, `$4`/`$5` = the place after which it is read, each part ended by `tail` (its order and
+/// limit, or nothing to count them): records that are public,
+/// theirs, or in that school, below the horizon. The three
+/// parts do not overlap (a public record is only in the first, the caller's own only in the second), and
+/// each is one range of its own index (`migrations/0010_feed_places.sql`), so a caller's no-change sync
+/// reads only what that caller may see, never the changes everyone else made meanwhile. A feed from the
+/// start leaves tombstones out (a device with nothing has nothing to delete).
+fn feed_parts(horizon: &str, tail: &str) -> String {
+    let part = |who: &str| {
+        format!(
+            "SELECT tx, seq, {COLUMNS} FROM records
+             WHERE {who} AND (tx, seq) > ($4, $5) AND tx < {horizon} AND ($3 = 0 OR deleted = 0) {tail}"
+        )
+    };
+    format!(
+        "SELECT * FROM ({}) AS public_part UNION ALL SELECT * FROM ({}) AS own_part
+         UNION ALL SELECT * FROM ({}) AS school_part",
+        part("public = 1"),
+        part("public = 0 AND owner_id = $1"),
+        part("public = 0 AND $2 <> '' AND school_npsn = $2 AND (owner_id IS NULL OR owner_id <> $1)"),
+    )
+}
 
 /// One page of the change feed for a caller: records placed after `after` that the caller may see (see
-/// [`FEED_VISIBLE`]) and whose transactions are below the horizon, in feed order, at most `limit` of them
+/// [`feed_parts`]) and whose transactions are below the horizon, in feed order, at most `limit` of them
 /// and no more than `max_bytes` of record data (always at least one record, so a page never stalls). The
 /// database measures the records (`octet_length`) and sends only those that fit, so a page of large
 /// records never crosses from the database whole. Returns the records with their places, and whether more
@@ -342,17 +360,14 @@ pub async fn feed(
         #[sqlx(flatten)]
         row: Row,
     }
-    let horizon = horizon(conn);
+    let parts = feed_parts(horizon(conn), "ORDER BY tx, seq LIMIT $6");
     // `page`: the next `limit + 1` records by count; `sized`: each with the bytes of the records before it.
     let rows: Vec<FeedRow> = sqlx::query_as(&format!(
         "SELECT tx, seq, counted, {COLUMNS} FROM (
              SELECT page.*, COUNT(*) OVER () AS counted,
                  SUM(COALESCE(octet_length(data), 0)) OVER (ORDER BY tx, seq) - COALESCE(octet_length(data), 0)
                      AS bytes_before
-             FROM (SELECT tx, seq, {COLUMNS} FROM records
-                   WHERE (tx, seq) > ($4, $5) AND tx < {horizon} AND {FEED_VISIBLE}
-                   ORDER BY tx, seq LIMIT $6)
-                 AS page
+             FROM (SELECT * FROM ({parts}) AS parts ORDER BY tx, seq LIMIT $6) AS page
          ) AS sized
          WHERE bytes_before < $7 ORDER BY tx, seq"
     ))
@@ -384,16 +399,15 @@ pub async fn feed_count(
     user_id: &str,
     principal_of: Option<&str>,
 ) -> Result<u64> {
-    let horizon = horizon(conn);
-    let (n,): (i64,) = sqlx::query_as(&format!(
-        "SELECT COUNT(*) FROM records WHERE (tx, seq) > ($4, $5) AND tx < {horizon} AND {FEED_VISIBLE}"
-    ))
-    .bind(user_id)
-    .bind(principal_of.unwrap_or(""))
-    .bind(i64::from(after == Position::default()))
-    .bind(last.tx)
-    .bind(last.seq)
-    .fetch_one(conn)
-    .await?;
+    // Counted over the same parts, unbounded: the caller asked how many wait, not for them.
+    let parts = feed_parts(horizon(conn), "");
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM ({parts}) AS parts"))
+        .bind(user_id)
+        .bind(principal_of.unwrap_or(""))
+        .bind(i64::from(after == Position::default()))
+        .bind(last.tx)
+        .bind(last.seq)
+        .fetch_one(conn)
+        .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
