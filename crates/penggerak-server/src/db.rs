@@ -13,8 +13,13 @@ use sqlx::Executor;
 
 static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
-/// The most database connections one server process holds open (its pool's maximum).
+/// The most database connections one server process holds open (its pool's maximum), unless the operator
+/// sets it (`--database-connections`). Every instance on one PostgreSQL holds up to this many: their sum
+/// must stay under the database's `max_connections` (100 by default), see `docs/capacity.md`.
 pub const MAX_CONNECTIONS: u32 = 8;
+
+/// The range `--database-connections` accepts.
+pub const CONNECTIONS_RANGE: std::ops::RangeInclusive<u32> = 1..=256;
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,9 +55,21 @@ impl Db {
     /// Opens `url` (`sqlite:///path/file.sqlite`, `sqlite::memory:`, or `postgres://…`), creating a
     /// missing SQLite file, and applies every pending migration.
     pub async fn open(url: &str) -> anyhow::Result<Self> {
+        Self::open_with(url, MAX_CONNECTIONS).await
+    }
+
+    /// [`Db::open`] with a pool of at most `connections` (within [`CONNECTIONS_RANGE`]).
+    pub async fn open_with(url: &str, connections: u32) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(url)?;
-        let options = AnyPoolOptions::new().max_connections(MAX_CONNECTIONS);
+        if !CONNECTIONS_RANGE.contains(&connections) {
+            bail!(
+                "{connections} database connections: between {} and {}",
+                CONNECTIONS_RANGE.start(),
+                CONNECTIONS_RANGE.end()
+            );
+        }
+        let options = AnyPoolOptions::new().max_connections(connections);
         let pool = match backend {
             Backend::Sqlite => {
                 // Per connection: enforce foreign keys, wait on a busy writer, WAL with NORMAL sync (a

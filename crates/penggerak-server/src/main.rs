@@ -1,8 +1,9 @@
-//! `penggerak-server [--listen ADDR] [--database URL] [--database-require-tls] [--demo]
+//! `penggerak-server [--listen ADDR] [--database URL] [--database-require-tls] [--database-connections N] [--demo]
 //! [--trusted-proxy CIDR]... [--forwarded-header H] [--log-format text|json] [--metrics-listen ADDR]
 //! [--tls-cert PEM --tls-key PEM]`:
 //! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
-//! `PENGGERAK_DATABASE`, `PENGGERAK_DATABASE_REQUIRE_TLS=true`, `PENGGERAK_DEMO=true`,
+//! `PENGGERAK_DATABASE`, `PENGGERAK_DATABASE_REQUIRE_TLS=true`, `PENGGERAK_DATABASE_CONNECTIONS`,
+//! `PENGGERAK_DEMO=true`,
 //! `PENGGERAK_TRUSTED_PROXIES` comma-separated, `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`,
 //! `PENGGERAK_METRICS_LISTEN`, `PENGGERAK_TLS_CERT`, `PENGGERAK_TLS_KEY`), as a container or a systemd unit
 //! sets it; a flag wins over its variable. Without `--metrics-listen` no metrics are served. With a
@@ -31,6 +32,12 @@ struct Args {
     /// checks the server's certificate and host name).
     #[arg(long, env = "PENGGERAK_DATABASE_REQUIRE_TLS")]
     database_require_tls: bool,
+    /// The most connections this instance opens to the database (its pool). Every instance holds up to
+    /// this many: keep their sum under the database's own limit.
+    #[arg(long, env = "PENGGERAK_DATABASE_CONNECTIONS", default_value_t = db::MAX_CONNECTIONS,
+          value_parser = clap::value_parser!(u32)
+              .range(i64::from(*db::CONNECTIONS_RANGE.start())..=i64::from(*db::CONNECTIONS_RANGE.end())))]
+    database_connections: u32,
     /// Seed deterministic demo data if the database is empty.
     #[arg(long, env = "PENGGERAK_DEMO")]
     demo: bool,
@@ -95,7 +102,9 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     // The URL may carry a password: only its redacted form is ever printed.
-    let db = Db::open(&url).await.with_context(|| format!("opening database {}", db::redact(&url)))?;
+    let db = Db::open_with(&url, args.database_connections)
+        .await
+        .with_context(|| format!("opening database {}", db::redact(&url)))?;
     if args.demo && demo::seed_if_empty(&db).await? {
         tracing::info!("demo data seeded (password of every demo account: {})", demo::DEMO_PASSWORD);
     }

@@ -355,7 +355,8 @@ fn the_binary_serves_metrics_only_when_asked_and_stops_them_with_the_server() {
     let _ = plain.kill();
     let _ = plain.wait();
 
-    let (mut server, mut lines, stderr) = binary(dir.path(), "metrics", &["--metrics-listen", "127.0.0.1:0"]);
+    let (mut server, mut lines, stderr) =
+        binary(dir.path(), "metrics", &["--metrics-listen", "127.0.0.1:0", "--database-connections", "3"]);
     let (metrics, api) = addresses(&mut lines, &stderr);
     let metrics = metrics.expect("with --metrics-listen the server says where the metrics are");
     std::thread::spawn(move || lines.for_each(drop));
@@ -369,6 +370,11 @@ fn the_binary_serves_metrics_only_when_asked_and_stops_them_with_the_server() {
         let s = parse(&r.text().await.unwrap());
         let live = [("route", route::HEALTH_LIVE), ("method", "GET"), ("status", "200")];
         assert_eq!(value(&s, REQUESTS, &live), 1.0, "the binary counts the one request made to it");
+        assert_eq!(
+            gauge(&s, "penggerak_db_pool_connections_max"),
+            3.0,
+            "--database-connections sets the instance's pool (the default is 8)"
+        );
         let r = c.get(format!("http://{api}/metrics")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "and not on the API's port");
     });
