@@ -5,7 +5,9 @@
 //! creates: an X display (Xvfb) and a D-Bus session with an unlocked gnome-keyring, created fresh for the
 //! run. The app's data directory is a temporary directory per test. Env: `PENGGERAK_E2E_APP` (the binary;
 //! default `target/xtask/bin/penggerak-debug`, the copy xtask keeps of the Tauri CLI build),
-//! `PENGGERAK_E2E_ARTIFACTS` (where screenshots go; default `.e2e-artifacts/`).
+//! `PENGGERAK_E2E_ARTIFACTS` (where screenshots go; default `.e2e-artifacts/`), `PENGGERAK_E2E_TLS=1` (every
+//! test's server serves https, with a certificate from a CA made for the run, which the app and the test
+//! process trust through `SSL_CERT_FILE`, as a device trusts a province's CA from its system store).
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -42,6 +44,40 @@ pub fn app_binary() -> PathBuf {
     path
 }
 
+/// Whether this run's servers serve https (`PENGGERAK_E2E_TLS=1`).
+pub fn tls() -> bool {
+    std::env::var("PENGGERAK_E2E_TLS").is_ok_and(|v| v == "1")
+}
+
+/// The CA of an https run, trusted by this process from its first call on (`SSL_CERT_FILE`; the client
+/// reads the trust store once per process, so this comes before any client is built: [`start_server`]
+/// calls it before the test has a server to build a client for). The app gets the same variable from
+/// [`Driver::start`].
+fn tls_ca() -> &'static penggerak_testkit::TestCa {
+    static CA: std::sync::OnceLock<penggerak_testkit::TestCa> = std::sync::OnceLock::new();
+    CA.get_or_init(|| {
+        let ca = penggerak_testkit::TestCa::new("Penggerak e2e CA");
+        std::env::set_var("SSL_CERT_FILE", ca.pem_path());
+        std::env::remove_var("SSL_CERT_DIR");
+        ca
+    })
+}
+
+/// The reference server of one test: plain http, or https when [`tls`] (every test starts its server
+/// through this, so the whole suite runs either way).
+pub fn start_server() -> penggerak_testkit::TestServer {
+    start_server_with(penggerak_testkit::ServerConfig::default())
+}
+
+/// [`start_server`] with `config`.
+pub fn start_server_with(config: penggerak_testkit::ServerConfig) -> penggerak_testkit::TestServer {
+    if tls() {
+        penggerak_testkit::TestServer::start_tls(config, tls_ca())
+    } else {
+        penggerak_testkit::TestServer::start_with(config)
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -66,7 +102,12 @@ impl Driver {
         );
         let app_home = tempfile::tempdir().unwrap();
         let (port, native) = (free_port(), free_port());
-        let child = Command::new("tauri-driver")
+        let mut command = Command::new("tauri-driver");
+        if server_url.starts_with("https://") {
+            // The app (launched by tauri-driver, inheriting its environment) trusts the run's CA.
+            command.env("SSL_CERT_FILE", tls_ca().pem_path()).env_remove("SSL_CERT_DIR");
+        }
+        let child = command
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("PENGGERAK_SERVER", server_url)

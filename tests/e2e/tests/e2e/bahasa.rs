@@ -9,7 +9,7 @@ use penggerak_core::clock::{date_after, today, SystemClock};
 use penggerak_e2e::{
     find, open, press, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver, NotifyCalls,
 };
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
 use penggerak_types::route;
 use penggerak_types::zone::Zone;
@@ -19,7 +19,7 @@ const TITLE: &str = "Unggah video praktik baik";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
-    let server = TestServer::start();
+    let server = penggerak_e2e::start_server();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
     // Siti's school is in Yogyakarta: her days are WIB days.

@@ -16,6 +16,7 @@ const BIG: &str = "materi-01";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn siti_gets_the_big_module_from_a_colleagues_device() {
+    // Plain http even in an https run (`PENGGERAK_E2E_TLS`): the chaos proxy in front reads and answers HTTP.
     let server = TestServer::start();
     // Pak Bambang's device: the module saved, sharing on.
     let his_dir = tempfile::tempdir().unwrap();

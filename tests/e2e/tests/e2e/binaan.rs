@@ -4,13 +4,13 @@
 
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{find, open, press, screenshots, sign_out, wait_text, Driver};
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 
 const DEWI: &str = "dewi.kusumawardani@demo.penggerak.id";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
-    let mut server = TestServer::start();
+    let mut server = penggerak_e2e::start_server();
     let driver = Driver::start(&server.base_url());
     let app = driver.signed_in(DEWI, DEMO_PASSWORD, "Dr. Dewi Kusumawardani, M.Pd.").await;
     open(&app, "binaan", "#supervision-title").await;

@@ -20,6 +20,7 @@ const REFLECTION: &str = "Murid kelas 4 lebih berani bertanya setelah saya memak
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
+    // Plain http even in an https run (`PENGGERAK_E2E_TLS`): the chaos proxy in front reads and answers HTTP.
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 13);
     let driver = Driver::start(&proxy.base_url());
@@ -134,6 +135,7 @@ const RESULT: &str = "Pembelajaran berdiferensiasi di kelas 4 pada semester gena
 /// she wrote back in the plan editor as a draft; fixed and saved, they reach the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
+    // Plain http even in an https run (`PENGGERAK_E2E_TLS`): the chaos proxy in front reads and answers HTTP.
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 17);
     let client = ApiClient::new(&server.base_url()).unwrap();

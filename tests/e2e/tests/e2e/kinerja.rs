@@ -10,7 +10,7 @@ use penggerak_e2e::{
     absent, answer_save_dialog, eventually, find, open, press, screenshots, screenshots_of, sign_out,
     type_into, wait_text, Driver, NotifyCalls,
 };
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::kinerja::{KinerjaOverview, PlanStatus};
 use penggerak_types::route;
 
@@ -27,7 +27,7 @@ const REFLECTION: &str = "Asesmen awal membantu saya membagi kelompok sesuai keb
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
-    let mut server = TestServer::start();
+    let mut server = penggerak_e2e::start_server();
     // The server seen as Siti (a session of its own) to check what reached it.
     let client = ApiClient::new(&server.base_url()).unwrap();
     let siti = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;

@@ -9,13 +9,13 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
     eventually, find, ids_of, open, press, screenshots, sign_out, type_into, wait_text, Driver,
 };
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::api::{CommunityDetail, CommunitySummary};
 use penggerak_types::route;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
-    let mut server = TestServer::start();
+    let mut server = penggerak_e2e::start_server();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
     let all: Vec<CommunitySummary> = client.get_json(&token, route::COMMUNITIES, &[]).await.unwrap();

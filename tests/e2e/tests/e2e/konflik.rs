@@ -6,7 +6,7 @@
 use penggerak_client::{ApiClient, SyncAnswer};
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{find, open, press, screenshots, sign_out, wait_text, Driver};
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::pkb::{PkbItemPatch, PkbOverview};
 use penggerak_types::route;
 use penggerak_types::RecordKind;
@@ -15,7 +15,7 @@ const OTHER_DEVICE: &str = "Ditulis di tablet sekolah.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
-    let server = TestServer::start();
+    let server = penggerak_e2e::start_server();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
 

@@ -10,7 +10,7 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
     absent, find, kill_app, open, press, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver,
 };
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::material::{Material, MaterialContent};
 use penggerak_types::route;
 
@@ -19,7 +19,7 @@ const ID: &str = "materi-02";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_material_reads_offline_after_the_app_is_killed() {
-    let mut server = TestServer::start();
+    let mut server = penggerak_e2e::start_server();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
     let material: Material = client.get_json(&token, route::MATERIAL, &[ID]).await.unwrap();

@@ -8,7 +8,7 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
     eventually, find, kill_app, open, press, screenshots, sign_out, type_into, wait_text, Driver,
 };
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::pkb::PkbOverview;
 use penggerak_types::route;
 
@@ -17,7 +17,7 @@ const REFLECTION: &str = "Murid lebih aktif berdiskusi setelah saya memakai pert
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
-    let mut server = TestServer::start();
+    let mut server = penggerak_e2e::start_server();
     let client = ApiClient::new(&server.base_url()).unwrap();
     let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
     let plan: PkbOverview = client.get_json(&token, route::PKB, &[]).await.unwrap();

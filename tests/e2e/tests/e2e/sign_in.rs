@@ -7,14 +7,14 @@ use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
     find, open, press, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver,
 };
-use penggerak_testkit::{TestServer, DEMO_PASSWORD};
+use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::ErrorCode;
 
 const NAME: &str = "Siti Rahayu, S.Pd.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_restart_sign_out() {
-    let server = TestServer::start();
+    let server = penggerak_e2e::start_server();
     let driver = Driver::start(&server.base_url());
     let keyring = KeyringStore::app();
     assert!(keyring.load().unwrap().is_none(), "the run starts with an empty keyring");
