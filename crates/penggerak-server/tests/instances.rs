@@ -96,6 +96,29 @@ async fn follow(siti: &[Api; 2], mut cursor: String) -> (BTreeSet<String>, Strin
     (seen, cursor)
 }
 
+/// Two instances on one database, Siti's session on either, her feed followed to its end (`start`), and
+/// the database opened beside them to write as a request would. Fields drop in order: the second instance
+/// before the server that owns the database.
+struct Feed {
+    siti: [Api; 2],
+    start: String,
+    db: Db,
+    _b: Instance,
+    _a: TestServer,
+}
+
+impl Feed {
+    async fn follow() -> Feed {
+        let a = TestServer::start();
+        let b = a.another_instance();
+        let siti_a = Api::sign_in(&a, SITI).await;
+        let siti = [on(&siti_a, a.base_url()), on(&siti_a, b.base_url())];
+        let (_, start) = siti_a.sync_all().await;
+        let db = Db::open(a.database_url()).await.unwrap();
+        Feed { siti, start, db, _b: b, _a: a }
+    }
+}
+
 /// Writes `id` (a record only Siti sees) in a transaction of its own, and commits it after `hold`.
 async fn write_late(db: &Db, id: String, hold: Duration) {
     let mut tx = db.begin().await.unwrap();
@@ -107,12 +130,8 @@ async fn write_late(db: &Db, id: String, hold: Duration) {
 
 #[tokio::test]
 async fn a_change_committed_late_is_not_skipped_by_a_reader_of_either_instance() {
-    let a = TestServer::start();
-    let b = a.another_instance();
-    let siti_a = Api::sign_in(&a, SITI).await;
-    let siti = [on(&siti_a, a.base_url()), on(&siti_a, b.base_url())];
-    let (_, start) = siti_a.sync_all().await;
-    let db = Db::open(a.database_url()).await.unwrap();
+    let feed = Feed::follow().await;
+    let (siti, start, db) = (&feed.siti, feed.start.clone(), &feed.db);
 
     // One writer takes its place in the feed and is slow to commit (a long request, a slow disk).
     let mut slow = db.begin().await.unwrap();
@@ -128,11 +147,11 @@ async fn a_change_committed_late_is_not_skipped_by_a_reader_of_either_instance()
     tokio::time::sleep(Duration::from_millis(300)).await;
     // A reader syncs while the slow one is still open: whatever it gets, its cursor must not pass the slow
     // writer's place.
-    let (early, cursor) = follow(&siti, start.clone()).await;
+    let (early, cursor) = follow(siti, start.clone()).await;
     assert!(!early.contains("late-first"), "an uncommitted change is never visible");
     slow.commit().await.unwrap();
     quick.await.unwrap();
-    let (late, _) = follow(&siti, cursor).await;
+    let (late, _) = follow(siti, cursor).await;
     let seen: BTreeSet<String> = early.union(&late).cloned().collect();
     for id in ["late-first", "quick-second"] {
         assert!(
@@ -147,12 +166,8 @@ async fn a_change_committed_late_is_not_skipped_by_a_reader_of_either_instance()
 async fn concurrent_writers_committing_out_of_order_are_all_seen_from_either_instance() {
     const WRITERS: usize = 16;
     const EACH: usize = 12;
-    let a = TestServer::start();
-    let b = a.another_instance();
-    let siti_a = Api::sign_in(&a, SITI).await;
-    let siti = [on(&siti_a, a.base_url()), on(&siti_a, b.base_url())];
-    let (_, start) = siti_a.sync_all().await;
-    let db = Db::open(a.database_url()).await.unwrap();
+    let feed = Feed::follow().await;
+    let (siti, start, db) = (&feed.siti, feed.start.clone(), &feed.db);
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
 
     // Readers follow the feed the whole time, from either instance.
