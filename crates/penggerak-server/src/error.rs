@@ -37,6 +37,15 @@ impl From<crate::limits::Refused> for ServerError {
     }
 }
 
+impl From<crate::limits::Blocked> for ServerError {
+    fn from(b: crate::limits::Blocked) -> Self {
+        match b {
+            crate::limits::Blocked::Refused(r) => r.into(),
+            crate::limits::Blocked::Db(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         let body = match self {

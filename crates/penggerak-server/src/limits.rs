@@ -25,7 +25,6 @@
 //! Never: reads the clock itself (callers pass `now` in Unix milliseconds, so tests can move time), or
 //! keeps anything that names a password.
 
-use crate::error::ServerError;
 use crate::Db;
 use axum::http::HeaderMap;
 use ipnet::IpNet;
@@ -98,15 +97,6 @@ pub enum Blocked {
 impl From<sqlx::Error> for Blocked {
     fn from(e: sqlx::Error) -> Self {
         Blocked::Db(e)
-    }
-}
-
-impl From<Blocked> for ServerError {
-    fn from(b: Blocked) -> Self {
-        match b {
-            Blocked::Refused(r) => r.into(),
-            Blocked::Db(e) => e.into(),
-        }
     }
 }
 
