@@ -68,7 +68,9 @@ fn the_binary_serves_https_with_the_given_certificate() {
     // Plain http to the TLS port gets no API answer: there is no unencrypted way in.
     let mut plain = TcpStream::connect(&addr).unwrap();
     plain.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(plain, "GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", route::HEALTH).unwrap();
+    // The server may close the connection on the first bytes that are not a TLS hello, before the rest
+    // is written (a broken pipe here): that too is no answer.
+    let _ = write!(plain, "GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", route::HEALTH);
     let mut answer = Vec::new();
     let _ = plain.read_to_end(&mut answer);
     assert!(!answer.starts_with(b"HTTP/1.1 200"), "plain http must not be answered on the https port");
