@@ -32,7 +32,6 @@ use penggerak_types::plan_status::PlanStatus;
 use penggerak_types::route::Write;
 use penggerak_types::{ErrorCode, RecordKind, SyncRecord};
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -266,25 +265,11 @@ impl Instance {
             .args(["--listen", "127.0.0.1:0", "--database", database])
             .env("RUST_LOG", "warn,penggerak_server=info")
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .expect("the server binary starts");
-        // It says where it listens; the rest of its log is drained so it never blocks on a full pipe.
-        let out = std::io::BufReader::new(child.stdout.take().expect("its stdout"));
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in out.lines().map_while(Result::ok) {
-                if let Some(addr) = line.split("listening on http://").nth(1) {
-                    if let Some(tx) = tx.take() {
-                        let _ = tx.send(addr.trim().to_owned());
-                    }
-                }
-            }
-        });
-        let err = child.stderr.take().expect("its stderr");
-        std::thread::spawn(move || for _ in std::io::BufReader::new(err).lines().map_while(Result::ok) {});
-        let addr = rx.recv_timeout(Duration::from_secs(60)).expect("the server says where it listens");
+        let addr = penggerak_testkit::listening_address(&mut child, "http")
+            .expect("the server says where it listens");
         Instance { child, base: format!("http://{addr}") }
     }
 }

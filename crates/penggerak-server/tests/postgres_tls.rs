@@ -12,7 +12,7 @@
 use penggerak_server::Db;
 use penggerak_types::route;
 use rcgen::{BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair};
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -260,13 +260,8 @@ fn postgres_over_tls_verifies_the_server_and_require_tls_refuses_what_does_not()
 
     // With verify-full it starts, and is ready (database answering, migrations applied).
     let mut serving = server(&cluster.verify_full(&cluster.ca));
-    let mut lines = BufReader::new(serving.0.stdout.take().unwrap()).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.split("listening on http://").nth(1).map(|a| a.trim().to_owned()))
+    let addr = penggerak_testkit::listening_address(&mut serving.0, "http")
         .expect("the server starts with a verify-full URL and says where it listens");
-    std::thread::spawn(move || lines.for_each(drop));
     let status = rt.block_on(async {
         reqwest::Client::builder()
             .timeout(Duration::from_secs(30))

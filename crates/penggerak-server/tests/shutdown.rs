@@ -7,7 +7,7 @@ use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::api::LoginResponse;
 use penggerak_types::material::Material;
 use penggerak_types::route;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,14 +29,8 @@ fn sigterm_finishes_the_answer_in_flight_refuses_new_connections_and_exits_clean
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = BufReader::new(server.stdout.take().unwrap());
-    let mut lines = out.lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.split("listening on http://").nth(1).map(|a| a.trim().to_owned()))
-        .expect("the server says where it listens");
-    std::thread::spawn(move || lines.for_each(drop));
+    let addr =
+        penggerak_testkit::listening_address(&mut server, "http").expect("the server says where it listens");
 
     // Siti's token, and the big module's file.
     let rt = tokio::runtime::Runtime::new().unwrap();

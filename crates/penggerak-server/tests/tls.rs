@@ -5,7 +5,7 @@
 
 use penggerak_testkit::TestCa;
 use penggerak_types::route;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -22,13 +22,8 @@ fn start(dir: &std::path::Path, args: &[&std::ffi::OsStr]) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.split("listening on https://").nth(1).map(|a| a.trim().to_owned()))
+    let addr = penggerak_testkit::listening_address(&mut server, "https")
         .expect("with a certificate and key, the server says it listens on https://");
-    std::thread::spawn(move || lines.for_each(drop));
     (server, addr)
 }
 

@@ -362,6 +362,22 @@ impl TestCa {
     }
 }
 
+/// The address a `penggerak-server` process (its stdout piped) says it listens on, from its log line
+/// `listening on <scheme>://ADDR`, waiting for that line; the rest of its stdout is then read on a thread
+/// of its own, so the process never blocks on a full pipe. `None` when it ends (or its stdout was taken)
+/// without saying so.
+pub fn listening_address(server: &mut std::process::Child, scheme: &str) -> Option<String> {
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::new(server.stdout.take()?).lines();
+    let marker = format!("listening on {scheme}://");
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.split(&marker).nth(1).map(|a| a.trim().to_owned()))?;
+    std::thread::spawn(move || lines.for_each(drop));
+    Some(addr)
+}
+
 /// The environment variable naming a PostgreSQL admin URL to run test servers on.
 pub const POSTGRES_ENV: &str = "PENGGERAK_TEST_DATABASE";
 
