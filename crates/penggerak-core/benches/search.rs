@@ -262,6 +262,9 @@ async fn main() {
             .unwrap();
     }
     let corpus_secs = t.elapsed().as_secs_f64();
+    if let Some(to) = std::env::var_os("SEARCH_BENCH_KEEP") {
+        store.copy_into(std::path::Path::new(&to)).await.unwrap();
+    }
     let corpus_index = store.search_index_bytes().await.unwrap();
 
     // 2. Searches: common, rare, stems, prefixes, two words; each timed alone, the engine's whole call.

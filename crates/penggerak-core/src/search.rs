@@ -473,6 +473,12 @@ impl crate::LocalStore {
         Ok(n as usize)
     }
 
+    /// A copy of the whole database at `path` (`VACUUM INTO`), to look into a benchmark's corpus after.
+    pub async fn copy_into(&self, path: &std::path::Path) -> Result<(), CoreError> {
+        sqlx::query("VACUUM INTO ?").bind(path.to_string_lossy().into_owned()).execute(self.pool()).await?;
+        Ok(())
+    }
+
     /// A statement that reads nothing (`SELECT 1`) through the same pool: what any one query costs here
     /// before SQLite does any work (a pooled connection, sqlx's worker thread and back).
     pub async fn empty_query(&self) -> Result<(), CoreError> {
