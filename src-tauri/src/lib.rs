@@ -93,6 +93,33 @@ fn start_sync<R: Runtime>(app: tauri::AppHandle<R>, session: Arc<Engine>) {
     });
 }
 
+/// Writes the window's size and place to disk half a second after it stops moving or resizing, not only
+/// when the app exits cleanly (the window-state plugin's own moment): a laptop whose battery dies, or a
+/// session that ends, still opens the window as it was left.
+#[cfg(desktop)]
+fn save_window_state_when_settled<R: Runtime>(app: &tauri::AppHandle<R>) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+    let Some(window) = app.get_webview_window("main") else { return };
+    let moves = Arc::new(AtomicU64::new(0));
+    let app = app.clone();
+    window.on_window_event(move |event| {
+        if !matches!(event, tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_)) {
+            return;
+        }
+        let this = moves.fetch_add(1, Ordering::SeqCst) + 1;
+        let (moves, app) = (Arc::clone(&moves), app.clone());
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if moves.load(Ordering::SeqCst) == this {
+                if let Err(e) = app.save_window_state(StateFlags::all()) {
+                    tracing::warn!(error = %e, "the window's size and place could not be kept");
+                }
+            }
+        });
+    });
+}
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     tracing_subscriber::fmt()
@@ -100,10 +127,25 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
-    with_commands(tauri::Builder::default())
+    let builder = tauri::Builder::default();
+    // First of all plugins, as its documentation asks: a second launch hands over to the running copy,
+    // which comes to the front, and exits.
+    #[cfg(desktop)]
+    let builder = builder
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build());
+    with_commands(builder)
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            #[cfg(desktop)]
+            save_window_state_when_settled(app.handle());
             let session = Arc::new(open_session(app)?);
             app.manage(Arc::clone(&session));
             start_sync(app.handle().clone(), session);

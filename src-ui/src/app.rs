@@ -1,16 +1,17 @@
 //! The root component: loads the session state once, then shows the sign-in page or the signed-in app
-//! (its menu, the sync status line and the pages, routed one file per page), in the device's language.
+//! (its menu and top bar — `chrome` — and the pages, routed one file per page), in the device's language.
 
-use crate::context::{locale, PageContext};
-use crate::i18n::{t, t_string, use_i18n, I18nContextProvider, Locale};
+use crate::chrome::{Menu, TopBar};
+use crate::context::{apply_look, locale, PageContext};
+use crate::i18n::{t, use_i18n, I18nContextProvider, Locale};
 use crate::lazy_pages::*;
 use crate::pages::{home::Home, sign_in::SignIn};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::Lazy;
-use penggerak_types::api::{Profile, Role};
+use penggerak_types::api::Profile;
 use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
@@ -38,9 +39,10 @@ fn Root() -> impl IntoView {
     Effect::new(move |_| ipc::set_locale(i18n.get_locale()));
     let screen = RwSignal::new(Screen::Loading);
     let load = Action::new_local(|_: &()| async {
-        // The language first, so the first screen already speaks it.
-        let language = ipc::preferences().await.map(|p| p.language).unwrap_or_default();
-        (language, ipc::session_state().await)
+        // The language and the look first, so the first screen already speaks and looks as chosen.
+        let preferences = ipc::preferences().await.unwrap_or_default();
+        apply_look(preferences.theme, preferences.text_size);
+        (preferences.language, ipc::session_state().await)
     });
     Effect::new(move |_| {
         if let Some((language, result)) = load.value().get() {
@@ -82,11 +84,8 @@ fn Root() -> impl IntoView {
 fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionState>) -> impl IntoView {
     ipc::mark(|| "signed-in shell built".to_owned());
     let sync = RwSignal::new(SyncStatus::default());
-    let principal = profile.role == Role::KepalaSekolah;
-    let pengawas = profile.role == Role::Pengawas;
     let shell = PageContext { profile, server_url, on_session, sync, changed: RwSignal::new(0) };
     provide_context(shell.clone());
-    let zone = shell.zone();
     let listener = shell.clone();
     let i18n = use_i18n();
     // Listen first, then ask: a status that changes between the two still arrives as an event. (Asking
@@ -115,45 +114,12 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
         }
         leptos::task::spawn_local(remind(i18n.get_locale_untracked()));
     });
-    let sync_now = Action::new_local(|_: &()| ipc::sync_now());
-
     view! {
         <Router>
             <div class="shell">
-                // `A` marks the page being shown with aria-current="page" (screen readers say it; the
-                // style shows it).
-                <nav class=if principal || pengawas { "tabs eight" } else { "tabs" } aria-label=move || t_string!(i18n, nav_label)>
-                    <A href="/" exact=true attr:id="nav-home">{t!(i18n, nav_home)}</A>
-                    <A href="/status" attr:id="nav-status">{t!(i18n, nav_status)}</A>
-                    <A href="/komunitas" attr:id="nav-komunitas">{t!(i18n, nav_komunitas)}</A>
-                    <A href="/rencana" attr:id="nav-rencana">{t!(i18n, nav_rencana)}</A>
-                    <A href="/kinerja" attr:id="nav-kinerja">{t!(i18n, nav_kinerja)}</A>
-                    {principal.then(|| view! { <A href="/staf" attr:id="nav-staf">{t!(i18n, nav_staf)}</A> })}
-                    {pengawas.then(|| view! { <A href="/binaan" attr:id="nav-binaan">{t!(i18n, nav_binaan)}</A> })}
-                    <A href="/materi" attr:id="nav-materi">{t!(i18n, nav_materi)}</A>
-                    <A href="/pengaturan" attr:id="nav-settings">{t!(i18n, nav_settings)}</A>
-                </nav>
-                <p id="sync-line" class="sync-line" role="status" aria-live="polite">
-                    <span>{move || view_model::sync_line(i18n.get_locale(), &sync.get(), zone)}</span>
-                    {move || view_model::sync_progress(&sync.get()).map(|(done, total)| view! {
-                        <progress id="sync-progress" max=total.to_string() value=done.to_string()
-                            aria-label=move || t_string!(i18n, sync_running)></progress>
-                    })}
-                    {move || (sync.get().conflicts > 0).then(|| view! {
-                        <A href="/konflik" attr:id="open-conflicts" attr:class="badge warn">{t!(i18n, conflicts_open)}</A>
-                    })}
-                    {move || (sync.get().notices > 0).then(|| view! {
-                        <A href="/ditolak" attr:id="open-refused" attr:class="badge warn">{t!(i18n, refused_open)}</A>
-                    })}
-                    <button id="sync-now" class="link" on:click=move |_| { sync_now.dispatch(()); }>
-                        {t!(i18n, sync_now)}
-                    </button>
-                </p>
-                // A failed sync says why (an offline one says it in Pengaturan: "Luring" says enough here).
-                {move || (sync.get().phase == SyncPhase::Error)
-                    .then(|| view_model::sync_problem(i18n.get_locale(), &sync.get()))
-                    .flatten()
-                    .map(|why| view! { <p id="sync-problem" class="error" role="alert">{why}</p> })}
+                <Menu />
+                <div class="main">
+                    <TopBar />
                 <Routes fallback=Home>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/status") view={Lazy::<StatusPage>::new()} />
@@ -172,6 +138,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/binaan") view={Lazy::<BinaanPage>::new()} />
                     <Route path=path!("/binaan/:npsn") view={Lazy::<BinaanSchoolPage>::new()} />
                 </Routes>
+                </div>
             </div>
         </Router>
     }

@@ -8,7 +8,7 @@ use crate::view_model;
 use leptos::error::Errors;
 use leptos::prelude::*;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{Language, SessionState, SyncStatus};
+use penggerak_types::ipc::{Language, SessionState, SyncStatus, TextSize, Theme};
 use penggerak_types::zone::Zone;
 use penggerak_types::ApiError;
 use std::future::Future;
@@ -21,6 +21,68 @@ pub fn locale(language: Language) -> Locale {
     match language {
         Language::Id => Locale::id,
         Language::En => Locale::en,
+    }
+}
+
+/// Shows the app in `theme` with its text at `size`: the root element's `data-theme` and `data-text`, which
+/// the stylesheet's colours and root font size follow (`system` leaves the colours to the system's choice).
+pub fn apply_look(theme: Theme, size: TextSize) {
+    if let Some(root) = document().document_element() {
+        // Setting an attribute on the document's own root element cannot fail.
+        let _ = root.set_attribute("data-theme", theme.tag());
+        let _ = root.set_attribute("data-text", size.tag());
+    }
+}
+
+/// A delete that asks first: one tap never deletes. The button; pressed, in its place the question with
+/// "Batal" as the loud, safe choice and the delete as the quiet, red one. With an `id`, the question and
+/// the answers are `<id>-ask`, `<id>-yes` and `<id>-no`; they always carry the classes `ask`, `ask-yes`
+/// and `ask-no`.
+#[component]
+pub fn AskFirst(
+    /// The first button's id.
+    #[prop(optional, into)]
+    id: Option<String>,
+    /// The first button's classes.
+    class: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] question: Signal<String>,
+    /// The delete's words ("Ya, hapus").
+    #[prop(into)]
+    yes: Signal<String>,
+    /// While true the delete cannot be pressed (something is under way).
+    #[prop(into)]
+    busy: Signal<bool>,
+    on_yes: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let named = |suffix: &str| id.as_ref().map(|id| format!("{id}-{suffix}"));
+    let (ask_id, yes_id, no_id) = (named("ask"), named("yes"), named("no"));
+    move || {
+        if asking.get() {
+            view! {
+                <div class="ask" role="alert">
+                    <p id=ask_id.clone()>{question}</p>
+                    <div class="actions">
+                        <button id=no_id.clone() class="primary ask-no" on:click=move |_| asking.set(false)>
+                            {move || crate::i18n::td_string!(i18n.get_locale(), cancel)}
+                        </button>
+                        <button id=yes_id.clone() class="secondary danger-quiet ask-yes" disabled=busy
+                            on:click=move |_| {
+                                asking.set(false);
+                                on_yes.run(());
+                            }>{yes}</button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button id=id.clone() class=class disabled=busy on:click=move |_| asking.set(true)>{label}</button>
+            }
+            .into_any()
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod app;
+pub mod chrome;
 pub mod context;
 pub mod draft;
 pub mod ipc;

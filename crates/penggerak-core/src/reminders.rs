@@ -1,13 +1,13 @@
 //! Preferences and deadline reminders (`migrations/0004_reminders.sql`).
 //!
-//! Owns: the device's preferences (language, reminders on/off, in the `settings` table so they survive
+//! Owns: the device's preferences (language, reminders on/off, theme, text size, in the `settings` table so they survive
 //! sign-out) and deciding which deadline reminders are due, each handed out once. Never: shows a
 //! notification (the UI words it in the user's language and shows it through the notification plugin).
 
 use crate::clock::date_after;
 use crate::views::all_deadlines;
 use crate::{CoreError, LocalStore};
-use penggerak_types::ipc::{Language, Preferences, PreferencesChange, Reminder};
+use penggerak_types::ipc::{Language, Preferences, PreferencesChange, Reminder, TextSize, Theme};
 
 const LANGUAGE: &str = "language";
 const REMINDERS: &str = "reminders";
@@ -16,6 +16,10 @@ const NEWS: &str = "news";
 const WIFI_ONLY: &str = "wifi_only";
 /// "Bagikan materi di jaringan sekolah" (`on`/`off`; off when never set).
 const SHARE_ON_NETWORK: &str = "share_on_network";
+/// Light, dark or the system's (`Theme::tag`).
+const THEME: &str = "theme";
+/// The text size (`TextSize::tag`).
+const TEXT_SIZE: &str = "text_size";
 
 impl LocalStore {
     /// The device's preferences; the defaults (Bahasa Indonesia, reminders on) until the user changes them.
@@ -35,6 +39,12 @@ impl LocalStore {
         }
         if let Some(on) = self.setting(SHARE_ON_NETWORK).await? {
             p.share_on_network = on == "on";
+        }
+        if let Some(tag) = self.setting(THEME).await? {
+            p.theme = Theme::from_tag(&tag).unwrap_or_default();
+        }
+        if let Some(tag) = self.setting(TEXT_SIZE).await? {
+            p.text_size = TextSize::from_tag(&tag).unwrap_or_default();
         }
         Ok(p)
     }
@@ -56,6 +66,12 @@ impl LocalStore {
         }
         if let Some(on) = change.share_on_network {
             crate::store::set_setting(&mut tx, SHARE_ON_NETWORK, if on { "on" } else { "off" }).await?;
+        }
+        if let Some(theme) = change.theme {
+            crate::store::set_setting(&mut tx, THEME, theme.tag()).await?;
+        }
+        if let Some(size) = change.text_size {
+            crate::store::set_setting(&mut tx, TEXT_SIZE, size.tag()).await?;
         }
         tx.commit().await?;
         self.preferences().await

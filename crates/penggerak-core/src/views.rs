@@ -147,13 +147,19 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
                     date: stage.ends.clone(),
                     title: format!("{}: {}", cycle.name, stage.name),
                     kind: DeadlineKind::Kinerja,
+                    community: None,
                 });
             }
         }
     }
     for i in items.iter().filter(|i| i.status != PkbStatus::Selesai) {
         if let Some(d) = &i.target_date {
-            deadlines.push(Deadline { date: d.clone(), title: i.title.clone(), kind: DeadlineKind::Pkb });
+            deadlines.push(Deadline {
+                date: d.clone(),
+                title: i.title.clone(),
+                kind: DeadlineKind::Pkb,
+                community: None,
+            });
         }
     }
     let mine: Vec<String> = store
@@ -166,7 +172,12 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
     for e in store.all::<CommunityEventRecord>(RecordKind::CommunityEvent).await? {
         if mine.contains(&e.community_id) {
             let date = local_date(&e.event.starts_at, me.zone());
-            deadlines.push(Deadline { date, title: e.event.title, kind: DeadlineKind::Event });
+            deadlines.push(Deadline {
+                date,
+                title: e.event.title,
+                kind: DeadlineKind::Event,
+                community: Some(e.community_id),
+            });
         }
     }
     if let Some(step) = &programme {
@@ -175,6 +186,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
                 date: ends.clone(),
                 title: format!("{}: {}", step.programme, step.stage),
                 kind: DeadlineKind::Programme,
+                community: None,
             });
         }
     }

@@ -37,6 +37,20 @@ async fn the_home_screen_shows_where_the_teacher_stands_and_what_comes_next() {
     // The current cycle stage's end is among them unless five nearer dates crowd it out.
     let kinerja_end = home.deadlines.iter().any(|d| d.kind == DeadlineKind::Kinerja);
     assert!(kinerja_end || home.deadlines.len() == 5, "{:?}", home.deadlines);
+    // An event leads to its community's page: it names a community Siti is in; nothing else names one.
+    let memberships: Vec<penggerak_types::api::Membership> =
+        siti.store().all(RecordKind::Membership).await.unwrap();
+    for d in &home.deadlines {
+        match (&d.kind, &d.community) {
+            (DeadlineKind::Event, Some(c)) => assert!(
+                memberships.iter().any(|m| &m.community_id == c && m.user_id == "guru-siti"),
+                "{d:?}: her community"
+            ),
+            (DeadlineKind::Event, None) => panic!("{d:?}: an event without its community"),
+            (_, c) => assert_eq!(c, &None, "{d:?}"),
+        }
+    }
+    assert!(home.deadlines.iter().any(|d| d.kind == DeadlineKind::Event), "the demo has events ahead");
 
     // With no network at all, the same screen comes from the store.
     drop(server);
@@ -237,7 +251,8 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
             reminders: true,
             news: true,
             wifi_only: false,
-            share_on_network: false
+            share_on_network: false,
+            ..Preferences::default()
         },
         "only what was named changes"
     );
@@ -250,7 +265,8 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
             reminders: false,
             news: true,
             wifi_only: false,
-            share_on_network: false
+            share_on_network: false,
+            ..Preferences::default()
         },
         "the language stays"
     );
@@ -814,5 +830,46 @@ async fn a_teacher_adds_activities_to_her_plan_from_the_app() {
     assert!(
         view.items.iter().any(|v| v.item.community_event_id.as_deref() == Some(event.id.as_str())),
         "the event's activity is linked to the event"
+    );
+}
+
+#[tokio::test]
+async fn the_look_chosen_is_kept_on_the_device_through_a_restart_and_a_sign_out() {
+    use penggerak_types::ipc::{Language, Preferences, PreferencesChange, TextSize, Theme};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let before = siti.preferences().await.unwrap();
+    assert_eq!(
+        (before.theme, before.text_size),
+        (Theme::System, TextSize::Normal),
+        "the system's look until chosen"
+    );
+    let dark = PreferencesChange {
+        theme: Some(Theme::Dark),
+        text_size: Some(TextSize::Larger),
+        ..Default::default()
+    };
+    siti.set_preferences(dark).await.unwrap();
+    // Another choice leaves the look as it is.
+    let english = PreferencesChange { language: Some(Language::En), ..Default::default() };
+    let now = siti.set_preferences(english).await.unwrap();
+    assert_eq!(
+        now,
+        Preferences {
+            language: Language::En,
+            theme: Theme::Dark,
+            text_size: TextSize::Larger,
+            ..Preferences::default()
+        }
+    );
+    siti.sign_out(true).await.unwrap();
+    drop(siti);
+    let again = Engine::open(dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+    let kept = again.preferences().await.unwrap();
+    assert_eq!(
+        (kept.theme, kept.text_size),
+        (Theme::Dark, TextSize::Larger),
+        "the device's, not the account's"
     );
 }

@@ -220,6 +220,9 @@ pub struct Deadline {
     pub date: String,
     pub title: String,
     pub kind: DeadlineKind,
+    /// An event's community (its page is where the event is shown); `None` for the other kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
 }
 
 /// Where a deadline comes from.
@@ -694,7 +697,52 @@ pub struct Preferences {
     /// files are served to colleagues on the same network, and fetched from them first. Off until turned on.
     #[serde(default)]
     pub share_on_network: bool,
+    /// Light or dark, or as the system says (the default).
+    #[serde(default)]
+    pub theme: Theme,
+    /// The text size, in three steps.
+    #[serde(default)]
+    pub text_size: TextSize,
 }
+
+/// How the app looks ([`Preferences::theme`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Light or dark as the device's system is set.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// The size of the app's text ([`Preferences::text_size`]): the usual, a step larger, two steps larger.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextSize {
+    #[default]
+    Normal,
+    Large,
+    Larger,
+}
+
+/// A value kept in the device's `settings` table by a fixed word.
+macro_rules! tagged {
+    ($t:ty { $($v:ident = $tag:literal),+ $(,)? }) => {
+        impl $t {
+            /// The word it is kept by (and the UI's `data-*` attribute value).
+            pub fn tag(self) -> &'static str {
+                match self { $(Self::$v => $tag),+ }
+            }
+
+            pub fn from_tag(tag: &str) -> Option<Self> {
+                match tag { $($tag => Some(Self::$v),)+ _ => None }
+            }
+        }
+    };
+}
+tagged!(Theme { System = "system", Light = "light", Dark = "dark" });
+tagged!(TextSize { Normal = "normal", Large = "large", Larger = "larger" });
 
 fn on() -> bool {
     true
@@ -708,6 +756,8 @@ impl Default for Preferences {
             news: true,
             wifi_only: false,
             share_on_network: false,
+            theme: Theme::System,
+            text_size: TextSize::Normal,
         }
     }
 }
@@ -769,6 +819,10 @@ pub struct PreferencesChange {
     pub wifi_only: Option<bool>,
     #[serde(default)]
     pub share_on_network: Option<bool>,
+    #[serde(default)]
+    pub theme: Option<Theme>,
+    #[serde(default)]
+    pub text_size: Option<TextSize>,
 }
 
 /// The argument envelope of `set_preferences`.

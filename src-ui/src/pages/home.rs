@@ -9,9 +9,10 @@ use crate::context::{errors_view, PageContext};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
+use leptos_icons::Icon;
 use leptos_router::components::A;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{Home as HomeData, SearchScope};
+use penggerak_types::ipc::{DeadlineKind, Home as HomeData, SearchScope};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -122,11 +123,27 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         view! { <p>{td_string!(l, deadlines_none)}</p> }.into_any()
     } else {
         view! {
-            <ul id="deadlines" class="list">
+            <ul id="deadlines" class="deadlines">
                 {h.deadlines.into_iter().map(|d| {
                     let kind = view_model::deadline_kind_label(l, d.kind);
-                    view! { <li><span class="date">{view_model::date_label(l, &d.date)}</span>" "{d.title}
-                        <span class="visually-hidden">{kind}</span></li> }
+                    let icon = match d.kind {
+                        DeadlineKind::Kinerja => icondata_lu::LuClipboardCheck,
+                        DeadlineKind::Pkb => icondata_lu::LuListChecks,
+                        DeadlineKind::Event => icondata_lu::LuCalendar,
+                        DeadlineKind::Programme => icondata_lu::LuGraduationCap,
+                    };
+                    view! {
+                        <li>
+                            <A href=view_model::deadline_href(&d) attr:class="deadline">
+                                <Icon icon=icon width="20" height="20" />
+                                <span class="deadline-text">
+                                    <span class="deadline-kind">{kind}</span>
+                                    <span class="date">{view_model::date_label(l, &d.date)}</span>" · "
+                                    <span class="deadline-title">{d.title}</span>
+                                </span>
+                            </A>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         }

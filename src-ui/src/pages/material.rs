@@ -4,7 +4,7 @@
 //! (`?bagian=N`), it scrolls to that section and marks it. A saved file opens in the device's own viewer
 //! (Tauri's opener plugin, allowed the app's materials folder only).
 
-use crate::context::{errors_view, PageContext};
+use crate::context::{errors_view, AskFirst, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -208,8 +208,9 @@ fn page(
                 }}
             })}
             {saved_any.then(|| view! {
-                <button id="remove-material" class="secondary" disabled=busy
-                    on:click=move |_| on.remove.run(id_remove.clone())>{td_string!(l, remove_material)}</button>
+                <AskFirst id="remove-material" class="secondary" label=td_string!(l, remove_material).to_owned()
+                    question=td_string!(l, ask_remove_material).to_owned() yes=td_string!(l, ask_yes).to_owned()
+                    busy=Signal::derive(busy) on_yes=Callback::new(move |_| on.remove.run(id_remove.clone())) />
             })}
         </div>
         {later_failed.map(|why| view! { <p id="later-failed" class="note attention">{why}</p> })}

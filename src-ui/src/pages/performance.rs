@@ -2,7 +2,7 @@
 //! and indicators, status, history and the principal's notes, predikat), observations, and the move the
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
-use crate::context::{feedback_list, loaded, plan_history, Act, PageContext};
+use crate::context::{feedback_list, loaded, plan_history, Act, AskFirst, PageContext};
 use crate::draft::{Draft, Saved};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::view_model::ResultForm;
@@ -187,10 +187,14 @@ fn plan_editor(l: Locale, plan_id: String, editor: Editor, act: Act) -> impl Int
                             <label for=ind_id.clone()>{td_string!(l, indicators_label)}</label>
                             <textarea id=ind_id class="result-indicators" rows="3" prop:value=r.indicators.clone()
                                 on:input=move |ev| id.with_value(|id| field(id, |r, v| r.indicators = v, ev))></textarea>
-                            <button class="link remove-result" on:click=move |_| {
-                                let id = id.get_value();
-                                editor.edit(move |rs| rs.retain(|r| r.id != id));
-                            }>{move || td_string!(l, remove_result, n = n()).to_string()}</button>
+                            <AskFirst class="link remove-result"
+                                label=Signal::derive(move || td_string!(l, remove_result, n = n()).to_string())
+                                question=Signal::derive(move || td_string!(l, ask_remove_result, n = n()).to_string())
+                                yes=td_string!(l, ask_yes).to_owned() busy=false
+                                on_yes=Callback::new(move |_| {
+                                    let id = id.get_value();
+                                    editor.edit(move |rs| rs.retain(|r| r.id != id));
+                                }) />
                         </li>
                     }
                 }

@@ -2,7 +2,7 @@
 //! failing them (or held back with an earlier refused change to the same data). Each shows why, and what it
 //! carried, field by field, so the user can do it again; it stays until the user dismisses it.
 
-use crate::context::{loaded, PageContext};
+use crate::context::{loaded, AskFirst, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -83,8 +83,9 @@ fn refused(
                     <button class="primary reopen" id=format!("reopen-{id}") disabled=move || reopen.pending().get()
                         on:click=move |_| { reopen.dispatch(id); }>{td_string!(l, refused_reopen)}</button>
                 })}
-                <button class="secondary dismiss" disabled=move || dismiss.pending().get()
-                    on:click=move |_| { dismiss.dispatch(id); }>{td_string!(l, refused_dismiss)}</button>
+                <AskFirst class="secondary dismiss" label=td_string!(l, refused_dismiss).to_owned()
+                    question=td_string!(l, ask_dismiss_refused).to_owned() yes=td_string!(l, ask_yes).to_owned()
+                    busy=dismiss.pending() on_yes=Callback::new(move |_| { dismiss.dispatch(id); }) />
             </div>
         </li>
     }

@@ -1,14 +1,14 @@
-//! Pengaturan: the language (Bahasa Indonesia / English) and deadline reminders, the server this device
+//! Pengaturan: the language (Bahasa Indonesia / English), the look (light/dark, text size) and deadline reminders, the server this device
 //! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, "Hanya unduh
 //! lewat Wi-Fi" with what the device says of its connection, "Bagikan materi di jaringan sekolah" (its
 //! state, this device's address as text and QR code, colleagues' devices seen, adding one by address), and the
 //! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
-use crate::context::{errors_view, locale, PageContext};
+use crate::context::{apply_look, errors_view, locale, AskFirst, PageContext};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{Connection, Discovery, Language, PreferencesChange, Sharing};
+use penggerak_types::ipc::{Connection, Discovery, Language, PreferencesChange, Sharing, TextSize, Theme};
 use penggerak_types::ErrorCode;
 
 #[component]
@@ -38,6 +38,7 @@ pub fn Pengaturan() -> impl IntoView {
         <section class="card pengaturan" aria-labelledby="settings-title">
             <h1 id="settings-title">{t!(i18n, settings_title)}</h1>
             <LanguageChoice />
+            <Look />
             <Reminders />
             <h2>{t!(i18n, settings_sync)}</h2>
             <dl class="facts">
@@ -64,10 +65,11 @@ pub fn Pengaturan() -> impl IntoView {
             <p id="sign-out-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {move || if confirm.get() {
                 view! {
-                    <button id="sign-out-confirm" class="primary danger" disabled=move || pending.get()
-                        on:click=move |_| { sign_out.dispatch(true); }>{t!(i18n, sign_out_discard)}</button>
-                    <button id="sign-out-cancel" class="secondary"
+                    // The safe choice is the loud one; losing what waits is the quiet one, in red.
+                    <button id="sign-out-cancel" class="primary"
                         on:click=move |_| { confirm.set(false); error.set(None); }>{t!(i18n, cancel)}</button>
+                    <button id="sign-out-confirm" class="secondary danger-quiet" disabled=move || pending.get()
+                        on:click=move |_| { sign_out.dispatch(true); }>{t!(i18n, sign_out_discard)}</button>
                 }.into_any()
             } else {
                 view! {
@@ -115,6 +117,83 @@ pub fn LanguageChoice() -> impl IntoView {
             {option(Language::En, "language-en")}
             <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
         </fieldset>
+    }
+}
+
+/// Tampilan: light, dark or the device's, and the text size in three steps. Shown at once, kept on the
+/// device (the app starts in them).
+#[component]
+fn Look() -> impl IntoView {
+    let i18n = use_i18n();
+    let theme = RwSignal::new(None::<Theme>);
+    let size = RwSignal::new(None::<TextSize>);
+    let error = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(p) = ipc::preferences().await {
+            theme.set(Some(p.theme));
+            size.set(Some(p.text_size));
+        }
+    });
+    let save = move |change: PreferencesChange| {
+        if let (Some(t), Some(s)) = (theme.get_untracked(), size.get_untracked()) {
+            apply_look(t, s);
+        }
+        leptos::task::spawn_local(async move {
+            let saved = ipc::set_preferences(change).await;
+            error.set(saved.err().map(|e| view_model::error_text(i18n.get_locale_untracked(), &e)));
+        });
+    };
+    let theme_option = move |t: Theme| {
+        let id = format!("theme-{}", t.tag());
+        let label_for = id.clone();
+        view! {
+            <label class="choice" for=label_for>
+                <input type="radio" name="theme" id=id prop:checked=move || theme.get() == Some(t)
+                    on:change=move |_| {
+                        theme.set(Some(t));
+                        save(PreferencesChange { theme: Some(t), ..Default::default() });
+                    } />
+                {move || match t {
+                    Theme::System => t!(i18n, theme_system).into_any(),
+                    Theme::Light => t!(i18n, theme_light).into_any(),
+                    Theme::Dark => t!(i18n, theme_dark).into_any(),
+                }}
+            </label>
+        }
+    };
+    let size_option = move |z: TextSize| {
+        let id = format!("text-{}", z.tag());
+        let label_for = id.clone();
+        view! {
+            <label class="choice" for=label_for>
+                <input type="radio" name="text-size" id=id prop:checked=move || size.get() == Some(z)
+                    on:change=move |_| {
+                        size.set(Some(z));
+                        save(PreferencesChange { text_size: Some(z), ..Default::default() });
+                    } />
+                {move || match z {
+                    TextSize::Normal => t!(i18n, text_normal).into_any(),
+                    TextSize::Large => t!(i18n, text_large).into_any(),
+                    TextSize::Larger => t!(i18n, text_larger).into_any(),
+                }}
+            </label>
+        }
+    };
+    view! {
+        <h2>{t!(i18n, settings_look)}</h2>
+        <fieldset class="language" id="theme">
+            <legend>{t!(i18n, theme_label)}</legend>
+            {theme_option(Theme::System)}
+            {theme_option(Theme::Light)}
+            {theme_option(Theme::Dark)}
+        </fieldset>
+        <fieldset class="language" id="text-size">
+            <legend>{t!(i18n, text_size_label)}</legend>
+            {size_option(TextSize::Normal)}
+            {size_option(TextSize::Large)}
+            {size_option(TextSize::Larger)}
+        </fieldset>
+        <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
     }
 }
 
@@ -329,9 +408,10 @@ fn SharingSettings() -> impl IntoView {
                                         <span class="peer-address">{p.address.clone()}</span>
                                         " · "<span class="muted">{label}</span>
                                         {p.added.then(|| view! {
-                                            <button class="secondary small" on:click=move |_| remove(address.clone())>
-                                                {td_string!(l, sharing_remove)}
-                                            </button>
+                                            <AskFirst class="secondary small" label=td_string!(l, sharing_remove).to_owned()
+                                                question=td_string!(l, ask_remove_peer).to_owned()
+                                                yes=td_string!(l, ask_yes).to_owned() busy=false
+                                                on_yes=Callback::new(move |_| remove(address.clone())) />
                                         })}
                                     </li>
                                 }

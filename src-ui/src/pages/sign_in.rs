@@ -68,6 +68,10 @@ pub fn SignIn(server_url: String, on_session: Callback<SessionState>) -> impl In
                 <input id="password" name="password" type="password" autocomplete="current-password"
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev)) />
+                <details class="advanced" id="forgot-password">
+                    <summary>{t!(i18n, forgot_password)}</summary>
+                    <p id="forgot-password-help" class="hint">{t!(i18n, forgot_password_help)}</p>
+                </details>
                 <details class="advanced">
                     <summary>{t!(i18n, advanced)}</summary>
                     <label for="server-url">{t!(i18n, server_label)}</label>

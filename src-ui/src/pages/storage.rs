@@ -1,7 +1,7 @@
 //! Penyimpanan: what the saved materials take on this device, largest first, with the total and the free
 //! space; each can be removed, or all at once (after a second tap), which deletes their folder.
 
-use crate::context::{loaded, PageContext};
+use crate::context::{loaded, AskFirst, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -17,7 +17,6 @@ pub fn Penyimpanan() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let remove = ctx.action(error, ipc::remove_material);
     let remove_all = ctx.action(error, ipc::remove_all_materials);
-    let confirming = RwSignal::new(false);
     let busy = move || remove.pending().get() || remove_all.pending().get();
     view! {
         <section class="card storage" aria-labelledby="storage-title">
@@ -26,10 +25,7 @@ pub fn Penyimpanan() -> impl IntoView {
             <p class="muted">{td_string!(l, storage_intro)}</p>
             <p id="storage-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {loaded(l, data, move |v| {
-                page(l, v, busy, confirming, move |id| { remove.dispatch(id); }, move || {
-                    confirming.set(false);
-                    remove_all.dispatch(());
-                })
+                page(l, v, busy, move |id| { remove.dispatch(id); }, move || { remove_all.dispatch(()); })
             })}
         </section>
     }
@@ -39,7 +35,6 @@ fn page(
     l: Locale,
     v: MaterialsView,
     busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
-    confirming: RwSignal<bool>,
     on_remove: impl Fn(String) + Copy + Send + Sync + 'static,
     on_remove_all: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -75,28 +70,16 @@ fn page(
                             <span class="stored-size">{view_model::bytes_label(l, m.saved_bytes)}</span>
                             {partial.map(|p| view! { " · " {p} })}
                         </p>
-                        <button class="secondary remove-stored" disabled=busy
-                            on:click=move |_| on_remove(gone.clone())>{td_string!(l, storage_remove)}</button>
+                        <AskFirst class="secondary remove-stored" label=td_string!(l, storage_remove).to_owned()
+                            question=td_string!(l, ask_remove_material).to_owned() yes=td_string!(l, ask_yes).to_owned()
+                            busy=Signal::derive(busy) on_yes=Callback::new(move |_| on_remove(gone.clone())) />
                     </li>
                 }
             }).collect_view()}
         </ul>
-        <div class="actions">
-            {move || if confirming.get() {
-                view! {
-                    <p id="storage-confirm" role="alert">{td_string!(l, storage_confirm_all)}</p>
-                    <button id="storage-remove-all-yes" class="primary danger" disabled=busy
-                        on:click=move |_| on_remove_all()>{td_string!(l, storage_confirm_yes)}</button>
-                    <button id="storage-remove-all-no" class="secondary"
-                        on:click=move |_| confirming.set(false)>{td_string!(l, storage_cancel)}</button>
-                }.into_any()
-            } else {
-                view! {
-                    <button id="storage-remove-all" class="secondary" disabled=busy
-                        on:click=move |_| confirming.set(true)>{td_string!(l, storage_remove_all)}</button>
-                }.into_any()
-            }}
-        </div>
+        <AskFirst id="storage-remove-all" class="secondary" label=td_string!(l, storage_remove_all).to_owned()
+            question=td_string!(l, storage_confirm_all).to_owned() yes=td_string!(l, storage_confirm_yes).to_owned()
+            busy=Signal::derive(busy) on_yes=Callback::new(move |_| on_remove_all()) />
     }
     .into_any()
 }

@@ -241,6 +241,7 @@ mod tests {
                 date: "2026-12-01".into(),
                 title: "Lokakarya 3".into(),
                 kind: DeadlineKind::Pkb,
+                community: None,
             },
             today: false,
         };

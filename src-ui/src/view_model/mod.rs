@@ -12,6 +12,7 @@ mod drafts;
 mod errors;
 mod labels;
 mod materials;
+mod nav;
 mod plans;
 mod search;
 mod sharing;
@@ -33,6 +34,7 @@ pub use materials::{
     material_filter_options, material_kind_label, save_label, saved_chip, saving_label, MaterialFilter,
     MATERIAL_KINDS,
 };
+pub use nav::{deadline_href, in_more, menu, place_of, sync_mark, Dest, Menu, Place, SyncMark};
 pub use plans::{
     jp_percent, jp_progress, new_result_form, pkb_groups, result_forms, results_from_forms, ResultForm,
 };

@@ -86,6 +86,7 @@ fn free_port() -> u16 {
 pub struct Driver {
     child: Child,
     port: u16,
+    server_url: String,
     pub app_home: tempfile::TempDir,
 }
 
@@ -107,14 +108,10 @@ impl Driver {
             // The app (launched by tauri-driver, inheriting its environment) trusts the run's CA.
             command.env("SSL_CERT_FILE", tls_ca().pem_path()).env_remove("SSL_CERT_DIR");
         }
+        app_environment(&mut command, server_url, app_home.path());
         let child = command
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("PENGGERAK_SERVER", server_url)
-            .env("XDG_DATA_HOME", app_home.path().join("data"))
-            .env("XDG_CONFIG_HOME", app_home.path().join("config"))
-            .env("XDG_CACHE_HOME", app_home.path().join("cache"))
-            .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -124,12 +121,26 @@ impl Driver {
             assert!(Instant::now() < deadline, "tauri-driver did not listen on {port} within 20 s");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Driver { child, port, app_home }
+        Driver { child, port, server_url: server_url.to_owned(), app_home }
     }
 
-    /// Launches the app (a new process) and returns a WebDriver session on its window.
+    /// Launches the app (a new process) and returns a WebDriver session on its window. The app lets one copy
+    /// run (a second launch hands over to the first and exits), so a copy just closed must be gone first.
     pub async fn launch(&self) -> Client {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !app_pids().is_empty() {
+            assert!(Instant::now() < deadline, "the app closed before did not exit within 20 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         self.launch_binary(&app_binary()).await
+    }
+
+    /// The app binary started directly (not through WebDriver), in the environment the driver gives the
+    /// apps it launches.
+    pub fn app_command(&self) -> Command {
+        let mut command = Command::new(app_binary());
+        app_environment(&mut command, &self.server_url, self.app_home.path());
+        command
     }
 
     /// Launches another Tauri app's `binary` (the benchmark's floor app) the same way.
@@ -154,6 +165,16 @@ impl Driver {
             }
         }
     }
+}
+
+/// What an app under test runs in: the test's server, and data, settings and caches of its own.
+fn app_environment(command: &mut Command, server_url: &str, app_home: &Path) {
+    command
+        .env("PENGGERAK_SERVER", server_url)
+        .env("XDG_DATA_HOME", app_home.join("data"))
+        .env("XDG_CONFIG_HOME", app_home.join("config"))
+        .env("XDG_CACHE_HOME", app_home.join("cache"))
+        .env("RUST_LOG", "info");
 }
 
 impl Driver {
@@ -370,8 +391,13 @@ pub async fn sign_in(c: &Client, identifier: &str, password: &str, name: &str) {
     wait_text(c, "#user-name", "home after sign-in", |t| t == name).await;
 }
 
-/// Opens a page from the menu (`#nav-<id>`) and waits for its heading (`#<id>-title`, or `heading`).
+/// Opens a page from the menu (`#nav-<id>`) and waits for its heading (`#<id>-title`, or `heading`). On a
+/// phone-sized window a page off the bottom bar is behind "Lainnya", which is opened first.
 pub async fn open(c: &Client, nav: &str, heading: &str) {
+    let entry = find(c, &format!("#nav-{nav}"), "menu").await;
+    if !entry.is_displayed().await.unwrap_or(true) {
+        press(c, "#nav-more", "Lainnya").await;
+    }
     press(c, &format!("#nav-{nav}"), "menu").await;
     find(c, heading, &format!("page {nav}")).await;
 }

@@ -61,9 +61,13 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     press(&app, "#open-refused", "the way there").await;
     find(&app, ".refused .dismiss", "the refused progress edit").await;
     absent(&app, ".refused .reopen", "a progress edit holds no text of hers to open again").await;
+    // A delete asks first: "Batal" keeps it, "Ya, hapus" deletes it.
     press(&app, ".refused .dismiss", "dismiss").await;
+    press(&app, ".refused .ask-no", "no, keep it").await;
+    press(&app, ".refused .dismiss", "dismiss, again").await;
+    press(&app, ".refused .ask-yes", "yes, delete it").await;
     find(&app, "#refused-none", "nothing refused is left").await;
-    wait_text(&app, "#sync-line", "the badge is gone", |t| !t.contains("ditolak")).await;
+    absent(&app, "#open-refused", "the top bar no longer points there").await;
 
     // Her reflection on the same item is refused too: the reason in both languages, then she opens it
     // again, finds every character she wrote in its box, fixes it and sends it.

@@ -5,6 +5,7 @@
 mod bahasa;
 mod berbagi;
 mod binaan;
+mod desktop;
 mod ditolak;
 mod kinerja;
 mod komunitas;

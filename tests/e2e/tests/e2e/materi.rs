@@ -177,7 +177,7 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     assert!(total.contains(&size), "one material saved: the total is its size ({total:?}, {size:?})");
     screenshots(&app, "81-penyimpanan").await;
     press(&app, "#storage-remove-all", "remove all").await;
-    find(&app, "#storage-confirm", "asked once more").await;
+    find(&app, "#storage-remove-all-ask", "asked once more").await;
     screenshots(&app, "82-penyimpanan-yakin").await;
     press(&app, "#storage-remove-all-yes", "yes, remove all").await;
     find(&app, "#storage-none", "nothing saved any more").await;
@@ -200,7 +200,12 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     press(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link").await;
     press(&app, "#save-material", "save again").await;
     wait_text(&app, "#material-state", "saved again", |t| t == "Tersimpan").await;
+    // A delete asks first: "Batal" keeps the material saved.
     press(&app, "#remove-material", "remove").await;
+    press(&app, "#remove-material-no", "no, keep it").await;
+    wait_text(&app, "#material-state", "still saved after Batal", |t| t == "Tersimpan").await;
+    press(&app, "#remove-material", "remove, again").await;
+    press(&app, "#remove-material-yes", "yes, remove it").await;
     find(&app, "#material-not-saved", "removed from the device").await;
     wait_text(&app, "#save-material", "offered again", |t| t.starts_with(&cost)).await;
 

@@ -31,6 +31,11 @@ async fn sign_in_restart_sign_out() {
     let msg = wait_text(&app, "#sign-in-error", "wrong password message", |t| !t.is_empty()).await;
     assert!(msg.contains("salah"), "the wrong-password message says so in Bahasa Indonesia: {msg}");
     screenshots(&app, "02-sign-in-wrong-password").await;
+    // "Lupa kata sandi?" says who resets it (the app cannot).
+    press(&app, "#forgot-password summary", "Lupa kata sandi?").await;
+    let help = wait_text(&app, "#forgot-password-help", "who resets a password", |t| !t.is_empty()).await;
+    assert!(help.contains("operator sekolah"), "a teacher is sent to her school operator: {help}");
+    screenshots(&app, "02-lupa-kata-sandi").await;
 
     // The demo credentials: Masuk, then the teacher's name.
     type_into(&app, "#password", DEMO_PASSWORD, "password").await;

@@ -1,0 +1,228 @@
+//! The menu: which pages a role reaches and which of them fit the phone's bottom bar, and which menu entry a
+//! path belongs to (the page the top bar names and the menu marks).
+
+use penggerak_types::api::Role;
+use penggerak_types::ipc::{Deadline, DeadlineKind, SyncPhase, SyncStatus};
+
+/// A page of the menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dest {
+    Home,
+    Status,
+    Komunitas,
+    Rencana,
+    Kinerja,
+    Staf,
+    Binaan,
+    Materi,
+    Settings,
+}
+
+impl Dest {
+    /// Where it is.
+    pub fn href(self) -> &'static str {
+        match self {
+            Dest::Home => "/",
+            Dest::Status => "/status",
+            Dest::Komunitas => "/komunitas",
+            Dest::Rencana => "/rencana",
+            Dest::Kinerja => "/kinerja",
+            Dest::Staf => "/staf",
+            Dest::Binaan => "/binaan",
+            Dest::Materi => "/materi",
+            Dest::Settings => "/pengaturan",
+        }
+    }
+
+    /// Its menu entry's element id is `nav-<this>` (what the end-to-end tests press).
+    pub fn id(self) -> &'static str {
+        match self {
+            Dest::Home => "home",
+            Dest::Status => "status",
+            Dest::Komunitas => "komunitas",
+            Dest::Rencana => "rencana",
+            Dest::Kinerja => "kinerja",
+            Dest::Staf => "staf",
+            Dest::Binaan => "binaan",
+            Dest::Materi => "materi",
+            Dest::Settings => "settings",
+        }
+    }
+}
+
+/// The menu of a role: `bar` is the four pages its people open most, on the phone's bottom bar beside
+/// "Lainnya"; `more` the rest, behind "Lainnya" on a phone. A desktop's side menu shows both, `bar` first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Menu {
+    pub bar: [Dest; 4],
+    pub more: Vec<Dest>,
+}
+
+/// The menu of `role`. A teacher lives in her communities, development plan and materials; a principal in
+/// his staff and the performance cycle he carries with them; a pengawas in the schools he supervises.
+pub fn menu(role: Role) -> Menu {
+    match role {
+        Role::KepalaSekolah => Menu {
+            bar: [Dest::Home, Dest::Staf, Dest::Kinerja, Dest::Materi],
+            more: vec![Dest::Status, Dest::Komunitas, Dest::Rencana, Dest::Settings],
+        },
+        Role::Pengawas => Menu {
+            bar: [Dest::Home, Dest::Binaan, Dest::Kinerja, Dest::Materi],
+            more: vec![Dest::Status, Dest::Komunitas, Dest::Rencana, Dest::Settings],
+        },
+        _ => Menu {
+            bar: [Dest::Home, Dest::Komunitas, Dest::Rencana, Dest::Materi],
+            more: vec![Dest::Status, Dest::Kinerja, Dest::Settings],
+        },
+    }
+}
+
+/// A page the top bar can name: a menu page, or one reached from elsewhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Menu(Dest),
+    Conflicts,
+    Refused,
+    Storage,
+}
+
+/// The page at `path` (the router's path, without a query): a page below a menu page is that page
+/// ("/materi/m1" is Materi), an unknown path is Beranda (what the router shows for it).
+pub fn place_of(path: &str) -> Place {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "status" => Place::Menu(Dest::Status),
+        "komunitas" => Place::Menu(Dest::Komunitas),
+        "rencana" => Place::Menu(Dest::Rencana),
+        "kinerja" => Place::Menu(Dest::Kinerja),
+        "staf" => Place::Menu(Dest::Staf),
+        "binaan" => Place::Menu(Dest::Binaan),
+        "materi" => Place::Menu(Dest::Materi),
+        "pengaturan" => Place::Menu(Dest::Settings),
+        "konflik" => Place::Conflicts,
+        "ditolak" => Place::Refused,
+        "penyimpanan" => Place::Storage,
+        _ => Place::Menu(Dest::Home),
+    }
+}
+
+/// Whether "Lainnya" is the current entry on a phone: the page shown is one of `menu.more`.
+pub fn in_more(menu: &Menu, path: &str) -> bool {
+    matches!(place_of(path), Place::Menu(d) if menu.more.contains(&d))
+}
+
+/// Where a deadline on Beranda leads: the page it comes from (an event: its community's page).
+pub fn deadline_href(d: &Deadline) -> String {
+    match (d.kind, &d.community) {
+        (DeadlineKind::Kinerja, _) => Dest::Kinerja.href().to_owned(),
+        (DeadlineKind::Pkb, _) => Dest::Rencana.href().to_owned(),
+        (DeadlineKind::Event, Some(c)) => format!("/komunitas/{c}"),
+        (DeadlineKind::Event, None) => Dest::Komunitas.href().to_owned(),
+        (DeadlineKind::Programme, _) => Dest::Status.href().to_owned(),
+    }
+}
+
+/// What the top bar's sync button shows, most pressing first: a failed sync, offline, syncing, changes
+/// waiting to be sent, or all sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMark {
+    Failed,
+    Offline,
+    Running,
+    Waiting,
+    Done,
+}
+
+pub fn sync_mark(s: &SyncStatus) -> SyncMark {
+    match s.phase {
+        SyncPhase::Error => SyncMark::Failed,
+        SyncPhase::Offline => SyncMark::Offline,
+        SyncPhase::Pushing | SyncPhase::Pulling => SyncMark::Running,
+        SyncPhase::Idle | SyncPhase::SignedOut if s.waiting > 0 => SyncMark::Waiting,
+        SyncPhase::Idle | SyncPhase::SignedOut => SyncMark::Done,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_reaches_every_page_of_its_role_once() {
+        for (role, own) in [
+            (Role::Guru, None),
+            (Role::KepalaSekolah, Some(Dest::Staf)),
+            (Role::Pengawas, Some(Dest::Binaan)),
+        ] {
+            let m = menu(role);
+            let all: Vec<Dest> = m.bar.iter().copied().chain(m.more.iter().copied()).collect();
+            for d in [
+                Dest::Home,
+                Dest::Status,
+                Dest::Komunitas,
+                Dest::Rencana,
+                Dest::Kinerja,
+                Dest::Materi,
+                Dest::Settings,
+            ]
+            .into_iter()
+            .chain(own)
+            {
+                assert_eq!(all.iter().filter(|x| **x == d).count(), 1, "{role:?} reaches {d:?} exactly once");
+            }
+            let foreign = [Dest::Staf, Dest::Binaan].into_iter().filter(|d| Some(*d) != own);
+            for d in foreign {
+                assert!(!all.contains(&d), "{role:?} has no {d:?} entry: it is another role's page");
+            }
+            assert_eq!(m.bar[0], Dest::Home, "Beranda is first on every bar");
+        }
+    }
+
+    #[test]
+    fn a_page_below_a_menu_page_belongs_to_it() {
+        assert_eq!(place_of("/materi/m-1"), Place::Menu(Dest::Materi));
+        assert_eq!(place_of("/komunitas/k1"), Place::Menu(Dest::Komunitas));
+        assert_eq!(place_of("/staf/u9"), Place::Menu(Dest::Staf));
+        assert_eq!(place_of("/"), Place::Menu(Dest::Home));
+        assert_eq!(place_of("/tidak-ada"), Place::Menu(Dest::Home), "the router shows Beranda for it");
+        assert_eq!(place_of("/penyimpanan"), Place::Storage);
+        for d in [Dest::Status, Dest::Rencana, Dest::Kinerja, Dest::Binaan, Dest::Settings, Dest::Home] {
+            assert_eq!(place_of(d.href()), Place::Menu(d), "{d:?}'s own path is its page");
+        }
+    }
+
+    #[test]
+    fn lainnya_is_current_only_for_its_pages() {
+        let guru = menu(Role::Guru);
+        assert!(in_more(&guru, "/kinerja"));
+        assert!(in_more(&guru, "/pengaturan"));
+        assert!(!in_more(&guru, "/materi/m-1"));
+        assert!(!in_more(&guru, "/konflik"), "a page outside the menu marks no entry");
+        assert!(in_more(&menu(Role::KepalaSekolah), "/rencana"));
+    }
+
+    #[test]
+    fn a_deadline_leads_to_the_page_it_comes_from() {
+        let d = |kind, community: Option<&str>| Deadline {
+            date: "2026-12-06".into(),
+            title: "x".into(),
+            kind,
+            community: community.map(str::to_owned),
+        };
+        assert_eq!(deadline_href(&d(DeadlineKind::Event, Some("kom-1"))), "/komunitas/kom-1");
+        assert_eq!(deadline_href(&d(DeadlineKind::Event, None)), "/komunitas");
+        assert_eq!(deadline_href(&d(DeadlineKind::Pkb, None)), "/rencana");
+        assert_eq!(deadline_href(&d(DeadlineKind::Kinerja, None)), "/kinerja");
+        assert_eq!(deadline_href(&d(DeadlineKind::Programme, None)), "/status");
+    }
+
+    #[test]
+    fn the_sync_mark_shows_the_most_pressing_state() {
+        let s = |phase, waiting| SyncStatus { phase, waiting, ..Default::default() };
+        assert_eq!(sync_mark(&s(SyncPhase::Error, 3)), SyncMark::Failed);
+        assert_eq!(sync_mark(&s(SyncPhase::Offline, 3)), SyncMark::Offline);
+        assert_eq!(sync_mark(&s(SyncPhase::Pushing, 3)), SyncMark::Running);
+        assert_eq!(sync_mark(&s(SyncPhase::Idle, 3)), SyncMark::Waiting);
+        assert_eq!(sync_mark(&s(SyncPhase::Idle, 0)), SyncMark::Done);
+    }
+}
