@@ -205,6 +205,15 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // An app whose WebDriver session was never closed outlives tauri-driver; as one copy runs at a time,
+        // it would take over every later launch. The tests' apps are the only ones of this binary.
+        for pid in app_pids() {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !app_pids().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let keyring = KeyringStore::app();
         // The device's known-device cookies name this test's server, which is gone: forgotten either way.
         let _ = keyring.save_devices(&Default::default());

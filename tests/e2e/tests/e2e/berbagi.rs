@@ -95,4 +95,5 @@ async fn siti_gets_the_big_module_from_a_colleagues_device() {
         his.sharing().await.unwrap().serving,
         "his device still serves: her signing out is no business of his"
     );
+    app.close().await.unwrap();
 }
