@@ -7,6 +7,7 @@
 
 use crate::context::{errors_view, PageContext};
 use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::view_model::NextStep;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_icons::Icon;
@@ -92,6 +93,7 @@ fn problems(l: Locale, profile: &Profile) -> Option<impl IntoView> {
 
 fn summary(l: Locale, h: HomeData) -> impl IntoView {
     ipc::mark(|| "Beranda's summary built".to_owned());
+    let next = view_model::next_step(&h);
     let programme = match h.programme {
         Some(p) => {
             // A finished programme has no stage ending ahead of it.
@@ -149,15 +151,17 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         }
         .into_any()
     };
-    let waiting = (h.waiting_for_me > 0).then(|| {
-        view! {
-            <p id="home-waiting" class="note">
-                <A href="/staf">{td_string!(l, news_waiting, count = h.waiting_for_me).to_string()}</A>
-            </p>
-        }
+    // The next thing to do, as a button: what waits for a principal, else one's own plan, else JP to earn.
+    let next = next.map(|step| {
+        let (id, words) = match step {
+            NextStep::Approve(n) => ("home-waiting", td_string!(l, news_waiting, count = n).to_string()),
+            NextStep::SendPlan => ("home-next", td_string!(l, next_send_plan).to_owned()),
+            NextStep::ContinuePkb => ("home-next", td_string!(l, next_continue_pkb).to_owned()),
+        };
+        view! { <A href=step.href() attr:id=id attr:class="button primary next-step">{words}</A> }
     });
     view! {
-        {waiting}
+        {next}
         <h2>{td_string!(l, programme_heading)}</h2>
         {programme}
         <h2>{td_string!(l, pkb_heading)}</h2>

@@ -34,7 +34,9 @@ pub use materials::{
     material_filter_options, material_kind_label, save_label, saved_chip, saving_label, MaterialFilter,
     MATERIAL_KINDS,
 };
-pub use nav::{deadline_href, in_more, menu, place_of, sync_mark, Dest, Menu, Place, SyncMark};
+pub use nav::{
+    deadline_href, in_more, menu, next_step, place_of, sync_mark, Dest, Menu, NextStep, Place, SyncMark,
+};
 pub use plans::{
     jp_percent, jp_progress, new_result_form, pkb_groups, result_forms, results_from_forms, ResultForm,
 };

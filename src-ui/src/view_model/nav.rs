@@ -2,7 +2,8 @@
 //! path belongs to (the page the top bar names and the menu marks).
 
 use penggerak_types::api::Role;
-use penggerak_types::ipc::{Deadline, DeadlineKind, SyncPhase, SyncStatus};
+use penggerak_types::ipc::{Deadline, DeadlineKind, Home, SyncPhase, SyncStatus};
+use penggerak_types::kinerja::PlanStatus;
 
 /// A page of the menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +123,39 @@ pub fn deadline_href(d: &Deadline) -> String {
     }
 }
 
+/// The next thing to do, as Beranda's button offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextStep {
+    /// A principal's plans wait for him (how many).
+    Approve(u32),
+    /// Her performance plan is a draft, or came back: finish it and send it.
+    SendPlan,
+    /// Her development plan still lacks JP.
+    ContinuePkb,
+}
+
+impl NextStep {
+    pub fn href(self) -> &'static str {
+        match self {
+            NextStep::Approve(_) => Dest::Staf.href(),
+            NextStep::SendPlan => Dest::Kinerja.href(),
+            NextStep::ContinuePkb => Dest::Rencana.href(),
+        }
+    }
+}
+
+/// What most needs doing now, from Beranda's data: plans waiting for the principal, then one's own plan to
+/// send, then JP still to earn; nothing when all is done.
+pub fn next_step(h: &Home) -> Option<NextStep> {
+    if h.waiting_for_me > 0 {
+        return Some(NextStep::Approve(h.waiting_for_me));
+    }
+    if matches!(h.kinerja_status, Some(PlanStatus::Draf | PlanStatus::Dikembalikan)) {
+        return Some(NextStep::SendPlan);
+    }
+    (h.jp_target > 0 && h.jp_done < h.jp_target).then_some(NextStep::ContinuePkb)
+}
+
 /// What the top bar's sync button shows, most pressing first: a failed sync, offline, syncing, changes
 /// waiting to be sent, or all sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,6 +248,30 @@ mod tests {
         assert_eq!(deadline_href(&d(DeadlineKind::Pkb, None)), "/rencana");
         assert_eq!(deadline_href(&d(DeadlineKind::Kinerja, None)), "/kinerja");
         assert_eq!(deadline_href(&d(DeadlineKind::Programme, None)), "/status");
+    }
+
+    #[test]
+    fn the_next_step_is_what_most_needs_doing() {
+        let home = |waiting, status, done| Home {
+            profile: crate::view_model::fixtures::profile(),
+            programme: None,
+            deadlines: Vec::new(),
+            jp_done: done,
+            jp_target: 32,
+            kinerja_status: status,
+            waiting_for_me: waiting,
+        };
+        assert_eq!(
+            next_step(&home(3, Some(PlanStatus::Draf), 0)),
+            Some(NextStep::Approve(3)),
+            "others wait first"
+        );
+        assert_eq!(next_step(&home(0, Some(PlanStatus::Draf), 0)), Some(NextStep::SendPlan));
+        assert_eq!(next_step(&home(0, Some(PlanStatus::Dikembalikan), 40)), Some(NextStep::SendPlan));
+        assert_eq!(next_step(&home(0, Some(PlanStatus::PerluDisetujui), 16)), Some(NextStep::ContinuePkb));
+        assert_eq!(next_step(&home(0, Some(PlanStatus::Disepakati), 32)), None, "all done");
+        assert_eq!(next_step(&home(0, None, 40)), None);
+        assert_eq!(NextStep::SendPlan.href(), "/kinerja");
     }
 
     #[test]

@@ -43,8 +43,17 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     wait_text(&app, "#kinerja-status", "home shows the plan status", |t| t.contains("Draf")).await;
     find(&app, "#programme-stage", "home shows the programme").await;
     screenshots(&app, "10-beranda").await;
-
-    open(&app, "kinerja", "#kinerja-title").await;
+    // A deadline leads to its page: an event to its community's page, whose events list it.
+    let event = find(&app, "#deadlines a[href^='/komunitas/']", "an event among the deadlines").await;
+    let title = event.find(fantoccini::Locator::Css(".deadline-title")).await.unwrap().text().await.unwrap();
+    event.click().await.unwrap();
+    find(&app, "#community-title", "the event's community").await;
+    wait_text(&app, "#community-events", "the community lists the event", |t| t.contains(&title)).await;
+    // The next thing to do, her draft plan, is one tap from Beranda.
+    open(&app, "home", "#user-name").await;
+    wait_text(&app, "#home-next", "the next step", |t| t == "Lengkapi dan ajukan rencana kinerja").await;
+    press(&app, "#home-next", "the next step").await;
+    find(&app, "#kinerja-title", "Kinerja, from Beranda's button").await;
     wait_text(&app, "#plan-status", "the plan, a draft", |t| t == "Draf").await;
     let stages = find(&app, "#cycle-stages", "cycle stages").await.text().await.unwrap();
     assert!(stages.contains("Perencanaan kinerja") && stages.contains("Penilaian kinerja"), "{stages}");
