@@ -111,10 +111,20 @@ fn save_window_state_when_settled<R: Runtime>(app: &tauri::AppHandle<R>) {
         let (moves, app) = (Arc::clone(&moves), app.clone());
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(Duration::from_millis(500)).await;
-            if moves.load(Ordering::SeqCst) == this {
-                if let Err(e) = app.save_window_state(StateFlags::all()) {
+            if moves.load(Ordering::SeqCst) != this {
+                return;
+            }
+            // On the main thread: saving holds the plugin's lock while it asks the window for its size,
+            // which off the main thread waits for the main thread — and the main thread, handling a resize,
+            // waits for that lock (a deadlock, seen as a frozen window in the end-to-end run).
+            let saver = app.clone();
+            let queued = app.run_on_main_thread(move || {
+                if let Err(e) = saver.save_window_state(StateFlags::all()) {
                     tracing::warn!(error = %e, "the window's size and place could not be kept");
                 }
+            });
+            if let Err(e) = queued {
+                tracing::warn!(error = %e, "the window's size and place could not be kept");
             }
         });
     });

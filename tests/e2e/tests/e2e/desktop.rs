@@ -59,6 +59,16 @@ async fn one_copy_runs_the_window_and_the_look_are_kept() {
     assert_eq!(app_pids(), first, "still the one copy");
     find(&app, "#settings-title", "the first copy still answers").await;
 
+    // Resizes around the moment the window's state is written (half a second after it settles): the
+    // window keeps answering. (Writing it off the main thread once froze the app here: a deadlock between
+    // the plugin's lock and the main thread handling a resize.)
+    for i in 0..12u64 {
+        let (w, h) = if i % 2 == 0 { (360, 740) } else { (1024, 720) };
+        app.set_window_size(w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(440 + i * 10)).await;
+    }
+    find(&app, "#settings-title", "the window still answers after the resizes").await;
+
     // The window, resized and moved; then the app is ended the hard way (as a dead battery ends it, no
     // chance to save on exit): it opens again where and as large as it was left.
     app.set_window_rect(40, 30, 900, 640).await.unwrap();
