@@ -5,6 +5,8 @@
 //! [`with_commands`] is the test seam: the app and the mock-runtime tests register the same handlers.
 
 mod commands;
+#[cfg(desktop)]
+mod one_copy;
 
 use penggerak_core::{Engine, KeyringStore, DEFAULT_SERVER};
 use penggerak_types::ipc::SYNC_STATUS_EVENT;
@@ -150,7 +152,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build());
-    with_commands(builder)
+    let ran = with_commands(builder)
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
@@ -161,6 +163,15 @@ pub fn run() {
             start_sync(app.handle().clone(), session);
             Ok(())
         })
-        .run(context())
-        .expect("error while running the Penggerak app");
+        .run(context());
+    match ran {
+        Ok(()) => {}
+        // The copy that holds the single-instance name did not take this launch (it was closing): try
+        // again, for a bounded time (`one_copy`).
+        #[cfg(desktop)]
+        Err(tauri::Error::PluginInitialization(plugin, reason)) if plugin == "single-instance" => {
+            one_copy::try_again(&reason)
+        }
+        Err(e) => panic!("error while running the Penggerak app: {e}"),
+    }
 }

@@ -17,6 +17,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,6 +26,11 @@ use std::time::{Duration, Instant};
 /// up. (A first sync that seemed to hang, seen in about one run in twenty, was the UI missing the status
 /// event of a sync that ended while it started listening; fixed in the UI, see `app.rs`.)
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(75);
+
+/// How long one [`Driver`] (one test, or the launch bench) may live. Every step has its timeout, but a
+/// WebDriver call to an app that died can wait for ever, and a hung test would hold the run (and CI) until
+/// its own limit: past this the harness ends the test binary, naming the test, which fails the run.
+pub const DRIVER_LIMIT: Duration = Duration::from_secs(600);
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
@@ -88,6 +94,34 @@ pub struct Driver {
     port: u16,
     server_url: String,
     pub app_home: tempfile::TempDir,
+    /// Set when the driver is dropped: its watchdog then stands down.
+    done: Arc<AtomicBool>,
+}
+
+/// Ends the test binary when the driver of `test` is still alive after [`DRIVER_LIMIT`]: the apps it
+/// launched and `tauri_driver` are killed first, as its drop would have.
+fn watchdog(test: String, tauri_driver: u32) -> Arc<AtomicBool> {
+    let done = Arc::new(AtomicBool::new(false));
+    let stand_down = Arc::clone(&done);
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + DRIVER_LIMIT;
+        while Instant::now() < deadline {
+            if stand_down.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        eprintln!(
+            "{test}: still running after {DRIVER_LIMIT:?} (a WebDriver call that never answers?): the \
+             end-to-end run is stopped"
+        );
+        for pid in app_pids() {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        }
+        let _ = Command::new("kill").args(["-KILL", &tauri_driver.to_string()]).status();
+        std::process::exit(101);
+    });
+    done
 }
 
 impl Driver {
@@ -121,7 +155,9 @@ impl Driver {
             assert!(Instant::now() < deadline, "tauri-driver did not listen on {port} within 20 s");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Driver { child, port, server_url: server_url.to_owned(), app_home }
+        let test = std::thread::current().name().unwrap_or("an end-to-end test").to_owned();
+        let done = watchdog(test, child.id());
+        Driver { child, port, server_url: server_url.to_owned(), app_home, done }
     }
 
     /// Launches the app (a new process) and returns a WebDriver session on its window. The app lets one copy
@@ -203,6 +239,7 @@ impl Drop for Driver {
     /// the keyring. A test that failed half-way is cleaned up after instead, so that one failure does not
     /// fail the tests after it; one that passed while leaving a session behind fails here.
     fn drop(&mut self) {
+        self.done.store(true, Ordering::SeqCst);
         let _ = self.child.kill();
         let _ = self.child.wait();
         // An app whose WebDriver session was never closed outlives tauri-driver; as one copy runs at a time,

@@ -9,6 +9,10 @@ use penggerak_testkit::DEMO_PASSWORD;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+/// The name a running copy holds on the session bus (the single-instance plugin's: the app's identifier
+/// in tauri.conf.json, then `.SingleInstance`).
+const ONE_COPY_NAME: &str = "id.penggerak.desktop.SingleInstance";
+
 const SITI: &str = "3471765432100001";
 const NAME: &str = "Siti Rahayu, S.Pd.";
 
@@ -115,4 +119,46 @@ async fn one_copy_runs_the_window_and_the_look_are_kept() {
     screenshots(&app, "97-gelap-komunitas-detail").await;
     sign_out(&app).await;
     app.close().await.unwrap();
+}
+
+/// Closing the app and opening it again at once: the new launch finds the name of the copy that is going
+/// away, whose hand-over call gets no answer. It waits for that copy and opens, instead of failing (it
+/// failed at once before `one_copy`, and an end-to-end run once hung on that).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_while_the_last_copy_is_closing_opens_once_that_copy_is_gone() {
+    let server = penggerak_e2e::start_server();
+    let driver = Driver::start(&server.base_url());
+    assert!(app_pids().is_empty(), "no copy runs before this test");
+    // A copy going away: it holds the name and takes no hand-over (nothing answers at the plugin's path).
+    let closing = zbus::blocking::connection::Builder::session()
+        .and_then(|b| b.name(ONE_COPY_NAME))
+        .and_then(|b| b.build())
+        .expect("the name is free and the session bus answers");
+    let mut launch = driver.app_command().stdout(Stdio::null()).spawn().unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        launch.try_wait().unwrap().is_none(),
+        "the launch waits for the closing copy instead of failing: {:?}",
+        launch.try_wait()
+    );
+    drop(closing);
+    // That copy gone, the launch takes the name itself: the app runs (the same process: whoever started it
+    // still has it).
+    let bus = zbus::blocking::Connection::session().unwrap();
+    let dbus = zbus::blocking::fdo::DBusProxy::new(&bus).unwrap();
+    let name = zbus::names::BusName::try_from(ONE_COPY_NAME).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if dbus.get_connection_unix_process_id(name.clone()).ok() == Some(launch.id()) {
+            break;
+        }
+        if let Some(status) = launch.try_wait().unwrap() {
+            panic!("the launch ended ({status}) instead of opening once the closing copy had gone");
+        }
+        assert!(Instant::now() < deadline, "the launch did not open within 30 s of the name coming free");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app_pids(), vec![launch.id() as i32], "one copy runs: the launch itself");
+    launch.kill().unwrap();
+    launch.wait().unwrap();
 }
