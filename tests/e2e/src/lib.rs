@@ -13,7 +13,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use penggerak_core::{KeyringStore, TokenStore};
 use std::future::Future;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -111,7 +111,10 @@ fn watchdog(test: String, tauri_driver: u32) -> Arc<AtomicBool> {
             }
             std::thread::sleep(Duration::from_millis(250));
         }
-        eprintln!(
+        // Straight to stderr: the test harness captures `eprintln!` in threads a test spawned, and
+        // would drop it at the exit below.
+        let _ = writeln!(
+            std::io::stderr(),
             "{test}: still running after {DRIVER_LIMIT:?} (a WebDriver call that never answers?): the \
              end-to-end run is stopped"
         );
