@@ -134,11 +134,18 @@ fn save_window_state_when_settled<R: Runtime>(app: &tauri::AppHandle<R>) {
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    // RUST_LOG as `target=level` pairs (tracing-subscriber's `Targets`; EnvFilter's span and field
+    // filters are not needed on a device, and its regex engine was ~0.3 MB of the release binary).
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new()
+                .with_default(tracing::Level::INFO)
+                .with_target("sqlx", tracing::Level::WARN)
+        });
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer()).with(filter).init();
     let builder = tauri::Builder::default();
     // First of all plugins, as its documentation asks: a second launch hands over to the running copy,
     // which comes to the front, and exits.
