@@ -12,7 +12,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::Lazy;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
+use penggerak_types::ipc::{Home as HomeData, SessionState, SyncPhase, SyncStatus};
+
+/// Beranda's data as read at launch, taken by Beranda's first drawing (then empty: every later drawing
+/// reads the store).
+#[derive(Clone, Copy)]
+pub struct FirstHome(pub StoredValue<Option<HomeData>>);
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,14 +43,23 @@ fn Root() -> impl IntoView {
     i18n.set_locale(Locale::id);
     Effect::new(move |_| ipc::set_locale(i18n.get_locale()));
     let screen = RwSignal::new(Screen::Loading);
+    // Beranda's data, asked at launch beside the session (see `load`), for Beranda's first drawing only.
+    let first_home = FirstHome(StoredValue::new(None));
+    provide_context(first_home);
     let load = Action::new_local(|_: &()| async {
-        // The language and the look first, so the first screen already speaks and looks as chosen.
-        let preferences = ipc::preferences().await.unwrap_or_default();
+        // The three first questions at once, answered before anything is drawn: the first screen already
+        // speaks and looks as chosen, and Beranda is drawn whole in the first layout (asked after the
+        // frame was built, its data came back only once the webview had laid out the empty frame: ~50 ms
+        // of a warm launch). Signed out, `home` fails and nothing is kept.
+        let (preferences, session, home) =
+            futures_util::future::join3(ipc::preferences(), ipc::session_state(), ipc::home()).await;
+        let preferences = preferences.unwrap_or_default();
         apply_look(preferences.theme, preferences.text_size);
-        (preferences.language, ipc::session_state().await)
+        (preferences.language, session, home.ok())
     });
     Effect::new(move |_| {
-        if let Some((language, result)) = load.value().get() {
+        if let Some((language, result, home)) = load.value().get() {
+            first_home.0.set_value(home);
             i18n.set_locale(locale(language));
             screen.set(match result {
                 Ok(state) => Screen::Session(state),
@@ -55,7 +69,11 @@ fn Root() -> impl IntoView {
     });
     load.dispatch(());
     // Pages report a new session state (signed in, signed out) through this callback.
-    let on_session = Callback::new(move |state: SessionState| screen.set(Screen::Session(state)));
+    let on_session = Callback::new(move |state: SessionState| {
+        // Another session: what was read at launch belongs to the one before.
+        first_home.0.set_value(None);
+        screen.set(Screen::Session(state))
+    });
 
     view! {
         <main class="app">

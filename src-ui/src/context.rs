@@ -138,6 +138,33 @@ impl PageContext {
         })
     }
 
+    /// [`read`](Self::read) whose first answer is `first` when the page has it already (Beranda's data,
+    /// asked at launch beside the session): no second call, and the page is drawn with it at once.
+    pub fn read_first<T, Fut>(
+        &self,
+        first: Option<T>,
+        read: impl Fn() -> Fut + 'static,
+    ) -> LocalResource<Result<T, ApiError>>
+    where
+        T: Send + Sync + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        let changed = self.changed;
+        let first = StoredValue::new(first);
+        LocalResource::new(move || {
+            changed.track();
+            let ready = first.try_update_value(Option::take).flatten();
+            // A call's future does nothing until awaited: with `ready` there, nothing is asked.
+            let asked = read();
+            async move {
+                match ready {
+                    Some(value) => Ok(value),
+                    None => asked.await,
+                }
+            }
+        })
+    }
+
     /// Something the user does, through `call` (an `ipc` call): when it is done the pages read the store
     /// again; when it is refused, `error` says why (and is cleared by the next success).
     pub fn action<I, Fut>(

@@ -20,7 +20,9 @@ pub fn Home() -> impl IntoView {
     ipc::mark(|| "Beranda built".to_owned());
     let ctx = expect_context::<PageContext>();
     let profile = ctx.profile.clone();
-    let data = ctx.read(ipc::home);
+    let first =
+        use_context::<crate::app::FirstHome>().and_then(|f| f.0.try_update_value(Option::take).flatten());
+    let data = ctx.read_first(first, ipc::home);
     let sync = ctx.sync;
     let i18n = use_i18n();
     let identity = {
