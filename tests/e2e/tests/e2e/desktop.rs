@@ -4,14 +4,16 @@
 //! opens again where and as large as she left it, still dark, still with the large text. Then every page
 //! she has, dark, at a phone's and a laptop's size.
 
-use penggerak_e2e::{app_pids, find, open, press, screenshots, sign_out, wait_text, Driver};
+use penggerak_e2e::{app_pids, find, open, press, screenshots, sign_out, wait_text, Driver, APP_IDENTIFIER};
 use penggerak_testkit::DEMO_PASSWORD;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-/// The name a running copy holds on the session bus (the single-instance plugin's: the app's identifier
-/// in tauri.conf.json, then `.SingleInstance`).
-const ONE_COPY_NAME: &str = "id.penggerak.desktop.SingleInstance";
+/// The name a running copy holds on the session bus (the single-instance plugin's: the app's identifier,
+/// then `.SingleInstance`).
+fn one_copy_name() -> String {
+    format!("{APP_IDENTIFIER}.SingleInstance")
+}
 
 const SITI: &str = "3471765432100001";
 const NAME: &str = "Siti Rahayu, S.Pd.";
@@ -83,7 +85,7 @@ async fn one_copy_runs_the_window_and_the_look_are_kept() {
         assert!(killed.success(), "SIGKILL to the app ({pid})");
     }
     let _ = app.close().await;
-    let app = driver.launch().await;
+    let app = driver.launch_as_left().await;
     wait_text(&app, "#user-name", "home after the restart", |t| t == NAME).await;
     let back = app.get_window_rect().await.unwrap();
     assert_eq!(
@@ -131,7 +133,7 @@ async fn a_launch_while_the_last_copy_is_closing_opens_once_that_copy_is_gone() 
     assert!(app_pids().is_empty(), "no copy runs before this test");
     // A copy going away: it holds the name and takes no hand-over (nothing answers at the plugin's path).
     let closing = zbus::blocking::connection::Builder::session()
-        .and_then(|b| b.name(ONE_COPY_NAME))
+        .and_then(|b| b.name(one_copy_name()))
         .and_then(|b| b.build())
         .expect("the name is free and the session bus answers");
     let mut launch = driver.app_command().stdout(Stdio::null()).spawn().unwrap();
@@ -146,7 +148,7 @@ async fn a_launch_while_the_last_copy_is_closing_opens_once_that_copy_is_gone() 
     // still has it).
     let bus = zbus::blocking::Connection::session().unwrap();
     let dbus = zbus::blocking::fdo::DBusProxy::new(&bus).unwrap();
-    let name = zbus::names::BusName::try_from(ONE_COPY_NAME).unwrap();
+    let name = zbus::names::BusName::try_from(one_copy_name()).unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if dbus.get_connection_unix_process_id(name.clone()).ok() == Some(launch.id()) {

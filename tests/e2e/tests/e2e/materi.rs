@@ -9,6 +9,7 @@ use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
     absent, find, kill_app, open, press, screenshots, screenshots_of, sign_out, type_into, wait_text, Driver,
+    APP_IDENTIFIER,
 };
 use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::material::{Material, MaterialContent};
@@ -164,7 +165,7 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
 
     // Penyimpanan: what the saved material takes, with the total and the free space; "Hapus semua" (after
     // a second tap) frees it, the folder included.
-    let folder = driver.app_home.path().join("data/id.penggerak.desktop/materials");
+    let folder = driver.app_home.path().join("data").join(APP_IDENTIFIER).join("materials");
     assert!(folder.is_dir(), "the saved material's folder is on disk: {}", folder.display());
     open(&app, "materi", "#materi-title").await;
     press(&app, "#storage-link", "the storage line").await;
