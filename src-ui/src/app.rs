@@ -2,7 +2,7 @@
 //! (its menu and top bar — `chrome` — and the pages, routed one file per page), in the device's language.
 
 use crate::chrome::{Menu, TopBar};
-use crate::context::{apply_look, locale, PageContext};
+use crate::context::{apply_look, locale, FirstHome, PageContext};
 use crate::i18n::{t, use_i18n, I18nContextProvider, Locale};
 use crate::lazy_pages::*;
 use crate::pages::{home::Home, sign_in::SignIn};
@@ -12,12 +12,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::Lazy;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{Home as HomeData, SessionState, SyncPhase, SyncStatus};
-
-/// Beranda's data as read at launch, taken by Beranda's first drawing (then empty: every later drawing
-/// reads the store).
-#[derive(Clone, Copy)]
-pub struct FirstHome(pub StoredValue<Option<HomeData>>);
+use penggerak_types::ipc::{SessionState, SyncPhase, SyncStatus};
 
 /// What the root shows. `Failed` keeps the error so the screen can say what went wrong and offer a retry.
 #[derive(Clone, Debug, PartialEq)]

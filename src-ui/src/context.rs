@@ -100,6 +100,11 @@ pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     view! { <p class="error" role="alert">{text}</p> }
 }
 
+/// Beranda's data as read at launch (`app.rs` asks it beside the session), taken by Beranda's first
+/// drawing (then empty: every later drawing reads the store).
+#[derive(Clone, Copy)]
+pub struct FirstHome(pub StoredValue<Option<penggerak_types::ipc::Home>>);
+
 /// What every signed-in page can reach: who is signed in, how to report a new session state, the sync
 /// status, and a counter that goes up whenever the store may have changed (a sync settled, an action
 /// applied) so pages read it again.

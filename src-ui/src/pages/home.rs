@@ -5,7 +5,7 @@
 //! PKB activities, performance plans). (Sign-out is in
 //! Pengaturan.)
 
-use crate::context::{errors_view, PageContext};
+use crate::context::{errors_view, FirstHome, PageContext};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::view_model::NextStep;
 use crate::{ipc, view_model};
@@ -20,8 +20,7 @@ pub fn Home() -> impl IntoView {
     ipc::mark(|| "Beranda built".to_owned());
     let ctx = expect_context::<PageContext>();
     let profile = ctx.profile.clone();
-    let first =
-        use_context::<crate::app::FirstHome>().and_then(|f| f.0.try_update_value(Option::take).flatten());
+    let first = use_context::<FirstHome>().and_then(|f| f.0.try_update_value(Option::take).flatten());
     let data = ctx.read_first(first, ipc::home);
     let sync = ctx.sync;
     let i18n = use_i18n();
