@@ -65,8 +65,12 @@ fn Root() -> impl IntoView {
     load.dispatch(());
     // Pages report a new session state (signed in, signed out) through this callback.
     let on_session = Callback::new(move |state: SessionState| {
-        // Another session: what was read at launch belongs to the one before.
+        // Another session: what was read at launch belongs to the one before, and it starts at Beranda,
+        // not on the page the last one was left at (the router reads the address when it is built).
         first_home.0.set_value(None);
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
+        }
         screen.set(Screen::Session(state))
     });
 

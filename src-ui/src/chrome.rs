@@ -58,7 +58,7 @@ fn entry(d: Dest) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <A href=d.href() exact=d == Dest::Home attr:id=format!("nav-{}", d.id())>
-            <Icon icon=icon(d) width="24" height="24" />
+            <Icon icon=icon(d) width="24" height="24" attr:aria-hidden="true" />
             <span class="nav-text">{move || label(i18n.get_locale(), d)}</span>
         </A>
     }
@@ -88,7 +88,7 @@ pub fn Menu() -> impl IntoView {
                 <li class="nav-more-item">
                     <button id="nav-more" class="nav-more" class:current=in_more aria-expanded=move || more_open.get().to_string()
                         aria-controls="nav-more-list" on:click=move |_| more_open.update(|o| *o = !*o)>
-                        <Icon icon=lu::LuMenu width="24" height="24" />
+                        <Icon icon=lu::LuMenu width="24" height="24" attr:aria-hidden="true" />
                         <span class="nav-text">{t!(i18n, nav_more)}</span>
                     </button>
                 </li>
@@ -156,7 +156,7 @@ pub fn TopBar() -> impl IntoView {
             <button id="sync-state" class=mark_class aria-expanded=move || open.get().to_string()
                 aria-controls="sync-details" title=move || t_string!(i18n, sync_details)
                 on:click=move |_| open.update(|o| *o = !*o)>
-                <Icon icon=Signal::derive(mark_icon) width="20" height="20" />
+                <Icon icon=Signal::derive(mark_icon) width="20" height="20" attr:aria-hidden="true" />
                 <span class="sync-word">{short}</span>
             </button>
         </header>

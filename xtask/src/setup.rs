@@ -6,8 +6,8 @@ use crate::env::{self, cmd, exec, has, output};
 use anyhow::{bail, Result};
 
 /// Debian packages: WebKitGTK and friends for Tauri, WebKitWebDriver, Xvfb, D-Bus + gnome-keyring for the
-/// Secret Service, ImageMagick for screenshots, Node.js/npm for the Tauri CLI and wasm-opt, iproute2 for
-/// network namespaces.
+/// Secret Service, ImageMagick for screenshots, Node.js/npm for the Tauri CLI, wasm-opt and axe-core,
+/// iproute2 for network namespaces.
 pub const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "curl",
@@ -112,8 +112,11 @@ fn wasm_target() -> Result<()> {
 
 fn npm_tools() -> Result<()> {
     let root = env::root();
-    if root.join("node_modules/.bin/tauri").exists() && root.join("node_modules/.bin/wasm-opt").exists() {
-        println!("npm tools (tauri CLI, wasm-opt): present");
+    if root.join("node_modules/.bin/tauri").exists()
+        && root.join("node_modules/.bin/wasm-opt").exists()
+        && root.join("node_modules/axe-core/axe.min.js").exists()
+    {
+        println!("npm tools (tauri CLI, wasm-opt, axe-core): present");
         return Ok(());
     }
     // `npm install`, not `npm ci`: the registry here lacks the other platforms' optional CLI packages.

@@ -138,7 +138,7 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
                     view! {
                         <li>
                             <A href=view_model::deadline_href(&d) attr:class="deadline">
-                                <Icon icon=icon width="20" height="20" />
+                                <Icon icon=icon width="20" height="20" attr:aria-hidden="true" />
                                 <span class="deadline-text">
                                     <span class="deadline-kind">{kind}</span>
                                     <span class="date">{view_model::date_label(l, &d.date)}</span>" · "

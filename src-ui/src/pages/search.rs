@@ -117,7 +117,11 @@ fn group(l: Locale, g: SearchGroup) -> impl IntoView {
             <A href=view_model::search_href(&g.target, None) attr:class="search-title">{title}</A>
             <span class="muted">" · " {kind}</span>
             <ul class="search-hits">
-                {g.hits.into_iter().map(|h| {
+                // A hit with nothing to show (words found in the title only, and no text beside it) is
+                // left out: the title above is its link, and an empty link names nothing.
+                {g.hits.into_iter().filter(|h| {
+                    is_material || !h.heading.is_empty() || h.snippet.iter().any(|p| !p.text.trim().is_empty())
+                }).map(|h| {
                     let href = view_model::search_href(&target, h.section);
                     let from_heading = h.snippet.iter().map(|p| p.text.as_str()).collect::<String>() == h.heading;
                     let place = if from_heading {

@@ -619,3 +619,46 @@ pub async fn answer_save_dialog(title: &str, path: &std::path::Path) {
     .await
     .expect("the dialog helper");
 }
+
+/// The WCAG 2.x A and AA rules of axe-core (npm, `node_modules/axe-core`; installed by `cargo xtask setup`)
+/// run in the window as it is now: every serious or critical violation, named with the elements that break
+/// it and prefixed with `what` (a screenshot `axe-<what>` is saved when there is one). Minor and moderate
+/// findings are not returned (the issue's bar is serious and critical). The caller collects a whole run's
+/// and fails once, so one run names them all.
+pub async fn axe_violations(c: &Client, what: &str) -> Vec<String> {
+    static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let source = AXE.get_or_init(|| {
+        let path = workspace_root().join("node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask setup`)", path.display()))
+    });
+    let loaded = c.execute("return typeof window.axe === 'object'", vec![]).await.unwrap();
+    if loaded != serde_json::json!(true) {
+        c.execute(&format!("{source}\nreturn true;"), vec![]).await.expect("axe-core loads in the webview");
+    }
+    // Let what the DOM shows be painted first (colour contrast reads the computed styles).
+    let _ = c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![]).await;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+            resultTypes: ['violations'],
+        }).then(r => done({
+            bad: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
+                v.id + ' (' + v.impact + '): ' + v.help + '\n' + v.nodes.slice(0, 6).map(n =>
+                    '    ' + n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\s+/g, ' ')
+                ).join('\n')),
+        }), e => done({ error: String(e) }));
+    "#;
+    let r = c.execute_async(script, vec![]).await.expect("axe-core ran");
+    if let Some(e) = r.get("error") {
+        panic!("{what}: axe-core failed to run: {e}");
+    }
+    let bad: Vec<String> = serde_json::from_value(r["bad"].clone()).unwrap();
+    if !bad.is_empty() {
+        screenshot(c, &format!("axe-{what}")).await;
+        // Written at once too, so a run stopped by a later step still names them.
+        let _ = writeln!(std::io::stderr(), "axe-core, {what}:\n{}", bad.join("\n"));
+    }
+    bad.into_iter().map(|b| format!("{what}: {b}")).collect()
+}

@@ -2,6 +2,7 @@
 //! engine and WebDriver client, and six binaries cost six links and six times the disk. Run by
 //! `cargo xtask test` (or `cargo xtask e2e`) one test at a time, each with its own server, app and keyring.
 
+mod aksesibilitas;
 mod bahasa;
 mod berbagi;
 mod binaan;
