@@ -47,6 +47,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::settings::preferences,
         commands::settings::set_preferences,
         commands::settings::take_reminders,
+        commands::settings::welcome_seen,
         commands::settings::take_news,
         commands::settings::data_use,
         commands::materials::materials,

@@ -68,9 +68,7 @@ fn Root() -> impl IntoView {
         // Another session: what was read at launch belongs to the one before, and it starts at Beranda,
         // not on the page the last one was left at (the router reads the address when it is built).
         first_home.0.set_value(None);
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
-        }
+        go_to("/");
         screen.set(Screen::Session(state))
     });
 
@@ -88,11 +86,23 @@ fn Root() -> impl IntoView {
                 Screen::Session(SessionState::SignedOut { server_url }) => {
                     view! { <SignIn server_url=server_url on_session=on_session /> }.into_any()
                 }
-                Screen::Session(SessionState::SignedIn { profile, server_url }) => {
+                Screen::Session(SessionState::SignedIn { profile, server_url, welcome }) => {
+                    // The first-run cards open first, before the router reads the address (once per account
+                    // on this device: the cards' page says they were shown).
+                    if welcome {
+                        go_to("/mulai");
+                    }
                     view! { <SignedIn profile=*profile server_url=server_url on_session=on_session /> }.into_any()
                 }
             }}
         </main>
+    }
+}
+
+/// Makes `path` the webview's address without a step in its history: what a router built next starts on.
+fn go_to(path: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
     }
 }
 
@@ -150,6 +160,8 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/pengaturan") view={Lazy::<PengaturanPage>::new()} />
                     <Route path=path!("/konflik") view={Lazy::<KonflikPage>::new()} />
                     <Route path=path!("/ditolak") view={Lazy::<DitolakPage>::new()} />
+                    <Route path=path!("/bantuan") view={Lazy::<BantuanPage>::new()} />
+                    <Route path=path!("/mulai") view={Lazy::<MulaiPage>::new()} />
                     <Route path=path!("/staf") view={Lazy::<StafPage>::new()} />
                     <Route path=path!("/staf/:id") view={Lazy::<StaffMemberPage>::new()} />
                     <Route path=path!("/binaan") view={Lazy::<BinaanPage>::new()} />

@@ -25,6 +25,7 @@ fn icon(d: Dest) -> icondata_core::Icon {
         Dest::Binaan => lu::LuSchool,
         Dest::Materi => lu::LuBookOpen,
         Dest::Settings => lu::LuSettings,
+        Dest::Help => lu::LuLifeBuoy,
     }
 }
 
@@ -39,6 +40,7 @@ fn label(l: Locale, d: Dest) -> &'static str {
         Dest::Binaan => td_string!(l, nav_binaan),
         Dest::Materi => td_string!(l, nav_materi),
         Dest::Settings => td_string!(l, nav_settings),
+        Dest::Help => td_string!(l, nav_help),
     }
 }
 
@@ -49,6 +51,7 @@ fn title(l: Locale, p: Place) -> &'static str {
         Place::Conflicts => td_string!(l, conflicts_title),
         Place::Refused => td_string!(l, refused_title),
         Place::Storage => td_string!(l, storage_title),
+        Place::Welcome => td_string!(l, welcome_title),
     }
 }
 

@@ -184,6 +184,11 @@ pub async fn set_preferences(change: PreferencesChange) -> Result<Preferences, A
     call(cmd::SET_PREFERENCES, &SetPreferencesArgs { change }).await
 }
 
+/// The first-run cards were shown to the account signed in (they are not shown again on this device).
+pub async fn welcome_seen() -> Result<(), ApiError> {
+    call(cmd::WELCOME_SEEN, &NoArgs {}).await
+}
+
 /// The deadline reminders due now, each handed out once.
 pub async fn take_reminders() -> Result<Vec<Reminder>, ApiError> {
     call(cmd::TAKE_REMINDERS, &NoArgs {}).await

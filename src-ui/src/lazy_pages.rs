@@ -217,3 +217,31 @@ impl LazyRoute for BinaanSchoolPage {
         view! { <pages::supervision::BinaanSchool /> }.into_any()
     }
 }
+
+/// Bantuan.
+pub struct BantuanPage;
+
+#[lazy_route]
+impl LazyRoute for BantuanPage {
+    fn data() -> Self {
+        BantuanPage
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::help::Bantuan /> }.into_any()
+    }
+}
+
+/// The first-run cards.
+pub struct MulaiPage;
+
+#[lazy_route]
+impl LazyRoute for MulaiPage {
+    fn data() -> Self {
+        MulaiPage
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::welcome::Mulai /> }.into_any()
+    }
+}

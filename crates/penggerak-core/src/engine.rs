@@ -264,13 +264,16 @@ impl Engine {
         let tokens = self.live_tokens().await?;
         match (tokens, self.store.account().await?) {
             (Some(t), Some((server_url, profile))) if t.server_url == server_url => {
-                Ok(SessionState::SignedIn { server_url, profile: Box::new(profile) })
+                let welcome = self.store.welcome_due(&server_url, &profile.id).await?;
+                Ok(SessionState::SignedIn { server_url, profile: Box::new(profile), welcome })
             }
             (Some(t), _) => {
                 // Tokens without a cached profile (e.g. the store was deleted): fetch it if we can.
                 match self.fetch_profile().await {
                     Ok(profile) => {
-                        Ok(SessionState::SignedIn { server_url: t.server_url, profile: Box::new(profile) })
+                        let welcome = self.store.welcome_due(&t.server_url, &profile.id).await?;
+                        let profile = Box::new(profile);
+                        Ok(SessionState::SignedIn { server_url: t.server_url, profile, welcome })
                     }
                     // Unreachable, or the session ended meanwhile: the sign-in screen is the honest answer.
                     Err(CoreError::Client(ClientError::Offline { .. } | ClientError::Unavailable { .. })) => {
@@ -359,7 +362,8 @@ impl Engine {
         tracing::info!(server = %server_url, user = %profile.id, "signed in");
         self.keep_data_use_or_warn().await;
         self.follow_sharing_or_warn().await;
-        Ok(SessionState::SignedIn { server_url, profile: Box::new(profile) })
+        let welcome = self.store.welcome_due(&server_url, &profile.id).await?;
+        Ok(SessionState::SignedIn { server_url, profile: Box::new(profile), welcome })
     }
 
     /// Fetches the profile from the server (refreshing the access token once if needed) and caches it.

@@ -21,7 +21,26 @@ const THEME: &str = "theme";
 /// The text size (`TextSize::tag`).
 const TEXT_SIZE: &str = "text_size";
 
+/// The first-run cards were shown to an account on this device: `welcome_seen:<server> <user id>` = `yes`.
+/// Kept through sign-outs (one row per account ever signed in here).
+fn welcome_key(server_url: &str, user: &str) -> String {
+    format!("welcome_seen:{server_url} {user}")
+}
+
 impl LocalStore {
+    /// Whether the first-run cards are still due for `user` of `server_url` on this device.
+    pub async fn welcome_due(&self, server_url: &str, user: &str) -> Result<bool, CoreError> {
+        Ok(self.setting(&welcome_key(server_url, user)).await?.is_none())
+    }
+
+    /// The first-run cards were shown to `user` of `server_url`: never due again on this device.
+    pub async fn mark_welcome_seen(&self, server_url: &str, user: &str) -> Result<(), CoreError> {
+        let mut tx = self.write().await?;
+        crate::store::set_setting(&mut tx, &welcome_key(server_url, user), "yes").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The device's preferences; the defaults (Bahasa Indonesia, reminders on) until the user changes them.
     pub async fn preferences(&self) -> Result<Preferences, CoreError> {
         let mut p = Preferences::default();

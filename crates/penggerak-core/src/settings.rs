@@ -1,5 +1,5 @@
 //! The user's settings as the engine keeps them: preferences (language, reminders), the reminders due
-//! today, what the app has cost in data.
+//! today, what the app has cost in data, whether the first-run cards were shown.
 
 use crate::{CoreError, Engine};
 use penggerak_types::ipc::{Preferences, PreferencesChange, Reminder};
@@ -20,6 +20,17 @@ impl Engine {
             self.follow_sharing_or_warn().await;
         }
         Ok(now)
+    }
+
+    /// The first-run cards were shown to the account signed in: [`SessionState::SignedIn`]'s `welcome` is
+    /// false for it on this device from now on (for every later sign-in too). Signed out, nothing to mark.
+    ///
+    /// [`SessionState::SignedIn`]: penggerak_types::ipc::SessionState::SignedIn
+    pub async fn welcome_seen(&self) -> Result<(), CoreError> {
+        match self.store().account().await? {
+            Some((server_url, profile)) => self.store().mark_welcome_seen(&server_url, &profile.id).await,
+            None => Ok(()),
+        }
     }
 
     /// The reminders due today (in the user's zone) not handed out before; each is handed out once.

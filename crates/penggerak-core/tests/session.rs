@@ -232,3 +232,46 @@ async fn a_sign_out_made_offline_is_revoked_on_the_server_once_it_is_reachable()
     let e = client.refresh(stored.refresh_token.expose()).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::SessionExpired, "the server no longer honours the signed-out session");
 }
+
+fn welcome(state: &SessionState) -> bool {
+    match state {
+        SessionState::SignedIn { welcome, .. } => *welcome,
+        SessionState::SignedOut { .. } => panic!("signed in expected: {state:?}"),
+    }
+}
+
+/// The first-run cards are due for each account once per device: through a restart until they are shown,
+/// never after (not after a sign-out and sign-in, not after a restart), and due for another account.
+#[tokio::test]
+async fn the_first_run_cards_are_due_once_per_account_on_a_device() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens: Arc<MemoryStore> = Arc::new(MemoryStore::default());
+    let session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    session.welcome_seen().await.expect("signed out, there is nobody to mark: not an error");
+    let state = session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    assert!(welcome(&state), "her first sign-in here: the cards are due");
+    assert!(welcome(&session.state().await.unwrap()), "still due until the UI says they were shown");
+    session.welcome_seen().await.unwrap();
+    assert!(!welcome(&session.state().await.unwrap()), "shown: not due any more");
+
+    session.store().close().await;
+    drop(session);
+    let session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    assert!(!welcome(&session.state().await.unwrap()), "kept on the device through a restart");
+    session.sign_out(false).await.unwrap();
+    let again = session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    assert!(!welcome(&again), "kept through a sign-out: her next sign-in goes to Beranda");
+    session.sign_out(false).await.unwrap();
+
+    // Another teacher on the same device has not seen them.
+    let agus = SignInRequest {
+        identifier: "3471765432100003".into(),
+        password: DEMO_PASSWORD.into(),
+        server_url: Some(server.base_url()),
+    };
+    let other = session.sign_in(agus).await.unwrap();
+    assert_eq!(name(&other), Some("Agus Prasetyo, S.Pd."));
+    assert!(welcome(&other), "due for another account signing in on this device");
+    session.sign_out(false).await.unwrap();
+}

@@ -48,6 +48,7 @@ pub mod cmd {
     pub const SHARING: &str = "sharing";
     pub const ADD_PEER: &str = "add_peer";
     pub const REMOVE_PEER: &str = "remove_peer";
+    pub const WELCOME_SEEN: &str = "welcome_seen";
 
     /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
     /// tests check that the capability grants exactly these and that each one is registered.
@@ -90,6 +91,7 @@ pub mod cmd {
         SHARING,
         ADD_PEER,
         REMOVE_PEER,
+        WELCOME_SEEN,
     ];
 }
 
@@ -102,8 +104,15 @@ pub const SYNC_STATUS_EVENT: &str = "sync-status";
 pub enum SessionState {
     /// Nobody is signed in. `server_url` is the server the sign-in form should default to.
     SignedOut { server_url: String },
-    /// Signed in (tokens are in the OS keychain; the profile comes from the local store).
-    SignedIn { server_url: String, profile: Box<Profile> },
+    /// Signed in (tokens are in the OS keychain; the profile comes from the local store). `welcome`: this
+    /// account has not yet been shown the first-run cards on this device (the UI shows them, then says so
+    /// with `welcome_seen`).
+    SignedIn {
+        server_url: String,
+        profile: Box<Profile>,
+        #[serde(default)]
+        welcome: bool,
+    },
 }
 
 /// Arguments of `sign_in`. Sent by the UI as `{"request": SignInRequest}`.

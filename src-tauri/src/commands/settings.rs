@@ -1,6 +1,7 @@
-//! `preferences` / `set_preferences` (the device's language and reminder switch), `take_reminders`
-//! (deadline reminders due now, each handed out once; the UI words and shows them) and `data_use` (what
-//! the app's requests cost in data, per month), `sharing` / `add_peer` / `remove_peer` (Berbagi di sekolah).
+//! `preferences` / `set_preferences` (the device's language and reminder switch), `welcome_seen` (the
+//! first-run cards were shown), `take_reminders` (deadline reminders due now, each handed out once; the UI
+//! words and shows them) and `data_use` (what the app's requests cost in data, per month), `sharing` /
+//! `add_peer` / `remove_peer` (Berbagi di sekolah).
 
 use penggerak_core::Engine;
 use penggerak_types::ipc::{DataUse, News, Preferences, PreferencesChange, Reminder, Sharing};
@@ -19,6 +20,12 @@ pub async fn set_preferences(
     change: PreferencesChange,
 ) -> Result<Preferences, ApiError> {
     Ok(engine.set_preferences(change).await?)
+}
+
+/// The first-run cards were shown to the account signed in (not shown again on this device).
+#[tauri::command]
+pub async fn welcome_seen(engine: State<'_, Arc<Engine>>) -> Result<(), ApiError> {
+    Ok(engine.welcome_seen().await?)
 }
 
 #[tauri::command]

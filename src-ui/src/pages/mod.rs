@@ -3,6 +3,7 @@
 pub mod communities;
 pub mod community;
 pub mod conflicts;
+pub mod help;
 pub mod home;
 pub mod material;
 pub mod materials;
@@ -17,3 +18,4 @@ pub mod staff;
 pub mod staff_member;
 pub mod storage;
 pub mod supervision;
+pub mod welcome;

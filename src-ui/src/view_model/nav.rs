@@ -17,6 +17,7 @@ pub enum Dest {
     Binaan,
     Materi,
     Settings,
+    Help,
 }
 
 impl Dest {
@@ -32,6 +33,7 @@ impl Dest {
             Dest::Binaan => "/binaan",
             Dest::Materi => "/materi",
             Dest::Settings => "/pengaturan",
+            Dest::Help => "/bantuan",
         }
     }
 
@@ -47,6 +49,7 @@ impl Dest {
             Dest::Binaan => "binaan",
             Dest::Materi => "materi",
             Dest::Settings => "settings",
+            Dest::Help => "help",
         }
     }
 }
@@ -65,15 +68,15 @@ pub fn menu(role: Role) -> Menu {
     match role {
         Role::KepalaSekolah => Menu {
             bar: [Dest::Home, Dest::Staf, Dest::Kinerja, Dest::Materi],
-            more: vec![Dest::Status, Dest::Komunitas, Dest::Rencana, Dest::Settings],
+            more: vec![Dest::Status, Dest::Komunitas, Dest::Rencana, Dest::Settings, Dest::Help],
         },
         Role::Pengawas => Menu {
             bar: [Dest::Home, Dest::Binaan, Dest::Kinerja, Dest::Materi],
-            more: vec![Dest::Status, Dest::Komunitas, Dest::Rencana, Dest::Settings],
+            more: vec![Dest::Status, Dest::Komunitas, Dest::Rencana, Dest::Settings, Dest::Help],
         },
         _ => Menu {
             bar: [Dest::Home, Dest::Komunitas, Dest::Rencana, Dest::Materi],
-            more: vec![Dest::Status, Dest::Kinerja, Dest::Settings],
+            more: vec![Dest::Status, Dest::Kinerja, Dest::Settings, Dest::Help],
         },
     }
 }
@@ -85,6 +88,8 @@ pub enum Place {
     Conflicts,
     Refused,
     Storage,
+    /// The first-run cards.
+    Welcome,
 }
 
 /// The page at `path` (the router's path, without a query): a page below a menu page is that page
@@ -103,6 +108,8 @@ pub fn place_of(path: &str) -> Place {
         "konflik" => Place::Conflicts,
         "ditolak" => Place::Refused,
         "penyimpanan" => Place::Storage,
+        "bantuan" => Place::Menu(Dest::Help),
+        "mulai" => Place::Welcome,
         _ => Place::Menu(Dest::Home),
     }
 }
@@ -198,6 +205,7 @@ mod tests {
                 Dest::Kinerja,
                 Dest::Materi,
                 Dest::Settings,
+                Dest::Help,
             ]
             .into_iter()
             .chain(own)

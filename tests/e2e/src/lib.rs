@@ -456,11 +456,26 @@ pub async fn screenshots_of(c: &Client, name: &str, selector: Option<&str>) {
     }
 }
 
-/// Signs in on the sign-in screen and waits for the home screen to greet `name`.
+/// Signs in on the sign-in screen and waits for the home screen to greet `name`. An account's first
+/// sign-in on the device opens the first-run cards before Beranda: they are skipped here (`sign_in.rs`
+/// looks at them).
 pub async fn sign_in(c: &Client, identifier: &str, password: &str, name: &str) {
     type_into(c, "#identifier", identifier, "identifier").await;
     type_into(c, "#password", password, "password").await;
     press(c, "#sign-in", "sign-in button").await;
+    let cards = eventually("Beranda or the first-run cards after sign-in", || async {
+        if c.find(Locator::Css("#welcome-title")).await.is_ok() {
+            Ok(true)
+        } else if c.find(Locator::Css("#user-name")).await.is_ok() {
+            Ok(false)
+        } else {
+            Err("neither is shown".to_owned())
+        }
+    })
+    .await;
+    if cards {
+        press(c, "#welcome-skip", "skipping the first-run cards").await;
+    }
     wait_text(c, "#user-name", "home after sign-in", |t| t == name).await;
 }
 

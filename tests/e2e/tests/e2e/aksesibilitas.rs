@@ -90,6 +90,8 @@ async fn every_page_passes_the_wcag_checks_in_both_languages_light_and_dark() {
         ("/pengaturan".into(), "#settings-title"),
         ("/konflik".into(), "#conflicts-title"),
         ("/ditolak".into(), "#refused-title"),
+        ("/bantuan".into(), "#help-title"),
+        ("/mulai".into(), "#welcome-title"),
     ];
     for (language, home) in [("id", "Beranda"), ("en", "Home")] {
         open(&app, "settings", "#settings-title").await;

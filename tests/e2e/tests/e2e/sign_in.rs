@@ -1,11 +1,12 @@
-//! The thin slice in the real app: sign in with the demo account, see the teacher's name, restart and
-//! still be signed in, sign out — with the tokens really in the OS keyring and really revoked.
+//! The thin slice in the real app: sign in with the demo account, see the first-run cards once and Bantuan,
+//! see the teacher's name, restart and still be signed in, sign out — with the tokens really in the OS
+//! keyring and really revoked — and sign in again without the cards.
 
 use fantoccini::Client;
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    find, open, press, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver,
+    absent, find, open, press, screenshot, screenshots, sign_in, sign_out, type_into, wait_text, Driver,
 };
 use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::ErrorCode;
@@ -40,6 +41,9 @@ async fn sign_in_restart_sign_out() {
     // The demo credentials: Masuk, then the teacher's name.
     type_into(&app, "#password", DEMO_PASSWORD, "password").await;
     press(&app, "#sign-in", "sign-in button").await;
+    // Her first sign-in on this device: three short cards before Beranda, then Bantuan from the last.
+    first_run_cards(&app).await;
+    open(&app, "home", "#home-title").await;
     wait_text(&app, "#user-name", "home after sign-in", |t| t == NAME).await;
     screenshot(&app, "03-home").await;
     let tokens = keyring.load().unwrap().expect("the app stored its tokens in the OS keyring");
@@ -49,6 +53,7 @@ async fn sign_in_restart_sign_out() {
     app.close().await.unwrap();
     let app = driver.launch().await;
     wait_text(&app, "#user-name", "home after restart", |t| t == NAME).await;
+    absent(&app, "#welcome-title", "the first-run cards are shown once, not at every launch").await;
     screenshot(&app, "04-home-after-restart").await;
     start_up_marks_are_left_and_bounded(&app).await;
 
@@ -56,6 +61,13 @@ async fn sign_in_restart_sign_out() {
     // server.
     sign_out(&app).await;
     screenshot(&app, "05-signed-out").await;
+    // Signed in again on this device: Beranda at once, no cards (they were hers, and shown).
+    type_into(&app, "#identifier", "3471765432100001", "identifier").await;
+    type_into(&app, "#password", DEMO_PASSWORD, "password").await;
+    press(&app, "#sign-in", "sign-in button").await;
+    wait_text(&app, "#user-name", "Beranda at once on her next sign-in", |t| t == NAME).await;
+    absent(&app, "#welcome-title", "no first-run cards on a later sign-in").await;
+    sign_out(&app).await;
     app.close().await.unwrap();
     assert!(keyring.load().unwrap().is_none(), "sign-out removed the keyring entry");
     let e =
@@ -143,4 +155,38 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// The first-run cards: shown on the first sign-in, one at a time (what luring means, what "menunggu
+/// dikirim" means, where help is), back and forth; the last leads to Bantuan, which says who to contact.
+async fn first_run_cards(app: &Client) {
+    wait_text(app, "#welcome-step", "the first card", |t| t == "Kartu 1 dari 3").await;
+    wait_text(app, "#welcome-card-title", "what luring means", |t| t.contains("tanpa internet")).await;
+    screenshots(app, "03-mulai-1").await;
+    press(app, "#welcome-next", "Berikutnya").await;
+    wait_text(app, "#welcome-step", "the second card", |t| t == "Kartu 2 dari 3").await;
+    let waiting =
+        wait_text(app, "#welcome-card", "what waiting means", |t| t.contains("menunggu dikirim")).await;
+    assert!(waiting.contains("tidak akan hilang"), "the second card says nothing typed is lost: {waiting}");
+    screenshots(app, "03-mulai-2").await;
+    press(app, "#welcome-back", "Sebelumnya").await;
+    wait_text(app, "#welcome-step", "back to the first", |t| t == "Kartu 1 dari 3").await;
+    press(app, "#welcome-next", "Berikutnya").await;
+    press(app, "#welcome-next", "Berikutnya").await;
+    wait_text(app, "#welcome-step", "the last card", |t| t == "Kartu 3 dari 3").await;
+    absent(app, "#welcome-skip", "nothing left to skip on the last card").await;
+    find(app, "#welcome-done", "Mulai on the last card").await;
+    screenshots(app, "03-mulai-3").await;
+    press(app, "#welcome-help", "Buka Bantuan").await;
+    let contacts = wait_text(app, "#help-contacts", "Bantuan's contacts", |t| !t.is_empty()).await;
+    assert!(
+        contacts.contains("Operator sekolah") && contacts.contains("Admin Penggerak"),
+        "Bantuan says who to contact for what: {contacts}"
+    );
+    press(app, "#help-questions li:nth-child(2) summary", "a question").await;
+    wait_text(app, "#help-questions li:nth-child(2) p", "its answer", |t| {
+        t.contains("belum sampai di server")
+    })
+    .await;
+    screenshots(app, "03-bantuan").await;
 }
