@@ -14,6 +14,7 @@ pub mod draft;
 pub mod ipc;
 pub mod lazy_pages;
 pub mod pages;
+pub mod text_box;
 pub mod view_model;
 
 /// Mounts the app on `<body>`.

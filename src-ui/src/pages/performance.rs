@@ -5,6 +5,7 @@
 use crate::context::{feedback_list, loaded, plan_history, Act, AskFirst, PageContext};
 use crate::draft::{Draft, Saved};
 use crate::i18n::{td_string, use_i18n, Locale};
+use crate::text_box::grow;
 use crate::view_model::ResultForm;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -91,7 +92,7 @@ fn my_observation(
             {(!o.focus.is_empty()).then(|| view! { <p class="muted">{td_string!(l, obs_focus)}": "{o.focus.clone()}</p> })}
             {open.then(|| view! {
                 <label for=format!("prep-{}", o.id)>{td_string!(l, obs_preparation_label)}</label>
-                <textarea id=format!("prep-{}", o.id) class="obs-preparation" rows="3" maxlength="10000"
+                <textarea use:grow id=format!("prep-{}", o.id) class="obs-preparation" rows="3" maxlength="10000"
                     prop:value=prep
                     on:input=move |ev| typing.update(|t| { t.insert(typed_id.clone(), event_target_value(&ev)); })></textarea>
                 <button class="secondary save-preparation" disabled=move || act.pending().get() on:click=move |_| {
@@ -182,10 +183,10 @@ fn plan_editor(l: Locale, plan_id: String, editor: Editor, act: Act) -> impl Int
                     view! {
                         <li class="result-row" data-id=r.id.clone()>
                             <label for=text_id.clone()>{move || td_string!(l, result_text_label, n = n()).to_string()}</label>
-                            <textarea id=text_id class="result-text" rows="2" maxlength="500" prop:value=r.text.clone()
+                            <textarea use:grow id=text_id class="result-text" rows="2" maxlength="500" prop:value=r.text.clone()
                                 on:input=move |ev| id.with_value(|id| field(id, |r, v| r.text = v, ev))></textarea>
                             <label for=ind_id.clone()>{td_string!(l, indicators_label)}</label>
-                            <textarea id=ind_id class="result-indicators" rows="3" prop:value=r.indicators.clone()
+                            <textarea use:grow id=ind_id class="result-indicators" rows="3" prop:value=r.indicators.clone()
                                 on:input=move |ev| id.with_value(|id| field(id, |r, v| r.indicators = v, ev))></textarea>
                             <AskFirst class="link remove-result"
                                 label=Signal::derive(move || td_string!(l, remove_result, n = n()).to_string())
@@ -237,7 +238,7 @@ fn reflection_box(l: Locale, plan_id: String, open: Reflection, saved: Saved, ac
     view! {
         <h2>{td_string!(l, kinerja_reflection_heading)}</h2>
         <label for="plan-reflection">{td_string!(l, kinerja_reflection_label)}</label>
-        <textarea id="plan-reflection" rows="4" maxlength="10000" aria-describedby="plan-reflection-state"
+        <textarea use:grow id="plan-reflection" rows="4" maxlength="10000" aria-describedby="plan-reflection-state"
             prop:value=move || text.get()
             on:input=move |ev| {
                 let typed = event_target_value(&ev);

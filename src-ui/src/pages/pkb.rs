@@ -7,6 +7,7 @@ use crate::context::{Act, PageContext};
 use crate::draft::{Draft, Saved};
 use crate::i18n::{td_string, use_i18n};
 use crate::ipc;
+use crate::text_box::grow;
 use crate::view_model;
 use leptos::prelude::*;
 use penggerak_types::ipc::{reflection_draft_key, Action as UserAction, PkbItemView, PkbView};
@@ -114,7 +115,7 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
                     }>{td_string!(l, save_progress)}</button>
             })}
             <label for=reflection_id.clone()>{td_string!(l, reflection_label)}</label>
-            <textarea id=reflection_id class="reflection" rows="4" maxlength="10000" aria-describedby=format!("draft-{id}")
+            <textarea use:grow id=reflection_id class="reflection" rows="4" maxlength="10000" aria-describedby=format!("draft-{id}")
                 prop:value=move || reflection.get() on:input=on_input></textarea>
             <p class="muted draft-state" id=format!("draft-{id}") aria-live="polite">{move || state.get().line(l, saved)}</p>
             <button class="primary save-reflection"

@@ -5,6 +5,7 @@
 
 use crate::context::{feedback_list, loaded, plan_history, Act, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
+use crate::text_box::grow;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -174,7 +175,7 @@ fn decisions(
         <div id="member-decisions" class="actions">
             {returns.then(|| view! {
                 <label for="return-note">{td_string!(l, return_note_label)}</label>
-                <textarea id="return-note" rows="3" maxlength="2000" prop:value=move || note.get()
+                <textarea use:grow id="return-note" rows="3" maxlength="2000" prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             })}
             {moves.into_iter().map(|to| {
@@ -212,7 +213,7 @@ fn feedback(
         <h2>{td_string!(l, feedback_heading)}</h2>
         {feedback_list(l, "member-feedback", list, zone)}
         <label for="feedback-text">{td_string!(l, feedback_label)}</label>
-        <textarea id="feedback-text" rows="3" maxlength=penggerak_types::limits::TEXT prop:value=move || text.get()
+        <textarea use:grow id="feedback-text" rows="3" maxlength=penggerak_types::limits::TEXT prop:value=move || text.get()
             on:input=move |ev| text.set(event_target_value(&ev))></textarea>
         <button id="give-feedback" class="secondary" disabled=move || give.pending().get() on:click=move |_| {
             let new = NewFeedback { id: String::new(), plan_id: plan_id.clone(), text: text.get_untracked() };
@@ -260,7 +261,7 @@ fn rate_form(
             }).collect_view()}
         </select>
         <label for="predikat-note">{td_string!(l, predikat_note_label)}</label>
-        <textarea id="predikat-note" rows="3" maxlength="2000" prop:value=note
+        <textarea use:grow id="predikat-note" rows="3" maxlength="2000" prop:value=note
             on:input=move |ev| typed_note.set(Some(event_target_value(&ev)))></textarea>
         <button id="give-predikat" class="primary" disabled=move || act.pending().get() on:click=move |_| {
             let written = note_now();
@@ -338,10 +339,10 @@ fn observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
             <p class="preparation"><strong>{td_string!(l, obs_preparation)}</strong>" "
                 {if o.preparation.is_empty() { td_string!(l, obs_preparation_none).to_owned() } else { o.preparation.clone() }}</p>
             <label for=format!("obs-record-{}", o.id)>{td_string!(l, obs_record)}</label>
-            <textarea id=format!("obs-record-{}", o.id) class="obs-record" rows="3" maxlength="10000"
+            <textarea use:grow id=format!("obs-record-{}", o.id) class="obs-record" rows="3" maxlength="10000"
                 prop:value=move || record.get() on:input=move |ev| record.set(event_target_value(&ev))></textarea>
             <label for=format!("obs-follow-up-{}", o.id)>{td_string!(l, obs_follow_up)}</label>
-            <textarea id=format!("obs-follow-up-{}", o.id) class="obs-follow-up" rows="3" maxlength="10000"
+            <textarea use:grow id=format!("obs-follow-up-{}", o.id) class="obs-follow-up" rows="3" maxlength="10000"
                 prop:value=move || follow_up.get() on:input=move |ev| follow_up.set(event_target_value(&ev))></textarea>
             <button class="secondary save-observation" on:click=move |_| save(None)>{td_string!(l, obs_save)}</button>
             {next.map(|n| view! {

@@ -90,8 +90,38 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     })
     .await;
 
+    // The reflection box grows with what is typed (nothing scrolled out of sight), and shrinks back.
+    let size = |c: &fantoccini::Client| {
+        let c = c.clone();
+        async move {
+            let js = "const t = document.querySelector('#plan-reflection'); return [t.clientHeight, t.scrollHeight]";
+            let v: Vec<i64> = serde_json::from_value(c.execute(js, vec![]).await.unwrap()).unwrap();
+            (v[0], v[1])
+        }
+    };
+    let (empty, _) = size(&app).await;
+    let long = "Baris refleksi yang cukup panjang untuk satu baris kotak teks di layar ponsel. ".repeat(24);
+    penggerak_e2e::type_into(&app, "#plan-reflection", &long, "a long reflection").await;
+    let (tall, content) = size(&app).await;
+    assert!(tall > empty * 2, "the box grew with ~1,900 characters of text: {empty} px -> {tall} px");
+    assert!(content <= tall, "and shows all of it: {content} px of text in a {tall} px box");
+    // On a phone's width the text wraps to more lines, and the box follows: as tall as its text, or (as
+    // here) 70 % of the 740 px window, where it scrolls.
+    app.set_window_size(360, 740).await.unwrap();
+    eventually("the box refitted at a phone's width", || async {
+        let (narrow, content) = size(&app).await;
+        if narrow > tall && (content <= narrow || narrow >= 510) {
+            Ok(())
+        } else {
+            Err(format!("{content} px of text in a {narrow} px box (it was {tall} px at 1280)"))
+        }
+    })
+    .await;
+    app.set_window_size(1280, 800).await.unwrap();
     // Her reflection on the plan, the same way: kept as typed, then saved.
     penggerak_e2e::type_into(&app, "#plan-reflection", REFLECTION, "the reflection").await;
+    let (short, _) = size(&app).await;
+    assert!(short < tall, "the box shrank back with a short text: {tall} px -> {short} px");
     wait_text(&app, "#plan-reflection-state", "kept on the device", |t| t == "Draf tersimpan otomatis").await;
     press(&app, "#save-plan-reflection", "save the reflection").await;
     wait_text(&app, "#plan-reflection-state", "saved, then sent", |t| t == "Terkirim ✓").await;
