@@ -29,6 +29,9 @@ pub fn Rencana() -> impl IntoView {
         None => {}
     });
     let act: Act = ctx.action(error, ipc::act);
+    // The items whose editor is open. Kept here, not in each card: a card is drawn again when its item
+    // changes (a save), and an editor the user opened stays open through it.
+    let open: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let groups = move || {
         plan.with(|p| p.as_ref().map(|p| view_model::pkb_groups(&p.items)).unwrap_or_default())
             .into_iter()
@@ -59,7 +62,7 @@ pub fn Rencana() -> impl IntoView {
                         key=|v| (v.item.id.clone(), v.item.progress, v.item.reflection.clone(), v.pending, v.conflict)
                         let:v
                     >
-                        <PkbCard v=v act=act />
+                        <PkbCard v=v act=act open=open />
                     </For>
                 </ul>
             </For>
@@ -69,10 +72,35 @@ pub fn Rencana() -> impl IntoView {
 }
 
 #[component]
-fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
+fn PkbCard(v: PkbItemView, act: Act, open: RwSignal<Vec<String>>) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     let item = v.item;
     let id = item.id.clone();
+    // Shown compact (title, kind, JP, progress, the reflection's start) with "Ubah" to open its editor;
+    // an item with text typed and not sent opens with its editor open, so that text is in sight.
+    if v.draft.is_some() {
+        open.update_untracked(|o| {
+            if !o.contains(&id) {
+                o.push(id.clone());
+            }
+        });
+    }
+    let (open_id, toggle_id) = (id.clone(), id.clone());
+    let expanded = Memo::new(move |_| open.with(|o| o.contains(&open_id)));
+    let toggle = move |_| {
+        open.update(|o| match o.iter().position(|x| *x == toggle_id) {
+            Some(i) => {
+                o.swap_remove(i);
+            }
+            None => o.push(toggle_id.clone()),
+        })
+    };
+    let summary = if item.reflection.trim().is_empty() {
+        td_string!(l, reflection_none).to_owned()
+    } else {
+        item.reflection.clone()
+    };
+    let progress_line = td_string!(l, progress_percent, percent = item.progress).to_string();
     let progress = RwSignal::new(item.progress);
     let saved_progress = item.progress;
     let reflection = RwSignal::new(v.draft.clone().unwrap_or_else(|| item.reflection.clone()));
@@ -103,6 +131,18 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
                 {v.pending.then(|| view! { <span class="badge pending">{td_string!(l, waiting_sync)}</span> })}
                 {v.conflict.then(|| view! { <span class="badge warn">{td_string!(l, conflict)}</span> })}
             </p>
+            <div class="pkb-summary">
+                <p class="pkb-progress-line">
+                    <progress max="100" value=item.progress aria-hidden="true"></progress>
+                    <span>{progress_line}</span>
+                </p>
+                <p class="muted pkb-reflection-start">{summary}</p>
+                <button id=format!("edit-{id}") class="secondary edit-item" aria-controls=format!("editor-{id}")
+                    aria-expanded=move || expanded.get().to_string() on:click=toggle>
+                    {move || if expanded.get() { td_string!(l, item_close) } else { td_string!(l, item_edit) }}
+                </button>
+            </div>
+            <div id=format!("editor-{id}") class="pkb-editor" hidden=move || !expanded.get()>
             {(item.status != PkbStatus::Selesai || saved_progress < 100).then(|| view! {
                 <label for=progress_id.clone()>{move || td_string!(l, progress_percent, percent = progress.get()).to_string()}</label>
                 <input id=progress_id.clone() class="progress" type="range" min="0" max="100" step="5"
@@ -124,6 +164,7 @@ fn PkbCard(v: PkbItemView, act: Act) -> impl IntoView {
                     let patch = PkbItemPatch { reflection: Some(reflection.get()), ..Default::default() };
                     act.dispatch(UserAction::EditPkbItem { id: save_id.clone(), patch });
                 }>{td_string!(l, save_reflection)}</button>
+            </div>
         </li>
     }
 }

@@ -33,6 +33,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     // The proxy answers edits of this item itself; everything else passes.
     let path: &'static str = Box::leak(format!("/api/v1/pkb/items/{item_id}").into_boxed_str());
     proxy.set_mode(ChaosMode::Answer { path, status: 413, body: PROXY_PAGE });
+    press(&app, &format!("#edit-{item_id}"), "Ubah: the item's editor").await;
     let slider = find(&app, &format!("#progress-{item_id}"), "progress slider").await;
     let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
     slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight: +5 %
@@ -72,6 +73,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     // Her reflection on the same item is refused too: the reason in both languages, then she opens it
     // again, finds every character she wrote in its box, fixes it and sends it.
     open(&app, "rencana", "#rencana-title").await;
+    press(&app, &format!("#edit-{item_id}"), "Ubah: the item's editor").await;
     type_into(&app, &format!("#reflection-{item_id}"), REFLECTION, "her reflection").await;
     press(&app, &format!("#pkb-{item_id} .save-reflection"), "save the reflection").await;
     // Beranda points there too.

@@ -49,6 +49,7 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
         .unwrap();
 
     // Here, progress from the version the device holds: refused as stale, kept, marked.
+    press(&app, &format!("#edit-{item_id}"), "Ubah: the item's editor").await;
     let slider = find(&app, &format!("#progress-{item_id}"), "progress slider").await;
     let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
     slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight: +5 %

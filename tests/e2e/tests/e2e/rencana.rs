@@ -32,6 +32,12 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     let first = find(&app, ".pkb-item", "a plan item").await;
     let item_id = first.attr("id").await.unwrap().unwrap().trim_start_matches("pkb-").to_owned();
     let textarea = format!("#reflection-{item_id}");
+    // Items are compact: their editor opens with "Ubah".
+    let editor = find(&app, &format!("#editor-{item_id}"), "the item's editor").await;
+    assert!(!editor.is_displayed().await.unwrap(), "an item shows compact until Ubah is pressed");
+    wait_text(&app, &format!("#edit-{item_id}"), "Ubah", |t| t == "Ubah").await;
+    press(&app, &format!("#edit-{item_id}"), "Ubah").await;
+    wait_text(&app, &format!("#edit-{item_id}"), "open: Tutup", |t| t == "Tutup").await;
     type_into(&app, &textarea, REFLECTION, "typing the reflection").await;
     wait_text(&app, &format!("#draft-{item_id}"), "kept on the device", |t| t == "Draf tersimpan otomatis")
         .await;
@@ -78,6 +84,11 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     // Each found again by id: a saved change may move its item to another group.
     let mut marked = Vec::new();
     for id in ids {
+        // Its editor opened, if this page has not opened it yet (the first item's is open from before).
+        let toggle = find(&app, &format!("#edit-{id}"), "the item's Ubah").await;
+        if toggle.attr("aria-expanded").await.unwrap().as_deref() != Some("true") {
+            press(&app, &format!("#edit-{id}"), "Ubah").await;
+        }
         let slider = find(&app, &format!("#progress-{id}"), "progress slider").await;
         let before: u8 = slider.prop("value").await.unwrap().unwrap().parse().unwrap();
         assert!(before <= 95, "{id} has room for one more step: {before}");
