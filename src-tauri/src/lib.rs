@@ -27,6 +27,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::sync::sync_status,
         commands::sync::sync_now,
         commands::views::home,
+        commands::views::deadlines,
+        commands::views::export_deadlines,
         commands::views::kinerja,
         commands::views::approvals,
         commands::views::act,

@@ -161,6 +161,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/konflik") view={Lazy::<KonflikPage>::new()} />
                     <Route path=path!("/ditolak") view={Lazy::<DitolakPage>::new()} />
                     <Route path=path!("/bantuan") view={Lazy::<BantuanPage>::new()} />
+                    <Route path=path!("/tenggat") view={Lazy::<TenggatPage>::new()} />
                     <Route path=path!("/mulai") view={Lazy::<MulaiPage>::new()} />
                     <Route path=path!("/staf") view={Lazy::<StafPage>::new()} />
                     <Route path=path!("/staf/:id") view={Lazy::<StaffMemberPage>::new()} />

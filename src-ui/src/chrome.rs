@@ -52,6 +52,7 @@ fn title(l: Locale, p: Place) -> &'static str {
         Place::Refused => td_string!(l, refused_title),
         Place::Storage => td_string!(l, storage_title),
         Place::Welcome => td_string!(l, welcome_title),
+        Place::Deadlines => td_string!(l, deadlines_title),
     }
 }
 

@@ -184,6 +184,17 @@ pub async fn set_preferences(change: PreferencesChange) -> Result<Preferences, A
     call(cmd::SET_PREFERENCES, &SetPreferencesArgs { change }).await
 }
 
+/// Every deadline from today on.
+pub async fn deadlines() -> Result<Vec<penggerak_types::ipc::Deadline>, ApiError> {
+    call(cmd::DEADLINES, &NoArgs {}).await
+}
+
+/// Saves every deadline as a calendar file where the user chooses (`title`: the dialog's); whether it was
+/// saved (`false`: cancelled).
+pub async fn export_deadlines(title: String) -> Result<bool, ApiError> {
+    call(cmd::EXPORT_DEADLINES, &penggerak_types::ipc::ExportDeadlinesArgs { title }).await
+}
+
 /// The first-run cards were shown to the account signed in (they are not shown again on this device).
 pub async fn welcome_seen() -> Result<(), ApiError> {
     call(cmd::WELCOME_SEEN, &NoArgs {}).await

@@ -245,3 +245,17 @@ impl LazyRoute for MulaiPage {
         view! { <pages::welcome::Mulai /> }.into_any()
     }
 }
+
+/// Semua tenggat.
+pub struct TenggatPage;
+
+#[lazy_route]
+impl LazyRoute for TenggatPage {
+    fn data() -> Self {
+        TenggatPage
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::deadlines::Tenggat /> }.into_any()
+    }
+}

@@ -23,6 +23,7 @@
 //! (they are [`Sensitive`]).
 
 mod actions;
+mod calendar;
 mod changes;
 pub mod clock;
 mod data_use;

@@ -49,6 +49,8 @@ pub mod cmd {
     pub const ADD_PEER: &str = "add_peer";
     pub const REMOVE_PEER: &str = "remove_peer";
     pub const WELCOME_SEEN: &str = "welcome_seen";
+    pub const DEADLINES: &str = "deadlines";
+    pub const EXPORT_DEADLINES: &str = "export_deadlines";
 
     /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
     /// tests check that the capability grants exactly these and that each one is registered.
@@ -92,6 +94,8 @@ pub mod cmd {
         ADD_PEER,
         REMOVE_PEER,
         WELCOME_SEEN,
+        DEADLINES,
+        EXPORT_DEADLINES,
     ];
 }
 
@@ -369,6 +373,13 @@ pub struct StaffMemberView {
 /// [`crate::limits::TITLE`] characters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportStaffArgs {
+    pub title: String,
+}
+
+/// `export_deadlines`' argument: the save dialog's title, in the user's language (at most
+/// [`crate::limits::TITLE`] characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportDeadlinesArgs {
     pub title: String,
 }
 

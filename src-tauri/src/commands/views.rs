@@ -1,20 +1,57 @@
-//! `home`, `kinerja`, `approvals`, `communities`, `pkb`, `programmes` (what the screens show, from the
-//! local store), `act` (what the user does: applied at once, queued for the server) and `save_draft` (text
+//! `home`, `deadlines`, `kinerja`, `approvals`, `communities`, `pkb`, `programmes` (what the screens
+//! show, from the local store), `export_deadlines` (every deadline as a calendar file where the user
+//! chooses), `act` (what the user does: applied at once, queued for the server) and `save_draft` (text
 //! kept as it is typed), `conflicts` and `resolve` (both versions of a conflicting record, and the user's
 //! choice).
 
 use penggerak_core::Engine;
 use penggerak_types::ipc::{
-    Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Draft, Home, KinerjaView, PkbView,
-    ProgrammesView, RefusedChange, ReopenPage,
+    Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Deadline, Draft, Home, KinerjaView,
+    PkbView, ProgrammesView, RefusedChange, ReopenPage,
 };
-use penggerak_types::ApiError;
+use penggerak_types::{limits, ApiError, ErrorCode, Field, Reason};
 use std::sync::Arc;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
 
 #[tauri::command]
 pub async fn home(engine: State<'_, Arc<Engine>>) -> Result<Home, ApiError> {
     Ok(engine.home().await?)
+}
+
+/// Every deadline from today on ("Lihat semua tenggat"; Beranda shows the first few).
+#[tauri::command]
+pub async fn deadlines(engine: State<'_, Arc<Engine>>) -> Result<Vec<Deadline>, ApiError> {
+    Ok(engine.all_deadlines().await?)
+}
+
+/// Saves every deadline from today on as a calendar file (`.ics`) where the user chooses (the system's
+/// save dialog, opened here: the window itself may not open dialogs; `title` is its title, worded by the
+/// UI). Answers whether it was saved (`false`: she cancelled).
+#[tauri::command]
+pub async fn export_deadlines<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Arc<Engine>>,
+    title: String,
+) -> Result<bool, ApiError> {
+    if !limits::fits(&title, limits::TITLE) || limits::has_control(&title) {
+        let max = limits::TITLE as u32;
+        return Err(ApiError::refused(ErrorCode::Validation, Reason::TooLong { field: Field::Title, max }));
+    }
+    // Signed out there is nothing to export: answered before a dialog opens.
+    engine.all_deadlines().await?;
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(&title)
+        .add_filter("iCalendar", &["ics"])
+        .set_file_name("tenggat-penggerak.ics");
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(false) };
+    engine.export_deadlines(&path).await?;
+    Ok(true)
 }
 
 #[tauri::command]

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{DeadlineKind, Home as HomeData, SearchScope};
+use penggerak_types::ipc::{Deadline, DeadlineKind, Home as HomeData, SearchScope};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -126,29 +126,8 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         view! { <p>{td_string!(l, deadlines_none)}</p> }.into_any()
     } else {
         view! {
-            <ul id="deadlines" class="deadlines">
-                {h.deadlines.into_iter().map(|d| {
-                    let kind = view_model::deadline_kind_label(l, d.kind);
-                    let icon = match d.kind {
-                        DeadlineKind::Kinerja => icondata_lu::LuClipboardCheck,
-                        DeadlineKind::Pkb => icondata_lu::LuListChecks,
-                        DeadlineKind::Event => icondata_lu::LuCalendar,
-                        DeadlineKind::Programme => icondata_lu::LuGraduationCap,
-                    };
-                    view! {
-                        <li>
-                            <A href=view_model::deadline_href(&d) attr:class="deadline">
-                                <Icon icon=icon width="20" height="20" attr:aria-hidden="true" />
-                                <span class="deadline-text">
-                                    <span class="deadline-kind">{kind}</span>
-                                    <span class="date">{view_model::date_label(l, &d.date)}</span>" · "
-                                    <span class="deadline-title">{d.title}</span>
-                                </span>
-                            </A>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            {deadline_list(l, "deadlines", h.deadlines)}
+            <p><A href="/tenggat" attr:id="all-deadlines" attr:class="more-link">{td_string!(l, deadlines_all)}</A></p>
         }
         .into_any()
     };
@@ -171,5 +150,34 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         <h2>{td_string!(l, deadlines_heading)}</h2>
         {deadlines}
         <p id="kinerja-status">{kinerja}</p>
+    }
+}
+
+/// Deadlines as links to their pages, each with its kind (icon and word), date and title (`#{id}`).
+pub fn deadline_list(l: Locale, id: &'static str, deadlines: Vec<Deadline>) -> impl IntoView {
+    view! {
+        <ul id=id class="deadlines">
+            {deadlines.into_iter().map(|d| {
+                let kind = view_model::deadline_kind_label(l, d.kind);
+                let icon = match d.kind {
+                    DeadlineKind::Kinerja => icondata_lu::LuClipboardCheck,
+                    DeadlineKind::Pkb => icondata_lu::LuListChecks,
+                    DeadlineKind::Event => icondata_lu::LuCalendar,
+                    DeadlineKind::Programme => icondata_lu::LuGraduationCap,
+                };
+                view! {
+                    <li>
+                        <A href=view_model::deadline_href(&d) attr:class="deadline">
+                            <Icon icon=icon width="20" height="20" attr:aria-hidden="true" />
+                            <span class="deadline-text">
+                                <span class="deadline-kind">{kind}</span>
+                                <span class="date">{view_model::date_label(l, &d.date)}</span>" · "
+                                <span class="deadline-title">{d.title}</span>
+                            </span>
+                        </A>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

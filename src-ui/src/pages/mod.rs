@@ -3,6 +3,7 @@
 pub mod communities;
 pub mod community;
 pub mod conflicts;
+pub mod deadlines;
 pub mod help;
 pub mod home;
 pub mod material;

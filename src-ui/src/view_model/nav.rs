@@ -90,6 +90,8 @@ pub enum Place {
     Storage,
     /// The first-run cards.
     Welcome,
+    /// Every deadline (from Beranda).
+    Deadlines,
 }
 
 /// The page at `path` (the router's path, without a query): a page below a menu page is that page
@@ -110,6 +112,7 @@ pub fn place_of(path: &str) -> Place {
         "penyimpanan" => Place::Storage,
         "bantuan" => Place::Menu(Dest::Help),
         "mulai" => Place::Welcome,
+        "tenggat" => Place::Deadlines,
         _ => Place::Menu(Dest::Home),
     }
 }

@@ -91,6 +91,7 @@ async fn every_page_passes_the_wcag_checks_in_both_languages_light_and_dark() {
         ("/konflik".into(), "#conflicts-title"),
         ("/ditolak".into(), "#refused-title"),
         ("/bantuan".into(), "#help-title"),
+        ("/tenggat".into(), "#all-deadlines-list"),
         ("/mulai".into(), "#welcome-title"),
     ];
     for (language, home) in [("id", "Beranda"), ("en", "Home")] {

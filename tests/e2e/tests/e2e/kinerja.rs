@@ -49,6 +49,39 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     event.click().await.unwrap();
     find(&app, "#community-title", "the event's community").await;
     wait_text(&app, "#community-events", "the community lists the event", |t| t.contains(&title)).await;
+    // "Lihat semua tenggat": every deadline, and the list saved as a calendar file, read back.
+    open(&app, "home", "#user-name").await;
+    press(&app, "#all-deadlines", "Lihat semua tenggat").await;
+    find(&app, "#deadlines-title", "every deadline").await;
+    let mut shown = Vec::new();
+    for e in app.find_all(fantoccini::Locator::Css("#all-deadlines-list .deadline-title")).await.unwrap() {
+        shown.push(e.text().await.unwrap());
+    }
+    assert!(shown.contains(&title), "the full list has the event Beranda showed: {shown:?}");
+    screenshots(&app, "15-semua-tenggat").await;
+    let out = tempfile::tempdir().unwrap();
+    let ics = out.path().join("tenggat.ics");
+    press(&app, "#deadlines-export", "Simpan ke kalender").await;
+    answer_save_dialog("Simpan tenggat sebagai kalender", &ics).await;
+    wait_text(&app, "#deadlines-said", "saved", |t| t.starts_with("Tersimpan.")).await;
+    let text = std::fs::read_to_string(&ics).expect("the app wrote the calendar where she chose");
+    let calendar: icalendar::Calendar = text.parse().expect("a calendar file other programs can read");
+    let mut summaries: Vec<String> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .map(|e| {
+            use icalendar::Component;
+            assert!(
+                matches!(e.get_start(), Some(icalendar::DatePerhapsTime::Date(_))),
+                "each deadline is an all-day event: {e:?}"
+            );
+            e.get_summary().unwrap_or_default().to_owned()
+        })
+        .collect();
+    summaries.sort();
+    shown.sort();
+    assert_eq!(summaries, shown, "one event per deadline on the screen, with its title");
     // The next thing to do, her draft plan, is one tap from Beranda.
     open(&app, "home", "#user-name").await;
     wait_text(&app, "#home-next", "the next step", |t| t == "Lengkapi dan ajukan rencana kinerja").await;
