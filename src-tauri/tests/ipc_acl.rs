@@ -250,9 +250,9 @@ fn only_granted_commands_from_the_main_window_run() {
 /// The app's CSP stays strict: everything from the app itself, wasm allowed to compile, no inline or eval'd
 /// script, no remote origin anywhere (IPC aside), and every window loads the app's own pages.
 /// The window may open a file with the device's own viewer only inside the app's materials folder, only
-/// with the default program, and may open no URL at all.
+/// with the default program, and a URL only if it is https, only in the default browser.
 #[test]
-fn the_opener_opens_saved_materials_files_only() {
+fn the_opener_opens_saved_materials_files_and_https_links_only() {
     let server = TestServer::start();
     let mock = mock_app(&server);
     let (app, main) = (&mock.app, window(&mock.app, "main"));
@@ -280,10 +280,30 @@ fn the_opener_opens_saved_materials_files_only() {
     if let Err(e) = open(&inside, None) {
         assert!(!e.to_string().contains("Not allowed"), "a path in the materials folder is allowed: {e}");
     }
-    assert_refused(
-        invoke(&main, "plugin:opener|open_url", json!({ "url": "http://example.com/" }), LOCAL_ORIGIN),
-        "opening an http:// URL",
-    );
+    // Links: https only, in the default browser (a community event's online meeting).
+    let open_url = |url: &str, with: Option<&str>| {
+        invoke(&main, "plugin:opener|open_url", json!({ "url": url, "with": with }), LOCAL_ORIGIN)
+    };
+    let refused_url = |result: Result<Value, Value>, what: &str| {
+        let text = result.expect_err(&format!("{what} must be refused")).to_string();
+        assert!(
+            text.contains("Not allowed to open url"),
+            "{what}: refused by the opener's scope, got {text}"
+        );
+    };
+    for (url, what) in [
+        ("http://example.com/", "an http:// URL"),
+        ("file:///etc/passwd", "a file:// URL"),
+        ("javascript:alert(1)", "a javascript: URL"),
+        ("smb://server/share", "another scheme"),
+    ] {
+        refused_url(open_url(url, None), &format!("opening {what}"));
+    }
+    refused_url(open_url("https://meet.example.id/kom-1", Some("sh")), "an https link with a program");
+    // An https link in the default browser passes the scope (no browser here, so nothing opens).
+    if let Err(e) = open_url("https://meet.example.id/kom-1", None) {
+        assert!(!e.to_string().to_lowercase().contains("not allowed"), "an https link is allowed: {e}");
+    }
     assert_refused(
         invoke(&main, "plugin:opener|reveal_item_in_dir", json!({ "paths": [inside] }), LOCAL_ORIGIN),
         "showing a file in the file manager",

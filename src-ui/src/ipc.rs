@@ -285,6 +285,16 @@ pub async fn open_file(path: String) -> Result<(), ApiError> {
     call("plugin:opener|open_path", &OpenPath { path }).await
 }
 
+/// Opens a community event's link in the device's browser (the opener plugin; the capability allows
+/// `https://` addresses only, in the default browser).
+pub async fn open_link(url: String) -> Result<(), ApiError> {
+    #[derive(Serialize)]
+    struct OpenUrl {
+        url: String,
+    }
+    call("plugin:opener|open_url", &OpenUrl { url }).await
+}
+
 /// Marks a material to be fetched on Wi-Fi (`on`), or unmarks it.
 pub async fn download_later((id, on): (String, bool)) -> Result<(), ApiError> {
     call::<_, MaterialReader>(cmd::DOWNLOAD_LATER, &penggerak_types::ipc::DownloadLaterArgs { id, on })

@@ -48,13 +48,29 @@ fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
         view! {
             <ul id="community-events" class="list">
                 {item.events.into_iter().map(|e| {
-                    let place = e.place.or(e.link).unwrap_or_default();
+                    // An online meeting's address opens in the browser when it is https (the only
+                    // kind the app may open); any other is shown as text, to be copied.
+                    let secure = e.link.clone().filter(|u| view_model::is_https(u));
+                    let place = e.place.or(e.link.filter(|u| !view_model::is_https(u))).unwrap_or_default();
                     let (title, event_id) = (e.title.clone(), e.id.clone());
                     let date = view_model::local_date(&e.starts_at, zone);
                     view! {
                         <li>
                             <span class="date">{view_model::time_label(l, &e.starts_at, zone)}</span>" · "<strong>{e.title}</strong>
-                            <p class="muted">{place}</p>
+                            {(!place.is_empty()).then(|| view! { <p class="muted">{place}</p> })}
+                            {secure.map(|url| {
+                                let shown = url.clone();
+                                view! {
+                                    <p><button class="secondary event-link" data-url=shown on:click=move |_| {
+                                        let url = url.clone();
+                                        leptos::task::spawn_local(async move {
+                                            if let Err(e) = ipc::open_link(url).await {
+                                                leptos::logging::warn!("the event's link did not open: {}", e.message);
+                                            }
+                                        });
+                                    }>{td_string!(l, event_open_link)}</button></p>
+                                }
+                            })}
                             {e.speaker.map(|s| view! { <p class="muted">{td_string!(l, speaker)}" "{s}</p> })}
                             <button class="secondary event-to-pkb" disabled=move || act.pending().get() on:click=move |_| {
                                 let new = NewPkbItem {

@@ -1,5 +1,5 @@
 //! The Komunitas list: its search and filters (and the choices each filter offers) and the member count
-//! with the language's thousands separator.
+//! with the language's thousands separator; which event links the app may open.
 
 use crate::i18n::{td_string, Locale};
 use penggerak_types::api::Community;
@@ -53,9 +53,37 @@ pub fn filter_options(items: &[CommunityItem]) -> (Vec<String>, Vec<String>, Vec
     (pick(|c| &c.topic), pick(|c| &c.jenjang), pick(|c| &c.province))
 }
 
+/// Whether `url` is an address the app opens in the browser: `https://` and a host, nothing else (the
+/// opener's permission allows exactly these; an `http://` or any other link is shown as text).
+pub fn is_https(url: &str) -> bool {
+    let Some(rest) = url.get(..8).filter(|s| s.eq_ignore_ascii_case("https://")).map(|_| &url[8..]) else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_https_links_with_a_host_open() {
+        assert!(is_https("https://meet.example.id/kom-1-1"));
+        assert!(is_https("HTTPS://meet.example.id"));
+        for bad in [
+            "http://meet.example.id/x",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://",
+            "https:///path",
+            "https://meet.example.id/a b",
+            "ftp://x",
+            "",
+        ] {
+            assert!(!is_https(bad), "{bad:?} is shown as text, not opened");
+        }
+    }
 
     const ID: Locale = Locale::id;
     const EN: Locale = Locale::en;

@@ -231,8 +231,29 @@ impl Driver {
 }
 
 /// What an app under test runs in: the test's server, and data, settings and caches of its own.
+/// The device's opener as the app finds it (`xdg-open`, first on its `PATH`): a script that writes what it
+/// was asked to open to `<app_home>/opened.txt`, one line each, and opens nothing ([`Driver::opened`]).
+/// So no test ever starts a browser or a viewer, and each can see what the app handed the system.
+fn recording_opener(app_home: &Path) -> std::ffi::OsString {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = app_home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = bin.join("xdg-open");
+    let record = app_home.join("opened.txt");
+    let body = format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", record.display());
+    std::fs::write(&script, body).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = bin.into_os_string();
+    if let Some(rest) = std::env::var_os("PATH") {
+        path.push(":");
+        path.push(rest);
+    }
+    path
+}
+
 fn app_environment(command: &mut Command, server_url: &str, app_home: &Path) {
     command
+        .env("PATH", recording_opener(app_home))
         .env("PENGGERAK_SERVER", server_url)
         .env("XDG_DATA_HOME", app_home.join("data"))
         .env("XDG_CONFIG_HOME", app_home.join("config"))
@@ -248,6 +269,15 @@ impl Driver {
         sign_in(&app, identifier, password, name).await;
         wait_text(&app, "#sync-line", "first sync done", |t| t.contains("Terakhir disinkronkan")).await;
         app
+    }
+}
+
+impl Driver {
+    /// What the app asked the device's opener to open (files, links), oldest first.
+    pub fn opened(&self) -> Vec<String> {
+        std::fs::read_to_string(self.app_home.path().join("opened.txt"))
+            .map(|t| t.lines().map(str::to_owned).collect())
+            .unwrap_or_default()
     }
 }
 

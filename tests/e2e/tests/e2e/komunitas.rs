@@ -118,6 +118,30 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     assert!(detail.summary.is_member, "the server has her membership");
     assert_eq!(detail.summary.member_count, before + 1, "counted once, not once per retry");
 
+    // An online meeting's https link opens in the device's browser (the harness's opener records what the
+    // app handed the system): a community with one, found from the server's records.
+    let (online, url) = details
+        .iter()
+        .find_map(|d| {
+            let link = d.upcoming_events.iter().find_map(|e| e.link.clone())?;
+            Some((d.summary.id.clone(), link))
+        })
+        .expect("the demo data has an online meeting");
+    assert!(url.starts_with("https://"), "the demo's meetings are https: {url}");
+    open(&app, "komunitas", "#komunitas-title").await;
+    press(&app, &format!("#all-communities .community[data-id='{online}'] a"), "its community").await;
+    press(&app, &format!("#community-events .event-link[data-url='{url}']"), "the meeting's link").await;
+    let wanted = url.clone();
+    eventually("the link handed to the device's browser", || async {
+        let opened = driver.opened();
+        if opened.contains(&wanted) {
+            Ok(())
+        } else {
+            Err(format!("opened so far: {opened:?}"))
+        }
+    })
+    .await;
+
     // Pengaturan shows the server and that nothing waits; sign out from there.
     open(&app, "settings", "#settings-title").await;
     wait_text(&app, "#settings-server", "the server address", |t| t == server.base_url()).await;

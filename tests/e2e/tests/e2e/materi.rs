@@ -90,6 +90,17 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     find(&app, "#remove-material", "it can be removed").await;
     absent(&app, "#save-material", &format!("nothing left to download after {offer:?}")).await;
     screenshots_of(&app, "72-materi-tersimpan", Some("#material-text")).await;
+    // Its file opens in the device's own viewer: the app hands the system the saved file's path, inside
+    // the app's materials folder (the harness's opener records it; the permission allows nothing else).
+    press(&app, ".material-file .open-file", "Buka berkas").await;
+    let path = penggerak_e2e::eventually("the file handed to the device's viewer", || async {
+        driver.opened().into_iter().last().ok_or_else(|| "nothing opened yet".to_owned())
+    })
+    .await;
+    assert!(
+        path.contains("/id.penggerak.desktop/materials/") && std::path::Path::new(&path).is_file(),
+        "a saved file in the app's materials folder: {path}"
+    );
 
     // No server, and the app killed: the material is still there to read.
     server.stop();
