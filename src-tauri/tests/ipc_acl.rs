@@ -310,6 +310,23 @@ fn the_opener_opens_saved_materials_files_and_https_links_only() {
     );
 }
 
+/// The save dialogs' titles come from the window: one too long, or with a control character, is refused
+/// before anything else runs (signed out, the refusal is still the title's, not the session's).
+#[test]
+fn a_save_dialogs_title_is_bounded() {
+    let server = TestServer::start();
+    let mock = mock_app(&server);
+    let main = window(&mock.app, "main");
+    let long = "x".repeat(penggerak_types::limits::TITLE + 1);
+    for command in [cmd::EXPORT_DEADLINES, cmd::EXPORT_STAFF] {
+        for (title, what) in [(long.as_str(), "a title too long"), ("Simpan\u{7}", "a control character")] {
+            let err = invoke(&main, command, json!({ "title": title }), LOCAL_ORIGIN)
+                .expect_err(&format!("{command}: {what} must be refused"));
+            assert_eq!(err["code"], "validation", "{command}: {what} is the title's fault: {err}");
+        }
+    }
+}
+
 #[test]
 fn content_security_policy_is_strict_and_local() {
     let context = penggerak_app::context::<MockRuntime>();

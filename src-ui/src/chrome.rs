@@ -97,7 +97,10 @@ pub fn Menu() -> impl IntoView {
                     </button>
                 </li>
             </ul>
-            <ul id="nav-more-list" class="nav-more-list" aria-label=move || t_string!(i18n, nav_more_label)>
+            // A page chosen in the sheet closes it, the page already open too (its address does not change,
+            // so the effect above does not run, and the sheet stayed over the page).
+            <ul id="nav-more-list" class="nav-more-list" aria-label=move || t_string!(i18n, nav_more_label)
+                on:click=move |_| more_open.set(false)>
                 {menu.more.into_iter().map(|d| view! { <li>{entry(d)}</li> }).collect_view()}
             </ul>
         </nav>

@@ -5,10 +5,9 @@
 use penggerak_core::Engine;
 use penggerak_types::api::{StaffSummary, SupervisedSchool};
 use penggerak_types::ipc::{Fetched, StaffMemberView, StaffView};
-use penggerak_types::{limits, ApiError, ErrorCode, Field, Reason};
+use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 #[tauri::command]
 pub async fn staff(engine: State<'_, Arc<Engine>>) -> Result<StaffView, ApiError> {
@@ -29,18 +28,13 @@ pub async fn export_staff<R: Runtime>(
     engine: State<'_, Arc<Engine>>,
     title: String,
 ) -> Result<bool, ApiError> {
-    if !limits::fits(&title, limits::TITLE) || limits::has_control(&title) {
-        let max = limits::TITLE as u32;
-        return Err(ApiError::refused(ErrorCode::Validation, Reason::TooLong { field: Field::Title, max }));
-    }
+    super::dialog_title(&title)?;
     // Only a principal signed in has a table: anyone else is answered before a dialog opens.
     engine.staff().await?;
-    let dialog =
-        app.dialog().file().set_title(&title).add_filter("CSV", &["csv"]).set_file_name("staf-sekolah.csv");
-    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(false) };
+    let file = ("CSV", &["csv"][..]);
+    let Some(path) = super::save_dialog(&app, &title, file, "staf-sekolah.csv").await? else {
+        return Ok(false);
+    };
     engine.export_staff(&path).await?;
     Ok(true)
 }

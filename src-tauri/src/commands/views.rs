@@ -9,10 +9,9 @@ use penggerak_types::ipc::{
     Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Deadline, Draft, Home, KinerjaView,
     PkbView, ProgrammesView, RefusedChange, ReopenPage,
 };
-use penggerak_types::{limits, ApiError, ErrorCode, Field, Reason};
+use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 #[tauri::command]
 pub async fn home(engine: State<'_, Arc<Engine>>) -> Result<Home, ApiError> {
@@ -34,22 +33,13 @@ pub async fn export_deadlines<R: Runtime>(
     engine: State<'_, Arc<Engine>>,
     title: String,
 ) -> Result<bool, ApiError> {
-    if !limits::fits(&title, limits::TITLE) || limits::has_control(&title) {
-        let max = limits::TITLE as u32;
-        return Err(ApiError::refused(ErrorCode::Validation, Reason::TooLong { field: Field::Title, max }));
-    }
+    super::dialog_title(&title)?;
     // Signed out there is nothing to export: answered before a dialog opens.
     engine.all_deadlines().await?;
-    let dialog = app
-        .dialog()
-        .file()
-        .set_title(&title)
-        .add_filter("iCalendar", &["ics"])
-        .set_file_name("tenggat-penggerak.ics");
-    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(false) };
+    let file = ("iCalendar", &["ics"][..]);
+    let Some(path) = super::save_dialog(&app, &title, file, "tenggat-penggerak.ics").await? else {
+        return Ok(false);
+    };
     engine.export_deadlines(&path).await?;
     Ok(true)
 }

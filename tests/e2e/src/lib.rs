@@ -367,7 +367,10 @@ pub async fn press(c: &Client, css: &str, step: &str) {
                 Ok(_) => match e.click().await {
                     Ok(()) => return,
                     Err(err) if is_stale(&err) => last = "replaced while pressed".into(),
-                    Err(err) => panic!("{step}: pressing `{css}`: {err}"),
+                    Err(err) => {
+                        screenshot(c, &format!("failed-{step}")).await;
+                        panic!("{step}: pressing `{css}`: {err:?} (see .e2e-artifacts/failed-{step}.png)")
+                    }
                 },
                 Err(err) if is_stale(&err) => last = "replaced while looked at".into(),
                 Err(err) => panic!("{step}: reading `{css}`: {err}"),
@@ -513,11 +516,34 @@ pub async fn sign_in(c: &Client, identifier: &str, password: &str, name: &str) {
 /// phone-sized window a page off the bottom bar is behind "Lainnya", which is opened first.
 pub async fn open(c: &Client, nav: &str, heading: &str) {
     let entry = find(c, &format!("#nav-{nav}"), "menu").await;
-    if !entry.is_displayed().await.unwrap_or(true) {
+    let sheet = !entry.is_displayed().await.unwrap_or(true);
+    if sheet {
         press(c, "#nav-more", "Lainnya").await;
     }
     press(c, &format!("#nav-{nav}"), "menu").await;
     find(c, heading, &format!("page {nav}")).await;
+    if sheet {
+        // The sheet closes once a page is chosen, the page already open too (it stayed over the page).
+        wait_attr(c, "#nav-more", "aria-expanded", "false", "the Lainnya sheet closed").await;
+    }
+}
+
+/// Waits until `css`'s attribute `attr` is `want`; on timeout saves a screenshot named after the step and
+/// panics.
+pub async fn wait_attr(c: &Client, css: &str, attr: &str, want: &str, step: &str) {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    let mut last = None;
+    while Instant::now() < deadline {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            last = e.attr(attr).await.ok().flatten();
+            if last.as_deref() == Some(want) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    screenshot(c, &format!("failed-{step}")).await;
+    panic!("{step}: `{css}` [{attr}] was never {want:?} within {STEP_TIMEOUT:?} (last: {last:?})");
 }
 
 /// Signs out from Pengaturan once nothing waits to be sent (a change the server has may still be leaving

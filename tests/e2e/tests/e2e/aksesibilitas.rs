@@ -40,6 +40,14 @@ async fn check_pages(c: &Client, tag: &str, pages: &[(String, &str)], found: &mu
     }
 }
 
+/// Chooses the app's language in Pengaturan (`id` or `en`) and waits for the menu to speak it.
+async fn set_language(c: &Client, language: &str) {
+    let home = if language == "en" { "Home" } else { "Beranda" };
+    open(c, "settings", "#settings-title").await;
+    press(c, &format!("#language-{language}"), language).await;
+    wait_text(c, "#nav-home", "the menu in the language", |t| t == home).await;
+}
+
 async fn set_look(c: &Client, theme: &str) {
     open(c, "settings", "#settings-title").await;
     press(c, &format!("#theme-{theme}"), theme).await;
@@ -98,10 +106,8 @@ async fn every_page_passes_the_wcag_checks_in_both_languages_light_and_dark() {
         ("/tenggat".into(), "#all-deadlines-list"),
         ("/mulai".into(), "#welcome-title"),
     ];
-    for (language, home) in [("id", "Beranda"), ("en", "Home")] {
-        open(&app, "settings", "#settings-title").await;
-        press(&app, &format!("#language-{language}"), language).await;
-        wait_text(&app, "#nav-home", "the menu in the language", |t| t == home).await;
+    for language in ["id", "en"] {
+        set_language(&app, language).await;
         for theme in ["light", "dark"] {
             set_look(&app, theme).await;
             check_pages(&app, &format!("guru-{language}-{theme}"), &teacher, &mut found).await;
@@ -122,10 +128,8 @@ async fn every_page_passes_the_wcag_checks_in_both_languages_light_and_dark() {
             press(&app, "#storage-remove-all-no", "Batal").await;
         }
     }
-    app.set_window_size(1280, 800).await.unwrap();
     set_look(&app, "system").await;
-    press(&app, "#language-id", "back to Bahasa Indonesia").await;
-    wait_text(&app, "#nav-home", "the menu in Bahasa Indonesia", |t| t == "Beranda").await;
+    set_language(&app, "id").await;
     sign_out(&app).await;
 
     // A principal's staff pages and a pengawas's schools, both languages, light and dark.
@@ -152,19 +156,15 @@ async fn every_page_passes_the_wcag_checks_in_both_languages_light_and_dark() {
             list.push((path.into(), link));
             list.push((href, detail));
         }
-        for (language, home) in [("id", "Beranda"), ("en", "Home")] {
-            open(&app, "settings", "#settings-title").await;
-            press(&app, &format!("#language-{language}"), language).await;
-            wait_text(&app, "#nav-home", "the menu in the language", |t| t == home).await;
+        for language in ["id", "en"] {
+            set_language(&app, language).await;
             for theme in ["light", "dark"] {
                 set_look(&app, theme).await;
                 check_pages(&app, &format!("{}-{language}-{theme}", &who[..4]), &list, &mut found).await;
             }
         }
-        app.set_window_size(1280, 800).await.unwrap();
         set_look(&app, "system").await;
-        press(&app, "#language-id", "back to Bahasa Indonesia").await;
-        wait_text(&app, "#nav-home", "the menu in Bahasa Indonesia", |t| t == "Beranda").await;
+        set_language(&app, "id").await;
         sign_out(&app).await;
     }
     app.close().await.unwrap();
