@@ -496,14 +496,15 @@ pub async fn sign_in(c: &Client, identifier: &str, password: &str, name: &str) {
     type_into(c, "#identifier", identifier, "identifier").await;
     type_into(c, "#password", password, "password").await;
     press(c, "#sign-in", "sign-in button").await;
-    let cards = eventually("Beranda or the first-run cards after sign-in", || async {
-        if c.find(Locator::Css("#welcome-title")).await.is_ok() {
-            Ok(true)
-        } else if c.find(Locator::Css("#user-name")).await.is_ok() {
-            Ok(false)
-        } else {
-            Err("neither is shown".to_owned())
+    // Where the signed-in frame opened: the app sets its address before the frame is built, so this is
+    // known as soon as the frame's menu is there (deciding by which page's element shows up first raced
+    // with the cards' page being read in).
+    let cards = eventually("the signed-in frame after sign-in", || async {
+        if c.find(Locator::Css("#nav-home")).await.is_err() {
+            return Err("not signed in yet".to_owned());
         }
+        let path = c.execute("return location.pathname", vec![]).await.map_err(|e| e.to_string())?;
+        Ok(path == serde_json::json!("/mulai"))
     })
     .await;
     if cards {
