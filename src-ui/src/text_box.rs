@@ -1,7 +1,7 @@
 //! Text boxes that grow with their text: `<textarea use:grow …>` is as tall as what it holds (from its
-//! `rows` up, to at most most of the window, where it scrolls), when drawn, as it is typed in, when it is
-//! focused and when the window's width changes. WebKitGTK has no `field-sizing: content` (checked in the app's webview: `CSS.supports` is
-//! false), so the height is set here.
+//! `rows` up to 70 % of the window, where it scrolls), when drawn, as it is typed in, when it is focused
+//! and when the window's width changes. WebKitGTK has no `field-sizing: content` (checked in the app's
+//! webview: `CSS.supports` is false), so the height is set here.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::closure::Closure;
