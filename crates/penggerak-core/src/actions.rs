@@ -35,6 +35,8 @@ impl Engine {
         let change: Change = match action {
             Action::JoinCommunity { id } => changes::join_community(store, &me.id, &id).await?,
             Action::LeaveCommunity { id } => changes::leave_community(store, &me.id, &id).await?,
+            Action::AttendEvent { id } => changes::attendance_change(store, &me.id, &id, true).await?,
+            Action::UnattendEvent { id } => changes::attendance_change(store, &me.id, &id, false).await?,
             Action::AddPkbItem { mut new } => {
                 // The screen leaves the id to the engine: a new UUID, stable from here on, offline too.
                 if new.id.is_empty() {

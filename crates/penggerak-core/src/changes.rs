@@ -4,7 +4,7 @@
 
 use crate::outbox::{Change, LocalWrite};
 use crate::{CoreError, LocalStore};
-use penggerak_types::api::{Community, Membership};
+use penggerak_types::api::{attendance_id, attendance_open, Attendance, Community, CommunityEventRecord, Membership};
 use penggerak_types::ipc::ChangeLabel;
 use penggerak_types::kinerja::{
     Actor, Cycle, NewFeedback, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanEvent,
@@ -65,6 +65,56 @@ async fn membership_change(
         (ChangeLabel::Join { community: name }, Write::JoinCommunity { community })
     } else {
         (ChangeLabel::Leave { community: name }, Write::LeaveCommunity { community })
+    };
+    Ok(Change { label, write, body: None, local })
+}
+
+/// Say "Saya hadir" at event `event_id` as `user_id` (`attend`), or take it back: the attendance appears
+/// (or goes) and the event's count moves at once. Refused here, before anything is queued, when the user is
+/// not a member of its community (a join made offline counts) or when attendance cannot be said now by the
+/// device's clock; the server decides again by its own.
+pub async fn attendance_change(
+    store: &LocalStore,
+    user_id: &str,
+    event_id: &str,
+    attend: bool,
+) -> Result<Change, CoreError> {
+    let record =
+        store.record(RecordKind::CommunityEvent, event_id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
+    let mut event: CommunityEventRecord = record.parse()?;
+    if store.record(RecordKind::Membership, &format!("{}:{user_id}", event.community_id)).await?.is_none() {
+        return Err(CoreError::Refused(Reason::MembersOnly));
+    }
+    let starts_at = crate::clock::unix_of(&event.event.starts_at)
+        .ok_or(CoreError::Refused(Reason::NotValid { field: penggerak_types::Field::CommunityEvent }))?;
+    attendance_open(starts_at, store.now()).map_err(CoreError::Refused)?;
+    let id = attendance_id(event_id, user_id);
+    let attended = store.record(RecordKind::Attendance, &id).await?.is_some();
+    let mut local = Vec::new();
+    if attend != attended {
+        local.push(if attend {
+            let a = Attendance {
+                event_id: event_id.to_owned(),
+                community_id: event.community_id.clone(),
+                user_id: user_id.to_owned(),
+                attended_at: store.now_rfc3339(),
+            };
+            LocalWrite::Put { kind: RecordKind::Attendance, id, data: to_value(&a)? }
+        } else {
+            LocalWrite::Delete { kind: RecordKind::Attendance, id }
+        });
+        event.event.attendee_count = (event.event.attendee_count + if attend { 1 } else { -1 }).max(0);
+        local.push(LocalWrite::Put {
+            kind: RecordKind::CommunityEvent,
+            id: event_id.to_owned(),
+            data: to_value(&event)?,
+        });
+    }
+    let (title, event) = (event.event.title, event_id.to_owned());
+    let (label, write) = if attend {
+        (ChangeLabel::Attend { event: title }, Write::AttendEvent { event })
+    } else {
+        (ChangeLabel::Unattend { event: title }, Write::UnattendEvent { event })
     };
     Ok(Change { label, write, body: None, local })
 }

@@ -16,6 +16,13 @@ pub fn date_after(date: &str) -> Option<String> {
     next.format(&fmt).ok()
 }
 
+/// The instant an RFC 3339 time names, in Unix seconds, or `None` if it names none.
+pub(crate) fn unix_of(rfc3339: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
 /// The year of a date (`YYYY-MM-DD`), or 0 if it has none.
 pub(crate) fn year_of(date: &str) -> i32 {
     date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)

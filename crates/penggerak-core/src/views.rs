@@ -8,7 +8,7 @@ use crate::{CoreError, Engine, LocalStore};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
     plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Approval, ChangeField, ChangeLabel,
-    CommunitiesView, CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, Home, ItemStatus,
+    CommunitiesView, CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, EventItem, Home, ItemStatus,
     KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, RefusedChange,
     StageStatus, HOME_DEADLINES,
 };
@@ -313,27 +313,45 @@ async fn communities(store: &LocalStore, today: &str) -> Result<CommunitiesView,
             memberships.push(m.community_id);
         }
     }
-    let events: Vec<CommunityEventRecord> = store.all(RecordKind::CommunityEvent).await?;
+    // The user's attendances (an attendance said offline counts at once), and whether each waits to sync.
+    let mut attended = std::collections::HashMap::new();
+    for r in store.records(RecordKind::Attendance).await? {
+        if let Some(event) = r.id.strip_suffix(&format!(":{}", me.id)) {
+            attended.insert(event.to_owned(), r.pending);
+        }
+    }
+    // An event's record is also touched by saying attendance (its count): pending when that waits.
+    let mut events = Vec::new();
+    for r in store.records(RecordKind::CommunityEvent).await? {
+        events.push((r.parse::<CommunityEventRecord>()?, r.pending));
+    }
+    let now = store.now();
     let mut out = Vec::new();
     for r in store.records(RecordKind::Community).await? {
         let community: Community = r.parse()?;
-        let mut upcoming: Vec<_> = events
-            .iter()
-            .filter(|e| {
-                e.community_id == community.id && local_date(&e.event.starts_at, me.zone()).as_str() >= today
-            })
-            .map(|e| e.event.clone())
-            .collect();
-        upcoming.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
+        let member = memberships.contains(&community.id);
+        let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+        for (e, event_pending) in events.iter().filter(|(e, _)| e.community_id == community.id) {
+            let open = crate::clock::unix_of(&e.event.starts_at)
+                .map(|start| penggerak_types::api::attendance_open(start, now).is_ok());
+            let item = EventItem {
+                attended: attended.contains_key(&e.event.id),
+                pending: attended.get(&e.event.id).copied().unwrap_or(false) || *event_pending,
+                can_attend: member && open == Some(true),
+                event: e.event.clone(),
+            };
+            if local_date(&e.event.starts_at, me.zone()).as_str() >= today {
+                upcoming.push(item);
+            } else if open == Some(true) {
+                past.push(item);
+            }
+        }
+        upcoming.sort_by(|a, b| a.event.starts_at.cmp(&b.event.starts_at));
+        past.sort_by(|a, b| b.event.starts_at.cmp(&a.event.starts_at));
         // A join or leave touches the membership and the community: either marks it waiting.
         let membership = store.record(RecordKind::Membership, &format!("{}:{}", community.id, me.id)).await?;
         let pending = r.pending || membership.is_some_and(|m| m.pending);
-        out.push(CommunityItem {
-            member: memberships.contains(&community.id),
-            pending,
-            events: upcoming,
-            community,
-        });
+        out.push(CommunityItem { member, pending, events: upcoming, past, community });
     }
     out.sort_by(|a, b| a.community.name.cmp(&b.community.name));
     Ok(CommunitiesView { communities: out })

@@ -117,7 +117,7 @@ async fn communities_join_offline_shows_at_once_and_counts_once_synced() {
         view.communities
             .iter()
             .flat_map(|c| &c.events)
-            .all(|e| e.starts_at.get(..10).unwrap() >= today.as_str()),
+            .all(|e| e.event.starts_at.get(..10).unwrap() >= today.as_str()),
         "only events from today on"
     );
     let other = view.communities.iter().find(|c| !c.member).expect("a community she is not in").clone();
@@ -137,6 +137,55 @@ async fn communities_join_offline_shows_at_once_and_counts_once_synced() {
     let now = view.communities.iter().find(|c| c.community.id == other.community.id).unwrap();
     assert!(now.member && !now.pending, "{now:?}");
     assert_eq!(now.community.member_count, other.community.member_count + 1, "the server counted her once");
+}
+
+#[tokio::test]
+async fn saya_hadir_offline_shows_at_once_and_the_server_counts_it_once_synced() {
+    use penggerak_core::CoreError;
+    use penggerak_types::Reason;
+    let mut server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let view = siti.communities().await.unwrap();
+    // kom-02 (she is a member) met ten days ago; its lead said he was there.
+    let kom = view.communities.iter().find(|c| c.community.id == "kom-02").unwrap().clone();
+    assert!(kom.member);
+    assert_eq!(kom.past.len(), 1, "the past meeting is listed while attendance can still be said: {kom:?}");
+    let met = kom.past[0].clone();
+    assert!(met.can_attend && !met.attended && !met.pending, "{met:?}");
+    assert_eq!(met.event.attendee_count, 1);
+    assert!(kom.events.iter().all(|e| !e.can_attend), "what has not begun cannot be attended yet");
+    let refused = siti.act(Action::AttendEvent { id: kom.events[0].event.id.clone() }).await;
+    assert!(
+        matches!(refused, Err(CoreError::Refused(Reason::AttendanceNotYet))),
+        "refused on the device, not queued: {refused:?}"
+    );
+    let stranger = view.communities.iter().find(|c| !c.member && !c.past.is_empty()).unwrap();
+    assert!(!stranger.past[0].can_attend, "only members may say it");
+    let refused = siti.act(Action::AttendEvent { id: stranger.past[0].event.id.clone() }).await;
+    assert!(matches!(refused, Err(CoreError::Refused(Reason::MembersOnly))), "{refused:?}");
+
+    // Offline: she was there; it shows at once, counted, waiting.
+    server.stop();
+    siti.act(Action::AttendEvent { id: met.event.id.clone() }).await.unwrap();
+    let now = siti.communities().await.unwrap().communities.into_iter().find(|c| c.community.id == "kom-02");
+    let now = now.unwrap().past[0].clone();
+    assert!(now.attended && now.pending, "{now:?}");
+    assert_eq!(now.event.attendee_count, 2, "counted at once");
+
+    server.restart();
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0, "the outbox sent it");
+    let now = siti.communities().await.unwrap().communities.into_iter().find(|c| c.community.id == "kom-02");
+    let now = now.unwrap().past[0].clone();
+    assert!(now.attended && !now.pending, "{now:?}");
+    assert_eq!(now.event.attendee_count, 2, "the server's count: the lead and her, once");
+
+    // Taken back (a wrong tap): gone, and the server's count goes back.
+    siti.act(Action::UnattendEvent { id: met.event.id.clone() }).await.unwrap();
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
+    let now = siti.communities().await.unwrap().communities.into_iter().find(|c| c.community.id == "kom-02");
+    let now = now.unwrap().past[0].clone();
+    assert!(!now.attended && !now.pending && now.event.attendee_count == 1, "{now:?}");
 }
 
 #[tokio::test]
@@ -813,7 +862,7 @@ async fn a_teacher_adds_activities_to_her_plan_from_the_app() {
     siti.act(Action::AddPkbItem { new: new("Lokakarya asesmen formatif", PkbItemKind::Lokakarya, None) })
         .await
         .unwrap();
-    let event = siti.communities().await.unwrap().communities.into_iter().flat_map(|c| c.events).next();
+    let event = siti.communities().await.unwrap().communities.into_iter().flat_map(|c| c.events).map(|e| e.event).next();
     let event = event.expect("a community of hers has an event coming");
     siti.act(Action::AddPkbItem {
         new: new(&event.title, PkbItemKind::KomunitasBelajar, Some(event.id.clone())),

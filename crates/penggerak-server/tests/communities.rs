@@ -253,3 +253,51 @@ async fn keys_are_kept_thirty_days_then_expire() {
     assert_eq!(left, 2, "the fresh join's key and the 29-day-old key stay");
     db.pool.close().await;
 }
+
+#[tokio::test]
+async fn a_member_says_she_was_at_an_event_and_the_event_counts_her() {
+    use penggerak_types::api::{Attendance, CommunityEventRecord};
+    let s = TestServer::start();
+    let siti = Api::sign_in(&s, SITI).await;
+    let agus = Api::sign_in(&s, AGUS).await;
+    // kom-02's first event was ten days ago (its lead said he was there); Siti is a member, Agus is not.
+    let r = siti.post("/community-events/kom-02-ev1/attend", Some(&key())).await;
+    assert_eq!(r.status(), StatusCode::OK, "a member may say she was at a past event within the window");
+    let said: Changed = r.json().await.unwrap();
+    let kinds: Vec<_> = said.records.iter().map(|r| (r.kind, r.deleted)).collect();
+    assert_eq!(kinds, [(RecordKind::Attendance, false), (RecordKind::CommunityEvent, false)]);
+    let a: Attendance = said.records[0].parse().unwrap();
+    assert_eq!((a.event_id.as_str(), a.community_id.as_str(), a.user_id.as_str()), ("kom-02-ev1", "kom-02", "guru-siti"));
+    let event: CommunityEventRecord = said.records[1].parse().unwrap();
+    assert_eq!(event.event.attendee_count, 2, "the lead and Siti");
+    let again: Changed = siti.post("/community-events/kom-02-ev1/attend", Some(&key())).await.json().await.unwrap();
+    assert_eq!(again, said, "saying it twice is one attendance and changes no record");
+
+    let (records, _) = agus.sync_all().await;
+    assert!(
+        !records.iter().any(|r| r.kind == RecordKind::Attendance && r.id.ends_with(":guru-siti")),
+        "her attendance is hers: another teacher's feed does not carry it"
+    );
+    let seen: CommunityEventRecord =
+        records.iter().find(|r| r.id == "kom-02-ev1").expect("events are public").parse().unwrap();
+    assert_eq!(seen.event.attendee_count, 2, "but everyone sees the count");
+
+    let err = |r| common::expect_error(r, StatusCode::CONFLICT, ErrorCode::Conflict);
+    let refused = err(agus.post("/community-events/kom-02-ev1/attend", Some(&key())).await).await;
+    assert_eq!(refused.reason, Some(penggerak_types::Reason::MembersOnly), "only members of its community");
+    let refused = err(siti.post("/community-events/kom-02-ev2/attend", Some(&key())).await).await;
+    assert_eq!(refused.reason, Some(penggerak_types::Reason::AttendanceNotYet), "not before it starts");
+    error_of(
+        siti.post("/community-events/kom-99-ev1/attend", Some(&key())).await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+    )
+    .await;
+
+    let back: Changed = siti.post("/community-events/kom-02-ev1/unattend", Some(&key())).await.json().await.unwrap();
+    assert!(back.records[0].deleted && back.records[0].kind == RecordKind::Attendance, "taking it back deletes it");
+    let event: CommunityEventRecord = back.records[1].parse().unwrap();
+    assert_eq!(event.event.attendee_count, 1);
+    let detail = siti.detail("kom-02").await;
+    assert!(detail.upcoming_events.iter().all(|e| e.attendee_count == 0), "no one was at what has not begun");
+}

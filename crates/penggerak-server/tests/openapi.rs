@@ -21,6 +21,8 @@ const CORE: &[(&str, &str)] = &[
     (route::COMMUNITY, "get"),
     (route::COMMUNITY_JOIN, "post"),
     (route::COMMUNITY_LEAVE, "post"),
+    (route::EVENT_ATTEND, "post"),
+    (route::EVENT_UNATTEND, "post"),
 ];
 const PROGRAMMES: &[(&str, &str)] = &[
     (route::PROGRAMMES, "get"),

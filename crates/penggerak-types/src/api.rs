@@ -244,6 +244,9 @@ pub struct CommunityEvent {
     /// Where it meets online, if it does.
     pub link: Option<String>,
     pub speaker: Option<String>,
+    /// Members who said they were there ("Saya hadir"), as the server counts them.
+    #[serde(default)]
+    pub attendee_count: i64,
 }
 
 /// `GET /api/v1/communities/{id}`, and the answer to join and leave.
@@ -297,6 +300,38 @@ pub struct Membership {
     pub joined_at: String,
 }
 
+/// The `attendance` record: the caller was at a community event ("Saya hadir"). Its id is
+/// `<event id>:<user id>`; taking it back deletes it. Seen by the attendee only; the event counts them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attendance {
+    pub event_id: String,
+    pub community_id: String,
+    pub user_id: String,
+    /// When it was said (RFC 3339).
+    pub attended_at: String,
+}
+
+/// The id of the `attendance` record of `user_id` at `event_id`.
+pub fn attendance_id(event_id: &str, user_id: &str) -> String {
+    format!("{event_id}:{user_id}")
+}
+
+/// Whether attendance of an event starting at `starts_at` may be said (or taken back) at `now` (both Unix
+/// seconds): from [`crate::limits::ATTENDANCE_EARLY_SECS`] before it starts to
+/// [`crate::limits::ATTENDANCE_DAYS`] days after. The server decides by its clock; the app uses the same
+/// rule to show "Saya hadir" only while it can be said.
+pub fn attendance_open(starts_at: i64, now: i64) -> Result<(), crate::Reason> {
+    use crate::limits::{ATTENDANCE_DAYS, ATTENDANCE_EARLY_SECS};
+    if now < starts_at - ATTENDANCE_EARLY_SECS {
+        Err(crate::Reason::AttendanceNotYet)
+    } else if now > starts_at + i64::from(ATTENDANCE_DAYS) * 24 * 60 * 60 {
+        Err(crate::Reason::AttendanceClosed { days: ATTENDANCE_DAYS })
+    } else {
+        Ok(())
+    }
+}
+
 /// `GET /api/v1/school/staff`: one row of the principal's staff overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -343,4 +378,21 @@ pub struct StaffProgramme {
     pub cohort: String,
     pub stage: String,
     pub graduated: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{ATTENDANCE_DAYS, ATTENDANCE_EARLY_SECS};
+    use crate::Reason;
+
+    #[test]
+    fn attendance_is_said_from_just_before_the_start_to_the_window_s_last_second() {
+        let start = 1_000_000_000;
+        let last = start + i64::from(ATTENDANCE_DAYS) * 24 * 60 * 60;
+        assert_eq!(attendance_open(start, start - ATTENDANCE_EARLY_SECS - 1), Err(Reason::AttendanceNotYet));
+        assert_eq!(attendance_open(start, start - ATTENDANCE_EARLY_SECS), Ok(()), "people arrive early");
+        assert_eq!(attendance_open(start, last), Ok(()), "the last second of the window still counts");
+        assert_eq!(attendance_open(start, last + 1), Err(Reason::AttendanceClosed { days: ATTENDANCE_DAYS }));
+    }
 }

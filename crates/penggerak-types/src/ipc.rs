@@ -263,6 +263,14 @@ pub enum Action {
     LeaveCommunity {
         id: String,
     },
+    /// "Saya hadir" at the community event `id`.
+    AttendEvent {
+        id: String,
+    },
+    /// Take back "Saya hadir" at the community event `id`.
+    UnattendEvent {
+        id: String,
+    },
     AddPkbItem {
         new: crate::pkb::NewPkbItem,
     },
@@ -462,7 +470,24 @@ pub struct CommunityItem {
     /// A join or leave of the user's waits to sync.
     pub pending: bool,
     /// Events from today on, soonest first.
-    pub events: Vec<crate::api::CommunityEvent>,
+    pub events: Vec<EventItem>,
+    /// Events before today whose attendance can still be said
+    /// ([`crate::limits::ATTENDANCE_DAYS`]), latest first.
+    #[serde(default)]
+    pub past: Vec<EventItem>,
+}
+
+/// One community event as the community's page shows it, with the user's attendance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventItem {
+    pub event: crate::api::CommunityEvent,
+    /// The user said "Saya hadir" (as far as the device knows: said offline counts at once).
+    pub attended: bool,
+    /// Saying (or taking back) attendance waits to sync.
+    pub pending: bool,
+    /// Attendance can be said now ([`crate::api::attendance_open`], by the device's clock), and the user
+    /// is a member.
+    pub can_attend: bool,
 }
 
 /// The learning-materials screen (Materi): the catalogue the device holds (synced like every record, so it
@@ -1063,6 +1088,10 @@ pub enum ChangeLabel {
     Join { community: String },
     /// Leaving the community named `community`.
     Leave { community: String },
+    /// Saying "Saya hadir" at the event titled `event`.
+    Attend { event: String },
+    /// Taking back "Saya hadir" at the event titled `event`.
+    Unattend { event: String },
     /// Adding the development-plan activity `title`.
     AddActivity { title: String },
     /// Changing the activity `title`.
@@ -1097,6 +1126,8 @@ impl std::fmt::Display for ChangeLabel {
         match self {
             ChangeLabel::Join { community } => write!(f, "Gabung ke {community}"),
             ChangeLabel::Leave { community } => write!(f, "Keluar dari {community}"),
+            ChangeLabel::Attend { event } => write!(f, "Hadir di {event}"),
+            ChangeLabel::Unattend { event } => write!(f, "Batal hadir di {event}"),
             ChangeLabel::AddActivity { title } => write!(f, "Tambah kegiatan {title}"),
             ChangeLabel::EditActivity { title } => write!(f, "Ubah kegiatan {title}"),
             ChangeLabel::EditPlan => f.write_str("Ubah rencana kinerja"),

@@ -40,6 +40,12 @@ pub const OBSERVATIONS_PER_PLAN: usize = 20;
 /// Feedback notes a principal may leave on one plan (each at most [`TEXT`] characters).
 pub const FEEDBACK_PER_PLAN: usize = 100;
 
+/// Attendance of a community event ("Saya hadir") may be said from this many seconds before it starts…
+pub const ATTENDANCE_EARLY_SECS: i64 = 30 * 60;
+/// …to this many days after: long enough for a phone that was offline at the event to sync, short enough
+/// that a year's events cannot be claimed at once.
+pub const ATTENDANCE_DAYS: u32 = 14;
+
 /// What a sign-in names the account by (a NUPTK, a NIP or an e-mail address, which is at most 254), in
 /// characters.
 pub const IDENTIFIER: usize = 254;

@@ -207,6 +207,12 @@ pub enum Reason {
     RatingNeedsAgreed,
     /// A community's lead (penggerak komunitas) cannot leave it.
     LeadCannotLeave,
+    /// Only a community's members can say they were at its events.
+    MembersOnly,
+    /// Attendance is said once the event is about to start, not before.
+    AttendanceNotYet,
+    /// Attendance is said within `days` days of the event's start.
+    AttendanceClosed { days: u32 },
     /// The file could not be saved where the user chose (no room, no permission there).
     NotSaved,
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
@@ -302,6 +308,11 @@ impl fmt::Display for Reason {
             Reason::RatingNeedsAgreed => f.write_str("Predikat diberikan setelah rencana disepakati."),
             Reason::NotSaved => f.write_str("Berkas tidak dapat disimpan di tempat itu. Pilih tempat lain."),
             Reason::LeadCannotLeave => f.write_str("Penggerak komunitas tidak dapat keluar dari komunitasnya sendiri."),
+            Reason::MembersOnly => f.write_str("Hanya anggota komunitas yang dapat menandai kehadiran di kegiatannya."),
+            Reason::AttendanceNotYet => f.write_str("Kehadiran dapat ditandai sejak kegiatan dimulai."),
+            Reason::AttendanceClosed { days } => {
+                write!(f, "Kehadiran hanya dapat ditandai sampai {days} hari setelah kegiatan dimulai.")
+            }
             Reason::Unknown => f.write_str("Permintaan ini ditolak."),
             Reason::HeldBack => f.write_str(
                 "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",

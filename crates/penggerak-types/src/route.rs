@@ -52,6 +52,10 @@ routes! {
     COMMUNITY_JOIN = "/communities/{id}/join";
     /// `POST`: leave a community.
     COMMUNITY_LEAVE = "/communities/{id}/leave";
+    /// `POST`: the caller was at a community's event ("Saya hadir").
+    EVENT_ATTEND = "/community-events/{id}/attend";
+    /// `POST`: take back the caller's "Saya hadir".
+    EVENT_UNATTEND = "/community-events/{id}/unattend";
     /// `GET`: the programmes.
     PROGRAMMES = "/programmes";
     /// `GET`: one programme.
@@ -162,6 +166,8 @@ pub fn parse(path: &str) -> Option<(&'static str, Vec<String>)> {
 pub enum Write {
     JoinCommunity { community: String },
     LeaveCommunity { community: String },
+    AttendEvent { event: String },
+    UnattendEvent { event: String },
     AddPkbItem,
     EditPkbItem { item: String },
     EditPlan { plan: String },
@@ -178,6 +184,8 @@ impl Write {
         match self {
             Write::JoinCommunity { .. }
             | Write::LeaveCommunity { .. }
+            | Write::AttendEvent { .. }
+            | Write::UnattendEvent { .. }
             | Write::AddPkbItem
             | Write::MovePlan { .. }
             | Write::ScheduleObservation
@@ -192,6 +200,8 @@ impl Write {
         match self {
             Write::JoinCommunity { community } => (COMMUNITY_JOIN, vec![community]),
             Write::LeaveCommunity { community } => (COMMUNITY_LEAVE, vec![community]),
+            Write::AttendEvent { event } => (EVENT_ATTEND, vec![event]),
+            Write::UnattendEvent { event } => (EVENT_UNATTEND, vec![event]),
             Write::AddPkbItem => (PKB_ITEMS, vec![]),
             Write::EditPkbItem { item } => (PKB_ITEM, vec![item]),
             Write::EditPlan { plan } => (KINERJA_PLAN, vec![plan]),
@@ -221,6 +231,8 @@ impl Write {
         let write = match (template, id) {
             (COMMUNITY_JOIN, Some(community)) => Write::JoinCommunity { community },
             (COMMUNITY_LEAVE, Some(community)) => Write::LeaveCommunity { community },
+            (EVENT_ATTEND, Some(event)) => Write::AttendEvent { event },
+            (EVENT_UNATTEND, Some(event)) => Write::UnattendEvent { event },
             (PKB_ITEMS, None) => Write::AddPkbItem,
             (PKB_ITEM, Some(item)) => Write::EditPkbItem { item },
             (KINERJA_PLAN, Some(plan)) => Write::EditPlan { plan },

@@ -26,6 +26,8 @@ pub enum RecordKind {
     CommunityEvent,
     /// The caller's membership of a community. [`crate::api::Membership`].
     Membership,
+    /// The caller was at a community event ("Saya hadir"). [`crate::api::Attendance`].
+    Attendance,
     /// A programme definition (Guru Penggerak and its successors). [`crate::programme::Programme`].
     Programme,
     /// A person's participation in a programme. [`crate::programme::Participation`].
@@ -60,6 +62,7 @@ impl RecordKind {
             RecordKind::Community => "community",
             RecordKind::CommunityEvent => "community_event",
             RecordKind::Membership => "membership",
+            RecordKind::Attendance => "attendance",
             RecordKind::Programme => "programme",
             RecordKind::Participation => "participation",
             RecordKind::PkbPlan => "pkb_plan",
@@ -75,12 +78,13 @@ impl RecordKind {
     }
 
     /// Every known kind.
-    pub const ALL: [RecordKind; 15] = [
+    pub const ALL: [RecordKind; 16] = [
         RecordKind::Person,
         RecordKind::School,
         RecordKind::Community,
         RecordKind::CommunityEvent,
         RecordKind::Membership,
+        RecordKind::Attendance,
         RecordKind::Programme,
         RecordKind::Participation,
         RecordKind::PkbPlan,

@@ -1,6 +1,6 @@
 //! Demo learning communities: 20 communities in the two provinces, members, and events around today.
 
-use crate::domain::communities::{publish, publish_events, publish_membership};
+use crate::domain::communities::{publish, publish_attendance, publish_events, publish_membership};
 
 /// (name, topic, jenjang, province, regency, lead user id, description)
 pub const COMMUNITIES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
@@ -101,7 +101,7 @@ pub async fn seed(tx: &mut sqlx::AnyConnection, now: i64) -> anyhow::Result<()> 
             .await?;
             publish_membership(tx, &id, user, now - 90 * DAY).await?;
         }
-        // One past event and two upcoming ones, at 07:00 UTC (14:00 WIB / 15:00 WITA).
+        // One past event (attendance can still be said) and two upcoming ones, at 07:00 UTC (14:00 WIB / 15:00 WITA).
         for (n, days) in [-10_i64, 3 + i as i64 % 5, 17 + i as i64 % 7].into_iter().enumerate() {
             let (title, place, speaker) = EVENTS[(i + n) % EVENTS.len()];
             let link = place.is_none().then(|| format!("https://meet.example.id/{id}-{}", n + 1));
@@ -118,6 +118,19 @@ pub async fn seed(tx: &mut sqlx::AnyConnection, now: i64) -> anyhow::Result<()> 
             .bind(speaker)
             .execute(&mut *tx)
             .await?;
+            if days < 0 {
+                // The lead was at the past meeting; the members have not said yet.
+                sqlx::query(
+                    "INSERT INTO community_event_attendance (event_id, user_id, attended_at) VALUES ($1, $2, $3)",
+                )
+                .bind(format!("{id}-ev{}", n + 1))
+                .bind(*lead)
+                .bind(today + days * DAY + 9 * 60 * 60)
+                .execute(&mut *tx)
+                .await?;
+                publish_attendance(tx, &id, &format!("{id}-ev{}", n + 1), lead, today + days * DAY + 9 * 60 * 60)
+                    .await?;
+            }
         }
         publish(tx, &id).await?;
         publish_events(tx, &id).await?;

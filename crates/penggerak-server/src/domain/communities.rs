@@ -7,7 +7,9 @@ use crate::auth::now_unix;
 use crate::error::{Result, ServerError};
 use crate::records::{self, Audience};
 use crate::Db;
-use penggerak_types::api::{Community, CommunityEvent, CommunityEventRecord, Membership};
+use penggerak_types::api::{
+    attendance_id, attendance_open, Attendance, Community, CommunityEvent, CommunityEventRecord, Membership,
+};
 use penggerak_types::{Changed, ErrorCode, RecordKind, SyncRecord};
 use sqlx::AnyConnection;
 
@@ -61,6 +63,95 @@ pub async fn leave(db: &Db, user_id: &str, id: &str) -> Result<Changed> {
         }
     })
     .await
+}
+
+/// `user_id` says they were at event `event_id` ("Saya hadir"; saying it twice changes nothing): the
+/// attendance and the event with its new count. Only a member of the event's community may, and only
+/// while [`attendance_open`] by the server's clock.
+pub async fn attend(db: &Db, user_id: &str, event_id: &str) -> Result<Changed> {
+    attendance(db, user_id, event_id, true).await
+}
+
+/// `user_id` takes back their "Saya hadir" at `event_id` (when not said, nothing changes), under the same
+/// rules as saying it: the attendance's tombstone and the event.
+pub async fn unattend(db: &Db, user_id: &str, event_id: &str) -> Result<Changed> {
+    attendance(db, user_id, event_id, false).await
+}
+
+async fn attendance(db: &Db, user_id: &str, event_id: &str, attend: bool) -> Result<Changed> {
+    transaction(db, async |tx| {
+        let event: Option<(String, i64)> =
+            sqlx::query_as("SELECT community_id, starts_at FROM community_events WHERE id = $1")
+                .bind(event_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (community_id, starts_at) = event.ok_or_else(event_not_found)?;
+        let member: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM community_members WHERE community_id = $1 AND user_id = $2")
+                .bind(&community_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let refused = |reason| ServerError::Api(penggerak_types::ApiError::refused(ErrorCode::Conflict, reason));
+        if member.is_none() {
+            return Err(refused(penggerak_types::Reason::MembersOnly));
+        }
+        let now = now_unix();
+        attendance_open(starts_at, now).map_err(refused)?;
+        let id = attendance_id(event_id, user_id);
+        let changed = if attend {
+            sqlx::query(
+                "INSERT INTO community_event_attendance (event_id, user_id, attended_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (event_id, user_id) DO NOTHING",
+            )
+            .bind(event_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        } else {
+            sqlx::query("DELETE FROM community_event_attendance WHERE event_id = $1 AND user_id = $2")
+                .bind(event_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        };
+        if changed == 0 {
+            let mut out = Vec::new();
+            out.extend(records::current(tx, RecordKind::Attendance, &id).await?);
+            out.extend(records::current(tx, RecordKind::CommunityEvent, event_id).await?);
+            return Ok(out);
+        }
+        let first = if attend {
+            publish_attendance(tx, &community_id, event_id, user_id, now).await?
+        } else {
+            records::delete(tx, RecordKind::Attendance, &id)
+                .await?
+                .ok_or_else(|| ServerError::Internal(anyhow::anyhow!("attendance {id} had no record")))?
+        };
+        Ok(vec![first, publish_event(tx, &community_id, event_id).await?])
+    })
+    .await
+}
+
+/// Writes the `attendance` record of `user_id` at `event_id` (visible to the attendee only).
+pub async fn publish_attendance(
+    conn: &mut AnyConnection,
+    community_id: &str,
+    event_id: &str,
+    user_id: &str,
+    attended_at: i64,
+) -> Result<SyncRecord> {
+    let a = Attendance {
+        event_id: event_id.to_owned(),
+        community_id: community_id.to_owned(),
+        user_id: user_id.to_owned(),
+        attended_at: rfc3339(attended_at, time::UtcOffset::UTC)?,
+    };
+    records::put(conn, RecordKind::Attendance, &attendance_id(event_id, user_id), &Audience::private(user_id), &a)
+        .await
 }
 
 /// The lead of community `id`, or `404` when there is no such community.
@@ -146,34 +237,42 @@ pub async fn publish(conn: &mut AnyConnection, id: &str) -> Result<SyncRecord> {
     records::put(conn, RecordKind::Community, id, &Audience::public(), &c).await
 }
 
+/// The columns of an [`EventRow`], events aliased `e`.
+pub(crate) const EVENT_COLUMNS: &str = "e.id, e.title, e.starts_at, e.place, e.link, e.speaker,
+    (SELECT COUNT(*) FROM community_event_attendance a WHERE a.event_id = e.id) AS attendee_count";
+
 /// Writes the public `community_event` record of every event of community `id`.
 pub async fn publish_events(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    let (province,): (String,) = sqlx::query_as("SELECT province FROM communities WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let events: Vec<EventRow> = sqlx::query_as(
-        "SELECT id, title, starts_at, place, link, speaker FROM community_events
-         WHERE community_id = $1 ORDER BY starts_at, id",
-    )
+    let events: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM community_events e WHERE e.community_id = $1 ORDER BY e.starts_at, e.id"
+    ))
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     for e in events {
-        let record = CommunityEventRecord {
-            community_id: id.to_owned(),
-            event: to_event(e, local_offset(&province))?,
-        };
-        records::put(
-            conn,
-            RecordKind::CommunityEvent,
-            &record.event.id.clone(),
-            &Audience::public(),
-            &record,
-        )
-        .await?;
+        put_event(conn, id, e).await?;
     }
     Ok(())
+}
+
+/// Writes the public `community_event` record of event `event_id` of community `community_id` (after a
+/// change of who was there).
+async fn publish_event(conn: &mut AnyConnection, community_id: &str, event_id: &str) -> Result<SyncRecord> {
+    let e: EventRow = sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM community_events e WHERE e.id = $1"))
+        .bind(event_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    put_event(conn, community_id, e).await
+}
+
+async fn put_event(conn: &mut AnyConnection, community_id: &str, e: EventRow) -> Result<SyncRecord> {
+    let (province,): (String,) = sqlx::query_as("SELECT province FROM communities WHERE id = $1")
+        .bind(community_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let record =
+        CommunityEventRecord { community_id: community_id.to_owned(), event: to_event(e, local_offset(&province))? };
+    records::put(conn, RecordKind::CommunityEvent, &record.event.id.clone(), &Audience::public(), &record).await
 }
 
 pub(crate) fn to_event(e: EventRow, offset: time::UtcOffset) -> Result<CommunityEvent> {
@@ -184,11 +283,16 @@ pub(crate) fn to_event(e: EventRow, offset: time::UtcOffset) -> Result<Community
         place: e.place,
         link: e.link,
         speaker: e.speaker,
+        attendee_count: e.attendee_count,
     })
 }
 
 pub(crate) fn not_found() -> ServerError {
     ServerError::new(ErrorCode::NotFound, "Komunitas tidak ditemukan.")
+}
+
+fn event_not_found() -> ServerError {
+    ServerError::new(ErrorCode::NotFound, "Kegiatan komunitas tidak ditemukan.")
 }
 
 #[derive(sqlx::FromRow)]
@@ -199,6 +303,7 @@ pub(crate) struct EventRow {
     place: Option<String>,
     link: Option<String>,
     speaker: Option<String>,
+    attendee_count: i64,
 }
 
 /// The offset of a province's time zone ([`penggerak_types::zone::Zone`]).

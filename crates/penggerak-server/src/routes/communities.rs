@@ -4,7 +4,7 @@
 
 use super::{ApiPath, ApiQuery};
 use crate::auth::{now_unix, AuthUser};
-use crate::domain::communities::{self, local_offset, not_found, to_event, EventRow};
+use crate::domain::communities::{self, local_offset, not_found, to_event, EventRow, EVENT_COLUMNS};
 use crate::error::Result;
 use crate::AppState;
 use axum::extract::State;
@@ -160,6 +160,51 @@ pub async fn leave(
     Ok(Json(communities::leave(&state.db, &user.user_id, &id).await?))
 }
 
+/// Says the caller was at a community event ("Saya hadir"; saying it twice changes nothing). Answers the
+/// attendance and the event with its new count.
+#[utoipa::path(
+    post,
+    path = route::EVENT_ATTEND,
+    tag = "communities",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Community event id")),
+    responses(
+        (status = 200, description = "The caller's attendance and the event with its new count", body = Changed),
+        (status = 404, description = "`not_found`: no such event", body = ApiError),
+        (status = 409, description = "`conflict`: not a member of the event's community (`members_only`), or \
+            outside the time attendance is said in (`attendance_not_yet`, `attendance_closed`)", body = ApiError),
+    )
+)]
+pub async fn attend(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Changed>> {
+    Ok(Json(communities::attend(&state.db, &user.user_id, &id).await?))
+}
+
+/// Takes back the caller's "Saya hadir" (when not said, nothing changes), under the same rules. Answers
+/// the attendance's tombstone and the event with its new count.
+#[utoipa::path(
+    post,
+    path = route::EVENT_UNATTEND,
+    tag = "communities",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Community event id")),
+    responses(
+        (status = 200, description = "The attendance's tombstone and the event with its new count", body = Changed),
+        (status = 404, description = "`not_found`: no such event", body = ApiError),
+        (status = 409, description = "`conflict`: not a member, or outside the time attendance is said in", body = ApiError),
+    )
+)]
+pub async fn unattend(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Changed>> {
+    Ok(Json(communities::unattend(&state.db, &user.user_id, &id).await?))
+}
+
 async fn load_detail(state: &AppState, user_id: &str, id: &str) -> Result<CommunityDetail> {
     let sql = format!("SELECT {SUMMARY_COLUMNS} FROM communities c WHERE c.id = $2");
     let summary: SummaryRow = sqlx::query_as(&sql)
@@ -174,10 +219,10 @@ async fn load_detail(state: &AppState, user_id: &str, id: &str) -> Result<Commun
     .bind(id)
     .fetch_one(&state.db.pool)
     .await?;
-    let events: Vec<EventRow> = sqlx::query_as(
-        "SELECT id, title, starts_at, place, link, speaker FROM community_events
-         WHERE community_id = $1 AND starts_at >= $2 ORDER BY starts_at, id",
-    )
+    let events: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM community_events e
+         WHERE e.community_id = $1 AND e.starts_at >= $2 ORDER BY e.starts_at, e.id"
+    ))
     .bind(id)
     .bind(now_unix())
     .fetch_all(&state.db.pool)

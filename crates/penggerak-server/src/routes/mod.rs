@@ -50,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route(route::COMMUNITY, get(communities::detail))
         .route(route::COMMUNITY_JOIN, post(communities::join))
         .route(route::COMMUNITY_LEAVE, post(communities::leave))
+        .route(route::EVENT_ATTEND, post(communities::attend))
+        .route(route::EVENT_UNATTEND, post(communities::unattend))
         .route(route::SYNC, get(sync::sync))
         .merge(programmes::router())
         .merge(pkb::router())
