@@ -29,6 +29,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::home,
         commands::views::deadlines,
         commands::views::export_deadlines,
+        commands::views::export_event,
         commands::views::kinerja,
         commands::views::approvals,
         commands::views::act,

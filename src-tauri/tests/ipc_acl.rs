@@ -315,13 +315,17 @@ fn a_save_dialogs_title_is_bounded() {
     let mock = mock_app(&server);
     let main = window(&mock.app, "main");
     let long = "x".repeat(penggerak_types::limits::TITLE + 1);
-    for command in [cmd::EXPORT_DEADLINES, cmd::EXPORT_STAFF] {
+    for command in [cmd::EXPORT_DEADLINES, cmd::EXPORT_STAFF, cmd::EXPORT_EVENT] {
         for (title, what) in [(long.as_str(), "a title too long"), ("Simpan\u{7}", "a control character")] {
-            let err = invoke(&main, command, json!({ "title": title }), LOCAL_ORIGIN)
+            let err = invoke(&main, command, json!({ "title": title, "id": "kom-01-ev1" }), LOCAL_ORIGIN)
                 .expect_err(&format!("{command}: {what} must be refused"));
             assert_eq!(err["code"], "validation", "{command}: {what} is the title's fault: {err}");
         }
     }
+    let long_id = "x".repeat(penggerak_types::limits::ID + 1);
+    let err = invoke(&main, cmd::EXPORT_EVENT, json!({ "title": "Simpan", "id": long_id }), LOCAL_ORIGIN)
+        .expect_err("an event id longer than any id is refused");
+    assert_eq!(err["code"], "validation", "the id is checked before the session: {err}");
 }
 
 #[test]

@@ -195,6 +195,12 @@ pub async fn export_deadlines(title: String) -> Result<bool, ApiError> {
     call(cmd::EXPORT_DEADLINES, &penggerak_types::ipc::ExportDeadlinesArgs { title }).await
 }
 
+/// Saves the community event `id` as a calendar file where the user chooses (`title`: the dialog's);
+/// whether it was saved.
+pub async fn export_event(id: String, title: String) -> Result<bool, ApiError> {
+    call(cmd::EXPORT_EVENT, &penggerak_types::ipc::ExportEventArgs { id, title }).await
+}
+
 /// The first-run cards were shown to the account signed in (they are not shown again on this device).
 pub async fn welcome_seen() -> Result<(), ApiError> {
     call(cmd::WELCOME_SEEN, &NoArgs {}).await

@@ -3,11 +3,16 @@
 //! summary, its kind as the category (in Bahasa Indonesia, as the ministry's words), and a UID that stays
 //! the same for the same deadline, so importing a newer file updates events instead of doubling them.
 //! Written whole to a temporary file beside the chosen one and renamed, so a cut never leaves half a file.
+//!
+//! One community event can be saved the same way ("Tambah ke kalender"): at its time (UTC in the file, so
+//! any calendar shows it in its own zone), [`EVENT_HOURS`] long, with where it meets, its link and speaker.
 
 use crate::{CoreError, Engine};
 use chrono::NaiveDate;
 use icalendar::{Calendar, Component, Event, EventLike};
+use penggerak_types::api::CommunityEventRecord;
 use penggerak_types::ipc::{Deadline, DeadlineKind};
+use penggerak_types::{Reason, RecordKind};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -56,18 +61,77 @@ pub fn deadlines_ics(deadlines: &[Deadline]) -> String {
     cal.done().to_string()
 }
 
+/// How long a community event is in the calendar: the records say when it starts, not when it ends; one
+/// meeting is two lesson hours (the JP it counts for), so two hours.
+pub const EVENT_HOURS: i64 = 2;
+
+/// One community event (of the community named `community`) as an iCalendar text, or `None` when its
+/// start is not a time.
+pub fn event_ics(e: &CommunityEventRecord, community: &str) -> Option<String> {
+    let start = crate::clock::unix_of(&e.event.starts_at)?;
+    let starts = chrono::DateTime::from_timestamp(start, 0)?;
+    let ends = chrono::DateTime::from_timestamp(start + EVENT_HOURS * 60 * 60, 0)?;
+    let mut event = Event::new();
+    event
+        .uid(&format!("{}@penggerak", e.event.id))
+        .summary(&e.event.title)
+        .starts(starts)
+        .ends(ends)
+        .add_property("CATEGORIES", category(DeadlineKind::Event));
+    let mut about = vec![community.to_owned()];
+    about.extend(e.event.speaker.as_ref().map(|s| format!("Narasumber: {s}")));
+    // Where it meets: the place, or else the online meeting's address.
+    if let Some(place) = e.event.place.as_ref().or(e.event.link.as_ref()) {
+        event.location(place);
+    }
+    if let Some(link) = &e.event.link {
+        event.add_property("URL", link);
+        about.push(link.clone());
+    }
+    event.description(&about.join("\n"));
+    let mut cal = Calendar::new();
+    cal.push(event.done());
+    Some(cal.done().to_string())
+}
+
 impl Engine {
     /// Writes every deadline from today on (see the module) to `path`, whole or not at all.
     pub async fn export_deadlines(&self, path: &Path) -> Result<(), CoreError> {
-        let text = deadlines_ics(&self.all_deadlines().await?);
-        let tmp = path.with_extension("ics.part");
-        let io = |e: std::io::Error| {
-            tracing::warn!(path = %path.display(), error = %e, "the calendar file could not be saved");
-            CoreError::Refused(penggerak_types::Reason::NotSaved)
-        };
-        tokio::fs::write(&tmp, text.as_bytes()).await.map_err(io)?;
-        tokio::fs::rename(&tmp, path).await.map_err(io)
+        write_whole(path, &deadlines_ics(&self.all_deadlines().await?)).await
     }
+
+    /// Writes the community event `id` (see the module) to `path`, whole or not at all. `NotOnDevice` when
+    /// the device does not hold it.
+    pub async fn export_event(&self, id: &str, path: &Path) -> Result<(), CoreError> {
+        write_whole(path, &self.event_ics(id).await?).await
+    }
+
+    /// The community event `id` as a calendar file's text (checked before a dialog opens).
+    pub async fn event_ics(&self, id: &str) -> Result<String, CoreError> {
+        let store = self.store();
+        let record = store
+            .record(RecordKind::CommunityEvent, id)
+            .await?
+            .ok_or(CoreError::Refused(Reason::NotOnDevice))?;
+        let e: CommunityEventRecord = record.parse()?;
+        let community = store.record(RecordKind::Community, &e.community_id).await?;
+        let name = community
+            .and_then(|r| r.parse::<penggerak_types::api::Community>().ok())
+            .map_or_else(|| e.community_id.clone(), |c| c.name);
+        event_ics(&e, &name)
+            .ok_or(CoreError::Refused(Reason::NotValid { field: penggerak_types::Field::CommunityEvent }))
+    }
+}
+
+/// Writes `text` to `path` through a temporary file beside it, so a cut never leaves half a file.
+async fn write_whole(path: &Path, text: &str) -> Result<(), CoreError> {
+    let tmp = path.with_extension("ics.part");
+    let io = |e: std::io::Error| {
+        tracing::warn!(path = %path.display(), error = %e, "the calendar file could not be saved");
+        CoreError::Refused(Reason::NotSaved)
+    };
+    tokio::fs::write(&tmp, text.as_bytes()).await.map_err(io)?;
+    tokio::fs::rename(&tmp, path).await.map_err(io)
 }
 
 #[cfg(test)]
@@ -97,5 +161,41 @@ mod tests {
         let uid_line = |t: &str| t.lines().find(|l| l.starts_with("UID:")).map(str::to_owned);
         assert_eq!(uid_line(&text), uid_line(&again), "the same deadline keeps its UID in a later file");
         assert!(text.lines().all(|l| l.len() <= 75), "lines folded at 75 octets");
+    }
+
+    #[test]
+    fn an_event_is_at_its_time_in_utc_with_where_and_who() {
+        use penggerak_types::api::CommunityEvent;
+        let e = CommunityEventRecord {
+            community_id: "kom-13".into(),
+            event: CommunityEvent {
+                id: "kom-13-ev2".into(),
+                title: "Webinar: asesmen, diagnostik".into(),
+                starts_at: "2026-12-10T15:00:00+08:00".into(),
+                place: None,
+                link: Some("https://meet.example.id/kom-13-2".into()),
+                speaker: Some("Dra. Endang".into()),
+                attendee_count: 0,
+            },
+        };
+        let text = event_ics(&e, "KKG Denpasar").unwrap();
+        let unfolded = text.replace("\r\n ", "");
+        assert!(unfolded.contains("DTSTART:20261210T070000Z\r\n"), "15:00 WITA is 07:00 UTC: {text}");
+        assert!(unfolded.contains("DTEND:20261210T090000Z\r\n"), "two hours long: {text}");
+        assert!(unfolded.contains("UID:kom-13-ev2@penggerak\r\n"), "the same event keeps its UID: {text}");
+        assert!(unfolded.contains("SUMMARY:Webinar: asesmen\\, diagnostik\r\n"), "escaped: {text}");
+        assert!(
+            unfolded.contains("LOCATION:https://meet.example.id/kom-13-2\r\n"),
+            "online: its link: {text}"
+        );
+        assert!(
+            unfolded.contains(
+                "DESCRIPTION:KKG Denpasar\\nNarasumber: Dra. Endang\\nhttps://meet.example.id/kom-13-2"
+            ),
+            "the community, the speaker and the link, one per line: {text}"
+        );
+        let bad =
+            CommunityEventRecord { event: CommunityEvent { starts_at: "besok".into(), ..e.event }, ..e };
+        assert_eq!(event_ics(&bad, "x"), None, "no time, no calendar entry");
     }
 }

@@ -4,7 +4,9 @@
 
 use crate::outbox::{Change, LocalWrite};
 use crate::{CoreError, LocalStore};
-use penggerak_types::api::{attendance_id, attendance_open, Attendance, Community, CommunityEventRecord, Membership};
+use penggerak_types::api::{
+    attendance_id, attendance_open, Attendance, Community, CommunityEventRecord, Membership,
+};
 use penggerak_types::ipc::ChangeLabel;
 use penggerak_types::kinerja::{
     Actor, Cycle, NewFeedback, NewObservation, Observation, ObservationPatch, PerformancePlan, PlanEvent,
@@ -79,8 +81,10 @@ pub async fn attendance_change(
     event_id: &str,
     attend: bool,
 ) -> Result<Change, CoreError> {
-    let record =
-        store.record(RecordKind::CommunityEvent, event_id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
+    let record = store
+        .record(RecordKind::CommunityEvent, event_id)
+        .await?
+        .ok_or(CoreError::Refused(Reason::NotOnDevice))?;
     let mut event: CommunityEventRecord = record.parse()?;
     if store.record(RecordKind::Membership, &format!("{}:{user_id}", event.community_id)).await?.is_none() {
         return Err(CoreError::Refused(Reason::MembersOnly));

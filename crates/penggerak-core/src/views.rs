@@ -8,9 +8,9 @@ use crate::{CoreError, Engine, LocalStore};
 use penggerak_types::api::{Community, CommunityEventRecord, Membership, Profile};
 use penggerak_types::ipc::{
     plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Approval, ChangeField, ChangeLabel,
-    CommunitiesView, CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, EventItem, Home, ItemStatus,
-    KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView, RefusedChange,
-    StageStatus, HOME_DEADLINES,
+    CommunitiesView, CommunityItem, ConflictField, ConflictView, Deadline, DeadlineKind, EventItem, Home,
+    ItemStatus, KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView,
+    RefusedChange, StageStatus, HOME_DEADLINES,
 };
 use penggerak_types::kinerja::{Actor, Cycle, Evidence, Feedback, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};

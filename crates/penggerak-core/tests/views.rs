@@ -862,7 +862,15 @@ async fn a_teacher_adds_activities_to_her_plan_from_the_app() {
     siti.act(Action::AddPkbItem { new: new("Lokakarya asesmen formatif", PkbItemKind::Lokakarya, None) })
         .await
         .unwrap();
-    let event = siti.communities().await.unwrap().communities.into_iter().flat_map(|c| c.events).map(|e| e.event).next();
+    let event = siti
+        .communities()
+        .await
+        .unwrap()
+        .communities
+        .into_iter()
+        .flat_map(|c| c.events)
+        .map(|e| e.event)
+        .next();
     let event = event.expect("a community of hers has an event coming");
     siti.act(Action::AddPkbItem {
         new: new(&event.title, PkbItemKind::KomunitasBelajar, Some(event.id.clone())),

@@ -267,10 +267,14 @@ async fn a_member_says_she_was_at_an_event_and_the_event_counts_her() {
     let kinds: Vec<_> = said.records.iter().map(|r| (r.kind, r.deleted)).collect();
     assert_eq!(kinds, [(RecordKind::Attendance, false), (RecordKind::CommunityEvent, false)]);
     let a: Attendance = said.records[0].parse().unwrap();
-    assert_eq!((a.event_id.as_str(), a.community_id.as_str(), a.user_id.as_str()), ("kom-02-ev1", "kom-02", "guru-siti"));
+    assert_eq!(
+        (a.event_id.as_str(), a.community_id.as_str(), a.user_id.as_str()),
+        ("kom-02-ev1", "kom-02", "guru-siti")
+    );
     let event: CommunityEventRecord = said.records[1].parse().unwrap();
     assert_eq!(event.event.attendee_count, 2, "the lead and Siti");
-    let again: Changed = siti.post("/community-events/kom-02-ev1/attend", Some(&key())).await.json().await.unwrap();
+    let again: Changed =
+        siti.post("/community-events/kom-02-ev1/attend", Some(&key())).await.json().await.unwrap();
     assert_eq!(again, said, "saying it twice is one attendance and changes no record");
 
     let (records, _) = agus.sync_all().await;
@@ -294,8 +298,12 @@ async fn a_member_says_she_was_at_an_event_and_the_event_counts_her() {
     )
     .await;
 
-    let back: Changed = siti.post("/community-events/kom-02-ev1/unattend", Some(&key())).await.json().await.unwrap();
-    assert!(back.records[0].deleted && back.records[0].kind == RecordKind::Attendance, "taking it back deletes it");
+    let back: Changed =
+        siti.post("/community-events/kom-02-ev1/unattend", Some(&key())).await.json().await.unwrap();
+    assert!(
+        back.records[0].deleted && back.records[0].kind == RecordKind::Attendance,
+        "taking it back deletes it"
+    );
     let event: CommunityEventRecord = back.records[1].parse().unwrap();
     assert_eq!(event.event.attendee_count, 1);
     let detail = siti.detail("kom-02").await;

@@ -51,6 +51,7 @@ pub mod cmd {
     pub const WELCOME_SEEN: &str = "welcome_seen";
     pub const DEADLINES: &str = "deadlines";
     pub const EXPORT_DEADLINES: &str = "export_deadlines";
+    pub const EXPORT_EVENT: &str = "export_event";
 
     /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
     /// tests check that the capability grants exactly these and that each one is registered.
@@ -96,6 +97,7 @@ pub mod cmd {
         WELCOME_SEEN,
         DEADLINES,
         EXPORT_DEADLINES,
+        EXPORT_EVENT,
     ];
 }
 
@@ -388,6 +390,14 @@ pub struct ExportStaffArgs {
 /// [`crate::limits::TITLE`] characters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportDeadlinesArgs {
+    pub title: String,
+}
+
+/// `export_event`'s arguments: the community event to save as a calendar file, and the save dialog's title
+/// (as [`ExportDeadlinesArgs`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportEventArgs {
+    pub id: String,
     pub title: String,
 }
 

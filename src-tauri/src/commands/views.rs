@@ -1,6 +1,6 @@
 //! `home`, `deadlines`, `kinerja`, `approvals`, `communities`, `pkb`, `programmes` (what the screens
 //! show, from the local store), `export_deadlines` (every deadline as a calendar file where the user
-//! chooses), `act` (what the user does: applied at once, queued for the server) and `save_draft` (text
+//! chooses) and `export_event` (one community event, the same way), `act` (what the user does: applied at once, queued for the server) and `save_draft` (text
 //! kept as it is typed), `conflicts` and `resolve` (both versions of a conflicting record, and the user's
 //! choice).
 
@@ -41,6 +41,33 @@ pub async fn export_deadlines<R: Runtime>(
         return Ok(false);
     };
     engine.export_deadlines(&path).await?;
+    Ok(true)
+}
+
+/// Saves the community event `id` as a calendar file (`.ics`) where the user chooses ("Tambah ke
+/// kalender"), as [`export_deadlines`]. Answers whether it was saved.
+#[tauri::command]
+pub async fn export_event<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Arc<Engine>>,
+    id: String,
+    title: String,
+) -> Result<bool, ApiError> {
+    super::dialog_title(&title)?;
+    if !penggerak_types::limits::is_id(&id) {
+        let field = penggerak_types::Field::CommunityEvent;
+        return Err(ApiError::refused(
+            penggerak_types::ErrorCode::Validation,
+            penggerak_types::Reason::NotValid { field },
+        ));
+    }
+    // An event the device does not hold (or signed out) is answered before a dialog opens.
+    engine.event_ics(&id).await?;
+    let file = ("iCalendar", &["ics"][..]);
+    let Some(path) = super::save_dialog(&app, &title, file, &format!("{id}.ics")).await? else {
+        return Ok(false);
+    };
+    engine.export_event(&id, &path).await?;
     Ok(true)
 }
 

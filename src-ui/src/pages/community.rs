@@ -1,5 +1,6 @@
-//! A community's own page: description, lead, members, upcoming events, and join / leave (applied at once
-//! from the device, marked as waiting until the server has it).
+//! A community's own page: description, lead, members, upcoming events (to a calendar file, to the
+//! development plan), "Saya hadir" at the ones under way and the recent ones, and join / leave (each
+//! applied at once from the device, marked as waiting until the server has it).
 
 use crate::context::{loaded, Act, PageContext};
 use crate::i18n::{td_string, use_i18n, Locale};
@@ -7,7 +8,7 @@ use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use penggerak_types::ipc::{Action as UserAction, CommunityItem};
+use penggerak_types::ipc::{Action as UserAction, CommunityItem, EventItem};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
 
 /// The JP a community event counts for when it becomes a development-plan activity (one meeting: two
@@ -38,58 +39,30 @@ pub fn Community() -> impl IntoView {
 }
 
 fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
-    let zone = expect_context::<PageContext>().zone();
     let c = item.community;
     let id = c.id.clone();
     let member = item.member;
+    // What saving an event to a calendar came to, said under the events.
+    let said = RwSignal::new(None::<String>);
     let events = if item.events.is_empty() {
         view! { <p>{td_string!(l, events_none)}</p> }.into_any()
     } else {
         view! {
             <ul id="community-events" class="list">
-                {item.events.into_iter().map(|e| {
-                    // An online meeting's address opens in the browser when it is https (the only
-                    // kind the app may open); any other is shown as text, to be copied.
-                    let secure = e.link.clone().filter(|u| view_model::is_https(u));
-                    let place = e.place.or(e.link.filter(|u| !view_model::is_https(u))).unwrap_or_default();
-                    let (title, event_id) = (e.title.clone(), e.id.clone());
-                    let date = view_model::local_date(&e.starts_at, zone);
-                    view! {
-                        <li>
-                            <span class="date">{view_model::time_label(l, &e.starts_at, zone)}</span>" · "<strong>{e.title}</strong>
-                            {(!place.is_empty()).then(|| view! { <p class="muted">{place}</p> })}
-                            {secure.map(|url| {
-                                let shown = url.clone();
-                                view! {
-                                    <p><button class="secondary event-link" data-url=shown on:click=move |_| {
-                                        let url = url.clone();
-                                        leptos::task::spawn_local(async move {
-                                            if let Err(e) = ipc::open_link(url).await {
-                                                leptos::logging::warn!("the event's link did not open: {}", e.message);
-                                            }
-                                        });
-                                    }>{td_string!(l, event_open_link)}</button></p>
-                                }
-                            })}
-                            {e.speaker.map(|s| view! { <p class="muted">{td_string!(l, speaker)}" "{s}</p> })}
-                            <button class="secondary event-to-pkb" disabled=move || act.pending().get() on:click=move |_| {
-                                let new = NewPkbItem {
-                                    id: String::new(),
-                                    kind: PkbItemKind::KomunitasBelajar,
-                                    title: title.clone(),
-                                    jp: EVENT_JP,
-                                    target_date: Some(date.clone()),
-                                    community_event_id: Some(event_id.clone()),
-                                };
-                                act.dispatch(UserAction::AddPkbItem { new });
-                            }>{td_string!(l, event_to_pkb)}</button>
-                        </li>
-                    }
-                }).collect_view()}
+                {item.events.into_iter().map(|e| event_row(l, e, act, said, true)).collect_view()}
             </ul>
         }
         .into_any()
     };
+    let past = (!item.past.is_empty()).then(|| {
+        view! {
+            <h2>{td_string!(l, events_past_heading)}</h2>
+            <p class="muted">{td_string!(l, events_past_intro, days = penggerak_types::limits::ATTENDANCE_DAYS)}</p>
+            <ul id="community-past-events" class="list">
+                {item.past.into_iter().map(|e| event_row(l, e, act, said, false)).collect_view()}
+            </ul>
+        }
+    });
     view! {
         <h1 id="community-title">{c.name}</h1>
         <p class="muted">{format!("{} · {} · {}, {}", c.topic, c.jenjang, c.regency, c.province)}</p>
@@ -110,5 +83,101 @@ fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
         </button>
         <h2>{td_string!(l, events_heading)}</h2>
         {events}
+        {past}
+        <p id="event-said" role="status">{move || said.get().unwrap_or_default()}</p>
+    }
+}
+
+/// One event: when, what, where (an https meeting link opens in the browser), who speaks, how many were
+/// there; "Saya hadir" (or the user's attendance, with "Batal hadir") while attendance can be said;
+/// "Tambah ke kalender" for one still to come (`upcoming`); "Jadikan kegiatan PKB".
+fn event_row(
+    l: Locale,
+    item: EventItem,
+    act: Act,
+    said: RwSignal<Option<String>>,
+    upcoming: bool,
+) -> impl IntoView {
+    let zone = expect_context::<PageContext>().zone();
+    let EventItem { event: e, attended, pending, can_attend } = item;
+    // An online meeting's address opens in the browser when it is https (the only kind the app may
+    // open); any other is shown as text, to be copied.
+    let secure = e.link.clone().filter(|u| view_model::is_https(u));
+    let place = e.place.or(e.link.filter(|u| !view_model::is_https(u))).unwrap_or_default();
+    let (title, event_id) = (e.title.clone(), e.id.clone());
+    let date = view_model::local_date(&e.starts_at, zone);
+    let (attend_id, calendar_id) = (e.id.clone(), e.id.clone());
+    // How many were there, and whether she was (and whether that waits to sync), on one line.
+    let status = (e.attendee_count > 0 || attended || pending).then(|| {
+        view! {
+            <p class="muted attendance">
+                {(e.attendee_count > 0).then(|| view_model::attendees_label(l, e.attendee_count))}
+                {attended.then(|| view! { " " <span class="status-chip attended">{td_string!(l, attended)}</span> })}
+                {pending.then(|| view! { " " <span class="badge pending">{td_string!(l, waiting_sync)}</span> })}
+            </p>
+        }
+    });
+    let attend_button = can_attend.then(|| {
+        let action = if attended {
+            UserAction::UnattendEvent { id: attend_id }
+        } else {
+            UserAction::AttendEvent { id: attend_id }
+        };
+        view! {
+            <button class=if attended { "secondary unattend" } else { "primary attend" }
+                disabled=move || act.pending().get()
+                on:click=move |_| { act.dispatch(action.clone()); }>
+                {if attended { td_string!(l, unattend) } else { td_string!(l, attend) }}
+            </button>
+        }
+    });
+    let export = Action::new_local(move |id: &String| {
+        ipc::export_event(id.clone(), td_string!(l, event_calendar_dialog).to_owned())
+    });
+    Effect::new(move |_| match export.value().get() {
+        Some(Ok(true)) => said.set(Some(td_string!(l, event_calendar_saved).to_owned())),
+        Some(Ok(false)) => said.set(None),
+        Some(Err(e)) => said.set(Some(view_model::error_text(l, &e))),
+        None => {}
+    });
+    view! {
+        <li data-event=e.id.clone()>
+            <span class="date">{view_model::time_label(l, &e.starts_at, zone)}</span>" · "<strong>{e.title}</strong>
+            {(!place.is_empty()).then(|| view! { <p class="muted">{place}</p> })}
+            {e.speaker.map(|s| view! { <p class="muted">{td_string!(l, speaker)}" "{s}</p> })}
+            {status}
+            <div class="actions">
+                {attend_button}
+                // A meeting's link is for joining it: shown while it is to come.
+                {secure.filter(|_| upcoming).map(|url| {
+                    let shown = url.clone();
+                    view! {
+                        <button class="secondary event-link" data-url=shown on:click=move |_| {
+                            let url = url.clone();
+                            leptos::task::spawn_local(async move {
+                                if let Err(e) = ipc::open_link(url).await {
+                                    leptos::logging::warn!("the event's link did not open: {}", e.message);
+                                }
+                            });
+                        }>{td_string!(l, event_open_link)}</button>
+                    }
+                })}
+                {upcoming.then(|| view! {
+                    <button class="secondary event-to-calendar" disabled=move || export.pending().get()
+                        on:click=move |_| { export.dispatch(calendar_id.clone()); }>{td_string!(l, event_to_calendar)}</button>
+                })}
+                <button class="secondary event-to-pkb" disabled=move || act.pending().get() on:click=move |_| {
+                    let new = NewPkbItem {
+                        id: String::new(),
+                        kind: PkbItemKind::KomunitasBelajar,
+                        title: title.clone(),
+                        jp: EVENT_JP,
+                        target_date: Some(date.clone()),
+                        community_event_id: Some(event_id.clone()),
+                    };
+                    act.dispatch(UserAction::AddPkbItem { new });
+                }>{td_string!(l, event_to_pkb)}</button>
+            </div>
+        </li>
     }
 }

@@ -7,6 +7,18 @@ use penggerak_types::ipc::CommunityItem;
 
 /// "1.240 anggota" / "1,240 members": the language's thousands separator and plural.
 pub fn members_label(l: Locale, n: i64) -> String {
+    let (n, grouped) = grouped(l, n);
+    td_string!(l, members, count = n, n = grouped).to_string()
+}
+
+/// "12 orang hadir" / "12 attended": who said they were at an event, as [`members_label`].
+pub fn attendees_label(l: Locale, n: i64) -> String {
+    let (n, grouped) = grouped(l, n);
+    td_string!(l, attendees, count = n, n = grouped).to_string()
+}
+
+/// A count (never below 0) and its digits grouped with the language's thousands separator.
+fn grouped(l: Locale, n: i64) -> (i64, String) {
     let n = n.max(0);
     let digits = n.to_string();
     let sep = td_string!(l, thousands_separator);
@@ -17,7 +29,7 @@ pub fn members_label(l: Locale, n: i64) -> String {
         }
         out.push(c);
     }
-    td_string!(l, members, count = n, n = out).to_string()
+    (n, out)
 }
 
 /// The Komunitas screen's search and filters. Empty fields match everything.
@@ -122,7 +134,8 @@ mod tests {
 
     #[test]
     fn filter_options_are_sorted_and_unique() {
-        let item = |c| CommunityItem { community: c, member: false, pending: false, events: vec![] };
+        let item =
+            |c| CommunityItem { community: c, member: false, pending: false, events: vec![], past: vec![] };
         let items = vec![
             item(community("B", "Numerasi", "SD", "DI Yogyakarta")),
             item(community("A", "Literasi", "SD", "Bali")),
@@ -142,5 +155,7 @@ mod tests {
         assert_eq!(members_label(ID, -1), "0 anggota", "a count never shows negative");
         assert_eq!(members_label(EN, 1), "1 member");
         assert_eq!(members_label(EN, 1240), "1,240 members", "English separator and plural");
+        assert_eq!(attendees_label(ID, 1240), "1.240 orang hadir");
+        assert_eq!(attendees_label(EN, 1), "1 attended");
     }
 }

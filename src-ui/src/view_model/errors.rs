@@ -110,6 +110,11 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::FileTooLarge { max_mb } => td_string!(l, reason_file_too_large, max = *max_mb).to_string(),
         Reason::RatingNeedsAgreed => td_string!(l, reason_rating_needs_agreed).to_string(),
         Reason::LeadCannotLeave => td_string!(l, reason_lead_cannot_leave).to_string(),
+        Reason::MembersOnly => td_string!(l, reason_members_only).to_string(),
+        Reason::AttendanceNotYet => td_string!(l, reason_attendance_not_yet).to_string(),
+        Reason::AttendanceClosed { days } => {
+            td_string!(l, reason_attendance_closed, days = *days).to_string()
+        }
         Reason::NotSaved => td_string!(l, reason_not_saved).to_string(),
         Reason::Unknown => td_string!(l, err_generic).to_string(),
         Reason::FailingAgain { attempts, max } => {
@@ -323,6 +328,9 @@ mod tests {
             Reason::FileTooLarge { max_mb: 10 },
             Reason::RatingNeedsAgreed,
             Reason::LeadCannotLeave,
+            Reason::MembersOnly,
+            Reason::AttendanceNotYet,
+            Reason::AttendanceClosed { days: 14 },
             Reason::NotSaved,
         ];
         for field in fields {

@@ -18,6 +18,8 @@ pub fn change_label(l: Locale, c: &ChangeLabel) -> String {
         ChangeLabel::Leave { community } => {
             td_string!(l, change_leave, name = community.as_str()).to_string()
         }
+        ChangeLabel::Attend { event } => td_string!(l, change_attend, event = event.as_str()).to_string(),
+        ChangeLabel::Unattend { event } => td_string!(l, change_unattend, event = event.as_str()).to_string(),
         ChangeLabel::AddActivity { title } => {
             td_string!(l, change_add_activity, title = title.as_str()).to_string()
         }

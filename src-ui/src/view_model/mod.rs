@@ -20,7 +20,7 @@ mod sizes;
 mod staff;
 mod sync;
 
-pub use communities::{filter_options, is_https, members_label, CommunityFilter};
+pub use communities::{attendees_label, filter_options, is_https, members_label, CommunityFilter};
 pub use conflicts::{field_label, field_value};
 pub use dates::{date_label, local_date, time_label};
 pub use drafts::DraftQueue;

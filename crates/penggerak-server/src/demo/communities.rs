@@ -128,8 +128,14 @@ pub async fn seed(tx: &mut sqlx::AnyConnection, now: i64) -> anyhow::Result<()> 
                 .bind(today + days * DAY + 9 * 60 * 60)
                 .execute(&mut *tx)
                 .await?;
-                publish_attendance(tx, &id, &format!("{id}-ev{}", n + 1), lead, today + days * DAY + 9 * 60 * 60)
-                    .await?;
+                publish_attendance(
+                    tx,
+                    &id,
+                    &format!("{id}-ev{}", n + 1),
+                    lead,
+                    today + days * DAY + 9 * 60 * 60,
+                )
+                .await?;
             }
         }
         publish(tx, &id).await?;

@@ -92,7 +92,8 @@ async fn attendance(db: &Db, user_id: &str, event_id: &str, attend: bool) -> Res
                 .bind(user_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let refused = |reason| ServerError::Api(penggerak_types::ApiError::refused(ErrorCode::Conflict, reason));
+        let refused =
+            |reason| ServerError::Api(penggerak_types::ApiError::refused(ErrorCode::Conflict, reason));
         if member.is_none() {
             return Err(refused(penggerak_types::Reason::MembersOnly));
         }
@@ -150,8 +151,14 @@ pub async fn publish_attendance(
         user_id: user_id.to_owned(),
         attended_at: rfc3339(attended_at, time::UtcOffset::UTC)?,
     };
-    records::put(conn, RecordKind::Attendance, &attendance_id(event_id, user_id), &Audience::private(user_id), &a)
-        .await
+    records::put(
+        conn,
+        RecordKind::Attendance,
+        &attendance_id(event_id, user_id),
+        &Audience::private(user_id),
+        &a,
+    )
+    .await
 }
 
 /// The lead of community `id`, or `404` when there is no such community.
@@ -258,10 +265,11 @@ pub async fn publish_events(conn: &mut AnyConnection, id: &str) -> Result<()> {
 /// Writes the public `community_event` record of event `event_id` of community `community_id` (after a
 /// change of who was there).
 async fn publish_event(conn: &mut AnyConnection, community_id: &str, event_id: &str) -> Result<SyncRecord> {
-    let e: EventRow = sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM community_events e WHERE e.id = $1"))
-        .bind(event_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let e: EventRow =
+        sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM community_events e WHERE e.id = $1"))
+            .bind(event_id)
+            .fetch_one(&mut *conn)
+            .await?;
     put_event(conn, community_id, e).await
 }
 
@@ -270,9 +278,12 @@ async fn put_event(conn: &mut AnyConnection, community_id: &str, e: EventRow) ->
         .bind(community_id)
         .fetch_one(&mut *conn)
         .await?;
-    let record =
-        CommunityEventRecord { community_id: community_id.to_owned(), event: to_event(e, local_offset(&province))? };
-    records::put(conn, RecordKind::CommunityEvent, &record.event.id.clone(), &Audience::public(), &record).await
+    let record = CommunityEventRecord {
+        community_id: community_id.to_owned(),
+        event: to_event(e, local_offset(&province))?,
+    };
+    records::put(conn, RecordKind::CommunityEvent, &record.event.id.clone(), &Audience::public(), &record)
+        .await
 }
 
 pub(crate) fn to_event(e: EventRow, offset: time::UtcOffset) -> Result<CommunityEvent> {

@@ -7,7 +7,8 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    eventually, find, ids_of, open, press, screenshots, sign_out, type_into, wait_text, Driver,
+    absent, answer_save_dialog, eventually, find, ids_of, open, press, screenshots, sign_out, type_into,
+    wait_text, Driver,
 };
 use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::api::{CommunityDetail, CommunitySummary};
@@ -161,4 +162,106 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
+}
+
+/// "Saya hadir" in the real app: Siti opens a community of hers whose meeting was ten days ago and says
+/// she was there while the server is stopped — it shows at once, counted and waiting; the server comes
+/// back, she syncs, and the server has her attendance and counts her once. On the way she saves the next
+/// meeting to a calendar file, which is read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saya_hadir_with_the_server_stopped_then_counted_once_synced() {
+    use penggerak_client::SyncAnswer;
+    use penggerak_types::api::{Attendance, CommunityEventRecord};
+    use penggerak_types::RecordKind;
+    let mut server = penggerak_e2e::start_server();
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let kom: CommunityDetail = client.get_json(&token, route::COMMUNITY, &["kom-02"]).await.unwrap();
+    assert!(kom.summary.is_member, "the demo has Siti in kom-02");
+    let next = kom.upcoming_events.first().expect("kom-02 has a meeting coming").clone();
+
+    let driver = Driver::start(&server.base_url());
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+    open(&app, "komunitas", "#komunitas-title").await;
+    press(&app, "#all-communities .community[data-id='kom-02'] a", "kom-02's link").await;
+    wait_text(&app, "#community-title", "its page", |t| t == kom.summary.name).await;
+    let past = "#community-past-events li[data-event='kom-02-ev1']";
+    wait_text(&app, past, "the meeting ten days ago, its lead there", |t| t.contains("1 orang hadir")).await;
+    absent(&app, "#community-events .attend", "no 'Saya hadir' on what has not begun").await;
+
+    // The next meeting to her calendar: the file she chose, read back as a calendar program would.
+    let out = tempfile::tempdir().unwrap();
+    let ics = out.path().join("kegiatan.ics");
+    let add = format!("#community-events li[data-event='{}'] .event-to-calendar", next.id);
+    press(&app, &add, "Tambah ke kalender").await;
+    answer_save_dialog("Simpan kegiatan ke kalender", &ics).await;
+    wait_text(&app, "#event-said", "saved", |t| t.starts_with("Tersimpan.")).await;
+    let text = std::fs::read_to_string(&ics).expect("the app wrote the calendar file where she chose");
+    let calendar: icalendar::Calendar = text.parse().expect("a calendar file other programs can read");
+    let events: Vec<_> = calendar.components.iter().filter_map(|c| c.as_event()).collect();
+    assert_eq!(events.len(), 1, "one event: {text}");
+    {
+        use icalendar::{Component, EventLike};
+        assert_eq!(events[0].get_summary(), Some(next.title.as_str()));
+        let starts =
+            time::OffsetDateTime::parse(&next.starts_at, &time::format_description::well_known::Rfc3339)
+                .unwrap()
+                .unix_timestamp();
+        match events[0].get_start() {
+            Some(icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t))) => {
+                assert_eq!(t.timestamp(), starts, "at the meeting's time");
+            }
+            other => panic!("a meeting has a time in UTC (any calendar shows it in its own zone): {other:?}"),
+        }
+        assert!(events[0].get_location().is_some(), "it says where: {text}");
+    }
+
+    // Offline, she says she was there: at once, counted, waiting.
+    server.stop();
+    press(&app, &format!("{past} .attend"), "Saya hadir").await;
+    wait_text(&app, past, "counted at once, waiting", |t| {
+        t.contains("Anda hadir") && t.contains("2 orang hadir") && t.contains("Menunggu sinkronisasi")
+    })
+    .await;
+    wait_text(&app, "#sync-line", "the attendance waits", |t| t.contains("1 perubahan menunggu")).await;
+    find(&app, &format!("{past} .unattend"), "a wrong tap can be taken back").await;
+    penggerak_e2e::screenshots_of(&app, "27-komunitas-hadir", Some(past)).await;
+
+    server.restart();
+    press(&app, "#sync-now", "sync button").await;
+    wait_text(&app, "#sync-line", "synced", |t| {
+        t.contains("Terakhir disinkronkan") && !t.contains("menunggu")
+    })
+    .await;
+    wait_text(&app, past, "no longer waiting, the server's count", |t| {
+        t.contains("Anda hadir") && t.contains("2 orang hadir") && !t.contains("Menunggu sinkronisasi")
+    })
+    .await;
+    penggerak_e2e::screenshots_of(&app, "28-komunitas-hadir-tersinkron", Some(past)).await;
+
+    // The server's records, read as her feed: her attendance, and the meeting counting her once.
+    let (mut records, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let SyncAnswer::Page { page, .. } =
+            client.sync(&token, cursor.as_deref(), None, Some(1000)).await.unwrap()
+        else {
+            panic!("a full sync has a page");
+        };
+        records.extend(page.records);
+        cursor = Some(page.cursor);
+        if !page.more {
+            break;
+        }
+    }
+    let find_record = |kind, id: &str| records.iter().rev().find(|r| r.kind == kind && r.id == id).cloned();
+    let attendance: Attendance = find_record(RecordKind::Attendance, "kom-02-ev1:guru-siti")
+        .expect("the server has her attendance")
+        .parse()
+        .unwrap();
+    assert_eq!(attendance.community_id, "kom-02");
+    let event: CommunityEventRecord =
+        find_record(RecordKind::CommunityEvent, "kom-02-ev1").unwrap().parse().unwrap();
+    assert_eq!(event.event.attendee_count, 2, "the lead and Siti: counted once, not once per retry");
+    sign_out(&app).await;
+    app.close().await.unwrap();
 }
