@@ -7,6 +7,8 @@
 mod commands;
 #[cfg(desktop)]
 mod one_copy;
+#[cfg(desktop)]
+pub mod updates;
 
 use penggerak_core::{Engine, KeyringStore, DEFAULT_SERVER};
 use penggerak_types::ipc::SYNC_STATUS_EVENT;
@@ -17,9 +19,12 @@ use tauri::{Emitter, Manager, Runtime};
 /// The environment variable that points a device that has never signed in at another API server.
 pub const SERVER_ENV: &str = "PENGGERAK_SERVER";
 
-/// Registers every IPC command of the app on `builder`, and the opener plugin (the window opens saved
-/// materials' files through it; `capabilities/main.json` scopes it to the materials folder).
+/// Registers every IPC command of the app on `builder`, the opener plugin (the window opens saved
+/// materials' files through it; `capabilities/main.json` scopes it to the materials folder) and, on a
+/// desktop, the updater plugin (used from Rust only: the window is granted none of its commands).
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    #[cfg(desktop)]
+    let builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     builder.plugin(tauri_plugin_opener::init()).invoke_handler(tauri::generate_handler![
         commands::session::session_state,
         commands::session::sign_in,
@@ -30,6 +35,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::deadlines,
         commands::views::export_deadlines,
         commands::views::export_event,
+        commands::settings::check_update,
+        commands::settings::install_update,
         commands::views::kinerja,
         commands::views::approvals,
         commands::views::act,

@@ -216,6 +216,17 @@ pub async fn take_news() -> Result<Vec<News>, ApiError> {
     call(cmd::TAKE_NEWS, &NoArgs {}).await
 }
 
+/// Whether the server publishes a newer version of the app.
+pub async fn check_update() -> Result<penggerak_types::ipc::UpdateCheck, ApiError> {
+    call(cmd::CHECK_UPDATE, &NoArgs {}).await
+}
+
+/// Downloads the newer version, checks its signature, installs it and starts the app again (on success
+/// this does not come back).
+pub async fn install_update() -> Result<(), ApiError> {
+    call(cmd::INSTALL_UPDATE, &NoArgs {}).await
+}
+
 /// The data the app used on this device, per month, newest first.
 pub async fn data_use() -> Result<DataUse, ApiError> {
     call(cmd::DATA_USE, &NoArgs {}).await

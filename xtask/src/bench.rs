@@ -6,11 +6,48 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// Builds the release app and its `.deb` (no AppImage: its bundler downloads tools at build time).
+///
+/// With `PENGGERAK_SIGNING_KEY` naming a key made by `npx tauri signer generate -w FILE` (its public half
+/// beside it as `FILE.pub`; its password, if any, in `TAURI_SIGNING_PRIVATE_KEY_PASSWORD`), the app is
+/// built with that public key as its update key and the `.deb` is signed (`.deb.sig`), ready for
+/// `penggerak-server publish-update`. Without it the app is a build that does not update itself.
 pub fn package() -> Result<PathBuf> {
     crate::setup::run()?;
-    exec(cmd("tauri").args(["build", "--bundles", "deb"]).env("CI", "true"))?;
+    let key = std::env::var_os("PENGGERAK_SIGNING_KEY").map(PathBuf::from);
+    let mut build = cmd("tauri");
+    build.args(["build", "--bundles", "deb"]).env("CI", "true");
+    if let Some(key) = &key {
+        let public = PathBuf::from(format!("{}.pub", key.display()));
+        let pubkey = std::fs::read_to_string(&public)
+            .with_context(|| format!("reading the signing key's public half {}", public.display()))?;
+        let config = serde_json::json!({ "plugins": { "updater": { "pubkey": pubkey.trim() } } });
+        build.args(["--config", &config.to_string()]);
+    }
+    exec(&mut build)?;
     let deb = deb_of(&env::root().join("tauri.conf.json"))?;
     println!("package: {}", deb.display());
+    if let Some(key) = &key {
+        let password = std::env::var("TAURI_SIGNING_PRIVATE_KEY_PASSWORD").unwrap_or_default();
+        let mut sign = cmd("tauri");
+        sign.args(["signer", "sign", "--private-key-path"])
+            .arg(key)
+            .args(["--password", &password])
+            .arg(&deb);
+        // The password is not printed with the command line if signing fails.
+        let status = sign.status().context("could not start `tauri signer sign`")?;
+        if !status.success() {
+            bail!("signing {} failed ({status})", deb.display());
+        }
+        let sig = PathBuf::from(format!("{}.sig", deb.display()));
+        println!("signature: {}", sig.display());
+        println!(
+            "publish it: penggerak-server publish-update --version <version> --notes <what is new> --bundle {} \\\n    --signature {}",
+            deb.display(),
+            sig.display()
+        );
+    } else {
+        println!("no PENGGERAK_SIGNING_KEY: this build does not update itself (see README, \"Updates\")");
+    }
     Ok(deb)
 }
 

@@ -26,8 +26,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Stores `bytes` (once per content) for the record `kind/id`, and returns its SHA-256. The record's use
 /// of the file is noted in `file_refs` until [`release`] forgets it.
 pub async fn store(conn: &mut AnyConnection, kind: RecordKind, id: &str, bytes: &[u8]) -> Result<String> {
+    store_for(conn, kind.as_str(), id, bytes).await
+}
+
+/// [`store`] for a user of files that is not a synced record (an app release: `owner` `app_release`).
+pub async fn store_for(conn: &mut AnyConnection, owner: &str, id: &str, bytes: &[u8]) -> Result<String> {
     let sha = sha256_hex(bytes);
-    note_use(conn, &sha, kind, id).await?;
+    note_use(conn, &sha, owner, id).await?;
     let inserted =
         sqlx::query("INSERT INTO files (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
             .bind(&sha)
@@ -59,10 +64,10 @@ pub async fn store(conn: &mut AnyConnection, kind: RecordKind, id: &str, bytes: 
 }
 
 /// Notes that the record `kind/id` uses file `sha` (once; noting it again changes nothing).
-async fn note_use(conn: &mut AnyConnection, sha: &str, kind: RecordKind, id: &str) -> Result<()> {
+async fn note_use(conn: &mut AnyConnection, sha: &str, kind: &str, id: &str) -> Result<()> {
     sqlx::query("INSERT INTO file_refs (sha256, kind, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
         .bind(sha)
-        .bind(kind.as_str())
+        .bind(kind)
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -84,13 +89,18 @@ async fn lock_file(conn: &mut AnyConnection, sha: &str) -> Result<bool> {
 /// uses, and removes each of those files, with its chunks, that no other record uses. Returns how many
 /// files were removed.
 pub async fn release(conn: &mut AnyConnection, kind: RecordKind, id: &str) -> Result<u64> {
+    release_for(conn, kind.as_str(), id).await
+}
+
+/// [`release`] for a user of files that is not a synced record (see [`store_for`]).
+pub async fn release_for(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<u64> {
     let used: Vec<(String,)> = sqlx::query_as("SELECT sha256 FROM file_refs WHERE kind = $1 AND id = $2")
-        .bind(kind.as_str())
+        .bind(kind)
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM file_refs WHERE kind = $1 AND id = $2")
-        .bind(kind.as_str())
+        .bind(kind)
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -130,7 +140,7 @@ pub async fn note_earlier_uses(pool: &sqlx::AnyPool) -> anyhow::Result<()> {
         uses.extend(m.data.files.into_iter().map(|f| (f.sha256, RecordKind::Material, m.id.clone())));
     }
     for (sha, kind, id) in uses {
-        note_use(&mut tx, &sha, kind, &id).await?;
+        note_use(&mut tx, &sha, kind.as_str(), &id).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -56,6 +56,11 @@ pub struct Config {
     pub forwarded_header: ForwardedHeader,
     /// Timeouts, concurrency and size limits of the HTTP transport.
     pub transport: Transport,
+    /// The address apps reach this server at (`https://api.example.id`), for the absolute links the
+    /// updater needs; unset, a link is made of the request's `Host` and [`Config::tls`].
+    pub public_url: Option<String>,
+    /// This process serves https itself (links made from `Host` say `https`).
+    pub tls: bool,
 }
 
 impl Default for Config {
@@ -77,6 +82,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             forwarded_header: ForwardedHeader::XForwardedFor,
             transport: Transport::default(),
+            public_url: None,
+            tls: false,
         }
     }
 }

@@ -1,11 +1,14 @@
+//! `penggerak-server publish-update --version V --bundle FILE --signature FILE.sig [--notes TEXT]
+//! [--platform linux-x86_64] [--database URL]`: publishes a release of the app (see `domain::releases`).
+//!
 //! `penggerak-server [--listen ADDR] [--database URL] [--database-require-tls] [--database-connections N] [--demo]
 //! [--trusted-proxy CIDR]... [--forwarded-header H] [--log-format text|json] [--metrics-listen ADDR]
-//! [--tls-cert PEM --tls-key PEM]`:
+//! [--tls-cert PEM --tls-key PEM] [--public-url URL]`:
 //! the reference API server. Every flag can also come from the environment (`PENGGERAK_LISTEN`,
 //! `PENGGERAK_DATABASE`, `PENGGERAK_DATABASE_REQUIRE_TLS=true`, `PENGGERAK_DATABASE_CONNECTIONS`,
 //! `PENGGERAK_DEMO=true`,
 //! `PENGGERAK_TRUSTED_PROXIES` comma-separated, `PENGGERAK_FORWARDED_HEADER`, `PENGGERAK_LOG_FORMAT`,
-//! `PENGGERAK_METRICS_LISTEN`, `PENGGERAK_TLS_CERT`, `PENGGERAK_TLS_KEY`), as a container or a systemd unit
+//! `PENGGERAK_METRICS_LISTEN`, `PENGGERAK_TLS_CERT`, `PENGGERAK_TLS_KEY`, `PENGGERAK_PUBLIC_URL`), as a container or a systemd unit
 //! sets it; a flag wins over its variable. Without `--metrics-listen` no metrics are served. With a
 //! certificate and key it serves https itself; without, plain http (for loopback, or behind a reverse
 //! proxy that terminates TLS).
@@ -20,8 +23,10 @@ use penggerak_server::{db, demo, idempotency, serve, serve_tls, AppState, Config
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Penggerak reference API server")]
+#[command(version, about = "Penggerak reference API server", args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "PENGGERAK_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -65,6 +70,65 @@ struct Args {
     /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
     #[arg(long, env = "PENGGERAK_TLS_KEY", requires = "tls_cert", hide_env_values = true)]
     tls_key: Option<std::path::PathBuf>,
+    /// The address apps reach this server at (`https://api.example.id`), for the update links it gives
+    /// them. Unset: made of each request's Host header (and https when --tls-cert is given).
+    #[arg(long, env = "PENGGERAK_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Publish a release of the app for one platform (replacing the one published there): its bundle and
+    /// the bundle's signature, both as `cargo xtask package` writes them. Apps of an older version signed
+    /// in to this server are offered it; each checks the signature before installing.
+    PublishUpdate {
+        /// Database URL, as for serving.
+        #[arg(long, env = "PENGGERAK_DATABASE", hide_env_values = true)]
+        database: Option<String>,
+        /// `<os>-<arch>` as the updater names it.
+        #[arg(long, default_value = "linux-x86_64")]
+        platform: String,
+        /// The release's semantic version (higher than the apps' to be offered).
+        #[arg(long)]
+        version: String,
+        /// What is new, shown to the user before she installs it.
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// The bundle (`.deb`, AppImage, installer).
+        #[arg(long)]
+        bundle: std::path::PathBuf,
+        /// Its signature (`<bundle>.sig`).
+        #[arg(long)]
+        signature: std::path::PathBuf,
+    },
+}
+
+/// `publish-update`: reads the bundle and its signature and publishes them in one transaction.
+async fn publish_update(command: Command) -> anyhow::Result<()> {
+    let Command::PublishUpdate { database, platform, version, notes, bundle, signature } = command;
+    let url = match database {
+        Some(url) => url,
+        None => default_database()?,
+    };
+    let db = Db::open(&url).await.with_context(|| format!("opening database {}", db::redact(&url)))?;
+    let bytes = std::fs::read(&bundle).with_context(|| format!("reading {}", bundle.display()))?;
+    let sig =
+        std::fs::read_to_string(&signature).with_context(|| format!("reading {}", signature.display()))?;
+    let file_name = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut tx = db.begin().await?;
+    let new = penggerak_server::domain::releases::NewRelease {
+        platform: &platform,
+        version: &version,
+        notes: &notes,
+        file_name: &file_name,
+        bundle: &bytes,
+        signature: &sig,
+        at: penggerak_server::auth::now_unix(),
+    };
+    penggerak_server::domain::releases::publish(&mut tx, new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    tx.commit().await?;
+    println!("published {version} for {platform}: {file_name} ({} bytes)", bytes.len());
+    Ok(())
 }
 
 fn default_database() -> anyhow::Result<String> {
@@ -85,6 +149,9 @@ enum LogFormat {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(command) = args.command {
+        return publish_update(command).await;
+    }
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     match args.log_format {
@@ -132,6 +199,8 @@ async fn main() -> anyhow::Result<()> {
     let config = Config {
         trusted_proxies: args.trusted_proxies,
         forwarded_header: args.forwarded_header,
+        public_url: args.public_url,
+        tls: tls.is_some(),
         ..Config::default()
     };
     let state = AppState::new(db, config);

@@ -56,6 +56,7 @@ const MATERIALS: &[(&str, &str)] = &[
     (route::MATERIAL_CONTENT, "get"),
     (route::MATERIAL_FILE, "get"),
 ];
+const UPDATES: &[(&str, &str)] = &[(route::APP_UPDATE, "get"), (route::APP_UPDATE_FILE, "get")];
 const SCHOOL: &[(&str, &str)] = &[
     (route::SCHOOL_STAFF, "get"),
     (route::SCHOOL_STAFF_MEMBER, "get"),
@@ -64,7 +65,7 @@ const SCHOOL: &[(&str, &str)] = &[
 ];
 
 fn routes() -> Vec<(&'static str, &'static str)> {
-    [CORE, PROGRAMMES, PKB, KINERJA, MATERIALS, SCHOOL].concat()
+    [CORE, PROGRAMMES, PKB, KINERJA, MATERIALS, SCHOOL, UPDATES].concat()
 }
 
 fn committed_path() -> PathBuf {

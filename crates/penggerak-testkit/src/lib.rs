@@ -79,7 +79,7 @@ impl TestServer {
         let (cert, key) = ca.issue_server(dir.path());
         // Loaded as the binary loads `--tls-cert`/`--tls-key`.
         let tls = penggerak_server::tls_config(&cert, &key).expect("the test server's certificate and key");
-        Self::start_inner(config, Some(tls))
+        Self::start_inner(Config { tls: true, ..config }, Some(tls))
     }
 
     fn start_inner(config: Config, tls: Option<TlsConfig>) -> Self {
@@ -183,6 +183,40 @@ impl TestServer {
                         .expect("publishing the material");
                 tx.commit().await.expect("committing the material");
                 published
+            })
+        })
+        .join()
+        .expect("the publishing thread")
+    }
+
+    /// Publishes an app release for `platform`, as `penggerak-server publish-update` does.
+    pub fn publish_update(&self, platform: &str, version: &str, notes: &str, bundle: &[u8], signature: &str) {
+        let url = self.database_url.clone();
+        let (platform, version, notes, bundle, signature) = (
+            platform.to_owned(),
+            version.to_owned(),
+            notes.to_owned(),
+            bundle.to_vec(),
+            signature.to_owned(),
+        );
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            rt.block_on(async move {
+                let db = Db::open(&url).await.expect("the test server's database");
+                let mut tx = db.begin().await.expect("a transaction");
+                let new = penggerak_server::domain::releases::NewRelease {
+                    platform: &platform,
+                    version: &version,
+                    notes: &notes,
+                    file_name: "Penggerak_amd64.deb",
+                    bundle: &bundle,
+                    signature: &signature,
+                    at: penggerak_server::auth::now_unix(),
+                };
+                penggerak_server::domain::releases::publish(&mut tx, new)
+                    .await
+                    .expect("publishing the release");
+                tx.commit().await.expect("committing the release");
             })
         })
         .join()

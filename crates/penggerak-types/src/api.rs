@@ -300,6 +300,24 @@ pub struct Membership {
     pub joined_at: String,
 }
 
+/// `GET /api/v1/app/update/{target}/{arch}/{current_version}` when a newer release is published: what the
+/// Tauri updater reads (its "dynamic update server" answer). The bundle at `url` is checked against
+/// `signature` (minisign, by the key the app was built with) before anything is installed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppUpdate {
+    /// Semantic version, e.g. `0.2.0`.
+    pub version: String,
+    /// What is new, as the publisher wrote it.
+    pub notes: String,
+    /// When it was published (RFC 3339).
+    pub pub_date: String,
+    /// Where the bundle is (absolute).
+    pub url: String,
+    /// The bundle's minisign signature, base64 (as `tauri signer sign` writes it).
+    pub signature: String,
+}
+
 /// The `attendance` record: the caller was at a community event ("Saya hadir"). Its id is
 /// `<event id>:<user id>`; taking it back deletes it. Seen by the attendee only; the event counts them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,6 +52,8 @@ pub mod cmd {
     pub const DEADLINES: &str = "deadlines";
     pub const EXPORT_DEADLINES: &str = "export_deadlines";
     pub const EXPORT_EVENT: &str = "export_event";
+    pub const CHECK_UPDATE: &str = "check_update";
+    pub const INSTALL_UPDATE: &str = "install_update";
 
     /// Every command: the shell's build declares these (so each gets its `allow-` permission), and its
     /// tests check that the capability grants exactly these and that each one is registered.
@@ -98,6 +100,8 @@ pub mod cmd {
         DEADLINES,
         EXPORT_DEADLINES,
         EXPORT_EVENT,
+        CHECK_UPDATE,
+        INSTALL_UPDATE,
     ];
 }
 
@@ -399,6 +403,32 @@ pub struct ExportDeadlinesArgs {
 pub struct ExportEventArgs {
     pub id: String,
     pub title: String,
+}
+
+/// What `check_update` found: whether the server the user is signed in to publishes a newer version of
+/// the app (its bundle is checked against the app's signing key before `install_update` installs it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "update", rename_all = "snake_case")]
+pub enum UpdateCheck {
+    /// A newer version: its number, what is new (as its publisher wrote it) and when it was published
+    /// (RFC 3339, if said).
+    Available { version: String, notes: String, date: Option<String> },
+    /// This is the newest version the server publishes.
+    UpToDate,
+    /// This app does not update itself here, and why.
+    Off { why: UpdatesOff },
+}
+
+/// Why an app does not look for updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdatesOff {
+    /// This build carries no key to check updates with (a development build): it is updated by hand.
+    NoKey,
+    /// The server is not reached over https (a server on this computer): updates come only over https.
+    NotHttps,
+    /// Updates are for desktop builds; a phone's app store updates the app.
+    NotDesktop,
 }
 
 /// `staff_member`'s argument.

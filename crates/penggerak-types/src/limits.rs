@@ -40,6 +40,13 @@ pub const OBSERVATIONS_PER_PLAN: usize = 20;
 /// Feedback notes a principal may leave on one plan (each at most [`TEXT`] characters).
 pub const FEEDBACK_PER_PLAN: usize = 100;
 
+/// A published app bundle, in bytes (a `.deb` of the app is about 5 MB; an update is sent whole).
+pub const APP_BUNDLE: usize = 64 * 1024 * 1024;
+/// An app release's notes ("what is new"), in characters.
+pub const RELEASE_NOTES: usize = 2_000;
+/// A bundle's signature as `tauri signer sign` writes it (base64 of a minisign signature file), in bytes.
+pub const SIGNATURE: usize = 1_024;
+
 /// Attendance of a community event ("Saya hadir") may be said from this many seconds before it starts…
 pub const ATTENDANCE_EARLY_SECS: i64 = 30 * 60;
 /// …to this many days after: long enough for a phone that was offline at the event to sync, short enough

@@ -207,6 +207,8 @@ pub enum Reason {
     RatingNeedsAgreed,
     /// A community's lead (penggerak komunitas) cannot leave it.
     LeadCannotLeave,
+    /// A downloaded update's signature is not the app publisher's: it was not installed.
+    UpdateNotTrusted,
     /// Only a community's members can say they were at its events.
     MembersOnly,
     /// Attendance is said once the event is about to start, not before.
@@ -308,6 +310,9 @@ impl fmt::Display for Reason {
             Reason::RatingNeedsAgreed => f.write_str("Predikat diberikan setelah rencana disepakati."),
             Reason::NotSaved => f.write_str("Berkas tidak dapat disimpan di tempat itu. Pilih tempat lain."),
             Reason::LeadCannotLeave => f.write_str("Penggerak komunitas tidak dapat keluar dari komunitasnya sendiri."),
+            Reason::UpdateNotTrusted => f.write_str(
+                "Pembaruan tidak dipasang: tanda tangannya bukan dari penerbit aplikasi ini. Laporkan ke admin Penggerak.",
+            ),
             Reason::MembersOnly => f.write_str("Hanya anggota komunitas yang dapat menandai kehadiran di kegiatannya."),
             Reason::AttendanceNotYet => f.write_str("Kehadiran dapat ditandai sejak kegiatan dimulai."),
             Reason::AttendanceClosed { days } => {

@@ -56,6 +56,11 @@ routes! {
     EVENT_ATTEND = "/community-events/{id}/attend";
     /// `POST`: take back the caller's "Saya hadir".
     EVENT_UNATTEND = "/community-events/{id}/unattend";
+    /// `GET`: the newest app release for a platform, if newer than the caller's (the Tauri updater's
+    /// endpoint: `204` when there is none).
+    APP_UPDATE = "/app/update/{target}/{arch}/{current_version}";
+    /// `GET`: a released app bundle, by its SHA-256.
+    APP_UPDATE_FILE = "/app/update-files/{sha256}";
     /// `GET`: the programmes.
     PROGRAMMES = "/programmes";
     /// `GET`: one programme.

@@ -1,13 +1,66 @@
 //! `preferences` / `set_preferences` (the device's language and reminder switch), `welcome_seen` (the
 //! first-run cards were shown), `take_reminders` (deadline reminders due now, each handed out once; the UI
 //! words and shows them) and `data_use` (what the app's requests cost in data, per month), `sharing` /
-//! `add_peer` / `remove_peer` (Berbagi di sekolah).
+//! `add_peer` / `remove_peer` (Berbagi di sekolah), `check_update` / `install_update` (the app's own
+//! updates, [`crate::updates`]).
 
 use penggerak_core::Engine;
-use penggerak_types::ipc::{DataUse, News, Preferences, PreferencesChange, Reminder, Sharing};
+use penggerak_types::ipc::{DataUse, News, Preferences, PreferencesChange, Reminder, Sharing, UpdateCheck};
 use penggerak_types::ApiError;
 use std::sync::Arc;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+
+/// The server the app talks to (the one signed in to, or the one it will sign in to).
+async fn server_url(engine: &Engine) -> Result<String, ApiError> {
+    Ok(match engine.state().await? {
+        penggerak_types::ipc::SessionState::SignedIn { server_url, .. } => server_url,
+        penggerak_types::ipc::SessionState::SignedOut { server_url } => server_url,
+    })
+}
+
+/// Whether the server publishes a newer version of the app (Pengaturan asks when it opens and on the
+/// user's word).
+#[tauri::command]
+pub async fn check_update<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Arc<Engine>>,
+) -> Result<UpdateCheck, ApiError> {
+    #[cfg(desktop)]
+    {
+        Ok(crate::updates::check(&app, &server_url(&engine).await?).await?.0)
+    }
+    #[cfg(not(desktop))]
+    {
+        let _ = (app, engine);
+        Ok(UpdateCheck::Off { why: penggerak_types::ipc::UpdatesOff::NotDesktop })
+    }
+}
+
+/// On the user's word: downloads the newer version, checks its signature with the build's key, installs
+/// it and starts the app again. A bundle whose signature is not the publisher's is refused
+/// (`update_not_trusted`) and nothing is installed.
+#[tauri::command]
+pub async fn install_update<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Arc<Engine>>,
+) -> Result<(), ApiError> {
+    #[cfg(desktop)]
+    {
+        let (_, update) = crate::updates::check(&app, &server_url(&engine).await?).await?;
+        let Some(update) = update else {
+            return Err(ApiError::new(penggerak_types::ErrorCode::NotFound, "Tidak ada pembaruan."));
+        };
+        let bytes = crate::updates::download(&update).await?;
+        crate::updates::install(&update, &bytes)?;
+        tracing::info!(version = %update.version, "update installed; starting again");
+        app.restart()
+    }
+    #[cfg(not(desktop))]
+    {
+        let _ = (app, engine);
+        Err(ApiError::new(penggerak_types::ErrorCode::NotFound, "Tidak ada pembaruan."))
+    }
+}
 
 #[tauri::command]
 pub async fn preferences(engine: State<'_, Arc<Engine>>) -> Result<Preferences, ApiError> {

@@ -2,7 +2,7 @@
 //! talks to, sync (now, last synced, what waits, conflicts), the data the app used per month, "Hanya unduh
 //! lewat Wi-Fi" with what the device says of its connection, "Bagikan materi di jaringan sekolah" (its
 //! state, this device's address as text and QR code, colleagues' devices seen, adding one by address), and the
-//! account: sign out, which warns and asks again when changes or drafts on the device would be lost.
+//! app's updates ("Pembaruan aplikasi"), and the account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
 use crate::context::{apply_look, errors_view, locale, AskFirst, PageContext};
 use crate::i18n::{t, td_string, use_i18n};
@@ -61,6 +61,7 @@ pub fn Pengaturan() -> impl IntoView {
             <DataUseFacts />
             <WifiOnly />
             <SharingSettings />
+            <AppUpdates />
             <h2>{t!(i18n, settings_account)}</h2>
             <p id="sign-out-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             {move || if confirm.get() {
@@ -232,6 +233,58 @@ fn WifiOnly() -> impl IntoView {
             }
         })}</p>
         <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+    }
+}
+
+/// "Pembaruan aplikasi": asked once when the page opens (a small request: the server answers "nothing
+/// newer" with no body) and again on "Periksa pembaruan"; a newer version shows what is new and is
+/// installed only on "Pasang pembaruan".
+#[component]
+fn AppUpdates() -> impl IntoView {
+    use penggerak_types::ipc::{UpdateCheck, UpdatesOff};
+    let i18n = use_i18n();
+    let check = Action::new_local(|_: &()| ipc::check_update());
+    check.dispatch(());
+    let install = Action::new_local(|_: &()| ipc::install_update());
+    let said = move || {
+        let l = i18n.get_locale();
+        let version = env!("CARGO_PKG_VERSION");
+        match check.value().get() {
+            None => view! { <p id="update-state">{td_string!(l, update_checking)}</p> }.into_any(),
+            Some(Err(e)) => view! { <p id="update-state" class="error">{view_model::error_text(l, &e)}</p> }.into_any(),
+            Some(Ok(UpdateCheck::UpToDate)) => {
+                view! { <p id="update-state">{td_string!(l, update_up_to_date, version = version)}</p> }.into_any()
+            }
+            Some(Ok(UpdateCheck::Off { why })) => {
+                let text = match why {
+                    UpdatesOff::NoKey => td_string!(l, update_off_no_key, version = version),
+                    UpdatesOff::NotHttps => td_string!(l, update_off_not_https, version = version),
+                    UpdatesOff::NotDesktop => td_string!(l, update_off_not_desktop, version = version),
+                };
+                view! { <p id="update-state" class="muted">{text.to_string()}</p> }.into_any()
+            }
+            Some(Ok(UpdateCheck::Available { version: newer, notes, .. })) => view! {
+                <p id="update-state"><strong>{td_string!(l, update_available, version = newer.as_str()).to_string()}</strong></p>
+                {(!notes.is_empty()).then(|| view! { <p id="update-notes" class="update-notes">{notes}</p> })}
+                <button id="update-install" class="primary" disabled=move || install.pending().get()
+                    on:click=move |_| { install.dispatch(()); }>
+                    {move || if install.pending().get() { t!(i18n, update_installing).into_any() } else { t!(i18n, update_install).into_any() }}
+                </button>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <h2>{t!(i18n, settings_updates)}</h2>
+        {said}
+        <p id="update-error" class="error" role="alert">
+            {move || match install.value().get() {
+                Some(Err(e)) => view_model::error_text(i18n.get_locale(), &e),
+                _ => String::new(),
+            }}
+        </p>
+        <button id="update-check" class="secondary" disabled=move || check.pending().get()
+            on:click=move |_| { check.dispatch(()); }>{t!(i18n, update_check)}</button>
     }
 }
 

@@ -110,6 +110,7 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::FileTooLarge { max_mb } => td_string!(l, reason_file_too_large, max = *max_mb).to_string(),
         Reason::RatingNeedsAgreed => td_string!(l, reason_rating_needs_agreed).to_string(),
         Reason::LeadCannotLeave => td_string!(l, reason_lead_cannot_leave).to_string(),
+        Reason::UpdateNotTrusted => td_string!(l, reason_update_not_trusted).to_string(),
         Reason::MembersOnly => td_string!(l, reason_members_only).to_string(),
         Reason::AttendanceNotYet => td_string!(l, reason_attendance_not_yet).to_string(),
         Reason::AttendanceClosed { days } => {
@@ -328,6 +329,7 @@ mod tests {
             Reason::FileTooLarge { max_mb: 10 },
             Reason::RatingNeedsAgreed,
             Reason::LeadCannotLeave,
+            Reason::UpdateNotTrusted,
             Reason::MembersOnly,
             Reason::AttendanceNotYet,
             Reason::AttendanceClosed { days: 14 },

@@ -12,6 +12,7 @@ pub mod kinerja;
 pub mod materials;
 pub mod pkb;
 pub mod programmes;
+pub mod releases;
 
 use crate::error::{Result, ServerError};
 use crate::records::{self, Stored};

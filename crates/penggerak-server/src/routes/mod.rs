@@ -17,6 +17,7 @@ mod pkb;
 mod programmes;
 mod school;
 mod sync;
+mod updates;
 
 use crate::error::{code_for_status, message_for, ServerError};
 use crate::{AppState, Transport};
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(kinerja::router())
         .merge(materials::router())
         .merge(school::router())
+        .merge(updates::router())
         .layer(from_fn_with_state(state.clone(), crate::idempotency::guard))
         .layer(from_fn_with_state(transport.clone(), deadline))
         .layer(DefaultBodyLimit::max(transport.max_json_body));

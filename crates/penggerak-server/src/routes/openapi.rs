@@ -137,6 +137,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::kinerja::Doc::openapi());
     doc.merge(super::materials::Doc::openapi());
     doc.merge(super::school::Doc::openapi());
+    doc.merge(super::updates::Doc::openapi());
     Unauthorized.modify(&mut doc);
     declare_idempotency_key(&mut doc);
     let mut json = serde_json::to_value(&doc).expect("an OpenAPI document always serialises");

@@ -1,0 +1,95 @@
+//! Updates of the app itself (desktop), from the server the user is signed in to, through Tauri's updater
+//! plugin: the server answers its endpoint ([`route::APP_UPDATE`]) with a newer release or `204`, and a
+//! release's bundle is installed only when its signature is the one the key built into this app
+//! (`plugins.updater.pubkey` in `tauri.conf.json`, set by `cargo xtask package`) accepts. A build without
+//! a key (development) and a server not reached over https (one on this computer) do not update.
+//!
+//! The commands (`check_update`, `install_update`) are thin over [`check`] and [`download`], which the
+//! tests call against a real server with keys of their own.
+
+use penggerak_types::ipc::{UpdateCheck, UpdatesOff};
+use penggerak_types::{route, ApiError, ErrorCode, Reason};
+use tauri::{AppHandle, Runtime, Url};
+use tauri_plugin_updater::{Update, UpdaterExt};
+
+/// The key updates are checked with: the build's, if it has one.
+pub fn key<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    let plugins = &app.config().plugins.0;
+    let key = plugins.get("updater")?.get("pubkey")?.as_str()?.trim();
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
+/// The updater's endpoint on `server` (the plugin fills in the platform and this app's version).
+fn endpoint(server: &str) -> Option<Url> {
+    let path = route::APP_UPDATE
+        .replace("{target}", "{{target}}")
+        .replace("{arch}", "{{arch}}")
+        .replace("{current_version}", "{{current_version}}");
+    Url::parse(&format!("{}{path}", server.trim_end_matches('/'))).ok()
+}
+
+fn failed(e: tauri_plugin_updater::Error) -> ApiError {
+    use tauri_plugin_updater::Error as E;
+    match e {
+        E::Minisign(_) | E::Base64(_) | E::SignatureUtf8(_) => {
+            tracing::warn!(error = %e, "an update's signature was refused");
+            ApiError::refused(ErrorCode::Validation, Reason::UpdateNotTrusted)
+        }
+        E::Reqwest(_) | E::Network(_) => {
+            tracing::info!(error = %e, "the update server could not be reached");
+            ApiError::new(ErrorCode::Offline, "Server pembaruan tidak dapat dihubungi.")
+        }
+        other => {
+            tracing::warn!(error = %other, "looking for an update failed");
+            ApiError::new(ErrorCode::Internal, "Pembaruan tidak dapat diperiksa.")
+        }
+    }
+}
+
+/// Asks `server` (the one the user is signed in to) for a newer release: what to tell the user, and the
+/// update to [`download`] when there is one.
+pub async fn check<R: Runtime>(
+    app: &AppHandle<R>,
+    server: &str,
+) -> Result<(UpdateCheck, Option<Update>), ApiError> {
+    let Some(key) = key(app) else { return Ok((UpdateCheck::Off { why: UpdatesOff::NoKey }, None)) };
+    let Some(url) = endpoint(server).filter(|u| u.scheme() == "https") else {
+        return Ok((UpdateCheck::Off { why: UpdatesOff::NotHttps }, None));
+    };
+    let updater = app
+        .updater_builder()
+        .pubkey(key)
+        .endpoints(vec![url])
+        .map_err(failed)?
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .map_err(failed)?;
+    match updater.check().await.map_err(failed)? {
+        None => Ok((UpdateCheck::UpToDate, None)),
+        Some(update) => {
+            let date =
+                update.date.and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok());
+            let said = UpdateCheck::Available {
+                version: update.version.clone(),
+                notes: update.body.clone().unwrap_or_default(),
+                date,
+            };
+            Ok((said, Some(update)))
+        }
+    }
+}
+
+/// Downloads `update`'s bundle and checks its signature with the build's key: the bytes to install, or
+/// [`Reason::UpdateNotTrusted`] when the signature is not the publisher's.
+pub async fn download(update: &Update) -> Result<Vec<u8>, ApiError> {
+    update.download(|_, _| {}, || {}).await.map_err(failed)
+}
+
+/// Installs bytes [`download`] checked (the system asks for the administrator's password to install a
+/// package).
+pub fn install(update: &Update, bytes: &[u8]) -> Result<(), ApiError> {
+    update.install(bytes).map_err(|e| {
+        tracing::warn!(error = %e, "the update could not be installed");
+        ApiError::new(ErrorCode::Internal, "Pembaruan tidak dapat dipasang.")
+    })
+}

@@ -1,0 +1,118 @@
+//! The app's updates against the real reference server over https: nothing published, then a newer release
+//! signed with the key the app was built with (seen, downloaded, its bytes the publisher's), a release no
+//! newer than the app (not offered), and newer releases whose signature is not the publisher's (another
+//! key; a signature of other bytes): offered, but refused when downloaded, so nothing would be installed.
+//! A build without a key and a server not reached over https do not update at all.
+//!
+//! A test binary of its own: `SSL_CERT_FILE` must point at the test's CA before the first client is built.
+
+use base64::Engine as _;
+use penggerak_app::updates;
+use penggerak_core::{Engine, MemoryStore};
+use penggerak_testkit::{ServerConfig, TestCa, TestServer};
+use penggerak_types::ipc::{UpdateCheck, UpdatesOff};
+use penggerak_types::{ErrorCode, Reason};
+use std::sync::Arc;
+use tauri::test::{mock_builder, MockRuntime};
+
+/// A signing key as `tauri signer generate` makes one: the key pair, and the public key as
+/// `tauri.conf.json` carries it (base64 of minisign's public key file).
+fn signing_key() -> (minisign::KeyPair, String) {
+    let pair = minisign::KeyPair::generate_unencrypted_keypair().expect("a key pair");
+    let public = pair.pk.to_box().expect("the public key's file").to_string();
+    (pair, base64::engine::general_purpose::STANDARD.encode(public))
+}
+
+/// `bytes` signed with `key`, as `tauri signer sign` writes `<bundle>.sig` (base64 of minisign's file).
+fn sign(key: &minisign::KeyPair, bytes: &[u8]) -> String {
+    let signature = minisign::sign(Some(&key.pk), &key.sk, std::io::Cursor::new(bytes), None, None)
+        .expect("a signature")
+        .to_string();
+    base64::engine::general_purpose::STANDARD.encode(signature)
+}
+
+/// The app (its commands and plugins, on the mock runtime) built with `pubkey` as its update key.
+fn app_with_key(pubkey: &str, server: &str) -> (tauri::App<MockRuntime>, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    let engine = tauri::async_runtime::block_on(Engine::open(
+        data.path(),
+        Arc::new(MemoryStore::default()),
+        server.to_owned(),
+    ))
+    .unwrap();
+    let mut context = penggerak_app::context::<MockRuntime>();
+    context.config_mut().plugins.0.insert("updater".into(), serde_json::json!({ "pubkey": pubkey }));
+    let app = penggerak_app::with_commands(mock_builder())
+        .manage(Arc::new(engine))
+        .build(context)
+        .expect("the app builds on the mock runtime");
+    (app, data)
+}
+
+fn check(app: &tauri::App<MockRuntime>, server: &str) -> (UpdateCheck, Option<tauri_plugin_updater::Update>) {
+    tauri::async_runtime::block_on(updates::check(app.handle(), server)).expect("the check itself works")
+}
+
+#[test]
+fn a_newer_release_signed_by_the_publisher_is_offered_and_one_signed_otherwise_is_refused() {
+    let ca = TestCa::new("Dinas Pendidikan test CA");
+    std::env::set_var("SSL_CERT_FILE", ca.pem_path());
+    std::env::remove_var("SSL_CERT_DIR");
+    let server = TestServer::start_tls(ServerConfig::default(), &ca);
+    let url = server.base_url();
+    let (publisher, pubkey) = signing_key();
+    let (app, _data) = app_with_key(&pubkey, &url);
+    let platform = "linux-x86_64";
+
+    assert_eq!(check(&app, &url).0, UpdateCheck::UpToDate, "nothing published: nothing offered");
+
+    let bundle: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    server.publish_update(
+        platform,
+        "99.0.0",
+        "Kehadiran di kegiatan komunitas.",
+        &bundle,
+        &sign(&publisher, &bundle),
+    );
+    let (said, update) = check(&app, &url);
+    match said {
+        UpdateCheck::Available { version, notes, date } => {
+            assert_eq!(version, "99.0.0");
+            assert_eq!(notes, "Kehadiran di kegiatan komunitas.", "what is new, as published");
+            assert!(date.is_some_and(|d| d.len() >= 20), "when it was published");
+        }
+        other => panic!("a newer release is offered: {other:?}"),
+    }
+    let update = update.expect("the update to download");
+    let bytes =
+        tauri::async_runtime::block_on(updates::download(&update)).expect("the publisher's signature");
+    assert!(bytes == bundle, "the downloaded bundle is the published one, byte for byte");
+
+    // The same version as this app's (Cargo.toml's): not newer, not offered.
+    let current = env!("CARGO_PKG_VERSION");
+    server.publish_update(platform, current, "", &bundle, &sign(&publisher, &bundle));
+    assert_eq!(check(&app, &url).0, UpdateCheck::UpToDate, "{current} is not newer than {current}");
+
+    // Signed by someone else, and a signature of other bytes: offered (the server only carries it), but
+    // the download is refused, so nothing is installed.
+    let (stranger, _) = signing_key();
+    let mut other = bundle.clone();
+    other[0] ^= 1;
+    for (signature, what) in
+        [(sign(&stranger, &bundle), "another key"), (sign(&publisher, &other), "other bytes")]
+    {
+        server.publish_update(platform, "99.0.1", "Palsu.", &bundle, &signature);
+        let (said, update) = check(&app, &url);
+        assert!(matches!(said, UpdateCheck::Available { .. }), "{what}: offered: {said:?}");
+        let refused = tauri::async_runtime::block_on(updates::download(&update.unwrap()))
+            .expect_err(&format!("{what}: a bundle signed with {what} must be refused"));
+        assert_eq!(refused.code, ErrorCode::Validation, "{what}: {refused:?}");
+        assert_eq!(refused.reason, Some(Reason::UpdateNotTrusted), "{what}: the reason the user is told");
+    }
+
+    // A build without a key does not look; neither does any build at a server over plain http.
+    let (keyless, _keyless_data) = app_with_key("", &url);
+    assert_eq!(check(&keyless, &url).0, UpdateCheck::Off { why: UpdatesOff::NoKey });
+    let plain = TestServer::start();
+    assert_eq!(check(&app, &plain.base_url()).0, UpdateCheck::Off { why: UpdatesOff::NotHttps });
+}
