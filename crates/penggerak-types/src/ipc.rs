@@ -408,7 +408,7 @@ pub struct ExportEventArgs {
 /// What `check_update` found: whether the server the user is signed in to publishes a newer version of
 /// the app (its bundle is checked against the app's signing key before `install_update` installs it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "update", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum UpdateCheck {
     /// A newer version: its number, what is new (as its publisher wrote it) and when it was published
     /// (RFC 3339, if said).

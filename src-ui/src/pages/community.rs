@@ -42,14 +42,28 @@ fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
     let c = item.community;
     let id = c.id.clone();
     let member = item.member;
-    // What saving an event to a calendar came to, said under the events.
+    // Saving an event to a calendar, and what it came to, said under the events.
     let said = RwSignal::new(None::<String>);
+    // Saving an event to a calendar (a task, not an action: its code is paid for in every copy of the app).
+    let exporting = RwSignal::new(false);
+    let export = move |id: String| {
+        exporting.set(true);
+        leptos::task::spawn_local(async move {
+            let title = td_string!(l, event_calendar_dialog).to_owned();
+            said.set(match ipc::export_event(id, title).await {
+                Ok(true) => Some(td_string!(l, event_calendar_saved).to_owned()),
+                Ok(false) => None,
+                Err(e) => Some(view_model::error_text(l, &e)),
+            });
+            exporting.set(false);
+        });
+    };
     let events = if item.events.is_empty() {
         view! { <p>{td_string!(l, events_none)}</p> }.into_any()
     } else {
         view! {
             <ul id="community-events" class="list">
-                {item.events.into_iter().map(|e| event_row(l, e, act, said, true)).collect_view()}
+                {item.events.into_iter().map(|e| event_row(l, e, act, export, exporting, true)).collect_view()}
             </ul>
         }
         .into_any()
@@ -57,9 +71,11 @@ fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
     let past = (!item.past.is_empty()).then(|| {
         view! {
             <h2>{td_string!(l, events_past_heading)}</h2>
-            <p class="muted">{td_string!(l, events_past_intro, days = penggerak_types::limits::ATTENDANCE_DAYS)}</p>
+            <p class="muted">
+                {td_string!(l, events_past_intro_before)}" "{penggerak_types::limits::ATTENDANCE_DAYS}" "{td_string!(l, events_past_intro_after)}
+            </p>
             <ul id="community-past-events" class="list">
-                {item.past.into_iter().map(|e| event_row(l, e, act, said, false)).collect_view()}
+                {item.past.into_iter().map(|e| event_row(l, e, act, export, exporting, false)).collect_view()}
             </ul>
         }
     });
@@ -95,7 +111,8 @@ fn event_row(
     l: Locale,
     item: EventItem,
     act: Act,
-    said: RwSignal<Option<String>>,
+    export: impl Fn(String) + Copy + 'static,
+    exporting: RwSignal<bool>,
     upcoming: bool,
 ) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
@@ -131,15 +148,6 @@ fn event_row(
             </button>
         }
     });
-    let export = Action::new_local(move |id: &String| {
-        ipc::export_event(id.clone(), td_string!(l, event_calendar_dialog).to_owned())
-    });
-    Effect::new(move |_| match export.value().get() {
-        Some(Ok(true)) => said.set(Some(td_string!(l, event_calendar_saved).to_owned())),
-        Some(Ok(false)) => said.set(None),
-        Some(Err(e)) => said.set(Some(view_model::error_text(l, &e))),
-        None => {}
-    });
     view! {
         <li data-event=e.id.clone()>
             <span class="date">{view_model::time_label(l, &e.starts_at, zone)}</span>" · "<strong>{e.title}</strong>
@@ -163,8 +171,8 @@ fn event_row(
                     }
                 })}
                 {upcoming.then(|| view! {
-                    <button class="secondary event-to-calendar" disabled=move || export.pending().get()
-                        on:click=move |_| { export.dispatch(calendar_id.clone()); }>{td_string!(l, event_to_calendar)}</button>
+                    <button class="secondary event-to-calendar" disabled=move || exporting.get()
+                        on:click=move |_| export(calendar_id.clone())>{td_string!(l, event_to_calendar)}</button>
                 })}
                 <button class="secondary event-to-pkb" disabled=move || act.pending().get() on:click=move |_| {
                     let new = NewPkbItem {

@@ -236,55 +236,74 @@ fn WifiOnly() -> impl IntoView {
     }
 }
 
-/// "Pembaruan aplikasi": asked once when the page opens (a small request: the server answers "nothing
-/// newer" with no body) and again on "Periksa pembaruan"; a newer version shows what is new and is
-/// installed only on "Pasang pembaruan".
+/// "Pembaruan aplikasi": this version, and what the server publishes: asked once when the page opens (a
+/// small request: "nothing newer" has no body) and again on "Periksa pembaruan"; a newer version shows what
+/// is new and is installed only on "Pasang pembaruan".
 #[component]
 fn AppUpdates() -> impl IntoView {
     use penggerak_types::ipc::{UpdateCheck, UpdatesOff};
     let i18n = use_i18n();
-    let check = Action::new_local(|_: &()| ipc::check_update());
-    check.dispatch(());
-    let install = Action::new_local(|_: &()| ipc::install_update());
-    let said = move || {
+    // What the last check said (`None` while it runs), and an install under way or refused. Plain signals
+    // and tasks, not actions: this section is small and its code is paid for in every copy of the app.
+    let found = RwSignal::new(None::<Result<UpdateCheck, penggerak_types::ApiError>>);
+    let installing = RwSignal::new(false);
+    let refused = RwSignal::new(None::<String>);
+    let check = move || {
+        found.set(None);
+        leptos::task::spawn_local(async move { found.set(Some(ipc::check_update().await)) });
+    };
+    check();
+    let install = move |_| {
+        installing.set(true);
+        refused.set(None);
+        leptos::task::spawn_local(async move {
+            // On success the app starts again and this never comes back.
+            if let Err(e) = ipc::install_update().await {
+                refused.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e)));
+            }
+            installing.set(false);
+        });
+    };
+    let state = move || {
         let l = i18n.get_locale();
-        let version = env!("CARGO_PKG_VERSION");
-        match check.value().get() {
-            None => view! { <p id="update-state">{td_string!(l, update_checking)}</p> }.into_any(),
-            Some(Err(e)) => view! { <p id="update-state" class="error">{view_model::error_text(l, &e)}</p> }.into_any(),
-            Some(Ok(UpdateCheck::UpToDate)) => {
-                view! { <p id="update-state">{td_string!(l, update_up_to_date, version = version)}</p> }.into_any()
+        let (text, newer) = match found.get() {
+            None => (td_string!(l, update_checking).to_owned(), None),
+            Some(Err(e)) => (view_model::error_text(l, &e), None),
+            Some(Ok(UpdateCheck::UpToDate)) => (td_string!(l, update_up_to_date).to_owned(), None),
+            Some(Ok(UpdateCheck::Off { why })) => (
+                match why {
+                    UpdatesOff::NoKey => td_string!(l, update_off_no_key),
+                    UpdatesOff::NotHttps => td_string!(l, update_off_not_https),
+                    UpdatesOff::NotDesktop => td_string!(l, update_off_not_desktop),
+                }
+                .to_owned(),
+                None,
+            ),
+            Some(Ok(UpdateCheck::Available { version, notes, .. })) => {
+                (format!("{} {version}", td_string!(l, update_available)), Some(notes))
             }
-            Some(Ok(UpdateCheck::Off { why })) => {
-                let text = match why {
-                    UpdatesOff::NoKey => td_string!(l, update_off_no_key, version = version),
-                    UpdatesOff::NotHttps => td_string!(l, update_off_not_https, version = version),
-                    UpdatesOff::NotDesktop => td_string!(l, update_off_not_desktop, version = version),
-                };
-                view! { <p id="update-state" class="muted">{text.to_string()}</p> }.into_any()
-            }
-            Some(Ok(UpdateCheck::Available { version: newer, notes, .. })) => view! {
-                <p id="update-state"><strong>{td_string!(l, update_available, version = newer.as_str()).to_string()}</strong></p>
-                {(!notes.is_empty()).then(|| view! { <p id="update-notes" class="update-notes">{notes}</p> })}
-                <button id="update-install" class="primary" disabled=move || install.pending().get()
-                    on:click=move |_| { install.dispatch(()); }>
-                    {move || if install.pending().get() { t!(i18n, update_installing).into_any() } else { t!(i18n, update_install).into_any() }}
+        };
+        let available = newer.is_some();
+        view! {
+            <p id="update-state">{text}</p>
+            {newer.filter(|n| !n.is_empty()).map(|n| view! { <p id="update-notes" class="update-notes">{n}</p> })}
+            {available.then(|| view! {
+                <button id="update-install" class="primary" disabled=move || installing.get() on:click=install>
+                    {move || if installing.get() { td_string!(l, update_installing) } else { td_string!(l, update_install) }}
                 </button>
-            }
-            .into_any(),
+            })}
         }
     };
     view! {
         <h2>{t!(i18n, settings_updates)}</h2>
-        {said}
-        <p id="update-error" class="error" role="alert">
-            {move || match install.value().get() {
-                Some(Err(e)) => view_model::error_text(i18n.get_locale(), &e),
-                _ => String::new(),
-            }}
-        </p>
-        <button id="update-check" class="secondary" disabled=move || check.pending().get()
-            on:click=move |_| { check.dispatch(()); }>{t!(i18n, update_check)}</button>
+        <dl class="facts">
+            <dt>{t!(i18n, settings_version)}</dt>
+            <dd id="app-version">{env!("CARGO_PKG_VERSION")}</dd>
+        </dl>
+        {state}
+        <p id="update-error" class="error" role="alert">{move || refused.get().unwrap_or_default()}</p>
+        <button id="update-check" class="secondary" disabled=move || found.with(Option::is_none)
+            on:click=move |_| check()>{t!(i18n, update_check)}</button>
     }
 }
 

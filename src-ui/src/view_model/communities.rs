@@ -11,10 +11,9 @@ pub fn members_label(l: Locale, n: i64) -> String {
     td_string!(l, members, count = n, n = grouped).to_string()
 }
 
-/// "12 orang hadir" / "12 attended": who said they were at an event, as [`members_label`].
+/// "Hadir: 1.240" / "Attended: 1,240": who said they were at an event, grouped as [`members_label`].
 pub fn attendees_label(l: Locale, n: i64) -> String {
-    let (n, grouped) = grouped(l, n);
-    td_string!(l, attendees, count = n, n = grouped).to_string()
+    format!("{}: {}", td_string!(l, attendees), grouped(l, n).1)
 }
 
 /// A count (never below 0) and its digits grouped with the language's thousands separator.
@@ -155,7 +154,7 @@ mod tests {
         assert_eq!(members_label(ID, -1), "0 anggota", "a count never shows negative");
         assert_eq!(members_label(EN, 1), "1 member");
         assert_eq!(members_label(EN, 1240), "1,240 members", "English separator and plural");
-        assert_eq!(attendees_label(ID, 1240), "1.240 orang hadir");
-        assert_eq!(attendees_label(EN, 1), "1 attended");
+        assert_eq!(attendees_label(ID, 1240), "Hadir: 1.240");
+        assert_eq!(attendees_label(EN, 1), "Attended: 1");
     }
 }

@@ -186,7 +186,7 @@ async fn saya_hadir_with_the_server_stopped_then_counted_once_synced() {
     press(&app, "#all-communities .community[data-id='kom-02'] a", "kom-02's link").await;
     wait_text(&app, "#community-title", "its page", |t| t == kom.summary.name).await;
     let past = "#community-past-events li[data-event='kom-02-ev1']";
-    wait_text(&app, past, "the meeting ten days ago, its lead there", |t| t.contains("1 orang hadir")).await;
+    wait_text(&app, past, "the meeting ten days ago, its lead there", |t| t.contains("Hadir: 1")).await;
     absent(&app, "#community-events .attend", "no 'Saya hadir' on what has not begun").await;
 
     // The next meeting to her calendar: the file she chose, read back as a calendar program would.
@@ -220,7 +220,7 @@ async fn saya_hadir_with_the_server_stopped_then_counted_once_synced() {
     server.stop();
     press(&app, &format!("{past} .attend"), "Saya hadir").await;
     wait_text(&app, past, "counted at once, waiting", |t| {
-        t.contains("Anda hadir") && t.contains("2 orang hadir") && t.contains("Menunggu sinkronisasi")
+        t.contains("Anda hadir") && t.contains("Hadir: 2") && t.contains("Menunggu sinkronisasi")
     })
     .await;
     wait_text(&app, "#sync-line", "the attendance waits", |t| t.contains("1 perubahan menunggu")).await;
@@ -234,7 +234,7 @@ async fn saya_hadir_with_the_server_stopped_then_counted_once_synced() {
     })
     .await;
     wait_text(&app, past, "no longer waiting, the server's count", |t| {
-        t.contains("Anda hadir") && t.contains("2 orang hadir") && !t.contains("Menunggu sinkronisasi")
+        t.contains("Anda hadir") && t.contains("Hadir: 2") && !t.contains("Menunggu sinkronisasi")
     })
     .await;
     penggerak_e2e::screenshots_of(&app, "28-komunitas-hadir-tersinkron", Some(past)).await;
