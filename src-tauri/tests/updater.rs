@@ -53,6 +53,13 @@ fn check(app: &tauri::App<MockRuntime>, server: &str) -> (UpdateCheck, Option<ta
     tauri::async_runtime::block_on(updates::check(app.handle(), server)).expect("the check itself works")
 }
 
+/// The Tauri CLI `cargo xtask setup` installs (what `cargo xtask package` signs with).
+fn tauri_cli() -> std::process::Command {
+    let cli = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/.bin/tauri");
+    assert!(cli.exists(), "{} is installed by `cargo xtask setup`", cli.display());
+    std::process::Command::new(cli)
+}
+
 #[test]
 fn a_newer_release_signed_by_the_publisher_is_offered_and_one_signed_otherwise_is_refused() {
     let ca = TestCa::new("Dinas Pendidikan test CA");
@@ -109,6 +116,29 @@ fn a_newer_release_signed_by_the_publisher_is_offered_and_one_signed_otherwise_i
         assert_eq!(refused.code, ErrorCode::Validation, "{what}: {refused:?}");
         assert_eq!(refused.reason, Some(Reason::UpdateNotTrusted), "{what}: the reason the user is told");
     }
+
+    // Signed as `cargo xtask package` signs: a key made by `tauri signer generate`, its public half as the
+    // app's key, the bundle signed by `tauri signer sign` (the `.sig` file published as it is).
+    let keys = tempfile::tempdir().unwrap();
+    let key = keys.path().join("penggerak.key");
+    let made = tauri_cli().args(["signer", "generate", "--ci", "-p", "", "-w"]).arg(&key).output().unwrap();
+    assert!(made.status.success(), "tauri signer generate: {}", String::from_utf8_lossy(&made.stderr));
+    let deb = keys.path().join("Penggerak_99.1.0_amd64.deb");
+    std::fs::write(&deb, &bundle).unwrap();
+    let signed = tauri_cli().args(["signer", "sign", "-p", "", "-f"]).arg(&key).arg(&deb).output().unwrap();
+    assert!(signed.status.success(), "tauri signer sign: {}", String::from_utf8_lossy(&signed.stderr));
+    let public = std::fs::read_to_string(keys.path().join("penggerak.key.pub")).unwrap();
+    let signature = std::fs::read_to_string(keys.path().join("Penggerak_99.1.0_amd64.deb.sig")).unwrap();
+    server.publish_update(platform, "99.1.0", "", &bundle, &signature);
+    let (cli_app, _cli_data) = app_with_key(public.trim(), &url);
+    let (said, update) = check(&cli_app, &url);
+    assert!(matches!(said, UpdateCheck::Available { ref version, .. } if version == "99.1.0"), "{said:?}");
+    let bytes = tauri::async_runtime::block_on(updates::download(&update.unwrap()))
+        .expect("a bundle signed by the CLI with the build's key is accepted");
+    assert!(bytes == bundle);
+    let refused = tauri::async_runtime::block_on(updates::download(&check(&app, &url).1.unwrap()))
+        .expect_err("the same release, to an app built with another key, is refused");
+    assert_eq!(refused.reason, Some(Reason::UpdateNotTrusted));
 
     // A build without a key does not look; neither does any build at a server over plain http.
     let (keyless, _keyless_data) = app_with_key("", &url);

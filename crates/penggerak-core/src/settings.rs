@@ -24,6 +24,8 @@ impl Engine {
 
     /// The first-run cards were shown to the account signed in: [`SessionState::SignedIn`]'s `welcome` is
     /// false for it on this device from now on (for every later sign-in too). Signed out, nothing to mark.
+    /// The session marks them already when it says they are due (see `Engine::sign_in`); this stays for
+    /// the cards' page to say so too, harmlessly.
     ///
     /// [`SessionState::SignedIn`]: penggerak_types::ipc::SessionState::SignedIn
     pub async fn welcome_seen(&self) -> Result<(), CoreError> {

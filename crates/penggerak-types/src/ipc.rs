@@ -115,8 +115,8 @@ pub enum SessionState {
     /// Nobody is signed in. `server_url` is the server the sign-in form should default to.
     SignedOut { server_url: String },
     /// Signed in (tokens are in the OS keychain; the profile comes from the local store). `welcome`: this
-    /// account has not yet been shown the first-run cards on this device (the UI shows them, then says so
-    /// with `welcome_seen`).
+    /// account has not yet been shown the first-run cards on this device; only the one answer that first
+    /// says so carries it (the engine marks them seen as it answers; the UI shows them).
     SignedIn {
         server_url: String,
         profile: Box<Profile>,
