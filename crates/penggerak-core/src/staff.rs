@@ -15,7 +15,7 @@ use crate::{CoreError, Engine, LocalStore};
 use penggerak_types::api::StaffSummary;
 use penggerak_types::api::{Profile, Role};
 use penggerak_types::ipc::Fetched;
-use penggerak_types::ipc::{StaffMemberView, StaffRow, StaffView, StageCount, StatusCount};
+use penggerak_types::ipc::{PrincipalWaits, StaffMemberView, StaffRow, StaffView, StageCount, StatusCount};
 use penggerak_types::kinerja::{
     cycle_id, Actor, Cycle, Observation, ObservationStatus, PerformancePlan, PlanStatus,
 };
@@ -154,6 +154,40 @@ impl School {
             pending: plan.is_some_and(|(_, pending, _)| *pending),
         }
     }
+}
+
+/// For a principal, what waits for him besides approvals (see [`PrincipalWaits`]); `None` for anyone
+/// else.
+pub(crate) async fn principal_waits(
+    store: &LocalStore,
+    today: &str,
+) -> Result<Option<PrincipalWaits>, CoreError> {
+    let me = store.profile().await?;
+    if me.role != Role::KepalaSekolah {
+        return Ok(None);
+    }
+    let school = School::read(store, today).await?;
+    let week_end = (1..7).try_fold(today.to_owned(), |d, _| crate::clock::date_after(&d)).unwrap_or_default();
+    let mut waits = PrincipalWaits::default();
+    for person in &school.people {
+        if !person.problems.is_empty() {
+            waits.data_problems += 1;
+        }
+        if person.id == me.id {
+            continue;
+        }
+        let row = school.row(person);
+        match row.summary.kinerja_status {
+            Some(PlanStatus::Disepakati) if row.predikat.is_none() => waits.to_rate += 1,
+            Some(PlanStatus::Draf | PlanStatus::Dikembalikan) => waits.not_submitted += 1,
+            _ => {}
+        }
+        let day = row.next_observation.as_deref().and_then(|at| at.get(..10));
+        if day.is_some_and(|d| d >= today && d <= week_end.as_str()) {
+            waits.observations_this_week += 1;
+        }
+    }
+    Ok(Some(waits))
 }
 
 /// The Staf screen's data (see [`StaffView`]).

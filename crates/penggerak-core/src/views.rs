@@ -194,6 +194,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
     deadlines.sort_by(|a, b| (&a.date, &a.title).cmp(&(&b.date, &b.title)));
 
     let waiting_for_me = waiting_for_me(store).await?.len() as u32;
+    let for_principal = crate::staff::principal_waits(store, today).await?;
     Ok(Home {
         profile: me,
         programme,
@@ -202,6 +203,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
         jp_target,
         kinerja_status: plan.map(|p| p.status),
         waiting_for_me,
+        for_principal,
     })
 }
 

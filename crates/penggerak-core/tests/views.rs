@@ -58,6 +58,51 @@ async fn the_home_screen_shows_where_the_teacher_stands_and_what_comes_next() {
 }
 
 #[tokio::test]
+async fn beranda_tells_the_principal_what_waits_for_him_and_follows_his_staff() {
+    let server = TestServer::start();
+    let (dt, dp) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let siti = signed_in(dt.path(), &server, "3471765432100001").await;
+    let head = signed_in(dp.path(), &server, "196805121990031004").await;
+    assert_eq!(siti.home().await.unwrap().for_principal, None, "a teacher has no staff waiting on her");
+    let before = head.home().await.unwrap().for_principal.expect("a principal's Beranda says what waits");
+    assert!(before.data_problems >= 1, "Agus's records lack his NIP (the demo's data problem): {before:?}");
+    assert!(before.not_submitted >= 1, "Siti's plan is still a draft: {before:?}");
+
+    // She submits: one fewer not submitted, one more waiting for his approval.
+    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    siti.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None })
+        .await
+        .unwrap();
+    assert_eq!(siti.sync_now().await.unwrap().waiting, 0);
+    let waiting_before = head.home().await.unwrap().waiting_for_me;
+    head.sync_now().await.unwrap();
+    let home = head.home().await.unwrap();
+    let after = home.for_principal.unwrap();
+    assert_eq!(after.not_submitted, before.not_submitted - 1, "{after:?}");
+    assert_eq!(home.waiting_for_me, waiting_before + 1);
+
+    // He approves and schedules her observation in two days, and another in nine: this week's count
+    // takes the first only, at once on his device.
+    head.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::Disetujui, note: None })
+        .await
+        .unwrap();
+    let today = head.today().await.unwrap();
+    let day = |n: usize| (0..n).fold(today.clone(), |d, _| penggerak_core::clock::date_after(&d).unwrap());
+    for (n, class) in [(9, "Kelas IV B"), (2, "Kelas IV A")] {
+        let new = penggerak_types::kinerja::NewObservation {
+            id: uuid::Uuid::new_v4().to_string(),
+            plan_id: plan.id.clone(),
+            scheduled_at: format!("{}T08:00", day(n)),
+            class_name: class.into(),
+            focus: String::new(),
+        };
+        head.act(Action::ScheduleObservation { new }).await.unwrap();
+    }
+    let now = head.home().await.unwrap().for_principal.unwrap();
+    assert_eq!(now.observations_this_week, after.observations_this_week + 1, "{now:?}");
+}
+
+#[tokio::test]
 async fn a_plan_submitted_on_the_phone_waits_for_the_principal_who_approves_it_on_his() {
     let server = TestServer::start();
     let (dt, dp) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

@@ -214,6 +214,24 @@ pub struct Home {
     /// For a principal: his staff's plans waiting for his approval.
     #[serde(default)]
     pub waiting_for_me: u32,
+    /// For a principal: what else in the cycle waits for him ("Menunggu Anda" on Beranda).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_principal: Option<PrincipalWaits>,
+}
+
+/// What waits for a principal in his school, counted from his device's records: the first-screen
+/// questions of the systems principals use (whose plan waits, who has not submitted, whose observation is
+/// this week, whose records have a problem).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrincipalWaits {
+    /// Agreed plans (Disepakati) without their predikat.
+    pub to_rate: u32,
+    /// Staff whose next observation (not done yet) is from today to six days on.
+    pub observations_this_week: u32,
+    /// Staff whose plan of this cycle is still a draft or was returned to them.
+    pub not_submitted: u32,
+    /// People of his school whose records have a data problem (someone must fix it in Dapodik or SIASN).
+    pub data_problems: u32,
 }
 
 /// How many deadlines the home screen lists.

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
 use penggerak_types::api::Profile;
-use penggerak_types::ipc::{Deadline, DeadlineKind, Home as HomeData, SearchScope};
+use penggerak_types::ipc::{Deadline, DeadlineKind, Home as HomeData, PrincipalWaits, SearchScope};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -140,8 +140,14 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         };
         view! { <A href=step.href() attr:id=id attr:class="button primary next-step">{words}</A> }
     });
+    // For a principal, what else waits for him: drawn by a lazily loaded module (a teacher never loads it).
+    let waits = h
+        .for_principal
+        .filter(|w| *w != PrincipalWaits::default())
+        .map(|w| Suspend::new(principal_waits(l, w)));
     view! {
         {next}
+        {waits}
         <h2>{td_string!(l, programme_heading)}</h2>
         {programme}
         <h2>{td_string!(l, pkb_heading)}</h2>
@@ -151,6 +157,29 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         {deadlines}
         <p id="kinerja-status">{kinerja}</p>
     }
+}
+
+/// "Menunggu Anda": what waits for a principal in the cycle, each count leading to his staff's page
+/// (what is zero is not listed). Lazily loaded (`#[lazy]`): its code is not in the start module.
+#[lazy]
+async fn principal_waits(l: Locale, w: PrincipalWaits) -> AnyView {
+    let rows = [
+        (w.to_rate, td_string!(l, waits_to_rate)),
+        (w.not_submitted, td_string!(l, waits_not_submitted)),
+        (w.observations_this_week, td_string!(l, waits_observations)),
+        (w.data_problems, td_string!(l, waits_data_problems)),
+    ];
+    view! {
+        <section id="principal-waits" class="note waits" aria-labelledby="waits-title">
+            <h2 id="waits-title">{td_string!(l, waits_heading)}</h2>
+            <ul class="waits-list">
+                {rows.into_iter().filter(|(n, _)| *n > 0).map(|(n, label)| view! {
+                    <li><A href="/staf"><span class="count">{n}</span>" "{label}</A></li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
 }
 
 /// Deadlines as links to their pages, each with its kind (icon and word), date and title (`#{id}`).

@@ -271,6 +271,7 @@ mod tests {
             jp_target: 32,
             kinerja_status: status,
             waiting_for_me: waiting,
+            for_principal: None,
         };
         assert_eq!(
             next_step(&home(3, Some(PlanStatus::Draf), 0)),

@@ -180,6 +180,15 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     sign_out(&app).await;
     app.close().await.unwrap();
     let app = driver.signed_in(BAMBANG, DEMO_PASSWORD, BAMBANG_NAME).await;
+    // Beranda says what else waits for him ("Menunggu Anda", drawn by a lazily loaded module): Agus's
+    // records lack his NIP (the demo's data problem); each count leads to Staf.
+    wait_text(&app, "#principal-waits", "what waits for him on Beranda", |t| {
+        t.contains("Menunggu Anda") && t.contains("orang dengan data bermasalah")
+    })
+    .await;
+    screenshots(&app, "12-beranda-kepala-sekolah").await;
+    press(&app, "#principal-waits a", "a count on Beranda").await;
+    find(&app, "#staff-title", "Staf, from Beranda's count").await;
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#approvals", "Siti's plan waits for him", |t| t.contains("Siti Rahayu")).await;
     screenshots(&app, "13-kinerja-persetujuan").await;

@@ -155,6 +155,10 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
         "kilobytes: {used}"
     );
     screenshots(&app, "25-pengaturan").await;
+    // App updates: this end-to-end build carries no update key, and says so (the updater's own test is
+    // src-tauri/tests/updater.rs, against a server over https).
+    wait_text(&app, "#update-state", "what the update check found", |t| t.contains("pengembangan")).await;
+    penggerak_e2e::screenshots_of(&app, "25-pembaruan", Some("#update-check")).await;
     // On a phone the data use is below the fold: its own screenshot.
     penggerak_e2e::screenshots_of(&app, "26-pemakaian-data", Some("#data-use")).await;
     press(&app, "#settings-sync-now", "the sync button").await;
