@@ -85,11 +85,16 @@ pub async fn download(update: &Update) -> Result<Vec<u8>, ApiError> {
     update.download(|_, _| {}, || {}).await.map_err(failed)
 }
 
-/// Installs bytes [`download`] checked (the system asks for the administrator's password to install a
-/// package).
-pub fn install(update: &Update, bytes: &[u8]) -> Result<(), ApiError> {
-    update.install(bytes).map_err(|e| {
+/// Installs the newer release `server` publishes, once [`download`] has checked it (the system asks for the
+/// administrator's password to install a package): the version installed. `not_found` when there is none.
+pub async fn install<R: Runtime>(app: &AppHandle<R>, server: &str) -> Result<String, ApiError> {
+    let Some(update) = check(app, server).await?.1 else {
+        return Err(ApiError::new(ErrorCode::NotFound, "Tidak ada pembaruan."));
+    };
+    let bytes = download(&update).await?;
+    update.install(&bytes).map_err(|e| {
         tracing::warn!(error = %e, "the update could not be installed");
         ApiError::new(ErrorCode::Internal, "Pembaruan tidak dapat dipasang.")
-    })
+    })?;
+    Ok(update.version)
 }

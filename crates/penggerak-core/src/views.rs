@@ -101,6 +101,8 @@ fn programme_step(parts: &[Participation], programmes: &[Programme]) -> Option<P
 async fn home(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
     let mut home = home_with_every_deadline(store, today).await?;
     home.deadlines.truncate(HOME_DEADLINES);
+    // Only Beranda shows it (the deadlines list and reminders do not read the staff).
+    home.for_principal = crate::staff::principal_waits(store, today).await?;
     Ok(home)
 }
 
@@ -194,7 +196,6 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
     deadlines.sort_by(|a, b| (&a.date, &a.title).cmp(&(&b.date, &b.title)));
 
     let waiting_for_me = waiting_for_me(store).await?.len() as u32;
-    let for_principal = crate::staff::principal_waits(store, today).await?;
     Ok(Home {
         profile: me,
         programme,
@@ -203,7 +204,7 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
         jp_target,
         kinerja_status: plan.map(|p| p.status),
         waiting_for_me,
-        for_principal,
+        for_principal: None,
     })
 }
 

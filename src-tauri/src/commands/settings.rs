@@ -46,13 +46,8 @@ pub async fn install_update<R: Runtime>(
 ) -> Result<(), ApiError> {
     #[cfg(desktop)]
     {
-        let (_, update) = crate::updates::check(&app, &server_url(&engine).await?).await?;
-        let Some(update) = update else {
-            return Err(ApiError::new(penggerak_types::ErrorCode::NotFound, "Tidak ada pembaruan."));
-        };
-        let bytes = crate::updates::download(&update).await?;
-        crate::updates::install(&update, &bytes)?;
-        tracing::info!(version = %update.version, "update installed; starting again");
+        let version = crate::updates::install(&app, &server_url(&engine).await?).await?;
+        tracing::info!(%version, "update installed; starting again");
         app.restart()
     }
     #[cfg(not(desktop))]
