@@ -17,7 +17,7 @@ use penggerak_types::api::{Profile, Role};
 use penggerak_types::ipc::Fetched;
 use penggerak_types::ipc::{PrincipalWaits, StaffMemberView, StaffRow, StaffView, StageCount, StatusCount};
 use penggerak_types::kinerja::{
-    cycle_id, Actor, Cycle, Observation, ObservationStatus, PerformancePlan, PlanStatus,
+    cycle_id, Actor, Cycle, Feedback, Observation, ObservationStatus, PerformancePlan, PlanStatus,
 };
 use penggerak_types::pkb::{self, PkbItem, PkbPlan};
 use penggerak_types::programme::{Participation, Programme};
@@ -156,6 +156,19 @@ impl School {
     }
 }
 
+/// The feedback notes on plan `plan_id`, oldest first (his staff member's page, and the teacher's own
+/// Kinerja).
+pub(crate) async fn feedback_on(store: &LocalStore, plan_id: &str) -> Result<Vec<Feedback>, CoreError> {
+    let mut feedback: Vec<Feedback> = store
+        .all::<Feedback>(RecordKind::Feedback)
+        .await?
+        .into_iter()
+        .filter(|f| f.plan_id == plan_id)
+        .collect();
+    feedback.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    Ok(feedback)
+}
+
 /// For a principal, what waits for him besides approvals (see [`PrincipalWaits`]); `None` for anyone
 /// else.
 pub(crate) async fn principal_waits(
@@ -236,7 +249,7 @@ async fn staff_member(store: &LocalStore, today: &str, id: &str) -> Result<Staff
     };
     observations.sort_by(|a, b| a.scheduled_at.cmp(&b.scheduled_at));
     let feedback = match &plan {
-        Some(p) => crate::views::feedback_on(store, &p.id).await?,
+        Some(p) => feedback_on(store, &p.id).await?,
         None => vec![],
     };
     Ok(StaffMemberView {

@@ -12,7 +12,7 @@ use penggerak_types::ipc::{
     ItemStatus, KinerjaView, PkbItemView, PkbView, ProgrammeStatus, ProgrammeStep, ProgrammesView,
     RefusedChange, StageStatus, HOME_DEADLINES,
 };
-use penggerak_types::kinerja::{Actor, Cycle, Evidence, Feedback, Observation, PerformancePlan, PlanStatus};
+use penggerak_types::kinerja::{Actor, Cycle, Evidence, Observation, PerformancePlan, PlanStatus};
 use penggerak_types::pkb::{jp_done, PkbItem, PkbPlan, PkbStatus};
 use penggerak_types::programme::{Participation, Programme, StageOutcome};
 use penggerak_types::{ApiError, ErrorCode, RecordKind};
@@ -244,7 +244,7 @@ async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, CoreErr
         .filter(|e| e.plan_id == plan_id)
         .collect();
     evidence.sort_by(|a, b| a.uploaded_at.cmp(&b.uploaded_at));
-    let feedback = feedback_on(store, &plan_id).await?;
+    let feedback = crate::staff::feedback_on(store, &plan_id).await?;
     let moves = plan.as_ref().map(|p| p.status.moves_for(Actor::Owner)).unwrap_or_default();
     let (draft, reflection_draft) = match &plan {
         Some(p) => (
@@ -265,18 +265,6 @@ async fn kinerja(store: &LocalStore, today: &str) -> Result<KinerjaView, CoreErr
         draft,
         reflection_draft,
     })
-}
-
-/// The feedback notes on plan `plan_id`, oldest first.
-pub(crate) async fn feedback_on(store: &LocalStore, plan_id: &str) -> Result<Vec<Feedback>, CoreError> {
-    let mut feedback: Vec<Feedback> = store
-        .all::<Feedback>(RecordKind::Feedback)
-        .await?
-        .into_iter()
-        .filter(|f| f.plan_id == plan_id)
-        .collect();
-    feedback.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
-    Ok(feedback)
 }
 
 /// Plans of the principal's staff waiting for them (Perlu disetujui), oldest submission first.
