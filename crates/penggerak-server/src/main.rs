@@ -111,6 +111,15 @@ async fn publish_update(command: Command) -> anyhow::Result<()> {
         None => default_database()?,
     };
     let db = Db::open(&url).await.with_context(|| format!("opening database {}", db::redact(&url)))?;
+    // Bounded before it is read: a bundle over the bound is refused without loading it.
+    let size = std::fs::metadata(&bundle).with_context(|| format!("reading {}", bundle.display()))?.len();
+    if size > penggerak_types::limits::APP_BUNDLE as u64 {
+        anyhow::bail!(
+            "{} is {size} bytes; a bundle is at most {}",
+            bundle.display(),
+            penggerak_types::limits::APP_BUNDLE
+        );
+    }
     let bytes = std::fs::read(&bundle).with_context(|| format!("reading {}", bundle.display()))?;
     let sig =
         std::fs::read_to_string(&signature).with_context(|| format!("reading {}", signature.display()))?;

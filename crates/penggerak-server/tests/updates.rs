@@ -39,7 +39,8 @@ async fn a_newer_release_is_offered_with_its_bundle_and_nothing_else_is() {
         let offered = status == StatusCode::OK;
         assert_eq!(offered, why.starts_with('('), "{path}: {why}: {status}");
     }
-    for bad in ["linux/x86_64/satu", "Linux/x86_64/0.1.0", "linux/x8 6/0.1.0"] {
+    let long = format!("linux/x86_64/0.1.0-{}", "a".repeat(100));
+    for bad in ["linux/x86_64/satu", "Linux/x86_64/0.1.0", "linux/x8 6/0.1.0", long.as_str()] {
         assert_eq!(ask(&s, bad).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
 
@@ -52,6 +53,8 @@ async fn a_newer_release_is_offered_with_its_bundle_and_nothing_else_is() {
     assert_eq!(part.bytes().await.unwrap().as_ref(), &bundle[300_000..300_010]);
     let other = format!("{}/api/v1/app/update-files/{}", s.base_url(), "0".repeat(64));
     assert_eq!(reqwest::get(other).await.unwrap().status(), StatusCode::NOT_FOUND, "only published bundles");
+    let not_a_hash = format!("{}/api/v1/app/update-files/{}", s.base_url(), "x".repeat(64));
+    assert_eq!(reqwest::get(not_a_hash).await.unwrap().status(), StatusCode::NOT_FOUND, "a hash or nothing");
 
     // A new release replaces the old one, whose bundle is no longer served.
     s.publish_update("linux-x86_64", "0.3.0", "", &bundle[..10], SIG);

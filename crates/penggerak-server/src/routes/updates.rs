@@ -61,8 +61,11 @@ pub async fn update(
     if !releases::is_platform(&platform) {
         return Err(ServerError::new(ErrorCode::Validation, "Platform tidak dikenal."));
     }
-    let current = semver::Version::parse(&current)
-        .map_err(|_| ServerError::new(ErrorCode::Validation, "Versi aplikasi tidak valid."))?;
+    // A version is short (`0.1.0`, `1.2.3-rc.1`): anything longer than an id is not one.
+    let current = Some(current)
+        .filter(|v| v.len() <= route::MAX_ID_BYTES)
+        .and_then(|v| semver::Version::parse(&v).ok())
+        .ok_or_else(|| ServerError::new(ErrorCode::Validation, "Versi aplikasi tidak valid."))?;
     let mut conn = state.db.pool.acquire().await?;
     let Some(r) = releases::current(&mut conn, &platform).await? else {
         return Ok(StatusCode::NO_CONTENT.into_response());
@@ -116,6 +119,10 @@ pub async fn file(
     ApiPath(sha256): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
+    // A SHA-256 in lowercase hex, as the update's link names it; anything else names no bundle.
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(missing());
+    }
     let mut conn = state.db.pool.acquire().await?;
     let r = releases::by_file(&mut conn, &sha256).await?.ok_or_else(missing)?;
     files::serve(&mut conn, &headers, &r.sha256, r.size as u64, "application/octet-stream", &r.file_name)
