@@ -229,7 +229,7 @@ fn default_headers() -> HeaderMap {
 fn http_client(headers: &HeaderMap, total: Duration) -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
         // The operating system's trust store decides which servers are genuine (see `tls`).
-        .use_preconfigured_tls(tls::client_config()?)
+        .tls_backend_preconfigured(tls::client_config()?)
         .connect_timeout(total.min(Duration::from_secs(10)))
         .timeout(total)
         // Never follow a redirect: a 307/308 would resend a password or token to wherever it points,

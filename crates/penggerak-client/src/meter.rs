@@ -105,7 +105,11 @@ mod tests {
 
     #[test]
     fn a_request_counts_its_line_headers_defaults_host_length_and_body() {
-        let client = reqwest::Client::new();
+        // Built as the app builds its clients: reqwest has no crypto provider of its own here.
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(crate::tls::plain_http_only().expect("a TLS setup"))
+            .build()
+            .expect("a client");
         let request = client
             .post("http://127.0.0.1:8080/api/v1/x?a=1")
             .header("authorization", "Bearer t")

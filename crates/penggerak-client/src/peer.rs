@@ -36,6 +36,7 @@ impl PeerClient {
     /// network, so a slow one is better left for the server.
     pub fn new(timeout: Duration) -> Result<Self, ClientError> {
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(crate::tls::plain_http_only()?)
             .connect_timeout(timeout.min(Duration::from_secs(3)))
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())

@@ -71,6 +71,19 @@ pub(crate) fn client_config() -> Result<rustls::ClientConfig, ClientError> {
     Ok(config)
 }
 
+/// The rustls configuration of a client that only speaks plain http (a peer on the school's network, see
+/// `peer`): reqwest builds a TLS setup for every client, and the app's reqwest has no crypto provider of
+/// its own (ring is ours). It trusts no certificate at all, so an https address could never be reached
+/// through it; and it costs nothing to build (no store read).
+pub(crate) fn plain_http_only() -> Result<rustls::ClientConfig, ClientError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ClientError::Protocol(format!("TLS setup: {e}")))?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth())
+}
+
 /// The certificate refusal somewhere in `error`'s chain of causes, if that is why it failed.
 ///
 /// The TLS error travels inside `io::Error`s (one inside another), and `io::Error::source()` skips the
