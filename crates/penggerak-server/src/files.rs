@@ -12,7 +12,7 @@ use penggerak_types::kinerja::Evidence;
 use penggerak_types::material::Material;
 use penggerak_types::{ErrorCode, RecordKind};
 use sha2::{Digest, Sha256};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AnyPool};
 use std::ops::RangeInclusive;
 
 /// Bytes per stored chunk.
@@ -153,29 +153,55 @@ pub async fn size(conn: &mut AnyConnection, sha: &str) -> Result<Option<u64>> {
     Ok(row.map(|(s,)| s as u64))
 }
 
-/// Bytes `range` of the stored file `sha`.
-pub async fn read(conn: &mut AnyConnection, sha: &str, range: RangeInclusive<u64>) -> Result<Vec<u8>> {
+/// Bytes `range` of the stored file `sha`, one stored chunk at a time: each piece is read when the
+/// connection is ready for it, through a pooled database connection held only for that read. So a
+/// download holds at most one chunk ([`CHUNK`]) in memory and no database connection while the client
+/// reads, however large the file and however slow the link (a 64 MiB app bundle to a thousand phones on
+/// 2G is a thousand chunks in memory, not 64 GiB). A chunk gone missing (the file released meanwhile)
+/// ends the body with an error, which cuts the connection short of its `Content-Length`: the client sees
+/// an incomplete download, never a wrong one.
+pub fn read(
+    pool: AnyPool,
+    sha: String,
+    range: RangeInclusive<u64>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>>> + Send + 'static {
     let (start, end) = (*range.start(), *range.end());
     let (first, last) = (start / CHUNK as u64, end / CHUNK as u64);
-    let chunks: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT n, data FROM file_chunks WHERE sha256 = $1 AND n >= $2 AND n <= $3 ORDER BY n",
-    )
-    .bind(sha)
-    .bind(first as i64)
-    .bind(last as i64)
-    .fetch_all(conn)
-    .await?;
-    if chunks.len() as u64 != last - first + 1 {
-        return Err(ServerError::Internal(anyhow::anyhow!("file {sha} is missing chunks")));
-    }
-    let mut out = Vec::with_capacity((end - start + 1) as usize);
-    for (n, data) in chunks {
-        let base = n as u64 * CHUNK as u64;
-        let from = start.saturating_sub(base) as usize;
-        let to = ((end + 1 - base) as usize).min(data.len());
-        out.extend_from_slice(&data[from..to]);
-    }
-    Ok(out)
+    futures_util::stream::try_unfold(first, move |n| {
+        let (pool, sha) = (pool.clone(), sha.clone());
+        async move {
+            if n > last {
+                return Ok(None);
+            }
+            let mut conn = pool.acquire().await?;
+            let row: Option<(Vec<u8>,)> =
+                sqlx::query_as("SELECT data FROM file_chunks WHERE sha256 = $1 AND n = $2")
+                    .bind(&sha)
+                    .bind(n as i64)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let Some((data,)) = row else {
+                return Err(ServerError::Internal(anyhow::anyhow!("file {sha} is missing chunk {n}")));
+            };
+            let base = n * CHUNK as u64;
+            let from = start.saturating_sub(base) as usize;
+            let to = ((end + 1 - base) as usize).min(data.len());
+            if from > to {
+                return Err(ServerError::Internal(anyhow::anyhow!("file {sha}: chunk {n} is short")));
+            }
+            let piece = if from == 0 && to == data.len() { data } else { data[from..to].to_vec() };
+            Ok(Some((piece, n + 1)))
+        }
+    })
+}
+
+/// A response body of bytes `range` of file `sha`, streamed by [`read`].
+fn body(pool: &AnyPool, sha: &str, range: RangeInclusive<u64>) -> Body {
+    use futures_util::TryStreamExt;
+    Body::from_stream(read(pool.clone(), sha.to_owned(), range).map_err(|e| {
+        tracing::warn!(error = %e, "a file download was cut short");
+        std::io::Error::other("the stored file could not be read")
+    }))
 }
 
 /// What a download request asked for, against a file of `size` bytes with validator `etag`.
@@ -209,9 +235,10 @@ pub fn wanted(headers: &HeaderMap, size: u64, etag: &str) -> Wanted {
     }
 }
 
-/// The download response for the stored file `sha` (`size` bytes), named `file_name`.
-pub async fn serve(
-    conn: &mut AnyConnection,
+/// The download response for the stored file `sha` (`size` bytes), named `file_name`: its body streamed
+/// chunk by chunk (see [`read`]).
+pub fn serve(
+    pool: &AnyPool,
     headers: &HeaderMap,
     sha: &str,
     size: u64,
@@ -245,14 +272,16 @@ pub async fn serve(
             )
                 .into_response())
         }
-        Wanted::Part(r) => {
-            let bytes = read(conn, sha, r.clone()).await?;
-            common(StatusCode::PARTIAL_CONTENT)
-                .header(header::CONTENT_RANGE, format!("bytes {}-{}/{size}", r.start(), r.end()))
-                .body(Body::from(bytes))
-        }
+        // The length is said, as a whole body's would be: the client shows progress and knows a download
+        // cut short for what it is.
+        Wanted::Part(r) => common(StatusCode::PARTIAL_CONTENT)
+            .header(header::CONTENT_RANGE, format!("bytes {}-{}/{size}", r.start(), r.end()))
+            .header(header::CONTENT_LENGTH, r.end() - r.start() + 1)
+            .body(body(pool, sha, r)),
         Wanted::Whole if size == 0 => common(StatusCode::OK).body(Body::empty()),
-        Wanted::Whole => common(StatusCode::OK).body(Body::from(read(conn, sha, 0..=size - 1).await?)),
+        Wanted::Whole => {
+            common(StatusCode::OK).header(header::CONTENT_LENGTH, size).body(body(pool, sha, 0..=size - 1))
+        }
     };
     built.map_err(|e| ServerError::Internal(e.into()))
 }

@@ -364,5 +364,6 @@ pub async fn download(
 ) -> Result<Response> {
     let mut conn = state.db.pool.acquire().await?;
     let ev = load_evidence(&mut conn, &caller, &id).await?.data;
-    files::serve(&mut conn, &headers, &ev.sha256, ev.size, &ev.content_type, &ev.file_name).await
+    drop(conn);
+    files::serve(&state.db.pool, &headers, &ev.sha256, ev.size, &ev.content_type, &ev.file_name)
 }

@@ -168,5 +168,6 @@ pub async fn file(
     let mut conn = state.db.pool.acquire().await?;
     let m = load(&mut conn, &id).await?;
     let f = m.files.iter().find(|f| f.id == file_id).ok_or_else(missing)?;
-    files::serve(&mut conn, &headers, &f.sha256, f.size, &f.content_type, &f.name).await
+    drop(conn);
+    files::serve(&state.db.pool, &headers, &f.sha256, f.size, &f.content_type, &f.name)
 }

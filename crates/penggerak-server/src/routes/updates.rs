@@ -125,6 +125,6 @@ pub async fn file(
     }
     let mut conn = state.db.pool.acquire().await?;
     let r = releases::by_file(&mut conn, &sha256).await?.ok_or_else(missing)?;
-    files::serve(&mut conn, &headers, &r.sha256, r.size as u64, "application/octet-stream", &r.file_name)
-        .await
+    drop(conn);
+    files::serve(&state.db.pool, &headers, &r.sha256, r.size as u64, "application/octet-stream", &r.file_name)
 }
