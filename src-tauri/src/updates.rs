@@ -4,12 +4,18 @@
 //! (`plugins.updater.pubkey` in `tauri.conf.json`, set by `cargo xtask package`) accepts. A build without
 //! a key (development) and a server not reached over https (one on this computer) do not update.
 //!
-//! The commands (`check_update`, `install_update`) are thin over [`check`] and [`download`], which the
-//! tests call against a real server with keys of their own.
+//! The commands (`check_update`, `install_update`) are thin over [`check_remembered`], [`check`] and
+//! [`download`], which the tests call against a real server with keys of their own.
+//!
+//! Frugal: Pengaturan asks when it opens, and the server's answer stands for [`REMEMBERED`] (the same
+//! server's): opening the page again costs no data (each check is a TLS handshake of its own, a few KB on
+//! a paid link). "Periksa pembaruan" always asks.
 
 use penggerak_types::ipc::{UpdateCheck, UpdatesOff};
 use penggerak_types::{route, ApiError, ErrorCode, Reason};
-use tauri::{AppHandle, Runtime, Url};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tauri::{AppHandle, Manager, Runtime, Url};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
 /// The key updates are checked with: the build's, if it has one.
@@ -77,6 +83,34 @@ pub async fn check<R: Runtime>(
             Ok((said, Some(update)))
         }
     }
+}
+
+/// How long a server's answer stands when the user did not ask again.
+pub const REMEMBERED: Duration = Duration::from_secs(6 * 60 * 60);
+
+/// The last answer: when, from which server, what it said (app state; a failed check is not kept).
+#[derive(Default)]
+pub struct LastCheck(Mutex<Option<(Instant, String, UpdateCheck)>>);
+
+/// What [`check`] says, asked of `server` only when `again` (the user's word), or when its last answer is
+/// older than [`REMEMBERED`] (or was another server's).
+pub async fn check_remembered<R: Runtime>(
+    app: &AppHandle<R>,
+    server: &str,
+    again: bool,
+) -> Result<UpdateCheck, ApiError> {
+    app.manage(LastCheck::default()); // once; a later call keeps the state there is
+    let last = app.state::<LastCheck>();
+    let kept = |l: &LastCheck| l.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    if let Some((at, from, said)) = kept(&last) {
+        if !again && from == server && at.elapsed() < REMEMBERED {
+            return Ok(said);
+        }
+    }
+    let said = check(app, server).await?.0;
+    *last.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some((Instant::now(), server.to_owned(), said.clone()));
+    Ok(said)
 }
 
 /// Downloads `update`'s bundle and checks its signature with the build's key: the bytes to install, or

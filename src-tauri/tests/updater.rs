@@ -140,6 +140,31 @@ fn a_newer_release_signed_by_the_publisher_is_offered_and_one_signed_otherwise_i
         .expect_err("the same release, to an app built with another key, is refused");
     assert_eq!(refused.reason, Some(Reason::UpdateNotTrusted));
 
+    // Pengaturan asks when it opens: the server's answer stands for a while (opening the page again costs
+    // no data), "Periksa pembaruan" always asks, and another server is asked on its own.
+    let (opened, _opened_data) = app_with_key(&pubkey, &url);
+    let remembered = |server: &str, again: bool| {
+        tauri::async_runtime::block_on(updates::check_remembered(opened.handle(), server, again)).unwrap()
+    };
+    server.publish_update(platform, current, "", &bundle, &sign(&publisher, &bundle));
+    assert_eq!(remembered(&url, false), UpdateCheck::UpToDate, "asked: nothing newer");
+    server.publish_update(platform, "99.2.0", "", &bundle, &sign(&publisher, &bundle));
+    assert_eq!(remembered(&url, false), UpdateCheck::UpToDate, "the page opened again: the answer stands");
+    assert!(
+        matches!(remembered(&url, true), UpdateCheck::Available { ref version, .. } if version == "99.2.0"),
+        "on the user's word the server is asked"
+    );
+    assert!(
+        matches!(remembered(&url, false), UpdateCheck::Available { .. }),
+        "and its newer answer is the one that stands"
+    );
+    let elsewhere = TestServer::start_tls(ServerConfig::default(), &ca);
+    assert_eq!(
+        remembered(&elsewhere.base_url(), false),
+        UpdateCheck::UpToDate,
+        "another server's own answer"
+    );
+
     // A build without a key does not look; neither does any build at a server over plain http.
     let (keyless, _keyless_data) = app_with_key("", &url);
     assert_eq!(check(&keyless, &url).0, UpdateCheck::Off { why: UpdatesOff::NoKey });

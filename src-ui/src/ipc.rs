@@ -216,9 +216,13 @@ pub async fn take_news() -> Result<Vec<News>, ApiError> {
     call(cmd::TAKE_NEWS, &NoArgs {}).await
 }
 
-/// Whether the server publishes a newer version of the app.
-pub async fn check_update() -> Result<penggerak_types::ipc::UpdateCheck, ApiError> {
-    call(cmd::CHECK_UPDATE, &NoArgs {}).await
+/// Whether the server publishes a newer version of the app (its last answer, unless asked `again`).
+pub async fn check_update(again: bool) -> Result<penggerak_types::ipc::UpdateCheck, ApiError> {
+    #[derive(Serialize)]
+    struct Args {
+        again: bool,
+    }
+    call(cmd::CHECK_UPDATE, &Args { again }).await
 }
 
 /// Downloads the newer version, checks its signature, installs it and starts the app again (on success

@@ -18,20 +18,21 @@ async fn server_url(engine: &Engine) -> Result<String, ApiError> {
     })
 }
 
-/// Whether the server publishes a newer version of the app (Pengaturan asks when it opens and on the
-/// user's word).
+/// Whether the server publishes a newer version of the app: Pengaturan asks when it opens (the last
+/// answer stands for a while) and `again` on the user's word.
 #[tauri::command]
 pub async fn check_update<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Arc<Engine>>,
+    again: bool,
 ) -> Result<UpdateCheck, ApiError> {
     #[cfg(desktop)]
     {
-        Ok(crate::updates::check(&app, &server_url(&engine).await?).await?.0)
+        crate::updates::check_remembered(&app, &server_url(&engine).await?, again).await
     }
     #[cfg(not(desktop))]
     {
-        let _ = (app, engine);
+        let _ = (app, engine, again);
         Ok(UpdateCheck::Off { why: penggerak_types::ipc::UpdatesOff::NotDesktop })
     }
 }

@@ -236,9 +236,9 @@ fn WifiOnly() -> impl IntoView {
     }
 }
 
-/// "Pembaruan aplikasi": this version, and what the server publishes: asked once when the page opens (a
-/// small request: "nothing newer" has no body) and again on "Periksa pembaruan"; a newer version shows what
-/// is new and is installed only on "Pasang pembaruan".
+/// "Pembaruan aplikasi": this version, and what the server publishes: asked when the page opens (the
+/// server's last answer, if it is recent: no request) and again on "Periksa pembaruan" (always asked); a
+/// newer version shows what is new and is installed only on "Pasang pembaruan".
 #[component]
 fn AppUpdates() -> impl IntoView {
     use penggerak_types::ipc::{UpdateCheck, UpdatesOff};
@@ -248,11 +248,11 @@ fn AppUpdates() -> impl IntoView {
     let found = RwSignal::new(None::<Result<UpdateCheck, penggerak_types::ApiError>>);
     let installing = RwSignal::new(false);
     let refused = RwSignal::new(None::<String>);
-    let check = move || {
+    let check = move |again: bool| {
         found.set(None);
-        leptos::task::spawn_local(async move { found.set(Some(ipc::check_update().await)) });
+        leptos::task::spawn_local(async move { found.set(Some(ipc::check_update(again).await)) });
     };
-    check();
+    check(false);
     let install = move |_| {
         installing.set(true);
         refused.set(None);
@@ -303,7 +303,7 @@ fn AppUpdates() -> impl IntoView {
         {state}
         <p id="update-error" class="error" role="alert">{move || refused.get().unwrap_or_default()}</p>
         <button id="update-check" class="secondary" disabled=move || found.with(Option::is_none)
-            on:click=move |_| check()>{t!(i18n, update_check)}</button>
+            on:click=move |_| check(true)>{t!(i18n, update_check)}</button>
     }
 }
 
