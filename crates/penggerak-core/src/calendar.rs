@@ -6,11 +6,13 @@
 //!
 //! One community event can be saved the same way ("Tambah ke kalender"): at its time (UTC in the file, so
 //! any calendar shows it in its own zone), [`EVENT_HOURS`] long, with where it meets, its link and speaker.
+//! The deadlines file holds its community events exactly so (same UID, same time), so a calendar that has
+//! imported one event and then the deadlines updates that event instead of showing it twice.
 
 use crate::{CoreError, Engine};
 use chrono::NaiveDate;
 use icalendar::{Calendar, Component, Event, EventLike};
-use penggerak_types::api::CommunityEventRecord;
+use penggerak_types::api::{Community, CommunityEventRecord};
 use penggerak_types::ipc::{Deadline, DeadlineKind};
 use penggerak_types::{Reason, RecordKind};
 use sha2::{Digest, Sha256};
@@ -39,10 +41,22 @@ fn uid(d: &Deadline) -> String {
 
 /// The deadlines as an iCalendar text (CRLF lines, folded, escaped by the `icalendar` crate). A deadline
 /// whose date is not a `YYYY-MM-DD` date is left out (the server's data, checked when it was stored).
-pub fn deadlines_ics(deadlines: &[Deadline]) -> String {
+/// Community events come as `events` (each with its community's name), written as [`event_ics`] writes
+/// them; the deadlines of kind event are left for them.
+pub fn deadlines_ics(deadlines: &[Deadline], events: &[(CommunityEventRecord, String)]) -> String {
     let mut cal = Calendar::new();
     cal.name("Penggerak: tenggat");
-    for d in deadlines {
+    for (e, community) in events {
+        match event_entry(e, community) {
+            Some(event) => {
+                cal.push(event);
+            }
+            None => {
+                tracing::warn!(event = %e.event.id, "an event without a time is left out of the calendar file")
+            }
+        }
+    }
+    for d in deadlines.iter().filter(|d| d.kind != DeadlineKind::Event) {
         let Ok(date) = NaiveDate::parse_from_str(&d.date, "%Y-%m-%d") else {
             tracing::warn!(date = %d.date, "a deadline without a date is left out of the calendar file");
             continue;
@@ -68,6 +82,13 @@ pub const EVENT_HOURS: i64 = 2;
 /// One community event (of the community named `community`) as an iCalendar text, or `None` when its
 /// start is not a time.
 pub fn event_ics(e: &CommunityEventRecord, community: &str) -> Option<String> {
+    let mut cal = Calendar::new();
+    cal.push(event_entry(e, community)?);
+    Some(cal.done().to_string())
+}
+
+/// One community event as a calendar entry, or `None` when its start is not a time.
+fn event_entry(e: &CommunityEventRecord, community: &str) -> Option<Event> {
     let start = crate::clock::unix_of(&e.event.starts_at)?;
     let starts = chrono::DateTime::from_timestamp(start, 0)?;
     let ends = chrono::DateTime::from_timestamp(start + EVENT_HOURS * 60 * 60, 0)?;
@@ -89,15 +110,31 @@ pub fn event_ics(e: &CommunityEventRecord, community: &str) -> Option<String> {
         about.push(link.clone());
     }
     event.description(&about.join("\n"));
-    let mut cal = Calendar::new();
-    cal.push(event.done());
-    Some(cal.done().to_string())
+    Some(event.done())
 }
 
 impl Engine {
     /// Writes every deadline from today on (see the module) to `path`, whole or not at all.
     pub async fn export_deadlines(&self, path: &Path) -> Result<(), CoreError> {
-        write_whole(path, &deadlines_ics(&self.all_deadlines().await?)).await
+        let deadlines = self.all_deadlines().await?;
+        let store = self.store();
+        let me = store.profile().await?;
+        let names: std::collections::HashMap<String, String> = store
+            .all::<Community>(RecordKind::Community)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        let events: Vec<(CommunityEventRecord, String)> =
+            crate::views::upcoming_events(store, &me, &self.today().await?)
+                .await?
+                .into_iter()
+                .map(|(e, _)| {
+                    let name = names.get(&e.community_id).cloned().unwrap_or_else(|| e.community_id.clone());
+                    (e, name)
+                })
+                .collect();
+        write_whole(path, &deadlines_ics(&deadlines, &events)).await
     }
 
     /// Writes the community event `id` (see the module) to `path`, whole or not at all. `NotOnDevice` when
@@ -116,7 +153,7 @@ impl Engine {
         let e: CommunityEventRecord = record.parse()?;
         let community = store.record(RecordKind::Community, &e.community_id).await?;
         let name = community
-            .and_then(|r| r.parse::<penggerak_types::api::Community>().ok())
+            .and_then(|r| r.parse::<Community>().ok())
             .map_or_else(|| e.community_id.clone(), |c| c.name);
         event_ics(&e, &name)
             .ok_or(CoreError::Refused(Reason::NotValid { field: penggerak_types::Field::CommunityEvent }))
@@ -145,19 +182,19 @@ mod tests {
     #[test]
     fn each_deadline_is_an_all_day_event_with_a_stable_uid_and_its_title_escaped() {
         let list = [
-            deadline("2026-12-31", "Lokakarya 3; refleksi, tindak lanjut", DeadlineKind::Event),
+            deadline("2026-12-31", "Lokakarya 3; refleksi, tindak lanjut", DeadlineKind::Programme),
             deadline("2027-02-28", "Unggah bukti dukung", DeadlineKind::Kinerja),
             deadline("bukan tanggal", "Dilewati", DeadlineKind::Pkb),
         ];
-        let text = deadlines_ics(&list);
+        let text = deadlines_ics(&list, &[]);
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"), "{text}");
         assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "a deadline without a date is left out");
         assert!(text.contains("DTSTART;VALUE=DATE:20261231\r\n"), "all day, on its date: {text}");
         assert!(text.contains("DTEND;VALUE=DATE:20270101\r\n"), "ending the next day (a year's end too)");
         assert!(text.contains("SUMMARY:Lokakarya 3\\; refleksi\\, tindak lanjut\r\n"), "escaped: {text}");
-        assert!(text.contains("CATEGORIES:Komunitas Belajar\r\n"), "its kind: {text}");
+        assert!(text.contains("CATEGORIES:Pendidikan Guru Penggerak\r\n"), "its kind: {text}");
         assert!(!text.contains("Dilewati"));
-        let again = deadlines_ics(&list[..1]);
+        let again = deadlines_ics(&list[..1], &[]);
         let uid_line = |t: &str| t.lines().find(|l| l.starts_with("UID:")).map(str::to_owned);
         assert_eq!(uid_line(&text), uid_line(&again), "the same deadline keeps its UID in a later file");
         assert!(text.lines().all(|l| l.len() <= 75), "lines folded at 75 octets");
@@ -194,8 +231,43 @@ mod tests {
             ),
             "the community, the speaker and the link, one per line: {text}"
         );
-        let bad =
-            CommunityEventRecord { event: CommunityEvent { starts_at: "besok".into(), ..e.event }, ..e };
+        let bad = CommunityEventRecord {
+            event: CommunityEvent { starts_at: "besok".into(), ..e.event.clone() },
+            ..e.clone()
+        };
         assert_eq!(event_ics(&bad, "x"), None, "no time, no calendar entry");
+
+        // In the deadlines file, the event is the same entry (its UID and time), not an all-day one
+        // beside it: a calendar that imported both keeps one.
+        let as_deadline = Deadline {
+            date: "2026-12-10".into(),
+            title: e.event.title.clone(),
+            kind: DeadlineKind::Event,
+            community: Some("kom-13".into()),
+        };
+        let all = deadlines_ics(
+            &[as_deadline, deadline("2027-02-28", "Unggah bukti dukung", DeadlineKind::Kinerja)],
+            &[(e.clone(), "KKG Denpasar".into()), (bad, "x".into())],
+        )
+        .replace("\r\n ", "");
+        assert_eq!(
+            all.matches("BEGIN:VEVENT").count(),
+            2,
+            "the event once, the other deadline, no bad event: {all}"
+        );
+        let entry = |t: &str| {
+            let from = t.find("BEGIN:VEVENT").unwrap();
+            let to = from + t[from..].find("END:VEVENT").unwrap();
+            let mut lines: Vec<String> =
+                t[from..to].lines().filter(|l| !l.starts_with("DTSTAMP")).map(str::to_owned).collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(
+            entry(&all),
+            entry(&unfolded),
+            "the event as 'Tambah ke kalender' writes it (but its stamp)"
+        );
+        assert!(!all.contains("DTSTART;VALUE=DATE:20261210"), "no all-day copy of it: {all}");
     }
 }

@@ -112,6 +112,33 @@ pub async fn all_deadlines(store: &LocalStore, today: &str) -> Result<Vec<Deadli
     Ok(home_with_every_deadline(store, today).await?.deadlines)
 }
 
+/// The events of `me`'s communities on `today` or after it (her own zone's date, given with each): the
+/// deadlines list's events, and the calendar file's.
+pub(crate) async fn upcoming_events(
+    store: &LocalStore,
+    me: &Profile,
+    today: &str,
+) -> Result<Vec<(CommunityEventRecord, String)>, CoreError> {
+    let mine: Vec<String> = store
+        .all::<Membership>(RecordKind::Membership)
+        .await?
+        .into_iter()
+        .filter(|m| m.user_id == me.id)
+        .map(|m| m.community_id)
+        .collect();
+    Ok(store
+        .all::<CommunityEventRecord>(RecordKind::CommunityEvent)
+        .await?
+        .into_iter()
+        .filter(|e| mine.contains(&e.community_id))
+        .map(|e| {
+            let date = local_date(&e.event.starts_at, me.zone());
+            (e, date)
+        })
+        .filter(|(_, date)| date.as_str() >= today)
+        .collect())
+}
+
 async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Home, CoreError> {
     let me = store.profile().await?;
     let year = crate::clock::year_of(today);
@@ -164,23 +191,13 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
             });
         }
     }
-    let mine: Vec<String> = store
-        .all::<Membership>(RecordKind::Membership)
-        .await?
-        .into_iter()
-        .filter(|m| m.user_id == me.id)
-        .map(|m| m.community_id)
-        .collect();
-    for e in store.all::<CommunityEventRecord>(RecordKind::CommunityEvent).await? {
-        if mine.contains(&e.community_id) {
-            let date = local_date(&e.event.starts_at, me.zone());
-            deadlines.push(Deadline {
-                date,
-                title: e.event.title,
-                kind: DeadlineKind::Event,
-                community: Some(e.community_id),
-            });
-        }
+    for (e, date) in upcoming_events(store, &me, today).await? {
+        deadlines.push(Deadline {
+            date,
+            title: e.event.title,
+            kind: DeadlineKind::Event,
+            community: Some(e.community_id),
+        });
     }
     if let Some(step) = &programme {
         if let (Some(ends), false) = (&step.stage_ends, step.graduated) {
