@@ -26,15 +26,28 @@ pub fn Community() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let act = ctx.action(error, ipc::act);
 
+    // The communities beside the page on a desktop: hers first, then the others, each by name.
+    let others = move || {
+        data.get().and_then(Result::ok).map(|v| {
+            let mut list = v.communities;
+            list.sort_by_key(|c| !c.member);
+            let links =
+                list.into_iter().map(|c| (format!("/komunitas/{}", c.community.id), c.community.name));
+            super::beside::beside("beside-communities", td_string!(l, komunitas_title), links.collect())
+        })
+    };
     view! {
-        <section class="card community-page" aria-labelledby="community-title">
-            <A href="/komunitas">{td_string!(l, back_to_communities)}</A>
-            <p id="community-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            {loaded(l, data, move |v| match v.communities.into_iter().find(|c| c.community.id == id()) {
-                        Some(item) => page(l, item, act).into_any(),
-                        None => view! { <p class="error">{td_string!(l, community_missing)}</p> }.into_any(),
-                    })}
-        </section>
+        <div class="with-beside">
+            <section class="card community-page" aria-labelledby="community-title">
+                <A href="/komunitas">{td_string!(l, back_to_communities)}</A>
+                <p id="community-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                {loaded(l, data, move |v| match v.communities.into_iter().find(|c| c.community.id == id()) {
+                            Some(item) => page(l, item, act).into_any(),
+                            None => view! { <p class="error">{td_string!(l, community_missing)}</p> }.into_any(),
+                        })}
+            </section>
+            {others}
+        </div>
     }
 }
 

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod beside;
 pub mod communities;
 pub mod community;
 pub mod conflicts;

@@ -117,19 +117,28 @@ fn overview(l: Locale, v: StaffView, filter: RwSignal<StaffFilter>) -> impl Into
             <label for="staff-q">{td_string!(l, staff_search)}</label>
             <input id="staff-q" type="search" maxlength="100"
                 on:input=move |ev| filter.update(|f| f.q = event_target_value(&ev)) />
-            <label for="staff-show">{td_string!(l, staff_show)}</label>
-            <select id="staff-show" on:change=move |ev| filter.update(|f| f.show = StaffShow::from_code(&event_target_value(&ev)))>
-                {StaffShow::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label(l)}</option> }).collect_view()}
-            </select>
-            <label for="staff-stage">{td_string!(l, staff_stage)}</label>
-            <select id="staff-stage" on:change=move |ev| filter.update(|f| f.stage = event_target_value(&ev))>
-                <option value="">{td_string!(l, staff_stage_any)}</option>
-                {stages.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
-            </select>
-            <label for="staff-sort">{td_string!(l, staff_sort)}</label>
-            <select id="staff-sort" on:change=move |ev| filter.update(|f| f.sort = StaffSort::from_code(&event_target_value(&ev)))>
-                {StaffSort::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label(l)}</option> }).collect_view()}
-            </select>
+            // Side by side where there is room (a desktop), one under another on a phone.
+            <div class="filter-row">
+                <div>
+                    <label for="staff-show">{td_string!(l, staff_show)}</label>
+                    <select id="staff-show" on:change=move |ev| filter.update(|f| f.show = StaffShow::from_code(&event_target_value(&ev)))>
+                        {StaffShow::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label(l)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="staff-stage">{td_string!(l, staff_stage)}</label>
+                    <select id="staff-stage" on:change=move |ev| filter.update(|f| f.stage = event_target_value(&ev))>
+                        <option value="">{td_string!(l, staff_stage_any)}</option>
+                        {stages.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="staff-sort">{td_string!(l, staff_sort)}</label>
+                    <select id="staff-sort" on:change=move |ev| filter.update(|f| f.sort = StaffSort::from_code(&event_target_value(&ev)))>
+                        {StaffSort::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label(l)}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
         </div>
         <ul id="staff-list" class="list">
             {move || {

@@ -63,12 +63,26 @@ pub fn StaffMember() -> impl IntoView {
             typed.feedback.set(String::new());
         }
     });
+    // The staff beside the page on a desktop (read from the device like the Staf page).
+    let staff = ctx.read(ipc::staff);
+    let others = move || {
+        staff.get().and_then(Result::ok).map(|v| {
+            let links = v.rows.into_iter().map(|r| {
+                let p = r.summary.person;
+                (format!("/staf/{}", p.id), p.full_name)
+            });
+            super::beside::beside("beside-staff", td_string!(l, staff_title), links.collect())
+        })
+    };
     view! {
-        <section class="card staff-member" aria-labelledby="member-title">
-            <A href="/staf">{td_string!(l, back_to_staff)}</A>
-            <p id="member-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            {loaded(l, data, move |v| page(l, v, (act, give), typed))}
-        </section>
+        <div class="with-beside">
+            <section class="card staff-member" aria-labelledby="member-title">
+                <A href="/staf">{td_string!(l, back_to_staff)}</A>
+                <p id="member-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                {loaded(l, data, move |v| page(l, v, (act, give), typed))}
+            </section>
+            {others}
+        </div>
     }
 }
 

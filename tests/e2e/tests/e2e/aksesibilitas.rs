@@ -32,8 +32,10 @@ async fn check_pages(c: &Client, tag: &str, pages: &[(String, &str)], found: &mu
             visit(c, path, ready).await;
             let name = format!("{tag}-{w}{}", path.replace('/', "-"));
             found.extend(axe_violations(c, &name).await);
-            // The pages this issue added or changed, pictured in each language and look (`a11y-*.png`).
-            if ["/bantuan", "/mulai", "/tenggat", "/rencana"].contains(&path.as_str()) {
+            // Every page pictured light and dark (`a11y-*.png`, beside the flows' own pictures, which are
+            // light), in Bahasa Indonesia; the pages the polish added or changed in English too.
+            if tag.contains("-id-") || ["/bantuan", "/mulai", "/tenggat", "/rencana"].contains(&path.as_str())
+            {
                 penggerak_e2e::screenshot(c, &format!("a11y-{name}")).await;
             }
         }
