@@ -339,6 +339,25 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     .await;
     assert_eq!(plan.history.last().unwrap().by_id, "kepsek-bambang");
     assert_eq!(plan.predikat_note.as_deref(), Some(PREDIKAT_NOTE));
+    // On a desktop the staff are beside her page (the window is at 1280 after the screenshots): the next
+    // person is one click away, and the one shown is marked. A phone has no room for the list.
+    let current = |c: &fantoccini::Client| {
+        let c = c.clone();
+        async move {
+            let marked = "return [...document.querySelectorAll('#beside-staff + ul a[aria-current=page]')]\
+                          .map(a => a.textContent)";
+            c.execute(marked, vec![]).await.unwrap()
+        }
+    };
+    find(&app, "#beside-staff", "the staff beside her page").await;
+    assert_eq!(current(&app).await, serde_json::json!(["Siti Rahayu, S.Pd."]), "her name marked, once");
+    press(&app, ".beside a[href='/staf/guru-agus']", "the next person beside").await;
+    wait_text(&app, "#member-title", "his page, from the list beside", |t| t == "Agus Prasetyo, S.Pd.").await;
+    assert_eq!(current(&app).await, serde_json::json!(["Agus Prasetyo, S.Pd."]), "the mark follows");
+    app.set_window_size(360, 740).await.unwrap();
+    let shown = find(&app, "#beside-staff", "the list, in the page").await.is_displayed().await.unwrap();
+    assert!(!shown, "not on a phone: the page keeps the width");
+    app.set_window_size(1280, 800).await.unwrap();
     // The same screens in English.
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-en", "the English choice").await;
