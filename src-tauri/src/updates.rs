@@ -11,8 +11,10 @@
 //! server's): opening the page again costs no data (each check is a TLS handshake of its own, a few KB on
 //! a paid link). "Periksa pembaruan" always asks.
 
+use penggerak_core::Engine;
 use penggerak_types::ipc::{UpdateCheck, UpdatesOff};
 use penggerak_types::{route, ApiError, ErrorCode, Reason};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Manager, Runtime, Url};
@@ -79,6 +81,8 @@ pub async fn check<R: Runtime>(
                 version: update.version.clone(),
                 notes: update.body.clone().unwrap_or_default(),
                 date,
+                // The reference server says it (`AppUpdate::size`); another server may not.
+                size: update.raw_json.get("size").and_then(serde_json::Value::as_u64),
             };
             Ok((said, Some(update)))
         }
@@ -114,18 +118,35 @@ pub async fn check_remembered<R: Runtime>(
 }
 
 /// Downloads `update`'s bundle and checks its signature with the build's key: the bytes to install, or
-/// [`Reason::UpdateNotTrusted`] when the signature is not the publisher's.
-pub async fn download(update: &Update) -> Result<Vec<u8>, ApiError> {
-    update.download(|_, _| {}, || {}).await.map_err(failed)
+/// [`Reason::UpdateNotTrusted`] when the signature is not the publisher's. What arrived is counted in the
+/// month's data use whatever came of it (a refused or broken download was paid for too).
+pub async fn download(update: &Update, engine: &Engine) -> Result<Vec<u8>, ApiError> {
+    let arrived = AtomicU64::new(0);
+    let result = update
+        .download(
+            |chunk, _| {
+                arrived.fetch_add(chunk as u64, Ordering::Relaxed);
+            },
+            || {},
+        )
+        .await;
+    engine.count_received(arrived.load(Ordering::Relaxed)).await;
+    result.map_err(failed)
 }
 
 /// Installs the newer release `server` publishes, once [`download`] has checked it (the system asks for the
 /// administrator's password to install a package): the version installed. `not_found` when there is none.
-pub async fn install<R: Runtime>(app: &AppHandle<R>, server: &str) -> Result<String, ApiError> {
+pub async fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    engine: &Engine,
+    server: &str,
+) -> Result<String, ApiError> {
+    // "Hanya unduh lewat Wi-Fi" holds an update as it holds a material.
+    engine.may_download_now().await?;
     let Some(update) = check(app, server).await?.1 else {
         return Err(ApiError::new(ErrorCode::NotFound, "Tidak ada pembaruan."));
     };
-    let bytes = download(&update).await?;
+    let bytes = download(&update, engine).await?;
     update.install(&bytes).map_err(|e| {
         tracing::warn!(error = %e, "the update could not be installed");
         ApiError::new(ErrorCode::Internal, "Pembaruan tidak dapat dipasang.")

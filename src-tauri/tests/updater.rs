@@ -49,6 +49,18 @@ fn app_with_key(pubkey: &str, server: &str) -> (tauri::App<MockRuntime>, tempfil
     (app, data)
 }
 
+/// The app's engine (its store on the device).
+fn engine(app: &tauri::App<MockRuntime>) -> Arc<Engine> {
+    use tauri::Manager;
+    Arc::clone(&app.state::<Arc<Engine>>())
+}
+
+/// Bytes received this month, as Pengaturan's data use shows them.
+fn received(app: &tauri::App<MockRuntime>) -> u64 {
+    let used = tauri::async_runtime::block_on(engine(app).data_use()).unwrap();
+    used.months.iter().find(|m| m.month == used.this_month).map_or(0, |m| m.received)
+}
+
 fn check(app: &tauri::App<MockRuntime>, server: &str) -> (UpdateCheck, Option<tauri_plugin_updater::Update>) {
     tauri::async_runtime::block_on(updates::check(app.handle(), server)).expect("the check itself works")
 }
@@ -83,17 +95,36 @@ fn a_newer_release_signed_by_the_publisher_is_offered_and_one_signed_otherwise_i
     );
     let (said, update) = check(&app, &url);
     match said {
-        UpdateCheck::Available { version, notes, date } => {
+        UpdateCheck::Available { version, notes, date, size } => {
             assert_eq!(version, "99.0.0");
+            assert_eq!(size, Some(bundle.len() as u64), "what installing it costs in data, said first");
             assert_eq!(notes, "Kehadiran di kegiatan komunitas.", "what is new, as published");
             assert!(date.is_some_and(|d| d.len() >= 20), "when it was published");
         }
         other => panic!("a newer release is offered: {other:?}"),
     }
     let update = update.expect("the update to download");
-    let bytes =
-        tauri::async_runtime::block_on(updates::download(&update)).expect("the publisher's signature");
+    let before = received(&app);
+    let bytes = tauri::async_runtime::block_on(updates::download(&update, &engine(&app)))
+        .expect("the publisher's signature");
     assert!(bytes == bundle, "the downloaded bundle is the published one, byte for byte");
+    assert_eq!(
+        received(&app) - before,
+        bundle.len() as u64,
+        "the download is in this month's data use (the updater's client is not the engine's)"
+    );
+
+    // "Hanya unduh lewat Wi-Fi" holds an update as it holds a material: this machine cannot say its
+    // connection is unmetered (no NetworkManager), so it counts as metered, and nothing is downloaded.
+    let wifi_only = penggerak_types::ipc::PreferencesChange { wifi_only: Some(true), ..Default::default() };
+    tauri::async_runtime::block_on(engine(&app).set_preferences(wifi_only)).unwrap();
+    let before = received(&app);
+    let held = tauri::async_runtime::block_on(updates::install(app.handle(), &engine(&app), &url))
+        .expect_err("held for Wi-Fi");
+    assert!(matches!(held.reason, Some(Reason::WaitsForWifi { .. })), "{held:?}");
+    assert_eq!(received(&app), before, "nothing was downloaded");
+    let off = penggerak_types::ipc::PreferencesChange { wifi_only: Some(false), ..Default::default() };
+    tauri::async_runtime::block_on(engine(&app).set_preferences(off)).unwrap();
 
     // The same version as this app's (Cargo.toml's): not newer, not offered.
     let current = env!("CARGO_PKG_VERSION");
@@ -111,7 +142,7 @@ fn a_newer_release_signed_by_the_publisher_is_offered_and_one_signed_otherwise_i
         server.publish_update(platform, "99.0.1", "Palsu.", &bundle, &signature);
         let (said, update) = check(&app, &url);
         assert!(matches!(said, UpdateCheck::Available { .. }), "{what}: offered: {said:?}");
-        let refused = tauri::async_runtime::block_on(updates::download(&update.unwrap()))
+        let refused = tauri::async_runtime::block_on(updates::download(&update.unwrap(), &engine(&app)))
             .expect_err(&format!("{what}: a bundle signed with {what} must be refused"));
         assert_eq!(refused.code, ErrorCode::Validation, "{what}: {refused:?}");
         assert_eq!(refused.reason, Some(Reason::UpdateNotTrusted), "{what}: the reason the user is told");
@@ -133,11 +164,12 @@ fn a_newer_release_signed_by_the_publisher_is_offered_and_one_signed_otherwise_i
     let (cli_app, _cli_data) = app_with_key(public.trim(), &url);
     let (said, update) = check(&cli_app, &url);
     assert!(matches!(said, UpdateCheck::Available { ref version, .. } if version == "99.1.0"), "{said:?}");
-    let bytes = tauri::async_runtime::block_on(updates::download(&update.unwrap()))
+    let bytes = tauri::async_runtime::block_on(updates::download(&update.unwrap(), &engine(&cli_app)))
         .expect("a bundle signed by the CLI with the build's key is accepted");
     assert!(bytes == bundle);
-    let refused = tauri::async_runtime::block_on(updates::download(&check(&app, &url).1.unwrap()))
-        .expect_err("the same release, to an app built with another key, is refused");
+    let refused =
+        tauri::async_runtime::block_on(updates::download(&check(&app, &url).1.unwrap(), &engine(&app)))
+            .expect_err("the same release, to an app built with another key, is refused");
     assert_eq!(refused.reason, Some(Reason::UpdateNotTrusted));
 
     // Pengaturan asks when it opens: the server's answer stands for a while (opening the page again costs

@@ -37,6 +37,13 @@ impl Engine {
         }
     }
 
+    /// Counts `bytes` received by a client that is not the engine's (the app's update, downloaded by the
+    /// updater's own client) in this month's data use, so what the user paid for shows with the rest.
+    pub async fn count_received(&self, bytes: u64) {
+        self.meter().put_back(Traffic { sent: 0, received: bytes });
+        self.keep_data_use_or_warn().await;
+    }
+
     /// The data use per month, newest first, including what was counted a moment ago.
     pub async fn data_use(&self) -> Result<DataUse, CoreError> {
         self.keep_data_use().await?;

@@ -240,13 +240,21 @@ impl Engine {
     /// earlier try. One download runs at a time; a second call waits and then finds little left to do.
     pub async fn save_material(&self, id: &str) -> Result<MaterialReader, CoreError> {
         let id = checked(id)?;
+        self.may_download_now().await?;
+        self.save_now(id).await
+    }
+
+    /// Whether a download the user asked for may start now: not while "Hanya unduh lewat Wi-Fi" is on and
+    /// the connection is metered or unknown (`waits_for_wifi`, with the connection). Materials and the
+    /// app's own updates alike.
+    pub async fn may_download_now(&self) -> Result<(), CoreError> {
         if self.store().preferences().await?.wifi_only {
             let connection = self.connection().await;
             if connection != Connection::Unmetered {
                 return Err(CoreError::Refused(penggerak_types::Reason::WaitsForWifi { connection }));
             }
         }
-        self.save_now(id).await
+        Ok(())
     }
 
     /// Downloads what the device lacks of material `id` (see [`Self::save_material`]), whatever the

@@ -316,6 +316,9 @@ pub struct AppUpdate {
     pub url: String,
     /// The bundle's minisign signature, base64 (as `tauri signer sign` writes it).
     pub signature: String,
+    /// The bundle's size in bytes: what installing it costs in data, said before the user decides (the
+    /// Tauri updater ignores fields it does not know; the app reads this one).
+    pub size: u64,
 }
 
 /// The `attendance` record: the caller was at a community event ("Saya hadir"). Its id is

@@ -428,9 +428,9 @@ pub struct ExportEventArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateCheck {
-    /// A newer version: its number, what is new (as its publisher wrote it) and when it was published
-    /// (RFC 3339, if said).
-    Available { version: String, notes: String, date: Option<String> },
+    /// A newer version: its number, what is new (as its publisher wrote it), when it was published
+    /// (RFC 3339, if said) and how many bytes installing it downloads (if the server said).
+    Available { version: String, notes: String, date: Option<String>, size: Option<u64> },
     /// This is the newest version the server publishes.
     UpToDate,
     /// This app does not update itself here, and why.

@@ -47,7 +47,7 @@ pub async fn install_update<R: Runtime>(
 ) -> Result<(), ApiError> {
     #[cfg(desktop)]
     {
-        let version = crate::updates::install(&app, &server_url(&engine).await?).await?;
+        let version = crate::updates::install(&app, &engine, &server_url(&engine).await?).await?;
         tracing::info!(%version, "update installed; starting again");
         app.restart()
     }

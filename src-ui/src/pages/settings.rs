@@ -266,6 +266,7 @@ fn AppUpdates() -> impl IntoView {
     };
     let state = move || {
         let l = i18n.get_locale();
+        let mut cost = None;
         let (text, newer) = match found.get() {
             None => (td_string!(l, update_checking).to_owned(), None),
             Some(Err(e)) => (view_model::error_text(l, &e), None),
@@ -279,17 +280,25 @@ fn AppUpdates() -> impl IntoView {
                 .to_owned(),
                 None,
             ),
-            Some(Ok(UpdateCheck::Available { version, notes, .. })) => {
+            Some(Ok(UpdateCheck::Available { version, notes, size, .. })) => {
+                cost = size;
                 (format!("{} {version}", td_string!(l, update_available)), Some(notes))
             }
         };
         let available = newer.is_some();
+        // What installing costs in data, on the button that spends it (as a material's download says it).
+        let install_words = match cost {
+            Some(bytes) => {
+                format!("{} ({})", td_string!(l, update_install), view_model::bytes_label(l, bytes))
+            }
+            None => td_string!(l, update_install).to_owned(),
+        };
         view! {
             <p id="update-state">{text}</p>
             {newer.filter(|n| !n.is_empty()).map(|n| view! { <p id="update-notes" class="update-notes">{n}</p> })}
             {available.then(|| view! {
                 <button id="update-install" class="primary" disabled=move || installing.get() on:click=install>
-                    {move || if installing.get() { td_string!(l, update_installing) } else { td_string!(l, update_install) }}
+                    {move || if installing.get() { td_string!(l, update_installing).to_owned() } else { install_words.clone() }}
                 </button>
             })}
         }

@@ -92,6 +92,7 @@ pub async fn update(
         pub_date,
         url: format!("{base}{path}"),
         signature: r.signature,
+        size: u64::try_from(r.size).unwrap_or(0),
     })
     .into_response())
 }
