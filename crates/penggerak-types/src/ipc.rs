@@ -108,8 +108,10 @@ pub mod cmd {
 /// The event the shell emits with a [`SyncStatus`] whenever it changes (the UI listens instead of polling).
 pub const SYNC_STATUS_EVENT: &str = "sync-status";
 
-/// What the app knows about the session. Returned by `session_state`, `sign_in` and `sign_out`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What the app knows about the session. Returned by `session_state`, `sign_in` and `sign_out`. Written
+/// as `{"state": "signed_in", …}`; read through one flat struct (below), which is a fraction of the code of
+/// serde's internally tagged enum in the UI's start module, where every launch reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SessionState {
     /// Nobody is signed in. `server_url` is the server the sign-in form should default to.
@@ -123,6 +125,30 @@ pub enum SessionState {
         #[serde(default)]
         welcome: bool,
     },
+}
+
+impl<'de> Deserialize<'de> for SessionState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Wire {
+            state: String,
+            server_url: String,
+            profile: Option<Box<Profile>>,
+            #[serde(default)]
+            welcome: bool,
+        }
+        let w = Wire::deserialize(d)?;
+        match w.state.as_str() {
+            "signed_out" => Ok(SessionState::SignedOut { server_url: w.server_url }),
+            "signed_in" => Ok(SessionState::SignedIn {
+                server_url: w.server_url,
+                profile: w.profile.ok_or_else(|| D::Error::missing_field("profile"))?,
+                welcome: w.welcome,
+            }),
+            other => Err(D::Error::unknown_variant(other, &["signed_out", "signed_in"])),
+        }
+    }
 }
 
 /// Arguments of `sign_in`. Sent by the UI as `{"request": SignInRequest}`.

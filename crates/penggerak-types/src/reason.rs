@@ -129,8 +129,9 @@ impl Field {
     }
 }
 
-/// A rule that refused something, with what the user needs to put it right.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A rule that refused something, with what the user needs to put it right. Written as its rule and
+/// values (`{"rule": "too_long", "field": "title", "max": 200}`); read by the decoder below.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Reason {
@@ -218,8 +219,233 @@ pub enum Reason {
     /// The file could not be saved where the user chose (no room, no permission there).
     NotSaved,
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
-    #[serde(other)]
     Unknown,
+}
+
+/// How a [`Reason`] is read: its rule, and every value any rule carries, each kept only if it is of a
+/// kind a rule's value can be (a number, or a text for the texts and the enums' names). The JSON is the one
+/// `Serialize` writes; reading it through one flat struct instead of serde's internally tagged enum is a
+/// fraction of the code, which the app's start module pays for (every IPC error can carry a reason). As
+/// the derived decoder did: a rule's missing or ill-typed value fails it, values it does not use are
+/// ignored whatever they are, and a rule this version does not know reads as [`Reason::Unknown`].
+#[derive(Deserialize)]
+struct Wire {
+    rule: String,
+    count: Option<Value>,
+    field: Option<Value>,
+    max: Option<Value>,
+    min: Option<Value>,
+    format: Option<Value>,
+    total: Option<Value>,
+    needed: Option<Value>,
+    status: Option<Value>,
+    from: Option<Value>,
+    to: Option<Value>,
+    by: Option<Value>,
+    free: Option<Value>,
+    kept: Option<Value>,
+    connection: Option<Value>,
+    attempts: Option<Value>,
+    max_mb: Option<Value>,
+    days: Option<Value>,
+}
+
+/// One value of a rule, as it arrived: a whole number (as the format gave it), a text, or something no
+/// rule carries (`Other`).
+enum Value {
+    Unsigned(u64),
+    Signed(i64),
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Any;
+        impl<'de> serde::de::Visitor<'de> for Any {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a rule's value")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+                Ok(Value::Signed(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+                Ok(Value::Unsigned(v))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Value, E> {
+                Ok(Value::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Value, E> {
+                Ok(Value::Other)
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Text(v.to_owned()))
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Other)
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Other)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Value, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Value::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Value, A::Error> {
+                while m.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Value::Other)
+            }
+        }
+        d.deserialize_any(Any)
+    }
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IntoDeserializer};
+        let w = Wire::deserialize(d)?;
+        // A whole number that fits `T`.
+        fn int<T: TryFrom<u64> + TryFrom<i64>, E: Error>(
+            v: Option<Value>,
+            name: &'static str,
+        ) -> Result<T, E> {
+            let fits = match v {
+                Some(Value::Unsigned(n)) => T::try_from(n).ok(),
+                Some(Value::Signed(n)) => T::try_from(n).ok(),
+                Some(_) => return Err(E::custom(format_args!("{name} is not a whole number"))),
+                None => return Err(E::missing_field(name)),
+            };
+            fits.ok_or_else(|| E::custom(format_args!("{name} is out of range")))
+        }
+        // A text, or one of an enum's names.
+        fn named<T: serde::de::DeserializeOwned, E: Error>(
+            v: Option<Value>,
+            name: &'static str,
+        ) -> Result<T, E> {
+            match v {
+                Some(Value::Text(s)) => T::deserialize(s.into_deserializer()),
+                Some(_) => Err(E::custom(format_args!("{name} is not a text"))),
+                None => Err(E::missing_field(name)),
+            }
+        }
+        Ok(match w.rule.as_str() {
+            "changes_waiting" => Reason::ChangesWaiting { count: int(w.count, "count")? },
+            "required" => Reason::Required { field: named(w.field, "field")? },
+            "too_long" => Reason::TooLong { field: named(w.field, "field")?, max: int(w.max, "max")? },
+            "too_many" => Reason::TooMany { field: named(w.field, "field")?, max: int(w.max, "max")? },
+            "too_few" => Reason::TooFew { field: named(w.field, "field")?, min: int(w.min, "min")? },
+            "out_of_range" => Reason::OutOfRange {
+                field: named(w.field, "field")?,
+                min: int(w.min, "min")?,
+                max: int(w.max, "max")?,
+            },
+            "format" => {
+                Reason::Format { field: named(w.field, "field")?, format: named(w.format, "format")? }
+            }
+            "not_valid" => Reason::NotValid { field: named(w.field, "field")? },
+            "done_means_full" => Reason::DoneMeansFull,
+            "not_started_means_zero" => Reason::NotStartedMeansZero,
+            "full_means_done" => Reason::FullMeansDone,
+            "no_points_in_cycle" => Reason::NoPointsInCycle,
+            "indicator_needed" => Reason::IndicatorNeeded,
+            "points_needed" => Reason::PointsNeeded,
+            "points_short" => {
+                Reason::PointsShort { total: int(w.total, "total")?, needed: int(w.needed, "needed")? }
+            }
+            "results_locked" => Reason::ResultsLocked { status: named(w.status, "status")? },
+            "reflection_locked" => Reason::ReflectionLocked,
+            "plan_move" => Reason::PlanMove { from: named(w.from, "from")?, to: named(w.to, "to")? },
+            "move_by" => Reason::MoveBy { by: named(w.by, "by")? },
+            "history_full" => Reason::HistoryFull { max: int(w.max, "max")? },
+            "return_needs_note" => Reason::ReturnNeedsNote,
+            "unknown_programme_item" => Reason::UnknownProgrammeItem,
+            "facilitator_records" => Reason::FacilitatorRecords,
+            "other_stage" => Reason::OtherStage,
+            "stage_not_running" => Reason::StageNotRunning,
+            "not_on_device" => Reason::NotOnDevice,
+            "no_room" => Reason::NoRoom {
+                needed: int(w.needed, "needed")?,
+                free: int(w.free, "free")?,
+                kept: int(w.kept, "kept")?,
+            },
+            "waits_for_wifi" => Reason::WaitsForWifi { connection: named(w.connection, "connection")? },
+            "given_up" => Reason::GivenUp { attempts: int(w.attempts, "attempts")? },
+            "held_back" => Reason::HeldBack,
+            "failing_again" => {
+                Reason::FailingAgain { attempts: int(w.attempts, "attempts")?, max: int(w.max, "max")? }
+            }
+            "draft_in_the_way" => Reason::DraftInTheWay,
+            "no_evidence_in_cycle" => Reason::NoEvidenceInCycle,
+            "file_too_large" => Reason::FileTooLarge { max_mb: int(w.max_mb, "max_mb")? },
+            "rating_needs_agreed" => Reason::RatingNeedsAgreed,
+            "lead_cannot_leave" => Reason::LeadCannotLeave,
+            "update_not_trusted" => Reason::UpdateNotTrusted,
+            "members_only" => Reason::MembersOnly,
+            "attendance_not_yet" => Reason::AttendanceNotYet,
+            "attendance_closed" => Reason::AttendanceClosed { days: int(w.days, "days")? },
+            "not_saved" => Reason::NotSaved,
+            _ => Reason::Unknown,
+        })
+    }
+}
+
+/// One reason of every rule (and of every field for the rules about a field), for tests here and in the
+/// UI (every rule read back, every rule worded in both languages).
+#[doc(hidden)]
+pub fn examples() -> Vec<Reason> {
+    use crate::net::Connection;
+    let mut all = vec![
+        Reason::ChangesWaiting { count: 2 },
+        Reason::DoneMeansFull,
+        Reason::NotStartedMeansZero,
+        Reason::FullMeansDone,
+        Reason::NoPointsInCycle,
+        Reason::IndicatorNeeded,
+        Reason::PointsNeeded,
+        Reason::PointsShort { total: 1, needed: 2 },
+        Reason::ResultsLocked { status: PlanStatus::Disetujui },
+        Reason::ReflectionLocked,
+        Reason::PlanMove { from: PlanStatus::Draf, to: PlanStatus::Disepakati },
+        Reason::MoveBy { by: Actor::Principal },
+        Reason::MoveBy { by: Actor::Owner },
+        Reason::HistoryFull { max: 100 },
+        Reason::ReturnNeedsNote,
+        Reason::UnknownProgrammeItem,
+        Reason::FacilitatorRecords,
+        Reason::OtherStage,
+        Reason::StageNotRunning,
+        Reason::NotOnDevice,
+        Reason::NoRoom { needed: 6_000_000, free: 40_000_000, kept: 52_428_800 },
+        Reason::WaitsForWifi { connection: Connection::Metered },
+        Reason::WaitsForWifi { connection: Connection::Unknown },
+        Reason::GivenUp { attempts: 8 },
+        Reason::HeldBack,
+        Reason::FailingAgain { attempts: 2, max: 8 },
+        Reason::DraftInTheWay,
+        Reason::NoEvidenceInCycle,
+        Reason::FileTooLarge { max_mb: 10 },
+        Reason::RatingNeedsAgreed,
+        Reason::LeadCannotLeave,
+        Reason::UpdateNotTrusted,
+        Reason::MembersOnly,
+        Reason::AttendanceNotYet,
+        Reason::AttendanceClosed { days: 14 },
+        Reason::NotSaved,
+        Reason::Unknown,
+    ];
+    for field in Field::ALL {
+        all.extend([
+            Reason::Required { field },
+            Reason::TooLong { field, max: 5 },
+            Reason::TooMany { field, max: 5 },
+            Reason::TooFew { field, min: 1 },
+            Reason::OutOfRange { field, min: -3, max: 9 },
+            Reason::Format { field, format: "YYYY-MM-DD".into() },
+            Reason::NotValid { field },
+        ]);
+    }
+    all
 }
 
 /// A plan status as the ministry's e-Kinerja names it (Bahasa Indonesia).
@@ -375,6 +601,107 @@ mod tests {
             Reason::ChangesWaiting { count: 2 }.to_string(),
             "Masih ada 2 perubahan yang belum tersinkron. Jika keluar sekarang, perubahan itu hilang."
         );
+    }
+
+    #[test]
+    fn every_reason_reads_back_as_it_was_written() {
+        // Adding a rule makes this match fail to compile until it has a place; `examples` must then have it.
+        let place = |r: &Reason| match r {
+            Reason::ChangesWaiting { .. } => 0,
+            Reason::Required { .. } => 1,
+            Reason::TooLong { .. } => 2,
+            Reason::TooMany { .. } => 3,
+            Reason::TooFew { .. } => 4,
+            Reason::OutOfRange { .. } => 5,
+            Reason::Format { .. } => 6,
+            Reason::NotValid { .. } => 7,
+            Reason::DoneMeansFull => 8,
+            Reason::NotStartedMeansZero => 9,
+            Reason::FullMeansDone => 10,
+            Reason::NoPointsInCycle => 11,
+            Reason::IndicatorNeeded => 12,
+            Reason::PointsNeeded => 13,
+            Reason::PointsShort { .. } => 14,
+            Reason::ResultsLocked { .. } => 15,
+            Reason::ReflectionLocked => 16,
+            Reason::PlanMove { .. } => 17,
+            Reason::MoveBy { .. } => 18,
+            Reason::HistoryFull { .. } => 19,
+            Reason::ReturnNeedsNote => 20,
+            Reason::UnknownProgrammeItem => 21,
+            Reason::FacilitatorRecords => 22,
+            Reason::OtherStage => 23,
+            Reason::StageNotRunning => 24,
+            Reason::NotOnDevice => 25,
+            Reason::NoRoom { .. } => 26,
+            Reason::WaitsForWifi { .. } => 27,
+            Reason::GivenUp { .. } => 28,
+            Reason::HeldBack => 29,
+            Reason::FailingAgain { .. } => 30,
+            Reason::DraftInTheWay => 31,
+            Reason::NoEvidenceInCycle => 32,
+            Reason::FileTooLarge { .. } => 33,
+            Reason::RatingNeedsAgreed => 34,
+            Reason::LeadCannotLeave => 35,
+            Reason::UpdateNotTrusted => 36,
+            Reason::MembersOnly => 37,
+            Reason::AttendanceNotYet => 38,
+            Reason::AttendanceClosed { .. } => 39,
+            Reason::NotSaved => 40,
+            Reason::Unknown => 41,
+        };
+        let all = examples();
+        let mut seen: Vec<usize> = all.iter().map(place).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, (0..=41).collect::<Vec<_>>(), "examples() has every rule");
+        for r in all {
+            let json = serde_json::to_string(&r).unwrap();
+            let back: Reason = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(back, r, "{json} reads back as it was written");
+        }
+    }
+
+    #[test]
+    fn a_rules_values_are_checked_and_values_it_does_not_use_are_not() {
+        let read = |v: serde_json::Value| serde_json::from_value::<Reason>(v);
+        assert!(read(serde_json::json!({"rule": "too_long", "field": "title"})).is_err(), "max is missing");
+        assert!(
+            read(serde_json::json!({"rule": "too_long", "field": "title", "max": "200"})).is_err(),
+            "a text"
+        );
+        assert!(
+            read(serde_json::json!({"rule": "too_long", "field": "title", "max": -1})).is_err(),
+            "below u32"
+        );
+        assert!(
+            read(serde_json::json!({"rule": "history_full", "max": 4_294_967_296u64})).is_err(),
+            "above u32"
+        );
+        assert!(
+            read(serde_json::json!({"rule": "plan_move", "from": "draf", "to": "bukan"})).is_err(),
+            "no status"
+        );
+        assert!(read(serde_json::json!({"field": "title"})).is_err(), "no rule");
+        assert_eq!(
+            read(serde_json::json!({"rule": "out_of_range", "field": "jp", "min": -5, "max": 40})).unwrap(),
+            Reason::OutOfRange { field: Field::Jp, min: -5, max: 40 },
+            "a negative bound"
+        );
+        assert_eq!(
+            read(serde_json::json!({"rule": "no_room", "needed": 6_000_000_000u64, "free": 1, "kept": 2}))
+                .unwrap(),
+            Reason::NoRoom { needed: 6_000_000_000, free: 1, kept: 2 },
+            "bytes beyond 32 bits"
+        );
+        // What a rule does not use is ignored whatever it is (a newer server's values), as the derived
+        // decoder ignored it; an unknown rule with values of any kind is Unknown.
+        let extra = serde_json::json!({
+            "rule": "required", "field": "note", "status": 7, "max": "many", "by": {"x": [1, 2]}, "days": null
+        });
+        assert_eq!(read(extra).unwrap(), Reason::Required { field: Field::Note });
+        let newer = serde_json::json!({"rule": "brand_new", "status": "ditinjau", "count": 1.5, "x": [true]});
+        assert_eq!(read(newer).unwrap(), Reason::Unknown);
     }
 
     #[test]

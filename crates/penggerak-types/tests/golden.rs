@@ -78,6 +78,24 @@ fn session_state_is_internally_tagged() {
         json!({"state": "signed_out", "server_url": "http://127.0.0.1:8080"}),
         "the UI reads `state` to pick a screen"
     );
+    // Read back as written, both states (its decoder is written by hand, see `SessionState`).
+    let signed_in = SessionState::SignedIn {
+        server_url: "https://penggerak.example.id".into(),
+        profile: Box::new(profile()),
+        welcome: true,
+    };
+    for state in [s.clone(), signed_in.clone()] {
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(serde_json::from_value::<SessionState>(json).unwrap(), state);
+    }
+    let mut json = serde_json::to_value(&signed_in).unwrap();
+    json.as_object_mut().unwrap().remove("welcome");
+    let read: SessionState = serde_json::from_value(json.clone()).unwrap();
+    assert!(matches!(read, SessionState::SignedIn { welcome: false, .. }), "welcome is false unless said");
+    json.as_object_mut().unwrap().remove("profile");
+    assert!(serde_json::from_value::<SessionState>(json).is_err(), "signed in without a profile");
+    let other = json!({"state": "locked", "server_url": "x"});
+    assert!(serde_json::from_value::<SessionState>(other).is_err(), "a state this app does not know");
     let role: Role = serde_json::from_value(json!("kepala_sekolah")).unwrap();
     assert_eq!(role, Role::KepalaSekolah);
 }

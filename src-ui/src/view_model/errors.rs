@@ -287,66 +287,12 @@ mod tests {
         let e = ApiError::new(ErrorCode::Keyring, "Platform secure storage failure: DBus error");
         assert!(!error_text(EN, &e).contains("DBus"), "{}", error_text(EN, &e));
         // Every rule has its words in both languages (a missing key would not compile; an empty one would).
-        for r in every_reason() {
+        for r in penggerak_types::reason::examples() {
             for l in [ID, EN] {
                 let text = reason_text(l, &r);
                 assert!(text.len() > 10 && !text.contains("{{") && !text.contains("Perlu_"), "{r:?}: {text}");
             }
         }
-    }
-
-    fn every_reason() -> Vec<Reason> {
-        let fields = Field::ALL;
-        let mut all = vec![
-            Reason::ChangesWaiting { count: 2 },
-            Reason::DoneMeansFull,
-            Reason::NotStartedMeansZero,
-            Reason::FullMeansDone,
-            Reason::NoPointsInCycle,
-            Reason::IndicatorNeeded,
-            Reason::PointsNeeded,
-            Reason::PointsShort { total: 1, needed: 2 },
-            Reason::ResultsLocked { status: PlanStatus::Disetujui },
-            Reason::ReflectionLocked,
-            Reason::PlanMove { from: PlanStatus::Draf, to: PlanStatus::Disepakati },
-            Reason::MoveBy { by: Actor::Principal },
-            Reason::MoveBy { by: Actor::Owner },
-            Reason::HistoryFull { max: 100 },
-            Reason::ReturnNeedsNote,
-            Reason::UnknownProgrammeItem,
-            Reason::FacilitatorRecords,
-            Reason::OtherStage,
-            Reason::StageNotRunning,
-            Reason::NotOnDevice,
-            Reason::NoRoom { needed: 6_000_000, free: 40_000_000, kept: 52_428_800 },
-            Reason::WaitsForWifi { connection: Connection::Metered },
-            Reason::WaitsForWifi { connection: Connection::Unknown },
-            Reason::GivenUp { attempts: 8 },
-            Reason::HeldBack,
-            Reason::FailingAgain { attempts: 2, max: 8 },
-            Reason::DraftInTheWay,
-            Reason::NoEvidenceInCycle,
-            Reason::FileTooLarge { max_mb: 10 },
-            Reason::RatingNeedsAgreed,
-            Reason::LeadCannotLeave,
-            Reason::UpdateNotTrusted,
-            Reason::MembersOnly,
-            Reason::AttendanceNotYet,
-            Reason::AttendanceClosed { days: 14 },
-            Reason::NotSaved,
-        ];
-        for field in fields {
-            all.extend([
-                Reason::Required { field },
-                Reason::TooLong { field, max: 5 },
-                Reason::TooMany { field, max: 5 },
-                Reason::TooFew { field, min: 1 },
-                Reason::OutOfRange { field, min: 0, max: 9 },
-                Reason::Format { field, format: "YYYY-MM-DD".into() },
-                Reason::NotValid { field },
-            ]);
-        }
-        all
     }
 
     #[test]
