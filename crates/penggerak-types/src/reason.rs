@@ -129,8 +129,10 @@ impl Field {
     }
 }
 
-/// A rule that refused something, with what the user needs to put it right. Written as its rule and
-/// values (`{"rule": "too_long", "field": "title", "max": 200}`); read by the decoder below.
+// Read by the hand-written decoder below (`Wire`), not serde's: the same JSON, far less code in the app.
+/// A rule that refused something, with what the user needs to put it right: its rule and values
+/// (`{"rule": "too_long", "field": "title", "max": 200}`). A client reads a rule it does not know as an
+/// unknown one (the message says it) and ignores values its rule does not use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
