@@ -444,12 +444,22 @@ async fn the_system_probe_reads_network_managers_metered_property() {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("bus");
     let address = format!("unix:path={}", socket.display());
-    let mut daemon = std::process::Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--nopidfile", &format!("--address={address}")])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("dbus-daemon (installed by cargo xtask setup)");
+    // Stopped when the test ends, a failing one too (a failed run once left its bus running).
+    struct Stopped(std::process::Child);
+    impl Drop for Stopped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _daemon = Stopped(
+        std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile", &format!("--address={address}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (installed by cargo xtask setup)"),
+    );
     // Until it takes connections: the socket's file is there from `bind`, a moment before the daemon
     // `listen`s on it (a connection in between is refused; seen once in a full run).
     let started = Instant::now();
@@ -473,6 +483,4 @@ async fn the_system_probe_reads_network_managers_metered_property() {
             .unwrap();
         assert_eq!(probe.connection().await, expected, "NMMetered {value}");
     }
-    let _ = daemon.kill();
-    let _ = daemon.wait();
 }
