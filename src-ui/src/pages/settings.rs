@@ -289,7 +289,7 @@ fn AppUpdates() -> impl IntoView {
         // What installing costs in data, on the button that spends it (as a material's download says it).
         let install_words = match cost {
             Some(bytes) => {
-                format!("{} ({})", td_string!(l, update_install), view_model::bytes_label(l, bytes))
+                td_string!(l, update_install_size, size = view_model::bytes_label(l, bytes)).to_string()
             }
             None => td_string!(l, update_install).to_owned(),
         };

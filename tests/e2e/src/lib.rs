@@ -321,6 +321,27 @@ impl Drop for Driver {
     }
 }
 
+/// At a phone's width (360×740), every word of the bottom bar fits its place: none is cut to "…" (the
+/// bar's text is clipped with an ellipsis when it is wider than its tab). Leaves the window at 1280×800.
+pub async fn menu_words_fit(c: &Client) {
+    c.set_window_size(360, 740).await.unwrap();
+    let cut = "return [...document.querySelectorAll('.nav-bar .nav-text')]\
+               .filter(e => e.offsetWidth > 0 && e.scrollWidth > e.clientWidth).map(e => e.textContent)";
+    eventually("every word of the bottom bar fits at 360 px", || async {
+        let cut = c.execute(cut, vec![]).await.map_err(|e| e.to_string())?;
+        let shown = c
+            .execute("return document.querySelectorAll('.nav-bar .nav-text').length", vec![])
+            .await
+            .map_err(|e| e.to_string())?;
+        if shown.as_u64().unwrap_or(0) < 5 {
+            return Err(format!("the bar is not drawn yet ({shown})"));
+        }
+        (cut.as_array().is_some_and(Vec::is_empty)).then_some(()).ok_or_else(|| format!("cut: {cut}"))
+    })
+    .await;
+    c.set_window_size(1280, 800).await.unwrap();
+}
+
 /// Saves a PNG of the app window as `<artifacts>/<name>.png`.
 pub async fn screenshot(c: &Client, name: &str) {
     let dir = std::env::var_os("PENGGERAK_E2E_ARTIFACTS")

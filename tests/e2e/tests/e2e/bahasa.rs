@@ -65,6 +65,8 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     open(&app, "home", "#home-title").await;
     wait_text(&app, "#jp-line", "Beranda in English", |t| t.ends_with(" of 32 JP")).await;
     screenshots(&app, "62-home-en").await;
+    // A teacher's bar in English ("Groups": "Communities" was cut to "Communi…").
+    penggerak_e2e::menu_words_fit(&app).await;
     // The device's search, in English: what each result is, in words.
     type_into(&app, "#home-search", "pembelajaran", "searching in English").await;
     wait_text(&app, "#home-search-results", "results in English", |t| t.contains("PKB activity")).await;

@@ -366,6 +366,8 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     wait_text(&app, "#staff-title", "Staf in English", |t| t == "School staff").await;
     find(&app, "#chart-plans", "the charts").await;
     screenshots(&app, "74-staff-en").await;
+    // A principal's bar in English ("Appraisal": "Performance" was cut).
+    penggerak_e2e::menu_words_fit(&app).await;
     press(&app, ".staff-row[data-id='guru-siti'] a", "her page").await;
     wait_text(&app, "#member-plan-status", "her plan, in English", |t| t == "Agreed").await;
     screenshots(&app, "75-staff-member-en").await;
