@@ -3,12 +3,14 @@
 
 use crate::chrome::{Menu, TopBar};
 use crate::context::{apply_look, locale, FirstHome, PageContext};
-use crate::i18n::{t, use_i18n, I18nContextProvider, Locale};
+use crate::i18n::Locale;
+use crate::lang::use_i18n;
 use crate::lazy_pages::*;
 use crate::pages::{home::Home, sign_in::SignIn};
+use crate::t;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 use leptos_router::Lazy;
 use penggerak_types::api::Profile;
@@ -24,18 +26,14 @@ enum Screen {
 
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <I18nContextProvider set_lang_attr_on_html=true>
-            <Root />
-        </I18nContextProvider>
-    }
+    // Bahasa Indonesia until the device's choice is read (never the webview's own language).
+    crate::lang::provide_i18n(Locale::id);
+    view! { <Root /> }
 }
 
 #[component]
 fn Root() -> impl IntoView {
     let i18n = use_i18n();
-    // Bahasa Indonesia until the device's choice is read (never the webview's own language).
-    i18n.set_locale(Locale::id);
     Effect::new(move |_| ipc::set_locale(i18n.get_locale()));
     let screen = RwSignal::new(Screen::Loading);
     // Beranda's data, asked at launch beside the session (see `load`), for Beranda's first drawing only.
@@ -147,7 +145,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                 <Menu />
                 <div class="main">
                     <TopBar />
-                <Routes fallback=Home>
+                <FlatRoutes fallback=Home>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/status") view={Lazy::<StatusPage>::new()} />
                     <Route path=path!("/komunitas") view={Lazy::<KomunitasPage>::new()} />
@@ -167,7 +165,7 @@ fn SignedIn(profile: Profile, server_url: String, on_session: Callback<SessionSt
                     <Route path=path!("/staf/:id") view={Lazy::<StaffMemberPage>::new()} />
                     <Route path=path!("/binaan") view={Lazy::<BinaanPage>::new()} />
                     <Route path=path!("/binaan/:npsn") view={Lazy::<BinaanSchoolPage>::new()} />
-                </Routes>
+                </FlatRoutes>
                 </div>
             </div>
         </Router>

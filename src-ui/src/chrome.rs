@@ -4,9 +4,11 @@
 //! `view_model::menu`; the layouts are the stylesheet's (`style.css`, 1024 px apart).
 
 use crate::context::PageContext;
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
 use crate::ipc;
+use crate::lang::use_i18n;
 use crate::view_model::{self, Dest, Place, SyncMark};
+use crate::{t, t_string};
 use icondata_lu as lu;
 use leptos::prelude::*;
 use leptos_icons::Icon;
@@ -131,7 +133,13 @@ pub fn TopBar() -> impl IntoView {
             SyncMark::Failed => td_string!(l, sync_short_failed).to_owned(),
             SyncMark::Offline => td_string!(l, sync_offline).to_owned(),
             SyncMark::Running => td_string!(l, sync_short_running).to_owned(),
-            SyncMark::Waiting => td_string!(l, sync_short_waiting, count = s.waiting).to_string(),
+            SyncMark::Waiting => crate::counted!(
+                l,
+                s.waiting,
+                sync_short_waiting_singular,
+                sync_short_waiting_plural,
+                count = s.waiting
+            ),
             SyncMark::Done => td_string!(l, sync_short_done).to_owned(),
         }
     };

@@ -3,7 +3,8 @@
 //! the plan history more than one page shows.
 //! Pages import this, and the router (`app.rs`) imports the pages: no page imports the router.
 
-use crate::i18n::{use_i18n, Locale};
+use crate::i18n::Locale;
+use crate::lang::use_i18n;
 use crate::view_model;
 use leptos::error::Errors;
 use leptos::prelude::*;

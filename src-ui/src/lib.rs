@@ -7,11 +7,29 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+/// A translated sentence that says a count: `counted!(locale, n, key_singular, key_plural, name = value…)`
+/// gives the `_singular` key's sentence for exactly one and the `_plural` key's otherwise, with the values.
+///
+/// That is the whole plural rule of the app's two languages (CLDR: English's "one" is a whole 1, Indonesian
+/// has only "other", so its `_singular` sentences say what its `_plural` ones say). leptos_i18n's ICU plural
+/// rules did the same through ICU's locale data and plural engine, which sat in the start module.
+#[macro_export]
+macro_rules! counted {
+    ($l:expr, $count:expr, $singular:ident, $plural:ident $(, $k:ident = $v:expr)* $(,)?) => {{
+        if $count == 1 {
+            $crate::i18n::td_string!($l, $singular $(, $k = $v)*).to_string()
+        } else {
+            $crate::i18n::td_string!($l, $plural $(, $k = $v)*).to_string()
+        }
+    }};
+}
+
 pub mod app;
 pub mod chrome;
 pub mod context;
 pub mod draft;
 pub mod ipc;
+pub mod lang;
 pub mod lazy_pages;
 pub mod pages;
 pub mod text_box;

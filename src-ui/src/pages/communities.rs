@@ -3,8 +3,9 @@
 //! once, marked as waiting, and the sync loop sends it when the server can be reached.
 
 use crate::context::{filter_choice, loaded, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
 use crate::ipc;
+use crate::lang::use_i18n;
 use crate::view_model::{self, CommunityFilter};
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -3,7 +3,8 @@
 //! applied at once from the device, marked as waiting until the server has it).
 
 use crate::context::{loaded, Act, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;

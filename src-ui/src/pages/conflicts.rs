@@ -3,7 +3,8 @@
 //! dropped until the user chooses.
 
 use crate::context::{loaded, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::ipc::{ConflictChoice, ConflictView, Keep};

@@ -3,7 +3,8 @@
 //! open in her phone's or computer's calendar.
 
 use crate::context::{loaded, PageContext};
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::td_string;
+use crate::lang::use_i18n;
 use crate::pages::home::deadline_list;
 use crate::{ipc, view_model};
 use leptos::prelude::*;

@@ -2,7 +2,8 @@
 //! sekolah, kepala sekolah, dinas pendidikan, BGP/BBGP, the Penggerak admin), with the app's version to
 //! give them. Text only: it reads the same offline.
 
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::td_string;
+use crate::lang::use_i18n;
 use leptos::prelude::*;
 
 #[component]

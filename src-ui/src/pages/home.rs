@@ -6,7 +6,9 @@
 //! Pengaturan.)
 
 use crate::context::{errors_view, FirstHome, PageContext};
-use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
+use crate::t;
 use crate::view_model::NextStep;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
@@ -59,7 +61,7 @@ pub fn Home() -> impl IntoView {
                 let s = sync.get();
                 (s.notices > 0).then(|| view! {
                     <p id="home-attention" class="note attention">
-                        <A href="/ditolak">{td_string!(i18n.get_locale(), home_attention, count = s.notices).to_string()}</A>
+                        <A href="/ditolak">{crate::counted!(i18n.get_locale(), s.notices, home_attention_singular, home_attention_plural, count = s.notices)}</A>
                     </p>
                 })
             }}

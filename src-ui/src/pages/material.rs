@@ -5,7 +5,8 @@
 //! (Tauri's opener plugin, allowed the app's materials folder only).
 
 use crate::context::{errors_view, AskFirst, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;

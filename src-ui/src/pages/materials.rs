@@ -6,8 +6,9 @@
 //! how many colleagues' devices are seen), linking to its setting.
 
 use crate::context::{filter_choice, loaded, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
 use crate::ipc;
+use crate::lang::use_i18n;
 use crate::view_model::{self, MaterialFilter, MATERIAL_KINDS};
 use leptos::prelude::*;
 use leptos_router::components::A;

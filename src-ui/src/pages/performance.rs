@@ -4,7 +4,8 @@
 
 use crate::context::{feedback_list, loaded, plan_history, Act, AskFirst, PageContext};
 use crate::draft::{Draft, Saved};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::text_box::grow;
 use crate::view_model::ResultForm;
 use crate::{ipc, view_model};
@@ -60,7 +61,7 @@ fn approval_list(l: Locale, list: Vec<Approval>) -> impl IntoView {
                 view! {
                     <li class="approval" id=row>
                         <span class="owner">{a.owner_name}</span>
-                        " · "{td_string!(l, plan_results, count = results).to_string()}" "
+                        " · "{crate::counted!(l, results, plan_results_singular, plan_results_plural, count = results)}" "
                         // Read every result and indicator before deciding: the decision is on the plan's page.
                         <A href=format!("/staf/{}", a.plan.owner_id) attr:class="button primary review">{td_string!(l, review_plan)}</A>
                     </li>

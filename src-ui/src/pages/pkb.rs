@@ -5,8 +5,9 @@
 
 use crate::context::{Act, PageContext};
 use crate::draft::{Draft, Saved};
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::td_string;
 use crate::ipc;
+use crate::lang::use_i18n;
 use crate::text_box::grow;
 use crate::view_model;
 use leptos::prelude::*;

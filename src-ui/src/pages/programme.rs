@@ -4,7 +4,9 @@
 //! certificate once graduated.
 
 use crate::context::{errors_view, PageContext};
-use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
+use crate::t;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::ipc::{ProgrammeStatus, StageStatus};

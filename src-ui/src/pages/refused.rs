@@ -3,7 +3,8 @@
 //! carried, field by field, so the user can do it again; it stays until the user dismisses it.
 
 use crate::context::{loaded, AskFirst, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::ipc::{RefusedChange, ReopenPage};

@@ -5,7 +5,9 @@
 //! app's updates ("Pembaruan aplikasi"), and the account: sign out, which warns and asks again when changes or drafts on the device would be lost.
 
 use crate::context::{apply_look, errors_view, locale, AskFirst, PageContext};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::td_string;
+use crate::lang::use_i18n;
+use crate::t;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use penggerak_types::ipc::{Connection, Discovery, Language, PreferencesChange, Sharing, TextSize, Theme};

@@ -1,7 +1,9 @@
 //! Masuk: identifier (NUPTK/NIP/email), password, and the server address under "advanced".
 
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::td_string;
+use crate::lang::use_i18n;
 use crate::pages::settings::LanguageChoice;
+use crate::t;
 use crate::{ipc, view_model};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

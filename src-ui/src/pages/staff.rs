@@ -4,8 +4,9 @@
 //! server last told); each name opens that person's page.
 
 use crate::context::{loaded, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
 use crate::ipc;
+use crate::lang::use_i18n;
 use crate::view_model::{self, StaffFilter, StaffShow, StaffSort};
 use leptos::prelude::*;
 use leptos_router::components::A;

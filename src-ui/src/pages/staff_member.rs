@@ -4,7 +4,8 @@
 //! his device at once and queued for the server, like any change.
 
 use crate::context::{feedback_list, loaded, plan_history, Act, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::text_box::grow;
 use crate::{ipc, view_model};
 use leptos::prelude::*;

@@ -2,7 +2,8 @@
 //! space; each can be removed, or all at once (after a second tap), which deletes their folder.
 
 use crate::context::{loaded, AskFirst, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;

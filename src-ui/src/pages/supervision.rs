@@ -3,7 +3,8 @@
 //! reached; offline, the last copy, dated.
 
 use crate::context::{loaded, PageContext};
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;

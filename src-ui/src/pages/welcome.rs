@@ -2,8 +2,9 @@
 //! so, and the shell opens this page before anything else). Three short cards: what *luring* means here,
 //! what "menunggu dikirim" means, and where help is. Skipped or finished, the user lands on Beranda.
 
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
 use crate::ipc;
+use crate::lang::use_i18n;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;

@@ -8,7 +8,7 @@ use penggerak_types::ipc::CommunityItem;
 /// "1.240 anggota" / "1,240 members": the language's thousands separator and plural.
 pub fn members_label(l: Locale, n: i64) -> String {
     let (n, grouped) = grouped(l, n);
-    td_string!(l, members, count = n, n = grouped).to_string()
+    crate::counted!(l, n, members_singular, members_plural, n = grouped)
 }
 
 /// "Hadir: 1.240" / "Attended: 1,240": who said they were at an event, grouped as [`members_label`].

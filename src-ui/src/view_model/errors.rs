@@ -44,7 +44,13 @@ pub fn error_text(l: Locale, e: &ApiError) -> String {
 pub fn reason_text(l: Locale, r: &Reason) -> String {
     let f = |field: Field| reason_field(l, field);
     match r {
-        Reason::ChangesWaiting { count } => td_string!(l, err_changes_waiting, count = *count).to_string(),
+        Reason::ChangesWaiting { count } => crate::counted!(
+            l,
+            *count,
+            err_changes_waiting_singular,
+            err_changes_waiting_plural,
+            count = *count
+        ),
         Reason::Required { field } => td_string!(l, reason_required, field = f(*field)).to_string(),
         Reason::TooLong { field, max } => {
             td_string!(l, reason_too_long, field = f(*field), max = *max).to_string()

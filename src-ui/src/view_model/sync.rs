@@ -80,10 +80,22 @@ pub fn sync_line(l: Locale, s: &SyncStatus, zone: Zone) -> String {
         },
     }];
     if s.waiting > 0 {
-        parts.push(td_string!(l, sync_waiting, count = s.waiting).to_string());
+        parts.push(crate::counted!(
+            l,
+            s.waiting,
+            sync_waiting_singular,
+            sync_waiting_plural,
+            count = s.waiting
+        ));
     }
     if s.conflicts > 0 {
-        parts.push(td_string!(l, sync_conflicts, count = s.conflicts).to_string());
+        parts.push(crate::counted!(
+            l,
+            s.conflicts,
+            sync_conflicts_singular,
+            sync_conflicts_plural,
+            count = s.conflicts
+        ));
     }
     parts.join(" · ")
 }
