@@ -7,8 +7,8 @@
 //! list with ICU's locale parser at every launch, in the start module.
 
 use crate::i18n::Locale;
-use leptos_i18n::Locale as _;
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 
 /// The language the app speaks now. `Copy`; read it in a reactive scope to follow a change.
 #[derive(Clone, Copy)]

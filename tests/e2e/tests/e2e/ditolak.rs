@@ -8,7 +8,8 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    absent, eventually, find, open, press, screenshots, sign_out, type_into, wait_text, Driver,
+    absent, eventually, find, open, page_name_fits_beside_a_badge, press, screenshots, sign_out, type_into,
+    wait_text, Driver,
 };
 use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer};
 use penggerak_types::kinerja::KinerjaOverview;
@@ -83,6 +84,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     })
     .await;
     screenshots(&app, "44-beranda-perhatian").await;
+    page_name_fits_beside_a_badge(&app).await;
     press(&app, "#home-attention a", "the way there from Beranda").await;
     find(&app, "#refused-title", "the refused-changes screen, from Beranda").await;
     wait_text(&app, ".refused .reason", "why, in Indonesian", |t| {

@@ -5,7 +5,9 @@
 
 use penggerak_client::{ApiClient, SyncAnswer};
 use penggerak_core::{KeyringStore, TokenStore};
-use penggerak_e2e::{find, open, press, screenshots, sign_out, wait_text, Driver};
+use penggerak_e2e::{
+    find, open, page_name_fits_beside_a_badge, press, screenshots, sign_out, wait_text, Driver,
+};
 use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::pkb::{PkbItemPatch, PkbOverview};
 use penggerak_types::route;
@@ -67,6 +69,7 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     let reflection = find(&app, &row("reflection"), "reflection row").await.text().await.unwrap();
     assert!(reflection.contains(OTHER_DEVICE), "the server's version is shown beside hers: {reflection}");
     screenshots(&app, "40-konflik").await;
+    page_name_fits_beside_a_badge(&app).await;
 
     // She keeps hers: sent again on the server's version; the other device's reflection stays.
     press(&app, ".keep-mine", "keep mine").await;
