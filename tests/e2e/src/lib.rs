@@ -343,12 +343,13 @@ pub async fn menu_words_fit(c: &Client) {
 }
 
 /// On a phone (360 px), with a badge in the top bar (conflicts, refused changes), the page's name is shown
-/// whole: the sync state gives up its word, and a bar still too full wraps instead of cutting the name.
+/// whole, neither cut at its side nor below its second line: the sync state gives up its word, a long name
+/// takes two lines, and a bar still too full wraps instead of cutting the name.
 pub async fn page_name_fits_beside_a_badge(c: &Client) {
     c.set_window_size(360, 740).await.unwrap();
     let check = "const t = document.querySelector('.topbar .page-title'); \
                  return [document.querySelectorAll('.topbar .badge').length, t ? t.textContent : null, \
-                         t ? t.scrollWidth - t.clientWidth : null]";
+                         t ? Math.max(t.scrollWidth - t.clientWidth, t.scrollHeight - t.clientHeight) : null]";
     eventually("the page's name fits beside the top bar's badge at 360 px", || async {
         let v = c.execute(check, vec![]).await.map_err(|e| e.to_string())?;
         let (badges, over) = (v[0].as_u64().unwrap_or(0), v[2].as_i64());

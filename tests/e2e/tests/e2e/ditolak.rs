@@ -100,6 +100,7 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     })
     .await;
     screenshots(&app, "47-ditolak-refleksi-en").await;
+    page_name_fits_beside_a_badge(&app).await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
