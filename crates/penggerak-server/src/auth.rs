@@ -68,14 +68,15 @@ pub struct Account {
     password_hash: String,
 }
 
+/// The user whose NUPTK, NIP or e-mail (any case) is `$1`: each by an index (the e-mail's by
+/// `users_by_email_folded`; tests/query_plans.rs).
+pub const FIND_ACCOUNT: &str =
+    "SELECT id, password_hash FROM users WHERE nuptk = $1 OR nip = $1 OR lower(email) = lower($1)";
+
 /// Finds the user whose NUPTK, NIP or e-mail (any case) is `identifier`.
 pub async fn find_account(state: &AppState, identifier: &str) -> Result<Option<Account>> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT id, password_hash FROM users WHERE nuptk = $1 OR nip = $1 OR lower(email) = lower($1)",
-    )
-    .bind(identifier.trim())
-    .fetch_optional(&state.db.pool)
-    .await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as(FIND_ACCOUNT).bind(identifier.trim()).fetch_optional(&state.db.pool).await?;
     Ok(row.map(|(user_id, password_hash)| Account { user_id, password_hash }))
 }
 

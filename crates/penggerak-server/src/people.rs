@@ -30,6 +30,13 @@ struct SchoolRow {
     regency: String,
 }
 
+/// The principal of school `$1` (the first `kepala_sekolah` by id), by the index `users_by_school`.
+pub const SCHOOL_PRINCIPAL: &str =
+    "SELECT id FROM users WHERE school_npsn = $1 AND role = 'kepala_sekolah' ORDER BY id LIMIT 1";
+/// The staff of school `$1` (teachers and principal) by id, by the index `users_by_school`.
+pub const STAFF_IDS: &str =
+    "SELECT id FROM users WHERE school_npsn = $1 AND role IN ('guru', 'kepala_sekolah') ORDER BY id";
+
 /// A school with its principal (the first `kepala_sekolah` on its staff, by id).
 pub async fn load_school(conn: &mut AnyConnection, npsn: &str) -> Result<Option<School>> {
     let row: Option<SchoolRow> =
@@ -38,12 +45,8 @@ pub async fn load_school(conn: &mut AnyConnection, npsn: &str) -> Result<Option<
             .fetch_optional(&mut *conn)
             .await?;
     let Some(r) = row else { return Ok(None) };
-    let principal: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM users WHERE school_npsn = $1 AND role = 'kepala_sekolah' ORDER BY id LIMIT 1",
-    )
-    .bind(npsn)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let principal: Option<(String,)> =
+        sqlx::query_as(SCHOOL_PRINCIPAL).bind(npsn).fetch_optional(&mut *conn).await?;
     Ok(Some(School {
         npsn: r.npsn,
         name: r.name,
@@ -184,12 +187,7 @@ pub async fn last_sync(conn: &mut AnyConnection, user_id: &str) -> Result<Option
 }
 
 pub async fn staff_ids(conn: &mut AnyConnection, npsn: &str) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT id FROM users WHERE school_npsn = $1 AND role IN ('guru', 'kepala_sekolah') ORDER BY id",
-    )
-    .bind(npsn)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(String,)> = sqlx::query_as(STAFF_IDS).bind(npsn).fetch_all(conn).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
