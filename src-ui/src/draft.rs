@@ -26,7 +26,7 @@ impl DraftState {
             DraftState::Unsent => td_string!(l, draft_unsent),
             DraftState::Saving => td_string!(l, draft_saving),
             DraftState::Saved => td_string!(l, draft_saved),
-            DraftState::Failed => td_string!(l, err_generic),
+            DraftState::Failed => td_string!(l, draft_failed),
         }
     }
 

@@ -458,10 +458,13 @@ async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreError> {
     for r in store.conflicts().await? {
         let Some(server) = r.conflict.as_ref() else { continue };
         let theirs = server.data.clone().unwrap_or(serde_json::Value::Null);
-        let title = ["title", "name"]
+        // Its title, name or class; empty when it has none (a performance plan): the UI names it by its
+        // kind, never by its id.
+        let title = ["title", "name", "class_name"]
             .iter()
             .find_map(|k| r.data.get(k).or_else(|| theirs.get(k)).and_then(|v| v.as_str()))
-            .map_or_else(|| format!("{} {}", r.kind, r.id), str::to_owned);
+            .unwrap_or_default()
+            .to_owned();
         out.push(ConflictView {
             kind: r.kind,
             id: r.id.clone(),

@@ -1134,7 +1134,8 @@ pub struct ItemStatus {
 pub struct ConflictView {
     pub kind: crate::RecordKind,
     pub id: String,
-    /// What the record is, for people: its title or name.
+    /// What the record is, for people: its title, name or class; empty when it has none (the UI names it
+    /// by its kind).
     pub title: String,
     /// The fields whose values differ, by field name.
     pub fields: Vec<ConflictField>,

@@ -44,7 +44,7 @@ fn conflict(
     let (mine, theirs) = (choice(Keep::Mine), choice(Keep::Theirs));
     view! {
         <li class="conflict" data-id=c.id.clone()>
-            <h2>{c.title}</h2>
+            <h2>{if c.title.is_empty() { view_model::record_label(l, c.kind).to_owned() } else { c.title }}</h2>
             {c.theirs_deleted.then(|| view! { <p class="note">{td_string!(l, conflict_theirs_deleted)}</p> })}
             <table class="versions">
                 <thead><tr>
@@ -53,11 +53,11 @@ fn conflict(
                     <th scope="col">{td_string!(l, conflict_theirs)}</th>
                 </tr></thead>
                 <tbody>
-                    {c.fields.into_iter().map(|f| view! {
+                    {c.fields.into_iter().filter(|f| view_model::field_shown(&f.field)).map(|f| view! {
                         <tr data-field=f.field.clone()>
                             <th scope="row">{view_model::field_label(l, &f.field)}</th>
-                            <td class="mine">{view_model::field_value(l, f.mine.as_ref())}</td>
-                            <td class="theirs">{view_model::field_value(l, f.theirs.as_ref())}</td>
+                            <td class="mine">{view_model::field_value_of(l, &f.field, Some(c.kind), f.mine.as_ref())}</td>
+                            <td class="theirs">{view_model::field_value_of(l, &f.field, Some(c.kind), f.theirs.as_ref())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

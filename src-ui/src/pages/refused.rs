@@ -7,8 +7,9 @@ use crate::i18n::{td_string, Locale};
 use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{RefusedChange, ReopenPage};
+use penggerak_types::ipc::{ChangeLabel, RefusedChange, ReopenPage};
 use penggerak_types::ApiError;
+use penggerak_types::RecordKind;
 
 #[component]
 pub fn Ditolak() -> impl IntoView {
@@ -56,6 +57,18 @@ fn refused(
 ) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
     let id = c.id;
+    // What the change carried that the user typed or chose (not which record, nor its version).
+    let fields: Vec<_> = c.fields.into_iter().filter(|f| view_model::field_shown(&f.field)).collect();
+    let kind = match &c.label {
+        ChangeLabel::ScheduleObservation { .. } | ChangeLabel::EditObservation { .. } => {
+            Some(RecordKind::Observation)
+        }
+        ChangeLabel::EditPlan | ChangeLabel::MovePlan { .. } | ChangeLabel::RatePlan { .. } => {
+            Some(RecordKind::PerformancePlan)
+        }
+        ChangeLabel::AddActivity { .. } | ChangeLabel::EditActivity { .. } => Some(RecordKind::PkbItem),
+        _ => None,
+    };
     view! {
         <li class="conflict refused" data-id=id.to_string()>
             <h2>{view_model::change_label(l, &c.label)}</h2>
@@ -63,17 +76,17 @@ fn refused(
                 <p class="muted refused-at">{td_string!(l, refused_at, when = view_model::time_label(l, &c.at, zone))}</p>
             })}
             <p class="note reason">{view_model::error_text(l, &c.reason)}</p>
-            {(!c.fields.is_empty()).then(|| view! {
+            {(!fields.is_empty()).then(|| view! {
                 <table class="versions">
                     <thead><tr>
                         <th scope="col">{td_string!(l, conflict_field)}</th>
                         <th scope="col">{td_string!(l, refused_value)}</th>
                     </tr></thead>
                     <tbody>
-                        {c.fields.into_iter().map(|f| view! {
+                        {fields.into_iter().map(|f| view! {
                             <tr data-field=f.field.clone()>
                                 <th scope="row">{view_model::field_label(l, &f.field)}</th>
-                                <td class="mine">{view_model::field_value(l, Some(&f.value))}</td>
+                                <td class="mine">{view_model::field_value_of(l, &f.field, kind, Some(&f.value))}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

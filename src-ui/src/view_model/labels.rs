@@ -64,14 +64,10 @@ pub fn news_text(l: Locale, n: &News) -> (String, String) {
         News::PredikatGiven { predikat } => {
             td_string!(l, news_predikat, predikat = predikat_label(l, *predikat)).to_string()
         }
-        News::ObservationScheduled { scheduled_at, class } => td_string!(
-            l,
-            news_observation,
-            class = class.as_str(),
-            when =
-                format!("{} {}", date_label(l, scheduled_at), scheduled_at.get(11..16).unwrap_or_default())
-        )
-        .to_string(),
+        News::ObservationScheduled { scheduled_at, class } => {
+            td_string!(l, news_observation, class = class.as_str(), when = date_label(l, scheduled_at))
+                .to_string()
+        }
         News::WaitingForYou { count } => td_string!(l, news_waiting, count = *count).to_string(),
         News::Feedback { count } => td_string!(l, news_feedback, count = *count).to_string(),
     };
@@ -314,6 +310,14 @@ mod tests {
         assert!(news_text(ID, &rated).1.contains("Baik"));
         let obs =
             News::ObservationScheduled { scheduled_at: "2026-12-09T08:00".into(), class: "IV A".into() };
-        assert!(news_text(ID, &obs).1.contains("IV A") && news_text(ID, &obs).1.contains("08.00"));
+        // The school's wall time, said once ("9 Des 2026 08.00", not "… 08.00 08:00").
+        assert_eq!(news_text(ID, &obs).1, "Observasi kelas IV A dijadwalkan pada 9 Des 2026 08.00.");
+        assert_eq!(news_text(EN, &obs).1, "An observation of IV A is scheduled for 9 Dec 2026 08:00.");
+        let moved = News::PlanMoved { to: PerluDisetujui, note: None };
+        assert_eq!(
+            news_text(ID, &moved).1,
+            "Status rencana Anda sekarang: Perlu disetujui.",
+            "a status is named as a status, not put after \"Rencana Anda\" as if it were a verb"
+        );
     }
 }

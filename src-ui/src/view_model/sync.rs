@@ -191,11 +191,11 @@ mod tests {
         s.conflicts = 1;
         assert_eq!(
             sync_line(ID, &s, Zone::Wib),
-            "Luring · 2 perubahan menunggu sinkronisasi · 1 perubahan bentrok, pilih versinya"
+            "Luring · 2 perubahan menunggu dikirim · 1 perubahan bentrok, pilih versinya"
         );
         assert_eq!(
             sync_line(EN, &s, Zone::Wib),
-            "Offline · 2 changes waiting to sync · 1 conflict to resolve"
+            "Offline · 2 changes waiting to be sent · 1 conflict to resolve"
         );
         s.waiting = 1;
         assert!(sync_line(EN, &s, Zone::Wib).contains("1 change waiting"), "English singular");

@@ -109,7 +109,7 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
         t.contains("Terakhir disinkronkan") && !t.contains("menunggu")
     })
     .await;
-    wait_text(&app, ".community-page", "no longer waiting", |t| !t.contains("Menunggu sinkronisasi")).await;
+    wait_text(&app, ".community-page", "no longer waiting", |t| !t.contains("Menunggu dikirim")).await;
     wait_text(&app, "#community-members", "the server's count", |t| {
         t.starts_with(&format!("{} ", before + 1))
     })
@@ -224,7 +224,7 @@ async fn saya_hadir_with_the_server_stopped_then_counted_once_synced() {
     server.stop();
     press(&app, &format!("{past} .attend"), "Saya hadir").await;
     wait_text(&app, past, "counted at once, waiting", |t| {
-        t.contains("Anda hadir") && t.contains("Hadir: 2") && t.contains("Menunggu sinkronisasi")
+        t.contains("Anda hadir") && t.contains("Hadir: 2") && t.contains("Menunggu dikirim")
     })
     .await;
     wait_text(&app, "#sync-line", "the attendance waits", |t| t.contains("1 perubahan menunggu")).await;
@@ -238,7 +238,7 @@ async fn saya_hadir_with_the_server_stopped_then_counted_once_synced() {
     })
     .await;
     wait_text(&app, past, "no longer waiting, the server's count", |t| {
-        t.contains("Anda hadir") && t.contains("Hadir: 2") && !t.contains("Menunggu sinkronisasi")
+        t.contains("Anda hadir") && t.contains("Hadir: 2") && !t.contains("Menunggu dikirim")
     })
     .await;
     penggerak_e2e::screenshots_of(&app, "28-komunitas-hadir-tersinkron", Some(past)).await;

@@ -95,10 +95,8 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
         slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight
         press(&app, &format!("#pkb-{id} .save-progress"), "save progress").await;
         // Queued (the item says it waits) before the next: one change each, counted below.
-        wait_text(&app, &format!("#pkb-{id}"), "the item waits to sync", |t| {
-            t.contains("Menunggu sinkronisasi")
-        })
-        .await;
+        wait_text(&app, &format!("#pkb-{id}"), "the item waits to sync", |t| t.contains("Menunggu dikirim"))
+            .await;
         marked.push((id, before + 5));
     }
     wait_text(&app, "#sync-line", "the progress waits", |t| t.contains("2 perubahan menunggu")).await;
