@@ -105,6 +105,26 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair>
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    // The user's sessions beyond the newest MAX_SESSIONS_PER_USER (this one always kept) end here, their
+    // tokens with them: signing in again and again (a script with the right password: successes are not
+    // rate-limited) would otherwise store a session per sign-in for its whole lifetime.
+    let beyond = format!(
+        "SELECT id FROM session_families WHERE user_id = $1 AND id <> $2 AND id NOT IN ({USER_SESSIONS} LIMIT $3)"
+    );
+    for table in ["access_tokens", "refresh_tokens"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE family_id IN ({beyond})"))
+            .bind(user_id)
+            .bind(&family)
+            .bind(MAX_SESSIONS_PER_USER - 1)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(&format!("DELETE FROM session_families WHERE id IN ({beyond})"))
+        .bind(user_id)
+        .bind(&family)
+        .bind(MAX_SESSIONS_PER_USER - 1)
+        .execute(&mut *tx)
+        .await?;
     let pair = store_pair(state, &mut tx, &family, now, new_token(), new_token()).await?;
     tx.commit().await?;
     Ok(pair)
@@ -339,6 +359,13 @@ pub async fn expire(db: &crate::Db, config: &crate::Config, now: i64) -> Result<
 
 /// How many known devices one account keeps; signing in on another one forgets the oldest.
 pub const MAX_DEVICES_PER_USER: i64 = 10;
+/// The sessions of user `$1` but `$2` (the one starting), newest first (`session_families_by_user`).
+pub const USER_SESSIONS: &str =
+    "SELECT id FROM session_families WHERE user_id = $1 AND id <> $2 ORDER BY created_at DESC, id DESC";
+
+/// How many sessions one account keeps (twice its known devices: a device may sign in again before the
+/// old session's refresh); a new sign-in ends the oldest beyond it.
+pub const MAX_SESSIONS_PER_USER: i64 = 2 * MAX_DEVICES_PER_USER;
 /// The longest device token accepted (ours are 43 characters); longer ones are ignored unread.
 const MAX_DEVICE_TOKEN_LEN: usize = 64;
 

@@ -467,3 +467,44 @@ async fn cleanup_deletes_expired_tokens_and_old_families() {
     }
     db.pool.close().await;
 }
+
+/// Signing in again and again (a script with the right password: successes are not rate-limited) keeps
+/// the newest `MAX_SESSIONS_PER_USER` sessions and ends the older ones, their tokens with them, instead of
+/// storing a session per sign-in for its whole lifetime.
+#[tokio::test]
+async fn an_account_keeps_its_newest_sessions_and_the_older_end() {
+    use penggerak_server::auth::MAX_SESSIONS_PER_USER;
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let extra = 3;
+    let mut sessions = Vec::new();
+    for i in 0..MAX_SESSIONS_PER_USER + extra {
+        if i == extra {
+            // Sessions are ordered by when they started, in seconds: the first ones a second older.
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
+        let r = login(&c, &s, SITI_NUPTK, DEMO_PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "each sign-in with the right password is answered");
+        sessions.push(r.json::<LoginResponse>().await.unwrap().tokens);
+    }
+    let (ended, kept) = sessions.split_at(extra as usize);
+    for t in ended {
+        expect_error(me(&c, &s, &t.access_token).await, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
+            .await;
+        let r = refresh(&c, &s, &t.refresh_token).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "an ended session's refresh token is refused");
+    }
+    for t in kept {
+        assert_eq!(me(&c, &s, &t.access_token).await.status(), StatusCode::OK, "the newest sessions stay");
+    }
+    let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM session_families f JOIN users u ON u.id = f.user_id WHERE u.nuptk = $1",
+    )
+    .bind(SITI_NUPTK)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(n, MAX_SESSIONS_PER_USER, "no more sessions are stored than are kept");
+    db.pool.close().await;
+}
