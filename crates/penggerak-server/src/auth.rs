@@ -22,6 +22,7 @@ use penggerak_types::api::{Role, TokenPair};
 use penggerak_types::ErrorCode;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// Hashes a password with argon2id and a random salt (PHC string format).
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -80,14 +81,25 @@ pub async fn find_account(state: &AppState, identifier: &str) -> Result<Option<A
     Ok(row.map(|(user_id, password_hash)| Account { user_id, password_hash }))
 }
 
-/// Checks `password` against `account` (`None`: the identifier named nobody). Returns the user id.
-pub async fn check_password(account: Option<&Account>, password: &str) -> Result<String> {
+/// Checks `password` against `account` (`None`: the identifier named nobody). Returns the user id. At most
+/// [`crate::Transport::password_checks`] run at once; the others wait their turn.
+pub async fn check_password(state: &AppState, account: Option<&Account>, password: &str) -> Result<String> {
     let hash = account.map_or(decoy_hash(), |a| a.password_hash.as_str()).to_owned();
     let password = password.to_owned();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    let turn = Arc::clone(&state.password_checks)
+        .acquire_owned()
         .await
         .map_err(|e| ServerError::Internal(e.into()))?;
+    let running = state.metrics.password_check();
+    // argon2 is deliberately slow: keep it off the async workers. The turn is held by the check itself, so
+    // a sign-in given up (its deadline passed) frees it only when its argon2 run has ended.
+    let ok = tokio::task::spawn_blocking(move || {
+        // Dropped in this order after the check: counted as ended before the turn passes on.
+        let _held = (running, turn);
+        verify_password(&password, &hash)
+    })
+    .await
+    .map_err(|e| ServerError::Internal(e.into()))?;
     match (ok, account) {
         (true, Some(a)) => Ok(a.user_id.clone()),
         _ => Err(ServerError::new(ErrorCode::InvalidCredentials, "NUPTK/NIP/email atau kata sandi salah.")),

@@ -107,6 +107,11 @@ pub struct Transport {
     pub max_in_flight: usize,
     /// Connections held open at once; further ones wait in the listen queue until one closes.
     pub max_connections: usize,
+    /// Passwords checked at once (argon2: ~19 MiB and a core for tens of milliseconds each); a sign-in past
+    /// it waits its turn within its deadline. Without it every request slot could be an argon2 run at once:
+    /// ~5 GB for 256, from one account whose right password is sent in a loop (successes are not
+    /// rate-limited). The cores this instance may use, by default.
+    pub password_checks: usize,
     /// The largest JSON (or other non-upload) request body, in bytes.
     pub max_json_body: usize,
     /// The largest upload body, in bytes. A body over its route's limit is read and dropped up to
@@ -163,6 +168,7 @@ impl Default for Transport {
             request_timeout: Duration::from_secs(60),
             upload_timeout: Duration::from_secs(15 * 60),
             max_in_flight: 256,
+            password_checks: std::thread::available_parallelism().map_or(1, usize::from),
             max_connections: 1024,
             max_json_body: penggerak_types::limits::JSON_BODY,
             max_upload_body: idempotency::MAX_BODY,
@@ -182,6 +188,8 @@ pub struct AppState {
     pub limits: RateLimits,
     /// This instance's request and pool metrics (served by [`metrics::serve`] when an operator asks).
     pub metrics: Arc<metrics::Metrics>,
+    /// Turns to check a password ([`Transport::password_checks`] of them).
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -189,7 +197,8 @@ impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
         let limits = RateLimits::new(config.login_per_account, config.login_per_address);
         let metrics = Arc::new(metrics::Metrics::new(db.pool.clone()));
-        Self { db, config, limits, metrics }
+        let password_checks = Arc::new(tokio::sync::Semaphore::new(config.transport.password_checks.max(1)));
+        Self { db, config, limits, metrics, password_checks }
     }
 }
 

@@ -9,7 +9,9 @@
 //! - `penggerak_http_request_duration_seconds{route, method}`: time until the answer's head is ready (a long
 //!   download's body is not timed: its length is the client's link, not the server);
 //! - `penggerak_http_requests_in_flight`: requests being handled now;
-//! - `penggerak_db_pool_connections_open`, `…_idle` and `…_max`: the database pool, read at each scrape.
+//! - `penggerak_db_pool_connections_open`, `…_idle` and `…_max`: the database pool, read at each scrape;
+//! - `penggerak_password_checks_running` and `…_peak`: argon2 password checks running now, and the most
+//!   that ever ran at once since the start (at `Transport::password_checks` when sign-ins queue).
 //!
 //! Labels are bounded, so no caller can grow the series without end: `route` is the route's template as
 //! matched (`/api/v1/communities/{id}`, never the id), or `unmatched` for any path that matched no route;
@@ -53,6 +55,18 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     in_flight: Gauge,
+    password_checks: Gauge,
+    password_checks_peak: Gauge,
+}
+
+/// A password check running: counted in `penggerak_password_checks_running` until dropped.
+#[derive(Debug)]
+pub struct PasswordCheck(Gauge);
+
+impl Drop for PasswordCheck {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -89,7 +103,26 @@ impl Metrics {
         let in_flight = Gauge::default();
         registry.register("http_requests_in_flight", "HTTP requests being handled now", in_flight.clone());
         registry.register_collector(Box::new(PoolGauges(pool)));
-        Self { registry, requests, latency, in_flight }
+        let password_checks = Gauge::default();
+        registry.register(
+            "password_checks_running",
+            "Password checks (argon2) running now",
+            password_checks.clone(),
+        );
+        let password_checks_peak = Gauge::default();
+        registry.register(
+            "password_checks_peak",
+            "The most password checks that ran at once since the server started",
+            password_checks_peak.clone(),
+        );
+        Self { registry, requests, latency, in_flight, password_checks, password_checks_peak }
+    }
+
+    /// Counts a password check as running until the guard is dropped, and the peak with it.
+    pub fn password_check(&self) -> PasswordCheck {
+        let now = self.password_checks.inc() + 1;
+        self.password_checks_peak.inner().fetch_max(now, std::sync::atomic::Ordering::Relaxed);
+        PasswordCheck(self.password_checks.clone())
     }
 
     /// The registry in the text format `accept` asks for (OpenMetrics when the scraper accepts it, as

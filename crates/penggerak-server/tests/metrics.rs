@@ -395,3 +395,36 @@ fn the_binary_serves_metrics_only_when_asked_and_stops_them_with_the_server() {
     assert!(status.success(), "a clean exit: {status}");
     assert!(TcpStream::connect(&metrics).is_err(), "the metrics listener is closed with the server");
 }
+
+/// Sign-ins check passwords (argon2: ~19 MiB and a core each) at most `Transport::password_checks` at a
+/// time. Sixteen sign-ins at once, each for another identifier (each has its own delays; one that names
+/// nobody is checked against a decoy hash as a real one is, so it costs the same), with one turn: never two
+/// checks together, and every sign-in is still answered (the others wait their turn). An account's own
+/// delays hold one account to a few attempts at once, but identifiers are free: without the turns every
+/// request slot could be an argon2 run at once (~5 GB for 256).
+#[tokio::test]
+async fn password_checks_take_turns_and_every_sign_in_is_still_answered() {
+    let mut config = ServerConfig::default();
+    config.transport.password_checks = 1;
+    let server = TestServer::start_with(config);
+    let c = reqwest::Client::new();
+    let url = format!("{}/api/v1/auth/login", server.base_url());
+    let sign_ins: Vec<_> = (0..16)
+        .map(|i| {
+            let (c, url) = (c.clone(), url.clone());
+            let body = serde_json::json!({"identifier": format!("tamu-{i}@contoh.id"), "password": "salah"});
+            tokio::spawn(async move { c.post(url).json(&body).send().await.unwrap().status() })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for s in sign_ins {
+        answers.push(s.await.unwrap());
+    }
+    assert!(
+        answers.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        "every sign-in is checked in its turn and refused for its password, none turned away: {answers:?}"
+    );
+    let samples = scrape(&c, &server).await;
+    assert_eq!(gauge(&samples, "penggerak_password_checks_peak"), 1.0, "never two checks at once");
+    assert_eq!(gauge(&samples, "penggerak_password_checks_running"), 0.0, "every check has ended");
+}

@@ -95,7 +95,7 @@ pub async fn login(
         }
         return Err(refused.into());
     }
-    let user_id = auth::check_password(account.as_ref(), &req.password).await?;
+    let user_id = auth::check_password(&state, account.as_ref(), &req.password).await?;
     limits.login_succeeded(db, &key).await?;
     if counts_against_address {
         limits.login_from_succeeded(db, client, now).await?;
