@@ -28,7 +28,7 @@ pub const HEADERS: [&str; 16] = [
     "Observasi berikutnya",
     "Diajukan",
     "Masalah data",
-    "Sinkron terakhir",
+    "Terakhir disinkronkan",
 ];
 
 fn role(r: Role) -> &'static str {

@@ -261,7 +261,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     // When each last synced, as the server saw it: Siti did (runs one and three), and he did just now,
     // last of all.
     wait_text(&app, ".staff-row[data-id='guru-siti'] .last-sync", "when Siti last synced", |t| {
-        t.starts_with("sinkron terakhir")
+        t.starts_with("terakhir disinkronkan")
     })
     .await;
     find(&app, "#staff-sort", "the order").await.select_by_value("last_sync").await.unwrap();
@@ -298,7 +298,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
         siti_served.jp_done.to_string(),
         "her JP as the server counts it"
     );
-    let synced = &siti_row[column("Sinkron terakhir")];
+    let synced = &siti_row[column("Terakhir disinkronkan")];
     assert!(synced.len() == 10 && &synced[4..5] == "-", "when she last synced, as YYYY-MM-DD: {synced:?}");
     let waiting = find(&app, "#staff-show", "the filter").await;
     waiting.select_by_value("waiting").await.unwrap();
@@ -313,7 +313,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     type_into(&app, "#feedback-text", FEEDBACK, "his feedback").await;
     press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
-    wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Sinkron terakhir")).await;
+    wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Terakhir disinkronkan")).await;
     eventually("the box empties once the note is kept", || async {
         let left = find(&app, "#feedback-text", "the box").await.prop("value").await.unwrap();
         left.as_deref().is_some_and(str::is_empty).then_some(()).ok_or_else(|| format!("{left:?}"))
