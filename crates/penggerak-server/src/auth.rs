@@ -123,20 +123,17 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair>
     let beyond = format!(
         "SELECT id FROM session_families WHERE user_id = $1 AND id <> $2 AND id NOT IN ({USER_SESSIONS} LIMIT $3)"
     );
-    for table in ["access_tokens", "refresh_tokens"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE family_id IN ({beyond})"))
+    // The tokens first: they refer to their family.
+    for (table, family_column) in
+        [("access_tokens", "family_id"), ("refresh_tokens", "family_id"), ("session_families", "id")]
+    {
+        sqlx::query(&format!("DELETE FROM {table} WHERE {family_column} IN ({beyond})"))
             .bind(user_id)
             .bind(&family)
             .bind(MAX_SESSIONS_PER_USER - 1)
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query(&format!("DELETE FROM session_families WHERE id IN ({beyond})"))
-        .bind(user_id)
-        .bind(&family)
-        .bind(MAX_SESSIONS_PER_USER - 1)
-        .execute(&mut *tx)
-        .await?;
     let pair = store_pair(state, &mut tx, &family, now, new_token(), new_token()).await?;
     tx.commit().await?;
     Ok(pair)

@@ -313,7 +313,8 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     type_into(&app, "#feedback-text", FEEDBACK, "his feedback").await;
     press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
-    wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Terakhir disinkronkan")).await;
+    wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Terakhir disinkronkan"))
+        .await;
     eventually("the box empties once the note is kept", || async {
         let left = find(&app, "#feedback-text", "the box").await.prop("value").await.unwrap();
         left.as_deref().is_some_and(str::is_empty).then_some(()).ok_or_else(|| format!("{left:?}"))
