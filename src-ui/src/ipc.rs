@@ -77,11 +77,11 @@ fn js_sys_message(value: &JsValue) -> Option<String> {
     value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))
 }
 
-/// An error of this module's own making: "Terjadi kesalahan (what happened)" in the chosen language.
+/// An error of this module's own making: "Terjadi kesalahan…" in the chosen language; what happened (the
+/// serializer's English) goes to the log, not into the sentence.
 fn internal(code: ErrorCode, detail: String) -> ApiError {
-    let l = LOCALE.with(Cell::get);
-    let what = crate::i18n::td_string!(l, err_generic);
-    ApiError::new(code, crate::i18n::td_string!(l, err_detail, what = what, detail = detail).to_string())
+    leptos::logging::warn!("{detail}");
+    ApiError::new(code, crate::i18n::td_string!(LOCALE.with(Cell::get), err_generic))
 }
 
 /// Marks `command` `what` ("asked", "answered"). Not generic, so the marking is compiled once, not in each

@@ -189,12 +189,13 @@ pub fn shell_rejection(l: Locale, raw: &str) -> ApiError {
     {
         ApiError::new(ErrorCode::Internal, td_string!(l, err_not_in_app))
     } else {
-        let what = if raw.contains("not allowed") {
-            (ErrorCode::Forbidden, td_string!(l, err_not_allowed))
+        // The runtime's own English goes to the log (for whoever reads a report), not into the sentence.
+        leptos::logging::warn!("the shell refused: {raw}");
+        if raw.contains("not allowed") {
+            ApiError::new(ErrorCode::Forbidden, td_string!(l, err_not_allowed))
         } else {
-            (ErrorCode::Internal, td_string!(l, err_generic))
-        };
-        ApiError::new(what.0, td_string!(l, err_detail, what = what.1, detail = raw.to_owned()).to_string())
+            ApiError::new(ErrorCode::Internal, td_string!(l, err_generic))
+        }
     }
 }
 
@@ -306,10 +307,12 @@ mod tests {
         let e = shell_rejection(ID, "sign_in not allowed. Command not found");
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert_eq!(
-            e.message,
-            "Tindakan ini tidak dapat dilakukan di aplikasi. (sign_in not allowed. Command not found)",
-            "the sentence, then the runtime's words for whoever reads a report"
+            e.message, "Tindakan ini tidak dapat dilakukan di aplikasi.",
+            "the sentence alone: the runtime's English is logged, not shown"
         );
+        let e = shell_rejection(ID, "invalid args `id` for command `material`: missing field");
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert_eq!(e.message, "Terjadi kesalahan. Coba lagi sebentar lagi.", "no Rust or Tauri words shown");
         let e = shell_rejection(EN, "TypeError: window.__TAURI__ is undefined");
         assert_eq!(e.message, "This page must be opened inside the Penggerak app.");
     }
