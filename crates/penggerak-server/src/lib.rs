@@ -109,8 +109,8 @@ pub struct Transport {
     pub max_connections: usize,
     /// Passwords checked at once (argon2: ~19 MiB and a core for tens of milliseconds each); a sign-in past
     /// it waits its turn within its deadline. Without it every request slot could be an argon2 run at once:
-    /// ~5 GB for 256, from one account whose right password is sent in a loop (successes are not
-    /// rate-limited). The cores this instance may use, by default.
+    /// ~5 GB for 256 (an account's own delays hold it to a few attempts at once, but identifiers that name
+    /// nobody are free and are checked against a decoy hash). The cores this instance may use, by default.
     pub password_checks: usize,
     /// The largest JSON (or other non-upload) request body, in bytes.
     pub max_json_body: usize,

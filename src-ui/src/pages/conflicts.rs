@@ -44,7 +44,7 @@ fn conflict(
     let (mine, theirs) = (choice(Keep::Mine), choice(Keep::Theirs));
     view! {
         <li class="conflict" data-id=c.id.clone()>
-            <h2>{if c.title.is_empty() { view_model::record_label(l, c.kind).to_owned() } else { c.title }}</h2>
+            <h2>{view_model::conflict_heading(l, c.kind, &c.title)}</h2>
             {c.theirs_deleted.then(|| view! { <p class="note">{td_string!(l, conflict_theirs_deleted)}</p> })}
             <table class="versions">
                 <thead><tr>

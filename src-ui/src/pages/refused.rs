@@ -7,9 +7,8 @@ use crate::i18n::{td_string, Locale};
 use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{ChangeLabel, RefusedChange, ReopenPage};
+use penggerak_types::ipc::{RefusedChange, ReopenPage};
 use penggerak_types::ApiError;
-use penggerak_types::RecordKind;
 
 #[component]
 pub fn Ditolak() -> impl IntoView {
@@ -59,16 +58,7 @@ fn refused(
     let id = c.id;
     // What the change carried that the user typed or chose (not which record, nor its version).
     let fields: Vec<_> = c.fields.into_iter().filter(|f| view_model::field_shown(&f.field)).collect();
-    let kind = match &c.label {
-        ChangeLabel::ScheduleObservation { .. } | ChangeLabel::EditObservation { .. } => {
-            Some(RecordKind::Observation)
-        }
-        ChangeLabel::EditPlan | ChangeLabel::MovePlan { .. } | ChangeLabel::RatePlan { .. } => {
-            Some(RecordKind::PerformancePlan)
-        }
-        ChangeLabel::AddActivity { .. } | ChangeLabel::EditActivity { .. } => Some(RecordKind::PkbItem),
-        _ => None,
-    };
+    let kind = view_model::changed_record(&c.label);
     view! {
         <li class="conflict refused" data-id=id.to_string()>
             <h2>{view_model::change_label(l, &c.label)}</h2>

@@ -2,6 +2,7 @@
 //! read it.
 
 use crate::i18n::{td_string, Locale};
+use penggerak_types::ipc::ChangeLabel;
 use penggerak_types::RecordKind;
 
 /// Whether a field of a conflicting or refused change is shown: which record it is and which version
@@ -39,14 +40,37 @@ pub fn field_label(l: Locale, field: &str) -> String {
     known.to_owned()
 }
 
-/// What a record of `kind` is called when it has no title of its own (a performance plan), as the heading
-/// of its conflict.
-pub fn record_label(l: Locale, kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::PerformancePlan => td_string!(l, record_performance_plan),
-        RecordKind::Observation => td_string!(l, observations_heading),
-        RecordKind::PkbItem => td_string!(l, record_pkb_item),
-        _ => td_string!(l, record_other),
+/// The heading of a conflict on a record of `kind` whose title, name or class is `title`: the title itself;
+/// an observation by its class ("Observasi kelas IV A"); a record with none (a performance plan) by its
+/// kind, never by its id.
+pub fn conflict_heading(l: Locale, kind: RecordKind, title: &str) -> String {
+    match (kind, title.is_empty()) {
+        (RecordKind::Observation, false) => td_string!(l, record_observation_of, class = title).to_string(),
+        (RecordKind::Observation, true) => td_string!(l, record_observation).to_owned(),
+        (_, false) => title.to_owned(),
+        (RecordKind::PerformancePlan, true) => td_string!(l, record_performance_plan).to_owned(),
+        (RecordKind::PkbItem, true) => td_string!(l, record_pkb_item).to_owned(),
+        (_, true) => td_string!(l, record_other).to_owned(),
+    }
+}
+
+/// The kind of record a refused change was about, as its label says; `None` for changes that are not
+/// edits of a record the user typed (joining, attending), whose fields are all bookkeeping.
+pub fn changed_record(label: &ChangeLabel) -> Option<RecordKind> {
+    match label {
+        ChangeLabel::ScheduleObservation { .. } | ChangeLabel::EditObservation { .. } => {
+            Some(RecordKind::Observation)
+        }
+        ChangeLabel::EditPlan
+        | ChangeLabel::MovePlan { .. }
+        | ChangeLabel::RatePlan { .. }
+        | ChangeLabel::GiveFeedback => Some(RecordKind::PerformancePlan),
+        ChangeLabel::AddActivity { .. } | ChangeLabel::EditActivity { .. } => Some(RecordKind::PkbItem),
+        ChangeLabel::Join { .. }
+        | ChangeLabel::Leave { .. }
+        | ChangeLabel::Attend { .. }
+        | ChangeLabel::Unattend { .. }
+        | ChangeLabel::Said { .. } => None,
     }
 }
 
@@ -201,6 +225,12 @@ mod tests {
             "9 Des 2026 08.00"
         );
         assert_eq!(field_value_of(ID, "focus", None, Some(&json!("perlu_disetujui"))), "perlu_disetujui");
-        assert_eq!(record_label(ID, RecordKind::PerformancePlan), "Rencana kinerja");
+        assert_eq!(conflict_heading(ID, RecordKind::PerformancePlan, ""), "Rencana kinerja", "never its id");
+        assert_eq!(conflict_heading(ID, RecordKind::Observation, "IV A"), "Observasi kelas IV A");
+        assert_eq!(conflict_heading(EN, RecordKind::Observation, "IV A"), "Observation of IV A");
+        assert_eq!(conflict_heading(ID, RecordKind::PkbItem, "Disiplin Positif"), "Disiplin Positif");
+        let moved = ChangeLabel::MovePlan { to: penggerak_types::kinerja::PlanStatus::Disetujui };
+        assert_eq!(changed_record(&moved), Some(RecordKind::PerformancePlan));
+        assert_eq!(changed_record(&ChangeLabel::Join { community: "K".into() }), None);
     }
 }

@@ -21,7 +21,9 @@ mod staff;
 mod sync;
 
 pub use communities::{attendees_label, filter_options, is_https, members_label, CommunityFilter};
-pub use conflicts::{field_label, field_shown, field_value, field_value_of, record_label};
+pub use conflicts::{
+    changed_record, conflict_heading, field_label, field_shown, field_value, field_value_of,
+};
 pub use dates::{date_label, local_date, time_label};
 pub use drafts::DraftQueue;
 pub use errors::{caught_error_text, error_text, reason_text, shell_rejection};
