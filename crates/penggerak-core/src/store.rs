@@ -240,4 +240,71 @@ mod tests {
             assert_eq!(mode, FILE_MODE, "one that is there is made owner-only");
         }
     }
+
+    /// A store as the app before migration 0013 left it: every school's record, as servers then synced
+    /// them to every device, with the account of `role` at school `own`.
+    async fn store_with_every_school(dir: &Path, role: &str, own: &str) {
+        let old = tempfile::tempdir().unwrap();
+        let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        for entry in std::fs::read_dir(&here).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.as_str() < "0013" {
+                std::fs::copy(&path, old.path().join(&name)).unwrap();
+            }
+        }
+        let options =
+            SqliteConnectOptions::new().filename(dir.join("penggerak.sqlite")).create_if_missing(true);
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+        sqlx::migrate::Migrator::new(old.path()).await.unwrap().run(&pool).await.unwrap();
+        let profile = serde_json::json!({"role": role, "school": {"npsn": own}}).to_string();
+        sqlx::query(
+            "INSERT INTO account (id, server_url, profile, updated_at) VALUES (1, 'https://x', ?, 0)",
+        )
+        .bind(profile)
+        .execute(&pool)
+        .await
+        .unwrap();
+        for (kind, id) in
+            [("school", "20401234"), ("school", "50102345"), ("school", own), ("community", "k1")]
+        {
+            sqlx::query(
+                "INSERT OR IGNORE INTO records (kind, id, data, server_version) VALUES (?, ?, '{}', 1)",
+            )
+            .bind(kind)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+    }
+
+    async fn held(store: &LocalStore) -> Vec<(String, String)> {
+        sqlx::query_as("SELECT kind, id FROM records ORDER BY kind, id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn other_schools_synced_by_older_servers_are_dropped_but_a_principals_own() {
+        let pair = |k: &str, i: &str| (k.to_owned(), i.to_owned());
+        let dir = tempfile::tempdir().unwrap();
+        store_with_every_school(dir.path(), "guru", "20401234").await;
+        let store = LocalStore::open(dir.path()).await.unwrap();
+        assert_eq!(
+            held(&store).await,
+            [pair("community", "k1")],
+            "a teacher's device reads no school record (hers comes with her profile): every one is dropped"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        store_with_every_school(dir.path(), "kepala_sekolah", "20409999").await;
+        let store = LocalStore::open(dir.path()).await.unwrap();
+        assert_eq!(
+            held(&store).await,
+            [pair("community", "k1"), pair("school", "20409999")],
+            "a principal keeps his own school's record, which the server still syncs to him, and no other"
+        );
+    }
 }

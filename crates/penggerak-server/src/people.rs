@@ -137,12 +137,14 @@ pub async fn publish_person(conn: &mut AnyConnection, user_id: &str) -> Result<p
         .await
 }
 
-/// Writes the `school` record of `npsn` (public: school data is public in Dapodik).
+/// Writes the `school` record of `npsn`, for its principal. School data is public in Dapodik, but a record
+/// here is synced to every device that may see it, and no one else's device reads it (a teacher's school
+/// comes with her profile): public, every phone would hold every school of the country.
 pub async fn publish_school(conn: &mut AnyConnection, npsn: &str) -> Result<penggerak_types::SyncRecord> {
     let school = load_school(conn, npsn)
         .await?
         .ok_or_else(|| ServerError::new(ErrorCode::NotFound, "Sekolah tidak ditemukan."))?;
-    records::put(conn, RecordKind::School, npsn, &Audience::public(), &school).await
+    records::put(conn, RecordKind::School, npsn, &Audience::school(npsn), &school).await
 }
 
 /// The staff (guru and kepala sekolah) of a school, by id.

@@ -41,6 +41,11 @@ impl Audience {
         Self { owner: Some(owner.to_owned()), ..Self::default() }
     }
 
+    /// The principal of `school` only.
+    pub fn school(school: &str) -> Self {
+        Self { school: Some(school.to_owned()), ..Self::default() }
+    }
+
     /// The owner and the principal of `school`.
     pub fn staff(owner: &str, school: Option<&str>) -> Self {
         Self { owner: Some(owner.to_owned()), school: school.map(str::to_owned), public: false }

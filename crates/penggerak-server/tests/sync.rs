@@ -28,7 +28,11 @@ async fn first_sync_holds_what_the_caller_may_see_and_nothing_else() {
         BTreeSet::from(["guru-siti".to_owned()]),
         "a teacher sees only herself"
     );
-    assert_eq!(ids(&records, RecordKind::School).len(), 6, "school data is public");
+    assert!(
+        ids(&records, RecordKind::School).is_empty(),
+        "a teacher's device holds no school records: hers comes with her profile, and at a country's scale \
+         every school would be 400,000 records on every phone"
+    );
     assert_eq!(ids(&records, RecordKind::Community).len(), 20, "every community is public");
     assert!(ids(&records, RecordKind::CommunityEvent).len() >= 40, "and their events");
     assert!(
@@ -43,6 +47,11 @@ async fn first_sync_holds_what_the_caller_may_see_and_nothing_else() {
     let people = ids(&records, RecordKind::Person);
     assert!(people.contains("guru-siti") && people.contains("guru-agus"), "a principal sees his staff");
     assert!(!people.contains("guru-made"), "but never another school's teacher");
+    assert_eq!(
+        ids(&records, RecordKind::School),
+        BTreeSet::from(["20401234".to_owned()]),
+        "a principal's device holds his own school's record and no other school's"
+    );
     let agus: Person = records.iter().find(|r| r.id == "guru-agus").unwrap().parse().unwrap();
     assert_eq!(
         agus.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
@@ -176,4 +185,30 @@ async fn the_etag_of_a_first_sync_already_makes_the_next_one_304() {
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "no second round trip with a body after a first sync");
     let r = siti.get_if_none_match("/sync", &etag).await;
     assert_eq!(r.status(), StatusCode::OK, "a request without a cursor always gets everything");
+}
+
+#[tokio::test]
+async fn schools_an_older_server_made_public_are_its_principals_once_migrated() {
+    let s = TestServer::start();
+    // The database as servers before migration 0015 left it: every school's record public.
+    let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
+    sqlx::query("UPDATE records SET public = 1, school_npsn = NULL WHERE kind = 'school'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 15").execute(&db.pool).await.unwrap();
+    let siti = Api::sign_in(&s, SITI).await;
+    let (records, _) = siti.sync_all().await;
+    assert_eq!(ids(&records, RecordKind::School).len(), 6, "as it was: every school to every device");
+    // The next start of a server applies the migration.
+    drop(penggerak_server::Db::open(s.database_url()).await.unwrap());
+    let (records, _) = siti.sync_all().await;
+    assert!(ids(&records, RecordKind::School).is_empty(), "migrated, no school reaches a teacher's device");
+    let bambang = Api::sign_in(&s, BAMBANG).await;
+    let (records, _) = bambang.sync_all().await;
+    assert_eq!(
+        ids(&records, RecordKind::School),
+        BTreeSet::from(["20401234".to_owned()]),
+        "and a principal's, his own school's only"
+    );
 }
