@@ -5,6 +5,7 @@ mod common;
 use common::Api;
 use penggerak_testkit::TestServer;
 use penggerak_types::api::{Community, Person};
+use penggerak_types::material::{Material, MaterialContent, MaterialKind, Section};
 use penggerak_types::{RecordKind, SyncPage, SyncRecord};
 use reqwest::header::ETAG;
 use reqwest::{Method, StatusCode};
@@ -211,4 +212,69 @@ async fn schools_an_older_server_made_public_are_its_principals_once_migrated() 
         BTreeSet::from(["20401234".to_owned()]),
         "and a principal's, his own school's only"
     );
+}
+
+fn material(id: &str) -> Material {
+    Material {
+        id: id.into(),
+        title: format!("Modul {id}"),
+        kind: MaterialKind::Modul,
+        topic: "Pedagogi".into(),
+        jenjang: vec!["SD".into()],
+        summary: String::new(),
+        updated: "2026-12-06".into(),
+        content_size: 0,
+        content_etag: String::new(),
+        files: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn how_many_remain_is_counted_when_a_sync_starts_and_carried_in_its_cursor() {
+    let s = TestServer::start();
+    let siti = Api::sign_in(&s, SITI).await;
+    let page = |cursor: Option<&str>| {
+        let path = cursor.map_or("/sync?limit=20".to_owned(), |c| format!("/sync?limit=20&cursor={c}"));
+        let siti = &siti;
+        async move { siti.get(&path).await.json::<SyncPage>().await.unwrap() }
+    };
+    let first = page(None).await;
+    assert!(first.more && first.remaining > 40, "a first sync of several pages: {}", first.remaining);
+    let counted = first.remaining;
+    // Three materials are published while Siti's sync is under way: public, so hers to sync.
+    for id in ["baru-1", "baru-2", "baru-3"] {
+        let content = MaterialContent {
+            material_id: id.into(),
+            sections: vec![Section { heading: "Bagian 1".into(), paragraphs: vec!["Isi.".into()] }],
+        };
+        s.publish_material(material(id), &content, &[]);
+    }
+    let second = page(Some(&first.cursor)).await;
+    assert_eq!(
+        second.remaining,
+        counted - 20,
+        "the count made when the sync started, less the page sent: nothing was counted again (counting on \
+         every page read the whole rest of the feed per page, n²/2p rows for a first sync of n records)"
+    );
+    // The carried count runs out while the new materials still wait: then it is counted again, so the
+    // progress never says nothing is left while something is, and every record still arrives once.
+    let mut seen: Vec<SyncRecord> = first.records.into_iter().chain(second.records).collect();
+    let (mut cursor, mut more, mut recounted) = (second.cursor, second.more, false);
+    while more {
+        let p = page(Some(&cursor)).await;
+        let left = counted.saturating_sub(seen.len() as u64 + p.records.len() as u64);
+        if p.more {
+            assert!(p.remaining > 0, "more to come is never said to be nothing");
+            recounted |= p.remaining != left;
+        }
+        seen.extend(p.records);
+        (cursor, more) = (p.cursor, p.more);
+    }
+    assert!(recounted, "the materials published meanwhile were counted once the carried count ran out");
+    assert_eq!(seen.len() as u64, counted + 20 + 3, "every record once, the three new ones too");
+    let keys: BTreeSet<(RecordKind, String)> = seen.iter().map(|r| (r.kind, r.id.clone())).collect();
+    assert_eq!(keys.len(), seen.len(), "none twice");
+    assert!(["baru-1", "baru-2", "baru-3"]
+        .iter()
+        .all(|id| keys.contains(&(RecordKind::Material, (*id).to_owned()))));
 }

@@ -157,7 +157,9 @@ pub struct SyncPage {
     #[serde(default)]
     pub reset: bool,
     /// How many more records wait after this page (0 when `more` is false), so a client can show how far
-    /// a long sync has come.
+    /// a long sync has come. Counted when a sync starts and carried from page to page; changes made while
+    /// a sync runs are counted when that count runs out, so it may be a few short meanwhile, never 0 while
+    /// `more` is true.
     #[serde(default)]
     pub remaining: u64,
 }

@@ -2,10 +2,16 @@
 //! first, in pages; `ETag` + `If-None-Match` → `304` when nothing changed, so a no-change sync costs one
 //! small request.
 //!
-//! The cursor is `<place>.<scope>`: the place in the feed of the last change sent (`<seq>`, or
-//! `<tx>_<seq>` where the change's transaction is numbered, see `records`) and a hash of what the caller
-//! may see (user, role, school). When the scope changed (a teacher became principal, moved school) the old
+//! The cursor is `<place>.<scope>`, or `<place>.<scope>.<left>` after a page with more to come: the place
+//! in the feed of the last change sent (`<seq>`, or `<tx>_<seq>` where the change's transaction is
+//! numbered, see `records`), a hash of what the caller may see (user, role, school), and how many changes
+//! were still to come after it. When the scope changed (a teacher became principal, moved school) the old
 //! cursor no longer fits, and the answer is a full sync marked `reset`.
+//!
+//! A page's `remaining` is counted once, when a sync starts (a cursor without `left`), and carried in the
+//! cursor from page to page less what each page sent; it is counted again only when it runs out while
+//! more is still to come (changes made during the sync). Counted on every page, a first sync of `n`
+//! records in pages of `p` read `n²/2p` rows only to say how far it had come.
 
 use super::ApiQuery;
 use crate::auth::Caller;
@@ -53,9 +59,9 @@ pub async fn sync(
         return Err(ServerError::new(ErrorCode::BadRequest, "cursor tidak dikenali."));
     }
     let scope = scope(&caller);
-    let (after, reset) = match query.cursor.as_deref().and_then(|c| parse_cursor(c, &scope)) {
-        Some(place) => (place, false),
-        None => (Position::default(), true),
+    let (after, left, reset) = match query.cursor.as_deref().and_then(|c| parse_cursor(c, &scope)) {
+        Some(Cursor { place, left }) => (place, left, false),
+        None => (Position::default(), None, true),
     };
     let mut conn = state.db.pool.acquire().await?;
     crate::people::saw_sync(&mut conn, &caller.user_id, time::OffsetDateTime::now_utc().unix_timestamp())
@@ -70,18 +76,18 @@ pub async fn sync(
     )
     .await?;
     let last = rows.last().map_or(after, |(place, _)| *place);
-    let remaining = if more {
-        records::feed_count(&mut conn, after, last, &caller.user_id, caller.principal_of()).await?
-    } else {
-        0
+    let sent = rows.len() as u64;
+    let remaining = match left {
+        _ if !more => 0,
+        Some(left) if left > sent => left - sent,
+        _ => records::feed_count(&mut conn, after, last, &caller.user_id, caller.principal_of()).await?,
     };
-    let page = SyncPage {
-        records: rows.into_iter().map(|(_, r)| r).collect(),
-        cursor: format!("{}.{scope}", place_text(last)),
-        more,
-        reset,
-        remaining,
+    let cursor = match remaining {
+        0 => format!("{}.{scope}", place_text(last)),
+        left => format!("{}.{scope}.{left}", place_text(last)),
     };
+    let page =
+        SyncPage { records: rows.into_iter().map(|(_, r)| r).collect(), cursor, more, reset, remaining };
     // Same caller scope and same resulting cursor ⇒ same content: the ETag names both. A full sync (reset)
     // is never answered 304: the client asked for everything.
     let etag = format!("\"{}\"", page.cursor);
@@ -113,16 +119,29 @@ fn place_text(p: Position) -> String {
     }
 }
 
-fn parse_cursor(cursor: &str, scope: &str) -> Option<Position> {
-    let (place, s) = cursor.split_once('.')?;
-    if s != scope {
+/// A cursor as the client sent it back: the place after which the feed is read, and how many changes were
+/// still to come after it when it was answered (none after the last page of a sync).
+#[derive(Debug, PartialEq, Eq)]
+struct Cursor {
+    place: Position,
+    left: Option<u64>,
+}
+
+fn parse_cursor(cursor: &str, scope: &str) -> Option<Cursor> {
+    let mut parts = cursor.split('.');
+    let (place, s, left) = (parts.next()?, parts.next()?, parts.next());
+    if s != scope || parts.next().is_some() {
         return None;
     }
     let (tx, seq) = match place.split_once('_') {
         Some((tx, seq)) => (tx.parse().ok()?, seq.parse().ok()?),
         None => (0, place.parse().ok()?),
     };
-    (tx >= 0 && seq >= 0).then_some(Position { tx, seq })
+    let left = match left {
+        Some(n) => Some(n.parse().ok().filter(|n| *n > 0)?),
+        None => None,
+    };
+    (tx >= 0 && seq >= 0).then_some(Cursor { place: Position { tx, seq }, left })
 }
 
 fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
@@ -145,7 +164,7 @@ mod tests {
         let principal = Caller { role: Role::KepalaSekolah, ..teacher.clone() };
         let (a, b) = (scope(&teacher), scope(&principal));
         assert_ne!(a, b, "becoming principal widens what the user sees, so the cursor must change");
-        let at = |tx, seq| Some(Position { tx, seq });
+        let at = |tx, seq| Some(Cursor { place: Position { tx, seq }, left: None });
         assert_eq!(parse_cursor(&format!("42.{a}"), &a), at(0, 42), "a place without a transaction");
         assert_eq!(parse_cursor(&format!("907_42.{a}"), &a), at(907, 42), "a place in transaction 907");
         assert_eq!(
@@ -158,5 +177,13 @@ mod tests {
         assert_eq!(parse_cursor(&format!("42.{a}"), &b), None, "another scope's cursor means a full sync");
         assert_eq!(parse_cursor("garbage", &a), None);
         assert_eq!(parse_cursor(&format!("-3.{a}"), &a), None);
+        assert_eq!(
+            parse_cursor(&format!("907_42.{a}.1500"), &a),
+            Some(Cursor { place: Position { tx: 907, seq: 42 }, left: Some(1500) }),
+            "how many were still to come, as the last page said"
+        );
+        for bad in ["0", "-1", "x", "", "1.2"] {
+            assert_eq!(parse_cursor(&format!("42.{a}.{bad}"), &a), None, "`{bad}` is no count");
+        }
     }
 }
