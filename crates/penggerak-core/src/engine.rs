@@ -146,9 +146,10 @@ impl Engine {
         self.request_timeout = Some(timeout);
     }
 
-    /// Records per `/sync` page (default: the server's). Tests set it small to exercise paging.
+    /// Records per `/sync` page (default: the server's), at most: a slow link makes pages smaller (see
+    /// `sync_state::PageSize`). Tests set it small to exercise paging.
     pub fn set_sync_page_size(&mut self, records: u32) {
-        self.sync.page_size = Some(records);
+        self.sync.start_pages_at(records);
     }
 
     pub(crate) fn sync_control(&self) -> &SyncControl {

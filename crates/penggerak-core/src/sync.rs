@@ -31,7 +31,7 @@ use crate::engine::Link;
 use crate::outbox::{verdict, Change, Verdict, MAX_ATTEMPTS};
 use crate::records::apply_server;
 use crate::{CoreError, Engine, LocalStore};
-use penggerak_client::SyncAnswer;
+use penggerak_client::{ClientError, SyncAnswer};
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
 use penggerak_types::{ApiError, ErrorCode, Field, Reason, SyncPage};
 use std::sync::Arc;
@@ -236,11 +236,12 @@ impl Engine {
         Ok(Push::Done)
     }
 
-    /// Pulls until the feed has nothing more. `Err` says why when the server cannot be reached.
+    /// Pulls until the feed has nothing more. `Err` says why when the server cannot be reached. A page that
+    /// could not arrive whole makes the next ones smaller ([`crate::sync_state::PageSize`]).
     async fn pull(&self, link: &mut Link) -> Result<(), ApiError> {
         let store = self.store();
-        let limit = self.sync_control().page_size;
         loop {
+            let limit = self.sync_control().pages().limit();
             let (cursor, etag) = match (store.meta(CURSOR).await, store.meta(ETAG).await) {
                 (Ok(c), Ok(e)) => (c, e),
                 (Err(e), _) | (_, Err(e)) => return Err(e.to_api_error()),
@@ -254,6 +255,7 @@ impl Engine {
             match answer {
                 Ok(SyncAnswer::NotModified) => return Ok(()),
                 Ok(SyncAnswer::Page { page, etag }) => {
+                    self.sync_control().pages().arrived();
                     let (n, more, remaining) = (page.records.len() as u64, page.more, page.remaining);
                     {
                         let _one_writer = self.edits.lock().await;
@@ -268,7 +270,17 @@ impl Engine {
                         return Ok(());
                     }
                 }
-                Err(e) => return Err(e.to_api_error()),
+                Err(e) => {
+                    if cut_short(&e) {
+                        let mut pages = self.sync_control().pages();
+                        pages.too_slow();
+                        tracing::info!(
+                            records = pages.now(),
+                            "a sync page did not arrive whole; asking for fewer"
+                        );
+                    }
+                    return Err(e.to_api_error());
+                }
             }
         }
     }
@@ -400,4 +412,16 @@ async fn set_meta(conn: &mut sqlx::SqliteConnection, key: &str, value: &str) -> 
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Whether a request failed because its answer could not arrive whole in time: it timed out or the
+/// connection broke after it was sent, or the server gave up waiting (408). Not a refused connection: no
+/// smaller page would help a device that is offline.
+fn cut_short(e: &CoreError) -> bool {
+    match e {
+        CoreError::Client(ClientError::Offline { request_sent, .. }) => *request_sent,
+        CoreError::Client(ClientError::Rejected { status: 408 }) => true,
+        CoreError::Client(ClientError::Api(e)) => e.code == ErrorCode::RequestTimeout,
+        _ => false,
+    }
 }

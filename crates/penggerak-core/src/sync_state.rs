@@ -3,24 +3,115 @@
 //! the sync loop uses it without the two importing each other.
 
 use penggerak_types::ipc::SyncStatus;
+use penggerak_types::limits::SYNC_PAGE_RECORDS;
 use tokio::sync::{watch, Mutex, Notify};
+
+/// Pages that must arrive whole in a row before the page asked for grows again (twice as large).
+const GROW_AFTER: u32 = 3;
+
+/// How many records a `/sync` page asks for, learned from the link: halved when a page could not arrive
+/// whole (the request timed out or the connection failed mid-answer), doubled again after [`GROW_AFTER`]
+/// pages that did, up to the size it started from. A link too slow for a whole page within the request
+/// timeout would otherwise be asked the same page again and again, and never get past it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageSize {
+    /// What a page starts at: the tests' size, else the server's default.
+    most: u32,
+    /// Whether `most` is the server's default, which a request need not name.
+    servers: bool,
+    now: u32,
+    arrived: u32,
+}
+
+impl PageSize {
+    fn new(most: Option<u32>) -> Self {
+        let servers = most.is_none();
+        let most = most.unwrap_or(SYNC_PAGE_RECORDS).max(1);
+        Self { most, servers, now: most, arrived: 0 }
+    }
+
+    /// The records a page has now.
+    pub(crate) fn now(&self) -> u32 {
+        self.now
+    }
+
+    /// The `limit` to ask for: none while that is the server's default.
+    pub(crate) fn limit(&self) -> Option<u32> {
+        (!self.servers || self.now != self.most).then_some(self.now)
+    }
+
+    /// A page arrived whole.
+    pub(crate) fn arrived(&mut self) {
+        self.arrived += 1;
+        if self.arrived >= GROW_AFTER && self.now < self.most {
+            self.now = self.now.saturating_mul(2).min(self.most);
+            self.arrived = 0;
+        }
+    }
+
+    /// A page did not arrive whole in time.
+    pub(crate) fn too_slow(&mut self) {
+        self.now = (self.now / 2).max(1);
+        self.arrived = 0;
+    }
+}
 
 /// Sync's shared state inside a [`Engine`].
 pub(crate) struct SyncControl {
     pub(crate) status: watch::Sender<SyncStatus>,
     pub(crate) wake: Notify,
     pub(crate) running: Mutex<()>,
-    /// Records per `/sync` page (tests make it small to exercise paging).
-    pub(crate) page_size: Option<u32>,
+    /// Records per `/sync` page, as the link allows (tests start it small to exercise paging).
+    pub(crate) page_size: std::sync::Mutex<PageSize>,
 }
 
 impl SyncControl {
+    /// Pages start at `records` (tests), not the server's default.
+    pub(crate) fn start_pages_at(&mut self, records: u32) {
+        self.page_size = std::sync::Mutex::new(PageSize::new(Some(records)));
+    }
+
+    /// The page size, to read or adjust.
+    pub(crate) fn pages(&self) -> std::sync::MutexGuard<'_, PageSize> {
+        self.page_size.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     pub(crate) fn new() -> Self {
         Self {
             status: watch::channel(SyncStatus::default()).0,
             wake: Notify::new(),
             running: Mutex::new(()),
-            page_size: None,
+            page_size: std::sync::Mutex::new(PageSize::new(None)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_halves_when_it_cannot_arrive_and_grows_back_after_some_that_did() {
+        let mut p = PageSize::new(None);
+        assert_eq!(p.now(), SYNC_PAGE_RECORDS, "the server's default at first");
+        for _ in 0..4 {
+            p.too_slow();
+        }
+        assert_eq!(p.now(), SYNC_PAGE_RECORDS / 16, "halved each time");
+        p.arrived();
+        p.arrived();
+        assert_eq!(p.now(), SYNC_PAGE_RECORDS / 16, "two pages are not yet a better link");
+        p.arrived();
+        assert_eq!(p.now(), SYNC_PAGE_RECORDS / 8, "three in a row: twice as large");
+        p.too_slow();
+        assert_eq!(p.now(), SYNC_PAGE_RECORDS / 16, "and halved again at the next failure");
+        for _ in 0..100 {
+            p.arrived();
+        }
+        assert_eq!(p.now(), SYNC_PAGE_RECORDS, "never beyond where it started");
+        for _ in 0..100 {
+            p.too_slow();
+        }
+        assert_eq!(p.now(), 1, "never below one record");
     }
 }

@@ -755,3 +755,34 @@ async fn a_teacher_offline_and_her_principal_change_one_record_and_both_survive(
         );
     }
 }
+
+#[tokio::test]
+async fn a_link_too_slow_for_a_whole_page_still_syncs_in_smaller_pages() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 7);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let mut session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    // Each request must be answered within 1 s: at 4,000 bytes a second, about 4 KB. Siti's first sync is
+    // one page of ~11 KB compressed (every record fits the server's default page), so asked whole it can
+    // never arrive: a phone on a congested 2G link with a large backlog, scaled down.
+    session.set_request_timeout(Duration::from_secs(1));
+    sign_in(&session, &proxy.base_url(), SITI).await;
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 4_000, reset: 0.0, hang: 0.0 });
+    let mut rounds = 0;
+    loop {
+        let status = session.sync_now().await.unwrap();
+        if status.phase == SyncPhase::Idle {
+            break;
+        }
+        rounds += 1;
+        assert!(
+            rounds < 12,
+            "the first sync never finished: the same page asked again and cut by the timeout each time"
+        );
+    }
+    assert!(rounds > 0, "the link really was too slow for the whole page at first");
+    let store = session.store();
+    assert_eq!(store.records(RecordKind::Community).await.unwrap().len(), 20, "everything arrived");
+    assert!(!store.records(RecordKind::Material).await.unwrap().is_empty());
+}
