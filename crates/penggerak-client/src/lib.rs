@@ -28,7 +28,7 @@ pub use tls::CertificateProblem;
 use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, IDEMPOTENCY_KEY};
 use penggerak_types::material::MaterialContent;
 use penggerak_types::route::{self, Write};
-use penggerak_types::{ApiError, Changed, ErrorCode, SyncPage};
+use penggerak_types::{limits, ApiError, Changed, ErrorCode, SyncPage};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, COOKIE, ETAG,
     IF_NONE_MATCH, IF_RANGE, RANGE, SET_COOKIE, USER_AGENT,
@@ -208,6 +208,8 @@ pub struct ApiClient {
     backoff: Backoff,
     jitter: Jitter,
     meter: Arc<Meter>,
+    /// Each request's whole duration, but an upload's (see [`ApiClient::upload`]).
+    timeout: Duration,
 }
 
 /// A response read whole: its body already inflated.
@@ -264,7 +266,8 @@ impl ApiClient {
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
         let base = parse_base_url(base_url)?;
         let headers = default_headers();
-        let http = http_client(&headers, Duration::from_secs(30))?;
+        let timeout = Duration::from_secs(30);
+        let http = http_client(&headers, timeout)?;
         Ok(Self {
             base,
             http,
@@ -272,6 +275,7 @@ impl ApiClient {
             backoff: Backoff::default(),
             jitter: Arc::new(rand::random::<f64>),
             meter: Arc::default(),
+            timeout,
         })
     }
 
@@ -279,6 +283,7 @@ impl ApiClient {
     /// connections shorten it).
     pub fn with_timeout(mut self, total: Duration) -> Result<Self, ClientError> {
         self.http = http_client(&self.headers, total)?;
+        self.timeout = total;
         Ok(self)
     }
 
@@ -586,7 +591,9 @@ impl ApiClient {
 
     /// A keyed upload: the bytes of a file `PUT` to [`route::KINERJA_EVIDENCE`] for evidence `id`, with
     /// its `query` (`plan_id`, `title`, `file_name`), safe to resend with the same key like
-    /// [`ApiClient::mutate`].
+    /// [`ApiClient::mutate`]. It may take the usual time plus its bytes at
+    /// [`limits::SLOWEST_UPLOAD_BYTES_PER_SEC`]: within the usual 30 s alone a photo of a few megabytes
+    /// could never leave a phone on a slow link, and every try would send it again.
     pub async fn upload(
         &self,
         access_token: &str,
@@ -596,10 +603,14 @@ impl ApiClient {
         idempotency_key: &str,
     ) -> Result<Changed, ClientError> {
         let url = self.url(route::KINERJA_EVIDENCE, &[id])?;
+        let sending =
+            Duration::from_secs_f64(bytes.len() as f64 / limits::SLOWEST_UPLOAD_BYTES_PER_SEC as f64);
+        let timeout = self.timeout + sending;
         decode(
             self.send(Replay::Safe, || {
                 self.http
                     .put(&url)
+                    .timeout(timeout)
                     .query(query)
                     .bearer_auth(access_token)
                     .header(IDEMPOTENCY_KEY, idempotency_key)

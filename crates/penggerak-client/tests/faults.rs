@@ -70,3 +70,36 @@ async fn an_answer_cut_midway_is_offline_and_a_read_is_tried_again() {
     assert!(matches!(e, ClientError::Offline { request_sent: true, .. }), "{e:?}");
     assert_eq!(proxy.faults().0, 3, "each of the three attempts was cut mid-answer, none given up early");
 }
+
+#[tokio::test]
+async fn an_upload_is_given_the_time_its_size_takes_on_a_slow_link() {
+    use penggerak_testkit::{ChaosMode, ChaosProxy};
+    use penggerak_types::{RecordKind, SyncPage};
+    let server = TestServer::start();
+    let direct = ApiClient::new(&server.base_url()).unwrap();
+    let token = direct.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let page: SyncPage = match direct.sync(&token, None, None, None).await.unwrap() {
+        penggerak_client::SyncAnswer::Page { page, .. } => page,
+        other => panic!("a first sync answers a page: {other:?}"),
+    };
+    let plan = page.records.iter().find(|r| r.kind == RecordKind::PerformancePlan).unwrap().id.clone();
+    // 64 KB at 16,000 bytes a second: 4 s on the wire, four times the client's usual limit here (1 s, as
+    // a 2 MB photo on a 2G link is to its 30 s).
+    let proxy = ChaosProxy::start(server.addr(), 3);
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 16_000, reset: 0.0, hang: 0.0 });
+    let slow = client(&proxy.base_url(), 1).with_timeout(Duration::from_secs(1)).unwrap();
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(64 * 1024, b'x');
+    let changed = slow
+        .upload(
+            &token,
+            "6b0c0d0e-0000-4000-8000-0000000000f1",
+            &[("plan_id", &plan), ("title", "Foto kegiatan"), ("file_name", "foto.pdf")],
+            pdf,
+            "0b0c0d0e-0000-4000-8000-0000000000f1",
+        )
+        .await
+        .expect("the upload is not cut by the usual limit: it is given its size at the slowest rate");
+    assert!(changed.records.iter().any(|r| r.kind == RecordKind::Evidence), "the evidence was stored");
+    assert!(slow.health().await.is_ok(), "(the link itself works for small requests within the usual limit)");
+}
