@@ -176,7 +176,14 @@ mod tests {
     use super::*;
 
     fn deadline(date: &str, title: &str, kind: DeadlineKind) -> Deadline {
-        Deadline { date: date.into(), title: title.into(), kind, community: None }
+        Deadline {
+            date: date.into(),
+            title: title.into(),
+            kind,
+            community: None,
+            community_name: None,
+            starts_at: None,
+        }
     }
 
     #[test]
@@ -244,6 +251,8 @@ mod tests {
             title: e.event.title.clone(),
             kind: DeadlineKind::Event,
             community: Some("kom-13".into()),
+            community_name: Some("KKG Denpasar".into()),
+            starts_at: Some(e.event.starts_at.clone()),
         };
         let all = deadlines_ics(
             &[as_deadline, deadline("2027-02-28", "Unggah bukti dukung", DeadlineKind::Kinerja)],

@@ -190,10 +190,11 @@ pub(crate) async fn principal_waits(
             continue;
         }
         let row = school.row(person);
-        match row.summary.kinerja_status {
-            Some(PlanStatus::Disepakati) if row.predikat.is_none() => waits.to_rate += 1,
-            Some(PlanStatus::Draf | PlanStatus::Dikembalikan) => waits.not_submitted += 1,
-            _ => {}
+        if row.summary.kinerja_status == Some(PlanStatus::Disepakati) && row.predikat.is_none() {
+            waits.to_rate += 1;
+        }
+        if row.summary.plan_not_submitted() {
+            waits.not_submitted += 1;
         }
         let day = row.next_observation.as_deref().and_then(|at| at.get(..10));
         if day.is_some_and(|d| d >= today && d <= week_end.as_str()) {

@@ -177,6 +177,8 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
                     title: format!("{}: {}", cycle.name, stage.name),
                     kind: DeadlineKind::Kinerja,
                     community: None,
+                    community_name: None,
+                    starts_at: None,
                 });
             }
         }
@@ -188,15 +190,25 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
                 title: i.title.clone(),
                 kind: DeadlineKind::Pkb,
                 community: None,
+                community_name: None,
+                starts_at: None,
             });
         }
     }
-    for (e, date) in upcoming_events(store, &me, today).await? {
+    let events = upcoming_events(store, &me, today).await?;
+    let names: std::collections::HashMap<String, String> = if events.is_empty() {
+        Default::default()
+    } else {
+        store.all::<Community>(RecordKind::Community).await?.into_iter().map(|c| (c.id, c.name)).collect()
+    };
+    for (e, date) in events {
         deadlines.push(Deadline {
             date,
             title: e.event.title,
             kind: DeadlineKind::Event,
+            community_name: names.get(&e.community_id).cloned(),
             community: Some(e.community_id),
+            starts_at: Some(e.event.starts_at),
         });
     }
     if let Some(step) = &programme {
@@ -206,6 +218,8 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
                 title: format!("{}: {}", step.programme, step.stage),
                 kind: DeadlineKind::Programme,
                 community: None,
+                community_name: None,
+                starts_at: None,
             });
         }
     }

@@ -372,6 +372,19 @@ pub struct StaffSummary {
     pub last_synced_at: Option<String>,
 }
 
+impl StaffSummary {
+    /// Whether the next move on this cycle's performance plan is the person's own: a plan in Draf or
+    /// Dikembalikan, or no plan yet from a teacher who is a civil servant (non-ASN teachers make no e-Kinerja
+    /// plan, and a principal's own plan is not on his staff's list).
+    pub fn plan_not_submitted(&self) -> bool {
+        use crate::kinerja::PlanStatus;
+        match self.kinerja_status {
+            Some(status) => matches!(status, PlanStatus::Draf | PlanStatus::Dikembalikan),
+            None => self.person.role == Role::Guru && self.person.employment.is_asn(),
+        }
+    }
+}
+
 /// `GET /api/v1/supervision/schools`: one school a pengawas supervises, summed up from its staff the way
 /// its principal's Staf screen sums them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

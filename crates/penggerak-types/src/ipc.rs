@@ -254,7 +254,8 @@ pub struct PrincipalWaits {
     pub to_rate: u32,
     /// Staff whose next observation (not done yet) is from today to six days on.
     pub observations_this_week: u32,
-    /// Staff whose plan of this cycle is still a draft or was returned to them.
+    /// Staff whose plan of this cycle is still a draft or was returned to them, and civil servants (ASN)
+    /// with no plan of this cycle yet.
     pub not_submitted: u32,
     /// People of his school whose records have a data problem (someone must fix it in Dapodik or SIASN).
     pub data_problems: u32,
@@ -286,6 +287,12 @@ pub struct Deadline {
     /// An event's community (its page is where the event is shown); `None` for the other kinds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
+    /// An event's community's name and its start (RFC 3339): communities often hold events of the same
+    /// title, and a list of titles alone reads as one event repeated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<String>,
 }
 
 /// Where a deadline comes from.

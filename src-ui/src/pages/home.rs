@@ -184,8 +184,10 @@ async fn principal_waits(l: Locale, w: PrincipalWaits) -> AnyView {
     .into_any()
 }
 
-/// Deadlines as links to their pages, each with its kind (icon and word), date and title (`#{id}`).
+/// Deadlines as links to their pages, each with its kind (icon and word), date and title (`#{id}`); an
+/// event with its time and its community.
 pub fn deadline_list(l: Locale, id: &'static str, deadlines: Vec<Deadline>) -> impl IntoView {
+    let zone = expect_context::<PageContext>().zone();
     view! {
         <ul id=id class="deadlines">
             {deadlines.into_iter().map(|d| {
@@ -202,8 +204,12 @@ pub fn deadline_list(l: Locale, id: &'static str, deadlines: Vec<Deadline>) -> i
                             <Icon icon=icon width="20" height="20" attr:aria-hidden="true" />
                             <span class="deadline-text">
                                 <span class="deadline-kind">{kind}</span>
-                                <span class="date">{view_model::date_label(l, &d.date)}</span>" · "
+                                <span class="date">{match &d.starts_at {
+                                    Some(at) => view_model::time_label(l, at, zone),
+                                    None => view_model::date_label(l, &d.date),
+                                }}</span>" · "
                                 <span class="deadline-title">{d.title}</span>
+                                {d.community_name.map(|c| view! { " · "<span class="deadline-place">{c}</span> })}
                             </span>
                         </A>
                     </li>

@@ -54,7 +54,10 @@ fn lists(
     }
     let saved: Vec<MaterialItem> = v.materials.iter().filter(|m| m.saved != Saved::No).cloned().collect();
     let (topics, jenjang) = view_model::material_filter_options(&v.materials);
-    let storage = td_string!(l, storage_link, used = view_model::bytes_label(l, v.saved_bytes)).to_string();
+    let storage = match v.saved_bytes {
+        0 => td_string!(l, storage_link_empty).to_owned(),
+        used => td_string!(l, storage_link, used = view_model::bytes_label(l, used)).to_string(),
+    };
     let by_id: HashMap<String, MaterialItem> =
         v.materials.iter().map(|m| (m.material.id.clone(), m.clone())).collect();
     let all = v.materials;

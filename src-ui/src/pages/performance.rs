@@ -53,15 +53,21 @@ fn approval_list(l: Locale, list: Vec<Approval>) -> impl IntoView {
     if list.is_empty() {
         return view! { <p id="approvals-empty">{td_string!(l, approvals_none)}</p> }.into_any();
     }
+    let zone = expect_context::<PageContext>().zone();
     view! {
         <ul id="approvals" class="list">
             {list.into_iter().map(|a| {
                 let results = a.plan.results.len();
                 let row = format!("approval-{}", a.plan.owner_id);
+                // When it was sent (the oldest waits first): the last move of a plan waiting is its sending.
+                let sent = a.plan.history.last().map(|e| {
+                    td_string!(l, staff_submitted, when = view_model::time_label(l, &e.at, zone)).to_string()
+                });
                 view! {
                     <li class="approval" id=row>
                         <span class="owner">{a.owner_name}</span>
-                        " · "{crate::counted!(l, results, plan_results_singular, plan_results_plural, count = results)}" "
+                        " · "{crate::counted!(l, results, plan_results_singular, plan_results_plural, count = results)}
+                        {sent.map(|s| view! { " · "<span class="submitted">{s}</span> })}" "
                         // Read every result and indicator before deciding: the decision is on the plan's page.
                         <A href=format!("/staf/{}", a.plan.owner_id) attr:class="button primary review">{td_string!(l, review_plan)}</A>
                     </li>

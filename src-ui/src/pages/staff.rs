@@ -184,7 +184,9 @@ fn staff_row(l: Locale, r: StaffRow, zone: penggerak_types::zone::Zone, known: b
             <p>
                 <span class="jp">{view_model::jp_progress(l, s.jp_done, s.jp_target)}</span>
                 {status.map(|st| view! { " · " <span class="status-chip plan-status">{st}</span> })}
-                {r.predikat.map(|pr| view! { " · " <span class="predikat">{view_model::predikat_label(l, pr)}</span> })}
+                {r.predikat.map(|pr| view! {
+                    " · " <span class="predikat">{td_string!(l, predikat)}" "{view_model::predikat_label(l, pr)}</span>
+                })}
                 {r.next_observation.map(|o| view! {
                     " · " <span class="next-observation">{td_string!(l, staff_next_observation, when = view_model::date_label(l, &o)).to_string()}</span>
                 })}

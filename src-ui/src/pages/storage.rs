@@ -44,19 +44,19 @@ fn page(
         b.saved_bytes.cmp(&a.saved_bytes).then_with(|| a.material.title.cmp(&b.material.title))
     });
     let used = view_model::bytes_label(l, v.saved_bytes);
-    let total = match v.free_bytes {
-        Some(free) => {
-            td_string!(l, storage_total, used = used, free = view_model::bytes_label(l, free)).to_string()
-        }
-        None => td_string!(l, storage_total_unknown, used = used).to_string(),
-    };
+    let free = v.free_bytes.map(|free| view_model::bytes_label(l, free));
     if saved.is_empty() {
+        // Nothing saved: "uses 0 B" says nothing; the space left still helps.
         return view! {
-            <p id="storage-total">{total}</p>
+            {free.map(|free| view! { <p id="storage-total">{td_string!(l, storage_free, free = free).to_string()}</p> })}
             <p id="storage-none">{td_string!(l, storage_none)}</p>
         }
         .into_any();
     }
+    let total = match free {
+        Some(free) => td_string!(l, storage_total, used = used, free = free).to_string(),
+        None => td_string!(l, storage_total_unknown, used = used).to_string(),
+    };
     view! {
         <p id="storage-total"><strong>{total}</strong></p>
         <ul id="storage-list" class="materials">

@@ -50,6 +50,8 @@ fn school(l: Locale, s: SupervisedSchool) -> impl IntoView {
         .zip(&s.plans)
         .filter(|(_, n)| **n > 0)
         .map(|(st, n)| format!("{} {n}", view_model::plan_status_label(l, *st)))
+        // Everyone is counted: staff without a plan too (non-ASN teachers, and those who made none).
+        .chain((s.without_plan > 0).then(|| format!("{} {}", td_string!(l, staff_no_plan), s.without_plan)))
         .collect::<Vec<_>>()
         .join(" · ");
     view! {

@@ -93,6 +93,10 @@ pub fn field_value_of(
         use serde::de::IntoDeserializer;
         T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(code)).ok()
     }
+    if let (Some(serde_json::Value::Number(n)), "progress") = (v, field) {
+        // A plan item's progress is a percentage, as its page shows it.
+        return format!("{n}%");
+    }
     let Some(serde_json::Value::String(text)) = v else { return field_value(l, v) };
     let value = text.as_str();
     let label = match (field, kind) {
@@ -219,6 +223,11 @@ mod tests {
         );
         assert_eq!(field_value_of(ID, "status", Some(RecordKind::PkbItem), Some(&selesai)), "Selesai");
         assert_eq!(field_value_of(ID, "kind", None, Some(&json!("lokakarya"))), "Lokakarya");
+        assert_eq!(
+            field_value_of(ID, "progress", None, Some(&json!(30))),
+            "30%",
+            "a percentage, as PKB shows it"
+        );
         assert_eq!(field_value_of(ID, "predikat", None, Some(&json!("sangat_baik"))), "Sangat Baik");
         assert_eq!(
             field_value_of(ID, "scheduled_at", None, Some(&json!("2026-12-09T08:00"))),

@@ -240,6 +240,8 @@ mod tests {
                 title: "Lokakarya 3".into(),
                 kind: DeadlineKind::Pkb,
                 community: None,
+                community_name: None,
+                starts_at: None,
             },
             today: false,
         };

@@ -253,6 +253,8 @@ mod tests {
             title: "x".into(),
             kind,
             community: community.map(str::to_owned),
+            community_name: None,
+            starts_at: None,
         };
         assert_eq!(deadline_href(&d(DeadlineKind::Event, Some("kom-1"))), "/komunitas/kom-1");
         assert_eq!(deadline_href(&d(DeadlineKind::Event, None)), "/komunitas");

@@ -12,7 +12,8 @@ use penggerak_types::kinerja::PlanStatus;
 pub enum StaffShow {
     #[default]
     All,
-    /// The teacher's move is next: a plan in Draf or Dikembalikan.
+    /// The teacher's move is next: a plan in Draf or Dikembalikan, or none yet for a civil servant (ASN:
+    /// non-ASN teachers make no e-Kinerja plan).
     NotSubmitted,
     /// Waiting for the principal's approval.
     Waiting,
@@ -131,9 +132,7 @@ impl StaffFilter {
         let name = s.person.full_name.to_lowercase();
         let show = match self.show {
             StaffShow::All => true,
-            StaffShow::NotSubmitted => {
-                matches!(s.kinerja_status, Some(PlanStatus::Draf | PlanStatus::Dikembalikan))
-            }
+            StaffShow::NotSubmitted => s.plan_not_submitted(),
             StaffShow::Waiting => s.kinerja_status == Some(PlanStatus::PerluDisetujui),
             StaffShow::Problems => !s.person.problems.is_empty(),
         };
@@ -172,7 +171,7 @@ pub fn jp_bars(rows: &[StaffRow]) -> Vec<(String, u32, u32)> {
 mod tests {
     use super::*;
     use crate::view_model::fixtures::profile;
-    use penggerak_types::api::{DataProblem, Fixer, StaffProgramme, StaffSummary};
+    use penggerak_types::api::{DataProblem, Employment, Fixer, Role, StaffProgramme, StaffSummary};
 
     fn row(name: &str, status: Option<PlanStatus>, stage: &str, jp: (u32, u32)) -> StaffRow {
         let mut person = profile();
@@ -203,22 +202,33 @@ mod tests {
     fn the_filters_answer_who_needs_the_principal() {
         let mut ani = row("Ani Lestari", Some(PlanStatus::Dikembalikan), "Lokakarya", (10, 32));
         let budi = row("Budi Santoso", Some(PlanStatus::PerluDisetujui), "Pendampingan", (32, 32));
-        let citra = row("Citra Dewi", None, "Lokakarya", (0, 0));
+        let mut citra = row("Citra Dewi", None, "Lokakarya", (0, 0));
+        citra.summary.person.employment = Employment::NonAsn;
+        let mut dodi = row("Dodi Pratama", None, "Pelatihan", (0, 0));
+        dodi.summary.person.employment = Employment::Pppk;
+        let mut kepala = row("Kepala Sekolah", None, "Pelatihan", (0, 0));
+        kepala.summary.person.role = Role::KepalaSekolah;
+        kepala.summary.person.employment = Employment::Pns;
         ani.summary.person.problems.push(DataProblem {
             code: "asn_without_nip".into(),
             message: "x".into(),
             fix_by: Fixer::OperatorSekolah,
         });
-        let all = [ani, budi, citra];
+        let all = [ani, budi, citra, dodi, kepala];
         let names = |f: &StaffFilter| {
             all.iter()
                 .filter(|r| f.matches(r))
                 .map(|r| r.summary.person.full_name.as_str())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names(&StaffFilter::default()).len(), 3, "no filter: everyone");
+        assert_eq!(names(&StaffFilter::default()).len(), 5, "no filter: everyone");
         let show = |s| StaffFilter { show: s, ..Default::default() };
-        assert_eq!(names(&show(StaffShow::NotSubmitted)), ["Ani Lestari"], "a returned plan is hers to redo");
+        assert_eq!(
+            names(&show(StaffShow::NotSubmitted)),
+            ["Ani Lestari", "Dodi Pratama"],
+            "a returned plan is hers to redo; a PPPK teacher with no plan has one to make; a non-ASN \
+             teacher makes none, and the principal's own plan is not his staff's"
+        );
         assert_eq!(names(&show(StaffShow::Waiting)), ["Budi Santoso"]);
         assert_eq!(names(&show(StaffShow::Problems)), ["Ani Lestari"]);
         let q = StaffFilter { q: "  dewi CITRA ".into(), ..Default::default() };

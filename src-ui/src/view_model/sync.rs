@@ -119,6 +119,11 @@ pub fn sync_problem(l: Locale, s: &SyncStatus) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows with their no-break spaces (between a size and its unit) shown as spaces.
+    fn plain(rows: Vec<(String, String)>) -> Vec<(String, String)> {
+        rows.into_iter().map(|(a, b)| (a, b.replace('\u{a0}', " "))).collect()
+    }
     use crate::view_model::fixtures::profile;
     use penggerak_types::api::School;
     use penggerak_types::{ApiError, ErrorCode, Reason};
@@ -236,7 +241,7 @@ mod tests {
             connection: Default::default(),
         };
         assert_eq!(
-            data_use_rows(ID, &one),
+            plain(data_use_rows(ID, &one)),
             vec![("Bulan ini:".to_owned(), "1,3 MB (unduh 1,3 MB · unggah 2,1 KB)".to_owned())],
             "one month needs no total"
         );
@@ -251,7 +256,7 @@ mod tests {
             ],
             connection: Default::default(),
         };
-        let rows = data_use_rows(EN, &many);
+        let rows = plain(data_use_rows(EN, &many));
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         assert_eq!(
             labels,

@@ -436,7 +436,8 @@ pub async fn wait_text(c: &Client, css: &str, step: &str, ok: impl Fn(&str) -> b
     let mut last = String::new();
     loop {
         if let Ok(e) = c.find(Locator::Css(css)).await {
-            if let Ok(t) = e.text().await {
+            // A no-break space (between a size and its unit) reads as a space.
+            if let Ok(t) = e.text().await.map(|t| t.replace('\u{a0}', " ")) {
                 if ok(&t) {
                     return t;
                 }
