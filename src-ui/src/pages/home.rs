@@ -207,9 +207,10 @@ pub fn deadline_list(l: Locale, id: &'static str, deadlines: Vec<Deadline>) -> i
                                 <span class="date">{match &d.starts_at {
                                     Some(at) => view_model::time_label(l, at, zone),
                                     None => view_model::date_label(l, &d.date),
-                                }}</span>" · "
-                                <span class="deadline-title">{d.title}</span>
-                                {d.community_name.map(|c| view! { " · "<span class="deadline-place">{c}</span> })}
+                                }}</span>
+                                // The dot goes with what follows it (no-break space): a line never ends on it.
+                                " ·\u{a0}"<span class="deadline-title">{d.title}</span>
+                                {d.community_name.map(|c| view! { " ·\u{a0}"<span class="deadline-place">{c}</span> })}
                             </span>
                         </A>
                     </li>

@@ -96,10 +96,12 @@ fn PkbCard(v: PkbItemView, act: Act, open: RwSignal<Vec<String>>) -> impl IntoVi
             None => o.push(toggle_id.clone()),
         })
     };
-    let summary = if item.reflection.trim().is_empty() {
-        td_string!(l, reflection_none).to_owned()
-    } else {
-        item.reflection.clone()
+    let summary = match (item.reflection.trim().is_empty(), v.draft.is_some()) {
+        // Text typed and not saved (kept on the device, or brought back from a refused change) is in the
+        // editor below: "no reflection" would contradict it.
+        (true, true) => td_string!(l, reflection_unsaved).to_owned(),
+        (true, false) => td_string!(l, reflection_none).to_owned(),
+        (false, _) => item.reflection.clone(),
     };
     let progress_line = td_string!(l, progress_percent, percent = item.progress).to_string();
     let progress = RwSignal::new(item.progress);

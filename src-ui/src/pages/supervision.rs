@@ -49,9 +49,12 @@ fn school(l: Locale, s: SupervisedSchool) -> impl IntoView {
         .iter()
         .zip(&s.plans)
         .filter(|(_, n)| **n > 0)
-        .map(|(st, n)| format!("{} {n}", view_model::plan_status_label(l, *st)))
+        // A status and its count are never split across lines (no-break space).
+        .map(|(st, n)| format!("{}\u{a0}{n}", view_model::plan_status_label(l, *st)))
         // Everyone is counted: staff without a plan too (non-ASN teachers, and those who made none).
-        .chain((s.without_plan > 0).then(|| format!("{} {}", td_string!(l, staff_no_plan), s.without_plan)))
+        .chain(
+            (s.without_plan > 0).then(|| format!("{}\u{a0}{}", td_string!(l, staff_no_plan), s.without_plan)),
+        )
         .collect::<Vec<_>>()
         .join(" · ");
     view! {

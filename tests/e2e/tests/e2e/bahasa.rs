@@ -79,11 +79,12 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     })
     .await;
     screenshots_of(&app, "65-materials-search-en", Some("#material-search-results")).await;
-    // Penyimpanan in English: its title and the total with the free space.
+    // Penyimpanan in English: its title and, nothing being saved, the free space alone ("uses 0 B" said
+    // nothing).
     press(&app, "#storage-link", "the storage line").await;
     wait_text(&app, "#storage-title", "Penyimpanan in English", |t| t == "Storage").await;
-    wait_text(&app, "#storage-total", "the total in English", |t| t.starts_with("Saved materials use "))
-        .await;
+    wait_text(&app, "#storage-total", "the free space in English", |t| t.ends_with(" free")).await;
+    find(&app, "#storage-none", "nothing saved, said in words").await;
     screenshots(&app, "66-storage-en").await;
     open(&app, "rencana", "#rencana-title").await;
     wait_text(&app, "#rencana-title", "the plan page in English", |t| t == "Development plan").await;
