@@ -85,9 +85,12 @@ async fn a_large_download_holds_a_chunk_in_memory_not_the_file() {
         assert_eq!(got, len, "{range:?}: every byte arrived");
         assert_eq!(hash.finalize(), expected, "{range:?}: the bytes as published");
         // Read whole, the server held the file at least once (24 MiB, twice over while it was joined from
-        // its chunks); streamed, a chunk (256 KiB) or two and the transport's buffers.
+        // its chunks: 48.1 MiB measured); streamed, a chunk (256 KiB) or two and the buffers of the transport,
+        // the database driver and this in-process client: about 3 MiB on PostgreSQL, up to 4.1 seen while
+        // the whole suite ran beside it (the client reading late, more of the stream waits in its buffers).
+        // Still far below one whole file.
         assert!(
-            peak < 4 * MIB,
+            peak < 8 * MIB,
             "{range:?}: the process held {:.1} MiB more at its peak during a 24 MiB download",
             peak as f64 / MIB as f64
         );
