@@ -7,10 +7,10 @@
 //! Keys are scoped per user. The claim is one `INSERT … ON CONFLICT DO NOTHING`, so concurrent retries
 //! of one key produce one effect. Answers are stored for 2xx and 4xx; a 5xx releases the claim instead,
 //! because a server failure is not an answer about the change and the retry deserves a real attempt.
-//! Rows are kept at least 30 days ([`RETENTION`]): devices stay offline for days. A success's stored
-//! answer is kept whole for a day ([`ANSWER_KEPT`]), then only as "done", as an answer too large to keep
-//! is (below): a retry that late is from a device that has synced since or will at once, and whole
-//! answers for 30 days were most of a national deployment's database.
+//! Rows are kept at least 30 days ([`RETENTION`]): devices stay offline for days. Answers are kept whole
+//! for as long: a device offline for days retries a change whose answer it lost before it pulls, and moves
+//! the edits it queued after that change onto the versions the answer names (a "done" naming no records
+//! would leave them on the old versions, to be refused as conflicts with her own edit).
 //!
 //! Only the matched route decides (`MatchedPath`): the sign-in routes under `/auth/` pass through, a path
 //! that merely contains `/auth/` does not. No more of a body than the route's limit
@@ -36,17 +36,8 @@ use sha2::{Digest, Sha256};
 
 /// How long a key and its answer are kept.
 pub const RETENTION: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
-/// How long a success's answer is kept whole; after, a replay says "done" (see [`too_large_to_keep`]).
-pub const ANSWER_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
-/// How far back past [`ANSWER_KEPT`] [`expire`] looks for answers to shorten: it runs hourly, so this
-/// covers five runs missed. Answers a longer stop left whole stay so until their key expires.
-const SHORTEN_WINDOW: i64 = 6 * 60 * 60;
-
 /// Deletes the keys made before `$1` ([`expire`]).
 pub const EXPIRE: &str = "DELETE FROM idempotency_keys WHERE created_at < $1";
-/// Shortens to `$1` ("done") the successes' answers stored from `$2` to before `$3` ([`expire`]).
-pub const SHORTEN: &str = "UPDATE idempotency_keys SET response = $1
-     WHERE created_at >= $2 AND created_at < $3 AND status >= 200 AND status < 300 AND response <> $1";
 /// The largest upload body (evidence uploads are up to 10 MB): the default of
 /// [`crate::Transport::max_upload_body`].
 pub const MAX_BODY: usize = 11 * 1024 * 1024;
@@ -257,8 +248,7 @@ async fn read_bounded(mut body: Body, limit: usize) -> Result<Bounded, axum::Err
     Ok(Bounded::Whole(read.into()))
 }
 
-/// What is kept for a replay when the answer was larger than [`crate::Transport::max_stored_response`]
-/// (and, for a success, once it is older than [`ANSWER_KEPT`]):
+/// What is kept for a replay when the answer was larger than [`crate::Transport::max_stored_response`]:
 /// the change is applied by then, so the retry must hear "done", not run it again. A success is kept as a
 /// `Changed` naming no records (the next `/sync` brings them); a refusal as `{code, message}` of its status.
 fn too_large_to_keep(status: StatusCode) -> String {
@@ -308,34 +298,12 @@ async fn replay(
     Ok(resp)
 }
 
-/// What [`expire`] did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Expired {
-    /// Keys older than [`RETENTION`], deleted.
-    pub deleted: u64,
-    /// Successes' answers older than [`ANSWER_KEPT`], now kept only as "done".
-    pub shortened: u64,
-}
-
-/// Deletes keys older than [`RETENTION`] and shortens the successes' answers older than [`ANSWER_KEPT`]
-/// (those of the last [`SHORTEN_WINDOW`] before it: each run reads by the `created_at` index only the keys
-/// of those hours, never the whole table). Run hourly.
-pub async fn expire(state: &AppState) -> Result<Expired, ServerError> {
-    let now = now_unix();
-    let deleted = sqlx::query(EXPIRE)
-        .bind(now - RETENTION.as_secs() as i64)
-        .execute(&state.db.pool)
-        .await?
-        .rows_affected();
-    let before = now - ANSWER_KEPT.as_secs() as i64;
-    let shortened = sqlx::query(SHORTEN)
-        .bind(too_large_to_keep(StatusCode::OK))
-        .bind(before - SHORTEN_WINDOW)
-        .bind(before)
-        .execute(&state.db.pool)
-        .await?
-        .rows_affected();
-    Ok(Expired { deleted, shortened })
+/// Deletes keys older than [`RETENTION`], found by their age's index (migration 0016; each hourly run
+/// reads only the expired keys, never the whole table). Returns how many went.
+pub async fn expire(state: &AppState) -> Result<u64, ServerError> {
+    let done =
+        sqlx::query(EXPIRE).bind(now_unix() - RETENTION.as_secs() as i64).execute(&state.db.pool).await?;
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]

@@ -94,12 +94,6 @@ async fn sign_in_profile_reads_and_housekeeping_find_their_rows_by_an_index() {
             idempotency::EXPIRE,
             &[Int(now)],
         ),
-        (
-            "day-old answers to shorten (hourly)",
-            "idempotency_keys",
-            idempotency::SHORTEN,
-            &[Text("{}"), Int(now - 30 * 3600), Int(now - 24 * 3600)],
-        ),
     ] {
         let steps = plan(&db, sql, args).await;
         assert!(!steps.is_empty(), "{what}: the database gave a plan");
