@@ -522,8 +522,9 @@ impl ApiClient {
         limit: Option<u32>,
     ) -> Result<SyncAnswer, ClientError> {
         let url = self.url(route::SYNC, &[])?;
+        // A page cut short or late is not asked again whole here: the engine asks for a smaller one.
         let answer = self
-            .send(Replay::Safe, || {
+            .send(Replay::SafeUnlessCut, || {
                 let mut query: Vec<(&str, String)> = Vec::new();
                 if let Some(c) = cursor {
                     query.push(("cursor", c.to_owned()));

@@ -46,6 +46,9 @@ impl Backoff {
 pub enum Replay {
     /// Sending it twice has the effect of sending it once (reads, sign-in, sign-out, keyed writes).
     Safe,
+    /// Safe, but an answer cut short or not in time goes back to the caller at once: asked again, the same
+    /// answer would not arrive either, and the caller can ask for less (a sync page).
+    SafeUnlessCut,
     /// Only if the first attempt certainly never reached the server (token refresh).
     IfNotSent,
 }
@@ -57,10 +60,10 @@ pub fn may_retry(error: &ClientError, replay: Replay) -> bool {
         ClientError::Offline { request_sent: true, .. } => replay == Replay::Safe,
         // The server failed, was too busy to take the request, or did not get it whole in time.
         ClientError::Api(e) => {
-            replay == Replay::Safe
+            matches!(replay, Replay::Safe | Replay::SafeUnlessCut)
                 && matches!(e.code, ErrorCode::Internal | ErrorCode::ServerBusy | ErrorCode::RequestTimeout)
         }
-        ClientError::Unavailable { .. } => replay == Replay::Safe,
+        ClientError::Unavailable { .. } => matches!(replay, Replay::Safe | Replay::SafeUnlessCut),
         // A proxy's 408/429 say "later", which is the sync loop's to wait out, not one call's.
         // A refused certificate is refused again until the server's certificate or the device's store
         // changes: not "offline", nothing to wait out.
@@ -102,6 +105,15 @@ mod tests {
             (offline(false), Replay::IfNotSent, true, "never reached the server: always safe"),
             (offline(true), Replay::IfNotSent, false, "a refresh that may have arrived must not be replayed"),
             (offline(true), Replay::Safe, true, "an idempotent request that may have arrived"),
+            (offline(false), Replay::SafeUnlessCut, true, "a sync page that never left: sent again"),
+            (
+                offline(true),
+                Replay::SafeUnlessCut,
+                false,
+                "a sync page cut short or late: the caller asks for less",
+            ),
+            (api(ErrorCode::Internal), Replay::SafeUnlessCut, true, "a sync page the server failed"),
+            (ClientError::Unavailable { status: 503 }, Replay::SafeUnlessCut, true, "or a proxy's 503"),
             (api(ErrorCode::Internal), Replay::Safe, true, "a 5xx may pass"),
             (api(ErrorCode::Internal), Replay::IfNotSent, false, "the server saw it"),
             (api(ErrorCode::ServerBusy), Replay::Safe, true, "a busy server takes it a moment later"),

@@ -10,9 +10,11 @@ use tokio::sync::{watch, Mutex, Notify};
 const GROW_AFTER: u32 = 3;
 
 /// How many records a `/sync` page asks for, learned from the link: halved when a page could not arrive
-/// whole (the request timed out or the connection failed mid-answer), doubled again after [`GROW_AFTER`]
-/// pages that did, up to the size it started from. A link too slow for a whole page within the request
-/// timeout would otherwise be asked the same page again and again, and never get past it.
+/// whole (the request timed out or the connection failed mid-answer; the client hands that back at once
+/// rather than asking again), doubled again after [`GROW_AFTER`] pages that did, up to the size it started
+/// from but at most three quarters of the smallest size that failed while the app runs (a steady slow link
+/// would otherwise pay for a failed page every few). A link too slow for a whole page within the request timeout would
+/// otherwise be asked the same page again and again, and never get past it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PageSize {
     /// What a page starts at: the tests' size, else the server's default.
@@ -21,13 +23,15 @@ pub(crate) struct PageSize {
     servers: bool,
     now: u32,
     arrived: u32,
+    /// Pages of this many records or more have failed to arrive whole.
+    failed: Option<u32>,
 }
 
 impl PageSize {
     fn new(most: Option<u32>) -> Self {
         let servers = most.is_none();
         let most = most.unwrap_or(SYNC_PAGE_RECORDS).max(1);
-        Self { most, servers, now: most, arrived: 0 }
+        Self { most, servers, now: most, arrived: 0, failed: None }
     }
 
     /// The records a page has now.
@@ -43,14 +47,17 @@ impl PageSize {
     /// A page arrived whole.
     pub(crate) fn arrived(&mut self) {
         self.arrived += 1;
-        if self.arrived >= GROW_AFTER && self.now < self.most {
-            self.now = self.now.saturating_mul(2).min(self.most);
+        // Three quarters of the smallest size that failed: a size just under it would most likely fail too.
+        let most = self.failed.map_or(self.most, |f| self.most.min(f / 4 * 3).max(1));
+        if self.arrived >= GROW_AFTER && self.now < most {
+            self.now = self.now.saturating_mul(2).min(most);
             self.arrived = 0;
         }
     }
 
     /// A page did not arrive whole in time.
     pub(crate) fn too_slow(&mut self) {
+        self.failed = Some(self.failed.map_or(self.now, |f| f.min(self.now)));
         self.now = (self.now / 2).max(1);
         self.arrived = 0;
     }
@@ -91,27 +98,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_page_halves_when_it_cannot_arrive_and_grows_back_after_some_that_did() {
+    fn a_page_halves_when_it_cannot_arrive_and_grows_back_short_of_what_failed() {
         let mut p = PageSize::new(None);
         assert_eq!(p.now(), SYNC_PAGE_RECORDS, "the server's default at first");
+        assert_eq!(p.limit(), None, "which a request need not name");
         for _ in 0..4 {
             p.too_slow();
         }
         assert_eq!(p.now(), SYNC_PAGE_RECORDS / 16, "halved each time");
+        assert_eq!(p.limit(), Some(SYNC_PAGE_RECORDS / 16), "and then named");
         p.arrived();
         p.arrived();
         assert_eq!(p.now(), SYNC_PAGE_RECORDS / 16, "two pages are not yet a better link");
         p.arrived();
-        assert_eq!(p.now(), SYNC_PAGE_RECORDS / 8, "three in a row: twice as large");
-        p.too_slow();
-        assert_eq!(p.now(), SYNC_PAGE_RECORDS / 16, "and halved again at the next failure");
+        assert_eq!(
+            p.now(),
+            45,
+            "three in a row: larger again, but short of the smallest size that failed (62 records: 3/4 of it)"
+        );
         for _ in 0..100 {
             p.arrived();
         }
-        assert_eq!(p.now(), SYNC_PAGE_RECORDS, "never beyond where it started");
+        assert_eq!(p.now(), 45, "and never back to it: the link showed it cannot carry it");
+        let mut once = PageSize::new(None);
+        once.too_slow();
+        for _ in 0..30 {
+            once.arrived();
+        }
+        assert_eq!(once.now(), 375, "one failure at 500: it grows back to 375, not 500");
         for _ in 0..100 {
             p.too_slow();
         }
         assert_eq!(p.now(), 1, "never below one record");
+        for _ in 0..100 {
+            p.arrived();
+        }
+        assert_eq!(p.now(), 1, "and one record had failed too: it stays at the least there is");
+        let mut tests = PageSize::new(Some(9));
+        assert_eq!((tests.now(), tests.limit()), (9, Some(9)), "a size the tests set is always named");
+        tests.arrived();
+        assert_eq!(tests.now(), 9, "and never exceeded");
     }
 }

@@ -196,11 +196,15 @@ async fn home_with_every_deadline(store: &LocalStore, today: &str) -> Result<Hom
         }
     }
     let events = upcoming_events(store, &me, today).await?;
-    let names: std::collections::HashMap<String, String> = if events.is_empty() {
-        Default::default()
-    } else {
-        store.all::<Community>(RecordKind::Community).await?.into_iter().map(|c| (c.id, c.name)).collect()
-    };
+    // Only her communities' records, each once (every community on the device would grow with the country).
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (e, _) in &events {
+        if !names.contains_key(&e.community_id) {
+            if let Some(r) = store.record(RecordKind::Community, &e.community_id).await? {
+                names.insert(e.community_id.clone(), r.parse::<Community>()?.name);
+            }
+        }
+    }
     for (e, date) in events {
         deadlines.push(Deadline {
             date,

@@ -185,7 +185,13 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     })
     .await;
     let stored = format!("#storage-list li[data-id='{ID}'] .stored-size");
-    let size = find(&app, &stored, "the saved material, with its size").await.text().await.unwrap();
+    // (A size's number and unit are joined by a no-break space; `wait_text` read the total as spaces.)
+    let size = find(&app, &stored, "the saved material, with its size")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace('\u{a0}', " ");
     assert!(total.contains(&size), "one material saved: the total is its size ({total:?}, {size:?})");
     screenshots(&app, "81-penyimpanan").await;
     press(&app, "#storage-remove-all", "remove all").await;
