@@ -208,9 +208,10 @@ pub fn deadline_list(l: Locale, id: &'static str, deadlines: Vec<Deadline>) -> i
                                     Some(at) => view_model::time_label(l, at, zone),
                                     None => view_model::date_label(l, &d.date),
                                 }}</span>
-                                // The dot goes with what follows it (no-break space): a line never ends on it.
-                                " ·\u{a0}"<span class="deadline-title">{d.title}</span>
-                                {d.community_name.map(|c| view! { " ·\u{a0}"<span class="deadline-place">{c}</span> })}
+                                // Each part is one item of the wrapping row, its dot with it: a line never
+                                // ends on a dot.
+                                <span class="deadline-what">"· "<span class="deadline-title">{d.title}</span></span>
+                                {d.community_name.map(|c| view! { <span class="deadline-place">"· "{c}</span> })}
                             </span>
                         </A>
                     </li>
