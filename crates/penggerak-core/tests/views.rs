@@ -42,12 +42,31 @@ async fn the_home_screen_shows_where_the_teacher_stands_and_what_comes_next() {
         siti.store().all(RecordKind::Membership).await.unwrap();
     for d in &home.deadlines {
         match (&d.kind, &d.community) {
-            (DeadlineKind::Event, Some(c)) => assert!(
-                memberships.iter().any(|m| &m.community_id == c && m.user_id == "guru-siti"),
-                "{d:?}: her community"
-            ),
+            (DeadlineKind::Event, Some(c)) => {
+                assert!(
+                    memberships.iter().any(|m| &m.community_id == c && m.user_id == "guru-siti"),
+                    "{d:?}: her community"
+                );
+                // Named, and at its time: communities hold events of one title, and a list of titles alone
+                // read as one event repeated.
+                let community: penggerak_types::api::Community =
+                    siti.store().record(RecordKind::Community, c).await.unwrap().unwrap().parse().unwrap();
+                assert_eq!(d.community_name.as_deref(), Some(community.name.as_str()), "{d:?}");
+                let at = d.starts_at.as_deref().unwrap_or_else(|| panic!("{d:?}: an event without its time"));
+                let events: Vec<penggerak_types::api::CommunityEventRecord> =
+                    siti.store().all(RecordKind::CommunityEvent).await.unwrap();
+                assert!(
+                    events
+                        .iter()
+                        .any(|e| &e.community_id == c && e.event.title == d.title && e.event.starts_at == at),
+                    "{d:?}: the start is that event's"
+                );
+            }
             (DeadlineKind::Event, None) => panic!("{d:?}: an event without its community"),
-            (_, c) => assert_eq!(c, &None, "{d:?}"),
+            (_, c) => {
+                assert_eq!(c, &None, "{d:?}");
+                assert_eq!((&d.community_name, &d.starts_at), (&None, &None), "{d:?}: a date, not a time");
+            }
         }
     }
     assert!(home.deadlines.iter().any(|d| d.kind == DeadlineKind::Event), "the demo has events ahead");
