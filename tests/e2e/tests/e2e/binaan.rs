@@ -30,6 +30,14 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
         |t| t.contains("SD Negeri 1 Depok") && t.contains("Bambang Sutrisno"),
     )
     .await;
+    // Its counts take in everyone: the staff without a plan too (non-ASN teachers among them).
+    wait_text(
+        &app,
+        ".supervised-school[data-npsn='20401234'] .plan-counts",
+        "the plan counts, those without one included",
+        |t| t.contains("Tanpa rencana "),
+    )
+    .await;
     screenshots(&app, "80-binaan").await;
     press(&app, ".supervised-school[data-npsn='20401234'] a", "open the school").await;
     wait_text(&app, "#supervised-staff", "its staff, read-only", |t| t.contains("Siti Rahayu")).await;

@@ -210,6 +210,9 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     find(&app, "#staff-title", "Staf, from Beranda's count").await;
     open(&app, "kinerja", "#kinerja-title").await;
     wait_text(&app, "#approvals", "Siti's plan waits for him", |t| t.contains("Siti Rahayu")).await;
+    // With when she sent it (the oldest waits first).
+    wait_text(&app, "#approval-guru-siti .submitted", "when she sent it", |t| t.starts_with("diajukan "))
+        .await;
     screenshots(&app, "13-kinerja-persetujuan").await;
     press(&app, "#approval-guru-siti .review", "open Siti's plan to read it").await;
     wait_text(&app, "#member-title", "her page", |t| t == "Siti Rahayu, S.Pd.").await;
