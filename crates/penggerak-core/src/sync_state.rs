@@ -9,12 +9,12 @@ use tokio::sync::{watch, Mutex, Notify};
 /// Pages that must arrive whole in a row before the page asked for grows again (twice as large).
 const GROW_AFTER: u32 = 3;
 
-/// How many records a `/sync` page asks for, learned from the link: halved when a page could not arrive
-/// whole (the request timed out or the connection failed mid-answer; the client hands that back at once
-/// rather than asking again), doubled again after [`GROW_AFTER`] pages that did, up to the size it started
-/// from but at most three quarters of the smallest size that failed while the app runs (a steady slow link
-/// would otherwise pay for a failed page every few). A link too slow for a whole page within the request timeout would
-/// otherwise be asked the same page again and again, and never get past it.
+/// How many records a `/sync` page asks for, learned from the link. A link too slow for a whole page
+/// within the request timeout would otherwise be asked the same page again and again and never get past
+/// it. Halved when a page could not arrive whole (it timed out, or the connection failed mid-answer: the
+/// client hands that back at once rather than asking again); doubled after [`GROW_AFTER`] pages that
+/// arrived, up to where it started but, while the app runs, at most three quarters of the smallest size
+/// that failed (a steady slow link would otherwise pay for a failed page every few).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PageSize {
     /// What a page starts at: the tests' size, else the server's default.

@@ -364,7 +364,8 @@ pub struct StaffSummary {
     pub jp_done: u32,
     pub jp_target: u32,
     /// Where the person's performance plan of the current cycle stands; none for people without one
-    /// (non-ASN teachers, the principal).
+    /// (non-ASN teachers, the principal, and a civil servant who has not made this cycle's yet: see
+    /// [`StaffSummary::plan_not_submitted`]).
     pub kinerja_status: Option<crate::kinerja::PlanStatus>,
     /// When the person's device last synced, as the server saw it (RFC 3339, to the quarter hour; none if
     /// it never did). Only the server knows it: a summary made on a device has none.

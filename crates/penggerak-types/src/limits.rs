@@ -93,7 +93,7 @@ pub const SEARCH_HITS_PER_GROUP: usize = 3;
 pub const SEARCH_SNIPPET: usize = 240;
 /// A filter value in a query string (`topic`, `jenjang`, `province`), in characters.
 pub const FILTER: usize = 100;
-/// A `/sync` cursor, in bytes (`<seq>.<scope hash>`: about 90).
+/// A `/sync` cursor, in bytes (`<tx>_<seq>.<scope hash>.<changes left>`: at most 73).
 pub const CURSOR: usize = 128;
 
 /// Records in one `/sync` page when the client names no `limit`, and the most it may ask for.
