@@ -111,6 +111,7 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair>
     let family = uuid::Uuid::new_v4().to_string();
     let now = now_unix();
     let mut tx = state.db.begin().await?;
+    lock_user(state, &mut tx, user_id).await?;
     sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&family)
         .bind(user_id)
@@ -137,6 +138,18 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<TokenPair>
     let pair = store_pair(state, &mut tx, &family, now, new_token(), new_token()).await?;
     tx.commit().await?;
     Ok(pair)
+}
+
+/// On PostgreSQL, locks user `user_id`'s row for the transaction: what starts a session (and may end the
+/// oldest ones) and what rotates a refresh token take it first, so they follow each other per user.
+/// Without it a refresh could store its new tokens in a family a sign-in was ending, whose deletion then
+/// failed on them (the sign-in answered 500). `FOR NO KEY UPDATE`: rows that merely refer to the user
+/// (a new session's) are not held up by it. SQLite's `BEGIN IMMEDIATE` serialises writers already.
+async fn lock_user(state: &AppState, tx: &mut sqlx::AnyConnection, user_id: &str) -> Result<()> {
+    if state.db.backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE").bind(user_id).execute(tx).await?;
+    }
+    Ok(())
 }
 
 /// When a session family started at `created_at` ends for good, however often it is refreshed.
@@ -227,6 +240,18 @@ struct RefreshRow {
 /// so racing refreshes see each other's rotation instead of both rotating.
 pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair, String)> {
     let mut tx = state.db.begin().await?;
+    // Whose token it is, to take the user's lock before the token's (the order sign-in takes them in).
+    let owner: Option<(String,)> = sqlx::query_as(
+        "SELECT f.user_id FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id
+         WHERE r.token_hash = $1",
+    )
+    .bind(token_hash(refresh_token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((owner,)) = owner else {
+        return Err(session_expired());
+    };
+    lock_user(state, &mut tx, &owner).await?;
     let lock = if state.db.backend == Backend::Postgres { " FOR UPDATE OF r" } else { "" };
     let row: Option<RefreshRow> = sqlx::query_as(&format!(
         "SELECT r.family_id, r.expires_at, r.used_at, r.successor_salt, f.revoked_at, f.user_id, f.created_at

@@ -508,3 +508,88 @@ async fn an_account_keeps_its_newest_sessions_and_the_older_end() {
     assert_eq!(n, MAX_SESSIONS_PER_USER, "no more sessions are stored than are kept");
     db.pool.close().await;
 }
+
+/// A refresh racing the sign-in that ends its session (the account at its session cap) leaves both
+/// answered: the sign-in succeeds and the refresh is refused as an ended session. On PostgreSQL the refresh
+/// could store its new tokens in the family the sign-in was ending, whose deletion then failed on them:
+/// the sign-in answered 500. The sign-in is held inside its transaction (a third connection holds the row
+/// it deletes first) while the refresh runs. SQLite serialises writers (`BEGIN IMMEDIATE`): there the two
+/// cannot interleave, and this test has nothing to hold.
+#[tokio::test]
+async fn a_refresh_racing_the_sign_in_that_ends_its_session_leaves_both_answered() {
+    use penggerak_server::auth::{token_hash, MAX_SESSIONS_PER_USER};
+    use penggerak_server::db::Backend;
+    let s = TestServer::start();
+    let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
+    if db.backend != Backend::Postgres {
+        return;
+    }
+    let c = reqwest::Client::new();
+    // The account at its cap, the first session a second older: the next sign-in ends that one.
+    let mut sessions = Vec::new();
+    for i in 0..MAX_SESSIONS_PER_USER {
+        if i == 1 {
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
+        sessions.push(sign_in(&c, &s).await.tokens);
+    }
+    let oldest = sessions[0].clone();
+    let mut hold = db.pool.begin().await.unwrap();
+    sqlx::query("SELECT token_hash FROM access_tokens WHERE token_hash = $1 FOR UPDATE")
+        .bind(token_hash(&oldest.access_token))
+        .execute(&mut *hold)
+        .await
+        .unwrap();
+    let signing_in = {
+        let (c, url) = (c.clone(), s.base_url());
+        tokio::spawn(async move {
+            c.post(format!("{url}/api/v1/auth/login"))
+                .json(&json!({"identifier": SITI_NUPTK, "password": DEMO_PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+        })
+    };
+    // Until the sign-in waits on that row, in the middle of ending the oldest session.
+    let mut waited = Duration::ZERO;
+    loop {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM access_tokens%'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        if n > 0 {
+            break;
+        }
+        assert!(waited < Duration::from_secs(60), "the sign-in never reached the held row");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    // The refresh meanwhile, given time to get as far as it can before the sign-in goes on.
+    let refreshing = {
+        let (c, url, token) = (c.clone(), s.base_url(), oldest.refresh_token.clone());
+        tokio::spawn(async move {
+            c.post(format!("{url}/api/v1/auth/refresh"))
+                .json(&json!({"refresh_token": token}))
+                .send()
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    hold.rollback().await.unwrap();
+    let signed_in = signing_in.await.unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK, "the sign-in is answered whatever the refresh did");
+    expect_error(refreshing.await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired).await;
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM session_families f JOIN users u ON u.id = f.user_id WHERE u.nuptk = $1",
+    )
+    .bind(SITI_NUPTK)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(n, MAX_SESSIONS_PER_USER, "the session cap still holds");
+    db.pool.close().await;
+}
