@@ -10,7 +10,7 @@ use penggerak_types::ipc::{
     PeerArgs, PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage,
     ResolveArgs, SaveDraftArgs, SearchArgs, SearchResults, SearchScope, SessionState, SetPreferencesArgs,
     Sharing, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView, StaffView,
-    SupervisedStaffArgs, SyncStatus, SYNC_STATUS_EVENT,
+    SupervisedStaffArgs, SupervisorHome, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -281,6 +281,11 @@ pub async fn supervision() -> Result<Fetched<Vec<SupervisedSchool>>, ApiError> {
     call(cmd::SUPERVISION, &NoArgs {}).await
 }
 
+/// For a pengawas: her schools summed up for Beranda, from the last copy on the device.
+pub async fn supervisor_home() -> Result<Option<SupervisorHome>, ApiError> {
+    call(cmd::SUPERVISOR_HOME, &NoArgs {}).await
+}
+
 /// For a pengawas: one of her schools' staff.
 pub async fn supervised_staff(npsn: String) -> Result<Fetched<Vec<StaffSummary>>, ApiError> {
     call(cmd::SUPERVISED_STAFF, &SupervisedStaffArgs { npsn }).await
@@ -294,6 +299,12 @@ pub async fn staff_member(id: String) -> Result<StaffMemberView, ApiError> {
 /// Downloads what the device lacks of a material, for reading offline.
 pub async fn save_material(id: String) -> Result<(), ApiError> {
     call::<_, MaterialReader>(cmd::SAVE_MATERIAL, &MaterialArgs { id }).await.map(|_| ())
+}
+
+/// The same on the connection the device has now, though "Hanya unduh lewat Wi-Fi" held it (the user
+/// asked for it).
+pub async fn save_material_anyway(id: String) -> Result<(), ApiError> {
+    call::<_, MaterialReader>(cmd::SAVE_MATERIAL_ANYWAY, &MaterialArgs { id }).await.map(|_| ())
 }
 
 /// Opens a saved material's file in the device's own viewer (the opener plugin; the capability allows

@@ -244,6 +244,14 @@ impl Engine {
         self.save_now(id).await
     }
 
+    /// Downloads material `id` now on whatever connection the device has, because the user asked for it
+    /// knowing that: the one-off answer to a download held by "Hanya unduh lewat Wi-Fi" (the setting stays
+    /// on). The free-space check and everything else of [`Self::save_material`] still hold.
+    pub async fn save_material_anyway(&self, id: &str) -> Result<MaterialReader, CoreError> {
+        let id = checked(id)?;
+        self.save_now(id).await
+    }
+
     /// Whether a download the user asked for may start now: not while "Hanya unduh lewat Wi-Fi" is on and
     /// the connection is metered or unknown (`waits_for_wifi`, with the connection). Materials and the
     /// app's own updates alike.

@@ -6,10 +6,11 @@
 //! Owns: those copies (in `sync_meta`, forgotten at sign-out like all of an account's data; one per
 //! school at most, for the schools the server lists as hers).
 
-use crate::{CoreError, Engine};
+use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::ClientError;
-use penggerak_types::api::{StaffSummary, SupervisedSchool};
-use penggerak_types::ipc::Fetched;
+use penggerak_types::api::{Role, StaffSummary, SupervisedSchool};
+use penggerak_types::ipc::{Fetched, SupervisorHome};
+use penggerak_types::kinerja::PlanStatus;
 use penggerak_types::route;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -18,6 +19,36 @@ const SCHOOLS: &str = "fetched:supervision";
 
 fn staff_key(npsn: &str) -> String {
     format!("fetched:supervision:{npsn}")
+}
+
+/// Her schools summed up for Beranda, from the last copy of Sekolah binaan kept here (no request: Beranda
+/// is drawn from the device); all zeros and no date when there is no copy, or it cannot be read.
+async fn supervisor_home(store: &LocalStore) -> Result<SupervisorHome, CoreError> {
+    let kept = store.meta(SCHOOLS).await?.and_then(|j| {
+        serde_json::from_str::<Fetched<Vec<SupervisedSchool>>>(&j)
+            .inspect_err(|e| tracing::warn!(error = %e, "the kept copy of Sekolah binaan is unreadable"))
+            .ok()
+    });
+    let Some(kept) = kept else {
+        return Ok(SupervisorHome { plans: vec![0; PlanStatus::ALL.len()], ..SupervisorHome::default() });
+    };
+    let mut home = SupervisorHome {
+        fetched_at: Some(kept.fetched_at),
+        plans: vec![0; PlanStatus::ALL.len()],
+        ..SupervisorHome::default()
+    };
+    for s in &kept.value {
+        home.schools += 1;
+        home.staff += s.staff;
+        for (sum, n) in home.plans.iter_mut().zip(&s.plans) {
+            *sum += n;
+        }
+        home.without_plan += s.without_plan;
+        home.jp_reached += s.jp_reached;
+        home.with_jp_target += s.with_jp_target;
+        home.without_principal += u32::from(s.principal.is_none());
+    }
+    Ok(home)
 }
 
 impl Engine {
@@ -54,6 +85,9 @@ impl Engine {
                 Ok(kept)
             }
             Err(CoreError::Client(e @ (ClientError::Offline { .. } | ClientError::Unavailable { .. }))) => {
+                // The sync loop may not know yet (its last pass went well): woken, it finds out too, so the
+                // top bar does not say "Tersinkron" beside a page saying the server cannot be reached.
+                self.wake_sync();
                 let kept = store.meta(key).await?.and_then(|j| serde_json::from_str::<Fetched<T>>(&j).ok());
                 match kept {
                     Some(k) => Ok(Fetched { offline: true, ..k }),
@@ -62,6 +96,15 @@ impl Engine {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// A pengawas's schools summed up for her Beranda, from the last copy kept here (no request); `None`
+    /// for anyone else.
+    pub async fn supervisor_home(&self) -> Result<Option<SupervisorHome>, CoreError> {
+        if self.store().profile().await?.role != Role::Pengawas {
+            return Ok(None);
+        }
+        Ok(Some(supervisor_home(self.store()).await?))
     }
 
     /// A pengawas's schools, each summed up (fetched now, or the last copy when offline).

@@ -419,11 +419,23 @@ async fn wifi_only_holds_a_download_while_the_connection_is_metered() {
     assert_eq!(session.data_use().await.unwrap().connection, Connection::Unknown, "what Pengaturan is told");
     network.set(Connection::Unmetered);
     assert_eq!(session.save_material("materi-02").await.unwrap().item.saved, Saved::Yes, "on Wi-Fi it goes");
+    // Asked for anyway on a connection the device cannot name (where a phone's platform cannot tell, every
+    // download would wait for ever): this one goes, and the setting stays on for the rest.
+    network.set(Connection::Unknown);
+    let down = proxy.bytes().0;
+    assert_eq!(session.save_material_anyway("materi-03").await.unwrap().item.saved, Saved::Yes);
+    assert!(proxy.bytes().0 > down, "fetched over that connection");
+    assert!(session.preferences().await.unwrap().wifi_only, "the setting is still on");
+    let e = session.save_material("materi-05").await.unwrap_err().to_api_error();
+    assert!(
+        matches!(e.reason, Some(penggerak_types::Reason::WaitsForWifi { .. })),
+        "the next one waits: {e:?}"
+    );
     // Off again: a metered connection downloads.
     network.set(Connection::Metered);
     let off = PreferencesChange { wifi_only: Some(false), ..Default::default() };
     session.set_preferences(off).await.unwrap();
-    assert_eq!(session.save_material("materi-03").await.unwrap().item.saved, Saved::Yes);
+    assert_eq!(session.save_material("materi-04").await.unwrap().item.saved, Saved::Yes);
 }
 
 /// The real probe asks NetworkManager over D-Bus: here a stand-in serving its `Metered` property on a

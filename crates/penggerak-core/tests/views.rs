@@ -885,8 +885,27 @@ async fn a_pengawas_sees_her_schools_and_the_last_copy_offline() {
     let mut server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let dewi = signed_in(dir.path(), &server, "dewi.kusumawardani@demo.penggerak.id").await;
+    let before = dewi.supervisor_home().await.unwrap().expect("a pengawas's Beranda sums up her schools");
+    assert_eq!(before.fetched_at, None, "Beranda fetches nothing: no copy until Sekolah binaan is opened");
+    assert_eq!((before.schools, before.staff), (0, 0));
     let online = dewi.supervision().await.unwrap();
     assert!(!online.offline && !online.fetched_at.is_empty());
+    // Beranda sums up the copy just kept: every school, every person, every plan status.
+    let home = dewi.supervisor_home().await.unwrap().unwrap();
+    assert_eq!(home.fetched_at.as_ref(), Some(&online.fetched_at), "dated as the copy it sums up");
+    assert_eq!(home.schools, 3);
+    assert_eq!(home.staff, online.value.iter().map(|s| s.staff).sum::<u32>());
+    for (i, n) in home.plans.iter().enumerate() {
+        assert_eq!(*n, online.value.iter().map(|s| s.plans[i]).sum::<u32>(), "plans in status {i}");
+    }
+    assert_eq!(
+        home.plans.iter().sum::<u32>() + home.without_plan,
+        home.staff,
+        "everyone counted once: with a plan in some status, or without one"
+    );
+    assert_eq!(home.jp_reached, online.value.iter().map(|s| s.jp_reached).sum::<u32>());
+    assert_eq!(home.with_jp_target, online.value.iter().map(|s| s.with_jp_target).sum::<u32>());
+    assert!(home.staff > 0 && home.with_jp_target > 0, "the demo's schools have staff with JP targets");
     let npsns: Vec<&str> = online.value.iter().map(|s| s.school.npsn.as_str()).collect();
     assert_eq!(npsns, ["20401234", "20405678", "20407890"], "her three Sleman schools");
     let staff = dewi.supervised_staff("20401234").await.unwrap();
@@ -895,6 +914,7 @@ async fn a_pengawas_sees_her_schools_and_the_last_copy_offline() {
     server.stop();
     let offline = dewi.supervision().await.unwrap();
     assert!(offline.offline, "the server is down: the copy kept from before, marked as such");
+    assert_eq!(dewi.supervisor_home().await.unwrap(), Some(home), "offline, Beranda sums up the same copy");
     assert_eq!((offline.value, offline.fetched_at), (online.value, online.fetched_at), "dated when fetched");
     assert_eq!(dewi.supervised_staff("20401234").await.unwrap().value, staff.value);
     let never = dewi.supervised_staff("20405678").await.unwrap_err();
@@ -904,6 +924,7 @@ async fn a_pengawas_sees_her_schools_and_the_last_copy_offline() {
     let dir = tempfile::tempdir().unwrap();
     let siti = signed_in(dir.path(), &server, "3471765432100001").await;
     assert_eq!(siti.supervision().await.unwrap_err().to_api_error().code, ErrorCode::Forbidden);
+    assert_eq!(siti.supervisor_home().await.unwrap(), None, "a teacher's Beranda has no schools");
 }
 
 /// "Tambah kegiatan": the screen leaves the id to the engine, which picks a UUID; the activity shows at

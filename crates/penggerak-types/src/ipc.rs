@@ -35,6 +35,7 @@ pub mod cmd {
     pub const MATERIALS: &str = "materials";
     pub const MATERIAL: &str = "material";
     pub const SAVE_MATERIAL: &str = "save_material";
+    pub const SAVE_MATERIAL_ANYWAY: &str = "save_material_anyway";
     pub const REMOVE_MATERIAL: &str = "remove_material";
     pub const SEARCH: &str = "search";
     pub const REMOVE_ALL_MATERIALS: &str = "remove_all_materials";
@@ -44,6 +45,7 @@ pub mod cmd {
     pub const TAKE_NEWS: &str = "take_news";
     pub const EXPORT_STAFF: &str = "export_staff";
     pub const SUPERVISION: &str = "supervision";
+    pub const SUPERVISOR_HOME: &str = "supervisor_home";
     pub const SUPERVISED_STAFF: &str = "supervised_staff";
     pub const SHARING: &str = "sharing";
     pub const ADD_PEER: &str = "add_peer";
@@ -83,6 +85,7 @@ pub mod cmd {
         MATERIALS,
         MATERIAL,
         SAVE_MATERIAL,
+        SAVE_MATERIAL_ANYWAY,
         REMOVE_MATERIAL,
         SEARCH,
         REMOVE_ALL_MATERIALS,
@@ -92,6 +95,7 @@ pub mod cmd {
         TAKE_NEWS,
         EXPORT_STAFF,
         SUPERVISION,
+        SUPERVISOR_HOME,
         SUPERVISED_STAFF,
         SHARING,
         ADD_PEER,
@@ -243,6 +247,27 @@ pub struct Home {
     /// For a principal: what else in the cycle waits for him ("Menunggu Anda" on Beranda).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_principal: Option<PrincipalWaits>,
+}
+
+/// A pengawas's schools summed up for her Beranda (`supervisor_home`), from the last copy of Sekolah binaan
+/// kept on the device (Beranda makes no request of its own): all zeros and no date when she has not
+/// opened it on this device yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisorHome {
+    /// When that copy was fetched (RFC 3339); `None` when there is none.
+    pub fetched_at: Option<String>,
+    pub schools: u32,
+    /// Their teachers and principals.
+    pub staff: u32,
+    /// Plans of the current cycle in each status, summed over her schools, in
+    /// [`crate::kinerja::PlanStatus::ALL`]'s order, and staff without a plan.
+    pub plans: Vec<u32>,
+    pub without_plan: u32,
+    /// Staff with a JP target who reached it, and staff with a target.
+    pub jp_reached: u32,
+    pub with_jp_target: u32,
+    /// Schools without a principal.
+    pub without_principal: u32,
 }
 
 /// What waits for a principal in his school, counted from his device's records: the first-screen
@@ -651,7 +676,7 @@ pub struct SavedFile {
     pub path: Option<String>,
 }
 
-/// Arguments of `material`, `save_material` and `remove_material`.
+/// Arguments of `material`, `save_material`, `save_material_anyway` and `remove_material`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialArgs {
     pub id: String,

@@ -1,5 +1,6 @@
 //! `materials` (the catalogue on the device and what of each is saved), `material` (one, to read, from
-//! the device), `save_material` (download what the device lacks of it) and `remove_material`; `search`
+//! the device), `save_material` (download what the device lacks of it), `save_material_anyway` (the same
+//! past "Hanya unduh lewat Wi-Fi", asked for) and `remove_material`; `search`
 //! (what the device holds, materials or everything); `remove_all_materials` (Penyimpanan's "Hapus semua");
 //! `download_later` (mark a material to fetch on Wi-Fi, or unmark it).
 
@@ -22,6 +23,16 @@ pub async fn material(engine: State<'_, Arc<Engine>>, id: String) -> Result<Mate
 #[tauri::command]
 pub async fn save_material(engine: State<'_, Arc<Engine>>, id: String) -> Result<MaterialReader, ApiError> {
     Ok(engine.save_material(&id).await?)
+}
+
+/// The same on the connection the device has now, Wi-Fi or not: the user asked for it with the download held
+/// by "Hanya unduh lewat Wi-Fi".
+#[tauri::command]
+pub async fn save_material_anyway(
+    engine: State<'_, Arc<Engine>>,
+    id: String,
+) -> Result<MaterialReader, ApiError> {
+    Ok(engine.save_material_anyway(&id).await?)
 }
 
 #[tauri::command]

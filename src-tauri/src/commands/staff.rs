@@ -1,10 +1,10 @@
 //! `staff` and `staff_member`: a principal's staff at a glance, and one staff member's page (both read
 //! from the store on his device; his decisions go through `act`); `export_staff`: the table as CSV where
-//! he chooses; `supervision` and `supervised_staff`: a pengawas's schools.
+//! he chooses; `supervision`, `supervisor_home` and `supervised_staff`: a pengawas's schools.
 
 use penggerak_core::Engine;
 use penggerak_types::api::{StaffSummary, SupervisedSchool};
-use penggerak_types::ipc::{Fetched, StaffMemberView, StaffView};
+use penggerak_types::ipc::{Fetched, StaffMemberView, StaffView, SupervisorHome};
 use penggerak_types::ApiError;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
@@ -43,6 +43,13 @@ pub async fn export_staff<R: Runtime>(
 #[tauri::command]
 pub async fn supervision(engine: State<'_, Arc<Engine>>) -> Result<Fetched<Vec<SupervisedSchool>>, ApiError> {
     Ok(engine.supervision().await?)
+}
+
+/// For a pengawas: her schools summed up for Beranda, from the last copy on the device; `None` for anyone
+/// else.
+#[tauri::command]
+pub async fn supervisor_home(engine: State<'_, Arc<Engine>>) -> Result<Option<SupervisorHome>, ApiError> {
+    Ok(engine.supervisor_home().await?)
 }
 
 /// For a pengawas: one of her schools' staff, read-only.

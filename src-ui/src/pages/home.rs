@@ -14,8 +14,9 @@ use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_icons::Icon;
 use leptos_router::components::A;
-use penggerak_types::api::Profile;
+use penggerak_types::api::{Profile, Role};
 use penggerak_types::ipc::{Deadline, DeadlineKind, Home as HomeData, PrincipalWaits, SearchScope};
+use penggerak_types::zone::Zone;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -41,7 +42,7 @@ pub fn Home() -> impl IntoView {
             <p class="welcome">{t!(i18n, welcome)}</p>
             <p id="user-name" class="user-name">{profile.full_name.clone()}</p>
             <p class="identity">{identity}</p>
-            <p class="school">{school}</p>
+            {move || school().map(|s| view! { <p class="school">{s}</p> })}
             {
                 let l = i18n.get_locale_untracked();
                 let (search, results) = crate::pages::search::search_box(
@@ -118,8 +119,16 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         }
         None => view! { <p>{td_string!(l, programme_none)}</p> }.into_any(),
     };
-    let percent = view_model::jp_percent(h.jp_done, h.jp_target);
-    let jp = view_model::jp_progress(l, h.jp_done, h.jp_target);
+    // Without a plan this year there is no progress to draw ("0 dari 0 JP" says nothing).
+    let jp = if h.jp_target == 0 {
+        td_string!(l, pkb_none).to_owned()
+    } else {
+        view_model::jp_progress(l, h.jp_done, h.jp_target)
+    };
+    let bar = (h.jp_target > 0).then(|| {
+        let percent = view_model::jp_percent(h.jp_done, h.jp_target);
+        view! { <progress id="jp-progress" max="100" value=percent aria-label=td_string!(l, pkb_heading)></progress> }
+    });
     let kinerja = match h.kinerja_status {
         Some(s) => td_string!(l, kinerja_status, status = view_model::plan_status_label(l, s)).to_string(),
         None => td_string!(l, kinerja_none).to_owned(),
@@ -147,13 +156,18 @@ fn summary(l: Locale, h: HomeData) -> impl IntoView {
         .for_principal
         .filter(|w| *w != PrincipalWaits::default())
         .map(|w| Suspend::new(principal_waits(l, w)));
+    // For a pengawas, her schools: lazily loaded too, and read by that module (a teacher's Beranda neither
+    // loads nor asks for them).
+    let schools = (h.profile.role == Role::Pengawas)
+        .then(|| Suspend::new(supervisor_home(l, expect_context::<PageContext>().zone())));
     view! {
         {next}
         {waits}
+        {schools}
         <h2>{td_string!(l, programme_heading)}</h2>
         {programme}
         <h2>{td_string!(l, pkb_heading)}</h2>
-        <progress id="jp-progress" max="100" value=percent aria-label=td_string!(l, pkb_heading)></progress>
+        {bar}
         <p id="jp-line">{jp}</p>
         <h2>{td_string!(l, deadlines_heading)}</h2>
         {deadlines}
@@ -179,6 +193,54 @@ async fn principal_waits(l: Locale, w: PrincipalWaits) -> AnyView {
                     <li><A href="/staf"><span class="count">{n}</span>" "{label}</A></li>
                 }).collect_view()}
             </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// A pengawas's schools summed up (from the last copy of Sekolah binaan on the device, dated), and the way
+/// to them; before she has opened them here, that she should. Lazily loaded (`#[lazy]`).
+#[lazy]
+async fn supervisor_home(l: Locale, zone: Zone) -> AnyView {
+    let s = match ipc::supervisor_home().await {
+        Ok(Some(s)) => s,
+        Ok(None) => return ().into_any(),
+        Err(e) => return view! { <p class="error">{view_model::error_text(l, &e)}</p> }.into_any(),
+    };
+    let body = match &s.fetched_at {
+        None => view! { <p id="supervisor-none">{td_string!(l, supervisor_no_copy)}</p> }.into_any(),
+        Some(at) => {
+            let schools = crate::counted!(
+                l,
+                s.schools,
+                supervisor_schools_singular,
+                supervisor_schools_plural,
+                count = s.schools
+            );
+            let staff = td_string!(l, staff_count, count = s.staff).to_string();
+            let jp =
+                td_string!(l, staff_jp_reached, reached = s.jp_reached, of = s.with_jp_target).to_string();
+            let headless = (s.without_principal > 0).then(|| {
+                let n = s.without_principal;
+                view! {
+                    <p class="badge warn">{crate::counted!(l, n, supervisor_without_principal_singular, supervisor_without_principal_plural, count = n)}</p>
+                }
+            });
+            view! {
+                <p id="supervisor-figures"><strong>{schools}</strong>" · "{staff}</p>
+                <p id="supervisor-plans" class="plan-counts">{view_model::plan_counts(l, &s.plans, s.without_plan)}</p>
+                <p>{jp}</p>
+                {headless}
+                <p class="muted">{td_string!(l, fetched_at, when = view_model::time_label(l, at, zone)).to_string()}</p>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section id="supervisor-home" class="note waits" aria-labelledby="supervisor-title">
+            <h2 id="supervisor-title">{td_string!(l, supervision_title)}</h2>
+            {body}
+            <A href="/binaan" attr:id="supervisor-open" attr:class="button primary">{td_string!(l, supervisor_open)}</A>
         </section>
     }
     .into_any()

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use penggerak_types::ipc::{MaterialReader, Saved};
-use penggerak_types::ErrorCode;
+use penggerak_types::{ErrorCode, Reason};
 use std::time::Duration;
 
 /// How often a running download's progress is read from the device (a local read; no network).
@@ -43,11 +43,21 @@ pub fn Material() -> impl IntoView {
     let progress = LocalResource::new(move || ipc::material(id()));
     let error = RwSignal::new(None::<String>);
     let save = ctx.action(error, ipc::save_material);
+    // A download held by "Hanya unduh lewat Wi-Fi" can still go now, on this connection, if she says so.
+    let anyway = ctx.action(error, ipc::save_material_anyway);
+    let held = Memo::new(move |_| {
+        !anyway.pending().get()
+            && save
+                .value()
+                .with(|v| matches!(v, Some(Err(e)) if matches!(e.reason, Some(Reason::WaitsForWifi { .. }))))
+            && anyway.value().with(|v| !matches!(v, Some(Ok(()))))
+    });
+    let downloading = move || save.pending().get() || anyway.pending().get();
     let remove = ctx.action(error, ipc::remove_material);
     let later = ctx.action(error, ipc::download_later);
     let ticker = StoredValue::new(None::<IntervalHandle>);
     Effect::new(move |_| {
-        let running = save.pending().get();
+        let running = downloading();
         if let Some(t) = ticker.get_value() {
             t.clear();
             ticker.set_value(None);
@@ -64,13 +74,13 @@ pub fn Material() -> impl IntoView {
     });
     // A save that failed may still have brought part of the material: show how much.
     Effect::new(move |_| {
-        if let Some(Err(_)) = save.value().get() {
+        if matches!(save.value().get(), Some(Err(_))) || matches!(anyway.value().get(), Some(Err(_))) {
             data.refetch();
         }
     });
-    let busy = move || save.pending().get() || remove.pending().get() || later.pending().get();
+    let busy = move || downloading() || remove.pending().get() || later.pending().get();
     let progress_line = move || {
-        save.pending().get().then(|| {
+        downloading().then(|| {
             progress.get().and_then(Result::ok).map(|r| {
                 let total = r.item.material.download_size().max(1);
                 let label = view_model::saving_label(l, &r.item);
@@ -87,6 +97,10 @@ pub fn Material() -> impl IntoView {
         <section class="card material-page" aria-labelledby="material-title">
             <A href="/materi">{td_string!(l, back_to_materials)}</A>
             <p id="material-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            {move || held.get().then(|| view! {
+                <p><button id="save-anyway" class="secondary" disabled=busy
+                    on:click=move |_| { anyway.dispatch(id()); }>{td_string!(l, save_anyway)}</button></p>
+            })}
             <p id="material-progress" role="status">{progress_line}</p>
             <Transition fallback=move || view! { <p class="status">{td_string!(l, loading)}</p> }>
                 <ErrorBoundary fallback=errors_view>

@@ -11,7 +11,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use penggerak_types::api::{StaffSummary, SupervisedSchool};
 use penggerak_types::ipc::Fetched;
-use penggerak_types::kinerja::PlanStatus;
 use penggerak_types::zone::Zone;
 
 /// "Diperbarui 2 Des 2026 09.15 WIB", and that it is the last copy when the server cannot be reached.
@@ -45,18 +44,7 @@ pub fn Binaan() -> impl IntoView {
 }
 
 fn school(l: Locale, s: SupervisedSchool) -> impl IntoView {
-    let counts = PlanStatus::ALL
-        .iter()
-        .zip(&s.plans)
-        .filter(|(_, n)| **n > 0)
-        // A status and its count are never split across lines (no-break space).
-        .map(|(st, n)| format!("{}\u{a0}{n}", view_model::plan_status_label(l, *st)))
-        // Everyone is counted: staff without a plan too (non-ASN teachers, and those who made none).
-        .chain(
-            (s.without_plan > 0).then(|| format!("{}\u{a0}{}", td_string!(l, staff_no_plan), s.without_plan)),
-        )
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let counts = view_model::plan_counts(l, &s.plans, s.without_plan);
     view! {
         <li class="staff-row supervised-school" data-npsn=s.school.npsn.clone()>
             <A href=format!("/binaan/{}", s.school.npsn)><strong>{s.school.name.clone()}</strong></A>

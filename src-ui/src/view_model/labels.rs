@@ -95,10 +95,13 @@ pub fn identity_line(l: Locale, p: &Profile) -> String {
 }
 
 /// "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta", or a notice that no school is linked.
-pub fn school_line(l: Locale, p: &Profile) -> String {
+/// The user's school; that there is none yet, as a gap to fill; nothing for a pengawas without one (she
+/// works for the education office and supervises schools, she is not missing one).
+pub fn school_line(l: Locale, p: &Profile) -> Option<String> {
     match &p.school {
-        Some(s) => format!("{} — {}, {}", s.name, s.regency, s.province),
-        None => td_string!(l, no_school).to_owned(),
+        Some(s) => Some(format!("{} — {}, {}", s.name, s.regency, s.province)),
+        None if p.role == Role::Pengawas => None,
+        None => Some(td_string!(l, no_school).to_owned()),
     }
 }
 
@@ -209,7 +212,9 @@ mod tests {
         p.nip = Some("1987".into());
         p.role = Role::KepalaSekolah;
         assert_eq!(identity_line(ID, &p), "Kepala sekolah · NIP 1987");
-        assert_eq!(school_line(ID, &p), "Belum terhubung ke satuan pendidikan");
+        assert_eq!(school_line(ID, &p).as_deref(), Some("Belum terhubung ke satuan pendidikan"));
+        p.role = Role::Pengawas;
+        assert_eq!(school_line(ID, &p), None, "a pengawas without a school is not missing one");
         p.school = Some(School {
             npsn: "1".into(),
             name: "SD Negeri 1 Depok".into(),
@@ -218,7 +223,11 @@ mod tests {
             regency: "Kabupaten Sleman".into(),
             principal_id: None,
         });
-        assert_eq!(school_line(EN, &p), "SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta", "names stay");
+        assert_eq!(
+            school_line(EN, &p).as_deref(),
+            Some("SD Negeri 1 Depok — Kabupaten Sleman, DI Yogyakarta"),
+            "names stay"
+        );
     }
 
     #[test]

@@ -7,6 +7,21 @@ use penggerak_types::api::Employment;
 use penggerak_types::ipc::StaffRow;
 use penggerak_types::kinerja::PlanStatus;
 
+/// A school's (or her schools') plans by status and the staff without one, as a pengawas reads them:
+/// "Draf\u{a0}2 · Perlu disetujui\u{a0}1 · Tanpa rencana\u{a0}4". What is zero is left out; a status and
+/// its count are never split across lines (no-break space). `plans` in [`PlanStatus::ALL`]'s order.
+pub fn plan_counts(l: Locale, plans: &[u32], without_plan: u32) -> String {
+    PlanStatus::ALL
+        .iter()
+        .zip(plans)
+        .filter(|(_, n)| **n > 0)
+        .map(|(st, n)| format!("{}\u{a0}{n}", super::plan_status_label(l, *st)))
+        // Everyone is counted: staff without a plan too (non-ASN teachers, and those who made none).
+        .chain((without_plan > 0).then(|| format!("{}\u{a0}{without_plan}", td_string!(l, staff_no_plan))))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// Which staff the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StaffShow {
@@ -286,5 +301,16 @@ mod tests {
         for s in StaffSort::ALL {
             assert_eq!(StaffSort::from_code(s.code()), s, "the select's value round-trips");
         }
+    }
+
+    #[test]
+    fn plan_counts_leave_out_zeros_and_keep_each_label_with_its_number() {
+        let l = crate::i18n::Locale::id;
+        assert_eq!(
+            plan_counts(l, &[2, 0, 1, 0, 5], 4),
+            "Draf\u{a0}2 · Dikembalikan\u{a0}1 · Disepakati\u{a0}5 · Tanpa rencana\u{a0}4"
+        );
+        assert_eq!(plan_counts(l, &[0, 3, 0, 0, 0], 0), "Perlu disetujui\u{a0}3", "no one without a plan");
+        assert_eq!(plan_counts(l, &[0; 5], 0), "", "nobody: nothing to say");
     }
 }

@@ -1,4 +1,5 @@
-//! A pengawas in the real app: Dr. Dewi signs in and finds her supervised schools (the Sleman three, never
+//! A pengawas in the real app: Dr. Dewi signs in to a Beranda that leads to her schools (and, once she has
+//! opened them, sums them up, offline too), finds her supervised schools (the Sleman three, never
 //! a Bali school) with their figures, opens SD Negeri 1 Depok's staff (read-only), sees the same in
 //! English; then, with the server down, the app still shows the last copy, saying so.
 
@@ -13,7 +14,15 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     let mut server = penggerak_e2e::start_server();
     let driver = Driver::start(&server.base_url());
     let app = driver.signed_in(DEWI, DEMO_PASSWORD, "Dr. Dewi Kusumawardani, M.Pd.").await;
-    open(&app, "binaan", "#supervision-title").await;
+    // Her Beranda is about her schools: before she has opened them on this device, it says so (Beranda
+    // fetches nothing) and leads there.
+    wait_text(&app, "#supervisor-none", "no copy of her schools yet, said so", |t| {
+        t.starts_with("Sekolah binaan Anda belum ada di perangkat ini")
+    })
+    .await;
+    screenshots(&app, "79-binaan-beranda-kosong").await;
+    press(&app, "#supervisor-open", "Lihat sekolah binaan").await;
+    wait_text(&app, "#supervision-title", "Sekolah binaan from Beranda", |t| t == "Sekolah binaan").await;
     find(&app, ".supervised-school", "her schools").await;
     let npsns: Vec<String> = {
         let mut out = Vec::new();
@@ -42,6 +51,11 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     press(&app, ".supervised-school[data-npsn='20401234'] a", "open the school").await;
     wait_text(&app, "#supervised-staff", "its staff, read-only", |t| t.contains("Siti Rahayu")).await;
     screenshots(&app, "81-binaan-staf").await;
+    // Now Beranda sums up the copy just fetched: her three schools, their people and plans.
+    open(&app, "home", "#home-title").await;
+    wait_text(&app, "#supervisor-figures", "her schools summed up", |t| t.starts_with("3 sekolah · ")).await;
+    wait_text(&app, "#supervisor-plans", "their plans by status", |t| t.contains("Tanpa rencana ")).await;
+    screenshots(&app, "79-binaan-beranda").await;
 
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-en", "the English choice").await;
@@ -59,7 +73,15 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     })
     .await;
     find(&app, ".supervised-school[data-npsn='20401234']", "still her schools").await;
+    // The top bar says the same, not "Synced" from the sync before the server went.
+    wait_text(&app, "#sync-state", "the top bar offline too", |t| t.contains("Offline")).await;
     screenshots(&app, "83-binaan-offline-en").await;
+    open(&app, "home", "#home-title").await;
+    wait_text(&app, "#supervisor-figures", "offline, Beranda still sums them up", |t| {
+        t.starts_with("3 schools · ")
+    })
+    .await;
+    screenshots(&app, "84-binaan-beranda-offline-en").await;
     server.restart();
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-id", "the Indonesian choice").await;

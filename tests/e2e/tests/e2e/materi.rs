@@ -3,7 +3,9 @@
 //! the app killed and started again, reads its text from the device, finds it from Beranda's search by a
 //! word deep in its text and opens it at that section; the same search finds a community and a PKB
 //! activity. Penyimpanan shows what it takes, and "Hapus semua" frees it, its folder gone from the disk.
-//! With the server back it is saved again and removed from its own page.
+//! With the server back it is saved again and removed from its own page. Before that, with "Hanya unduh
+//! lewat Wi-Fi" on a connection the device cannot name, a download waits, and goes when she asks for it
+//! on this connection.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
@@ -77,6 +79,10 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
         .await;
         find(&app, "#material-not-saved", "nothing downloaded").await;
         screenshots(&app, "86-menunggu-wifi").await;
+        // She may still take it now, on this connection: one download, the setting left on.
+        press(&app, "#save-anyway", "download now on this connection").await;
+        wait_text(&app, "#material-state", "saved past the setting, asked for", |t| t == "Tersimpan").await;
+        absent(&app, "#save-anyway", "nothing held any more").await;
     }
     open(&app, "settings", "#settings-title").await;
     press(&app, "#wifi-only", "the Wi-Fi-only switch").await;
@@ -84,7 +90,9 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
     press(&app, &format!("#all-materials li[data-id='{ID}'] a"), "the material's link").await;
     wait_text(&app, "#material-title", "its page again", |t| t == material.title).await;
 
-    press(&app, "#save-material", "save").await;
+    if !paid {
+        press(&app, "#save-material", "save").await;
+    }
     wait_text(&app, "#material-state", "saved", |t| t == "Tersimpan").await;
     wait_text(&app, "#material-text h2", "its text is shown", |t| t == first_heading).await;
     find(&app, "#remove-material", "it can be removed").await;
