@@ -521,7 +521,21 @@ impl ApiClient {
         if_none_match: Option<&str>,
         limit: Option<u32>,
     ) -> Result<SyncAnswer, ClientError> {
+        self.sync_given(access_token, cursor, if_none_match, limit, Duration::ZERO).await
+    }
+
+    /// [`ApiClient::sync`] given `more` time than the usual: a page of one record that did not arrive in the
+    /// usual time is given [`limits::RECORD_BYTES`] at [`limits::SLOWEST_LINK_BYTES_PER_SEC`] more.
+    pub async fn sync_given(
+        &self,
+        access_token: &str,
+        cursor: Option<&str>,
+        if_none_match: Option<&str>,
+        limit: Option<u32>,
+        more: Duration,
+    ) -> Result<SyncAnswer, ClientError> {
         let url = self.url(route::SYNC, &[])?;
+        let timeout = self.timeout + more;
         // A page cut short or late is not asked again whole here: the engine asks for a smaller one.
         let answer = self
             .send(Replay::SafeUnlessCut, || {
@@ -532,7 +546,7 @@ impl ApiClient {
                 if let Some(l) = limit {
                     query.push(("limit", l.to_string()));
                 }
-                let mut r = self.http.get(&url).query(&query).bearer_auth(access_token);
+                let mut r = self.http.get(&url).timeout(timeout).query(&query).bearer_auth(access_token);
                 if let Some(tag) = if_none_match {
                     r = r.header(IF_NONE_MATCH, tag);
                 }
@@ -593,7 +607,7 @@ impl ApiClient {
     /// A keyed upload: the bytes of a file `PUT` to [`route::KINERJA_EVIDENCE`] for evidence `id`, with
     /// its `query` (`plan_id`, `title`, `file_name`), safe to resend with the same key like
     /// [`ApiClient::mutate`]. It may take the usual time plus its bytes at
-    /// [`limits::SLOWEST_UPLOAD_BYTES_PER_SEC`]: within the usual 30 s alone a photo of a few megabytes
+    /// [`limits::SLOWEST_LINK_BYTES_PER_SEC`]: within the usual 30 s alone a photo of a few megabytes
     /// could never leave a phone on a slow link, and every try would send it again.
     pub async fn upload(
         &self,
@@ -604,8 +618,7 @@ impl ApiClient {
         idempotency_key: &str,
     ) -> Result<Changed, ClientError> {
         let url = self.url(route::KINERJA_EVIDENCE, &[id])?;
-        let sending =
-            Duration::from_secs_f64(bytes.len() as f64 / limits::SLOWEST_UPLOAD_BYTES_PER_SEC as f64);
+        let sending = Duration::from_secs_f64(bytes.len() as f64 / limits::SLOWEST_LINK_BYTES_PER_SEC as f64);
         let timeout = self.timeout + sending;
         decode(
             self.send(Replay::Safe, || {

@@ -33,7 +33,7 @@ use crate::records::apply_server;
 use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::{ClientError, SyncAnswer};
 use penggerak_types::ipc::{SyncPhase, SyncStatus};
-use penggerak_types::{ApiError, ErrorCode, Field, Reason, SyncPage};
+use penggerak_types::{limits, ApiError, ErrorCode, Field, Reason, SyncPage};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -241,7 +241,19 @@ impl Engine {
     async fn pull(&self, link: &mut Link) -> Result<(), ApiError> {
         let store = self.store();
         loop {
-            let limit = self.sync_control().pages().limit();
+            let (limit, patient) = {
+                let pages = self.sync_control().pages();
+                (pages.limit(), pages.patient())
+            };
+            // One record too large for the link in the usual time: the time the largest takes on the
+            // slowest link the app is made for.
+            let more = if patient {
+                Duration::from_secs_f64(
+                    limits::RECORD_BYTES as f64 / limits::SLOWEST_LINK_BYTES_PER_SEC as f64,
+                )
+            } else {
+                Duration::ZERO
+            };
             let (cursor, etag) = match (store.meta(CURSOR).await, store.meta(ETAG).await) {
                 (Ok(c), Ok(e)) => (c, e),
                 (Err(e), _) | (_, Err(e)) => return Err(e.to_api_error()),
@@ -249,7 +261,7 @@ impl Engine {
             let answer = self
                 .call(link, move |client, token| {
                     let (cursor, etag) = (cursor.clone(), etag.clone());
-                    async move { client.sync(&token, cursor.as_deref(), etag.as_deref(), limit).await }
+                    async move { client.sync_given(&token, cursor.as_deref(), etag.as_deref(), limit, more).await }
                 })
                 .await;
             match answer {

@@ -14,7 +14,10 @@ const GROW_AFTER: u32 = 3;
 /// it. Halved when a page could not arrive whole (it timed out, or the connection failed mid-answer: the
 /// client hands that back at once rather than asking again); doubled after [`GROW_AFTER`] pages that
 /// arrived, up to where it started but, while the app runs, at most three quarters of the smallest size
-/// that failed (a steady slow link would otherwise pay for a failed page every few).
+/// that failed (a steady slow link would otherwise pay for a failed page every few). A page of one record
+/// that could not arrive in the usual time is one record too large for the link: the next is given the
+/// time the largest record takes on the slowest link ([`PageSize::patient`]), or that record would stop
+/// every sync after it for good.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PageSize {
     /// What a page starts at: the tests' size, else the server's default.
@@ -44,8 +47,18 @@ impl PageSize {
         (!self.servers || self.now != self.most).then_some(self.now)
     }
 
+    /// Whether the next page is to be given the time the largest record takes on the slowest link: a page
+    /// of one record has failed to arrive in the usual time.
+    pub(crate) fn patient(&self) -> bool {
+        self.now == 1 && self.failed == Some(1)
+    }
+
     /// A page arrived whole.
     pub(crate) fn arrived(&mut self) {
+        if self.patient() {
+            // It was that record's size, not every page's: pages may grow again.
+            self.failed = None;
+        }
         self.arrived += 1;
         // Three quarters of the smallest size that failed: a size just under it would most likely fail too.
         let most = self.failed.map_or(self.most, |f| self.most.min(f / 4 * 3).max(1));
@@ -130,10 +143,13 @@ mod tests {
             p.too_slow();
         }
         assert_eq!(p.now(), 1, "never below one record");
-        for _ in 0..100 {
-            p.arrived();
-        }
-        assert_eq!(p.now(), 1, "and one record had failed too: it stays at the least there is");
+        assert!(p.patient(), "a page of one record failed: the next is given the largest record's time");
+        p.arrived();
+        assert!(!p.patient(), "it came: that record was too large for the link, not every page");
+        p.arrived();
+        p.arrived();
+        assert_eq!(p.now(), 2, "so pages grow again, learning the link afresh");
+        assert!(!PageSize::new(Some(1)).patient(), "a page of one is not given more time before it failed");
         let mut tests = PageSize::new(Some(9));
         assert_eq!((tests.now(), tests.limit()), (9, Some(9)), "a size the tests set is always named");
         tests.arrived();

@@ -786,3 +786,49 @@ async fn a_link_too_slow_for_a_whole_page_still_syncs_in_smaller_pages() {
     assert_eq!(store.records(RecordKind::Community).await.unwrap().len(), 20, "everything arrived");
     assert!(!store.records(RecordKind::Material).await.unwrap().is_empty());
 }
+
+/// One record larger than a slow link carries in the usual time (here a development-plan item whose
+/// reflection is 10,000 letters that do not compress, about 6 KB on the wire, at 2,000 bytes a second
+/// against a 1 s limit). Pages halve down to that one record and it still cannot arrive: without more time
+/// for it, every sync after stopped there for good. A page of one record that failed is given the time the
+/// largest record takes on the slowest link the app is made for.
+#[tokio::test]
+async fn a_record_too_large_for_the_link_in_the_usual_time_is_given_the_time_it_takes() {
+    use penggerak_types::pkb::{PkbItem, PkbItemPatch};
+    use rand::{Rng, SeedableRng};
+    let server = TestServer::start();
+    // The large record, written from a laptop on a good link.
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let laptop = open(dir.path(), &tokens).await;
+    sign_in(&laptop, &server.base_url(), SITI).await;
+    laptop.sync_now().await.unwrap();
+    let item = laptop.store().records(RecordKind::PkbItem).await.unwrap()[0].id.clone();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let text: String = (0..penggerak_types::limits::REFLECTION).map(|_| rng.gen_range('a'..='z')).collect();
+    let patch = PkbItemPatch { reflection: Some(text.clone()), ..Default::default() };
+    let edit = changes::edit_pkb_item(laptop.store(), &item, patch).await.unwrap();
+    laptop.change(&edit).await.unwrap();
+    assert_eq!(laptop.sync_now().await.unwrap().waiting, 0, "the reflection reached the server");
+
+    // Her phone's first sync, on a link that carries 2 KB in the 1 s each request is given.
+    let proxy = ChaosProxy::start(server.addr(), 9);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let mut phone = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    phone.set_request_timeout(Duration::from_secs(1));
+    sign_in(&phone, &proxy.base_url(), SITI).await;
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 2_000, reset: 0.0, hang: 0.0 });
+    let mut rounds = 0;
+    loop {
+        let status = phone.sync_now().await.unwrap();
+        if status.phase == SyncPhase::Idle {
+            break;
+        }
+        rounds += 1;
+        assert!(rounds < 30, "the first sync never got past the large record: {status:?}");
+    }
+    let got = phone.store().record(RecordKind::PkbItem, &item).await.unwrap().expect("the item arrived");
+    assert_eq!(got.parse::<PkbItem>().unwrap().reflection, text, "whole");
+    assert_eq!(phone.store().records(RecordKind::Community).await.unwrap().len(), 20, "and everything else");
+}

@@ -106,10 +106,11 @@ pub const SYNC_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// performance plan: 10 results of 11 texts of 1,000 characters, a reflection, 100 history notes.
 pub const RECORD_BYTES: usize = 2 * 1024 * 1024;
 
-/// The slowest upload link a file upload is given time for, in bytes a second (a slow 2G link): a client
-/// waits its usual time plus the body's size at this rate, and the server's upload deadline (15 min) is
-/// the largest upload at about this rate.
-pub const SLOWEST_UPLOAD_BYTES_PER_SEC: u64 = 12 * 1024;
+/// The slowest link the app gives a large transfer time for, in bytes a second (a slow 2G link): a client
+/// waits its usual time plus the body's size at this rate for a file upload, and plus [`RECORD_BYTES`] at
+/// this rate for a sync page of one record that did not arrive in the usual time; the server's upload
+/// deadline (15 min) is the largest upload at about this rate.
+pub const SLOWEST_LINK_BYTES_PER_SEC: u64 = 12 * 1024;
 
 /// A JSON request body, in bytes (the largest legitimate one, a plan with every text at its bound, is about
 /// 0.5 MB even in four-byte characters).
