@@ -9,7 +9,7 @@
 use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::ClientError;
 use penggerak_types::api::{Role, StaffSummary, SupervisedSchool};
-use penggerak_types::ipc::{Fetched, SupervisorHome};
+use penggerak_types::ipc::{Fetched, SupervisorHome, SyncPhase};
 use penggerak_types::kinerja::PlanStatus;
 use penggerak_types::route;
 use serde::de::DeserializeOwned;
@@ -85,9 +85,17 @@ impl Engine {
                 Ok(kept)
             }
             Err(CoreError::Client(e @ (ClientError::Offline { .. } | ClientError::Unavailable { .. }))) => {
-                // The sync loop may not know yet (its last pass went well): woken, it finds out too, so the
-                // top bar does not say "Tersinkron" beside a page saying the server cannot be reached.
-                self.wake_sync();
+                // No connection, and the sync loop may not know yet (its last pass went well): woken, it
+                // finds out too, so the top bar does not say "Tersinkron" beside a page saying the server
+                // cannot be reached. Only then: a sync that goes well redraws this page, which would wake
+                // it again and again while this one route alone fails.
+                let known = matches!(
+                    self.sync_control().status.borrow().phase,
+                    SyncPhase::Offline | SyncPhase::Error
+                );
+                if matches!(e, ClientError::Offline { .. }) && !known {
+                    self.wake_sync();
+                }
                 let kept = store.meta(key).await?.and_then(|j| serde_json::from_str::<Fetched<T>>(&j).ok());
                 match kept {
                     Some(k) => Ok(Fetched { offline: true, ..k }),

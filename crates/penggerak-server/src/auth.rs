@@ -354,11 +354,18 @@ impl Expired {
     }
 }
 
+/// How long after its absolute end a session family is deleted: a refresh that passed its check in the
+/// family's last second has stored its tokens in it long before (else the family's deletion would fail on
+/// them, and the whole hour's housekeeping with it).
+const FAMILY_END_MARGIN_SECS: i64 = 300;
+
 /// Deletes what can no longer be used as of `now` (unix seconds): expired access and refresh tokens,
-/// session families past their absolute lifetime or revoked longer ago than a refresh token lives (with
-/// their tokens), and expired known devices. The server's hourly housekeeping calls it.
+/// session families past their absolute lifetime (by [`FAMILY_END_MARGIN_SECS`]) or revoked longer ago
+/// than a refresh token lives (with their tokens), and expired known devices. The server's hourly
+/// housekeeping calls it.
 pub async fn expire(db: &crate::Db, config: &crate::Config, now: i64) -> Result<Expired> {
-    // $1 now, $2 the absolute lifetime, $3 how long a revoked family is kept (a refresh token's lifetime).
+    // $1 now, $2 the absolute lifetime and the margin, $3 how long a revoked family is kept (a refresh
+    // token's lifetime).
     let old_families = "SELECT id FROM session_families
          WHERE created_at + $2 <= $1 OR (revoked_at IS NOT NULL AND revoked_at + $3 <= $1)";
     let mut tx = db.begin().await?;
@@ -376,7 +383,7 @@ pub async fn expire(db: &crate::Db, config: &crate::Config, now: i64) -> Result<
     ] {
         *count = sqlx::query(&sql)
             .bind(now)
-            .bind(config.session_lifetime.as_secs() as i64)
+            .bind(config.session_lifetime.as_secs() as i64 + FAMILY_END_MARGIN_SECS)
             .bind(config.refresh_ttl.as_secs() as i64)
             .execute(&mut *tx)
             .await?

@@ -550,24 +550,31 @@ async fn a_refresh_racing_the_sign_in_that_ends_its_session_leaves_both_answered
                 .unwrap()
         })
     };
+    // Whether a statement of this test's database starting with `sql` waits on a lock.
+    let waiting = |sql: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1",
+            )
+            .bind(format!("{sql}%"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            n > 0
+        }
+    };
     // Until the sign-in waits on that row, in the middle of ending the oldest session.
     let mut waited = Duration::ZERO;
-    loop {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT count(*) FROM pg_stat_activity
-             WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM access_tokens%'",
-        )
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-        if n > 0 {
-            break;
-        }
+    while !waiting("DELETE FROM access_tokens").await {
         assert!(waited < Duration::from_secs(60), "the sign-in never reached the held row");
         tokio::time::sleep(Duration::from_millis(20)).await;
         waited += Duration::from_millis(20);
     }
-    // The refresh meanwhile, given time to get as far as it can before the sign-in goes on.
+    // The refresh meanwhile, as far as it gets before the sign-in goes on: done (it did not wait for the
+    // sign-in, which then finds its tokens in the family it ends), or waiting for the user the sign-in
+    // holds.
     let refreshing = {
         let (c, url, token) = (c.clone(), s.base_url(), oldest.refresh_token.clone());
         tokio::spawn(async move {
@@ -578,7 +585,12 @@ async fn a_refresh_racing_the_sign_in_that_ends_its_session_leaves_both_answered
                 .unwrap()
         })
     };
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut waited = Duration::ZERO;
+    while !refreshing.is_finished() && !waiting("SELECT id FROM users").await {
+        assert!(waited < Duration::from_secs(60), "the refresh neither finished nor waited for the sign-in");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
     hold.rollback().await.unwrap();
     let signed_in = signing_in.await.unwrap();
     assert_eq!(signed_in.status(), StatusCode::OK, "the sign-in is answered whatever the refresh did");

@@ -1,9 +1,9 @@
 //! Beranda: who is signed in, their programme stage and next step, the nearest deadlines, development-plan
-//! progress and where their performance plan stands — all from the device's store — and, when the user's
-//! records are inconsistent, what is wrong and who must fix it; changes the server refused lead to Ditolak
-//! from here too. One search box finds whatever the device holds that has a page (materials, communities,
-//! PKB activities, performance plans). (Sign-out is in
-//! Pengaturan.)
+//! progress and where their performance plan stands, all from the device's store; for a principal what
+//! waits for him, for a pengawas her schools summed up (from the last copy on the device); and, when the
+//! user's records are inconsistent, what is wrong and who must fix it. Changes the server refused lead to
+//! Ditolak from here too. One search box finds whatever the device holds that has a page (materials,
+//! communities, PKB activities, performance plans). (Sign-out is in Pengaturan.)
 
 use crate::context::{errors_view, FirstHome, PageContext};
 use crate::i18n::{td_string, Locale};

@@ -2,7 +2,8 @@
 //! buttons (a download in progress shows how far it got), and, once saved, its text to read and its files
 //! — all read from the device, so it reads the same with no connection. Opened from a search result
 //! (`?bagian=N`), it scrolls to that section and marks it. A saved file opens in the device's own viewer
-//! (Tauri's opener plugin, allowed the app's materials folder only).
+//! (Tauri's opener plugin, allowed the app's materials folder only). A download held by "Hanya unduh lewat
+//! Wi-Fi" offers to go now on this connection, that once.
 
 use crate::context::{errors_view, AskFirst, PageContext};
 use crate::i18n::{td_string, Locale};
@@ -45,12 +46,18 @@ pub fn Material() -> impl IntoView {
     let save = ctx.action(error, ipc::save_material);
     // A download held by "Hanya unduh lewat Wi-Fi" can still go now, on this connection, if she says so.
     let anyway = ctx.action(error, ipc::save_material_anyway);
-    let held = Memo::new(move |_| {
-        !anyway.pending().get()
-            && save
-                .value()
-                .with(|v| matches!(v, Some(Err(e)) if matches!(e.reason, Some(Reason::WaitsForWifi { .. }))))
-            && anyway.value().with(|v| !matches!(v, Some(Ok(()))))
+    // Held: the last save was refused for that reason, and no download asked for anyway went since (an
+    // action keeps its last answer until it runs again, so the answers are followed, not compared).
+    let held = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(r) = save.value().get() {
+            held.set(matches!(r, Err(e) if matches!(e.reason, Some(Reason::WaitsForWifi { .. }))));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = anyway.value().get() {
+            held.set(false);
+        }
     });
     let downloading = move || save.pending().get() || anyway.pending().get();
     let remove = ctx.action(error, ipc::remove_material);
@@ -97,7 +104,7 @@ pub fn Material() -> impl IntoView {
         <section class="card material-page" aria-labelledby="material-title">
             <A href="/materi">{td_string!(l, back_to_materials)}</A>
             <p id="material-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
-            {move || held.get().then(|| view! {
+            {move || (held.get() && !anyway.pending().get()).then(|| view! {
                 <p><button id="save-anyway" class="secondary" disabled=busy
                     on:click=move |_| { anyway.dispatch(id()); }>{td_string!(l, save_anyway)}</button></p>
             })}

@@ -83,6 +83,15 @@ async fn a_saved_material_reads_offline_after_the_app_is_killed() {
         press(&app, "#save-anyway", "download now on this connection").await;
         wait_text(&app, "#material-state", "saved past the setting, asked for", |t| t == "Tersimpan").await;
         absent(&app, "#save-anyway", "nothing held any more").await;
+        // Removed and asked for again on the same page, the setting still on: held again, and offered again
+        // (the page once kept the last "anyway" download's success and hid the offer for good).
+        press(&app, "#remove-material", "remove").await;
+        press(&app, "#remove-material-yes", "yes, remove it").await;
+        find(&app, "#material-not-saved", "removed").await;
+        press(&app, "#save-material", "save again").await;
+        wait_text(&app, "#material-error", "held again", |t| t.starts_with("Unduhan menunggu Wi-Fi")).await;
+        press(&app, "#save-anyway", "download now on this connection, again").await;
+        wait_text(&app, "#material-state", "saved again", |t| t == "Tersimpan").await;
     }
     open(&app, "settings", "#settings-title").await;
     press(&app, "#wifi-only", "the Wi-Fi-only switch").await;
