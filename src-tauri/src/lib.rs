@@ -44,6 +44,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::pkb,
         commands::views::programmes,
         commands::views::save_draft,
+        commands::views::draft,
         commands::views::conflicts,
         commands::views::resolve,
         commands::views::refused,

@@ -5,6 +5,8 @@ use crate::i18n::{td_string, Locale};
 use crate::ipc;
 use crate::view_model::DraftQueue;
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Where the text being typed stands.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -74,7 +76,10 @@ impl Saved {
 #[derive(Clone, Copy)]
 pub struct Draft {
     key: StoredValue<String>,
-    queue: StoredValue<DraftQueue>,
+    /// Shared with the task writing it: that task finishes writing the newest text typed even when the
+    /// page has gone meanwhile (a box left the moment after typing), which a value owned by the page would
+    /// not let it.
+    queue: StoredValue<Rc<RefCell<DraftQueue>>, LocalStorage>,
     pub state: RwSignal<DraftState>,
 }
 
@@ -83,22 +88,41 @@ impl Draft {
     pub fn new(key: String, kept: bool) -> Draft {
         Draft {
             key: StoredValue::new(key),
-            queue: StoredValue::new(DraftQueue::default()),
+            queue: StoredValue::new_local(Rc::default()),
             state: RwSignal::new(if kept { DraftState::Unsent } else { DraftState::Clean }),
         }
+    }
+
+    /// The draft of a box whose page does not carry its kept text (the principal's notes and records): read
+    /// from the device as the box opens and handed to `found`, unless something was typed meanwhile.
+    pub fn restored(key: String, found: impl FnOnce(String) + 'static) -> Draft {
+        let draft = Draft::new(key.clone(), false);
+        leptos::task::spawn_local(async move {
+            match ipc::draft(key).await {
+                Ok(Some(text)) if draft.state.try_get_untracked() == Some(DraftState::Clean) => {
+                    found(text);
+                    let _ = draft.state.try_set(DraftState::Unsent);
+                }
+                Ok(_) => {}
+                Err(e) => leptos::logging::warn!("draft not read: {}", e.message),
+            }
+        });
+        draft
     }
 
     /// The user typed: `text` is the whole new content.
     pub fn typed(&self, text: String) {
         self.state.set(DraftState::Saving);
-        if let Some(now) = self.queue.try_update_value(|q| q.typed(text)).flatten() {
-            leptos::task::spawn_local(keep(self.key.get_value(), now, self.queue, self.state));
+        let (Some(queue), Some(key)) = (self.queue.try_get_value(), self.key.try_get_value()) else { return };
+        let now = queue.borrow_mut().typed(text);
+        if let Some(now) = now {
+            leptos::task::spawn_local(keep(key, now, queue, self.state));
         }
     }
 }
 
 /// Writes `text` as the draft, then whatever was typed meanwhile, until the device holds the newest text.
-async fn keep(key: String, mut text: String, queue: StoredValue<DraftQueue>, state: RwSignal<DraftState>) {
+async fn keep(key: String, mut text: String, queue: Rc<RefCell<DraftQueue>>, state: RwSignal<DraftState>) {
     let mut failed;
     loop {
         // What counts is the newest text: an earlier failed write is overwritten by a later one.
@@ -109,7 +133,8 @@ async fn keep(key: String, mut text: String, queue: StoredValue<DraftQueue>, sta
                 true
             }
         };
-        match queue.try_update_value(|q| q.saved()).flatten() {
+        let next = queue.borrow_mut().saved();
+        match next {
             Some(next) => text = next,
             None => break,
         }

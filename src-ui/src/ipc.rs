@@ -6,11 +6,11 @@ use crate::i18n::Locale;
 use penggerak_types::api::{StaffSummary, SupervisedSchool};
 use penggerak_types::ipc::{
     cmd, notification, ActArgs, Action, Approval, CommunitiesView, ConflictChoice, ConflictView, DataUse,
-    DismissArgs, Draft, Fetched, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView, News,
-    PeerArgs, PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder, ReopenPage,
-    ResolveArgs, SaveDraftArgs, SearchArgs, SearchResults, SearchScope, SessionState, SetPreferencesArgs,
-    Sharing, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView, StaffView,
-    SupervisedStaffArgs, SupervisorHome, SyncStatus, SYNC_STATUS_EVENT,
+    DismissArgs, Draft, DraftArgs, Fetched, Home, KinerjaView, MaterialArgs, MaterialReader, MaterialsView,
+    News, PeerArgs, PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder,
+    ReopenPage, ResolveArgs, SaveDraftArgs, SearchArgs, SearchResults, SearchScope, SessionState,
+    SetPreferencesArgs, Sharing, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView,
+    StaffView, SupervisedStaffArgs, SupervisorHome, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -143,6 +143,11 @@ pub async fn programmes() -> Result<ProgrammesView, ApiError> {
 /// Keeps text being typed on the device (until it is saved for real).
 pub async fn save_draft(key: String, text: String) -> Result<(), ApiError> {
     call(cmd::SAVE_DRAFT, &SaveDraftArgs { draft: Draft { key, text } }).await
+}
+
+/// The text kept under draft `key`, if any.
+pub async fn draft(key: String) -> Result<Option<String>, ApiError> {
+    call(cmd::DRAFT, &DraftArgs { key }).await
 }
 
 pub async fn conflicts() -> Result<Vec<ConflictView>, ApiError> {

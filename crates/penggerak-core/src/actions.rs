@@ -8,9 +8,11 @@
 use crate::outbox::{Change, LocalWrite, Reopen};
 use crate::{changes, CoreError, Engine};
 use penggerak_types::ipc::{
-    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, Action, Keep, ReopenPage,
+    feedback_draft_key, observation_follow_up_draft_key, observation_preparation_draft_key,
+    observation_record_draft_key, plan_draft_key, plan_reflection_draft_key, predikat_note_draft_key,
+    reflection_draft_key, return_note_draft_key, Action, Keep, ReopenPage,
 };
-use penggerak_types::kinerja::{Actor, PerformancePlan};
+use penggerak_types::kinerja::{Actor, PerformancePlan, PlanStatus};
 use penggerak_types::{Field, Reason, RecordKind};
 
 /// Who `me` is to performance plan `id`: its owner, or (for anyone else) acting as the principal — the
@@ -68,7 +70,15 @@ impl Engine {
             }
             Action::MovePerformancePlan { id, to, note } => {
                 let actor = actor_on(store, &me.id, &id).await?;
-                changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note).await?
+                let returns = to == PlanStatus::Dikembalikan;
+                let mut change =
+                    changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note)
+                        .await?;
+                // The note typed for a return goes with it; no other move carries one.
+                if returns {
+                    change.local.push(LocalWrite::ForgetDraft { key: return_note_draft_key(&id) });
+                }
+                change
             }
             Action::ScheduleObservation { mut new } => {
                 // The screen leaves the id to the engine: a new UUID, stable from here on, offline too.
@@ -77,10 +87,28 @@ impl Engine {
                 }
                 changes::schedule_observation(store, &me.id, new).await?
             }
-            Action::EditObservation { id, patch } => changes::edit_observation(store, &id, patch).await?,
+            Action::EditObservation { id, patch } => {
+                let (record, follow_up) = (patch.record.is_some(), patch.follow_up.is_some());
+                let preparation = patch.preparation.is_some();
+                let mut change = changes::edit_observation(store, &id, patch).await?;
+                if preparation {
+                    change
+                        .local
+                        .push(LocalWrite::ForgetDraft { key: observation_preparation_draft_key(&id) });
+                }
+                if record {
+                    change.local.push(LocalWrite::ForgetDraft { key: observation_record_draft_key(&id) });
+                }
+                if follow_up {
+                    change.local.push(LocalWrite::ForgetDraft { key: observation_follow_up_draft_key(&id) });
+                }
+                change
+            }
             Action::RatePlan { id, predikat, note } => {
                 let actor = actor_on(store, &me.id, &id).await?;
-                changes::rate_performance_plan(store, &id, actor, predikat, note).await?
+                let mut change = changes::rate_performance_plan(store, &id, actor, predikat, note).await?;
+                change.local.push(LocalWrite::ForgetDraft { key: predikat_note_draft_key(&id) });
+                change
             }
             Action::GiveFeedback { mut new } => {
                 // The screen leaves the id to the engine: a new UUID, stable from here on, offline too.
@@ -88,7 +116,10 @@ impl Engine {
                     new.id = uuid::Uuid::new_v4().to_string();
                 }
                 let actor = actor_on(store, &me.id, &new.plan_id).await?;
-                changes::give_feedback(store, (&me.id, &me.full_name, actor), new).await?
+                let key = feedback_draft_key(&new.plan_id);
+                let mut change = changes::give_feedback(store, (&me.id, &me.full_name, actor), new).await?;
+                change.local.push(LocalWrite::ForgetDraft { key });
+                change
             }
         };
         #[cfg(feature = "testing")]
@@ -106,6 +137,11 @@ impl Engine {
     /// with the change that saves it.
     pub async fn save_draft(&self, key: &str, text: &str) -> Result<(), CoreError> {
         self.store().save_draft(key, text).await
+    }
+
+    /// The text kept under draft `key`, if any (a box whose page does not carry it reads it as it opens).
+    pub async fn draft(&self, key: &str) -> Result<Option<String>, CoreError> {
+        self.store().draft(key).await
     }
 
     /// The user has read refused change `id` (and redone it, or let it go): it is forgotten.

@@ -107,6 +107,7 @@ async fn beranda_tells_the_principal_what_waits_for_him_and_follows_his_staff() 
         .unwrap();
     let today = head.today().await.unwrap();
     let day = |n: usize| (0..n).fold(today.clone(), |d, _| penggerak_core::clock::date_after(&d).unwrap());
+    let mut ids = Vec::new();
     for (n, class) in [(9, "Kelas IV B"), (2, "Kelas IV A")] {
         let new = penggerak_types::kinerja::NewObservation {
             id: uuid::Uuid::new_v4().to_string(),
@@ -115,10 +116,26 @@ async fn beranda_tells_the_principal_what_waits_for_him_and_follows_his_staff() 
             class_name: class.into(),
             focus: String::new(),
         };
+        ids.push(new.id.clone());
         head.act(Action::ScheduleObservation { new }).await.unwrap();
     }
     let now = head.home().await.unwrap().for_principal.unwrap();
     assert_eq!(now.observations_this_week, after.observations_this_week + 1, "{now:?}");
+
+    // What he records of an observation is kept as he types it, until he saves it: then it goes with it
+    // (the follow-up he has not saved stays).
+    use penggerak_types::ipc::{observation_follow_up_draft_key, observation_record_draft_key};
+    let (record, follow_up) =
+        (observation_record_draft_key(&ids[1]), observation_follow_up_draft_key(&ids[1]));
+    head.save_draft(&record, "Murid aktif berdiskusi").await.unwrap();
+    head.save_draft(&follow_up, "Coba kelompok kecil").await.unwrap();
+    let patch = penggerak_types::kinerja::ObservationPatch {
+        record: Some("Murid aktif berdiskusi.".into()),
+        ..Default::default()
+    };
+    head.act(Action::EditObservation { id: ids[1].clone(), patch }).await.unwrap();
+    assert_eq!(head.draft(&record).await.unwrap(), None, "the record went with the edit");
+    assert!(head.draft(&follow_up).await.unwrap().is_some(), "the follow-up was not saved: still kept");
 }
 
 #[tokio::test]
@@ -670,6 +687,38 @@ async fn siti_and_bambang(
     (siti, bambang, plan)
 }
 
+/// The teacher's preparation for an observation is kept as she types it until she saves it: then it goes
+/// with the change that carries it.
+#[tokio::test]
+async fn a_teachers_observation_preparation_draft_goes_with_its_edit() {
+    let server = TestServer::start();
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (siti, bambang, plan) = siti_and_bambang(&server, (d1.path(), d2.path()), true).await;
+    bambang
+        .act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::Disetujui, note: None })
+        .await
+        .unwrap();
+    let new = penggerak_types::kinerja::NewObservation {
+        id: uuid::Uuid::new_v4().to_string(),
+        plan_id: plan.id.clone(),
+        scheduled_at: format!("{}T08:00", bambang.today().await.unwrap()),
+        class_name: "Kelas IV A".into(),
+        focus: String::new(),
+    };
+    let id = new.id.clone();
+    bambang.act(Action::ScheduleObservation { new }).await.unwrap();
+    assert_eq!(bambang.sync_now().await.unwrap().waiting, 0, "approved and scheduled on the server");
+    siti.sync_now().await.unwrap();
+    let key = penggerak_types::ipc::observation_preparation_draft_key(&id);
+    siti.save_draft(&key, "Modul ajar bab").await.unwrap();
+    let patch = penggerak_types::kinerja::ObservationPatch {
+        preparation: Some("Modul ajar bab 4".into()),
+        ..Default::default()
+    };
+    siti.act(Action::EditObservation { id, patch }).await.unwrap();
+    assert_eq!(siti.draft(&key).await.unwrap(), None, "her preparation went with her edit");
+}
+
 /// The principal carries the cycle on his device: returns a plan with a note (refused without one),
 /// agrees it after the teacher resubmits and he approves, gives the predikat (refused before agreement,
 /// and to a teacher), each applied at once and reaching the server through the outbox.
@@ -686,6 +735,12 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
         note: note.map(Into::into),
     };
     let rate = |p| Action::RatePlan { id: id.clone(), predikat: p, note: Some("Pertahankan.".into()) };
+    // What he types is kept on his device as he types it (a killed app, another page opened) until the
+    // decision that carries it is made: then it goes with it.
+    use penggerak_types::ipc::{predikat_note_draft_key, return_note_draft_key};
+    let (return_key, predikat_key) = (return_note_draft_key(&id), predikat_note_draft_key(&id));
+    bambang.save_draft(&return_key, "Tambahkan indikator").await.unwrap();
+    bambang.save_draft(&predikat_key, "Pertahankan.").await.unwrap();
 
     let e = bambang.act(mv(PlanStatus::Dikembalikan, Some("  "))).await.unwrap_err();
     assert_eq!(
@@ -695,7 +750,10 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     );
     let e = bambang.act(rate(Predikat::Baik)).await.unwrap_err();
     assert_eq!(e.to_api_error().reason, Some(penggerak_types::Reason::RatingNeedsAgreed));
+    assert!(bambang.draft(&return_key).await.unwrap().is_some(), "a refused return keeps its typed note");
+    assert!(bambang.draft(&predikat_key).await.unwrap().is_some(), "a refused predikat keeps its note");
     bambang.act(mv(PlanStatus::Dikembalikan, Some("Tambahkan indikator untuk RHK kedua."))).await.unwrap();
+    assert_eq!(bambang.draft(&return_key).await.unwrap(), None, "the note went with the return");
     assert_eq!(bambang.sync_now().await.unwrap().waiting, 0, "the return reached the server");
 
     siti.sync_now().await.unwrap();
@@ -727,7 +785,9 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     bambang.act(mv(PlanStatus::Disepakati, None)).await.unwrap();
     let page = bambang.staff_member(&plan.owner_id).await.unwrap();
     assert!(page.can_rate && page.pending, "agreed on his device at once, waiting to be sent");
+    assert!(bambang.draft(&predikat_key).await.unwrap().is_some(), "approve and agree carry no note");
     bambang.act(rate(Predikat::Baik)).await.unwrap();
+    assert_eq!(bambang.draft(&predikat_key).await.unwrap(), None, "the note went with the predikat");
     assert_eq!(
         bambang.sync_now().await.unwrap().waiting,
         0,
@@ -814,12 +874,15 @@ async fn the_principal_leaves_feedback_and_the_teacher_is_told() {
         new: NewFeedback { id: String::new(), plan_id: plan.id.clone(), text: text.into() },
     };
 
+    let key = penggerak_types::ipc::feedback_draft_key(&plan.id);
+    bambang.save_draft(&key, "Indikator kedua perlu").await.unwrap();
     let e = bambang.act(give("  ")).await.unwrap_err();
     assert_eq!(
         e.to_api_error().reason,
         Some(Reason::Required { field: Field::Feedback }),
         "a note needs text"
     );
+    assert!(bambang.draft(&key).await.unwrap().is_some(), "what he typed stays while nothing was given");
     let e = siti.act(give("Catatan untuk diri sendiri.")).await.unwrap_err();
     assert_eq!(
         e.to_api_error().reason,
@@ -827,6 +890,7 @@ async fn the_principal_leaves_feedback_and_the_teacher_is_told() {
         "a teacher cannot leave feedback, on her own plan included"
     );
     bambang.act(give("Indikator kedua perlu angka yang terukur.")).await.unwrap();
+    assert_eq!(bambang.draft(&key).await.unwrap(), None, "the typed note went with the feedback");
     let page = bambang.staff_member(&plan.owner_id).await.unwrap();
     assert_eq!(page.feedback.len(), 1, "on his device at once");
     assert!(uuid::Uuid::parse_str(&page.feedback[0].id).is_ok(), "under an id the engine picked");

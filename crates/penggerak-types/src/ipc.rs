@@ -23,6 +23,7 @@ pub mod cmd {
     pub const PKB: &str = "pkb";
     pub const PROGRAMMES: &str = "programmes";
     pub const SAVE_DRAFT: &str = "save_draft";
+    pub const DRAFT: &str = "draft";
     pub const CONFLICTS: &str = "conflicts";
     pub const RESOLVE: &str = "resolve";
     pub const REFUSED: &str = "refused";
@@ -73,6 +74,7 @@ pub mod cmd {
         PKB,
         PROGRAMMES,
         SAVE_DRAFT,
+        DRAFT,
         CONFLICTS,
         RESOLVE,
         REFUSED,
@@ -820,6 +822,36 @@ pub fn plan_reflection_draft_key(plan_id: &str) -> String {
     format!("plan-reflection:{plan_id}")
 }
 
+/// The draft key of the principal's note returning performance plan `plan_id`.
+pub fn return_note_draft_key(plan_id: &str) -> String {
+    format!("return-note:{plan_id}")
+}
+
+/// The draft key of the principal's feedback being written on performance plan `plan_id`.
+pub fn feedback_draft_key(plan_id: &str) -> String {
+    format!("feedback:{plan_id}")
+}
+
+/// The draft key of the note going with the predikat the principal gives performance plan `plan_id`.
+pub fn predikat_note_draft_key(plan_id: &str) -> String {
+    format!("predikat-note:{plan_id}")
+}
+
+/// The draft key of what the principal records of classroom observation `observation_id`.
+pub fn observation_record_draft_key(observation_id: &str) -> String {
+    format!("observation-record:{observation_id}")
+}
+
+/// The draft key of the teacher's preparation for classroom observation `observation_id`.
+pub fn observation_preparation_draft_key(observation_id: &str) -> String {
+    format!("observation-preparation:{observation_id}")
+}
+
+/// The draft key of the follow-up the principal writes after classroom observation `observation_id`.
+pub fn observation_follow_up_draft_key(observation_id: &str) -> String {
+    format!("observation-follow-up:{observation_id}")
+}
+
 /// Text being typed, kept on the device under `key` until it is saved for real (empty text included: a
 /// cleared box is an edit too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -832,6 +864,12 @@ pub struct Draft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveDraftArgs {
     pub draft: Draft,
+}
+
+/// `draft`'s argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftArgs {
+    pub key: String,
 }
 
 /// The argument envelope of `sign_out`: `discard` is the user's confirmation that changes or drafts still

@@ -107,6 +107,12 @@ pub async fn save_draft(engine: State<'_, Arc<Engine>>, draft: Draft) -> Result<
     Ok(engine.save_draft(&draft.key, &draft.text).await?)
 }
 
+/// The text kept under draft `key`, if any: a box whose page does not carry its draft reads it as it opens.
+#[tauri::command]
+pub async fn draft(engine: State<'_, Arc<Engine>>, key: String) -> Result<Option<String>, ApiError> {
+    Ok(engine.draft(&key).await?)
+}
+
 #[tauri::command]
 pub async fn conflicts(engine: State<'_, Arc<Engine>>) -> Result<Vec<ConflictView>, ApiError> {
     Ok(engine.conflicts().await?)

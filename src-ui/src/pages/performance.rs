@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use penggerak_types::api::Role;
 use penggerak_types::ipc::{
-    plan_draft_key, plan_reflection_draft_key, Action as UserAction, Approval, KinerjaView,
+    observation_preparation_draft_key, plan_draft_key, plan_reflection_draft_key, Action as UserAction,
+    Approval, KinerjaView,
 };
 use penggerak_types::kinerja::{
     Observation, ObservationPatch, ObservationStatus, PerformancePlan, PlanPatch, PlanStatus,
@@ -92,6 +93,15 @@ fn my_observation(
     let typed_id = id.clone();
     let prep_now = prep.clone();
     let open = o.status != ObservationStatus::Selesai;
+    // Kept on the device as it is typed (a killed app, another page), until it is saved.
+    let restored_id = id.clone();
+    let draft = open.then(|| {
+        Draft::restored(observation_preparation_draft_key(&id), move |t| {
+            typing.update(|m| {
+                m.insert(restored_id, t);
+            })
+        })
+    });
     view! {
         <li class="observation" data-id=o.id.clone()>
             <span class="date">{view_model::date_label(l, &o.scheduled_at)}</span>" · "{o.class_name.clone()}
@@ -101,7 +111,13 @@ fn my_observation(
                 <label for=format!("prep-{}", o.id)>{td_string!(l, obs_preparation_label)}</label>
                 <textarea use:grow id=format!("prep-{}", o.id) class="obs-preparation" rows="3" maxlength="10000"
                     prop:value=prep
-                    on:input=move |ev| typing.update(|t| { t.insert(typed_id.clone(), event_target_value(&ev)); })></textarea>
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        typing.update(|t| { t.insert(typed_id.clone(), text.clone()); });
+                        if let Some(d) = draft {
+                            d.typed(text);
+                        }
+                    }></textarea>
                 <button class="secondary save-preparation" disabled=move || act.pending().get() on:click=move |_| {
                     let patch = ObservationPatch { preparation: Some(prep_now()), ..Default::default() };
                     act.dispatch(UserAction::EditObservation { id: id.clone(), patch });

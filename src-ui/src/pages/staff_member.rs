@@ -4,6 +4,7 @@
 //! his device at once and queued for the server, like any change.
 
 use crate::context::{feedback_list, loaded, plan_history, Act, PageContext};
+use crate::draft::Draft;
 use crate::i18n::{td_string, Locale};
 use crate::lang::use_i18n;
 use crate::text_box::grow;
@@ -11,7 +12,10 @@ use crate::{ipc, view_model};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use penggerak_types::ipc::{Action as UserAction, StaffMemberView};
+use penggerak_types::ipc::{
+    feedback_draft_key, observation_follow_up_draft_key, observation_record_draft_key,
+    predikat_note_draft_key, return_note_draft_key, Action as UserAction, StaffMemberView,
+};
 use penggerak_types::kinerja::{
     NewFeedback, NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat,
 };
@@ -45,6 +49,17 @@ impl Typed {
             feedback: RwSignal::new(String::new()),
         }
     }
+
+    /// Empties every box (another staff member's page: what was typed was for the last one, and is kept
+    /// on the device under that one's plan).
+    fn clear(&self) {
+        self.return_note.set(String::new());
+        self.predikat.set(None);
+        self.predikat_note.set(None);
+        for s in [self.date, self.time, self.class, self.focus, self.feedback] {
+            s.set(String::new());
+        }
+    }
 }
 
 #[component]
@@ -57,6 +72,14 @@ pub fn StaffMember() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let act = ctx.action(error, ipc::act);
     let typed = Typed::new();
+    // The page stays when another staff member's is opened (the list beside it on a desktop).
+    Effect::new(move |last: Option<String>| {
+        let now = id();
+        if last.is_some_and(|l| l != now) {
+            typed.clear();
+        }
+        now
+    });
     // Feedback goes through its own action, so its box empties only when the note was kept.
     let give = ctx.action(error, ipc::act);
     Effect::new(move |_| {
@@ -186,12 +209,20 @@ fn decisions(
         return ().into_any();
     }
     let returns = moves.contains(&PlanStatus::Dikembalikan);
+    // Kept on the device as it is typed, and back after a killed app or another page.
+    let draft = returns.then(|| Draft::restored(return_note_draft_key(&id), move |t| note.set(t)));
     view! {
         <div id="member-decisions" class="actions">
             {returns.then(|| view! {
                 <label for="return-note">{td_string!(l, return_note_label)}</label>
                 <textarea use:grow id="return-note" rows="3" maxlength="2000" prop:value=move || note.get()
-                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| {
+                        let typed = event_target_value(&ev);
+                        note.set(typed.clone());
+                        if let Some(d) = draft {
+                            d.typed(typed);
+                        }
+                    }></textarea>
             })}
             {moves.into_iter().map(|to| {
                 let id = id.clone();
@@ -224,12 +255,17 @@ fn feedback(
     text: RwSignal<String>,
 ) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
+    let draft = Draft::restored(feedback_draft_key(&plan_id), move |t| text.set(t));
     view! {
         <h2>{td_string!(l, feedback_heading)}</h2>
         {feedback_list(l, "member-feedback", list, zone)}
         <label for="feedback-text">{td_string!(l, feedback_label)}</label>
         <textarea use:grow id="feedback-text" rows="3" maxlength=penggerak_types::limits::TEXT prop:value=move || text.get()
-            on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            on:input=move |ev| {
+                let typed = event_target_value(&ev);
+                text.set(typed.clone());
+                draft.typed(typed);
+            }></textarea>
         <button id="give-feedback" class="secondary" disabled=move || give.pending().get() on:click=move |_| {
             let new = NewFeedback { id: String::new(), plan_id: plan_id.clone(), text: text.get_untracked() };
             give.dispatch(UserAction::GiveFeedback { new });
@@ -262,6 +298,7 @@ fn rate_form(
     let choice = move || picked.get().or(given).unwrap_or(Predikat::Baik);
     let note = move || typed_note.get().unwrap_or_else(|| given_note.clone().unwrap_or_default());
     let note_now = note.clone();
+    let draft = Draft::restored(predikat_note_draft_key(&id), move |t| typed_note.set(Some(t)));
     view! {
         <h3>{td_string!(l, rate_heading)}</h3>
         <label for="predikat-choice">{td_string!(l, predikat)}</label>
@@ -277,7 +314,11 @@ fn rate_form(
         </select>
         <label for="predikat-note">{td_string!(l, predikat_note_label)}</label>
         <textarea use:grow id="predikat-note" rows="3" maxlength="2000" prop:value=note
-            on:input=move |ev| typed_note.set(Some(event_target_value(&ev)))></textarea>
+            on:input=move |ev| {
+                let typed = event_target_value(&ev);
+                typed_note.set(Some(typed.clone()));
+                draft.typed(typed);
+            }></textarea>
         <button id="give-predikat" class="primary" disabled=move || act.pending().get() on:click=move |_| {
             let written = note_now();
             let note = (!written.trim().is_empty()).then_some(written);
@@ -330,6 +371,9 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
 fn observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
     let record = RwSignal::new(o.record.clone());
     let follow_up = RwSignal::new(o.follow_up.clone());
+    // Each kept on the device as it is typed: what he writes during a lesson survives the app being killed.
+    let record_draft = Draft::restored(observation_record_draft_key(&o.id), move |t| record.set(t));
+    let follow_up_draft = Draft::restored(observation_follow_up_draft_key(&o.id), move |t| follow_up.set(t));
     let id = o.id.clone();
     let next = match o.status {
         ObservationStatus::Terjadwal => Some(ObservationStatus::Dilaksanakan),
@@ -355,10 +399,18 @@ fn observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
                 {if o.preparation.is_empty() { td_string!(l, obs_preparation_none).to_owned() } else { o.preparation.clone() }}</p>
             <label for=format!("obs-record-{}", o.id)>{td_string!(l, obs_record)}</label>
             <textarea use:grow id=format!("obs-record-{}", o.id) class="obs-record" rows="3" maxlength="10000"
-                prop:value=move || record.get() on:input=move |ev| record.set(event_target_value(&ev))></textarea>
+                prop:value=move || record.get() on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    record.set(typed.clone());
+                    record_draft.typed(typed);
+                }></textarea>
             <label for=format!("obs-follow-up-{}", o.id)>{td_string!(l, obs_follow_up)}</label>
             <textarea use:grow id=format!("obs-follow-up-{}", o.id) class="obs-follow-up" rows="3" maxlength="10000"
-                prop:value=move || follow_up.get() on:input=move |ev| follow_up.set(event_target_value(&ev))></textarea>
+                prop:value=move || follow_up.get() on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    follow_up.set(typed.clone());
+                    follow_up_draft.typed(typed);
+                }></textarea>
             <button class="secondary save-observation" on:click=move |_| save(None)>{td_string!(l, obs_save)}</button>
             {next.map(|n| view! {
                 <button class="primary next-observation-step" on:click=move |_| save_next(Some(n))>

@@ -312,8 +312,18 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     wait_text(&app, "#member-plan-status", "approved", |t| t == "Disetujui").await;
     press(&app, "#move-disepakati", "agree").await;
     wait_text(&app, "#member-plan-status", "agreed", |t| t == "Disepakati").await;
-    // A feedback note, at any point of the cycle; the box empties once it is kept.
+    // A feedback note, at any point of the cycle. What he types is kept on the device as he types: he
+    // leaves for the staff list and comes back, and it is still in the box (the page once started empty).
     type_into(&app, "#feedback-text", FEEDBACK, "his feedback").await;
+    open(&app, "staf", "#staff-title").await;
+    press(&app, ".staff-row[data-id='guru-siti'] a", "her page again").await;
+    wait_text(&app, "#member-title", "her page again", |t| t == "Siti Rahayu, S.Pd.").await;
+    eventually("the typed feedback is back in its box", || async {
+        let kept = find(&app, "#feedback-text", "the box").await.prop("value").await.unwrap();
+        (kept.as_deref() == Some(FEEDBACK)).then_some(()).ok_or_else(|| format!("{kept:?}"))
+    })
+    .await;
+    // The box empties once it is kept.
     press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
     wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Terakhir disinkronkan"))
