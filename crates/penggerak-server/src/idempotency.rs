@@ -6,7 +6,10 @@
 //!
 //! Keys are scoped per user. The claim is one `INSERT … ON CONFLICT DO NOTHING`, so concurrent retries
 //! of one key produce one effect. Answers are stored for 2xx and 4xx; a 5xx releases the claim instead,
-//! because a server failure is not an answer about the change and the retry deserves a real attempt.
+//! because a server failure is not an answer about the change and the retry deserves a real attempt. So
+//! does a conflict carrying the server's copy (`409` with `current`): nothing changed, a retry deserves the
+//! copy as it is then, and kept for a month each such answer (up to a whole plan, ~0.5 MB, for a request
+//! of a few bytes with a stale version) would let one client fill the database at megabytes a second.
 //! Rows are kept at least 30 days ([`RETENTION`]): devices stay offline for days. Answers are kept whole
 //! for as long: a device offline for days retries a change whose answer it lost before it pulls, and moves
 //! the edits it queued after that change onto the versions the answer names (a "done" naming no records
@@ -115,7 +118,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
     let kept = read_bounded(resp_body, state.config.transport.max_stored_response)
         .await
         .map_err(|e| ServerError::Internal(anyhow::anyhow!("response body: {e}")))?;
-    if resp_parts.status.is_server_error() {
+    if resp_parts.status.is_server_error() || carries_a_copy(resp_parts.status, &kept) {
         sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
             .bind(&user.user_id)
             .bind(&key)
@@ -144,6 +147,18 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         ),
     };
     Ok(Response::from_parts(resp_parts, body))
+}
+
+/// Whether an answer is a conflict carrying the server's copy of the record (`current`), which is not kept.
+fn carries_a_copy(status: StatusCode, answer: &Bounded) -> bool {
+    status == StatusCode::CONFLICT
+        && match answer {
+            Bounded::Whole(bytes) => {
+                serde_json::from_slice::<ApiError>(bytes).is_ok_and(|e| e.current.is_some())
+            }
+            // Too large to keep whole: only a conflict's copy makes a refusal that large.
+            Bounded::Over { .. } => true,
+        }
 }
 
 /// The request body, kept only up to `limit`. A body over it is read to its end and dropped as it comes

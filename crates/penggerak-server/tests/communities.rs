@@ -190,8 +190,38 @@ async fn a_replay_returns_the_stored_answer_without_running_again() {
     assert_eq!(again.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
     error_of(again, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
 
-    // Keys belong to their user: Siti may use the same UUID for her own change.
+    // A conflict carrying the server's copy is not kept: nothing changed, and kept for a month such answers
+    // (a whole record, for a request of a few bytes with a stale version) would let one client fill the
+    // database. Its retry runs again and gets the copy as it is then.
     let siti = Api::sign_in(&s, SITI).await;
+    let id = uuid::Uuid::new_v4().to_string();
+    let body =
+        serde_json::json!({"id": id, "kind": "pelatihan_mandiri", "title": "Asesmen formatif", "jp": 8});
+    let r = siti.send(reqwest::Method::POST, "/pkb/items", Some(body)).await;
+    assert_eq!(r.status(), StatusCode::OK, "added at version 1");
+    let stale = key();
+    let patch = |progress: u32| Some(serde_json::json!({"base_version": 0, "progress": progress}));
+    let path = format!("/pkb/items/{id}");
+    let first = siti.send_keyed(reqwest::Method::PATCH, &path, patch(10), Some(&stale)).await;
+    assert_eq!(first.status(), StatusCode::CONFLICT);
+    let first: penggerak_types::ApiError = first.json().await.unwrap();
+    assert_eq!(first.current.as_ref().map(|c| c.version), Some(1), "the server's copy, at version 1");
+    let r = siti.send(
+        reqwest::Method::PATCH,
+        &path,
+        Some(serde_json::json!({"base_version": 1, "progress": 40})),
+    );
+    assert_eq!(r.await.status(), StatusCode::OK, "moved on to version 2 meanwhile");
+    let again = siti.send_keyed(reqwest::Method::PATCH, &path, patch(10), Some(&stale)).await;
+    assert!(again.headers().get("idempotent-replayed").is_none(), "not replayed: it ran again");
+    let again: penggerak_types::ApiError = again.json().await.unwrap();
+    assert_eq!(
+        (again.code, again.current.map(|c| c.version)),
+        (ErrorCode::Conflict, Some(2)),
+        "the copy as it is now, not the one kept from before"
+    );
+
+    // Keys belong to their user: Siti may use the same UUID for her own change.
     let r = siti.post("/communities/kom-09/join", Some(&join_key)).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers().get("idempotent-replayed").is_none(), "another user's key is a new key");
