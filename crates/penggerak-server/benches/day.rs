@@ -263,6 +263,9 @@ impl Instance {
     fn start(database: &str) -> Instance {
         let mut child = Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
             .args(["--listen", "127.0.0.1:0", "--database", database])
+            // Every simulated device connects from 127.0.0.1: one client address would have a client's share
+            // of the in-flight requests (64 by default), which measures that share, not the server.
+            .args(["--max-in-flight-per-client", "256"])
             .env("RUST_LOG", "warn,penggerak_server=info")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

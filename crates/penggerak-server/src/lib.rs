@@ -105,6 +105,11 @@ pub struct Transport {
     pub upload_timeout: Duration,
     /// Requests handled at once; one more is answered `503 server_busy` at once rather than queued.
     pub max_in_flight: usize,
+    /// Of those, the most one client address may have (an IPv6 client counted by its /64; behind a trusted
+    /// proxy, the client it names): one more is answered `503 server_busy` at once. A client sending bodies
+    /// slowly, or never, would otherwise hold every slot and every other teacher's request with them. Well
+    /// above what a school's router or a carrier's NAT carries at once for the app's users behind it.
+    pub max_in_flight_per_client: usize,
     /// Connections held open at once; further ones wait in the listen queue until one closes.
     pub max_connections: usize,
     /// Passwords checked at once (argon2: ~19 MiB and a core for tens of milliseconds each); a sign-in past
@@ -168,6 +173,7 @@ impl Default for Transport {
             request_timeout: Duration::from_secs(60),
             upload_timeout: Duration::from_secs(15 * 60),
             max_in_flight: 256,
+            max_in_flight_per_client: 64,
             password_checks: std::thread::available_parallelism().map_or(1, usize::from),
             max_connections: 1024,
             max_json_body: penggerak_types::limits::JSON_BODY,
@@ -190,6 +196,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Turns to check a password ([`Transport::password_checks`] of them).
     pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Requests in flight per client ([`Transport::max_in_flight_per_client`]).
+    pub in_flight: Arc<routes::InFlight>,
 }
 
 impl AppState {
@@ -198,7 +206,7 @@ impl AppState {
         let limits = RateLimits::new(config.login_per_account, config.login_per_address);
         let metrics = Arc::new(metrics::Metrics::new(db.pool.clone()));
         let password_checks = Arc::new(tokio::sync::Semaphore::new(config.transport.password_checks.max(1)));
-        Self { db, config, limits, metrics, password_checks }
+        Self { db, config, limits, metrics, password_checks, in_flight: Arc::default() }
     }
 }
 

@@ -54,6 +54,11 @@ struct Args {
         value_parser = penggerak_server::limits::parse_trusted_proxy
     )]
     trusted_proxies: Vec<ipnet::IpNet>,
+    /// The most requests one client address may have in flight at once (of 256). Raise it where many of the
+    /// app's users reach this server from one address (a large carrier NAT) and no proxy in front names them.
+    #[arg(long, env = "PENGGERAK_MAX_IN_FLIGHT_PER_CLIENT", default_value_t = 64,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    max_in_flight_per_client: u16,
     /// The header the trusted proxies set: x-forwarded-for or forwarded (RFC 7239).
     #[arg(long, env = "PENGGERAK_FORWARDED_HEADER", default_value = "x-forwarded-for")]
     forwarded_header: penggerak_server::ForwardedHeader,
@@ -210,6 +215,10 @@ async fn main() -> anyhow::Result<()> {
         forwarded_header: args.forwarded_header,
         public_url: args.public_url,
         tls: tls.is_some(),
+        transport: penggerak_server::Transport {
+            max_in_flight_per_client: usize::from(args.max_in_flight_per_client),
+            ..penggerak_server::Transport::default()
+        },
         ..Config::default()
     };
     let state = AppState::new(db, config);

@@ -182,6 +182,12 @@ async fn with_every_slot_taken_a_request_is_refused_busy_not_queued() {
         if r.status() == StatusCode::SERVICE_UNAVAILABLE {
             let e: ApiError = r.json().await.expect("a 503 from the limit is {code, message}");
             assert_eq!(e.code, ErrorCode::ServerBusy, "{e:?}");
+            let live = c.get(format!("{}/api/v1/health/live", s.base_url())).send().await.unwrap();
+            assert_eq!(
+                live.status(),
+                StatusCode::OK,
+                "liveness is answered however busy: no restart for that"
+            );
             assert_eq!(answer_so_far(&mut held).await, "", "the slot was the held request's, still waiting");
             drop(held);
             // The slot is given back when the held request ends: the server serves again.
@@ -204,6 +210,50 @@ async fn with_every_slot_taken_a_request_is_refused_busy_not_queued() {
          after {:?} and {holds} held requests",
         started.elapsed()
     );
+}
+
+/// One client (one address) holding its share of the in-flight slots with bodies it never sends is refused
+/// more at once, and the other slots stay for everyone else: the server attacked from one address served
+/// nobody (every request, liveness included, `503` while 256 trickled sign-ins held every slot).
+#[tokio::test]
+async fn a_client_holding_its_share_of_the_slots_leaves_the_rest_to_others() {
+    let s = TestServer::start_with(config(Transport {
+        max_in_flight: 4,
+        max_in_flight_per_client: 2,
+        body_idle_timeout: Duration::from_secs(300),
+        request_timeout: Duration::from_secs(300),
+        ..Transport::default()
+    }));
+    let mut held = vec![hold_a_slot(&s).await, hold_a_slot(&s).await];
+    // Until a third from the same address is refused (the two held ones have reached the server).
+    let started = std::time::Instant::now();
+    loop {
+        let mut third = hold_a_slot(&s).await;
+        let answer = tokio::time::timeout(Duration::from_secs(2), read_until_closed(&mut third)).await;
+        if let Ok(Some(raw)) = answer {
+            let (status, body) = parse_answer(&raw);
+            assert_eq!((status, body.map(|e| e.code)), (503, Some(ErrorCode::ServerBusy)), "refused at once");
+            break;
+        }
+        held.push(third);
+        assert!(
+            started.elapsed() < Duration::from_secs(60) && held.len() < 4,
+            "a client holding two requests was let hold {}",
+            held.len()
+        );
+    }
+    for h in &mut held {
+        assert_eq!(answer_so_far(h).await, "", "the held requests still wait: only the share refused");
+    }
+    // Another address (127.0.0.2 is this machine too) is served: the slots beyond the share are free.
+    let other =
+        reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
+    let r = other.get(format!("{}/api/v1/health", s.base_url())).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "another client is served while the first holds its share");
+    // And the first one's own liveness probe too: it is answered before any limit.
+    let live = reqwest::get(format!("{}/api/v1/health/live", s.base_url())).await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    drop(held);
 }
 
 #[tokio::test]

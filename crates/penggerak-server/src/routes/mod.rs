@@ -1,7 +1,9 @@
 //! The HTTP surface: one module per area, all under [`penggerak_types::api::API_PREFIX`], and the layers
 //! every request passes, outermost first: the metrics ([`crate::metrics`]: every answer counted and timed,
-//! a refusal by a layer below included), the request id, the in-flight limit (one request over
-//! [`crate::Transport::max_in_flight`] is answered `503 server_busy` at once, never queued), tracing,
+//! a refusal by a layer below included), the request id, liveness (answered before any limit), each
+//! client's share of the in-flight requests ([`crate::Transport::max_in_flight_per_client`]), the in-flight
+//! limit (one request over [`crate::Transport::max_in_flight`] is answered `503 server_busy` at once, never
+//! queued), tracing,
 //! compression, `{code, message}` for any error answer a layer or axum made without one, the global body
 //! maximum (a `Content-Length` over it is refused before a byte is read), the body idle timeout, then per
 //! route: the JSON body limit, the route's deadline (`408 request_timeout`), and the idempotency layer.
@@ -95,6 +97,10 @@ pub fn router(state: AppState) -> Router {
                 // Global: one semaphore for every route (a plain concurrency limit would be per route).
                 .layer(tower::limit::GlobalConcurrencyLimitLayer::new(transport.max_in_flight.max(1))),
         )
+        // Each client's share of those slots, taken before one of them.
+        .layer(from_fn_with_state(state.clone(), client_share))
+        // Liveness before any limit: the process answers however busy it is.
+        .layer(from_fn(live_first))
         // Every request has an id (the caller's or a new UUID; a proxy's passes through), and
         // every answer, a refusal included, says it.
         .layer(tower_http::request_id::PropagateRequestIdLayer::new(REQUEST_ID))
@@ -104,6 +110,84 @@ pub fn router(state: AppState) -> Router {
         // (busy, deadline, too large), under its route's template or `unmatched`.
         .layer(from_fn_with_state(Arc::clone(&state.metrics), crate::metrics::track))
         .with_state(state)
+}
+
+/// Requests in flight per client address ([`crate::Transport::max_in_flight_per_client`]).
+#[derive(Default)]
+pub struct InFlight(std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>);
+
+/// One request's place in its client's share, given back when the request ends.
+struct Share<'a> {
+    of: &'a InFlight,
+    client: std::net::IpAddr,
+}
+
+impl InFlight {
+    fn take(&self, client: std::net::IpAddr, most: usize) -> Option<Share<'_>> {
+        let mut counts = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = counts.entry(client).or_insert(0);
+        if *n >= most {
+            return None;
+        }
+        *n += 1;
+        Some(Share { of: self, client })
+    }
+}
+
+impl Drop for Share<'_> {
+    fn drop(&mut self) {
+        let mut counts = self.of.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = counts.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&self.client);
+            }
+        }
+    }
+}
+
+/// The address a client's share is counted by: its own, or for IPv6 its /64 (one subscriber's network,
+/// whose addresses it may pick at will).
+fn share_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip.to_canonical() {
+        std::net::IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            std::net::IpAddr::V6(octets.into())
+        }
+        v4 => v4,
+    }
+}
+
+/// At most [`crate::Transport::max_in_flight_per_client`] requests of one client at once (see there); a
+/// request beyond it is answered `503 server_busy` before it takes one of the in-flight slots.
+async fn client_share(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let Some(peer) = peer else {
+        return next.run(req).await; // not over a socket (an in-process call)
+    };
+    let client = crate::limits::client_address(
+        peer,
+        req.headers(),
+        &state.config.trusted_proxies,
+        state.config.forwarded_header,
+    );
+    let most = state.config.transport.max_in_flight_per_client.max(1);
+    let Some(_share) = state.in_flight.take(share_key(client), most) else {
+        tracing::debug!(%client, "a client's share of the in-flight requests is taken");
+        return ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy)).into_response();
+    };
+    next.run(req).await
+}
+
+/// `GET /health/live` answered before the in-flight limits: it says the process runs, which it does however
+/// busy it is. Refused `503` with everything else, an orchestrator would restart a healthy server that is
+/// busy (or whose slots a client holds).
+async fn live_first(req: Request, next: Next) -> Response {
+    if req.method() == axum::http::Method::GET && req.uri().path() == route::HEALTH_LIVE {
+        return live().await.into_response();
+    }
+    next.run(req).await
 }
 
 /// The header a request's id travels in (set by a proxy in front, or by this server).
