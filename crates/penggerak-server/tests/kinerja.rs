@@ -470,9 +470,34 @@ async fn evidence_is_checked_on_upload_and_downloads_in_ranges_for_owner_and_pri
     expect_error(upload(&agus, &id, &plan.id, pdf(100)).await, StatusCode::NOT_FOUND, ErrorCode::NotFound)
         .await;
 
+    // A file's name names a file: no path, no line break (each said as not valid, not as too long).
+    for bad in ["..%2F..%2Fetc%2Fpasswd", "a%5Cb.pdf", "..", "x%0D%0ASet-Cookie%3A%20a%3Db"] {
+        let r = siti
+            .c
+            .put(siti.url(&format!("/kinerja/evidence/{id}?plan_id={}&title=Bukti&file_name={bad}", plan.id)))
+            .bearer_auth(&siti.token)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .body(pdf(100))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let e: penggerak_types::ApiError = r.json().await.unwrap();
+        assert_eq!(
+            e.reason,
+            Some(penggerak_types::Reason::NotValid { field: penggerak_types::Field::FileName }),
+            "{bad}"
+        );
+    }
+
     let body = pdf(600_000); // spans three stored chunks
     let r = upload(&siti, &id, &plan.id, body.clone()).await;
     assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers().get("x-content-type-options").and_then(|v| v.to_str().ok()),
+        Some("nosniff"),
+        "no answer is sniffed into another type"
+    );
     let c: Changed = r.json().await.unwrap();
     let ev: Evidence = c.records[0].parse().unwrap();
     assert_eq!((ev.size, ev.result_id.as_deref()), (600_000, Some("rhk-1")));

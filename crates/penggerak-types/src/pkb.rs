@@ -166,8 +166,12 @@ impl PkbItem {
         if self.title.is_empty() {
             return Err(Reason::Required { field: Field::Title });
         }
-        if !limits::fits(&self.title, limits::TITLE) || limits::has_control(&self.title) {
+        if !limits::fits(&self.title, limits::TITLE) {
             return Err(Reason::TooLong { field: Field::Title, max: limits::TITLE as u32 });
+        }
+        // A one-line field: a line break or NUL is refused as such, not as a length.
+        if limits::has_control(&self.title) {
+            return Err(Reason::NotValid { field: Field::Title });
         }
         if !limits::is_id(&self.id) {
             return Err(Reason::NotValid { field: Field::Id });
@@ -231,6 +235,19 @@ mod tests {
             reflection: String::new(),
             community_event_id: None,
         }
+    }
+
+    #[test]
+    fn a_title_is_refused_for_what_is_wrong_with_it() {
+        let with = |title: &str| PkbItem { title: title.into(), ..item() }.check();
+        assert_eq!(with(&"a".repeat(201)), Err(Reason::TooLong { field: Field::Title, max: 200 }));
+        assert_eq!(
+            with("a\u{0}b"),
+            Err(Reason::NotValid { field: Field::Title }),
+            "a control character is not a length: the user is told the right fix"
+        );
+        assert_eq!(with("Baris\nbaru"), Err(Reason::NotValid { field: Field::Title }));
+        assert_eq!(with("Disiplin Positif"), Ok(()));
     }
 
     #[test]

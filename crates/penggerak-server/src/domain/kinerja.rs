@@ -155,11 +155,25 @@ pub async fn rate_plan(db: &Db, caller: &Caller, id: &str, rating: PlanRating) -
     .await
 }
 
-/// A one-line text field: at most `max` characters and no control characters (a line break or NUL in a
-/// file name would break the download's headers).
+/// A one-line text field: at most `max` characters, and no control characters (a line break or NUL in a
+/// file name would break the download's headers): each refused with its own reason, so the user is told
+/// the right fix.
 fn check_line(field: Field, s: &str, max: usize) -> Result<()> {
-    if !limits::fits(s, max) || limits::has_control(s) {
+    if !limits::fits(s, max) {
         return Err(refused_by(Reason::TooLong { field, max: max as u32 }));
+    }
+    if limits::has_control(s) {
+        return Err(refused_by(Reason::NotValid { field }));
+    }
+    Ok(())
+}
+
+/// A file's name: a one-line field that names a file, not a path (no `/` or `\`, not `.` or `..`): it is
+/// said back in the download's `Content-Disposition`, and a device may save the file under it.
+fn check_file_name(s: &str) -> Result<()> {
+    check_line(Field::FileName, s, limits::FILE_NAME)?;
+    if s.contains(['/', '\\']) || s == "." || s == ".." {
+        return Err(refused_by(Reason::NotValid { field: Field::FileName }));
     }
     Ok(())
 }
@@ -304,7 +318,7 @@ pub async fn add_evidence(
         return Err(refused_by(Reason::Required { field: Field::FileName }));
     }
     check_line(Field::Title, &meta.title, limits::TITLE)?;
-    check_line(Field::FileName, &meta.file_name, limits::FILE_NAME)?;
+    check_file_name(&meta.file_name)?;
     if meta.result_id.as_deref().is_some_and(|r| !limits::is_id(r)) || !limits::is_id(&meta.plan_id) {
         return Err(refused_by(Reason::NotValid { field: Field::Results }));
     }

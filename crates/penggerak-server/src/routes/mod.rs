@@ -101,6 +101,12 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), client_share))
         // Liveness before any limit: the process answers however busy it is.
         .layer(from_fn(live_first))
+        // No answer is read as another type than it says (an evidence file that starts like a PDF and holds
+        // HTML stays a PDF), whatever opens it.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            header::HeaderValue::from_static("nosniff"),
+        ))
         // Every request has an id (the caller's or a new UUID; a proxy's passes through), and
         // every answer, a refusal included, says it.
         .layer(tower_http::request_id::PropagateRequestIdLayer::new(REQUEST_ID))
