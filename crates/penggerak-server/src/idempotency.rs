@@ -37,6 +37,11 @@ use penggerak_types::api::{API_PREFIX, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
 use penggerak_types::{ApiError, ErrorCode};
 use sha2::{Digest, Sha256};
 
+/// Uploads of one user received at once: each is held whole in memory until it is stored (up to
+/// [`MAX_BODY`]), so without a bound one account could hold gigabytes of the server's memory with uploads
+/// sent slowly. One more is answered `503 server_busy` (the app sends it again later).
+pub const UPLOADS_PER_USER: usize = 2;
+
 /// How long a key and its answer are kept.
 pub const RETENTION: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
 /// Deletes the keys made before `$1` ([`expire`]).
@@ -95,6 +100,16 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         .ok_or_else(|| ServerError::new(ErrorCode::BadRequest, "Idempotency-Key harus berupa UUID."))?
         .hyphenated()
         .to_string();
+    // An upload takes one of its user's turns before a byte of it is read (held until it is answered).
+    let _turn = if crate::Transport::is_upload(Some(&matched)) {
+        let turn = state.uploads.take(user.user_id.clone(), UPLOADS_PER_USER);
+        if turn.is_none() {
+            return Err(ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy)));
+        }
+        turn
+    } else {
+        None
+    };
     // The route's own limit, before anything is buffered: a JSON route never has an upload's worth kept.
     let limit = state.config.transport.body_limit(Some(&matched));
     let bytes = read_body(body, limit).await?;

@@ -136,7 +136,7 @@ impl Transport {
     /// [`Transport::max_upload_body`] and [`Transport::upload_timeout`].
     pub const UPLOAD_ROUTES: &'static [&'static str] = &[penggerak_types::route::KINERJA_EVIDENCE];
 
-    fn is_upload(matched_path: Option<&str>) -> bool {
+    pub(crate) fn is_upload(matched_path: Option<&str>) -> bool {
         matched_path.is_some_and(|p| Self::UPLOAD_ROUTES.contains(&p))
     }
 
@@ -198,6 +198,8 @@ pub struct AppState {
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// Requests in flight per client ([`Transport::max_in_flight_per_client`]).
     pub in_flight: Arc<routes::InFlight>,
+    /// Uploads being received per user ([`idempotency::UPLOADS_PER_USER`]).
+    pub uploads: Arc<routes::Shares<String>>,
 }
 
 impl AppState {
@@ -206,7 +208,15 @@ impl AppState {
         let limits = RateLimits::new(config.login_per_account, config.login_per_address);
         let metrics = Arc::new(metrics::Metrics::new(db.pool.clone()));
         let password_checks = Arc::new(tokio::sync::Semaphore::new(config.transport.password_checks.max(1)));
-        Self { db, config, limits, metrics, password_checks, in_flight: Arc::default() }
+        Self {
+            db,
+            config,
+            limits,
+            metrics,
+            password_checks,
+            in_flight: Arc::default(),
+            uploads: Arc::default(),
+        }
     }
 }
 

@@ -118,35 +118,44 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Requests in flight per client address ([`crate::Transport::max_in_flight_per_client`]).
-#[derive(Default)]
-pub struct InFlight(std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>);
+/// How many of something each one (a client address, a user) has under way at once, each up to a most.
+pub struct Shares<K>(std::sync::Mutex<std::collections::HashMap<K, usize>>);
 
-/// One request's place in its client's share, given back when the request ends.
-struct Share<'a> {
-    of: &'a InFlight,
-    client: std::net::IpAddr,
+impl<K> Default for Shares<K> {
+    fn default() -> Self {
+        Self(std::sync::Mutex::default())
+    }
 }
 
-impl InFlight {
-    fn take(&self, client: std::net::IpAddr, most: usize) -> Option<Share<'_>> {
+/// Requests in flight per client address ([`crate::Transport::max_in_flight_per_client`]).
+pub type InFlight = Shares<std::net::IpAddr>;
+
+/// One place in a share, given back when dropped.
+pub struct Share<'a, K: std::hash::Hash + Eq> {
+    of: &'a Shares<K>,
+    who: K,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Shares<K> {
+    /// A place in `who`'s share, unless it already has `most`.
+    pub fn take(&self, who: K, most: usize) -> Option<Share<'_, K>> {
         let mut counts = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = counts.entry(client).or_insert(0);
+        let n = counts.entry(who.clone()).or_insert(0);
         if *n >= most {
             return None;
         }
         *n += 1;
-        Some(Share { of: self, client })
+        Some(Share { of: self, who })
     }
 }
 
-impl Drop for Share<'_> {
+impl<K: std::hash::Hash + Eq> Drop for Share<'_, K> {
     fn drop(&mut self) {
         let mut counts = self.of.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(n) = counts.get_mut(&self.client) {
+        if let Some(n) = counts.get_mut(&self.who) {
             *n -= 1;
             if *n == 0 {
-                counts.remove(&self.client);
+                counts.remove(&self.who);
             }
         }
     }
