@@ -95,6 +95,18 @@ async fn refresh(c: &reqwest::Client, s: &TestServer, token: &str) -> reqwest::R
         .unwrap()
 }
 
+/// How many sessions the database holds for Siti.
+async fn sitis_sessions(db: &penggerak_server::Db) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM session_families f JOIN users u ON u.id = f.user_id WHERE u.nuptk = $1",
+    )
+    .bind(SITI_NUPTK)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    n
+}
+
 async fn sign_in(c: &reqwest::Client, s: &TestServer) -> LoginResponse {
     let r = login(c, s, SITI_NUPTK, DEMO_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::OK, "the demo teacher signs in");
@@ -498,14 +510,7 @@ async fn an_account_keeps_its_newest_sessions_and_the_older_end() {
         assert_eq!(me(&c, &s, &t.access_token).await.status(), StatusCode::OK, "the newest sessions stay");
     }
     let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM session_families f JOIN users u ON u.id = f.user_id WHERE u.nuptk = $1",
-    )
-    .bind(SITI_NUPTK)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    assert_eq!(n, MAX_SESSIONS_PER_USER, "no more sessions are stored than are kept");
+    assert_eq!(sitis_sessions(&db).await, MAX_SESSIONS_PER_USER, "no more sessions are stored than are kept");
     db.pool.close().await;
 }
 
@@ -595,13 +600,6 @@ async fn a_refresh_racing_the_sign_in_that_ends_its_session_leaves_both_answered
     let signed_in = signing_in.await.unwrap();
     assert_eq!(signed_in.status(), StatusCode::OK, "the sign-in is answered whatever the refresh did");
     expect_error(refreshing.await.unwrap(), StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired).await;
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM session_families f JOIN users u ON u.id = f.user_id WHERE u.nuptk = $1",
-    )
-    .bind(SITI_NUPTK)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    assert_eq!(n, MAX_SESSIONS_PER_USER, "the session cap still holds");
+    assert_eq!(sitis_sessions(&db).await, MAX_SESSIONS_PER_USER, "the session cap still holds");
     db.pool.close().await;
 }

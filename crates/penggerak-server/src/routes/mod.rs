@@ -197,7 +197,8 @@ async fn client_share(State(state): State<AppState>, req: Request, next: Next) -
 
 /// `GET /health/live` answered before the in-flight limits: it says the process runs, which it does however
 /// busy it is. Refused `503` with everything else, an orchestrator would restart a healthy server that is
-/// busy (or whose slots a client holds).
+/// busy (or whose slots a client holds). Counted in the metrics and given its request id like every answer,
+/// but not logged: an orchestrator's probe every few seconds is not news.
 async fn live_first(req: Request, next: Next) -> Response {
     if req.method() == axum::http::Method::GET && req.uri().path() == route::HEALTH_LIVE {
         return live().await.into_response();
