@@ -96,6 +96,10 @@ impl Draft {
     /// The draft of a box whose page does not carry its kept text (the principal's notes and records): read
     /// from the device as the box opens and handed to `found`, unless something was typed meanwhile.
     pub fn restored(key: String, found: impl FnOnce(String) + 'static) -> Draft {
+        Draft::restored_boxed(key, Box::new(found))
+    }
+
+    fn restored_boxed(key: String, found: Box<dyn FnOnce(String)>) -> Draft {
         let draft = Draft::new(key.clone(), false);
         leptos::task::spawn_local(async move {
             match ipc::draft(key).await {
@@ -118,6 +122,90 @@ impl Draft {
         if let Some(now) = now {
             leptos::task::spawn_local(keep(key, now, queue, self.state));
         }
+    }
+}
+
+/// A pause of `ms` milliseconds in the page's event loop.
+async fn pause(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(
+            move || {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            },
+            std::time::Duration::from_millis(ms),
+        );
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+impl Draft {
+    /// Runs `send` once what was typed is on the device (two seconds at most): a change sent while its
+    /// draft's last write is under way would have that write land after the change forgot the draft, and
+    /// the sent text come back as a draft.
+    pub fn then(self, send: impl FnOnce() + 'static) {
+        self.then_boxed(Box::new(send));
+    }
+
+    /// One copy of the waiting for every caller (a generic one per button weighed kilobytes each).
+    fn then_boxed(self, send: Box<dyn FnOnce()>) {
+        leptos::task::spawn_local(async move {
+            for _ in 0..200 {
+                let busy = self.queue.try_with_value(|q| q.borrow().busy()).unwrap_or(false);
+                if !busy {
+                    break;
+                }
+                pause(10).await;
+            }
+            send();
+        });
+    }
+}
+
+/// The drafts of one page's boxes whose page does not carry them: one per key while the page shows the
+/// same thing, made under the page's owner. A redraw (a sync settling, an action landing) then neither
+/// starts a second writer for a key, whose writes could overtake the first's, nor reads the draft back over
+/// what is being typed.
+#[derive(Clone, Copy)]
+pub struct PageDrafts {
+    owner: StoredValue<Owner, LocalStorage>,
+    made: StoredValue<std::collections::HashMap<String, Draft>, LocalStorage>,
+}
+
+impl Default for PageDrafts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PageDrafts {
+    /// For the page being built (call it in the page's component).
+    pub fn new() -> PageDrafts {
+        PageDrafts {
+            owner: StoredValue::new_local(Owner::current().unwrap_or_default()),
+            made: StoredValue::new_local(std::collections::HashMap::new()),
+        }
+    }
+
+    /// The draft of `key`, made (and read back into `found`) the first time it is asked for.
+    pub fn get(&self, key: String, found: impl FnOnce(String) + 'static) -> Draft {
+        self.get_boxed(key, Box::new(found))
+    }
+
+    fn get_boxed(&self, key: String, found: Box<dyn FnOnce(String)>) -> Draft {
+        if let Some(d) = self.made.try_with_value(|m| m.get(&key).copied()).flatten() {
+            return d;
+        }
+        let owner = self.owner.get_value();
+        let d = owner.with(|| Draft::restored_boxed(key.clone(), found));
+        self.made.update_value(|m| {
+            m.insert(key, d);
+        });
+        d
+    }
+
+    /// The page shows something else now: its boxes are read back afresh when they are drawn.
+    pub fn forget(&self) {
+        self.made.update_value(std::collections::HashMap::clear);
     }
 }
 

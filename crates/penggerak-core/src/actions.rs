@@ -12,7 +12,7 @@ use penggerak_types::ipc::{
     observation_record_draft_key, plan_draft_key, plan_reflection_draft_key, predikat_note_draft_key,
     reflection_draft_key, return_note_draft_key, Action, Keep, ReopenPage,
 };
-use penggerak_types::kinerja::{Actor, PerformancePlan, PlanStatus};
+use penggerak_types::kinerja::{Actor, PerformancePlan};
 use penggerak_types::{Field, Reason, RecordKind};
 
 /// Who `me` is to performance plan `id`: its owner, or (for anyone else) acting as the principal — the
@@ -70,14 +70,12 @@ impl Engine {
             }
             Action::MovePerformancePlan { id, to, note } => {
                 let actor = actor_on(store, &me.id, &id).await?;
-                let returns = to == PlanStatus::Dikembalikan;
                 let mut change =
                     changes::move_performance_plan(store, &id, (&me.id, &me.full_name, actor), to, note)
                         .await?;
-                // The note typed for a return goes with it; no other move carries one.
-                if returns {
-                    change.local.push(LocalWrite::ForgetDraft { key: return_note_draft_key(&id) });
-                }
+                // The note typed for a return goes with it; a note typed and left for another decision
+                // (approve, agree) is not kept for ever either: the plan has moved on.
+                change.local.push(LocalWrite::ForgetDraft { key: return_note_draft_key(&id) });
                 change
             }
             Action::ScheduleObservation { mut new } => {

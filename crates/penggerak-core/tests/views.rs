@@ -781,7 +781,10 @@ async fn the_principal_returns_approves_agrees_and_rates_from_his_device() {
     siti.sync_now().await.unwrap();
 
     bambang.sync_now().await.unwrap();
+    // A return note typed and left for approval is not kept for ever: the plan has moved on.
+    bambang.save_draft(&return_key, "Catatan yang tidak jadi").await.unwrap();
     bambang.act(mv(PlanStatus::Disetujui, None)).await.unwrap();
+    assert_eq!(bambang.draft(&return_key).await.unwrap(), None, "a decision forgets the return note typed");
     bambang.act(mv(PlanStatus::Disepakati, None)).await.unwrap();
     let page = bambang.staff_member(&plan.owner_id).await.unwrap();
     assert!(page.can_rate && page.pending, "agreed on his device at once, waiting to be sent");

@@ -57,9 +57,24 @@ fn is_mutating(method: &Method) -> bool {
 /// The middleware. Requests it does not concern (reads, sign-in routes, unauthenticated calls, which
 /// the handler answers with 401) pass through untouched.
 ///
-/// The work runs in its own task: when the client goes away mid-request (a phone losing signal), hyper
-/// drops this future, and without the task the claim would stay unanswered and block every retry.
+/// A keyed change's work runs in its own task: when the client goes away mid-request (a phone losing
+/// signal), hyper drops this future, and without the task the claim would stay unanswered and block every
+/// retry. Only a keyed change: anything else runs in the request itself, so a client that hangs up ends its
+/// work, and its share of the in-flight requests and the slot it took bound what it has running.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let keyed = is_mutating(req.method())
+        && req.headers().contains_key(IDEMPOTENCY_KEY)
+        && req
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|m| !m.as_str().starts_with(&format!("{API_PREFIX}/auth/")));
+    if !keyed {
+        // No key on a change is answered 400 by `run` (after the caller is known): run here, not detached.
+        return match run(state, req, next).await {
+            Ok(resp) => resp,
+            Err(e) => e.into_response(),
+        };
+    }
     let work = tokio::spawn(async move {
         match run(state, req, next).await {
             Ok(resp) => resp,
@@ -101,7 +116,8 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         .hyphenated()
         .to_string();
     // An upload takes one of its user's turns before a byte of it is read (held until it is answered).
-    let _turn = if crate::Transport::is_upload(Some(&matched)) {
+    // (An upload is the route's PUT: removing evidence, its DELETE, sends no file.)
+    let _turn = if parts.method == Method::PUT && crate::Transport::is_upload(Some(&matched)) {
         let turn = state.uploads.take(user.user_id.clone(), UPLOADS_PER_USER);
         if turn.is_none() {
             return Err(ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy)));

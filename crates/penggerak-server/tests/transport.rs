@@ -293,6 +293,15 @@ async fn one_user_receives_two_uploads_at_once_and_is_refused_a_third() {
     // Whichever two reach the server first are received; the others are answered at once.
     let (waiting, refused) = sort_out(&mut held, Duration::from_secs(3)).await;
     assert_eq!((waiting, refused), (2, 2), "two of hers received at once, the rest refused busy");
+    // Removing evidence (the route's DELETE) sends no file and takes no turn.
+    let r = siti
+        .send(
+            Method::DELETE,
+            &format!("/kinerja/evidence/{}", uuid::Uuid::new_v4()),
+            Some(serde_json::json!({"base_version": 1})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "answered for what it is, not refused busy");
     let mut other = hold_an_upload(&s, &agus.token).await;
     let answer = tokio::time::timeout(Duration::from_secs(2), read_until_closed(&mut other)).await;
     assert!(answer.is_err(), "another user's upload is received meanwhile: {answer:?}");

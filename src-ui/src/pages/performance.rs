@@ -3,7 +3,7 @@
 //! teacher can make now (submit). A principal also sees the staff plans waiting for their approval.
 
 use crate::context::{feedback_list, loaded, plan_history, Act, AskFirst, PageContext};
-use crate::draft::{Draft, Saved};
+use crate::draft::{Draft, PageDrafts, Saved};
 use crate::i18n::{td_string, Locale};
 use crate::lang::use_i18n;
 use crate::text_box::grow;
@@ -36,6 +36,8 @@ pub fn Kinerja() -> impl IntoView {
     // Preparations being typed, by observation: kept by the page, so a sync that redraws the plan does not
     // empty the box under her fingers.
     let preparations = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    // And their drafts, one per observation for the page's life (a redraw starts no second writer).
+    let prep_drafts = PageDrafts::new();
 
     view! {
         <section class="card kinerja" aria-labelledby="kinerja-title">
@@ -45,7 +47,7 @@ pub fn Kinerja() -> impl IntoView {
                 <h2>{td_string!(l, approvals_heading)}</h2>
                 {loaded(l, approvals, move |list| approval_list(l, list))}
             })}
-            {loaded(l, data, move |v| plan_view(l, v, act, editor.clone(), reflection.clone(), preparations))}
+            {loaded(l, data, move |v| plan_view(l, v, act, editor.clone(), reflection.clone(), (preparations, prep_drafts)))}
         </section>
     }
 }
@@ -85,7 +87,7 @@ fn my_observation(
     l: Locale,
     o: Observation,
     act: Act,
-    typing: RwSignal<std::collections::BTreeMap<String, String>>,
+    (typing, drafts): (RwSignal<std::collections::BTreeMap<String, String>>, PageDrafts),
 ) -> impl IntoView {
     let (id, saved) = (o.id.clone(), o.preparation.clone());
     let key = id.clone();
@@ -96,9 +98,10 @@ fn my_observation(
     // Kept on the device as it is typed (a killed app, another page), until it is saved.
     let restored_id = id.clone();
     let draft = open.then(|| {
-        Draft::restored(observation_preparation_draft_key(&id), move |t| {
+        drafts.get(observation_preparation_draft_key(&id), move |t| {
+            // Not over what she has typed since the page opened.
             typing.update(|m| {
-                m.insert(restored_id, t);
+                m.entry(restored_id).or_insert(t);
             })
         })
     });
@@ -119,8 +122,16 @@ fn my_observation(
                         }
                     }></textarea>
                 <button class="secondary save-preparation" disabled=move || act.pending().get() on:click=move |_| {
-                    let patch = ObservationPatch { preparation: Some(prep_now()), ..Default::default() };
-                    act.dispatch(UserAction::EditObservation { id: id.clone(), patch });
+                    let (id, prep_now) = (id.clone(), prep_now.clone());
+                    // Sent once its draft is written: the edit forgets it.
+                    let send = move || {
+                        let patch = ObservationPatch { preparation: Some(prep_now()), ..Default::default() };
+                        act.dispatch(UserAction::EditObservation { id, patch });
+                    };
+                    match draft {
+                        Some(d) => d.then(send),
+                        None => send(),
+                    }
                 }>{td_string!(l, obs_save_preparation)}</button>
             })}
             {(!open && !o.follow_up.is_empty()).then(|| view! {
@@ -283,7 +294,7 @@ fn plan_view(
     act: Act,
     editor: Kept<Editor>,
     reflection: Kept<Reflection>,
-    preparations: RwSignal<std::collections::BTreeMap<String, String>>,
+    preparations: (RwSignal<std::collections::BTreeMap<String, String>>, PageDrafts),
 ) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
     let stages = v.cycle.map(|c| {

@@ -4,7 +4,7 @@
 //! his device at once and queued for the server, like any change.
 
 use crate::context::{feedback_list, loaded, plan_history, Act, PageContext};
-use crate::draft::Draft;
+use crate::draft::{Draft, PageDrafts};
 use crate::i18n::{td_string, Locale};
 use crate::lang::use_i18n;
 use crate::text_box::grow;
@@ -34,6 +34,13 @@ struct Typed {
     focus: RwSignal<String>,
     /// The feedback note being written (emptied once it is kept).
     feedback: RwSignal<String>,
+    /// What is typed in the observations' boxes, by their draft keys (record and follow-up of each).
+    obs: RwSignal<std::collections::HashMap<String, String>>,
+    /// The plan the page shows: a draft read back for another (the staff member changed meanwhile) is not
+    /// put in its boxes.
+    plan: RwSignal<String>,
+    /// The boxes' drafts, one per key while the page shows the same staff member.
+    drafts: PageDrafts,
 }
 
 impl Typed {
@@ -47,7 +54,21 @@ impl Typed {
             class: RwSignal::new(String::new()),
             focus: RwSignal::new(String::new()),
             feedback: RwSignal::new(String::new()),
+            obs: RwSignal::new(std::collections::HashMap::new()),
+            plan: RwSignal::new(String::new()),
+            drafts: PageDrafts::new(),
         }
+    }
+
+    /// The draft of `key` on plan `plan`, whose text read back goes into a box through `put` (only while
+    /// the page still shows that plan; `put` itself leaves a box that has been typed in alone).
+    fn draft(&self, key: String, plan: &str, put: impl FnOnce(String) + 'static) -> Draft {
+        let (shown, plan) = (self.plan, plan.to_owned());
+        self.drafts.get(key, move |text| {
+            if shown.get_untracked() == plan {
+                put(text);
+            }
+        })
     }
 
     /// Empties every box (another staff member's page: what was typed was for the last one, and is kept
@@ -59,6 +80,8 @@ impl Typed {
         for s in [self.date, self.time, self.class, self.focus, self.feedback] {
             s.set(String::new());
         }
+        self.obs.set(std::collections::HashMap::new());
+        self.drafts.forget();
     }
 }
 
@@ -151,12 +174,13 @@ fn page(l: Locale, v: StaffMemberView, (act, give): (Act, Act), typed: Typed) ->
             } else {
                 None
             };
-            let moves = decisions(l, id.clone(), v.moves, act, typed.return_note);
+            typed.plan.set(id.clone());
+            let moves = decisions(l, id.clone(), v.moves, act, typed);
             let rating = v
                 .can_rate
                 .then(|| rate_form(l, id.clone(), plan.predikat, plan.predikat_note.clone(), act, typed));
             let observations = observations(l, id.clone(), v.observations, act, typed);
-            let feedback = feedback(l, id.clone(), v.feedback, give, typed.feedback);
+            let feedback = feedback(l, id.clone(), v.feedback, give, typed);
             view! {
                 <h2>{td_string!(l, plan_heading)}</h2>
                 <p><span id="member-plan-status" class="status-chip">{view_model::plan_status_label(l, plan.status)}</span>" "{badge}</p>
@@ -198,19 +222,20 @@ fn page(l: Locale, v: StaffMemberView, (act, give): (Act, Act), typed: Typed) ->
 
 /// Approve, return (a note is required and reaches the teacher), agree: the moves the plan's status
 /// allows the principal now.
-fn decisions(
-    l: Locale,
-    id: String,
-    moves: Vec<PlanStatus>,
-    act: Act,
-    note: RwSignal<String>,
-) -> impl IntoView {
+fn decisions(l: Locale, id: String, moves: Vec<PlanStatus>, act: Act, typed: Typed) -> impl IntoView {
     if moves.is_empty() {
         return ().into_any();
     }
+    let note = typed.return_note;
     let returns = moves.contains(&PlanStatus::Dikembalikan);
     // Kept on the device as it is typed, and back after a killed app or another page.
-    let draft = returns.then(|| Draft::restored(return_note_draft_key(&id), move |t| note.set(t)));
+    let draft = returns.then(|| {
+        typed.draft(return_note_draft_key(&id), &id, move |t| {
+            if note.get_untracked().is_empty() {
+                note.set(t);
+            }
+        })
+    });
     view! {
         <div id="member-decisions" class="actions">
             {returns.then(|| view! {
@@ -235,9 +260,17 @@ fn decisions(
                 let button_id = format!("move-{}", format!("{to:?}").to_lowercase());
                 view! {
                     <button id=button_id class=class disabled=move || act.pending().get() on:click=move |_| {
-                        let typed = note.get_untracked();
-                        let note = (to == PlanStatus::Dikembalikan).then_some(typed);
-                        act.dispatch(UserAction::MovePerformancePlan { id: id.clone(), to, note });
+                        let id = id.clone();
+                        // Sent once the note's draft is written: a decision forgets it.
+                        let send = move || {
+                            let typed = note.get_untracked();
+                            let note = (to == PlanStatus::Dikembalikan).then_some(typed);
+                            act.dispatch(UserAction::MovePerformancePlan { id, to, note });
+                        };
+                        match draft {
+                            Some(d) => d.then(send),
+                            None => send(),
+                        }
                     }>{label}</button>
                 }
             }).collect_view()}
@@ -252,10 +285,15 @@ fn feedback(
     plan_id: String,
     list: Vec<penggerak_types::kinerja::Feedback>,
     give: Act,
-    text: RwSignal<String>,
+    typed: Typed,
 ) -> impl IntoView {
     let zone = expect_context::<PageContext>().zone();
-    let draft = Draft::restored(feedback_draft_key(&plan_id), move |t| text.set(t));
+    let text = typed.feedback;
+    let draft = typed.draft(feedback_draft_key(&plan_id), &plan_id, move |t| {
+        if text.get_untracked().is_empty() {
+            text.set(t);
+        }
+    });
     view! {
         <h2>{td_string!(l, feedback_heading)}</h2>
         {feedback_list(l, "member-feedback", list, zone)}
@@ -267,8 +305,11 @@ fn feedback(
                 draft.typed(typed);
             }></textarea>
         <button id="give-feedback" class="secondary" disabled=move || give.pending().get() on:click=move |_| {
-            let new = NewFeedback { id: String::new(), plan_id: plan_id.clone(), text: text.get_untracked() };
-            give.dispatch(UserAction::GiveFeedback { new });
+            let plan_id = plan_id.clone();
+            draft.then(move || {
+                let new = NewFeedback { id: String::new(), plan_id, text: text.get_untracked() };
+                give.dispatch(UserAction::GiveFeedback { new });
+            });
         }>{td_string!(l, give_feedback)}</button>
     }
 }
@@ -298,7 +339,11 @@ fn rate_form(
     let choice = move || picked.get().or(given).unwrap_or(Predikat::Baik);
     let note = move || typed_note.get().unwrap_or_else(|| given_note.clone().unwrap_or_default());
     let note_now = note.clone();
-    let draft = Draft::restored(predikat_note_draft_key(&id), move |t| typed_note.set(Some(t)));
+    let draft = typed.draft(predikat_note_draft_key(&id), &id, move |t| {
+        if typed_note.get_untracked().is_none() {
+            typed_note.set(Some(t));
+        }
+    });
     view! {
         <h3>{td_string!(l, rate_heading)}</h3>
         <label for="predikat-choice">{td_string!(l, predikat)}</label>
@@ -320,9 +365,12 @@ fn rate_form(
                 draft.typed(typed);
             }></textarea>
         <button id="give-predikat" class="primary" disabled=move || act.pending().get() on:click=move |_| {
-            let written = note_now();
-            let note = (!written.trim().is_empty()).then_some(written);
-            act.dispatch(UserAction::RatePlan { id: id.clone(), predikat: choice(), note });
+            let (id, note_now) = (id.clone(), note_now.clone());
+            draft.then(move || {
+                let written = note_now();
+                let note = (!written.trim().is_empty()).then_some(written);
+                act.dispatch(UserAction::RatePlan { id, predikat: choice(), note });
+            });
         }>{td_string!(l, give_predikat)}</button>
     }
 }
@@ -338,7 +386,7 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
         } else {
             view! {
                 <ul id="member-observations" class="list">
-                    {list.into_iter().map(|o| observation(l, o, act)).collect_view()}
+                    {list.into_iter().map(|o| observation(l, o, act, typed)).collect_view()}
                 </ul>
             }.into_any()
         }}
@@ -367,27 +415,59 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
 }
 
 /// One observation: its time, class and focus, the teacher's preparation, and the principal's record and
-/// follow-up, saved with the next step (held, then done).
-fn observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
-    let record = RwSignal::new(o.record.clone());
-    let follow_up = RwSignal::new(o.follow_up.clone());
+/// follow-up, saved with the next step (held, then done). What he types lives with the page (`typed.obs`):
+/// a redraw neither empties the boxes nor reads their drafts back over them.
+fn observation(l: Locale, o: Observation, act: Act, typed: Typed) -> impl IntoView {
+    let (record_key, follow_up_key) =
+        (observation_record_draft_key(&o.id), observation_follow_up_draft_key(&o.id));
+    let text_of = move |key: String, saved: String| {
+        move || typed.obs.with(|m| m.get(&key).cloned()).unwrap_or_else(|| saved.clone())
+    };
+    let record = text_of(record_key.clone(), o.record.clone());
+    let follow_up = text_of(follow_up_key.clone(), o.follow_up.clone());
     // Each kept on the device as it is typed: what he writes during a lesson survives the app being killed.
-    let record_draft = Draft::restored(observation_record_draft_key(&o.id), move |t| record.set(t));
-    let follow_up_draft = Draft::restored(observation_follow_up_draft_key(&o.id), move |t| follow_up.set(t));
+    let box_draft = |key: &String| {
+        let k = key.clone();
+        typed.draft(key.clone(), &o.plan_id, move |t| {
+            typed.obs.update(|m| {
+                m.entry(k).or_insert(t);
+            })
+        })
+    };
+    let (record_draft, follow_up_draft) = (box_draft(&record_key), box_draft(&follow_up_key));
+    let typing = move |key: &String, draft: Draft| {
+        let key = key.clone();
+        move |ev: leptos::ev::Event| {
+            let text = event_target_value(&ev);
+            typed.obs.update(|m| {
+                m.insert(key.clone(), text.clone());
+            });
+            draft.typed(text);
+        }
+    };
+    let (on_record, on_follow_up) =
+        (typing(&record_key, record_draft), typing(&follow_up_key, follow_up_draft));
     let id = o.id.clone();
     let next = match o.status {
         ObservationStatus::Terjadwal => Some(ObservationStatus::Dilaksanakan),
         ObservationStatus::Dilaksanakan => Some(ObservationStatus::Selesai),
         ObservationStatus::Selesai => None,
     };
+    let (record_now, follow_up_now) = (record.clone(), follow_up.clone());
     let save = move |status: Option<ObservationStatus>| {
-        let patch = ObservationPatch {
-            record: Some(record.get_untracked()),
-            follow_up: Some(follow_up.get_untracked()),
-            status,
-            ..Default::default()
-        };
-        act.dispatch(UserAction::EditObservation { id: id.clone(), patch });
+        let (id, record_now, follow_up_now) = (id.clone(), record_now.clone(), follow_up_now.clone());
+        // Sent once both drafts are written: the edit forgets them.
+        record_draft.then(move || {
+            follow_up_draft.then(move || {
+                let patch = ObservationPatch {
+                    record: Some(record_now()),
+                    follow_up: Some(follow_up_now()),
+                    status,
+                    ..Default::default()
+                };
+                act.dispatch(UserAction::EditObservation { id, patch });
+            })
+        });
     };
     let save_next = save.clone();
     view! {
@@ -399,18 +479,10 @@ fn observation(l: Locale, o: Observation, act: Act) -> impl IntoView {
                 {if o.preparation.is_empty() { td_string!(l, obs_preparation_none).to_owned() } else { o.preparation.clone() }}</p>
             <label for=format!("obs-record-{}", o.id)>{td_string!(l, obs_record)}</label>
             <textarea use:grow id=format!("obs-record-{}", o.id) class="obs-record" rows="3" maxlength="10000"
-                prop:value=move || record.get() on:input=move |ev| {
-                    let typed = event_target_value(&ev);
-                    record.set(typed.clone());
-                    record_draft.typed(typed);
-                }></textarea>
+                prop:value=record on:input=on_record></textarea>
             <label for=format!("obs-follow-up-{}", o.id)>{td_string!(l, obs_follow_up)}</label>
             <textarea use:grow id=format!("obs-follow-up-{}", o.id) class="obs-follow-up" rows="3" maxlength="10000"
-                prop:value=move || follow_up.get() on:input=move |ev| {
-                    let typed = event_target_value(&ev);
-                    follow_up.set(typed.clone());
-                    follow_up_draft.typed(typed);
-                }></textarea>
+                prop:value=follow_up on:input=on_follow_up></textarea>
             <button class="secondary save-observation" on:click=move |_| save(None)>{td_string!(l, obs_save)}</button>
             {next.map(|n| view! {
                 <button class="primary next-observation-step" on:click=move |_| save_next(Some(n))>
