@@ -5,6 +5,16 @@
 //! [`crate::LocalWrite::ForgetDraft`]).
 
 use crate::{CoreError, LocalStore};
+use penggerak_types::limits;
+
+/// A key no longer than [`limits::DRAFT_KEY`]: the app's keys are a name and an id; anything longer is
+/// not one of them, and is not stored or looked for.
+fn check_key(key: &str) -> Result<(), CoreError> {
+    if key.len() > limits::DRAFT_KEY {
+        return Err(CoreError::Invalid("Kunci draf terlalu panjang.".into()));
+    }
+    Ok(())
+}
 
 impl LocalStore {
     /// Keeps `text` under `key` (replacing what was there). Empty text is kept too: clearing a text box is
@@ -12,6 +22,10 @@ impl LocalStore {
     pub async fn save_draft(&self, key: &str, text: &str) -> Result<(), CoreError> {
         if key.is_empty() {
             return Err(CoreError::Invalid("Draf tanpa kunci tidak dapat disimpan.".into()));
+        }
+        check_key(key)?;
+        if text.len() > limits::DRAFT_TEXT {
+            return Err(CoreError::Invalid("Draf terlalu panjang untuk disimpan.".into()));
         }
         let now = self.now();
         sqlx::query(
@@ -28,6 +42,7 @@ impl LocalStore {
 
     /// The draft kept under `key`, if any.
     pub async fn draft(&self, key: &str) -> Result<Option<String>, CoreError> {
+        check_key(key)?;
         let row: Option<(String,)> = sqlx::query_as("SELECT text FROM drafts WHERE key = ?")
             .bind(key)
             .fetch_optional(self.pool())

@@ -281,6 +281,14 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
         view.items.iter().find(|v| !v.item.reflection.is_empty()).expect("a reflected item").item.clone();
     let key = penggerak_types::ipc::reflection_draft_key(&item.id);
 
+    // Bounded: a key that is no key of the app, or more text than any box holds, is not kept (or looked for).
+    let long = "k".repeat(penggerak_types::limits::DRAFT_KEY + 1);
+    assert!(siti.save_draft(&long, "x").await.is_err(), "a key over the bound is refused");
+    assert!(siti.draft(&long).await.is_err(), "and not looked for");
+    let huge = "a".repeat(penggerak_types::limits::DRAFT_TEXT + 1);
+    assert!(siti.save_draft(&key, &huge).await.is_err(), "more text than any box holds is refused");
+    assert_eq!(siti.draft(&key).await.unwrap(), None, "and nothing was kept");
+
     siti.store().save_draft(&key, "Setengah jadi").await.unwrap();
     siti.store().save_draft(&key, "Setengah jadi, lalu selesai.").await.unwrap();
     // The app is closed and opened again: the draft is still there.

@@ -93,6 +93,11 @@ pub const SEARCH_HITS_PER_GROUP: usize = 3;
 pub const SEARCH_SNIPPET: usize = 240;
 /// A filter value in a query string (`topic`, `jenjang`, `province`), in characters.
 pub const FILTER: usize = 100;
+/// A draft's key, in bytes (`observation-follow-up:` and an id of at most 64 bytes: 86 at most).
+pub const DRAFT_KEY: usize = 128;
+/// A draft's text, in bytes: the largest box's, the plan editor's rows, fit a record.
+pub const DRAFT_TEXT: usize = RECORD_BYTES;
+
 /// A `/sync` cursor, in bytes (`<tx>_<seq>.<scope hash>.<changes left>`: at most 73).
 pub const CURSOR: usize = 128;
 
