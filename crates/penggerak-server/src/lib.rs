@@ -12,6 +12,7 @@
 //! also used by [`demo`]), which reads and writes through [`records`] (the record store and its versions).
 
 pub mod auth;
+mod connections;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -112,6 +113,11 @@ pub struct Transport {
     pub max_in_flight_per_client: usize,
     /// Connections held open at once; further ones wait in the listen queue until one closes.
     pub max_connections: usize,
+    /// When every connection is taken and another client arrives, a client holding more than this many
+    /// (by address, an IPv6 one by its /64; never a trusted proxy) has its oldest closed to make room, and
+    /// its own newcomers are closed until it holds fewer. While there is room, no client is limited: many
+    /// of the app's users may share one address.
+    pub connections_per_client_when_full: usize,
     /// Passwords checked at once (argon2: ~19 MiB and a core for tens of milliseconds each); a sign-in past
     /// it waits its turn within its deadline. Without it every request slot could be an argon2 run at once:
     /// ~5 GB for 256 (an account's own delays hold it to a few attempts at once, but identifiers that name
@@ -176,6 +182,7 @@ impl Default for Transport {
             max_in_flight_per_client: 64,
             password_checks: std::thread::available_parallelism().map_or(1, usize::from),
             max_connections: 1024,
+            connections_per_client_when_full: 128,
             max_json_body: penggerak_types::limits::JSON_BODY,
             max_upload_body: idempotency::MAX_BODY,
             max_stored_response: 1024 * 1024,
@@ -297,16 +304,31 @@ async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let transport = state.config.transport.clone();
-    serve_router(listener, routes::router(state), &transport, transport.max_connections, tls, shutdown).await
+    let holders = connections::Holders::new(
+        transport.connections_per_client_when_full,
+        state.config.trusted_proxies.clone(),
+    );
+    serve_router(
+        listener,
+        routes::router(state),
+        &transport,
+        transport.max_connections,
+        holders,
+        tls,
+        shutdown,
+    )
+    .await
 }
 
 /// Serves `app` on `listener` as [`serve`] describes (over TLS with `tls`, as [`serve_tls`] does), at most
-/// `max_connections` connections at once (the API's listener and the metrics listener alike).
+/// `max_connections` connections at once (the API's listener and the metrics listener alike), none held
+/// by one client at the expense of the others (see [`connections`]: `holders`).
 pub(crate) async fn serve_router(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     transport: &Transport,
     max_connections: usize,
+    holders: connections::Holders,
     tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -318,14 +340,10 @@ pub(crate) async fn serve_router(
     // Dropped when the accept loop ends: handshakes still running give up (see `serve_tls`).
     let (stopping, stopped) = tokio::sync::watch::channel(());
     tokio::pin!(shutdown);
+    let holders = Arc::new(holders);
     loop {
-        let permit = tokio::select! {
-            permit = Arc::clone(&connections).acquire_owned() => match permit {
-                Ok(p) => p,
-                Err(_) => break, // never closed
-            },
-            () = &mut shutdown => break,
-        };
+        // Accepted before a place is free, to know who asks: with every place taken, one client's hold
+        // on them must not keep everyone else waiting (`connections`).
         let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -338,6 +356,25 @@ pub(crate) async fn serve_router(
             },
             () = &mut shutdown => break,
         };
+        let permit = match Arc::clone(&connections).try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                if holders.full(remote.ip()) == connections::WhenFull::Refuse {
+                    drop(stream);
+                    continue;
+                }
+                // Until a connection ends (the one just told to close, if any); the next waits in the
+                // listen queue meanwhile, as before.
+                tokio::select! {
+                    permit = Arc::clone(&connections).acquire_owned() => match permit {
+                        Ok(p) => p,
+                        Err(_) => break, // never closed
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        let (holding, mut close) = holders.add(remote.ip());
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
@@ -347,17 +384,20 @@ pub(crate) async fn serve_router(
         let Some(acceptor) = tls.clone() else {
             let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
             tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::debug!(error = %e, %remote, "connection ended with an error");
+                tokio::select! {
+                    ended = connection => if let Err(e) = ended {
+                        tracing::debug!(error = %e, %remote, "connection ended with an error");
+                    },
+                    _ = &mut close => tracing::debug!(%remote, "connection closed to make room"),
                 }
-                drop(permit);
+                drop((holding, permit));
             });
             continue;
         };
         let (watcher, http, mut stopped) = (graceful.watcher(), http.clone(), stopped.clone());
         let limit = transport.header_read_timeout;
         tokio::spawn(async move {
-            let _permit = permit;
+            let _held = (holding, permit);
             let handshake = tokio::time::timeout(limit, acceptor.accept(stream));
             let stream = tokio::select! {
                 done = handshake => match done {
@@ -373,9 +413,15 @@ pub(crate) async fn serve_router(
                 },
                 // The server is stopping: a connection not yet set up is not worth waiting for.
                 _ = stopped.changed() => return,
+                _ = &mut close => return,
             };
-            if let Err(e) = watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await {
-                tracing::debug!(error = %e, %remote, "connection ended with an error");
+            tokio::select! {
+                ended = watcher.watch(http.serve_connection(TokioIo::new(stream), service)) => {
+                    if let Err(e) = ended {
+                        tracing::debug!(error = %e, %remote, "connection ended with an error");
+                    }
+                }
+                _ = &mut close => tracing::debug!(%remote, "connection closed to make room"),
             }
         });
     }

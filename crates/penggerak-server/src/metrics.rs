@@ -220,7 +220,9 @@ pub async fn serve(
         .route("/metrics", get(scrape))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(Arc::clone(&state.metrics));
-    crate::serve_router(listener, app, &transport, MAX_SCRAPE_CONNECTIONS, None, shutdown).await
+    // Scrapers are few and trusted: no client is asked to give a connection up.
+    let holders = crate::connections::Holders::new(MAX_SCRAPE_CONNECTIONS, Vec::new());
+    crate::serve_router(listener, app, &transport, MAX_SCRAPE_CONNECTIONS, holders, None, shutdown).await
 }
 
 async fn scrape(State(metrics): State<Arc<Metrics>>, headers: HeaderMap) -> Response {

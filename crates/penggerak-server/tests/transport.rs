@@ -242,6 +242,92 @@ async fn a_client_holding_its_share_of_the_slots_leaves_the_rest_to_others() {
     drop(held);
 }
 
+/// Half a request head: the connection is held open, waiting for the rest (as a download never read
+/// holds one, or a head sent a byte at a time).
+async fn hold_a_connection(s: &TestServer) -> TcpStream {
+    let mut held = TcpStream::connect(s.addr()).await.unwrap();
+    held.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: te").await.unwrap();
+    held
+}
+
+#[tokio::test]
+async fn one_address_holding_every_connection_gives_its_oldest_up_to_another() {
+    // Heads may take longer than the test: only the fair share can free a connection.
+    let s = TestServer::start_with(config(Transport {
+        max_connections: 6,
+        connections_per_client_when_full: 2,
+        header_read_timeout: FAILSAFE * 4,
+        ..Transport::default()
+    }));
+    // One address takes every connection. The server is not full before the last: a school's router
+    // may hold many more than its fair share while there is room, and keeps them.
+    let mut held = Vec::new();
+    for _ in 0..6 {
+        held.push(hold_a_connection(&s).await);
+    }
+    // Another address (127.0.0.2 is this machine too) is served all the same, queued behind the six.
+    let other =
+        reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
+    let asked = other.get(format!("{}/api/v1/health", s.base_url())).send();
+    let r = tokio::time::timeout(FAILSAFE, asked)
+        .await
+        .expect("another client waited for a connection one address held")
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "the other client is answered");
+    // The place it took was the holder's oldest connection, closed unanswered.
+    assert_eq!(
+        read_until_closed(&mut held[0]).await.as_deref(),
+        Some(&b""[..]),
+        "the holder's oldest connection was closed to make room"
+    );
+    // Full again (five held, the other client's kept alive): one more from the holder is closed at
+    // once, not queued until a place frees, and not given one of the others'.
+    let mut more = TcpStream::connect(s.addr()).await.unwrap();
+    more.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n").await.unwrap();
+    assert_eq!(
+        read_until_closed(&mut more).await.as_deref(),
+        Some(&b""[..]),
+        "a newcomer from the address holding the most, with none to spare, is closed"
+    );
+    for (i, h) in held.iter_mut().enumerate().skip(1) {
+        assert_eq!(answer_so_far(h).await, "", "the holder's connection {i} was left open");
+    }
+    let again = other.get(format!("{}/api/v1/health", s.base_url())).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK, "the other client's connection was left open too");
+}
+
+#[tokio::test]
+async fn over_tls_a_client_stalled_in_its_handshakes_gives_one_up_too() {
+    let ca = penggerak_testkit::TestCa::new("Dinas test CA");
+    let s = TestServer::start_tls(
+        config(Transport {
+            max_connections: 4,
+            connections_per_client_when_full: 1,
+            header_read_timeout: FAILSAFE * 4,
+            ..Transport::default()
+        }),
+        &ca,
+    );
+    // Four connections that never say hello: each holds a place in its handshake.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(TcpStream::connect(s.addr()).await.unwrap());
+    }
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(ca.pem_path()).unwrap()).unwrap())
+        .build()
+        .unwrap();
+    let asked = other.get(format!("{}/api/v1/health", s.base_url())).send();
+    let r = tokio::time::timeout(FAILSAFE, asked)
+        .await
+        .expect("another client waited for a connection held in its handshake")
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(read_until_closed(&mut held[0]).await.as_deref(), Some(&b""[..]), "the oldest was closed");
+}
+
 /// After `wait`, how many of `held` are still waiting for their answer and how many were refused busy
 /// (any other answer fails the test).
 async fn sort_out(held: &mut [TcpStream], wait: Duration) -> (usize, usize) {

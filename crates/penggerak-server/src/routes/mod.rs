@@ -163,7 +163,7 @@ impl<K: std::hash::Hash + Eq> Drop for Share<'_, K> {
 
 /// The address a client's share is counted by: its own, or for IPv6 its /64 (one subscriber's network,
 /// whose addresses it may pick at will).
-fn share_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+pub(crate) fn share_key(ip: std::net::IpAddr) -> std::net::IpAddr {
     match ip.to_canonical() {
         std::net::IpAddr::V6(v6) => {
             let mut octets = v6.octets();
