@@ -15,6 +15,10 @@
 //! the edits it queued after that change onto the versions the answer names (a "done" naming no records
 //! would leave them on the old versions, to be refused as conflicts with her own edit).
 //!
+//! What one user's changes make the database keep is bounded: [`CHANGES_PER_DAY`] keyed changes a day (one
+//! more is `429 rate_limited`, and the app sends it later), and [`KEPT_BYTES_PER_DAY`] of answers kept
+//! whole (past them an answer is kept as "done", below).
+//!
 //! Only the matched route decides (`MatchedPath`): the sign-in routes under `/auth/` pass through, a path
 //! that merely contains `/auth/` does not. No more of a body than the route's limit
 //! ([`crate::Transport::body_limit`]) is ever kept. A running request renews its claim every
@@ -42,10 +46,23 @@ use sha2::{Digest, Sha256};
 /// sent slowly. One more is answered `503 server_busy` (the app sends it again later).
 pub const UPLOADS_PER_USER: usize = 2;
 
+/// Keyed changes one user may make in a UTC day: far more than a teacher or a principal makes (a month's
+/// queue sent at once is a few hundred). Each key is kept for [`RETENTION`], so without a bound one account
+/// could grow the database without end. One more is answered `429 rate_limited`: the app waits and sends
+/// it later, nothing lost. A retry of a change already answered is replayed whatever the count.
+pub const CHANGES_PER_DAY: u32 = 3_000;
+/// Bytes of answers kept for replay per user per UTC day; past them an answer is kept as "done" (as one
+/// larger than [`crate::Transport::max_stored_response`] is). A performance plan's answer is a few
+/// kilobytes, and a padded one half a megabyte: this is hundreds of real edits, and a bound on what one
+/// account's edits can make the database keep for a month.
+pub const KEPT_BYTES_PER_DAY: usize = 4 * 1024 * 1024;
+
 /// How long a key and its answer are kept.
 pub const RETENTION: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
 /// Deletes the keys made before `$1` ([`expire`]).
 pub const EXPIRE: &str = "DELETE FROM idempotency_keys WHERE created_at < $1";
+/// Deletes the change counts of the days before `$1` (today, [`expire`]).
+pub const EXPIRE_DAYS: &str = "DELETE FROM change_days WHERE day < $1";
 /// The largest upload body (evidence uploads are up to 10 MB): the default of
 /// [`crate::Transport::max_upload_body`].
 pub const MAX_BODY: usize = 11 * 1024 * 1024;
@@ -142,6 +159,13 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
     if !claim(&state, &user.user_id, &key, &fingerprint).await? {
         return replay(&state, &user.user_id, &key, &fingerprint).await;
     }
+    if counted(&state, &user.user_id, 1, 0).await?.0 > i64::from(state.config.transport.changes_per_day) {
+        release(&state, &user.user_id, &key).await?;
+        return Err(ServerError::new(
+            ErrorCode::RateLimited,
+            "Terlalu banyak perubahan hari ini. Perubahan ini dikirim lagi nanti.",
+        ));
+    }
 
     let work = next.run(Request::from_parts(parts, Body::from(bytes)));
     let resp = renewing(&state, &user.user_id, &key, work).await;
@@ -150,15 +174,18 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         .await
         .map_err(|e| ServerError::Internal(anyhow::anyhow!("response body: {e}")))?;
     if resp_parts.status.is_server_error() || carries_a_copy(resp_parts.status, &kept) {
-        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
-            .bind(&user.user_id)
-            .bind(&key)
-            .execute(&state.db.pool)
-            .await?;
+        release(&state, &user.user_id, &key).await?;
     } else {
+        let within_the_day = match &kept {
+            Bounded::Whole(bytes) => {
+                let (_, kept_today) = counted(&state, &user.user_id, 0, bytes.len()).await?;
+                kept_today <= i64::try_from(state.config.transport.kept_bytes_per_day).unwrap_or(i64::MAX)
+            }
+            Bounded::Over { .. } => false,
+        };
         let stored = match &kept {
-            Bounded::Whole(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            Bounded::Over { .. } => too_large_to_keep(resp_parts.status),
+            Bounded::Whole(bytes) if within_the_day => String::from_utf8_lossy(bytes).into_owned(),
+            _ => too_large_to_keep(resp_parts.status),
         };
         sqlx::query(
             "UPDATE idempotency_keys SET status = $1, response = $2 WHERE user_id = $3 AND idem_key = $4",
@@ -178,6 +205,45 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         ),
     };
     Ok(Response::from_parts(resp_parts, body))
+}
+
+/// Gives the key up: the change did not happen (or changed nothing), and a retry deserves a real attempt.
+async fn release(state: &AppState, user_id: &str, key: &str) -> Result<(), ServerError> {
+    sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
+        .bind(user_id)
+        .bind(key)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Adds `changes` and `bytes` to `user_id`'s count of today (UTC) and returns the day's totals: changes
+/// made, bytes of answers kept. One upsert, so concurrent changes on any instance are counted one after
+/// the other.
+async fn counted(
+    state: &AppState,
+    user_id: &str,
+    changes: i64,
+    bytes: usize,
+) -> Result<(i64, i64), ServerError> {
+    let totals = sqlx::query_as(
+        "INSERT INTO change_days (day, user_id, changes, kept_bytes) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (day, user_id) DO UPDATE
+         SET changes = change_days.changes + $3, kept_bytes = change_days.kept_bytes + $4
+         RETURNING changes, kept_bytes",
+    )
+    .bind(today())
+    .bind(user_id)
+    .bind(changes)
+    .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(totals)
+}
+
+/// Today's number, in UTC days since 1970.
+fn today() -> i64 {
+    now_unix().div_euclid(24 * 60 * 60)
 }
 
 /// Whether an answer is a conflict carrying the server's copy of the record (`current`), which is not kept.
@@ -345,10 +411,13 @@ async fn replay(
 }
 
 /// Deletes keys older than [`RETENTION`], found by their age's index (migration 0016; each hourly run
-/// reads only the expired keys, never the whole table). Returns how many went.
+/// reads only the expired keys, never the whole table), and the change counts of the days before today.
+/// Returns how many keys went.
 pub async fn expire(state: &AppState) -> Result<u64, ServerError> {
     let done =
         sqlx::query(EXPIRE).bind(now_unix() - RETENTION.as_secs() as i64).execute(&state.db.pool).await?;
+    // The days' counts before today are done with (at most one row per user and day).
+    sqlx::query(EXPIRE_DAYS).bind(today()).execute(&state.db.pool).await?;
     Ok(done.rows_affected())
 }
 

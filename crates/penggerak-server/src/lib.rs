@@ -130,6 +130,10 @@ pub struct Transport {
     pub max_upload_body: usize,
     /// The largest answer the idempotency layer keeps for replay, in bytes (see `idempotency`).
     pub max_stored_response: usize,
+    /// Keyed changes one user may make in a UTC day ([`idempotency::CHANGES_PER_DAY`]).
+    pub changes_per_day: u32,
+    /// Bytes of answers kept for replay per user per UTC day ([`idempotency::KEPT_BYTES_PER_DAY`]).
+    pub kept_bytes_per_day: usize,
     /// An unanswered idempotency claim not renewed for this long belongs to a dead request and may be
     /// taken over.
     pub stale_claim: Duration,
@@ -186,6 +190,8 @@ impl Default for Transport {
             max_json_body: penggerak_types::limits::JSON_BODY,
             max_upload_body: idempotency::MAX_BODY,
             max_stored_response: 1024 * 1024,
+            changes_per_day: idempotency::CHANGES_PER_DAY,
+            kept_bytes_per_day: idempotency::KEPT_BYTES_PER_DAY,
             stale_claim: Duration::from_secs(120),
             claim_heartbeat: Duration::from_secs(20),
         }

@@ -1,4 +1,4 @@
-//! The queries every sign-in and profile read asks, and the hourly housekeeping of idempotency keys, find
+//! The queries every sign-in and profile read asks, and the hourly housekeeping of idempotency keys and their daily counts, find
 //! their rows by an index, on the backend the run asked for (SQLite, or PostgreSQL in the PostgreSQL
 //! pass): at a country's millions of teachers a scan of every user per sign-in, per `/me` or per staff
 //! page would be the whole service's cost, and one of every key ever stored per hour its largest read. A demo database's
@@ -93,6 +93,12 @@ async fn sign_in_profile_reads_and_housekeeping_find_their_rows_by_an_index() {
             "idempotency_keys",
             idempotency::EXPIRE,
             &[Int(now)],
+        ),
+        (
+            "the change counts of the days before today (hourly)",
+            "change_days",
+            idempotency::EXPIRE_DAYS,
+            &[Int(now / 86_400)],
         ),
     ] {
         let steps = plan(&db, sql, args).await;

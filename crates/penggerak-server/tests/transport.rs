@@ -519,6 +519,69 @@ async fn an_answer_too_large_to_store_is_replayed_as_done() {
     assert!(again.records.is_empty(), "the replay names no records: the next sync brings them");
 }
 
+#[tokio::test]
+async fn a_user_makes_at_most_the_days_changes_and_what_was_answered_is_still_replayed() {
+    let s = TestServer::start_with(config(Transport { changes_per_day: 3, ..Transport::default() }));
+    let agus = Api::sign_in(&s, AGUS).await;
+    let keys: Vec<String> = (0..4).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let agus = &agus;
+    let join = |key: &String| {
+        let key = key.clone();
+        async move { agus.send_keyed(Method::POST, "/communities/kom-02/join", None, Some(&key)).await }
+    };
+    for k in &keys[..3] {
+        assert_eq!(join(k).await.status(), StatusCode::OK, "within the day's count");
+    }
+    let over = join(&keys[3]).await;
+    assert_eq!(over.status(), StatusCode::TOO_MANY_REQUESTS, "the day's fourth change is refused for now");
+    assert_eq!(over.json::<ApiError>().await.unwrap().code, ErrorCode::RateLimited, "the app waits on it");
+    assert_eq!(
+        join(&keys[3]).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "its key was given back (not kept as its answer, nor left in progress): sent later, it runs"
+    );
+    // A change already answered is answered again whatever the count: a device that lost the answer
+    // learns it was applied.
+    let replay = join(&keys[1]).await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    assert_eq!(replay.headers().get(IDEMPOTENT_REPLAYED).map(|v| v.as_bytes()), Some(&b"true"[..]));
+    // Another user's day is her own.
+    let siti = Api::sign_in(&s, SITI).await;
+    let r = siti.send(Method::POST, "/communities/kom-13/join", None).await;
+    assert_eq!(r.status(), StatusCode::OK, "another user is not held back by his count");
+}
+
+#[tokio::test]
+async fn past_the_days_kept_bytes_an_answer_is_replayed_as_done() {
+    // The size of one answer, from a server with the usual bounds.
+    let usual = TestServer::start();
+    let agus = Api::sign_in(&usual, AGUS).await;
+    let one = agus.send(Method::POST, "/communities/kom-02/join", None).await.bytes().await.unwrap().len();
+    // Room for one such answer a day, not two.
+    let s = TestServer::start_with(config(Transport {
+        kept_bytes_per_day: one + one / 2,
+        ..Transport::default()
+    }));
+    let agus = Api::sign_in(&s, AGUS).await;
+    let (first, second) = (uuid::Uuid::new_v4().to_string(), uuid::Uuid::new_v4().to_string());
+    for key in [&first, &second] {
+        let r = agus.send_keyed(Method::POST, "/communities/kom-02/join", None, Some(key)).await;
+        let answer: Changed = r.json().await.unwrap();
+        assert!(!answer.records.is_empty(), "each answer goes whole to the client, kept or not");
+    }
+    let agus = &agus;
+    let replayed = |key: String| async move {
+        let r = agus.send_keyed(Method::POST, "/communities/kom-02/join", None, Some(&key)).await;
+        assert_eq!(r.headers().get(IDEMPOTENT_REPLAYED).map(|v| v.as_bytes()), Some(&b"true"[..]));
+        r.json::<Changed>().await.unwrap()
+    };
+    assert!(!replayed(first).await.records.is_empty(), "the day's first answer was kept whole");
+    assert!(
+        replayed(second).await.records.is_empty(),
+        "the second, past the day's bytes, was kept as done: the next sync brings its records"
+    );
+}
+
 #[test]
 fn a_database_password_is_never_printed_when_the_server_cannot_start() {
     const PASSWORD: &str = "s3cret-Pa55word";
