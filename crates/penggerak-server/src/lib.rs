@@ -111,13 +111,14 @@ pub struct Transport {
     /// slowly, or never, would otherwise hold every slot and every other teacher's request with them. Well
     /// above what a school's router or a carrier's NAT carries at once for the app's users behind it.
     pub max_in_flight_per_client: usize,
-    /// Connections held open at once; further ones wait in the listen queue until one closes.
+    /// Connections held open at once. When they are all taken, the client holding the most gives up its
+    /// quietest to a newcomer from a client holding at least two fewer; otherwise the newcomer waits in the
+    /// listen queue (see `connections`). While there is room no client is limited: many of the app's users
+    /// may share one address.
     pub max_connections: usize,
-    /// When every connection is taken and another client arrives, a client holding more than this many
-    /// (by address, an IPv6 one by its /64; never a trusted proxy) has its oldest closed to make room, and
-    /// its own newcomers are closed until it holds fewer. While there is room, no client is limited: many
-    /// of the app's users may share one address.
-    pub connections_per_client_when_full: usize,
+    /// The longest an answer may make no progress because the client does not read it (a download never
+    /// read holds its connection) before the connection is closed, as nginx's `send_timeout`.
+    pub write_stall_timeout: Duration,
     /// Passwords checked at once (argon2: ~19 MiB and a core for tens of milliseconds each); a sign-in past
     /// it waits its turn within its deadline. Without it every request slot could be an argon2 run at once:
     /// ~5 GB for 256 (an account's own delays hold it to a few attempts at once, but identifiers that name
@@ -186,7 +187,7 @@ impl Default for Transport {
             max_in_flight_per_client: 64,
             password_checks: std::thread::available_parallelism().map_or(1, usize::from),
             max_connections: 1024,
-            connections_per_client_when_full: 128,
+            write_stall_timeout: Duration::from_secs(60),
             max_json_body: penggerak_types::limits::JSON_BODY,
             max_upload_body: idempotency::MAX_BODY,
             max_stored_response: 1024 * 1024,
@@ -238,8 +239,10 @@ impl AppState {
 ///
 /// HTTP/1.1 through hyper's connection builder rather than `axum::serve`, which sets no timer and so no
 /// header timeout: a client must send its whole head within [`Transport::header_read_timeout`] or the
-/// connection is closed. At most [`Transport::max_connections`] connections are served at once; the next
-/// waits in the listen queue. (Request deadlines, body timeouts, sizes and the in-flight limit are layers of
+/// connection is closed, and an answer the client stops reading is given up after
+/// [`Transport::write_stall_timeout`]. At most [`Transport::max_connections`] connections are served at
+/// once; the next waits in the listen queue, unless one client holds more than its share of them (see
+/// [`Transport::max_connections`]). (Request deadlines, body timeouts, sizes and the in-flight limit are layers of
 /// [`routes::router`].) Plain HTTP: for tests, and behind a reverse proxy that terminates TLS; see
 /// [`serve_tls`] for the server terminating it itself.
 pub async fn serve(
@@ -310,10 +313,7 @@ async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let transport = state.config.transport.clone();
-    let holders = connections::Holders::new(
-        transport.connections_per_client_when_full,
-        state.config.trusted_proxies.clone(),
-    );
+    let holders = connections::Holders::new(state.config.trusted_proxies.clone());
     serve_router(
         listener,
         routes::router(state),
@@ -380,8 +380,9 @@ pub(crate) async fn serve_router(
                 }
             }
         };
-        let (holding, mut close) = holders.add(remote.ip());
+        let (holding, mut close, progress) = holders.add(remote.ip());
         let _ = stream.set_nodelay(true);
+        let stream = connections::Watched::new(stream, progress, transport.write_stall_timeout);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             req.extensions_mut().insert(axum::extract::ConnectInfo(remote));

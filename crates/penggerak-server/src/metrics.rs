@@ -220,8 +220,7 @@ pub async fn serve(
         .route("/metrics", get(scrape))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(Arc::clone(&state.metrics));
-    // Scrapers are few and trusted: no client is asked to give a connection up.
-    let holders = crate::connections::Holders::new(MAX_SCRAPE_CONNECTIONS, Vec::new());
+    let holders = crate::connections::Holders::new(Vec::new());
     crate::serve_router(listener, app, &transport, MAX_SCRAPE_CONNECTIONS, holders, None, shutdown).await
 }
 
