@@ -255,7 +255,6 @@ async fn one_address_holding_every_connection_gives_its_oldest_up_to_another() {
     // Heads may take longer than the test: only the fair share can free a connection.
     let s = TestServer::start_with(config(Transport {
         max_connections: 6,
-        connections_per_client_when_full: 2,
         header_read_timeout: FAILSAFE * 4,
         ..Transport::default()
     }));
@@ -274,11 +273,12 @@ async fn one_address_holding_every_connection_gives_its_oldest_up_to_another() {
         .expect("another client waited for a connection one address held")
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK, "the other client is answered");
-    // The place it took was the holder's oldest connection, closed unanswered.
+    // The place it took was the holder's quietest connection (its first: nothing moved on any since its
+    // half head), closed unanswered.
     assert_eq!(
         read_until_closed(&mut held[0]).await.as_deref(),
         Some(&b""[..]),
-        "the holder's oldest connection was closed to make room"
+        "the holder's quietest connection was closed to make room"
     );
     // Full again (five held, the other client's kept alive): one more from the holder is closed at
     // once, not queued until a place frees, and not given one of the others'.
@@ -297,15 +297,74 @@ async fn one_address_holding_every_connection_gives_its_oldest_up_to_another() {
 }
 
 #[tokio::test]
+async fn clients_holding_every_connection_from_several_addresses_give_one_up_too() {
+    let s = TestServer::start_with(config(Transport {
+        max_connections: 6,
+        header_read_timeout: FAILSAFE * 4,
+        ..Transport::default()
+    }));
+    // Three from each of two addresses: no address holds a fixed share's worth, the server is full.
+    let mut held = Vec::new();
+    for from in [[127, 0, 0, 1], [127, 0, 0, 3]] {
+        for _ in 0..3 {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind((std::net::Ipv4Addr::from(from), 0).into()).unwrap();
+            let mut tcp = socket.connect(s.addr()).await.unwrap();
+            tcp.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: te").await.unwrap();
+            held.push(tcp);
+        }
+    }
+    let other =
+        reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
+    let asked = other.get(format!("{}/api/v1/health", s.base_url())).send();
+    let r = tokio::time::timeout(FAILSAFE, asked)
+        .await
+        .expect("a client holding none waited while two others held three each")
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_answer_the_client_stops_reading_is_given_up() {
+    let s = TestServer::start_with(config(Transport {
+        write_stall_timeout: Duration::from_secs(1),
+        ..Transport::default()
+    }));
+    let siti = Api::sign_in(&s, SITI).await;
+    // The largest attachment of the catalogue (over 5 MB).
+    let all: Vec<penggerak_types::material::Material> = siti.get("/materials").await.json().await.unwrap();
+    let (m, f) =
+        all.iter().flat_map(|m| m.files.iter().map(move |f| (m, f))).max_by_key(|(_, f)| f.size).unwrap();
+    // A receive buffer of a few kilobytes, never read: the server's writes stop once its own send buffer
+    // is full.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut tcp = socket.connect(s.addr()).await.unwrap();
+    let head = format!(
+        "GET /api/v1/materials/{}/files/{} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\r\n",
+        m.id, f.id, siti.token
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Read now: what was in the buffers, then the end.
+    let got = read_until_closed(&mut tcp).await.expect("the server closed the connection");
+    let text = String::from_utf8_lossy(&got[..got.len().min(2048)]).into_owned();
+    assert!(text.starts_with("HTTP/1.1 200"), "the answer had begun: {}", &text[..text.len().min(200)]);
+    let length: usize = text
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap())
+        })
+        .expect("the file's length is said");
+    let body = got.len() - (text.find("\r\n\r\n").unwrap() + 4);
+    assert!(body < length, "given up before its end ({body} of {length} bytes) while nobody read it");
+}
+
+#[tokio::test]
 async fn over_tls_a_client_stalled_in_its_handshakes_gives_one_up_too() {
     let ca = penggerak_testkit::TestCa::new("Dinas test CA");
     let s = TestServer::start_tls(
-        config(Transport {
-            max_connections: 4,
-            connections_per_client_when_full: 1,
-            header_read_timeout: FAILSAFE * 4,
-            ..Transport::default()
-        }),
+        config(Transport { max_connections: 4, header_read_timeout: FAILSAFE * 4, ..Transport::default() }),
         &ca,
     );
     // Four connections that never say hello: each holds a place in its handshake.
@@ -392,6 +451,49 @@ async fn one_user_receives_two_uploads_at_once_and_is_refused_a_third() {
     let answer = tokio::time::timeout(Duration::from_secs(2), read_until_closed(&mut other)).await;
     assert!(answer.is_err(), "another user's upload is received meanwhile: {answer:?}");
     drop(held);
+}
+
+/// Until `upload`s of hers are both received (waiting for their files) rather than refused busy: her
+/// turns are free. Fails after [`FAILSAFE`].
+async fn until_two_of_hers_are_received(s: &TestServer, token: &str, why: &str) {
+    let deadline = std::time::Instant::now() + FAILSAFE;
+    loop {
+        let mut two = vec![hold_an_upload(s, token).await, hold_an_upload(s, token).await];
+        let (waiting, refused) = sort_out(&mut two, Duration::from_millis(300)).await;
+        if waiting == 2 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{why}: {waiting} received, {refused} refused busy");
+    }
+}
+
+#[tokio::test]
+async fn an_upload_that_fails_or_is_left_gives_its_turn_back() {
+    // Files that stop coming are cut after a second: the turns come back with the 408.
+    let s = TestServer::start_with(config(Transport {
+        body_idle_timeout: Duration::from_secs(1),
+        ..Transport::default()
+    }));
+    let siti = Api::sign_in(&s, SITI).await;
+    let mut held = vec![hold_an_upload(&s, &siti.token).await, hold_an_upload(&s, &siti.token).await];
+    for h in &mut held {
+        let (status, _) = parse_answer(&read_until_closed(h).await.expect("a stalled file is cut"));
+        assert_eq!(status, 408, "the stalled file is cut");
+    }
+    until_two_of_hers_are_received(&s, &siti.token, "turns given back after the 408").await;
+
+    // Files that would wait for minutes: only her leaving (the app killed, the link gone) can end them.
+    let s = TestServer::start_with(config(Transport {
+        body_idle_timeout: Duration::from_secs(300),
+        upload_timeout: Duration::from_secs(300),
+        ..Transport::default()
+    }));
+    let siti = Api::sign_in(&s, SITI).await;
+    let mut held = vec![hold_an_upload(&s, &siti.token).await, hold_an_upload(&s, &siti.token).await];
+    let (waiting, _) = sort_out(&mut held, Duration::from_millis(300)).await;
+    assert_eq!(waiting, 2, "both received");
+    drop(held);
+    until_two_of_hers_are_received(&s, &siti.token, "turns given back when she left").await;
 }
 
 #[tokio::test]
@@ -522,33 +624,47 @@ async fn an_answer_too_large_to_store_is_replayed_as_done() {
 #[tokio::test]
 async fn a_user_makes_at_most_the_days_changes_and_what_was_answered_is_still_replayed() {
     let s = TestServer::start_with(config(Transport { changes_per_day: 3, ..Transport::default() }));
-    let agus = Api::sign_in(&s, AGUS).await;
+    let siti = Api::sign_in(&s, SITI).await;
+    // Four activities added to her plan, each a change of its own with its own key.
+    let ids: Vec<String> = (0..4).map(|_| uuid::Uuid::new_v4().to_string()).collect();
     let keys: Vec<String> = (0..4).map(|_| uuid::Uuid::new_v4().to_string()).collect();
-    let agus = &agus;
-    let join = |key: &String| {
-        let key = key.clone();
-        async move { agus.send_keyed(Method::POST, "/communities/kom-02/join", None, Some(&key)).await }
+    let siti = &siti;
+    let add = |i: usize| {
+        let (id, key) = (ids[i].clone(), keys[i].clone());
+        async move {
+            let body =
+                serde_json::json!({"id": id, "kind": "lainnya", "title": format!("Kegiatan {i}"), "jp": 2});
+            siti.send_keyed(Method::POST, "/pkb/items", Some(body), Some(&key)).await
+        }
     };
-    for k in &keys[..3] {
-        assert_eq!(join(k).await.status(), StatusCode::OK, "within the day's count");
+    for i in 0..3 {
+        assert_eq!(add(i).await.status(), StatusCode::OK, "within the day's count");
     }
-    let over = join(&keys[3]).await;
+    let over = add(3).await;
     assert_eq!(over.status(), StatusCode::TOO_MANY_REQUESTS, "the day's fourth change is refused for now");
+    assert!(over.headers().get(IDEMPOTENT_REPLAYED).is_none(), "refused, not a replay");
+    let wait: u64 = over.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&wait), "Retry-After says when the next UTC day begins: {wait}");
     assert_eq!(over.json::<ApiError>().await.unwrap().code, ErrorCode::RateLimited, "the app waits on it");
+    let again = add(3).await;
     assert_eq!(
-        join(&keys[3]).await.status(),
+        again.status(),
         StatusCode::TOO_MANY_REQUESTS,
-        "its key was given back (not kept as its answer, nor left in progress): sent later, it runs"
+        "its key was given back, not kept as its answer"
     );
+    assert!(again.headers().get(IDEMPOTENT_REPLAYED).is_none(), "nor replayed");
+    let (records, _) = siti.sync_all().await;
+    assert!(records.iter().any(|r| r.id == ids[2]), "the third was added");
+    assert!(!records.iter().any(|r| r.id == ids[3]), "the fourth did not run");
     // A change already answered is answered again whatever the count: a device that lost the answer
     // learns it was applied.
-    let replay = join(&keys[1]).await;
+    let replay = add(1).await;
     assert_eq!(replay.status(), StatusCode::OK);
     assert_eq!(replay.headers().get(IDEMPOTENT_REPLAYED).map(|v| v.as_bytes()), Some(&b"true"[..]));
-    // Another user's day is her own.
-    let siti = Api::sign_in(&s, SITI).await;
-    let r = siti.send(Method::POST, "/communities/kom-13/join", None).await;
-    assert_eq!(r.status(), StatusCode::OK, "another user is not held back by his count");
+    // Another user's day is his own.
+    let agus = Api::sign_in(&s, AGUS).await;
+    let r = agus.send(Method::POST, "/communities/kom-02/join", None).await;
+    assert_eq!(r.status(), StatusCode::OK, "another user is not held back by her count");
 }
 
 #[tokio::test]
