@@ -124,6 +124,15 @@ impl Engine {
         // Each turn either ends the pass or gives up one waiting change, so it ends.
         let result = loop {
             match self.push(&mut link).await {
+                // The server answered, and only its pace holds the change (a day's changes spent, a
+                // proxy's limit): what others changed still comes in meanwhile.
+                Ok(Push::Blocked(problem)) if problem.code == ErrorCode::RateLimited => {
+                    self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
+                    break match self.pull(&mut link).await {
+                        Ok(()) => Err((SyncPhase::Error, problem)),
+                        Err(offline) => Err((SyncPhase::Offline, offline)),
+                    };
+                }
                 Ok(Push::Blocked(problem)) => break Err((SyncPhase::Offline, problem)),
                 Ok(Push::Done) => {
                     self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;

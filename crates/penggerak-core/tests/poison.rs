@@ -9,7 +9,7 @@ use penggerak_core::testing::changes;
 use penggerak_core::testing::MAX_ATTEMPTS;
 use penggerak_core::{Engine, MemoryStore};
 use penggerak_testkit::{demo_sign_in, ChaosMode, ChaosProxy, TestServer, DEMO_PASSWORD};
-use penggerak_types::api::CommunityDetail;
+use penggerak_types::api::{CommunityDetail, Membership};
 use penggerak_types::ipc::{reflection_draft_key, ReopenPage, SessionState, SyncPhase};
 use penggerak_types::pkb::{PkbItem, PkbItemPatch};
 use penggerak_types::route;
@@ -252,4 +252,41 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     assert_eq!((shown.len(), shown[0].reopen), (1, None), "nothing of hers to open again: {shown:?}");
     d.session.dismiss_refused(shown[0].id).await.unwrap();
     assert!(d.session.refused().await.unwrap().is_empty(), "dismissed once read");
+}
+
+#[tokio::test]
+async fn a_change_held_by_the_servers_pace_does_not_hold_back_what_others_changed() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 15);
+    let d = device(&proxy).await;
+    let store = d.session.store();
+    let (item, route) = an_item(&d).await;
+    d.session
+        .change(&changes::edit_pkb_item(store, &item, reflection(REFLECTION)).await.unwrap())
+        .await
+        .unwrap();
+    // Her changes of the day are spent (the server's 429 on her edit), and meanwhile she joins a community
+    // on her laptop.
+    proxy.set_mode(ChaosMode::Answer {
+        path: route,
+        status: 429,
+        body: r#"{"code":"rate_limited","message":"Terlalu banyak perubahan hari ini."}"#,
+    });
+    let client = penggerak_client::ApiClient::new(&server.base_url()).unwrap();
+    let token = client.login(SITI, DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let join = route::Write::JoinCommunity { community: "kom-05".into() };
+    client.write(&token, &join, None, &uuid::Uuid::new_v4().to_string()).await.unwrap();
+
+    let s = d.session.sync_now().await.unwrap();
+    assert_eq!(s.waiting, 1, "her edit waits for the server's pace: {s:?}");
+    assert_eq!(
+        s.problem.as_ref().map(|p| p.code),
+        Some(penggerak_types::ErrorCode::RateLimited),
+        "and the sync line says why: {s:?}"
+    );
+    let joined = store.records(RecordKind::Membership).await.unwrap();
+    assert!(
+        joined.iter().any(|r| r.parse::<Membership>().is_ok_and(|m| m.community_id == "kom-05")),
+        "what she did elsewhere came in meanwhile (the server answered: only the change waits)"
+    );
 }

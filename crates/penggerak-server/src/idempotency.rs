@@ -52,10 +52,11 @@ pub const UPLOADS_PER_USER: usize = 2;
 /// it later, nothing lost. A retry of a change already answered is replayed whatever the count.
 pub const CHANGES_PER_DAY: u32 = 3_000;
 /// Bytes of answers kept for replay per user per UTC day; past them an answer is kept as "done" (as one
-/// larger than [`crate::Transport::max_stored_response`] is). A performance plan's answer is a few
-/// kilobytes, and a padded one half a megabyte: this is hundreds of real edits, and a bound on what one
-/// account's edits can make the database keep for a month.
-pub const KEPT_BYTES_PER_DAY: usize = 4 * 1024 * 1024;
+/// larger than [`crate::Transport::max_stored_response`] is). A performance plan's answer is a few tens of
+/// kilobytes (a principal's approval answers the whole plan), a padded one half a megabyte: this is
+/// hundreds of real decisions on a deadline day, and a bound on what one account's edits can make the
+/// database keep for a month.
+pub const KEPT_BYTES_PER_DAY: usize = 16 * 1024 * 1024;
 
 /// How long a key and its answer are kept.
 pub const RETENTION: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
@@ -159,12 +160,18 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
     if !claim(&state, &user.user_id, &key, &fingerprint).await? {
         return replay(&state, &user.user_id, &key, &fingerprint).await;
     }
-    if counted(&state, &user.user_id, 1, 0).await?.0 > i64::from(state.config.transport.changes_per_day) {
-        release(&state, &user.user_id, &key).await?;
-        return Err(ServerError::new(
-            ErrorCode::RateLimited,
-            "Terlalu banyak perubahan hari ini. Perubahan ini dikirim lagi nanti.",
-        ));
+    // The key is claimed: whatever happens before the work runs, it is given back (else every retry would
+    // hear `in_progress` until the claim went stale).
+    match count_a_change(&state, &user.user_id).await {
+        Ok(made) if made <= i64::from(state.config.transport.changes_per_day) => {}
+        Ok(_) => {
+            release(&state, &user.user_id, &key).await?;
+            return Ok(over_the_days_changes());
+        }
+        Err(e) => {
+            release(&state, &user.user_id, &key).await?;
+            return Err(e);
+        }
     }
 
     let work = next.run(Request::from_parts(parts, Body::from(bytes)));
@@ -177,10 +184,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         release(&state, &user.user_id, &key).await?;
     } else {
         let within_the_day = match &kept {
-            Bounded::Whole(bytes) => {
-                let (_, kept_today) = counted(&state, &user.user_id, 0, bytes.len()).await?;
-                kept_today <= i64::try_from(state.config.transport.kept_bytes_per_day).unwrap_or(i64::MAX)
-            }
+            Bounded::Whole(bytes) => keep_bytes(&state, &user.user_id, bytes.len()).await,
             Bounded::Over { .. } => false,
         };
         let stored = match &kept {
@@ -217,28 +221,61 @@ async fn release(state: &AppState, user_id: &str, key: &str) -> Result<(), Serve
     Ok(())
 }
 
-/// Adds `changes` and `bytes` to `user_id`'s count of today (UTC) and returns the day's totals: changes
-/// made, bytes of answers kept. One upsert, so concurrent changes on any instance are counted one after
-/// the other.
-async fn counted(
-    state: &AppState,
-    user_id: &str,
-    changes: i64,
-    bytes: usize,
-) -> Result<(i64, i64), ServerError> {
-    let totals = sqlx::query_as(
-        "INSERT INTO change_days (day, user_id, changes, kept_bytes) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (day, user_id) DO UPDATE
-         SET changes = change_days.changes + $3, kept_bytes = change_days.kept_bytes + $4
-         RETURNING changes, kept_bytes",
+/// Counts one more change in `user_id`'s day (UTC) and returns how many it has made: one upsert, so
+/// concurrent changes on any instance are counted one after the other. Its row then holds the day's kept
+/// bytes too ([`keep_bytes`]).
+async fn count_a_change(state: &AppState, user_id: &str) -> Result<i64, ServerError> {
+    let (made,): (i64,) = sqlx::query_as(
+        "INSERT INTO change_days (day, user_id, changes, kept_bytes) VALUES ($1, $2, 1, 0)
+         ON CONFLICT (day, user_id) DO UPDATE SET changes = change_days.changes + 1
+         RETURNING changes",
     )
     .bind(today())
     .bind(user_id)
-    .bind(changes)
-    .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
     .fetch_one(&state.db.pool)
     .await?;
-    Ok(totals)
+    Ok(made)
+}
+
+/// Whether an answer of `bytes` fits in what `user_id`'s day may keep, counting it if it does (one
+/// conditional update: an answer that does not fit takes nothing from the answers after it). The change is
+/// applied by now: a failure here is logged and the answer kept as "done", never a reason to fail it.
+async fn keep_bytes(state: &AppState, user_id: &str, bytes: usize) -> bool {
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    let most = i64::try_from(state.config.transport.kept_bytes_per_day).unwrap_or(i64::MAX);
+    let counted = sqlx::query(
+        "UPDATE change_days SET kept_bytes = kept_bytes + $1
+         WHERE day = $2 AND user_id = $3 AND kept_bytes + $1 <= $4",
+    )
+    .bind(bytes)
+    .bind(today())
+    .bind(user_id)
+    .bind(most)
+    .execute(&state.db.pool)
+    .await;
+    match counted {
+        Ok(done) => done.rows_affected() == 1,
+        Err(e) => {
+            tracing::warn!(error = %e, "counting an answer's bytes failed; it is kept as done");
+            false
+        }
+    }
+}
+
+/// `429 rate_limited` for a change past the day's count, with `Retry-After` until the next UTC day.
+fn over_the_days_changes() -> Response {
+    const DAY: i64 = 24 * 60 * 60;
+    let until_tomorrow = (today() + 1) * DAY - now_unix();
+    let body = ApiError::new(
+        ErrorCode::RateLimited,
+        "Terlalu banyak perubahan hari ini. Perubahan ini dikirim lagi besok.",
+    );
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, until_tomorrow.max(1).to_string())],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// Today's number, in UTC days since 1970.

@@ -179,6 +179,7 @@ fn declare_idempotency_key(doc: &mut utoipa::openapi::OpenApi) {
                 ("400", "`bad_request`: no `Idempotency-Key`, or not a UUID, or a malformed body"),
                 ("409", "`conflict`: a request with this key is still running, or the record changed since `base_version` (`current` holds the server copy)"),
                 ("422", "`validation`: this key was used for a different request, or the body is invalid"),
+                ("429", "`rate_limited`: the user's changes of this day (UTC) are spent; `Retry-After` says when the next begins"),
             ] {
                 responses.entry(status.to_owned()).or_insert_with(|| error_response(text).into());
             }
