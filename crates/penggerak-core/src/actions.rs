@@ -154,18 +154,18 @@ impl Engine {
     /// the editor is on.
     pub async fn reopen_refused(&self, id: i64) -> Result<ReopenPage, CoreError> {
         let notice = self.store().notice(id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
-        let Reopen { key, text, page, record: (kind, record) } =
-            notice.reopen().ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;
-        // Its editor belongs to a record the device still holds (an item whose adding was refused is gone,
+        let reopen = notice.reopen().ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;
+        // Its editors belong to a record the device still holds (an item whose adding was refused is gone,
         // and its text with it would be nowhere to see): else the notice stays, text and all.
-        if self.store().record(kind, &record).await?.is_none() {
-            return Err(CoreError::Refused(Reason::NotOnDevice));
-        }
+        let page =
+            reopen_page(self.store(), &reopen).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
         // Other text typed there since is not overwritten.
-        if self.store().draft(&key).await?.is_some_and(|d| !d.trim().is_empty() && d != text) {
-            return Err(CoreError::Refused(Reason::DraftInTheWay));
+        for (key, text) in &reopen.drafts {
+            if self.store().draft(key).await?.is_some_and(|d| !d.trim().is_empty() && d != *text) {
+                return Err(CoreError::Refused(Reason::DraftInTheWay));
+            }
         }
-        self.store().reopen_notice(id, &key, &text).await?;
+        self.store().reopen_notice(id, &reopen.drafts).await?;
         // The sync line's count of refused changes follows.
         self.wake_sync();
         Ok(page)
@@ -182,4 +182,18 @@ impl Engine {
         self.wake_sync();
         Ok(())
     }
+}
+
+/// The page `reopen`'s editors are on, or `None` when the device no longer holds their record.
+pub(crate) async fn reopen_page(
+    store: &crate::LocalStore,
+    reopen: &Reopen,
+) -> Result<Option<ReopenPage>, CoreError> {
+    let (kind, id) = &reopen.record;
+    let Some(record) = store.record(*kind, id).await? else {
+        return Ok(None);
+    };
+    let me = store.account().await?.map(|(_, p)| p.id).unwrap_or_default();
+    let owner = record.data.get("owner_id").and_then(serde_json::Value::as_str).unwrap_or(&me).to_owned();
+    Ok(Some(reopen.page(&owner, &me)))
 }

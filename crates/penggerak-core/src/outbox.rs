@@ -14,9 +14,12 @@ use crate::records::{apply_server, settle};
 use crate::{CoreError, LocalStore};
 use penggerak_client::ClientError;
 use penggerak_types::ipc::{
-    plan_draft_key, plan_reflection_draft_key, reflection_draft_key, ChangeLabel, ReopenPage, ResultForm,
+    feedback_draft_key, observation_follow_up_draft_key, observation_preparation_draft_key,
+    observation_record_draft_key, plan_draft_key, plan_reflection_draft_key, predikat_note_draft_key,
+    reflection_draft_key, return_note_draft_key, ChangeLabel, ReopenPage, ResultForm,
 };
 use penggerak_types::kinerja::PlannedResult;
+use penggerak_types::plan_status::PlanStatus;
 use penggerak_types::route::Write;
 use penggerak_types::{ApiError, Changed, ErrorCode, Reason, RecordKind, SyncRecord};
 use serde_json::Value;
@@ -137,46 +140,93 @@ impl Notice {
 /// Where a refused change's text goes back to be fixed (see [`Notice::reopen`]).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Reopen {
-    /// The draft key of its editor.
-    pub key: String,
-    /// The text it carried.
-    pub text: String,
-    /// The page the editor is on.
-    pub page: ReopenPage,
-    /// The record the editor belongs to.
+    /// Each editor's draft key and the text it gets back.
+    pub drafts: Vec<(String, String)>,
+    /// The record the editors belong to.
     pub record: (RecordKind, String),
+    /// Rencana's (an activity's reflection); else the page of the plan or observation: Kinerja for her
+    /// own, the staff member's page for one of the principal's staff ([`Reopen::page`]).
+    pub on_rencana: bool,
+}
+
+impl Reopen {
+    /// The page the editors are on, for a record owned by `owner` as seen by `me`.
+    pub(crate) fn page(&self, owner: &str, me: &str) -> ReopenPage {
+        if self.on_rencana {
+            ReopenPage::Pkb
+        } else if owner == me {
+            ReopenPage::Kinerja
+        } else {
+            ReopenPage::StaffMember { teacher: owner.to_owned() }
+        }
+    }
 }
 
 impl Notice {
-    /// Where this refused change's text goes back to be fixed: an activity's reflection, a plan's
-    /// reflection, or a plan's results (the texts people write at length), each into its editor's draft.
-    /// `None` for anything else (a move, a join: nothing typed to keep).
+    /// Where this refused change's text goes back to be fixed, each into its editor's draft: the texts
+    /// people write at length (an activity's reflection; a plan's reflection or results; the principal's
+    /// note returning a plan, his feedback, his note with a predikat; an observation's preparation,
+    /// record and follow-up). `None` for anything else (a move without a note, a join: nothing typed to
+    /// keep).
     pub(crate) fn reopen(&self) -> Option<Reopen> {
         let body: Value = serde_json::from_str(self.body.as_deref()?).ok()?;
-        let reflection = || body.get("reflection")?.as_str().map(str::to_owned);
+        // A text field of the body, when there is text in it.
+        let text = |field: &str| {
+            body.get(field).and_then(Value::as_str).filter(|t| !t.trim().is_empty()).map(str::to_owned)
+        };
+        let plan = |id: String, drafts: Vec<(String, String)>| {
+            (!drafts.is_empty()).then(|| Reopen {
+                drafts,
+                record: (RecordKind::PerformancePlan, id),
+                on_rencana: false,
+            })
+        };
         match self.write()? {
             Write::EditPkbItem { item } => Some(Reopen {
-                key: reflection_draft_key(&item),
-                text: reflection()?,
-                page: ReopenPage::Pkb,
+                drafts: vec![(reflection_draft_key(&item), text("reflection")?)],
                 record: (RecordKind::PkbItem, item),
+                on_rencana: true,
             }),
-            Write::EditPlan { plan } => {
+            Write::EditPlan { plan: id } => {
                 let results = body
                     .get("results")
                     .and_then(|r| serde_json::from_value::<Vec<PlannedResult>>(r.clone()).ok());
-                let (key, text) = match results {
+                let draft = match results {
                     Some(results) => {
                         let rows: Vec<ResultForm> = results.iter().map(ResultForm::of).collect();
-                        (plan_draft_key(&plan), serde_json::to_string(&rows).ok()?)
+                        (plan_draft_key(&id), serde_json::to_string(&rows).ok()?)
                     }
-                    None => (plan_reflection_draft_key(&plan), reflection()?),
+                    None => (plan_reflection_draft_key(&id), text("reflection")?),
                 };
-                Some(Reopen {
-                    key,
-                    text,
-                    page: ReopenPage::Kinerja,
-                    record: (RecordKind::PerformancePlan, plan),
+                plan(id, vec![draft])
+            }
+            // Only a return carries a note to keep (approving and agreeing carry none).
+            Write::MovePlan { plan: id } => {
+                let returned = serde_json::to_value(PlanStatus::Dikembalikan).ok()?;
+                if body.get("to") != Some(&returned) {
+                    return None;
+                }
+                plan(id.clone(), vec![(return_note_draft_key(&id), text("note")?)])
+            }
+            Write::RatePlan { plan: id } => {
+                plan(id.clone(), vec![(predikat_note_draft_key(&id), text("note")?)])
+            }
+            Write::GiveFeedback => {
+                let id = body.get("plan_id")?.as_str()?.to_owned();
+                plan(id.clone(), vec![(feedback_draft_key(&id), text("text")?)])
+            }
+            Write::EditObservation { observation } => {
+                let keys: [(&str, fn(&str) -> String); 3] = [
+                    ("preparation", observation_preparation_draft_key),
+                    ("record", observation_record_draft_key),
+                    ("follow_up", observation_follow_up_draft_key),
+                ];
+                let drafts: Vec<(String, String)> =
+                    keys.iter().filter_map(|(field, key)| Some((key(&observation), text(field)?))).collect();
+                (!drafts.is_empty()).then(|| Reopen {
+                    drafts,
+                    record: (RecordKind::Observation, observation),
+                    on_rencana: false,
                 })
             }
             _ => None,
@@ -332,18 +382,20 @@ impl LocalStore {
         .await?)
     }
 
-    /// Notice `id` is opened again: `text` goes back under draft `key` and the notice goes, together.
-    pub async fn reopen_notice(&self, id: i64, key: &str, text: &str) -> Result<(), CoreError> {
+    /// Notice `id` is opened again: each text goes back under its draft key and the notice goes, together.
+    pub async fn reopen_notice(&self, id: i64, drafts: &[(String, String)]) -> Result<(), CoreError> {
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-        )
-        .bind(key)
-        .bind(text)
-        .bind(self.now())
-        .execute(&mut *tx)
-        .await?;
+        for (key, text) in drafts {
+            sqlx::query(
+                "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
+                 ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(text)
+            .bind(self.now())
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("DELETE FROM notices WHERE id = ?").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
@@ -798,24 +850,72 @@ mod tests {
             {"id": "hasil-1", "text": "Hasil", "indicators": ["satu", "dua"], "points": null}
         ]});
         let r = notice(plan(), None, results).reopen().expect("a plan's results are reopened");
-        assert_eq!((r.key.as_str(), r.page), ("plan:p/1", ReopenPage::Kinerja));
-        let rows: Vec<ResultForm> = serde_json::from_str(&r.text).unwrap();
+        assert_eq!(r.drafts[0].0, "plan:p/1");
+        assert_eq!(r.page("guru-1", "guru-1"), ReopenPage::Kinerja, "her own plan: on Kinerja");
+        let rows: Vec<ResultForm> = serde_json::from_str(&r.drafts[0].1).unwrap();
         assert_eq!(rows[0].indicators, "satu\ndua", "in the editor's own shape: one indicator per line");
 
         let reflection = serde_json::json!({"base_version": 3, "reflection": "Saya belajar"});
         let r = notice(plan(), None, reflection.clone()).reopen().unwrap();
-        assert_eq!((r.key.as_str(), r.text.as_str()), ("plan-reflection:p/1", "Saya belajar"));
+        assert_eq!(r.drafts, [("plan-reflection:p/1".to_owned(), "Saya belajar".to_owned())]);
         let item = Some(Write::EditPkbItem { item: "i1".into() });
-        assert_eq!(notice(item, None, reflection.clone()).reopen().unwrap().page, ReopenPage::Pkb);
+        assert_eq!(notice(item, None, reflection.clone()).reopen().unwrap().page("a", "b"), ReopenPage::Pkb);
 
         // Queued before routes were stored: the path (relative to /api/v1) still finds the editor.
         let legacy = notice(None, Some("/pkb/items/i%2F1"), reflection.clone()).reopen().unwrap();
-        assert_eq!((legacy.key.as_str(), legacy.record.1.as_str()), ("reflection:i/1", "i/1"));
+        assert_eq!((legacy.drafts[0].0.as_str(), legacy.record.1.as_str()), ("reflection:i/1", "i/1"));
 
-        // Nothing typed to keep: a move, a join.
-        let moved = Some(Write::MovePlan { plan: "p1".into() });
-        assert!(notice(moved, None, serde_json::json!({"to": "perlu_disetujui"})).reopen().is_none());
+        // Nothing typed to keep: a move without a note, a join.
+        let moved = || Some(Write::MovePlan { plan: "p1".into() });
+        assert!(notice(moved(), None, serde_json::json!({"to": "perlu_disetujui"})).reopen().is_none());
+        let approved = serde_json::json!({"to": "disetujui", "note": "Bagus"});
+        assert!(notice(moved(), None, approved).reopen().is_none(), "only a return's note has a box");
         let joined = Some(Write::JoinCommunity { community: "k".into() });
         assert!(notice(joined, None, reflection).reopen().is_none());
+    }
+
+    #[test]
+    fn the_principals_refused_texts_go_back_to_the_staff_members_page() {
+        let returned =
+            serde_json::json!({"base_version": 2, "to": "dikembalikan", "note": "Tambahkan indikator"});
+        let r = notice(Some(Write::MovePlan { plan: "p1".into() }), None, returned).reopen().unwrap();
+        assert_eq!(r.drafts, [(return_note_draft_key("p1"), "Tambahkan indikator".to_owned())]);
+        assert_eq!(
+            r.page("guru-siti", "kepsek-bambang"),
+            ReopenPage::StaffMember { teacher: "guru-siti".into() },
+            "the plan is one of his staff's: her page on his device"
+        );
+        let rated = serde_json::json!({"base_version": 5, "predikat": "baik", "note": "Pertahankan."});
+        let r = notice(Some(Write::RatePlan { plan: "p1".into() }), None, rated).reopen().unwrap();
+        assert_eq!(r.drafts, [(predikat_note_draft_key("p1"), "Pertahankan.".to_owned())]);
+        let unrated = serde_json::json!({"base_version": 5, "predikat": "baik", "note": "  "});
+        assert!(notice(Some(Write::RatePlan { plan: "p1".into() }), None, unrated).reopen().is_none());
+        let feedback =
+            serde_json::json!({"id": "f1", "plan_id": "p1", "text": "Indikator kedua perlu angka."});
+        let r = notice(Some(Write::GiveFeedback), None, feedback).reopen().unwrap();
+        assert_eq!(r.drafts, [(feedback_draft_key("p1"), "Indikator kedua perlu angka.".to_owned())]);
+        assert_eq!(r.record, (RecordKind::PerformancePlan, "p1".to_owned()));
+        // An observation's texts, each back into its own box; her preparation on her Kinerja.
+        let edit =
+            serde_json::json!({"base_version": 1, "record": "Murid aktif.", "follow_up": "Coba kuis."});
+        let r =
+            notice(Some(Write::EditObservation { observation: "o1".into() }), None, edit).reopen().unwrap();
+        assert_eq!(
+            r.drafts,
+            [
+                (observation_record_draft_key("o1"), "Murid aktif.".to_owned()),
+                (observation_follow_up_draft_key("o1"), "Coba kuis.".to_owned())
+            ]
+        );
+        let prepared = serde_json::json!({"base_version": 1, "preparation": "RPP siap."});
+        let r = notice(Some(Write::EditObservation { observation: "o1".into() }), None, prepared)
+            .reopen()
+            .unwrap();
+        assert_eq!(r.drafts, [(observation_preparation_draft_key("o1"), "RPP siap.".to_owned())]);
+        assert_eq!(r.page("guru-siti", "guru-siti"), ReopenPage::Kinerja);
+        let moved = serde_json::json!({"base_version": 1, "status": "selesai"});
+        assert!(notice(Some(Write::EditObservation { observation: "o1".into() }), None, moved)
+            .reopen()
+            .is_none());
     }
 }

@@ -497,12 +497,14 @@ async fn conflicts(store: &LocalStore) -> Result<Vec<ConflictView>, CoreError> {
 /// The changes the server refused for good (or that were given up, or held back with one), oldest first,
 /// each with its reason as data and what it carried, for the user to read and redo.
 async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError> {
-    Ok(store
-        .notices()
-        .await?
-        .into_iter()
-        .map(|n| {
-            let reopen = n.reopen().map(|r| r.page);
+    let mut out = Vec::new();
+    for n in store.notices().await? {
+        // Offered only when its editors' record is still on the device (as reopening requires).
+        let reopen = match n.reopen() {
+            Some(r) => crate::actions::reopen_page(store, &r).await?,
+            None => None,
+        };
+        out.push({
             let code =
                 serde_json::from_value(serde_json::Value::String(n.code)).unwrap_or(ErrorCode::Unknown);
             let body = n.body.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok());
@@ -521,8 +523,9 @@ async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError> {
                 .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
                 .unwrap_or_default();
             RefusedChange { id: n.id, label: ChangeLabel::from_stored(&n.label), reason, fields, at, reopen }
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// The fields (of two JSON objects) whose values differ, by field name. A missing field and a null one

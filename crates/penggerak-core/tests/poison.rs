@@ -29,11 +29,16 @@ struct Device {
 
 /// Siti signed in through `proxy`, synced once.
 async fn device(proxy: &ChaosProxy) -> Device {
+    device_as(proxy, SITI).await
+}
+
+/// `identifier` signed in through `proxy`, synced once.
+async fn device_as(proxy: &ChaosProxy, identifier: &str) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
     let mut session = Engine::open(dir.path(), tokens, "http://127.0.0.1:9").await.unwrap();
     session.set_request_timeout(Duration::from_secs(3));
-    let me = match session.sign_in(demo_sign_in(SITI, &proxy.base_url())).await.unwrap() {
+    let me = match session.sign_in(demo_sign_in(identifier, &proxy.base_url())).await.unwrap() {
         SessionState::SignedIn { profile, .. } => profile.id,
         other => panic!("not signed in: {other:?}"),
     };
@@ -249,7 +254,7 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     d.session.change(&changes::edit_pkb_item(store, &item, progress).await.unwrap()).await.unwrap();
     d.session.sync_now().await.unwrap();
     let shown = d.session.refused().await.unwrap();
-    assert_eq!((shown.len(), shown[0].reopen), (1, None), "nothing of hers to open again: {shown:?}");
+    assert_eq!((shown.len(), shown[0].reopen.clone()), (1, None), "nothing of hers to open again: {shown:?}");
     d.session.dismiss_refused(shown[0].id).await.unwrap();
     assert!(d.session.refused().await.unwrap().is_empty(), "dismissed once read");
 }
@@ -289,4 +294,40 @@ async fn a_change_held_by_the_servers_pace_does_not_hold_back_what_others_change
         joined.iter().any(|r| r.parse::<Membership>().is_ok_and(|m| m.community_id == "kom-05")),
         "what she did elsewhere came in meanwhile (the server answered: only the change waits)"
     );
+}
+
+#[tokio::test]
+async fn the_principals_refused_feedback_is_opened_again_on_the_staff_members_page() {
+    use penggerak_types::ipc::{feedback_draft_key, Action};
+    use penggerak_types::kinerja::{NewFeedback, PerformancePlan};
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 16);
+    let bambang = device_as(&proxy, "196805121990031004").await;
+    let plans = bambang.session.store().records(RecordKind::PerformancePlan).await.unwrap();
+    let plan = plans
+        .iter()
+        .filter_map(|r| r.parse::<PerformancePlan>().ok())
+        .find(|p| p.owner_id != bambang.me)
+        .expect("a staff member's plan on his device");
+    proxy.set_mode(ChaosMode::Answer {
+        path: "/api/v1/kinerja/feedback",
+        status: 422,
+        body: r#"{"code":"validation","message":"Umpan balik ditolak."}"#,
+    });
+    let text = "Indikator kedua perlu angka yang terukur.";
+    let new = NewFeedback { id: String::new(), plan_id: plan.id.clone(), text: text.into() };
+    bambang.session.act(Action::GiveFeedback { new }).await.unwrap();
+    let s = bambang.session.sync_now().await.unwrap();
+    assert_eq!(s.notices, 1, "his feedback was refused: {s:?}");
+
+    let shown = bambang.session.refused().await.unwrap();
+    let her_page = ReopenPage::StaffMember { teacher: plan.owner_id.clone() };
+    assert_eq!(shown[0].reopen, Some(her_page.clone()), "offered to open again, on her page: {shown:?}");
+    assert_eq!(bambang.session.reopen_refused(shown[0].id).await.unwrap(), her_page);
+    assert_eq!(
+        bambang.session.store().draft(&feedback_draft_key(&plan.id)).await.unwrap().as_deref(),
+        Some(text),
+        "every word he wrote is back in the feedback box"
+    );
+    assert!(bambang.session.refused().await.unwrap().is_empty(), "no longer listed as refused");
 }

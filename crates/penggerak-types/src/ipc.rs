@@ -1303,13 +1303,16 @@ impl std::fmt::Display for ChangeLabel {
 }
 
 /// The page a refused change's text is opened again on, in its editor, as a draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReopenPage {
     /// Rencana (the development plan): an activity's reflection.
     Pkb,
-    /// Kinerja (the performance plan): the plan's reflection, or its results.
+    /// Kinerja (her performance plan): the plan's reflection or results, an observation's preparation.
     Kinerja,
+    /// A staff member's page (the principal's): the note returning her plan, his feedback, the note with
+    /// a predikat, an observation's record and follow-up.
+    StaffMember { teacher: String },
 }
 
 /// One field of a refused change: its JSON name and value. The UI says them in the user's language.

@@ -22,9 +22,10 @@ pub fn Ditolak() -> impl IntoView {
     let reopen = Action::new_local(move |id: &i64| ipc::reopen_refused(*id));
     Effect::new(move |_| match reopen.value().get() {
         Some(Ok(page)) => navigate(
-            match page {
-                ReopenPage::Pkb => "/rencana",
-                ReopenPage::Kinerja => "/kinerja",
+            &match page {
+                ReopenPage::Pkb => "/rencana".to_owned(),
+                ReopenPage::Kinerja => "/kinerja".to_owned(),
+                ReopenPage::StaffMember { teacher } => format!("/staf/{teacher}"),
             },
             Default::default(),
         ),
