@@ -303,14 +303,16 @@ async fn observations_are_scheduled_and_recorded_by_the_principal_and_prepared_b
         ErrorCode::NotFound,
     )
     .await;
-    let mut bad = new.clone();
-    bad["scheduled_at"] = json!("3 Desember");
-    expect_error(
-        head.send(Method::POST, "/kinerja/observations", Some(bad)).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::Validation,
-    )
-    .await;
+    for when in ["3 Desember", "2026-02-31T08:00", "2026-12-03T24:00"] {
+        let mut bad = new.clone();
+        bad["scheduled_at"] = json!(when);
+        expect_error(
+            head.send(Method::POST, "/kinerja/observations", Some(bad)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+        )
+        .await;
+    }
     let r = head.send(Method::POST, "/kinerja/observations", Some(new.clone())).await;
     assert_eq!(r.status(), StatusCode::OK);
     expect_error(

@@ -101,6 +101,8 @@ async fn bad_values_are_422_and_change_nothing() {
         ),
         (json!({"base_version": version, "reflection": "x".repeat(10_001)}), "reflections are bounded"),
         (json!({"base_version": version, "title": "  "}), "a title is required"),
+        (json!({"base_version": version, "target_date": "2026-02-30"}), "a target date must exist"),
+        (json!({"base_version": version, "target_date": "0000-00-00"}), "a target date must exist"),
     ] {
         let r = siti.send(Method::PATCH, &format!("/pkb/items/{}", item.id), Some(body)).await;
         expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation).await;

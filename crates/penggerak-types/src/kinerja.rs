@@ -376,17 +376,16 @@ impl ObservationPatch {
     }
 }
 
-/// Whether `s` is a local date-time `YYYY-MM-DDTHH:MM` with plausible numbers.
+/// Whether `s` is a local date-time `YYYY-MM-DDTHH:MM` on a day that exists ([`crate::zone::is_date`]).
 pub fn is_local_datetime(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+    if b.len() != 16 || b[10] != b'T' || b[13] != b':' || !crate::zone::is_date(&s[..10]) {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u32>().ok());
-    matches!(
-        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16)),
-        (Some(2000..=2100), Some(1..=12), Some(1..=31), Some(0..=23), Some(0..=59))
-    )
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).and_then(|p| p.parse::<u32>().ok())
+    };
+    matches!((num(11..13), num(14..16)), (Some(0..=23), Some(0..=59)))
 }
 
 /// The `evidence` record: a file (bukti dukung) a teacher attached to their plan, optionally to one planned

@@ -195,11 +195,7 @@ impl PkbItem {
             return Err(Reason::TooLong { field: Field::Reflection, max: MAX_REFLECTION as u32 });
         }
         if let Some(d) = &self.target_date {
-            let ok = d.len() == 10
-                && d.bytes()
-                    .enumerate()
-                    .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-            if !ok {
+            if !crate::zone::is_date(d) {
                 return Err(Reason::Format { field: Field::TargetDate, format: "YYYY-MM-DD".into() });
             }
         }

@@ -179,6 +179,22 @@ pub fn parse_instant(s: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset)
 }
 
+/// Whether `s` is a calendar date `YYYY-MM-DD` that exists (no 30 February, no month 13), in the years
+/// the app deals with (2000–2100).
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).and_then(|p| p.parse::<i64>().ok())
+    };
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y @ 2000..=2100), Some(m @ 1..=12), Some(d)) => (1..=days_in_month(y, m)).contains(&d),
+        _ => false,
+    }
+}
+
 fn is_leap(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
@@ -332,5 +348,36 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 300_000, "{checked} instants");
+    }
+
+    #[test]
+    fn only_dates_that_exist_are_dates() {
+        for ok in ["2026-12-31", "2028-02-29", "2000-02-29", "2026-01-01"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "0000-00-00",
+            "2026-02-30",
+            "2026-13-45",
+            "9999-99-99",
+            "2100-02-29",
+            "2026-04-31",
+            "2026-1-01",
+            "2026-01-+1",
+            "2026/01/01",
+            "2026-01-01 ",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        // The same answer as a calendar library, every day of four years around a leap day.
+        for y in 2027..=2030 {
+            for m in 1..=12u8 {
+                for d in 1..=31u8 {
+                    let real =
+                        time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).is_ok();
+                    assert_eq!(is_date(&format!("{y:04}-{m:02}-{d:02}")), real, "{y}-{m}-{d}");
+                }
+            }
+        }
     }
 }
