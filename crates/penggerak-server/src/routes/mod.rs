@@ -86,7 +86,11 @@ pub fn router(state: AppState) -> Router {
                     let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
                     tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
                 })
-                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
+                // A 5xx is that line already (and an internal error its own `error` line, with its cause):
+                // not an `error` line more, or any client could fill the error log with refusals it causes
+                // (busy, its share taken, its uploads' turns taken).
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
         )
         .layer(
             tower::ServiceBuilder::new()
