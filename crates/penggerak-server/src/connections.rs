@@ -9,8 +9,8 @@
 //! - While there is room, anyone may hold as many as they like (a school's router or a carrier's NAT
 //!   carries many users behind one address). When every connection is taken and someone arrives, the
 //!   client holding the most gives up the one of its connections that has been quiet the longest, if it
-//!   holds at least two more than the newcomer's client ([`Holders::full`]); a newcomer from the client
-//!   holding the most is closed instead. So however many addresses an attacker holds connections from,
+//!   holds at least two more than the newcomer's client ([`Holders::full`]); otherwise a newcomer whose
+//!   client already holds some is closed at once (the accept loop waits for nobody who has a share). So however many addresses an attacker holds connections from,
 //!   each newcomer from elsewhere takes one of theirs, until every client holds about as many as the
 //!   others.
 //!
@@ -75,11 +75,11 @@ impl Progress {
 /// What to do with a connection that arrives when every one is taken.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum WhenFull {
-    /// Wait for a place: no client holds two more than the newcomer's.
+    /// Wait for a place: the newcomer's client holds none and no other holds two (or it is a proxy's).
     Wait,
     /// A connection of the client holding the most is being closed: wait for its place.
     Evicted,
-    /// The newcomer is from the client holding the most: close it.
+    /// The newcomer's client holds connections already, and none holds two more: close it.
     Refuse,
 }
 
@@ -129,7 +129,7 @@ impl Holders {
     /// holding the most when it holds at least two more than `peer`'s client, and says what the newcomer
     /// should do.
     pub(crate) fn full(&self, peer: IpAddr) -> WhenFull {
-        let (newcomer, _) = self.client(peer);
+        let (newcomer, proxy) = self.client(peer);
         let mut held = self.lock();
         let has = held.by_client.get(&newcomer).map_or(0, |c| c.conns.len());
         let most = held
@@ -139,8 +139,7 @@ impl Holders {
             .max_by_key(|(_, c)| c.conns.len())
             .map(|(client, c)| (*client, c.conns.len()));
         match most {
-            Some((client, _)) if client == newcomer => WhenFull::Refuse,
-            Some((client, n)) if n >= has + 2 => {
+            Some((client, n)) if client != newcomer && n >= has + 2 => {
                 let conns = &mut held.by_client.get_mut(&client).expect("found above").conns;
                 let quietest = (0..conns.len())
                     .min_by_key(|&i| (conns[i].progress.last(), conns[i].id))
@@ -153,6 +152,11 @@ impl Holders {
                 tracing::info!(%client, "every connection taken: closing the quietest of the client holding the most");
                 WhenFull::Evicted
             }
+            // It holds about as many as anyone already: closed, not queued, for while the accept loop
+            // waits for a place nobody else gets past it (and one client reconnecting what it is refused
+            // must not keep the others waiting).
+            _ if has > 0 && !proxy => WhenFull::Refuse,
+            // A client holding none, when every other holds one at most (or a trusted proxy): it waits.
             _ => WhenFull::Wait,
         }
     }
@@ -280,8 +284,8 @@ mod tests {
         let (_a1, mut a1_closed, a1) = h.add(ip("192.0.2.1"));
         let (_a2, mut a2_closed, _) = h.add(ip("192.0.2.1"));
         let (_b, _, _) = h.add(ip("192.0.2.9"));
-        // Two against one: the newcomer's client already holds one, two is not two more.
-        assert_eq!(h.full(ip("192.0.2.9")), WhenFull::Wait);
+        // Two against one: the newcomer's client already holds one, two is not two more: it has its share.
+        assert_eq!(h.full(ip("192.0.2.9")), WhenFull::Refuse);
         // A client holding none: two is two more. The quietest goes, not simply the oldest.
         std::thread::sleep(Duration::from_millis(5));
         a1.touch();
@@ -330,6 +334,7 @@ mod tests {
         let (b, _, _) = h.add(ip("192.0.2.1"));
         drop((a, b));
         assert_eq!(h.full(ip("198.51.100.7")), WhenFull::Wait);
+        assert_eq!(h.full(ip("192.0.2.1")), WhenFull::Wait, "it holds none any more");
         assert!(h.lock().by_client.is_empty(), "nothing left behind for a client gone");
     }
 

@@ -314,6 +314,12 @@ async fn clients_holding_every_connection_from_several_addresses_give_one_up_too
             held.push(tcp);
         }
     }
+    // One more from an address that holds its share already: closed at once, not waited for (while the
+    // accept loop waited for a place for it, nobody behind it would be let in).
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((std::net::Ipv4Addr::from([127, 0, 0, 3]), 0).into()).unwrap();
+    let mut again = socket.connect(s.addr()).await.unwrap();
+    again.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: te").await.unwrap();
     let other =
         reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
     let asked = other.get(format!("{}/api/v1/health", s.base_url())).send();
@@ -322,6 +328,11 @@ async fn clients_holding_every_connection_from_several_addresses_give_one_up_too
         .expect("a client holding none waited while two others held three each")
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        read_until_closed(&mut again).await.as_deref(),
+        Some(&b""[..]),
+        "the newcomer of a client that has its share was closed"
+    );
 }
 
 #[tokio::test]
