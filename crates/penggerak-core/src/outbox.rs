@@ -137,6 +137,9 @@ impl Notice {
     }
 }
 
+/// How an editor's draft key is made from its record's id.
+type DraftKey = fn(&str) -> String;
+
 /// Where a refused change's text goes back to be fixed (see [`Notice::reopen`]).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Reopen {
@@ -175,7 +178,7 @@ impl Notice {
             body.get(field).and_then(Value::as_str).filter(|t| !t.trim().is_empty()).map(str::to_owned)
         };
         let plan = |id: String, drafts: Vec<(String, String)>| {
-            (!drafts.is_empty()).then(|| Reopen {
+            (!drafts.is_empty()).then_some(Reopen {
                 drafts,
                 record: (RecordKind::PerformancePlan, id),
                 on_rencana: false,
@@ -216,14 +219,14 @@ impl Notice {
                 plan(id.clone(), vec![(feedback_draft_key(&id), text("text")?)])
             }
             Write::EditObservation { observation } => {
-                let keys: [(&str, fn(&str) -> String); 3] = [
+                let keys: [(&str, DraftKey); 3] = [
                     ("preparation", observation_preparation_draft_key),
                     ("record", observation_record_draft_key),
                     ("follow_up", observation_follow_up_draft_key),
                 ];
                 let drafts: Vec<(String, String)> =
                     keys.iter().filter_map(|(field, key)| Some((key(&observation), text(field)?))).collect();
-                (!drafts.is_empty()).then(|| Reopen {
+                (!drafts.is_empty()).then_some(Reopen {
                     drafts,
                     record: (RecordKind::Observation, observation),
                     on_rencana: false,

@@ -7,32 +7,44 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-#[test]
-fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
-    let dir = tempfile::tempdir().unwrap();
+/// The server binary on a free port of 127.0.0.1 logging JSON at `info`, with `env` besides; returns it,
+/// its address, and its log lines as they come (each waited for 20 s at most).
+fn start(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String, impl FnMut() -> serde_json::Value) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
         .env("PENGGERAK_LISTEN", "127.0.0.1:0")
-        .env("PENGGERAK_DATABASE", format!("sqlite://{}", dir.path().join("s.sqlite").display()))
+        .env("PENGGERAK_DATABASE", format!("sqlite://{}", dir.join("s.sqlite").display()))
         .env("PENGGERAK_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let (lines, rx) = (BufReader::new(server.stdout.take().unwrap()).lines(), mpsc::channel::<String>());
-    let tx = rx.0;
+    let (lines, (tx, rx)) =
+        (BufReader::new(server.stdout.take().unwrap()).lines(), mpsc::channel::<String>());
     std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
-    let next = || rx.1.recv_timeout(Duration::from_secs(20)).expect("the server logs");
-    let json = |line: &str| -> serde_json::Value {
-        serde_json::from_str(line).unwrap_or_else(|e| panic!("a log line that is not JSON ({e}): {line}"))
+    let next = move || {
+        let line = rx.recv_timeout(Duration::from_secs(20)).expect("the server logs");
+        serde_json::from_str::<serde_json::Value>(&line)
+            .unwrap_or_else(|e| panic!("a log line that is not JSON ({e}): {line}"))
     };
     let addr = loop {
-        let l = json(&next());
+        let l = next();
         if let Some(a) = l["fields"]["message"].as_str().and_then(|m| m.strip_prefix("listening on http://"))
         {
             break a.to_owned();
         }
     };
+    (server, addr, next)
+}
+
+#[test]
+fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, addr, mut next) = start(dir.path(), &[]);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (given, made) = rt.block_on(async {
@@ -54,7 +66,7 @@ fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
 
     for id in [given.as_str(), made.as_str()] {
         let line = loop {
-            let l = json(&next());
+            let l = next();
             if l["span"]["request_id"] == id {
                 break l;
             }
@@ -69,28 +81,7 @@ fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
 #[test]
 fn a_refusal_a_client_causes_is_an_info_line_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
-        .env("PENGGERAK_LISTEN", "127.0.0.1:0")
-        .env("PENGGERAK_DATABASE", format!("sqlite://{}", dir.path().join("s.sqlite").display()))
-        .env("PENGGERAK_LOG_FORMAT", "json")
-        .env("PENGGERAK_DEMO", "true")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (lines, rx) = (BufReader::new(server.stdout.take().unwrap()).lines(), mpsc::channel::<String>());
-    let tx = rx.0;
-    std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| drop(tx.send(l))));
-    let next = || rx.1.recv_timeout(Duration::from_secs(20)).expect("the server logs");
-    let json = |line: &str| -> serde_json::Value { serde_json::from_str(line).unwrap() };
-    let addr = loop {
-        let l = json(&next());
-        if let Some(a) = l["fields"]["message"].as_str().and_then(|m| m.strip_prefix("listening on http://"))
-        {
-            break a.to_owned();
-        }
-    };
+    let (mut server, addr, mut next) = start(dir.path(), &[("PENGGERAK_DEMO", "true")]);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let c = reqwest::Client::new();
@@ -136,7 +127,7 @@ fn a_refusal_a_client_causes_is_an_info_line_not_an_error() {
     // Every line up to the second refusal's: the first refusal's is at `info`, and none is an error.
     let mut seen = Vec::new();
     loop {
-        let l = json(&next());
+        let l = next();
         let last = l["span"]["request_id"] == "sibuk-2" && l["fields"]["status"] == 503;
         seen.push(l);
         if last {
