@@ -112,9 +112,10 @@ pub struct Transport {
     /// above what a school's router or a carrier's NAT carries at once for the app's users behind it.
     pub max_in_flight_per_client: usize,
     /// Connections held open at once. When they are all taken, the client holding the most gives up its
-    /// quietest to a newcomer from a client holding at least two fewer; otherwise the newcomer waits in the
-    /// listen queue (see `connections`). While there is room no client is limited: many of the app's users
-    /// may share one address.
+    /// quietest to a newcomer from a client holding at least two fewer; otherwise a newcomer whose client
+    /// holds some already is closed, and one whose client holds none waits in the listen queue (see
+    /// `connections`). While there is room no client is limited: many of the app's users may share one
+    /// address.
     pub max_connections: usize,
     /// The longest an answer may make no progress because the client does not read it (a download never
     /// read holds its connection) before the connection is closed, as nginx's `send_timeout`.
@@ -241,8 +242,8 @@ impl AppState {
 /// header timeout: a client must send its whole head within [`Transport::header_read_timeout`] or the
 /// connection is closed, and an answer the client stops reading is given up after
 /// [`Transport::write_stall_timeout`]. At most [`Transport::max_connections`] connections are served at
-/// once; the next waits in the listen queue, unless one client holds more than its share of them (see
-/// [`Transport::max_connections`]). (Request deadlines, body timeouts, sizes and the in-flight limit are layers of
+/// once; when they are all taken, who gives one up, who is closed and who waits is
+/// [`Transport::max_connections`]'s to say. (Request deadlines, body timeouts, sizes and the in-flight limit are layers of
 /// [`routes::router`].) Plain HTTP: for tests, and behind a reverse proxy that terminates TLS; see
 /// [`serve_tls`] for the server terminating it itself.
 pub async fn serve(

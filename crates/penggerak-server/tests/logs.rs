@@ -7,12 +7,19 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// The server process, killed when dropped (a failing test leaves none behind).
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The server binary on a free port of 127.0.0.1 logging JSON at `info`, with `env` besides; returns it,
 /// its address, and its log lines as they come (each waited for 20 s at most).
-fn start(
-    dir: &std::path::Path,
-    env: &[(&str, &str)],
-) -> (std::process::Child, String, impl FnMut() -> serde_json::Value) {
+fn start(dir: &std::path::Path, env: &[(&str, &str)]) -> (Server, String, impl FnMut() -> serde_json::Value) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_penggerak-server"))
         .env("PENGGERAK_LISTEN", "127.0.0.1:0")
         .env("PENGGERAK_DATABASE", format!("sqlite://{}", dir.join("s.sqlite").display()))
@@ -38,13 +45,13 @@ fn start(
             break a.to_owned();
         }
     };
-    (server, addr, next)
+    (Server(server), addr, next)
 }
 
 #[test]
 fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut server, addr, mut next) = start(dir.path(), &[]);
+    let (_server, addr, mut next) = start(dir.path(), &[]);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (given, made) = rt.block_on(async {
@@ -74,74 +81,78 @@ fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
         assert_eq!(line["span"]["path"], penggerak_types::route::HEALTH, "{line}");
         assert_eq!(line["fields"]["status"], 200, "the answer's line says its status: {line}");
     }
-    let _ = server.kill();
-    let _ = server.wait();
 }
 
 #[test]
 fn a_refusal_a_client_causes_is_an_info_line_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut server, addr, mut next) = start(dir.path(), &[("PENGGERAK_DEMO", "true")]);
+    let (_server, addr, mut next) = start(dir.path(), &[("PENGGERAK_DEMO", "true")]);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let c = reqwest::Client::new();
         let login = serde_json::json!({"identifier": "3471765432100001", "password": "penggerak2026"});
-        let answer: serde_json::Value =
-            c.post(format!("http://{addr}/api/v1/auth/login")).json(&login).send().await.unwrap().json().await.unwrap();
+        let answer: serde_json::Value = c
+            .post(format!("http://{addr}/api/v1/auth/login"))
+            .json(&login)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let token = answer["tokens"]["access_token"].as_str().expect("signed in").to_owned();
-        let upload = |id: uuid::Uuid| {
-            format!("/api/v1/kinerja/evidence/{id}?plan_id=x&title=t&file_name=f.pdf")
-        };
-        // Two uploads of hers whose files never come: her turns are taken.
+        // Three uploads of hers whose files never come: two are received (her turns), the third is
+        // refused busy at once, whichever it is.
         let mut held = Vec::new();
-        for _ in 0..2 {
+        for n in 1..=3 {
             let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
             let head = format!(
-                "PUT {} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nIdempotency-Key: {}\r\nContent-Length: 1000000\r\n\r\n%PDF",
-                upload(uuid::Uuid::new_v4()),
+                "PUT /api/v1/kinerja/evidence/{}?plan_id=x&title=t&file_name=f.pdf HTTP/1.1\r\nHost: t\r\n\
+                 Authorization: Bearer {token}\r\nIdempotency-Key: {}\r\nx-request-id: sibuk-{n}\r\n\
+                 Content-Length: 1000000\r\n\r\n%PDF",
+                uuid::Uuid::new_v4(),
                 uuid::Uuid::new_v4()
             );
             tokio::io::AsyncWriteExt::write_all(&mut tcp, head.as_bytes()).await.unwrap();
             held.push(tcp);
         }
-        // A third is refused busy (asked until both held ones are in).
-        for id in ["sibuk-1", "sibuk-2"] {
-            loop {
-                let r = c
-                    .put(format!("http://{addr}{}", upload(uuid::Uuid::new_v4())))
-                    .bearer_auth(&token)
-                    .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-                    .header("x-request-id", id)
-                    .body("%PDF-1.4")
-                    .send()
-                    .await
-                    .unwrap();
-                if r.status() == 503 {
-                    break;
+        // Until one of them is answered (the refused one).
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        'answered: loop {
+            for h in &held {
+                let mut first = [0u8; 1];
+                if let Ok(Ok(1)) = tokio::time::timeout(Duration::from_millis(20), h.peek(&mut first)).await {
+                    break 'answered;
                 }
-                tokio::time::sleep(Duration::from_millis(50)).await;
             }
+            assert!(std::time::Instant::now() < deadline, "one of three uploads at once is refused");
         }
+        // A request whose line comes after the refusal's.
+        c.get(format!("http://{addr}/api/v1/health"))
+            .header("x-request-id", "sesudahnya")
+            .send()
+            .await
+            .unwrap();
         drop(held);
     });
-    // Every line up to the second refusal's: the first refusal's is at `info`, and none is an error.
+    // Every line up to the one after: the refusal's is at `info`, and none is an error.
     let mut seen = Vec::new();
     loop {
         let l = next();
-        let last = l["span"]["request_id"] == "sibuk-2" && l["fields"]["status"] == 503;
+        let last = l["span"]["request_id"] == "sesudahnya";
         seen.push(l);
         if last {
             break;
         }
     }
+    let refusals: Vec<_> = seen
+        .iter()
+        .filter(|l| l["span"]["request_id"].as_str().is_some_and(|id| id.starts_with("sibuk-")))
+        .collect();
     assert!(
-        seen.iter().any(|l| l["span"]["request_id"] == "sibuk-1"
-            && l["fields"]["status"] == 503
-            && l["level"] == "INFO"),
-        "the refusal has its line at info: {seen:#?}"
+        refusals.len() == 1 && refusals[0]["fields"]["status"] == 503 && refusals[0]["level"] == "INFO",
+        "the refusal, and only it of the three, has its line, at info: {refusals:#?}"
     );
     let errors: Vec<_> = seen.iter().filter(|l| l["level"] == "ERROR").collect();
     assert!(errors.is_empty(), "a refusal the client caused is not an error of the server: {errors:#?}");
-    let _ = server.kill();
-    let _ = server.wait();
 }
