@@ -63,6 +63,18 @@ async fn an_item(d: &Device) -> (String, &'static str) {
     (item.id.clone(), path)
 }
 
+/// Siti through `proxy` with an edit of one of her items waiting (its reflection [`REFLECTION`]): the item
+/// and the route the edit goes to.
+async fn with_an_edit_waiting(proxy: &ChaosProxy) -> (Device, String, &'static str) {
+    let d = device(proxy).await;
+    let (item, route) = an_item(&d).await;
+    d.session
+        .change(&changes::edit_pkb_item(d.session.store(), &item, reflection(REFLECTION)).await.unwrap())
+        .await
+        .unwrap();
+    (d, item, route)
+}
+
 fn reflection(text: &str) -> PkbItemPatch {
     PkbItemPatch { reflection: Some(text.into()), ..Default::default() }
 }
@@ -161,13 +173,8 @@ async fn a_change_the_server_keeps_failing_is_given_up_after_the_bound_and_later
 async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 14);
-    let d = device(&proxy).await;
+    let (d, item, route) = with_an_edit_waiting(&proxy).await;
     let store = d.session.store();
-    let (item, route) = an_item(&d).await;
-    d.session
-        .change(&changes::edit_pkb_item(store, &item, reflection(REFLECTION)).await.unwrap())
-        .await
-        .unwrap();
     d.session.change(&changes::join_community(store, &d.me, "kom-05").await.unwrap()).await.unwrap();
 
     // "Too many requests" from a proxy says wait, not give up; and it says nothing about the change.
@@ -263,13 +270,8 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
 async fn a_change_held_by_the_servers_pace_does_not_hold_back_what_others_changed() {
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 15);
-    let d = device(&proxy).await;
+    let (d, _, route) = with_an_edit_waiting(&proxy).await;
     let store = d.session.store();
-    let (item, route) = an_item(&d).await;
-    d.session
-        .change(&changes::edit_pkb_item(store, &item, reflection(REFLECTION)).await.unwrap())
-        .await
-        .unwrap();
     // Her changes of the day are spent (the server's 429 on her edit), and meanwhile she joins a community
     // on her laptop.
     proxy.set_mode(ChaosMode::Answer {

@@ -105,7 +105,7 @@ impl Holders {
         if self.exempt.iter().any(|net| net.contains(&peer)) {
             (peer, true)
         } else {
-            (crate::routes::share_key(peer), false)
+            (crate::limits::share_key(peer), false)
         }
     }
 

@@ -313,6 +313,19 @@ pub fn parse_trusted_proxy(s: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("{s:?} is not an address or a network (CIDR)"))
 }
 
+/// The address a client's share is counted by: its own, or for IPv6 its /64 (one subscriber's network,
+/// whose addresses it may pick at will).
+pub(crate) fn share_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            IpAddr::V6(octets.into())
+        }
+        v4 => v4,
+    }
+}
+
 /// The address a request counts against: `peer`, or when `peer` is one of the `trusted` proxies, the
 /// right-most address in `header` that is not a trusted proxy (addresses to its left were written by the
 /// client and prove nothing). An entry that is not an address (`unknown`, an obfuscated `Forwarded` name)

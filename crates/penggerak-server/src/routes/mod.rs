@@ -165,19 +165,6 @@ impl<K: std::hash::Hash + Eq> Drop for Share<'_, K> {
     }
 }
 
-/// The address a client's share is counted by: its own, or for IPv6 its /64 (one subscriber's network,
-/// whose addresses it may pick at will).
-pub(crate) fn share_key(ip: std::net::IpAddr) -> std::net::IpAddr {
-    match ip.to_canonical() {
-        std::net::IpAddr::V6(v6) => {
-            let mut octets = v6.octets();
-            octets[8..].fill(0);
-            std::net::IpAddr::V6(octets.into())
-        }
-        v4 => v4,
-    }
-}
-
 /// At most [`crate::Transport::max_in_flight_per_client`] requests of one client at once (see there); a
 /// request beyond it is answered `503 server_busy` before it takes one of the in-flight slots.
 async fn client_share(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -192,7 +179,7 @@ async fn client_share(State(state): State<AppState>, req: Request, next: Next) -
         state.config.forwarded_header,
     );
     let most = state.config.transport.max_in_flight_per_client.max(1);
-    let Some(_share) = state.in_flight.take(share_key(client), most) else {
+    let Some(_share) = state.in_flight.take(crate::limits::share_key(client), most) else {
         tracing::debug!(%client, "a client's share of the in-flight requests is taken");
         return ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy)).into_response();
     };
