@@ -149,9 +149,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Opens refused change `id` again to be fixed: the text it carried goes back into its editor as a
+    /// Opens refused change `id` again to be fixed: each text it carried goes back into its editor as a
     /// draft (kept as typed, sent when saved), and the notice goes, in one transaction. Returns the page
-    /// the editor is on.
+    /// the editors are on: hers on Kinerja, a staff member's on his or her page.
     pub async fn reopen_refused(&self, id: i64) -> Result<ReopenPage, CoreError> {
         let notice = self.store().notice(id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
         let reopen = notice.reopen().ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;

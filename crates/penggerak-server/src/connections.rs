@@ -10,9 +10,10 @@
 //!   carries many users behind one address). When every connection is taken and someone arrives, the
 //!   client holding the most gives up the one of its connections that has been quiet the longest, if it
 //!   holds at least two more than the newcomer's client ([`Holders::full`]); otherwise a newcomer whose
-//!   client already holds some is closed at once (the accept loop waits for nobody who has a share). So however many addresses an attacker holds connections from,
-//!   each newcomer from elsewhere takes one of theirs, until every client holds about as many as the
-//!   others.
+//!   client already holds some is closed at once (the accept loop waits for nobody who has a share). So
+//!   each newcomer from elsewhere takes one from whoever holds the most, until every client holds about
+//!   as many as the others: only someone with about as many addresses as there are connections could
+//!   still hold them all (a flood from that many is the network's or the proxy's to stop).
 //!
 //! Clients are counted by address, an IPv6 one by its /64 (as the in-flight share counts them); a trusted
 //! proxy, by its own address, carries many clients and limits them itself: it never gives one up.
