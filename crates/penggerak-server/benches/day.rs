@@ -266,6 +266,9 @@ impl Instance {
             // Every simulated device connects from 127.0.0.1: one client address would have a client's share
             // of the in-flight requests (64 by default), which measures that share, not the server.
             .args(["--max-in-flight-per-client", "256"])
+            // Several devices per account when there are more devices than the ~65 accounts (5,000 at most):
+            // an account's share of the requests in flight (16 by default) would measure that share.
+            .args(["--max-in-flight-per-user", "256"])
             .env("RUST_LOG", "warn,penggerak_server=info")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -90,7 +90,15 @@ async fn sync_bytes(base: &str, token: &str, encoding: &str) -> (usize, usize) {
 
 #[tokio::main]
 async fn main() {
-    let server = TestServer::start();
+    // One account's workers at once: its share of the requests in flight (16 by default) would measure that
+    // share, not the server.
+    let server = TestServer::start_with(penggerak_server::Config {
+        transport: penggerak_server::Transport {
+            max_in_flight_per_user: 256,
+            ..penggerak_server::Transport::default()
+        },
+        ..penggerak_server::Config::default()
+    });
     let base = server.base_url();
     let c = reqwest::Client::new();
     let teacher = token(&server, "3471765432100001").await;

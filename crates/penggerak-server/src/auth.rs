@@ -491,32 +491,51 @@ pub struct AuthUser {
     pub user_id: String,
 }
 
+/// Who a request's bearer token names, found once per request by the layer that takes the user's share of
+/// the requests in flight (`routes::user_share`) and read from the request's extensions by [`AuthUser`]:
+/// `None` when the request has a token that names nobody (unknown, expired or revoked).
+#[derive(Debug, Clone)]
+pub struct Resolved(pub Option<String>);
+
+/// The token of `Authorization: Bearer <token>`, if the request has one (RFC 9110 §11.1: the scheme is
+/// case-insensitive).
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())?
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The user whose live access token `token` is; `None` when it names nobody.
+pub async fn user_of_token(state: &AppState, token: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT f.user_id FROM access_tokens a JOIN session_families f ON f.id = a.family_id
+         WHERE a.token_hash = $1 AND a.expires_at > $2 AND f.revoked_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .bind(now_unix())
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(row.map(|(user_id,)| user_id))
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let unauthorized = || ServerError::new(ErrorCode::Unauthorized, "Silakan masuk terlebih dahulu.");
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(unauthorized)?;
-        // RFC 9110 §11.1: the scheme is case-insensitive.
-        let token = header
-            .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(unauthorized)?;
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT f.user_id FROM access_tokens a JOIN session_families f ON f.id = a.family_id
-             WHERE a.token_hash = $1 AND a.expires_at > $2 AND f.revoked_at IS NULL",
-        )
-        .bind(token_hash(token))
-        .bind(now_unix())
-        .fetch_optional(&state.db.pool)
-        .await?;
-        row.map(|(user_id,)| AuthUser { user_id }).ok_or_else(unauthorized)
+        let user_id = match parts.extensions.get::<Resolved>() {
+            Some(Resolved(found)) => found.clone(),
+            // Not through the router's layers (or no token): found here.
+            None => match bearer(&parts.headers) {
+                Some(token) => user_of_token(state, token).await?,
+                None => None,
+            },
+        };
+        user_id.map(|user_id| AuthUser { user_id }).ok_or_else(unauthorized)
     }
 }
 

@@ -111,6 +111,13 @@ pub struct Transport {
     /// slowly, or never, would otherwise hold every slot and every other teacher's request with them. Well
     /// above what a school's router or a carrier's NAT carries at once for the app's users behind it.
     pub max_in_flight_per_client: usize,
+    /// Of those, the most one user may have, from any address and any of her sessions: one more is
+    /// answered `503 server_busy` at once (the app tries again a moment later). One account's requests
+    /// from several addresses, each within its own share (bodies sent slowly or never, costly reads from
+    /// many threads), would otherwise take every slot, and every other teacher would be answered `503`.
+    /// Well above what the app asks at once from a phone and a laptop together (a sync pass is one request
+    /// at a time; a page asks two or three).
+    pub max_in_flight_per_user: usize,
     /// Connections held open at once. When they are all taken, the client holding the most gives up its
     /// quietest to a newcomer from a client holding at least two fewer; otherwise a newcomer whose client
     /// holds some already is closed, and one whose client holds none waits in the listen queue (see
@@ -186,6 +193,7 @@ impl Default for Transport {
             upload_timeout: Duration::from_secs(15 * 60),
             max_in_flight: 256,
             max_in_flight_per_client: 64,
+            max_in_flight_per_user: 16,
             password_checks: std::thread::available_parallelism().map_or(1, usize::from),
             max_connections: 1024,
             write_stall_timeout: Duration::from_secs(60),
@@ -213,6 +221,8 @@ pub struct AppState {
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// Requests in flight per client ([`Transport::max_in_flight_per_client`]).
     pub in_flight: Arc<routes::InFlight>,
+    /// Requests in flight per user ([`Transport::max_in_flight_per_user`]).
+    pub users_in_flight: Arc<routes::UsersInFlight>,
     /// Uploads being received per user ([`idempotency::UPLOADS_PER_USER`]).
     pub uploads: Arc<routes::Shares<String>>,
 }
@@ -230,6 +240,7 @@ impl AppState {
             metrics,
             password_checks,
             in_flight: Arc::default(),
+            users_in_flight: Arc::default(),
             uploads: Arc::default(),
         }
     }

@@ -59,6 +59,10 @@ struct Args {
     #[arg(long, env = "PENGGERAK_MAX_IN_FLIGHT_PER_CLIENT", default_value_t = 64,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     max_in_flight_per_client: u16,
+    /// The most requests one user may have in flight at once, from any address and session (of 256).
+    #[arg(long, env = "PENGGERAK_MAX_IN_FLIGHT_PER_USER", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    max_in_flight_per_user: u16,
     /// The header the trusted proxies set: x-forwarded-for or forwarded (RFC 7239).
     #[arg(long, env = "PENGGERAK_FORWARDED_HEADER", default_value = "x-forwarded-for")]
     forwarded_header: penggerak_server::ForwardedHeader,
@@ -217,6 +221,7 @@ async fn main() -> anyhow::Result<()> {
         tls: tls.is_some(),
         transport: penggerak_server::Transport {
             max_in_flight_per_client: usize::from(args.max_in_flight_per_client),
+            max_in_flight_per_user: usize::from(args.max_in_flight_per_user),
             ..penggerak_server::Transport::default()
         },
         ..Config::default()

@@ -242,6 +242,63 @@ async fn a_client_holding_its_share_of_the_slots_leaves_the_rest_to_others() {
     drop(held);
 }
 
+/// A change of `token`'s sent from `from` whose body is announced and barely begun: in flight (its user's
+/// share taken) while the server waits for the rest, until the test lets go.
+async fn hold_a_change(s: &TestServer, token: &str, from: [u8; 4]) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(std::net::SocketAddr::from((from, 0))).unwrap();
+    let mut tcp = socket.connect(s.addr()).await.unwrap();
+    let head = format!(
+        "PATCH /api/v1/pkb/items/{} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {token}\r\n\
+         Idempotency-Key: {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{",
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp
+}
+
+/// One user's requests in flight are bounded wherever they come from: one account sending changes whose
+/// bodies never come, 40 from each of eight addresses (each address within its own share), held all 256
+/// slots and every other teacher was answered `503`. Her share counts across addresses (each address is far
+/// from its own share here); her colleague on the same addresses is served meanwhile, and her share comes
+/// back when her requests end.
+#[tokio::test]
+async fn one_user_has_her_share_of_the_requests_in_flight_from_any_address() {
+    let s = TestServer::start_with(config(Transport {
+        max_in_flight_per_user: 2,
+        body_idle_timeout: Duration::from_secs(300),
+        request_timeout: Duration::from_secs(300),
+        ..Transport::default()
+    }));
+    let (siti, agus) = (Api::sign_in(&s, SITI).await, Api::sign_in(&s, AGUS).await);
+    let mut held = Vec::new();
+    for from in [[127, 0, 0, 1], [127, 0, 0, 2], [127, 0, 0, 3], [127, 0, 0, 2]] {
+        held.push(hold_a_change(&s, &siti.token, from).await);
+    }
+    // Whichever two reach the server first are in flight; the others are answered at once.
+    let (waiting, refused) = sort_out(&mut held, Duration::from_secs(3)).await;
+    assert_eq!((waiting, refused), (2, 2), "two of hers in flight, the rest refused busy");
+    let r = siti.get("/me").await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "her share is taken, from this address too");
+    let e: ApiError = r.json().await.expect("the refusal is {code, message}");
+    assert_eq!(e.code, ErrorCode::ServerBusy, "{e:?}");
+    assert_eq!(agus.get("/me").await.status(), StatusCode::OK, "another user is served meanwhile");
+    // A token that names nobody is nobody's share: answered for what it is.
+    let r = reqwest::Client::new().get(siti.url("/me")).bearer_auth("tidak-ada").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "an unknown token is unauthorised, not busy");
+    drop(held);
+    let deadline = std::time::Instant::now() + FAILSAFE;
+    loop {
+        let status = siti.get("/me").await.status();
+        if status == StatusCode::OK {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "her share comes back when her requests end: {status}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Half a request head: the connection is held open, waiting for the rest (as a download never read
 /// holds one, or a head sent a byte at a time).
 async fn hold_a_connection(s: &TestServer) -> TcpStream {

@@ -3,7 +3,7 @@
 //! a refusal by a layer below included), the request id, liveness (answered before any limit), each
 //! client's share of the in-flight requests ([`crate::Transport::max_in_flight_per_client`]), the in-flight
 //! limit (one request over [`crate::Transport::max_in_flight`] is answered `503 server_busy` at once, never
-//! queued), tracing,
+//! queued), each user's share of them ([`crate::Transport::max_in_flight_per_user`]), tracing,
 //! compression, `{code, message}` for any error answer a layer or axum made without one, the global body
 //! maximum (a `Content-Length` over it is refused before a byte is read), the body idle timeout, then per
 //! route: the JSON body limit, the route's deadline (`408 request_timeout`), and the idempotency layer.
@@ -92,6 +92,9 @@ pub fn router(state: AppState) -> Router {
                 // (busy, its share taken, its uploads' turns taken).
                 .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
         )
+        // Each user's share of the slots, inside one of them: finding whose token it is reads the database,
+        // which a request refused by the limits above never reaches.
+        .layer(from_fn_with_state(state.clone(), user_share))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
@@ -133,6 +136,9 @@ impl<K> Default for Shares<K> {
 
 /// Requests in flight per client address ([`crate::Transport::max_in_flight_per_client`]).
 pub type InFlight = Shares<std::net::IpAddr>;
+
+/// Requests in flight per user ([`crate::Transport::max_in_flight_per_user`]).
+pub type UsersInFlight = Shares<String>;
 
 /// One place in a share, given back when dropped.
 pub struct Share<'a, K: std::hash::Hash + Eq> {
@@ -183,6 +189,34 @@ async fn client_share(State(state): State<AppState>, req: Request, next: Next) -
         tracing::debug!(%client, "a client's share of the in-flight requests is taken");
         return ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy)).into_response();
     };
+    next.run(req).await
+}
+
+/// At most [`crate::Transport::max_in_flight_per_user`] requests of one user at once, from any address and
+/// any of the user's sessions (see there); a request beyond it is answered `503 server_busy`. Whose token it
+/// is is found here once and handed to [`crate::auth::AuthUser`] in the request's extensions, so it costs
+/// no second lookup. A request without a token (sign-in, health, the catalogue's files) passes.
+async fn user_share(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(token) = crate::auth::bearer(req.headers()) else {
+        return next.run(req).await;
+    };
+    let user = match crate::auth::user_of_token(&state, token).await {
+        Ok(user) => user,
+        Err(e) => return e.into_response(),
+    };
+    let _share = match &user {
+        Some(user_id) => {
+            let most = state.config.transport.max_in_flight_per_user.max(1);
+            let Some(share) = state.users_in_flight.take(user_id.clone(), most) else {
+                tracing::debug!(user = %user_id, "a user's share of the in-flight requests is taken");
+                return ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy))
+                    .into_response();
+            };
+            Some(share)
+        }
+        None => None,
+    };
+    req.extensions_mut().insert(crate::auth::Resolved(user));
     next.run(req).await
 }
 
