@@ -86,8 +86,33 @@ fn check_against(text: &str, modules: &Modules) -> Result<()> {
         ("UI lazy wasm gzip -9", lazy_gzip, limit(&budget, "ui_wasm", "lazy_gzip_kib")?),
     ];
     println!("  ({} lazily loaded modules)", modules.lazy.len());
+    within(&figures)
+}
+
+/// The release app binary the Tauri CLI builds (`tauri build`: LTO, stripped, the UI embedded).
+pub fn release_binary() -> PathBuf {
+    env::root().join("target/release/penggerak")
+}
+
+/// Checks the release app binary last built against `size-budget.toml`'s `[app]` limit.
+pub fn check_binary() -> Result<()> {
+    let file = env::root().join("size-budget.toml");
+    let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    check_binary_against(&text, &release_binary())
+}
+
+fn check_binary_against(text: &str, binary: &Path) -> Result<()> {
+    let budget: toml::Table = text.parse().context("parsing size-budget.toml")?;
+    let bytes = std::fs::metadata(binary)
+        .with_context(|| format!("no {}: build the release app first", binary.display()))?
+        .len();
+    within(&[("release app binary", bytes, limit(&budget, "app", "release_binary_kib")?)])
+}
+
+/// Prints each figure beside its limit; fails naming every one over its limit.
+fn within(figures: &[(&str, u64, u64)]) -> Result<()> {
     let mut over = Vec::new();
-    for (name, bytes, max_kib) in figures {
+    for &(name, bytes, max_kib) in figures {
         let kib = bytes as f64 / 1024.0;
         println!("  {name:<22} {kib:>9.1} KiB (limit {max_kib} KiB)");
         if bytes > max_kib * 1024 {
@@ -105,7 +130,7 @@ fn check_against(text: &str, modules: &Modules) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_against, Modules};
+    use super::{check_against, check_binary_against, Modules};
 
     /// CI must fail when a module grows past a limit, and name which: the start module and the lazy ones
     /// each have their own.
@@ -151,6 +176,30 @@ mod tests {
         assert!(
             check_against("[ui_wasm]\nstart_raw_kib = 3\nstart_gzip_kib = 4\n", &modules).is_err(),
             "a missing limit is an error, not no limit"
+        );
+    }
+
+    /// The release binary has its own limit: over it fails naming it; a budget without it is an error.
+    #[test]
+    fn a_release_binary_over_its_limit_fails_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let binary = dir.path().join("penggerak");
+        std::fs::write(&binary, vec![0u8; 5 * 1024 + 1]).unwrap();
+        check_binary_against("[app]\nrelease_binary_kib = 6\n", &binary)
+            .expect("5 KiB and a byte within 6 KiB");
+        let e =
+            format!("{:#}", check_binary_against("[app]\nrelease_binary_kib = 5\n", &binary).unwrap_err());
+        assert!(
+            e.contains("release app binary is 5.0 KiB, over its limit of 5 KiB"),
+            "one byte over fails: {e}"
+        );
+        assert!(
+            check_binary_against("[ui_wasm]\nstart_raw_kib = 3\n", &binary).is_err(),
+            "a missing limit is an error, not no limit"
+        );
+        assert!(
+            check_binary_against("[app]\nrelease_binary_kib = 6\n", &dir.path().join("none")).is_err(),
+            "no binary is an error, not a pass"
         );
     }
 }

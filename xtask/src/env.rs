@@ -119,6 +119,71 @@ fn run_lane(commands: Vec<Command>, log: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A command running in the background at the lowest CPU priority (`nice -n 19`), beside the phases that
+/// follow, its output in `target/xtask-logs/<name>.log`. Its whole process group is killed if it is dropped
+/// before [`Background::finish`] (a phase failed first): nothing is left building after the run.
+pub struct Background {
+    name: String,
+    child: Option<std::process::Child>,
+    log: PathBuf,
+    started: Instant,
+}
+
+impl Background {
+    /// Starts `program args` as `name`, with `envs` set.
+    pub fn start(name: &str, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<Self> {
+        use std::os::unix::process::CommandExt;
+        let logs = target_dir().join("xtask-logs");
+        std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
+        let log = logs.join(format!("{name}.log"));
+        let file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let mut c = cmd("nice");
+        c.args(["-n", "19", program]).args(args).envs(envs.iter().copied());
+        c.stdout(file.try_clone()?).stderr(file).process_group(0);
+        println!(
+            "started in the background at the lowest priority: `{program} {}` (log: {})",
+            args.join(" "),
+            log.display()
+        );
+        let child = c.spawn().with_context(|| format!("could not start {program}"))?;
+        Ok(Self { name: name.to_owned(), child: Some(child), log, started: Instant::now() })
+    }
+
+    /// Waits for it to end; fails with its log's last lines if it failed.
+    pub fn finish(mut self) -> Result<()> {
+        let status =
+            self.child.take().expect("finished once").wait().context("waiting for a background build")?;
+        println!(
+            "`{}` ended after {:.1} s from its start ({status})",
+            self.name,
+            self.started.elapsed().as_secs_f64()
+        );
+        if !status.success() {
+            let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(60).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            bail!(
+                "`{}` failed ({status}); the end of {}:\n{}",
+                self.name,
+                self.log.display(),
+                tail.join("\n")
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // The group: `nice` runs the program in its place, which starts cargo, which starts rustc.
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.wait();
+            println!("`{}` stopped: a phase before it failed", self.name);
+        }
+    }
+}
+
 /// Times a phase, printing `==> name` before and its duration after; records it for the summary.
 pub struct Phases {
     done: Vec<(String, f64, bool, String)>,

@@ -26,7 +26,8 @@ commands:
   run [--headless]   build, start the reference server with demo data on 127.0.0.1:8080, open the app
                      (--headless: under Xvfb with its own keyring, for machines without a display)
   test               everything CI checks: fmt, clippy, unit/integration tests (SQLite, PostgreSQL),
-                     wasm build and its size budget (size-budget.toml), schemathesis, end-to-end
+                     wasm build and its size budget (size-budget.toml), schemathesis, end-to-end,
+                     the release app (built beside the tests) and its size budget
   test-postgres [ARGS]  only the tests (no e2e) again on a throwaway PostgreSQL cluster
                      (ARGS go to `cargo test`)
   schemathesis       only the schemathesis run against the reference server (as in `test`)

@@ -38,6 +38,16 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
         exec(cmd("cargo").args(["test", "--workspace", "--no-run"]))?;
         exec(cmd("cargo").args(["test", "--workspace", "--test", "e2e", "--no-run"]))
     })?;
+    // The release app, for its size (size-budget.toml, [app]): LTO over one codegen unit is ~12 minutes of
+    // mostly one core on a fresh clone. The test phases below mostly wait, so it is built beside them at the
+    // lowest priority (it takes only what they leave) from the UI built above, and its size is checked after
+    // the end-to-end tests. Stopped if a phase fails first.
+    let release = env::Background::start(
+        "release-app",
+        "tauri",
+        &["build", "--no-bundle", "--config", r#"{"build":{"beforeBuildCommand":""}}"#],
+        &[("CI", "true")],
+    )?;
     // The tests mostly wait (sockets, timers, a database server) and keep one core busy: the SQLite pass
     // then schemathesis in one lane, the PostgreSQL pass in the other.
     p.run("tests on SQLite, then schemathesis | tests on PostgreSQL (side by side)", || {
@@ -50,6 +60,10 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
         ])
     })?;
     p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", e2e_pass)?;
+    p.run("release app: its build, then its size budget (size-budget.toml)", || {
+        release.finish()?;
+        crate::budget::check_binary()
+    })?;
     Ok(())
 }
 
