@@ -509,8 +509,12 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The user whose live access token `token` is; `None` when it names nobody.
+/// The user whose live access token `token` is; `None` when it names nobody (a token longer than any this
+/// server makes is not looked up).
 pub async fn user_of_token(state: &AppState, token: &str) -> Result<Option<String>> {
+    if token.len() > penggerak_types::limits::TOKEN {
+        return Ok(None);
+    }
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT f.user_id FROM access_tokens a JOIN session_families f ON f.id = a.family_id
          WHERE a.token_hash = $1 AND a.expires_at > $2 AND f.revoked_at IS NULL",

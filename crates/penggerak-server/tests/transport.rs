@@ -261,8 +261,8 @@ async fn hold_a_change(s: &TestServer, token: &str, from: [u8; 4]) -> TcpStream 
 /// One user's requests in flight are bounded wherever they come from: one account sending changes whose
 /// bodies never come, 40 from each of eight addresses (each address within its own share), held all 256
 /// slots and every other teacher was answered `503`. Her share counts across addresses (each address is far
-/// from its own share here); her colleague on the same addresses is served meanwhile, and her share comes
-/// back when her requests end.
+/// from its own share here) and sessions; her colleague on the same addresses is served meanwhile, and her
+/// share comes back when her requests end.
 #[tokio::test]
 async fn one_user_has_her_share_of_the_requests_in_flight_from_any_address() {
     let s = TestServer::start_with(config(Transport {
@@ -272,9 +272,17 @@ async fn one_user_has_her_share_of_the_requests_in_flight_from_any_address() {
         ..Transport::default()
     }));
     let (siti, agus) = (Api::sign_in(&s, SITI).await, Api::sign_in(&s, AGUS).await);
+    // Her phone and her laptop: two sessions, two tokens, one share.
+    let laptop = Api::sign_in(&s, SITI).await;
+    assert_ne!(siti.token, laptop.token, "two sessions");
     let mut held = Vec::new();
-    for from in [[127, 0, 0, 1], [127, 0, 0, 2], [127, 0, 0, 3], [127, 0, 0, 2]] {
-        held.push(hold_a_change(&s, &siti.token, from).await);
+    for (token, from) in [
+        (&siti.token, [127, 0, 0, 1]),
+        (&laptop.token, [127, 0, 0, 2]),
+        (&siti.token, [127, 0, 0, 3]),
+        (&laptop.token, [127, 0, 0, 2]),
+    ] {
+        held.push(hold_a_change(&s, token, from).await);
     }
     // Whichever two reach the server first are in flight; the others are answered at once.
     let (waiting, refused) = sort_out(&mut held, Duration::from_secs(3)).await;
@@ -713,7 +721,13 @@ async fn a_user_makes_at_most_the_days_changes_and_what_was_answered_is_still_re
     assert!(over.headers().get(IDEMPOTENT_REPLAYED).is_none(), "refused, not a replay");
     let wait: u64 = over.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=86_400).contains(&wait), "Retry-After says when the next UTC day begins: {wait}");
-    assert_eq!(over.json::<ApiError>().await.unwrap().code, ErrorCode::RateLimited, "the app waits on it");
+    let e = over.json::<ApiError>().await.unwrap();
+    assert_eq!(e.code, ErrorCode::RateLimited, "the app waits on it");
+    assert_eq!(
+        e.reason,
+        Some(penggerak_types::Reason::ChangesPerDay { max: 3 }),
+        "the refusal says which limit, so the app words it (not \"too many attempts\")"
+    );
     let again = add(3).await;
     assert_eq!(
         again.status(),
