@@ -1,5 +1,6 @@
 //! The size budget CI holds (`size-budget.toml` at the root): the UI's start module and its lazily loaded
-//! modules, raw and gzip-compressed, right after the build. Sizes only, never times (those are `cargo xtask bench`'s).
+//! modules, raw and gzip-compressed, right after the build, and the release app binary at the end of
+//! `cargo xtask test`. Sizes only, never times (those are `cargo xtask bench`'s).
 
 use crate::env::{self, cmd};
 use anyhow::{bail, Context, Result};
@@ -91,7 +92,7 @@ fn check_against(text: &str, modules: &Modules) -> Result<()> {
 
 /// The release app binary the Tauri CLI builds (`tauri build`: LTO, stripped, the UI embedded).
 pub fn release_binary() -> PathBuf {
-    env::root().join("target/release/penggerak")
+    env::target_dir().join("release/penggerak")
 }
 
 /// Checks the release app binary last built against `size-budget.toml`'s `[app]` limit.

@@ -119,12 +119,37 @@ fn run_lane(commands: Vec<Command>, log: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A command running in the background at the lowest CPU priority (`nice -n 19`), beside the phases that
-/// follow, its output in `target/xtask-logs/<name>.log`. Its whole process group is killed if it is dropped
-/// before [`Background::finish`] (a phase failed first): nothing is left building after the run.
+/// The process groups of the [`Background`] commands still running, for [`stop_background`].
+static BACKGROUND: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Kills the process group `group` (`nice`'s, whose program starts cargo, which starts rustc).
+fn kill_group(group: u32) -> bool {
+    Command::new("kill")
+        .args(["-KILL", "--", &format!("-{group}")])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Kills every [`Background`] command still running (the interrupt handler calls it before exiting).
+pub fn stop_background() {
+    let groups = std::mem::take(&mut *BACKGROUND.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    for group in groups {
+        kill_group(group);
+    }
+}
+
+/// A command running in the background at the lowest CPU priority (`nice -n 19`) and the lowest of the
+/// normal disk priorities (`ionice -c 2 -n 7`), beside the phases that follow, its output in
+/// `<target>/xtask-logs/<name>.log`, its input none. It runs in a process group of its own, which is killed
+/// if it is dropped before [`Background::finish`] (a phase failed first) or the run is interrupted: nothing
+/// is left building after the run.
 pub struct Background {
     name: String,
-    child: Option<std::process::Child>,
+    /// The process group, the id of its first process.
+    group: u32,
+    /// Waits for it, and says how it ended and when.
+    ended: Option<std::thread::JoinHandle<(std::io::Result<std::process::ExitStatus>, Instant)>>,
     log: PathBuf,
     started: Instant,
 }
@@ -138,47 +163,56 @@ impl Background {
         let log = logs.join(format!("{name}.log"));
         let file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
         let mut c = cmd("nice");
-        c.args(["-n", "19", program]).args(args).envs(envs.iter().copied());
-        c.stdout(file.try_clone()?).stderr(file).process_group(0);
+        c.args(["-n", "19", "ionice", "-c", "2", "-n", "7", program]).args(args).envs(envs.iter().copied());
+        c.stdin(std::process::Stdio::null()).stdout(file.try_clone()?).stderr(file).process_group(0);
+        let mut child = c.spawn().with_context(|| format!("could not start `nice` (for {program})"))?;
+        let group = child.id();
+        BACKGROUND.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(group);
+        let ended = std::thread::spawn(move || (child.wait(), Instant::now()));
         println!(
             "started in the background at the lowest priority: `{program} {}` (log: {})",
             args.join(" "),
             log.display()
         );
-        let child = c.spawn().with_context(|| format!("could not start {program}"))?;
-        Ok(Self { name: name.to_owned(), child: Some(child), log, started: Instant::now() })
+        Ok(Self { name: name.to_owned(), group, ended: Some(ended), log, started: Instant::now() })
     }
 
     /// Waits for it to end; fails with its log's last lines if it failed.
     pub fn finish(mut self) -> Result<()> {
-        let status =
-            self.child.take().expect("finished once").wait().context("waiting for a background build")?;
+        let ended = self.ended.take().expect("finished once").join();
+        forget_group(self.group);
+        let (status, at) =
+            ended.map_err(|_| anyhow::anyhow!("the thread waiting for `{}` panicked", self.name))?;
+        let status = status.with_context(|| format!("waiting for `{}`", self.name))?;
         println!(
-            "`{}` ended after {:.1} s from its start ({status})",
+            "`{}` ended {:.1} s after it started, {:.1} s ago ({status})",
             self.name,
-            self.started.elapsed().as_secs_f64()
+            at.duration_since(self.started).as_secs_f64(),
+            at.elapsed().as_secs_f64()
         );
         if !status.success() {
             let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-            let tail: Vec<&str> = text.lines().rev().take(60).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
-            bail!(
-                "`{}` failed ({status}); the end of {}:\n{}",
-                self.name,
-                self.log.display(),
-                tail.join("\n")
-            );
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = lines[lines.len().saturating_sub(60)..].join("\n");
+            bail!("`{}` failed ({status}); the end of {}:\n{tail}", self.name, self.log.display());
         }
         Ok(())
     }
 }
 
+fn forget_group(group: u32) {
+    BACKGROUND.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|g| *g != group);
+}
+
 impl Drop for Background {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            // The group: `nice` runs the program in its place, which starts cargo, which starts rustc.
-            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
-            let _ = child.wait();
+        if let Some(ended) = self.ended.take() {
+            if !kill_group(self.group) {
+                eprintln!("could not stop `{}` (process group {}): `kill` failed", self.name, self.group);
+                return; // not waited for: it may run on, but this run ends
+            }
+            let _ = ended.join();
+            forget_group(self.group);
             println!("`{}` stopped: a phase before it failed", self.name);
         }
     }
@@ -277,7 +311,7 @@ pub fn build_app(release: bool) -> Result<PathBuf> {
 
 /// Copies the app binary the Tauri CLI just built for `profile` to [`app_binary`] and returns that path.
 pub fn keep_app_binary(profile: &str) -> Result<PathBuf> {
-    let built = root().join("target").join(profile).join("penggerak");
+    let built = target_dir().join(profile).join("penggerak");
     let kept = app_binary(profile);
     std::fs::create_dir_all(kept.parent().unwrap())?;
     std::fs::copy(&built, &kept)
@@ -387,5 +421,47 @@ mod tests {
         let p = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
         let _ = std::fs::remove_file(&p);
         p
+    }
+
+    /// Whether any process of group `group` is still alive (`kill -0 -group`).
+    fn group_alive(group: u32) -> bool {
+        Command::new("kill")
+            .args(["-0", "--", &format!("-{group}")])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// A background build dropped before it ends (a phase failed first) leaves nothing running: not the
+    /// program, not what it started (cargo's rustc, here a second `sleep`).
+    #[test]
+    fn a_background_command_dropped_unfinished_is_killed_with_what_it_started() {
+        let b = Background::start("xtask-test-drop", "sh", &["-c", "sleep 300 & sleep 300"], &[]).unwrap();
+        let group = b.group;
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(group_alive(group), "it runs");
+        drop(b);
+        // What the program started is reaped by init once killed: gone within moments, not 300 s.
+        let deadline = Instant::now() + std::time::Duration::from_secs(10);
+        while group_alive(group) && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!group_alive(group), "the whole group is gone once dropped");
+        assert!(
+            !BACKGROUND.lock().unwrap().contains(&group),
+            "and no longer listed for the interrupt handler"
+        );
+    }
+
+    /// A failed background build fails its phase with the end of its log; one that succeeded does not.
+    #[test]
+    fn a_background_command_that_fails_fails_with_its_log() {
+        let ok = Background::start("xtask-test-ok", "sh", &["-c", "echo built"], &[("X", "1")]).unwrap();
+        ok.finish().expect("it succeeded");
+        let bad =
+            Background::start("xtask-test-bad", "sh", &["-c", "echo error: the build broke; exit 3"], &[])
+                .unwrap();
+        let e = format!("{:#}", bad.finish().unwrap_err());
+        assert!(e.contains("error: the build broke") && e.contains("exit status: 3"), "{e}");
     }
 }

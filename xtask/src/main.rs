@@ -52,6 +52,16 @@ commands:
                      throwaway PostgreSQL cluster with durable settings)";
 
 fn main() {
+    // Interrupted (Ctrl-C, or CI's SIGTERM at its timeout): stop what runs in the background, then end as
+    // the signal would have ended this process.
+    if let Err(e) = ctrlc::set_handler(|| {
+        env::stop_background();
+        std::process::exit(130);
+    }) {
+        eprintln!(
+            "warning: no interrupt handler ({e}): an interrupted run may leave a background build going"
+        );
+    }
     if let Err(e) = dispatch() {
         eprintln!("\nerror: {e:#}");
         std::process::exit(1);
@@ -71,11 +81,13 @@ fn dispatch() -> Result<()> {
         Some("schemathesis") => schemathesis::run(),
         Some("e2e") => test::e2e_only(rest),
         Some("ui") => ui::run(rest),
-        Some("budget") => budget::check().and_then(|()| {
-            // Run alone, it also says where the wasm goes, for whoever is about to cross a limit.
+        Some("budget") => {
+            let within = budget::check();
+            // Run alone, it also says where the wasm goes, for whoever is about to cross a limit or has.
             println!();
-            wasm_size::print(&crate::ui::start_module_with_names(&crate::ui::APP), 16, 25)
-        }),
+            wasm_size::print(&crate::ui::start_module_with_names(&crate::ui::APP), 16, 25)?;
+            within
+        }
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
