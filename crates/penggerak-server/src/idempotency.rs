@@ -38,7 +38,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use penggerak_types::api::{API_PREFIX, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED};
-use penggerak_types::{ApiError, ErrorCode};
+use penggerak_types::{ApiError, ErrorCode, Reason};
 use sha2::{Digest, Sha256};
 
 /// Uploads of one user received at once: each is held whole in memory until it is stored (up to
@@ -166,7 +166,7 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Serv
         Ok(made) if made <= i64::from(state.config.transport.changes_per_day) => {}
         Ok(_) => {
             release(&state, &user.user_id, &key).await?;
-            return Ok(over_the_days_changes());
+            return Ok(over_the_days_changes(state.config.transport.changes_per_day));
         }
         Err(e) => {
             release(&state, &user.user_id, &key).await?;
@@ -263,13 +263,10 @@ async fn keep_bytes(state: &AppState, user_id: &str, bytes: usize) -> bool {
 }
 
 /// `429 rate_limited` for a change past the day's count, with `Retry-After` until the next UTC day.
-fn over_the_days_changes() -> Response {
+fn over_the_days_changes(max: u32) -> Response {
     const DAY: i64 = 24 * 60 * 60;
     let until_tomorrow = (today() + 1) * DAY - now_unix();
-    let body = ApiError::new(
-        ErrorCode::RateLimited,
-        "Terlalu banyak perubahan hari ini. Perubahan ini dikirim lagi besok.",
-    );
+    let body = ApiError::refused(ErrorCode::RateLimited, Reason::ChangesPerDay { max });
     (
         StatusCode::TOO_MANY_REQUESTS,
         [(header::RETRY_AFTER, until_tomorrow.max(1).to_string())],

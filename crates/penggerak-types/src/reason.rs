@@ -220,6 +220,9 @@ pub enum Reason {
     AttendanceClosed { days: u32 },
     /// The file could not be saved where the user chose (no room, no permission there).
     NotSaved,
+    /// The account made its `max` changes of the day (a UTC day: it ends at 07:00 WIB); the change is sent
+    /// again the next day.
+    ChangesPerDay { max: u32 },
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
     Unknown,
 }
@@ -387,6 +390,7 @@ impl<'de> Deserialize<'de> for Reason {
             "attendance_not_yet" => Reason::AttendanceNotYet,
             "attendance_closed" => Reason::AttendanceClosed { days: int(w.days, "days")? },
             "not_saved" => Reason::NotSaved,
+            "changes_per_day" => Reason::ChangesPerDay { max: int(w.max, "max")? },
             _ => Reason::Unknown,
         })
     }
@@ -434,6 +438,7 @@ pub fn examples() -> Vec<Reason> {
         Reason::AttendanceNotYet,
         Reason::AttendanceClosed { days: 14 },
         Reason::NotSaved,
+        Reason::ChangesPerDay { max: 3_000 },
         Reason::Unknown,
     ];
     for field in Field::ALL {
@@ -546,6 +551,10 @@ impl fmt::Display for Reason {
             Reason::AttendanceClosed { days } => {
                 write!(f, "Kehadiran hanya dapat ditandai sampai {days} hari setelah kegiatan dimulai.")
             }
+            Reason::ChangesPerDay { max } => write!(
+                f,
+                "Batas {max} perubahan sehari sudah tercapai. Kirim perubahan ini lagi besok."
+            ),
             Reason::Unknown => f.write_str("Permintaan ini ditolak."),
             Reason::HeldBack => f.write_str(
                 "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",
@@ -651,12 +660,13 @@ mod tests {
             Reason::AttendanceClosed { .. } => 39,
             Reason::NotSaved => 40,
             Reason::Unknown => 41,
+            Reason::ChangesPerDay { .. } => 42,
         };
         let all = examples();
         let mut seen: Vec<usize> = all.iter().map(place).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=41).collect::<Vec<_>>(), "examples() has every rule");
+        assert_eq!(seen, (0..=42).collect::<Vec<_>>(), "examples() has every rule");
         for r in all {
             let json = serde_json::to_string(&r).unwrap();
             let back: Reason = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));

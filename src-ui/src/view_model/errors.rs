@@ -123,6 +123,8 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
             td_string!(l, reason_attendance_closed, days = *days).to_string()
         }
         Reason::NotSaved => td_string!(l, reason_not_saved).to_string(),
+        // The number is the server's to change; the sentence says what it means for her.
+        Reason::ChangesPerDay { .. } => td_string!(l, reason_changes_per_day).to_string(),
         Reason::Unknown => td_string!(l, err_generic).to_string(),
         Reason::FailingAgain { attempts, max } => {
             td_string!(l, reason_failing_again, attempts = *attempts, max = *max).to_string()
@@ -282,6 +284,19 @@ mod tests {
         );
         let e = ApiError::refused(ErrorCode::Validation, Reason::PointsShort { total: 60, needed: 100 });
         assert_eq!(error_text(EN, &e), "The points add up to 60; this cycle needs at least 100.");
+        // The day's changes spent: said as that limit, not as "too many attempts" (a 429's code alone,
+        // which a sign-in limit shares).
+        let e = ApiError::refused(ErrorCode::RateLimited, Reason::ChangesPerDay { max: 3_000 });
+        assert_eq!(
+            error_text(ID, &e),
+            "Batas perubahan hari ini sudah tercapai. Perubahan Anda tetap tersimpan di perangkat ini dan \
+             dikirim lagi besok."
+        );
+        assert!(
+            error_text(EN, &e).starts_with("Today's limit of changes is reached."),
+            "{}",
+            error_text(EN, &e)
+        );
         // The device's own English stays out of the sentence.
         let e = ApiError::new(
             ErrorCode::Storage,
