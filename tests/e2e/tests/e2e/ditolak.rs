@@ -3,13 +3,14 @@
 //! what she wrote, and the sync line offers "Lihat yang ditolak"; the Ditolak screen shows why and what the
 //! change held, in both languages; she dismisses it once read. Then her reflection on the same item is
 //! refused the same way: the reason in Bahasa Indonesia and English, and she opens it again — her text is
-//! back in its box — fixes it and sends it, and the server has it.
+//! back in its box — fixes it and sends it, and the server has it. A principal's feedback refused the same
+//! way opens again on the staff member's page.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    absent, eventually, find, open, page_name_fits_beside_a_badge, press, screenshots, sign_out, type_into,
-    wait_text, Driver,
+    absent, eventually, find, open, page_name_fits_beside_a_badge, press, screenshots, screenshots_of,
+    sign_out, type_into, wait_text, Driver,
 };
 use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer};
 use penggerak_types::kinerja::KinerjaOverview;
@@ -213,6 +214,69 @@ async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
             .any(|r| &r.text == fixed_ref)
             .then_some(())
             .ok_or_else(|| format!("{:?}", plan.results.iter().map(|r| r.text.as_str()).collect::<Vec<_>>()))
+    })
+    .await;
+    absent(&app, "#open-refused", "nothing is left to read: reopening took it off the list").await;
+    sign_out(&app).await;
+    app.close().await.unwrap();
+}
+
+const FEEDBACK: &str = "Rumusan RHK sudah jelas; tambahkan indikator tentang umpan balik murid.";
+
+/// The principal's own text refused: Pak Bambang's feedback on Siti's plan is answered by a proxy, is kept
+/// and named on "Perlu perhatian" in both languages, and "Buka lagi" takes him to her page with every
+/// word back in the feedback box; sent again once the proxy lets it through, it reaches the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_principals_refused_feedback_opens_again_on_the_staff_members_page() {
+    // Plain http even in an https run (`PENGGERAK_E2E_TLS`): the chaos proxy in front reads and answers HTTP.
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 19);
+    let driver = Driver::start(&proxy.base_url());
+    let app = driver
+        .signed_in("196805121990031004", penggerak_testkit::DEMO_PASSWORD, "Drs. Bambang Sutrisno, M.Pd.")
+        .await;
+    // The proxy answers feedback itself; everything else passes.
+    proxy.set_mode(ChaosMode::Answer { path: "/api/v1/kinerja/feedback", status: 413, body: PROXY_PAGE });
+    open(&app, "staf", "#staff-title").await;
+    press(&app, ".staff-row[data-id='guru-siti'] a", "Siti's page").await;
+    wait_text(&app, "#member-title", "her page", |t| t == "Siti Rahayu, S.Pd.").await;
+    type_into(&app, "#feedback-text", FEEDBACK, "his feedback").await;
+    press(&app, "#give-feedback", "send it").await;
+
+    press(&app, "#open-refused", "the way to the refused change").await;
+    wait_text(&app, ".refused h2", "what it was, in Indonesian", |t| t == "Beri umpan balik").await;
+    wait_text(&app, ".refused .reason", "why", |t| t == "Server menolak ini karena terlalu besar.").await;
+    screenshots(&app, "52-perhatian-umpan-balik").await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-en", "the English choice").await;
+    press(&app, "#open-refused", "the way there, in English").await;
+    wait_text(&app, ".refused h2", "what it was, in English", |t| t == "Leave feedback").await;
+    screenshots(&app, "53-perhatian-umpan-balik-en").await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-id", "the Indonesian choice").await;
+    wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
+
+    press(&app, "#open-refused", "the way there").await;
+    press(&app, ".refused .reopen", "open it again to fix").await;
+    wait_text(&app, "#member-title", "on Siti's page", |t| t == "Siti Rahayu, S.Pd.").await;
+    let kept = eventually("the feedback he wrote, read from its box", || async {
+        // The page may be drawn again (a sync ending) between finding the box and reading it.
+        find(&app, "#feedback-text", "the feedback box").await.prop("value").await.map_err(|e| e.to_string())
+    })
+    .await;
+    assert_eq!(kept.as_deref(), Some(FEEDBACK), "every word he wrote is back in the box");
+    screenshots_of(&app, "54-staf-umpan-balik-dibuka-lagi", Some("#feedback-text")).await;
+
+    proxy.set_mode(ChaosMode::Pass);
+    press(&app, "#give-feedback", "send it again").await;
+    let client = ApiClient::new(&server.base_url()).unwrap();
+    let token =
+        client.login("3471765432100001", penggerak_testkit::DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let (api, token_ref) = (&client, &token);
+    eventually("his feedback reached the server, for Siti", move || async move {
+        let o: KinerjaOverview =
+            api.get_json(token_ref, route::KINERJA, &[]).await.map_err(|e| e.to_string())?;
+        o.feedback.iter().any(|f| f.text == FEEDBACK).then_some(()).ok_or_else(|| format!("{:?}", o.feedback))
     })
     .await;
     absent(&app, "#open-refused", "nothing is left to read: reopening took it off the list").await;
