@@ -416,3 +416,93 @@ pub async fn feed_count(
         .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
+
+/// How long a tombstone is kept after its record was deleted: a device that syncs within it learns of the
+/// deletion; one whose last sync is older gets a full sync instead ([`purged_through`]).
+pub const TOMBSTONE_DAYS: i64 = 30;
+/// Tombstones deleted per transaction: a purge never holds the write lock (SQLite) or a long transaction
+/// (PostgreSQL, whose feed waits behind it) for long.
+const PURGE_BATCH: i64 = 5_000;
+/// The oldest tombstones placed before `($1, $2)`, in feed order, at most `$3`: the next batch to delete.
+pub const TOMBSTONES_BEFORE: &str =
+    "SELECT tx, seq FROM records WHERE deleted = 1 AND (tx, seq) < ($1, $2) ORDER BY tx, seq LIMIT $3";
+/// Deletes the tombstones placed at or before `($1, $2)`.
+pub const PURGE: &str = "DELETE FROM records WHERE deleted = 1 AND (tx, seq) <= ($1, $2)";
+
+/// Where the feed stands now: every change placed before it is committed, every change still to come
+/// will be placed after it. PostgreSQL: the horizon (see [`POSTGRES_HORIZON`]); SQLite: past the counter.
+async fn feed_now(conn: &mut AnyConnection) -> Result<Position> {
+    if is_postgres(conn) {
+        let (tx,): (i64,) = sqlx::query_as(&format!("SELECT {POSTGRES_HORIZON}")).fetch_one(conn).await?;
+        Ok(Position { tx, seq: 0 })
+    } else {
+        let (seq,): (i64,) =
+            sqlx::query_as("SELECT value FROM record_seq WHERE id = 1").fetch_one(conn).await?;
+        Ok(Position { tx: 0, seq: seq + 1 })
+    }
+}
+
+/// The place of the last tombstone deleted ([`purge_tombstones`]); the start of the feed when none was.
+/// A cursor before it may have passed over a deletion it never heard of.
+pub async fn purged_through(conn: &mut AnyConnection) -> Result<Position> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT tx, seq FROM feed_purged WHERE id = 1").fetch_optional(conn).await?;
+    Ok(row.map(|(tx, seq)| Position { tx, seq }).unwrap_or_default())
+}
+
+/// The hourly part of the feed's housekeeping at `now` (Unix seconds): marks where the feed stands, then
+/// deletes the tombstones placed before the newest mark at least [`TOMBSTONE_DAYS`] old, batch by batch,
+/// each batch's last place recorded as [`purged_through`] in the transaction that deletes it (so a device
+/// asking meanwhile either still finds the tombstones or is told to sync fully, never neither). Marks
+/// older than the one used are dropped. Returns how many tombstones were deleted.
+pub async fn purge_tombstones(db: &crate::Db, now: i64) -> Result<u64> {
+    let mut conn = db.pool.acquire().await?;
+    let here = feed_now(&mut conn).await?;
+    sqlx::query("INSERT INTO feed_marks (at, tx, seq) VALUES ($1, $2, $3) ON CONFLICT (at) DO NOTHING")
+        .bind(now)
+        .bind(here.tx)
+        .bind(here.seq)
+        .execute(&mut *conn)
+        .await?;
+    let month_ago = now - TOMBSTONE_DAYS * 24 * 60 * 60;
+    let mark: Option<(i64, i64, i64)> =
+        sqlx::query_as("SELECT at, tx, seq FROM feed_marks WHERE at <= $1 ORDER BY at DESC LIMIT 1")
+            .bind(month_ago)
+            .fetch_optional(&mut *conn)
+            .await?;
+    drop(conn);
+    let Some((at, mark_tx, mark_seq)) = mark else { return Ok(0) };
+    let mut deleted = 0u64;
+    loop {
+        let mut tx = db.begin().await?;
+        // The batch's last place: the batch is every tombstone up to it (places are unique, and no change
+        // can be placed before a mark any more).
+        let batch: Vec<(i64, i64)> = sqlx::query_as(TOMBSTONES_BEFORE)
+            .bind(mark_tx)
+            .bind(mark_seq)
+            .bind(PURGE_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+        let Some(&(last_tx, last_seq)) = batch.last() else {
+            tx.commit().await?;
+            break;
+        };
+        sqlx::query(
+            "INSERT INTO feed_purged (id, tx, seq) VALUES (1, $1, $2)
+             ON CONFLICT (id) DO UPDATE SET tx = excluded.tx, seq = excluded.seq
+             WHERE (excluded.tx, excluded.seq) > (feed_purged.tx, feed_purged.seq)",
+        )
+        .bind(last_tx)
+        .bind(last_seq)
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query(PURGE).bind(last_tx).bind(last_seq).execute(&mut *tx).await?;
+        tx.commit().await?;
+        deleted += done.rows_affected();
+        if (batch.len() as i64) < PURGE_BATCH {
+            break;
+        }
+    }
+    sqlx::query("DELETE FROM feed_marks WHERE at < $1").bind(at).execute(&db.pool).await?;
+    Ok(deleted)
+}
