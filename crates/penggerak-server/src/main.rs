@@ -227,8 +227,8 @@ async fn main() -> anyhow::Result<()> {
         ..Config::default()
     };
     let state = AppState::new(db, config);
-    // Forget idempotency keys past their retention, sign-in counts past their window, expired sessions,
-    // tokens and devices, and tombstones a month old, hourly.
+    // Forget idempotency keys past their retention, sign-in counts past their window, and expired sessions,
+    // tokens and devices, hourly.
     let housekeeping = state.clone();
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
@@ -251,11 +251,6 @@ async fn main() -> anyhow::Result<()> {
                 Ok(n) if n.total() > 0 => tracing::info!(?n, "expired sessions, tokens and devices deleted"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deleting expired sessions failed"),
-            }
-            match penggerak_server::records::purge_tombstones(&housekeeping.db, now).await {
-                Ok(n) if n > 0 => tracing::info!(deleted = n, "tombstones a month old deleted"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "deleting old tombstones failed"),
             }
         }
     });

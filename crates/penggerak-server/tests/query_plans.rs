@@ -1,5 +1,4 @@
-//! The queries every sign-in and profile read asks, and the hourly housekeeping of idempotency keys, their
-//! daily counts and month-old tombstones, find
+//! The queries every sign-in and profile read asks, and the hourly housekeeping of idempotency keys and their daily counts, find
 //! their rows by an index, on the backend the run asked for (SQLite, or PostgreSQL in the PostgreSQL
 //! pass): at a country's millions of teachers a scan of every user per sign-in, per `/me` or per staff
 //! page would be the whole service's cost, and one of every key ever stored per hour its largest read. A demo database's
@@ -8,7 +7,7 @@
 //! still scans only when no index can answer.
 
 use penggerak_server::db::Backend;
-use penggerak_server::{auth, idempotency, people, records, Db};
+use penggerak_server::{auth, idempotency, people, Db};
 use penggerak_testkit::TestServer;
 
 /// A value bound to a query's parameter: text, or a number where the column is one (PostgreSQL will not
@@ -101,13 +100,6 @@ async fn sign_in_profile_reads_and_housekeeping_find_their_rows_by_an_index() {
             idempotency::EXPIRE_DAYS,
             &[Int(now / 86_400)],
         ),
-        (
-            "the tombstones a month old, oldest first (hourly)",
-            "records",
-            records::TOMBSTONES_BEFORE,
-            &[Int(i64::MAX), Int(0), Int(5_000)],
-        ),
-        ("deleting a batch of them (hourly)", "records", records::PURGE, &[Int(1), Int(1)]),
     ] {
         let steps = plan(&db, sql, args).await;
         assert!(!steps.is_empty(), "{what}: the database gave a plan");

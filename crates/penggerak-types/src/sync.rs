@@ -152,9 +152,8 @@ pub struct SyncPage {
     pub cursor: String,
     /// More changes are waiting: ask again at once with the new cursor.
     pub more: bool,
-    /// True when the cursor was missing or not valid for this caller, or older than the deletions the
-    /// server still remembers (a deletion is kept a month), so this is a full sync from the start: records
-    /// the client holds that do not come back in this sync are no longer visible.
+    /// True when the cursor was missing or not valid for this caller, so this is a full sync from the
+    /// start: records the client holds that do not come back in this sync are no longer visible.
     #[serde(default)]
     pub reset: bool,
     /// How many more records wait after this page (0 when `more` is false), so a client can show how far

@@ -6,8 +6,7 @@
 //! in the feed of the last change sent (`<seq>`, or `<tx>_<seq>` where the change's transaction is
 //! numbered, see `records`), a hash of what the caller may see (user, role, school), and how many changes
 //! were still to come after it. When the scope changed (a teacher became principal, moved school) the old
-//! cursor no longer fits, and the answer is a full sync marked `reset`; so is it when the cursor is older
-//! than the last tombstone deleted (tombstones are kept a month, `records::purge_tombstones`).
+//! cursor no longer fits, and the answer is a full sync marked `reset`.
 //!
 //! A page's `remaining` is counted once, when a sync starts (a cursor without `left`), and carried in the
 //! cursor from page to page less what each page sent; it is counted again only when it runs out while
@@ -60,35 +59,22 @@ pub async fn sync(
         return Err(ServerError::new(ErrorCode::BadRequest, "cursor tidak dikenali."));
     }
     let scope = scope(&caller);
-    let (mut after, mut left, mut reset) = match query.cursor.as_deref().and_then(|c| parse_cursor(c, &scope))
-    {
+    let (after, left, reset) = match query.cursor.as_deref().and_then(|c| parse_cursor(c, &scope)) {
         Some(Cursor { place, left }) => (place, left, false),
         None => (Position::default(), None, true),
     };
     let mut conn = state.db.pool.acquire().await?;
     crate::people::saw_sync(&mut conn, &caller.user_id, time::OffsetDateTime::now_utc().unix_timestamp())
         .await?;
-    // A cursor before the last tombstone deleted (a month after its deletion) may have passed over a
-    // deletion: a full sync instead, which drops on the device what it does not mention. Read after the
-    // page: a purge records its place before its tombstones go, in one transaction, so a page read before
-    // it still had them, and one read after it is followed by this. (At most twice: a full sync is not
-    // asked again.)
-    let (rows, more) = loop {
-        let (rows, more) = records::feed(
-            &mut conn,
-            after,
-            &caller.user_id,
-            caller.principal_of(),
-            i64::from(limit),
-            limits::SYNC_PAGE_BYTES,
-        )
-        .await?;
-        if !reset && after < records::purged_through(&mut conn).await? {
-            (after, left, reset) = (Position::default(), None, true);
-            continue;
-        }
-        break (rows, more);
-    };
+    let (rows, more) = records::feed(
+        &mut conn,
+        after,
+        &caller.user_id,
+        caller.principal_of(),
+        i64::from(limit),
+        limits::SYNC_PAGE_BYTES,
+    )
+    .await?;
     let last = rows.last().map_or(after, |(place, _)| *place);
     let sent = rows.len() as u64;
     let remaining = match left {
