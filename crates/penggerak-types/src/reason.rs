@@ -551,10 +551,12 @@ impl fmt::Display for Reason {
             Reason::AttendanceClosed { days } => {
                 write!(f, "Kehadiran hanya dapat ditandai sampai {days} hari setelah kegiatan dimulai.")
             }
-            Reason::ChangesPerDay { max } => write!(
-                f,
-                "Batas {max} perubahan sehari sudah tercapai. Kirim perubahan ini lagi besok."
-            ),
+            // Without the number: grouped as Indonesian writes it (3.000) it would need code here, and an
+            // older app shows this sentence as the change's wait note, where "sent again tomorrow" is what
+            // happens.
+            Reason::ChangesPerDay { .. } => {
+                f.write_str("Batas perubahan hari ini sudah tercapai. Perubahan ini dikirim lagi besok.")
+            }
             Reason::Unknown => f.write_str("Permintaan ini ditolak."),
             Reason::HeldBack => f.write_str(
                 "Tidak dikirim: perubahan sebelumnya pada data yang sama ditolak server. Isinya tetap tersimpan di sini.",
