@@ -125,6 +125,15 @@ impl Draft {
     }
 }
 
+impl Draft {
+    /// The line under its box (`id`, which the box names in `aria-describedby`): where what is typed stands
+    /// ("Tersimpan di perangkat saat Anda mengetik.", "Menyimpan draf…", "Draf belum dikirim" for text
+    /// read back or opened again), read out as it changes.
+    pub fn status_line(self, l: Locale, id: String) -> impl IntoView {
+        view! { <p class="muted draft-state" id=id aria-live="polite">{move || self.state.get().label(l)}</p> }
+    }
+}
+
 /// A pause of `ms` milliseconds in the page's event loop.
 async fn pause(ms: u64) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -201,6 +210,16 @@ impl PageDrafts {
             m.insert(key, d);
         });
         d
+    }
+
+    /// The page's change was sent (its action succeeded): every box's line goes back to the hint, as it
+    /// read before anything was typed (the text is sent; a draft left under it says otherwise).
+    pub fn settle(&self) {
+        self.made.with_value(|m| {
+            for d in m.values() {
+                let _ = d.state.try_set(DraftState::Clean);
+            }
+        });
     }
 
     /// The page shows something else now: its boxes are read back afresh when they are drawn.

@@ -38,6 +38,11 @@ pub fn Kinerja() -> impl IntoView {
     let preparations = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     // And their drafts, one per observation for the page's life (a redraw starts no second writer).
     let prep_drafts = PageDrafts::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = act.value().get() {
+            prep_drafts.settle();
+        }
+    });
 
     view! {
         <section class="card kinerja" aria-labelledby="kinerja-title">
@@ -113,7 +118,7 @@ fn my_observation(
             {open.then(|| view! {
                 <label for=format!("prep-{}", o.id)>{td_string!(l, obs_preparation_label)}</label>
                 <textarea use:grow id=format!("prep-{}", o.id) class="obs-preparation" rows="3" maxlength="10000"
-                    prop:value=prep
+                    aria-describedby=format!("prep-draft-{}", o.id) prop:value=prep
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
                         typing.update(|t| { t.insert(typed_id.clone(), text.clone()); });
@@ -121,6 +126,7 @@ fn my_observation(
                             d.typed(text);
                         }
                     }></textarea>
+                {draft.map(|d| d.status_line(l, format!("prep-draft-{}", o.id)))}
                 <button class="secondary save-preparation" disabled=move || act.pending().get() on:click=move |_| {
                     let (id, prep_now) = (id.clone(), prep_now.clone());
                     // Sent once its draft is written: the edit forgets it.

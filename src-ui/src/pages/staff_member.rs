@@ -108,6 +108,12 @@ pub fn StaffMember() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = give.value().get() {
             typed.feedback.set(String::new());
+            typed.drafts.settle();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = act.value().get() {
+            typed.drafts.settle();
         }
     });
     // The staff beside the page on a desktop (read from the device like the Staf page).
@@ -241,6 +247,7 @@ fn decisions(l: Locale, id: String, moves: Vec<PlanStatus>, act: Act, typed: Typ
             {returns.then(|| view! {
                 <label for="return-note">{td_string!(l, return_note_label)}</label>
                 <textarea use:grow id="return-note" rows="3" maxlength="2000" prop:value=move || note.get()
+                    aria-describedby="return-note-draft"
                     on:input=move |ev| {
                         let typed = event_target_value(&ev);
                         note.set(typed.clone());
@@ -248,6 +255,7 @@ fn decisions(l: Locale, id: String, moves: Vec<PlanStatus>, act: Act, typed: Typ
                             d.typed(typed);
                         }
                     }></textarea>
+                {draft.map(|d| d.status_line(l, "return-note-draft".into()))}
             })}
             {moves.into_iter().map(|to| {
                 let id = id.clone();
@@ -299,11 +307,13 @@ fn feedback(
         {feedback_list(l, "member-feedback", list, zone)}
         <label for="feedback-text">{td_string!(l, feedback_label)}</label>
         <textarea use:grow id="feedback-text" rows="3" maxlength=penggerak_types::limits::TEXT prop:value=move || text.get()
+            aria-describedby="feedback-draft"
             on:input=move |ev| {
                 let typed = event_target_value(&ev);
                 text.set(typed.clone());
                 draft.typed(typed);
             }></textarea>
+        {draft.status_line(l, "feedback-draft".into())}
         <button id="give-feedback" class="secondary" disabled=move || give.pending().get() on:click=move |_| {
             let plan_id = plan_id.clone();
             draft.then(move || {
@@ -359,11 +369,13 @@ fn rate_form(
         </select>
         <label for="predikat-note">{td_string!(l, predikat_note_label)}</label>
         <textarea use:grow id="predikat-note" rows="3" maxlength="2000" prop:value=note
+            aria-describedby="predikat-note-draft"
             on:input=move |ev| {
                 let typed = event_target_value(&ev);
                 typed_note.set(Some(typed.clone()));
                 draft.typed(typed);
             }></textarea>
+        {draft.status_line(l, "predikat-note-draft".into())}
         <button id="give-predikat" class="primary" disabled=move || act.pending().get() on:click=move |_| {
             let (id, note_now) = (id.clone(), note_now.clone());
             draft.then(move || {
@@ -479,10 +491,12 @@ fn observation(l: Locale, o: Observation, act: Act, typed: Typed) -> impl IntoVi
                 {if o.preparation.is_empty() { td_string!(l, obs_preparation_none).to_owned() } else { o.preparation.clone() }}</p>
             <label for=format!("obs-record-{}", o.id)>{td_string!(l, obs_record)}</label>
             <textarea use:grow id=format!("obs-record-{}", o.id) class="obs-record" rows="3" maxlength="10000"
-                prop:value=record on:input=on_record></textarea>
+                aria-describedby=format!("obs-record-draft-{}", o.id) prop:value=record on:input=on_record></textarea>
+            {record_draft.status_line(l, format!("obs-record-draft-{}", o.id))}
             <label for=format!("obs-follow-up-{}", o.id)>{td_string!(l, obs_follow_up)}</label>
             <textarea use:grow id=format!("obs-follow-up-{}", o.id) class="obs-follow-up" rows="3" maxlength="10000"
-                prop:value=follow_up on:input=on_follow_up></textarea>
+                aria-describedby=format!("obs-follow-up-draft-{}", o.id) prop:value=follow_up on:input=on_follow_up></textarea>
+            {follow_up_draft.status_line(l, format!("obs-follow-up-draft-{}", o.id))}
             <button class="secondary save-observation" on:click=move |_| save(None)>{td_string!(l, obs_save)}</button>
             {next.map(|n| view! {
                 <button class="primary next-observation-step" on:click=move |_| save_next(Some(n))>

@@ -265,6 +265,7 @@ async fn a_principals_refused_feedback_opens_again_on_the_staff_members_page() {
     })
     .await;
     assert_eq!(kept.as_deref(), Some(FEEDBACK), "every word he wrote is back in the box");
+    wait_text(&app, "#feedback-draft", "said under the box", |t| t == "Draf belum dikirim").await;
     screenshots_of(&app, "54-staf-umpan-balik-dibuka-lagi", Some("#feedback-text")).await;
 
     proxy.set_mode(ChaosMode::Pass);
@@ -277,6 +278,10 @@ async fn a_principals_refused_feedback_opens_again_on_the_staff_members_page() {
         let o: KinerjaOverview =
             api.get_json(token_ref, route::KINERJA, &[]).await.map_err(|e| e.to_string())?;
         o.feedback.iter().any(|f| f.text == FEEDBACK).then_some(()).ok_or_else(|| format!("{:?}", o.feedback))
+    })
+    .await;
+    wait_text(&app, "#feedback-draft", "no draft is said once it is kept", |t| {
+        t == "Tersimpan di perangkat saat Anda mengetik."
     })
     .await;
     absent(&app, "#open-refused", "nothing is left to read: reopening took it off the list").await;

@@ -323,6 +323,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
         (kept.as_deref() == Some(FEEDBACK)).then_some(()).ok_or_else(|| format!("{kept:?}"))
     })
     .await;
+    wait_text(&app, "#feedback-draft", "and said so under it", |t| t == "Draf belum dikirim").await;
     // The box empties once it is kept.
     press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
