@@ -122,13 +122,19 @@ fn run_lane(commands: Vec<Command>, log: &Path) -> Result<()> {
 /// The process groups of the [`Background`] commands still running, for [`stop_background`].
 static BACKGROUND: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
 
-/// Kills the process group `group` (`nice`'s, whose program starts cargo, which starts rustc).
-fn kill_group(group: u32) -> bool {
+/// Sends `signal` (`-KILL`, or `-0` to ask whether any of it is alive) to the process group `group`;
+/// whether `kill` succeeded.
+fn signal_group(signal: &str, group: u32) -> bool {
     Command::new("kill")
-        .args(["-KILL", "--", &format!("-{group}")])
+        .args([signal, "--", &format!("-{group}")])
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Kills the process group `group` (`nice`'s, whose program starts cargo, which starts rustc).
+fn kill_group(group: u32) -> bool {
+    signal_group("-KILL", group)
 }
 
 /// Kills every [`Background`] command still running (the interrupt handler calls it before exiting).
@@ -423,13 +429,9 @@ mod tests {
         p
     }
 
-    /// Whether any process of group `group` is still alive (`kill -0 -group`).
+    /// Whether any process of group `group` is still alive.
     fn group_alive(group: u32) -> bool {
-        Command::new("kill")
-            .args(["-0", "--", &format!("-{group}")])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+        signal_group("-0", group)
     }
 
     /// A background build dropped before it ends (a phase failed first) leaves nothing running: not the
