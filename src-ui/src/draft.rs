@@ -114,6 +114,14 @@ impl Draft {
         draft
     }
 
+    /// The line under its box (`id`, which the box names in `aria-describedby`, so it is read with the box):
+    /// where what is typed stands ("Tersimpan di perangkat saat Anda mengetik.", "Menyimpan draf…", "Draf
+    /// belum dikirim" for text read back or opened again). Not a live region: a page opening with several
+    /// drafts, or one settling, would have each read out.
+    pub fn status_line(self, l: Locale, id: String) -> impl IntoView {
+        view! { <p class="muted draft-state" id=id>{move || self.state.get().label(l)}</p> }
+    }
+
     /// The user typed: `text` is the whole new content.
     pub fn typed(&self, text: String) {
         self.state.set(DraftState::Saving);
@@ -122,15 +130,6 @@ impl Draft {
         if let Some(now) = now {
             leptos::task::spawn_local(keep(key, now, queue, self.state));
         }
-    }
-}
-
-impl Draft {
-    /// The line under its box (`id`, which the box names in `aria-describedby`): where what is typed stands
-    /// ("Tersimpan di perangkat saat Anda mengetik.", "Menyimpan draf…", "Draf belum dikirim" for text
-    /// read back or opened again), read out as it changes.
-    pub fn status_line(self, l: Locale, id: String) -> impl IntoView {
-        view! { <p class="muted draft-state" id=id aria-live="polite">{move || self.state.get().label(l)}</p> }
     }
 }
 
@@ -178,6 +177,8 @@ impl Draft {
 pub struct PageDrafts {
     owner: StoredValue<Owner, LocalStorage>,
     made: StoredValue<std::collections::HashMap<String, Draft>, LocalStorage>,
+    /// The drafts whose text the page's changes under way send ([`PageDrafts::sending`]).
+    sent: StoredValue<Vec<Draft>, LocalStorage>,
 }
 
 impl Default for PageDrafts {
@@ -192,6 +193,7 @@ impl PageDrafts {
         PageDrafts {
             owner: StoredValue::new_local(Owner::current().unwrap_or_default()),
             made: StoredValue::new_local(std::collections::HashMap::new()),
+            sent: StoredValue::new_local(Vec::new()),
         }
     }
 
@@ -212,14 +214,22 @@ impl PageDrafts {
         d
     }
 
-    /// The page's change was sent (its action succeeded): every box's line goes back to the hint, as it
-    /// read before anything was typed (the text is sent; a draft left under it says otherwise).
-    pub fn settle(&self) {
-        self.made.with_value(|m| {
-            for d in m.values() {
+    /// `drafts` are what the change being dispatched sends: their lines go back to the hint once the page's
+    /// change is kept ([`PageDrafts::settle`]).
+    pub fn sending(&self, drafts: &[Draft]) {
+        self.sent.update_value(|v| v.extend_from_slice(drafts));
+    }
+
+    /// The page's change was kept (`kept`) or not: the lines of the drafts it sent go back to the hint, as
+    /// they read before anything was typed (a draft line under sent text would say it was not); the other
+    /// boxes' lines, and a failed change's, say what they said.
+    pub fn settle(&self, kept: bool) {
+        let sent = self.sent.try_update_value(std::mem::take).unwrap_or_default();
+        if kept {
+            for d in sent {
                 let _ = d.state.try_set(DraftState::Clean);
             }
-        });
+        }
     }
 
     /// The page shows something else now: its boxes are read back afresh when they are drawn.

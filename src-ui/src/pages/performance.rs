@@ -39,8 +39,8 @@ pub fn Kinerja() -> impl IntoView {
     // And their drafts, one per observation for the page's life (a redraw starts no second writer).
     let prep_drafts = PageDrafts::new();
     Effect::new(move |_| {
-        if let Some(Ok(())) = act.value().get() {
-            prep_drafts.settle();
+        if let Some(done) = act.value().get() {
+            prep_drafts.settle(done.is_ok());
         }
     });
 
@@ -132,6 +132,9 @@ fn my_observation(
                     // Sent once its draft is written: the edit forgets it.
                     let send = move || {
                         let patch = ObservationPatch { preparation: Some(prep_now()), ..Default::default() };
+                        if let Some(d) = draft {
+                            drafts.sending(&[d]);
+                        }
                         act.dispatch(UserAction::EditObservation { id, patch });
                     };
                     match draft {

@@ -105,15 +105,17 @@ pub fn StaffMember() -> impl IntoView {
     });
     // Feedback goes through its own action, so its box empties only when the note was kept.
     let give = ctx.action(error, ipc::act);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = give.value().get() {
+    Effect::new(move |_| match give.value().get() {
+        Some(Ok(())) => {
             typed.feedback.set(String::new());
-            typed.drafts.settle();
+            typed.drafts.settle(true);
         }
+        Some(Err(_)) => typed.drafts.settle(false),
+        None => {}
     });
     Effect::new(move |_| {
-        if let Some(Ok(())) = act.value().get() {
-            typed.drafts.settle();
+        if let Some(done) = act.value().get() {
+            typed.drafts.settle(done.is_ok());
         }
     });
     // The staff beside the page on a desktop (read from the device like the Staf page).
@@ -271,8 +273,10 @@ fn decisions(l: Locale, id: String, moves: Vec<PlanStatus>, act: Act, typed: Typ
                         let id = id.clone();
                         // Sent once the note's draft is written: a decision forgets it.
                         let send = move || {
-                            let typed = note.get_untracked();
-                            let note = (to == PlanStatus::Dikembalikan).then_some(typed);
+                            let note = (to == PlanStatus::Dikembalikan).then(|| note.get_untracked());
+                            if let (Some(_), Some(d)) = (&note, draft) {
+                                typed.drafts.sending(&[d]);
+                            }
                             act.dispatch(UserAction::MovePerformancePlan { id, to, note });
                         };
                         match draft {
@@ -318,6 +322,7 @@ fn feedback(
             let plan_id = plan_id.clone();
             draft.then(move || {
                 let new = NewFeedback { id: String::new(), plan_id, text: text.get_untracked() };
+                typed.drafts.sending(&[draft]);
                 give.dispatch(UserAction::GiveFeedback { new });
             });
         }>{td_string!(l, give_feedback)}</button>
@@ -381,6 +386,7 @@ fn rate_form(
             draft.then(move || {
                 let written = note_now();
                 let note = (!written.trim().is_empty()).then_some(written);
+                typed.drafts.sending(&[draft]);
                 act.dispatch(UserAction::RatePlan { id, predikat: choice(), note });
             });
         }>{td_string!(l, give_predikat)}</button>
@@ -477,6 +483,7 @@ fn observation(l: Locale, o: Observation, act: Act, typed: Typed) -> impl IntoVi
                     status,
                     ..Default::default()
                 };
+                typed.drafts.sending(&[record_draft, follow_up_draft]);
                 act.dispatch(UserAction::EditObservation { id, patch });
             })
         });

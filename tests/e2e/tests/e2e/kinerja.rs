@@ -327,6 +327,10 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     // The box empties once it is kept.
     press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
+    wait_text(&app, "#feedback-draft", "no draft once it is kept", |t| {
+        t == "Tersimpan di perangkat saat Anda mengetik."
+    })
+    .await;
     wait_text(&app, "#member-last-sync", "when she last synced", |t| t.starts_with("Terakhir disinkronkan"))
         .await;
     eventually("the box empties once the note is kept", || async {
@@ -340,11 +344,28 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     type_into(&app, "#obs-class", OBS_CLASS, "the class").await;
     press(&app, "#schedule-observation", "schedule it").await;
     wait_text(&app, "#member-observations", "scheduled", |t| t.contains(OBS_CLASS)).await;
+    // A note for the observation's record, typed and not sent: kept on the device, and said so until it is
+    // sent, whatever else he sends meanwhile (the predikat below).
+    type_into(&app, "#member-observations .obs-record", "Murid aktif berdiskusi.", "the record").await;
+    let record_line = "#member-observations [id^='obs-record-draft-']";
+    wait_text(&app, record_line, "kept as he types", |t| t == "Draf tersimpan otomatis").await;
     find(&app, "#predikat-choice", "the predikat").await.select_by_value("baik").await.unwrap();
     type_into(&app, "#predikat-note", PREDIKAT_NOTE, "his note").await;
     press(&app, "#give-predikat", "give it").await;
     wait_text(&app, "#member-predikat", "given", |t| t.contains("Baik") && t.contains(PREDIKAT_NOTE)).await;
+    wait_text(&app, "#predikat-note-draft", "the sent note is no draft", |t| {
+        t == "Tersimpan di perangkat saat Anda mengetik."
+    })
+    .await;
+    wait_text(&app, record_line, "the record's note is still a draft", |t| t == "Draf tersimpan otomatis")
+        .await;
     screenshots(&app, "72-staf-predikat").await;
+    // Saved, it is no draft (and nothing is left unsent for signing out).
+    press(&app, "#member-observations .save-observation", "save the record").await;
+    wait_text(&app, record_line, "the saved record is no draft", |t| {
+        t == "Tersimpan di perangkat saat Anda mengetik."
+    })
+    .await;
     let plan = eventually("approved, agreed and rated on the server", move || async move {
         let plan = plan_status().await?;
         (plan.status == PlanStatus::Disepakati && plan.predikat.is_some())
