@@ -2,6 +2,8 @@
 //! request answered with its id (the caller's `X-Request-Id`, or a new UUID), and the request's log line
 //! carrying that id, so an operator finds everything one teacher's request did across instances.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -90,17 +92,7 @@ fn a_refusal_a_client_causes_is_an_info_line_not_an_error() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let c = reqwest::Client::new();
-        let login = serde_json::json!({"identifier": "3471765432100001", "password": "penggerak2026"});
-        let answer: serde_json::Value = c
-            .post(format!("http://{addr}/api/v1/auth/login"))
-            .json(&login)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = answer["tokens"]["access_token"].as_str().expect("signed in").to_owned();
+        let token = common::siti_token_at(&format!("http://{addr}")).await;
         // Three uploads of hers whose files never come: two are received (her turns), the third is
         // refused busy at once, whichever it is.
         let mut held = Vec::new();

@@ -3,8 +3,8 @@
 //! instance behind a load balancer is stopped this way at every deploy; a teacher's download must not be
 //! cut by it.)
 
-use penggerak_testkit::DEMO_PASSWORD;
-use penggerak_types::api::LoginResponse;
+mod common;
+
 use penggerak_types::material::Material;
 use penggerak_types::route;
 use std::io::{Read, Write};
@@ -37,16 +37,7 @@ fn sigterm_finishes_the_answer_in_flight_refuses_new_connections_and_exits_clean
     let base = format!("http://{addr}");
     let (token, material) = rt.block_on(async {
         let c = reqwest::Client::new();
-        let login: LoginResponse = c
-            .post(format!("{base}{}", route::LOGIN))
-            .json(&serde_json::json!({"identifier": "3471765432100001", "password": DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = login.tokens.access_token;
+        let token = common::siti_token_at(&base).await;
         let m: Material = c
             .get(format!("{base}{}", route::fill(route::MATERIAL, &[BIG]).unwrap()))
             .bearer_auth(&token)

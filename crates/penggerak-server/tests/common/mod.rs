@@ -17,6 +17,22 @@ pub async fn login(
         .unwrap()
 }
 
+/// Siti's access token from the server at `base` (e.g. `http://127.0.0.1:8080`), signed in with the demo
+/// password: for tests that start the server binary themselves.
+#[allow(dead_code)] // used by the test files that start the binary
+pub async fn siti_token_at(base: &str) -> String {
+    let answer: penggerak_types::api::LoginResponse = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"identifier": "3471765432100001", "password": penggerak_testkit::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .expect("signed in");
+    answer.tokens.access_token
+}
+
 /// A signed-in caller of the API, for tests.
 #[allow(dead_code)] // each test file uses part of it
 pub struct Api {
