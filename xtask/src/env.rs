@@ -145,11 +145,11 @@ pub fn stop_background() {
     }
 }
 
-/// A command running in the background at the lowest CPU priority (`nice -n 19`) and the lowest of the
-/// normal disk priorities (`ionice -c 2 -n 7`), beside the phases that follow, its output in
-/// `<target>/xtask-logs/<name>.log`, its input none. It runs in a process group of its own, which is killed
-/// if it is dropped before [`Background::finish`] (a phase failed first) or the run is interrupted: nothing
-/// is left building after the run.
+/// A command running in the background beside the phases that follow, at the normal priority until
+/// [`Background::lower`] gives it only what they leave; its output in `<target>/xtask-logs/<name>.log`, its
+/// input none. It runs in a process group of its own, which is killed if it is dropped before
+/// [`Background::finish`] (a phase failed first) or the run is interrupted: nothing is left building after
+/// the run.
 pub struct Background {
     name: String,
     /// The process group, the id of its first process.
@@ -168,19 +168,25 @@ impl Background {
         std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
         let log = logs.join(format!("{name}.log"));
         let file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        let mut c = cmd("nice");
-        c.args(["-n", "19", "ionice", "-c", "2", "-n", "7", program]).args(args).envs(envs.iter().copied());
+        let mut c = cmd(program);
+        c.args(args).envs(envs.iter().copied());
         c.stdin(std::process::Stdio::null()).stdout(file.try_clone()?).stderr(file).process_group(0);
-        let mut child = c.spawn().with_context(|| format!("could not start `nice` (for {program})"))?;
+        let mut child = c.spawn().with_context(|| format!("could not start `{program}`"))?;
         let group = child.id();
         BACKGROUND.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(group);
         let ended = std::thread::spawn(move || (child.wait(), Instant::now()));
-        println!(
-            "started in the background at the lowest priority: `{program} {}` (log: {})",
-            args.join(" "),
-            log.display()
-        );
+        println!("started in the background: `{program} {}` (log: {})", args.join(" "), log.display());
         Ok(Self { name: name.to_owned(), group, ended: Some(ended), log, started: Instant::now() })
+    }
+
+    /// From now on at the lowest CPU priority (`nice` 19) and the lowest of the normal disk priorities
+    /// (`ionice -c 2 -n 7`): the whole process group, so what it starts later inherits both.
+    pub fn lower(&self) -> Result<()> {
+        let group = self.group.to_string();
+        exec(cmd("renice").args(["-n", "19", "-g", &group]).stdout(std::process::Stdio::null()))?;
+        exec(cmd("ionice").args(["-c", "2", "-n", "7", "-P", &group]))?;
+        println!("`{}` now takes only what the phases leave (nice 19, ionice best-effort 7)", self.name);
+        Ok(())
     }
 
     /// Waits for it to end; fails with its log's last lines if it failed.
@@ -453,6 +459,38 @@ mod tests {
             !BACKGROUND.lock().unwrap().contains(&group),
             "and no longer listed for the interrupt handler"
         );
+    }
+
+    /// Lowered, the whole group runs at nice 19, what it starts afterwards too (cargo's later rustc).
+    #[test]
+    fn a_lowered_background_command_and_what_it_starts_later_run_at_nice_19() {
+        let marker = tempfile_path("lowered");
+        let script = format!(
+            "while [ ! -e {0} ]; do sleep 0.05; done; sh -c 'cat /proc/$$/stat > {0}.child'; sleep 300",
+            marker.display()
+        );
+        let b = Background::start("xtask-test-lower", "sh", &["-c", &script], &[]).unwrap();
+        let nice_of = |stat: &str| -> i32 {
+            // Field 19 of /proc/PID/stat, counted after the command's name (which may hold spaces).
+            let after = &stat[stat.rfind(')').expect("a stat line") + 2..];
+            after.split(' ').nth(16).expect("the nice field").parse().unwrap()
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", b.group)).unwrap();
+        assert_eq!(nice_of(&stat), 0, "it starts at the normal priority (the builds beside it are short)");
+        b.lower().unwrap();
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", b.group)).unwrap();
+        assert_eq!(nice_of(&stat), 19, "lowered, the program itself");
+        std::fs::write(&marker, "").unwrap();
+        let child = marker.with_extension("child");
+        let deadline = Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::metadata(&child).map_or(true, |m| m.len() == 0) && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let stat = std::fs::read_to_string(&child).expect("the later child wrote its stat");
+        assert_eq!(nice_of(&stat), 19, "and what it starts after being lowered inherits it");
+        drop(b);
+        let _ = std::fs::remove_file(&marker);
+        let _ = std::fs::remove_file(&child);
     }
 
     /// A failed background build fails its phase with the end of its log; one that succeeded does not.

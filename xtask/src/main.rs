@@ -26,13 +26,14 @@ commands:
   run [--headless]   build, start the reference server with demo data on 127.0.0.1:8080, open the app
                      (--headless: under Xvfb with its own keyring, for machines without a display)
   test               everything CI checks: fmt, clippy, unit/integration tests (SQLite, PostgreSQL),
-                     wasm build and its size budget (size-budget.toml), schemathesis, end-to-end,
-                     the release app (built beside the tests) and its size budget
+                     wasm build and its size budget (size-budget.toml), schemathesis, the release
+                     app (built beside the tests) and its size budget, end-to-end on that app
   test-postgres [ARGS]  only the tests (no e2e) again on a throwaway PostgreSQL cluster
                      (ARGS go to `cargo test`)
   schemathesis       only the schemathesis run against the reference server (as in `test`)
-  e2e [FILTER]       build the app, then only the end-to-end tests (as in `test`, or those whose name
-                     contains FILTER; screenshots in
+  e2e [--release] [FILTER]
+                     build the debug app (--release: the release one, as `test` does), then only
+                     the end-to-end tests (all, or those whose name contains FILTER; screenshots in
                      .e2e-artifacts/)
   ui [app|floor]     build the UI to its dist folder: wasm, split into a start module and lazily
                      loaded pages, wasm-bindgen, wasm-opt (as the Tauri CLI's build does first)

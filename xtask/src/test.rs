@@ -11,10 +11,22 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
     p.run("cargo deny (licences, bans, sources)", || {
         exec(cmd("cargo").args(["deny", "check", "licenses", "bans", "sources"]))
     })?;
-    // The Tauri CLI build comes first: it builds the UI to wasm (`cargo xtask ui`), which the app embeds, and
-    // `generate_context!` needs that output to exist for clippy and the tests to compile.
-    p.run("build UI (wasm) + app (Tauri CLI)", || env::build_app(false).map(|_| ()))?;
+    // The UI comes first: the app embeds it, and `generate_context!` needs it to exist for clippy and the
+    // tests to compile.
+    p.run("build UI (wasm)", || crate::ui::build(&crate::ui::APP))?;
     p.run("size budget (size-budget.toml)", crate::budget::check)?;
+    // The release app: what ships, what the end-to-end tests drive, and what the size budget holds
+    // (size-budget.toml, [app]). LTO over one codegen unit is ~12 minutes of mostly one core on a fresh
+    // clone, so it is built beside the phases below: at the normal priority beside clippy and the tests'
+    // build (compilers both), then lowered to take only what the test lanes leave (their timeouts must not
+    // feel it). No debug build of the app: the release one replaces it, and it built the shared crates
+    // with the app's features alone, which the tests' build then built again with the workspace's.
+    let release = env::Background::start(
+        "release-app",
+        "tauri",
+        &["build", "--no-bundle", "--config", r#"{"build":{"beforeBuildCommand":""}}"#],
+        &[("CI", "true")],
+    )?;
     p.run("clippy (native, all targets)", || {
         exec(cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
@@ -38,16 +50,7 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
         exec(cmd("cargo").args(["test", "--workspace", "--no-run"]))?;
         exec(cmd("cargo").args(["test", "--workspace", "--test", "e2e", "--no-run"]))
     })?;
-    // The release app, for its size (size-budget.toml, [app]): LTO over one codegen unit is ~12 minutes of
-    // mostly one core on a fresh clone. The test phases below mostly wait, so it is built beside them at the
-    // lowest priority (it takes only what they leave) from the UI built above, and its size is checked after
-    // the end-to-end tests. Stopped if a phase fails first.
-    let release = env::Background::start(
-        "release-app",
-        "tauri",
-        &["build", "--no-bundle", "--config", r#"{"build":{"beforeBuildCommand":""}}"#],
-        &[("CI", "true")],
-    )?;
+    release.lower()?;
     // The tests mostly wait (sockets, timers, a database server) and keep one core busy: the SQLite pass
     // then schemathesis in one lane, the PostgreSQL pass in the other.
     p.run("tests on SQLite, then schemathesis | tests on PostgreSQL (side by side)", || {
@@ -59,11 +62,15 @@ pub fn run_all(p: &mut Phases) -> Result<()> {
             ("postgresql", vec![xtask(&["test-postgres"])?]),
         ])
     })?;
-    p.run("end-to-end tests (Xvfb + keyring + tauri-driver)", e2e_pass)?;
-    p.run("release app: its build, then its size budget (size-budget.toml)", || {
+    let mut app = None;
+    p.run("release app: the rest of its build, then its size budget (size-budget.toml)", || {
         release.finish()?;
-        crate::budget::check_binary()
+        crate::budget::check_binary()?;
+        app = Some(env::keep_app_binary("release")?);
+        Ok(())
     })?;
+    let app = app.expect("kept when its phase passed");
+    p.run("end-to-end tests on the release app (Xvfb + keyring + tauri-driver)", || e2e_on(&app, None))?;
     Ok(())
 }
 
@@ -80,14 +87,9 @@ fn xtask(args: &[&str]) -> Result<std::process::Command> {
     Ok(command(&me.display().to_string(), args))
 }
 
-/// The end-to-end tests against the CLI-built app (built first by the caller), under Xvfb with an empty
-/// keyring.
-pub fn e2e_pass() -> Result<()> {
-    e2e_filtered(None)
-}
-
-/// The end-to-end tests whose name contains `filter` (all without one).
-fn e2e_filtered(filter: Option<&str>) -> Result<()> {
+/// The end-to-end tests whose name contains `filter` (all without one) against `app` (a CLI-built app, built
+/// by the caller), under Xvfb with an empty keyring.
+fn e2e_on(app: &std::path::Path, filter: Option<&str>) -> Result<()> {
     // Selected from the whole workspace (`--workspace --test e2e`), not `-p penggerak-e2e`: cargo unifies
     // dependencies' features over the packages selected, so `-p` alone built tokio, sqlx, reqwest and the
     // server a second time with other features, on top of the test phase's build.
@@ -98,17 +100,20 @@ fn e2e_filtered(filter: Option<&str>) -> Result<()> {
         }
         inner = format!("{inner} {f}");
     }
-    env::run_with_app("e2e", &inner, &env::app_binary("debug"), &[])
+    env::run_with_app("e2e", &inner, app, &[])
 }
 
-/// `cargo xtask e2e [FILTER]`: builds the app through the Tauri CLI, then only the end-to-end tests (those
-/// whose name contains FILTER, if given).
+/// `cargo xtask e2e [--release] [FILTER]`: builds the app through the Tauri CLI (the debug one, minutes,
+/// where the release one takes ten; `--release` for the one `cargo xtask test` runs them on), then only the
+/// end-to-end tests (those whose name contains FILTER, if given).
 pub fn e2e_only(args: &[String]) -> Result<()> {
-    if args.len() > 1 {
-        bail!("`cargo xtask e2e` takes at most one test-name filter");
+    let release = args.first().is_some_and(|a| a == "--release");
+    let rest = &args[usize::from(release)..];
+    if rest.len() > 1 || rest.first().is_some_and(|a| a.starts_with('-')) {
+        bail!("`cargo xtask e2e` takes `--release` and at most one test-name filter, in that order");
     }
-    env::build_app(false)?;
-    e2e_filtered(args.first().map(String::as_str))
+    let app = env::build_app(release)?;
+    e2e_on(&app, rest.first().map(String::as_str))
 }
 
 pub fn run(args: &[String]) -> Result<()> {

@@ -494,10 +494,17 @@ impl ApiClient {
         answer
     }
 
+    /// Revokes the session `refresh_token` belongs to.
+    ///
+    /// One try, within [`LOGOUT_WAIT`]: someone waits on it (signing out, or signing in after a sign-out
+    /// made offline), and a session not revoked now is revoked later by the caller, which keeps what that
+    /// takes. Retried here, as other requests are, a network that takes requests and never answers kept a
+    /// teacher on "Keluar…" for two minutes (four tries of the 30 s timeout, and the waits between them).
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
         let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
         let url = self.url(route::LOGOUT, &[])?;
-        let answer = self.send(Replay::Safe, || self.http.post(&url).json(&body)).await;
+        let answer =
+            self.exchange(self.http.post(&url).timeout(LOGOUT_WAIT.min(self.timeout)).json(&body)).await;
         body.refresh_token.zeroize();
         let answer = answer?;
         if answer.status.is_success() {
@@ -684,6 +691,9 @@ pub struct SignedIn {
 
 /// The longest device value kept and sent back (the server's are 43 characters).
 const MAX_DEVICE_VALUE: usize = 128;
+
+/// How long [`ApiClient::logout`] waits for its one try.
+pub const LOGOUT_WAIT: Duration = Duration::from_secs(8);
 
 /// Whether `v` can travel as a cookie value as it is (RFC 6265 `cookie-octet`s, bounded).
 fn is_cookie_value(v: &str) -> bool {

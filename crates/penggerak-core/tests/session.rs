@@ -233,6 +233,54 @@ async fn a_sign_out_made_offline_is_revoked_on_the_server_once_it_is_reachable()
     assert_eq!(e.code(), ErrorCode::SessionExpired, "the server no longer honours the signed-out session");
 }
 
+/// Signing out over a network that takes the request and never answers (a captive portal, a link that
+/// died after connecting) does not hold the teacher on "Keluar…" through the client's retries: one try,
+/// a short wait, then the device is signed out and the session kept to be revoked later. (Retried like
+/// other requests, it was four tries of 30 s and the waits between them: over two minutes.)
+#[tokio::test]
+async fn a_sign_out_the_server_never_answers_signs_out_after_one_short_try() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+
+    // A listener that takes every connection and answers nothing, holding them open.
+    let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hole_url = format!("http://{}", hole.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counted = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in hole.incoming().flatten() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            held.push(s);
+        }
+    });
+    // The session now lives behind it (the keychain names the server a session belongs to).
+    let mut moved = tokens.load().unwrap().unwrap();
+    moved.server_url = hole_url.clone();
+    tokens.save(&moved).unwrap();
+
+    let started = std::time::Instant::now();
+    let out = session.sign_out(false).await.unwrap();
+    let took = started.elapsed();
+    assert!(matches!(out, SessionState::SignedOut { .. }), "signed out: {out:?}");
+    let kept = tokens.load().unwrap().expect("what revoking takes is kept for later");
+    assert!(kept.revoke_only && kept.server_url == hole_url, "kept to revoke at that server: {kept:?}");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "one try: a request that may have arrived is not sent again"
+    );
+    assert!(
+        took >= penggerak_client::LOGOUT_WAIT && took < Duration::from_secs(30),
+        "it waited for its one try ({:?}), not for the client's usual 30 s timeout: {took:?}",
+        penggerak_client::LOGOUT_WAIT
+    );
+}
+
 fn welcome(state: &SessionState) -> bool {
     match state {
         SessionState::SignedIn { welcome, .. } => *welcome,

@@ -24,17 +24,26 @@ pub fn Pengaturan() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     // Set when sign-out was refused because something would be lost: the user must confirm.
     let confirm = RwSignal::new(false);
-    let sign_out = Action::new_local(|discard: &bool| ipc::sign_out(*discard));
-    Effect::new(move |_| match sign_out.value().get() {
-        Some(Ok(state)) => on_session.run(state),
-        Some(Err(e)) => {
-            confirm.set(e.code == ErrorCode::ChangesWaiting);
-            error.set(Some(view_model::error_text(i18n.get_locale_untracked(), &e)));
-        }
-        None => {}
-    });
+    let pending = RwSignal::new(false);
+    // Not an action of this page: its answer must be acted on even when the page is gone by then (she
+    // pressed "Keluar" on a slow link and went to Beranda while it said "Keluar…"). The device is signed
+    // out either way, and a page's action dies with the page: the app stayed in the signed-in shell of a
+    // signed-out device. The page's own signals are only set while it is there.
+    let sign_out = move |discard: bool| {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = ipc::sign_out(discard).await;
+            pending.try_set(false);
+            match answer {
+                Ok(state) => on_session.run(state),
+                Err(e) => {
+                    confirm.try_set(e.code == ErrorCode::ChangesWaiting);
+                    error.try_set(Some(view_model::error_text(i18n.get_locale_untracked(), &e)));
+                }
+            }
+        });
+    };
     let sync_now = Action::new_local(|_: &()| ipc::sync_now());
-    let pending = sign_out.pending();
 
     view! {
         <section class="card pengaturan" aria-labelledby="settings-title">
@@ -72,12 +81,12 @@ pub fn Pengaturan() -> impl IntoView {
                     <button id="sign-out-cancel" class="primary"
                         on:click=move |_| { confirm.set(false); error.set(None); }>{t!(i18n, cancel)}</button>
                     <button id="sign-out-confirm" class="secondary danger-quiet" disabled=move || pending.get()
-                        on:click=move |_| { sign_out.dispatch(true); }>{t!(i18n, sign_out_discard)}</button>
+                        on:click=move |_| sign_out(true)>{t!(i18n, sign_out_discard)}</button>
                 }.into_any()
             } else {
                 view! {
                     <button id="sign-out" class="secondary" disabled=move || pending.get()
-                        on:click=move |_| { sign_out.dispatch(false); }>
+                        on:click=move |_| sign_out(false)>
                         {move || if pending.get() { t!(i18n, signing_out).into_any() } else { t!(i18n, sign_out_button).into_any() }}
                     </button>
                 }.into_any()

@@ -378,6 +378,13 @@ pub async fn screenshot(c: &Client, name: &str) {
         if let Ok(html) = c.source().await {
             std::fs::write(dir.join(format!("{name}.html")), html).unwrap();
         }
+        // CI keeps only the output: what the page showed goes there too (its address, what it announced,
+        // the start of its text).
+        let said = "const said = [...document.querySelectorAll('[role=alert], [role=status], .error')]                     .map(e => e.innerText.trim()).filter(t => t);                     return JSON.stringify({ address: location.pathname, announced: said,                     text: document.body.innerText.slice(0, 1500) });";
+        match c.execute(said, vec![]).await {
+            Ok(v) => eprintln!("{name}: the page then: {}", v.as_str().unwrap_or_default()),
+            Err(e) => eprintln!("{name}: the page could not be read: {e}"),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! laptop's, light and dark, in Bahasa Indonesia and English. Not one serious or critical violation: a
 //! colour without contrast, a control without a name, an id twice, a list that is not one.
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use penggerak_e2e::{axe_violations, find, open, press, sign_out, type_into, wait_text, Driver};
 use penggerak_testkit::DEMO_PASSWORD;
 
@@ -19,9 +19,15 @@ async fn visit(c: &Client, path: &str, ready: &str) {
     find(c, ready, &format!("page {path}")).await;
 }
 
-/// The first value of `attr` on elements matching `css`, waiting for one.
+/// The first value of `attr` on elements matching `css`, waiting for one. A list redrawn between finding
+/// its first element and reading it (a sync ending refreshes the page) is read again: its element was
+/// replaced, not wrong (CI once failed here on `StaleElementReference`).
 async fn first_attr(c: &Client, css: &str, attr: &str) -> String {
-    find(c, css, css).await.attr(attr).await.unwrap().unwrap_or_else(|| panic!("{css} has {attr}"))
+    penggerak_e2e::eventually(&format!("{css} [{attr}]"), || async {
+        let e = c.find(Locator::Css(css)).await.map_err(|e| e.to_string())?;
+        e.attr(attr).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("{css} has no {attr}"))
+    })
+    .await
 }
 
 /// Checks `pages` (path, what shows it is drawn) at both widths; `tag` names the run in failures.

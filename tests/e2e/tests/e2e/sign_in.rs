@@ -10,6 +10,7 @@ use penggerak_e2e::{
 };
 use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::ErrorCode;
+use std::time::Duration;
 
 const NAME: &str = "Siti Rahayu, S.Pd.";
 
@@ -155,6 +156,41 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// "Keluar" pressed on a link that takes requests and never answers, and Beranda tapped while the button
+/// says "Keluar…": once the sign-out ends (its one short try, the session kept to be revoked later) the app
+/// is on the sign-in screen. The answer was Pengaturan's, which was gone by then: the app stayed in the
+/// signed-in shell of a signed-out device.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_on_a_dead_link_ends_on_the_sign_in_screen_from_another_page() {
+    use penggerak_testkit::{ChaosMode, ChaosProxy, TestServer};
+    // Plain http even in an https run (`PENGGERAK_E2E_TLS`): the chaos proxy in front reads HTTP.
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 19);
+    let driver = Driver::start(&proxy.base_url());
+    let app = driver.signed_in("3471765432100001", DEMO_PASSWORD, NAME).await;
+    open(&app, "settings", "#settings-title").await;
+    wait_text(&app, "#settings-waiting", "nothing waits before sign-out", |t| t == "0").await;
+
+    // Every connection from now on waits a minute before anything is forwarded.
+    let dead = ChaosMode::Bad { latency: Duration::from_secs(60), bytes_per_sec: 0, reset: 0.0, hang: 0.0 };
+    proxy.set_mode(dead);
+    press(&app, "#sign-out", "sign-out button").await;
+    wait_text(&app, "#sign-out", "the button says it is signing out", |t| t == "Sedang keluar…").await;
+    press(&app, "#nav-home", "Beranda, while it signs out").await;
+    find(&app, "#home-title", "Beranda").await;
+    find(&app, "#identifier", "the sign-in screen once the sign-out ended").await;
+    screenshot(&app, "05-signed-out-from-another-page").await;
+    app.close().await.unwrap();
+    let keyring = KeyringStore::app();
+    assert!(
+        keyring.load().unwrap().is_some_and(|t| t.revoke_only),
+        "the session is kept only to be revoked once the server answers"
+    );
+    // The keyring is the run's, and the next test starts from an empty one.
+    keyring.clear().unwrap();
+    drop(proxy);
 }
 
 /// The first-run cards: shown on the first sign-in, one at a time (what luring means, what "menunggu
