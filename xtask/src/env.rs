@@ -181,11 +181,23 @@ impl Background {
 
     /// From now on at the lowest CPU priority (`nice` 19) and the lowest of the normal disk priorities
     /// (`ionice -c 2 -n 7`): the whole process group, so what it starts later inherits both.
+    /// One that has ended already (a warm build can end before the phases beside it) has nothing to
+    /// lower: not an error.
     pub fn lower(&self) -> Result<()> {
         let group = self.group.to_string();
-        exec(cmd("renice").args(["-n", "19", "-g", &group]).stdout(std::process::Stdio::null()))?;
-        exec(cmd("ionice").args(["-c", "2", "-n", "7", "-P", &group]))?;
-        println!("`{}` now takes only what the phases leave (nice 19, ionice best-effort 7)", self.name);
+        let quiet = || std::process::Stdio::null();
+        let lowered = exec(cmd("renice").args(["-n", "19", "-g", &group]).stdout(quiet()).stderr(quiet()))
+            .and_then(|()| exec(cmd("ionice").args(["-c", "2", "-n", "7", "-P", &group]).stderr(quiet())));
+        match lowered {
+            Ok(()) => {
+                println!(
+                    "`{}` now takes only what the phases leave (nice 19, ionice best-effort 7)",
+                    self.name
+                )
+            }
+            Err(_) if !signal_group("-0", self.group) => println!("`{}` had already ended", self.name),
+            Err(e) => return Err(e.context(format!("lowering `{}`", self.name))),
+        }
         Ok(())
     }
 
@@ -491,6 +503,19 @@ mod tests {
         drop(b);
         let _ = std::fs::remove_file(&marker);
         let _ = std::fs::remove_file(&child);
+    }
+
+    /// Lowering one that has ended (a warm build beside long phases) is not an error; it still finishes.
+    #[test]
+    fn lowering_a_background_command_that_has_ended_is_not_an_error() {
+        let b = Background::start("xtask-test-ended", "sh", &["-c", "exit 0"], &[]).unwrap();
+        let deadline = Instant::now() + std::time::Duration::from_secs(10);
+        while group_alive(b.group) && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!group_alive(b.group), "it ended");
+        b.lower().expect("nothing to lower");
+        b.finish().expect("and it succeeded");
     }
 
     /// A failed background build fails its phase with the end of its log; one that succeeded does not.
