@@ -132,7 +132,7 @@ fn signal_group(signal: &str, group: u32) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Kills the process group `group` (`nice`'s, whose program starts cargo, which starts rustc).
+/// Kills the process group `group` (the background program's, which starts cargo, which starts rustc).
 fn kill_group(group: u32) -> bool {
     signal_group("-KILL", group)
 }
@@ -231,7 +231,8 @@ fn forget_group(group: u32) {
 impl Drop for Background {
     fn drop(&mut self) {
         if let Some(ended) = self.ended.take() {
-            if !kill_group(self.group) {
+            // A group that is gone had ended by itself: nothing to stop, only to wait for.
+            if !kill_group(self.group) && signal_group("-0", self.group) {
                 eprintln!("could not stop `{}` (process group {}): `kill` failed", self.name, self.group);
                 return; // not waited for: it may run on, but this run ends
             }
@@ -487,8 +488,9 @@ mod tests {
             let after = &stat[stat.rfind(')').expect("a stat line") + 2..];
             after.split(' ').nth(16).expect("the nice field").parse().unwrap()
         };
+        let ours = nice_of(&std::fs::read_to_string("/proc/self/stat").unwrap());
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", b.group)).unwrap();
-        assert_eq!(nice_of(&stat), 0, "it starts at the normal priority (the builds beside it are short)");
+        assert_eq!(nice_of(&stat), ours, "it starts at the run's own priority, not lowered");
         b.lower().unwrap();
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", b.group)).unwrap();
         assert_eq!(nice_of(&stat), 19, "lowered, the program itself");

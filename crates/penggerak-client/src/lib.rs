@@ -494,17 +494,18 @@ impl ApiClient {
         answer
     }
 
-    /// Revokes the session `refresh_token` belongs to.
+    /// Revokes the session `refresh_token` belongs to, waiting at most `wait` (never longer than the
+    /// client's own timeout).
     ///
-    /// One try, within [`LOGOUT_WAIT`]: someone waits on it (signing out, or signing in after a sign-out
-    /// made offline), and a session not revoked now is revoked later by the caller, which keeps what that
-    /// takes. Retried here, as other requests are, a network that takes requests and never answers kept a
-    /// teacher on "Keluar…" for two minutes (four tries of the 30 s timeout, and the waits between them).
-    pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
+    /// One try: when someone waits on it (signing out, or signing in after a sign-out made offline) they
+    /// pass [`LOGOUT_WAIT`], and a session not revoked now is revoked later by the caller, which keeps what
+    /// that takes (for every error [`revoke_later`] names). Retried here, as other requests are, a network
+    /// that takes requests and never answers kept a teacher on "Keluar…" for two minutes (four tries of the
+    /// 30 s timeout, and the waits between them).
+    pub async fn logout(&self, refresh_token: &str, wait: Duration) -> Result<(), ClientError> {
         let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };
         let url = self.url(route::LOGOUT, &[])?;
-        let answer =
-            self.exchange(self.http.post(&url).timeout(LOGOUT_WAIT.min(self.timeout)).json(&body)).await;
+        let answer = self.exchange(self.http.post(&url).timeout(wait.min(self.timeout)).json(&body)).await;
         body.refresh_token.zeroize();
         let answer = answer?;
         if answer.status.is_success() {
@@ -692,8 +693,16 @@ pub struct SignedIn {
 /// The longest device value kept and sent back (the server's are 43 characters).
 const MAX_DEVICE_VALUE: usize = 128;
 
-/// How long [`ApiClient::logout`] waits for its one try.
+/// How long [`ApiClient::logout`] waits for its one try when someone waits on it.
 pub const LOGOUT_WAIT: Duration = Duration::from_secs(8);
+
+/// Whether a revocation that failed with `error` is to be tried again later (the session kept for it): the
+/// server was not reached, could not take it or failed, or its certificate was refused (the token was not
+/// sent). Any other answer is the server's word on the session (already revoked, unknown): nothing to
+/// keep.
+pub fn revoke_later(error: &ClientError) -> bool {
+    matches!(error, ClientError::Untrusted { .. }) || retry::may_retry(error, retry::Replay::Safe)
+}
 
 /// Whether `v` can travel as a cookie value as it is (RFC 6265 `cookie-octet`s, bounded).
 fn is_cookie_value(v: &str) -> bool {

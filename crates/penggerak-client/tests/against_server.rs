@@ -13,7 +13,7 @@ async fn login_me_refresh_logout() {
     let l = c.login("bambang.sutrisno@demo.penggerak.id", DEMO_PASSWORD).await.unwrap();
     assert_eq!(c.me(&l.tokens.access_token).await.unwrap().full_name, "Drs. Bambang Sutrisno, M.Pd.");
     let r = c.refresh(&l.tokens.refresh_token).await.unwrap();
-    c.logout(&r.tokens.refresh_token).await.unwrap();
+    c.logout(&r.tokens.refresh_token, penggerak_client::LOGOUT_WAIT).await.unwrap();
     let e = c.me(&r.tokens.access_token).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::Unauthorized, "after logout the access token is dead: {e}");
 }

@@ -166,17 +166,18 @@ impl Engine {
     /// while nobody is signed in; a sign-in tries it first too.
     pub async fn finish_revocation(&self) -> Result<bool, CoreError> {
         let _gate = self.gate.lock().await;
-        self.finish_revocation_locked().await
+        // Nobody waits on the sync loop: the client's whole timeout, for a slow link.
+        self.finish_revocation_locked(Duration::MAX).await
     }
 
-    async fn finish_revocation_locked(&self) -> Result<bool, CoreError> {
+    /// [`Engine::finish_revocation`] under the gate, waiting at most `wait` for the server.
+    async fn finish_revocation_locked(&self, wait: Duration) -> Result<bool, CoreError> {
         let Some(t) = self.keychain(|t| t.load()).await?.filter(|t| t.revoke_only) else { return Ok(false) };
-        match self.client(&t.server_url)?.logout(t.refresh_token.expose()).await {
+        match self.client(&t.server_url)?.logout(t.refresh_token.expose(), wait).await {
             Ok(()) => tracing::info!("a session signed out offline is now revoked on the server"),
-            // Not reached (a refused certificate included: the token was not sent): try again later.
-            Err(
-                ClientError::Offline { .. } | ClientError::Unavailable { .. } | ClientError::Untrusted { .. },
-            ) => return Ok(false),
+            // Not reached, busy or failing (a refused certificate included: the token was not sent): try
+            // again later.
+            Err(e) if penggerak_client::revoke_later(&e) => return Ok(false),
             Err(e) => {
                 tracing::warn!(error = %e, "the server refused to revoke an old session; forgetting it")
             }
@@ -315,7 +316,7 @@ impl Engine {
         self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // The new pair overwrites the keychain entry: settle an old session waiting for revocation first
         // (best effort; signing in needs the network anyway).
-        if let Err(e) = self.finish_revocation_locked().await {
+        if let Err(e) = self.finish_revocation_locked(penggerak_client::LOGOUT_WAIT).await {
             tracing::warn!(error = %e, "could not revoke the previous session");
         }
         let server = match server_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -442,6 +443,10 @@ impl Engine {
     /// ([`Engine::finish_revocation`]).
     pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
+        // No change of the user's lands between counting what waits and forgetting it: one made while the
+        // server is asked to revoke (a page left open on a slow link) waits, then finds nobody signed in
+        // and is refused, in sight, instead of being queued and forgotten.
+        let _no_changes = self.edits.lock().await;
         self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // Unsaved drafts are typed text too, and so are refused changes kept for the user to redo: signing
         // out would lose them just the same.
@@ -450,20 +455,20 @@ impl Engine {
         if waiting > 0 && !discard_waiting {
             return Err(CoreError::ChangesWaiting(waiting));
         }
+        let live = self.live_tokens().await?;
+        let signed_in = live.is_some();
         let mut pending = None;
-        if let Some(tokens) = self.live_tokens().await? {
+        if let Some(tokens) = live {
             let revoked = match self.client(&tokens.server_url) {
-                Ok(client) => client.logout(tokens.refresh_token.expose()).await,
+                Ok(client) => {
+                    client.logout(tokens.refresh_token.expose(), penggerak_client::LOGOUT_WAIT).await
+                }
                 Err(e) => Err(e),
             };
             match revoked {
                 Ok(()) => {}
-                Err(
-                    ClientError::Offline { .. }
-                    | ClientError::Unavailable { .. }
-                    | ClientError::Untrusted { .. },
-                ) => {
-                    tracing::info!("the server cannot be reached: the session is revoked at the next chance");
+                Err(e) if penggerak_client::revoke_later(&e) => {
+                    tracing::info!(error = %e, "not revoked now: the session is revoked at the next chance");
                     pending = Some(StoredTokens {
                         access_token: Sensitive::new(String::new()),
                         revoke_only: true,
@@ -476,7 +481,10 @@ impl Engine {
         match pending {
             // Only what revoking takes stays, marked so that nothing treats it as a session.
             Some(p) => self.keychain(move |t| t.save(&p)).await?,
-            None => self.keychain(|t| t.clear()).await?,
+            None if signed_in => self.keychain(|t| t.clear()).await?,
+            // Signed out already (a second press of "Keluar" from a page drawn while the first was under
+            // way): an entry kept to revoke that session stays until it is revoked.
+            None => {}
         }
         self.store.clear_account().await?;
         self.store.clear_records().await?;

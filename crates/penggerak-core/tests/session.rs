@@ -131,7 +131,11 @@ async fn a_revoked_session_signs_the_device_out() {
     session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
     let stored = tokens.load().unwrap().unwrap();
     // Someone signs this session out elsewhere (e.g. a stolen-token reuse revoked the family).
-    ApiClient::new(&server.base_url()).unwrap().logout(stored.refresh_token.expose()).await.unwrap();
+    ApiClient::new(&server.base_url())
+        .unwrap()
+        .logout(stored.refresh_token.expose(), penggerak_client::LOGOUT_WAIT)
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let e = session.fetch_profile().await.unwrap_err();
     assert_eq!(e.to_api_error().code, ErrorCode::SessionExpired);
@@ -233,35 +237,57 @@ async fn a_sign_out_made_offline_is_revoked_on_the_server_once_it_is_reachable()
     assert_eq!(e.code(), ErrorCode::SessionExpired, "the server no longer honours the signed-out session");
 }
 
-/// Signing out over a network that takes the request and never answers (a captive portal, a link that
-/// died after connecting) does not hold the teacher on "Keluar…" through the client's retries: one try,
-/// a short wait, then the device is signed out and the session kept to be revoked later. (Retried like
-/// other requests, it was four tries of 30 s and the waits between them: over two minutes.)
-#[tokio::test]
-async fn a_sign_out_the_server_never_answers_signs_out_after_one_short_try() {
+/// A listener on 127.0.0.1 that takes every connection, counts it, and answers each with `answer` (raw
+/// HTTP) or, without one, never answers (holding the connection open). Its base URL and the count.
+fn listener(answer: Option<&'static str>) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
-    let tokens = Arc::new(MemoryStore::default());
-    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
-    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
-
-    // A listener that takes every connection and answers nothing, holding them open.
-    let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let hole_url = format!("http://{}", hole.local_addr().unwrap());
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
     let accepted = Arc::new(AtomicUsize::new(0));
     let counted = accepted.clone();
     std::thread::spawn(move || {
         let mut held = Vec::new();
-        for s in hole.incoming().flatten() {
+        for mut s in l.incoming().flatten() {
             counted.fetch_add(1, Ordering::SeqCst);
+            if let Some(a) = answer {
+                let mut head = [0u8; 4096];
+                let _ = s.read(&mut head);
+                let _ = s.write_all(a.as_bytes());
+            }
             held.push(s);
         }
     });
-    // The session now lives behind it (the keychain names the server a session belongs to).
+    (url, accepted)
+}
+
+/// Signs Siti in through `server`, then moves her session to `url` (the keychain names the server a
+/// session belongs to): what signing out talks to.
+async fn signed_in_then_moved_to(
+    server: &TestServer,
+    url: &str,
+) -> (Engine, Arc<MemoryStore>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(server, DEMO_PASSWORD)).await.unwrap();
     let mut moved = tokens.load().unwrap().unwrap();
-    moved.server_url = hole_url.clone();
+    moved.server_url = url.to_owned();
     tokens.save(&moved).unwrap();
+    (session, tokens, dir)
+}
+
+/// Signing out over a network that takes the request and never answers (a captive portal, a link that
+/// died after connecting) does not hold the teacher on "Keluar…" through the client's retries: one try,
+/// a short wait, then the device is signed out and the session kept to be revoked later. (Retried like
+/// other requests, it was four tries of 30 s and the waits between them: over two minutes.) Pressing
+/// "Keluar" again (a page drawn while the first was under way) keeps that entry too.
+#[tokio::test]
+async fn a_sign_out_the_server_never_answers_signs_out_after_one_short_try() {
+    use std::sync::atomic::Ordering;
+    let server = TestServer::start();
+    let (hole_url, accepted) = listener(None);
+    let (session, tokens, _dir) = signed_in_then_moved_to(&server, &hole_url).await;
 
     let started = std::time::Instant::now();
     let out = session.sign_out(false).await.unwrap();
@@ -279,6 +305,57 @@ async fn a_sign_out_the_server_never_answers_signs_out_after_one_short_try() {
         "it waited for its one try ({:?}), not for the client's usual 30 s timeout: {took:?}",
         penggerak_client::LOGOUT_WAIT
     );
+
+    let again = session.sign_out(false).await.unwrap();
+    assert!(matches!(again, SessionState::SignedOut { .. }), "still signed out: {again:?}");
+    assert_eq!(
+        tokens.load().unwrap(),
+        Some(kept),
+        "a second sign-out has no session to end and leaves the one waiting to be revoked"
+    );
+}
+
+/// A change made while the sign-out waits on the server (a page still open on a slow link) is refused in
+/// sight once the sign-out ends, never queued and then forgotten with the rest.
+#[tokio::test]
+async fn a_change_made_while_signing_out_is_refused_not_forgotten() {
+    use penggerak_types::ipc::Action;
+    let server = TestServer::start();
+    let (hole_url, _) = listener(None);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
+    session.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    session.sync_now().await.unwrap();
+    let mut moved = tokens.load().unwrap().unwrap();
+    moved.server_url = hole_url;
+    tokens.save(&moved).unwrap();
+
+    let (out, joined) = tokio::join!(session.sign_out(false), async {
+        // Well inside the sign-out's wait for the server.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        session.act(Action::JoinCommunity { id: "kom-05".into() }).await
+    });
+    assert!(matches!(out.unwrap(), SessionState::SignedOut { .. }), "signed out");
+    let e = joined.expect_err("a change after the count of what waits is not taken");
+    assert_eq!(e.to_api_error().code, ErrorCode::NotSignedIn, "refused as made by nobody signed in: {e:?}");
+    let (waiting, conflicts, refused) = session.store().outbox_counts().await.unwrap();
+    assert_eq!((waiting, conflicts, refused), (0, 0, 0), "nothing left to be sent under the next sign-in");
+}
+
+/// A server too busy to take the revocation (its JSON `server_busy`, which the client used to retry) is
+/// not the server's word on the session: it is kept to be revoked later, not forgotten unrevoked.
+#[tokio::test]
+async fn a_sign_out_the_server_is_too_busy_for_is_revoked_later() {
+    const BUSY: &str = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+                        content-length: 41\r\nconnection: close\r\n\r\n\
+                        {\"code\":\"server_busy\",\"message\":\"Sibuk.\"}";
+    let server = TestServer::start();
+    let (busy_url, _) = listener(Some(BUSY));
+    let (session, tokens, _dir) = signed_in_then_moved_to(&server, &busy_url).await;
+    session.sign_out(false).await.unwrap();
+    let kept = tokens.load().unwrap().expect("kept: the server said nothing about the session");
+    assert!(kept.revoke_only, "kept only to revoke: {kept:?}");
 }
 
 fn welcome(state: &SessionState) -> bool {

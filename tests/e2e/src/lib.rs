@@ -3,8 +3,8 @@
 //!
 //! The environment is the one `cargo xtask test` (and `cargo xtask bench`, for `benches/launch.rs`)
 //! creates: an X display (Xvfb) and a D-Bus session with an unlocked gnome-keyring, created fresh for the
-//! run. The app's data directory is a temporary directory per test. Env: `PENGGERAK_E2E_APP` (the binary;
-//! default `target/xtask/bin/penggerak-debug`, the copy xtask keeps of the Tauri CLI build),
+//! run. The app's data directory is a temporary directory per test. Env: `PENGGERAK_E2E_APP` (the binary:
+//! the copy xtask keeps of the Tauri CLI build, the release one under `cargo xtask test`),
 //! `PENGGERAK_E2E_ARTIFACTS` (where screenshots go; default `.e2e-artifacts/`), `PENGGERAK_E2E_TLS=1` (every
 //! test's server serves https, with a certificate from a CA made for the run, which the app and the test
 //! process trust through `SSL_CERT_FILE`, as a device trusts a province's CA from its system store).
@@ -39,17 +39,17 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
-/// The app binary under test.
+/// The app binary under test: no default, so that a run by hand never drives a stale copy (`cargo xtask
+/// test` no longer refreshes the debug one).
 pub fn app_binary() -> PathBuf {
-    let path = std::env::var_os("PENGGERAK_E2E_APP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/xtask/bin/penggerak-debug"));
-    assert!(
-        path.exists(),
-        "app binary {} not found: the end-to-end tests run from `cargo xtask test`, which builds it with \
-         the Tauri CLI (a plain `cargo build` binary would load the dev server instead of the embedded UI)",
-        path.display()
-    );
+    let path = std::env::var_os("PENGGERAK_E2E_APP").map(PathBuf::from).unwrap_or_else(|| {
+        panic!(
+            "PENGGERAK_E2E_APP is not set: the end-to-end tests run from `cargo xtask test` or `cargo xtask \
+             e2e [--release]`, which build the app with the Tauri CLI (a plain `cargo build` binary would \
+             load the dev server instead of the embedded UI) and name it"
+        )
+    });
+    assert!(path.exists(), "app binary {} not found", path.display());
     path
 }
 
@@ -368,15 +368,22 @@ pub async fn screenshot(c: &Client, name: &str) {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join(".e2e-artifacts"));
     std::fs::create_dir_all(&dir).unwrap();
+    // A step named after a page ("page /bantuan") is one file, not a path into a folder that is not there.
+    let name = &name.replace('/', "-");
+    let failing = name.starts_with("failed-");
     // Let WebKit paint what the DOM already shows: a screenshot can otherwise lag one frame behind.
     let _ = c.execute_async("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))", vec![]).await;
     match c.screenshot().await {
+        // A failing step goes on to say what the page showed even if its picture cannot be kept.
+        Ok(png) if failing => {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
         Ok(png) => std::fs::write(dir.join(format!("{name}.png")), png).unwrap(),
         Err(e) => eprintln!("screenshot {name} failed: {e}"),
     }
-    if name.starts_with("failed-") {
+    if failing {
         if let Ok(html) = c.source().await {
-            std::fs::write(dir.join(format!("{name}.html")), html).unwrap();
+            let _ = std::fs::write(dir.join(format!("{name}.html")), html);
         }
         // CI keeps only the output: what the page showed goes there too (its address, what it announced,
         // the start of its text).

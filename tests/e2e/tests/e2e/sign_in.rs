@@ -173,7 +173,8 @@ async fn a_sign_out_on_a_dead_link_ends_on_the_sign_in_screen_from_another_page(
     open(&app, "settings", "#settings-title").await;
     wait_text(&app, "#settings-waiting", "nothing waits before sign-out", |t| t == "0").await;
 
-    // Every connection from now on waits a minute before anything is forwarded.
+    // Every connection from now on has its answers held back a minute: requests reach the server, what it
+    // answers does not reach the app in time (the revocation may be done; the app cannot know it).
     let dead = ChaosMode::Bad { latency: Duration::from_secs(60), bytes_per_sec: 0, reset: 0.0, hang: 0.0 };
     proxy.set_mode(dead);
     press(&app, "#sign-out", "sign-out button").await;
