@@ -231,14 +231,19 @@ fn forget_group(group: u32) {
 impl Drop for Background {
     fn drop(&mut self) {
         if let Some(ended) = self.ended.take() {
+            let stopped = kill_group(self.group);
             // A group that is gone had ended by itself: nothing to stop, only to wait for.
-            if !kill_group(self.group) && signal_group("-0", self.group) {
+            if !stopped && signal_group("-0", self.group) {
                 eprintln!("could not stop `{}` (process group {}): `kill` failed", self.name, self.group);
                 return; // not waited for: it may run on, but this run ends
             }
             let _ = ended.join();
             forget_group(self.group);
-            println!("`{}` stopped: a phase before it failed", self.name);
+            if stopped {
+                println!("`{}` stopped: a phase before it failed", self.name);
+            } else {
+                println!("`{}` had ended; a phase after it failed", self.name);
+            }
         }
     }
 }

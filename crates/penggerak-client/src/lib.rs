@@ -697,11 +697,15 @@ const MAX_DEVICE_VALUE: usize = 128;
 pub const LOGOUT_WAIT: Duration = Duration::from_secs(8);
 
 /// Whether a revocation that failed with `error` is to be tried again later (the session kept for it): the
-/// server was not reached, could not take it or failed, or its certificate was refused (the token was not
-/// sent). Any other answer is the server's word on the session (already revoked, unknown): nothing to
-/// keep.
+/// server was not reached, could not take it, failed, or said "later" (a 408 or 429, its own or a
+/// proxy's), or its certificate was refused (the token was not sent). Any other answer is the server's
+/// word on the session (already revoked, unknown): nothing to keep.
 pub fn revoke_later(error: &ClientError) -> bool {
-    matches!(error, ClientError::Untrusted { .. }) || retry::may_retry(error, retry::Replay::Safe)
+    match error {
+        ClientError::Untrusted { .. } | ClientError::Rejected { status: 408 | 429 } => true,
+        ClientError::Api(e) if e.code == ErrorCode::RateLimited => true,
+        _ => may_retry(error, Replay::Safe),
+    }
 }
 
 /// Whether `v` can travel as a cookie value as it is (RFC 6265 `cookie-octet`s, bounded).
@@ -742,6 +746,42 @@ fn error_from(answer: Answer) -> ClientError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A revocation is kept for later on every answer that says "not now", and forgotten only on the
+    /// server's word about the session itself.
+    #[test]
+    fn a_revocation_is_kept_for_later_unless_the_server_spoke_of_the_session() {
+        let api = |code| ClientError::Api(ApiError::new(code, "x"));
+        let offline = |sent| ClientError::Offline { message: "x".into(), request_sent: sent };
+        let later = [
+            (offline(false), "never sent"),
+            (offline(true), "sent, no answer in time"),
+            (ClientError::Unavailable { status: 503 }, "a proxy's 503 page"),
+            (ClientError::Unavailable { status: 502 }, "a proxy's 502"),
+            (api(ErrorCode::ServerBusy), "the server too busy"),
+            (api(ErrorCode::Internal), "the server failed"),
+            (api(ErrorCode::RequestTimeout), "the server gave up waiting for it"),
+            (api(ErrorCode::RateLimited), "the server's own \"later\""),
+            (ClientError::Rejected { status: 429 }, "a proxy's bare 429"),
+            (ClientError::Rejected { status: 408 }, "a proxy's bare 408"),
+            (
+                ClientError::Untrusted { problem: CertificateProblem::UnknownIssuer, detail: "x".into() },
+                "not sent",
+            ),
+        ];
+        for (e, why) in later {
+            assert!(revoke_later(&e), "kept for later: {why} ({e:?})");
+        }
+        let settled = [
+            (api(ErrorCode::SessionExpired), "already revoked"),
+            (api(ErrorCode::Unauthorized), "not a session it knows"),
+            (api(ErrorCode::BadRequest), "refused as asked"),
+            (ClientError::Rejected { status: 400 }, "refused as asked, by a proxy"),
+        ];
+        for (e, why) in settled {
+            assert!(!revoke_later(&e), "nothing to keep: {why} ({e:?})");
+        }
+    }
 
     #[test]
     fn plain_http_only_to_loopback() {

@@ -134,6 +134,10 @@ impl Engine {
     /// Keeps `text` typed under draft `key` (on every keystroke, so nothing typed is lost); it goes
     /// with the change that saves it.
     pub async fn save_draft(&self, key: &str, text: &str) -> Result<(), CoreError> {
+        // Typed text is the user's as a change is: not kept under a sign-out that is forgetting everything
+        // (see `act`), and said so.
+        let _one_writer = self.edits.lock().await;
+        self.store().profile().await?;
         self.store().save_draft(key, text).await
     }
 
@@ -153,6 +157,8 @@ impl Engine {
     /// draft (kept as typed, sent when saved), and the notice goes, in one transaction. Returns the page
     /// the editors are on: hers on Kinerja, a staff member's on his or her page.
     pub async fn reopen_refused(&self, id: i64) -> Result<ReopenPage, CoreError> {
+        let _one_writer = self.edits.lock().await;
+        self.store().profile().await?;
         let notice = self.store().notice(id).await?.ok_or(CoreError::Refused(Reason::NotOnDevice))?;
         let reopen = notice.reopen().ok_or(CoreError::Refused(Reason::NotValid { field: Field::Id }))?;
         // Its editors belong to a record the device still holds (an item whose adding was refused is gone,
@@ -178,7 +184,11 @@ impl Engine {
             Keep::Mine => crate::outbox::Resolution::KeepMine,
             Keep::Theirs => crate::outbox::Resolution::TakeTheirs,
         };
-        self.store().resolve(kind, id, how).await?;
+        {
+            let _one_writer = self.edits.lock().await;
+            self.store().profile().await?;
+            self.store().resolve(kind, id, how).await?;
+        }
         self.wake_sync();
         Ok(())
     }

@@ -69,6 +69,8 @@ pub struct Engine {
 pub(crate) struct Link {
     client: ApiClient,
     tokens: StoredTokens,
+    /// The account epoch it was made under ([`Engine::still_signed_in`]).
+    epoch: u64,
 }
 
 impl Engine {
@@ -166,8 +168,8 @@ impl Engine {
     /// while nobody is signed in; a sign-in tries it first too.
     pub async fn finish_revocation(&self) -> Result<bool, CoreError> {
         let _gate = self.gate.lock().await;
-        // Nobody waits on the sync loop: the client's whole timeout, for a slow link.
-        self.finish_revocation_locked(Duration::MAX).await
+        // A sign-in waits on the gate: the same short try.
+        self.finish_revocation_locked(penggerak_client::LOGOUT_WAIT).await
     }
 
     /// [`Engine::finish_revocation`] under the gate, waiting at most `wait` for the server.
@@ -186,14 +188,28 @@ impl Engine {
         Ok(true)
     }
 
+    /// `NotSignedIn` if the account `link` was made for is gone (signed out, or another signed in) since:
+    /// what its answers say belongs to nobody on this device now. Asked under `edits` before a server's
+    /// answer is written, it cannot race a sign-out, which moves the epoch and forgets the records under
+    /// that lock.
+    pub(crate) fn still_signed_in(&self, link: &Link) -> Result<(), CoreError> {
+        if self.account_epoch.load(std::sync::atomic::Ordering::SeqCst) == link.epoch {
+            Ok(())
+        } else {
+            Err(CoreError::NotSignedIn)
+        }
+    }
+
     /// The signed-in server connection, or `NotSignedIn`.
     pub(crate) async fn link(&self) -> Result<Link, CoreError> {
+        let epoch = self.account_epoch.load(std::sync::atomic::Ordering::SeqCst);
         let tokens = self.live_tokens().await?.ok_or(CoreError::NotSignedIn)?;
         let mut client = self.client(&tokens.server_url)?;
         if let Some(t) = self.request_timeout {
             client = client.with_timeout(t)?;
         }
-        Ok(Link { client, tokens })
+        // Read before the tokens' owner could change under it: a sign-out after this bumps it.
+        Ok(Link { client, tokens, epoch })
     }
 
     /// Runs a signed-in request; on `unauthorized` refreshes the access token once and runs it again.
@@ -404,16 +420,15 @@ impl Engine {
         old: &StoredTokens,
     ) -> Result<StoredTokens, CoreError> {
         let _gate = self.gate.lock().await;
-        // Another task may have refreshed while we waited for the gate: use its pair.
-        if let Some(current) = self.keychain(|t| t.load()).await? {
-            // Signed out meanwhile (only a revocation waits), or signed in to another server: this
-            // session is over, and refreshing it would bring it back.
-            if current.revoke_only || current.server_url != old.server_url {
-                return Err(CoreError::NotSignedIn);
-            }
-            if current.refresh_token != old.refresh_token {
-                return Ok(current);
-            }
+        // Another task may have refreshed while we waited for the gate: use its pair. Signed out meanwhile
+        // (nothing kept, or only a revocation waits), or signed in to another server: this session is
+        // over, and refreshing it would bring it back.
+        let Some(current) = self.keychain(|t| t.load()).await? else { return Err(CoreError::NotSignedIn) };
+        if current.revoke_only || current.server_url != old.server_url {
+            return Err(CoreError::NotSignedIn);
+        }
+        if current.refresh_token != old.refresh_token {
+            return Ok(current);
         }
         match client.refresh(old.refresh_token.expose()).await {
             Ok(resp) => {
@@ -437,10 +452,12 @@ impl Engine {
     }
 
     /// Signs out: revokes the session on the server, removes the keychain entry, the cached account and
-    /// every local record. Changes still waiting (and unsaved drafts) would be lost, so unless `discard_waiting` (the user
-    /// confirmed) it refuses with [`CoreError::ChangesWaiting`]. If the server cannot be reached the device
-    /// still signs out, and the session is revoked on the server at the next chance
-    /// ([`Engine::finish_revocation`]).
+    /// every local record. Changes still waiting (and unsaved drafts) would be lost, so unless
+    /// `discard_waiting` (the user confirmed) it refuses with [`CoreError::ChangesWaiting`]. If the server
+    /// cannot be reached, is busy or fails (within [`penggerak_client::LOGOUT_WAIT`]), the device still
+    /// signs out and keeps only what revoking takes: the session is revoked at the next chance
+    /// ([`Engine::finish_revocation`]). No change, draft or server answer is written between counting what
+    /// waits and forgetting it (all take `edits`, and answers check the account epoch).
     pub async fn sign_out(&self, discard_waiting: bool) -> Result<SessionState, CoreError> {
         let _gate = self.gate.lock().await;
         // No change of the user's lands between counting what waits and forgetting it: one made while the

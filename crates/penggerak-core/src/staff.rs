@@ -64,6 +64,8 @@ impl Engine {
         let value = staff.into_iter().filter_map(|s| Some((s.person.id, s.last_synced_at?))).collect();
         let copy = Sightings { value, fetched_at: store.now_rfc3339(), offline: false };
         let json = serde_json::to_string(&copy).map_err(|e| CoreError::Storage(e.to_string()))?;
+        let _one_writer = self.edits.lock().await;
+        self.still_signed_in(link)?;
         store.set_meta(SIGHTINGS, &json).await
     }
 }

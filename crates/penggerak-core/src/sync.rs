@@ -169,7 +169,11 @@ impl Engine {
         };
         match result {
             Ok(()) => {
-                self.store().set_meta(LAST_SYNCED, &self.store().now_rfc3339()).await?;
+                {
+                    let _one_writer = self.edits.lock().await;
+                    self.still_signed_in(&link)?;
+                    self.store().set_meta(LAST_SYNCED, &self.store().now_rfc3339()).await?;
+                }
                 // A principal's extra: not part of the sync's own outcome, so a failure is only logged.
                 if let Err(e) = self.refresh_sightings(&mut link).await {
                     tracing::warn!(error = %e, "could not fetch when the staff last synced");
@@ -220,8 +224,10 @@ impl Engine {
                     async move { client.write(&token, &write, body.as_ref(), &key).await }
                 })
                 .await;
-            // The answer lands between two user changes, never inside one (see `Engine::edits`).
+            // The answer lands between two user changes, never inside one (see `Engine::edits`), and
+            // never after a sign-out forgot the account it was for.
             let one_writer = self.edits.lock().await;
+            self.still_signed_in(link)?;
             match verdict(answer) {
                 Verdict::Applied(records) => store.finish(entry.seq, &records).await?,
                 Verdict::Conflict(e) => store.mark_conflict(entry.seq, &e).await?,
@@ -280,6 +286,8 @@ impl Engine {
                     let (n, more, remaining) = (page.records.len() as u64, page.more, page.remaining);
                     {
                         let _one_writer = self.edits.lock().await;
+                        // A page for an account signed out meanwhile would fill the emptied store.
+                        self.still_signed_in(link).map_err(|e| e.to_api_error())?;
                         store.apply_page(&page, etag.as_deref()).await.map_err(|e| e.to_api_error())?;
                     }
                     self.refresh_status(|s| {

@@ -343,6 +343,54 @@ async fn a_change_made_while_signing_out_is_refused_not_forgotten() {
     assert_eq!((waiting, conflicts, refused), (0, 0, 0), "nothing left to be sent under the next sign-in");
 }
 
+/// A sync page on its way when she signs out (a slow link) is not written into the emptied store once the
+/// sign-out is done: the next person to sign in on this device would see her records, and she, signing in
+/// again, would resume a feed whose cursor says she has them.
+#[tokio::test]
+async fn a_sync_page_that_arrives_during_sign_out_is_not_kept() {
+    use penggerak_testkit::{ChaosMode, ChaosProxy};
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 23);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Engine::open(dir.path(), tokens.clone(), proxy.base_url()).await.unwrap();
+    let mut req = request(&server, DEMO_PASSWORD);
+    req.server_url = Some(proxy.base_url());
+    session.sign_in(req).await.unwrap();
+
+    // Every answer from now on comes back 3 s late; the sign-out starts while the first page is on its way
+    // and asks the server too, so it ends after that page has arrived.
+    proxy.set_mode(ChaosMode::Bad {
+        latency: Duration::from_secs(3),
+        bytes_per_sec: 0,
+        reset: 0.0,
+        hang: 0.0,
+    });
+    let (_, out) = tokio::join!(session.sync_now(), async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        session.sign_out(false).await
+    });
+    assert!(matches!(out.unwrap(), SessionState::SignedOut { .. }), "signed out");
+    assert_eq!(session.store().counts().await.unwrap(), vec![], "nothing of hers is left on the device");
+
+    // Signed in again, she gets all her records: no cursor of the page that came late says she has them.
+    proxy.set_mode(ChaosMode::Pass);
+    let mut req = request(&server, DEMO_PASSWORD);
+    req.server_url = Some(proxy.base_url());
+    session.sign_in(req).await.unwrap();
+    session.sync_now().await.unwrap();
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh =
+        Engine::open(fresh_dir.path(), Arc::new(MemoryStore::default()), server.base_url()).await.unwrap();
+    fresh.sign_in(request(&server, DEMO_PASSWORD)).await.unwrap();
+    fresh.sync_now().await.unwrap();
+    assert_eq!(
+        session.store().counts().await.unwrap(),
+        fresh.store().counts().await.unwrap(),
+        "the same records as a device she signs in on for the first time"
+    );
+}
+
 /// A server too busy to take the revocation (its JSON `server_busy`, which the client used to retry) is
 /// not the server's word on the session: it is kept to be revoked later, not forgotten unrevoked.
 #[tokio::test]

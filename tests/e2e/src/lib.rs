@@ -401,7 +401,7 @@ pub async fn find(c: &Client, css: &str, step: &str) -> Element {
         Ok(e) => e,
         Err(err) => {
             screenshot(c, &format!("failed-{step}")).await;
-            panic!("{step}: `{css}` did not appear (see .e2e-artifacts/failed-{step}.png/.html) within {STEP_TIMEOUT:?}: {err}");
+            panic!("{step}: `{css}` did not appear (see .e2e-artifacts/failed-{}.png/.html) within {STEP_TIMEOUT:?}: {err}", step.replace('/', "-"));
         }
     }
 }
@@ -424,7 +424,10 @@ pub async fn press(c: &Client, css: &str, step: &str) {
                     Err(err) if is_stale(&err) => last = "replaced while pressed".into(),
                     Err(err) => {
                         screenshot(c, &format!("failed-{step}")).await;
-                        panic!("{step}: pressing `{css}`: {err:?} (see .e2e-artifacts/failed-{step}.png)")
+                        panic!(
+                            "{step}: pressing `{css}`: {err:?} (see .e2e-artifacts/failed-{}.png)",
+                            step.replace('/', "-")
+                        )
                     }
                 },
                 Err(err) if is_stale(&err) => last = "replaced while looked at".into(),
