@@ -135,8 +135,9 @@ impl Engine {
     /// with the change that saves it.
     pub async fn save_draft(&self, key: &str, text: &str) -> Result<(), CoreError> {
         // Typed text is the user's as a change is: not kept under a sign-out that is forgetting everything
-        // (see `act`), and said so.
-        let _one_writer = self.edits.lock().await;
+        // (see `act`), and said so. Not behind `edits`: a page being applied would hold a keystroke, and a
+        // change sent meanwhile would forget the draft before the keystroke brought it back.
+        let _no_sign_out = self.drafts.read().await;
         self.store().profile().await?;
         self.store().save_draft(key, text).await
     }

@@ -44,6 +44,9 @@ pub struct Engine {
     /// page) can move that record under it. Without it a change built on the version the push just
     /// replaced was queued on a stale base and came back as a conflict with the user's own edit.
     pub(crate) edits: tokio::sync::Mutex<()>,
+    /// Drafts are saved under its read side (many at once, never behind a page being applied); a sign-out
+    /// holds its write side from counting what waits to forgetting it.
+    pub(crate) drafts: tokio::sync::RwLock<()>,
     /// Tests only: `act` meets this barrier twice between building its change and queueing it, so a
     /// test can try to slip a server answer in between.
     #[cfg(feature = "testing")]
@@ -95,6 +98,7 @@ impl Engine {
             account_epoch: std::sync::atomic::AtomicU64::new(0),
             clock: Arc::new(SystemClock),
             edits: tokio::sync::Mutex::new(()),
+            drafts: tokio::sync::RwLock::new(()),
             network: Arc::new(crate::network::SystemNetwork::default()),
             later_running: tokio::sync::Mutex::new(()),
             #[cfg(feature = "testing")]
@@ -208,7 +212,8 @@ impl Engine {
         if let Some(t) = self.request_timeout {
             client = client.with_timeout(t)?;
         }
-        // Read before the tokens' owner could change under it: a sign-out after this bumps it.
+        // Read before the tokens: a sign-in or sign-out moves it again once the tokens have changed, so
+        // a link whose tokens were read while one ran is stale when it ends.
         Ok(Link { client, tokens, epoch })
     }
 
@@ -389,6 +394,8 @@ impl Engine {
         }
         self.store.set_records_owner(&owner).await?;
         self.keychain(move |t| t.save(&stored)).await?;
+        // Again once the new tokens are in: a connection made while this sign-in ran read the old ones.
+        self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.store.save_account(&server_url, &profile).await?;
         tracing::info!(server = %server_url, user = %profile.id, "signed in");
         self.keep_data_use_or_warn().await;
@@ -464,7 +471,8 @@ impl Engine {
         // server is asked to revoke (a page left open on a slow link) waits, then finds nobody signed in
         // and is refused, in sight, instead of being queued and forgotten.
         let _no_changes = self.edits.lock().await;
-        self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Typed text waits too (drafts do not take `edits`, which a page being applied holds).
+        let _no_drafts = self.drafts.write().await;
         // Unsaved drafts are typed text too, and so are refused changes kept for the user to redo: signing
         // out would lose them just the same.
         let (waiting, _, refused) = self.store.outbox_counts().await?;
@@ -472,6 +480,9 @@ impl Engine {
         if waiting > 0 && !discard_waiting {
             return Err(CoreError::ChangesWaiting(waiting));
         }
+        // From here the account is going: a download under way stops at its next request. (Not before the
+        // refusal above: a sign-out she cancels leaves the sync and downloads under way alone.)
+        self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let live = self.live_tokens().await?;
         let signed_in = live.is_some();
         let mut pending = None;
@@ -505,6 +516,9 @@ impl Engine {
         }
         self.store.clear_account().await?;
         self.store.clear_records().await?;
+        // Again once the tokens are gone: a connection made while the server was asked read them still
+        // live, and its answers must not be written either.
+        self.account_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.keep_data_use_or_warn().await;
         self.follow_sharing_or_warn().await;
         self.signed_out().await

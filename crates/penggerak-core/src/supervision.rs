@@ -67,20 +67,27 @@ impl Engine {
         let fresh = async {
             let mut link = self.link().await?;
             let ids: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
-            self.call(&mut link, move |c, token| {
-                let ids = ids.clone();
-                async move {
-                    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-                    c.get_json::<T>(&token, template, &refs).await
-                }
-            })
-            .await
+            let value = self
+                .call(&mut link, move |c, token| {
+                    let ids = ids.clone();
+                    async move {
+                        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                        c.get_json::<T>(&token, template, &refs).await
+                    }
+                })
+                .await?;
+            Ok::<_, CoreError>((value, link))
         };
         match fresh.await {
-            Ok(value) => {
+            Ok((value, link)) => {
                 let kept = Fetched { value, fetched_at: store.now_rfc3339(), offline: false };
                 let json = serde_json::to_string(&kept).map_err(|e| CoreError::Storage(e.to_string()))?;
-                store.set_meta(key, &json).await?;
+                {
+                    // Not kept for whoever signs in next if this one signed out meanwhile.
+                    let _one_writer = self.edits.lock().await;
+                    self.still_signed_in(&link)?;
+                    store.set_meta(key, &json).await?;
+                }
                 self.keep_data_use_or_warn().await;
                 Ok(kept)
             }

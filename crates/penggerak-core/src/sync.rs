@@ -171,7 +171,9 @@ impl Engine {
             Ok(()) => {
                 {
                     let _one_writer = self.edits.lock().await;
-                    self.still_signed_in(&link)?;
+                    if let Err(e) = self.still_signed_in(&link) {
+                        return Err(self.failed(e).await);
+                    }
                     self.store().set_meta(LAST_SYNCED, &self.store().now_rfc3339()).await?;
                 }
                 // A principal's extra: not part of the sync's own outcome, so a failure is only logged.
@@ -193,8 +195,11 @@ impl Engine {
 
     async fn failed(&self, e: CoreError) -> CoreError {
         let api = e.to_api_error();
-        let phase =
-            if api.code == ErrorCode::SessionExpired { SyncPhase::SignedOut } else { SyncPhase::Error };
+        let phase = if matches!(api.code, ErrorCode::SessionExpired | ErrorCode::NotSignedIn) {
+            SyncPhase::SignedOut
+        } else {
+            SyncPhase::Error
+        };
         self.refresh_status(|s| {
             (s.phase, s.message, s.problem) = (phase, Some(api.message.clone()), Some(api))
         })

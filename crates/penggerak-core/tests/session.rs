@@ -366,11 +366,18 @@ async fn a_sync_page_that_arrives_during_sign_out_is_not_kept() {
         reset: 0.0,
         hang: 0.0,
     });
+    let (down_before, _) = proxy.bytes();
     let (_, out) = tokio::join!(session.sync_now(), async {
         tokio::time::sleep(Duration::from_millis(500)).await;
         session.sign_out(false).await
     });
     assert!(matches!(out.unwrap(), SessionState::SignedOut { .. }), "signed out");
+    let (down_after, _) = proxy.bytes();
+    assert!(
+        down_after - down_before > 5_000,
+        "a page of her records (137 of them, ~11 KB compressed) did arrive during the sign-out ({} bytes; a refusal is a few hundred): else this proves nothing",
+        down_after - down_before
+    );
     assert_eq!(session.store().counts().await.unwrap(), vec![], "nothing of hers is left on the device");
 
     // Signed in again, she gets all her records: no cursor of the page that came late says she has them.
