@@ -329,6 +329,14 @@ async fn one_address_holding_every_connection_gives_its_oldest_up_to_another() {
     for _ in 0..6 {
         held.push(hold_a_connection(&s).await);
     }
+    // The first is made the quietest beyond doubt: the others send a byte more, well after it. (Connected
+    // in order is not enough: on a loaded machine the server may read the first's half head a millisecond
+    // after another's, and CI once saw the second closed instead.)
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for h in held.iter_mut().skip(1) {
+        h.write_all(b"s").await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
     // Another address (127.0.0.2 is this machine too) is served all the same, queued behind the six.
     let other =
         reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
