@@ -211,12 +211,7 @@ async fn a_sign_out_made_offline_is_revoked_on_the_server_once_it_is_reachable()
     use penggerak_testkit::{ChaosMode, ChaosProxy};
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 11);
-    let dir = tempfile::tempdir().unwrap();
-    let tokens = Arc::new(MemoryStore::default());
-    let session = Engine::open(dir.path(), tokens.clone(), proxy.base_url()).await.unwrap();
-    let mut req = request(&server, DEMO_PASSWORD);
-    req.server_url = Some(proxy.base_url());
-    session.sign_in(req).await.unwrap();
+    let (session, tokens, _dir) = signed_in_at(&server, &proxy.base_url()).await;
     let stored = tokens.load().unwrap().unwrap();
 
     proxy.set_mode(ChaosMode::Down);
@@ -261,16 +256,25 @@ fn listener(answer: Option<&'static str>) -> (String, Arc<std::sync::atomic::Ato
     (url, accepted)
 }
 
+/// A device whose default server is `url` (the real `server`, or a proxy in front of it), with Siti signed
+/// in there.
+async fn signed_in_at(server: &TestServer, url: &str) -> (Engine, Arc<MemoryStore>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = Engine::open(dir.path(), tokens.clone(), url).await.unwrap();
+    let mut req = request(server, DEMO_PASSWORD);
+    req.server_url = Some(url.to_owned());
+    session.sign_in(req).await.unwrap();
+    (session, tokens, dir)
+}
+
 /// Signs Siti in through `server`, then moves her session to `url` (the keychain names the server a
 /// session belongs to): what signing out talks to.
 async fn signed_in_then_moved_to(
     server: &TestServer,
     url: &str,
 ) -> (Engine, Arc<MemoryStore>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let tokens = Arc::new(MemoryStore::default());
-    let session = Engine::open(dir.path(), tokens.clone(), server.base_url()).await.unwrap();
-    session.sign_in(request(server, DEMO_PASSWORD)).await.unwrap();
+    let (session, tokens, dir) = signed_in_at(server, &server.base_url()).await;
     let mut moved = tokens.load().unwrap().unwrap();
     moved.server_url = url.to_owned();
     tokens.save(&moved).unwrap();
@@ -351,12 +355,7 @@ async fn a_sync_page_that_arrives_during_sign_out_is_not_kept() {
     use penggerak_testkit::{ChaosMode, ChaosProxy};
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 23);
-    let dir = tempfile::tempdir().unwrap();
-    let tokens = Arc::new(MemoryStore::default());
-    let session = Engine::open(dir.path(), tokens.clone(), proxy.base_url()).await.unwrap();
-    let mut req = request(&server, DEMO_PASSWORD);
-    req.server_url = Some(proxy.base_url());
-    session.sign_in(req).await.unwrap();
+    let (session, _tokens, _dir) = signed_in_at(&server, &proxy.base_url()).await;
 
     // Every answer from now on comes back 3 s late; the sign-out starts while the first page is on its way
     // and asks the server too, so it ends after that page has arrived.
