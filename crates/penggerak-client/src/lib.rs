@@ -500,7 +500,7 @@ impl ApiClient {
     /// One try: when someone waits on it (signing out, or signing in after a sign-out made offline) they
     /// pass [`LOGOUT_WAIT`], and a session not revoked now is revoked later by the caller, which keeps what
     /// that takes (for every error [`revoke_later`] names). Retried here, as other requests are, a network
-    /// that takes requests and never answers kept a teacher on "Keluar…" for two minutes (four tries of the
+    /// that takes requests and never answers kept a teacher on "Sedang keluar…" for two minutes (four tries of the
     /// 30 s timeout, and the waits between them).
     pub async fn logout(&self, refresh_token: &str, wait: Duration) -> Result<(), ClientError> {
         let mut body = RefreshRequest { refresh_token: refresh_token.to_owned() };

@@ -282,7 +282,7 @@ async fn signed_in_then_moved_to(
 }
 
 /// Signing out over a network that takes the request and never answers (a captive portal, a link that
-/// died after connecting) does not hold the teacher on "Keluar…" through the client's retries: one try,
+/// died after connecting) does not hold the teacher on "Sedang keluar…" through the client's retries: one try,
 /// a short wait, then the device is signed out and the session kept to be revoked later. (Retried like
 /// other requests, it was four tries of 30 s and the waits between them: over two minutes.) Pressing
 /// "Keluar" again (a page drawn while the first was under way) keeps that entry too.

@@ -26,7 +26,7 @@ pub fn Pengaturan() -> impl IntoView {
     let confirm = RwSignal::new(false);
     let pending = RwSignal::new(false);
     // Not an action of this page: its answer must be acted on even when the page is gone by then (she
-    // pressed "Keluar" on a slow link and went to Beranda while it said "Keluar…"). The device is signed
+    // pressed "Keluar" on a slow link and went to Beranda while it said "Sedang keluar…"). The device is signed
     // out either way, and a page's action dies with the page: the app stayed in the signed-in shell of a
     // signed-out device. The page's own signals are only set while it is there.
     let sign_out = move |discard: bool| {

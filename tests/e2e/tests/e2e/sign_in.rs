@@ -159,7 +159,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 /// "Keluar" pressed on a link that takes requests and never answers, and Beranda tapped while the button
-/// says "Keluar…": once the sign-out ends (its one short try, the session kept to be revoked later) the app
+/// says "Sedang keluar…": once the sign-out ends (its one short try, the session kept to be revoked later) the app
 /// is on the sign-in screen. The answer was Pengaturan's, which was gone by then: the app stayed in the
 /// signed-in shell of a signed-out device.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
