@@ -335,14 +335,24 @@ async fn a_change_made_while_signing_out_is_refused_not_forgotten() {
     moved.server_url = hole_url;
     tokens.save(&moved).unwrap();
 
-    let (out, joined) = tokio::join!(session.sign_out(false), async {
-        // Well inside the sign-out's wait for the server.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        session.act(Action::JoinCommunity { id: "kom-05".into() }).await
-    });
+    let (out, joined, typed) = tokio::join!(
+        session.sign_out(false),
+        async {
+            // Well inside the sign-out's wait for the server.
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            session.act(Action::JoinCommunity { id: "kom-05".into() }).await
+        },
+        async {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            session.save_draft("reflection:pkb-x", "Ditulis saat keluar").await
+        }
+    );
     assert!(matches!(out.unwrap(), SessionState::SignedOut { .. }), "signed out");
     let e = joined.expect_err("a change after the count of what waits is not taken");
     assert_eq!(e.to_api_error().code, ErrorCode::NotSignedIn, "refused as made by nobody signed in: {e:?}");
+    let e = typed.expect_err("nor is text typed meanwhile (it would be kept, then wiped)");
+    assert_eq!(e.to_api_error().code, ErrorCode::NotSignedIn, "the draft refused the same way: {e:?}");
+    assert_eq!(session.store().draft_count().await.unwrap(), 0, "and no draft is left behind");
     let (waiting, conflicts, refused) = session.store().outbox_counts().await.unwrap();
     assert_eq!((waiting, conflicts, refused), (0, 0, 0), "nothing left to be sent under the next sign-in");
 }
