@@ -67,7 +67,7 @@ pub fn Rencana() -> impl IntoView {
                     </For>
                 </ul>
             </For>
-            {add_item(l, act)}
+            {add_item(l, error)}
         </section>
     }
 }
@@ -185,10 +185,24 @@ fn kind_code(k: PkbItemKind) -> String {
 
 /// "Tambah kegiatan": a new activity for this year's plan (its JP count towards the target once done),
 /// added on the device at once and queued, like every change.
-fn add_item(l: crate::i18n::Locale, act: Act) -> impl IntoView {
+/// The boxes empty only once the activity is kept, and only of what was sent: a refused one (a JP out of
+/// range) leaves what she typed to mend, and words typed while it was being added stay.
+fn add_item(l: crate::i18n::Locale, error: RwSignal<Option<String>>) -> impl IntoView {
     let (title, jp, date) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let kind = RwSignal::new(PkbItemKind::Lokakarya);
+    let act: Act = expect_context::<PageContext>().action(error, ipc::act);
+    // The title and JP as sent by the last press.
+    let sent = StoredValue::new((String::new(), String::new()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = act.value().get() {
+            let (sent_title, sent_jp) = sent.get_value();
+            title.set(view_model::left_after_sending(&title.get_untracked(), &sent_title));
+            if jp.get_untracked() == sent_jp {
+                jp.set(String::new());
+            }
+        }
+    });
     view! {
         <h2>{td_string!(l, pkb_add_heading)}</h2>
         <div id="pkb-add" class="form">
@@ -222,9 +236,8 @@ fn add_item(l: crate::i18n::Locale, act: Act) -> impl IntoView {
                         target_date: Some(date.get_untracked()).filter(|d| !d.is_empty()),
                         community_event_id: None,
                     };
+                    sent.set_value((title.get_untracked(), jp.get_untracked()));
                     act.dispatch(UserAction::AddPkbItem { new });
-                    title.set(String::new());
-                    jp.set(String::new());
                 }>{td_string!(l, pkb_add_save)}</button>
         </div>
     }

@@ -38,9 +38,40 @@ impl DraftQueue {
     }
 }
 
+/// What a box holds once the text `sent` from it was kept, if it now holds `now`: nothing when nothing
+/// was typed since; what was typed after it when she went on writing at its end; else all of it (she
+/// changed what was sent meanwhile, and only she can tell which part is new). Typed text is never emptied
+/// away with a change that did not carry it.
+pub fn left_after_sending(now: &str, sent: &str) -> String {
+    if now == sent {
+        String::new()
+    } else if let Some(rest) = now.strip_prefix(sent).filter(|_| !sent.is_empty()) {
+        rest.trim_start().to_owned()
+    } else {
+        now.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_box_keeps_what_was_typed_after_its_text_was_sent() {
+        assert_eq!(left_after_sending("Bagus.", "Bagus."), "", "nothing typed since: the box empties");
+        assert_eq!(
+            left_after_sending("Bagus. Lanjutkan", "Bagus."),
+            "Lanjutkan",
+            "written on at the end while it was being sent: the new words stay, not the sent ones again"
+        );
+        assert_eq!(
+            left_after_sending("Baik sekali.", "Bagus."),
+            "Baik sekali.",
+            "changed meanwhile: all of it stays, nothing typed is thrown away"
+        );
+        assert_eq!(left_after_sending("", "Bagus."), "", "emptied meanwhile: stays empty");
+        assert_eq!(left_after_sending("Baru", ""), "Baru", "nothing was sent: what is there stays");
+    }
 
     #[test]
     fn a_draft_queue_saves_one_at_a_time_and_always_the_newest_text_last() {

@@ -25,7 +25,7 @@ pub use conflicts::{
     changed_record, conflict_heading, field_label, field_shown, field_value, field_value_of,
 };
 pub use dates::{date_label, local_date, time_label};
-pub use drafts::DraftQueue;
+pub use drafts::{left_after_sending, DraftQueue};
 pub use errors::{caught_error_text, error_text, reason_text, shell_rejection};
 pub use labels::{
     change_label, deadline_kind_label, fixer_label, identity_line, news_text, observation_status_label,

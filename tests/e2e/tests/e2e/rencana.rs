@@ -115,12 +115,28 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
         assert_eq!(item.progress, *progress, "the progress marked offline on {id} reached the server");
     }
 
-    // "Tambah kegiatan": a new activity through the form, shown at once, then on the server.
+    // "Tambah kegiatan": a new activity through the form, shown at once, then on the server. First with
+    // a JP the plan's rule refuses: the reason shows and what she typed stays in the form to mend (the
+    // form emptied itself as she pressed, so a refused activity had to be typed again).
     open(&app, "rencana", "#rencana-title").await;
     type_into(&app, "#pkb-add-title", NEW_ACTIVITY, "the activity's name").await;
+    type_into(&app, "#pkb-add-jp", "0", "a JP of 0").await;
+    press(&app, "#pkb-add-save", "add it with 0 JP").await;
+    wait_text(&app, "#rencana-error", "the JP refused", |t| t.contains("antara 1 dan 200")).await;
+    let value = |css: &'static str| {
+        let app = &app;
+        async move { find(app, css, "a box of the form").await.prop("value").await.unwrap().unwrap_or_default() }
+    };
+    assert_eq!(value("#pkb-add-title").await, NEW_ACTIVITY, "a refused activity's name stays in its box");
+    assert_eq!(value("#pkb-add-jp").await, "0", "and so does the JP she is to mend");
     type_into(&app, "#pkb-add-jp", "4", "its JP").await;
     press(&app, "#pkb-add-save", "add it").await;
     wait_text(&app, ".rencana", "shown at once", |t| t.contains(NEW_ACTIVITY)).await;
+    eventually("the form empties once the activity is kept", || async {
+        let (title, jp) = (value("#pkb-add-title").await, value("#pkb-add-jp").await);
+        (title.is_empty() && jp.is_empty()).then_some(()).ok_or(format!("title {title:?}, JP {jp:?}"))
+    })
+    .await;
     screenshots(&app, "34-rencana-tambah").await;
     let (api, token_ref) = (&client, &token);
     eventually("the new activity reached the server", move || async move {
