@@ -80,6 +80,9 @@ pub struct Draft {
     /// page has gone meanwhile (a box left the moment after typing), which a value owned by the page would
     /// not let it.
     queue: StoredValue<Rc<RefCell<DraftQueue>>, LocalStorage>,
+    /// How many times the box was typed in, and its newest text: a change that sent its text settles
+    /// knowing whether she went on typing meanwhile ([`PageDrafts::settle`]).
+    typing: StoredValue<(u64, String), LocalStorage>,
     pub state: RwSignal<DraftState>,
 }
 
@@ -89,6 +92,7 @@ impl Draft {
         Draft {
             key: StoredValue::new(key),
             queue: StoredValue::new_local(Rc::default()),
+            typing: StoredValue::new_local((0, String::new())),
             state: RwSignal::new(if kept { DraftState::Unsent } else { DraftState::Clean }),
         }
     }
@@ -125,6 +129,10 @@ impl Draft {
     /// The user typed: `text` is the whole new content.
     pub fn typed(&self, text: String) {
         self.state.set(DraftState::Saving);
+        self.typing.update_value(|(n, last)| {
+            *n += 1;
+            last.clone_from(&text);
+        });
         let (Some(queue), Some(key)) = (self.queue.try_get_value(), self.key.try_get_value()) else { return };
         let now = queue.borrow_mut().typed(text);
         if let Some(now) = now {
@@ -177,8 +185,9 @@ impl Draft {
 pub struct PageDrafts {
     owner: StoredValue<Owner, LocalStorage>,
     made: StoredValue<std::collections::HashMap<String, Draft>, LocalStorage>,
-    /// The drafts whose text the page's changes under way send ([`PageDrafts::sending`]).
-    sent: StoredValue<Vec<Draft>, LocalStorage>,
+    /// The drafts whose text the page's changes under way send ([`PageDrafts::sending`]), each with how
+    /// many times it had been typed in then.
+    sent: StoredValue<Vec<(Draft, u64)>, LocalStorage>,
 }
 
 impl Default for PageDrafts {
@@ -217,17 +226,26 @@ impl PageDrafts {
     /// `drafts` are what the change being dispatched sends: their lines go back to the hint once the page's
     /// change is kept ([`PageDrafts::settle`]).
     pub fn sending(&self, drafts: &[Draft]) {
-        self.sent.update_value(|v| v.extend_from_slice(drafts));
+        let typed: Vec<(Draft, u64)> =
+            drafts.iter().map(|d| (*d, d.typing.try_with_value(|t| t.0).unwrap_or(0))).collect();
+        self.sent.update_value(|v| v.extend(typed));
     }
 
     /// The page's change was kept (`kept`) or not: the lines of the drafts it sent go back to the hint, as
     /// they read before anything was typed (a draft line under sent text would say it was not); the other
-    /// boxes' lines, and a failed change's, say what they said.
+    /// boxes' lines, and a failed change's, say what they said. A box typed in while the change was on its
+    /// way holds text the change did not carry, and the change forgot its draft on the device: that text
+    /// is kept again as its draft (the box may have been emptied of what was sent by then).
     pub fn settle(&self, kept: bool) {
         let sent = self.sent.try_update_value(std::mem::take).unwrap_or_default();
         if kept {
-            for d in sent {
-                let _ = d.state.try_set(DraftState::Clean);
+            for (d, then) in sent {
+                match d.typing.try_get_value() {
+                    Some((now, text)) if now != then => d.typed(text),
+                    _ => {
+                        let _ = d.state.try_set(DraftState::Clean);
+                    }
+                }
             }
         }
     }

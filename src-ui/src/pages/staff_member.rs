@@ -34,6 +34,8 @@ struct Typed {
     focus: RwSignal<String>,
     /// The feedback note being written (emptied once it is kept).
     feedback: RwSignal<String>,
+    /// The feedback note's text as its last press sent it.
+    feedback_sent: StoredValue<String>,
     /// What is typed in the observations' boxes, by their draft keys (record and follow-up of each).
     obs: RwSignal<std::collections::HashMap<String, String>>,
     /// The plan the page shows: a draft read back for another (the staff member changed meanwhile) is not
@@ -54,6 +56,7 @@ impl Typed {
             class: RwSignal::new(String::new()),
             focus: RwSignal::new(String::new()),
             feedback: RwSignal::new(String::new()),
+            feedback_sent: StoredValue::new(String::new()),
             obs: RwSignal::new(std::collections::HashMap::new()),
             plan: RwSignal::new(String::new()),
             drafts: PageDrafts::new(),
@@ -107,7 +110,18 @@ pub fn StaffMember() -> impl IntoView {
     let give = ctx.action(error, ipc::act);
     Effect::new(move |_| match give.value().get() {
         Some(Ok(())) => {
-            typed.feedback.set(String::new());
+            // Only what the note carried goes: words typed while it was on its way stay in the box, kept
+            // as its draft again (the note forgot the draft on the device, and the draft is what is left,
+            // not the whole box as typed, which would bring the sent words back).
+            let now = typed.feedback.get_untracked();
+            let left = view_model::left_after_sending(&now, &typed.feedback_sent.get_value());
+            if left != now {
+                typed.feedback.set(left.clone());
+                if !left.is_empty() {
+                    let key = feedback_draft_key(&typed.plan.get_untracked());
+                    typed.drafts.get(key, |_| {}).typed(left);
+                }
+            }
             typed.drafts.settle(true);
         }
         Some(Err(_)) => typed.drafts.settle(false),
@@ -322,6 +336,7 @@ fn feedback(
             let plan_id = plan_id.clone();
             draft.then(move || {
                 let new = NewFeedback { id: String::new(), plan_id, text: text.get_untracked() };
+                typed.feedback_sent.set_value(new.text.clone());
                 typed.drafts.sending(&[draft]);
                 give.dispatch(UserAction::GiveFeedback { new });
             });
