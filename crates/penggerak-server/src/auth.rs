@@ -295,8 +295,48 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
     }
     let (access, refresh) = successor(refresh_token, &salt);
     let pair = store_pair(state, &mut tx, &row.family_id, row.created_at, access, refresh).await?;
+    prune_family(&mut tx, &row.family_id, refresh_token, &pair.access_token).await?;
     tx.commit().await?;
     Ok((pair, row.user_id))
+}
+
+/// Spent refresh tokens a session keeps: the newest one's successor may still be re-issued (a lost answer
+/// retried within the grace), and a replay of any kept one is recognised as a reuse that ends the session.
+const SPENT_REFRESH_KEPT: i64 = 8;
+/// Access tokens a session keeps: the newest, and the one before it, which requests already on their way
+/// when the client refreshed still carry.
+const ACCESS_KEPT: i64 = 2;
+
+/// Deletes a session's older tokens after a rotation, so a chain of refreshes keeps a few rows, not two per
+/// turn until they expire (a refresh needs no access token, so neither the per-user share of requests nor
+/// the day's change count bounds how often one account rotates). Only a script rotates more than once in a
+/// second, where "older" may pick among that second's tokens: the legitimate client rotates every quarter
+/// hour. A replayed token older than the kept ones is refused as unknown, no longer as a reuse.
+async fn prune_family(tx: &mut sqlx::AnyConnection, family: &str, spent: &str, access: &str) -> Result<()> {
+    // The token just spent and the access token just issued are kept by name: within one second, the order
+    // by time cannot tell them from the ones before.
+    sqlx::query(
+        "DELETE FROM refresh_tokens WHERE family_id = $1 AND used_at IS NOT NULL AND token_hash <> $2
+           AND token_hash NOT IN
+           (SELECT token_hash FROM refresh_tokens WHERE family_id = $1 AND used_at IS NOT NULL AND token_hash <> $2
+            ORDER BY used_at DESC, token_hash LIMIT $3)",
+    )
+    .bind(family)
+    .bind(token_hash(spent))
+    .bind(SPENT_REFRESH_KEPT - 1)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM access_tokens WHERE family_id = $1 AND token_hash <> $2 AND token_hash NOT IN
+           (SELECT token_hash FROM access_tokens WHERE family_id = $1 AND token_hash <> $2
+            ORDER BY expires_at DESC, token_hash LIMIT $3)",
+    )
+    .bind(family)
+    .bind(token_hash(access))
+    .bind(ACCESS_KEPT - 1)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// The successor pair of `spent` again, if its refresh token is still unspent (its holder has not moved

@@ -149,6 +149,56 @@ async fn reuse_after_the_successor_was_used_revokes_the_family() {
     .await;
 }
 
+/// Rows of tokens the database holds for Siti's sessions: (access, refresh).
+async fn sitis_tokens(db: &penggerak_server::Db) -> (i64, i64) {
+    let mut n = [0i64; 2];
+    for (i, table) in ["access_tokens", "refresh_tokens"].into_iter().enumerate() {
+        (n[i],) = sqlx::query_as(&format!(
+            "SELECT COUNT(*) FROM {table} t JOIN session_families f ON f.id = t.family_id
+             JOIN users u ON u.id = f.user_id WHERE u.nuptk = $1"
+        ))
+        .bind(SITI_NUPTK)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    }
+    (n[0], n[1])
+}
+
+#[tokio::test]
+async fn a_chain_of_refreshes_keeps_a_few_rows_not_one_per_refresh() {
+    // A refresh needs no access token, so neither the per-user share nor the day's change count bounds
+    // it: a script spending each new refresh token at once wrote two rows a turn, kept until they expired
+    // (a month for the spent refresh tokens), millions a day from one account in a database all share.
+    let s = TestServer::start();
+    let c = reqwest::Client::new();
+    let mut pair = sign_in(&c, &s).await.tokens;
+    let first = pair.clone();
+    for turn in 0..200 {
+        let r = refresh(&c, &s, &pair.refresh_token).await;
+        assert_eq!(r.status(), StatusCode::OK, "refresh {turn} of the chain is accepted");
+        pair = r.json::<LoginResponse>().await.unwrap().tokens;
+    }
+    let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
+    let (access, refresh_rows) = sitis_tokens(&db).await;
+    db.pool.close().await;
+    assert!(
+        access <= 4 && refresh_rows <= 10,
+        "200 refreshes leave a few rows of the session ({access} access, {refresh_rows} refresh tokens)"
+    );
+    assert_eq!(me(&c, &s, &pair.access_token).await.status(), StatusCode::OK, "the newest pair works");
+    // The oldest spent token's row is gone: replayed, it is refused like any unknown token (no longer
+    // recognised as a reuse that revokes the family; the newest spent ones still are, tests above).
+    expect_error(
+        refresh(&c, &s, &first.refresh_token).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::SessionExpired,
+    )
+    .await;
+    let r = refresh(&c, &s, &pair.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK, "the session goes on");
+}
+
 #[tokio::test]
 async fn a_lost_refresh_answer_is_answered_again_with_the_same_pair() {
     let s = TestServer::start();
