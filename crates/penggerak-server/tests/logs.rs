@@ -68,6 +68,11 @@ fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
             uuid::Uuid::parse_str(&id(&long)).is_ok(),
             "a caller's id over the bound is replaced, not logged on every line"
         );
+        // A path as long as the server takes (no sign-in needed, a 404 logged at `info`): 60 KB of log a
+        // request, as fast as one client may send them, filled the disk and the log pipeline.
+        let long_path = format!("http://{addr}/api/v1/{}", "a".repeat(60_000));
+        let r = c.get(&long_path).header("x-request-id", "jalan-panjang").send().await.unwrap();
+        assert_eq!(r.status(), 404);
         (id(&given), id(&made))
     });
     assert_eq!(given, "tes-permintaan-42", "the caller's id is kept and said back");
@@ -83,6 +88,19 @@ fn every_request_has_an_id_in_its_answer_and_in_its_json_log_line() {
         assert_eq!(line["span"]["path"], penggerak_types::route::HEALTH, "{line}");
         assert_eq!(line["fields"]["status"], 200, "the answer's line says its status: {line}");
     }
+    // The long path's line comes after those.
+    let line = loop {
+        let l = next();
+        if l["span"]["request_id"] == "jalan-panjang" {
+            break l;
+        }
+    };
+    let (path, whole) = (line["span"]["path"].as_str().unwrap_or_default(), line.to_string());
+    assert!(whole.len() < 4096, "a long path's log line stays short ({} bytes)", whole.len());
+    assert!(
+        path.starts_with("/api/v1/aaa"),
+        "the path's start is logged, to find the request by: {path:.80}"
+    );
 }
 
 #[test]

@@ -84,7 +84,8 @@ pub fn router(state: AppState) -> Router {
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
                     let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                    let path = logged_path(req.uri().path());
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path)
                 })
                 .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
                 // A 5xx is that line already (and an internal error its own `error` line, with its cause):
@@ -117,7 +118,10 @@ pub fn router(state: AppState) -> Router {
         // Every request has an id (the caller's or a new UUID; a proxy's passes through), and
         // every answer, a refusal included, says it.
         .layer(tower_http::request_id::PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(tower_http::request_id::SetRequestIdLayer::new(REQUEST_ID, tower_http::request_id::MakeRequestUuid))
+        .layer(tower_http::request_id::SetRequestIdLayer::new(
+            REQUEST_ID,
+            tower_http::request_id::MakeRequestUuid,
+        ))
         .layer(from_fn(bounded_request_id))
         // Outside everything: every answer is counted and timed, a refusal by the layers above included
         // (busy, deadline, too large), under its route's template or `unmatched`.
@@ -237,6 +241,19 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The longest request id kept from the caller (a UUID is 36): a longer one, or one with anything but
 /// visible ASCII, is replaced by a new UUID, so no caller can make every log line of its requests long.
 const REQUEST_ID_MAX: usize = 128;
+
+/// The most of a request's path its log lines carry (the routes' paths are far shorter): a path is as long
+/// as a client makes it (up to hyper's 64 KiB), and every line of the request carries it.
+const LOGGED_PATH_MAX: usize = 256;
+
+/// `path` as logged: its first [`LOGGED_PATH_MAX`] bytes, and `…` when there was more.
+fn logged_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.len() <= LOGGED_PATH_MAX {
+        return path.into();
+    }
+    let cut = (0..=LOGGED_PATH_MAX).rev().find(|&i| path.is_char_boundary(i)).unwrap_or(0);
+    format!("{}…", &path[..cut]).into()
+}
 
 async fn bounded_request_id(mut req: Request, next: Next) -> Response {
     let fits = |v: &axum::http::HeaderValue| {
