@@ -77,8 +77,8 @@ fn is_mutating(method: &Method) -> bool {
 ///
 /// A keyed change's work runs in its own task: when the client goes away mid-request (a phone losing
 /// signal), hyper drops this future, and without the task the claim would stay unanswered and block every
-/// retry. Only a keyed change: anything else runs in the request itself, so a client that hangs up ends its
-/// work, and its share of the in-flight requests and the slot it took bound what it has running.
+/// retry; the places it took in the in-flight limits go with it ([`crate::routes::Held`]). Only a keyed
+/// change: anything else runs in the request itself, so a client that hangs up ends its work.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let keyed = is_mutating(req.method())
         && req.headers().contains_key(IDEMPOTENCY_KEY)
@@ -93,7 +93,12 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             Err(e) => e.into_response(),
         };
     }
+    // Its places in the in-flight limits go with it: given back when the work ends, not when the client
+    // leaves, or a client hanging up at once would have any number of changes at work.
+    let mut req = req;
+    let held = crate::routes::Held::take(&mut req);
     let work = tokio::spawn(async move {
+        let _held = held;
         match run(state, req, next).await {
             Ok(resp) => resp,
             Err(e) => e.into_response(),

@@ -219,6 +219,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Turns to check a password ([`Transport::password_checks`] of them).
     pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// The in-flight slots of every route together ([`Transport::max_in_flight`]).
+    pub slots: Arc<tokio::sync::Semaphore>,
     /// Requests in flight per client ([`Transport::max_in_flight_per_client`]).
     pub in_flight: Arc<routes::InFlight>,
     /// Requests in flight per user ([`Transport::max_in_flight_per_user`]).
@@ -233,12 +235,14 @@ impl AppState {
         let limits = RateLimits::new(config.login_per_account, config.login_per_address);
         let metrics = Arc::new(metrics::Metrics::new(db.pool.clone()));
         let password_checks = Arc::new(tokio::sync::Semaphore::new(config.transport.password_checks.max(1)));
+        let slots = Arc::new(tokio::sync::Semaphore::new(config.transport.max_in_flight.max(1)));
         Self {
             db,
             config,
             limits,
             metrics,
             password_checks,
+            slots,
             in_flight: Arc::default(),
             users_in_flight: Arc::default(),
             uploads: Arc::default(),

@@ -307,6 +307,64 @@ async fn one_user_has_her_share_of_the_requests_in_flight_from_any_address() {
     }
 }
 
+/// A keyed change runs on in its own task when its client hangs up (so its claim is answered and a retry
+/// finds it), and its places in the in-flight shares go with it: they were given back when the client went,
+/// so one account sending changes and hanging up at once had any number of them at work past its share
+/// (each claiming its key in the database, queued in front of everyone for its connections) while the
+/// database was slow (found by a read-only review).
+#[tokio::test]
+async fn a_change_whose_client_hung_up_keeps_its_share_until_it_ends() {
+    let s = TestServer::start_with(config(Transport { max_in_flight_per_user: 1, ..Transport::default() }));
+    let siti = Api::sign_in(&s, SITI).await;
+    // The database held by the test, so her changes cannot end before it lets go (SQLite: any write holds
+    // the file's one write lock; PostgreSQL: the records table's).
+    let db = penggerak_server::Db::open(s.database_url()).await.unwrap();
+    let mut hold = db.pool.begin().await.unwrap();
+    let lock = if s.sqlite_path().is_some() {
+        "UPDATE users SET full_name = full_name WHERE id = 'tidak-ada'"
+    } else {
+        "LOCK TABLE records IN EXCLUSIVE MODE"
+    };
+    sqlx::query(lock).execute(&mut *hold).await.unwrap();
+    let mut answers = Vec::new();
+    for n in 0..6 {
+        let body = serde_json::json!({
+            "id": uuid::Uuid::new_v4().to_string(), "kind": "lainnya", "title": format!("Ditinggal {n}"), "jp": 2
+        })
+        .to_string();
+        let mut tcp = TcpStream::connect(s.addr()).await.unwrap();
+        let head = format!(
+            "POST /api/v1/pkb/items HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\
+             Idempotency-Key: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            siti.token,
+            uuid::Uuid::new_v4(),
+            body.len()
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        // Its answer if one comes at once (a refusal), then the client is gone.
+        let mut buf = vec![0u8; 512];
+        let answer = match tokio::time::timeout(Duration::from_millis(500), tcp.read(&mut buf)).await {
+            Ok(Ok(k)) if k > 0 => String::from_utf8_lossy(&buf[..k]).into_owned(),
+            _ => String::new(),
+        };
+        answers.push(answer.lines().next().unwrap_or("(none yet)").to_owned());
+        drop(tcp);
+    }
+    hold.rollback().await.unwrap();
+    db.pool.close().await;
+    assert_eq!(answers[0], "(none yet)", "her first change waits for the database");
+    assert!(
+        answers[1..].iter().all(|a| a.starts_with("HTTP/1.1 503")),
+        "while it waits, her share is its own, though she hung up: the rest are refused busy ({answers:?})"
+    );
+    // Her share comes back once the change she left has ended.
+    let deadline = std::time::Instant::now() + FAILSAFE;
+    while siti.get("/pkb").await.status() != StatusCode::OK {
+        assert!(std::time::Instant::now() < deadline, "her share comes back");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Half a request head: the connection is held open, waiting for the rest (as a download never read
 /// holds one, or a head sent a byte at a time).
 async fn hold_a_connection(s: &TestServer) -> TcpStream {

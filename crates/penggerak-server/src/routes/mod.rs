@@ -23,7 +23,6 @@ mod updates;
 
 use crate::error::{code_for_status, message_for, ServerError};
 use crate::{AppState, Transport};
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, Extensions, HeaderMap, HeaderName, StatusCode, Version};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
@@ -96,15 +95,8 @@ pub fn router(state: AppState) -> Router {
         // Each user's share of the slots, inside one of them: finding whose token it is reads the database,
         // which a request refused by the limits above never reaches.
         .layer(from_fn_with_state(state.clone(), user_share))
-        .layer(
-            tower::ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy))
-                }))
-                .load_shed()
-                // Global: one semaphore for every route (a plain concurrency limit would be per route).
-                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(transport.max_in_flight.max(1))),
-        )
+        // The in-flight slots: one semaphore for every route.
+        .layer(from_fn_with_state(state.clone(), slot))
         // Each client's share of those slots, taken before one of them.
         .layer(from_fn_with_state(state.clone(), client_share))
         // Liveness before any limit: the process answers however busy it is.
@@ -145,25 +137,46 @@ pub type InFlight = Shares<std::net::IpAddr>;
 pub type UsersInFlight = Shares<String>;
 
 /// One place in a share, given back when dropped.
-pub struct Share<'a, K: std::hash::Hash + Eq> {
-    of: &'a Shares<K>,
+pub struct Share<K: std::hash::Hash + Eq> {
+    of: Arc<Shares<K>>,
     who: K,
 }
 
 impl<K: std::hash::Hash + Eq + Clone> Shares<K> {
     /// A place in `who`'s share, unless it already has `most`.
-    pub fn take(&self, who: K, most: usize) -> Option<Share<'_, K>> {
+    pub fn take(self: &Arc<Self>, who: K, most: usize) -> Option<Share<K>> {
         let mut counts = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let n = counts.entry(who.clone()).or_insert(0);
         if *n >= most {
             return None;
         }
         *n += 1;
-        Some(Share { of: self, who })
+        Some(Share { of: Arc::clone(self), who })
     }
 }
 
-impl<K: std::hash::Hash + Eq> Drop for Share<'_, K> {
+/// The places a request holds (its client's share, an in-flight slot, its user's share), carried in its
+/// extensions so that work which outlives the request's own future takes them along: a keyed change runs
+/// on in its own task when its client hangs up ([`crate::idempotency::guard`]), and its places are given
+/// back when that work ends, not when the client left. Each layer keeps its own handle too.
+#[derive(Clone, Default)]
+pub struct Held(Vec<Arc<dyn std::any::Any + Send + Sync>>);
+
+impl Held {
+    /// Adds `place` to what `req` holds, and returns the layer's own handle on it.
+    fn add<T: Send + Sync + 'static>(req: &mut Request, place: T) -> Arc<T> {
+        let place = Arc::new(place);
+        req.extensions_mut().get_or_insert_default::<Held>().0.push(place.clone());
+        place
+    }
+
+    /// What `req` holds, taken out of it (to move with its work).
+    pub fn take(req: &mut Request) -> Held {
+        req.extensions_mut().remove::<Held>().unwrap_or_default()
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Drop for Share<K> {
     fn drop(&mut self) {
         let mut counts = self.of.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(n) = counts.get_mut(&self.who) {
@@ -177,7 +190,7 @@ impl<K: std::hash::Hash + Eq> Drop for Share<'_, K> {
 
 /// At most [`crate::Transport::max_in_flight_per_client`] requests of one client at once (see there); a
 /// request beyond it is answered `503 server_busy` before it takes one of the in-flight slots.
-async fn client_share(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn client_share(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     let Some(peer) = peer else {
         return next.run(req).await; // not over a socket (an in-process call)
@@ -189,10 +202,21 @@ async fn client_share(State(state): State<AppState>, req: Request, next: Next) -
         state.config.forwarded_header,
     );
     let most = state.config.transport.max_in_flight_per_client.max(1);
-    let Some(_share) = state.in_flight.take(crate::limits::share_key(client), most) else {
+    let Some(share) = state.in_flight.take(crate::limits::share_key(client), most) else {
         tracing::debug!(%client, "a client's share of the in-flight requests is taken");
         return ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy)).into_response();
     };
+    let _share = Held::add(&mut req, share);
+    next.run(req).await
+}
+
+/// At most [`crate::Transport::max_in_flight`] requests at once, every route together; a request beyond it
+/// is answered `503 server_busy` at once (not queued: a queue's wait would only move the refusal later).
+async fn slot(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Ok(slot) = Arc::clone(&state.slots).try_acquire_owned() else {
+        return ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy)).into_response();
+    };
+    let _slot = Held::add(&mut req, slot);
     next.run(req).await
 }
 
@@ -216,7 +240,7 @@ async fn user_share(State(state): State<AppState>, mut req: Request, next: Next)
                 return ServerError::new(ErrorCode::ServerBusy, message_for(ErrorCode::ServerBusy))
                     .into_response();
             };
-            Some(share)
+            Some(Held::add(&mut req, share))
         }
         None => None,
     };
