@@ -204,7 +204,47 @@ pub(crate) async fn reopen_page(
     let Some(record) = store.record(*kind, id).await? else {
         return Ok(None);
     };
+    // Every box it fills is drawn for the record as it stands now (a text put into a box the page does not
+    // draw, with the notice gone, would be nowhere to see).
+    if !reopen.drafts.iter().all(|(key, _)| box_shown(*kind, &record.data, id, key)) {
+        return Ok(None);
+    }
     let me = store.account().await?.map(|(_, p)| p.id).unwrap_or_default();
     let owner = record.data.get("owner_id").and_then(serde_json::Value::as_str).unwrap_or(&me).to_owned();
     Ok(Some(reopen.page(&owner, &me)))
+}
+
+/// Whether the page draws the box of draft `key` for record `id` (`data` as the device holds it), by the
+/// same rules the pages draw their boxes by: a plan's results while they are editable, its reflection
+/// until a predikat is given, the return note while the principal may return it, the predikat note while
+/// it may be rated; an observation's preparation until it is done. Feedback, an observation's record and
+/// follow-up, and an activity's reflection are always drawn.
+fn box_shown(kind: RecordKind, data: &serde_json::Value, id: &str, key: &str) -> bool {
+    use penggerak_types::kinerja::{Observation, ObservationStatus, PlanStatus};
+    match kind {
+        RecordKind::PerformancePlan => {
+            let Ok(plan) = serde_json::from_value::<PerformancePlan>(data.clone()) else { return false };
+            if key == plan_draft_key(id) {
+                plan.status.results_editable()
+            } else if key == plan_reflection_draft_key(id) {
+                plan.predikat.is_none()
+            } else if key == return_note_draft_key(id) {
+                plan.status.moves_for(Actor::Principal).contains(&PlanStatus::Dikembalikan)
+            } else if key == predikat_note_draft_key(id) {
+                plan.status == PlanStatus::Disepakati
+            } else {
+                key == feedback_draft_key(id)
+            }
+        }
+        RecordKind::Observation => {
+            if key == observation_preparation_draft_key(id) {
+                serde_json::from_value::<Observation>(data.clone())
+                    .is_ok_and(|o| o.status != ObservationStatus::Selesai)
+            } else {
+                key == observation_record_draft_key(id) || key == observation_follow_up_draft_key(id)
+            }
+        }
+        RecordKind::PkbItem => key == reflection_draft_key(id),
+        _ => false,
+    }
 }

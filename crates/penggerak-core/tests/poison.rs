@@ -333,3 +333,83 @@ async fn the_principals_refused_feedback_is_opened_again_on_the_staff_members_pa
     );
     assert!(bambang.session.refused().await.unwrap().is_empty(), "no longer listed as refused");
 }
+
+/// A refused text is opened again only into a box her page still shows: once the observation it prepared
+/// is done, Kinerja shows no preparation box, and "Buka lagi" put the text into a draft nobody could see
+/// and took the notice (the only place it was shown) away (found by a read-only review). The notice
+/// stays, its text shown field by field, with nothing to open it into.
+#[tokio::test]
+async fn a_refused_text_is_not_opened_into_a_box_her_page_no_longer_shows() {
+    use penggerak_types::ipc::{observation_preparation_draft_key, Action};
+    use penggerak_types::kinerja::{NewObservation, ObservationPatch, ObservationStatus, PlanStatus};
+    let server = TestServer::start();
+    let (hers, his) = (ChaosProxy::start(server.addr(), 17), ChaosProxy::start(server.addr(), 18));
+    let siti = device_as(&hers, SITI).await;
+    let bambang = device_as(&his, "196805121990031004").await;
+    let plan = siti.session.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    if plan.status != PlanStatus::PerluDisetujui {
+        let submit =
+            Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None };
+        siti.session.act(submit).await.unwrap();
+        siti.session.sync_now().await.unwrap();
+        bambang.session.sync_now().await.unwrap();
+    }
+    let approve = Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::Disetujui, note: None };
+    bambang.session.act(approve).await.unwrap();
+    let new = NewObservation {
+        id: uuid::Uuid::new_v4().to_string(),
+        plan_id: plan.id.clone(),
+        scheduled_at: format!("{}T08:00", bambang.session.today().await.unwrap()),
+        class_name: "Kelas IV A".into(),
+        focus: String::new(),
+    };
+    let id = new.id.clone();
+    bambang.session.act(Action::ScheduleObservation { new }).await.unwrap();
+    assert_eq!(bambang.session.sync_now().await.unwrap().waiting, 0, "approved and scheduled");
+    siti.session.sync_now().await.unwrap();
+
+    // Her preparation is refused by the server.
+    let path: &'static str = Box::leak(format!("/api/v1/kinerja/observations/{id}").into_boxed_str());
+    hers.set_mode(ChaosMode::Answer {
+        path,
+        status: 422,
+        body: r#"{"code":"validation","message":"Persiapan ditolak."}"#,
+    });
+    let version = |e: &Engine| {
+        let (e, id) = (e.store().clone(), id.clone());
+        async move { e.record(RecordKind::Observation, &id).await.unwrap().unwrap().server_version }
+    };
+    let text = "Saya akan memakai lembar kerja berjenjang untuk tiga kelompok.";
+    let patch = ObservationPatch {
+        base_version: version(&siti.session).await,
+        preparation: Some(text.into()),
+        ..Default::default()
+    };
+    siti.session.act(Action::EditObservation { id: id.clone(), patch }).await.unwrap();
+    assert_eq!(siti.session.sync_now().await.unwrap().notices, 1, "her preparation was refused");
+    hers.set_mode(ChaosMode::Pass);
+
+    // Meanwhile the observation took place and is done.
+    for status in [ObservationStatus::Dilaksanakan, ObservationStatus::Selesai] {
+        bambang.session.sync_now().await.unwrap();
+        let patch = ObservationPatch {
+            base_version: version(&bambang.session).await,
+            status: Some(status),
+            ..Default::default()
+        };
+        bambang.session.act(Action::EditObservation { id: id.clone(), patch }).await.unwrap();
+        assert_eq!(bambang.session.sync_now().await.unwrap().waiting, 0, "{status:?} on the server");
+    }
+    siti.session.sync_now().await.unwrap();
+
+    let shown = siti.session.refused().await.unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].reopen, None, "no box on her page to open the text into: not offered: {shown:?}");
+    assert!(siti.session.reopen_refused(shown[0].id).await.is_err(), "and not done if asked");
+    assert_eq!(siti.session.refused().await.unwrap().len(), 1, "the notice with her text stays");
+    assert_eq!(
+        siti.session.store().draft(&observation_preparation_draft_key(&id)).await.unwrap(),
+        None,
+        "no draft behind a box that is not drawn"
+    );
+}
