@@ -28,7 +28,7 @@ pub use tls::CertificateProblem;
 use penggerak_types::api::{Health, LoginRequest, LoginResponse, Profile, RefreshRequest, IDEMPOTENCY_KEY};
 use penggerak_types::material::MaterialContent;
 use penggerak_types::route::{self, Write};
-use penggerak_types::{limits, ApiError, Changed, ErrorCode, SyncPage};
+use penggerak_types::{limits, ApiError, Changed, ErrorCode, Reason, SyncPage};
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_RANGE, COOKIE, ETAG,
     IF_NONE_MATCH, IF_RANGE, RANGE, SET_COOKIE, USER_AGENT,
@@ -66,9 +66,12 @@ pub enum ClientError {
     /// The server answered something that is not the contract (wrong JSON, unexpected status).
     #[error("unexpected response from server: {0}")]
     Protocol(String),
-    /// The base URL is unusable (malformed, or plain http to a non-loopback host).
-    #[error("invalid server address: {0}")]
-    BadUrl(String),
+    /// The server answered with a redirect (3xx other than 304), which is never followed.
+    #[error("the server redirects (HTTP {status}) to {to}")]
+    Redirected { status: u16, to: String },
+    /// The base URL is unusable: malformed, or (`needs_https`) plain http to a non-loopback host.
+    #[error("invalid server address: {detail}")]
+    BadUrl { needs_https: bool, detail: String },
     /// The server's TLS certificate was refused (or this device's trust store could not be read): no
     /// request was sent. `detail` is the TLS library's words, for the log only.
     #[error("server certificate not trusted ({problem:?}): {detail}")]
@@ -103,12 +106,23 @@ impl ClientError {
                 };
                 ApiError::new(code, format!("{message} (HTTP {status})"))
             }
-            ClientError::Protocol(m) => {
-                ApiError::new(ErrorCode::Internal, format!("Jawaban server tidak dikenali: {m}"))
-            }
-            ClientError::BadUrl(m) => {
-                ApiError::new(ErrorCode::Validation, format!("Alamat server tidak valid: {m}"))
-            }
+            // The reasons word these in the user's language; the library's words (a JSON parser's, the URL
+            // parser's) stay in the message for the log.
+            ClientError::Protocol(m) => ApiError {
+                message: format!("Jawaban server tidak dikenali: {m}"),
+                ..ApiError::refused(ErrorCode::Internal, Reason::AnswerNotUnderstood)
+            },
+            ClientError::Redirected { status, to } => ApiError {
+                message: format!("Server meneruskan (HTTP {status}) ke {to}"),
+                ..ApiError::refused(ErrorCode::Internal, Reason::ServerRedirects)
+            },
+            ClientError::BadUrl { needs_https, detail } => ApiError {
+                message: format!("Alamat server tidak valid: {detail}"),
+                ..ApiError::refused(
+                    ErrorCode::Validation,
+                    if *needs_https { Reason::AddressNotHttps } else { Reason::AddressNotValid },
+                )
+            },
             // The TLS library's words stay in the log: to a teacher they say nothing she can act on.
             ClientError::Untrusted { .. } => ApiError::new(
                 ErrorCode::UntrustedServer,
@@ -171,7 +185,8 @@ pub enum FilePart {
 
 /// Checks and normalises a server base URL: `https://` anywhere, `http://` only to loopback.
 pub fn parse_base_url(input: &str) -> Result<Url, ClientError> {
-    let mut url = Url::parse(input.trim()).map_err(|e| ClientError::BadUrl(format!("{input}: {e}")))?;
+    let bad = |detail: String| ClientError::BadUrl { needs_https: false, detail };
+    let mut url = Url::parse(input.trim()).map_err(|e| bad(format!("{input}: {e}")))?;
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -182,14 +197,15 @@ pub fn parse_base_url(input: &str) -> Result<Url, ClientError> {
         "https" => {}
         "http" if loopback => {}
         "http" => {
-            return Err(ClientError::BadUrl(format!(
-                "{input}: use https:// (plain http is only allowed to this device)"
-            )))
+            return Err(ClientError::BadUrl {
+                needs_https: true,
+                detail: format!("{input}: use https:// (plain http is only allowed to this device)"),
+            })
         }
-        other => return Err(ClientError::BadUrl(format!("{input}: unsupported scheme {other}"))),
+        other => return Err(bad(format!("{input}: unsupported scheme {other}"))),
     }
     if url.host().is_none() {
-        return Err(ClientError::BadUrl(format!("{input}: no host")));
+        return Err(bad(format!("{input}: no host")));
     }
     url.set_query(None);
     url.set_fragment(None);
@@ -346,9 +362,10 @@ impl ApiClient {
         self.meter.received(meter::head_size(status, &headers));
         if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
             let to = headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
-            return Err(ClientError::Protocol(format!(
-                "the server redirects (HTTP {status}) to {to}: use that address as the server's address"
-            )));
+            return Err(ClientError::Redirected {
+                status: status.as_u16(),
+                to: to.chars().take(200).collect(),
+            });
         }
         // A body cut short is not counted: only what arrived whole is known to have arrived.
         let body = read_capped(resp).await?;

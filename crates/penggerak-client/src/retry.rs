@@ -69,7 +69,8 @@ pub fn may_retry(error: &ClientError, replay: Replay) -> bool {
         // changes: not "offline", nothing to wait out.
         ClientError::Rejected { .. }
         | ClientError::Protocol(_)
-        | ClientError::BadUrl(_)
+        | ClientError::Redirected { .. }
+        | ClientError::BadUrl { .. }
         | ClientError::Untrusted { .. } => false,
     }
 }

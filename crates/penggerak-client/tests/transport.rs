@@ -52,8 +52,13 @@ async fn a_redirect_is_refused_and_the_password_not_resent() {
     .await;
     let e = ApiClient::new(&server).unwrap().login("guru@example.id", "rahasia-sekali").await.unwrap_err();
     assert!(
-        matches!(&e, ClientError::Protocol(m) if m.contains("307")),
+        matches!(&e, ClientError::Redirected { status: 307, .. }),
         "a redirect is not the contract: {e:?}"
+    );
+    assert_eq!(
+        e.to_api_error().reason,
+        Some(penggerak_types::Reason::ServerRedirects),
+        "said by its reason (the app words it), not by the client's English"
     );
     assert_eq!(reached.load(Ordering::SeqCst), 0, "the sign-in (and its password) went nowhere else");
 }
@@ -77,5 +82,10 @@ async fn a_raw_body_larger_than_any_answer_is_refused_while_it_arrives() {
     assert!(
         matches!(&e, ClientError::Protocol(m) if m.contains("larger than")),
         "a body past the limit is refused as too large: {e:?}"
+    );
+    assert_eq!(
+        e.to_api_error().reason,
+        Some(penggerak_types::Reason::AnswerNotUnderstood),
+        "said by its reason"
     );
 }

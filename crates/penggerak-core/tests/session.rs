@@ -97,8 +97,21 @@ async fn wrong_password_and_unreachable_server_store_nothing() {
     assert_eq!(e.to_api_error().code, ErrorCode::Offline, "an unreachable server reads as offline: {e}");
     let mut req = request(&server, DEMO_PASSWORD);
     req.server_url = Some("http://example.id".into());
-    let e = session.sign_in(req).await.unwrap_err();
-    assert_eq!(e.to_api_error().code, ErrorCode::Validation, "plain http to a remote host is refused: {e}");
+    let e = session.sign_in(req).await.unwrap_err().to_api_error();
+    assert_eq!(e.code, ErrorCode::Validation, "plain http to a remote host is refused: {e:?}");
+    // Said by its reason, which the app words in her language: the message was the only thing to show,
+    // with the URL parser's English in it ("relative URL without a base" for an address typed without
+    // its https://).
+    assert_eq!(e.reason, Some(penggerak_types::Reason::AddressNotHttps), "{e:?}");
+    let mut req = request(&server, DEMO_PASSWORD);
+    req.server_url = Some("penggerak.sekolah.id".into());
+    let e = session.sign_in(req).await.unwrap_err().to_api_error();
+    assert_eq!(
+        (e.code, e.reason),
+        (ErrorCode::Validation, Some(penggerak_types::Reason::AddressNotValid)),
+        "an address without its scheme is refused with a reason: {}",
+        e.message
+    );
     assert!(matches!(session.state().await.unwrap(), SessionState::SignedOut { .. }));
 }
 

@@ -223,6 +223,16 @@ pub enum Reason {
     /// The account made its `max` changes of the day (a UTC day: it ends at 07:00 WIB); the change is sent
     /// again the next day.
     ChangesPerDay { max: u32 },
+    /// The server address typed is not a web address this app can use (not a URL, no host, another
+    /// scheme).
+    AddressNotValid,
+    /// The server address is plain `http://` to another device: only `https://` is sent a password.
+    AddressNotHttps,
+    /// The server sends its answers on to another address (an old address, or a network's sign-in page in
+    /// the way): the app follows no redirect, which would send a password or token there.
+    ServerRedirects,
+    /// The server's answer is not the API's (another site at that address, or a network's sign-in page).
+    AnswerNotUnderstood,
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
     Unknown,
 }
@@ -391,6 +401,10 @@ impl<'de> Deserialize<'de> for Reason {
             "attendance_closed" => Reason::AttendanceClosed { days: int(w.days, "days")? },
             "not_saved" => Reason::NotSaved,
             "changes_per_day" => Reason::ChangesPerDay { max: int(w.max, "max")? },
+            "address_not_valid" => Reason::AddressNotValid,
+            "address_not_https" => Reason::AddressNotHttps,
+            "server_redirects" => Reason::ServerRedirects,
+            "answer_not_understood" => Reason::AnswerNotUnderstood,
             _ => Reason::Unknown,
         })
     }
@@ -439,6 +453,10 @@ pub fn examples() -> Vec<Reason> {
         Reason::AttendanceClosed { days: 14 },
         Reason::NotSaved,
         Reason::ChangesPerDay { max: 3_000 },
+        Reason::AddressNotValid,
+        Reason::AddressNotHttps,
+        Reason::ServerRedirects,
+        Reason::AnswerNotUnderstood,
         Reason::Unknown,
     ];
     for field in Field::ALL {
@@ -542,6 +560,18 @@ impl fmt::Display for Reason {
             Reason::FileTooLarge { max_mb } => write!(f, "Berkas paling besar {max_mb} MB."),
             Reason::RatingNeedsAgreed => f.write_str("Predikat diberikan setelah rencana disepakati."),
             Reason::NotSaved => f.write_str("Berkas tidak dapat disimpan di tempat itu. Pilih tempat lain."),
+            Reason::AddressNotValid => {
+                f.write_str("Alamat server tidak valid. Tulis lengkap, diawali https://, seperti yang diberikan admin.")
+            }
+            Reason::AddressNotHttps => f.write_str(
+                "Alamat server harus diawali https:// agar kata sandi tidak terkirim tanpa pengaman.",
+            ),
+            Reason::ServerRedirects => f.write_str(
+                "Server di alamat itu meneruskan ke alamat lain. Periksa alamat server, atau masuk dulu ke jaringan Wi-Fi ini.",
+            ),
+            Reason::AnswerNotUnderstood => f.write_str(
+                "Jawaban dari alamat itu bukan jawaban server Penggerak. Periksa alamat server, atau masuk dulu ke jaringan Wi-Fi ini.",
+            ),
             Reason::LeadCannotLeave => f.write_str("Penggerak komunitas tidak dapat keluar dari komunitasnya sendiri."),
             Reason::UpdateNotTrusted => f.write_str(
                 "Pembaruan tidak dipasang: tanda tangannya bukan dari penerbit aplikasi ini. Laporkan ke admin Penggerak.",
@@ -663,12 +693,16 @@ mod tests {
             Reason::NotSaved => 40,
             Reason::Unknown => 41,
             Reason::ChangesPerDay { .. } => 42,
+            Reason::AddressNotValid => 43,
+            Reason::AddressNotHttps => 44,
+            Reason::ServerRedirects => 45,
+            Reason::AnswerNotUnderstood => 46,
         };
         let all = examples();
         let mut seen: Vec<usize> = all.iter().map(place).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=42).collect::<Vec<_>>(), "examples() has every rule");
+        assert_eq!(seen, (0..=46).collect::<Vec<_>>(), "examples() has every rule");
         for r in all {
             let json = serde_json::to_string(&r).unwrap();
             let back: Reason = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));

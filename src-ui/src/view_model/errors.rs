@@ -123,6 +123,10 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
             td_string!(l, reason_attendance_closed, days = *days).to_string()
         }
         Reason::NotSaved => td_string!(l, reason_not_saved).to_string(),
+        Reason::AddressNotValid => td_string!(l, reason_address_not_valid).to_string(),
+        Reason::AddressNotHttps => td_string!(l, reason_address_not_https).to_string(),
+        Reason::ServerRedirects => td_string!(l, reason_server_redirects).to_string(),
+        Reason::AnswerNotUnderstood => td_string!(l, reason_answer_not_understood).to_string(),
         // The number is the server's to change; the sentence says what it means for her.
         Reason::ChangesPerDay { .. } => td_string!(l, reason_changes_per_day).to_string(),
         Reason::Unknown => td_string!(l, err_generic).to_string(),
@@ -226,12 +230,8 @@ mod tests {
         let e = ApiError::new(ErrorCode::InvalidCredentials, "server text");
         assert_eq!(error_text(ID, &e), "NUPTK/NIP/email atau kata sandi salah.", "the UI's own sentence");
         assert_eq!(error_text(EN, &e), "Wrong NUPTK/NIP/email or password.", "in the chosen language");
-        let e = ApiError::new(ErrorCode::Validation, "Alamat server tidak valid: x");
-        assert_eq!(
-            error_text(EN, &e),
-            "Alamat server tidak valid: x",
-            "other codes show the engine's message"
-        );
+        let e = ApiError::new(ErrorCode::Validation, "Pesan mesin");
+        assert_eq!(error_text(EN, &e), "Pesan mesin", "other codes show the engine's message");
         let e = ApiError::new(ErrorCode::Internal, "");
         assert_eq!(
             error_text(ID, &e),
