@@ -130,20 +130,20 @@ impl Engine {
                     self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
                     break match self.pull(&mut link).await {
                         Ok(()) => Err((SyncPhase::Error, problem)),
-                        Err(offline) => Err((SyncPhase::Offline, offline)),
+                        Err(failed) => Err((pull_phase(&failed), failed)),
                     };
                 }
                 Ok(Push::Blocked(problem)) => break Err((SyncPhase::Offline, problem)),
                 Ok(Push::Done) => {
                     self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
-                    break self.pull(&mut link).await.map_err(|p| (SyncPhase::Offline, p));
+                    break self.pull(&mut link).await.map_err(|p| (pull_phase(&p), p));
                 }
                 Ok(Push::Failing { seq, label, error }) => {
                     // This change, or the whole server? Only a server that answers the pull counts.
                     self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
                     if let Err(problem) = self.pull(&mut link).await {
                         self.store().note_wait(seq, &error.message).await?;
-                        break Err((SyncPhase::Offline, problem));
+                        break Err((pull_phase(&problem), problem));
                     }
                     let attempts = self.store().count_attempt(seq, &error.message).await?;
                     if attempts < MAX_ATTEMPTS {
@@ -260,6 +260,8 @@ impl Engine {
     /// could not arrive whole makes the next ones smaller ([`crate::sync_state::PageSize`]).
     async fn pull(&self, link: &mut Link) -> Result<(), ApiError> {
         let store = self.store();
+        // Pages in a row that said "more" and brought nothing: a feed that does not end.
+        let mut empty = 0;
         loop {
             let (limit, patient) = {
                 let pages = self.sync_control().pages();
@@ -302,6 +304,13 @@ impl Engine {
                     .await;
                     if !more {
                         return Ok(());
+                    }
+                    empty = if n == 0 { empty + 1 } else { 0 };
+                    if empty == limits::SYNC_EMPTY_PAGES {
+                        return Err(ClientError::Protocol(format!(
+                            "{empty} sync pages in a row said more and brought no record"
+                        ))
+                        .to_api_error());
                     }
                 }
                 Err(e) => {
@@ -457,5 +466,16 @@ fn cut_short(e: &CoreError) -> bool {
         CoreError::Client(ClientError::Rejected { status: 408 }) => true,
         CoreError::Client(ClientError::Api(e)) => e.code == ErrorCode::RequestTimeout,
         _ => false,
+    }
+}
+
+/// How a pass that ended in a failed pull is shown: "Luring" only when the server could not be reached; a
+/// server that answered wrongly (a redirect, a page that is not the API's, a certificate refused, its own
+/// failure) is an error the sync line words by its reason, not a network she should check.
+fn pull_phase(problem: &ApiError) -> SyncPhase {
+    if problem.code == ErrorCode::Offline {
+        SyncPhase::Offline
+    } else {
+        SyncPhase::Error
     }
 }

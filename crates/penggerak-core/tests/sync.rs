@@ -832,3 +832,31 @@ async fn a_record_too_large_for_the_link_in_the_usual_time_is_given_the_time_it_
     assert_eq!(got.parse::<PkbItem>().unwrap().reflection, text, "whole");
     assert_eq!(phone.store().records(RecordKind::Community).await.unwrap().len(), 20, "and everything else");
 }
+
+/// A server that says "more" and sends nothing (a broken or hostile feed) ends the pull with an error the
+/// sync line shows: the loop asked for the next page for as long as the server said so, holding the sync
+/// and spending her data for ever (found by a read-only review).
+#[tokio::test]
+async fn a_feed_that_says_more_and_sends_nothing_ends_the_pull() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 31);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let session = open(dir.path(), &tokens).await;
+    sign_in(&session, &proxy.base_url(), SITI).await;
+    proxy.set_mode(ChaosMode::Answer {
+        path: "/api/v1/sync",
+        status: 200,
+        body: r#"{"records":[],"cursor":"x","more":true}"#,
+    });
+    let s = tokio::time::timeout(Duration::from_secs(60), session.sync_now())
+        .await
+        .expect("the pull ends")
+        .expect("the sync answers with its status");
+    assert_eq!(s.phase, SyncPhase::Error, "a feed that never ends is a server's failure: {s:?}");
+    assert_eq!(
+        s.problem.as_ref().and_then(|p| p.reason.clone()),
+        Some(Reason::AnswerNotUnderstood),
+        "and the sync line says so: {s:?}"
+    );
+}

@@ -104,6 +104,10 @@ pub const CURSOR: usize = 128;
 /// Records in one `/sync` page when the client names no `limit`, and the most it may ask for.
 pub const SYNC_PAGE_RECORDS: u32 = 500;
 pub const SYNC_PAGE_RECORDS_MAX: u32 = 1_000;
+/// Sync pages in a row that say "more" and bring no record after which a pull ends as a server's failure
+/// (a feed never ending would hold the sync and spend data for ever; a working feed brings something with
+/// every page that is not its last).
+pub const SYNC_EMPTY_PAGES: u32 = 3;
 /// The records of one `/sync` page, serialised, stop growing past this many bytes (a page always holds at
 /// least one record, so one record's worst case, [`RECORD_BYTES`], bounds a page at this plus that).
 pub const SYNC_PAGE_BYTES: usize = 2 * 1024 * 1024;
