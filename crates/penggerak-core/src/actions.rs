@@ -45,7 +45,10 @@ impl Engine {
                     new.id = uuid::Uuid::new_v4().to_string();
                 }
                 let year = crate::clock::year_of(&self.today().await?);
-                changes::add_pkb_item(&penggerak_types::pkb::plan_id(&me.id, year), &me.id, new)?
+                let plan = penggerak_types::pkb::plan_id(&me.id, year);
+                let (max, field) = (penggerak_types::limits::PKB_ITEMS_PER_PLAN, Field::PkbItems);
+                changes::room_on_plan(store, RecordKind::PkbItem, &plan, max, field).await?;
+                changes::add_pkb_item(&plan, &me.id, new)?
             }
             Action::EditPkbItem { id, patch } => {
                 // A reflection saved for real no longer needs its draft; the change carries the text now.

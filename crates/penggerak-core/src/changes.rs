@@ -14,7 +14,7 @@ use penggerak_types::kinerja::{
 };
 use penggerak_types::pkb::{NewPkbItem, PkbItem, PkbItemPatch, PkbStatus};
 use penggerak_types::route::Write;
-use penggerak_types::{Reason, RecordKind};
+use penggerak_types::{limits, Reason, RecordKind};
 use serde_json::Value;
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CoreError> {
@@ -167,6 +167,28 @@ pub fn add_pkb_item(plan_id: &str, owner_id: &str, new: NewPkbItem) -> Result<Ch
     })
 }
 
+/// Refuses one more `kind` record on plan `plan_id` when the device already holds `max` of them (the
+/// server's own bound, [`penggerak_types::limits`]): said before anything is queued, not queued to be
+/// refused by the server change after change behind her others.
+pub async fn room_on_plan(
+    store: &LocalStore,
+    kind: RecordKind,
+    plan_id: &str,
+    max: usize,
+    field: penggerak_types::Field,
+) -> Result<(), CoreError> {
+    let on_plan = store
+        .records(kind)
+        .await?
+        .iter()
+        .filter(|r| r.data.get("plan_id").and_then(Value::as_str) == Some(plan_id))
+        .count();
+    if on_plan >= max {
+        return Err(CoreError::Refused(Reason::TooMany { field, max: max as u32 }));
+    }
+    Ok(())
+}
+
 async fn performance_plan(store: &LocalStore, id: &str) -> Result<(PerformancePlan, i64), CoreError> {
     let record = store
         .record(RecordKind::PerformancePlan, id)
@@ -300,6 +322,8 @@ pub async fn schedule_observation(
 ) -> Result<Change, CoreError> {
     let (plan, _) = performance_plan(store, &new.plan_id).await?;
     let obs = new.observation(&plan, observer_id).map_err(CoreError::Refused)?;
+    let (max, field) = (limits::OBSERVATIONS_PER_PLAN, penggerak_types::Field::Observations);
+    room_on_plan(store, RecordKind::Observation, &plan.id, max, field).await?;
     Ok(Change {
         label: ChangeLabel::ScheduleObservation { class: obs.class_name.clone() },
         write: Write::ScheduleObservation,
@@ -320,6 +344,8 @@ pub async fn give_feedback(
     }
     let (plan, _) = performance_plan(store, &new.plan_id).await?;
     let note = new.feedback(&plan, (by.0, by.1), &store.now_rfc3339()).map_err(CoreError::Refused)?;
+    let (max, field) = (limits::FEEDBACK_PER_PLAN, penggerak_types::Field::Feedback);
+    room_on_plan(store, RecordKind::Feedback, &plan.id, max, field).await?;
     Ok(Change {
         label: ChangeLabel::GiveFeedback,
         write: Write::GiveFeedback,

@@ -1090,3 +1090,43 @@ async fn the_look_chosen_is_kept_on_the_device_through_a_restart_and_a_sign_out(
         "the device's, not the account's"
     );
 }
+
+/// What a plan holds is bounded where it is typed too: the server refuses the 101st activity of a year's
+/// plan, and the engine queued it anyway (and any number after it, offline), so the device kept a backlog
+/// the server would only refuse, change by change, behind her other changes (found by a read-only review;
+/// `limits.rs` says the engine tells her before anything is queued).
+#[tokio::test]
+async fn a_plan_full_of_activities_refuses_one_more_before_it_is_queued() {
+    use penggerak_types::pkb::{NewPkbItem, PkbItemKind};
+    use penggerak_types::{limits, Field, Reason};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    // The items of this year's plan (the plan her new activities go to).
+    let me = siti.store().profile().await.unwrap().id;
+    let year: i32 = siti.today().await.unwrap()[..4].parse().unwrap();
+    let plan = penggerak_types::pkb::plan_id(&me, year);
+    let items: Vec<penggerak_types::pkb::PkbItem> = siti.store().all(RecordKind::PkbItem).await.unwrap();
+    let had = items.iter().filter(|i| i.plan_id == plan).count();
+    let add = |n: usize| Action::AddPkbItem {
+        new: NewPkbItem {
+            id: String::new(),
+            kind: PkbItemKind::Lainnya,
+            title: format!("Kegiatan {n}"),
+            jp: 2,
+            target_date: None,
+            community_event_id: None,
+        },
+    };
+    for n in had..limits::PKB_ITEMS_PER_PLAN {
+        siti.act(add(n)).await.unwrap_or_else(|e| panic!("activity {n} of the plan: {e}"));
+    }
+    let waiting = siti.store().outbox_counts().await.unwrap();
+    let e = siti.act(add(limits::PKB_ITEMS_PER_PLAN)).await.unwrap_err().to_api_error();
+    assert_eq!(
+        e.reason,
+        Some(Reason::TooMany { field: Field::PkbItems, max: limits::PKB_ITEMS_PER_PLAN as u32 }),
+        "the plan is full: said before anything is queued ({e:?})"
+    );
+    assert_eq!(siti.store().outbox_counts().await.unwrap(), waiting, "nothing more was queued");
+}
