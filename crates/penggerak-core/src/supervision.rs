@@ -11,7 +11,7 @@ use penggerak_client::ClientError;
 use penggerak_types::api::{Role, StaffSummary, SupervisedSchool};
 use penggerak_types::ipc::{Fetched, SupervisorHome, SyncPhase};
 use penggerak_types::kinerja::PlanStatus;
-use penggerak_types::route;
+use penggerak_types::{route, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -91,7 +91,10 @@ impl Engine {
                 self.keep_data_use_or_warn().await;
                 Ok(kept)
             }
-            Err(CoreError::Client(e @ (ClientError::Offline { .. } | ClientError::Unavailable { .. }))) => {
+            // Not reached, or reached and unable to answer now (busy, its own failure, a proxy's "later"):
+            // the copy she has, marked as such. Not for a refusal (she is no longer allowed to see it) or
+            // a signed-out session.
+            Err(CoreError::Client(e)) if answers_later(&e) => {
                 // No connection, and the sync loop may not know yet (its last pass went well): woken, it
                 // finds out too, so the top bar does not say "Tersinkron" beside a page saying the server
                 // cannot be reached. Only then: a sync that goes well redraws this page, which would wake
@@ -130,5 +133,19 @@ impl Engine {
     /// One of her schools' staff, read-only (fetched now, or the last copy when offline).
     pub async fn supervised_staff(&self, npsn: &str) -> Result<Fetched<Vec<StaffSummary>>, CoreError> {
         self.fetched(&staff_key(npsn), route::SUPERVISION_SCHOOL_STAFF, &[npsn]).await
+    }
+}
+
+/// Whether `e` says the server cannot answer now, not that the answer is no: the kept copy stands in.
+fn answers_later(e: &ClientError) -> bool {
+    match e {
+        ClientError::Offline { .. }
+        | ClientError::Unavailable { .. }
+        | ClientError::Rejected { status: 408 | 429 } => true,
+        ClientError::Api(api) => matches!(
+            api.code,
+            ErrorCode::ServerBusy | ErrorCode::RateLimited | ErrorCode::RequestTimeout | ErrorCode::Internal
+        ),
+        _ => false,
     }
 }

@@ -413,3 +413,29 @@ async fn a_refused_text_is_not_opened_into_a_box_her_page_no_longer_shows() {
         "no draft behind a box that is not drawn"
     );
 }
+
+/// A pengawas's schools shown from the copy kept on her device whenever the server cannot answer now: a
+/// busy server (its own 503) showed only an error, though the copy was there (found by a read-only
+/// review); only a server not reached fell back to it.
+#[tokio::test]
+async fn a_busy_server_shows_the_pengawas_the_copy_she_has() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 19);
+    let dewi = device_as(&proxy, "dewi.kusumawardani@demo.penggerak.id").await;
+    let online = dewi.session.supervision().await.unwrap();
+    assert!(!online.offline);
+    for (status, body) in [
+        (503, r#"{"code":"server_busy","message":"Server sedang sibuk."}"#),
+        (429, "<html>Too many requests</html>"),
+        (500, r#"{"code":"internal","message":"Server gagal."}"#),
+    ] {
+        proxy.set_mode(ChaosMode::Answer { path: "/api/v1/supervision/schools", status, body });
+        let kept = dewi
+            .session
+            .supervision()
+            .await
+            .unwrap_or_else(|e| panic!("HTTP {status}: the copy she has, not an error: {e}"));
+        assert!(kept.offline, "HTTP {status}: marked as the copy kept from before");
+        assert_eq!((&kept.value, &kept.fetched_at), (&online.value, &online.fetched_at), "HTTP {status}");
+    }
+}
