@@ -281,6 +281,15 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
         tracing::warn!(family = row.family_id, "refresh token reused: session family revoked");
         return Err(session_expired());
     }
+    // A session rotating faster than any app does is a script (a refresh needs no access token, so neither
+    // the per-user share nor the day's change count bounds it): it wrote two rows a turn, kept for the
+    // refresh token's month so that a replay is still caught. It ends here instead, as a reuse would.
+    if rotated_too_fast(&mut tx, state, &row.family_id, now).await? {
+        revoke_family(&mut tx, &row.family_id).await?;
+        tx.commit().await?;
+        tracing::warn!(family = row.family_id, "session rotated faster than any app: revoked");
+        return Err(session_expired());
+    }
     let salt = new_salt();
     let spent = sqlx::query(
         "UPDATE refresh_tokens SET used_at = $1, successor_salt = $2 WHERE token_hash = $3 AND used_at IS NULL",
@@ -295,52 +304,36 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
     }
     let (access, refresh) = successor(refresh_token, &salt);
     let pair = store_pair(state, &mut tx, &row.family_id, row.created_at, access, refresh).await?;
-    prune_family(&mut tx, &row.family_id, refresh_token, &pair.access_token).await?;
     tx.commit().await?;
     Ok((pair, row.user_id))
 }
 
-/// Spent refresh tokens a session keeps: the newest one's successor may still be re-issued (a lost answer
-/// retried within the grace), and a replay of any kept one is recognised as a reuse that ends the session.
-const SPENT_REFRESH_KEPT: i64 = 8;
-/// Access tokens a session keeps: the newest, and the one before it, which requests already on their way
-/// when the client refreshed still carry.
-const ACCESS_KEPT: i64 = 2;
-
-/// Deletes a session's older tokens after a rotation, so a chain of refreshes keeps a few rows, not two per
-/// turn until they expire (a refresh needs no access token, so neither the per-user share of requests nor
-/// the day's change count bounds how often one account rotates). Only a script rotates more than once in a
-/// second, where "older" may pick among that second's tokens: the legitimate client rotates every quarter
-/// hour. A replayed token older than the kept ones is refused as unknown, no longer as a reuse.
-async fn prune_family(tx: &mut sqlx::AnyConnection, family: &str, spent: &str, access: &str) -> Result<()> {
-    // The token just spent and the access token just issued are kept by name: within one second, the order
-    // by time cannot tell them from the ones before.
-    sqlx::query(
-        "DELETE FROM refresh_tokens WHERE family_id = $1 AND used_at IS NOT NULL AND token_hash <> $2
-           AND token_hash NOT IN
-           (SELECT token_hash FROM refresh_tokens WHERE family_id = $1 AND used_at IS NOT NULL AND token_hash <> $2
-            ORDER BY used_at DESC, token_hash LIMIT $3)",
-    )
-    .bind(family)
-    .bind(token_hash(spent))
-    .bind(SPENT_REFRESH_KEPT - 1)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "DELETE FROM access_tokens WHERE family_id = $1 AND token_hash <> $2 AND token_hash NOT IN
-           (SELECT token_hash FROM access_tokens WHERE family_id = $1 AND token_hash <> $2
-            ORDER BY expires_at DESC, token_hash LIMIT $3)",
-    )
-    .bind(family)
-    .bind(token_hash(access))
-    .bind(ACCESS_KEPT - 1)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 /// The successor pair of `spent` again, if its refresh token is still unspent (its holder has not moved
 /// on: this is a retry, not a replay). `None`: the successor was used or is gone.
+/// Rotations a session may make within [`ROTATION_WINDOW_TTLS`] access-token lifetimes: an app rotates once
+/// per lifetime at most (when its access token has expired), so twice that is none of its doing.
+const ROTATIONS_PER_WINDOW: i64 = 16;
+const ROTATION_WINDOW_TTLS: i64 = 8;
+
+/// Whether `family` already rotated [`ROTATIONS_PER_WINDOW`] times in the last [`ROTATION_WINDOW_TTLS`]
+/// access-token lifetimes (each rotation leaves its spent refresh token, with when it was spent).
+async fn rotated_too_fast(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    family: &str,
+    now: i64,
+) -> Result<bool> {
+    let window = (state.config.access_ttl.as_secs() as i64).max(1).saturating_mul(ROTATION_WINDOW_TTLS);
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM refresh_tokens WHERE family_id = $1 AND used_at IS NOT NULL AND used_at > $2",
+    )
+    .bind(family)
+    .bind(now.saturating_sub(window))
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(n >= ROTATIONS_PER_WINDOW)
+}
+
 async fn reissue(
     tx: &mut sqlx::AnyConnection,
     family: &str,
