@@ -66,6 +66,10 @@ pub enum ClientError {
     /// The server answered something that is not the contract (wrong JSON, unexpected status).
     #[error("unexpected response from server: {0}")]
     Protocol(String),
+    /// The answer is not the API's: not its JSON, not its encoding, a status it never answers (another site
+    /// at the address, a network's sign-in page). Worded to her by its reason.
+    #[error("the answer is not the API's: {0}")]
+    NotTheApi(String),
     /// The server answered with a redirect (3xx other than 304), which is never followed.
     #[error("the server redirects (HTTP {status}) to {to}")]
     Redirected { status: u16, to: String },
@@ -106,9 +110,12 @@ impl ClientError {
                 };
                 ApiError::new(code, format!("{message} (HTTP {status})"))
             }
+            ClientError::Protocol(m) => {
+                ApiError::new(ErrorCode::Internal, format!("Jawaban server tidak dikenali: {m}"))
+            }
             // The reasons word these in the user's language; the library's words (a JSON parser's, the URL
             // parser's) stay in the message for the log.
-            ClientError::Protocol(m) => ApiError {
+            ClientError::NotTheApi(m) => ApiError {
                 message: format!("Jawaban server tidak dikenali: {m}"),
                 ..ApiError::refused(ErrorCode::Internal, Reason::AnswerNotUnderstood)
             },
@@ -371,7 +378,7 @@ impl ApiClient {
         let body = read_capped(resp).await?;
         self.meter.received(body.len() as u64);
         let coding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok());
-        let body = encoding::inflate(coding, body).map_err(ClientError::Protocol)?;
+        let body = encoding::inflate(coding, body).map_err(ClientError::NotTheApi)?;
         Ok(Answer { status, headers, body })
     }
 
@@ -744,7 +751,7 @@ fn device_from(headers: &HeaderMap) -> Option<String> {
 
 fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {
     if answer.status.is_success() {
-        serde_json::from_slice(&answer.body).map_err(|e| ClientError::Protocol(e.to_string()))
+        serde_json::from_slice(&answer.body).map_err(|e| ClientError::NotTheApi(e.to_string()))
     } else {
         Err(error_from(answer))
     }
@@ -756,7 +763,7 @@ fn error_from(answer: Answer) -> ClientError {
         Ok(e) => ClientError::Api(e),
         Err(_) if status.is_server_error() => ClientError::Unavailable { status: status.as_u16() },
         Err(_) if status.is_client_error() => ClientError::Rejected { status: status.as_u16() },
-        Err(_) => ClientError::Protocol(format!("HTTP {status} without an error body")),
+        Err(_) => ClientError::NotTheApi(format!("HTTP {status} without an error body")),
     }
 }
 

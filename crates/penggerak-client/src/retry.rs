@@ -69,6 +69,7 @@ pub fn may_retry(error: &ClientError, replay: Replay) -> bool {
         // changes: not "offline", nothing to wait out.
         ClientError::Rejected { .. }
         | ClientError::Protocol(_)
+        | ClientError::NotTheApi(_)
         | ClientError::Redirected { .. }
         | ClientError::BadUrl { .. }
         | ClientError::Untrusted { .. } => false,

@@ -83,9 +83,21 @@ async fn a_raw_body_larger_than_any_answer_is_refused_while_it_arrives() {
         matches!(&e, ClientError::Protocol(m) if m.contains("larger than")),
         "a body past the limit is refused as too large: {e:?}"
     );
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_the_apis_is_said_by_its_reason() {
+    // A network's sign-in page (or another site) where the server should be: HTML, not the API's JSON.
+    let (server, _) = raw_server(|| {
+        vec![b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 27\r\n\r\n<html>Masuk ke Wi-Fi</html>"
+            .to_vec()]
+    })
+    .await;
+    let e = ApiClient::new(&server).unwrap().health().await.unwrap_err();
+    assert!(matches!(&e, ClientError::NotTheApi(_)), "{e:?}");
     assert_eq!(
         e.to_api_error().reason,
         Some(penggerak_types::Reason::AnswerNotUnderstood),
-        "said by its reason"
+        "said by its reason, which the app words; the JSON parser's English stays in the log"
     );
 }

@@ -305,7 +305,9 @@ pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
             ErrorCode::Internal,
             format!("Server gagal memproses perubahan ini (HTTP {status})."),
         )),
-        e @ (ClientError::Protocol(_) | ClientError::Redirected { .. }) => Verdict::Failing(e.to_api_error()),
+        e @ (ClientError::Protocol(_) | ClientError::NotTheApi(_) | ClientError::Redirected { .. }) => {
+            Verdict::Failing(e.to_api_error())
+        }
         // An untrusted certificate is about the server, not this change: nothing was sent; the pass waits
         // (with the reason shown) until the certificate or the device's trust store is fixed.
         e @ (ClientError::Offline { .. } | ClientError::BadUrl { .. } | ClientError::Untrusted { .. }) => {

@@ -133,7 +133,7 @@ impl Engine {
                         Err(failed) => Err((pull_phase(&failed), failed)),
                     };
                 }
-                Ok(Push::Blocked(problem)) => break Err((SyncPhase::Offline, problem)),
+                Ok(Push::Blocked(problem)) => break Err((pull_phase(&problem), problem)),
                 Ok(Push::Done) => {
                     self.refresh_status(|s| s.phase = SyncPhase::Pulling).await;
                     break self.pull(&mut link).await.map_err(|p| (pull_phase(&p), p));
@@ -260,8 +260,8 @@ impl Engine {
     /// could not arrive whole makes the next ones smaller ([`crate::sync_state::PageSize`]).
     async fn pull(&self, link: &mut Link) -> Result<(), ApiError> {
         let store = self.store();
-        // Pages in a row that said "more" and brought nothing: a feed that does not end.
-        let mut empty = 0;
+        // Pages in a row that said "more" and brought nothing, and pages in all: a feed that does not end.
+        let (mut empty, mut pages) = (0, 0);
         loop {
             let (limit, patient) = {
                 let pages = self.sync_control().pages();
@@ -306,9 +306,10 @@ impl Engine {
                         return Ok(());
                     }
                     empty = if n == 0 { empty + 1 } else { 0 };
-                    if empty == limits::SYNC_EMPTY_PAGES {
-                        return Err(ClientError::Protocol(format!(
-                            "{empty} sync pages in a row said more and brought no record"
+                    pages += 1;
+                    if empty == limits::SYNC_EMPTY_PAGES || pages == limits::SYNC_PAGES_PER_PASS {
+                        return Err(ClientError::NotTheApi(format!(
+                            "{pages} sync pages in a pass, the last {empty} saying more and bringing no record"
                         ))
                         .to_api_error());
                     }
@@ -469,13 +470,14 @@ fn cut_short(e: &CoreError) -> bool {
     }
 }
 
-/// How a pass that ended in a failed pull is shown: "Luring" only when the server could not be reached; a
-/// server that answered wrongly (a redirect, a page that is not the API's, a certificate refused, its own
-/// failure) is an error the sync line words by its reason, not a network she should check.
+/// How a pass that ended on `problem` (a failed pull, or a change held back) is shown: "Luring" when the
+/// server could not be reached or asked for a moment (busy, a request not whole in time: a slow link's
+/// lot, tried again by itself); a server that answered wrongly (a redirect, a page that is not the API's,
+/// a certificate refused, an address unusable, its own failure) is an error the sync line words by its
+/// reason, not a network she should check.
 fn pull_phase(problem: &ApiError) -> SyncPhase {
-    if problem.code == ErrorCode::Offline {
-        SyncPhase::Offline
-    } else {
-        SyncPhase::Error
+    match problem.code {
+        ErrorCode::Offline | ErrorCode::ServerBusy | ErrorCode::RequestTimeout => SyncPhase::Offline,
+        _ => SyncPhase::Error,
     }
 }

@@ -108,6 +108,9 @@ pub const SYNC_PAGE_RECORDS_MAX: u32 = 1_000;
 /// (a feed never ending would hold the sync and spend data for ever; a working feed brings something with
 /// every page that is not its last).
 pub const SYNC_EMPTY_PAGES: u32 = 3;
+/// Sync pages one pass pulls at most before it ends as a server's failure: a country's whole public
+/// catalogue and a teacher's records are far fewer pages ([`SYNC_PAGE_RECORDS`] records each).
+pub const SYNC_PAGES_PER_PASS: u32 = 10_000;
 /// The records of one `/sync` page, serialised, stop growing past this many bytes (a page always holds at
 /// least one record, so one record's worst case, [`RECORD_BYTES`], bounds a page at this plus that).
 pub const SYNC_PAGE_BYTES: usize = 2 * 1024 * 1024;
