@@ -72,6 +72,9 @@ impl Saved {
     }
 }
 
+/// How many times a box was typed in, and its newest text.
+type Typing = (u64, String);
+
 /// The draft of one text box (or editor) under `key`.
 #[derive(Clone, Copy)]
 pub struct Draft {
@@ -82,7 +85,7 @@ pub struct Draft {
     queue: StoredValue<Rc<RefCell<DraftQueue>>, LocalStorage>,
     /// How many times the box was typed in, and its newest text: a change that sent its text settles
     /// knowing whether she went on typing meanwhile ([`PageDrafts::settle`]).
-    typing: StoredValue<(u64, String), LocalStorage>,
+    typing: StoredValue<Typing, LocalStorage>,
     pub state: RwSignal<DraftState>,
 }
 
@@ -186,8 +189,8 @@ pub struct PageDrafts {
     owner: StoredValue<Owner, LocalStorage>,
     made: StoredValue<std::collections::HashMap<String, Draft>, LocalStorage>,
     /// The drafts whose text the page's changes under way send ([`PageDrafts::sending`]), each with how
-    /// many times it had been typed in then.
-    sent: StoredValue<Vec<(Draft, u64)>, LocalStorage>,
+    /// many times it had been typed in then, and its text then.
+    sent: StoredValue<Vec<(Draft, Typing)>, LocalStorage>,
 }
 
 impl Default for PageDrafts {
@@ -226,22 +229,26 @@ impl PageDrafts {
     /// `drafts` are what the change being dispatched sends: their lines go back to the hint once the page's
     /// change is kept ([`PageDrafts::settle`]).
     pub fn sending(&self, drafts: &[Draft]) {
-        let typed: Vec<(Draft, u64)> =
-            drafts.iter().map(|d| (*d, d.typing.try_with_value(|t| t.0).unwrap_or(0))).collect();
+        let typed: Vec<(Draft, Typing)> =
+            drafts.iter().map(|d| (*d, d.typing.try_get_value().unwrap_or_default())).collect();
         self.sent.update_value(|v| v.extend(typed));
     }
 
     /// The page's change was kept (`kept`) or not: the lines of the drafts it sent go back to the hint, as
     /// they read before anything was typed (a draft line under sent text would say it was not); the other
     /// boxes' lines, and a failed change's, say what they said. A box typed in while the change was on its
-    /// way holds text the change did not carry, and the change forgot its draft on the device: that text
-    /// is kept again as its draft (the box may have been emptied of what was sent by then).
+    /// way may hold text the change did not carry, and the change forgot its draft on the device: that
+    /// text is kept again as its draft (the box may have been emptied of what was sent by then). Not when
+    /// it came back to what was sent, or to nothing: that would bring sent text back as a draft to send
+    /// again, or keep an empty one.
     pub fn settle(&self, kept: bool) {
         let sent = self.sent.try_update_value(std::mem::take).unwrap_or_default();
         if kept {
-            for (d, then) in sent {
+            for (d, (then, sent_text)) in sent {
                 match d.typing.try_get_value() {
-                    Some((now, text)) if now != then => d.typed(text),
+                    Some((now, text)) if now != then && text != sent_text && !text.trim().is_empty() => {
+                        d.typed(text)
+                    }
                     _ => {
                         let _ = d.state.try_set(DraftState::Clean);
                     }
