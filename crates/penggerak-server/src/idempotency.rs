@@ -77,7 +77,7 @@ fn is_mutating(method: &Method) -> bool {
 ///
 /// A keyed change's work runs in its own task: when the client goes away mid-request (a phone losing
 /// signal), hyper drops this future, and without the task the claim would stay unanswered and block every
-/// retry; the places it took in the in-flight limits go with it ([`crate::routes::Held`]). Only a keyed
+/// retry; the places it took in the in-flight limits go with it ([`crate::in_flight::Held`]). Only a keyed
 /// change: anything else runs in the request itself, so a client that hangs up ends its work.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let keyed = is_mutating(req.method())
@@ -96,7 +96,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     // Its places in the in-flight limits go with it: given back when the work ends, not when the client
     // leaves, or a client hanging up at once would have any number of changes at work.
     let mut req = req;
-    let held = crate::routes::Held::take(&mut req);
+    let held = crate::in_flight::Held::take(&mut req);
     let work = tokio::spawn(async move {
         let _held = held;
         match run(state, req, next).await {

@@ -19,6 +19,7 @@ pub mod domain;
 pub mod error;
 pub mod files;
 pub mod idempotency;
+pub mod in_flight;
 pub mod limits;
 pub mod metrics;
 pub mod people;
@@ -222,11 +223,11 @@ pub struct AppState {
     /// The in-flight slots of every route together ([`Transport::max_in_flight`]).
     pub slots: Arc<tokio::sync::Semaphore>,
     /// Requests in flight per client ([`Transport::max_in_flight_per_client`]).
-    pub in_flight: Arc<routes::InFlight>,
+    pub in_flight: Arc<in_flight::InFlight>,
     /// Requests in flight per user ([`Transport::max_in_flight_per_user`]).
-    pub users_in_flight: Arc<routes::UsersInFlight>,
+    pub users_in_flight: Arc<in_flight::UsersInFlight>,
     /// Uploads being received per user ([`idempotency::UPLOADS_PER_USER`]).
-    pub uploads: Arc<routes::Shares<String>>,
+    pub uploads: Arc<in_flight::Shares<String>>,
 }
 
 impl AppState {
