@@ -308,11 +308,10 @@ pub async fn rotate(state: &AppState, refresh_token: &str) -> Result<(TokenPair,
     Ok((pair, row.user_id))
 }
 
-/// The successor pair of `spent` again, if its refresh token is still unspent (its holder has not moved
-/// on: this is a retry, not a replay). `None`: the successor was used or is gone.
 /// Rotations a session may make within [`ROTATION_WINDOW_TTLS`] access-token lifetimes: an app rotates once
 /// per lifetime at most (when its access token has expired), so twice that is none of its doing.
 const ROTATIONS_PER_WINDOW: i64 = 16;
+/// The window [`ROTATIONS_PER_WINDOW`] are counted in, in access-token lifetimes (2 hours by default).
 const ROTATION_WINDOW_TTLS: i64 = 8;
 
 /// Whether `family` already rotated [`ROTATIONS_PER_WINDOW`] times in the last [`ROTATION_WINDOW_TTLS`]
@@ -334,6 +333,8 @@ async fn rotated_too_fast(
     Ok(n >= ROTATIONS_PER_WINDOW)
 }
 
+/// The successor pair of `spent` again, if its refresh token is still unspent (its holder has not moved
+/// on: this is a retry, not a replay). `None`: the successor was used or is gone.
 async fn reissue(
     tx: &mut sqlx::AnyConnection,
     family: &str,
