@@ -114,7 +114,9 @@ impl Engine {
                     .await;
                 return Ok(self.sync_control().status.borrow().clone());
             }
-            Err(e) => return Err(e),
+            // The keychain or the store failed before anything was sent: said on the sync line, which
+            // would otherwise keep the last pass's "Tersinkron" while nothing syncs.
+            Err(e) => return Err(self.failed(e).await),
         };
         self.refresh_status(|s| {
             (s.phase, s.received, s.expected, s.message, s.problem) = (SyncPhase::Pushing, 0, 0, None, None);

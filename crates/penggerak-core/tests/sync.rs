@@ -860,3 +860,41 @@ async fn a_feed_that_says_more_and_sends_nothing_ends_the_pull() {
         "and the sync line says so: {s:?}"
     );
 }
+
+/// A keychain that fails once she is signed in (locked, its service gone).
+#[derive(Default)]
+struct Locking(MemoryStore, std::sync::atomic::AtomicBool);
+
+impl penggerak_core::TokenStore for Locking {
+    fn load(&self) -> Result<Option<penggerak_core::StoredTokens>, penggerak_core::CoreError> {
+        if self.1.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(penggerak_core::CoreError::Keyring("the keychain is locked".into()));
+        }
+        self.0.load()
+    }
+    fn save(&self, tokens: &penggerak_core::StoredTokens) -> Result<(), penggerak_core::CoreError> {
+        self.0.save(tokens)
+    }
+    fn clear(&self) -> Result<(), penggerak_core::CoreError> {
+        self.0.clear()
+    }
+}
+
+/// A pass that cannot read the keychain says so on the sync line: it returned the error to no one (the
+/// sync buttons ignore their result) and the top bar kept "Tersinkron pukul …" while nothing synced
+/// (found by a read-only review).
+#[tokio::test]
+async fn a_keychain_that_fails_is_said_on_the_sync_line() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(Locking::default());
+    let mut session = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    session.set_request_timeout(Duration::from_secs(3));
+    sign_in(&session, &server.base_url(), SITI).await;
+    assert_eq!(session.sync_now().await.unwrap().phase, SyncPhase::Idle, "a first pass goes through");
+    tokens.1.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(session.sync_now().await.is_err(), "the pass cannot run");
+    let s = session.sync_status().borrow().clone();
+    assert_eq!(s.phase, SyncPhase::Error, "the sync line says it did not run: {s:?}");
+    assert_eq!(s.problem.map(|p| p.code), Some(penggerak_types::ErrorCode::Keyring), "and why");
+}
