@@ -6,7 +6,8 @@
 //! queued), each user's share of them ([`crate::Transport::max_in_flight_per_user`]), tracing,
 //! compression, `{code, message}` for any error answer a layer or axum made without one, the global body
 //! maximum (a `Content-Length` over it is refused before a byte is read), the body idle timeout, then per
-//! route: the JSON body limit, the route's deadline (`408 request_timeout`), and the idempotency layer.
+//! route: the JSON body limit, the route's deadline (`408 request_timeout`), the idempotency layer, and a
+//! handler's panic answered `500 internal`.
 
 mod auth;
 mod communities;
@@ -39,8 +40,12 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 pub use json::{ApiJson, ApiPath, ApiQuery};
 
 pub fn router(state: AppState) -> Router {
-    let transport = state.config.transport.clone();
-    let api = Router::new()
+    router_over(routes(), state)
+}
+
+/// Every route of the API, without the layers.
+fn routes() -> Router<AppState> {
+    Router::new()
         .route(route::HEALTH, get(health))
         .route(route::HEALTH_LIVE, get(live))
         .route(route::HEALTH_READY, get(ready))
@@ -62,6 +67,16 @@ pub fn router(state: AppState) -> Router {
         .merge(materials::router())
         .merge(school::router())
         .merge(updates::router())
+}
+
+/// `routes` under the layers every request passes (see the module's documentation).
+fn router_over(routes: Router<AppState>, state: AppState) -> Router {
+    let transport = state.config.transport.clone();
+    let api = routes
+        // A bug that panics in a handler is answered `500 internal` (and logged with what it said),
+        // never a connection closed with no answer: the client counts a 500 towards giving the change
+        // up, and the idempotency layer above releases the key for the retry.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(from_fn_with_state(state.clone(), crate::idempotency::guard))
         .layer(from_fn_with_state(transport.clone(), deadline))
         .layer(DefaultBodyLimit::max(transport.max_json_body));
@@ -180,6 +195,17 @@ async fn user_share(State(state): State<AppState>, mut req: Request, next: Next)
     };
     req.extensions_mut().insert(crate::auth::Resolved(user));
     next.run(req).await
+}
+
+/// The answer to a handler's panic: logged as an error with its message, answered as any internal error.
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let said = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = %said, "a handler panicked");
+    ServerError::new(ErrorCode::Internal, message_for(ErrorCode::Internal)).into_response()
 }
 
 /// `GET /health/live` answered before the in-flight limits: it says the process runs, which it does however
@@ -342,4 +368,47 @@ async fn not_found() -> ServerError {
 
 async fn method_not_allowed() -> ServerError {
     ServerError::new(ErrorCode::BadRequest, "Metode HTTP ini tidak didukung untuk alamat ini.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Db};
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    /// A handler that panics (a bug) must still answer: a connection closed with no answer is a lost
+    /// answer to the client, which would wait for it as for a bad link; a 500 in the API's shape is
+    /// counted and given up after its bound. Its places in the in-flight limits are given back.
+    #[tokio::test]
+    async fn a_handler_that_panics_is_answered_500_in_the_apis_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_file(&dir.path().join("panics.sqlite")).await.unwrap();
+        let state = AppState::new(db, Config::default());
+        let slots = state.slots.available_permits();
+        async fn bug() -> &'static str {
+            panic!("a bug in a handler")
+        }
+        let boom = Router::new().route("/api/v1/boom", get(bug).post(bug));
+        let app = router_over(boom, state.clone());
+        for method in ["GET", "POST"] {
+            let request = Request::builder()
+                .method(method)
+                .uri("/api/v1/boom")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let resp = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(
+                resp.status(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{method}: a 500, not a dropped answer"
+            );
+            let body = axum::body::to_bytes(resp.into_body(), 64 * 1024).await.unwrap();
+            let error: ApiError = serde_json::from_slice(&body).expect("the API's {code, message}");
+            assert_eq!(error.code, ErrorCode::Internal, "{method}: {error:?}");
+            assert!(!error.message.contains("a bug"), "the panic's words stay in the log: {error:?}");
+        }
+        assert_eq!(state.slots.available_permits(), slots, "the in-flight slots are given back");
+    }
 }
