@@ -263,11 +263,12 @@ pub(crate) enum Verdict {
     /// Refused for good (a 4xx other than 408/429, with our `{code, message}` or without): a notice
     /// keeps it; later changes to the same records are held back with it.
     Refused(ApiError),
-    /// Not the change's fault (offline before or after sending, 429, `server_busy`): it waits, nothing is counted, and
+    /// Not the change's fault (offline before sending, 429, `server_busy`): it waits, nothing is counted, and
     /// nothing behind it overtakes it. `note` is kept on the entry, `problem` says why on the sync line.
     Wait { note: String, problem: ApiError },
     /// The server answered but failed this change (5xx, `internal`, `in_progress`, 408 or
-    /// `request_timeout`, an answer that is not the contract): an attempt, counted only if the server answers a pull.
+    /// `request_timeout`, an answer that is not the contract, no answer at all after sending): an attempt,
+    /// counted only if the server answers a pull.
     Failing(ApiError),
     /// Not about this change: the session (sign in again) or the device (storage) — the pass stops.
     Stop(CoreError),
@@ -308,6 +309,11 @@ pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
         e @ (ClientError::Protocol(_) | ClientError::NotTheApi(_) | ClientError::Redirected { .. }) => {
             Verdict::Failing(e.to_api_error())
         }
+        // Sent, and its answer never came (the connection cut or timed out after the client's own retries):
+        // the link, or a server that dies on this very change, or a middlebox that resets it every time.
+        // Counted only when the server answers the pull right after (as any failing change), so a link
+        // that is simply down never counts, and a change no answer ever comes for ends as a notice.
+        e @ ClientError::Offline { request_sent: true, .. } => Verdict::Failing(e.to_api_error()),
         // An untrusted certificate is about the server, not this change: nothing was sent; the pass waits
         // (with the reason shown) until the certificate or the device's trust store is fixed.
         e @ (ClientError::Offline { .. } | ClientError::BadUrl { .. } | ClientError::Untrusted { .. }) => {
@@ -810,9 +816,9 @@ mod tests {
                 "wait",
             ),
             (
-                "offline after sending (the answer lost)",
+                "offline after sending (the answer lost), counted if the server answers the pull",
                 client(ClientError::Offline { message: "reset".into(), request_sent: true }),
-                "wait",
+                "failing",
             ),
             (
                 "the server's certificate not trusted (nothing sent; not this change's fault)",

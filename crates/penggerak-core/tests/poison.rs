@@ -169,6 +169,59 @@ async fn a_change_the_server_keeps_failing_is_given_up_after_the_bound_and_later
     assert_eq!(proxy.answered() - answered_before, tries, "a refused change is not retried");
 }
 
+/// A change whose answer never comes (the server dies on it, or something on the way resets it, every time)
+/// while the rest of the server answers: an attempt each pass the server answered the pull, so it is given
+/// up after the bound like a change the server fails with a 500, not waited for for ever with every change
+/// behind it.
+#[tokio::test]
+async fn a_change_whose_answer_never_comes_is_given_up_after_the_bound() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 15);
+    let (d, _item, route) = with_an_edit_waiting(&proxy).await;
+    let store = d.session.store();
+    d.session.change(&changes::join_community(store, &d.me, "kom-05").await.unwrap()).await.unwrap();
+
+    proxy.set_mode(ChaosMode::Cut { path: route });
+    for n in 1..MAX_ATTEMPTS {
+        let s = d.session.sync_now().await.unwrap();
+        assert_eq!((s.waiting, s.notices), (2, 0), "still tried, in order, on pass {n}: {s:?}");
+        assert_eq!(
+            store.outbox().await.unwrap()[0].attempts,
+            n,
+            "a pass whose pull the server answered counts the cut change once"
+        );
+        assert_eq!(
+            (s.phase, s.problem.and_then(|p| p.reason)),
+            (SyncPhase::Error, Some(Reason::FailingAgain { attempts: n as u32, max: MAX_ATTEMPTS as u32 })),
+            "the sync line says it failed and will be sent again"
+        );
+    }
+    let s = d.session.sync_now().await.unwrap();
+    assert_eq!((s.phase, s.waiting, s.notices), (SyncPhase::Idle, 0, 1), "given up after the bound: {s:?}");
+    let notices = store.notices().await.unwrap();
+    assert!(
+        notices[0].body.as_deref().is_some_and(|b| b.contains(REFLECTION)),
+        "what she wrote is kept: {notices:?}"
+    );
+    assert_eq!(
+        d.session.refused().await.unwrap()[0].reason.reason,
+        Some(Reason::GivenUp { attempts: MAX_ATTEMPTS as u32 }),
+        "why, as data"
+    );
+    assert!(member_on_server(&server, "kom-05").await, "the change behind it reached the server");
+
+    // Cut while the whole server cannot be reached either: not counted (the pull says it is the network).
+    let (d, _item, route) = with_an_edit_waiting(&proxy).await;
+    proxy.set_mode(ChaosMode::Cut { path: "/" });
+    for _ in 0..MAX_ATTEMPTS + 1 {
+        assert_ne!(d.session.sync_now().await.unwrap().phase, SyncPhase::Idle);
+    }
+    let waiting = d.session.store().outbox().await.unwrap();
+    assert!(waiting.iter().all(|p| p.attempts == 0), "cut everywhere is no attempt: {waiting:?}");
+    assert!(d.session.store().notices().await.unwrap().is_empty(), "and nothing given up");
+    let _ = route;
+}
+
 #[tokio::test]
 async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     let server = TestServer::start();

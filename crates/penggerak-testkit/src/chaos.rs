@@ -3,7 +3,8 @@
 //! its signal), or misbehave like a bad mobile link — added latency, throttled bandwidth, connections reset
 //! in the middle of a response, and connections that hang. Faults are drawn from a seeded generator, so a
 //! failing run can be replayed. [`Mode::Answer`] puts a misbehaving proxy in the way instead: requests to
-//! one path get a canned answer (an HTML 413, a bare 500) while every other request reaches the server.
+//! one path get a canned answer (an HTML 413, a bare 500) while every other request reaches the server;
+//! [`Mode::Cut`] reads such a request and closes its connection without an answer.
 
 use rand::{Rng, SeedableRng};
 use std::net::SocketAddr;
@@ -31,6 +32,9 @@ pub enum Mode {
     /// One request per connection (it answers `Connection: close`), so each request is seen on its own; the
     /// request lines are kept (see [`ChaosProxy::requests`]).
     Answer { path: &'static str, status: u16, body: &'static str },
+    /// As [`Mode::Answer`], but a request whose target starts with `path` is read whole and its connection
+    /// closed with no answer at all: a server that dies on that request, or a middlebox that resets it.
+    Cut { path: &'static str },
 }
 
 /// The longest request head [`Mode::Answer`] reads; a longer one is cut.
@@ -129,7 +133,7 @@ impl ChaosProxy {
         self.shared.connections.load(Ordering::SeqCst)
     }
 
-    /// Requests [`Mode::Answer`] answered itself so far.
+    /// Requests [`Mode::Answer`] answered (or [`Mode::Cut`] cut) itself so far.
     pub fn answered(&self) -> usize {
         self.shared.answered.load(Ordering::SeqCst)
     }
@@ -172,6 +176,14 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
             let _ = tokio::time::timeout(
                 Duration::from_secs(30),
                 answer_or_forward(inbound, upstream, &state, (path, status, body)),
+            )
+            .await;
+            return;
+        }
+        Mode::Cut { path } => {
+            let _ = tokio::time::timeout(
+                Duration::from_secs(30),
+                answer_or_forward(inbound, upstream, &state, (path, NO_ANSWER, "")),
             )
             .await;
             return;
@@ -259,8 +271,12 @@ async fn handle(mut inbound: TcpStream, upstream: SocketAddr, state: Arc<Shared>
     }
 }
 
-/// [`Mode::Answer`]: reads one request head; answers it here when its target starts with `path`, else
-/// forwards it (asking the server to close after answering) and relays until either side closes.
+/// The `status` for [`answer_or_forward`] that closes the connection without an answer ([`Mode::Cut`]).
+const NO_ANSWER: u16 = 0;
+
+/// [`Mode::Answer`] and [`Mode::Cut`]: reads one request head; answers it here when its target starts with
+/// `path` (or, with [`NO_ANSWER`], closes it once read), else forwards it (asking the server to close after
+/// answering) and relays until either side closes.
 async fn answer_or_forward(
     mut inbound: TcpStream,
     upstream: SocketAddr,
@@ -309,11 +325,15 @@ async fn answer_or_forward(
                 Ok(n) => have += n,
             }
         }
+        state.answered.fetch_add(1, Ordering::SeqCst);
+        if status == NO_ANSWER {
+            let _ = inbound.shutdown().await;
+            return;
+        }
         let answer = format!(
             "HTTP/1.1 {status} Proxy\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
             body.len()
         );
-        state.answered.fetch_add(1, Ordering::SeqCst);
         let _ = inbound.write_all(answer.as_bytes()).await;
         let _ = inbound.shutdown().await;
         return;

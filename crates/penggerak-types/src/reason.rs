@@ -193,12 +193,13 @@ pub enum Reason {
     NoRoom { needed: u64, free: u64, kept: u64 },
     /// Downloads wait for Wi-Fi (the user's setting) and the device is on `connection`.
     WaitsForWifi { connection: crate::net::Connection },
-    /// The server kept failing this change `attempts` times, so the device stopped sending it (the rest
-    /// went on); its content is kept.
+    /// This change failed `attempts` times (the server failed it, or no answer came after it was sent),
+    /// so the device stopped sending it (the rest went on); its content is kept.
     GivenUp { attempts: u32 },
     /// Not sent: an earlier change to the same data was refused; its content is kept.
     HeldBack,
-    /// The server failed a change `attempts` times of the `max` it is given; it is sent again later.
+    /// A change failed `attempts` times of the `max` it is given (the server failed it, or no answer came
+    /// after it was sent); it is sent again later.
     FailingAgain { attempts: u32, max: u32 },
     /// A draft of other text is in the editor this change's text would go back to.
     DraftInTheWay,
@@ -546,12 +547,14 @@ impl fmt::Display for Reason {
             ),
             Reason::GivenUp { attempts } => write!(
                 f,
-                "Server gagal memproses perubahan ini {attempts} kali, jadi perubahan ini dihentikan agar \
-                 perubahan lain tetap terkirim. Isinya tetap tersimpan di sini."
+                "Perubahan ini {attempts} kali gagal terkirim (server gagal memprosesnya atau koneksi putus \
+                 sebelum jawabannya tiba), jadi perubahan ini dihentikan agar perubahan lain tetap terkirim. \
+                 Isinya tetap tersimpan di sini."
             ),
             Reason::FailingAgain { attempts, max } => write!(
                 f,
-                "Server gagal memproses sebuah perubahan ({attempts} dari {max} kali); perubahan itu dikirim lagi nanti."
+                "Sebuah perubahan gagal terkirim ({attempts} dari {max} kali: server gagal memprosesnya atau \
+                 koneksi putus sebelum jawabannya tiba); perubahan itu dikirim lagi nanti."
             ),
             Reason::DraftInTheWay => f.write_str(
                 "Ada draf lain di tempat teks ini akan dibuka. Simpan draf itu dulu, lalu buka lagi.",

@@ -140,11 +140,14 @@ mod tests {
             Some(ApiError::refused(ErrorCode::Internal, Reason::FailingAgain { attempts: 2, max: 8 }));
         assert_eq!(
             sync_problem(EN, &s).as_deref(),
-            Some("The server failed one of your changes (2 of 8 tries); it will be sent again.")
+            Some(
+                "One of your changes did not get through (2 of 8 tries: the server failed it or the \
+                 connection dropped before its answer came); it will be sent again."
+            )
         );
         assert!(sync_problem(ID, &s)
             .unwrap()
-            .starts_with("Server gagal memproses salah satu perubahan Anda (2 dari 8"));
+            .starts_with("Salah satu perubahan Anda gagal terkirim (2 dari 8"));
         s.phase = SyncPhase::Idle;
         assert_eq!(sync_problem(EN, &s), None, "a sync that went through has no problem to show");
         s.phase = SyncPhase::Offline;
