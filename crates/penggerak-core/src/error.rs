@@ -22,10 +22,13 @@ pub enum CoreError {
     /// Something the user asked for is not on the device (Bahasa Indonesia, for people).
     #[error("missing: {0}")]
     Missing(String),
-    /// A download could not be used (another version on the server, or not what the catalogue says it
-    /// is) and was thrown away (Bahasa Indonesia, for people).
-    #[error("download not usable: {0}")]
-    Download(String),
+    /// A download could not be used and was thrown away: why (another version on the server, damaged on
+    /// the way), and what it was (for the log).
+    #[error("download not usable: {1}")]
+    Download(Reason, String),
+    /// The device's storage is full: a file could not be written (what, for the log).
+    #[error("device full: {0}")]
+    DeviceFull(String),
     /// Sign-out would lose changes the server has not confirmed; the user must confirm.
     #[error("{0} changes still waiting to sync")]
     ChangesWaiting(u32),
@@ -58,8 +61,15 @@ impl CoreError {
             CoreError::NotSignedIn => ApiError::new(ErrorCode::NotSignedIn, "Silakan masuk terlebih dahulu."),
             CoreError::Refused(r) => ApiError::refused(ErrorCode::Validation, r.clone()),
             CoreError::Invalid(m) => ApiError::new(ErrorCode::Validation, m.clone()),
-            CoreError::Missing(m) => ApiError::new(ErrorCode::NotFound, m.clone()),
-            CoreError::Download(m) => ApiError::new(ErrorCode::Conflict, m.clone()),
+            CoreError::Missing(m) => {
+                ApiError { message: m.clone(), ..ApiError::refused(ErrorCode::NotFound, Reason::NotOnDevice) }
+            }
+            CoreError::Download(reason, m) => {
+                ApiError { message: m.clone(), ..ApiError::refused(ErrorCode::Conflict, reason.clone()) }
+            }
+            CoreError::DeviceFull(m) => {
+                ApiError { message: m.clone(), ..ApiError::refused(ErrorCode::Storage, Reason::DeviceFull) }
+            }
             CoreError::ChangesWaiting(n) => {
                 ApiError::refused(ErrorCode::ChangesWaiting, Reason::ChangesWaiting { count: *n })
             }

@@ -20,7 +20,7 @@ use crate::{CoreError, Engine, LocalStore};
 use penggerak_client::{ClientError, ContentAnswer, FilePart};
 use penggerak_types::ipc::{Connection, MaterialItem, MaterialReader, MaterialsView, Saved, SavedFile};
 use penggerak_types::material::{Material, MaterialContent, MaterialFile};
-use penggerak_types::RecordKind;
+use penggerak_types::{limits, Reason, RecordKind};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -59,11 +59,7 @@ fn file_len(path: &Path) -> u64 {
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> CoreError {
     if e.kind() == std::io::ErrorKind::StorageFull {
-        return CoreError::Storage(
-            "Ruang penyimpanan perangkat penuh. Kosongkan sebagian ruang, lalu simpan lagi; yang sudah \
-             terunduh tidak hilang."
-                .into(),
-        );
+        return CoreError::DeviceFull(format!("{what} {}: {e}", path.display()));
     }
     CoreError::Storage(format!("{what} {}: {e}", path.display()))
 }
@@ -78,8 +74,8 @@ fn append_part(part: &Path, from: u64, bytes: &[u8]) -> Result<(), CoreError> {
     out.write_all(bytes).and_then(|()| out.sync_data()).map_err(|e| io("writing", part, e))
 }
 
-fn not_usable(message: String) -> CoreError {
-    CoreError::Download(message)
+fn not_usable(reason: Reason, message: String) -> CoreError {
+    CoreError::Download(reason, message)
 }
 
 impl LocalStore {
@@ -134,7 +130,7 @@ impl Engine {
 
     /// Refuses a download of `needed` bytes that would leave less than [`limits::FREE_SPACE_KEPT`] free.
     fn room_for(&self, needed: u64) -> Result<(), CoreError> {
-        let kept = penggerak_types::limits::FREE_SPACE_KEPT;
+        let kept = limits::FREE_SPACE_KEPT;
         match self.free_bytes() {
             Some(free) if free < needed.saturating_add(kept) => {
                 Err(CoreError::Refused(penggerak_types::Reason::NoRoom { needed, free, kept }))
@@ -167,14 +163,22 @@ impl Engine {
             (true, false) => Saved::Outdated,
             (false, _) => Saved::No,
         };
-        let later: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT reason FROM download_later WHERE id = ?")
+        let later: Option<(Option<String>, i64)> =
+            sqlx::query_as("SELECT reason, failures FROM download_later WHERE id = ?")
                 .bind(&m.id)
                 .fetch_optional(self.store().pool())
                 .await?;
         let later_failed =
-            later.as_ref().and_then(|(r,)| r.as_deref()).and_then(|r| serde_json::from_str(r).ok());
-        Ok(MaterialItem { material: m, saved, saved_bytes, later: later.is_some(), later_failed })
+            later.as_ref().and_then(|(r, _)| r.as_deref()).and_then(|r| serde_json::from_str(r).ok());
+        let later_failures = later.as_ref().map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(u32::MAX));
+        Ok(MaterialItem {
+            material: m,
+            saved,
+            saved_bytes,
+            later: later.is_some(),
+            later_failed,
+            later_failures,
+        })
     }
 
     /// The catalogue's entry for `id`, else the one saved with the material (a saved material stays
@@ -300,13 +304,18 @@ impl Engine {
 
     /// Fetches the materials marked "Unduh nanti", oldest mark first, if the connection is not metered
     /// (an unknown one counts as metered); returns how many were saved. A material that cannot be saved
-    /// keeps its mark with the reason, for its page, and the rest are still tried; one the catalogue no
-    /// longer lists loses its mark. Started by the sync loop after each good sync; one pass at a time.
+    /// keeps its mark with the error it ended on, for its page, and the rest are still tried; after
+    /// [`limits::LATER_DOWNLOAD_TRIES`] such failures in a row it is no longer tried (saving it by hand
+    /// still can). One the catalogue no longer lists loses its mark. A connection cut or too slow for one
+    /// goes on to the next; no connection at all, or a session ended, stops the pass, counting nothing.
+    /// Started by the sync loop after each good sync; one pass at a time.
     pub async fn fetch_later(&self) -> Result<usize, CoreError> {
         let Ok(_one_pass) = self.later_running.try_lock() else { return Ok(0) };
-        let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM download_later ORDER BY asked_at, id")
-            .fetch_all(self.store().pool())
-            .await?;
+        let ids: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM download_later WHERE failures < ? ORDER BY asked_at, id")
+                .bind(i64::from(limits::LATER_DOWNLOAD_TRIES))
+                .fetch_all(self.store().pool())
+                .await?;
         if ids.is_empty() || self.connection().await != Connection::Unmetered {
             return Ok(0);
         }
@@ -322,17 +331,23 @@ impl Engine {
                 }
                 Err(
                     e @ (CoreError::NotSignedIn
-                    | CoreError::Client(penggerak_client::ClientError::Offline { .. })),
+                    | CoreError::Client(ClientError::Offline { request_sent: false, .. })),
                 ) => {
                     // Not this material's fault: the next sync tries again.
                     tracing::info!(material = %id, error = %e, "fetching later stopped");
                     break;
                 }
+                Err(e @ CoreError::Client(ClientError::Offline { request_sent: true, .. })) => {
+                    // Cut, or too slow for its parts: what arrived is kept and resumed next time; the
+                    // ones after it are not held up by it.
+                    tracing::info!(material = %id, error = %e, "fetching later cut short; on to the next");
+                }
                 Err(e) => {
-                    let reason = e.to_api_error().reason;
                     tracing::warn!(material = %id, error = %e, "a material marked to fetch later could not be saved");
-                    sqlx::query("UPDATE download_later SET reason = ? WHERE id = ?")
-                        .bind(reason.map(|r| serde_json::to_string(&r).unwrap_or_default()))
+                    let failed = serde_json::to_string(&e.to_api_error())
+                        .map_err(|e| CoreError::Storage(e.to_string()))?;
+                    sqlx::query("UPDATE download_later SET reason = ?, failures = failures + 1 WHERE id = ?")
+                        .bind(failed)
                         .bind(&id)
                         .execute(self.store().pool())
                         .await?;
@@ -510,10 +525,10 @@ impl Engine {
                         // The catalogue on the device is behind the server: a sync brings the new entry.
                         let _ = std::fs::remove_file(&part);
                         self.wake_sync();
-                        return Err(not_usable(format!(
-                        "Berkas {} baru saja diperbarui di server. Tunggu sinkronisasi selesai, lalu simpan lagi.",
-                        f.name
-                    )));
+                        return Err(not_usable(
+                            Reason::FileChanged,
+                            format!("file {} changed on the server", f.name),
+                        ));
                     }
                     // A part that did not arrive in time: the link is slow, so ask for less at a time.
                     Err(CoreError::Client(ClientError::Offline { request_sent: true, .. }))
@@ -566,10 +581,7 @@ impl Engine {
                     }
                     continue;
                 }
-                return Err(not_usable(format!(
-                    "Berkas {} rusak saat diunduh dan sudah dibuang. Simpan lagi untuk mengunduhnya ulang.",
-                    f.name
-                )));
+                return Err(not_usable(Reason::FileDamaged, format!("file {} arrived damaged", f.name)));
             }
             let target = file_path(self.materials_root(), &m.id, f);
             std::fs::rename(&part, &target).map_err(|e| io("moving into place", &target, e))?;
@@ -585,10 +597,10 @@ impl Engine {
             .await?;
             return Ok(());
         }
-        Err(not_usable(format!(
-            "Berkas {} rusak saat diunduh dan sudah dibuang. Simpan lagi untuk mengunduhnya ulang.",
-            f.name
-        )))
+        Err(not_usable(
+            Reason::FileDamaged,
+            format!("file {} arrived damaged again after its damaging peers were dropped", f.name),
+        ))
     }
 
     /// Removes every saved material from the device: their texts, their search rows, and the whole

@@ -167,7 +167,7 @@ async fn a_material_not_in_the_catalogue_is_a_clear_error_and_saving_needs_the_n
     session.sync_now().await.unwrap();
     let e = session.material("materi-tidak-ada").await.unwrap_err().to_api_error();
     assert_eq!(e.code, penggerak_types::ErrorCode::NotFound, "{e:?}");
-    assert!(e.message.contains("Sinkronkan"), "it says what to do: {}", e.message);
+    assert_eq!(e.reason, Some(penggerak_types::Reason::NotOnDevice), "why, as data the UI words: {e:?}");
 
     server.stop();
     let e = session.save_material("materi-02").await.unwrap_err().to_api_error();
@@ -218,7 +218,7 @@ async fn a_file_replaced_on_the_server_mid_download_is_never_spliced_and_saves_a
     let e = session.save_material(BIG).await.unwrap_err().to_api_error();
     let spent = proxy.bytes().0 - down_before;
     assert_eq!(e.code, penggerak_types::ErrorCode::Conflict, "{e:?}");
-    assert!(e.message.contains("diperbarui di server"), "it says what happened: {}", e.message);
+    assert_eq!(e.reason, Some(penggerak_types::Reason::FileChanged), "why, as data the UI words: {e:?}");
     assert!(
         spent < new_pdf.len() as u64 + 64 * 1024,
         "the new file was fetched once, not in a loop: {spent} B"
@@ -390,7 +390,10 @@ async fn download_later_waits_for_a_connection_that_is_not_metered() {
     let r = session.material(BIG).await.unwrap();
     assert!(r.item.later, "still marked");
     assert!(
-        matches!(r.item.later_failed, Some(penggerak_types::Reason::NoRoom { .. })),
+        matches!(
+            r.item.later_failed.as_ref().and_then(|e| e.reason.as_ref()),
+            Some(penggerak_types::Reason::NoRoom { .. })
+        ),
         "and why: {:?}",
         r.item
     );
@@ -399,6 +402,64 @@ async fn download_later_waits_for_a_connection_that_is_not_metered() {
     // Unmarking takes a mark away.
     session.download_later("materi-03", true).await.unwrap();
     assert!(!session.download_later("materi-03", false).await.unwrap().item.later);
+}
+
+/// "Unduh nanti" for a material that cannot be fetched (here a school network's filter answers its files
+/// with an HTML 403: no rule, no reason): her page says why with the error's code, a material marked after
+/// it is still fetched, and after `LATER_DOWNLOAD_TRIES` syncs in a row it is no longer tried (it stays
+/// marked, with why); saving it by hand still can. A cut connection counts no try and holds no other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_later_download_that_keeps_failing_says_why_and_stops_after_its_tries() {
+    use penggerak_types::ipc::Connection;
+    use penggerak_types::limits::LATER_DOWNLOAD_TRIES;
+    let (_server, proxy, _dir, network, session) = siti_on_a_network(6).await;
+    network.set(Connection::Unmetered);
+    session.download_later("materi-02", true).await.unwrap();
+    session.download_later("materi-03", true).await.unwrap();
+
+    // Cut with no answer: not a try that failed, and the one after it is fetched.
+    proxy.set_mode(ChaosMode::Cut { path: "/api/v1/materials/materi-02" });
+    assert_eq!(session.fetch_later().await.unwrap(), 1, "materi-03, marked after it, is fetched");
+    let r = session.material("materi-02").await.unwrap();
+    assert_eq!(
+        (r.item.later, r.item.later_failures),
+        (true, 0),
+        "a cut is the link's, not a try: {:?}",
+        r.item
+    );
+
+    proxy.set_mode(ChaosMode::Answer {
+        path: "/api/v1/materials/materi-02",
+        status: 403,
+        body: "<html>Diblokir</html>",
+    });
+    for n in 1..=LATER_DOWNLOAD_TRIES {
+        assert_eq!(session.fetch_later().await.unwrap(), 0, "try {n}");
+        let r = session.material("materi-02").await.unwrap();
+        assert_eq!(
+            (r.item.later, r.item.later_failures),
+            (true, n),
+            "still marked, the try counted: {:?}",
+            r.item
+        );
+        let why = r.item.later_failed.expect("her page can say why the last try failed");
+        assert_eq!(
+            why.code,
+            penggerak_types::ErrorCode::Forbidden,
+            "the error's code, for the UI to word: {why:?}"
+        );
+    }
+    let before = proxy.answered();
+    for _ in 0..3 {
+        assert_eq!(session.fetch_later().await.unwrap(), 0);
+    }
+    assert_eq!(proxy.answered(), before, "after its tries the syncs no longer fetch it");
+    assert!(session.material("materi-02").await.unwrap().item.later, "it stays marked, with why");
+
+    // By hand, once the way is clear, it is saved and its mark goes.
+    proxy.set_mode(ChaosMode::Pass);
+    let saved = session.save_material("materi-02").await.unwrap();
+    assert_eq!((saved.item.saved, saved.item.later), (Saved::Yes, false), "{:?}", saved.item);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -632,9 +632,14 @@ pub struct MaterialItem {
     /// Marked "Unduh nanti": fetched at a sync on a connection that is not metered.
     #[serde(default)]
     pub later: bool,
-    /// Why the last try to fetch it later did not save it (it stays marked and is tried again).
+    /// Why the last try to fetch it later did not save it, as the error it ended on (a rule's reason, or
+    /// only its code when it had none: the server failed, the device's storage).
     #[serde(default)]
-    pub later_failed: Option<crate::Reason>,
+    pub later_failed: Option<crate::ApiError>,
+    /// Tries to fetch it later that failed in a row; at [`crate::limits::LATER_DOWNLOAD_TRIES`] the syncs stop
+    /// trying it (it stays marked; saving it by hand tries again).
+    #[serde(default)]
+    pub later_failures: u32,
 }
 
 pub use crate::net::Connection;

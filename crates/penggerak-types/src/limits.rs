@@ -64,6 +64,9 @@ pub const TOKEN: usize = 128;
 /// Bytes a material download must leave free on the device: below this a phone starts failing to take
 /// photos or install updates, so a download that would go lower is refused before it starts.
 pub const FREE_SPACE_KEPT: u64 = 50 * 1024 * 1024;
+/// Syncs in a row that may fail to fetch a material marked "Unduh nanti" before they stop trying it (it
+/// stays marked, with why; saving it by hand tries again).
+pub const LATER_DOWNLOAD_TRIES: u32 = 5;
 
 /// Berbagi di sekolah (`penggerak_core::sharing`): connections one device serves at once; more wait
 /// their turn at the door (a colleague's phone must stay usable while it shares).

@@ -234,6 +234,13 @@ pub enum Reason {
     ServerRedirects,
     /// The server's answer is not the API's (another site at that address, or a network's sign-in page).
     AnswerNotUnderstood,
+    /// A file of a material was updated on the server since the catalogue on the device was synced: what
+    /// was downloaded of it is thrown away, and the sync brings the new entry.
+    FileChanged,
+    /// A file arrived damaged (not the bytes the catalogue lists) and was thrown away.
+    FileDamaged,
+    /// The device's storage is full: a file could not be written.
+    DeviceFull,
     /// A rule this version of the app does not know (a newer server's): the error's message says it.
     Unknown,
 }
@@ -406,6 +413,9 @@ impl<'de> Deserialize<'de> for Reason {
             "address_not_https" => Reason::AddressNotHttps,
             "server_redirects" => Reason::ServerRedirects,
             "answer_not_understood" => Reason::AnswerNotUnderstood,
+            "file_changed" => Reason::FileChanged,
+            "file_damaged" => Reason::FileDamaged,
+            "device_full" => Reason::DeviceFull,
             _ => Reason::Unknown,
         })
     }
@@ -458,6 +468,9 @@ pub fn examples() -> Vec<Reason> {
         Reason::AddressNotHttps,
         Reason::ServerRedirects,
         Reason::AnswerNotUnderstood,
+        Reason::FileChanged,
+        Reason::FileDamaged,
+        Reason::DeviceFull,
         Reason::Unknown,
     ];
     for field in Field::ALL {
@@ -574,6 +587,16 @@ impl fmt::Display for Reason {
             ),
             Reason::AnswerNotUnderstood => f.write_str(
                 "Jawaban dari alamat itu bukan jawaban server Penggerak. Periksa alamat server, atau masuk dulu ke jaringan Wi-Fi ini.",
+            ),
+            Reason::FileChanged => f.write_str(
+                "Berkas materi ini baru saja diperbarui di server. Tunggu sinkronisasi selesai, lalu unduh lagi.",
+            ),
+            Reason::FileDamaged => f.write_str(
+                "Berkas materi ini rusak saat diunduh dan sudah dibuang. Unduh lagi untuk mengambilnya ulang.",
+            ),
+            Reason::DeviceFull => f.write_str(
+                "Ruang penyimpanan perangkat penuh. Kosongkan sebagian ruang, lalu unduh lagi; yang sudah \
+                 terunduh tidak hilang.",
             ),
             Reason::LeadCannotLeave => f.write_str("Penggerak komunitas tidak dapat keluar dari komunitasnya sendiri."),
             Reason::UpdateNotTrusted => f.write_str(
@@ -700,12 +723,15 @@ mod tests {
             Reason::AddressNotHttps => 44,
             Reason::ServerRedirects => 45,
             Reason::AnswerNotUnderstood => 46,
+            Reason::FileChanged => 47,
+            Reason::FileDamaged => 48,
+            Reason::DeviceFull => 49,
         };
         let all = examples();
         let mut seen: Vec<usize> = all.iter().map(place).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=46).collect::<Vec<_>>(), "examples() has every rule");
+        assert_eq!(seen, (0..=49).collect::<Vec<_>>(), "examples() has every rule");
         for r in all {
             let json = serde_json::to_string(&r).unwrap();
             let back: Reason = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));

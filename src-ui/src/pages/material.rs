@@ -151,10 +151,8 @@ fn page(
     let offer = view_model::save_label(l, &item, r.free_bytes);
     let (id_save, id_remove, id_later) = (m.id.clone(), m.id.clone(), m.id.clone());
     let marked = item.later;
-    let later_failed = item
-        .later_failed
-        .clone()
-        .map(|r| td_string!(l, later_failed, why = view_model::reason_text(l, &r)).to_string());
+    let later_failed =
+        item.later_failed.as_ref().map(|e| view_model::later_failed_text(l, e, item.later_failures));
     let mut facts = vec![view_model::material_kind_label(l, m.kind).to_owned(), m.topic.clone()];
     if !m.jenjang.is_empty() {
         facts.push(m.jenjang.join(", "));

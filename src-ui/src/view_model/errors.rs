@@ -127,6 +127,9 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         Reason::AddressNotHttps => td_string!(l, reason_address_not_https).to_string(),
         Reason::ServerRedirects => td_string!(l, reason_server_redirects).to_string(),
         Reason::AnswerNotUnderstood => td_string!(l, reason_answer_not_understood).to_string(),
+        Reason::FileChanged => td_string!(l, reason_file_changed).to_string(),
+        Reason::FileDamaged => td_string!(l, reason_file_damaged).to_string(),
+        Reason::DeviceFull => td_string!(l, reason_device_full).to_string(),
         // The number is the server's to change; the sentence says what it means for her.
         Reason::ChangesPerDay { .. } => td_string!(l, reason_changes_per_day).to_string(),
         Reason::Unknown => td_string!(l, err_generic).to_string(),

@@ -1,10 +1,13 @@
 //! The Materi screens: the kinds of material and their names, the search, and what a material's chip and
 //! download button say (how much is on the device, what saving the rest costs in data).
 
+use super::errors::error_text;
 use super::sizes::bytes_label;
 use crate::i18n::{td_string, Locale};
 use penggerak_types::ipc::{MaterialItem, Saved};
+use penggerak_types::limits::LATER_DOWNLOAD_TRIES;
 use penggerak_types::material::{MaterialKind, MaterialQuery};
+use penggerak_types::ApiError;
 
 /// The kinds of material, in the order the filter offers them, with the key the filter keeps.
 pub const MATERIAL_KINDS: [(&str, MaterialKind); 4] = [
@@ -118,6 +121,17 @@ pub fn saving_label(l: Locale, item: &MaterialItem) -> String {
     .to_string()
 }
 
+/// Why fetching a material marked "Unduh nanti" failed the last time (`failed`, after `failures` tries in a
+/// row), and, once the syncs stopped trying it, that they did and how she can try.
+pub fn later_failed_text(l: Locale, failed: &ApiError, failures: u32) -> String {
+    let why = error_text(l, failed);
+    if failures >= LATER_DOWNLOAD_TRIES {
+        td_string!(l, later_stopped, tries = failures, why = why).to_string()
+    } else {
+        td_string!(l, later_failed, why = why).to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,7 +168,26 @@ mod tests {
             saved_bytes,
             later: false,
             later_failed: None,
+            later_failures: 0,
         }
+    }
+
+    /// A failed "Unduh nanti" says why even when the failure had no rule (only its code), and says when
+    /// the syncs stopped trying.
+    #[test]
+    fn a_failed_later_download_says_why_and_when_the_syncs_stop() {
+        use penggerak_types::ErrorCode;
+        let filtered = ApiError::new(ErrorCode::Forbidden, "");
+        let once = later_failed_text(EN, &filtered, 1);
+        assert!(once.starts_with("The last try did not work: "), "{once}");
+        assert!(!once.ends_with(": "), "a reason-less failure is worded by its code: {once}");
+        let stopped = later_failed_text(ID, &filtered, LATER_DOWNLOAD_TRIES);
+        assert!(stopped.starts_with("Sudah 5 kali gagal diunduh otomatis"), "{stopped}");
+        let full = ApiError::refused(ErrorCode::Storage, penggerak_types::Reason::DeviceFull);
+        assert!(
+            later_failed_text(EN, &full, 1).contains("storage is full"),
+            "a full device says so, not 'cannot be read'"
+        );
     }
 
     #[test]

@@ -33,8 +33,8 @@ pub use labels::{
     school_line, stage_outcome_label,
 };
 pub use materials::{
-    material_filter_options, material_kind_label, save_label, saved_chip, saving_label, MaterialFilter,
-    MATERIAL_KINDS,
+    later_failed_text, material_filter_options, material_kind_label, save_label, saved_chip, saving_label,
+    MaterialFilter, MATERIAL_KINDS,
 };
 pub use nav::{
     deadline_href, in_more, menu, next_step, place_of, sync_mark, Dest, Menu, NextStep, Place, SyncMark,

@@ -140,10 +140,7 @@ mod tests {
             Some(ApiError::refused(ErrorCode::Internal, Reason::FailingAgain { attempts: 2, max: 8 }));
         assert_eq!(
             sync_problem(EN, &s).as_deref(),
-            Some(
-                "One of your changes did not get through (2 of 8 tries: the server failed it or the \
-                 connection dropped before its answer came); it will be sent again."
-            )
+            Some("One of your changes did not get through (2 of 8 tries); it will be sent again.")
         );
         assert!(sync_problem(ID, &s)
             .unwrap()
