@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use penggerak_types::ipc::{SearchGroup, SearchResults, SearchScope, SearchTarget, SnippetPiece};
 use penggerak_types::limits;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long typing must pause before the device is searched.
@@ -53,11 +54,12 @@ pub fn search_box(
             find(query.clone(), scope).await.map(|r| Some((query, r)))
         }
     });
+    let keep: Keep = Arc::new(keep);
     let shown = move || {
         results.get().map(|r| match r {
             Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
             Ok(None) => ().into_any(),
-            Ok(Some((query, r))) => list(l, id, query, r, &keep).into_any(),
+            Ok(Some((query, r))) => Suspend::new(list(l, id, query, r, Arc::clone(&keep))).into_any(),
         })
     };
     (
@@ -79,13 +81,12 @@ async fn find(query: String, scope: SearchScope) -> Result<SearchResults, pengge
     ipc::search(query, scope).await
 }
 
-fn list(
-    l: Locale,
-    id: &'static str,
-    query: String,
-    r: SearchResults,
-    keep: &impl Fn(&SearchGroup) -> bool,
-) -> impl IntoView {
+/// Which groups a caller's own filters keep.
+type Keep = Arc<dyn Fn(&SearchGroup) -> bool + Send + Sync>;
+
+/// The results drawn: lazily loaded (`#[lazy]`) too, so their drawing is not in the start module either.
+#[lazy]
+async fn list(l: Locale, id: &'static str, query: String, r: SearchResults, keep: Keep) -> AnyView {
     let groups: Vec<SearchGroup> = r.groups.into_iter().filter(|g| keep(g)).collect();
     if groups.is_empty() {
         let none = td_string!(l, search_none, query = query.trim().to_owned()).to_string();
