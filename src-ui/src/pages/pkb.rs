@@ -4,7 +4,7 @@
 //! then sends it through the outbox like every other change.
 
 use crate::context::{Act, PageContext};
-use crate::draft::{Draft, Saved};
+use crate::draft::{Draft, DraftState, Saved};
 use crate::i18n::td_string;
 use crate::ipc;
 use crate::lang::use_i18n;
@@ -30,8 +30,8 @@ pub fn Rencana() -> impl IntoView {
         None => {}
     });
     let act: Act = ctx.action(error, ipc::act);
-    // The items whose editor is open. Kept here, not in each card: a card is drawn again when its item
-    // changes (a save), and an editor the user opened stays open through it.
+    // The items whose editor is open. Kept here, not in each card: a card is drawn anew when its item moves
+    // to another group (its status changed), and an editor the user opened stays open through it.
     let open: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let groups = move || {
         plan.with(|p| p.as_ref().map(|p| view_model::pkb_groups(&p.items)).unwrap_or_default())
@@ -58,12 +58,15 @@ pub fn Rencana() -> impl IntoView {
             <For each=groups key=|s| *s let:status>
                 <h2>{view_model::pkb_status_label(l, status)}</h2>
                 <ul class="pkb-items" data-status=format!("{status:?}")>
+                    // Keyed by the item alone: a card follows its item's changes (a save, a sync settling)
+                    // in place, so the box she is typing in keeps her focus and her keys. (A change of
+                    // status moves it to another group: drawn there anew, its text kept as a draft.)
                     <For
-                        each=move || plan.with(|p| p.as_ref().map(|p| p.items.iter().filter(|v| v.item.status == status).cloned().collect::<Vec<_>>()).unwrap_or_default())
-                        key=|v| (v.item.id.clone(), v.item.progress, v.item.reflection.clone(), v.pending, v.conflict)
-                        let:v
+                        each=move || plan.with(|p| p.as_ref().map(|p| p.items.iter().filter(|v| v.item.status == status).map(|v| v.item.id.clone()).collect::<Vec<_>>()).unwrap_or_default())
+                        key=|id| id.clone()
+                        let:id
                     >
-                        <PkbCard v=v act=act open=open />
+                        <PkbCard id=id plan=plan act=act open=open />
                     </For>
                 </ul>
             </For>
@@ -73,10 +76,21 @@ pub fn Rencana() -> impl IntoView {
 }
 
 #[component]
-fn PkbCard(v: PkbItemView, act: Act, open: RwSignal<Vec<String>>) -> impl IntoView {
+fn PkbCard(
+    id: String,
+    plan: RwSignal<Option<PkbView>>,
+    act: Act,
+    open: RwSignal<Vec<String>>,
+) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
-    let item = v.item;
-    let id = item.id.clone();
+    let item_id = id.clone();
+    // The item as the page has it now: every part of the card below follows it.
+    let view = Memo::new(move |_| {
+        plan.with(|p| p.as_ref().and_then(|p| p.items.iter().find(|v| v.item.id == item_id).cloned()))
+    });
+    let Some(v) = view.get_untracked() else { return ().into_any() };
+    let at =
+        move |f: fn(&PkbItemView) -> String| move || view.with(|v| v.as_ref().map(f).unwrap_or_default());
     // Shown compact (title, kind, JP, progress, the reflection's start) with "Ubah" to open its editor;
     // an item with text typed and not sent opens with its editor open, so that text is in sight.
     if v.draft.is_some() {
@@ -96,20 +110,44 @@ fn PkbCard(v: PkbItemView, act: Act, open: RwSignal<Vec<String>>) -> impl IntoVi
             None => o.push(toggle_id.clone()),
         })
     };
-    let summary = match (item.reflection.trim().is_empty(), v.draft.is_some()) {
-        // Text typed and not saved (kept on the device, or brought back from a refused change) is in the
-        // editor below: "no reflection" would contradict it.
-        (true, true) => td_string!(l, reflection_unsaved).to_owned(),
-        (true, false) => td_string!(l, reflection_none).to_owned(),
-        (false, _) => item.reflection.clone(),
+    let pending = move || view.with(|v| v.as_ref().is_some_and(|v| v.pending));
+    let conflict = move || view.with(|v| v.as_ref().is_some_and(|v| v.conflict));
+    let saved_progress = Memo::new(move |_| view.with(|v| v.as_ref().map_or(0, |v| v.item.progress)));
+    let summary = move || {
+        view.with(|v| {
+            let Some(v) = v else { return String::new() };
+            match (v.item.reflection.trim().is_empty(), v.draft.is_some()) {
+                // Text typed and not saved (kept on the device, or brought back from a refused change) is
+                // in the editor below: "no reflection" would contradict it.
+                (true, true) => td_string!(l, reflection_unsaved).to_owned(),
+                (true, false) => td_string!(l, reflection_none).to_owned(),
+                (false, _) => v.item.reflection.clone(),
+            }
+        })
     };
-    let progress_line = td_string!(l, progress_percent, percent = item.progress).to_string();
-    let progress = RwSignal::new(item.progress);
-    let saved_progress = item.progress;
-    let reflection = RwSignal::new(v.draft.clone().unwrap_or_else(|| item.reflection.clone()));
+    let progress_line = move || td_string!(l, progress_percent, percent = saved_progress.get()).to_string();
+    let progress = RwSignal::new(v.item.progress);
+    // The slider follows the saved progress (hers once sent, or another device's).
+    Effect::new(move |_| progress.set(saved_progress.get()));
+    let reflection = RwSignal::new(v.draft.clone().unwrap_or_else(|| v.item.reflection.clone()));
     let draft = Draft::new(reflection_draft_key(&id), v.draft.is_some());
     let state = draft.state;
-    let saved = Saved::of(v.pending, &item.reflection);
+    // When the saved reflection changes: hers just saved (the box holds it) leaves nothing typed to save;
+    // one from elsewhere fills the box only if she has typed nothing in it.
+    Effect::new(move |before: Option<String>| {
+        let saved = view.with(|v| v.as_ref().map(|v| v.item.reflection.clone()).unwrap_or_default());
+        if before.is_some_and(|b| b != saved) {
+            if reflection.get_untracked() == saved {
+                state.set(DraftState::Clean);
+            } else if state.get_untracked() == DraftState::Clean {
+                reflection.set(saved.clone());
+            }
+        }
+        saved
+    });
+    let saved = move || {
+        view.with(|v| v.as_ref().map_or(Saved::Nothing, |v| Saved::of(v.pending, &v.item.reflection)))
+    };
     let on_input = move |ev| {
         let typed = event_target_value(&ev);
         reflection.set(typed.clone());
@@ -117,26 +155,37 @@ fn PkbCard(v: PkbItemView, act: Act, open: RwSignal<Vec<String>>) -> impl IntoVi
     };
     let (progress_id, reflection_id) = (format!("progress-{id}"), format!("reflection-{id}"));
     let (edit_id, save_id) = (id.clone(), id.clone());
-    let meta = format!(
-        "{} · {} {}{}",
-        view_model::pkb_kind_label(l, item.kind),
-        item.jp,
-        td_string!(l, jp),
-        item.target_date
-            .map(|d| format!(" · {}", td_string!(l, target_date, date = view_model::date_label(l, &d))))
-            .unwrap_or_default()
-    );
+    let status = v.item.status;
+    let meta = move || {
+        view.with(|v| {
+            let Some(v) = v else { return String::new() };
+            format!(
+                "{} · {} {}{}",
+                view_model::pkb_kind_label(l, v.item.kind),
+                v.item.jp,
+                td_string!(l, jp),
+                v.item
+                    .target_date
+                    .as_ref()
+                    .map(|d| format!(
+                        " · {}",
+                        td_string!(l, target_date, date = view_model::date_label(l, d))
+                    ))
+                    .unwrap_or_default()
+            )
+        })
+    };
     view! {
         <li class="pkb-item" id=format!("pkb-{id}")>
-            <h3>{item.title}</h3>
+            <h3>{at(|v| v.item.title.clone())}</h3>
             <p class="muted">{meta}</p>
             <p>
-                {v.pending.then(|| view! { <span class="badge pending">{td_string!(l, waiting_sync)}</span> })}
-                {v.conflict.then(|| view! { <span class="badge warn">{td_string!(l, conflict)}</span> })}
+                {move || pending().then(|| view! { <span class="badge pending">{td_string!(l, waiting_sync)}</span> })}
+                {move || conflict().then(|| view! { <span class="badge warn">{td_string!(l, conflict)}</span> })}
             </p>
             <div class="pkb-summary">
                 <p class="pkb-progress-line">
-                    <progress max="100" value=item.progress aria-hidden="true"></progress>
+                    <progress max="100" value=move || saved_progress.get() aria-hidden="true"></progress>
                     <span>{progress_line}</span>
                 </p>
                 <p class="muted pkb-reflection-start">{summary}</p>
@@ -146,21 +195,24 @@ fn PkbCard(v: PkbItemView, act: Act, open: RwSignal<Vec<String>>) -> impl IntoVi
                 </button>
             </div>
             <div id=format!("editor-{id}") class="pkb-editor" hidden=move || !expanded.get()>
-            {(item.status != PkbStatus::Selesai || saved_progress < 100).then(|| view! {
-                <label for=progress_id.clone()>{move || td_string!(l, progress_percent, percent = progress.get()).to_string()}</label>
-                <input id=progress_id.clone() class="progress" type="range" min="0" max="100" step="5"
-                    prop:value=move || progress.get().to_string()
-                    on:input=move |ev| progress.set(event_target_value(&ev).parse().unwrap_or(0)) />
-                <button class="secondary save-progress" disabled=move || progress.get() == saved_progress
-                    on:click=move |_| {
-                        let patch = PkbItemPatch { progress: Some(progress.get()), ..Default::default() };
-                        act.dispatch(UserAction::EditPkbItem { id: edit_id.clone(), patch });
-                    }>{td_string!(l, save_progress)}</button>
+            {move || (status != PkbStatus::Selesai || saved_progress.get() < 100).then(|| {
+                let (progress_id, edit_id) = (progress_id.clone(), edit_id.clone());
+                view! {
+                    <label for=progress_id.clone()>{move || td_string!(l, progress_percent, percent = progress.get()).to_string()}</label>
+                    <input id=progress_id class="progress" type="range" min="0" max="100" step="5"
+                        prop:value=move || progress.get().to_string()
+                        on:input=move |ev| progress.set(event_target_value(&ev).parse().unwrap_or(0)) />
+                    <button class="secondary save-progress" disabled=move || progress.get() == saved_progress.get()
+                        on:click=move |_| {
+                            let patch = PkbItemPatch { progress: Some(progress.get()), ..Default::default() };
+                            act.dispatch(UserAction::EditPkbItem { id: edit_id.clone(), patch });
+                        }>{td_string!(l, save_progress)}</button>
+                }
             })}
             <label for=reflection_id.clone()>{td_string!(l, reflection_label)}</label>
             <textarea use:grow id=reflection_id class="reflection" rows="4" maxlength="10000" aria-describedby=format!("draft-{id}")
                 prop:value=move || reflection.get() on:input=on_input></textarea>
-            <p class="muted draft-state" id=format!("draft-{id}") aria-live="polite">{move || state.get().line(l, saved)}</p>
+            <p class="muted draft-state" id=format!("draft-{id}") aria-live="polite">{move || state.get().line(l, saved())}</p>
             <button class="primary save-reflection"
                 disabled=move || !state.get().savable()
                 on:click=move |_| {
@@ -170,6 +222,7 @@ fn PkbCard(v: PkbItemView, act: Act, open: RwSignal<Vec<String>>) -> impl IntoVi
             </div>
         </li>
     }
+    .into_any()
 }
 
 const KINDS: [PkbItemKind; 4] = [

@@ -149,6 +149,45 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     })
     .await;
 
+    // A card is not drawn again under her fingers: progress marked with the server away, then, while she
+    // types the item's reflection, the sync that sends the progress settles (the card's "waiting" badge
+    // goes). The box keeps her focus and every key (the card was drawn anew, its box out of focus: the
+    // keys after went nowhere).
+    server.stop();
+    open(&app, "rencana", "#rencana-title").await;
+    let slider = find(&app, ".pkb-item input.progress", "an item with a slider").await;
+    let id = slider.attr("id").await.unwrap().unwrap().trim_start_matches("progress-").to_owned();
+    let toggle = find(&app, &format!("#edit-{id}"), "the item's Ubah").await;
+    if toggle.attr("aria-expanded").await.unwrap().as_deref() != Some("true") {
+        press(&app, &format!("#edit-{id}"), "Ubah").await;
+    }
+    find(&app, &format!("#progress-{id}"), "its slider").await.send_keys("\u{E014}").await.unwrap();
+    press(&app, &format!("#pkb-{id} .save-progress"), "save progress").await;
+    wait_text(&app, &format!("#pkb-{id}"), "the progress waits", |t| t.contains("Menunggu dikirim")).await;
+    let area = find(&app, &format!("#reflection-{id}"), "its reflection box").await;
+    // Whatever the box held replaced, as she would rewrite it.
+    area.clear().await.unwrap();
+    area.click().await.unwrap();
+    area.send_keys("Catatan").await.unwrap();
+    server.restart();
+    // The sync asked for without touching the page (as the sync loop's own turn would come).
+    app.execute("document.getElementById('sync-now').click()", vec![]).await.unwrap();
+    wait_text(&app, &format!("#pkb-{id}"), "the progress sent", |t| !t.contains("Menunggu dikirim")).await;
+    app.active_element().await.unwrap().send_keys(" kedua").await.unwrap();
+    let focused: String = app
+        .execute("return document.activeElement ? document.activeElement.id : ''", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(focused, format!("reflection-{id}"), "her box kept the focus through the sync");
+    let typed =
+        find(&app, &format!("#reflection-{id}"), "its reflection box").await.prop("value").await.unwrap();
+    assert_eq!(typed.as_deref(), Some("Catatan kedua"), "every key she typed is in the box");
+    press(&app, &format!("#pkb-{id} .save-reflection"), "save the reflection").await;
+    wait_text(&app, &format!("#draft-{id}"), "sent", |t| t == "Terkirim ✓").await;
+
     // Nothing waits any more: sign-out goes through without a warning.
     open(&app, "settings", "#settings-title").await;
     wait_text(&app, "#settings-waiting", "nothing waits", |t| t == "0").await;
