@@ -50,6 +50,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::views::refused,
         commands::views::dismiss_refused,
         commands::views::reopen_refused,
+        commands::views::stranded_drafts,
+        commands::views::discard_draft,
         commands::staff::staff,
         commands::staff::staff_member,
         commands::staff::export_staff,

@@ -165,9 +165,16 @@ pub fn TopBar() -> impl IntoView {
             {move || (sync.get().conflicts > 0).then(|| view! {
                 <A href="/konflik" attr:id="open-conflicts" attr:class="badge warn">{t!(i18n, conflicts_open)}</A>
             })}
-            {move || (sync.get().notices > 0).then(|| view! {
-                <A href="/ditolak" attr:id="open-refused" attr:class="badge warn">{t!(i18n, refused_open)}</A>
-            })}
+            {move || {
+                let s = sync.get();
+                let refused = s.notices > 0;
+                (refused || s.stranded > 0).then(|| view! {
+                    // Worded in the language chosen, which may change while it is shown.
+                    <A href="/ditolak" attr:id="open-refused" attr:class="badge warn">
+                        {move || if refused { t_string!(i18n, refused_open) } else { t_string!(i18n, stranded_open) }}
+                    </A>
+                })
+            }}
             <button id="sync-state" class=mark_class aria-expanded=move || open.get().to_string()
                 aria-controls="sync-details" title=move || t_string!(i18n, sync_details)
                 on:click=move |_| open.update(|o| *o = !*o)>

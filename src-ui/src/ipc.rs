@@ -10,7 +10,7 @@ use penggerak_types::ipc::{
     News, PeerArgs, PkbView, Preferences, PreferencesChange, ProgrammesView, RefusedChange, Reminder,
     ReopenPage, ResolveArgs, SaveDraftArgs, SearchArgs, SearchResults, SearchScope, SessionState,
     SetPreferencesArgs, Sharing, SignInArgs, SignInRequest, SignOutArgs, StaffMemberArgs, StaffMemberView,
-    StaffView, SupervisedStaffArgs, SupervisorHome, SyncStatus, SYNC_STATUS_EVENT,
+    StaffView, StrandedDraft, SupervisedStaffArgs, SupervisorHome, SyncStatus, SYNC_STATUS_EVENT,
 };
 use penggerak_types::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -167,6 +167,16 @@ pub async fn refused() -> Result<Vec<RefusedChange>, ApiError> {
 /// The user has read refused change `id`: it is forgotten.
 pub async fn dismiss_refused(id: i64) -> Result<(), ApiError> {
     call(cmd::DISMISS_REFUSED, &DismissArgs { id }).await
+}
+
+/// Texts typed and kept whose box no page draws any more.
+pub async fn stranded_drafts() -> Result<Vec<StrandedDraft>, ApiError> {
+    call(cmd::STRANDED_DRAFTS, &NoArgs {}).await
+}
+
+/// The user lets the draft under `key` go.
+pub async fn discard_draft(key: String) -> Result<(), ApiError> {
+    call(cmd::DISCARD_DRAFT, &DraftArgs { key }).await
 }
 
 /// Refused change `id`'s text goes back into its editor as a draft; answers the page it is on.

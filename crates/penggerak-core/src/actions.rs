@@ -222,7 +222,7 @@ pub(crate) async fn reopen_page(
 /// until a predikat is given, the return note while the principal may return it, the predikat note while
 /// it may be rated; an observation's preparation until it is done. Feedback, an observation's record and
 /// follow-up, and an activity's reflection are always drawn.
-fn box_shown(kind: RecordKind, data: &serde_json::Value, id: &str, key: &str) -> bool {
+pub(crate) fn box_shown(kind: RecordKind, data: &serde_json::Value, id: &str, key: &str) -> bool {
     use penggerak_types::kinerja::{Observation, ObservationStatus, PlanStatus};
     match kind {
         RecordKind::PerformancePlan => {

@@ -4,8 +4,9 @@
 //! it, through [`crate::Engine::act`], whose change forgets the draft as it is queued:
 //! [`crate::LocalWrite::ForgetDraft`]).
 
-use crate::{CoreError, LocalStore};
-use penggerak_types::limits;
+use crate::{CoreError, Engine, LocalStore};
+use penggerak_types::ipc::{DraftFor, ResultForm, StrandedDraft};
+use penggerak_types::{limits, RecordKind};
 
 /// A key no longer than [`limits::DRAFT_KEY`]: the app's keys are a name and an id; anything longer is
 /// not one of them, and is not stored or looked for.
@@ -50,9 +51,88 @@ impl LocalStore {
         Ok(row.map(|(t,)| t))
     }
 
+    /// Texts typed and kept whose box no page draws any more (its record moved on, or is gone), newest
+    /// first: the boxes are those of [`crate::actions::box_shown`]. A draft of empty text is none.
+    pub async fn stranded_drafts(&self) -> Result<Vec<StrandedDraft>, CoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT key, text, updated_at FROM drafts WHERE trim(text) != '' ORDER BY updated_at DESC, key",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::new();
+        for (key, text, at) in rows {
+            let (what, id) = DraftFor::of_key(&key);
+            let kind = match what {
+                DraftFor::ActivityReflection => Some(RecordKind::PkbItem),
+                DraftFor::PlanResults
+                | DraftFor::PlanReflection
+                | DraftFor::ReturnNote
+                | DraftFor::Feedback
+                | DraftFor::PredikatNote => Some(RecordKind::PerformancePlan),
+                DraftFor::ObservationRecord
+                | DraftFor::ObservationPreparation
+                | DraftFor::ObservationFollowUp => Some(RecordKind::Observation),
+                DraftFor::Other => None,
+            };
+            let shown = match kind {
+                Some(kind) => match self.record(kind, id).await? {
+                    Some(record) => crate::actions::box_shown(kind, &record.data, id, &key),
+                    None => false,
+                },
+                None => false,
+            };
+            if shown {
+                continue;
+            }
+            let text = if what == DraftFor::PlanResults { results_text(&text) } else { text };
+            let typed_at = time::OffsetDateTime::from_unix_timestamp(at)
+                .ok()
+                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+                .unwrap_or_default();
+            out.push(StrandedDraft { key, what, text, typed_at });
+        }
+        Ok(out)
+    }
+
+    /// Forgets the draft under `key`: the user let it go.
+    pub async fn discard_draft(&self, key: &str) -> Result<(), CoreError> {
+        check_key(key)?;
+        sqlx::query("DELETE FROM drafts WHERE key = ?").bind(key).execute(self.pool()).await?;
+        Ok(())
+    }
+
     /// How many drafts the device holds (typed text not saved yet).
     pub async fn draft_count(&self) -> Result<u32, CoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM drafts").fetch_one(self.pool()).await?;
         Ok(n as u32)
+    }
+}
+
+/// A plan editor's draft (a JSON list of [`ResultForm`]) as text to read: each result's text, then its
+/// indicators, one per line; the draft as it is when it is not such a list.
+fn results_text(draft: &str) -> String {
+    match serde_json::from_str::<Vec<ResultForm>>(draft) {
+        Ok(rows) => rows
+            .iter()
+            .flat_map(|r| std::iter::once(r.text.trim()).chain(r.indicators.lines().map(str::trim)))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => draft.to_owned(),
+    }
+}
+
+impl Engine {
+    /// Texts typed and kept whose box no page draws any more ([`LocalStore::stranded_drafts`]).
+    pub async fn stranded_drafts(&self) -> Result<Vec<StrandedDraft>, CoreError> {
+        self.store().stranded_drafts().await
+    }
+
+    /// Lets the draft under `key` go (she copied it, or does not need it); the sync line's count follows.
+    pub async fn discard_draft(&self, key: &str) -> Result<(), CoreError> {
+        let _no_sign_out = self.drafts.read().await;
+        self.store().discard_draft(key).await?;
+        self.refresh_counts().await;
+        Ok(())
     }
 }

@@ -82,12 +82,22 @@ impl Engine {
         self.sync_control().wake.notify_one();
     }
 
+    /// The sync status's counts brought up to date (the outbox's, the refused changes', the stranded
+    /// drafts').
+    pub(crate) async fn refresh_counts(&self) {
+        self.refresh_status(|_| {}).await;
+    }
+
     async fn refresh_status(&self, edit: impl FnOnce(&mut SyncStatus)) {
         let counts = self.store().outbox_counts().await;
+        let stranded = self.store().stranded_drafts().await.map(|d| d.len() as u32);
         let last = self.store().meta(LAST_SYNCED).await.ok().flatten();
         self.sync_control().status.send_modify(|s| {
             if let Ok((waiting, conflicts, notices)) = counts {
                 (s.waiting, s.conflicts, s.notices) = (waiting, conflicts, notices);
+            }
+            if let Ok(stranded) = stranded {
+                s.stranded = stranded;
             }
             s.last_synced_at = last;
             edit(s);

@@ -1130,3 +1130,59 @@ async fn a_plan_full_of_activities_refuses_one_more_before_it_is_queued() {
     );
     assert_eq!(siti.store().outbox_counts().await.unwrap(), waiting, "nothing more was queued");
 }
+
+/// Text typed and kept whose box the page no longer draws is not lost unseen: the results she typed in
+/// the plan editor and did not save, once the plan is submitted (the editor is drawn only for a draft), are
+/// listed with what they were for and when, counted on the sync line, and kept until she lets them go. A
+/// box still drawn, or an empty draft, is not listed; a draft of a kind this app does not make is.
+#[tokio::test]
+async fn a_text_whose_box_is_no_longer_drawn_is_shown_until_she_lets_it_go() {
+    use penggerak_types::ipc::{plan_draft_key, plan_reflection_draft_key, DraftFor, ResultForm};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let plan = siti.kinerja().await.unwrap().plan.expect("Siti has a plan");
+    assert_eq!(plan.status, PlanStatus::Draf);
+    let rows = vec![ResultForm {
+        id: "r-baru".into(),
+        text: "Murid membaca 20 menit setiap hari".into(),
+        indicators: "Catatan baca\nJurnal kelas".into(),
+        points: None,
+    }];
+    let results = plan_draft_key(&plan.id);
+    siti.save_draft(&results, &serde_json::to_string(&rows).unwrap()).await.unwrap();
+    siti.save_draft(&plan_reflection_draft_key(&plan.id), "").await.unwrap();
+    assert_eq!(
+        siti.stranded_drafts().await.unwrap(),
+        vec![],
+        "the editor is drawn while the plan is a draft"
+    );
+
+    siti.act(Action::MovePerformancePlan { id: plan.id.clone(), to: PlanStatus::PerluDisetujui, note: None })
+        .await
+        .unwrap();
+    siti.save_draft("catatan-lama:x1", "Teks dari versi aplikasi lain").await.unwrap();
+    let stranded = siti.stranded_drafts().await.unwrap();
+    let shown: Vec<(DraftFor, &str)> = stranded.iter().map(|d| (d.what, d.text.as_str())).collect();
+    assert_eq!(
+        shown.len(),
+        2,
+        "the submitted plan's results, and the unknown kind; not the empty reflection: {stranded:?}"
+    );
+    assert!(
+        shown.contains(&(
+            DraftFor::PlanResults,
+            "Murid membaca 20 menit setiap hari\nCatatan baca\nJurnal kelas"
+        )),
+        "the results as text to read, each on its line: {stranded:?}"
+    );
+    assert!(shown.contains(&(DraftFor::Other, "Teks dari versi aplikasi lain")), "{stranded:?}");
+    assert!(stranded.iter().all(|d| d.typed_at.ends_with('Z')), "each says when: {stranded:?}");
+    assert_eq!(siti.sync_status().borrow().stranded, 1, "counted on the sync line when the plan moved");
+
+    siti.discard_draft(&results).await.unwrap();
+    let left = siti.stranded_drafts().await.unwrap();
+    assert_eq!(left.iter().map(|d| d.what).collect::<Vec<_>>(), [DraftFor::Other], "she let the results go");
+    assert_eq!(siti.store().draft(&results).await.unwrap(), None, "gone from the device");
+    assert_eq!(siti.sync_status().borrow().stranded, 1, "the count follows");
+}

@@ -29,6 +29,8 @@ pub mod cmd {
     pub const REFUSED: &str = "refused";
     pub const DISMISS_REFUSED: &str = "dismiss_refused";
     pub const REOPEN_REFUSED: &str = "reopen_refused";
+    pub const STRANDED_DRAFTS: &str = "stranded_drafts";
+    pub const DISCARD_DRAFT: &str = "discard_draft";
     pub const PREFERENCES: &str = "preferences";
     pub const SET_PREFERENCES: &str = "set_preferences";
     pub const TAKE_REMINDERS: &str = "take_reminders";
@@ -80,6 +82,8 @@ pub mod cmd {
         REFUSED,
         DISMISS_REFUSED,
         REOPEN_REFUSED,
+        STRANDED_DRAFTS,
+        DISCARD_DRAFT,
         PREFERENCES,
         SET_PREFERENCES,
         TAKE_REMINDERS,
@@ -193,6 +197,10 @@ pub struct SyncStatus {
     pub conflicts: u32,
     /// Changes the server refused for good (shown once, so the user can redo them).
     pub notices: u32,
+    /// Texts typed and kept whose box no page draws any more ([`StrandedDraft`]), shown with the refused
+    /// changes.
+    #[serde(default)]
+    pub stranded: u32,
     /// When the last sync finished without error (RFC 3339, UTC).
     pub last_synced_at: Option<String>,
     /// During a pull: records received so far in this sync.
@@ -1237,6 +1245,60 @@ pub struct RefusedChange {
     /// the user's text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reopen: Option<ReopenPage>,
+}
+
+/// What a draft was typed for: the box its key names ([`reflection_draft_key`] and the others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftFor {
+    ActivityReflection,
+    PlanResults,
+    PlanReflection,
+    ReturnNote,
+    Feedback,
+    PredikatNote,
+    ObservationRecord,
+    ObservationPreparation,
+    ObservationFollowUp,
+    /// A key this version of the app does not make.
+    #[serde(other)]
+    Other,
+}
+
+impl DraftFor {
+    /// What the draft under `key` is for, and the id of the record it belongs to (empty for
+    /// [`DraftFor::Other`]).
+    pub fn of_key(key: &str) -> (DraftFor, &str) {
+        let Some((name, id)) = key.split_once(':') else { return (DraftFor::Other, "") };
+        let what = match name {
+            "reflection" => DraftFor::ActivityReflection,
+            "plan" => DraftFor::PlanResults,
+            "plan-reflection" => DraftFor::PlanReflection,
+            "return-note" => DraftFor::ReturnNote,
+            "feedback" => DraftFor::Feedback,
+            "predikat-note" => DraftFor::PredikatNote,
+            "observation-record" => DraftFor::ObservationRecord,
+            "observation-preparation" => DraftFor::ObservationPreparation,
+            "observation-follow-up" => DraftFor::ObservationFollowUp,
+            _ => return (DraftFor::Other, ""),
+        };
+        (what, id)
+    }
+}
+
+/// Text typed and kept on the device whose box no page draws any more: its record moved on (a plan rated,
+/// submitted or agreed, an observation done) or is gone. Nothing typed is lost unseen: it is shown with the
+/// refused changes (the `stranded_drafts` command) until the user lets it go (`discard_draft`, with
+/// [`DraftArgs`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrandedDraft {
+    /// Its draft key (`discard_draft`'s argument).
+    pub key: String,
+    pub what: DraftFor,
+    /// The text as she typed it (a plan's results: each result's text and indicators, one per line).
+    pub text: String,
+    /// When it was last typed in (RFC 3339, UTC).
+    pub typed_at: String,
 }
 
 /// What a change the user made was, as data: the UI words it in the user's language ("Gabung ke …",

@@ -7,7 +7,7 @@
 use penggerak_core::Engine;
 use penggerak_types::ipc::{
     Action, Approval, CommunitiesView, ConflictChoice, ConflictView, Deadline, Draft, Home, KinerjaView,
-    PkbView, ProgrammesView, RefusedChange, ReopenPage,
+    PkbView, ProgrammesView, RefusedChange, ReopenPage, StrandedDraft,
 };
 use penggerak_types::ApiError;
 use std::sync::Arc;
@@ -132,6 +132,18 @@ pub async fn dismiss_refused(engine: State<'_, Arc<Engine>>, id: i64) -> Result<
 #[tauri::command]
 pub async fn reopen_refused(engine: State<'_, Arc<Engine>>, id: i64) -> Result<ReopenPage, ApiError> {
     Ok(engine.reopen_refused(id).await?)
+}
+
+/// Texts typed and kept whose box no page draws any more, for Perlu perhatian.
+#[tauri::command]
+pub async fn stranded_drafts(engine: State<'_, Arc<Engine>>) -> Result<Vec<StrandedDraft>, ApiError> {
+    Ok(engine.stranded_drafts().await?)
+}
+
+/// The user lets the draft under `key` go.
+#[tauri::command]
+pub async fn discard_draft(engine: State<'_, Arc<Engine>>, key: String) -> Result<(), ApiError> {
+    Ok(engine.discard_draft(&key).await?)
 }
 
 #[tauri::command]

@@ -1,13 +1,15 @@
 //! Ditolak: the changes the server refused for good, or that the device gave up on after the server kept
 //! failing them (or held back with an earlier refused change to the same data). Each shows why, and what it
-//! carried, field by field, so the user can do it again; it stays until the user dismisses it.
+//! carried, field by field, so the user can do it again; it stays until the user dismisses it. Below them,
+//! the texts she typed whose box no page draws any more (a plan submitted or rated, an observation done),
+//! to read or copy until she lets them go.
 
 use crate::context::{loaded, AskFirst, PageContext};
 use crate::i18n::{td_string, Locale};
 use crate::lang::use_i18n;
 use crate::{ipc, view_model};
 use leptos::prelude::*;
-use penggerak_types::ipc::{RefusedChange, ReopenPage};
+use penggerak_types::ipc::{RefusedChange, ReopenPage, StrandedDraft};
 use penggerak_types::ApiError;
 
 #[component]
@@ -17,6 +19,8 @@ pub fn Ditolak() -> impl IntoView {
     let data = ctx.read(ipc::refused);
     let error = RwSignal::new(None::<String>);
     let dismiss = ctx.action(error, ipc::dismiss_refused);
+    let stranded = ctx.read(ipc::stranded_drafts);
+    let discard = ctx.action(error, ipc::discard_draft);
     // Opening one again puts its text back in its editor: go there.
     let navigate = leptos_router::hooks::use_navigate();
     let reopen = Action::new_local(move |id: &i64| ipc::reopen_refused(*id));
@@ -45,7 +49,33 @@ pub fn Ditolak() -> impl IntoView {
                             <ul id="refused" class="conflicts">{list.into_iter().map(|c| refused(l, c, dismiss, reopen)).collect_view()}</ul>
                         }.into_any()
                     })}
+            {move || stranded.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+                <h2 id="stranded-title">{td_string!(l, stranded_title)}</h2>
+                <p>{td_string!(l, stranded_intro)}</p>
+                <ul id="stranded" class="conflicts">{list.into_iter().map(|d| left_behind(l, d, discard)).collect_view()}</ul>
+            })}
         </section>
+    }
+}
+
+/// A text whose box is gone: what it was for, when it was typed, the text itself (to read or copy), and
+/// letting it go.
+fn left_behind(l: Locale, d: StrandedDraft, discard: Action<String, Result<(), ApiError>>) -> impl IntoView {
+    let zone = expect_context::<PageContext>().zone();
+    let key = d.key.clone();
+    view! {
+        <li class="conflict stranded" data-key=d.key.clone()>
+            <h3>{view_model::draft_for_label(l, d.what)}</h3>
+            {(!d.typed_at.is_empty()).then(|| view! {
+                <p class="muted">{td_string!(l, stranded_at, when = view_model::time_label(l, &d.typed_at, zone))}</p>
+            })}
+            <p class="stranded-text">{d.text}</p>
+            <div class="choices">
+                <AskFirst class="secondary discard" label=td_string!(l, stranded_discard).to_owned()
+                    question=td_string!(l, ask_discard_stranded).to_owned() yes=td_string!(l, ask_yes).to_owned()
+                    busy=discard.pending() on_yes=Callback::new(move |_| { discard.dispatch(key.clone()); }) />
+            </div>
+        </li>
     }
 }
 

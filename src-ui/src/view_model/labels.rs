@@ -5,7 +5,7 @@
 use super::dates::date_label;
 use crate::i18n::{td_string, Locale};
 use penggerak_types::api::{Fixer, Profile, Role};
-use penggerak_types::ipc::{ChangeLabel, DeadlineKind, News, Reminder};
+use penggerak_types::ipc::{ChangeLabel, DeadlineKind, DraftFor, News, Reminder};
 use penggerak_types::kinerja::{ObservationStatus, PlanStatus, Predikat};
 use penggerak_types::pkb::{PkbItemKind, PkbStatus};
 use penggerak_types::programme::StageOutcome;
@@ -168,6 +168,22 @@ pub fn pkb_kind_label(l: Locale, k: PkbItemKind) -> &'static str {
         PkbItemKind::Lokakarya => td_string!(l, pkb_kind_lokakarya),
         PkbItemKind::KomunitasBelajar => td_string!(l, pkb_kind_komunitas),
         PkbItemKind::Lainnya => td_string!(l, pkb_kind_lainnya),
+    }
+}
+
+/// What a text left behind was typed for (Perlu perhatian).
+pub fn draft_for_label(l: Locale, d: DraftFor) -> &'static str {
+    match d {
+        DraftFor::ActivityReflection => td_string!(l, draft_for_activity_reflection),
+        DraftFor::PlanResults => td_string!(l, draft_for_plan_results),
+        DraftFor::PlanReflection => td_string!(l, draft_for_plan_reflection),
+        DraftFor::ReturnNote => td_string!(l, draft_for_return_note),
+        DraftFor::Feedback => td_string!(l, draft_for_feedback),
+        DraftFor::PredikatNote => td_string!(l, draft_for_predikat_note),
+        DraftFor::ObservationRecord => td_string!(l, draft_for_observation_record),
+        DraftFor::ObservationPreparation => td_string!(l, draft_for_observation_preparation),
+        DraftFor::ObservationFollowUp => td_string!(l, draft_for_observation_follow_up),
+        DraftFor::Other => td_string!(l, draft_for_other),
     }
 }
 

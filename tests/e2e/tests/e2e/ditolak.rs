@@ -4,7 +4,8 @@
 //! change held, in both languages; she dismisses it once read. Then her reflection on the same item is
 //! refused the same way: the reason in Bahasa Indonesia and English, and she opens it again — her text is
 //! back in its box — fixes it and sends it, and the server has it. A principal's feedback refused the same
-//! way opens again on the staff member's page.
+//! way opens again on the staff member's page. A reflection she typed and did not send, whose box went
+//! when her principal gave the predikat, is shown here too until she lets it go.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
@@ -285,6 +286,86 @@ async fn a_principals_refused_feedback_opens_again_on_the_staff_members_page() {
     })
     .await;
     absent(&app, "#open-refused", "nothing is left to read: reopening took it off the list").await;
+    sign_out(&app).await;
+    app.close().await.unwrap();
+}
+
+const LEFT_BEHIND: &str = "Saya belajar membagi kelompok dari hasil asesmen awal; belum saya kirim.";
+
+/// A device of `identifier`'s own (the engine, outside the app), signed in to `server` and synced.
+async fn another_device(
+    dir: &std::path::Path,
+    server: &TestServer,
+    identifier: &str,
+) -> penggerak_core::Engine {
+    let tokens = std::sync::Arc::new(penggerak_core::MemoryStore::default());
+    let device = penggerak_core::Engine::open(dir, tokens, &server.base_url()).await.unwrap();
+    device.sign_in(penggerak_testkit::demo_sign_in(identifier, &server.base_url())).await.unwrap();
+    device.sync_now().await.unwrap();
+    device
+}
+
+/// Her plan's reflection, typed and not sent, loses its box when her principal gives the predikat: the top
+/// bar points to it, Perlu perhatian shows it (what it was for, when, every word) in both languages, and
+/// it stays until she deletes it (the box was gone and the text with it, though still counted at sign-out).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_whose_box_went_is_shown_until_she_lets_it_go() {
+    use penggerak_types::ipc::Action;
+    use penggerak_types::kinerja::{PlanStatus, Predikat};
+    let server = TestServer::start();
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // Her plan submitted, approved and agreed, from her other device and her principal's.
+    let hers = another_device(dirs.0.path(), &server, "3471765432100001").await;
+    let head = another_device(dirs.1.path(), &server, "196805121990031004").await;
+    let plan = hers.kinerja().await.unwrap().plan.expect("Siti has a plan").id;
+    let to = |to: PlanStatus| Action::MovePerformancePlan { id: plan.clone(), to, note: None };
+    hers.act(to(PlanStatus::PerluDisetujui)).await.unwrap();
+    assert_eq!(hers.sync_now().await.unwrap().waiting, 0, "submitted");
+    head.sync_now().await.unwrap();
+    head.act(to(PlanStatus::Disetujui)).await.unwrap();
+    head.act(to(PlanStatus::Disepakati)).await.unwrap();
+    assert_eq!(head.sync_now().await.unwrap().waiting, 0, "approved and agreed");
+
+    let driver = Driver::start(&server.base_url());
+    let app =
+        driver.signed_in("3471765432100001", penggerak_testkit::DEMO_PASSWORD, "Siti Rahayu, S.Pd.").await;
+    open(&app, "kinerja", "#kinerja-title").await;
+    type_into(&app, "#plan-reflection", LEFT_BEHIND, "her reflection, not sent").await;
+    wait_text(&app, "#plan-reflection-state", "kept as she types", |t| t == "Draf tersimpan otomatis").await;
+
+    // Meanwhile he gives the predikat; her app syncs (asked without touching the page).
+    head.act(Action::RatePlan { id: plan.clone(), predikat: Predikat::Baik, note: None }).await.unwrap();
+    assert_eq!(head.sync_now().await.unwrap().waiting, 0, "rated");
+    app.execute("document.getElementById('sync-now').click()", vec![]).await.unwrap();
+    wait_text(&app, "#predikat", "the predikat", |t| t.contains("Baik")).await;
+    absent(&app, "#plan-reflection", "no reflection box once the predikat is given").await;
+    wait_text(&app, "#open-refused", "the top bar points to her text", |t| t == "Lihat teks yang tertinggal")
+        .await;
+    press(&app, "#open-refused", "the way there").await;
+    wait_text(&app, "#stranded", "her text and what it was for", |t| {
+        t.contains(LEFT_BEHIND) && t.contains("Refleksi rencana kinerja") && t.contains("Terakhir diketik")
+    })
+    .await;
+    screenshots(&app, "47-teks-tertinggal").await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-en", "the English choice").await;
+    wait_text(&app, "#open-refused", "the way there, in English", |t| t == "See text left behind").await;
+    press(&app, "#open-refused", "the way there, in English").await;
+    wait_text(&app, "#stranded", "in English", |t| t.contains("Reflection on the performance plan")).await;
+    screenshots(&app, "47-teks-tertinggal-en").await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-id", "the Indonesian choice").await;
+    wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
+
+    // Deleting asks first; then it is gone, and so is the top bar's pointer.
+    press(&app, "#open-refused", "the way there").await;
+    press(&app, ".stranded .discard", "delete").await;
+    press(&app, ".stranded .ask-no", "no, keep it").await;
+    find(&app, ".stranded", "still there").await;
+    press(&app, ".stranded .discard", "delete, again").await;
+    press(&app, ".stranded .ask-yes", "yes, delete it").await;
+    absent(&app, "#stranded", "her text is gone once she let it go").await;
+    absent(&app, "#open-refused", "the top bar no longer points there").await;
     sign_out(&app).await;
     app.close().await.unwrap();
 }
