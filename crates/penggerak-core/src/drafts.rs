@@ -85,6 +85,9 @@ impl LocalStore {
                 continue;
             }
             let text = if what == DraftFor::PlanResults { results_text(&text) } else { text };
+            if text.trim().is_empty() {
+                continue; // a plan editor's rows with nothing in them
+            }
             let typed_at = time::OffsetDateTime::from_unix_timestamp(at)
                 .ok()
                 .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
@@ -128,11 +131,15 @@ impl Engine {
         self.store().stranded_drafts().await
     }
 
-    /// Lets the draft under `key` go (she copied it, or does not need it); the sync line's count follows.
+    /// Lets the draft under `key` go (she copied it, or does not need it), if its box is still not drawn:
+    /// a list read before its record moved back (a plan returned) must not delete text its box shows
+    /// again. The sync line's count follows.
     pub async fn discard_draft(&self, key: &str) -> Result<(), CoreError> {
         let _no_sign_out = self.drafts.read().await;
-        self.store().discard_draft(key).await?;
-        self.refresh_counts().await;
+        if self.store().stranded_drafts().await?.iter().any(|d| d.key == key) {
+            self.store().discard_draft(key).await?;
+        }
+        self.refresh_stranded().await;
         Ok(())
     }
 }

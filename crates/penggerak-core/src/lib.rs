@@ -70,7 +70,9 @@ pub mod testing {
         pub use crate::changes::*;
     }
     pub use crate::materials::PART as MATERIAL_PART;
-    pub use crate::outbox::{Change, LocalWrite, Notice, Pending, Resolution, MAX_ATTEMPTS};
+    pub use crate::outbox::{
+        Change, LocalWrite, Notice, Pending, Resolution, CUT_SPACING_SECS, MAX_ATTEMPTS,
+    };
     pub use crate::records::LocalRecord;
     pub use crate::store::LocalStore;
     pub use crate::views::all_deadlines;

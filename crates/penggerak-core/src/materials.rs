@@ -307,8 +307,10 @@ impl Engine {
     /// keeps its mark with the error it ended on, for its page, and the rest are still tried; after
     /// [`limits::LATER_DOWNLOAD_TRIES`] such failures in a row it is no longer tried (saving it by hand
     /// still can). One the catalogue no longer lists loses its mark. A connection cut or too slow for one
-    /// goes on to the next; no connection at all, or a session ended, stops the pass, counting nothing.
-    /// Started by the sync loop after each good sync; one pass at a time.
+    /// goes on to the next, and counts as a failure only when nothing more of it arrived; a second such cut
+    /// in a row ends the pass (the link is poor now). No connection at all, a busy server or gateway, or a
+    /// session ended stops the pass, counting nothing. Started by the sync loop after each good sync; one
+    /// pass at a time.
     pub async fn fetch_later(&self) -> Result<usize, CoreError> {
         let Ok(_one_pass) = self.later_running.try_lock() else { return Ok(0) };
         let ids: Vec<(String,)> =
@@ -319,9 +321,14 @@ impl Engine {
         if ids.is_empty() || self.connection().await != Connection::Unmetered {
             return Ok(0);
         }
-        let mut saved = 0;
+        let (mut saved, mut cuts) = (0, 0);
         for (id,) in ids {
-            match self.save_now(&id).await {
+            let had = self.material(&id).await.map_or(0, |r| r.item.saved_bytes);
+            let answer = self.save_now(&id).await;
+            if !matches!(answer, Err(CoreError::Client(ClientError::Offline { request_sent: true, .. }))) {
+                cuts = 0;
+            }
+            match answer {
                 Ok(_) => saved += 1,
                 Err(CoreError::Missing(_)) => {
                     sqlx::query("DELETE FROM download_later WHERE id = ?")
@@ -329,32 +336,44 @@ impl Engine {
                         .execute(self.store().pool())
                         .await?;
                 }
-                Err(
-                    e @ (CoreError::NotSignedIn
-                    | CoreError::Client(ClientError::Offline { request_sent: false, .. })),
-                ) => {
+                Err(e @ CoreError::Client(ClientError::Offline { request_sent: true, .. })) => {
+                    // Cut, or too slow for its parts: what arrived is kept and resumed next time. Only a
+                    // cut that brought nothing more counts against it (something on the way that resets
+                    // it every time); a second cut in a row ends the pass.
+                    tracing::info!(material = %id, error = %e, "fetching later cut short");
+                    cuts += 1;
+                    let has = self.material(&id).await.map_or(0, |r| r.item.saved_bytes);
+                    if has <= had {
+                        self.later_failed(&id, &e).await?;
+                    }
+                    if cuts == 2 {
+                        break;
+                    }
+                }
+                Err(e) if stops_the_pass(&e) => {
                     // Not this material's fault: the next sync tries again.
                     tracing::info!(material = %id, error = %e, "fetching later stopped");
                     break;
                 }
-                Err(e @ CoreError::Client(ClientError::Offline { request_sent: true, .. })) => {
-                    // Cut, or too slow for its parts: what arrived is kept and resumed next time; the
-                    // ones after it are not held up by it.
-                    tracing::info!(material = %id, error = %e, "fetching later cut short; on to the next");
-                }
                 Err(e) => {
                     tracing::warn!(material = %id, error = %e, "a material marked to fetch later could not be saved");
-                    let failed = serde_json::to_string(&e.to_api_error())
-                        .map_err(|e| CoreError::Storage(e.to_string()))?;
-                    sqlx::query("UPDATE download_later SET reason = ?, failures = failures + 1 WHERE id = ?")
-                        .bind(failed)
-                        .bind(&id)
-                        .execute(self.store().pool())
-                        .await?;
+                    self.later_failed(&id, &e).await?;
                 }
             }
         }
         Ok(saved)
+    }
+
+    /// A try to fetch material `id` later failed with `e`: kept for its page, and counted.
+    async fn later_failed(&self, id: &str, e: &CoreError) -> Result<(), CoreError> {
+        let failed =
+            serde_json::to_string(&e.to_api_error()).map_err(|e| CoreError::Storage(e.to_string()))?;
+        sqlx::query("UPDATE download_later SET reason = ?, failures = failures + 1 WHERE id = ?")
+            .bind(failed)
+            .bind(id)
+            .execute(self.store().pool())
+            .await?;
+        Ok(())
     }
 
     /// `NotSignedIn` once another sign-in or a sign-out happened since `epoch`.
@@ -642,4 +661,19 @@ impl Engine {
             Err(e) => Err(io("removing", &dir, e)),
         }
     }
+}
+
+/// Whether a failed fetch of a material marked "Unduh nanti" says nothing about the material: no
+/// connection, a server or gateway busy or down (a proxy's bare 5xx), its pace, or the session ended. The
+/// pass stops there, counting nothing; the next sync tries again.
+fn stops_the_pass(e: &CoreError) -> bool {
+    use penggerak_types::ErrorCode;
+    matches!(
+        e,
+        CoreError::NotSignedIn
+            | CoreError::Client(ClientError::Offline { .. } | ClientError::Unavailable { .. })
+    ) || matches!(
+        e.to_api_error().code,
+        ErrorCode::ServerBusy | ErrorCode::RateLimited | ErrorCode::SessionExpired | ErrorCode::Unauthorized
+    )
 }

@@ -29,11 +29,20 @@ use sqlx::SqliteConnection;
 pub const BASE_VERSION: &str = "base_version";
 
 /// Passes of sync in which the server answered (a `/sync` pull went through) but failed this change
-/// (5xx, `internal`, `in_progress`, 408, an unreadable answer) before the change is given up and kept as a
-/// notice. Being offline and whole-server outages never count. With the sync loop's pauses (5 s doubling
-/// to 1 min) this is at least four minutes of a working server failing this one change — longer than the
-/// server takes to take over an abandoned `in_progress` claim (2 min).
+/// (5xx, `internal`, `in_progress`, 408, an unreadable answer, no answer at all after sending) before the
+/// change is given up and kept as a notice. Being offline and whole-server outages never count. With the
+/// sync loop's pauses (5 s doubling to 1 min) this is at least four minutes of a working server failing
+/// this one change — longer than the server takes to take over an abandoned `in_progress` claim (2 min);
+/// a change whose answer never comes counts at most once per [`CUT_SPACING_SECS`].
 pub const MAX_ATTEMPTS: i64 = 8;
+
+/// A change sent whose answer never came (the connection cut, or the answer not whole in time, after the
+/// client's own tries) while the server answers the pull counts as an attempt only once such cuts have
+/// gone on this long since the last one counted (or since the first): a bad mobile link cuts a change
+/// many times before it gets through, and its answer may be a large one on a slow link; a change no
+/// answer ever comes for (a middlebox resetting it) is given up after [`MAX_ATTEMPTS`] of these, over an
+/// hour and more, not held for ever with every change behind it.
+pub const CUT_SPACING_SECS: i64 = 10 * 60;
 
 /// One change the user makes: the request that tells the server, and what it does to the local store at
 /// once (so the screen shows it before the server has seen it).
@@ -311,8 +320,9 @@ pub(crate) fn verdict(answer: Result<Changed, CoreError>) -> Verdict {
         }
         // Sent, and its answer never came (the connection cut or timed out after the client's own retries):
         // the link, or a server that dies on this very change, or a middlebox that resets it every time.
-        // Counted only when the server answers the pull right after (as any failing change), so a link
-        // that is simply down never counts, and a change no answer ever comes for ends as a notice.
+        // Counted only when the server answers the pull right after (as any failing change), and at most
+        // once per `CUT_SPACING_SECS` (sync.rs), so a link that is down or poor for a while never gives it
+        // up, and a change no answer ever comes for ends as a notice.
         e @ ClientError::Offline { request_sent: true, .. } => Verdict::Failing(e.to_api_error()),
         // An untrusted certificate is about the server, not this change: nothing was sent; the pass waits
         // (with the reason shown) until the certificate or the device's trust store is fixed.
@@ -663,6 +673,25 @@ impl LocalStore {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// Entry `seq` was sent and no answer came, once more: whether this cut counts as an attempt
+    /// ([`CUT_SPACING_SECS`] after the cuts not counted yet began; the first cut starts them).
+    pub(crate) async fn cut_counts(&self, seq: i64) -> Result<bool, CoreError> {
+        let now = self.now();
+        let (since,): (Option<i64>,) = sqlx::query_as("SELECT cut_since FROM outbox WHERE seq = ?")
+            .bind(seq)
+            .fetch_one(self.pool())
+            .await?;
+        let counts = since.is_some_and(|s| now - s >= CUT_SPACING_SECS);
+        if since.is_none() || counts {
+            sqlx::query("UPDATE outbox SET cut_since = ? WHERE seq = ?")
+                .bind(now)
+                .bind(seq)
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(counts)
     }
 
     /// The server works but failed entry `seq` once more: counts the attempt and returns how many.

@@ -7,10 +7,12 @@
 //! marked, waits for the user), or refused (a 4xx other than 408/429, with our `{code, message}` or
 //! without — a proxy's HTML 413: kept as a notice with its body so the user can redo it). Anything else
 //! leaves it waiting and stops the push, so later changes never overtake earlier ones:
-//! - offline, 429, `server_busy`: the network or the server's pace, never counted against the change;
+//! - offline before sending, 429, `server_busy`: the network or the server's pace, never counted against
+//!   the change;
 //! - a failure of the change (5xx, `internal`, `in_progress`, 408, `request_timeout`, an unreadable
-//!   answer): the pull runs anyway as a probe, and only if it goes through (the server works, it is this
-//!   change) does the pass count as an attempt. After [`MAX_ATTEMPTS`] the change is given up: a notice
+//!   answer, no answer at all after sending): the pull runs anyway as a probe, and only if it goes through
+//!   (the server works, it is this change) does the pass count as an attempt (a change whose answer never
+//!   came, at most once per [`crate::outbox::CUT_SPACING_SECS`]). After [`MAX_ATTEMPTS`] the change is given up: a notice
 //!   keeps it, and the push goes on with the rest. So a day-long outage gives up nothing, and one poison
 //!   change holds the rest for a few minutes only.
 //!
@@ -68,6 +70,7 @@ impl Engine {
     pub(crate) async fn queue(&self, change: &Change) -> Result<(), CoreError> {
         self.store().enqueue(change).await?;
         self.refresh_status(|_| {}).await;
+        self.refresh_stranded().await;
         self.sync_control().wake.notify_one();
         Ok(())
     }
@@ -82,22 +85,23 @@ impl Engine {
         self.sync_control().wake.notify_one();
     }
 
-    /// The sync status's counts brought up to date (the outbox's, the refused changes', the stranded
-    /// drafts').
-    pub(crate) async fn refresh_counts(&self) {
-        self.refresh_status(|_| {}).await;
+    /// The sync status's count of texts left behind ([`LocalStore::stranded_drafts`]) brought up to date:
+    /// where it can change (a change queued, a sync pass ended, a draft let go), not at every count of the
+    /// outbox (each change sent, each page pulled). Counted under the sync status's own lock, so an older
+    /// count never overwrites a newer one.
+    pub(crate) async fn refresh_stranded(&self) {
+        let _in_order = self.sync_control().stranded.lock().await;
+        if let Ok(drafts) = self.store().stranded_drafts().await {
+            self.sync_control().status.send_modify(|s| s.stranded = drafts.len() as u32);
+        }
     }
 
     async fn refresh_status(&self, edit: impl FnOnce(&mut SyncStatus)) {
         let counts = self.store().outbox_counts().await;
-        let stranded = self.store().stranded_drafts().await.map(|d| d.len() as u32);
         let last = self.store().meta(LAST_SYNCED).await.ok().flatten();
         self.sync_control().status.send_modify(|s| {
             if let Ok((waiting, conflicts, notices)) = counts {
                 (s.waiting, s.conflicts, s.notices) = (waiting, conflicts, notices);
-            }
-            if let Ok(stranded) = stranded {
-                s.stranded = stranded;
             }
             s.last_synced_at = last;
             edit(s);
@@ -157,6 +161,12 @@ impl Engine {
                         self.store().note_wait(seq, &error.message).await?;
                         break Err((pull_phase(&problem), problem));
                     }
+                    // No answer came (a cut, or not whole in time): the link's lot until such cuts have
+                    // gone on for a while; shown as offline meanwhile.
+                    if error.code == ErrorCode::Offline && !self.store().cut_counts(seq).await? {
+                        self.store().note_wait(seq, &error.message).await?;
+                        break Err((SyncPhase::Offline, error));
+                    }
                     let attempts = self.store().count_attempt(seq, &error.message).await?;
                     if attempts < MAX_ATTEMPTS {
                         let mut problem = ApiError::refused(
@@ -164,7 +174,7 @@ impl Engine {
                             Reason::FailingAgain { attempts: attempts as u32, max: MAX_ATTEMPTS as u32 },
                         );
                         problem.message = format!(
-                            "\u{201c}{label}\u{201d} gagal diproses server ({attempts} dari {MAX_ATTEMPTS} kali): {}",
+                            "\u{201c}{label}\u{201d} gagal terkirim ({attempts} dari {MAX_ATTEMPTS} kali): {}",
                             error.message
                         );
                         break Err((SyncPhase::Error, problem));
@@ -202,6 +212,8 @@ impl Engine {
                 .await
             }
         }
+        // What the pass brought may have moved a record on past a box with text kept in it.
+        self.refresh_stranded().await;
         Ok(self.sync_control().status.borrow().clone())
     }
 

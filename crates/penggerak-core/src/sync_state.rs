@@ -81,6 +81,8 @@ pub(crate) struct SyncControl {
     pub(crate) status: watch::Sender<SyncStatus>,
     pub(crate) wake: Notify,
     pub(crate) running: Mutex<()>,
+    /// One count of the texts left behind at a time (`Engine::refresh_stranded`).
+    pub(crate) stranded: Mutex<()>,
     /// Records per `/sync` page, as the link allows (tests start it small to exercise paging).
     pub(crate) page_size: std::sync::Mutex<PageSize>,
 }
@@ -101,6 +103,7 @@ impl SyncControl {
             status: watch::channel(SyncStatus::default()).0,
             wake: Notify::new(),
             running: Mutex::new(()),
+            stranded: Mutex::new(()),
             page_size: std::sync::Mutex::new(PageSize::new(None)),
         }
     }

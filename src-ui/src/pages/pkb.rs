@@ -132,14 +132,17 @@ fn PkbCard(
     let reflection = RwSignal::new(v.draft.clone().unwrap_or_else(|| v.item.reflection.clone()));
     let draft = Draft::new(reflection_draft_key(&id), v.draft.is_some());
     let state = draft.state;
-    // When the saved reflection changes: hers just saved (the box holds it) leaves nothing typed to save;
-    // one from elsewhere fills the box only if she has typed nothing in it.
+    // As the item changes: a box holding the saved reflection, with no draft kept, has nothing to save (hers
+    // just saved, even unchanged); a reflection saved elsewhere fills the box only if she has typed nothing
+    // in it.
     Effect::new(move |before: Option<String>| {
-        let saved = view.with(|v| v.as_ref().map(|v| v.item.reflection.clone()).unwrap_or_default());
-        if before.is_some_and(|b| b != saved) {
-            if reflection.get_untracked() == saved {
+        let (saved, kept) = view
+            .with(|v| v.as_ref().map(|v| (v.item.reflection.clone(), v.draft.is_some())))
+            .unwrap_or_default();
+        if before.is_some() {
+            if !kept && reflection.get_untracked() == saved {
                 state.set(DraftState::Clean);
-            } else if state.get_untracked() == DraftState::Clean {
+            } else if before.is_some_and(|b| b != saved) && state.get_untracked() == DraftState::Clean {
                 reflection.set(saved.clone());
             }
         }
@@ -156,6 +159,8 @@ fn PkbCard(
     let (progress_id, reflection_id) = (format!("progress-{id}"), format!("reflection-{id}"));
     let (edit_id, save_id) = (id.clone(), id.clone());
     let status = v.item.status;
+    // Drawn again only when this changes, not with every saved progress (the slider keeps its focus).
+    let slider = Memo::new(move |_| status != PkbStatus::Selesai || saved_progress.get() < 100);
     let meta = move || {
         view.with(|v| {
             let Some(v) = v else { return String::new() };
@@ -195,7 +200,7 @@ fn PkbCard(
                 </button>
             </div>
             <div id=format!("editor-{id}") class="pkb-editor" hidden=move || !expanded.get()>
-            {move || (status != PkbStatus::Selesai || saved_progress.get() < 100).then(|| {
+            {move || slider.get().then(|| {
                 let (progress_id, edit_id) = (progress_id.clone(), edit_id.clone());
                 view! {
                     <label for=progress_id.clone()>{move || td_string!(l, progress_percent, percent = progress.get()).to_string()}</label>
@@ -216,8 +221,13 @@ fn PkbCard(
             <button class="primary save-reflection"
                 disabled=move || !state.get().savable()
                 on:click=move |_| {
-                    let patch = PkbItemPatch { reflection: Some(reflection.get()), ..Default::default() };
-                    act.dispatch(UserAction::EditPkbItem { id: save_id.clone(), patch });
+                    // Sent once what was typed is on the device: the edit forgets the draft, and a write
+                    // landing after it would bring the sent text back as one.
+                    let id = save_id.clone();
+                    draft.then(move || {
+                        let patch = PkbItemPatch { reflection: Some(reflection.get_untracked()), ..Default::default() };
+                        act.dispatch(UserAction::EditPkbItem { id, patch });
+                    });
                 }>{td_string!(l, save_reflection)}</button>
             </div>
         </li>

@@ -49,10 +49,14 @@ pub fn Ditolak() -> impl IntoView {
                             <ul id="refused" class="conflicts">{list.into_iter().map(|c| refused(l, c, dismiss, reopen)).collect_view()}</ul>
                         }.into_any()
                     })}
-            {move || stranded.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
-                <h2 id="stranded-title">{td_string!(l, stranded_title)}</h2>
-                <p>{td_string!(l, stranded_intro)}</p>
-                <ul id="stranded" class="conflicts">{list.into_iter().map(|d| left_behind(l, d, discard)).collect_view()}</ul>
+            {move || stranded.get().map(|read| match read {
+                Err(e) => view! { <p class="error" role="alert">{view_model::error_text(l, &e)}</p> }.into_any(),
+                Ok(list) if list.is_empty() => ().into_any(),
+                Ok(list) => view! {
+                    <h2 id="stranded-title">{td_string!(l, stranded_title)}</h2>
+                    <p>{td_string!(l, stranded_intro)}</p>
+                    <ul id="stranded" class="conflicts">{list.into_iter().map(|d| left_behind(l, d, discard)).collect_view()}</ul>
+                }.into_any(),
             })}
         </section>
     }

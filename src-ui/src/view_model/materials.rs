@@ -124,7 +124,12 @@ pub fn saving_label(l: Locale, item: &MaterialItem) -> String {
 /// Why fetching a material marked "Unduh nanti" failed the last time (`failed`, after `failures` tries in a
 /// row), and, once the syncs stopped trying it, that they did and how she can try.
 pub fn later_failed_text(l: Locale, failed: &ApiError, failures: u32) -> String {
-    let why = error_text(l, failed);
+    // Without a rule, the engine's or server's own words (a protocol's English, say) are not for her: the
+    // code's sentence, or the generic one.
+    let why = match failed.reason {
+        Some(_) => error_text(l, failed),
+        None => error_text(l, &ApiError { message: String::new(), ..failed.clone() }),
+    };
     if failures >= LATER_DOWNLOAD_TRIES {
         td_string!(l, later_stopped, tries = failures, why = why).to_string()
     } else {
@@ -183,6 +188,12 @@ mod tests {
         assert!(!once.ends_with(": "), "a reason-less failure is worded by its code: {once}");
         let stopped = later_failed_text(ID, &filtered, LATER_DOWNLOAD_TRIES);
         assert!(stopped.starts_with("Sudah 5 kali gagal diunduh otomatis"), "{stopped}");
+        let protocol =
+            ApiError::new(ErrorCode::Internal, "asked for modul.pdf from byte 10, got bytes from 0");
+        assert!(
+            !later_failed_text(ID, &protocol, 1).contains("asked for"),
+            "the engine's own English is not shown to her"
+        );
         let full = ApiError::refused(ErrorCode::Storage, penggerak_types::Reason::DeviceFull);
         assert!(
             later_failed_text(EN, &full, 1).contains("storage is full"),
