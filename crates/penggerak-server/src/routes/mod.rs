@@ -410,5 +410,24 @@ mod tests {
             assert!(!error.message.contains("a bug"), "the panic's words stay in the log: {error:?}");
         }
         assert_eq!(state.slots.available_permits(), slots, "the in-flight slots are given back");
+
+        // A keyed change (signed in, with an Idempotency-Key) runs in its own task: its panic answered 500
+        // releases the key, so the retry runs again (and fails the same way, to be counted) instead of
+        // waiting out a claim nobody holds (409 in_progress until the claim is stale).
+        crate::demo::seed_if_empty(&state.db).await.unwrap();
+        let token = crate::auth::start_session(&state, "guru-siti").await.unwrap().access_token;
+        for attempt in ["first", "retry"] {
+            let request = Request::builder()
+                .method("POST")
+                .uri("/api/v1/boom")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(penggerak_types::api::IDEMPOTENCY_KEY, "6f1c2d3e-4a5b-4c6d-8e7f-000000000b00")
+                .body(Body::from("{}"))
+                .unwrap();
+            let resp = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR, "the keyed change's {attempt}");
+        }
+        assert_eq!(state.slots.available_permits(), slots, "and its slot is given back");
     }
 }
