@@ -291,8 +291,13 @@ fn reflection_box(l: Locale, plan_id: String, open: Reflection, saved: Saved, ac
         <p class="muted draft-state" id="plan-reflection-state" aria-live="polite">{move || kept.state.get().line(l, saved)}</p>
         <button id="save-plan-reflection" class="primary" disabled=move || !kept.state.get().savable()
             on:click=move |_| {
-                let patch = PlanPatch { base_version: 0, results: None, reflection: Some(text.get_untracked()) };
-                act.dispatch(UserAction::EditPerformancePlan { id: id.clone(), patch });
+                // Sent once what was typed is on the device: the edit forgets the draft, and a write
+                // landing after it would bring the sent text back as one.
+                let id = id.clone();
+                kept.then(move || {
+                    let patch = PlanPatch { base_version: 0, results: None, reflection: Some(text.get_untracked()) };
+                    act.dispatch(UserAction::EditPerformancePlan { id, patch });
+                });
             }>{td_string!(l, save_reflection)}</button>
     }
 }
