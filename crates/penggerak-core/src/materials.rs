@@ -308,9 +308,9 @@ impl Engine {
     /// [`limits::LATER_DOWNLOAD_TRIES`] such failures in a row it is no longer tried (saving it by hand
     /// still can). One the catalogue no longer lists loses its mark. A connection cut or too slow for one
     /// goes on to the next, and counts as a failure only when nothing more of it arrived; a second such cut
-    /// in a row ends the pass (the link is poor now). No connection at all, a busy server or gateway, or a
-    /// session ended stops the pass, counting nothing. Started by the sync loop after each good sync; one
-    /// pass at a time.
+    /// in a row ends the pass (the link is poor now). No connection at all, a busy server or gateway (503,
+    /// 429), or a session ended stops the pass, counting nothing. Started by the sync loop after each good
+    /// sync; one pass at a time.
     pub async fn fetch_later(&self) -> Result<usize, CoreError> {
         let Ok(_one_pass) = self.later_running.try_lock() else { return Ok(0) };
         let ids: Vec<(String,)> =
@@ -664,14 +664,16 @@ impl Engine {
 }
 
 /// Whether a failed fetch of a material marked "Unduh nanti" says nothing about the material: no
-/// connection, a server or gateway busy or down (a proxy's bare 5xx), its pace, or the session ended. The
-/// pass stops there, counting nothing; the next sync tries again.
+/// connection, a server or gateway busy (503), its pace, or the session ended. The pass stops there,
+/// counting nothing; the next sync tries again. (A gateway's other bare 5xx for one material, moments
+/// after a sync went through, is that material's failure: counted and shown, or it would be tried for
+/// ever unseen.)
 fn stops_the_pass(e: &CoreError) -> bool {
     use penggerak_types::ErrorCode;
     matches!(
         e,
         CoreError::NotSignedIn
-            | CoreError::Client(ClientError::Offline { .. } | ClientError::Unavailable { .. })
+            | CoreError::Client(ClientError::Offline { .. } | ClientError::Unavailable { status: 503 })
     ) || matches!(
         e.to_api_error().code,
         ErrorCode::ServerBusy | ErrorCode::RateLimited | ErrorCode::SessionExpired | ErrorCode::Unauthorized

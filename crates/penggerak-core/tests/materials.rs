@@ -461,6 +461,20 @@ async fn a_later_download_that_keeps_failing_says_why_and_stops_after_its_tries(
     proxy.set_mode(ChaosMode::Pass);
     let saved = session.save_material("materi-02").await.unwrap();
     assert_eq!((saved.item.saved, saved.item.later), (Saved::Yes, false), "{:?}", saved.item);
+
+    // A busy gateway (a bare 503) is the server's state: the pass stops, counting nothing. Its bare 502 for
+    // this one material, moments after a sync went through, is the material's failure: counted and shown.
+    session.download_later("materi-04", true).await.unwrap();
+    let path = "/api/v1/materials/materi-04";
+    proxy.set_mode(ChaosMode::Answer { path, status: 503, body: "" });
+    assert_eq!(session.fetch_later().await.unwrap(), 0);
+    let r = session.material("materi-04").await.unwrap();
+    assert_eq!((r.item.later_failures, r.item.later_failed), (0, None), "busy is not its failure");
+    proxy.set_mode(ChaosMode::Answer { path, status: 502, body: "" });
+    assert_eq!(session.fetch_later().await.unwrap(), 0);
+    let r = session.material("materi-04").await.unwrap();
+    assert_eq!(r.item.later_failures, 1, "a bad gateway for this material alone counts: {:?}", r.item);
+    assert!(r.item.later_failed.is_some(), "and its page says why: {:?}", r.item);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
