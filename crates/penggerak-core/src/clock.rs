@@ -23,6 +23,14 @@ pub(crate) fn unix_of(rfc3339: &str) -> Option<i64> {
         .map(|t| t.unix_timestamp())
 }
 
+/// Unix seconds `unix` as RFC 3339 UTC (what the screens are given for "when"), or "" if out of range.
+pub(crate) fn rfc3339_of(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
 /// The year of a date (`YYYY-MM-DD`), or 0 if it has none.
 pub(crate) fn year_of(date: &str) -> i32 {
     date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)

@@ -88,11 +88,7 @@ impl LocalStore {
             if text.trim().is_empty() {
                 continue; // a plan editor's rows with nothing in them
             }
-            let typed_at = time::OffsetDateTime::from_unix_timestamp(at)
-                .ok()
-                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-                .unwrap_or_default();
-            out.push(StrandedDraft { key, what, text, typed_at });
+            out.push(StrandedDraft { key, what, text, typed_at: crate::clock::rfc3339_of(at) });
         }
         Ok(out)
     }

@@ -12,9 +12,10 @@
 //! - a failure of the change (5xx, `internal`, `in_progress`, 408, `request_timeout`, an unreadable
 //!   answer, no answer at all after sending): the pull runs anyway as a probe, and only if it goes through
 //!   (the server works, it is this change) does the pass count as an attempt (a change whose answer never
-//!   came, at most once per [`crate::outbox::CUT_SPACING_SECS`]). After [`MAX_ATTEMPTS`] the change is given up: a notice
-//!   keeps it, and the push goes on with the rest. So a day-long outage gives up nothing, and one poison
-//!   change holds the rest for a few minutes only.
+//!   came, at most once per [`crate::outbox::CUT_SPACING_SECS`]). After [`MAX_ATTEMPTS`] the change is
+//!   given up: a notice keeps it, and the push goes on with the rest. So a day-long outage gives up
+//!   nothing, and one poison change holds the rest for a few minutes only (one whose answer never comes,
+//!   for an hour and more).
 //!
 //! A change refused or given up takes with it, unsent, every later waiting change that touches one of
 //! its records (transitively: `outbox_touches`), each kept as a notice of its own — sent alone it would

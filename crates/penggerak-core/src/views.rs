@@ -518,10 +518,7 @@ async fn refused(store: &LocalStore) -> Result<Vec<RefusedChange>, CoreError> {
             };
             let mut reason = ApiError::new(code, n.message);
             reason.reason = n.reason.as_deref().and_then(|r| serde_json::from_str(r).ok());
-            let at = time::OffsetDateTime::from_unix_timestamp(n.created_at)
-                .ok()
-                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-                .unwrap_or_default();
+            let at = crate::clock::rfc3339_of(n.created_at);
             RefusedChange { id: n.id, label: ChangeLabel::from_stored(&n.label), reason, fields, at, reopen }
         });
     }
