@@ -232,19 +232,20 @@ impl Door {
         self.mdns.is_some()
     }
 
-    /// Opens the door on [`peer::PORT`] (or any free port when that one is taken), announces it and
+    /// Opens the door on `port` ([`peer::PORT`] in the app; any free port when that one is taken), announces it and
     /// starts looking for colleagues' doors.
     pub(crate) fn open(
         store: LocalStore,
         materials: PathBuf,
         peers: &Arc<Peers>,
         discovery: bool,
+        port: u16,
     ) -> Result<Door, CoreError> {
         // IPv6 and IPv4 on one socket where the system allows it (a school network may give only one of
         // them), IPv4 alone otherwise; our port if it is free, any other if not.
         let any6 = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
         let any4 = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
-        let listener = [(any6, peer::PORT), (any4, peer::PORT), (any6, 0), (any4, 0)]
+        let listener = [(any6, port), (any4, port), (any6, 0), (any4, 0)]
             .into_iter()
             .find_map(|at| std::net::TcpListener::bind(at).ok())
             .ok_or_else(|| CoreError::Storage("no port to share on".into()))?;

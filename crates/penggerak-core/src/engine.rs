@@ -65,6 +65,9 @@ pub struct Engine {
     /// Whether the door is announced and colleagues looked for with mDNS (tests that are not about
     /// discovery turn it off, so they multicast nothing onto the machine's network).
     pub(crate) discovery: bool,
+    /// The port the door asks for first ([`penggerak_types::peer::PORT`]; tests ask for any free one, so
+    /// that engines side by side on one machine never take each other's door).
+    pub(crate) door_port: u16,
 }
 
 /// A signed-in connection to the server for one sync pass: the client and the current tokens (loaded from
@@ -108,6 +111,7 @@ impl Engine {
             peers: Arc::new(crate::door::Peers::new()?),
             door: std::sync::Mutex::new(None),
             discovery: true,
+            door_port: penggerak_types::peer::PORT,
         })
     }
 

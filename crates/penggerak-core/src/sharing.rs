@@ -39,6 +39,7 @@ impl Engine {
                         self.materials_dir.clone(),
                         &self.peers,
                         self.discovery,
+                        self.door_port,
                     )?);
                     None
                 }
@@ -144,5 +145,13 @@ impl Engine {
     #[cfg(feature = "testing")]
     pub fn set_discovery(&mut self, on: bool) {
         self.discovery = on;
+    }
+
+    /// Tests only: the port the door asks for first (0: any free port), before the door opens. Tests
+    /// that run side by side on one machine ask for any: a door closed in one test must not find the
+    /// next test's door listening on the same shared port.
+    #[cfg(feature = "testing")]
+    pub fn set_door_port(&mut self, port: u16) {
+        self.door_port = port;
     }
 }

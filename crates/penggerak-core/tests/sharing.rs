@@ -32,6 +32,9 @@ async fn teacher_with(who: &str, proxy: &ChaosProxy, discovery: bool) -> (tempfi
     let mut engine =
         Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
     engine.set_discovery(discovery);
+    // Any free port, not the app's own: test binaries run side by side, and a door closed here must
+    // not find another test's door on the shared port when it checks that nothing listens there.
+    engine.set_door_port(0);
     engine.sign_in(demo_sign_in(who, &proxy.base_url())).await.unwrap();
     engine.sync_now().await.unwrap();
     engine.set_preferences(sharing(true)).await.unwrap();
@@ -299,6 +302,7 @@ async fn the_door_is_open_only_while_sharing_is_on_and_someone_is_signed_in() {
     let mut e =
         Engine::open(dir.path(), Arc::new(MemoryStore::default()), "http://127.0.0.1:9").await.unwrap();
     e.set_discovery(false);
+    e.set_door_port(0);
     e.set_preferences(sharing(true)).await.unwrap();
     assert!(port(&e).await.is_none(), "signed out: nothing is served");
     assert!(!e.sharing().await.unwrap().serving);
