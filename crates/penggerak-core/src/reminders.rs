@@ -101,16 +101,21 @@ impl LocalStore {
     /// transaction, so it comes once even if the app asks again or restarts; a reminder the UI then fails
     /// to show is not repeated (a missed reminder is better than one every few minutes). With reminders
     /// turned off, nothing is due and nothing is marked, and old marks are pruned either way.
+    ///
+    /// The deadlines are read before the write lock is taken, never under it: the reads go through the
+    /// pool, and with other writers each waiting for the lock on a connection of their own, none would be
+    /// left for them (the app asks at launch and after every sync, so askings meet).
     pub async fn take_reminders(&self, today: &str) -> Result<Vec<Reminder>, CoreError> {
         let tomorrow =
             date_after(today).ok_or_else(|| CoreError::Invalid(format!("Bukan tanggal: {today}")))?;
-        sqlx::query("DELETE FROM reminders_sent WHERE date < ?").bind(today).execute(self.pool()).await?;
-        if !self.preferences().await?.reminders || self.account().await?.is_none() {
-            return Ok(Vec::new());
-        }
+        let wanted = self.preferences().await?.reminders && self.account().await?.is_some();
+        let deadlines = if wanted { all_deadlines(self, today).await? } else { Vec::new() };
         let mut due = Vec::new();
         let mut tx = self.write().await?;
-        for d in all_deadlines(self, today).await? {
+        sqlx::query("DELETE FROM reminders_sent WHERE date < ?").bind(today).execute(&mut *tx).await?;
+        // Signed out since the deadlines were read: nothing is marked for an account whose data is gone.
+        let signed_in = sqlx::query("SELECT 1 FROM account WHERE id = 1").fetch_optional(&mut *tx).await?;
+        for d in deadlines.into_iter().filter(|_| signed_in.is_some()) {
             let on_the_day = d.date == today;
             if !on_the_day && d.date != tomorrow {
                 continue;

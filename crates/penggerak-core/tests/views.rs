@@ -440,6 +440,44 @@ async fn reminders_come_the_day_before_and_on_the_day_once_each_and_not_when_tur
     assert!(store.take_reminders("not a date").await.is_err(), "a bad date is an error, not silence");
 }
 
+/// The app asks for reminders at launch and again after every sync that settles, so several askings can
+/// meet, beside the pages' own writes. One asking used to hold the store's write lock while it read the
+/// deadlines through other connections: with the others each waiting for that lock on a connection of
+/// their own, the pool had none left for its reads, and after the store's busy wait (5 s) the waiting
+/// ones failed "database is locked" (seen on a pengawas's Sekolah binaan in the end-to-end run).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reminders_asked_many_times_at_once_are_each_handed_out_once_and_block_nobody() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = Arc::new(signed_in(dir.path(), &server, "3471765432100001").await);
+    let first = siti.all_deadlines().await.unwrap();
+    let due_on = first.first().expect("Siti has something due").date.clone();
+    let eve = day_before(&due_on);
+    let expected = penggerak_core::testing::all_deadlines(siti.store(), &eve)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.date == eve || d.date == due_on)
+        .count();
+    assert!(expected > 0, "something is due on {eve} or {due_on}");
+    let started = std::time::Instant::now();
+    let askings: Vec<_> = (0..8)
+        .map(|_| {
+            let siti = Arc::clone(&siti);
+            let eve = eve.clone();
+            tokio::spawn(async move { siti.store().take_reminders(&eve).await })
+        })
+        .collect();
+    let mut handed = 0;
+    for asking in askings {
+        let got = asking.await.unwrap().unwrap_or_else(|e| {
+            panic!("an asking failed after {:?} while others ran: {e}", started.elapsed())
+        });
+        handed += got.len();
+    }
+    assert_eq!(handed, expected, "each reminder handed out once over all the askings");
+}
+
 #[tokio::test]
 async fn the_plan_is_edited_with_its_draft_kept_until_saved_and_bad_results_are_refused() {
     use penggerak_types::ipc::plan_draft_key;

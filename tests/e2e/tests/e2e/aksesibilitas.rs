@@ -23,6 +23,8 @@ async fn visit(c: &Client, path: &str, ready: &str) {
 /// its first element and reading it (a sync ending refreshes the page) is read again: its element was
 /// replaced, not wrong (CI once failed here on `StaleElementReference`).
 async fn first_attr(c: &Client, css: &str, attr: &str) -> String {
+    // Waited for first with `find`, which pictures the page (image and HTML) when it never comes.
+    find(c, css, &format!("first {css}")).await;
     penggerak_e2e::eventually(&format!("{css} [{attr}]"), || async {
         let e = c.find(Locator::Css(css)).await.map_err(|e| e.to_string())?;
         e.attr(attr).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("{css} has no {attr}"))
