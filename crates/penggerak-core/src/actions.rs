@@ -8,9 +8,10 @@
 use crate::outbox::{Change, LocalWrite, Reopen};
 use crate::{changes, CoreError, Engine};
 use penggerak_types::ipc::{
-    feedback_draft_key, observation_follow_up_draft_key, observation_preparation_draft_key,
-    observation_record_draft_key, plan_draft_key, plan_reflection_draft_key, predikat_note_draft_key,
-    reflection_draft_key, return_note_draft_key, Action, Keep, ReopenPage,
+    feedback_draft_key, new_activity_draft_key, new_observation_draft_key, observation_follow_up_draft_key,
+    observation_preparation_draft_key, observation_record_draft_key, plan_draft_key,
+    plan_reflection_draft_key, predikat_note_draft_key, reflection_draft_key, return_note_draft_key, Action,
+    Keep, ReopenPage,
 };
 use penggerak_types::kinerja::{Actor, PerformancePlan};
 use penggerak_types::{Field, Reason, RecordKind};
@@ -48,7 +49,10 @@ impl Engine {
                 let plan = penggerak_types::pkb::plan_id(&me.id, year);
                 let (max, field) = (penggerak_types::limits::PKB_ITEMS_PER_PLAN, Field::PkbItems);
                 changes::room_on_plan(store, RecordKind::PkbItem, &plan, max, field).await?;
-                changes::add_pkb_item(&plan, &me.id, new)?
+                // The form's fields go with the change (the page keeps as a draft what was typed meanwhile).
+                let mut change = changes::add_pkb_item(&plan, &me.id, new)?;
+                change.local.push(LocalWrite::ForgetDraft { key: new_activity_draft_key() });
+                change
             }
             Action::EditPkbItem { id, patch } => {
                 // A reflection saved for real no longer needs its draft; the change carries the text now.
@@ -86,7 +90,10 @@ impl Engine {
                 if new.id.is_empty() {
                     new.id = uuid::Uuid::new_v4().to_string();
                 }
-                changes::schedule_observation(store, &me.id, new).await?
+                let key = new_observation_draft_key(&new.plan_id);
+                let mut change = changes::schedule_observation(store, &me.id, new).await?;
+                change.local.push(LocalWrite::ForgetDraft { key });
+                change
             }
             Action::EditObservation { id, patch } => {
                 let (record, follow_up) = (patch.record.is_some(), patch.follow_up.is_some());
@@ -220,8 +227,8 @@ pub(crate) async fn reopen_page(
 /// Whether the page draws the box of draft `key` for record `id` (`data` as the device holds it), by the
 /// same rules the pages draw their boxes by: a plan's results while they are editable, its reflection
 /// until a predikat is given, the return note while the principal may return it, the predikat note while
-/// it may be rated; an observation's preparation until it is done. Feedback, an observation's record and
-/// follow-up, and an activity's reflection are always drawn.
+/// it may be rated; an observation's preparation until it is done. Feedback, the form scheduling an
+/// observation, an observation's record and follow-up, and an activity's reflection are always drawn.
 pub(crate) fn box_shown(kind: RecordKind, data: &serde_json::Value, id: &str, key: &str) -> bool {
     use penggerak_types::kinerja::{Observation, ObservationStatus, PlanStatus};
     match kind {
@@ -236,7 +243,8 @@ pub(crate) fn box_shown(kind: RecordKind, data: &serde_json::Value, id: &str, ke
             } else if key == predikat_note_draft_key(id) {
                 plan.status == PlanStatus::Disepakati
             } else {
-                key == feedback_draft_key(id)
+                // Feedback, and the form scheduling an observation: drawn whatever the plan's status.
+                key == feedback_draft_key(id) || key == new_observation_draft_key(id)
             }
         }
         RecordKind::Observation => {

@@ -5,7 +5,7 @@
 //! [`crate::LocalWrite::ForgetDraft`]).
 
 use crate::{CoreError, Engine, LocalStore};
-use penggerak_types::ipc::{DraftFor, ResultForm, StrandedDraft};
+use penggerak_types::ipc::{DraftFor, ObservationForm, ResultForm, StrandedDraft};
 use penggerak_types::{limits, RecordKind};
 
 /// A key no longer than [`limits::DRAFT_KEY`]: the app's keys are a name and an id; anything longer is
@@ -68,7 +68,10 @@ impl LocalStore {
                 | DraftFor::PlanReflection
                 | DraftFor::ReturnNote
                 | DraftFor::Feedback
-                | DraftFor::PredikatNote => Some(RecordKind::PerformancePlan),
+                | DraftFor::PredikatNote
+                | DraftFor::NewObservation => Some(RecordKind::PerformancePlan),
+                // Rencana draws its form for this year's plan whatever the year: never left behind.
+                DraftFor::NewActivity => continue,
                 DraftFor::ObservationRecord
                 | DraftFor::ObservationPreparation
                 | DraftFor::ObservationFollowUp => Some(RecordKind::Observation),
@@ -84,7 +87,7 @@ impl LocalStore {
             if shown {
                 continue;
             }
-            let text = if what == DraftFor::PlanResults { results_text(&text) } else { text };
+            let text = readable(what, text);
             if text.trim().is_empty() {
                 continue; // a plan editor's rows with nothing in them
             }
@@ -109,6 +112,22 @@ impl LocalStore {
 
 /// A plan editor's draft (a JSON list of [`ResultForm`]) as text to read: each result's text, then its
 /// indicators, one per line; the draft as it is when it is not such a list.
+/// A draft as text to read: a plan editor's rows (kept as JSON) and a form's fields one per line, the rest
+/// as typed.
+fn readable(what: DraftFor, text: String) -> String {
+    let lines = |parts: &[&str]| {
+        parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n")
+    };
+    match what {
+        DraftFor::PlanResults => results_text(&text),
+        DraftFor::NewObservation => {
+            let f = ObservationForm::from_draft(&text);
+            lines(&[&format!("{} {}", f.date, f.time), &f.class_name, &f.focus])
+        }
+        _ => text,
+    }
+}
+
 fn results_text(draft: &str) -> String {
     match serde_json::from_str::<Vec<ResultForm>>(draft) {
         Ok(rows) => rows

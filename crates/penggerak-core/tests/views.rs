@@ -1224,3 +1224,71 @@ async fn a_text_whose_box_is_no_longer_drawn_is_shown_until_she_lets_it_go() {
     assert_eq!(siti.store().draft(&results).await.unwrap(), None, "gone from the device");
     assert_eq!(siti.sync_status().borrow().stranded, 1, "the count follows");
 }
+
+/// The forms that make something new (an activity on Rencana, an observation on a staff member's page)
+/// are kept as they are filled, like every box: a killed app or a page left does not lose them. The
+/// change that sends one forgets its draft; a form for a plan no longer on the device is shown with the
+/// texts left behind, its fields one per line.
+#[tokio::test]
+async fn a_form_being_filled_is_kept_until_what_it_makes_is_queued() {
+    use penggerak_types::ipc::{
+        new_activity_draft_key, new_observation_draft_key, ActivityForm, DraftFor, ObservationForm,
+    };
+    let server = TestServer::start();
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (siti, bambang, plan) = siti_and_bambang(&server, (d1.path(), d2.path()), true).await;
+
+    // Siti's new activity: kept while she fills it, never "left behind" (Rencana always draws the form).
+    let form = ActivityForm {
+        title: "Lokakarya asesmen diagnostik".into(),
+        kind: "lokakarya".into(),
+        jp: "8".into(),
+        date: String::new(),
+    };
+    let key = new_activity_draft_key();
+    siti.save_draft(&key, &form.to_draft()).await.unwrap();
+    assert_eq!(siti.stranded_drafts().await.unwrap(), vec![], "the form is drawn on Rencana");
+    let kept = ActivityForm::from_draft(&siti.draft(&key).await.unwrap().expect("kept"));
+    assert_eq!(kept, form, "read back as typed");
+    let new = penggerak_types::pkb::NewPkbItem {
+        id: String::new(),
+        kind: penggerak_types::pkb::PkbItemKind::Lokakarya,
+        title: form.title.clone(),
+        jp: 8,
+        target_date: None,
+        community_event_id: None,
+    };
+    siti.act(Action::AddPkbItem { new }).await.unwrap();
+    assert_eq!(siti.draft(&key).await.unwrap(), None, "the activity carries the form's fields now");
+
+    // Bambang's observation form on Siti's plan: kept, drawn while the plan is on his device.
+    let form = ObservationForm {
+        date: "2026-12-10".into(),
+        time: "09:00".into(),
+        class_name: "Kelas IV A".into(),
+        focus: "Pembelajaran berdiferensiasi".into(),
+    };
+    let key = new_observation_draft_key(&plan.id);
+    bambang.save_draft(&key, &form.to_draft()).await.unwrap();
+    assert_eq!(bambang.stranded_drafts().await.unwrap(), vec![], "the form is drawn with Siti's plan");
+    let new = penggerak_types::kinerja::NewObservation {
+        id: String::new(),
+        plan_id: plan.id.clone(),
+        scheduled_at: "2026-12-10T09:00".into(),
+        class_name: form.class_name.clone(),
+        focus: form.focus.clone(),
+    };
+    bambang.act(Action::ScheduleObservation { new }).await.unwrap();
+    assert_eq!(bambang.draft(&key).await.unwrap(), None, "the observation carries the form's fields now");
+
+    // A form for a plan the device no longer holds: shown to read, its fields one per line.
+    let gone = new_observation_draft_key("plan-yang-sudah-tidak-ada");
+    bambang.save_draft(&gone, &form.to_draft()).await.unwrap();
+    let stranded = bambang.stranded_drafts().await.unwrap();
+    let shown: Vec<(DraftFor, &str)> = stranded.iter().map(|d| (d.what, d.text.as_str())).collect();
+    assert_eq!(
+        shown,
+        [(DraftFor::NewObservation, "2026-12-10 09:00\nKelas IV A\nPembelajaran berdiferensiasi")],
+        "the form left behind, readable"
+    );
+}

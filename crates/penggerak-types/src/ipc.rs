@@ -865,6 +865,79 @@ pub fn observation_follow_up_draft_key(observation_id: &str) -> String {
     format!("observation-follow-up:{observation_id}")
 }
 
+/// The draft key of the principal's form scheduling a classroom observation on performance plan
+/// `plan_id` (its fields as an [`ObservationForm`] in JSON).
+pub fn new_observation_draft_key(plan_id: &str) -> String {
+    format!("new-observation:{plan_id}")
+}
+
+/// The draft key of Rencana's form adding an activity to this year's plan (its fields as an
+/// [`ActivityForm`] in JSON). One form, on the page of the plan of the year it is.
+pub fn new_activity_draft_key() -> String {
+    "new-activity:".to_owned()
+}
+
+/// A form's fields kept as a draft: one per line, in a fixed order. The fields are one-line boxes (a
+/// line break in one becomes a space), so the draft reads back field by field without a parser in the
+/// page; a field missing at the end reads as empty.
+fn form_draft(fields: &[&str]) -> String {
+    fields.iter().map(|f| f.replace(['\r', '\n'], " ")).collect::<Vec<_>>().join("\n")
+}
+
+fn form_fields<const N: usize>(draft: &str) -> [String; N] {
+    let mut lines = draft.split('\n');
+    std::array::from_fn(|_| lines.next().unwrap_or_default().to_owned())
+}
+
+/// The form scheduling a classroom observation as it is being filled ([`new_observation_draft_key`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObservationForm {
+    /// `YYYY-MM-DD`, as the date box gives it.
+    pub date: String,
+    /// `HH:MM`, as the time box gives it.
+    pub time: String,
+    pub class_name: String,
+    pub focus: String,
+}
+
+impl ObservationForm {
+    /// The form as its draft's text.
+    pub fn to_draft(&self) -> String {
+        form_draft(&[&self.date, &self.time, &self.class_name, &self.focus])
+    }
+
+    /// The form as its draft kept it.
+    pub fn from_draft(draft: &str) -> ObservationForm {
+        let [date, time, class_name, focus] = form_fields(draft);
+        ObservationForm { date, time, class_name, focus }
+    }
+}
+
+/// The form adding an activity to the plan as it is being filled ([`new_activity_draft_key`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityForm {
+    pub title: String,
+    /// The kind chosen, by the page's code for it (empty: the first).
+    pub kind: String,
+    /// The JP as typed (a number once it is sent).
+    pub jp: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub date: String,
+}
+
+impl ActivityForm {
+    /// The form as its draft's text.
+    pub fn to_draft(&self) -> String {
+        form_draft(&[&self.title, &self.kind, &self.jp, &self.date])
+    }
+
+    /// The form as its draft kept it.
+    pub fn from_draft(draft: &str) -> ActivityForm {
+        let [title, kind, jp, date] = form_fields(draft);
+        ActivityForm { title, kind, jp, date }
+    }
+}
+
 /// Text being typed, kept on the device under `key` until it is saved for real (empty text included: a
 /// cleared box is an edit too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1260,6 +1333,10 @@ pub enum DraftFor {
     ObservationRecord,
     ObservationPreparation,
     ObservationFollowUp,
+    /// The form scheduling an observation ([`new_observation_draft_key`]).
+    NewObservation,
+    /// The form adding an activity to the plan ([`new_activity_draft_key`]).
+    NewActivity,
     /// A key this version of the app does not make.
     #[serde(other)]
     Other,
@@ -1280,6 +1357,8 @@ impl DraftFor {
             "observation-record" => DraftFor::ObservationRecord,
             "observation-preparation" => DraftFor::ObservationPreparation,
             "observation-follow-up" => DraftFor::ObservationFollowUp,
+            "new-observation" => DraftFor::NewObservation,
+            "new-activity" => DraftFor::NewActivity,
             _ => return (DraftFor::Other, ""),
         };
         (what, id)
@@ -1427,4 +1506,29 @@ pub struct ConflictChoice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolveArgs {
     pub choice: ConflictChoice,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forms_draft_reads_back_field_by_field() {
+        let f = ObservationForm {
+            date: "2026-12-10".into(),
+            time: "09:00".into(),
+            class_name: "Kelas IV A".into(),
+            focus: "Diferensiasi\nproses".into(),
+        };
+        let back = ObservationForm::from_draft(&f.to_draft());
+        assert_eq!(back.class_name, "Kelas IV A", "each field in its place");
+        assert_eq!(back.focus, "Diferensiasi proses", "a line break in a field is a space, not a new field");
+        let short = ActivityForm::from_draft("Lokakarya");
+        assert_eq!(
+            short,
+            ActivityForm { title: "Lokakarya".into(), ..ActivityForm::default() },
+            "fields missing at the end are empty"
+        );
+        assert_eq!(ActivityForm::from_draft(&ActivityForm::default().to_draft()), ActivityForm::default());
+    }
 }

@@ -11,7 +11,9 @@ use crate::lang::use_i18n;
 use crate::text_box::grow;
 use crate::view_model;
 use leptos::prelude::*;
-use penggerak_types::ipc::{reflection_draft_key, Action as UserAction, PkbItemView, PkbView};
+use penggerak_types::ipc::{
+    new_activity_draft_key, reflection_draft_key, Action as UserAction, ActivityForm, PkbItemView, PkbView,
+};
 use penggerak_types::pkb::{NewPkbItem, PkbItemKind, PkbItemPatch, PkbStatus};
 
 #[component]
@@ -247,36 +249,68 @@ fn kind_code(k: PkbItemKind) -> String {
 }
 
 /// "Tambah kegiatan": a new activity for this year's plan (its JP count towards the target once done),
-/// added on the device at once and queued, like every change.
+/// added on the device at once and queued, like every change. What is typed is kept on the device as it
+/// is typed (one draft for the form, read back when the page opens), so a killed app loses none of it.
 /// The boxes empty only once the activity is kept, and only of what was sent: a refused one (a JP out of
-/// range) leaves what she typed to mend, and words typed while it was being added stay.
+/// range) leaves what she typed to mend, and words typed while it was being added stay (kept as the
+/// draft again: the activity forgot the draft as it was queued).
 fn add_item(l: crate::i18n::Locale, error: RwSignal<Option<String>>) -> impl IntoView {
     let (title, jp, date) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let kind = RwSignal::new(PkbItemKind::Lokakarya);
+    let form = move || ActivityForm {
+        title: title.get_untracked(),
+        kind: kind_code(kind.get_untracked()),
+        jp: jp.get_untracked(),
+        date: date.get_untracked(),
+    };
+    let draft = Draft::restored(new_activity_draft_key(), move |text| {
+        let f = ActivityForm::from_draft(&text);
+        title.set(f.title);
+        jp.set(f.jp);
+        date.set(f.date);
+        if let Some(k) = KINDS.into_iter().find(|k| kind_code(*k) == f.kind) {
+            kind.set(k);
+        }
+    });
+    let keep = move || draft.typed(form().to_draft());
     let act: Act = expect_context::<PageContext>().action(error, ipc::act);
-    // The title and JP as sent by the last press.
-    let sent = StoredValue::new((String::new(), String::new()));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = act.value().get() {
-            let (sent_title, sent_jp) = sent.get_value();
-            title.set(view_model::left_after_sending(&title.get_untracked(), &sent_title));
-            if jp.get_untracked() == sent_jp {
+    // The form as sent by the last press.
+    let sent = StoredValue::new(ActivityForm::default());
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(())) => {
+            let was = sent.get_value();
+            let before = form();
+            title.set(view_model::left_after_sending(&before.title, &was.title));
+            if before.jp == was.jp {
                 jp.set(String::new());
             }
+            if before.date == was.date {
+                date.set(String::new());
+            }
+            let left = form();
+            if !(left.title.trim().is_empty() && left.jp.is_empty() && left.date.is_empty()) {
+                // Typed while it was on its way: kept again, without what was sent.
+                keep();
+            } else {
+                draft.state.set(DraftState::Clean);
+            }
         }
+        Some(Err(_)) => draft.state.set(DraftState::Unsent),
+        None => {}
     });
     view! {
         <h2>{td_string!(l, pkb_add_heading)}</h2>
         <div id="pkb-add" class="form">
             <label for="pkb-add-title">{td_string!(l, pkb_add_title)}</label>
             <input id="pkb-add-title" type="text" maxlength="200" prop:value=move || title.get()
-                on:input=move |ev| title.set(event_target_value(&ev)) />
+                aria-describedby="pkb-add-draft" on:input=move |ev| { title.set(event_target_value(&ev)); keep() } />
             <label for="pkb-add-kind">{td_string!(l, pkb_add_kind)}</label>
             <select id="pkb-add-kind" on:change=move |ev| {
                 let code = event_target_value(&ev);
                 if let Some(k) = KINDS.into_iter().find(|k| kind_code(*k) == code) {
                     kind.set(k);
+                    keep();
                 }
             }>
                 {KINDS.into_iter().map(|k| view! {
@@ -285,23 +319,29 @@ fn add_item(l: crate::i18n::Locale, error: RwSignal<Option<String>>) -> impl Int
             </select>
             <label for="pkb-add-jp">{td_string!(l, pkb_add_jp)}</label>
             <input id="pkb-add-jp" type="number" min="1" max="200" inputmode="numeric" prop:value=move || jp.get()
-                on:input=move |ev| jp.set(event_target_value(&ev)) />
+                on:input=move |ev| { jp.set(event_target_value(&ev)); keep() } />
             <label for="pkb-add-date">{td_string!(l, pkb_add_date)}</label>
-            <input id="pkb-add-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+            <input id="pkb-add-date" type="date" prop:value=move || date.get() on:input=move |ev| { date.set(event_target_value(&ev)); keep() } />
             <button id="pkb-add-save" class="primary" disabled=move || act.pending().get() || title.get().trim().is_empty()
                 on:click=move |_| {
-                    let new = NewPkbItem {
-                        id: String::new(),
-                        kind: kind.get_untracked(),
-                        title: title.get_untracked(),
-                        // A JP that is not a number is 0, which the plan's rule refuses with its reason.
-                        jp: jp.get_untracked().trim().parse().unwrap_or(0),
-                        target_date: Some(date.get_untracked()).filter(|d| !d.is_empty()),
-                        community_event_id: None,
-                    };
-                    sent.set_value((title.get_untracked(), jp.get_untracked()));
-                    act.dispatch(UserAction::AddPkbItem { new });
+                    // Sent once the form's last write is on the device: the activity forgets the draft as
+                    // it is queued, and a write landing after would bring the sent form back.
+                    draft.then(move || {
+                        let f = form();
+                        let new = NewPkbItem {
+                            id: String::new(),
+                            kind: kind.get_untracked(),
+                            title: f.title.clone(),
+                            // A JP that is not a number is 0, which the plan's rule refuses with its reason.
+                            jp: f.jp.trim().parse().unwrap_or(0),
+                            target_date: Some(f.date.clone()).filter(|d| !d.is_empty()),
+                            community_event_id: None,
+                        };
+                        sent.set_value(f);
+                        act.dispatch(UserAction::AddPkbItem { new });
+                    });
                 }>{td_string!(l, pkb_add_save)}</button>
+            {draft.status_line(l, "pkb-add-draft".into())}
         </div>
     }
 }

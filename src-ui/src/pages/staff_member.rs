@@ -13,8 +13,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use penggerak_types::ipc::{
-    feedback_draft_key, observation_follow_up_draft_key, observation_record_draft_key,
-    predikat_note_draft_key, return_note_draft_key, Action as UserAction, StaffMemberView,
+    feedback_draft_key, new_observation_draft_key, observation_follow_up_draft_key,
+    observation_record_draft_key, predikat_note_draft_key, return_note_draft_key, Action as UserAction,
+    ObservationForm, StaffMemberView,
 };
 use penggerak_types::kinerja::{
     NewFeedback, NewObservation, Observation, ObservationPatch, ObservationStatus, PlanStatus, Predikat,
@@ -412,6 +413,27 @@ fn rate_form(
 /// schedule a new one.
 fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, typed: Typed) -> impl IntoView {
     let Typed { date, time, class, focus, .. } = typed;
+    // The form is kept on the device as it is filled (one draft for its four boxes), read back into boxes
+    // nothing was typed in yet.
+    let draft = typed.draft(new_observation_draft_key(&plan_id), &plan_id, move |text| {
+        let empty = [date, time, class, focus].iter().all(|s| s.get_untracked().is_empty());
+        if empty {
+            let f = ObservationForm::from_draft(&text);
+            date.set(f.date);
+            time.set(f.time);
+            class.set(f.class_name);
+            focus.set(f.focus);
+        }
+    });
+    let keep = move || {
+        let form = ObservationForm {
+            date: date.get_untracked(),
+            time: time.get_untracked(),
+            class_name: class.get_untracked(),
+            focus: focus.get_untracked(),
+        };
+        draft.typed(form.to_draft());
+    };
     view! {
         <h2>{td_string!(l, observations_heading)}</h2>
         {if list.is_empty() {
@@ -426,23 +448,29 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
         <h3>{td_string!(l, schedule_heading)}</h3>
         <div id="schedule-form" class="form">
             <label for="obs-date">{td_string!(l, obs_date)}</label>
-            <input id="obs-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+            <input id="obs-date" type="date" aria-describedby="schedule-draft" prop:value=move || date.get() on:input=move |ev| { date.set(event_target_value(&ev)); keep() } />
             <label for="obs-time">{td_string!(l, obs_time)}</label>
-            <input id="obs-time" type="time" prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev)) />
+            <input id="obs-time" type="time" prop:value=move || time.get() on:input=move |ev| { time.set(event_target_value(&ev)); keep() } />
             <label for="obs-class">{td_string!(l, obs_class)}</label>
-            <input id="obs-class" type="text" maxlength="100" prop:value=move || class.get() on:input=move |ev| class.set(event_target_value(&ev)) />
+            <input id="obs-class" type="text" maxlength="100" prop:value=move || class.get() on:input=move |ev| { class.set(event_target_value(&ev)); keep() } />
             <label for="obs-focus">{td_string!(l, obs_focus)}</label>
-            <input id="obs-focus" type="text" maxlength="2000" prop:value=move || focus.get() on:input=move |ev| focus.set(event_target_value(&ev)) />
+            <input id="obs-focus" type="text" maxlength="2000" prop:value=move || focus.get() on:input=move |ev| { focus.set(event_target_value(&ev)); keep() } />
             <button id="schedule-observation" class="primary" disabled=move || act.pending().get() on:click=move |_| {
-                let new = NewObservation {
-                    id: String::new(),
-                    plan_id: plan_id.clone(),
-                    scheduled_at: format!("{}T{}", date.get_untracked(), time.get_untracked()),
-                    class_name: class.get_untracked(),
-                    focus: focus.get_untracked(),
-                };
-                act.dispatch(UserAction::ScheduleObservation { new });
+                let plan_id = plan_id.clone();
+                // Sent once the form's last write is on the device (the change forgets the draft).
+                draft.then(move || {
+                    let new = NewObservation {
+                        id: String::new(),
+                        plan_id,
+                        scheduled_at: format!("{}T{}", date.get_untracked(), time.get_untracked()),
+                        class_name: class.get_untracked(),
+                        focus: focus.get_untracked(),
+                    };
+                    typed.drafts.sending(&[draft]);
+                    act.dispatch(UserAction::ScheduleObservation { new });
+                });
             }>{td_string!(l, schedule_observation)}</button>
+            {draft.status_line(l, "schedule-draft".into())}
         </div>
     }
 }

@@ -183,6 +183,8 @@ pub fn draft_for_label(l: Locale, d: DraftFor) -> &'static str {
         DraftFor::ObservationRecord => td_string!(l, draft_for_observation_record),
         DraftFor::ObservationPreparation => td_string!(l, draft_for_observation_preparation),
         DraftFor::ObservationFollowUp => td_string!(l, draft_for_observation_follow_up),
+        DraftFor::NewObservation => td_string!(l, draft_for_new_observation),
+        DraftFor::NewActivity => td_string!(l, draft_for_new_activity),
         DraftFor::Other => td_string!(l, draft_for_other),
     }
 }

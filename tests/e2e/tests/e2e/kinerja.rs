@@ -315,6 +315,11 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     // A feedback note, at any point of the cycle. What he types is kept on the device as he types: he
     // leaves for the staff list and comes back, and it is still in the box (the page once started empty).
     type_into(&app, "#feedback-text", FEEDBACK, "his feedback").await;
+    // So is the form scheduling an observation (it lived in the page's memory only). Date and time pickers
+    // take their value as the page would get it from the picker.
+    set_value(&app, "#obs-date", "2026-12-09").await;
+    set_value(&app, "#obs-time", "08:00").await;
+    type_into(&app, "#obs-class", OBS_CLASS, "the class").await;
     open(&app, "staf", "#staff-title").await;
     press(&app, ".staff-row[data-id='guru-siti'] a", "her page again").await;
     wait_text(&app, "#member-title", "her page again", |t| t == "Siti Rahayu, S.Pd.").await;
@@ -324,6 +329,17 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     })
     .await;
     wait_text(&app, "#feedback-draft", "and said so under it", |t| t == "Draf belum dikirim").await;
+    eventually("the schedule form is back as he filled it", || async {
+        let mut got = Vec::new();
+        for css in ["#obs-date", "#obs-time", "#obs-class"] {
+            got.push(
+                find(&app, css, "a box of the form").await.prop("value").await.unwrap().unwrap_or_default(),
+            );
+        }
+        (got == ["2026-12-09", "08:00", OBS_CLASS]).then_some(()).ok_or_else(|| format!("{got:?}"))
+    })
+    .await;
+    wait_text(&app, "#schedule-draft", "said so under it", |t| t == "Draf belum dikirim").await;
     // The box empties once it is kept.
     press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;
@@ -338,12 +354,12 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
         left.as_deref().is_some_and(str::is_empty).then_some(()).ok_or_else(|| format!("{left:?}"))
     })
     .await;
-    // Date and time pickers take their value as the page would get it from the picker.
-    set_value(&app, "#obs-date", "2026-12-09").await;
-    set_value(&app, "#obs-time", "08:00").await;
-    type_into(&app, "#obs-class", OBS_CLASS, "the class").await;
     press(&app, "#schedule-observation", "schedule it").await;
     wait_text(&app, "#member-observations", "scheduled", |t| t.contains(OBS_CLASS)).await;
+    wait_text(&app, "#schedule-draft", "the scheduled form is no draft", |t| {
+        t == "Tersimpan di perangkat saat Anda mengetik."
+    })
+    .await;
     // A note for the observation's record, typed and not sent: kept on the device, and said so until it is
     // sent, whatever else he sends meanwhile (the predikat below).
     type_into(&app, "#member-observations .obs-record", "Murid aktif berdiskusi.", "the record").await;

@@ -42,6 +42,10 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     wait_text(&app, &format!("#draft-{item_id}"), "kept on the device", |t| t == "Draf tersimpan otomatis")
         .await;
     screenshots(&app, "31-rencana-draf").await;
+    // A new activity half filled in: kept on the device too.
+    type_into(&app, "#pkb-add-title", NEW_ACTIVITY, "the new activity's name").await;
+    type_into(&app, "#pkb-add-jp", "0", "a JP").await;
+    wait_text(&app, "#pkb-add-draft", "the form kept", |t| t == "Draf tersimpan otomatis").await;
 
     // Killed before she pressed save: no shutdown code runs.
     assert!(kill_app() >= 1, "the app was running");
@@ -56,6 +60,15 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     let kept = find(&app, &textarea, "the reflection box").await.prop("value").await.unwrap();
     assert_eq!(kept.as_deref(), Some(REFLECTION), "every character typed before the kill is still there");
     wait_text(&app, &format!("#draft-{item_id}"), "shown as not sent", |t| t == "Draf belum dikirim").await;
+    eventually("the new activity's form is back as she left it", || async {
+        let title = find(&app, "#pkb-add-title", "its name").await.prop("value").await.unwrap();
+        let jp = find(&app, "#pkb-add-jp", "its JP").await.prop("value").await.unwrap();
+        (title.as_deref() == Some(NEW_ACTIVITY) && jp.as_deref() == Some("0"))
+            .then_some(())
+            .ok_or_else(|| format!("{title:?}, {jp:?}"))
+    })
+    .await;
+    wait_text(&app, "#pkb-add-draft", "said so under it", |t| t == "Draf belum dikirim").await;
     screenshots(&app, "32-rencana-setelah-dimatikan").await;
 
     // Saved for real: it goes through the outbox and reaches the server.
@@ -135,6 +148,10 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     eventually("the form empties once the activity is kept", || async {
         let (title, jp) = (value("#pkb-add-title").await, value("#pkb-add-jp").await);
         (title.is_empty() && jp.is_empty()).then_some(()).ok_or(format!("title {title:?}, JP {jp:?}"))
+    })
+    .await;
+    wait_text(&app, "#pkb-add-draft", "and is no draft", |t| {
+        t == "Tersimpan di perangkat saat Anda mengetik."
     })
     .await;
     screenshots(&app, "34-rencana-tambah").await;
