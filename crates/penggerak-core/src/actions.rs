@@ -49,9 +49,13 @@ impl Engine {
                 let plan = penggerak_types::pkb::plan_id(&me.id, year);
                 let (max, field) = (penggerak_types::limits::PKB_ITEMS_PER_PLAN, Field::PkbItems);
                 changes::room_on_plan(store, RecordKind::PkbItem, &plan, max, field).await?;
-                // The form's fields go with the change (the page keeps as a draft what was typed meanwhile).
+                // Rencana's form's fields go with the change (the page keeps as a draft what was typed
+                // meanwhile). An event added from Komunitas is not the form's: its draft stays.
+                let from_the_form = new.community_event_id.is_none();
                 let mut change = changes::add_pkb_item(&plan, &me.id, new)?;
-                change.local.push(LocalWrite::ForgetDraft { key: new_activity_draft_key() });
+                if from_the_form {
+                    change.local.push(LocalWrite::ForgetDraft { key: new_activity_draft_key() });
+                }
                 change
             }
             Action::EditPkbItem { id, patch } => {

@@ -110,8 +110,6 @@ impl LocalStore {
     }
 }
 
-/// A plan editor's draft (a JSON list of [`ResultForm`]) as text to read: each result's text, then its
-/// indicators, one per line; the draft as it is when it is not such a list.
 /// A draft as text to read: a plan editor's rows (kept as JSON) and a form's fields one per line, the rest
 /// as typed.
 fn readable(what: DraftFor, text: String) -> String {
@@ -128,6 +126,8 @@ fn readable(what: DraftFor, text: String) -> String {
     }
 }
 
+/// A plan editor's draft (a JSON list of [`ResultForm`]) as text to read: each result's text, then its
+/// indicators, one per line; the draft as it is when it is not such a list.
 fn results_text(draft: &str) -> String {
     match serde_json::from_str::<Vec<ResultForm>>(draft) {
         Ok(rows) => rows

@@ -108,14 +108,21 @@ impl LocalStore {
     pub async fn take_reminders(&self, today: &str) -> Result<Vec<Reminder>, CoreError> {
         let tomorrow =
             date_after(today).ok_or_else(|| CoreError::Invalid(format!("Bukan tanggal: {today}")))?;
-        let wanted = self.preferences().await?.reminders && self.account().await?.is_some();
+        // Who is signed in and whether reminders are on, as one row read again under the lock below.
+        const WHO_AND_WHETHER: &str = "SELECT a.server_url, a.profile, s.value FROM account a \
+             LEFT JOIN settings s ON s.key = 'reminders' WHERE a.id = 1";
+        type Standing = Option<(String, String, Option<String>)>;
+        let before: Standing = sqlx::query_as(WHO_AND_WHETHER).fetch_optional(self.pool()).await?;
+        let wanted = self.preferences().await?.reminders && before.is_some();
         let deadlines = if wanted { all_deadlines(self, today).await? } else { Vec::new() };
         let mut due = Vec::new();
         let mut tx = self.write().await?;
         sqlx::query("DELETE FROM reminders_sent WHERE date < ?").bind(today).execute(&mut *tx).await?;
-        // Signed out since the deadlines were read: nothing is marked for an account whose data is gone.
-        let signed_in = sqlx::query("SELECT 1 FROM account WHERE id = 1").fetch_optional(&mut *tx).await?;
-        for d in deadlines.into_iter().filter(|_| signed_in.is_some()) {
+        // Signed out, another account signed in, or reminders turned off since the deadlines were read:
+        // nothing is handed out or marked from what was read for the standing before.
+        let now: Standing = sqlx::query_as(WHO_AND_WHETHER).fetch_optional(&mut *tx).await?;
+        let still = now.is_some() && now == before;
+        for d in deadlines.into_iter().filter(|_| still) {
             let on_the_day = d.date == today;
             if !on_the_day && d.date != tomorrow {
                 continue;

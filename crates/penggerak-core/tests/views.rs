@@ -1248,8 +1248,18 @@ async fn a_form_being_filled_is_kept_until_what_it_makes_is_queued() {
     let key = new_activity_draft_key();
     siti.save_draft(&key, &form.to_draft()).await.unwrap();
     assert_eq!(siti.stranded_drafts().await.unwrap(), vec![], "the form is drawn on Rencana");
+    // An event added to the plan from Komunitas is not the form's: what she typed there stays.
+    let from_komunitas = penggerak_types::pkb::NewPkbItem {
+        id: String::new(),
+        kind: penggerak_types::pkb::PkbItemKind::KomunitasBelajar,
+        title: "Pertemuan komunitas".into(),
+        jp: 2,
+        target_date: None,
+        community_event_id: Some("acara-komunitas".into()),
+    };
+    siti.act(Action::AddPkbItem { new: from_komunitas }).await.unwrap();
     let kept = ActivityForm::from_draft(&siti.draft(&key).await.unwrap().expect("kept"));
-    assert_eq!(kept, form, "read back as typed");
+    assert_eq!(kept, form, "read back as typed, through an event added from Komunitas");
     let new = penggerak_types::pkb::NewPkbItem {
         id: String::new(),
         kind: penggerak_types::pkb::PkbItemKind::Lokakarya,

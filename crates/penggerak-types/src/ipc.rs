@@ -917,7 +917,7 @@ impl ObservationForm {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActivityForm {
     pub title: String,
-    /// The kind chosen, by the page's code for it (empty: the first).
+    /// The kind chosen, by the page's code for it (empty or unknown: the form's default).
     pub kind: String,
     /// The JP as typed (a number once it is sent).
     pub jp: String,

@@ -296,7 +296,12 @@ fn add_item(l: crate::i18n::Locale, error: RwSignal<Option<String>>) -> impl Int
                 draft.state.set(DraftState::Clean);
             }
         }
-        Some(Err(_)) => draft.state.set(DraftState::Unsent),
+        // Refused: what she typed stays, kept on the device ("Draf belum dikirim"), unless its last write
+        // failed or is under way, which the line goes on saying.
+        Some(Err(_)) if draft.state.get_untracked() == DraftState::Saved => {
+            draft.state.set(DraftState::Unsent)
+        }
+        Some(Err(_)) => {}
         None => {}
     });
     view! {
@@ -306,7 +311,7 @@ fn add_item(l: crate::i18n::Locale, error: RwSignal<Option<String>>) -> impl Int
             <input id="pkb-add-title" type="text" maxlength="200" prop:value=move || title.get()
                 aria-describedby="pkb-add-draft" on:input=move |ev| { title.set(event_target_value(&ev)); keep() } />
             <label for="pkb-add-kind">{td_string!(l, pkb_add_kind)}</label>
-            <select id="pkb-add-kind" on:change=move |ev| {
+            <select id="pkb-add-kind" aria-describedby="pkb-add-draft" on:change=move |ev| {
                 let code = event_target_value(&ev);
                 if let Some(k) = KINDS.into_iter().find(|k| kind_code(*k) == code) {
                     kind.set(k);
@@ -318,10 +323,10 @@ fn add_item(l: crate::i18n::Locale, error: RwSignal<Option<String>>) -> impl Int
                 }).collect_view()}
             </select>
             <label for="pkb-add-jp">{td_string!(l, pkb_add_jp)}</label>
-            <input id="pkb-add-jp" type="number" min="1" max="200" inputmode="numeric" prop:value=move || jp.get()
+            <input id="pkb-add-jp" aria-describedby="pkb-add-draft" type="number" min="1" max="200" inputmode="numeric" prop:value=move || jp.get()
                 on:input=move |ev| { jp.set(event_target_value(&ev)); keep() } />
             <label for="pkb-add-date">{td_string!(l, pkb_add_date)}</label>
-            <input id="pkb-add-date" type="date" prop:value=move || date.get() on:input=move |ev| { date.set(event_target_value(&ev)); keep() } />
+            <input id="pkb-add-date" aria-describedby="pkb-add-draft" type="date" prop:value=move || date.get() on:input=move |ev| { date.set(event_target_value(&ev)); keep() } />
             <button id="pkb-add-save" class="primary" disabled=move || act.pending().get() || title.get().trim().is_empty()
                 on:click=move |_| {
                     // Sent once the form's last write is on the device: the activity forgets the draft as

@@ -33,6 +33,8 @@ struct Typed {
     time: RwSignal<String>,
     class: RwSignal<String>,
     focus: RwSignal<String>,
+    /// The schedule form as its last press sent it, until that change is kept or refused.
+    schedule_sent: StoredValue<Option<ObservationForm>>,
     /// The feedback note being written (emptied once it is kept).
     feedback: RwSignal<String>,
     /// The feedback note's text as its last press sent it.
@@ -56,6 +58,7 @@ impl Typed {
             time: RwSignal::new(String::new()),
             class: RwSignal::new(String::new()),
             focus: RwSignal::new(String::new()),
+            schedule_sent: StoredValue::new(None),
             feedback: RwSignal::new(String::new()),
             feedback_sent: StoredValue::new(String::new()),
             obs: RwSignal::new(std::collections::HashMap::new()),
@@ -75,6 +78,27 @@ impl Typed {
         })
     }
 
+    /// Empties the schedule form's boxes that still hold what `sent` carried; returns the form as left.
+    fn empty_of(&self, sent: &ObservationForm) -> ObservationForm {
+        let boxes = [
+            (self.date, &sent.date),
+            (self.time, &sent.time),
+            (self.class, &sent.class_name),
+            (self.focus, &sent.focus),
+        ];
+        for (b, was) in boxes {
+            if b.get_untracked() == *was {
+                b.set(String::new());
+            }
+        }
+        ObservationForm {
+            date: self.date.get_untracked(),
+            time: self.time.get_untracked(),
+            class_name: self.class.get_untracked(),
+            focus: self.focus.get_untracked(),
+        }
+    }
+
     /// Empties every box (another staff member's page: what was typed was for the last one, and is kept
     /// on the device under that one's plan).
     fn clear(&self) {
@@ -85,6 +109,7 @@ impl Typed {
             s.set(String::new());
         }
         self.obs.set(std::collections::HashMap::new());
+        self.schedule_sent.set_value(None);
         self.drafts.forget();
     }
 }
@@ -130,7 +155,21 @@ pub fn StaffMember() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(done) = act.value().get() {
-            typed.drafts.settle(done.is_ok());
+            let scheduled = typed.schedule_sent.try_update_value(Option::take).flatten();
+            match scheduled.filter(|_| done.is_ok()) {
+                // The observation is kept: the form empties of what it sent, as Rencana's does (left filled,
+                // it invited a second press and the same observation twice); what was typed since stays,
+                // kept as the form's draft again (the change forgot it).
+                Some(sent) => {
+                    let left = typed.empty_of(&sent);
+                    typed.drafts.settle(true);
+                    if left != ObservationForm::default() {
+                        let key = new_observation_draft_key(&typed.plan.get_untracked());
+                        typed.drafts.get(key, |_| {}).typed(left.to_draft());
+                    }
+                }
+                None => typed.drafts.settle(done.is_ok()),
+            }
         }
     });
     // The staff beside the page on a desktop (read from the device like the Staf page).
@@ -450,11 +489,11 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
             <label for="obs-date">{td_string!(l, obs_date)}</label>
             <input id="obs-date" type="date" aria-describedby="schedule-draft" prop:value=move || date.get() on:input=move |ev| { date.set(event_target_value(&ev)); keep() } />
             <label for="obs-time">{td_string!(l, obs_time)}</label>
-            <input id="obs-time" type="time" prop:value=move || time.get() on:input=move |ev| { time.set(event_target_value(&ev)); keep() } />
+            <input id="obs-time" aria-describedby="schedule-draft" type="time" prop:value=move || time.get() on:input=move |ev| { time.set(event_target_value(&ev)); keep() } />
             <label for="obs-class">{td_string!(l, obs_class)}</label>
-            <input id="obs-class" type="text" maxlength="100" prop:value=move || class.get() on:input=move |ev| { class.set(event_target_value(&ev)); keep() } />
+            <input id="obs-class" aria-describedby="schedule-draft" type="text" maxlength="100" prop:value=move || class.get() on:input=move |ev| { class.set(event_target_value(&ev)); keep() } />
             <label for="obs-focus">{td_string!(l, obs_focus)}</label>
-            <input id="obs-focus" type="text" maxlength="2000" prop:value=move || focus.get() on:input=move |ev| { focus.set(event_target_value(&ev)); keep() } />
+            <input id="obs-focus" aria-describedby="schedule-draft" type="text" maxlength="2000" prop:value=move || focus.get() on:input=move |ev| { focus.set(event_target_value(&ev)); keep() } />
             <button id="schedule-observation" class="primary" disabled=move || act.pending().get() on:click=move |_| {
                 let plan_id = plan_id.clone();
                 // Sent once the form's last write is on the device (the change forgets the draft).
@@ -466,6 +505,12 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
                         class_name: class.get_untracked(),
                         focus: focus.get_untracked(),
                     };
+                    typed.schedule_sent.set_value(Some(ObservationForm {
+                        date: date.get_untracked(),
+                        time: time.get_untracked(),
+                        class_name: new.class_name.clone(),
+                        focus: new.focus.clone(),
+                    }));
                     typed.drafts.sending(&[draft]);
                     act.dispatch(UserAction::ScheduleObservation { new });
                 });

@@ -1,7 +1,7 @@
 //! The development plan in the real app: Siti writes a reflection; the app is killed with SIGKILL before
 //! she saves it; on the next start the text is still there (kept as she typed), she saves it, it syncs and
-//! the server has it. Then progress is marked on two items offline, and sign-out warns that two changes
-//! still wait.
+//! the server has it (a new activity's form half filled in survives too). Then progress is marked on two
+//! items offline, and sign-out warns that those two changes and the form still wait.
 
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
@@ -115,7 +115,8 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     wait_text(&app, "#sync-line", "the progress waits", |t| t.contains("2 perubahan menunggu")).await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#sign-out", "sign-out button").await;
-    wait_text(&app, "#sign-out-error", "the warning", |t| t.contains("2 perubahan")).await;
+    // Three: the two changes, and the new activity's form still half filled in (a draft).
+    wait_text(&app, "#sign-out-error", "the warning", |t| t.contains("3 perubahan atau draf")).await;
     find(&app, "#sign-out-confirm", "the confirm button").await;
     screenshots(&app, "33-keluar-peringatan").await;
     press(&app, "#sign-out-cancel", "cancel").await;
