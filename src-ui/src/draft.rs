@@ -109,7 +109,10 @@ impl Draft {
     fn restored_boxed(key: String, found: Box<dyn FnOnce(String)>) -> Draft {
         let draft = Draft::new(key.clone(), false);
         leptos::task::spawn_local(async move {
+            // A form's empty draft is nothing typed (a box's is a cleared box: an edit not sent yet).
+            let form = penggerak_types::ipc::FORM_DRAFT_PREFIXES.iter().any(|p| key.starts_with(p));
             match ipc::draft(key).await {
+                Ok(Some(text)) if form && text.is_empty() => {}
                 Ok(Some(text)) if draft.state.try_get_untracked() == Some(DraftState::Clean) => {
                     found(text);
                     let _ = draft.state.try_set(DraftState::Unsent);

@@ -103,9 +103,18 @@ impl LocalStore {
         Ok(())
     }
 
-    /// How many drafts the device holds (typed text not saved yet).
+    /// How many drafts the device holds (typed text not saved yet). A box's empty draft counts (she
+    /// cleared it: an edit); a form's does not (typed in and cleared, nothing is left to lose).
     pub async fn draft_count(&self) -> Result<u32, CoreError> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM drafts").fetch_one(self.pool()).await?;
+        let [a, b] = penggerak_types::ipc::FORM_DRAFT_PREFIXES;
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM drafts WHERE text != '' OR (substr(key, 1, length(?1)) != ?1 \
+             AND substr(key, 1, length(?2)) != ?2)",
+        )
+        .bind(a)
+        .bind(b)
+        .fetch_one(self.pool())
+        .await?;
         Ok(n as u32)
     }
 }

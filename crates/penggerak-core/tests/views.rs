@@ -1270,6 +1270,15 @@ async fn a_form_being_filled_is_kept_until_what_it_makes_is_queued() {
     };
     siti.act(Action::AddPkbItem { new }).await.unwrap();
     assert_eq!(siti.draft(&key).await.unwrap(), None, "the activity carries the form's fields now");
+    // Typed in and cleared again: nothing to lose, so nothing for sign-out to warn of (a box's cleared
+    // draft is an edit and counts; a form's is not).
+    let before = siti.store().draft_count().await.unwrap();
+    siti.save_draft(&key, &ActivityForm { kind: "lokakarya".into(), ..ActivityForm::default() }.to_draft())
+        .await
+        .unwrap();
+    assert_eq!(siti.store().draft_count().await.unwrap(), before, "a blank form is not counted");
+    siti.save_draft(&penggerak_types::ipc::reflection_draft_key("x"), "").await.unwrap();
+    assert_eq!(siti.store().draft_count().await.unwrap(), before + 1, "a cleared box is");
 
     // Bambang's observation form on Siti's plan: kept, drawn while the plan is on his device.
     let form = ObservationForm {

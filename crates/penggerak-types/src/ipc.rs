@@ -880,9 +880,13 @@ pub fn new_activity_draft_key() -> String {
 /// A form's fields kept as a draft: one per line, in a fixed order. The fields are one-line boxes (a
 /// line break in one becomes a space), so the draft reads back field by field without a parser in the
 /// page; a field missing at the end reads as empty.
+/// A form with nothing typed in its boxes is an empty draft (the engine counts no such form as unsent).
 fn form_draft(fields: &[&str]) -> String {
     fields.iter().map(|f| f.replace(['\r', '\n'], " ")).collect::<Vec<_>>().join("\n")
 }
+
+/// The draft key prefixes of the forms that make something new: their empty drafts are no typing.
+pub const FORM_DRAFT_PREFIXES: [&str; 2] = ["new-activity:", "new-observation:"];
 
 fn form_fields<const N: usize>(draft: &str) -> [String; N] {
     let mut lines = draft.split('\n');
@@ -901,8 +905,11 @@ pub struct ObservationForm {
 }
 
 impl ObservationForm {
-    /// The form as its draft's text.
+    /// The form as its draft's text (empty when nothing is typed in it).
     pub fn to_draft(&self) -> String {
+        if [&self.date, &self.time, &self.class_name, &self.focus].iter().all(|f| f.trim().is_empty()) {
+            return String::new();
+        }
         form_draft(&[&self.date, &self.time, &self.class_name, &self.focus])
     }
 
@@ -926,8 +933,11 @@ pub struct ActivityForm {
 }
 
 impl ActivityForm {
-    /// The form as its draft's text.
+    /// The form as its draft's text (empty when nothing is typed in it: a kind chosen alone is no typing).
     pub fn to_draft(&self) -> String {
+        if [&self.title, &self.jp, &self.date].iter().all(|f| f.trim().is_empty()) {
+            return String::new();
+        }
         form_draft(&[&self.title, &self.kind, &self.jp, &self.date])
     }
 
@@ -1530,5 +1540,8 @@ mod tests {
             "fields missing at the end are empty"
         );
         assert_eq!(ActivityForm::from_draft(&ActivityForm::default().to_draft()), ActivityForm::default());
+        let kind_alone = ActivityForm { kind: "lokakarya".into(), ..ActivityForm::default() };
+        assert_eq!(kind_alone.to_draft(), "", "a kind chosen alone is nothing typed");
+        assert_eq!(ObservationForm { focus: "  ".into(), ..ObservationForm::default() }.to_draft(), "");
     }
 }

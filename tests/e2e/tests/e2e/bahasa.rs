@@ -89,6 +89,16 @@ async fn a_deadline_tomorrow_is_reminded_once_and_english_is_chosen_and_kept() {
     open(&app, "rencana", "#rencana-title").await;
     wait_text(&app, "#rencana-title", "the plan page in English", |t| t == "Development plan").await;
     screenshots(&app, "63-plan-en").await;
+    // The new activity's form says where what is typed stands; cleared again, nothing is left to warn of
+    // at sign-out.
+    type_into(&app, "#pkb-add-title", "Gugus workshop", "a new activity's name").await;
+    wait_text(&app, "#pkb-add-draft", "kept, in English", |t| t == "Draft kept on the device").await;
+    screenshots_of(&app, "63b-plan-form-en", Some("#pkb-add-save")).await;
+    // Emptied key by key, as she would (each key an input the form keeps).
+    let title = find(&app, "#pkb-add-title", "the name box").await;
+    title.click().await.unwrap();
+    title.send_keys(&"\u{E003}".repeat("Gugus workshop".len())).await.unwrap();
+    wait_text(&app, "#pkb-add-draft", "an empty form kept", |t| t == "Draft kept on the device").await;
 
     // Closed and opened again: still English, reminders still off, and the reminder did not come again.
     // Left at a phone's width, settled (the app keeps it; the screenshots above may leave it so too): the

@@ -340,6 +340,7 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     })
     .await;
     wait_text(&app, "#schedule-draft", "said so under it", |t| t == "Draf belum dikirim").await;
+    penggerak_e2e::screenshots_of(&app, "72b-staf-jadwal-dipulihkan", Some("#schedule-observation")).await;
     // The box empties once it is kept.
     press(&app, "#give-feedback", "send it").await;
     wait_text(&app, "#member-feedback", "kept on his page", |t| t.contains(FEEDBACK)).await;

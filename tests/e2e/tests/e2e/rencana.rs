@@ -6,7 +6,8 @@
 use penggerak_client::ApiClient;
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    eventually, find, kill_app, open, press, screenshots, sign_out, type_into, wait_text, Driver,
+    eventually, find, kill_app, open, press, screenshots, screenshots_of, sign_out, type_into, wait_text,
+    Driver,
 };
 use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::pkb::PkbOverview;
@@ -70,6 +71,7 @@ async fn a_reflection_survives_the_app_being_killed_and_then_syncs() {
     .await;
     wait_text(&app, "#pkb-add-draft", "said so under it", |t| t == "Draf belum dikirim").await;
     screenshots(&app, "32-rencana-setelah-dimatikan").await;
+    screenshots_of(&app, "32b-rencana-formulir-setelah-dimatikan", Some("#pkb-add-save")).await;
 
     // Saved for real: it goes through the outbox and reaches the server.
     press(&app, &format!("#pkb-{item_id} .save-reflection"), "save button").await;
