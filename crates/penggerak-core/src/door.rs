@@ -232,8 +232,8 @@ impl Door {
         self.mdns.is_some()
     }
 
-    /// Opens the door on `port` ([`peer::PORT`] in the app; any free port when that one is taken), announces it and
-    /// starts looking for colleagues' doors.
+    /// Opens the door on `port` ([`peer::PORT`] in the app; any free port when that one is taken),
+    /// announces it and starts looking for colleagues' doors.
     pub(crate) fn open(
         store: LocalStore,
         materials: PathBuf,

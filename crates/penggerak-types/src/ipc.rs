@@ -865,28 +865,31 @@ pub fn observation_follow_up_draft_key(observation_id: &str) -> String {
     format!("observation-follow-up:{observation_id}")
 }
 
+const NEW_ACTIVITY: &str = "new-activity:";
+const NEW_OBSERVATION: &str = "new-observation:";
+
+/// The draft key prefixes of the forms that make something new: a form with nothing typed in its boxes
+/// is an empty draft, which is no typing (the engine counts no such draft as unsent).
+pub const FORM_DRAFT_PREFIXES: [&str; 2] = [NEW_ACTIVITY, NEW_OBSERVATION];
+
 /// The draft key of the principal's form scheduling a classroom observation on performance plan
-/// `plan_id` (its fields as an [`ObservationForm`] in JSON).
+/// `plan_id` (its fields as [`ObservationForm::to_draft`] writes them).
 pub fn new_observation_draft_key(plan_id: &str) -> String {
-    format!("new-observation:{plan_id}")
+    format!("{NEW_OBSERVATION}{plan_id}")
 }
 
-/// The draft key of Rencana's form adding an activity to this year's plan (its fields as an
-/// [`ActivityForm`] in JSON). One form, on the page of the plan of the year it is.
+/// The draft key of Rencana's form adding an activity to this year's plan (its fields as
+/// [`ActivityForm::to_draft`] writes them). One form, on the page of the plan of the year it is.
 pub fn new_activity_draft_key() -> String {
-    "new-activity:".to_owned()
+    NEW_ACTIVITY.to_owned()
 }
 
 /// A form's fields kept as a draft: one per line, in a fixed order. The fields are one-line boxes (a
 /// line break in one becomes a space), so the draft reads back field by field without a parser in the
 /// page; a field missing at the end reads as empty.
-/// A form with nothing typed in its boxes is an empty draft (the engine counts no such form as unsent).
 fn form_draft(fields: &[&str]) -> String {
     fields.iter().map(|f| f.replace(['\r', '\n'], " ")).collect::<Vec<_>>().join("\n")
 }
-
-/// The draft key prefixes of the forms that make something new: their empty drafts are no typing.
-pub const FORM_DRAFT_PREFIXES: [&str; 2] = ["new-activity:", "new-observation:"];
 
 fn form_fields<const N: usize>(draft: &str) -> [String; N] {
     let mut lines = draft.split('\n');
