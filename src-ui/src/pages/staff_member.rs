@@ -91,6 +91,11 @@ impl Typed {
                 b.set(String::new());
             }
         }
+        self.schedule_form()
+    }
+
+    /// The schedule form as its boxes hold it now.
+    fn schedule_form(&self) -> ObservationForm {
         ObservationForm {
             date: self.date.get_untracked(),
             time: self.time.get_untracked(),
@@ -464,15 +469,7 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
             focus.set(f.focus);
         }
     });
-    let keep = move || {
-        let form = ObservationForm {
-            date: date.get_untracked(),
-            time: time.get_untracked(),
-            class_name: class.get_untracked(),
-            focus: focus.get_untracked(),
-        };
-        draft.typed(form.to_draft());
-    };
+    let keep = move || draft.typed(typed.schedule_form().to_draft());
     view! {
         <h2>{td_string!(l, observations_heading)}</h2>
         {if list.is_empty() {
@@ -498,19 +495,15 @@ fn observations(l: Locale, plan_id: String, list: Vec<Observation>, act: Act, ty
                 let plan_id = plan_id.clone();
                 // Sent once the form's last write is on the device (the change forgets the draft).
                 draft.then(move || {
+                    let form = typed.schedule_form();
                     let new = NewObservation {
                         id: String::new(),
                         plan_id,
-                        scheduled_at: format!("{}T{}", date.get_untracked(), time.get_untracked()),
-                        class_name: class.get_untracked(),
-                        focus: focus.get_untracked(),
+                        scheduled_at: format!("{}T{}", form.date, form.time),
+                        class_name: form.class_name.clone(),
+                        focus: form.focus.clone(),
                     };
-                    typed.schedule_sent.set_value(Some(ObservationForm {
-                        date: date.get_untracked(),
-                        time: time.get_untracked(),
-                        class_name: new.class_name.clone(),
-                        focus: new.focus.clone(),
-                    }));
+                    typed.schedule_sent.set_value(Some(form));
                     typed.drafts.sending(&[draft]);
                     act.dispatch(UserAction::ScheduleObservation { new });
                 });

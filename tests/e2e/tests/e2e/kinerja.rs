@@ -361,6 +361,24 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
         t == "Tersimpan di perangkat saat Anda mengetik."
     })
     .await;
+    eventually(
+        "the form empties of what it scheduled (left filled, it invited the same one twice)",
+        || async {
+            let mut left = Vec::new();
+            for css in ["#obs-date", "#obs-time", "#obs-class"] {
+                left.push(
+                    find(&app, css, "a box of the form")
+                        .await
+                        .prop("value")
+                        .await
+                        .unwrap()
+                        .unwrap_or_default(),
+                );
+            }
+            left.iter().all(String::is_empty).then_some(()).ok_or_else(|| format!("{left:?}"))
+        },
+    )
+    .await;
     // A note for the observation's record, typed and not sent: kept on the device, and said so until it is
     // sent, whatever else he sends meanwhile (the predikat below).
     type_into(&app, "#member-observations .obs-record", "Murid aktif berdiskusi.", "the record").await;
