@@ -18,6 +18,8 @@ pub enum DraftState {
     Saving,
     Saved,
     Failed,
+    /// Not kept: the device holds as many drafts as it may ([`penggerak_types::limits::DRAFTS`]).
+    Full,
 }
 
 impl DraftState {
@@ -29,6 +31,7 @@ impl DraftState {
             DraftState::Saving => td_string!(l, draft_saving),
             DraftState::Saved => td_string!(l, draft_saved),
             DraftState::Failed => td_string!(l, draft_failed),
+            DraftState::Full => td_string!(l, draft_full),
         }
     }
 
@@ -44,7 +47,7 @@ impl DraftState {
 
     /// Whether there is typed text to save for real (and it is on the device already).
     pub fn savable(self) -> bool {
-        matches!(self, DraftState::Unsent | DraftState::Saved | DraftState::Failed)
+        matches!(self, DraftState::Unsent | DraftState::Saved | DraftState::Failed | DraftState::Full)
     }
 }
 
@@ -272,10 +275,13 @@ async fn keep(key: String, mut text: String, queue: Rc<RefCell<DraftQueue>>, sta
     loop {
         // What counts is the newest text: an earlier failed write is overwritten by a later one.
         failed = match ipc::save_draft(key.clone(), text).await {
-            Ok(()) => false,
+            Ok(()) => None,
+            Err(e) if matches!(e.reason, Some(penggerak_types::Reason::DraftsFull { .. })) => {
+                Some(DraftState::Full)
+            }
             Err(e) => {
                 leptos::logging::warn!("draft not kept: {}", e.message);
-                true
+                Some(DraftState::Failed)
             }
         };
         let next = queue.borrow_mut().saved();
@@ -285,5 +291,5 @@ async fn keep(key: String, mut text: String, queue: Rc<RefCell<DraftQueue>>, sta
         }
     }
     // The box may be gone by now (the user left the page): then there is no one to tell.
-    let _ = state.try_set(if failed { DraftState::Failed } else { DraftState::Saved });
+    let _ = state.try_set(failed.unwrap_or(DraftState::Saved));
 }

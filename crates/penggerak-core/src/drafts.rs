@@ -6,7 +6,7 @@
 
 use crate::{CoreError, Engine, LocalStore};
 use penggerak_types::ipc::{DraftFor, ObservationForm, ResultForm, StrandedDraft};
-use penggerak_types::{limits, RecordKind};
+use penggerak_types::{limits, Reason, RecordKind};
 
 /// A key no longer than [`limits::DRAFT_KEY`]: the app's keys are a name and an id; anything longer is
 /// not one of them, and is not stored or looked for.
@@ -29,15 +29,33 @@ impl LocalStore {
             return Err(CoreError::Invalid("Draf terlalu panjang untuk disimpan.".into()));
         }
         let now = self.now();
-        sqlx::query(
-            "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
+        // Within the bounds, checked and written in one statement (so two keystrokes at once cannot both
+        // pass): a new key only while fewer than `DRAFTS` others are kept; more text only while all of it
+        // stays within `DRAFTS_BYTES`. A draft that does not grow is always kept, so a box can be cleared
+        // or shortened whatever the others hold. (`octet_length` reads a row's header, not its text.)
+        let kept = sqlx::query(
+            "INSERT INTO drafts (key, text, updated_at)
+             SELECT ?1, ?2, ?3
+             WHERE (EXISTS (SELECT 1 FROM drafts WHERE key = ?1)
+                    OR (SELECT COUNT(*) FROM drafts) < ?4)
+               AND (octet_length(?2) <= COALESCE((SELECT octet_length(text) FROM drafts WHERE key = ?1), 0)
+                    OR (SELECT COALESCE(SUM(octet_length(text)), 0) FROM drafts WHERE key != ?1)
+                       + octet_length(?2) <= ?5)
              ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
         )
         .bind(key)
         .bind(text)
         .bind(now)
+        .bind(limits::DRAFTS as i64)
+        .bind(limits::DRAFTS_BYTES as i64)
         .execute(self.pool())
         .await?;
+        if kept.rows_affected() == 0 {
+            return Err(CoreError::Refused(Reason::DraftsFull {
+                count: limits::DRAFTS as u32,
+                max_mb: (limits::DRAFTS_BYTES / 1_000_000) as u32,
+            }));
+        }
         Ok(())
     }
 

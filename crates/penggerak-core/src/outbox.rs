@@ -694,6 +694,16 @@ impl LocalStore {
         Ok(counts)
     }
 
+    /// Whether entry `seq` was ever sent with no answer coming (`cut_since` is set by the first such cut and
+    /// never cleared): then the server may have taken it.
+    pub(crate) async fn ever_cut(&self, seq: i64) -> Result<bool, CoreError> {
+        let (since,): (Option<i64>,) = sqlx::query_as("SELECT cut_since FROM outbox WHERE seq = ?")
+            .bind(seq)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(since.is_some())
+    }
+
     /// The server works but failed entry `seq` once more: counts the attempt and returns how many.
     pub(crate) async fn count_attempt(&self, seq: i64, message: &str) -> Result<i64, CoreError> {
         let (attempts,): (i64,) = sqlx::query_as(

@@ -13,7 +13,8 @@
 //!   answer, no answer at all after sending): the pull runs anyway as a probe, and only if it goes through
 //!   (the server works, it is this change) does the pass count as an attempt (a change whose answer never
 //!   came, at most once per [`crate::outbox::CUT_SPACING_SECS`]). After [`MAX_ATTEMPTS`] the change is
-//!   given up: a notice keeps it, and the push goes on with the rest. So a day-long outage gives up
+//!   given up: a notice keeps it (saying the server may have taken it when an answer ever failed to come
+//!   after it was sent), and the push goes on with the rest. So a day-long outage gives up
 //!   nothing, and one poison change holds the rest for a few minutes only (one whose answer never comes,
 //!   for an hour and more).
 //!
@@ -180,8 +181,15 @@ impl Engine {
                         );
                         break Err((SyncPhase::Error, problem));
                     }
-                    let mut given_up =
-                        ApiError::refused(error.code, Reason::GivenUp { attempts: attempts as u32 });
+                    // Cut after it was sent, once or more: the server may have taken it, and the notice
+                    // says so (doing it again could make it twice).
+                    let attempts = attempts as u32;
+                    let reason = if self.store().ever_cut(seq).await? {
+                        Reason::GivenUpUnanswered { attempts }
+                    } else {
+                        Reason::GivenUp { attempts }
+                    };
+                    let mut given_up = ApiError::refused(error.code, reason);
                     // The server's own words on the last failure stay for whoever reads a report.
                     given_up.message = format!("{} ({})", given_up.message, error.message);
                     self.store().reject(seq, &given_up).await?;

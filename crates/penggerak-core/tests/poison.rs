@@ -220,8 +220,9 @@ async fn a_change_whose_answer_never_comes_is_given_up_after_the_bound() {
     );
     assert_eq!(
         d.session.refused().await.unwrap()[0].reason.reason,
-        Some(Reason::GivenUp { attempts: MAX_ATTEMPTS as u32 }),
-        "why, as data"
+        Some(Reason::GivenUpUnanswered { attempts: MAX_ATTEMPTS as u32 }),
+        "why, as data: no answer came after it was sent, so the server may have it (a change the server \
+         answered with failures is plain `GivenUp`, above)"
     );
     assert!(member_on_server(&server, "kom-05").await, "the change behind it reached the server");
 

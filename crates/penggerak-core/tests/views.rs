@@ -317,6 +317,65 @@ async fn a_reflection_draft_is_kept_as_typed_and_goes_when_saved() {
 }
 
 #[tokio::test]
+async fn drafts_are_bounded_in_number_and_in_bytes_and_a_box_can_always_be_cleared() {
+    use penggerak_types::limits::{DRAFTS, DRAFTS_BYTES, DRAFT_TEXT};
+    use penggerak_types::Reason;
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let siti = signed_in(dir.path(), &server, "3471765432100001").await;
+    let full = |e: penggerak_core::CoreError| match e {
+        penggerak_core::CoreError::Refused(r @ Reason::DraftsFull { .. }) => r,
+        other => panic!("refused as drafts full, not {other:?}"),
+    };
+    let key = |n: usize| format!("reflection:bound-{n}");
+
+    // As many as the bound, each a few words: all kept.
+    for n in 0..DRAFTS {
+        siti.save_draft(&key(n), "Sedikit teks").await.unwrap();
+    }
+    assert_eq!(siti.store().draft_count().await.unwrap(), DRAFTS as u32);
+    // One more key is refused, with the bound as data (the page says why), and nothing is kept under it.
+    let r = full(siti.save_draft(&key(DRAFTS), "Satu lagi").await.unwrap_err());
+    assert_eq!(r, Reason::DraftsFull { count: DRAFTS as u32, max_mb: (DRAFTS_BYTES / 1_000_000) as u32 });
+    assert_eq!(siti.draft(&key(DRAFTS)).await.unwrap(), None, "the refused key holds nothing");
+    assert_eq!(siti.store().draft_count().await.unwrap(), DRAFTS as u32, "and the count did not move");
+    // A kept draft is still edited freely, longer too (its key is counted already), and cleared.
+    siti.save_draft(&key(7), "Sedikit teks, lalu lebih panjang").await.unwrap();
+    siti.save_draft(&key(8), "").await.unwrap();
+    assert_eq!(siti.draft(&key(7)).await.unwrap().as_deref(), Some("Sedikit teks, lalu lebih panjang"));
+    // One let go makes room for one more.
+    siti.store().discard_draft(&key(0)).await.unwrap();
+    siti.save_draft(&key(DRAFTS), "Satu lagi").await.unwrap();
+    assert_eq!(siti.draft(&key(DRAFTS)).await.unwrap().as_deref(), Some("Satu lagi"));
+    for n in 1..=DRAFTS {
+        siti.store().discard_draft(&key(n)).await.unwrap();
+    }
+    assert_eq!(siti.store().draft_count().await.unwrap(), 0);
+
+    // In bytes: drafts as large as a box holds, until together they reach the bound.
+    let big = "a".repeat(DRAFT_TEXT);
+    let fit = DRAFTS_BYTES / DRAFT_TEXT;
+    for n in 0..fit {
+        siti.save_draft(&key(n), &big).await.unwrap();
+    }
+    // A new draft of a few bytes would cross it: refused; an empty one is only a key, kept.
+    full(siti.save_draft(&key(fit), "x").await.unwrap_err());
+    siti.save_draft(&key(fit), "").await.unwrap();
+    // One shrunk to 10 bytes leaves room for all but 10 bytes of a box: a draft may grow to exactly that.
+    siti.save_draft(&key(0), &big[..10]).await.unwrap();
+    full(siti.save_draft(&key(fit), &big[..DRAFT_TEXT - 9]).await.unwrap_err());
+    siti.save_draft(&key(fit), &big[..DRAFT_TEXT - 10]).await.unwrap();
+    // Shrinking is always kept, whatever the others hold.
+    siti.save_draft(&key(1), "pendek").await.unwrap();
+    assert_eq!(siti.draft(&key(1)).await.unwrap().as_deref(), Some("pendek"));
+    assert_eq!(
+        siti.draft(&key(fit)).await.unwrap().map(|t| t.len()),
+        Some(DRAFT_TEXT - 10),
+        "what fit was kept whole"
+    );
+}
+
+#[tokio::test]
 async fn the_programme_timeline_has_every_stage_with_dates_and_results() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();

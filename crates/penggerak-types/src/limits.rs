@@ -100,6 +100,11 @@ pub const FILTER: usize = 100;
 pub const DRAFT_KEY: usize = 128;
 /// A draft's text, in bytes: the largest box's, the plan editor's rows, fit a record.
 pub const DRAFT_TEXT: usize = RECORD_BYTES;
+/// Drafts the device keeps at once (a box each, whatever it holds), and their text together, in bytes: a
+/// hundred boxes being typed in is already far more than anyone does; the bounds keep a looping page (or
+/// anything else that can call the shell) from filling the phone with keys or with text.
+pub const DRAFTS: usize = 500;
+pub const DRAFTS_BYTES: usize = 8 * RECORD_BYTES;
 
 /// A `/sync` cursor, in bytes (`<tx>_<seq>.<scope hash>.<changes left>`: at most 73).
 pub const CURSOR: usize = 128;

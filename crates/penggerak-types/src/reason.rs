@@ -196,6 +196,9 @@ pub enum Reason {
     /// This change failed `attempts` times (the server failed it, or no answer came after it was sent),
     /// so the device stopped sending it (the rest went on); its content is kept.
     GivenUp { attempts: u32 },
+    /// As [`Reason::GivenUp`], but at least once no answer came after the change was sent (the connection
+    /// was cut): the server may have taken it, so it is checked before it is done again.
+    GivenUpUnanswered { attempts: u32 },
     /// Not sent: an earlier change to the same data was refused; its content is kept.
     HeldBack,
     /// A change failed `attempts` times of the `max` it is given (the server failed it, or no answer came
@@ -203,6 +206,9 @@ pub enum Reason {
     FailingAgain { attempts: u32, max: u32 },
     /// A draft of other text is in the editor this change's text would go back to.
     DraftInTheWay,
+    /// The device keeps `count` drafts, or `max_mb` megabytes of drafts, already: no more is kept until
+    /// some are sent or let go.
+    DraftsFull { count: u32, max_mb: u32 },
     /// This cycle takes no evidence uploads.
     NoEvidenceInCycle,
     /// A file larger than `max_mb` megabytes.
@@ -394,11 +400,15 @@ impl<'de> Deserialize<'de> for Reason {
             },
             "waits_for_wifi" => Reason::WaitsForWifi { connection: named(w.connection, "connection")? },
             "given_up" => Reason::GivenUp { attempts: int(w.attempts, "attempts")? },
+            "given_up_unanswered" => Reason::GivenUpUnanswered { attempts: int(w.attempts, "attempts")? },
             "held_back" => Reason::HeldBack,
             "failing_again" => {
                 Reason::FailingAgain { attempts: int(w.attempts, "attempts")?, max: int(w.max, "max")? }
             }
             "draft_in_the_way" => Reason::DraftInTheWay,
+            "drafts_full" => {
+                Reason::DraftsFull { count: int(w.count, "count")?, max_mb: int(w.max_mb, "max_mb")? }
+            }
             "no_evidence_in_cycle" => Reason::NoEvidenceInCycle,
             "file_too_large" => Reason::FileTooLarge { max_mb: int(w.max_mb, "max_mb")? },
             "rating_needs_agreed" => Reason::RatingNeedsAgreed,
@@ -451,9 +461,11 @@ pub fn examples() -> Vec<Reason> {
         Reason::WaitsForWifi { connection: Connection::Metered },
         Reason::WaitsForWifi { connection: Connection::Unknown },
         Reason::GivenUp { attempts: 8 },
+        Reason::GivenUpUnanswered { attempts: 8 },
         Reason::HeldBack,
         Reason::FailingAgain { attempts: 2, max: 8 },
         Reason::DraftInTheWay,
+        Reason::DraftsFull { count: 500, max_mb: 16 },
         Reason::NoEvidenceInCycle,
         Reason::FileTooLarge { max_mb: 10 },
         Reason::RatingNeedsAgreed,
@@ -564,6 +576,13 @@ impl fmt::Display for Reason {
                  sebelum jawabannya tiba), jadi perubahan ini dihentikan agar perubahan lain tetap terkirim. \
                  Isinya tetap tersimpan di sini."
             ),
+            Reason::GivenUpUnanswered { attempts } => write!(
+                f,
+                "Perubahan ini sudah {attempts} kali dicoba dan jawaban server tidak sampai (koneksi putus \
+                 setelah perubahan terkirim), jadi perubahan ini dihentikan agar perubahan lain tetap terkirim. \
+                 Mungkin server sudah menerimanya: periksa halamannya sebelum mengulanginya. Isinya tetap \
+                 tersimpan di sini."
+            ),
             Reason::FailingAgain { attempts, max } => write!(
                 f,
                 "Sebuah perubahan gagal terkirim ({attempts} dari {max} kali: server gagal memprosesnya atau \
@@ -571,6 +590,11 @@ impl fmt::Display for Reason {
             ),
             Reason::DraftInTheWay => f.write_str(
                 "Ada draf lain di tempat teks ini akan dibuka. Simpan draf itu dulu, lalu buka lagi.",
+            ),
+            Reason::DraftsFull { count, max_mb } => write!(
+                f,
+                "Teks ini tidak disimpan sebagai draf: perangkat sudah menyimpan draf sebanyak batasnya ({count} \
+                 draf atau {max_mb} MB). Kirim atau hapus draf lain dulu."
             ),
             Reason::NoEvidenceInCycle => f.write_str("Siklus ini tidak memakai unggahan bukti dukung."),
             Reason::FileTooLarge { max_mb } => write!(f, "Berkas paling besar {max_mb} MB."),
@@ -726,12 +750,14 @@ mod tests {
             Reason::FileChanged => 47,
             Reason::FileDamaged => 48,
             Reason::DeviceFull => 49,
+            Reason::DraftsFull { .. } => 50,
+            Reason::GivenUpUnanswered { .. } => 51,
         };
         let all = examples();
         let mut seen: Vec<usize> = all.iter().map(place).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=49).collect::<Vec<_>>(), "examples() has every rule");
+        assert_eq!(seen, (0..=51).collect::<Vec<_>>(), "examples() has every rule");
         for r in all {
             let json = serde_json::to_string(&r).unwrap();
             let back: Reason = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));

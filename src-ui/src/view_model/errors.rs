@@ -110,8 +110,14 @@ pub fn reason_text(l: Locale, r: &Reason) -> String {
         )
         .to_string(),
         Reason::GivenUp { attempts } => td_string!(l, reason_given_up, attempts = *attempts).to_string(),
+        Reason::GivenUpUnanswered { attempts } => {
+            td_string!(l, reason_given_up_unanswered, attempts = *attempts).to_string()
+        }
         Reason::HeldBack => td_string!(l, reason_held_back).to_string(),
         Reason::DraftInTheWay => td_string!(l, reason_draft_in_the_way).to_string(),
+        Reason::DraftsFull { count, max_mb } => {
+            td_string!(l, reason_drafts_full, count = *count, max_mb = *max_mb).to_string()
+        }
         Reason::NoEvidenceInCycle => td_string!(l, reason_no_evidence).to_string(),
         Reason::FileTooLarge { max_mb } => td_string!(l, reason_file_too_large, max = *max_mb).to_string(),
         Reason::RatingNeedsAgreed => td_string!(l, reason_rating_needs_agreed).to_string(),

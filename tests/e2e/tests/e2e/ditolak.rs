@@ -366,6 +366,83 @@ async fn a_text_whose_box_went_is_shown_until_she_lets_it_go() {
     press(&app, ".stranded .ask-yes", "yes, delete it").await;
     absent(&app, "#stranded", "her text is gone once she let it go").await;
     absent(&app, "#open-refused", "the top bar no longer points there").await;
+
+    // Drafts are bounded: the device filled with as many as it keeps (through the shell, as a page
+    // looping on `save_draft` would), a box's text is not kept and its line says why; once some are let
+    // go, it is kept again.
+    const FILL: &str = "const done = arguments[arguments.length - 1];
+        (async () => {
+            for (let i = 0; i < 100000; i++) {
+                try {
+                    await window.__TAURI__.core.invoke('save_draft', { draft: { key: 'uji-batas:' + i, text: 'a' } });
+                } catch (e) {
+                    return (e && e.reason && e.reason.rule === 'drafts_full') ? i : 'refused otherwise: ' + JSON.stringify(e);
+                }
+            }
+            return 'never refused';
+        })().then(done, (e) => done(String(e)));";
+    let filled = app.execute_async(FILL, vec![]).await.unwrap();
+    let filled = filled.as_u64().unwrap_or_else(|| panic!("filling stopped at the bound, not: {filled}"));
+    assert_eq!(filled as usize, penggerak_types::limits::DRAFTS, "the device kept drafts up to the bound");
+    open(&app, "rencana", "#rencana-title").await;
+    find(&app, ".pkb-item .save-reflection", "an activity's reflection").await;
+    let item: String = app
+        .execute(
+            "return document.querySelector('.pkb-item .save-reflection').closest('.pkb-item').id",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = item.trim_start_matches("pkb-").to_owned();
+    let (area, line) = (format!("#reflection-{id}"), format!("#draft-{id}"));
+    let expand = |step: &'static str| {
+        let (app, toggle) = (&app, format!("#edit-{id}"));
+        async move {
+            let t = find(app, &toggle, step).await;
+            if t.attr("aria-expanded").await.unwrap().as_deref() != Some("true") {
+                press(app, &toggle, step).await;
+            }
+        }
+    };
+    expand("the activity's Ubah").await;
+    type_into(&app, &area, "Tambahan", "her reflection, with the device full of drafts").await;
+    wait_text(&app, &line, "the line says it was not kept, and why", |t| {
+        t.starts_with("Draf ini tidak disimpan: perangkat sudah menyimpan draf sebanyak batasnya")
+    })
+    .await;
+    screenshots_of(&app, "48b-draf-penuh", Some(&format!("#{item}"))).await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-en", "the English choice").await;
+    open(&app, "rencana", "#rencana-title").await;
+    expand("the activity's Edit").await;
+    type_into(&app, &area, "More", "her reflection, in English").await;
+    wait_text(&app, &line, "the line in English", |t| {
+        t.starts_with("This draft was not kept: the device already holds as many drafts as it can")
+    })
+    .await;
+    screenshots_of(&app, "48b-draf-penuh-en", Some(&format!("#{item}"))).await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-id", "the Indonesian choice").await;
+    wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
+    const EMPTY: &str = "const [n, done] = [arguments[0], arguments[arguments.length - 1]];
+        (async () => {
+            for (let i = 0; i < n; i++) {
+                await window.__TAURI__.core.invoke('discard_draft', { key: 'uji-batas:' + i });
+            }
+            return 'ok';
+        })().then(done, (e) => done(JSON.stringify(e)));";
+    let emptied = app.execute_async(EMPTY, vec![serde_json::json!(filled)]).await.unwrap();
+    assert_eq!(emptied, "ok", "the filler drafts let go");
+    open(&app, "rencana", "#rencana-title").await;
+    expand("the activity's Ubah, again").await;
+    type_into(&app, &area, "Refleksi setelah ada ruang.", "her reflection, with room again").await;
+    wait_text(&app, &line, "kept again", |t| t == "Draf tersimpan otomatis").await;
+    // Saved for real, so nothing is left for the sign-out to warn about.
+    press(&app, &format!("#{item} .save-reflection"), "save the reflection").await;
+    app.execute("document.getElementById('sync-now').click()", vec![]).await.unwrap();
     sign_out(&app).await;
     app.close().await.unwrap();
 }
