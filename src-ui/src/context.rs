@@ -5,6 +5,7 @@
 
 use crate::i18n::Locale;
 use crate::lang::use_i18n;
+use crate::t;
 use crate::view_model;
 use leptos::error::Errors;
 use leptos::prelude::*;
@@ -88,8 +89,8 @@ pub fn AskFirst(
 }
 
 /// The fallback of a page's `ErrorBoundary`: each error that kept the page's data from showing, in the
-/// user's words ([`view_model::caught_error_text`]). The page's content comes back by itself when a later
-/// read succeeds.
+/// user's words ([`view_model::caught_error_text`]), and "Coba lagi", which reads the page again. The
+/// page's content comes back by itself when a later read succeeds.
 pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || {
@@ -98,7 +99,43 @@ pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
             all.iter().map(|(_, e)| view_model::caught_error_text(l, e)).collect::<Vec<_>>().join(" ")
         })
     };
-    view! { <p class="error" role="alert">{text}</p> }
+    let page = use_context::<PageContext>();
+    view! {
+        <div class="error-block">
+            <p class="error" role="alert">{text}</p>
+            {page.map(|page| view! {
+                <button class="secondary read-again" on:click=move |_| page.refresh()>{t!(i18n, retry)}</button>
+            })}
+        </div>
+    }
+}
+
+thread_local! {
+    /// Page reads the store failed in a row, each followed by reading the pages again ([`read_again_later`]).
+    static STORE_FAILURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// After a page's read: when the store failed it (`failed`; held past its wait by another writer, which
+/// clears up in seconds, or a lasting fault), the pages read again by themselves after a pause, each
+/// longer, at most three times in a row; a read that goes through starts the count again. The error shows
+/// meanwhile. `changed` is the pages' "read again" counter: bumping it once the app is signed out does
+/// nothing.
+fn read_again_later(failed: Option<&ApiError>, changed: RwSignal<u32>) {
+    let Some(e) = failed else {
+        STORE_FAILURES.set(0);
+        return;
+    };
+    let n = STORE_FAILURES.get();
+    if e.code != penggerak_types::ErrorCode::Storage || n >= 3 {
+        return;
+    }
+    STORE_FAILURES.set(n + 1);
+    set_timeout(
+        move || {
+            changed.try_update(|c| *c += 1);
+        },
+        std::time::Duration::from_millis(1_000 << n),
+    );
 }
 
 /// Beranda's data as read at launch (`app.rs` asks it beside the session), taken by Beranda's first
@@ -131,7 +168,7 @@ impl PageContext {
     }
 
     /// A page's data, read from the store through `read` (an `ipc` call), and read again whenever the
-    /// store may have changed.
+    /// store may have changed, or in a moment when the store failed it ([`read_again_later`]).
     pub fn read<T, Fut>(&self, read: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, ApiError>>
     where
         T: 'static,
@@ -140,7 +177,12 @@ impl PageContext {
         let changed = self.changed;
         LocalResource::new(move || {
             changed.track();
-            read()
+            let asked = read();
+            async move {
+                let answer = asked.await;
+                read_again_later(answer.as_ref().err(), changed);
+                answer
+            }
         })
     }
 
@@ -165,7 +207,11 @@ impl PageContext {
             async move {
                 match ready {
                     Some(value) => Ok(value),
-                    None => asked.await,
+                    None => {
+                        let answer = asked.await;
+                        read_again_later(answer.as_ref().err(), changed);
+                        answer
+                    }
                 }
             }
         })

@@ -45,7 +45,7 @@ impl DraftState {
         }
     }
 
-    /// Whether there is typed text to save for real (and it is on the device already).
+    /// Whether there is typed text to save for real (on the device already, unless keeping it failed).
     pub fn savable(self) -> bool {
         matches!(self, DraftState::Unsent | DraftState::Saved | DraftState::Failed | DraftState::Full)
     }

@@ -17,6 +17,43 @@ fn check_key(key: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// Keeps `text` under `key` (at `now`) within the bounds, checked and written in one statement (so two
+/// keystrokes at once cannot both pass): a new key only while fewer than [`limits::DRAFTS`] others are
+/// kept; more text only while all of it stays within [`limits::DRAFTS_BYTES`]. A draft that does not grow
+/// is always kept, so a box can be cleared or shortened whatever the others hold. (`octet_length` reads a
+/// row's header, not its text.) Every draft is written through here: typed, or a refused text reopened.
+pub(crate) async fn keep_draft<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    key: &str,
+    text: &str,
+    now: i64,
+) -> Result<(), CoreError> {
+    let kept = sqlx::query(
+        "INSERT INTO drafts (key, text, updated_at)
+         SELECT ?1, ?2, ?3
+         WHERE (EXISTS (SELECT 1 FROM drafts WHERE key = ?1)
+                OR (SELECT COUNT(*) FROM drafts) < ?4)
+           AND (octet_length(?2) <= COALESCE((SELECT octet_length(text) FROM drafts WHERE key = ?1), 0)
+                OR (SELECT COALESCE(SUM(octet_length(text)), 0) FROM drafts WHERE key != ?1)
+                   + octet_length(?2) <= ?5)
+         ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(text)
+    .bind(now)
+    .bind(limits::DRAFTS as i64)
+    .bind(limits::DRAFTS_BYTES as i64)
+    .execute(ex)
+    .await?;
+    if kept.rows_affected() == 0 {
+        return Err(CoreError::Refused(Reason::DraftsFull {
+            count: limits::DRAFTS as u32,
+            max_mb: (limits::DRAFTS_BYTES / 1_000_000) as u32,
+        }));
+    }
+    Ok(())
+}
+
 impl LocalStore {
     /// Keeps `text` under `key` (replacing what was there). Empty text is kept too: clearing a text box is
     /// an edit like any other, and must survive a restart just the same.
@@ -28,35 +65,7 @@ impl LocalStore {
         if text.len() > limits::DRAFT_TEXT {
             return Err(CoreError::Invalid("Draf terlalu panjang untuk disimpan.".into()));
         }
-        let now = self.now();
-        // Within the bounds, checked and written in one statement (so two keystrokes at once cannot both
-        // pass): a new key only while fewer than `DRAFTS` others are kept; more text only while all of it
-        // stays within `DRAFTS_BYTES`. A draft that does not grow is always kept, so a box can be cleared
-        // or shortened whatever the others hold. (`octet_length` reads a row's header, not its text.)
-        let kept = sqlx::query(
-            "INSERT INTO drafts (key, text, updated_at)
-             SELECT ?1, ?2, ?3
-             WHERE (EXISTS (SELECT 1 FROM drafts WHERE key = ?1)
-                    OR (SELECT COUNT(*) FROM drafts) < ?4)
-               AND (octet_length(?2) <= COALESCE((SELECT octet_length(text) FROM drafts WHERE key = ?1), 0)
-                    OR (SELECT COALESCE(SUM(octet_length(text)), 0) FROM drafts WHERE key != ?1)
-                       + octet_length(?2) <= ?5)
-             ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-        )
-        .bind(key)
-        .bind(text)
-        .bind(now)
-        .bind(limits::DRAFTS as i64)
-        .bind(limits::DRAFTS_BYTES as i64)
-        .execute(self.pool())
-        .await?;
-        if kept.rows_affected() == 0 {
-            return Err(CoreError::Refused(Reason::DraftsFull {
-                count: limits::DRAFTS as u32,
-                max_mb: (limits::DRAFTS_BYTES / 1_000_000) as u32,
-            }));
-        }
-        Ok(())
+        keep_draft(self.pool(), key, text, self.now()).await
     }
 
     /// The draft kept under `key`, if any.

@@ -406,16 +406,9 @@ impl LocalStore {
     /// Notice `id` is opened again: each text goes back under its draft key and the notice goes, together.
     pub async fn reopen_notice(&self, id: i64, drafts: &[(String, String)]) -> Result<(), CoreError> {
         let mut tx = self.write().await?;
+        // Within the drafts' bounds like typed text: refused, the notice stays as it was.
         for (key, text) in drafts {
-            sqlx::query(
-                "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?)
-                 ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-            )
-            .bind(key)
-            .bind(text)
-            .bind(self.now())
-            .execute(&mut *tx)
-            .await?;
+            crate::drafts::keep_draft(&mut *tx, key, text, self.now()).await?;
         }
         sqlx::query("DELETE FROM notices WHERE id = ?").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -694,8 +687,10 @@ impl LocalStore {
         Ok(counts)
     }
 
-    /// Whether entry `seq` was ever sent with no answer coming (`cut_since` is set by the first such cut and
-    /// never cleared): then the server may have taken it.
+    /// Whether entry `seq` was ever sent with no answer coming while the server answered the pull right
+    /// after (`cut_since`, set by [`LocalStore::cut_counts`] at the first such cut and never cleared): the
+    /// server may have taken it. A cut while the whole server could not be reached is not told apart from
+    /// the link being down, and is not remembered here.
     pub(crate) async fn ever_cut(&self, seq: i64) -> Result<bool, CoreError> {
         let (since,): (Option<i64>,) = sqlx::query_as("SELECT cut_since FROM outbox WHERE seq = ?")
             .bind(seq)

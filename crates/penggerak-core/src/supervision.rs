@@ -86,7 +86,11 @@ impl Engine {
                     // Not kept for whoever signs in next if this one signed out meanwhile.
                     let _one_writer = self.edits.lock().await;
                     self.still_signed_in(&link)?;
-                    store.set_meta(key, &json).await?;
+                    // What came is shown even when it cannot be kept just now (the store busy past its
+                    // wait, or full): she reads it now; the copy for offline is kept by the next opening.
+                    if let Err(e) = store.set_meta(key, &json).await {
+                        tracing::warn!(error = %e, key, "a fetched copy could not be kept");
+                    }
                 }
                 self.keep_data_use_or_warn().await;
                 Ok(kept)

@@ -13,8 +13,8 @@
 //!   answer, no answer at all after sending): the pull runs anyway as a probe, and only if it goes through
 //!   (the server works, it is this change) does the pass count as an attempt (a change whose answer never
 //!   came, at most once per [`crate::outbox::CUT_SPACING_SECS`]). After [`MAX_ATTEMPTS`] the change is
-//!   given up: a notice keeps it (saying the server may have taken it when an answer ever failed to come
-//!   after it was sent), and the push goes on with the rest. So a day-long outage gives up
+//!   given up: a notice keeps it (saying the server may have taken it when its answer once failed to
+//!   come while the server answered the pull), and the push goes on with the rest. So a day-long outage gives up
 //!   nothing, and one poison change holds the rest for a few minutes only (one whose answer never comes,
 //!   for an hour and more).
 //!

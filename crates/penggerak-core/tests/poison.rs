@@ -13,8 +13,8 @@ use penggerak_types::api::{CommunityDetail, Membership};
 use penggerak_types::ipc::{reflection_draft_key, ReopenPage, SessionState, SyncPhase};
 use penggerak_types::pkb::{PkbItem, PkbItemPatch};
 use penggerak_types::route;
-use penggerak_types::Reason;
 use penggerak_types::RecordKind;
+use penggerak_types::{limits, Reason};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -297,6 +297,23 @@ async fn a_proxys_html_413_refuses_the_change_at_once_and_a_429_only_waits() {
     assert_eq!(e.reason, Some(Reason::DraftInTheWay), "{e:?}");
     assert_eq!(d.session.refused().await.unwrap().len(), 1, "the notice stays");
     store.save_draft(&reflection_draft_key(&item), "").await.unwrap();
+    // Opened again into a device already holding all the draft text it keeps: refused like typed text
+    // would be, the notice kept.
+    let (big, fillers) = ("a".repeat(limits::DRAFT_TEXT), limits::DRAFTS_BYTES / limits::DRAFT_TEXT);
+    for n in 0..fillers {
+        store.save_draft(&format!("reflection:isi-{n}"), &big).await.unwrap();
+    }
+    let e = d.session.reopen_refused(shown[0].id).await.unwrap_err().to_api_error();
+    assert!(matches!(e.reason, Some(Reason::DraftsFull { .. })), "{e:?}");
+    assert_eq!(d.session.refused().await.unwrap().len(), 1, "the notice stays, with her text");
+    assert_eq!(
+        store.draft(&reflection_draft_key(&item)).await.unwrap().as_deref(),
+        Some(""),
+        "box unchanged"
+    );
+    for n in 0..fillers {
+        store.discard_draft(&format!("reflection:isi-{n}")).await.unwrap();
+    }
     assert_eq!(
         d.session.reopen_refused(shown[0].id).await.unwrap(),
         ReopenPage::Pkb,

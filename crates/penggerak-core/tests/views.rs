@@ -1099,6 +1099,39 @@ async fn a_pengawas_sees_her_schools_and_the_last_copy_offline() {
     assert_eq!(siti.supervisor_home().await.unwrap(), None, "a teacher's Beranda has no schools");
 }
 
+/// What the server sent is shown even when the store cannot keep it at that moment: another writer holds
+/// the store past its wait (as a reminders pass did, when the store deadlocked), and her Sekolah binaan was
+/// an error ("Data di perangkat tidak dapat dibaca") though the schools had come. The copy is kept by the
+/// next opening.
+#[tokio::test]
+async fn a_pengawas_sees_what_came_while_the_store_is_too_busy_to_keep_it() {
+    use sqlx::Connection;
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let dewi = signed_in(dir.path(), &server, "dewi.kusumawardani@demo.penggerak.id").await;
+    let mut other = sqlx::SqliteConnection::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("penggerak.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let busy = dewi.supervision().await.expect("the schools that came are shown, kept or not");
+    assert!(!busy.offline && busy.value.len() == 3, "fresh from the server: {busy:?}");
+    assert_eq!(
+        dewi.supervisor_home().await.unwrap().unwrap().fetched_at,
+        None,
+        "not kept: the store was held all along"
+    );
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    let again = dewi.supervision().await.unwrap();
+    assert_eq!(
+        dewi.supervisor_home().await.unwrap().unwrap().fetched_at.as_ref(),
+        Some(&again.fetched_at),
+        "kept by the next opening"
+    );
+}
+
 /// "Tambah kegiatan": the screen leaves the id to the engine, which picks a UUID; the activity shows at
 /// once and reaches the server. A community event becomes one too, linked to the event.
 #[tokio::test]

@@ -104,6 +104,7 @@ pub const DRAFT_TEXT: usize = RECORD_BYTES;
 /// hundred boxes being typed in is already far more than anyone does; the bounds keep a looping page (or
 /// anything else that can call the shell) from filling the phone with keys or with text.
 pub const DRAFTS: usize = 500;
+/// All drafts' text together, in bytes (eight of the largest a box holds).
 pub const DRAFTS_BYTES: usize = 8 * RECORD_BYTES;
 
 /// A `/sync` cursor, in bytes (`<tx>_<seq>.<scope hash>.<changes left>`: at most 73).

@@ -193,11 +193,12 @@ pub enum Reason {
     NoRoom { needed: u64, free: u64, kept: u64 },
     /// Downloads wait for Wi-Fi (the user's setting) and the device is on `connection`.
     WaitsForWifi { connection: crate::net::Connection },
-    /// This change failed `attempts` times (the server failed it, or no answer came after it was sent),
-    /// so the device stopped sending it (the rest went on); its content is kept.
+    /// This change failed `attempts` times (the server failed it), so the device stopped sending it (the
+    /// rest went on); its content is kept.
     GivenUp { attempts: u32 },
-    /// As [`Reason::GivenUp`], but at least once no answer came after the change was sent (the connection
-    /// was cut): the server may have taken it, so it is checked before it is done again.
+    /// As [`Reason::GivenUp`], but at least once no answer came after the change was sent while the server
+    /// answered the pull right after (the connection cut, or the answer not whole in time): the server may
+    /// have taken it, so it is checked before it is done again.
     GivenUpUnanswered { attempts: u32 },
     /// Not sent: an earlier change to the same data was refused; its content is kept.
     HeldBack,
@@ -572,16 +573,15 @@ impl fmt::Display for Reason {
             ),
             Reason::GivenUp { attempts } => write!(
                 f,
-                "Perubahan ini {attempts} kali gagal terkirim (server gagal memprosesnya atau koneksi putus \
-                 sebelum jawabannya tiba), jadi perubahan ini dihentikan agar perubahan lain tetap terkirim. \
-                 Isinya tetap tersimpan di sini."
+                "Perubahan ini {attempts} kali gagal terkirim (server gagal memprosesnya), jadi perubahan ini \
+                 dihentikan agar perubahan lain tetap terkirim. Isinya tetap tersimpan di sini."
             ),
             Reason::GivenUpUnanswered { attempts } => write!(
                 f,
-                "Perubahan ini sudah {attempts} kali dicoba dan jawaban server tidak sampai (koneksi putus \
-                 setelah perubahan terkirim), jadi perubahan ini dihentikan agar perubahan lain tetap terkirim. \
-                 Mungkin server sudah menerimanya: periksa halamannya sebelum mengulanginya. Isinya tetap \
-                 tersimpan di sini."
+                "Perubahan ini sudah {attempts} kali dicoba, dan setidaknya sekali jawaban server tidak sampai \
+                 (koneksi putus setelah perubahan terkirim), jadi perubahan ini dihentikan agar perubahan lain \
+                 tetap terkirim. Mungkin server sudah menerimanya: periksa halamannya sebelum mengulanginya. \
+                 Isinya tetap tersimpan di sini."
             ),
             Reason::FailingAgain { attempts, max } => write!(
                 f,

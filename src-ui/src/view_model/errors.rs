@@ -313,7 +313,8 @@ mod tests {
         );
         assert_eq!(
             error_text(ID, &e),
-            "Data di perangkat tidak dapat dibaca. Tutup lalu buka lagi aplikasi."
+            "Data di perangkat tidak dapat dibaca atau disimpan saat ini. Coba beberapa saat lagi; jika tetap \
+             gagal, tutup lalu buka kembali aplikasi."
         );
         let e = ApiError::new(ErrorCode::Keyring, "Platform secure storage failure: DBus error");
         assert!(!error_text(EN, &e).contains("DBus"), "{}", error_text(EN, &e));

@@ -82,10 +82,36 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     })
     .await;
     screenshots(&app, "84-binaan-beranda-offline-en").await;
-    server.restart();
+    // A school whose staff she never opened: nothing to show offline, said so, with "Try again", which
+    // reads it once the server is back.
+    let never = ".supervised-school[data-npsn='20405678'] a";
+    open(&app, "binaan", "#supervision-title").await;
+    press(&app, never, "a school never opened, offline").await;
+    wait_text(&app, ".error-block .error", "no copy and no connection, said so", |t| !t.is_empty()).await;
+    find(&app, ".error-block .read-again", "Try again").await;
+    screenshots(&app, "84b-binaan-staf-luring-en").await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
+    open(&app, "binaan", "#supervision-title").await;
+    press(&app, never, "the same school, in Indonesian").await;
+    wait_text(&app, ".error-block .read-again", "Coba lagi", |t| t == "Coba lagi").await;
+    screenshots(&app, "84b-binaan-staf-luring").await;
+    server.restart();
+    press(&app, ".error-block .read-again", "Coba lagi, the server back").await;
+    // At once, by the button: the sync loop's own pass (which would read every page again too) is tens of
+    // seconds away while it backs off from being offline.
+    let pressed = std::time::Instant::now();
+    loop {
+        let staff = app.find(fantoccini::Locator::Css("#supervised-staff")).await;
+        if let Ok(list) = staff {
+            if list.text().await.is_ok_and(|t| !t.is_empty()) {
+                break;
+            }
+        }
+        assert!(pressed.elapsed() < std::time::Duration::from_secs(5), "Coba lagi read the school's staff");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     sign_out(&app).await;
     app.close().await.unwrap();
     assert!(KeyringStore::app().load().unwrap().is_none(), "sign-out removed the keyring entry");
