@@ -89,14 +89,14 @@ pub fn AskFirst(
 }
 
 /// The fallback of a page's `ErrorBoundary`: each error that kept the page's data from showing, in the
-/// user's words ([`view_model::caught_error_text`]), and "Coba lagi", which reads the page again. The
+/// user's words ([`view_model::page_error_text`]), and "Coba lagi", which reads the page again. The
 /// page's content comes back by itself when a later read succeeds.
 pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || {
         let l = i18n.get_locale();
         errors.with(|all| {
-            all.iter().map(|(_, e)| view_model::caught_error_text(l, e)).collect::<Vec<_>>().join(" ")
+            all.iter().map(|(_, e)| view_model::page_error_text(l, e)).collect::<Vec<_>>().join(" ")
         })
     };
     let page = use_context::<PageContext>();

@@ -198,6 +198,16 @@ pub fn caught_error_text(l: Locale, e: &leptos::error::Error) -> String {
     }
 }
 
+/// A page's error as its error view says it: as [`caught_error_text`], but no connection is said as what it
+/// means for a page (nothing kept on the device to show), not for a change (kept and sent later).
+pub fn page_error_text(l: Locale, e: &leptos::error::Error) -> String {
+    let inner: &(dyn std::error::Error + Send + Sync + 'static) = &***e;
+    match inner.downcast_ref::<ApiError>() {
+        Some(api) if api.code == ErrorCode::Offline => td_string!(l, err_offline_page).to_string(),
+        _ => caught_error_text(l, e),
+    }
+}
+
 /// Classifies a plain-string rejection from the Tauri runtime (not from our commands).
 pub fn shell_rejection(l: Locale, raw: &str) -> ApiError {
     if raw.contains("__TAURI__") || raw.contains("undefined is not an object") || raw.contains("is undefined")
@@ -354,5 +364,12 @@ mod tests {
         );
         let other = leptos::error::Error::from(std::io::Error::other("disk full"));
         assert_eq!(caught_error_text(ID, &other), "disk full", "anything else reads as it is");
+        // A page's error view: no connection means nothing kept to show, not a change kept for later.
+        let page = page_error_text(ID, &caught);
+        assert!(page.starts_with("Tidak ada koneksi internet, dan isi halaman ini"), "{page}");
+        assert!(!page.contains("Perubahan Anda"), "a page that shows something changes nothing: {page}");
+        assert!(page_error_text(EN, &caught).starts_with("No internet connection, and this page"));
+        let storage = leptos::error::Error::from(ApiError::new(ErrorCode::Storage, "x"));
+        assert_eq!(page_error_text(ID, &storage), caught_error_text(ID, &storage), "the rest as anywhere");
     }
 }

@@ -26,7 +26,7 @@ pub use conflicts::{
 };
 pub use dates::{date_label, local_date, time_label};
 pub use drafts::{left_after_sending, DraftQueue};
-pub use errors::{caught_error_text, error_text, reason_text, shell_rejection};
+pub use errors::{caught_error_text, error_text, page_error_text, reason_text, shell_rejection};
 pub use labels::{
     change_label, deadline_kind_label, draft_for_label, fixer_label, identity_line, news_text,
     observation_status_label, pkb_kind_label, pkb_status_label, plan_status_label, predikat_label,

@@ -87,7 +87,10 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     let never = ".supervised-school[data-npsn='20405678'] a";
     open(&app, "binaan", "#supervision-title").await;
     press(&app, never, "a school never opened, offline").await;
-    wait_text(&app, ".error-block .error", "no copy and no connection, said so", |t| !t.is_empty()).await;
+    wait_text(&app, ".error-block .error", "no copy and no connection, said so", |t| {
+        t.starts_with("No internet connection, and this page's content is not on this device yet.")
+    })
+    .await;
     find(&app, ".error-block .read-again", "Try again").await;
     screenshots(&app, "84b-binaan-staf-luring-en").await;
     open(&app, "settings", "#settings-title").await;
@@ -96,6 +99,10 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     open(&app, "binaan", "#supervision-title").await;
     press(&app, never, "the same school, in Indonesian").await;
     wait_text(&app, ".error-block .read-again", "Coba lagi", |t| t == "Coba lagi").await;
+    wait_text(&app, ".error-block .error", "said so in Indonesian", |t| {
+        t.starts_with("Tidak ada koneksi internet, dan isi halaman ini belum tersimpan di perangkat.")
+    })
+    .await;
     screenshots(&app, "84b-binaan-staf-luring").await;
     server.restart();
     press(&app, ".error-block .read-again", "Coba lagi, the server back").await;
