@@ -1,7 +1,8 @@
 //! Stored files (evidence uploads, material attachments): content-addressed by SHA-256 and kept in
 //! chunks (`migrations/0004_files.sql`), so a `Range` read fetches only the chunks it covers. Served with
 //! `ETag` (the hash), `Accept-Ranges`, `Range` → `206` (one range; several are answered whole, as HTTP
-//! allows), an unsatisfiable range → `416`, and `If-Range` (a stale validator gets the whole file).
+//! allows; a suffix longer than the file is all of it; a last byte before the first is no range and is
+//! ignored), a range past the end → `416`, and `If-Range` (a stale validator gets the whole file).
 
 use crate::error::{Result, ServerError};
 use crate::records::{self, Filter};
@@ -228,6 +229,17 @@ pub fn wanted(headers: &HeaderMap, size: u64, etag: &str) -> Wanted {
     let Ok(parsed) = http_range_header::parse_range_header(range) else {
         return Wanted::Whole; // not a byte range we understand: ignored, as HTTP allows
     };
+    use http_range_header::{EndPosition, StartPosition};
+    if let [one] = parsed.ranges.as_slice() {
+        match (one.start, one.end) {
+            // A last byte before the first is no valid range (RFC 9110 §14.1.1): ignored, as any
+            // range we do not understand.
+            (StartPosition::Index(first), EndPosition::Index(last)) if last < first => return Wanted::Whole,
+            // A suffix longer than the file is the whole file (§14.1.2), not a range outside it.
+            (StartPosition::FromLast(n), _) if n >= size && size > 0 => return Wanted::Part(0..=size - 1),
+            _ => {}
+        }
+    }
     match parsed.validate(size) {
         Ok(ranges) if ranges.len() == 1 => Wanted::Part(ranges[0].clone()),
         Ok(_) => Wanted::Whole,
@@ -344,6 +356,23 @@ mod tests {
         assert_eq!(wanted(&headers(&[(header::RANGE, "bytes=90-")]), 100, e), Wanted::Part(90..=99));
         assert_eq!(wanted(&headers(&[(header::RANGE, "bytes=-5")]), 100, e), Wanted::Part(95..=99));
         assert_eq!(wanted(&headers(&[(header::RANGE, "bytes=100-")]), 100, e), Wanted::Unsatisfiable);
+        assert_eq!(wanted(&headers(&[(header::RANGE, "bytes=200-300")]), 100, e), Wanted::Unsatisfiable);
+        assert_eq!(
+            wanted(&headers(&[(header::RANGE, "bytes=10-5")]), 100, e),
+            Wanted::Whole,
+            "a last byte before the first is no range: ignored (RFC 9110 14.1.1), not 416"
+        );
+        assert_eq!(
+            wanted(&headers(&[(header::RANGE, "bytes=-200")]), 100, e),
+            Wanted::Part(0..=99),
+            "a suffix longer than the file is all of it (RFC 9110 14.1.2), not 416"
+        );
+        assert_eq!(wanted(&headers(&[(header::RANGE, "bytes=-100")]), 100, e), Wanted::Part(0..=99));
+        assert_eq!(
+            wanted(&headers(&[(header::RANGE, "bytes=-1")]), 0, e),
+            Wanted::Unsatisfiable,
+            "empty file"
+        );
         assert_eq!(
             wanted(&headers(&[(header::RANGE, "bytes=0-1,5-6")]), 100, e),
             Wanted::Whole,

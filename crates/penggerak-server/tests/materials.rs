@@ -144,6 +144,15 @@ async fn files_download_whole_or_in_ranges_and_resume_byte_exact() {
     let r = get(Some(&format!("bytes={}-", f.size)), None).await.unwrap();
     assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
     assert_eq!(r.headers()["content-range"].to_str().unwrap(), format!("bytes */{}", f.size));
+    // A suffix longer than the file is all of it; a last byte before the first is no range, so the header
+    // is ignored (RFC 9110 14.1.1-2): neither is a 416.
+    let r = get(Some(&format!("bytes=-{}", f.size + 10)), None).await.unwrap();
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.headers()["content-range"].to_str().unwrap(), format!("bytes 0-{}/{}", f.size - 1, f.size));
+    assert_eq!(r.bytes().await.unwrap().len() as u64, f.size);
+    let r = get(Some("bytes=10-5"), None).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "an invalid range is ignored");
+    assert_eq!(r.bytes().await.unwrap().len() as u64, f.size);
     let r = api.get_if_none_match(&path, &etag).await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
 
