@@ -22,7 +22,7 @@ fn check_key(key: &str) -> Result<(), CoreError> {
 /// kept; more text only while all of it stays within [`limits::DRAFTS_BYTES`]. A draft that does not grow
 /// is always kept, so a box can be cleared or shortened whatever the others hold. (`octet_length` reads a
 /// row's header, not its text.) Every draft is written through here: typed, or a refused text reopened.
-pub(crate) async fn keep_draft<'e>(
+async fn keep_draft<'e>(
     ex: impl sqlx::SqliteExecutor<'e>,
     key: &str,
     text: &str,
@@ -66,6 +66,18 @@ impl LocalStore {
             return Err(CoreError::Invalid("Draf terlalu panjang untuk disimpan.".into()));
         }
         keep_draft(self.pool(), key, text, self.now()).await
+    }
+
+    /// Notice `id` is opened again: each text goes back under its draft key and the notice goes, together.
+    pub async fn reopen_notice(&self, id: i64, drafts: &[(String, String)]) -> Result<(), CoreError> {
+        let mut tx = self.write().await?;
+        // Within the drafts' bounds like typed text: refused, the notice stays as it was.
+        for (key, text) in drafts {
+            keep_draft(&mut *tx, key, text, self.now()).await?;
+        }
+        sqlx::query("DELETE FROM notices WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The draft kept under `key`, if any.

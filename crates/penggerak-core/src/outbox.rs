@@ -403,18 +403,6 @@ impl LocalStore {
         .await?)
     }
 
-    /// Notice `id` is opened again: each text goes back under its draft key and the notice goes, together.
-    pub async fn reopen_notice(&self, id: i64, drafts: &[(String, String)]) -> Result<(), CoreError> {
-        let mut tx = self.write().await?;
-        // Within the drafts' bounds like typed text: refused, the notice stays as it was.
-        for (key, text) in drafts {
-            crate::drafts::keep_draft(&mut *tx, key, text, self.now()).await?;
-        }
-        sqlx::query("DELETE FROM notices WHERE id = ?").bind(id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Settles the conflict on `kind/id` as the user chose.
     pub async fn resolve(&self, kind: RecordKind, id: &str, how: Resolution) -> Result<(), CoreError> {
         let mut tx = self.write().await?;
