@@ -111,25 +111,28 @@ pub fn errors_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
 }
 
 thread_local! {
-    /// Page reads the store failed in a row, each followed by reading the pages again ([`read_again_later`]).
-    static STORE_FAILURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// Page reads the store failed lately (each followed by reading the pages again), and when the last
+    /// one was, in ms ([`read_again_later`]).
+    static STORE_FAILURES: std::cell::Cell<(u32, f64)> = const { std::cell::Cell::new((0, 0.0)) };
 }
 
 /// After a page's read: when the store failed it (`failed`; held past its wait by another writer, which
 /// clears up in seconds, or a lasting fault), the pages read again by themselves after a pause, each
-/// longer, at most three times in a row; a read that goes through starts the count again. The error shows
-/// meanwhile. `changed` is the pages' "read again" counter: bumping it once the app is signed out does
-/// nothing.
+/// longer, at most three times; the count starts again only after half a minute without such a failure
+/// (not when another read goes through: a page with one read failing for good beside one that works would
+/// read again every second while open). The error shows meanwhile. `changed` is the pages' "read again"
+/// counter: bumping it once the app is signed out does nothing.
 fn read_again_later(failed: Option<&ApiError>, changed: RwSignal<u32>) {
-    let Some(e) = failed else {
-        STORE_FAILURES.set(0);
-        return;
-    };
-    let n = STORE_FAILURES.get();
-    if e.code != penggerak_types::ErrorCode::Storage || n >= 3 {
+    if !failed.is_some_and(|e| e.code == penggerak_types::ErrorCode::Storage) {
         return;
     }
-    STORE_FAILURES.set(n + 1);
+    let now = js_sys::Date::now();
+    let (n, last) = STORE_FAILURES.get();
+    let n = if now - last > 30_000.0 { 0 } else { n };
+    STORE_FAILURES.set((n.saturating_add(1), now));
+    if n >= 3 {
+        return;
+    }
     set_timeout(
         move || {
             changed.try_update(|c| *c += 1);
