@@ -601,13 +601,30 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
         idempotency_key: &str,
     ) -> Result<Changed, ClientError> {
+        self.write_given(access_token, write, body, idempotency_key, Duration::ZERO).await
+    }
+
+    /// [`ApiClient::write`] given `more` time than its size is given: a change whose answer did not come in
+    /// that time before is given [`limits::RECORD_BYTES`] at [`limits::SLOWEST_LINK_BYTES_PER_SEC`] more
+    /// (its answer holds the records it changed, which may be that large).
+    pub async fn write_given(
+        &self,
+        access_token: &str,
+        write: &Write,
+        body: Option<&serde_json::Value>,
+        idempotency_key: &str,
+        more: Duration,
+    ) -> Result<Changed, ClientError> {
         let (template, ids) = write.route();
-        self.mutate(access_token, write.method(), template, &ids, body, idempotency_key).await
+        self.mutate_given(access_token, write.method(), template, &ids, body, idempotency_key, more).await
     }
 
     /// A keyed write: `method` (`POST`, `PUT`, `PATCH`, `DELETE`) to `template` filled with `ids`, with an
     /// optional JSON body. Safe to resend with the same `idempotency_key`: the server answers a repeat with
-    /// the first answer.
+    /// the first answer. It may take the usual time plus its body at
+    /// [`limits::SLOWEST_LINK_BYTES_PER_SEC`], twice (the body sent, and the record it changed coming back):
+    /// within the usual 30 s alone, a performance plan with its results written out could never leave a
+    /// phone on a slow link, and every try would send it again.
     pub async fn mutate(
         &self,
         access_token: &str,
@@ -617,18 +634,39 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
         idempotency_key: &str,
     ) -> Result<Changed, ClientError> {
+        self.mutate_given(access_token, method, template, ids, body, idempotency_key, Duration::ZERO).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn mutate_given(
+        &self,
+        access_token: &str,
+        method: &str,
+        template: &str,
+        ids: &[&str],
+        body: Option<&serde_json::Value>,
+        idempotency_key: &str,
+        more: Duration,
+    ) -> Result<Changed, ClientError> {
         let method = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|_| ClientError::Protocol(format!("not an HTTP method: {method}")))?;
         let url = self.url(template, ids)?;
+        let body =
+            body.map(serde_json::to_vec).transpose().map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let size = body.as_ref().map_or(0, Vec::len);
+        let timeout = self.timeout + at_slowest(2 * size as u64) + more;
+        // A patient try is one try: a server that hangs would hold the sync that long for each replay.
+        let replay = if more.is_zero() { Replay::Safe } else { Replay::SafeUnlessCut };
         decode(
-            self.send(Replay::Safe, || {
+            self.send(replay, || {
                 let mut r = self
                     .http
                     .request(method.clone(), &url)
+                    .timeout(timeout)
                     .bearer_auth(access_token)
                     .header(IDEMPOTENCY_KEY, idempotency_key);
-                if let Some(b) = body {
-                    r = r.json(b);
+                if let Some(b) = &body {
+                    r = r.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.clone());
                 }
                 r
             })
@@ -650,8 +688,7 @@ impl ApiClient {
         idempotency_key: &str,
     ) -> Result<Changed, ClientError> {
         let url = self.url(route::KINERJA_EVIDENCE, &[id])?;
-        let sending = Duration::from_secs_f64(bytes.len() as f64 / limits::SLOWEST_LINK_BYTES_PER_SEC as f64);
-        let timeout = self.timeout + sending;
+        let timeout = self.timeout + at_slowest(bytes.len() as u64);
         decode(
             self.send(Replay::Safe, || {
                 self.http
@@ -687,6 +724,11 @@ impl ApiClient {
         let url = self.url(template, &[])?;
         decode(self.send(replay, || self.http.post(&url).json(body)).await?)
     }
+}
+
+/// How long `bytes` take on the slowest link the app is made for ([`limits::SLOWEST_LINK_BYTES_PER_SEC`]).
+pub fn at_slowest(bytes: u64) -> Duration {
+    Duration::from_secs_f64(bytes as f64 / limits::SLOWEST_LINK_BYTES_PER_SEC as f64)
 }
 
 /// The body of `resp` as it came over the wire, refused once it passes [`encoding::MAX_RAW`] (announced by

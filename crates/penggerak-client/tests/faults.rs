@@ -109,3 +109,42 @@ async fn an_upload_is_given_the_time_its_size_takes_on_a_slow_link() {
     assert!(changed.records.iter().any(|r| r.kind == RecordKind::Evidence), "the evidence was stored");
     assert!(slow.health().await.is_ok(), "(the link itself works for small requests within the usual limit)");
 }
+
+/// A change is given the time its body takes on the slowest link, sent and coming back, as an upload is:
+/// under the flat usual limit, a long reflection (10,000 letters that do not compress, ~10 KB each way)
+/// was cut on every try by a link that carries it in under two seconds.
+#[tokio::test]
+async fn a_change_is_given_the_time_its_size_takes_on_a_slow_link() {
+    use penggerak_testkit::{ChaosMode, ChaosProxy};
+    use penggerak_types::{route, RecordKind, SyncPage};
+    use rand::{Rng, SeedableRng};
+    let server = TestServer::start();
+    let direct = ApiClient::new(&server.base_url()).unwrap();
+    let token = direct.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    let page: SyncPage = match direct.sync(&token, None, None, None).await.unwrap() {
+        penggerak_client::SyncAnswer::Page { page, .. } => page,
+        other => panic!("a first sync answers a page: {other:?}"),
+    };
+    let record = page.records.iter().find(|r| r.kind == RecordKind::PkbItem).unwrap();
+    let (item, base) = (record.id.clone(), record.version);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let text: String = (0..penggerak_types::limits::REFLECTION).map(|_| rng.gen_range('a'..='z')).collect();
+    // ~10 KB sent and the item back (~6 KB compressed) at 12,000 bytes a second: about 1.4 s on the wire
+    // against the usual 1 s here; its size at the slowest rate gives it 2.6 s.
+    let proxy = ChaosProxy::start(server.addr(), 4);
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 12_000, reset: 0.0, hang: 0.0 });
+    let slow = client(&proxy.base_url(), 1).with_timeout(Duration::from_secs(1)).unwrap();
+    let changed = slow
+        .mutate(
+            &token,
+            "PATCH",
+            route::PKB_ITEM,
+            &[&item],
+            Some(&serde_json::json!({ "reflection": text, "base_version": base })),
+            "0b0c0d0e-0000-4000-8000-0000000000f2",
+        )
+        .await
+        .expect("the change is not cut by the usual limit: it is given its size at the slowest rate");
+    let back = changed.records.iter().find(|r| r.id == item).expect("the item came back");
+    assert_eq!(back.data.as_ref().unwrap()["reflection"], text.as_str(), "with the whole reflection");
+}

@@ -111,10 +111,14 @@ impl Engine {
     }
 
     /// One sync: push the outbox, then pull. Returns the status it ended in; an error only for what the
-    /// caller must act on (signed out, storage failure). What it cost in data is kept either way.
+    /// caller must act on (signed out, storage failure), which the status says too (a pass that stopped
+    /// on one said "Mengambil pembaruan…" until the next). What it cost in data is kept either way.
     pub async fn sync_now(&self) -> Result<SyncStatus, CoreError> {
         let _one_at_a_time = self.sync_control().running.lock().await;
-        let result = self.sync_pass().await;
+        let result = match self.sync_pass().await {
+            Err(e) => Err(self.failed(e).await),
+            passed => passed,
+        };
         self.keep_data_use_or_warn().await;
         result
     }
@@ -130,9 +134,9 @@ impl Engine {
                     .await;
                 return Ok(self.sync_control().status.borrow().clone());
             }
-            // The keychain or the store failed before anything was sent: said on the sync line, which
-            // would otherwise keep the last pass's "Tersinkron" while nothing syncs.
-            Err(e) => return Err(self.failed(e).await),
+            // The keychain or the store failed before anything was sent: said on the sync line by
+            // `sync_now`, which would otherwise keep the last pass's "Tersinkron" while nothing syncs.
+            Err(e) => return Err(e),
         };
         self.refresh_status(|s| {
             (s.phase, s.received, s.expected, s.message, s.problem) = (SyncPhase::Pushing, 0, 0, None, None);
@@ -195,16 +199,14 @@ impl Engine {
                     self.store().reject(seq, &given_up).await?;
                     self.refresh_status(|_| {}).await;
                 }
-                Err(e) => return Err(self.failed(e).await),
+                Err(e) => return Err(e),
             }
         };
         match result {
             Ok(()) => {
                 {
                     let _one_writer = self.edits.lock().await;
-                    if let Err(e) = self.still_signed_in(&link) {
-                        return Err(self.failed(e).await);
-                    }
+                    self.still_signed_in(&link)?;
                     self.store().set_meta(LAST_SYNCED, &self.store().now_rfc3339()).await?;
                 }
                 // A principal's extra: not part of the sync's own outcome, so a failure is only logged.
@@ -256,16 +258,26 @@ impl Engine {
                 continue;
             };
             let key = entry.idem_key.clone();
+            // Sent before and no answer came in its time (a slow link, a large answer): now given the time
+            // the largest record takes on the slowest link the app is made for.
+            let more = if self.sync_control().patient_with() == Some(entry.seq) {
+                penggerak_client::at_slowest(limits::RECORD_BYTES as u64)
+            } else {
+                Duration::ZERO
+            };
             let answer = self
                 .call(link, move |client, token| {
                     let (write, key, body) = (write.clone(), key.clone(), body.clone());
-                    async move { client.write(&token, &write, body.as_ref(), &key).await }
+                    async move { client.write_given(&token, &write, body.as_ref(), &key, more).await }
                 })
                 .await;
             // The answer lands between two user changes, never inside one (see `Engine::edits`), and
             // never after a sign-out forgot the account it was for.
             let one_writer = self.edits.lock().await;
             self.still_signed_in(link)?;
+            let unanswered =
+                matches!(answer, Err(CoreError::Client(ClientError::Offline { request_sent: true, .. })));
+            self.sync_control().be_patient_with(unanswered.then_some(entry.seq));
             match verdict(answer) {
                 Verdict::Applied(records) => store.finish(entry.seq, &records).await?,
                 Verdict::Conflict(e) => store.mark_conflict(entry.seq, &e).await?,
@@ -303,9 +315,7 @@ impl Engine {
             // One record too large for the link in the usual time: the time the largest takes on the
             // slowest link the app is made for.
             let more = if patient {
-                Duration::from_secs_f64(
-                    limits::RECORD_BYTES as f64 / limits::SLOWEST_LINK_BYTES_PER_SEC as f64,
-                )
+                penggerak_client::at_slowest(limits::RECORD_BYTES as u64)
             } else {
                 Duration::ZERO
             };

@@ -85,6 +85,10 @@ pub(crate) struct SyncControl {
     pub(crate) stranded: Mutex<()>,
     /// Records per `/sync` page, as the link allows (tests start it small to exercise paging).
     pub(crate) page_size: std::sync::Mutex<PageSize>,
+    /// The waiting change whose last try was sent and had no answer in its time: its next try is given
+    /// the time the largest answer takes on the slowest link (as a page of one record is). In memory,
+    /// like the page size: a restart tries in the usual time first again.
+    patient_with: std::sync::Mutex<Option<i64>>,
 }
 
 impl SyncControl {
@@ -98,6 +102,17 @@ impl SyncControl {
         self.page_size.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The change (outbox `seq`) whose next try is to be patient, if any.
+    pub(crate) fn patient_with(&self) -> Option<i64> {
+        *self.patient_with.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// What the last try of a change showed: `Some(seq)` when it was sent and no answer came, else `None`
+    /// (an answer came, whatever it said, or it never left).
+    pub(crate) fn be_patient_with(&self, seq: Option<i64>) {
+        *self.patient_with.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = seq;
+    }
+
     pub(crate) fn new() -> Self {
         Self {
             status: watch::channel(SyncStatus::default()).0,
@@ -105,6 +120,7 @@ impl SyncControl {
             running: Mutex::new(()),
             stranded: Mutex::new(()),
             page_size: std::sync::Mutex::new(PageSize::new(None)),
+            patient_with: std::sync::Mutex::new(None),
         }
     }
 }

@@ -833,6 +833,107 @@ async fn a_record_too_large_for_the_link_in_the_usual_time_is_given_the_time_it_
     assert_eq!(phone.store().records(RecordKind::Community).await.unwrap().len(), 20, "and everything else");
 }
 
+/// The push side of the test above: a change larger than the link carries in the usual time (her
+/// development-plan reflection of 10,000 letters that do not compress, about 10 KB sent and the item
+/// coming back, at 2,000 bytes a second against a 1 s limit). Every try was cut by the flat limit and sent
+/// again, the server taking it each time and its answer never arriving, until it was given up: a teacher
+/// on a slow link could never send a long reflection. A change sent once with no answer coming is now given
+/// the time the largest record takes on the slowest link the app is made for.
+#[tokio::test]
+async fn a_change_too_large_for_the_link_in_the_usual_time_is_given_the_time_it_takes() {
+    use penggerak_types::pkb::{PkbItem, PkbItemPatch};
+    use rand::{Rng, SeedableRng};
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 17);
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let mut phone = Engine::open(dir.path(), tokens.clone(), "http://127.0.0.1:9").await.unwrap();
+    phone.set_request_timeout(Duration::from_secs(1));
+    sign_in(&phone, &proxy.base_url(), SITI).await;
+    assert_eq!(phone.sync_now().await.unwrap().phase, SyncPhase::Idle, "her first sync, on a good link");
+    let item = phone.store().records(RecordKind::PkbItem).await.unwrap()[0].id.clone();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(12);
+    let text: String = (0..penggerak_types::limits::REFLECTION).map(|_| rng.gen_range('a'..='z')).collect();
+    let patch = PkbItemPatch { reflection: Some(text.clone()), ..Default::default() };
+    let edit = changes::edit_pkb_item(phone.store(), &item, patch).await.unwrap();
+    phone.change(&edit).await.unwrap();
+
+    proxy.set_mode(ChaosMode::Bad { latency: Duration::ZERO, bytes_per_sec: 2_000, reset: 0.0, hang: 0.0 });
+    let mut rounds = 0;
+    loop {
+        let status = phone.sync_now().await.unwrap();
+        assert_eq!(status.notices, 0, "the reflection was never given up: {status:?}");
+        if status.phase == SyncPhase::Idle && status.waiting == 0 {
+            break;
+        }
+        rounds += 1;
+        assert!(
+            rounds < 10,
+            "the reflection never left the phone: every try cut by the usual limit: {status:?}"
+        );
+    }
+    assert!(rounds > 0, "the link really was too slow for the change in the usual time");
+
+    // The server has it whole: a laptop signed in on a good link reads it.
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = open(dir.path(), &Arc::new(MemoryStore::default())).await;
+    sign_in(&laptop, &server.base_url(), SITI).await;
+    laptop.sync_now().await.unwrap();
+    let got = laptop.store().record(RecordKind::PkbItem, &item).await.unwrap().expect("the item is there");
+    assert_eq!(got.parse::<PkbItem>().unwrap().reflection, text, "the server has the whole reflection");
+}
+
+/// A store that fails in the middle of a sync (another writer holds it past its wait when the engine is to
+/// note that the server failed a change) ends the pass with the sync line saying so: it went on saying
+/// "Mengambil pembaruan…" until the next pass, while nothing was being done (what the engine knows, the
+/// user sees). The change stays queued, and the next pass sends it.
+#[tokio::test]
+async fn a_store_failing_in_the_middle_of_a_sync_is_said_on_the_sync_line() {
+    use penggerak_types::pkb::PkbItemPatch;
+    use penggerak_types::ErrorCode;
+    use sqlx::Connection;
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let proxy = ChaosProxy::start(server.addr(), 23);
+    let phone = open(dir.path(), &tokens).await;
+    sign_in(&phone, &proxy.base_url(), SITI).await;
+    phone.sync_now().await.unwrap();
+    let item = phone.store().records(RecordKind::PkbItem).await.unwrap()[0].id.clone();
+    // The server fails the change (a bug of its own): the engine notes it, which needs the store.
+    proxy.set_mode(ChaosMode::Answer { path: "/api/v1/pkb/items", status: 500, body: "kesalahan" });
+    let patch =
+        PkbItemPatch { reflection: Some("Murid lebih aktif berdiskusi.".into()), ..Default::default() };
+    let edit = changes::edit_pkb_item(phone.store(), &item, patch).await.unwrap();
+    phone.change(&edit).await.unwrap();
+
+    let mut other = sqlx::SqliteConnection::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("penggerak.sqlite").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    assert!(phone.sync_now().await.is_err(), "the failure could not be noted");
+    let status = phone.sync_status().borrow().clone();
+    assert_eq!(
+        status.phase,
+        SyncPhase::Error,
+        "the pass ended, and the sync line says it failed: {status:?}"
+    );
+    assert_eq!(status.problem.as_ref().map(|p| p.code), Some(ErrorCode::Storage), "and why: {status:?}");
+    assert_eq!(status.waiting, 1, "the change is still queued");
+
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    proxy.set_mode(ChaosMode::Pass);
+    let after = phone.sync_now().await.unwrap();
+    assert_eq!(
+        (after.phase, after.waiting, after.problem),
+        (SyncPhase::Idle, 0, None),
+        "sent by the next pass"
+    );
+}
+
 /// A server that says "more" and sends nothing (a broken or hostile feed) ends the pull with an error the
 /// sync line shows: the loop asked for the next page for as long as the server said so, holding the sync
 /// and spending her data for ever (found by a read-only review).
