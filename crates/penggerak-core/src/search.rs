@@ -345,10 +345,40 @@ pub(crate) async fn unindex_saved(conn: &mut SqliteConnection, id: &str) -> Resu
     unindex(conn, "section", id).await
 }
 
-/// Brings the index rows of every marked record up to date, in one transaction.
-async fn refresh(conn: &mut SqliteConnection) -> Result<(), CoreError> {
-    let dirty: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, id FROM search_dirty").fetch_all(&mut *conn).await?;
+/// Marked records brought into the index per transaction: the store's one writer is held for a batch at a
+/// time, so a change or a draft typed meanwhile waits a batch (tens of milliseconds here), not a whole
+/// refresh after a sync of thousands of records (seconds on a cheap phone, past the 5 s a write waits).
+const REFRESH_BATCH: i64 = 200;
+
+/// Brings the index rows of every marked record up to date, [`REFRESH_BATCH`] records per transaction,
+/// with a pause of half a batch's time after each: SQLite does not queue the writers waiting for the
+/// store (each polls, at most every 100 ms), and a next batch begun at once took it again before any of
+/// them looked. Each batch takes its marks away, so the batches end: at most as many as the marks when it
+/// began, and one more; records marked meanwhile (a sync under way) are taken by the next search.
+async fn refresh_all(store: &crate::LocalStore) -> Result<(), CoreError> {
+    let (marked,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM search_dirty").fetch_one(store.pool()).await?;
+    for _ in 0..=marked / REFRESH_BATCH {
+        let began = std::time::Instant::now();
+        let mut tx = store.write().await?;
+        let done = refresh(&mut tx).await?;
+        tx.commit().await?;
+        if done < REFRESH_BATCH as usize {
+            break;
+        }
+        tokio::time::sleep((began.elapsed() / 2).max(std::time::Duration::from_millis(1))).await;
+    }
+    Ok(())
+}
+
+/// Brings the index rows of up to [`REFRESH_BATCH`] marked records up to date in `conn`'s transaction, and
+/// says how many.
+async fn refresh(conn: &mut SqliteConnection) -> Result<usize, CoreError> {
+    let dirty: Vec<(String, String)> = sqlx::query_as("SELECT kind, id FROM search_dirty LIMIT ?")
+        .bind(REFRESH_BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
+    let batch = dirty.len();
     for (kind, id) in dirty {
         if kind == "saved" {
             let row: Option<(String, String)> =
@@ -391,7 +421,7 @@ async fn refresh(conn: &mut SqliteConnection) -> Result<(), CoreError> {
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
+    Ok(batch)
 }
 
 async fn index_record(
@@ -533,9 +563,7 @@ impl Engine {
         let dirty: Option<(i64,)> =
             sqlx::query_as("SELECT 1 FROM search_dirty LIMIT 1").fetch_optional(self.store().pool()).await?;
         if dirty.is_some() {
-            let mut tx = self.store().write().await?;
-            refresh(&mut tx).await?;
-            tx.commit().await?;
+            refresh_all(self.store()).await?;
         }
         let pool = self.store().pool();
         // The best rows by rank (bm25 is lower for better) and what they are. Ranked over every kind first:
