@@ -134,8 +134,11 @@ impl Peers {
         None
     }
 
-    /// A part of the file with `sha256` from byte `from` (up to `len` bytes) from the quickest peer that
-    /// has it; `None` when no peer (left) has it. Peers that lack the file or fail are put in `skip`.
+    /// A part of the file with `sha256` from byte `from` (up to `len` bytes, which the file has) from the
+    /// quickest peer that has it; `None` when no peer (left) has it. Peers that lack the file or fail are
+    /// put in `skip`, and so is one whose part is short of `len`: it may hold the file, but a device that
+    /// answers a byte at a time would be asked once for every byte of it. Its bytes are used (the
+    /// file's hash checks them with the rest).
     pub(crate) async fn file_part(
         &self,
         sha256: &str,
@@ -153,6 +156,11 @@ impl Peers {
                         state.answered_in.clear();
                     }
                     state.answered_in.insert(at, asked.elapsed());
+                    if (bytes.len() as u64) < len {
+                        let sent = bytes.len();
+                        tracing::info!(peer = %at, sent, len, "a colleague's device sent a short part");
+                        skip.push(at);
+                    }
                     return Some((at, bytes));
                 }
                 Ok(PeerPart::Missing) => skip.push(at),

@@ -526,7 +526,8 @@ impl Engine {
                 }
                 self.same_session(epoch)?;
                 // A colleague's device first: the same part, by the catalogue's hash, no mobile data.
-                if let Some((peer, bytes)) = self.part_from_peer(&f.sha256, have, PART, &mut skip).await {
+                let wanted = PART.min(f.size - have);
+                if let Some((peer, bytes)) = self.part_from_peer(&f.sha256, have, wanted, &mut skip).await {
                     append_part(&part, have, &bytes)?;
                     if !from_peers.contains(&peer) {
                         from_peers.push(peer);

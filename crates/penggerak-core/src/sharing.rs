@@ -124,9 +124,10 @@ impl Engine {
         self.peers.text(content_etag).await
     }
 
-    /// A part of the file with `sha256` from byte `from` (up to `len` bytes) from a colleague's device,
-    /// while sharing is on ([`Peers::file_part`](crate::door::Peers::file_part)); peers that lack the file
-    /// or fail are put in `skip`, so that this file's download asks them no more.
+    /// A part of the file with `sha256` from byte `from` (up to `len` bytes, no further than the file's
+    /// end) from a colleague's device, while sharing is on
+    /// ([`Peers::file_part`](crate::door::Peers::file_part)); peers that lack the file, fail, or send less
+    /// than asked are put in `skip`, so that this file's download asks them no more.
     pub(crate) async fn part_from_peer(
         &self,
         sha256: &str,

@@ -164,10 +164,20 @@ async fn a_door_serves_only_saved_files_by_their_hash() {
     );
 }
 
-/// A device on the network that answers every file part with zeros, and a text that is not the one asked
-/// for when `texts`, else none: what a broken or lying colleague sends. Also answers how many requests
-/// it was sent.
-async fn lying_peer(texts: bool) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+/// What a broken or lying colleague's device sends.
+#[derive(Clone, Copy, PartialEq)]
+enum Lies {
+    /// Every file part whole, of zeros; no texts.
+    Zeros,
+    /// As [`Lies::Zeros`], and a text that is not the one asked for.
+    Texts,
+    /// One byte of each file part asked for (a zero): each answer a valid part, the file never done.
+    Drips,
+}
+
+/// A device on the network that lies as `lies` says. Also answers how many requests it was sent.
+async fn lying_peer(lies: Lies) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+    let texts = lies == Lies::Texts;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let at = listener.local_addr().unwrap();
     let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -204,7 +214,10 @@ async fn lying_peer(texts: bool) -> (SocketAddr, Arc<std::sync::atomic::AtomicUs
                 }
                 let range = head.lines().find_map(|l| l.strip_prefix("range: bytes=")).unwrap_or("0-0");
                 let (first, last) = range.split_once('-').unwrap();
-                let (first, last): (u64, u64) = (first.parse().unwrap(), last.trim().parse().unwrap());
+                let (first, mut last): (u64, u64) = (first.parse().unwrap(), last.trim().parse().unwrap());
+                if lies == Lies::Drips {
+                    last = first;
+                }
                 let len = last - first + 1;
                 let answer = format!(
                     "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {first}-{last}/*\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
@@ -222,7 +235,7 @@ async fn a_peer_that_sends_a_damaged_file_is_dropped_and_the_server_completes_it
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 4);
     let (_dir, b) = teacher(BAMBANG, &proxy).await;
-    let (liar, asked) = lying_peer(false).await;
+    let (liar, asked) = lying_peer(Lies::Zeros).await;
     b.add_peer(&liar.to_string()).await.unwrap();
     let saved = b.save_material(BIG).await.expect("the server completes what the liar spoiled");
     assert_eq!(saved.item.saved, Saved::Yes);
@@ -237,6 +250,35 @@ async fn a_peer_that_sends_a_damaged_file_is_dropped_and_the_server_completes_it
     b.save_material(BIG).await.unwrap();
     assert_saved_whole(&b).await;
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), lied, "a dropped peer is not asked again");
+}
+
+/// A device that answers each part with one byte (each answer a valid part) is asked for one part, not
+/// for the 6 MB file a byte at a time: the download made millions of requests to it, holding her download
+/// (and the others waiting on it) for hours. A part shorter than asked for (short of the file's end) ends that
+/// device's turn for this file; the server completes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_sends_a_byte_at_a_time_is_asked_for_one_part_and_the_server_completes_it() {
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 5);
+    let (_dir, b) = teacher(BAMBANG, &proxy).await;
+    let (dripper, asked) = lying_peer(Lies::Drips).await;
+    b.add_peer(&dripper.to_string()).await.unwrap();
+    let saved = tokio::time::timeout(Duration::from_secs(120), b.save_material(BIG))
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "still downloading after 2 minutes: the device was asked {} times",
+                asked.load(std::sync::atomic::Ordering::SeqCst)
+            )
+        })
+        .expect("the server completes it");
+    assert_eq!(saved.item.saved, Saved::Yes);
+    assert_saved_whole(&b).await;
+    let n = asked.load(std::sync::atomic::Ordering::SeqCst);
+    // Asked for the text (it has none) and for one part. Its one byte is in the file until the hash shows
+    // it wrong (a zero, not the file's first byte): then the file is fetched again without it, which does
+    // not ask it again either.
+    assert!(n <= 2, "the device sending a byte at a time was asked for one part, not {n} times");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -450,7 +492,7 @@ async fn a_peer_that_sends_another_text_is_dropped_and_the_servers_text_is_kept(
     let server = TestServer::start();
     let proxy = ChaosProxy::start(server.addr(), 10);
     let (_dir, b) = teacher(BAMBANG, &proxy).await;
-    let (liar, asked) = lying_peer(true).await;
+    let (liar, asked) = lying_peer(Lies::Texts).await;
     b.add_peer(&liar.to_string()).await.unwrap();
     let saved = b.save_material(BIG).await.expect("the server gives the text the liar did not");
     assert!(asked.load(std::sync::atomic::Ordering::SeqCst) > 0, "the liar was asked for the text first");
