@@ -604,9 +604,10 @@ impl ApiClient {
         self.write_given(access_token, write, body, idempotency_key, Duration::ZERO).await
     }
 
-    /// [`ApiClient::write`] given `more` time than its size is given: a change whose answer did not come in
-    /// that time before is given [`limits::RECORD_BYTES`] at [`limits::SLOWEST_LINK_BYTES_PER_SEC`] more
-    /// (its answer holds the records it changed, which may be that large).
+    /// [`ApiClient::write`] given `more` time than its size is given, in one try (not sent again if cut):
+    /// a change whose answer did not come in that time before is given [`limits::RECORD_BYTES`] at
+    /// [`limits::SLOWEST_LINK_BYTES_PER_SEC`] more (its answer holds the records it changed, which may be
+    /// that large, whatever the size of the change).
     pub async fn write_given(
         &self,
         access_token: &str,
@@ -622,9 +623,12 @@ impl ApiClient {
     /// A keyed write: `method` (`POST`, `PUT`, `PATCH`, `DELETE`) to `template` filled with `ids`, with an
     /// optional JSON body. Safe to resend with the same `idempotency_key`: the server answers a repeat with
     /// the first answer. It may take the usual time plus its body at
-    /// [`limits::SLOWEST_LINK_BYTES_PER_SEC`], twice (the body sent, and the record it changed coming back):
-    /// within the usual 30 s alone, a performance plan with its results written out could never leave a
-    /// phone on a slow link, and every try would send it again.
+    /// [`limits::SLOWEST_LINK_BYTES_PER_SEC`], twice (the body sent, and a record about as large coming
+    /// back): within the usual 30 s alone, a performance plan with its results written out could never
+    /// leave a phone on a slow link, and every try would send it again. (A small change to a large record
+    /// gets the large record back: the engine's next try of a change whose answer did not come gives it
+    /// the time that takes, [`ApiClient::write_given`].) A body over a second on the slowest link is not
+    /// sent again within the call when cut after it was sent.
     pub async fn mutate(
         &self,
         access_token: &str,
@@ -655,8 +659,11 @@ impl ApiClient {
             body.map(serde_json::to_vec).transpose().map_err(|e| ClientError::Protocol(e.to_string()))?;
         let size = body.as_ref().map_or(0, Vec::len);
         let timeout = self.timeout + at_slowest(2 * size as u64) + more;
-        // A patient try is one try: a server that hangs would hold the sync that long for each replay.
-        let replay = if more.is_zero() { Replay::Safe } else { Replay::SafeUnlessCut };
+        // A patient try, or one whose body takes over a second on the slowest link, is one try when cut
+        // after it was sent: each replay would send the body again, and a server that hangs would hold the
+        // sync that long for each. The next sync pass tries it again, patient.
+        let large = size as u64 > limits::SLOWEST_LINK_BYTES_PER_SEC;
+        let replay = if more.is_zero() && !large { Replay::Safe } else { Replay::SafeUnlessCut };
         decode(
             self.send(replay, || {
                 let mut r = self

@@ -354,13 +354,14 @@ const REFRESH_BATCH: i64 = 200;
 /// with a pause of half a batch's time after each: SQLite does not queue the writers waiting for the
 /// store (each polls, at most every 100 ms), and a next batch begun at once took it again before any of
 /// them looked. Each batch takes its marks away, so the batches end: at most as many as the marks when it
-/// began, and one more; records marked meanwhile (a sync under way) are taken by the next search.
+/// began, and one more. Records marked meanwhile (a sync under way) are taken by the next search; this one
+/// leaves them out of its results (their index rows may be of an older version).
 async fn refresh_all(store: &crate::LocalStore) -> Result<(), CoreError> {
     let (marked,): (i64,) =
         sqlx::query_as("SELECT count(*) FROM search_dirty").fetch_one(store.pool()).await?;
     for _ in 0..=marked / REFRESH_BATCH {
-        let began = std::time::Instant::now();
         let mut tx = store.write().await?;
+        let began = std::time::Instant::now();
         let done = refresh(&mut tx).await?;
         tx.commit().await?;
         if done < REFRESH_BATCH as usize {
@@ -574,7 +575,9 @@ impl Engine {
             "SELECT json_group_array(json_array(d.id, d.kind, d.ref, d.owner, d.label) ORDER BY s.score)
              FROM (SELECT rowid AS id, bm25(search_index, 0.0, {TITLE_WEIGHT}, 1.0) AS score
                    FROM search_index WHERE search_index MATCH ? ORDER BY score LIMIT {ROWS}) s
-             JOIN search_docs d ON d.id = s.id"
+             JOIN search_docs d ON d.id = s.id
+             WHERE NOT EXISTS (SELECT 1 FROM search_dirty x WHERE x.id = d.ref
+                               AND x.kind = CASE d.kind WHEN 'section' THEN 'saved' ELSE d.kind END)"
         );
         let wanted = kinds(scope);
         let fts = fts_query(&terms);

@@ -275,9 +275,15 @@ impl Engine {
             // never after a sign-out forgot the account it was for.
             let one_writer = self.edits.lock().await;
             self.still_signed_in(link)?;
-            let unanswered =
-                matches!(answer, Err(CoreError::Client(ClientError::Offline { request_sent: true, .. })));
-            self.sync_control().be_patient_with(unanswered.then_some(entry.seq));
+            // Patient from a try sent with no answer on; no longer once an answer came. A try that never
+            // left (no connection) says nothing either way.
+            match &answer {
+                Err(CoreError::Client(ClientError::Offline { request_sent: true, .. })) => {
+                    self.sync_control().be_patient_with(Some(entry.seq))
+                }
+                Err(CoreError::Client(ClientError::Offline { request_sent: false, .. })) => {}
+                _ => self.sync_control().be_patient_with(None),
+            }
             match verdict(answer) {
                 Verdict::Applied(records) => store.finish(entry.seq, &records).await?,
                 Verdict::Conflict(e) => store.mark_conflict(entry.seq, &e).await?,

@@ -107,8 +107,8 @@ impl SyncControl {
         *self.patient_with.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// What the last try of a change showed: `Some(seq)` when it was sent and no answer came, else `None`
-    /// (an answer came, whatever it said, or it never left).
+    /// What the last try of a change that left showed: `Some(seq)` when it was sent and no answer came,
+    /// `None` when an answer came (whatever it said).
     pub(crate) fn be_patient_with(&self, seq: Option<i64>) {
         *self.patient_with.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = seq;
     }
