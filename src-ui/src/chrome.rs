@@ -162,13 +162,15 @@ pub fn TopBar() -> impl IntoView {
             <p class="page-title" aria-hidden="true">
                 {move || title(i18n.get_locale(), view_model::place_of(&location.pathname.get()))}
             </p>
-            {move || (sync.get().conflicts > 0).then(|| view! {
+            // Each chip but on the page it opens (there it only pushed the page's name and the sync state
+            // out of the bar on a phone).
+            {move || (sync.get().conflicts > 0 && location.pathname.get() != "/konflik").then(|| view! {
                 <A href="/konflik" attr:id="open-conflicts" attr:class="badge warn">{t!(i18n, conflicts_open)}</A>
             })}
             {move || {
                 let s = sync.get();
                 let refused = s.notices > 0;
-                (refused || s.stranded > 0).then(|| view! {
+                ((refused || s.stranded > 0) && location.pathname.get() != "/ditolak").then(|| view! {
                     // Worded in the language chosen, which may change while it is shown.
                     <A href="/ditolak" attr:id="open-refused" attr:class="badge warn">
                         {move || if refused { t_string!(i18n, refused_open) } else { t_string!(i18n, stranded_open) }}

@@ -171,7 +171,7 @@ impl PageContext {
     }
 
     /// A page's data, read from the store through `read` (an `ipc` call), and read again whenever the
-    /// store may have changed, or in a moment when the store failed it ([`read_again_later`]).
+    /// store may have changed, or in a moment when the store failed it (`read_again_later`).
     pub fn read<T, Fut>(&self, read: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, ApiError>>
     where
         T: 'static,

@@ -6,7 +6,7 @@
 //! sent in clear over a network; server certificates are checked against the operating system's trust
 //! store ([`tls`]), and one refused is [`ClientError::Untrusted`], not "offline"; redirects are never
 //! followed (a 3xx is a protocol error), so a password goes nowhere but the address the user gave.
-//! Responses are asked for compressed (zstd, br, gzip) and inflated here ([`encoding`]), so that a
+//! Responses are asked for compressed (zstd, br, gzip) and inflated here (`encoding`), so that a
 //! [`Meter`] counts the bytes that crossed the network; a body is capped both as it arrives and once
 //! inflated. Failed requests are retried within one call where that is
 //! safe ([`retry`]); everything longer-lived belongs to the engine's outbox and sync loop.

@@ -189,7 +189,7 @@ fn results_text(draft: &str) -> String {
 }
 
 impl Engine {
-    /// Texts typed and kept whose box no page draws any more ([`LocalStore::stranded_drafts`]).
+    /// Texts typed and kept whose box no page draws any more (`LocalStore::stranded_drafts`).
     pub async fn stranded_drafts(&self) -> Result<Vec<StrandedDraft>, CoreError> {
         self.store().stranded_drafts().await
     }

@@ -394,7 +394,7 @@ impl Expired {
 const FAMILY_END_MARGIN_SECS: i64 = 300;
 
 /// Deletes what can no longer be used as of `now` (unix seconds): expired access and refresh tokens,
-/// session families past their absolute lifetime (by [`FAMILY_END_MARGIN_SECS`]) or revoked longer ago
+/// session families past their absolute lifetime (by `FAMILY_END_MARGIN_SECS`) or revoked longer ago
 /// than a refresh token lives (with their tokens), and expired known devices. The server's hourly
 /// housekeeping calls it.
 pub async fn expire(db: &crate::Db, config: &crate::Config, now: i64) -> Result<Expired> {

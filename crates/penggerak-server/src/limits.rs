@@ -18,7 +18,7 @@
 //! Each address and each account key is one row (`login_addresses`, `login_strikes`), read and written in
 //! one transaction that holds the row's lock (PostgreSQL: the upsert's row lock; SQLite: the write lock of
 //! `BEGIN IMMEDIATE`), so concurrent attempts on any instance are counted one after the other. Storage is
-//! bounded: an address row keeps at most `max` times; [`expire`] (the server's housekeeping) deletes rows
+//! bounded: an address row keeps at most `max` times; [`RateLimits::expire`] (the server's housekeeping) deletes rows
 //! with nothing left in their window, so what is kept is one row per address or account tried within a
 //! window; at most [`MAX_HOPS`] forwarded addresses are read.
 //!

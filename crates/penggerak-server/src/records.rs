@@ -11,7 +11,7 @@
 //! commit order. On PostgreSQL that row would make every writing transaction of the deployment wait for
 //! every other's commit; instead a change's place is (its transaction's id, a number from the sequence
 //! `record_seq_values`), and a reader takes only changes of transactions older than every transaction of
-//! this database still running in its snapshot ([`POSTGRES_HORIZON`]): every change that can still become
+//! this database still running in its snapshot (`POSTGRES_HORIZON`): every change that can still become
 //! visible belongs to a transaction at or past that horizon, so it sorts after every place already read. A
 //! transaction left open holds the feed back (later changes wait for it), never makes it skip.
 
@@ -343,7 +343,7 @@ fn feed_parts(horizon: &str, tail: &str) -> String {
 }
 
 /// One page of the change feed for a caller: records placed after `after` that the caller may see (see
-/// [`feed_parts`]) and whose transactions are below the horizon, in feed order, at most `limit` of them
+/// `feed_parts`) and whose transactions are below the horizon, in feed order, at most `limit` of them
 /// and no more than `max_bytes` of record data (always at least one record, so a page never stalls). The
 /// database measures the records (`octet_length`) and sends only those that fit, so a page of large
 /// records never crosses from the database whole. Returns the records with their places, and whether more

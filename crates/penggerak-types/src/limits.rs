@@ -74,8 +74,8 @@ pub const PEER_CONNECTIONS: usize = 4;
 /// Bytes of one request a device serves to a peer: its line and headers (a file part is asked for by a
 /// short `GET`; nothing longer is read). 8 KiB is also the least hyper's server buffers.
 pub const PEER_REQUEST_HEAD: usize = 8 * 1024;
-/// Bytes of one file part a device serves to a peer (a client asks for [`PEER_PART`]; a bigger `Range` is
-/// cut to this).
+/// Bytes of one file part a device serves to a peer (the app asks for 256 KiB at a time,
+/// `penggerak_core::materials::PART`; a bigger `Range` is cut to this).
 pub const PEER_PART_MAX: u64 = 1024 * 1024;
 /// Seconds one connection from a peer may stay open, whatever it does meanwhile.
 pub const PEER_CONNECTION_SECS: u64 = 60;

@@ -43,7 +43,10 @@ pub fn Community() -> impl IntoView {
                 <A href="/komunitas">{td_string!(l, back_to_communities)}</A>
                 <p id="community-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
                 {loaded(l, data, move |v| match v.communities.into_iter().find(|c| c.community.id == id()) {
-                            Some(item) => page(l, item, act).into_any(),
+                            Some(item) => {
+                                let leads = item.community.lead_id == ctx.profile.id;
+                                page(l, item, leads, act).into_any()
+                            }
                             None => view! { <p class="error">{td_string!(l, community_missing)}</p> }.into_any(),
                         })}
             </section>
@@ -52,7 +55,8 @@ pub fn Community() -> impl IntoView {
     }
 }
 
-fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
+/// `leads`: the user is the community's lead, who cannot leave it (the server refuses): no button to.
+fn page(l: Locale, item: CommunityItem, leads: bool, act: Act) -> impl IntoView {
     let c = item.community;
     let id = c.id.clone();
     let member = item.member;
@@ -103,14 +107,20 @@ fn page(l: Locale, item: CommunityItem, act: Act) -> impl IntoView {
         </p>
         <p>{c.description}</p>
         <p><strong>{td_string!(l, lead)}</strong>" "{c.lead_name}</p>
-        <button id=if member { "leave" } else { "join" } class=if member { "secondary" } else { "primary" }
-            disabled=move || act.pending().get()
-            on:click=move |_| {
-                let id = id.clone();
-                act.dispatch(if member { UserAction::LeaveCommunity { id } } else { UserAction::JoinCommunity { id } });
-            }>
-            {if member { td_string!(l, leave) } else { td_string!(l, join) }}
-        </button>
+        {if member && leads {
+            view! { <p id="community-you-lead" class="muted">{td_string!(l, community_you_lead)}</p> }.into_any()
+        } else {
+            view! {
+                <button id=if member { "leave" } else { "join" } class=if member { "secondary" } else { "primary" }
+                    disabled=move || act.pending().get()
+                    on:click=move |_| {
+                        let id = id.clone();
+                        act.dispatch(if member { UserAction::LeaveCommunity { id } } else { UserAction::JoinCommunity { id } });
+                    }>
+                    {if member { td_string!(l, leave) } else { td_string!(l, join) }}
+                </button>
+            }.into_any()
+        }}
         <h2>{td_string!(l, events_heading)}</h2>
         {events}
         {past}

@@ -223,7 +223,7 @@ fn page(l: Locale, v: StaffMemberView, (act, give): (Act, Act), typed: Typed) ->
         .into_iter()
         .map(|x| {
             view! {
-                <li class="problem">{x.message}" — "{view_model::fixer_label(l, x.fix_by)}</li>
+                <li class="problem" data-code=x.code.clone()>{view_model::staff_problem_text(l, &x)}" — "{view_model::fixer_label(l, x.fix_by)}</li>
             }
         })
         .collect_view();

@@ -73,6 +73,10 @@ pub fn BinaanSchool() -> impl IntoView {
             <A href="/binaan">{td_string!(l, back_to_supervision)}</A>
             <h1 id="supervised-title">{td_string!(l, supervised_staff_title)}</h1>
             {loaded(l, data, move |f| view! {
+                // Which school: the page's address holds only its NPSN.
+                {f.value.iter().find_map(|s| s.person.school.clone()).map(|sc| view! {
+                    <p id="supervised-school"><strong>{sc.name}</strong>{format!(" · NPSN {} · {}, {}", sc.npsn, sc.regency, sc.province)}</p>
+                })}
                 {freshness(l, &f, zone)}
                 <ul id="supervised-staff" class="list staff-list">
                     {f.value.into_iter().map(|s| member(l, s)).collect_view()}

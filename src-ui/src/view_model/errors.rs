@@ -289,7 +289,7 @@ mod tests {
         let e = ApiError::refused(ErrorCode::Validation, date);
         assert_eq!(
             error_text(ID, &e),
-            "Tanggal target harus berformat TTTT-BB-HH.",
+            "Target selesai harus berformat TTTT-BB-HH.",
             "the format as written here"
         );
         assert_eq!(error_text(EN, &e), "Target date must be written as YYYY-MM-DD.");

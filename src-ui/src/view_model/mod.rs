@@ -45,7 +45,10 @@ pub use plans::{
 pub use search::{search_href, search_kind_label};
 pub use sharing::{peer_label, qr_path};
 pub use sizes::bytes_label;
-pub use staff::{bar_percent, employment_label, jp_bars, plan_counts, StaffFilter, StaffShow, StaffSort};
+pub use staff::{
+    bar_percent, employment_label, jp_bars, plan_counts, staff_problem_text, StaffFilter, StaffShow,
+    StaffSort,
+};
 pub use sync::{data_use_rows, last_synced, sync_line, sync_problem, sync_progress};
 
 /// What the tests of more than one part start from.

@@ -3,7 +3,7 @@
 //! the page with the numbers beside them.
 
 use crate::i18n::{td_string, Locale};
-use penggerak_types::api::Employment;
+use penggerak_types::api::{DataProblem, Employment};
 use penggerak_types::ipc::StaffRow;
 use penggerak_types::kinerja::PlanStatus;
 
@@ -20,6 +20,21 @@ pub fn plan_counts(l: Locale, plans: &[u32], without_plan: u32) -> String {
         .chain((without_plan > 0).then(|| format!("{}\u{a0}{without_plan}", td_string!(l, staff_no_plan))))
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// A staff member's data problem as the principal reads it, by its code: the server words each to its owner
+/// ("Anda tercatat sebagai ASN…"), which on the staff member's page read as if it were about the principal,
+/// and in Indonesian whatever the language chosen. A code this build does not know keeps the server's own
+/// sentence.
+pub fn staff_problem_text(l: Locale, p: &DataProblem) -> String {
+    match p.code.as_str() {
+        "asn_without_nip" => td_string!(l, staff_problem_asn_without_nip),
+        "no_nuptk" => td_string!(l, staff_problem_no_nuptk),
+        "no_school" => td_string!(l, staff_problem_no_school),
+        "school_without_principal" => td_string!(l, staff_problem_school_without_principal),
+        _ => return p.message.clone(),
+    }
+    .to_owned()
 }
 
 /// Which staff the list shows.
@@ -186,7 +201,7 @@ pub fn jp_bars(rows: &[StaffRow]) -> Vec<(String, u32, u32)> {
 mod tests {
     use super::*;
     use crate::view_model::fixtures::profile;
-    use penggerak_types::api::{DataProblem, Employment, Fixer, Role, StaffProgramme, StaffSummary};
+    use penggerak_types::api::{Fixer, Role, StaffProgramme, StaffSummary};
 
     fn row(name: &str, status: Option<PlanStatus>, stage: &str, jp: (u32, u32)) -> StaffRow {
         let mut person = profile();
@@ -253,6 +268,33 @@ mod tests {
         for s in StaffShow::ALL {
             assert_eq!(StaffShow::from_code(s.code()), s, "the select's value round-trips");
         }
+    }
+
+    #[test]
+    fn a_staff_members_data_problem_is_about_them_not_the_reader() {
+        let p = |code: &str| DataProblem {
+            code: code.into(),
+            message: "Anda belum terdaftar (kalimat server).".into(),
+            fix_by: Fixer::OperatorSekolah,
+        };
+        for code in ["asn_without_nip", "no_nuptk", "no_school", "school_without_principal"] {
+            for l in [Locale::id, Locale::en] {
+                let text = staff_problem_text(l, &p(code));
+                assert!(!text.starts_with("Anda") && !text.contains(" Anda "), "{code} in {l:?}: {text}");
+                assert!(!text.starts_with("You") && !text.contains(" you"), "{code} in {l:?}: {text}");
+                assert_ne!(text, p(code).message, "worded here, by its code");
+            }
+        }
+        assert_eq!(
+            staff_problem_text(Locale::id, &p("asn_without_nip")),
+            "Tercatat sebagai ASN tetapi NIP belum ada di Dapodik, sehingga rencana kinerjanya tidak dapat \
+             dikirim ke e-Kinerja."
+        );
+        assert_eq!(
+            staff_problem_text(Locale::en, &p("a_new_code")),
+            "Anda belum terdaftar (kalimat server).",
+            "a code from a newer server keeps the server's sentence"
+        );
     }
 
     #[test]

@@ -538,6 +538,16 @@ pub async fn screenshots_of(c: &Client, name: &str, selector: Option<&str>) {
         if let Err(e) = c.set_window_size(w, h).await {
             eprintln!("resizing to {w}×{h} failed: {e}");
         }
+        // The page lays itself out at the new width a moment after the window has it: a picture taken at
+        // once showed the wide layout cut at 360 (seen once, 75b).
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            let width = c.execute("return window.innerWidth", vec![]).await.ok().and_then(|v| v.as_u64());
+            if width == Some(u64::from(w)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         if let Some(css) = selector {
             let scroll = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
             if let Err(e) = c.execute(scroll, vec![serde_json::json!(css)]).await {

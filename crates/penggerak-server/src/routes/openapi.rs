@@ -3,10 +3,10 @@
 //! at the workspace root, and `tests/openapi.rs` fails when the two differ.
 //!
 //! What the server's validation accepts is stated here, in one place, from [`penggerak_types::limits`]
-//! ([`BODY_BOUNDS`], [`PARAM_BOUNDS`], every path id): `maxLength`, `maxItems`, `minimum`/`maximum` and
+//! (`BODY_BOUNDS`, `PARAM_BOUNDS`, every path id): `maxLength`, `maxItems`, `minimum`/`maximum` and
 //! patterns, so that clients and fuzzers know the bounds without reading the code. So are the links from
-//! the operations that create or list records to those that use them ([`LINKS`]), and examples naming
-//! demo records ([`EXAMPLES`]), which let a fuzzer reach past `404` into the routes' logic.
+//! the operations that create or list records to those that use them (`LINKS`), and examples naming
+//! demo records (`EXAMPLES`), which let a fuzzer reach past `404` into the routes' logic.
 //!
 //! So are the answers every route of a kind shares: the `401` of each operation that needs a token
 //! (`Unauthorized`) and what the idempotency layer adds to each mutating one.

@@ -50,6 +50,10 @@ async fn a_pengawas_reads_her_schools_online_and_the_last_copy_offline() {
     screenshots(&app, "80-binaan").await;
     press(&app, ".supervised-school[data-npsn='20401234'] a", "open the school").await;
     wait_text(&app, "#supervised-staff", "its staff, read-only", |t| t.contains("Siti Rahayu")).await;
+    wait_text(&app, "#supervised-school", "which school it is", |t| {
+        t.starts_with("SD Negeri 1 Depok · NPSN 20401234")
+    })
+    .await;
     screenshots(&app, "81-binaan-staf").await;
     // Now Beranda sums up the copy just fetched: her three schools, their people and plans.
     open(&app, "home", "#home-title").await;

@@ -89,20 +89,22 @@ async fn a_change_a_proxy_refuses_is_kept_and_shown_until_read() {
     page_name_fits_beside_a_badge(&app).await;
     press(&app, "#home-attention a", "the way there from Beranda").await;
     find(&app, "#refused-title", "the refused-changes screen, from Beranda").await;
+    absent(&app, "#open-refused", "no chip to the page already open (it pushed the bar apart on a phone)")
+        .await;
     wait_text(&app, ".refused .reason", "why, in Indonesian", |t| {
-        t == "Server menolak ini karena terlalu besar."
+        t == "Isinya melebihi batas ukuran yang diterima server. Persingkat teksnya, lalu kirim lagi."
     })
     .await;
     find(&app, ".refused-at", "when").await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-en", "the English choice").await;
+    page_name_fits_beside_a_badge(&app).await;
     press(&app, "#open-refused", "the way there, in English").await;
     wait_text(&app, ".refused .reason", "why, in English", |t| {
-        t == "The server refused this because it is too large."
+        t == "It is larger than the server accepts. Shorten the text, then send it again."
     })
     .await;
     screenshots(&app, "47-ditolak-refleksi-en").await;
-    page_name_fits_beside_a_badge(&app).await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
@@ -180,7 +182,7 @@ async fn a_refused_edit_of_her_plan_opens_again_in_the_plan_editor() {
     press(&app, "#open-refused", "the way there, in English").await;
     wait_text(&app, ".refused h2", "what it was, in English", |t| t == "Change the performance plan").await;
     wait_text(&app, ".refused .reason", "why, in English", |t| {
-        t == "The server refused this because it is too large."
+        t == "It is larger than the server accepts. Shorten the text, then send it again."
     })
     .await;
     screenshots(&app, "50-perhatian-rencana-en").await;
@@ -246,7 +248,10 @@ async fn a_principals_refused_feedback_opens_again_on_the_staff_members_page() {
 
     press(&app, "#open-refused", "the way to the refused change").await;
     wait_text(&app, ".refused h2", "what it was, in Indonesian", |t| t == "Beri umpan balik").await;
-    wait_text(&app, ".refused .reason", "why", |t| t == "Server menolak ini karena terlalu besar.").await;
+    wait_text(&app, ".refused .reason", "why", |t| {
+        t == "Isinya melebihi batas ukuran yang diterima server. Persingkat teksnya, lalu kirim lagi."
+    })
+    .await;
     screenshots(&app, "52-perhatian-umpan-balik").await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-en", "the English choice").await;
@@ -339,8 +344,7 @@ async fn a_text_whose_box_went_is_shown_until_she_lets_it_go() {
     app.execute("document.getElementById('sync-now').click()", vec![]).await.unwrap();
     wait_text(&app, "#predikat", "the predikat", |t| t.contains("Baik")).await;
     absent(&app, "#plan-reflection", "no reflection box once the predikat is given").await;
-    wait_text(&app, "#open-refused", "the top bar points to her text", |t| t == "Lihat teks yang tertinggal")
-        .await;
+    wait_text(&app, "#open-refused", "the top bar points to her text", |t| t == "Teks tertinggal").await;
     press(&app, "#open-refused", "the way there").await;
     wait_text(&app, "#stranded", "her text and what it was for", |t| {
         t.contains(LEFT_BEHIND) && t.contains("Refleksi rencana kinerja") && t.contains("Terakhir diketik")
@@ -349,7 +353,7 @@ async fn a_text_whose_box_went_is_shown_until_she_lets_it_go() {
     screenshots(&app, "47-teks-tertinggal").await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-en", "the English choice").await;
-    wait_text(&app, "#open-refused", "the way there, in English", |t| t == "See text left behind").await;
+    wait_text(&app, "#open-refused", "the way there, in English", |t| t == "Text left behind").await;
     press(&app, "#open-refused", "the way there, in English").await;
     wait_text(&app, "#stranded", "in English", |t| t.contains("Reflection on the performance plan")).await;
     screenshots(&app, "47-teks-tertinggal-en").await;

@@ -425,6 +425,13 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     press(&app, ".beside a[href='/staf/guru-agus']", "the next person beside").await;
     wait_text(&app, "#member-title", "his page, from the list beside", |t| t == "Agus Prasetyo, S.Pd.").await;
     assert_eq!(current(&app).await, serde_json::json!(["Agus Prasetyo, S.Pd."]), "the mark follows");
+    // His data problem, worded about him for the principal reading it (the server words it to Agus:
+    // "Anda tercatat…", which read as if it were about the principal).
+    wait_text(&app, "#member-problems", "his data problem, about him", |t| {
+        t.starts_with("Tercatat sebagai ASN tetapi NIP belum ada di Dapodik") && !t.contains("Anda")
+    })
+    .await;
+    screenshots(&app, "75b-staf-masalah-data").await;
     app.set_window_size(360, 740).await.unwrap();
     let shown = find(&app, "#beside-staff", "the list, in the page").await.is_displayed().await.unwrap();
     assert!(!shown, "not on a phone: the page keeps the width");

@@ -115,6 +115,20 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     })
     .await;
     screenshots(&app, "24-komunitas-tersinkron").await;
+    // A community she leads: no button to leave it (the server refuses a lead's leaving, so a button would
+    // only bring a refusal later), and the page says why.
+    let led =
+        details.iter().find(|d| d.lead_name == "Siti Rahayu, S.Pd.").expect("the demo has her lead one");
+    open(&app, "komunitas", "#komunitas-title").await;
+    let led_link = format!("#all-communities .community[data-id='{}'] a", led.summary.id);
+    press(&app, &led_link, "the community she leads").await;
+    wait_text(&app, "#community-title", "its page", |t| t == led.summary.name).await;
+    wait_text(&app, "#community-you-lead", "why there is no leave button", |t| {
+        t == "Anda penggerak komunitas ini, jadi tetap menjadi anggotanya."
+    })
+    .await;
+    absent(&app, "#leave", "no way to leave the community she leads").await;
+    screenshots(&app, "24b-komunitas-dipimpin").await;
     let detail: CommunityDetail = client.get_json(&token, route::COMMUNITY, &[&target.id]).await.unwrap();
     assert!(detail.summary.is_member, "the server has her membership");
     assert_eq!(detail.summary.member_count, before + 1, "counted once, not once per retry");

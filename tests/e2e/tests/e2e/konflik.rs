@@ -6,7 +6,7 @@
 use penggerak_client::{ApiClient, SyncAnswer};
 use penggerak_core::{KeyringStore, TokenStore};
 use penggerak_e2e::{
-    find, open, page_name_fits_beside_a_badge, press, screenshots, sign_out, wait_text, Driver,
+    absent, find, open, page_name_fits_beside_a_badge, press, screenshots, sign_out, wait_text, Driver,
 };
 use penggerak_testkit::DEMO_PASSWORD;
 use penggerak_types::pkb::{PkbItemPatch, PkbOverview};
@@ -58,8 +58,11 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     press(&app, &format!("#pkb-{item_id} .save-progress"), "save progress").await;
     wait_text(&app, "#sync-line", "the conflict is reported", |t| t.contains("1 perubahan bentrok")).await;
     find(&app, &format!("#pkb-{item_id} .badge.warn"), "the item is marked in conflict").await;
+    page_name_fits_beside_a_badge(&app).await;
     press(&app, "#open-conflicts", "the way to choose").await;
     find(&app, "#conflicts-title", "the conflict screen").await;
+    absent(&app, "#open-conflicts", "no chip to the page already open (it pushed the bar apart on a phone)")
+        .await;
     let row = |f: &str| format!(".conflict[data-id='{item_id}'] tr[data-field='{f}']");
     let progress = find(&app, &row("progress"), "progress row").await.text().await.unwrap();
     assert!(
@@ -69,7 +72,6 @@ async fn an_edit_made_stale_by_another_device_waits_for_the_user_to_choose() {
     let reflection = find(&app, &row("reflection"), "reflection row").await.text().await.unwrap();
     assert!(reflection.contains(OTHER_DEVICE), "the server's version is shown beside hers: {reflection}");
     screenshots(&app, "40-konflik").await;
-    page_name_fits_beside_a_badge(&app).await;
 
     // She keeps hers: sent again on the server's version; the other device's reflection stays.
     press(&app, ".keep-mine", "keep mine").await;
