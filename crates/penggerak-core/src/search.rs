@@ -527,8 +527,9 @@ impl crate::LocalStore {
     }
 }
 
-/// A row of the index as ranked: what it is, not yet its text (`json_array(id, kind, ref, owner, label)`).
-type Ranked = (i64, String, String, String, String);
+/// A row of the index as ranked: what it is, not yet its text, and whether its record is marked for the
+/// index (`json_array(id, kind, ref, owner, label, marked)`).
+type Ranked = (i64, String, String, String, String, i64);
 /// The text of a row kept for the results (`json_array(id, section, label, heading, shown)`).
 type Text = (i64, Option<i64>, String, String, String);
 
@@ -572,27 +573,31 @@ impl Engine {
         // asks the index to filter (slower: every row of those kinds is read) only when they crowded the
         // materials out.
         let ranked_sql = format!(
-            "SELECT json_group_array(json_array(d.id, d.kind, d.ref, d.owner, d.label) ORDER BY s.score)
+            "SELECT json_group_array(json_array(d.id, d.kind, d.ref, d.owner, d.label,
+                        EXISTS (SELECT 1 FROM search_dirty x WHERE x.id = d.ref
+                                AND x.kind = CASE d.kind WHEN 'section' THEN 'saved' ELSE d.kind END))
+                    ORDER BY s.score)
              FROM (SELECT rowid AS id, bm25(search_index, 0.0, {TITLE_WEIGHT}, 1.0) AS score
                    FROM search_index WHERE search_index MATCH ? ORDER BY score LIMIT {ROWS}) s
-             JOIN search_docs d ON d.id = s.id
-             WHERE NOT EXISTS (SELECT 1 FROM search_dirty x WHERE x.id = d.ref
-                               AND x.kind = CASE d.kind WHEN 'section' THEN 'saved' ELSE d.kind END)"
+             JOIN search_docs d ON d.id = s.id"
         );
         let wanted = kinds(scope);
         let fts = fts_query(&terms);
         let mut ranked: Vec<Ranked> =
             json_rows(pool, &ranked_sql, format!("{{title body}} : ({fts})")).await?;
         let all = ranked.len() as i64 == ROWS;
-        ranked.retain(|r| wanted.contains(&r.1.as_str()));
+        // Rows of records marked while this search brought the index up to date (a sync's page between two
+        // batches, see `refresh_all`) may be of the older version: left out, as the next search has them.
+        ranked.retain(|r| r.5 == 0 && wanted.contains(&r.1.as_str()));
         if all && ranked.len() as i64 != ROWS {
             let only = wanted.join(" OR ");
             ranked =
                 json_rows(pool, &ranked_sql, format!("kind : ({only}) AND {{title body}} : ({fts})")).await?;
+            ranked.retain(|r| r.5 == 0);
         }
         let mut groups: Vec<(SearchGroup, Vec<i64>)> = Vec::new();
         let mut more = false;
-        for (rowid, kind, id, owner, label) in ranked {
+        for (rowid, kind, id, owner, label, _) in ranked {
             let owner = (!owner.is_empty() && owner != me).then_some(owner);
             let target = match kind.as_str() {
                 "material" | "section" => SearchTarget::Material { id },
