@@ -77,17 +77,22 @@ async fn a_sync_page_cut_midway_is_offline_and_handed_back_at_once() {
     );
 }
 
+/// Siti's access token, straight from `server`, and the first page of her sync.
+async fn siti_and_her_first_page(server: &TestServer) -> (String, penggerak_types::SyncPage) {
+    let direct = ApiClient::new(&server.base_url()).unwrap();
+    let token = direct.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
+    match direct.sync(&token, None, None, None).await.unwrap() {
+        penggerak_client::SyncAnswer::Page { page, .. } => (token, page),
+        other => panic!("a first sync answers a page: {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn an_upload_is_given_the_time_its_size_takes_on_a_slow_link() {
     use penggerak_testkit::{ChaosMode, ChaosProxy};
-    use penggerak_types::{RecordKind, SyncPage};
+    use penggerak_types::RecordKind;
     let server = TestServer::start();
-    let direct = ApiClient::new(&server.base_url()).unwrap();
-    let token = direct.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let page: SyncPage = match direct.sync(&token, None, None, None).await.unwrap() {
-        penggerak_client::SyncAnswer::Page { page, .. } => page,
-        other => panic!("a first sync answers a page: {other:?}"),
-    };
+    let (token, page) = siti_and_her_first_page(&server).await;
     let plan = page.records.iter().find(|r| r.kind == RecordKind::PerformancePlan).unwrap().id.clone();
     // 64 KB at 16,000 bytes a second: 4 s on the wire, four times the client's usual limit here (1 s, as
     // a 2 MB photo on a 2G link is to its 30 s).
@@ -116,15 +121,10 @@ async fn an_upload_is_given_the_time_its_size_takes_on_a_slow_link() {
 #[tokio::test]
 async fn a_change_is_given_the_time_its_size_takes_on_a_slow_link() {
     use penggerak_testkit::{ChaosMode, ChaosProxy};
-    use penggerak_types::{route, RecordKind, SyncPage};
+    use penggerak_types::{route, RecordKind};
     use rand::{Rng, SeedableRng};
     let server = TestServer::start();
-    let direct = ApiClient::new(&server.base_url()).unwrap();
-    let token = direct.login("3471765432100001", DEMO_PASSWORD).await.unwrap().tokens.access_token;
-    let page: SyncPage = match direct.sync(&token, None, None, None).await.unwrap() {
-        penggerak_client::SyncAnswer::Page { page, .. } => page,
-        other => panic!("a first sync answers a page: {other:?}"),
-    };
+    let (token, page) = siti_and_her_first_page(&server).await;
     let record = page.records.iter().find(|r| r.kind == RecordKind::PkbItem).unwrap();
     let (item, base) = (record.id.clone(), record.version);
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);
