@@ -449,6 +449,13 @@ async fn the_whole_performance_cycle_across_two_accounts_on_one_device() {
     press(&app, ".staff-row[data-id='guru-siti'] a", "her page").await;
     wait_text(&app, "#member-plan-status", "her plan, in English", |t| t == "Agreed").await;
     screenshots(&app, "75-staff-member-en").await;
+    // Agus's data problem in English, about him.
+    press(&app, ".beside a[href='/staf/guru-agus']", "his page, from the list beside").await;
+    wait_text(&app, "#member-problems", "his data problem, in English", |t| {
+        t.starts_with("Recorded as a civil servant (ASN) but has no NIP in Dapodik")
+    })
+    .await;
+    screenshots(&app, "75c-staff-data-problem-en").await;
     open(&app, "settings", "#settings-title").await;
     press(&app, "#language-id", "the Indonesian choice").await;
     wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;

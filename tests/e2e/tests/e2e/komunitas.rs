@@ -129,6 +129,18 @@ async fn join_a_community_with_the_server_stopped_then_sync_when_it_is_back() {
     .await;
     absent(&app, "#leave", "no way to leave the community she leads").await;
     screenshots(&app, "24b-komunitas-dipimpin").await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-en", "the English choice").await;
+    open(&app, "komunitas", "#komunitas-title").await;
+    press(&app, &led_link, "the community she leads, in English").await;
+    wait_text(&app, "#community-you-lead", "the line in English", |t| {
+        t == "You lead this community, so you stay a member."
+    })
+    .await;
+    screenshots(&app, "24b-komunitas-dipimpin-en").await;
+    open(&app, "settings", "#settings-title").await;
+    press(&app, "#language-id", "the Indonesian choice").await;
+    wait_text(&app, "#settings-title", "back in Indonesian", |t| t == "Pengaturan").await;
     let detail: CommunityDetail = client.get_json(&token, route::COMMUNITY, &[&target.id]).await.unwrap();
     assert!(detail.summary.is_member, "the server has her membership");
     assert_eq!(detail.summary.member_count, before + 1, "counted once, not once per retry");
