@@ -411,12 +411,20 @@ pub async fn find(c: &Client, css: &str, step: &str) -> Element {
 /// accepted and does nothing, so clicking as soon as the element appears can lose the press without a sign:
 /// a page redrawn from the store after a change may show the next button while the change's own call has
 /// not yet answered and its buttons are still disabled. A click the driver refuses because the page replaced
-/// the element (it was not delivered) is tried again on the new one.
+/// the element (it was not delivered) is tried again on the new one. WebKit's driver also answers "stale"
+/// for a click that was delivered and whose own effect removed the element ("Batal" closing the question
+/// it sits in): when, after such an answer, nothing matches any more, the press is taken as made (the next
+/// step checks its effect). Waiting for the element again failed `materi` once, 75 s after a "Batal" that
+/// had worked.
 pub async fn press(c: &Client, css: &str, step: &str) {
     let deadline = Instant::now() + STEP_TIMEOUT;
     let mut last = String::from("not there");
     loop {
-        if let Ok(e) = c.find(Locator::Css(css)).await {
+        let found = c.find(Locator::Css(css)).await;
+        if found.is_err() && last == "replaced while pressed" {
+            return;
+        }
+        if let Ok(e) = found {
             match e.prop("disabled").await {
                 Ok(Some(d)) if d == "true" => last = "disabled".into(),
                 Ok(_) => match e.click().await {
