@@ -148,3 +148,29 @@ async fn a_change_is_given_the_time_its_size_takes_on_a_slow_link() {
     let back = changed.records.iter().find(|r| r.id == item).expect("the item came back");
     assert_eq!(back.data.as_ref().unwrap()["reflection"], text.as_str(), "with the whole reflection");
 }
+
+/// A change whose body takes over a second on the slowest link is sent once when the connection is cut
+/// after it was sent (each replay would send the whole body again over paid data, and a server that hangs
+/// would hold the sync for each); the engine's next pass tries it, given more time. A small one is still
+/// replayed within the call.
+#[tokio::test]
+async fn a_large_change_cut_after_sending_is_not_sent_again_within_the_call() {
+    use penggerak_testkit::{ChaosMode, ChaosProxy};
+    use penggerak_types::{limits, route};
+    let server = TestServer::start();
+    let proxy = ChaosProxy::start(server.addr(), 6);
+    proxy.set_mode(ChaosMode::Cut { path: "/api/v1/pkb/items" });
+    let cut = client(&proxy.base_url(), 3);
+    let sent = |text: String| serde_json::json!({ "reflection": text, "base_version": 1 });
+    let patches = || proxy.requests().iter().filter(|r| r.starts_with("PATCH")).count();
+
+    let small = sent("Murid lebih aktif.".into());
+    let e = cut.mutate("t", "PATCH", route::PKB_ITEM, &["i"], Some(&small), "k-small").await.unwrap_err();
+    assert!(matches!(e, ClientError::Offline { request_sent: true, .. }), "cut after sending: {e:?}");
+    assert_eq!(patches(), 3, "a small change is replayed up to the attempt limit");
+
+    let large = sent("a".repeat(limits::SLOWEST_LINK_BYTES_PER_SEC as usize + 1));
+    let e = cut.mutate("t", "PATCH", route::PKB_ITEM, &["i"], Some(&large), "k-large").await.unwrap_err();
+    assert!(matches!(e, ClientError::Offline { request_sent: true, .. }), "cut after sending: {e:?}");
+    assert_eq!(patches(), 4, "the large one was sent once");
+}

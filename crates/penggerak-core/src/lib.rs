@@ -76,4 +76,12 @@ pub mod testing {
     pub use crate::records::LocalRecord;
     pub use crate::store::LocalStore;
     pub use crate::views::all_deadlines;
+
+    /// Another connection to the store in `data_dir`, as another writer in the app would hold one: for
+    /// tests that hold the store (`BEGIN IMMEDIATE`) or write to it behind the engine's back.
+    pub async fn another_connection(data_dir: &std::path::Path) -> sqlx::SqliteConnection {
+        use sqlx::Connection;
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(data_dir.join("penggerak.sqlite"));
+        sqlx::SqliteConnection::connect_with(&options).await.expect("the store's file opens")
+    }
 }

@@ -321,9 +321,8 @@ async fn a_search_that_brings_many_records_into_the_index_lets_other_writes_in()
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let session = signed_in(&server, dir.path()).await;
-    let url = format!("sqlite://{}", dir.path().join("penggerak.sqlite").display());
     // The records as a sync writes them (the store's triggers mark each for the index).
-    let mut sync = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let mut sync = penggerak_core::testing::another_connection(dir.path()).await;
     let mut tx = sync.begin().await.unwrap();
     for i in 0..MANY {
         let m = material(&format!("latihan-{i}"), &format!("Modul latihan numerasi {i}"), "Latihan soal.");
@@ -337,7 +336,7 @@ async fn a_search_that_brings_many_records_into_the_index_lets_other_writes_in()
     }
     tx.commit().await.unwrap();
     // Another writer (as her typing is), which waits at most 2 s for the store (the app's writes 5 s).
-    let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let mut other = penggerak_core::testing::another_connection(dir.path()).await;
     sqlx::query("PRAGMA busy_timeout = 2000").execute(&mut other).await.unwrap();
     sqlx::query("CREATE TABLE typed_meanwhile (n INTEGER)").execute(&mut other).await.unwrap();
 

@@ -899,7 +899,6 @@ async fn a_change_too_large_for_the_link_in_the_usual_time_is_given_the_time_it_
 async fn a_store_failing_in_the_middle_of_a_sync_is_said_on_the_sync_line() {
     use penggerak_types::pkb::PkbItemPatch;
     use penggerak_types::ErrorCode;
-    use sqlx::Connection;
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let tokens = Arc::new(MemoryStore::default());
@@ -915,12 +914,7 @@ async fn a_store_failing_in_the_middle_of_a_sync_is_said_on_the_sync_line() {
     let edit = changes::edit_pkb_item(phone.store(), &item, patch).await.unwrap();
     phone.change(&edit).await.unwrap();
 
-    let mut other = sqlx::SqliteConnection::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("penggerak.sqlite").display()
-    ))
-    .await
-    .unwrap();
+    let mut other = penggerak_core::testing::another_connection(dir.path()).await;
     sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
     assert!(phone.sync_now().await.is_err(), "the failure could not be noted");
     let status = phone.sync_status().borrow().clone();

@@ -1105,16 +1105,10 @@ async fn a_pengawas_sees_her_schools_and_the_last_copy_offline() {
 /// next opening.
 #[tokio::test]
 async fn a_pengawas_sees_what_came_while_the_store_is_too_busy_to_keep_it() {
-    use sqlx::Connection;
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let dewi = signed_in(dir.path(), &server, "dewi.kusumawardani@demo.penggerak.id").await;
-    let mut other = sqlx::SqliteConnection::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("penggerak.sqlite").display()
-    ))
-    .await
-    .unwrap();
+    let mut other = penggerak_core::testing::another_connection(dir.path()).await;
     sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
     let busy = dewi.supervision().await.expect("the schools that came are shown, kept or not");
     assert!(!busy.offline && busy.value.len() == 3, "fresh from the server: {busy:?}");

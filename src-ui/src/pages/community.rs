@@ -55,7 +55,8 @@ pub fn Community() -> impl IntoView {
     }
 }
 
-/// `leads`: the user is the community's lead, who cannot leave it (the server refuses): no button to.
+/// `leads`: the user is the community's lead, who cannot leave it (the server refuses), so no leave button
+/// is offered.
 fn page(l: Locale, item: CommunityItem, leads: bool, act: Act) -> impl IntoView {
     let c = item.community;
     let id = c.id.clone();
